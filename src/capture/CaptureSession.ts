@@ -1,0 +1,270 @@
+// One scenario's capture: a fresh Chromium (clean bandwidth estimate and encoder state), the
+// loopback page, `durationS` seconds of sending, then every layer's bitstream, frames.csv and
+// stats.csv written into the scenario directory.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { EnvironmentError, InterruptedError, SimqError, ExitCode } from '../errors.js';
+import { writeCsvAtomic } from '../io/csv.js';
+import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
+import { CODEC_MIME, type Scenario } from '../scenario/ScenarioTypes.js';
+import { chromeArgs } from '../tools/chrome.js';
+import type { Progress } from '../ui/progress.js';
+import { BitstreamWriter, bitstreamExtension } from './BitstreamWriter.js';
+import type { FrameBatch, HarnessServer } from './HarnessServer.js';
+import type { PageCaptureConfig, PageFrameMeta, PageStartResult, PageStatsSample, PageStopResult } from './page/protocol.js';
+import { StatsTimeline, STATS_COLUMNS } from './StatsTimeline.js';
+
+export const STATS_INTERVAL_MS = 1000;
+
+/** What harness.ts puts on the page's window (evaluated in the browser, typed here without DOM types). */
+interface PageGlobal {
+  simq: { start(c: PageCaptureConfig): Promise<PageStartResult>; stop(): Promise<PageStopResult> };
+}
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+export interface FrameCsvRow extends Record<string, string | number | undefined> {
+  frame_index: number;
+  rtp_timestamp: number;
+  time_s: number;
+  bytes: number;
+  type: 'key' | 'delta';
+  temporal_index?: number;
+  width: number;
+  height: number;
+}
+
+export const FRAME_CSV_COLUMNS = ['frame_index', 'rtp_timestamp', 'time_s', 'bytes', 'type', 'temporal_index', 'width', 'height'] as const;
+
+export interface CaptureContext {
+  chromePath: string;
+  server: HarnessServer;
+  serverUrl: string;
+  reference: ReferenceClip;
+  signal: AbortSignal;
+  progress: Progress;
+  /** Label for progress lines, e.g. "scenario 2/5". */
+  label: string;
+}
+
+export interface ScenarioCaptureResult {
+  layers: LayerRecord[];
+  encoderImplementation?: string;
+  userAgent?: string;
+  browserVersion: string;
+  timeline: StatsTimeline;
+}
+
+interface SsrcStream {
+  writer: BitstreamWriter;
+  frames: FrameCsvRow[];
+}
+
+/** Layer size as libwebrtc derives it from the input and scaleResolutionDownBy (truncating). */
+export function layerSize(input: { width: number; height: number }, scale: number): { width: number; height: number } {
+  return { width: Math.floor(input.width / scale), height: Math.floor(input.height / scale) };
+}
+
+export class CaptureSession {
+  private streams = new Map<number, SsrcStream>();
+  private timeline: StatsTimeline;
+  private logLines: string[] = [];
+  private browser: Browser | undefined;
+  private crashed = false;
+
+  constructor(
+    private readonly ctx: CaptureContext,
+    private readonly scenario: Scenario,
+    private readonly dir: string,
+  ) {
+    this.timeline = new StatsTimeline(scenario.warmupS, scenario.bandwidthBps);
+  }
+
+  private onFrames(batch: FrameBatch): void {
+    const ext = bitstreamExtension(this.scenario.codec);
+    for (const { meta, data } of batch.frames) {
+      let stream = this.streams.get(meta.ssrc);
+      if (!stream) {
+        stream = { writer: new BitstreamWriter(this.scenario.codec, path.join(this.dir, `.ssrc-${meta.ssrc}.${ext}.part`)), frames: [] };
+        this.streams.set(meta.ssrc, stream);
+      }
+      if (meta.index !== stream.frames.length) {
+        throw new Error(`ssrc ${meta.ssrc}: frame ${meta.index} arrived when ${stream.frames.length} were expected`);
+      }
+      stream.writer.append(data, meta.rtpTimestamp, meta.width, meta.height);
+      stream.frames.push(toCsvRow(meta));
+    }
+  }
+
+  async run(): Promise<ScenarioCaptureResult> {
+    const { ctx, scenario } = this;
+    mkdirSync(this.dir, { recursive: true });
+    ctx.server.setSink({
+      onFrames: (b) => this.onFrames(b),
+      onStats: (s: PageStatsSample) => this.timeline.add(s),
+      onLog: (l) => this.logLines.push(l),
+    });
+    try {
+      this.browser = await chromium.launch({
+        executablePath: ctx.chromePath,
+        headless: true,
+        args: chromeArgs(ctx.reference.y4m),
+        timeout: START_TIMEOUT_MS,
+      });
+      this.browser.on('disconnected', () => {
+        this.crashed = true;
+      });
+      const browserVersion = this.browser.version();
+      const page = await this.browser.newPage();
+      page.on('pageerror', (e) => this.logLines.push(`pageerror: ${e.message}`));
+      await page.goto(ctx.serverUrl, { timeout: START_TIMEOUT_MS });
+      await page.waitForFunction(() => 'simq' in globalThis, undefined, { timeout: START_TIMEOUT_MS });
+
+      const config = this.pageConfig();
+      const start = (await this.guard(page.evaluate((c) => (globalThis as unknown as PageGlobal).simq.start(c), config), START_TIMEOUT_MS, 'starting the loopback call')) as PageStartResult;
+      if (!start.ok) {
+        throw new EnvironmentError(
+          `${scenario.id}: Chromium ${browserVersion} cannot encode ${scenario.codec} (it can encode: ${start.encodableCodecs.join(', ')})`,
+          `choose one of those with --codec, or use a Chrome build with ${scenario.codec}`,
+        );
+      }
+      const ts = start.trackSettings;
+      if (ts && (ts.width !== ctx.reference.width || ts.height !== ctx.reference.height)) {
+        throw new SimqError(
+          `${scenario.id}: the fake camera delivers ${ts.width}x${ts.height}, not the prepared clip's ${ctx.reference.width}x${ctx.reference.height}`,
+          ExitCode.internal,
+        );
+      }
+
+      await this.waitCapture();
+      const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop()), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
+      if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
+      if (ctx.server.sinkError) throw new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
+      await this.closeBrowser();
+      const layers = this.finish();
+      return {
+        layers,
+        encoderImplementation: layers.find((l) => l.encoderImplementation)?.encoderImplementation,
+        userAgent: start.userAgent,
+        browserVersion,
+        timeline: this.timeline,
+      };
+    } catch (e) {
+      for (const s of this.streams.values()) s.writer.abandon();
+      throw this.explain(e);
+    } finally {
+      ctx.server.setSink(undefined);
+      await this.closeBrowser();
+    }
+  }
+
+  private explain(e: unknown): unknown {
+    if (e instanceof SimqError) return e;
+    if (this.ctx.signal.aborted) return new InterruptedError(`${this.scenario.id}: interrupted`);
+    if (this.crashed) return new SimqError(`${this.scenario.id}: Chromium exited during the capture`, ExitCode.incomplete);
+    const log = this.logLines.length ? ` (page log: ${this.logLines.slice(-3).join(' | ')})` : '';
+    return new SimqError(`${this.scenario.id}: capture failed: ${(e as Error)?.message ?? String(e)}${log}`, ExitCode.incomplete);
+  }
+
+  private async closeBrowser(): Promise<void> {
+    const b = this.browser;
+    this.browser = undefined;
+    if (b) await b.close().catch(() => undefined);
+  }
+
+  /** Races page work against a timeout, Ctrl-C and a browser crash. */
+  private guard<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new SimqError(`${this.scenario.id}: timed out ${what}`, ExitCode.incomplete)), timeoutMs);
+      const onAbort = () => reject(new InterruptedError(`${this.scenario.id}: interrupted`));
+      this.ctx.signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => {
+        clearTimeout(timer);
+        this.ctx.signal.removeEventListener('abort', onAbort);
+      });
+    });
+  }
+
+  private async waitCapture(): Promise<void> {
+    const { durationS } = this.scenario;
+    const started = Date.now();
+    for (;;) {
+      const elapsed = (Date.now() - started) / 1000;
+      this.ctx.progress.update(`${this.ctx.label} ${this.scenario.id}: s captured`, Math.min(Math.floor(elapsed), durationS), durationS);
+      if (elapsed >= durationS) break;
+      if (this.ctx.signal.aborted) throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
+      if (this.crashed) throw new SimqError(`${this.scenario.id}: Chromium exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
+      if (this.ctx.server.sinkError) throw new SimqError(`${this.scenario.id}: ${this.ctx.server.sinkError.message}`);
+      await new Promise((r) => setTimeout(r, Math.min(200, (durationS - elapsed) * 1000 + 1)));
+    }
+    this.ctx.progress.done();
+  }
+
+  private pageConfig(): PageCaptureConfig {
+    const { scenario, ctx } = this;
+    return {
+      codecMime: CODEC_MIME[scenario.codec],
+      width: ctx.reference.width,
+      height: ctx.reference.height,
+      fps: ctx.reference.fps,
+      encodings: scenario.encodings.map((e) => ({ ...e })),
+      contentHint: scenario.contentHint,
+      maxTotalBitrateBps: scenario.bandwidthBps,
+      statsIntervalMs: STATS_INTERVAL_MS,
+    };
+  }
+
+  /** Names each SSRC's file after its rid (from outbound-rtp stats) and writes the CSVs. */
+  private finish(): LayerRecord[] {
+    const { scenario, ctx } = this;
+    const ext = bitstreamExtension(scenario.codec);
+    const layers: LayerRecord[] = [];
+    const input = { width: ctx.reference.width, height: ctx.reference.height };
+    for (const enc of scenario.encodings) {
+      const out = this.timeline.lastOutbound(enc.rid);
+      const stream = out?.ssrc !== undefined ? this.streams.get(out.ssrc) : undefined;
+      const size = layerSize(input, enc.scaleResolutionDownBy);
+      const layer: LayerRecord = {
+        rid: enc.rid,
+        active: enc.active,
+        ssrc: out?.ssrc,
+        configured: {
+          ...size,
+          fps: Math.min(ctx.reference.fps, enc.maxFramerate ?? Infinity),
+          maxBitrate: enc.maxBitrate,
+          scalabilityMode: enc.scalabilityMode,
+        },
+        framesCaptured: stream?.frames.length ?? 0,
+        framesEncoded: out?.framesEncoded ?? 0,
+        encoderImplementation: out?.encoderImplementation,
+        scalabilityMode: out?.scalabilityMode,
+        steady: this.timeline.steady(enc.rid),
+      };
+      if (stream && stream.frames.length > 0) {
+        layer.bitstream = `${enc.rid}.${ext}`;
+        layer.framesCsv = `${enc.rid}.frames.csv`;
+        stream.writer.finish(path.join(this.dir, layer.bitstream));
+        writeCsvAtomic(path.join(this.dir, layer.framesCsv), FRAME_CSV_COLUMNS, stream.frames);
+      } else {
+        stream?.writer.abandon();
+      }
+      layers.push(layer);
+    }
+    writeCsvAtomic(path.join(this.dir, 'stats.csv'), STATS_COLUMNS, this.timeline.rows());
+    return layers;
+  }
+}
+
+function toCsvRow(meta: PageFrameMeta): FrameCsvRow {
+  return {
+    frame_index: meta.index,
+    rtp_timestamp: meta.rtpTimestamp,
+    time_s: Math.round(meta.tapTimeMs) / 1000,
+    bytes: meta.bytes,
+    type: meta.type,
+    temporal_index: meta.temporalIndex,
+    width: meta.width,
+    height: meta.height,
+  };
+}

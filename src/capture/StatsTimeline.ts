@@ -1,0 +1,229 @@
+// The per-second stats timeline of one scenario (stats.csv) and its steady-state summary per layer.
+// Rates come from differences of cumulative counters (bytesSent, framesEncoded, qpSum,
+// qualityLimitationDurations) between consecutive getStats() samples taken by the page.
+import type { SteadyState } from '../rundir/RunTypes.js';
+import type { PageStatsSample } from './page/protocol.js';
+
+export interface StatsRow extends Record<string, string | number | undefined> {
+  second: number;
+  t_s: number;
+  warmup: number;
+  rid: string;
+  ssrc?: number;
+  active?: string;
+  target_kbps?: number;
+  actual_kbps?: number;
+  fps?: number;
+  width?: number;
+  height?: number;
+  qp_avg?: number;
+  quality_limitation_reason?: string;
+  limitation_cpu_s?: number;
+  limitation_bandwidth_s?: number;
+  encoder_implementation?: string;
+  scalability_mode?: string;
+  frames_encoded?: number;
+  key_frames_encoded?: number;
+  available_outgoing_kbps?: number;
+  bandwidth_cap_kbps?: number;
+}
+
+export const STATS_COLUMNS = [
+  'second',
+  't_s',
+  'warmup',
+  'rid',
+  'ssrc',
+  'active',
+  'target_kbps',
+  'actual_kbps',
+  'fps',
+  'width',
+  'height',
+  'qp_avg',
+  'quality_limitation_reason',
+  'limitation_cpu_s',
+  'limitation_bandwidth_s',
+  'encoder_implementation',
+  'scalability_mode',
+  'frames_encoded',
+  'key_frames_encoded',
+  'available_outgoing_kbps',
+  'bandwidth_cap_kbps',
+] as const;
+
+/** The outbound-rtp fields simq reads (RTCOutboundRtpStreamStats, webrtc-stats). */
+interface Outbound {
+  rid?: string;
+  ssrc?: number;
+  active?: boolean;
+  targetBitrate?: number;
+  bytesSent?: number;
+  framesEncoded?: number;
+  keyFramesEncoded?: number;
+  framesPerSecond?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  qpSum?: number;
+  qualityLimitationReason?: string;
+  qualityLimitationDurations?: Record<string, number>;
+  encoderImplementation?: string;
+  scalabilityMode?: string;
+}
+
+/** Intervals shorter than this (the stop sample right after a regular one) give no rate row. */
+const MIN_INTERVAL_S = 0.5;
+/** A sample this close to the warm-up boundary counts as on it (the page's timer is not exact). */
+const BOUNDARY_SLACK_S = 0.15;
+
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function mode<T>(values: T[]): T | undefined {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: T | undefined;
+  let bestCount = 0;
+  for (const [v, c] of counts) {
+    if (c > bestCount) {
+      best = v;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+function outboundByRid(sample: PageStatsSample): Map<string, Outbound> {
+  const map = new Map<string, Outbound>();
+  for (const raw of sample.outbound) {
+    const o = raw as Outbound;
+    if (o.rid !== undefined) map.set(o.rid, o);
+  }
+  return map;
+}
+
+export class StatsTimeline {
+  private samples: PageStatsSample[] = [];
+  private finalSample: PageStatsSample | undefined;
+
+  constructor(
+    readonly warmupS: number,
+    readonly bandwidthCapBps?: number,
+  ) {}
+
+  add(sample: PageStatsSample): void {
+    if (sample.final) this.finalSample = sample;
+    else this.samples.push(sample);
+    this.samples.sort((a, b) => a.tMs - b.tMs);
+  }
+
+  /** Every sample including the closing one, in time order. */
+  private all(): PageStatsSample[] {
+    return this.finalSample ? [...this.samples, this.finalSample] : this.samples;
+  }
+
+  /** The last sample: framesEncoded here closes the capture window. */
+  last(): PageStatsSample | undefined {
+    const all = this.all();
+    return all[all.length - 1];
+  }
+
+  rids(): string[] {
+    const rids = new Set<string>();
+    for (const s of this.all()) for (const rid of outboundByRid(s).keys()) rids.add(rid);
+    return [...rids];
+  }
+
+  rows(): StatsRow[] {
+    const rows: StatsRow[] = [];
+    const samples = this.all();
+    let second = 0;
+    for (let i = 1; i < samples.length; i++) {
+      const prev = samples[i - 1];
+      const cur = samples[i];
+      const dt = (cur.tMs - prev.tMs) / 1000;
+      if (dt < MIN_INTERVAL_S) continue;
+      second++;
+      const before = outboundByRid(prev);
+      for (const [rid, o] of outboundByRid(cur)) {
+        const p = before.get(rid) ?? {};
+        const frames = (o.framesEncoded ?? 0) - (p.framesEncoded ?? 0);
+        const qp = (o.qpSum ?? 0) - (p.qpSum ?? 0);
+        const lim = (k: string) => round((o.qualityLimitationDurations?.[k] ?? 0) - (p.qualityLimitationDurations?.[k] ?? 0), 3);
+        rows.push({
+          second,
+          t_s: round(cur.tMs / 1000, 3),
+          warmup: cur.tMs / 1000 <= this.warmupS + BOUNDARY_SLACK_S ? 1 : 0,
+          rid,
+          ssrc: o.ssrc,
+          active: o.active === undefined ? undefined : String(o.active),
+          target_kbps: o.targetBitrate === undefined ? undefined : round(o.targetBitrate / 1000),
+          actual_kbps: round((((o.bytesSent ?? 0) - (p.bytesSent ?? 0)) * 8) / dt / 1000),
+          fps: round(frames / dt, 2),
+          width: o.frameWidth,
+          height: o.frameHeight,
+          qp_avg: frames > 0 ? round(qp / frames, 2) : undefined,
+          quality_limitation_reason: o.qualityLimitationReason,
+          limitation_cpu_s: lim('cpu'),
+          limitation_bandwidth_s: lim('bandwidth'),
+          encoder_implementation: o.encoderImplementation,
+          scalability_mode: o.scalabilityMode,
+          frames_encoded: o.framesEncoded,
+          key_frames_encoded: o.keyFramesEncoded,
+          available_outgoing_kbps: cur.availableOutgoingBitrate === undefined ? undefined : round(cur.availableOutgoingBitrate / 1000),
+          bandwidth_cap_kbps: this.bandwidthCapBps === undefined ? undefined : round(this.bandwidthCapBps / 1000),
+        });
+      }
+    }
+    return rows;
+  }
+
+  /** Steady state of one layer: from the first sample at or after the warm-up to the last sample. */
+  steady(rid: string): SteadyState | undefined {
+    const samples = this.all();
+    const start = samples.find((s) => s.tMs / 1000 >= this.warmupS - BOUNDARY_SLACK_S);
+    const end = samples[samples.length - 1];
+    if (!start || !end || end === start) return undefined;
+    const a = outboundByRid(start).get(rid);
+    const b = outboundByRid(end).get(rid);
+    if (!a || !b) return undefined;
+    const seconds = (end.tMs - start.tMs) / 1000;
+    const steadyRows = this.rows().filter((r) => r.rid === rid && r.warmup === 0);
+    const frames = (b.framesEncoded ?? 0) - (a.framesEncoded ?? 0);
+    const lim = (k: string) => round((b.qualityLimitationDurations?.[k] ?? 0) - (a.qualityLimitationDurations?.[k] ?? 0), 3);
+    const targets = steadyRows.map((r) => r.target_kbps).filter((v): v is number => v !== undefined);
+    const available = steadyRows.map((r) => r.available_outgoing_kbps).filter((v): v is number => v !== undefined);
+    const sizes = steadyRows.filter((r) => r.width && r.height).map((r) => `${r.width}x${r.height}`);
+    const size = mode(sizes)?.split('x').map(Number);
+    // A limitation "other" than the three spec'd reasons is kept apart so nothing is lost.
+    const known = ['cpu', 'bandwidth', 'none'];
+    const other = Object.keys(b.qualityLimitationDurations ?? {})
+      .filter((k) => !known.includes(k))
+      .reduce((sum, k) => sum + lim(k), 0);
+    return {
+      fromS: round(start.tMs / 1000, 3),
+      toS: round(end.tMs / 1000, 3),
+      seconds: round(seconds, 3),
+      targetKbpsMedian: median(targets),
+      actualKbpsMean: round((((b.bytesSent ?? 0) - (a.bytesSent ?? 0)) * 8) / seconds / 1000),
+      fps: round(frames / seconds, 2),
+      width: size?.[0],
+      height: size?.[1],
+      qpMean: frames > 0 ? round(((b.qpSum ?? 0) - (a.qpSum ?? 0)) / frames, 2) : undefined,
+      limitationS: { cpu: lim('cpu'), bandwidth: lim('bandwidth'), other: round(other, 3), none: lim('none') },
+      availableOutgoingKbpsMedian: median(available),
+    };
+  }
+
+  /** Values of the last sample for one layer (framesEncoded, encoder implementation, ...). */
+  lastOutbound(rid: string): Outbound | undefined {
+    const last = this.last();
+    return last ? outboundByRid(last).get(rid) : undefined;
+  }
+}

@@ -1,0 +1,142 @@
+// The capture stage: prepare the clip, then run every scenario in a fresh Chromium, writing each
+// scenario's files as soon as it finishes and run.json after every scenario, so a crash or Ctrl-C
+// keeps what was finished and marks the rest incomplete.
+import os from 'node:os';
+import path from 'node:path';
+import { ExitCode, InterruptedError, SimqError } from '../errors.js';
+import { packageVersion } from '../paths.js';
+import { createRunDirectory, writeRunRecord } from '../rundir/RunDirectory.js';
+import { RUN_SCHEMA, type EnvironmentRecord, type ReferenceClip, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
+import type { Scenario } from '../scenario/ScenarioTypes.js';
+import type { FfmpegInfo } from '../tools/ffmpeg.js';
+import type { Progress } from '../ui/progress.js';
+import { CaptureSession, STATS_INTERVAL_MS } from './CaptureSession.js';
+import { HarnessServer } from './HarnessServer.js';
+import { checkLayer } from './validity.js';
+import type { BrowserInfo } from './browserInfo.js';
+
+export interface CaptureStageOptions {
+  browser: BrowserInfo;
+  ffmpeg: FfmpegInfo;
+  reference: ReferenceClip;
+  scenarios: Scenario[];
+  outDir: string;
+  runId?: string;
+  force?: boolean;
+  argv: string[];
+  progress: Progress;
+  /** Called after each scenario with the updated record (model-vs-browser comparison hooks in here). */
+  onScenario?: (record: ScenarioRecord, run: RunRecord) => void;
+}
+
+export interface CaptureStageResult {
+  dir: string;
+  record: RunRecord;
+  /** Set when the stage stopped early (crash, Ctrl-C); finished scenarios are on disk. */
+  error?: SimqError;
+}
+
+function environmentRecord(browser: BrowserInfo, ffmpeg: FfmpegInfo): EnvironmentRecord {
+  return {
+    browser: { path: browser.path, source: browser.source, version: browser.version, userAgent: browser.userAgent },
+    ffmpeg: {
+      path: ffmpeg.path,
+      source: ffmpeg.source,
+      version: ffmpeg.version,
+      libvmaf: ffmpeg.hasLibvmaf ? `libvmaf ${ffmpeg.libvmafMajor === 2 ? '>= 2' : '1.x'}` : 'none',
+    },
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    simq: packageVersion(),
+  };
+}
+
+export async function runCaptureStage(options: CaptureStageOptions): Promise<CaptureStageResult> {
+  const { progress, scenarios, reference } = options;
+  const { dir, runId } = createRunDirectory({
+    outDir: options.outDir,
+    runId: options.runId,
+    label: path.parse(reference.source).name,
+    force: options.force,
+  });
+  const record: RunRecord = {
+    schema: RUN_SCHEMA,
+    runId,
+    status: 'running',
+    createdAt: new Date().toISOString(),
+    argv: options.argv,
+    input: reference,
+    environment: environmentRecord(options.browser, options.ffmpeg),
+    settings: {
+      statsIntervalMs: STATS_INTERVAL_MS,
+      warmupNote: 'per scenario: seconds [0, warmupS) of the capture are excluded from steady state (bandwidth estimate and rate-control ramp)',
+    },
+    scenarios: scenarios.map((s) => ({ id: s.id, scenario: s, status: 'pending', layers: [], problems: [] })),
+    timings: {},
+  };
+  writeRunRecord(dir, record);
+  progress.info(`run directory ${dir}`);
+
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const server = new HarnessServer();
+  const serverUrl = await server.listen();
+  const started = Date.now();
+  let error: SimqError | undefined;
+  try {
+    for (let i = 0; i < scenarios.length; i++) {
+      const scenario = scenarios[i];
+      const entry = record.scenarios[i];
+      entry.status = 'running';
+      entry.startedAt = new Date().toISOString();
+      writeRunRecord(dir, record);
+      const label = `scenario ${i + 1}/${scenarios.length}`;
+      progress.info(`${label} ${scenario.id}: ${scenario.durationS} s capture, warm-up ${scenario.warmupS} s`);
+      try {
+        const session = new CaptureSession(
+          { chromePath: options.browser.path, server, serverUrl, reference, signal: controller.signal, progress, label },
+          scenario,
+          path.join(dir, scenario.id),
+        );
+        const result = await session.run();
+        entry.layers = result.layers;
+        entry.encoderImplementation = result.encoderImplementation;
+        record.environment.browser.userAgent ??= result.userAgent;
+        entry.problems = result.layers.flatMap((l) => checkLayer(l, scenario.bandwidthBps !== undefined));
+        entry.status = entry.problems.length ? 'degraded' : 'complete';
+      } catch (e) {
+        entry.status = e instanceof InterruptedError ? 'incomplete' : 'failed';
+        entry.error = (e as Error).message;
+        error = e instanceof SimqError ? e : new SimqError(String(e), ExitCode.incomplete);
+      }
+      entry.finishedAt = new Date().toISOString();
+      options.onScenario?.(entry, record);
+      writeRunRecord(dir, record);
+      progress.done();
+      // A crash, an interrupt or a missing codec ends the run: what comes next would fail the same way.
+      if (error) break;
+    }
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await server.close();
+  }
+  for (const s of record.scenarios) {
+    if (s.status === 'pending' || s.status === 'running') {
+      s.status = 'incomplete';
+      s.error ??= 'not run: the run stopped early';
+    }
+  }
+  record.timings.captureS = Math.round((Date.now() - started) / 100) / 10;
+  record.status = record.scenarios.some((s) => s.status === 'failed' || s.status === 'incomplete')
+    ? 'incomplete'
+    : record.scenarios.some((s) => s.status === 'degraded')
+      ? 'degraded'
+      : 'complete';
+  record.finishedAt = new Date().toISOString();
+  writeRunRecord(dir, record);
+  return { dir, record, error };
+}

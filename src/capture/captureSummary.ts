@@ -1,0 +1,100 @@
+// The end-of-capture summary: a table on stderr-free stdout for people, JSON for scripts.
+import type { RunRecord } from '../rundir/RunTypes.js';
+import { renderTable } from '../ui/table.js';
+
+export interface CaptureSummaryLayer {
+  rid: string;
+  active: boolean;
+  width?: number;
+  height?: number;
+  targetKbps?: number;
+  actualKbps?: number;
+  fps?: number;
+  limitation: string;
+  framesCaptured: number;
+  framesEncoded: number;
+}
+
+export interface CaptureSummary {
+  runDir: string;
+  runId: string;
+  status: RunRecord['status'];
+  browser: string;
+  scenarios: {
+    id: string;
+    codec: string;
+    status: string;
+    error?: string;
+    encoderImplementation?: string;
+    layers: CaptureSummaryLayer[];
+    problems: string[];
+  }[];
+}
+
+function limitation(l: RunRecord['scenarios'][number]['layers'][number]): string {
+  const s = l.steady;
+  if (!l.active) return 'inactive';
+  if (!s) return '-';
+  const parts: string[] = [];
+  if (s.limitationS.cpu > 0) parts.push(`cpu ${s.limitationS.cpu.toFixed(1)}s`);
+  if (s.limitationS.bandwidth > 0) parts.push(`bandwidth ${s.limitationS.bandwidth.toFixed(1)}s`);
+  if (s.limitationS.other > 0) parts.push(`other ${s.limitationS.other.toFixed(1)}s`);
+  return parts.join(', ') || 'none';
+}
+
+export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
+  return {
+    runDir: dir,
+    runId: record.runId,
+    status: record.status,
+    browser: `${record.environment.browser.version} (${record.environment.browser.path})`,
+    scenarios: record.scenarios.map((s) => ({
+      id: s.id,
+      codec: s.scenario.codec,
+      status: s.status,
+      error: s.error,
+      encoderImplementation: s.encoderImplementation,
+      problems: s.problems.map((p) => p.message),
+      layers: s.layers.map((l) => ({
+        rid: l.rid,
+        active: l.active,
+        width: l.steady?.width,
+        height: l.steady?.height,
+        targetKbps: l.steady?.targetKbpsMedian,
+        actualKbps: l.steady?.actualKbpsMean,
+        fps: l.steady?.fps,
+        limitation: limitation(l),
+        framesCaptured: l.framesCaptured,
+        framesEncoded: l.framesEncoded,
+      })),
+    })),
+  };
+}
+
+export function renderCaptureSummary(summary: CaptureSummary): string {
+  const rows: (string | number)[][] = [];
+  for (const s of summary.scenarios) {
+    if (s.layers.length === 0) {
+      rows.push([s.id, '-', '-', '-', '-', '-', s.status]);
+      continue;
+    }
+    for (const l of s.layers) {
+      rows.push([
+        s.id,
+        l.rid,
+        l.width ? `${l.width}x${l.height}` : '-',
+        l.targetKbps === undefined ? '-' : Math.round(l.targetKbps),
+        l.actualKbps === undefined ? '-' : Math.round(l.actualKbps),
+        l.fps === undefined ? '-' : l.fps.toFixed(1),
+        l.limitation,
+      ]);
+    }
+  }
+  const lines = [renderTable(['scenario', 'rid', 'resolution', 'target kbps', 'actual kbps', 'fps', 'limitation'], rows, [false, false, false, true, true, true, false])];
+  for (const s of summary.scenarios) {
+    if (s.error) lines.push(`${s.id}: ${s.status}: ${s.error}`);
+    for (const p of s.problems) lines.push(`${s.id}: ${p}`);
+  }
+  lines.push(`run ${summary.status}: ${summary.runDir}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,278 @@
+// The loopback page: pc1 sends simulcast from the fake camera, pc2 receives it through the
+// "rid as mid" rewrite, an encoded transform on pc1's sender taps every encoded frame of every
+// layer, and frames and stats are posted to the Node harness server as they arrive, so the
+// browser never holds the whole run in memory.
+import { answerMidsToRids, offerRidsToMids } from './sdpMunging.js';
+import type { PageCaptureConfig, PageStartResult, PageStopResult, PageStatsSample, PageFrameMeta } from './protocol.js';
+
+interface EncodedStreams {
+  readable: ReadableStream<RTCEncodedVideoFrame>;
+  writable: WritableStream<RTCEncodedVideoFrame>;
+}
+type SenderWithStreams = RTCRtpSender & { createEncodedStreams(): EncodedStreams };
+
+const FLUSH_INTERVAL_MS = 100;
+const FLUSH_BYTES = 512 * 1024;
+
+class Uploader {
+  private metas: PageFrameMeta[] = [];
+  private chunks: Uint8Array[] = [];
+  private bytes = 0;
+  private batch = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private timer: number;
+  failed: string | undefined;
+
+  constructor() {
+    this.timer = window.setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
+  }
+
+  add(meta: PageFrameMeta, data: Uint8Array): void {
+    this.metas.push(meta);
+    this.chunks.push(data);
+    this.bytes += data.byteLength;
+    if (this.bytes >= FLUSH_BYTES) this.flush();
+  }
+
+  flush(): Promise<void> {
+    if (this.metas.length === 0) return this.chain;
+    const header = new TextEncoder().encode(JSON.stringify({ batch: this.batch++, frames: this.metas }));
+    const body = new Uint8Array(4 + header.byteLength + this.bytes);
+    new DataView(body.buffer).setUint32(0, header.byteLength);
+    body.set(header, 4);
+    let offset = 4 + header.byteLength;
+    for (const c of this.chunks) {
+      body.set(c, offset);
+      offset += c.byteLength;
+    }
+    this.metas = [];
+    this.chunks = [];
+    this.bytes = 0;
+    this.chain = this.chain.then(() => post('/frames', body)).catch((e: unknown) => {
+      this.failed = String(e);
+    });
+    return this.chain;
+  }
+
+  async close(): Promise<void> {
+    window.clearInterval(this.timer);
+    await this.flush();
+  }
+}
+
+async function post(path: string, body: BodyInit): Promise<void> {
+  const res = await fetch(path, { method: 'POST', body });
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+}
+
+function log(message: string): void {
+  void post('/log', message).catch(() => undefined);
+}
+
+class LoopbackCapture {
+  private pc1: RTCPeerConnection;
+  private pc2: RTCPeerConnection;
+  private sender!: RTCRtpSender;
+  private stream!: MediaStream;
+  private uploader = new Uploader();
+  private t0 = 0;
+  private frameCounts = new Map<number, number>();
+  /** When set, per-SSRC frame budget: the stats snapshot that closes the window. */
+  private limits: Map<number, number> | undefined;
+  private statsTimer = 0;
+
+  constructor(private config: PageCaptureConfig) {
+    // encodedInsertableStreams only on the sender side: every sender of this connection must then
+    // be piped through createEncodedStreams or its frames stall.
+    this.pc1 = new RTCPeerConnection({ encodedInsertableStreams: true } as RTCConfiguration);
+    this.pc2 = new RTCPeerConnection();
+  }
+
+  async start(): Promise<PageStartResult> {
+    const { config } = this;
+    const caps = RTCRtpSender.getCapabilities('video');
+    const encodable = [...new Set((caps?.codecs ?? []).map((c) => c.mimeType.replace(/^video\//, '').toLowerCase()))].filter(
+      (c) => !['rtx', 'red', 'ulpfec', 'flexfec-03'].includes(c),
+    );
+    const wanted = (caps?.codecs ?? []).filter((c) => c.mimeType.toLowerCase() === `video/${config.codecMime.toLowerCase()}`);
+    if (wanted.length === 0) {
+      return { ok: false, encodableCodecs: encodable, error: `codec ${config.codecMime} not encodable` };
+    }
+
+    this.stream = await navigator.mediaDevices.getUserMedia({
+      video: { width: { exact: config.width }, height: { exact: config.height }, frameRate: { exact: config.fps } },
+      audio: false,
+    });
+    const track = this.stream.getVideoTracks()[0];
+    // content hint decides camera vs screen behaviour in libwebrtc (e.g. the 1.35x screenshare
+    // hysteresis); an empty hint is camera.
+    track.contentHint = config.contentHint;
+
+    this.pc1.onicecandidate = (e) => {
+      if (e.candidate) void this.pc2.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: config.encodings[0].rid, sdpMLineIndex: 0 });
+    };
+    this.pc2.onicecandidate = (e) => {
+      if (e.candidate) void this.pc1.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.pc1Mid, sdpMLineIndex: 0 });
+    };
+
+    // The track is attached only after the active flags are set (below), so no layer that should be
+    // off is ever encoded, and the tap sees every frame from the first one.
+    const transceiver = this.pc1.addTransceiver('video', {
+      direction: 'sendonly',
+      sendEncodings: config.encodings.map((e) => {
+        const enc: RTCRtpEncodingParameters & { scalabilityMode?: string } = {
+          rid: e.rid,
+          scaleResolutionDownBy: e.scaleResolutionDownBy,
+        };
+        if (e.maxBitrate !== undefined) enc.maxBitrate = e.maxBitrate;
+        if (e.maxFramerate !== undefined) enc.maxFramerate = e.maxFramerate;
+        if (e.scalabilityMode !== undefined) enc.scalabilityMode = e.scalabilityMode;
+        return enc;
+      }),
+    });
+    transceiver.setCodecPreferences(wanted);
+    this.sender = transceiver.sender;
+    this.tap(this.sender as SenderWithStreams);
+
+    const offer = await this.pc1.createOffer();
+    await this.pc1.setLocalDescription(offer);
+    this.pc1Mid = transceiver.mid ?? '0';
+    await this.pc2.setRemoteDescription({ type: 'offer', sdp: offerRidsToMids(offer.sdp!) });
+    const answer = await this.pc2.createAnswer();
+    await this.pc2.setLocalDescription(answer);
+    await this.pc1.setRemoteDescription({
+      type: 'answer',
+      sdp: answerMidsToRids(answer.sdp!, offer.sdp!, { maxBitrateBps: config.maxTotalBitrateBps }),
+    });
+
+    // Chrome ignores `active` in addTransceiver's sendEncodings: apply it after negotiation.
+    const params = this.sender.getParameters();
+    for (const enc of params.encodings) {
+      const wantedEnc = config.encodings.find((e) => e.rid === enc.rid);
+      if (wantedEnc) enc.active = wantedEnc.active;
+    }
+    if (config.degradationPreference) {
+      (params as RTCRtpSendParameters & { degradationPreference?: string }).degradationPreference = config.degradationPreference;
+    }
+    await this.sender.setParameters(params);
+    const applied = this.sender.getParameters().encodings.map((e) => ({ rid: e.rid ?? '', active: e.active !== false }));
+
+    await this.sender.replaceTrack(track);
+    this.t0 = performance.now();
+    this.statsTimer = window.setInterval(() => void this.sampleStats(), config.statsIntervalMs);
+    void this.sampleStats();
+    const settings = track.getSettings();
+    return {
+      ok: true,
+      encodableCodecs: encodable,
+      appliedEncodings: applied,
+      userAgent: navigator.userAgent,
+      trackSettings: { width: settings.width ?? 0, height: settings.height ?? 0, frameRate: settings.frameRate ?? 0 },
+    };
+  }
+
+  private pc1Mid = '0';
+
+  private tap(sender: SenderWithStreams): void {
+    const { readable, writable } = sender.createEncodedStreams();
+    const transform = new TransformStream<RTCEncodedVideoFrame, RTCEncodedVideoFrame>({
+      transform: (frame, controller) => {
+        this.onFrame(frame);
+        controller.enqueue(frame);
+      },
+    });
+    void readable.pipeThrough(transform).pipeTo(writable);
+  }
+
+  private onFrame(frame: RTCEncodedVideoFrame): void {
+    const meta = frame.getMetadata() as RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number; captureTime?: number };
+    const ssrc = meta.synchronizationSource ?? 0;
+    const count = this.frameCounts.get(ssrc) ?? 0;
+    if (this.limits) {
+      const limit = this.limits.get(ssrc) ?? 0;
+      if (count >= limit) return;
+    }
+    this.frameCounts.set(ssrc, count + 1);
+    this.uploader.add(
+      {
+        ssrc,
+        index: count,
+        rtpTimestamp: meta.rtpTimestamp ?? frame.timestamp,
+        tapTimeMs: performance.now() - this.t0,
+        captureTimeMs: meta.captureTime,
+        bytes: frame.data.byteLength,
+        type: frame.type === 'key' ? 'key' : 'delta',
+        temporalIndex: meta.temporalIndex,
+        spatialIndex: meta.spatialIndex,
+        width: meta.width ?? 0,
+        height: meta.height ?? 0,
+        mimeType: (meta as { mimeType?: string }).mimeType,
+        payloadType: meta.payloadType,
+      },
+      new Uint8Array(frame.data.slice(0)),
+    );
+  }
+
+  private async collectStats(): Promise<PageStatsSample> {
+    const report = await this.pc1.getStats();
+    const sample: PageStatsSample = { tMs: performance.now() - this.t0, outbound: [], availableOutgoingBitrate: undefined };
+    const transports: Record<string, unknown>[] = [];
+    const pairs = new Map<string, Record<string, unknown>>();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.type === 'outbound-rtp' && s.kind === 'video') sample.outbound.push(s);
+      if (s.type === 'transport') transports.push(s);
+      if (s.type === 'candidate-pair') pairs.set(s.id as string, s);
+    });
+    const selectedId = transports.map((t) => t.selectedCandidatePairId as string | undefined).find((id) => id);
+    const pair = selectedId ? pairs.get(selectedId) : [...pairs.values()].find((p) => p.nominated && p.state === 'succeeded');
+    sample.availableOutgoingBitrate = pair?.availableOutgoingBitrate as number | undefined;
+    return sample;
+  }
+
+  private async sampleStats(): Promise<void> {
+    try {
+      const sample = await this.collectStats();
+      await post('/stats', JSON.stringify(sample));
+    } catch (e) {
+      log(`stats: ${String(e)}`);
+    }
+  }
+
+  async stop(): Promise<PageStopResult> {
+    window.clearInterval(this.statsTimer);
+    // Close the window on a stats snapshot: frames counted by framesEncoded at this instant may still
+    // be on their way through the transform, so wait for them and take no frame beyond.
+    const last = await this.collectStats();
+    const limits = new Map<number, number>();
+    for (const o of last.outbound) limits.set(o.ssrc as number, (o.framesEncoded as number | undefined) ?? 0);
+    this.limits = limits;
+    const deadline = performance.now() + 2000;
+    while (performance.now() < deadline) {
+      const behind = [...limits].some(([ssrc, n]) => (this.frameCounts.get(ssrc) ?? 0) < n);
+      if (!behind) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await post('/stats', JSON.stringify({ ...last, final: true }));
+    await this.uploader.close();
+    const counts = [...this.frameCounts].map(([ssrc, frames]) => ({ ssrc, frames }));
+    this.stream.getTracks().forEach((t) => t.stop());
+    this.pc1.close();
+    this.pc2.close();
+    return { frameCounts: counts, uploadError: this.uploader.failed };
+  }
+}
+
+let current: LoopbackCapture | undefined;
+
+const api = {
+  async start(config: PageCaptureConfig): Promise<PageStartResult> {
+    current = new LoopbackCapture(config);
+    return current.start();
+  },
+  async stop(): Promise<PageStopResult> {
+    if (!current) throw new Error('not started');
+    return current.stop();
+  },
+};
+
+(window as unknown as { simq: typeof api }).simq = api;

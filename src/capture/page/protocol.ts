@@ -1,0 +1,64 @@
+// Messages between the Node harness and the loopback page. Types only: shared by both sides.
+
+export interface PageEncoding {
+  rid: string;
+  scaleResolutionDownBy: number;
+  maxBitrate?: number;
+  maxFramerate?: number;
+  active: boolean;
+  scalabilityMode?: string;
+}
+
+export interface PageCaptureConfig {
+  /** e.g. "VP8", "VP9", "H264", "AV1" (the part after "video/" in RTCRtpCodec.mimeType). */
+  codecMime: string;
+  width: number;
+  height: number;
+  fps: number;
+  encodings: PageEncoding[];
+  contentHint: '' | 'motion' | 'detail' | 'text';
+  maxTotalBitrateBps?: number;
+  degradationPreference?: 'balanced' | 'maintain-framerate' | 'maintain-resolution';
+  statsIntervalMs: number;
+}
+
+export interface PageStartResult {
+  ok: boolean;
+  encodableCodecs: string[];
+  error?: string;
+  appliedEncodings?: { rid: string; active: boolean }[];
+  userAgent?: string;
+  trackSettings?: { width: number; height: number; frameRate: number };
+}
+
+export interface PageStopResult {
+  frameCounts: { ssrc: number; frames: number }[];
+  uploadError?: string;
+}
+
+export interface PageFrameMeta {
+  ssrc: number;
+  /** Index of this frame within its SSRC, from 0. */
+  index: number;
+  rtpTimestamp: number;
+  /** performance.now() at the tap, ms since the track was attached. */
+  tapTimeMs: number;
+  /** The frame's capture time from metadata, where this Chrome provides it. */
+  captureTimeMs?: number;
+  bytes: number;
+  type: 'key' | 'delta';
+  temporalIndex?: number;
+  spatialIndex?: number;
+  width: number;
+  height: number;
+  mimeType?: string;
+  payloadType?: number;
+}
+
+export interface PageStatsSample {
+  /** ms since the track was attached */
+  tMs: number;
+  outbound: Record<string, unknown>[];
+  availableOutgoingBitrate?: number;
+  final?: boolean;
+}

@@ -1,0 +1,39 @@
+// simq's command line. Each command lives in src/commands/<name>.ts and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, SimqError } from './errors.js';
+import { registerPlan } from './commands/plan.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('simq')
+    .description(
+      'Simulcast layer quality analysis with the browser\'s own encoder.\n' +
+        'capture -> measure -> recommend/report, each stage reading and writing one run directory.',
+    )
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(run simq <command> --help for the options)')
+    .exitOverride();
+  registerPlan(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed.
+      return e.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    if (e instanceof SimqError) {
+      process.stderr.write(`simq: ${e.message}\n`);
+      if (e.fix) process.stderr.write(`  fix: ${e.fix}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`simq: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return ExitCode.internal;
+  }
+}

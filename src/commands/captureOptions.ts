@@ -1,0 +1,116 @@
+// Options shared by `simq capture` and `simq analyze`, and their conversion into a capture plan.
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { expandScenarios } from '../scenario/expandScenarios.js';
+import { resolveScenarioSpec } from '../scenario/loadScenarios.js';
+import { parseSweepOption } from '../scenario/sweepOption.js';
+import { CODECS, DEFAULT_DURATION_S, type Codec, type Scenario } from '../scenario/ScenarioTypes.js';
+import { parseBitrate, parseSize, type Size } from '../units.js';
+
+export interface CaptureCliOptions {
+  scenario: string[];
+  codec?: string;
+  bandwidth?: string;
+  sweep: string[];
+  duration?: string;
+  warmup?: string;
+  size?: string;
+  fps?: string;
+  out: string;
+  runId?: string;
+  force?: boolean;
+  chrome?: string;
+  ffmpeg?: string;
+  allowDegraded?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  yes?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function addCaptureOptions(cmd: Command): Command {
+  return cmd
+    .argument('[clip]', 'video clip (mp4, webm, mkv, y4m, ...); default: the "camera" sample, generated if missing')
+    .option('-s, --scenario <names|file.json>', 'preset name(s) (all-layers, top-off, only-low, boost-mid) or a scenario JSON file; repeatable', collect, [])
+    .option('-c, --codec <list>', `codecs to run each scenario with, comma-separated (${CODECS.join(', ')})`)
+    .option('-b, --bandwidth <list>', 'total send-side cap(s), e.g. 400k,800k,1500k: one scenario each')
+    .option('--sweep <rid.field=from:to:count|v1,v2>', 'sweep a field, e.g. h.maxBitrate=300k:1500k:5; repeatable (cartesian product)', collect, [])
+    .option('-d, --duration <seconds>', `capture seconds per scenario, and seconds of the clip used (default ${DEFAULT_DURATION_S})`)
+    .option('-w, --warmup <seconds>', 'seconds at the start excluded from steady state (default 2)')
+    .option('--size <WxH>', 'capture size (default: the clip\'s own, capped at 1280x720)')
+    .option('--fps <n>', 'capture frame rate (default: the clip\'s own, capped at 30)')
+    .option('-o, --out <dir>', 'parent folder of run directories', 'results')
+    .option('--run-id <id>', 'name of the run directory (default: time stamp + clip name)')
+    .option('--force', 'replace an existing run directory of the same --run-id')
+    .option('--chrome <path>', 'Chrome/Chromium binary (else CHROME_PATH, then standard locations)')
+    .option('--ffmpeg <path>', 'ffmpeg binary (else SIMQ_FFMPEG, ffmpeg-static, @ffmpeg-installer/ffmpeg, PATH)')
+    .option('--allow-degraded', 'exit 0 even when a layer was CPU-limited or below its configured resolution / frame rate')
+    .option('-y, --yes', 'do not ask before long sweeps')
+    .option('--json', 'print the run summary as JSON on stdout')
+    .option('-q, --quiet', 'no progress on stderr');
+}
+
+function positiveNumber(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`${flag} ${text}: expected a number > 0`);
+  return n;
+}
+
+export function parseCodecs(text: string | undefined): Codec[] | undefined {
+  if (text === undefined) return undefined;
+  const codecs = text.split(',').map((c) => c.trim().toLowerCase()).filter(Boolean);
+  for (const c of codecs) {
+    if (!(CODECS as readonly string[]).includes(c)) throw new InputError(`--codec ${c}: unknown codec (use ${CODECS.join(', ')})`);
+  }
+  if (codecs.length === 0) throw new InputError('--codec: empty list');
+  return [...new Set(codecs)] as Codec[];
+}
+
+export function parseBandwidths(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(',').map((b) => {
+    const bps = parseBitrate(b);
+    if (!Number.isFinite(bps) || bps <= 0) throw new InputError(`--bandwidth ${b}: expected a bitrate > 0 such as 800k or 1.5M`);
+    return bps;
+  });
+}
+
+export interface CapturePlan {
+  scenarios: Scenario[];
+  clipDurationS?: number;
+  size?: Size;
+  fps?: number;
+}
+
+export function planCapture(opts: CaptureCliOptions): CapturePlan {
+  const specs = opts.scenario.length ? opts.scenario : ['all-layers'];
+  const definitions = specs.flatMap((s) => resolveScenarioSpec(s));
+  const names = new Set<string>();
+  for (const d of definitions) {
+    if (names.has(d.name)) throw new InputError(`--scenario: scenario "${d.name}" is given twice`);
+    names.add(d.name);
+  }
+  const durationS = positiveNumber(opts.duration, '--duration');
+  const warmupText = opts.warmup;
+  let warmupS: number | undefined;
+  if (warmupText !== undefined) {
+    warmupS = Number(warmupText);
+    if (!Number.isFinite(warmupS) || warmupS < 0) throw new InputError(`--warmup ${warmupText}: expected seconds >= 0`);
+  }
+  let size: Size | undefined;
+  if (opts.size !== undefined) {
+    size = parseSize(opts.size);
+    if (!size || size.width <= 0 || size.height <= 0) throw new InputError(`--size ${opts.size}: expected WIDTHxHEIGHT such as 1280x720`);
+  }
+  const sweep = parseSweepOption(opts.sweep);
+  const scenarios = expandScenarios(definitions, {
+    codecs: parseCodecs(opts.codec),
+    bandwidths: parseBandwidths(opts.bandwidth),
+    sweep,
+    durationS,
+    warmupS,
+  });
+  return { scenarios, clipDurationS: durationS, size, fps: positiveNumber(opts.fps, '--fps') };
+}

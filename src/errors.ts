@@ -1,0 +1,61 @@
+// Errors simq reports to the user. Each carries the exit code the CLI ends with; the message must
+// name the file, field or value at fault and what would work instead.
+
+export const ExitCode = {
+  ok: 0,
+  /** A bug or an unexpected failure of a tool simq drives. */
+  internal: 1,
+  /** Bad input: option, clip, scenario file, run directory contents. */
+  badInput: 2,
+  /** The machine lacks something: Chromium, ffmpeg, libvmaf, a codec, a Docker engine. */
+  environment: 3,
+  /** The run finished but a layer was CPU-limited or below its configured resolution / frame rate. */
+  degraded: 4,
+  /** Some scenarios did not finish (browser crash, failure); finished ones are kept. */
+  incomplete: 5,
+  /** The output exists (and --force was not given) or cannot be written. */
+  output: 6,
+  /** Ctrl-C. */
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class SimqError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.internal,
+    /** The exact command or step that fixes it, printed on its own line. */
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = 'SimqError';
+  }
+}
+
+export class InputError extends SimqError {
+  constructor(message: string, fix?: string) {
+    super(message, ExitCode.badInput, fix);
+    this.name = 'InputError';
+  }
+}
+
+export class EnvironmentError extends SimqError {
+  constructor(message: string, fix?: string) {
+    super(message, ExitCode.environment, fix);
+    this.name = 'EnvironmentError';
+  }
+}
+
+export class OutputError extends SimqError {
+  constructor(message: string, fix?: string) {
+    super(message, ExitCode.output, fix);
+    this.name = 'OutputError';
+  }
+}
+
+export class InterruptedError extends SimqError {
+  constructor(message = 'interrupted') {
+    super(message, ExitCode.interrupted);
+    this.name = 'InterruptedError';
+  }
+}

@@ -1,0 +1,111 @@
+// What the measure stage writes: quality.csv (one row per scenario x layer x size) and frames.csv
+// (one row per displayed frame per layer per size). Column names are part of the run-directory
+// contract (README.md, "Run directory").
+
+/** "encoded": only frames the encoder produced; "displayed": every source frame of the window, a
+ *  dropped frame showing the previous picture (freezes count against quality). */
+export type QualityView = 'displayed' | 'encoded';
+
+export interface MetricAggregate {
+  mean?: number;
+  hmean?: number;
+  p5?: number;
+  min?: number;
+}
+
+export interface QualityRow extends Record<string, string | number | undefined> {
+  scenario_id: string;
+  scenario: string;
+  codec: string;
+  /** Total send-side cap of the scenario, empty when uncapped. */
+  bandwidth_kbps?: number;
+  rid: string;
+  /** The layer's own resolution, e.g. "640x360". */
+  layer: string;
+  /** "native" (the layer's own size) or a viewport "WxH". */
+  size: string;
+  view: QualityView;
+  /** The encoding's configured maxBitrate, empty when unset. */
+  max_bitrate_kbps?: number;
+  /** Steady-state median outbound-rtp.targetBitrate. */
+  target_kbps?: number;
+  /** Steady-state mean of bytesSent deltas. */
+  actual_kbps?: number;
+  fps?: number;
+  /** Frames in the steady-state window (encoded frames; for "displayed" the source frames shown). */
+  frames: number;
+  /** Source frames in the window the encoder did not encode. */
+  dropped: number;
+  vmaf_mean?: number;
+  vmaf_hmean?: number;
+  vmaf_p5?: number;
+  vmaf_min?: number;
+  psnr_y_mean?: number;
+  psnr_avg_mean?: number;
+  ssim_mean?: number;
+  /** Share of frames whose source index was confirmed by content (0..1). */
+  alignment_confidence?: number;
+}
+
+export const QUALITY_COLUMNS = [
+  'scenario_id',
+  'scenario',
+  'codec',
+  'bandwidth_kbps',
+  'rid',
+  'layer',
+  'size',
+  'view',
+  'max_bitrate_kbps',
+  'target_kbps',
+  'actual_kbps',
+  'fps',
+  'frames',
+  'dropped',
+  'vmaf_mean',
+  'vmaf_hmean',
+  'vmaf_p5',
+  'vmaf_min',
+  'psnr_y_mean',
+  'psnr_avg_mean',
+  'ssim_mean',
+  'alignment_confidence',
+] as const;
+
+export interface FrameRow extends Record<string, string | number | undefined> {
+  scenario_id: string;
+  rid: string;
+  size: string;
+  /** Position in the displayed sequence (0 = first source frame of the measured span). */
+  display_index: number;
+  /** Index of the source frame in the reference Y4M. */
+  source_index: number;
+  /** Index of the captured frame shown (its row in <rid>.frames.csv). */
+  frame_index: number;
+  /** 1 when the shown picture is a repeat of an earlier frame (the encoder dropped this one). */
+  frozen: number;
+  /** Seconds since capture start. */
+  time_s: number;
+  /** 1 when inside the warm-up (excluded from aggregates). */
+  warmup: number;
+  vmaf?: number;
+  psnr_y?: number;
+  psnr_avg?: number;
+  ssim?: number;
+}
+
+export const FRAME_COLUMNS = [
+  'scenario_id',
+  'rid',
+  'size',
+  'display_index',
+  'source_index',
+  'frame_index',
+  'frozen',
+  'time_s',
+  'warmup',
+  'vmaf',
+  'psnr_y',
+  'psnr_avg',
+  'ssim',
+] as const;

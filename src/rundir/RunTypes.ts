@@ -1,0 +1,117 @@
+// The run directory is the contract between stages (capture -> measure -> recommend/report):
+//
+//   results/<run-id>/run.json                 this record
+//   results/<run-id>/<scenario-id>/<rid>.ivf  VP8/VP9/AV1 layer bitstream (IVF, timebase 1/90000 = RTP clock)
+//   results/<run-id>/<scenario-id>/<rid>.h264 H.264 layer bitstream (Annex B)
+//   results/<run-id>/<scenario-id>/<rid>.frames.csv   one row per captured frame
+//   results/<run-id>/<scenario-id>/stats.csv  one row per second per layer
+//   results/<run-id>/quality.csv, frames.csv  (measure stage)
+//   results/<run-id>/recommendation.json|csv, report.html (recommend/report stage)
+//
+// Any change here is a format change: bump RUN_SCHEMA and describe it in README.md.
+import type { Scenario } from '../scenario/ScenarioTypes.js';
+
+export const RUN_SCHEMA = 'simq.run/1';
+
+export type RunStatus = 'running' | 'complete' | 'degraded' | 'incomplete';
+export type ScenarioStatus = 'pending' | 'running' | 'complete' | 'degraded' | 'failed' | 'incomplete';
+
+export interface ToolRecord {
+  path: string;
+  /** How it was found: flag, env variable, package, PATH, standard location. */
+  source: string;
+  version: string;
+}
+
+export interface EnvironmentRecord {
+  browser: ToolRecord & { userAgent?: string };
+  ffmpeg: ToolRecord & { libvmaf?: string };
+  node: string;
+  platform: string;
+  cpus: number;
+  simq: string;
+}
+
+export interface ReferenceClip {
+  /** The clip the user gave (absolute path). */
+  source: string;
+  sourceSha256: string;
+  /** The prepared 4:2:0 Y4M the fake camera played; also the measure stage's reference. */
+  y4m: string;
+  width: number;
+  height: number;
+  fps: number;
+  frames: number;
+  /** The ffmpeg arguments that prepared it (re-run them to rebuild a deleted cache entry). */
+  preparedWith: string[];
+}
+
+export interface SteadyState {
+  /** Seconds of the capture counted as steady state: [warmupS, durationS]. */
+  fromS: number;
+  toS: number;
+  seconds: number;
+  targetKbpsMedian?: number;
+  actualKbpsMean?: number;
+  fps?: number;
+  width?: number;
+  height?: number;
+  qpMean?: number;
+  /** Seconds of steady state per qualityLimitationReason (from qualityLimitationDurations). */
+  limitationS: { cpu: number; bandwidth: number; other: number; none: number };
+  availableOutgoingKbpsMedian?: number;
+}
+
+export interface LayerRecord {
+  rid: string;
+  active: boolean;
+  ssrc?: number;
+  /** File names inside the scenario directory. */
+  bitstream?: string;
+  framesCsv?: string;
+  /** What the encodings ask for at this input size. */
+  configured: { width: number; height: number; fps: number; maxBitrate?: number; scalabilityMode?: string };
+  framesCaptured: number;
+  /** outbound-rtp.framesEncoded at the end of the capture window. */
+  framesEncoded: number;
+  encoderImplementation?: string;
+  scalabilityMode?: string;
+  steady?: SteadyState;
+}
+
+export interface ValidityProblem {
+  rid: string;
+  kind: 'cpu-limited' | 'low-resolution' | 'low-framerate' | 'frame-count' | 'missing';
+  message: string;
+}
+
+export interface ScenarioRecord {
+  id: string;
+  scenario: Scenario;
+  status: ScenarioStatus;
+  error?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  encoderImplementation?: string;
+  layers: LayerRecord[];
+  problems: ValidityProblem[];
+}
+
+export interface RunRecord {
+  schema: typeof RUN_SCHEMA;
+  runId: string;
+  status: RunStatus;
+  createdAt: string;
+  finishedAt?: string;
+  /** The simq command line that made the run. */
+  argv: string[];
+  input: ReferenceClip;
+  environment: EnvironmentRecord;
+  /** Settings that hold for the whole run. */
+  settings: { statsIntervalMs: number; warmupNote: string };
+  scenarios: ScenarioRecord[];
+  timings: { captureS?: number; measureS?: number; recommendS?: number };
+  /** Added by later stages (measure, recommend); each stage owns its key. */
+  measure?: unknown;
+  allocation?: unknown;
+}

@@ -1,0 +1,98 @@
+// Definitions x codecs x bandwidth caps x sweep points -> the list of captures to run.
+import { InputError } from '../errors.js';
+import { formatKbps } from '../units.js';
+import {
+  DEFAULT_DURATION_S,
+  DEFAULT_SVC_SCALABILITY_MODE,
+  DEFAULT_WARMUP_S,
+  type Codec,
+  type RtpEncodingParameters,
+  type Scenario,
+  type ScenarioDefinition,
+} from './ScenarioTypes.js';
+
+export interface ExpandOptions {
+  /** --codec; when absent a definition's own codec, else vp8. */
+  codecs?: Codec[];
+  /** --bandwidth; replaces a definition's own list when given. */
+  bandwidths?: number[];
+  /** --sweep; merged over a definition's own sweep (same key: the option wins). */
+  sweep?: Record<string, number[]>;
+  /** --duration (capture seconds) for definitions that do not set theirs. */
+  durationS?: number;
+  /** --warmup for definitions that do not set theirs. */
+  warmupS?: number;
+}
+
+function cartesian(sweep: Record<string, number[]>): Record<string, number>[] {
+  let points: Record<string, number>[] = [{}];
+  for (const [key, values] of Object.entries(sweep)) {
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
+  }
+  return points;
+}
+
+function applySweepPoint(encodings: RtpEncodingParameters[], point: Record<string, number>): RtpEncodingParameters[] {
+  const out = encodings.map((e) => ({ ...e }));
+  for (const [key, value] of Object.entries(point)) {
+    const [rid, field] = key.split('.') as [string, 'maxBitrate' | 'maxFramerate' | 'scaleResolutionDownBy'];
+    const enc = out.find((e) => e.rid === rid);
+    if (!enc) throw new InputError(`--sweep ${key}: no encoding with rid "${rid}" (have ${encodings.map((e) => e.rid).join(', ')})`);
+    enc[field] = value;
+  }
+  return out;
+}
+
+function sweepLabel(key: string, value: number): string {
+  const field = key.split('.')[1];
+  const shown = field === 'maxBitrate' ? `${formatKbps(value)}k` : String(value);
+  return `${key.replace('.', '-')}-${shown}`;
+}
+
+export function withCodecDefaults(codec: Codec, encodings: RtpEncodingParameters[]): RtpEncodingParameters[] {
+  if (codec !== 'vp9' && codec !== 'av1') return encodings;
+  return encodings.map((e) => (e.scalabilityMode ? e : { ...e, scalabilityMode: DEFAULT_SVC_SCALABILITY_MODE }));
+}
+
+export function expandScenarios(definitions: ScenarioDefinition[], options: ExpandOptions = {}): Scenario[] {
+  const out: Scenario[] = [];
+  for (const def of definitions) {
+    const codecs: Codec[] = options.codecs?.length ? options.codecs : [def.codec ?? 'vp8'];
+    const defBandwidths = def.bandwidth === undefined ? [] : Array.isArray(def.bandwidth) ? def.bandwidth : [def.bandwidth];
+    const bandwidths: (number | undefined)[] = options.bandwidths?.length ? options.bandwidths : defBandwidths.length ? defBandwidths : [undefined];
+    const sweep = { ...(def.sweep ?? {}), ...(options.sweep ?? {}) };
+    const points = cartesian(sweep);
+    const durationS = def.duration ?? options.durationS ?? DEFAULT_DURATION_S;
+    const warmupS = def.warmup ?? options.warmupS ?? DEFAULT_WARMUP_S;
+    if (warmupS >= durationS) {
+      throw new InputError(`scenario ${def.name}: warm-up ${warmupS} s leaves no steady state in a ${durationS} s capture (use --warmup below --duration)`);
+    }
+    for (const codec of codecs) {
+      for (const bw of bandwidths) {
+        for (const point of points) {
+          const parts = [def.name, codec];
+          if (bw !== undefined) parts.push(`bw${formatKbps(bw)}k`);
+          for (const [k, v] of Object.entries(point)) parts.push(sweepLabel(k, v));
+          const scenario: Scenario = {
+            id: parts.join('.'),
+            name: def.name,
+            codec,
+            encodings: withCodecDefaults(codec, applySweepPoint(def.encodings, point)),
+            durationS,
+            warmupS,
+            contentHint: def.contentHint ?? '',
+          };
+          if (bw !== undefined) scenario.bandwidthBps = bw;
+          if (Object.keys(point).length) scenario.sweepPoint = point;
+          out.push(scenario);
+        }
+      }
+    }
+  }
+  const ids = new Set<string>();
+  for (const s of out) {
+    if (ids.has(s.id)) throw new InputError(`two scenarios resolve to the same id "${s.id}": give them different names`);
+    ids.add(s.id);
+  }
+  return out;
+}

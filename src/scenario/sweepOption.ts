@@ -1,0 +1,44 @@
+// --sweep rid.field=from:to:count (evenly spaced) or rid.field=v1,v2,... ; bitrates accept 300k / 1.5M.
+import { InputError } from '../errors.js';
+import { parseBitrate } from '../units.js';
+import { SWEEP_FIELDS } from './loadScenarios.js';
+
+function parseValue(field: string, text: string, spec: string): number {
+  const v = field === 'maxBitrate' ? parseBitrate(text) : Number(text);
+  if (!Number.isFinite(v) || v <= 0) throw new InputError(`--sweep ${spec}: "${text}" is not a ${field === 'maxBitrate' ? 'bitrate such as 600k' : 'number > 0'}`);
+  return v;
+}
+
+export function parseSweepSpec(spec: string): [string, number[]] {
+  const m = /^([A-Za-z0-9_-]+)\.([A-Za-z]+)=(.+)$/.exec(spec.trim());
+  if (!m) throw new InputError(`--sweep ${spec}: expected rid.field=from:to:count or rid.field=v1,v2 (e.g. h.maxBitrate=300k:1500k:5)`);
+  const [, rid, field, values] = m;
+  if (!(SWEEP_FIELDS as readonly string[]).includes(field)) throw new InputError(`--sweep ${spec}: cannot sweep "${field}" (use ${SWEEP_FIELDS.join(', ')})`);
+  const range = values.split(':');
+  let list: number[];
+  if (range.length === 3) {
+    const from = parseValue(field, range[0], spec);
+    const to = parseValue(field, range[1], spec);
+    const count = Number(range[2]);
+    if (!Number.isInteger(count) || count < 2) throw new InputError(`--sweep ${spec}: the count "${range[2]}" must be a whole number >= 2`);
+    if (to <= from) throw new InputError(`--sweep ${spec}: "to" must be above "from"`);
+    list = Array.from({ length: count }, (_, i) => from + ((to - from) * i) / (count - 1));
+    if (field === 'maxBitrate') list = list.map(Math.round);
+  } else if (range.length === 1) {
+    list = values.split(',').map((v) => parseValue(field, v, spec));
+  } else {
+    throw new InputError(`--sweep ${spec}: a range is from:to:count`);
+  }
+  return [`${rid}.${field}`, [...new Set(list)]];
+}
+
+export function parseSweepOption(specs: string[]): Record<string, number[]> | undefined {
+  if (specs.length === 0) return undefined;
+  const sweep: Record<string, number[]> = {};
+  for (const spec of specs) {
+    const [key, values] = parseSweepSpec(spec);
+    if (sweep[key]) throw new InputError(`--sweep ${key} is given twice`);
+    sweep[key] = values;
+  }
+  return sweep;
+}

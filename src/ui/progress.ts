@@ -1,0 +1,57 @@
+// Progress on stderr: a redrawn bar on a TTY, plain lines otherwise (CI logs), nothing with --quiet.
+// stdout stays free for --json.
+
+export interface Progress {
+  /** A one-off line (e.g. "scenario 2/5 all-layers.vp8"). */
+  info(message: string): void;
+  /** Progress within a step: done of total units, with a short label. */
+  update(label: string, done: number, total: number): void;
+  /** Ends the current bar line. */
+  done(): void;
+  warn(message: string): void;
+}
+
+export function createProgress(options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+  const stream = options.stream ?? process.stderr;
+  const tty = Boolean(stream.isTTY);
+  let barOpen = false;
+  let lastPlain = '';
+  const closeBar = () => {
+    if (barOpen) {
+      stream.write('\n');
+      barOpen = false;
+    }
+  };
+  return {
+    info(message) {
+      if (options.quiet) return;
+      closeBar();
+      stream.write(`${message}\n`);
+    },
+    warn(message) {
+      closeBar();
+      stream.write(`warning: ${message}\n`);
+    },
+    update(label, done, total) {
+      if (options.quiet) return;
+      const fraction = total > 0 ? Math.min(1, done / total) : 0;
+      if (tty) {
+        const width = 24;
+        const filled = Math.round(fraction * width);
+        const text = `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${label} ${done}/${total}`;
+        stream.write(text.padEnd((stream.columns ?? 80) - 1).slice(0, (stream.columns ?? 80) - 1));
+        barOpen = true;
+      } else {
+        // Quiet lines: one per label change and at completion, not one per tick.
+        const key = `${label}:${done >= total}`;
+        if (key !== lastPlain) {
+          stream.write(`${label} ${done}/${total}\n`);
+          lastPlain = key;
+        }
+      }
+    },
+    done() {
+      closeBar();
+    },
+  };
+}
