@@ -1,7 +1,15 @@
 // simq's command line. Each command lives in src/commands/<name>.ts and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { ExitCode, SimqError } from './errors.js';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerCapture } from './commands/capture.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerMeasure } from './commands/measure.js';
 import { registerPlan } from './commands/plan.js';
+import { registerRecommend } from './commands/recommend.js';
+import { registerReport } from './commands/report.js';
+import { registerSamples } from './commands/samples.js';
+import { packageVersion } from './paths.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -11,10 +19,17 @@ export function buildProgram(): Command {
       'Simulcast layer quality analysis with the browser\'s own encoder.\n' +
         'capture -> measure -> recommend/report, each stage reading and writing one run directory.',
     )
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run simq <command> --help for the options)')
     .exitOverride();
+  registerAnalyze(program);
+  registerCapture(program);
+  registerMeasure(program);
+  registerRecommend(program);
+  registerReport(program);
   registerPlan(program);
+  registerSamples(program);
+  registerDoctor(program);
   return program;
 }
 

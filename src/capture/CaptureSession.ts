@@ -3,7 +3,8 @@
 // stats.csv written into the scenario directory.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { normalizeInputResolution, scaleResolutionDownBy } from '../allocation/LayerResolution.js';
 import { EnvironmentError, InterruptedError, SimqError, ExitCode } from '../errors.js';
 import { writeCsvAtomic } from '../io/csv.js';
 import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
@@ -61,10 +62,6 @@ interface SsrcStream {
   frames: FrameCsvRow[];
 }
 
-/** Layer size as libwebrtc derives it from the input and scaleResolutionDownBy (truncating). */
-export function layerSize(input: { width: number; height: number }, scale: number): { width: number; height: number } {
-  return { width: Math.floor(input.width / scale), height: Math.floor(input.height / scale) };
-}
 
 export class CaptureSession {
   private streams = new Map<number, SsrcStream>();
@@ -106,6 +103,8 @@ export class CaptureSession {
       onLog: (l) => this.logLines.push(l),
     });
     try {
+      // Loaded on use: playwright-core takes half a second to import, which `simq plan` should not pay.
+      const { chromium } = await import('playwright-core');
       this.browser = await chromium.launch({
         executablePath: ctx.chromePath,
         headless: true,
@@ -220,11 +219,14 @@ export class CaptureSession {
     const { scenario, ctx } = this;
     const ext = bitstreamExtension(scenario.codec);
     const layers: LayerRecord[] = [];
-    const input = { width: ctx.reference.width, height: ctx.reference.height };
+    const input = normalizeInputResolution(
+      { width: ctx.reference.width, height: ctx.reference.height },
+      scenario.encodings.map((e) => e.scaleResolutionDownBy),
+    );
     for (const enc of scenario.encodings) {
       const out = this.timeline.lastOutbound(enc.rid);
       const stream = out?.ssrc !== undefined ? this.streams.get(out.ssrc) : undefined;
-      const size = layerSize(input, enc.scaleResolutionDownBy);
+      const size = scaleResolutionDownBy(input, enc.scaleResolutionDownBy);
       const layer: LayerRecord = {
         rid: enc.rid,
         active: enc.active,

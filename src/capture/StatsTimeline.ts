@@ -211,6 +211,7 @@ export class StatsTimeline {
       toS: round(end.tMs / 1000, 3),
       seconds: round(seconds, 3),
       targetKbpsMedian: median(targets),
+      targetKbpsMax: targets.length ? Math.max(...targets) : undefined,
       actualKbpsMean: round((((b.bytesSent ?? 0) - (a.bytesSent ?? 0)) * 8) / seconds / 1000),
       fps: round(frames / seconds, 2),
       width: size?.[0],

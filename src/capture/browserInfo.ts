@@ -1,6 +1,5 @@
 // What the browser is and which video codecs it can encode, asked once before a run starts so a
 // missing codec fails before anything is captured (and for `simq doctor`).
-import { chromium } from 'playwright-core';
 import { EnvironmentError } from '../errors.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
 import { CHROME_INSTALL_FIX, chromeArgs, locateChrome, type ChromeSource } from '../tools/chrome.js';
@@ -17,6 +16,7 @@ export interface BrowserInfo {
 
 export async function probeBrowser(flag?: string, env: NodeJS.ProcessEnv = process.env): Promise<BrowserInfo> {
   const located = locateChrome(flag, env);
+  const { chromium } = await import('playwright-core');
   let browser;
   try {
     browser = await chromium.launch({ executablePath: located.path, headless: true, args: chromeArgs('/dev/null').filter((a) => !a.startsWith('--use-file-for-fake')), timeout: 60_000 });

@@ -13,6 +13,12 @@ export interface CaptureSummaryLayer {
   limitation: string;
   framesCaptured: number;
   framesEncoded: number;
+  /** simq's allocation model for the same scenario (simq plan). */
+  modelTargetKbps?: number;
+  modelState?: string;
+  /** (measured - model) / model target. */
+  modelDeviation?: number;
+  modelFlagged?: boolean;
 }
 
 export interface CaptureSummary {
@@ -28,6 +34,7 @@ export interface CaptureSummary {
     encoderImplementation?: string;
     layers: CaptureSummaryLayer[];
     problems: string[];
+    modelActiveSetMatches?: boolean;
   }[];
 }
 
@@ -55,7 +62,10 @@ export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
       error: s.error,
       encoderImplementation: s.encoderImplementation,
       problems: s.problems.map((p) => p.message),
-      layers: s.layers.map((l) => ({
+      modelActiveSetMatches: s.model?.activeSetMatches,
+      layers: s.layers.map((l) => {
+        const m = s.model?.layers.find((x) => x.rid === l.rid);
+        return {
         rid: l.rid,
         active: l.active,
         width: l.steady?.width,
@@ -66,16 +76,27 @@ export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
         limitation: limitation(l),
         framesCaptured: l.framesCaptured,
         framesEncoded: l.framesEncoded,
-      })),
+        modelTargetKbps: m?.predictedTargetKbps,
+        modelState: m?.predictedState,
+        modelDeviation: m?.deviation,
+        modelFlagged: m?.flagged,
+        };
+      }),
     })),
   };
+}
+
+function modelCell(l: CaptureSummaryLayer): string {
+  if (l.modelState === undefined) return '-';
+  if (l.modelState !== 'on') return l.modelState === 'inactive' ? '-' : `${l.modelState}${l.modelFlagged ? ' !' : ''}`;
+  return `${Math.round(l.modelTargetKbps ?? 0)}${l.modelFlagged ? ' !' : ''}`;
 }
 
 export function renderCaptureSummary(summary: CaptureSummary): string {
   const rows: (string | number)[][] = [];
   for (const s of summary.scenarios) {
     if (s.layers.length === 0) {
-      rows.push([s.id, '-', '-', '-', '-', '-', s.status]);
+      rows.push([s.id, '-', '-', '-', '-', '-', '-', s.status]);
       continue;
     }
     for (const l of s.layers) {
@@ -86,13 +107,18 @@ export function renderCaptureSummary(summary: CaptureSummary): string {
         l.targetKbps === undefined ? '-' : Math.round(l.targetKbps),
         l.actualKbps === undefined ? '-' : Math.round(l.actualKbps),
         l.fps === undefined ? '-' : l.fps.toFixed(1),
+        modelCell(l),
         l.limitation,
       ]);
     }
   }
-  const lines = [renderTable(['scenario', 'rid', 'resolution', 'target kbps', 'actual kbps', 'fps', 'limitation'], rows, [false, false, false, true, true, true, false])];
+  const lines = [renderTable(['scenario', 'rid', 'resolution', 'target kbps', 'actual kbps', 'fps', 'model kbps', 'limitation'], rows, [false, false, false, true, true, true, true, false])];
   for (const s of summary.scenarios) {
     if (s.error) lines.push(`${s.id}: ${s.status}: ${s.error}`);
+    if (s.modelActiveSetMatches === false) lines.push(`${s.id}: the browser's active layers differ from the model's (simq plan)`);
+    for (const l of s.layers.filter((x) => x.modelFlagged && x.modelDeviation !== undefined)) {
+      lines.push(`${s.id}: ${l.rid} target ${l.targetKbps} kbps is ${(l.modelDeviation! * 100).toFixed(0)}% off the model's ${l.modelTargetKbps} kbps (more than 10%)`);
+    }
     for (const p of s.problems) lines.push(`${s.id}: ${p}`);
   }
   lines.push(`run ${summary.status}: ${summary.runDir}`);

@@ -52,6 +52,9 @@ export interface SteadyState {
   toS: number;
   seconds: number;
   targetKbpsMedian?: number;
+  /** Highest steady-state target: the allocator's value. Samples below it are short dips after the
+   *  encoder overshot (libwebrtc lowers the rate it hands the encoder for a moment). */
+  targetKbpsMax?: number;
   actualKbpsMean?: number;
   fps?: number;
   width?: number;
@@ -85,6 +88,26 @@ export interface ValidityProblem {
   message: string;
 }
 
+/** simq's allocation model next to what the browser did (src/capture/modelVsBrowser.ts). */
+export interface ModelComparison {
+  tolerance: number;
+  /** The set of layers the model switches on equals the set the browser sent in steady state. */
+  activeSetMatches: boolean;
+  predictedActive: string[];
+  layers: {
+    rid: string;
+    predictedState: string;
+    measuredOn: boolean;
+    predictedTargetKbps?: number;
+    predictedAllocatedKbps?: number;
+    measuredTargetKbps?: number;
+    measuredActualKbps?: number;
+    /** (measured - predicted) / predicted target. */
+    deviation?: number;
+    flagged: boolean;
+  }[];
+}
+
 export interface ScenarioRecord {
   id: string;
   scenario: Scenario;
@@ -95,6 +118,7 @@ export interface ScenarioRecord {
   encoderImplementation?: string;
   layers: LayerRecord[];
   problems: ValidityProblem[];
+  model?: ModelComparison;
 }
 
 export interface RunRecord {

@@ -1,6 +1,7 @@
 // Definitions x codecs x bandwidth caps x sweep points -> the list of captures to run.
 import { InputError } from '../errors.js';
 import { formatKbps } from '../units.js';
+import type { SweepSpec } from './sweepOption.js';
 import {
   DEFAULT_DURATION_S,
   DEFAULT_SVC_SCALABILITY_MODE,
@@ -17,19 +18,22 @@ export interface ExpandOptions {
   /** --bandwidth; replaces a definition's own list when given. */
   bandwidths?: number[];
   /** --sweep; merged over a definition's own sweep (same key: the option wins). */
-  sweep?: Record<string, number[]>;
+  sweep?: SweepSpec[];
   /** --duration (capture seconds) for definitions that do not set theirs. */
   durationS?: number;
   /** --warmup for definitions that do not set theirs. */
   warmupS?: number;
 }
 
-function cartesian(sweep: Record<string, number[]>): Record<string, number>[] {
+/** The sweep points of a definition: the definition as written (no override) first, then the
+ *  cartesian product of the swept values. Keeping the unswept scenario gives every curve its default
+ *  point and keeps "what the app sends today" in the run. */
+function sweepPoints(sweep: Record<string, number[]>): Record<string, number>[] {
+  const keys = Object.keys(sweep);
+  if (keys.length === 0) return [{}];
   let points: Record<string, number>[] = [{}];
-  for (const [key, values] of Object.entries(sweep)) {
-    points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
-  }
-  return points;
+  for (const key of keys) points = points.flatMap((p) => sweep[key].map((v) => ({ ...p, [key]: v })));
+  return [{}, ...points];
 }
 
 function applySweepPoint(encodings: RtpEncodingParameters[], point: Record<string, number>): RtpEncodingParameters[] {
@@ -60,8 +64,9 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
     const codecs: Codec[] = options.codecs?.length ? options.codecs : [def.codec ?? 'vp8'];
     const defBandwidths = def.bandwidth === undefined ? [] : Array.isArray(def.bandwidth) ? def.bandwidth : [def.bandwidth];
     const bandwidths: (number | undefined)[] = options.bandwidths?.length ? options.bandwidths : defBandwidths.length ? defBandwidths : [undefined];
-    const sweep = { ...(def.sweep ?? {}), ...(options.sweep ?? {}) };
-    const points = cartesian(sweep);
+    const sweep = { ...(def.sweep ?? {}) };
+    for (const s of options.sweep ?? []) if (s.scenario === undefined || s.scenario === def.name) sweep[s.key] = s.values;
+    const points = sweepPoints(sweep);
     const durationS = def.duration ?? options.durationS ?? DEFAULT_DURATION_S;
     const warmupS = def.warmup ?? options.warmupS ?? DEFAULT_WARMUP_S;
     if (warmupS >= durationS) {
@@ -87,6 +92,11 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
           out.push(scenario);
         }
       }
+    }
+  }
+  for (const s of options.sweep ?? []) {
+    if (s.scenario !== undefined && !definitions.some((d) => d.name === s.scenario)) {
+      throw new InputError(`--sweep ${s.scenario}:${s.key}: no scenario "${s.scenario}" in this run (have ${definitions.map((d) => d.name).join(', ')})`);
     }
   }
   const ids = new Set<string>();

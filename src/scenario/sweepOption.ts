@@ -1,4 +1,5 @@
-// --sweep rid.field=from:to:count (evenly spaced) or rid.field=v1,v2,... ; bitrates accept 300k / 1.5M.
+// --sweep [scenario:]rid.field=from:to:count (evenly spaced) or ...=v1,v2 ; bitrates accept 300k / 1.5M.
+// With a scenario name in front the sweep applies to that scenario only, else to every scenario.
 import { InputError } from '../errors.js';
 import { parseBitrate } from '../units.js';
 import { SWEEP_FIELDS } from './loadScenarios.js';
@@ -9,10 +10,17 @@ function parseValue(field: string, text: string, spec: string): number {
   return v;
 }
 
-export function parseSweepSpec(spec: string): [string, number[]] {
-  const m = /^([A-Za-z0-9_-]+)\.([A-Za-z]+)=(.+)$/.exec(spec.trim());
-  if (!m) throw new InputError(`--sweep ${spec}: expected rid.field=from:to:count or rid.field=v1,v2 (e.g. h.maxBitrate=300k:1500k:5)`);
-  const [, rid, field, values] = m;
+export interface SweepSpec {
+  /** Scenario name the sweep is limited to; undefined: every scenario. */
+  scenario?: string;
+  key: string;
+  values: number[];
+}
+
+export function parseSweepSpec(spec: string): SweepSpec {
+  const m = /^(?:([^=:]+):)?([A-Za-z0-9_-]+)\.([A-Za-z]+)=(.+)$/.exec(spec.trim());
+  if (!m) throw new InputError(`--sweep ${spec}: expected [scenario:]rid.field=from:to:count or rid.field=v1,v2 (e.g. all-layers:h.maxBitrate=300k:1500k:5)`);
+  const [, scenario, rid, field, values] = m;
   if (!(SWEEP_FIELDS as readonly string[]).includes(field)) throw new InputError(`--sweep ${spec}: cannot sweep "${field}" (use ${SWEEP_FIELDS.join(', ')})`);
   const range = values.split(':');
   let list: number[];
@@ -29,16 +37,16 @@ export function parseSweepSpec(spec: string): [string, number[]] {
   } else {
     throw new InputError(`--sweep ${spec}: a range is from:to:count`);
   }
-  return [`${rid}.${field}`, [...new Set(list)]];
+  return { scenario, key: `${rid}.${field}`, values: [...new Set(list)] };
 }
 
-export function parseSweepOption(specs: string[]): Record<string, number[]> | undefined {
-  if (specs.length === 0) return undefined;
-  const sweep: Record<string, number[]> = {};
-  for (const spec of specs) {
-    const [key, values] = parseSweepSpec(spec);
-    if (sweep[key]) throw new InputError(`--sweep ${key} is given twice`);
-    sweep[key] = values;
+export function parseSweepOption(specs: string[]): SweepSpec[] {
+  const out = specs.map(parseSweepSpec);
+  const seen = new Set<string>();
+  for (const s of out) {
+    const id = `${s.scenario ?? '*'}:${s.key}`;
+    if (seen.has(id)) throw new InputError(`--sweep ${s.scenario ? `${s.scenario}:` : ''}${s.key} is given twice`);
+    seen.add(id);
   }
-  return sweep;
+  return out;
 }

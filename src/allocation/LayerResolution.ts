@@ -1,0 +1,52 @@
+// How libwebrtc turns the input size and scaleResolutionDownBy into each layer's resolution
+// (video/config/encoder_stream_factory.cc: NormalizeResolution, ScaleResolutionDownBy,
+// IsScaleFactorsPowerOfTwo).
+
+export interface Resolution {
+  width: number;
+  height: number;
+}
+
+/** kMinLayerSize: no layer is scaled below 16 pixels on its short side. */
+export const MIN_LAYER_SIZE = 16;
+
+function isPowerOfTwo(value: number): boolean {
+  return value > 0 && (value & (value - 1)) === 0;
+}
+
+/** True when every factor (values below 1 count as 1) is a whole power of two. */
+export function scaleFactorsArePowerOfTwo(scales: readonly number[]): boolean {
+  return scales.every((s) => {
+    const scale = Math.max(s, 1);
+    return Math.round(scale) === scale && isPowerOfTwo(scale);
+  });
+}
+
+/**
+ * The input resolution the layers are derived from. When all scale factors are powers of two and the
+ * largest is > 1, libwebrtc rounds width and height down to a multiple of that largest factor, so
+ * every layer divides evenly (1283x721 with 4/2/1 -> 1280x720). Other factors leave the size as is.
+ */
+export function normalizeInputResolution(input: Resolution, scales: readonly number[]): Resolution {
+  if (input.width < MIN_LAYER_SIZE || input.height < MIN_LAYER_SIZE) return input;
+  if (!scaleFactorsArePowerOfTwo(scales)) return input;
+  const maxScale = Math.max(...scales);
+  if (!(maxScale > 1)) return input;
+  const log2 = Math.trunc(Math.log2(maxScale));
+  const step = 2 ** log2;
+  if (input.width < step || input.height < step) return input;
+  return { width: Math.floor(input.width / step) * step, height: Math.floor(input.height / step) * step };
+}
+
+/**
+ * One layer's resolution: round(size / scale), except that the short side is kept at >= 16 pixels
+ * (the scale is reduced to reach exactly 16) and an input already at or below 16 is not scaled.
+ */
+export function scaleResolutionDownBy(input: Resolution, scaleDownBy: number): Resolution {
+  if (input.width <= MIN_LAYER_SIZE || input.height <= MIN_LAYER_SIZE) return input;
+  let scale = Math.max(scaleDownBy, 1);
+  // libwebrtc stores the short side in an int (truncation) before comparing it with 16.
+  const shortSide = Math.trunc(Math.min(input.width / scale, input.height / scale));
+  if (shortSide < MIN_LAYER_SIZE) scale = Math.min(input.width / MIN_LAYER_SIZE, input.height / MIN_LAYER_SIZE);
+  return { width: Math.round(input.width / scale), height: Math.round(input.height / scale) };
+}

@@ -1,0 +1,127 @@
+// The model's entry point: what Chrome's libwebrtc gives each simulcast layer for a scenario, an input
+// size and an optional total cap. Used by `simq plan` and by the capture stage (predicted vs measured).
+import { InputError } from '../errors.js';
+import type { ContentHint, Scenario } from '../scenario/ScenarioTypes.js';
+import { MAX_SIMULCAST_LAYERS } from '../scenario/loadScenarios.js';
+import type { AllocationPrediction, InputVideo, LayerPrediction } from './AllocationTypes.js';
+import { withCalibration, type SendSideCalibration } from './Calibration.js';
+import { adjustedTargets } from './EncoderRateAdjuster.js';
+import { sendBudget } from './EncoderTarget.js';
+import { configureStreams, DEFAULT_MIN_VIDEO_BITRATE_BPS } from './LayerBitrates.js';
+import { allocateSimulcast, splitTemporal, type AllocatorLayer } from './RateAllocator.js';
+
+/** What the model needs from a scenario (a full Scenario from expandScenarios fits). */
+export type ScenarioForPrediction = Pick<Scenario, 'codec' | 'encodings'> & {
+  bandwidthBps?: number;
+  contentHint?: ContentHint;
+};
+
+export interface PredictOptions {
+  /** Overrides of the calibration constants (Calibration.ts); omitted = DEFAULT_CALIBRATION. */
+  calibration?: Partial<SendSideCalibration>;
+}
+
+function checkInput(input: InputVideo): void {
+  for (const key of ['width', 'height'] as const) {
+    const v = input[key];
+    if (!Number.isInteger(v) || v <= 0) throw new InputError(`input ${key} must be a whole number of pixels > 0, got ${v}`);
+  }
+  if (!Number.isFinite(input.fps) || input.fps <= 0) throw new InputError(`input fps must be > 0, got ${input.fps}`);
+}
+
+/**
+ * Predicts libwebrtc's per-layer bitrates.
+ *
+ * @param scenario codec + encodings (+ contentHint; + bandwidthBps, used when capBps is undefined)
+ * @param input    the source: width, height, fps
+ * @param capBps   total send cap in bps (b=AS/b=TIAS on the answer); undefined = scenario.bandwidthBps;
+ *                 null = unconstrained
+ * @returns per encoding (same order): state, resolution, min/target/max, allocatedBps (the simulcast
+ *          allocator's share) and predictedTargetBps (compare with outbound-rtp.targetBitrate; equal
+ *          to allocatedBps when bandwidth is ample).
+ */
+export function predictAllocation(
+  scenario: ScenarioForPrediction,
+  input: InputVideo,
+  capBps?: number | null,
+  options: PredictOptions = {},
+): AllocationPrediction {
+  checkInput(input);
+  const encodings = scenario.encodings;
+  if (encodings.length === 0) throw new InputError('no encodings: a scenario needs at least one');
+  if (encodings.length > MAX_SIMULCAST_LAYERS) {
+    throw new InputError(`${encodings.length} encodings; libwebrtc sends at most ${MAX_SIMULCAST_LAYERS} simulcast layers (kMaxSimulcastStreams)`);
+  }
+  const cap = capBps === undefined ? (scenario.bandwidthBps ?? null) : capBps;
+  if (cap !== null && (!Number.isFinite(cap) || cap <= 0)) throw new InputError(`bandwidth cap must be > 0 bps, got ${cap}`);
+  const cal = withCalibration(options.calibration);
+  // VideoRtpSender::SetSend: content hint "detail"/"text" marks the track as screencast.
+  const screencast = scenario.contentHint === 'detail' || scenario.contentHint === 'text';
+
+  const config = configureStreams(scenario.codec, input, encodings, { capBps: cap, screencast, calibration: cal });
+  const allocatorLayers: AllocatorLayer[] = config.layers.map((l) => ({
+    minBps: l.minBps,
+    targetBps: l.targetBps,
+    maxBps: l.maxBps,
+    active: l.configured && l.active,
+    temporalLayers: l.temporalLayers,
+  }));
+  // video_send_stream_impl.cc: the encoder's max is the sum of the active layers' max, at least the
+  // first stream's min.
+  const firstMin = Math.max(config.layers[0].minBps, DEFAULT_MIN_VIDEO_BITRATE_BPS);
+  const encoderMaxBps = Math.max(firstMin, allocatorLayers.reduce((s, l) => s + (l.active ? l.maxBps : 0), 0));
+  const budget = sendBudget(cap, encoderMaxBps, cal);
+
+  // A call starts at the start bitrate and ramps up: the first allocation applies no hysteresis;
+  // layers not on by then need hysteresis x min to switch on (simulcast_rate_allocator.cc).
+  const hysteresis = screencast ? cal.screenshareHysteresis : cal.videoHysteresis;
+  const startNetwork = Math.min(cal.startBitrateBps, cap ?? Number.POSITIVE_INFINITY);
+  const startBudget = sendBudget(startNetwork, encoderMaxBps, cal);
+  const first = allocateSimulcast(allocatorLayers, startBudget.encoderTargetBps, { order: config.order, hysteresis });
+  const steady = allocateSimulcast(allocatorLayers, budget.encoderTargetBps, {
+    order: config.order,
+    hysteresis,
+    previouslyEnabled: first.enabled,
+  });
+
+  const predicted = adjustedTargets(
+    steady.bps,
+    allocatorLayers.map((l) => (l.active ? l.minBps : 0)),
+    budget.headroomBps,
+    cal.encoderOvershoot,
+  );
+  const baseHeavy = cal.vp8BaseHeavyTl3 && scenario.codec === 'vp8';
+  const layers: LayerPrediction[] = config.layers.map((l, i) => ({
+    ...l,
+    state: !l.configured ? (config.simulcast ? 'dropped' : 'not-sent') : !l.active ? 'inactive' : steady.bps[i] > 0 ? 'on' : 'off-bandwidth',
+    allocatedBps: steady.bps[i],
+    predictedTargetBps: predicted[i],
+    temporalBps: splitTemporal(predicted[i], l.temporalLayers, baseHeavy),
+  }));
+
+  const notes = [...config.notes];
+  if (cap !== null) {
+    notes.push(
+      `cap ${kbps(cap)} kbps: ${kbps(budget.packetOverheadBps)} kbps packet overhead` +
+        (budget.protectionBps ? `, ${kbps(budget.protectionBps)} kbps protection` : '') +
+        (budget.fixedOverheadBps ? `, ${kbps(budget.fixedOverheadBps)} kbps fixed overhead` : '') +
+        ` -> encoder target ${kbps(budget.encoderTargetBps)} kbps`,
+    );
+    if (budget.headroomBps <= 0 && layers.some((l) => l.state === 'on')) {
+      notes.push(`no link headroom: outbound-rtp.targetBitrate expected at allocation / ${cal.encoderOvershoot} (encoder bitrate adjuster)`);
+    }
+  }
+  return {
+    codec: scenario.codec,
+    input: { ...input },
+    simulcast: config.simulcast,
+    budget,
+    layers,
+    activeRids: config.order.filter((i) => layers[i].state === 'on').map((i) => layers[i].rid),
+    notes,
+  };
+}
+
+function kbps(bps: number): number {
+  return Math.round(bps / 1000);
+}

@@ -1,0 +1,46 @@
+// Model vs browser: after each scenario, simq's allocation model (src/allocation) predicts each
+// layer's target for the same scenario, input and cap; the comparison is stored in run.json and
+// shown in the summary, and layers off by more than 10% are flagged. The browser is the truth:
+// a flag means the model (or this Chrome) changed, not that the capture is wrong.
+import { predictAllocation } from '../allocation/predictAllocation.js';
+import type { ModelComparison, RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
+
+export const MODEL_TOLERANCE = 0.1;
+
+const kbps = (bps: number) => Math.round(bps / 100) / 10;
+
+export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelComparison | undefined {
+  if (entry.layers.length === 0) return undefined;
+  const prediction = predictAllocation(entry.scenario, { width: run.input.width, height: run.input.height, fps: run.input.fps });
+  const layers = prediction.layers.map((p) => {
+    const measured = entry.layers.find((l) => l.rid === p.rid);
+    const measuredOn = Boolean(measured?.active && measured.steady?.fps);
+    const predictedOn = p.state === 'on';
+    const measuredTarget = measured?.steady?.targetKbpsMedian;
+    const predictedTarget = predictedOn ? kbps(p.predictedTargetBps) : undefined;
+    const deviation = measuredTarget !== undefined && predictedTarget ? (measuredTarget - predictedTarget) / predictedTarget : undefined;
+    return {
+      rid: p.rid,
+      predictedState: p.state,
+      measuredOn,
+      predictedTargetKbps: predictedTarget,
+      predictedAllocatedKbps: predictedOn ? kbps(p.allocatedBps) : undefined,
+      measuredTargetKbps: measuredTarget,
+      measuredActualKbps: measured?.steady?.actualKbpsMean,
+      deviation: deviation === undefined ? undefined : Math.round(deviation * 1000) / 1000,
+      flagged: (predictedOn !== measuredOn) || (deviation !== undefined && Math.abs(deviation) > MODEL_TOLERANCE),
+    };
+  });
+  return {
+    tolerance: MODEL_TOLERANCE,
+    activeSetMatches: layers.every((l) => (l.predictedState === 'on') === l.measuredOn),
+    predictedActive: prediction.activeRids,
+    layers,
+  };
+}
+
+/** The capture stage's per-scenario hook. */
+export function attachModelComparison(entry: ScenarioRecord, run: RunRecord): void {
+  if (entry.status !== 'complete' && entry.status !== 'degraded') return;
+  entry.model = compareWithModel(entry, run);
+}

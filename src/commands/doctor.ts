@@ -1,0 +1,140 @@
+// `simq doctor`: one line per component with the exact fix when something is missing.
+// Exit 0 only when `simq analyze` can run (Chromium that encodes, ffmpeg, the built page).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { probeBrowser } from '../capture/browserInfo.js';
+import { ExitCode, SimqError } from '../errors.js';
+import { dockerAvailable } from '../measure/vmaf/DockerVmaf.js';
+import { findVmafModel } from '../measure/vmaf/VmafModels.js';
+import { pageDir } from '../paths.js';
+import { CODECS } from '../scenario/ScenarioTypes.js';
+import { probeFfmpeg, findOnPath } from '../tools/ffmpeg.js';
+
+export interface DoctorCheck {
+  component: string;
+  ok: boolean;
+  /** Missing parts that do not stop `simq analyze` (VMAF, Docker). */
+  optional: boolean;
+  detail: string;
+  fix?: string;
+}
+
+interface DoctorOptions {
+  chrome?: string;
+  ffmpeg?: string;
+  vmafModelDir?: string;
+  json?: boolean;
+}
+
+function failure(component: string, e: unknown, optional = false): DoctorCheck {
+  return { component, ok: false, optional, detail: (e as Error).message, fix: e instanceof SimqError ? e.fix : undefined };
+}
+
+export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  const [major] = process.versions.node.split('.').map(Number);
+  checks.push({
+    component: 'node',
+    ok: major >= 20,
+    optional: false,
+    detail: `Node ${process.version}`,
+    fix: major >= 20 ? undefined : 'install Node.js 20 or newer',
+  });
+  const page = path.join(pageDir(), 'harness.js');
+  checks.push({
+    component: 'simq build',
+    ok: existsSync(page),
+    optional: false,
+    detail: existsSync(page) ? `loopback page built (${pageDir()})` : `${page} missing`,
+    fix: existsSync(page) ? undefined : 'npm ci   (or npm run build)',
+  });
+
+  try {
+    const b = await probeBrowser(opts.chrome);
+    const simqCodecs = CODECS.filter((c) => b.encodableCodecs.includes(c));
+    const missing = CODECS.filter((c) => !b.encodableCodecs.includes(c));
+    checks.push({
+      component: 'chromium',
+      ok: simqCodecs.length > 0,
+      optional: false,
+      detail: `${b.version} at ${b.path} (${b.source}); encodes ${simqCodecs.join(', ') || 'none of vp8, vp9, h264, av1'}${missing.length ? `; cannot encode ${missing.join(', ')}` : ''}`,
+    });
+  } catch (e) {
+    checks.push(failure('chromium', e));
+  }
+
+  let libvmafMajor: 1 | 2 | undefined;
+  try {
+    const f = await probeFfmpeg(opts.ffmpeg);
+    libvmafMajor = f.libvmafMajor;
+    checks.push({
+      component: 'ffmpeg',
+      ok: true,
+      optional: false,
+      detail: `${f.version} at ${f.path} (${f.source}); libvmaf: ${f.hasLibvmaf ? (f.libvmafMajor === 2 ? '>= 2 (built-in models)' : '1.x (needs model files)') : 'no'}`,
+    });
+    if (!f.hasLibvmaf) {
+      checks.push({
+        component: 'libvmaf',
+        ok: false,
+        optional: true,
+        detail: `${f.path} has no libvmaf filter: VMAF needs --vmaf-backend docker or another ffmpeg (PSNR/SSIM still work)`,
+        fix: 'npm ci (brings @ffmpeg-installer/ffmpeg with libvmaf), or --ffmpeg /path/to/ffmpeg-with-libvmaf',
+      });
+    }
+  } catch (e) {
+    checks.push(failure('ffmpeg', e));
+  }
+
+  if (libvmafMajor !== undefined) {
+    const found = findVmafModel({ libvmafMajor, vmafModelDir: opts.vmafModelDir });
+    checks.push({
+      component: 'vmaf model',
+      ok: found.ok,
+      optional: true,
+      detail: found.ok
+        ? `${found.model!.name} (${found.model!.source}${found.model!.path ? `: ${found.model!.path}` : ''})`
+        : `${found.problem}${found.wouldDownload?.length ? ` (would download ${found.wouldDownload.map((d) => d.url).join(', ')})` : ''}`,
+      fix: found.ok ? undefined : found.fix,
+    });
+  }
+
+  const dockerClient = findOnPath('docker');
+  if (!dockerClient) {
+    checks.push({ component: 'docker', ok: false, optional: true, detail: 'no docker client (only needed for --vmaf-backend docker)', fix: 'install Docker to use --vmaf-backend docker' });
+  } else {
+    try {
+      const d = await dockerAvailable({ timeoutMs: 5000 });
+      checks.push({ component: 'docker', ok: true, optional: true, detail: `client ${dockerClient}, engine ${d.serverVersion} answers` });
+    } catch (e) {
+      checks.push(failure('docker', e, true));
+    }
+  }
+  return checks;
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description('check what simq needs (Chromium, ffmpeg, libvmaf and models, Docker) and print the fix for what is missing')
+    .option('--chrome <path>', 'Chrome/Chromium binary to check')
+    .option('--ffmpeg <path>', 'ffmpeg binary to check')
+    .option('--vmaf-model-dir <dir>', 'VMAF model folder to check')
+    .option('--json', 'print the checks as JSON on stdout')
+    .action(async (opts: DoctorOptions) => {
+      const checks = await runDoctor(opts);
+      const canAnalyze = checks.every((c) => c.ok || c.optional);
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ canAnalyze, checks }, null, 2) + '\n');
+      } else {
+        for (const c of checks) {
+          const mark = c.ok ? 'ok     ' : c.optional ? 'warn   ' : 'MISSING';
+          process.stdout.write(`${mark} ${c.component.padEnd(11)} ${c.detail}\n`);
+          if (!c.ok && c.fix) process.stdout.write(`        ${''.padEnd(11)} fix: ${c.fix}\n`);
+        }
+        process.stdout.write(canAnalyze ? 'simq analyze can run.\n' : 'simq analyze cannot run until the MISSING lines are fixed.\n');
+      }
+      process.exitCode = canAnalyze ? ExitCode.ok : ExitCode.environment;
+    });
+}

@@ -1,0 +1,135 @@
+// `simq measure <run-dir>`: the measure stage alone, on a run the capture stage wrote.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ExitCode, InputError } from '../errors.js';
+import { DEFAULT_VIEWPORTS, defaultJobs, MEASURE_WORK_DIR, runMeasureStage } from '../measure/measureStage.js';
+import { measureSummary, renderMeasureSummary, type MeasureSummary } from '../measure/measureSummary.js';
+import type { QualityView } from '../measure/QualityTypes.js';
+import { resolveVmafSetup, VMAF_BACKEND_CHOICES, type VmafBackendChoice } from '../measure/vmaf/VmafSetup.js';
+import { probeFfmpeg } from '../tools/ffmpeg.js';
+import { createProgress } from '../ui/progress.js';
+import { formatSize, parseSize, type Size } from '../units.js';
+
+export interface MeasureCliOptions {
+  viewports?: string;
+  vmafBackend: string;
+  vmafModel?: string;
+  vmafModelDir?: string;
+  dockerImage?: string;
+  jobs?: string;
+  view: string;
+  includeWarmup?: boolean;
+  force?: boolean;
+  ffmpeg?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function addMeasureOptions(cmd: Command): Command {
+  return cmd
+    .option('--viewports <list>', `viewer render sizes, e.g. ${DEFAULT_VIEWPORTS.map(formatSize).join(',')}`)
+    .option('--vmaf-backend <name>', `${VMAF_BACKEND_CHOICES.join('|')}`, 'auto')
+    .option('--vmaf-model <name|file>', 'vmaf_v0.6.1 (default), vmaf_v0.6.1neg, or a model file')
+    .option('--vmaf-model-dir <dir>', 'folder with VMAF model files (libvmaf 1.x needs vmaf_float_v0.6.1.pkl + .pkl.model); else SIMQ_VMAF_MODEL_DIR, else a verified download into the cache')
+    .option('--docker-image <image>', 'image with ffmpeg + libvmaf for --vmaf-backend docker')
+    .option('-j, --jobs <n>', `metric jobs in parallel (default: the core count, ${defaultJobs()})`)
+    .option('--view <view>', 'displayed (dropped frames freeze the picture and count against quality) or encoded (only encoded frames)', 'displayed')
+    .option('--include-warmup', 'also measure the warm-up seconds (flagged in frames.csv, never in the aggregates)');
+}
+
+export function parseViewports(text: string | undefined): Size[] {
+  if (text === undefined) return DEFAULT_VIEWPORTS;
+  const sizes = text.split(',').map((t) => {
+    const s = parseSize(t);
+    if (!s || s.width <= 0 || s.height <= 0 || s.width % 2 || s.height % 2) {
+      throw new InputError(`--viewports ${t}: expected even WIDTHxHEIGHT sizes such as 640x360 (4:2:0 needs even sizes)`);
+    }
+    return s;
+  });
+  if (sizes.length === 0) throw new InputError('--viewports: empty list');
+  return sizes;
+}
+
+export interface MeasureCommandResult {
+  summary: MeasureSummary;
+  exitCode: number;
+}
+
+export async function measureFromCli(runDir: string, opts: MeasureCliOptions, print = true): Promise<MeasureCommandResult> {
+  const progress = createProgress({ quiet: opts.quiet });
+  if (!(VMAF_BACKEND_CHOICES as readonly string[]).includes(opts.vmafBackend)) {
+    throw new InputError(`--vmaf-backend ${opts.vmafBackend}: use one of ${VMAF_BACKEND_CHOICES.join(', ')}`);
+  }
+  if (opts.view !== 'displayed' && opts.view !== 'encoded') throw new InputError(`--view ${opts.view}: use displayed or encoded`);
+  const viewports = parseViewports(opts.viewports);
+  let jobs = defaultJobs();
+  if (opts.jobs !== undefined) {
+    jobs = Number(opts.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs ${opts.jobs}: expected a whole number >= 1`);
+  }
+  const abs = path.resolve(runDir);
+  const ffmpeg = await probeFfmpeg(opts.ffmpeg);
+  const vmaf = await resolveVmafSetup({
+    backend: opts.vmafBackend as VmafBackendChoice,
+    ffmpeg: opts.ffmpeg,
+    vmafModel: opts.vmafModel,
+    vmafModelDir: opts.vmafModelDir,
+    dockerImage: opts.dockerImage,
+    runDir: abs,
+    workDir: path.join(abs, MEASURE_WORK_DIR),
+    log: (line) => progress.info(line),
+  });
+  for (const w of vmaf.warnings) progress.warn(w);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const result = await runMeasureStage({
+      runDir: abs,
+      ffmpeg,
+      vmaf,
+      viewports,
+      view: opts.view as QualityView,
+      jobs,
+      includeWarmup: Boolean(opts.includeWarmup),
+      force: Boolean(opts.force),
+      progress,
+      signal: controller.signal,
+    });
+    const problems = [
+      ...result.measure.layers.filter((l) => l.status === 'failed').map((l) => `${l.scenarioId} ${l.rid}: ${l.error}`),
+      ...result.measure.skippedScenarios.map((s) => `${s.id}: not measured (${s.reason})`),
+    ];
+    const summary = measureSummary(abs, result.rows, result.measure.warnings, problems);
+    if (print) {
+      if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      else process.stdout.write(renderMeasureSummary(summary) + '\n');
+    }
+    let exitCode: number = ExitCode.ok;
+    if (controller.signal.aborted) exitCode = ExitCode.interrupted;
+    else if (result.error) exitCode = result.error.exitCode === ExitCode.internal ? ExitCode.incomplete : result.error.exitCode;
+    else if (problems.length) exitCode = ExitCode.incomplete;
+    return { summary, exitCode };
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+export function registerMeasure(program: Command): void {
+  addMeasureOptions(
+    program
+      .command('measure')
+      .description('measure stage: align every captured frame with its source frame and compute VMAF / PSNR / SSIM per layer, natively and at each viewport')
+      .argument('<run-dir>', 'a run directory written by simq capture'),
+  )
+    .option('--force', 'measure again when the run already has quality.csv')
+    .option('--ffmpeg <path>', 'ffmpeg binary')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (runDir: string, opts: MeasureCliOptions) => {
+      const { exitCode } = await measureFromCli(runDir, opts);
+      process.exitCode = exitCode;
+    });
+}

@@ -1,0 +1,135 @@
+// `simq recommend <run-dir>`: decisions from a measured run (recommendation.json / .csv in the run
+// directory, a summary on stdout) and exports for SDKs and SFUs (--format). No browser, no ffmpeg.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { EXPORT_FORMATS, isExportFormat, renderExport, type ExportFormat } from '../recommend/exports/formats.js';
+import { renderRecommendationJson } from '../recommend/exports/json.js';
+import { runRecommendStage, writeTextFile } from '../recommend/recommendStage.js';
+import {
+  DEFAULT_BANDWIDTHS_BPS,
+  DEFAULT_HEADROOM,
+  DEFAULT_HYSTERESIS,
+  DEFAULT_TARGET_PSNR,
+  DEFAULT_TARGET_VMAF,
+  METRIC_DEFAULTS,
+} from '../recommend/recommend.js';
+import { RECOMMENDATION_CSV_FILE, RECOMMENDATION_FILE, type Recommendation } from '../recommend/RecommendationTypes.js';
+import { renderRecommendationSummary } from '../recommend/summary.js';
+import { CODECS } from '../scenario/ScenarioTypes.js';
+import { parseBitrate } from '../units.js';
+
+const EXAMPLE = 'simq recommend results/<run-id> --format mediasoup --out simq-mediasoup.mjs';
+
+export interface RecommendCliOptions {
+  format?: string;
+  out?: string;
+  codec?: string;
+  json?: boolean;
+  targetVmaf: string;
+  targetPsnr: string;
+  kneeSlope?: string;
+  bandwidths: string;
+  headroom: string;
+  hysteresis: string;
+  senderScenario?: string;
+  save: boolean;
+}
+
+function numberOption(name: string, text: string, min: number, max: number, hint: string): number {
+  const v = /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(v) || v < min || v > max) throw new InputError(`${name} "${text}": expected ${hint}`, EXAMPLE);
+  return v;
+}
+
+/** "15%" or "0.15" -> 0.15. */
+function shareOption(name: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
+  if (m) return numberOption(name, String(Number(m[1]) / 100), 0, 5, 'a share such as 0.15 or 15%');
+  return numberOption(name, text, 0, 5, 'a share such as 0.15 or 15% (0 to 5)');
+}
+
+export function parseBandwidths(text: string): number[] {
+  const list = text.split(',').map((raw) => {
+    const part = raw.trim();
+    const bps = parseBitrate(part);
+    if (!part || Number.isNaN(bps) || bps <= 0) throw new InputError(`--bandwidths: "${part}" is not a bitrate > 0 (use e.g. 300k,1.5M)`, EXAMPLE);
+    return bps;
+  });
+  return [...new Set(list)].sort((a, b) => a - b);
+}
+
+export function validateRecommendOptions(opts: RecommendCliOptions) {
+  if (opts.format !== undefined && !isExportFormat(opts.format)) {
+    throw new InputError(`--format ${opts.format}: unknown format (use one of ${EXPORT_FORMATS.join(', ')})`, EXAMPLE);
+  }
+  if (opts.json && opts.format !== undefined) throw new InputError('--json and --format both choose what stdout gets; use --format json for the JSON document', EXAMPLE);
+  if (opts.out !== undefined && opts.format === undefined) throw new InputError('--out names the file of an export: add --format (e.g. --format mediasoup)', EXAMPLE);
+  if (opts.codec !== undefined && !(CODECS as readonly string[]).includes(opts.codec.toLowerCase())) {
+    throw new InputError(`--codec ${opts.codec}: unknown codec (use one of ${CODECS.join(', ')})`, EXAMPLE);
+  }
+  return {
+    targetVmaf: numberOption('--target-vmaf', opts.targetVmaf, 0.001, 100, 'a VMAF score between 0 and 100, e.g. 80'),
+    targetPsnrY: numberOption('--target-psnr', opts.targetPsnr, 0.001, 100, 'a PSNR-Y in dB, e.g. 38'),
+    kneeSlopePer100Kbps: opts.kneeSlope === undefined ? undefined : numberOption('--knee-slope', opts.kneeSlope, 0.000001, 1000, 'a gain per 100 kbps > 0, e.g. 1'),
+    bandwidthsBps: parseBandwidths(opts.bandwidths),
+    headroom: shareOption('--headroom', opts.headroom),
+    hysteresis: shareOption('--hysteresis', opts.hysteresis),
+  };
+}
+
+export function recommendFromCli(runDir: string, opts: RecommendCliOptions, simqVersion: string): Recommendation {
+  const values = validateRecommendOptions(opts);
+  const { recommendation: rec, files } = runRecommendStage(runDir, { simqVersion, ...values, senderScenario: opts.senderScenario, save: opts.save });
+  if (opts.format !== undefined) {
+    const text = renderExport(rec, opts.format as ExportFormat, opts.codec);
+    if (opts.out !== undefined) {
+      writeTextFile(path.resolve(opts.out), text);
+      process.stdout.write(renderRecommendationSummary(rec));
+      process.stdout.write(`\nwrote the ${opts.format} export to ${path.resolve(opts.out)}\n`);
+    } else {
+      // stdout carries the export alone; the warnings go to stderr so they are not lost.
+      process.stdout.write(text);
+      for (const w of rec.warnings) process.stderr.write(`simq: warning: ${w.message}\n`);
+    }
+  } else if (opts.json) {
+    process.stdout.write(renderRecommendationJson(rec));
+  } else {
+    process.stdout.write(renderRecommendationSummary(rec));
+    if (files.length) process.stdout.write(`\nwrote ${files.join(' and ')}\n`);
+  }
+  return rec;
+}
+
+/** The options that shape the decisions (shared with `simq analyze`). */
+export function addRecommendDecisionOptions(cmd: Command): Command {
+  return cmd
+    .option('--target-vmaf <n>', 'VMAF the maxBitrate advice aims for at the layer\'s native size', String(DEFAULT_TARGET_VMAF))
+    .option('--target-psnr <dB>', 'PSNR-Y target used instead when the run has no VMAF', String(DEFAULT_TARGET_PSNR))
+    .option('--knee-slope <n>', `knee: gain per 100 kbps below which more bitrate is not worth it (default ${METRIC_DEFAULTS.vmaf.kneeSlopePer100Kbps} VMAF, ${METRIC_DEFAULTS.psnr_y.kneeSlopePer100Kbps} dB)`)
+    .option('--bandwidths <list>', 'available-bandwidth buckets of the SFU layer-selection table', DEFAULT_BANDWIDTHS_BPS.map((b) => `${b / 1000}k`).join(','))
+    .option('--headroom <share>', 'share added to a layer\'s bitrate before it fits a bucket', String(DEFAULT_HEADROOM))
+    .option('--hysteresis <share>', 'extra share before switching up to a layer', String(DEFAULT_HYSTERESIS))
+    .option('--sender-scenario <name>', 'scenario name or id that stands for what the app sends (default: all-layers)');
+}
+
+export function registerRecommend(program: Command): void {
+  const cmd = program
+    .command('recommend')
+    .description(
+      'Turn a measured run into decisions: the maxBitrate per layer, the best layer per render size, an SFU ' +
+        'layer-selection table with switching thresholds, and exports for SDKs and SFUs (see docs/recommend.md).',
+    )
+    .argument('<run-dir>', 'a run directory measured by simq measure (has quality.csv)')
+    .option('--format <format>', `print an export instead of the summary: ${EXPORT_FORMATS.join('|')}`)
+    .option('--out <file>', 'write the export to this file (default: stdout)')
+    .option('--codec <codec>', 'the codec an SFU/SDK export is for (needed when the run measured several)')
+    .option('--json', 'print recommendation.json on stdout instead of the summary');
+  addRecommendDecisionOptions(cmd)
+    .option('--no-save', `do not write ${RECOMMENDATION_FILE} / ${RECOMMENDATION_CSV_FILE} into the run directory`)
+  cmd
+    .addHelpText('after', `\nExamples:\n  simq recommend results/<run-id>\n  ${EXAMPLE}\n  simq recommend results/<run-id> --format encodings\n`)
+    .action((runDir: string, opts: RecommendCliOptions) => {
+      recommendFromCli(runDir, opts, program.version() ?? '0.1.0');
+    });
+}

@@ -1,0 +1,206 @@
+// Turns any clip ffmpeg reads into the reference Y4M of a run: plain 8-bit 4:2:0 (yuv420p), at the
+// capture size and frame rate. Chromium's fake camera (--use-file-for-fake-video-capture) plays
+// this file at the file's own frame rate and loops it, so its frames ARE the source the encoder
+// saw; the measure stage compares each decoded frame with the Y4M frame it came from.
+// What Chromium's reader (media/capture/video/file_video_capture_device.cc) accepts: C420,
+// C420jpeg, C420mpeg2 or C420paldv; a header under 200 bytes; plain "FRAME\n" frame headers (it
+// steps by frame size + 6); no partial frame at the end (a short read is a CHECK failure); and the
+// frame rate as num / den in INTEGER arithmetic (F30000:1001 plays at 29 fps). So the rate here is
+// always a whole number.
+// Converted once per (clip content, settings) and kept in a cache: Y4M is big (41 MB/s at 720p30).
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError, OutputError, SimqError } from '../errors.js';
+import { tempPathFor } from '../io/atomicWrite.js';
+import type { ReferenceClip } from '../rundir/RunTypes.js';
+import type { FfmpegInfo } from '../tools/ffmpeg.js';
+import { FfmpegCommand } from '../tools/FfmpegArgs.js';
+import { runProcess, tail } from '../tools/process.js';
+import type { Progress } from '../ui/progress.js';
+import type { Size } from '../units.js';
+import { probeClip, type ClipInfo } from './probeClip.js';
+import { Y4mFile } from './Y4mFile.js';
+
+/** Default caps: the largest layer simq captures is 1280x720 at 30 fps (libwebrtc's 720p row). */
+export const MAX_DEFAULT_WIDTH = 1280;
+export const MAX_DEFAULT_HEIGHT = 720;
+export const MAX_DEFAULT_FPS = 30;
+/** Without --duration, longer clips are cut here (the fake camera loops anyway; Y4M is 41 MB/s at 720p30). */
+export const MAX_DEFAULT_DURATION_S = 60;
+/** Bump when the conversion changes, so old cache entries are not reused. */
+const PREPARE_VERSION = 1;
+
+export interface PrepareOptions {
+  size?: Size;
+  fps?: number;
+  durationS?: number;
+  ffmpeg: FfmpegInfo;
+  /** Default: clipCacheDir(). */
+  cacheDir?: string;
+  progress?: Progress;
+}
+
+/** `$SIMQ_CACHE_DIR` or `$XDG_CACHE_HOME/simq` or `~/.cache/simq`, subfolder clips. */
+export function clipCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const root = env.SIMQ_CACHE_DIR
+    ? path.resolve(env.SIMQ_CACHE_DIR)
+    : env.XDG_CACHE_HOME
+      ? path.join(path.resolve(env.XDG_CACHE_HOME), 'simq')
+      : path.join(env.HOME || os.homedir(), '.cache', 'simq');
+  return path.join(root, 'clips');
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const even = (n: number) => Math.max(2, 2 * Math.round(n / 2));
+
+/** Checks --size / --fps / --duration before any work. */
+export function validatePrepareOptions(opts: Pick<PrepareOptions, 'size' | 'fps' | 'durationS'>): void {
+  if (opts.size) {
+    const { width, height } = opts.size;
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width % 2 || height % 2) {
+      throw new InputError(
+        `--size ${width}x${height}: width and height must be positive even numbers (4:2:0 video stores one chroma sample per 2x2 pixels, and the fake camera and encoders expect whole chroma blocks)`,
+        `--size ${even(Math.abs(width) || 2)}x${even(Math.abs(height) || 2)}`,
+      );
+    }
+  }
+  if (opts.fps !== undefined && !(Number.isInteger(opts.fps) && opts.fps >= 1)) {
+    throw new InputError(
+      `--fps ${opts.fps}: the frame rate must be a whole number of frames per second, 1 or more (Chromium's fake camera reads the Y4M rate as an integer: 29.97 would play at 29 fps)`,
+      `--fps ${Math.max(1, Math.round(Number.isFinite(opts.fps) ? opts.fps : 30))}`,
+    );
+  }
+  if (opts.durationS !== undefined && !(Number.isFinite(opts.durationS) && opts.durationS > 0)) {
+    throw new InputError(`--duration ${opts.durationS}: the duration must be a number of seconds above 0`, '--duration 10');
+  }
+}
+
+export interface PrepareSettings {
+  width: number;
+  height: number;
+  fps: number;
+  /** Frames to write; undefined = the whole clip. */
+  frames?: number;
+  /** Seconds actually used (after the clip-length check), for messages. */
+  durationS?: number;
+  warnings: string[];
+}
+
+/** Capture size, rate and length for a clip: the clip's own, capped at 1280x720 and 30 fps, unless overridden. */
+export function prepareSettings(clip: ClipInfo, opts: Pick<PrepareOptions, 'size' | 'fps' | 'durationS'>): PrepareSettings {
+  const warnings: string[] = [];
+  let width: number;
+  let height: number;
+  if (opts.size) {
+    ({ width, height } = opts.size);
+  } else {
+    const scale = Math.min(1, MAX_DEFAULT_WIDTH / clip.width, MAX_DEFAULT_HEIGHT / clip.height);
+    width = even(clip.width * scale);
+    height = even(clip.height * scale);
+    // Rounding to even can step just over the cap (e.g. 1281 wide): stay inside it.
+    if (width > MAX_DEFAULT_WIDTH) width = MAX_DEFAULT_WIDTH;
+    if (height > MAX_DEFAULT_HEIGHT) height = MAX_DEFAULT_HEIGHT;
+  }
+  // Whole numbers only (see the top of this file): 29.97 fps clips are sampled at 30.
+  const fps = opts.fps ?? Math.max(1, Math.min(Math.round(clip.fps), MAX_DEFAULT_FPS));
+  let durationS = opts.durationS;
+  if (durationS !== undefined && clip.durationS !== undefined && durationS > clip.durationS + 1e-6) {
+    warnings.push(`--duration ${durationS} s is longer than ${clip.path} (${clip.durationS} s): using the whole clip`);
+    durationS = undefined;
+  }
+  if (durationS === undefined && opts.durationS === undefined && clip.durationS !== undefined && clip.durationS > MAX_DEFAULT_DURATION_S) {
+    warnings.push(`${clip.path} lasts ${clip.durationS} s: using its first ${MAX_DEFAULT_DURATION_S} s (choose with --duration)`);
+    durationS = MAX_DEFAULT_DURATION_S;
+  }
+  const frames = durationS === undefined ? undefined : Math.max(1, Math.round(durationS * fps));
+  return { width, height, fps, frames, durationS: durationS ?? clip.durationS, warnings };
+}
+
+/** The ffmpeg arguments that write the reference Y4M for these settings. */
+export function prepareArgs(clip: ClipInfo, s: PrepareSettings, target: string): string[] {
+  // fps filter: a constant-rate stream (variable-rate clips, 60 fps phones) sampled at the capture rate.
+  // scale: the capture size (bicubic, ffmpeg's default). format: plain yuv420p, what the fake camera reads.
+  const chain = [`fps=fps=${s.fps}`];
+  if (s.width !== clip.width || s.height !== clip.height) chain.push(`scale=${s.width}:${s.height}`);
+  chain.push('setsar=1', 'format=yuv420p');
+  return new FfmpegCommand()
+    .overwrite()
+    .input(clip.path)
+    .filterComplex(`[0:v:0]${chain.join(',')}[v]`)
+    // No -c:v: the Y4M muxer picks its own (ffmpeg 4.1 accepts only wrapped_avframe, not rawvideo).
+    .output(target, { map: '[v]', pixFmt: 'yuv420p', frames: s.frames, format: 'yuv4mpegpipe' })
+    .args();
+}
+
+function cacheName(clip: ClipInfo, s: PrepareSettings, key: string): string {
+  const base = path.basename(clip.path).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || 'clip';
+  return `${base}.${s.width}x${s.height}.${s.fps}fps.${key.slice(0, 16)}.y4m`;
+}
+
+/** The reference Y4M for a clip, converted once and then reused from the cache. */
+export async function prepareClip(clipPath: string, opts: PrepareOptions): Promise<ReferenceClip> {
+  validatePrepareOptions(opts);
+  const clip = await probeClip(clipPath, opts.ffmpeg);
+  const settings = prepareSettings(clip, opts);
+  for (const w of settings.warnings) opts.progress?.warn(w);
+  const sourceSha256 = await sha256File(clip.path);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ v: PREPARE_VERSION, sourceSha256, width: settings.width, height: settings.height, fps: settings.fps, frames: settings.frames ?? null, ffmpeg: opts.ffmpeg.version }))
+    .digest('hex');
+  const dir = opts.cacheDir ?? clipCacheDir();
+  const target = path.join(dir, cacheName(clip, settings, key));
+  const preparedWith = prepareArgs(clip, settings, target);
+  const label = `${settings.width}x${settings.height} at ${settings.fps} fps`;
+  if (!existsSync(target)) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new OutputError(`cannot create the clip cache ${dir}: ${(e as Error).message}`, 'set SIMQ_CACHE_DIR to a folder you can write to');
+    }
+    opts.progress?.info(`preparing ${clip.path} -> ${label} Y4M (${target})`);
+    const tmp = tempPathFor(target);
+    try {
+      const result = await runProcess(opts.ffmpeg.path, prepareArgs(clip, settings, tmp), { timeoutMs: 30 * 60_000 });
+      if (result.code !== 0) {
+        if (/No space left|Permission denied|Read-only file system/i.test(result.stderr)) {
+          throw new OutputError(`cannot write ${tmp}: ${tail(result.stderr, 2)}`, 'free disk space, or set SIMQ_CACHE_DIR to another folder');
+        }
+        throw new InputError(`ffmpeg could not convert ${clip.path} to a 4:2:0 Y4M: ${tail(result.stderr)}`, 'check the clip plays: ffmpeg -i CLIP -f null -');
+      }
+      const check = Y4mFile.open(tmp);
+      const frames = check.frameCount;
+      check.close();
+      if (frames === 0) throw new InputError(`${clip.path}: ffmpeg decoded no frames from its video stream`, 'check the clip plays: ffmpeg -i CLIP -f null -');
+      renameSync(tmp, target);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  } else {
+    opts.progress?.info(`using the prepared ${label} Y4M of ${clip.path} (${target})`);
+  }
+  const y4m = Y4mFile.open(target);
+  try {
+    if (y4m.width !== settings.width || y4m.height !== settings.height) {
+      throw new SimqError(`${target} is ${y4m.width}x${y4m.height}, expected ${settings.width}x${settings.height}; delete it to rebuild it`);
+    }
+    return {
+      source: clip.path,
+      sourceSha256,
+      y4m: target,
+      width: y4m.width,
+      height: y4m.height,
+      fps: y4m.fps,
+      frames: y4m.frameCount,
+      preparedWith,
+    };
+  } finally {
+    y4m.close();
+  }
+}

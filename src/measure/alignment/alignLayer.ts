@@ -1,0 +1,54 @@
+// Aligns one captured layer with the reference: decode both to thumbnails, then alignFrames.
+import { InputError } from '../../errors.js';
+import type { AlignTuning, LayerAlignment, ThumbnailSize } from './AlignmentTypes.js';
+import { alignFrames } from './alignFrames.js';
+import { readLayerFramesCsv } from './layerFramesCsv.js';
+import { decodeThumbnails, referenceThumbnails, thumbnailSizeFor } from './thumbnails.js';
+import { readY4mHeader } from './y4mHeader.js';
+
+export interface AlignLayerInput {
+  ffmpegPath: string;
+  /** The layer bitstream: <rid>.ivf (VP8/VP9/AV1) or <rid>.h264 (Annex B). */
+  bitstream: string;
+  /** <rid>.frames.csv of the same layer; or give rtpTimestamps directly. */
+  framesCsv?: string;
+  rtpTimestamps?: readonly number[];
+  /** The Y4M the fake camera played. */
+  referenceY4m: string;
+  /** Defaults to the Y4M header's frame rate (the rate the fake camera plays it at). */
+  fps?: number;
+  thumbnail?: ThumbnailSize;
+  /** Cache reference thumbnails next to the Y4M (default true). */
+  cacheReference?: boolean;
+  tuning?: Partial<AlignTuning>;
+}
+
+export async function alignLayer(input: AlignLayerInput): Promise<LayerAlignment> {
+  const header = readY4mHeader(input.referenceY4m);
+  const size = input.thumbnail ?? thumbnailSizeFor(header.width, header.height);
+  let timestamps: readonly number[];
+  if (input.rtpTimestamps) timestamps = input.rtpTimestamps;
+  else if (input.framesCsv) timestamps = readLayerFramesCsv(input.framesCsv).map((f) => f.rtpTimestamp);
+  else throw new InputError(`alignLayer(${input.bitstream}): no rtpTimestamps and no frames.csv given`);
+
+  const [layer, ref] = await Promise.all([
+    decodeThumbnails(input.ffmpegPath, input.bitstream, size),
+    referenceThumbnails(input.ffmpegPath, input.referenceY4m, size, { cache: input.cacheReference }),
+  ]);
+  if (layer.count !== timestamps.length) {
+    const listed = input.framesCsv ?? 'the rtpTimestamps given';
+    throw new InputError(
+      `${input.bitstream} decodes to ${layer.count} frames but ${listed} lists ${timestamps.length}: the bitstream and its frame list must come from the same capture`,
+    );
+  }
+  const result = alignFrames({ layer, rtpTimestamps: timestamps, fps: input.fps ?? header.fps, reference: ref.thumbnails, tuning: input.tuning });
+  return {
+    ...result,
+    bitstream: input.bitstream,
+    reference: input.referenceY4m,
+    framesCaptured: layer.count,
+    referenceFrames: ref.thumbnails.count,
+    thumbnail: size,
+    referenceCache: ref.cache,
+  };
+}

@@ -1,0 +1,330 @@
+// The measure stage: for every captured layer, find each frame's source frame (alignment), then
+// VMAF / PSNR / SSIM per frame at the layer's own size and at each viewport, in parallel jobs.
+// Reads the run directory the capture stage wrote; writes quality.csv, frames.csv and run.json's
+// "measure" record. Scenarios or layers that cannot be measured are reported, the rest is kept.
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ExitCode, InputError, OutputError, SimqError } from '../errors.js';
+import { Y4mFile } from '../input/Y4mFile.js';
+import { writeCsvAtomic } from '../io/csv.js';
+import { readRunRecord, writeRunRecord } from '../rundir/RunDirectory.js';
+import type { LayerRecord, RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
+import type { FfmpegInfo } from '../tools/ffmpeg.js';
+import type { Progress } from '../ui/progress.js';
+import { formatSize, type Size } from '../units.js';
+import { aggregate, round } from './aggregate.js';
+import { alignLayer } from './alignment/alignLayer.js';
+import type { LayerAlignment } from './alignment/AlignmentTypes.js';
+import { readLayerFramesCsv } from './alignment/layerFramesCsv.js';
+import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
+import { SCALER } from './metrics/metricGraph.js';
+import type { FrameMetrics } from './metrics/metricLogs.js';
+import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
+import { FRAME_COLUMNS, QUALITY_COLUMNS, type FrameRow, type QualityRow, type QualityView } from './QualityTypes.js';
+import type { VmafSetup } from './vmaf/VmafSetup.js';
+
+export const DEFAULT_VIEWPORTS: Size[] = [
+  { width: 320, height: 180 },
+  { width: 640, height: 360 },
+  { width: 1280, height: 720 },
+];
+
+export const QUALITY_FILE = 'quality.csv';
+export const FRAMES_FILE = 'frames.csv';
+export const MEASURE_WORK_DIR = '.measure-work';
+
+export interface MeasureOptions {
+  runDir: string;
+  ffmpeg: FfmpegInfo;
+  vmaf: VmafSetup;
+  viewports: Size[];
+  view: QualityView;
+  jobs: number;
+  includeWarmup: boolean;
+  force: boolean;
+  progress: Progress;
+  signal?: AbortSignal;
+}
+
+export interface LayerMeasureRecord {
+  scenarioId: string;
+  rid: string;
+  status: 'measured' | 'failed';
+  error?: string;
+  framesCaptured?: number;
+  /** Source frames the encoder skipped over the whole capture (alignment). */
+  framesDropped?: number;
+  /** ... and within the measured window. */
+  droppedInWindow?: number;
+  alignmentConfidence?: number;
+  lowConfidenceFrames?: number;
+  reacquiredFrames?: number[];
+  measuredPictures?: number;
+}
+
+export interface MeasureRecord {
+  status: 'complete' | 'incomplete';
+  startedAt: string;
+  finishedAt?: string;
+  vmaf: VmafSetup['description'];
+  scaler: string;
+  viewports: string[];
+  view: QualityView;
+  includeWarmup: boolean;
+  jobs: number;
+  layers: LayerMeasureRecord[];
+  skippedScenarios: { id: string; status: string; reason: string }[];
+  warnings: string[];
+  files: { quality: string; frames: string };
+}
+
+interface LayerWork {
+  scenario: ScenarioRecord;
+  layer: LayerRecord;
+  dir: string;
+  record: LayerMeasureRecord;
+  alignment?: LayerAlignment;
+  entries?: TimedDisplayEntry[];
+  decodedSize?: Size;
+}
+
+interface JobResult {
+  work: LayerWork;
+  size: string;
+  sizeWxH: Size;
+  metrics: FrameMetrics[];
+}
+
+/** Runs async work with at most `limit` at a time, in order of the list. */
+export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await fn(items[i], i) };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, os.cpus().length);
+}
+
+function measurable(s: ScenarioRecord): boolean {
+  return s.status === 'complete' || s.status === 'degraded';
+}
+
+export async function runMeasureStage(options: MeasureOptions): Promise<{ record: RunRecord; measure: MeasureRecord; rows: QualityRow[]; error?: SimqError }> {
+  const { runDir, progress } = options;
+  const run = readRunRecord(runDir);
+  const qualityFile = path.join(runDir, QUALITY_FILE);
+  const framesFile = path.join(runDir, FRAMES_FILE);
+  if (!options.force && (existsSync(qualityFile) || run.measure)) {
+    throw new OutputError(`${runDir} already has measurements (${QUALITY_FILE}); simq does not overwrite them`, `add --force to measure again, or capture a new run`);
+  }
+  if (!existsSync(run.input.y4m)) {
+    throw new InputError(
+      `the reference clip ${run.input.y4m} of this run is gone (the clip cache was cleared?)`,
+      `re-create it with: ${[options.ffmpeg.path, ...run.input.preparedWith].join(' ')}`,
+    );
+  }
+  const reference = Y4mFile.open(run.input.y4m);
+  const measure: MeasureRecord = {
+    status: 'incomplete',
+    startedAt: new Date().toISOString(),
+    vmaf: options.vmaf.description,
+    scaler: SCALER,
+    viewports: options.viewports.map(formatSize),
+    view: options.view,
+    includeWarmup: options.includeWarmup,
+    jobs: options.jobs,
+    layers: [],
+    skippedScenarios: [],
+    warnings: [...options.vmaf.warnings],
+    files: { quality: QUALITY_FILE, frames: FRAMES_FILE },
+  };
+  const started = Date.now();
+
+  const work: LayerWork[] = [];
+  for (const s of run.scenarios) {
+    if (!measurable(s)) {
+      measure.skippedScenarios.push({ id: s.id, status: s.status, reason: s.error ?? `capture ${s.status}` });
+      progress.warn(`${s.id}: not measured (capture ${s.status}${s.error ? `: ${s.error}` : ''})`);
+      continue;
+    }
+    for (const layer of s.layers) {
+      if (!layer.active || !layer.bitstream || !layer.framesCsv) continue;
+      work.push({ scenario: s, layer, dir: path.join(runDir, s.id), record: { scenarioId: s.id, rid: layer.rid, status: 'measured' } });
+    }
+  }
+  if (work.length === 0) throw new InputError(`${runDir}: no captured layer to measure (scenarios: ${run.scenarios.map((s) => `${s.id} ${s.status}`).join(', ')})`);
+
+  // 1. Alignment, one layer at a time per job slot.
+  let aligned = 0;
+  await pool(work, options.jobs, async (w) => {
+    try {
+      const bitstream = path.join(w.dir, w.layer.bitstream!);
+      const framesCsv = path.join(w.dir, w.layer.framesCsv!);
+      if (!existsSync(bitstream)) throw new SimqError(`${bitstream} is missing`, ExitCode.badInput);
+      const frames = readLayerFramesCsv(framesCsv);
+      w.alignment = await alignLayer({ ffmpegPath: options.ffmpeg.path, bitstream, framesCsv, referenceY4m: run.input.y4m, fps: run.input.fps });
+      w.entries = displaySequence({
+        frameTimesS: frames.map((f) => f.timeS),
+        alignment: w.alignment,
+        referenceFrames: reference.frameCount,
+        fps: run.input.fps,
+        warmupS: w.scenario.scenario.warmupS,
+        includeWarmup: options.includeWarmup,
+      });
+      const first = frames[0];
+      w.decodedSize = { width: first?.width || w.layer.configured.width, height: first?.height || w.layer.configured.height };
+      Object.assign(w.record, {
+        framesCaptured: w.alignment.framesCaptured,
+        framesDropped: w.alignment.droppedTotal,
+        droppedInWindow: w.entries.filter((e) => e.frozen && !e.warmup).length,
+        alignmentConfidence: round(w.alignment.confidence, 4),
+        lowConfidenceFrames: w.alignment.lowConfidenceFrames.length,
+        reacquiredFrames: w.alignment.reacquiredFrames,
+        measuredPictures: w.entries.length,
+      });
+    } catch (e) {
+      w.record.status = 'failed';
+      w.record.error = (e as Error).message;
+      progress.warn(`${w.scenario.id} ${w.layer.rid}: ${w.record.error}`);
+    }
+    progress.update('measure: aligning layers', ++aligned, work.length);
+  });
+  progress.done();
+
+  // 2. Metric jobs: (layer, size), the larger sizes first so the pool ends evenly.
+  const jobs = work
+    .filter((w) => w.record.status === 'measured' && w.entries && w.entries.length > 0)
+    .flatMap((w) => [
+      { w, size: 'native', sizeWxH: w.decodedSize! },
+      ...options.viewports.map((v) => ({ w, size: formatSize(v), sizeWxH: v })),
+    ])
+    .sort((a, b) => b.sizeWxH.width * b.sizeWxH.height * b.w.entries!.length - a.sizeWxH.width * a.sizeWxH.height * a.w.entries!.length);
+  const totalPictures = jobs.reduce((n, j) => n + j.w.entries!.length, 0);
+  const sentPerJob = new Array<number>(jobs.length).fill(0);
+  const runner: MetricRunner = {
+    command: options.vmaf.command,
+    argsPrefix: options.vmaf.argsPrefix,
+    libvmafOptions: options.vmaf.libvmafOptions,
+    // Jobs share the cores: each libvmaf gets its part rather than every job claiming all of them.
+    threads: Math.max(1, Math.floor(os.cpus().length / options.jobs)),
+  };
+  const results = await pool(jobs, options.jobs, async (job, i): Promise<JobResult> => {
+    const metrics = await runMetricJob({
+      ffmpegPath: options.ffmpeg.path,
+      bitstream: path.join(job.w.dir, job.w.layer.bitstream!),
+      codec: job.w.scenario.scenario.codec,
+      decodedSize: job.w.decodedSize!,
+      reference,
+      entries: job.w.entries!,
+      size: job.sizeWxH,
+      runner,
+      workDir: path.join(runDir, MEASURE_WORK_DIR, `${job.w.scenario.id}.${job.w.layer.rid}.${job.size}`),
+      signal: options.signal,
+      onProgress: (sent) => {
+        sentPerJob[i] = sent;
+        progress.update('measure: pictures compared', sentPerJob.reduce((a, b) => a + b, 0), totalPictures);
+      },
+    });
+    return { work: job.w, size: job.size, sizeWxH: job.sizeWxH, metrics };
+  });
+  progress.done();
+
+  let error: SimqError | undefined;
+  const done: JobResult[] = [];
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') done.push(r.value);
+    else {
+      const w = jobs[i].w;
+      w.record.status = 'failed';
+      w.record.error = `${jobs[i].size}: ${(r.reason as Error).message}`;
+      error ??= r.reason instanceof SimqError ? r.reason : new SimqError(String(r.reason), ExitCode.incomplete);
+    }
+  });
+
+  // 3. Tables.
+  const qualityRows: QualityRow[] = [];
+  const frameRows: FrameRow[] = [];
+  for (const w of work) {
+    if (w.record.status !== 'measured') continue;
+    for (const r of done.filter((d) => d.work === w)) {
+      qualityRows.push(qualityRow(w, r, options.view));
+      w.entries!.forEach((e, k) => {
+        const m = r.metrics[k];
+        frameRows.push({
+          scenario_id: w.scenario.id,
+          rid: w.layer.rid,
+          size: r.size,
+          display_index: k,
+          source_index: e.sourceIndex,
+          frame_index: e.frameIndex,
+          frozen: e.frozen ? 1 : 0,
+          time_s: round(e.timeS, 3)!,
+          warmup: e.warmup ? 1 : 0,
+          vmaf: round(m.vmaf, 4),
+          psnr_y: m.psnr_y,
+          psnr_avg: m.psnr_avg,
+          ssim: round(m.ssim, 6),
+        });
+      });
+    }
+  }
+  writeCsvAtomic(qualityFile, QUALITY_COLUMNS, qualityRows);
+  writeCsvAtomic(framesFile, FRAME_COLUMNS, frameRows);
+
+  measure.layers = work.map((w) => w.record);
+  if (work.some((w) => w.record.status === 'failed')) {
+    error ??= new SimqError(`some layers could not be measured: ${work.filter((w) => w.record.status === 'failed').map((w) => `${w.scenario.id} ${w.layer.rid}`).join(', ')}`, ExitCode.incomplete);
+  }
+  measure.status = error || measure.skippedScenarios.length ? 'incomplete' : 'complete';
+  measure.finishedAt = new Date().toISOString();
+  run.measure = measure;
+  run.timings.measureS = Math.round((Date.now() - started) / 100) / 10;
+  writeRunRecord(runDir, run);
+  return { record: run, measure, rows: qualityRows, error };
+}
+
+function qualityRow(w: LayerWork, r: JobResult, view: QualityView): QualityRow {
+  const steadyEntries = w.entries!.map((e, k) => ({ e, m: r.metrics[k] })).filter(({ e }) => !e.warmup);
+  const counted = view === 'displayed' ? steadyEntries : steadyEntries.filter(({ e }) => !e.frozen);
+  const vmaf = aggregate(counted.map(({ m }) => m.vmaf));
+  const steady = w.layer.steady;
+  const s = w.scenario.scenario;
+  const layerSize = `${w.decodedSize!.width}x${w.decodedSize!.height}`;
+  return {
+    scenario_id: s.id,
+    scenario: s.name,
+    codec: s.codec,
+    bandwidth_kbps: s.bandwidthBps === undefined ? undefined : s.bandwidthBps / 1000,
+    rid: w.layer.rid,
+    layer: layerSize,
+    size: r.size,
+    view,
+    max_bitrate_kbps: w.layer.configured.maxBitrate === undefined ? undefined : w.layer.configured.maxBitrate / 1000,
+    target_kbps: steady?.targetKbpsMedian,
+    actual_kbps: steady?.actualKbpsMean,
+    fps: steady?.fps,
+    frames: counted.length,
+    dropped: steadyEntries.filter(({ e }) => e.frozen).length,
+    vmaf_mean: round(vmaf.mean, 3),
+    vmaf_hmean: round(vmaf.hmean, 3),
+    vmaf_p5: round(vmaf.p5, 3),
+    vmaf_min: round(vmaf.min, 3),
+    psnr_y_mean: round(aggregate(counted.map(({ m }) => m.psnr_y)).mean, 3),
+    psnr_avg_mean: round(aggregate(counted.map(({ m }) => m.psnr_avg)).mean, 3),
+    ssim_mean: round(aggregate(counted.map(({ m }) => m.ssim)).mean, 6),
+    alignment_confidence: w.record.alignmentConfidence,
+  };
+}

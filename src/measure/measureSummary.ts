@@ -1,0 +1,87 @@
+// The measure stage's answer to the seed question, per viewer size: which layer (of which
+// scenario) looks best there, and what it costs in kbps.
+import { renderTable } from '../ui/table.js';
+import type { QualityRow } from './QualityTypes.js';
+
+export interface ViewportComparison {
+  codec: string;
+  size: string;
+  /** Best first (VMAF when measured, else PSNR-Y). */
+  rows: { scenarioId: string; rid: string; layer: string; actualKbps?: number; vmaf?: number; psnrY?: number; ssim?: number }[];
+  best?: { scenarioId: string; rid: string; layer: string; actualKbps?: number; vmaf?: number; psnrY?: number };
+}
+
+export interface MeasureSummary {
+  runDir: string;
+  view: string;
+  vmaf: boolean;
+  viewports: ViewportComparison[];
+  native: { scenarioId: string; rid: string; layer: string; actualKbps?: number; vmaf?: number; psnrY?: number; ssim?: number }[];
+  warnings: string[];
+  problems: string[];
+}
+
+const score = (r: { vmaf?: number; psnrY?: number }) => r.vmaf ?? r.psnrY ?? -Infinity;
+
+export function measureSummary(runDir: string, rows: QualityRow[], warnings: string[], problems: string[]): MeasureSummary {
+  const pick = (r: QualityRow) => ({
+    scenarioId: r.scenario_id,
+    rid: r.rid,
+    layer: r.layer,
+    actualKbps: r.actual_kbps,
+    vmaf: r.vmaf_mean,
+    psnrY: r.psnr_y_mean,
+    ssim: r.ssim_mean,
+  });
+  const groups = new Map<string, QualityRow[]>();
+  for (const r of rows.filter((x) => x.size !== 'native')) {
+    const key = `${r.codec} ${r.size}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const viewports = [...groups.entries()]
+    .map(([key, rs]) => {
+      const [codec, size] = key.split(' ');
+      const sorted = rs.map(pick).sort((a, b) => score(b) - score(a));
+      return { codec, size, rows: sorted, best: sorted[0] };
+    })
+    .sort((a, b) => a.codec.localeCompare(b.codec) || Number(a.size.split('x')[0]) - Number(b.size.split('x')[0]));
+  return {
+    runDir,
+    view: rows[0]?.view ?? 'displayed',
+    vmaf: rows.some((r) => r.vmaf_mean !== undefined),
+    viewports,
+    native: rows.filter((r) => r.size === 'native').map(pick),
+    warnings,
+    problems,
+  };
+}
+
+const fmt = (v: number | undefined, digits: number) => (v === undefined ? '-' : v.toFixed(digits));
+
+export function renderMeasureSummary(summary: MeasureSummary): string {
+  const out: string[] = [];
+  out.push(`Quality per viewer size (${summary.view} pictures; ${summary.vmaf ? 'VMAF' : 'no VMAF: ranked by PSNR-Y'}), best first:`);
+  for (const v of summary.viewports) {
+    out.push('', `viewer ${v.size} (${v.codec})`);
+    out.push(
+      renderTable(
+        ['', 'scenario', 'rid', 'layer', 'kbps', 'VMAF', 'PSNR-Y', 'SSIM'],
+        v.rows.map((r, i) => [i === 0 ? '*' : '', r.scenarioId, r.rid, r.layer, fmt(r.actualKbps, 0), fmt(r.vmaf, 1), fmt(r.psnrY, 2), fmt(r.ssim, 4)]),
+        [false, false, false, false, true, true, true, true],
+      ),
+    );
+  }
+  if (summary.native.length) {
+    out.push('', 'each layer at its own size:');
+    out.push(
+      renderTable(
+        ['scenario', 'rid', 'layer', 'kbps', 'VMAF', 'PSNR-Y', 'SSIM'],
+        summary.native.map((r) => [r.scenarioId, r.rid, r.layer, fmt(r.actualKbps, 0), fmt(r.vmaf, 1), fmt(r.psnrY, 2), fmt(r.ssim, 4)]),
+        [false, false, false, true, true, true, true],
+      ),
+    );
+  }
+  for (const w of summary.warnings) out.push(`warning: ${w}`);
+  for (const p of summary.problems) out.push(`problem: ${p}`);
+  return out.join('\n');
+}

@@ -1,0 +1,46 @@
+// The metric filter graph of one (layer, size) job: crop the stacked pair apart, scale both sides
+// to the measurement size with one scaler, then VMAF, PSNR and SSIM in one chain over the same
+// frames. Log paths are absolute and escaped for the graph; the docker backend mounts the work
+// folder at the same path, so they hold inside the container too.
+import { filterValue } from '../../tools/FfmpegArgs.js';
+import type { StackedPair } from './StackedPair.js';
+
+/** The scaler for every resize in the measure stage (recorded in run.json). */
+export const SCALER = 'bicubic';
+
+export const LOG_FILES = { vmaf: 'vmaf.json', psnr: 'psnr.log', ssim: 'ssim.log' } as const;
+
+export interface MetricGraphOptions {
+  pair: StackedPair;
+  /** Measurement size: both sides are scaled to it when they differ. */
+  size: { width: number; height: number };
+  /** libvmaf options without log_path/log_fmt; undefined when VMAF is off. */
+  libvmafOptions?: string;
+  /** Absolute paths of the per-frame logs. */
+  logs: { vmaf: string; psnr: string; ssim: string };
+}
+
+function scaleTo(from: { width: number; height: number }, to: { width: number; height: number }): string {
+  return from.width === to.width && from.height === to.height ? '' : `,scale=w=${to.width}:h=${to.height}:flags=${SCALER}`;
+}
+
+export function metricGraph({ pair, size, libvmafOptions, logs }: MetricGraphOptions): string {
+  const d = pair.distorted;
+  const r = pair.reference;
+  const refOutputs = libvmafOptions ? ['r0', 'r1', 'r2'] : ['r1', 'r2'];
+  const parts = [
+    '[0:v]split=2[top][bottom]',
+    `[top]crop=w=${d.width}:h=${d.height}:x=0:y=0${scaleTo(d, size)}[dist]`,
+    `[bottom]crop=w=${r.width}:h=${r.height}:x=0:y=${pair.referenceTop}${scaleTo(r, size)},split=${refOutputs.length}${refOutputs.map((o) => `[${o}]`).join('')}`,
+  ];
+  // libvmaf passes its first input (the distorted side, "main") through, so the chain measures the
+  // same frames three times without splitting the distorted stream.
+  if (libvmafOptions) {
+    parts.push(`[dist][r0]libvmaf=${libvmafOptions}:log_path=${filterValue(logs.vmaf)}:log_fmt=json[v]`);
+    parts.push(`[v][r1]psnr=stats_file=${filterValue(logs.psnr)}[p]`);
+  } else {
+    parts.push(`[dist][r1]psnr=stats_file=${filterValue(logs.psnr)}[p]`);
+  }
+  parts.push(`[p][r2]ssim=stats_file=${filterValue(logs.ssim)}[out]`);
+  return parts.join(';');
+}

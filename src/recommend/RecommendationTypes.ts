@@ -1,0 +1,295 @@
+// What `simq recommend` decides and writes (recommendation.json). Part of the run-directory contract:
+// the HTML report and the exports read these types. Any change of shape bumps RECOMMENDATION_SCHEMA
+// and src/recommend/recommendation.schema.json (the tests validate every document against it).
+//
+// Units: fields ending in `Kbps` are kilobits per second; `maxBitrate` and fields ending in `Bps` are
+// bits per second (the unit of RTCRtpEncodingParameters.maxBitrate).
+import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js';
+
+export const RECOMMENDATION_SCHEMA = 'simq.recommendation/1';
+export const RECOMMENDATION_FILE = 'recommendation.json';
+export const RECOMMENDATION_CSV_FILE = 'recommendation.csv';
+
+/** The quality metric the decisions use: VMAF, or PSNR-Y when the run has no VMAF scores. */
+export type MetricName = 'vmaf' | 'psnr_y';
+
+export interface MetricChoice {
+  name: MetricName;
+  /** The quality.csv column read: vmaf_mean or psnr_y_mean. */
+  column: 'vmaf_mean' | 'psnr_y_mean';
+  unit: 'VMAF' | 'dB';
+  /** True when VMAF was missing and the decisions fall back to PSNR-Y. */
+  fallback: boolean;
+  /** Why the fallback happened. */
+  reason?: string;
+}
+
+export interface RecommendSettings {
+  metric: MetricChoice;
+  /** Score the maxBitrate advice aims for at the layer's native size, in metric units. */
+  targetScore: number;
+  /** --target-vmaf (used when metric is vmaf). */
+  targetVmaf: number;
+  /** --target-psnr (used when metric is psnr_y). */
+  targetPsnrY: number;
+  /** Knee: the first curve point after which the gain falls below this many metric units per 100 kbps. */
+  kneeSlopePer100Kbps: number;
+  /** "Cheapest within" tolerance of the viewer-size answer, metric units (1 VMAF point). */
+  tolerance: number;
+  /** Share added to a layer's bitrate before it fits a bandwidth bucket (0.15 = 15 %). */
+  headroom: number;
+  /** Extra share above the fit threshold before an SFU switches up to a layer. */
+  hysteresis: number;
+  /** Available-bandwidth buckets of the layer-selection table, bps. */
+  bandwidthsBps: number[];
+  /** --sender-scenario, when given. */
+  senderScenario?: string;
+  /** Gap (metric units) from which a warning names a layer beaten by a larger one scaled down. */
+  warnGap: number;
+}
+
+/** Where a recommendation came from; every export repeats it in its header. */
+export interface Provenance {
+  tool: 'simq';
+  simqVersion: string;
+  runId: string;
+  /** The run directory as given on the command line. */
+  runDir: string;
+  /** When the run was captured (run.json createdAt). */
+  runCreatedAt: string;
+  /** When this recommendation was computed. */
+  generatedAt: string;
+  clip: { source: string; name: string; width: number; height: number; fps: number; frames: number; sha256: string };
+  codecs: Codec[];
+  browser?: string;
+  /** The VMAF backend/model of the measure stage, e.g. "ffmpeg libvmaf 1 vmaf_v0.6.1", or "none". */
+  metricBackend?: string;
+}
+
+/** Scores of one layer at one render size (from quality.csv). */
+export interface SizeScore {
+  vmafMean?: number;
+  vmafHmean?: number;
+  vmafP5?: number;
+  vmafMin?: number;
+  psnrYMean?: number;
+  psnrAvgMean?: number;
+  ssimMean?: number;
+  /** The decision metric's value (vmafMean or psnrYMean). */
+  score?: number;
+}
+
+/** One measured layer of one scenario: a point on the quality-vs-bitrate plane. */
+export interface QualityPoint {
+  scenarioId: string;
+  /** The definition name, e.g. "all-layers". */
+  scenario: string;
+  codec: Codec;
+  rid: string;
+  /** The layer's own resolution "WxH". */
+  layer: string;
+  width: number;
+  height: number;
+  /** Sweep values applied to the scenario, e.g. {"h.maxBitrate": 600000}. */
+  sweepPoint?: Record<string, number>;
+  /** Total send cap of the scenario. */
+  bandwidthKbps?: number;
+  /** The encoding's configured maxBitrate. */
+  maxBitrateKbps?: number;
+  /** Steady-state outbound-rtp.targetBitrate (median). */
+  targetKbps?: number;
+  /** Steady-state bytes actually sent. */
+  actualKbps?: number;
+  fps?: number;
+  /** The x of the quality curve: targetKbps (what maxBitrate controls), actualKbps when no target was recorded. */
+  kbps: number;
+  kbpsSource: 'target' | 'actual';
+  /** The highest active layer of its scenario: Chrome lets it climb to its max. */
+  topLayer: boolean;
+  frames: number;
+  dropped: number;
+  alignmentConfidence?: number;
+  cpuLimited: boolean;
+  /** Capture validity problems of this layer (run.json), in words. */
+  problems: string[];
+  /** "native" plus each viewport measured ("640x360", ...). */
+  sizes: Record<string, SizeScore>;
+}
+
+/** A point of a layer's quality curve at native size. */
+export interface CurvePoint {
+  kbps: number;
+  score: number;
+  scenarioId: string;
+}
+
+/**
+ * How the maxBitrate advice was found:
+ * - measured: a measured point reaches the target and the one below is too far away to interpolate;
+ * - interpolated: linear between the last point below and the first point at or above the target;
+ * - below-range: already the cheapest measured point reaches the target (cheaper was not measured);
+ * - knee: the target is out of reach; the knee of the curve instead;
+ * - highest: the target is out of reach and the curve still climbs at its last point (no knee yet).
+ */
+export type MaxBitrateRule = 'measured' | 'interpolated' | 'below-range' | 'knee' | 'highest';
+
+/** Whether a layer is the highest one the sender sends (gets up to its max) or a lower one (gets its target). */
+export type LayerRole = 'top' | 'lower';
+
+export interface MaxBitrateAdvice {
+  rule: MaxBitrateRule;
+  role: LayerRole;
+  /** The bitrate the layer should be given (Chrome's allocator target), kbps. */
+  wantedKbps: number;
+  /** The RTCRtpEncodingParameters.maxBitrate (bps) that makes Chrome give the layer wantedKbps. */
+  maxBitrate: number;
+  /** Chrome's target for this layer without maxBitrate (libwebrtc's table), bps. */
+  tableTargetBps: number;
+  /** What the allocation model predicts for maxBitrate: the target of a lower layer, the max of the top layer, bps. */
+  predictedBps: number;
+  /** The score expected at native size: measured at `measured`, or interpolated toward `below`. */
+  expectedScore: number;
+  /** The measured point the advice rests on (for interpolation: the first point at or above the target). */
+  measured: CurvePoint;
+  /** For interpolation: the measured point below the target. */
+  below?: CurvePoint;
+  /** Plain sentences: the rule used, the knee, Chrome's 3/4 rule. */
+  explanation: string[];
+}
+
+export interface LayerAdvice {
+  codec: Codec;
+  rid: string;
+  /** Native resolution "WxH". */
+  layer: string;
+  /** Role in the sender scenario; undefined when the sender does not send this rid. */
+  role?: LayerRole;
+  /** Every measured point of this rid at this resolution, cheapest first. */
+  points: QualityPoint[];
+  /** Upper envelope of (kbps, native score): no other point scores higher for fewer kbps. */
+  curve: CurvePoint[];
+  /** Undefined when the layer has no native score. */
+  advice?: MaxBitrateAdvice;
+}
+
+/** A layer as an answer to "what should a viewer of size S get". */
+export interface LayerCandidate {
+  scenarioId: string;
+  scenario: string;
+  rid: string;
+  layer: string;
+  /** Bits actually sent (actualKbps, targetKbps when absent). */
+  kbps: number;
+  score: number;
+  vmaf?: number;
+  psnrY?: number;
+  /** score per Mbps: quality for the money. */
+  scorePerMbps: number;
+}
+
+/** The seed question for one render size. */
+export interface ViewerSizeAnswer {
+  codec: Codec;
+  size: string;
+  width: number;
+  height: number;
+  /** Highest score at this size over every measured layer. */
+  best: LayerCandidate;
+  /** Cheapest layer within `tolerance` of the best. */
+  cheapest: LayerCandidate;
+  /** All layers measured at this size, best first. */
+  candidates: LayerCandidate[];
+}
+
+/** A layer the SFU can forward (one of the sender scenario's layers). */
+export interface SelectableLayer {
+  rid: string;
+  layer: string;
+  scenarioId: string;
+  /** Measured steady bitrate of the layer (actualKbps; targetKbps when absent). */
+  kbps: number;
+  /** kbps x (1 + headroom): the layer fits a bandwidth of at least this. Also the down-switch point. */
+  requiredKbps: number;
+  /** Switch up to this layer once bandwidth >= upSwitchKbps = requiredKbps x (1 + hysteresis). */
+  upSwitchKbps: number;
+  /** Leave this layer when bandwidth < downSwitchKbps (= requiredKbps). */
+  downSwitchKbps: number;
+  /** mediasoup's spatial layer: index among the sender's encodings ordered from lowest to highest resolution. */
+  spatialLayer: number;
+  /** Highest temporal layer index (temporal layers - 1), as Chrome configures this encoding. */
+  temporalLayer: number;
+  /** Score at each measured size ("native" included). */
+  scores: Record<string, number>;
+}
+
+export interface SelectionCell {
+  size: string;
+  bandwidthKbps: number;
+  /** The layer to forward; null when nothing fits. */
+  rid: string | null;
+  score?: number;
+  kbps?: number;
+  requiredKbps?: number;
+  /** A cheaper fitting layer within `tolerance` of the chosen one, when there is one. */
+  cheaper?: { rid: string; kbps: number; score: number };
+}
+
+export interface SenderScenario {
+  id: string;
+  name: string;
+  /** Why this scenario represents what the app sends. */
+  reason: string;
+  encodings: RtpEncodingParameters[];
+}
+
+export interface LayerSelection {
+  sizes: string[];
+  bandwidthsKbps: number[];
+  layers: SelectableLayer[];
+  /** One cell per size x bandwidth, sizes in order, bandwidths ascending. */
+  table: SelectionCell[];
+}
+
+export interface CodecRecommendation {
+  codec: Codec;
+  /** Undefined when no measured scenario of this codec could represent the sender. */
+  senderScenario?: SenderScenario;
+  layers: LayerAdvice[];
+  viewerSizes: ViewerSizeAnswer[];
+  layerSelection: LayerSelection;
+  /** The sender scenario's encodings with each rid's recommended maxBitrate: what the exports carry. */
+  recommendedEncodings: RtpEncodingParameters[];
+}
+
+export type WarningKind =
+  | 'beaten-by-larger'
+  | 'cpu-limited'
+  | 'capture-problem'
+  | 'low-alignment'
+  | 'dropped-frames'
+  | 'vmaf-missing'
+  | 'knee'
+  | 'below-range'
+  | 'no-sender-scenario'
+  | 'not-measured'
+  | 'layer-order'
+  | 'model-mismatch';
+
+export interface RecommendationWarning {
+  kind: WarningKind;
+  codec?: Codec;
+  rid?: string;
+  scenarioId?: string;
+  size?: string;
+  message: string;
+}
+
+export interface Recommendation {
+  schema: typeof RECOMMENDATION_SCHEMA;
+  provenance: Provenance;
+  settings: RecommendSettings;
+  /** The rules applied, in words (also printed by the summary). */
+  rules: { maxBitrate: string; interpolation: string; knee: string; chrome: string; selection: string; hysteresis: string };
+  codecs: CodecRecommendation[];
+  warnings: RecommendationWarning[];
+}

@@ -1,0 +1,88 @@
+// --format janus: substream thresholds for Janus VideoRoom subscribers, as JSON.
+//
+// What Janus takes (janus_videoroom.c documentation, "configure" for subscribers):
+//   { "request": "configure", "mid": "<subscription mid>", "substream": 0-2, "temporal": 0-2,
+//     "fallback": <us without packets before dropping to the substream below, default 250000>, ... }
+// What Janus does NOT take: bitrate thresholds. The VideoRoom never picks a substream from a bandwidth
+// estimate; it only falls back to a lower substream when the chosen one stops flowing for `fallback`
+// microseconds. Switching by bandwidth is the application's job: measure the subscriber's bandwidth
+// (its receive stats, or VideoRoom "slow_link" events) and send `configure` with the substream from
+// subscriberTable, using the up/down thresholds of `substreams` to avoid flapping.
+//
+// Substream numbers: Janus reverses the publisher's rid list (src/rtp.c janus_rtp_simulcasting_prepare)
+// and expects it high to low (as janus.js sends h, m, l), so substream 0 is the lowest resolution.
+// The publisher must therefore list its encodings highest first: publisher.sendEncodings is in that
+// order (janus.js createOffer tracks: [{ type: 'video', simulcast: true, sendEncodings }]), and
+// publisher.simulcastMaxBitrates { high, medium, low } is janus.js's shorthand when it builds them.
+//
+// Pure JSON cannot carry a comment, so the provenance is the "simq" member; Janus is never handed the
+// whole document, only the `configure` bodies inside it, which carry nothing but Janus keys.
+import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
+import { parseSize } from '../../units.js';
+import { exportProvenance, lowToHigh, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
+
+/** Body of a VideoRoom subscriber `configure` request (the keys simq sets; add "mid" yourself). */
+export interface JanusConfigure {
+  request: 'configure';
+  substream: number;
+  temporal: number;
+}
+
+export interface JanusExport {
+  simq: ExportProvenance & { notes: string[] };
+  publisher: {
+    /** Highest resolution first: Janus maps the last rid to substream 0. */
+    sendEncodings: RtpEncodingParameters[];
+    simulcastMaxBitrates?: { high?: number; medium?: number; low?: number };
+  };
+  substreams: { substream: number; rid: string; layer: string; bitrateBps: number; upSwitchBps: number; downSwitchBps: number; temporal: number }[];
+  subscriberTable: { viewerSize: string; viewerWidth: number; viewerHeight: number; bandwidthBps: number; rid: string | null; configure: JanusConfigure | null }[];
+}
+
+const bps = (kbps: number) => Math.round(kbps * 1000);
+
+export function janusExport(ctx: ExportContext): JanusExport {
+  const ordered = lowToHigh(requireSender(ctx, 'janus'));
+  const notes = [
+    'Janus VideoRoom does not switch substreams by bandwidth; it only falls back a substream when packets stop for "fallback" us (default 250000). Send configure with the substream for the bandwidth you measure.',
+    'Add "mid" (the subscription\'s video mid) to each configure body: Janus needs it to know which stream to change.',
+    'sendEncodings are highest resolution first: Janus numbers substreams from the last rid (0 = lowest).',
+  ];
+  if (ordered.length > 3) notes.push(`Janus handles at most three substreams; ${ordered.length} encodings were measured`);
+  const substreamOf = new Map(ordered.map((e, i) => [e.rid, i]));
+  const sel = ctx.codec.layerSelection;
+  const layer = new Map(sel.layers.map((l) => [l.rid, l]));
+  const publisher: JanusExport['publisher'] = { sendEncodings: [...ordered].reverse() };
+  if (ordered.length === 3 && ordered.every((e) => e.maxBitrate !== undefined)) {
+    publisher.simulcastMaxBitrates = { low: ordered[0].maxBitrate, medium: ordered[1].maxBitrate, high: ordered[2].maxBitrate };
+  }
+  return {
+    simq: { ...exportProvenance(ctx), notes },
+    publisher,
+    substreams: sel.layers.map((l) => ({
+      substream: substreamOf.get(l.rid) ?? l.spatialLayer,
+      rid: l.rid,
+      layer: l.layer,
+      bitrateBps: bps(l.kbps),
+      upSwitchBps: bps(l.upSwitchKbps),
+      downSwitchBps: bps(l.downSwitchKbps),
+      temporal: l.temporalLayer,
+    })),
+    subscriberTable: sel.table.map((c) => {
+      const wh = parseSize(c.size)!;
+      const l = c.rid === null ? undefined : layer.get(c.rid);
+      return {
+        viewerSize: c.size,
+        viewerWidth: wh.width,
+        viewerHeight: wh.height,
+        bandwidthBps: bps(c.bandwidthKbps),
+        rid: c.rid,
+        configure: l ? { request: 'configure', substream: substreamOf.get(l.rid) ?? l.spatialLayer, temporal: l.temporalLayer } : null,
+      };
+    }),
+  };
+}
+
+export function renderJanus(ctx: ExportContext): string {
+  return JSON.stringify(janusExport(ctx), null, 2) + '\n';
+}

@@ -1,0 +1,223 @@
+// Reads what the measure stage left (quality.csv) together with run.json into typed quality points:
+// one per scenario x layer, with its bitrates and its scores at native size and at each viewport.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { predictAllocation } from '../allocation/predictAllocation.js';
+import { InputError } from '../errors.js';
+import type { QualityView } from '../measure/QualityTypes.js';
+import { readRunRecord } from '../rundir/RunDirectory.js';
+import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
+import { CODECS, type Codec } from '../scenario/ScenarioTypes.js';
+import { parseSize } from '../units.js';
+import type { MetricChoice, QualityPoint, RecommendationWarning, SizeScore } from './RecommendationTypes.js';
+
+/** The measure stage's file name (measureStage.ts QUALITY_FILE; repeated here so reading it needs no ffmpeg modules). */
+export const QUALITY_CSV = 'quality.csv';
+
+/** Columns recommend cannot work without. */
+const REQUIRED_COLUMNS = ['scenario_id', 'codec', 'rid', 'layer', 'size', 'target_kbps', 'actual_kbps', 'vmaf_mean', 'psnr_y_mean'] as const;
+const NUMERIC_COLUMNS = [
+  'bandwidth_kbps',
+  'max_bitrate_kbps',
+  'target_kbps',
+  'actual_kbps',
+  'fps',
+  'frames',
+  'dropped',
+  'vmaf_mean',
+  'vmaf_hmean',
+  'vmaf_p5',
+  'vmaf_min',
+  'psnr_y_mean',
+  'psnr_avg_mean',
+  'ssim_mean',
+  'alignment_confidence',
+] as const;
+
+type NumericColumn = (typeof NUMERIC_COLUMNS)[number];
+
+/** One quality.csv row with its numbers parsed (empty cells are undefined, never 0). */
+export type ParsedQualityRow = { scenario_id: string; scenario: string; codec: string; rid: string; layer: string; size: string; view: string } & {
+  [K in NumericColumn]?: number;
+};
+
+export interface QualityTable {
+  run: RunRecord;
+  points: QualityPoint[];
+  metric: MetricChoice;
+  /** Viewport sizes measured ("WxH"), smallest first; "native" is not listed. */
+  viewports: string[];
+  warnings: RecommendationWarning[];
+}
+
+/** Parses quality.csv text; `file` names it in errors. */
+export function parseQualityCsv(text: string, file: string): ParsedQualityRow[] {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  } catch (e) {
+    throw new InputError(`${file}: not a readable CSV (${(e as Error).message})`, 'measure the run again: simq measure <run-dir> --force');
+  }
+  if (records.length === 0) throw new InputError(`${file} has no rows: the measure stage measured no layer`, 'simq measure <run-dir> --force');
+  const header = Object.keys(records[0]);
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) {
+    throw new InputError(`${file}: missing column(s) ${missing.join(', ')} (is it a simq quality.csv?)`, 'measure the run again: simq measure <run-dir> --force');
+  }
+  return records.map((r, i) => {
+    const row: Record<string, string | number | undefined> = { ...r };
+    for (const c of NUMERIC_COLUMNS) {
+      const cell = r[c];
+      if (cell === undefined || cell === '') {
+        row[c] = undefined;
+        continue;
+      }
+      const n = Number(cell);
+      // Line i + 2: the header is line 1.
+      if (!Number.isFinite(n)) throw new InputError(`${file} line ${i + 2}: ${c} "${cell}" is not a number`);
+      row[c] = n;
+    }
+    return row as ParsedQualityRow;
+  });
+}
+
+/** Reads <runDir>/run.json and <runDir>/quality.csv. */
+export function readQualityTable(runDir: string): QualityTable {
+  const run = readRunRecord(runDir);
+  const file = path.join(path.resolve(runDir), QUALITY_CSV);
+  if (!existsSync(file)) {
+    throw new InputError(
+      `${path.resolve(runDir)} has no ${QUALITY_CSV}: the run was captured but not measured yet (recommend needs the measure stage's quality scores)`,
+      `simq measure ${runDir}`,
+    );
+  }
+  return buildQualityTable(run, parseQualityCsv(readFileSync(file, 'utf8'), file));
+}
+
+function isCodec(c: string): c is Codec {
+  return (CODECS as readonly string[]).includes(c);
+}
+
+/** The rid of the highest active layer per libwebrtc's allocation (layers are ordered by max bitrate). */
+function topLayerRid(s: ScenarioRecord, run: RunRecord): string | undefined {
+  try {
+    const prediction = predictAllocation(s.scenario, { width: run.input.width, height: run.input.height, fps: run.input.fps }, s.scenario.bandwidthBps ?? null);
+    return prediction.activeRids[prediction.activeRids.length - 1];
+  } catch {
+    // The model refuses odd inputs; then the active encoding with the least downscaling is the top one.
+    const active = s.scenario.encodings.filter((e) => e.active);
+    return active.sort((a, b) => a.scaleResolutionDownBy - b.scaleResolutionDownBy)[0]?.rid;
+  }
+}
+
+/** Chooses the decision metric: VMAF when any row has it, otherwise PSNR-Y (and says why). */
+export function chooseMetric(rows: readonly ParsedQualityRow[], run: RunRecord): MetricChoice {
+  if (rows.some((r) => r.vmaf_mean !== undefined)) return { name: 'vmaf', column: 'vmaf_mean', unit: 'VMAF', fallback: false };
+  const measure = run.measure as { vmaf?: { vmafOff?: string; backend?: string } } | undefined;
+  const why = measure?.vmaf?.vmafOff ?? (measure?.vmaf?.backend === 'none' ? 'the measure stage ran with --vmaf-backend none' : 'quality.csv has no VMAF scores');
+  return { name: 'psnr_y', column: 'psnr_y_mean', unit: 'dB', fallback: true, reason: why };
+}
+
+function sizeScore(r: ParsedQualityRow, metric: MetricChoice): SizeScore {
+  const s: SizeScore = {
+    vmafMean: r.vmaf_mean,
+    vmafHmean: r.vmaf_hmean,
+    vmafP5: r.vmaf_p5,
+    vmafMin: r.vmaf_min,
+    psnrYMean: r.psnr_y_mean,
+    psnrAvgMean: r.psnr_avg_mean,
+    ssimMean: r.ssim_mean,
+    score: metric.name === 'vmaf' ? r.vmaf_mean : r.psnr_y_mean,
+  };
+  for (const k of Object.keys(s) as (keyof SizeScore)[]) if (s[k] === undefined) delete s[k];
+  return s;
+}
+
+/** Joins quality.csv rows with run.json scenarios into one point per scenario x layer. */
+export function buildQualityTable(run: RunRecord, rows: readonly ParsedQualityRow[]): QualityTable {
+  const warnings: RecommendationWarning[] = [];
+  const metric = chooseMetric(rows, run);
+  // One measure run writes one view; if a merged file holds both, "displayed" (freezes count) wins.
+  const views = new Set(rows.map((r) => r.view as QualityView));
+  const view = views.has('displayed') ? 'displayed' : [...views][0];
+  const kept = rows.filter((r) => r.view === view);
+
+  const groups = new Map<string, ParsedQualityRow[]>();
+  for (const r of kept) {
+    const key = `${r.scenario_id}\u0000${r.rid}`;
+    const list = groups.get(key);
+    if (list) list.push(r);
+    else groups.set(key, [r]);
+  }
+
+  const points: QualityPoint[] = [];
+  const topCache = new Map<string, string | undefined>();
+  for (const list of groups.values()) {
+    const first = list[0];
+    const s = run.scenarios.find((x) => x.id === first.scenario_id);
+    if (!s) {
+      warnings.push({ kind: 'not-measured', scenarioId: first.scenario_id, message: `quality.csv has scenario ${first.scenario_id}, which run.json does not know: its rows are ignored` });
+      continue;
+    }
+    if (!isCodec(first.codec)) {
+      warnings.push({ kind: 'not-measured', scenarioId: s.id, message: `quality.csv: unknown codec "${first.codec}" for ${s.id}: its rows are ignored` });
+      continue;
+    }
+    const native = list.find((r) => r.size === 'native') ?? list[0];
+    const target = native.target_kbps;
+    const actual = native.actual_kbps;
+    const kbps = target ?? actual;
+    if (kbps === undefined || !(kbps > 0)) {
+      warnings.push({ kind: 'not-measured', scenarioId: s.id, rid: first.rid, message: `${s.id} ${first.rid}: no steady-state bitrate in quality.csv, so it has no place on a bitrate curve (ignored)` });
+      continue;
+    }
+    const size = parseSize(native.layer) ?? { width: 0, height: 0 };
+    if (!topCache.has(s.id)) topCache.set(s.id, topLayerRid(s, run));
+    const problems = s.problems.filter((p) => p.rid === first.rid);
+    const sizes: Record<string, SizeScore> = {};
+    for (const r of list) sizes[r.size] = sizeScore(r, metric);
+    const point: QualityPoint = {
+      scenarioId: s.id,
+      scenario: s.scenario.name,
+      codec: first.codec,
+      rid: first.rid,
+      layer: native.layer,
+      width: size.width,
+      height: size.height,
+      kbps,
+      kbpsSource: target !== undefined ? 'target' : 'actual',
+      topLayer: topCache.get(s.id) === first.rid,
+      frames: native.frames ?? 0,
+      dropped: native.dropped ?? 0,
+      cpuLimited: problems.some((p) => p.kind === 'cpu-limited'),
+      problems: problems.map((p) => p.message),
+      sizes,
+    };
+    if (s.scenario.sweepPoint) point.sweepPoint = { ...s.scenario.sweepPoint };
+    if (native.bandwidth_kbps !== undefined) point.bandwidthKbps = native.bandwidth_kbps;
+    if (native.max_bitrate_kbps !== undefined) point.maxBitrateKbps = native.max_bitrate_kbps;
+    if (target !== undefined) point.targetKbps = target;
+    if (actual !== undefined) point.actualKbps = actual;
+    if (native.fps !== undefined) point.fps = native.fps;
+    if (native.alignment_confidence !== undefined) point.alignmentConfidence = native.alignment_confidence;
+    points.push(point);
+  }
+
+  const measured = new Set(points.map((p) => p.scenarioId));
+  for (const s of run.scenarios) {
+    if (!measured.has(s.id)) {
+      warnings.push({ kind: 'not-measured', codec: s.scenario.codec, scenarioId: s.id, message: `scenario ${s.id} (capture ${s.status}) has no quality scores: it is left out of every decision` });
+    }
+  }
+  const viewports = [...new Set(kept.map((r) => r.size).filter((x) => x !== 'native'))]
+    .filter((x) => parseSize(x) !== undefined)
+    .sort((a, b) => area(a) - area(b));
+  points.sort((a, b) => a.codec.localeCompare(b.codec) || a.rid.localeCompare(b.rid) || a.kbps - b.kbps || a.scenarioId.localeCompare(b.scenarioId));
+  return { run, points, metric, viewports, warnings };
+}
+
+export function area(size: string): number {
+  const s = parseSize(size);
+  return s ? s.width * s.height : 0;
+}

@@ -1,0 +1,38 @@
+// The recommend stage as `simq analyze` and `simq recommend` run it: read the run directory, decide,
+// write recommendation.json and recommendation.csv beside quality.csv. Prints nothing.
+import path from 'node:path';
+import { OutputError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
+import { renderRecommendationCsv } from './exports/csv.js';
+import { renderRecommendationJson } from './exports/json.js';
+import { readQualityTable } from './qualityTable.js';
+import { recommend, type RecommendOptions } from './recommend.js';
+import { RECOMMENDATION_CSV_FILE, RECOMMENDATION_FILE, type Recommendation } from './RecommendationTypes.js';
+
+export interface RecommendStageOptions extends Omit<RecommendOptions, 'runDir'> {
+  /** Write recommendation.json / .csv into the run directory (default true). */
+  save?: boolean;
+}
+
+export function writeTextFile(file: string, text: string): void {
+  try {
+    writeFileAtomic(file, text);
+  } catch (e) {
+    throw new OutputError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'choose a writable path, or --no-save to leave the run directory alone');
+  }
+}
+
+/** Decides for the run in runDir; returns the record and the files written. */
+export function runRecommendStage(runDir: string, options: RecommendStageOptions): { recommendation: Recommendation; files: string[] } {
+  const table = readQualityTable(runDir);
+  const recommendation = recommend(table, { ...options, runDir });
+  const files: string[] = [];
+  if (options.save ?? true) {
+    const json = path.join(runDir, RECOMMENDATION_FILE);
+    const csv = path.join(runDir, RECOMMENDATION_CSV_FILE);
+    writeTextFile(json, renderRecommendationJson(recommendation));
+    writeTextFile(csv, renderRecommendationCsv(recommendation));
+    files.push(json, csv);
+  }
+  return { recommendation, files };
+}

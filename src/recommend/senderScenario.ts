@@ -1,0 +1,47 @@
+// Which measured scenario stands for what the app sends. The SFU table can only offer layers that are
+// sent together, at the bitrates they get together, so it is built from one scenario per codec:
+// --sender-scenario NAME (a scenario name such as "all-layers", or a scenario id such as
+// "all-layers.vp8"), else the unswept, uncapped "all-layers" scenario, else the first complete one.
+import { InputError } from '../errors.js';
+import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
+import type { Codec } from '../scenario/ScenarioTypes.js';
+import type { QualityPoint, SenderScenario } from './RecommendationTypes.js';
+
+export const DEFAULT_SENDER_SCENARIO = 'all-layers';
+
+function plain(s: ScenarioRecord): boolean {
+  return !s.scenario.sweepPoint && s.scenario.bandwidthBps === undefined;
+}
+
+/** Prefers scenarios without sweep values and caps, then run order. */
+function preferPlain(list: ScenarioRecord[]): ScenarioRecord | undefined {
+  return list.find(plain) ?? list[0];
+}
+
+export function chooseSenderScenario(run: RunRecord, codec: Codec, points: readonly QualityPoint[], requested?: string): SenderScenario | undefined {
+  const measured = new Set(points.filter((p) => p.codec === codec).map((p) => p.scenarioId));
+  const ofCodec = run.scenarios.filter((s) => s.scenario.codec === codec && measured.has(s.id));
+  let chosen: ScenarioRecord | undefined;
+  let reason: string;
+  if (requested !== undefined) {
+    chosen = ofCodec.find((s) => s.id === requested) ?? preferPlain(ofCodec.filter((s) => s.scenario.name === requested));
+    if (!chosen) {
+      const names = [...new Set(ofCodec.map((s) => s.scenario.name))];
+      throw new InputError(
+        `--sender-scenario ${requested}: no measured ${codec} scenario has that name or id (measured: ${names.join(', ') || 'none'})`,
+        names.length ? `pass one of: ${names.join(', ')}` : undefined,
+      );
+    }
+    reason = `--sender-scenario ${requested}`;
+  } else {
+    chosen = preferPlain(ofCodec.filter((s) => s.scenario.name === DEFAULT_SENDER_SCENARIO));
+    reason = `the ${DEFAULT_SENDER_SCENARIO} scenario: every layer sent together, as an app sends them`;
+    if (!chosen) {
+      const complete = ofCodec.filter((s) => s.status === 'complete');
+      chosen = preferPlain(complete.length ? complete : ofCodec);
+      reason = `no ${DEFAULT_SENDER_SCENARIO} scenario was measured for ${codec}; the first ${complete.length ? 'complete' : 'measured'} scenario stands for the sender (choose with --sender-scenario)`;
+    }
+  }
+  if (!chosen) return undefined;
+  return { id: chosen.id, name: chosen.scenario.name, reason, encodings: chosen.scenario.encodings.map((e) => ({ ...e })) };
+}

@@ -1,0 +1,80 @@
+// The readable summary `simq recommend` prints on stdout (tables; --json prints the document instead).
+import { renderTable } from '../ui/table.js';
+import type { Recommendation } from './RecommendationTypes.js';
+
+const k = (v: number | undefined) => (v === undefined ? '-' : `${Math.round(v)}`);
+
+export function renderRecommendationSummary(rec: Recommendation): string {
+  const s = rec.settings;
+  const metric = s.metric.name === 'vmaf' ? 'VMAF' : 'PSNR-Y';
+  const fmt = (v: number | undefined) => (v === undefined ? '-' : s.metric.name === 'vmaf' ? v.toFixed(1) : v.toFixed(2));
+  const out: string[] = [];
+  const p = rec.provenance;
+  out.push(`simq recommend: run ${p.runId}, clip ${p.clip.name} (${p.clip.width}x${p.clip.height} @ ${p.clip.fps} fps)`);
+  out.push(`decision metric: ${metric}${s.metric.fallback ? ` (fallback: ${s.metric.reason})` : ''}; target ${s.targetScore} at native size`);
+  out.push('');
+  for (const c of rec.codecs) {
+    out.push(`== ${c.codec.toUpperCase()}  (sender: ${c.senderScenario ? `${c.senderScenario.id}, ${c.senderScenario.reason}` : 'none'})`);
+    out.push('');
+    out.push('Recommended maxBitrate per layer:');
+    out.push(
+      renderTable(
+        ['rid', 'layer', 'role', 'points', 'rule', 'wanted kbps', 'maxBitrate kbps', `${metric} expected`, 'Chrome gives kbps'],
+        c.layers.map((l) => [
+          l.rid,
+          l.layer,
+          l.advice?.role ?? l.role ?? '-',
+          l.points.length,
+          l.advice?.rule ?? 'no score',
+          k(l.advice?.wantedKbps),
+          k(l.advice === undefined ? undefined : l.advice.maxBitrate / 1000),
+          fmt(l.advice?.expectedScore),
+          k(l.advice === undefined ? undefined : l.advice.predictedBps / 1000),
+        ]),
+        [false, false, false, true, false, true, true, true, true],
+      ),
+    );
+    for (const l of c.layers) for (const e of l.advice?.explanation ?? []) out.push(`  ${l.rid}: ${e}`);
+    out.push('');
+    if (c.viewerSizes.length) {
+      out.push('Per render size: best layer, and the cheapest within ' + `${s.tolerance} ${s.metric.name === 'vmaf' ? 'VMAF point(s)' : 'dB'}:`);
+      out.push(
+        renderTable(
+          ['size', 'best', `${metric}`, 'kbps', 'cheapest within', `${metric}`, 'kbps'],
+          c.viewerSizes.map((v) => [v.size, `${v.best.rid} (${v.best.scenarioId})`, fmt(v.best.score), k(v.best.kbps), `${v.cheapest.rid} (${v.cheapest.scenarioId})`, fmt(v.cheapest.score), k(v.cheapest.kbps)]),
+          [false, false, true, true, false, true, true],
+        ),
+      );
+      out.push('');
+    }
+    const sel = c.layerSelection;
+    if (sel.layers.length) {
+      out.push(`SFU layer selection (layer bitrate x ${1 + s.headroom} must fit; rows: render size, columns: available kbps):`);
+      out.push(
+        renderTable(
+          ['size', ...sel.bandwidthsKbps.map((b) => `${b}`)],
+          sel.sizes.map((size) => [size, ...sel.bandwidthsKbps.map((b) => sel.table.find((t) => t.size === size && t.bandwidthKbps === b)?.rid ?? '-')]),
+          [false, ...sel.bandwidthsKbps.map(() => true)],
+        ),
+      );
+      out.push('');
+      out.push('Switching thresholds (hysteresis): ' + rec.rules.hysteresis);
+      out.push(
+        renderTable(
+          ['rid', 'layer', 'spatial', 'kbps', 'down below kbps', 'up at kbps'],
+          sel.layers.map((l) => [l.rid, l.layer, l.spatialLayer, k(l.kbps), k(l.downSwitchKbps), k(l.upSwitchKbps)]),
+          [false, false, true, true, true, true],
+        ),
+      );
+      out.push('');
+    }
+  }
+  if (rec.warnings.length) {
+    out.push('Warnings:');
+    for (const w of rec.warnings) out.push(`  - ${w.message}`);
+    out.push('');
+  }
+  out.push('Rules: ' + rec.rules.chrome + '.');
+  out.push('Knee: ' + rec.rules.knee + '.');
+  return out.join('\n') + '\n';
+}
