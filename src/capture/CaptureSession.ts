@@ -9,9 +9,9 @@ import { EnvironmentError, InterruptedError, SimqError, ExitCode } from '../erro
 import { writeCsvAtomic } from '../io/csv.js';
 import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
 import { CODEC_MIME, type Scenario } from '../scenario/ScenarioTypes.js';
-import { chromeArgs } from '../tools/chrome.js';
 import type { Progress } from '../ui/progress.js';
 import { BitstreamWriter, bitstreamExtension } from './BitstreamWriter.js';
+import { launchBrowser } from './launchBrowser.js';
 import type { FrameBatch, HarnessServer } from './HarnessServer.js';
 import type { PageCaptureConfig, PageFrameMeta, PageStartResult, PageStatsSample, PageStopResult } from './page/protocol.js';
 import { StatsTimeline, STATS_COLUMNS } from './StatsTimeline.js';
@@ -103,14 +103,7 @@ export class CaptureSession {
       onLog: (l) => this.logLines.push(l),
     });
     try {
-      // Loaded on use: playwright-core takes half a second to import, which `simq plan` should not pay.
-      const { chromium } = await import('playwright-core');
-      this.browser = await chromium.launch({
-        executablePath: ctx.chromePath,
-        headless: true,
-        args: chromeArgs(ctx.reference.y4m),
-        timeout: START_TIMEOUT_MS,
-      });
+      this.browser = await launchBrowser(ctx.chromePath, ctx.reference.y4m, START_TIMEOUT_MS);
       this.browser.on('disconnected', () => {
         this.crashed = true;
       });

@@ -123,21 +123,14 @@ export class StatsTimeline {
     this.samples.sort((a, b) => a.tMs - b.tMs);
   }
 
-  /** Every sample including the closing one, in time order. */
+  /** The timeline's samples, in time order, up to the closing one taken while the camera still ran. */
   private all(): PageStatsSample[] {
-    return this.finalSample ? [...this.samples, this.finalSample] : this.samples;
+    return this.samples;
   }
 
-  /** The last sample: framesEncoded here closes the capture window. */
+  /** The sample taken after the camera stopped and the encoder drained: its counters close the capture. */
   last(): PageStatsSample | undefined {
-    const all = this.all();
-    return all[all.length - 1];
-  }
-
-  rids(): string[] {
-    const rids = new Set<string>();
-    for (const s of this.all()) for (const rid of outboundByRid(s).keys()) rids.add(rid);
-    return [...rids];
+    return this.finalSample ?? this.samples[this.samples.length - 1];
   }
 
   rows(): StatsRow[] {

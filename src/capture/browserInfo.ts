@@ -2,7 +2,8 @@
 // missing codec fails before anything is captured (and for `simq doctor`).
 import { EnvironmentError } from '../errors.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
-import { CHROME_INSTALL_FIX, chromeArgs, locateChrome, type ChromeSource } from '../tools/chrome.js';
+import { CHROME_INSTALL_FIX, locateChrome, type ChromeSource } from '../tools/chrome.js';
+import { launchBrowser } from './launchBrowser.js';
 
 export interface BrowserInfo {
   path: string;
@@ -16,10 +17,9 @@ export interface BrowserInfo {
 
 export async function probeBrowser(flag?: string, env: NodeJS.ProcessEnv = process.env): Promise<BrowserInfo> {
   const located = locateChrome(flag, env);
-  const { chromium } = await import('playwright-core');
   let browser;
   try {
-    browser = await chromium.launch({ executablePath: located.path, headless: true, args: chromeArgs('/dev/null').filter((a) => !a.startsWith('--use-file-for-fake')), timeout: 60_000 });
+    browser = await launchBrowser(located.path, undefined, 60_000);
   } catch (e) {
     throw new EnvironmentError(`${located.path} (${located.source}) does not start headless: ${(e as Error).message.split('\n')[0]}`, CHROME_INSTALL_FIX);
   }

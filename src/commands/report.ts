@@ -8,8 +8,8 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description(
-      'Write a self-contained HTML report of a run: bitrate timelines per layer, quality vs bitrate per viewer size,\n' +
-        'per-frame quality, the quality table and the recommendation. Opens from disk, makes no network requests.',
+      'Write a self-contained HTML report of a run: bitrate timelines per layer, quality vs bitrate per viewer size, ' +
+        'per-frame quality, the quality table and the recommendation. Opens from disk, makes no network requests. See docs/report.md.',
     )
     .argument('<run-dir>', 'a run directory made by simq capture (measured and recommended runs show more)')
     .option('--out <file>', 'where to write the report (default: <run-dir>/report.html)')

@@ -13,6 +13,8 @@ type SenderWithStreams = RTCRtpSender & { createEncodedStreams(): EncodedStreams
 
 const FLUSH_INTERVAL_MS = 100;
 const FLUSH_BYTES = 512 * 1024;
+/** Longer than Chrome's getStats() result cache, so the final sample is fresh. */
+const FINAL_STATS_DELAY_MS = 600;
 
 class Uploader {
   private metas: PageFrameMeta[] = [];
@@ -77,8 +79,6 @@ class LoopbackCapture {
   private uploader = new Uploader();
   private t0 = 0;
   private frameCounts = new Map<number, number>();
-  /** When set, per-SSRC frame budget: the stats snapshot that closes the window. */
-  private limits: Map<number, number> | undefined;
   private statsTimer = 0;
 
   constructor(private config: PageCaptureConfig) {
@@ -188,10 +188,6 @@ class LoopbackCapture {
     const meta = frame.getMetadata() as RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number; captureTime?: number };
     const ssrc = meta.synchronizationSource ?? 0;
     const count = this.frameCounts.get(ssrc) ?? 0;
-    if (this.limits) {
-      const limit = this.limits.get(ssrc) ?? 0;
-      if (count >= limit) return;
-    }
     this.frameCounts.set(ssrc, count + 1);
     this.uploader.add(
       {
@@ -240,19 +236,16 @@ class LoopbackCapture {
 
   async stop(): Promise<PageStopResult> {
     window.clearInterval(this.statsTimer);
-    // Close the window on a stats snapshot: frames counted by framesEncoded at this instant may still
-    // be on their way through the transform, so wait for them and take no frame beyond.
-    const last = await this.collectStats();
-    const limits = new Map<number, number>();
-    for (const o of last.outbound) limits.set(o.ssrc as number, (o.framesEncoded as number | undefined) ?? 0);
-    this.limits = limits;
-    const deadline = performance.now() + 2000;
-    while (performance.now() < deadline) {
-      const behind = [...limits].some(([ssrc, n]) => (this.frameCounts.get(ssrc) ?? 0) < n);
-      if (!behind) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await post('/stats', JSON.stringify({ ...last, final: true }));
+    // The closing sample ends the rate timeline at the capture's length.
+    const closing = await this.collectStats();
+    await post('/stats', JSON.stringify(closing));
+    // Then the camera stops: the encoder finishes what it has, every frame passes the tap, and the
+    // final framesEncoded (read once the stats cache has expired) counts exactly the frames tapped.
+    // Reading framesEncoded while frames still flow lags the tap by a frame or two.
+    await this.sender.replaceTrack(null);
+    await new Promise((r) => setTimeout(r, FINAL_STATS_DELAY_MS));
+    const final = await this.collectStats();
+    await post('/stats', JSON.stringify({ ...final, final: true }));
     await this.uploader.close();
     const counts = [...this.frameCounts].map(([ssrc, frames]) => ({ ssrc, frames }));
     this.stream.getTracks().forEach((t) => t.stop());

@@ -1,0 +1,119 @@
+// Assembles report.html from a run directory's contents: the header, then per scenario the bitrate
+// timeline, the quality-vs-bitrate charts per codec and viewer size, per-frame quality per
+// scenario, quality.csv as a table and the recommendation. Pure: no file is written here.
+import type { FrameRow } from '../measure/QualityTypes.js';
+import { bitrateTimelineChart } from './charts/bitrateTimeline.js';
+import { frameQualityChart } from './charts/frameQuality.js';
+import { qualityVsBitrateCharts } from './charts/qualityVsBitrate.js';
+import { ridColors } from './colors.js';
+import { renderHeader } from './header.js';
+import { esc, ridBadge } from './html.js';
+import type { ReportInputs } from './loadReportInputs.js';
+import { renderRecommendation } from './recommendationHtml.js';
+import { chooseFrameMetric, chooseQualityMetric } from './reportMetric.js';
+import type { ChartSpec } from './ReportTypes.js';
+import { runRids } from './scenarioLabels.js';
+import { qualityTable, steadyStateTable } from './tables.js';
+import { chartFigure, renderPage } from './template.js';
+import type { UplotAssets } from './uplotAssets.js';
+
+export interface BuiltReport {
+  html: string;
+  charts: ChartSpec[];
+}
+
+export function buildReport(inputs: ReportInputs, uplot: UplotAssets, generatedAt: Date = new Date()): BuiltReport {
+  const { run } = inputs;
+  // The page's script finds each chart by id; ids come from scenario ids, unique within a run.
+  const rids = runRids(run);
+  const colors = ridColors(rids);
+  const scenarios = new Map(run.scenarios.map((s) => [s.id, s]));
+  const charts: ChartSpec[] = [];
+  const sections: { id: string; title: string; html: string }[] = [];
+
+  // 1. Bitrate timelines.
+  const timelineParts: string[] = [];
+  for (const s of run.scenarios) {
+    const rows = inputs.stats.get(s.id);
+    const chart = rows ? bitrateTimelineChart(s, rows, colors) : undefined;
+    if (chart) charts.push(chart);
+    timelineParts.push(`<h3 id="s-${esc(s.id)}">${esc(s.id)} <span class="status status-${esc(s.status)}">${esc(s.status)}</span></h3>
+${chart ? chartFigure(chart) : '<p class="dim">No stats.csv for this scenario.</p>'}
+<p class="dim">Steady state per layer (bitrates in kbps; plan target: simq plan's prediction, ⚑ outside its tolerance).</p>
+<div class="scroll">${steadyStateTable(s, colors)}</div>`);
+  }
+  sections.push({
+    id: 'timelines',
+    title: 'Bitrate per layer over time',
+    html: `<p>What Chrome's simulcast allocator gave each layer (target) and what the encoder sent (actual), per scenario. A lower layer is held at its target while a higher layer is on; only the top layer climbs to its max. Steady state (after the warm-up) is what the tables and quality scores use.</p>
+${timelineParts.join('\n')}`,
+  });
+
+  // 2. Quality vs bitrate.
+  const qualityMetric = inputs.quality ? chooseQualityMetric(inputs.quality) : undefined;
+  if (inputs.quality && qualityMetric) {
+    const qCharts = qualityVsBitrateCharts(inputs.quality, run, qualityMetric, colors, inputs.recommendation);
+    charts.push(...qCharts);
+    const fallback = qualityMetric.fallback ? '<p class="warn"><b>No VMAF scores in this run (VMAF was off or unavailable): PSNR-Y is shown instead.</b></p>' : '';
+    const byCodec = new Map<string, ChartSpec[]>();
+    for (const c of qCharts) {
+      const codec = c.id.split('-')[1];
+      byCodec.set(codec, [...(byCodec.get(codec) ?? []), c]);
+    }
+    const html = [...byCodec]
+      .map(([codec, list]) => `<h3>${esc(codec.toUpperCase())}</h3><div class="half-grid">${list.map(chartFigure).join('\n')}</div>`)
+      .join('\n');
+    sections.push({
+      id: 'quality',
+      title: `${qualityMetric.name} vs bitrate per layer and viewer size`,
+      html: `${fallback}<p>Each point is one layer of one scenario, scored over the steady state. At a viewer size, compare the colours: does a larger layer scaled down beat the layer made for that size, and at what cost in bits? The dashed black line is the upper envelope: the best quality measured for a given number of kbps.</p>\n${html}`,
+    });
+  }
+
+  // 3. Per-frame quality.
+  if (inputs.frames && inputs.frames.length) {
+    const frameMetric = chooseFrameMetric(inputs.frames);
+    const byScenario = new Map<string, FrameRow[]>();
+    for (const r of inputs.frames) byScenario.set(r.scenario_id, [...(byScenario.get(r.scenario_id) ?? []), r]);
+    const parts: string[] = [];
+    for (const s of run.scenarios) {
+      const rows = byScenario.get(s.id);
+      const chart = rows ? frameQualityChart(s, rows, frameMetric, colors) : undefined;
+      if (!chart) continue;
+      charts.push(chart);
+      parts.push(chartFigure(chart));
+    }
+    if (parts.length) {
+      sections.push({
+        id: 'frames',
+        title: `${frameMetric.name} per picture over time`,
+        html: `${frameMetric.fallback ? '<p class="warn"><b>No per-frame VMAF: PSNR-Y is shown instead.</b></p>' : ''}<p>Dips show where the encoder struggled (scene changes, key frames, rate-control reactions); crosses are frozen pictures. Pick another render size above a chart to see the layers as a viewer of that size would.</p>\n${parts.join('\n')}`,
+      });
+    }
+  }
+
+  // 4. quality.csv.
+  if (inputs.quality) {
+    sections.push({
+      id: 'table',
+      title: 'Quality table (quality.csv)',
+      html: `<p>One row per scenario, layer and render size ("native" = the layer's own size). Click a column header to sort.</p><div class="scroll">${qualityTable(inputs.quality, scenarios, colors)}</div>`,
+    });
+  }
+
+  // 5. Recommendation.
+  if (inputs.recommendation) {
+    sections.push({ id: 'recommendation', title: 'Recommendation (recommendation.json)', html: renderRecommendation(inputs.recommendation, colors) });
+  }
+
+  // The answer first, then the evidence, then the raw table.
+  const ORDER = ['recommendation', 'quality', 'timelines', 'frames', 'table'];
+  sections.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
+  const key = `<p class="key">Layer colours: ${rids.map((r) => ridBadge(r, colors)).join(' ')} <span class="dim">(the same in every chart and table)</span></p>`;
+  const header = renderHeader(inputs, qualityMetric, generatedAt).replace('</header>', `${key}\n</header>`);
+  const nav = `<nav>${sections.map((s, i) => `<a href="#${s.id}">${i + 1}. ${esc(s.title)}</a>`).join('')}</nav>`;
+  const body = sections.map((s, i) => `<section id="${s.id}"><h2>${i + 1}. ${esc(s.title)}</h2>\n${s.html}\n</section>`).join('\n');
+  const footer = `Made by simq ${esc(run.environment.simq)} from ${esc(inputs.runDir)}. Charts: uPlot ${esc(uplot.version)} (MIT), inlined; this file makes no network requests.`;
+  const html = renderPage({ title: `simq report ${run.runId}`, header, nav, body, footer, data: { charts }, uplot });
+  return { html, charts };
+}

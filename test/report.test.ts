@@ -1,0 +1,323 @@
+// The HTML report (simq report): built for a hand-made run directory (test/fixtures/report-run, made
+// by test/fixtures/make-report-run.mjs, with a recommendation.json from the real engine) and, when
+// this machine has one, for a copy of a real captured run. The page is opened from file:// in
+// headless Chromium: no console or page errors, no request but the file itself, and every chart
+// has drawn its points (counted from the CSVs here, independently of the report code, and seen as
+// pixels of each layer's colour on the chart's canvas). Screenshots go to test-artifacts/.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse } from 'csv-parse/sync';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locateChrome } from '../src/tools/chrome.js';
+import { buildReport } from '../src/report/buildReport.js';
+import { upperEnvelope } from '../src/report/charts/qualityVsBitrate.js';
+import { loadReportInputs } from '../src/report/loadReportInputs.js';
+import { loadUplotAssets } from '../src/report/uplotAssets.js';
+import { writeReport } from '../src/report/writeReport.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FIXTURE = path.join(ROOT, 'test/fixtures/report-run');
+const REAL_RUN = '/tmp/proto/results/20261124-233445-t';
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const BIN = path.join(ROOT, 'bin/simq');
+
+type Row = Record<string, string>;
+const readCsv = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
+const filled = (v: string | undefined) => v !== undefined && v !== '';
+
+let tmp: string;
+let browser: Browser | undefined;
+
+/** A copy of a run directory's text files (run.json, CSVs, recommendation.json): no media. */
+function copyRun(src: string, name: string, options: { recommendation?: boolean } = {}): string {
+  const dst = path.join(tmp, name);
+  mkdirSync(dst, { recursive: true });
+  for (const entry of readdirSync(src)) {
+    const from = path.join(src, entry);
+    if (statSync(from).isDirectory()) {
+      if (existsSync(path.join(from, 'stats.csv'))) {
+        mkdirSync(path.join(dst, entry));
+        cpSync(path.join(from, 'stats.csv'), path.join(dst, entry, 'stats.csv'));
+      }
+    } else if (/^(run\.json|quality\.csv|frames\.csv|recommendation\.json)$/.test(entry)) {
+      if (entry === 'recommendation.json' && options.recommendation === false) continue;
+      cpSync(from, path.join(dst, entry));
+    }
+  }
+  return dst;
+}
+
+interface ExpectedChart {
+  points: number;
+  /** Colours of the layers that must show on the canvas. */
+  colors: string[];
+}
+
+const RID_COLOR: Record<string, string> = { q: '#1f77b4', h: '#ff7f0e', f: '#2ca02c' };
+
+/** What each chart must show, counted straight from the run directory's files. */
+function expectedCharts(runDir: string): Map<string, ExpectedChart> {
+  const run = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { scenarios: { id: string }[] };
+  const out = new Map<string, ExpectedChart>();
+  for (const s of run.scenarios) {
+    const file = path.join(runDir, s.id, 'stats.csv');
+    if (!existsSync(file)) continue;
+    const rows = readCsv(file);
+    const points = rows.filter((r) => filled(r.target_kbps)).length + rows.filter((r) => filled(r.actual_kbps)).length;
+    out.set(`timeline-${s.id}`, { points, colors: [...new Set(rows.map((r) => RID_COLOR[r.rid]))] });
+  }
+  const quality = existsSync(path.join(runDir, 'quality.csv')) ? readCsv(path.join(runDir, 'quality.csv')) : [];
+  const metric = quality.some((r) => filled(r.vmaf_mean)) ? 'vmaf_mean' : 'psnr_y_mean';
+  for (const r of quality) {
+    const kbps = r.size === 'native' ? r.target_kbps || r.actual_kbps : r.actual_kbps || r.target_kbps;
+    if (!filled(r[metric]) || !filled(kbps)) continue;
+    const id = `quality-${r.codec}-${r.size}`;
+    const e = out.get(id) ?? { points: 0, colors: [] };
+    e.points++;
+    if (!e.colors.includes(RID_COLOR[r.rid])) e.colors.push(RID_COLOR[r.rid]);
+    out.set(id, e);
+  }
+  const frames = existsSync(path.join(runDir, 'frames.csv')) ? readCsv(path.join(runDir, 'frames.csv')) : [];
+  const frameMetric = frames.some((r) => filled(r.vmaf)) ? 'vmaf' : 'psnr_y';
+  // The per-frame chart opens on the layers' own size.
+  for (const r of frames.filter((f) => f.size === 'native' && filled(f[frameMetric]))) {
+    const id = `frames-${r.scenario_id}`;
+    const e = out.get(id) ?? { points: 0, colors: [] };
+    e.points++;
+    if (!e.colors.includes(RID_COLOR[r.rid])) e.colors.push(RID_COLOR[r.rid]);
+    out.set(id, e);
+  }
+  return out;
+}
+
+interface ChartSummary {
+  id: string;
+  kind: string;
+  points: number;
+  series: { label: string; color: string; points: number; data: boolean }[];
+}
+
+interface PageResult {
+  errors: string[];
+  requests: string[];
+  charts: ChartSummary[];
+  /** Per chart id: pixels of each expected colour on its canvas. */
+  pixels: Record<string, Record<string, number>>;
+  text: string;
+  /** What `interact` returned (run after everything above was read). */
+  extra?: unknown;
+}
+
+async function openReport(file: string, screenshot: string, colorsById: Record<string, string[]>, interact?: (page: Page) => Promise<unknown>): Promise<PageResult> {
+  if (!browser) throw new Error('no browser');
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  try {
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const ready = await page.evaluate(() => (window as unknown as { __simqReady?: boolean }).__simqReady === true);
+    if (!ready) return { errors: [...errors, 'page script did not finish (__simqReady unset)'], requests, charts: [], pixels: {}, text: '' };
+    const charts = await page.evaluate(() => (window as unknown as { __simqCharts: ChartSummary[] }).__simqCharts);
+    const pixels = await page.evaluate((wanted: Record<string, string[]>) => {
+      const out: Record<string, Record<string, number>> = {};
+      for (const [id, colors] of Object.entries(wanted)) {
+        const canvas = document.querySelector(`[data-chart="${id}"] canvas`) as HTMLCanvasElement | null;
+        out[id] = {};
+        if (!canvas) continue;
+        const img = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (const color of colors) {
+          const want = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+          let n = 0;
+          for (let p = 0; p < img.length; p += 4) {
+            if (img[p + 3] > 200 && Math.abs(img[p] - want[0]) < 16 && Math.abs(img[p + 1] - want[1]) < 16 && Math.abs(img[p + 2] - want[2]) < 16) n++;
+          }
+          out[id][color] = n;
+        }
+      }
+      return out;
+    }, colorsById);
+    const text = await page.evaluate(() => document.body.innerText);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, screenshot), fullPage: true });
+    const extra = interact ? await interact(page) : undefined;
+    return { errors, requests, charts, pixels, text, extra };
+  } finally {
+    await page.close();
+  }
+}
+
+function checkPage(result: PageResult, file: string, expected: Map<string, ExpectedChart>): void {
+  expect(result.errors).toEqual([]);
+  expect(result.requests).toEqual([pathToFileURL(file).href]);
+  expect(result.charts.map((c) => c.id).sort()).toEqual([...expected.keys()].sort());
+  for (const chart of result.charts) {
+    const want = expected.get(chart.id)!;
+    expect({ id: chart.id, points: chart.points }).toEqual({ id: chart.id, points: want.points });
+    for (const color of want.colors) {
+      // A layer's line or markers: at least a few dozen pixels of its colour (axes and grid are grey).
+      expect({ id: chart.id, color, drawn: result.pixels[chart.id][color] > 20 }).toEqual({ id: chart.id, color, drawn: true });
+    }
+  }
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-report-test-'));
+  browser = await chromium.launch({
+    executablePath: locateChrome().path,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the fixture run', () => {
+  it('has a recommendation.json valid against the schema', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const validate = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'src/recommend/recommendation.schema.json'), 'utf8')));
+    const ok = validate(JSON.parse(readFileSync(path.join(FIXTURE, 'recommendation.json'), 'utf8')));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+});
+
+describe('report.html in headless Chromium', () => {
+  it('fixture run: no errors, no requests, every chart drawn, the recommendation shown', async () => {
+    const dir = copyRun(FIXTURE, 'fixture');
+    const file = writeReport(dir, { now: new Date('2025-03-02T00:00:00Z') });
+    expect(file).toBe(path.join(dir, 'report.html'));
+    const expected = expectedCharts(dir);
+    // 6 scenarios x (timeline + per-frame) + native and 3 viewer sizes for VP8.
+    expect(expected.size).toBe(16);
+    const colors = Object.fromEntries([...expected].map(([id, e]) => [id, e.colors]));
+    // Switch the first per-frame chart to the 640x360 viewer: it redraws with that size's pictures.
+    const switched = await openReport(file, 'report.png', colors, async (page) => {
+      await page.selectOption('[data-chart="frames-all-layers.vp8"] >> xpath=.. >> select', { label: '640x360 viewer' });
+      return page.evaluate(() => (window as unknown as { __simqCharts: { id: string; view: string; points: number }[] }).__simqCharts.find((c) => c.id === 'frames-all-layers.vp8'));
+    });
+    const result = switched;
+    checkPage(result, file, expected);
+    expect(result.errors).toEqual([]);
+    const at640 = readCsv(path.join(dir, 'frames.csv')).filter((r) => r.scenario_id === 'all-layers.vp8' && r.size === '640x360').length;
+    expect(result.extra).toEqual({ id: 'frames-all-layers.vp8', kind: 'frame-quality', title: expect.any(String), view: '640x360', points: at640, series: expect.any(Array) });
+
+    // The sweep points: three h points at native size, one per maxBitrate, in the native chart.
+    const native = result.charts.find((c) => c.id === 'quality-vp8-native')!;
+    expect(native.series.find((s) => s.label.startsWith('h'))!.points).toBe(readCsv(path.join(dir, 'quality.csv')).filter((r) => r.rid === 'h' && r.size === 'native').length);
+    // The recommendation's numbers as recommendation.json has them.
+    const rec = JSON.parse(readFileSync(path.join(dir, 'recommendation.json'), 'utf8'));
+    const h = rec.codecs[0].layers.find((l: { rid: string }) => l.rid === 'h').advice;
+    expect(result.text).toContain('maxBitrate per layer');
+    expect(result.text).toMatch(new RegExp(`h\\s+640x360\\s+lower\\s+${h.rule}\\s+${h.wantedKbps}\\s+${Math.round(h.maxBitrate / 1000)}`));
+    for (const w of rec.warnings) expect(result.text).toContain(w.message);
+    expect(result.text).toContain('SFU layer selection');
+    // The flagged model comparison of the capped scenario (run.json: f predicted 320, measured 420).
+    expect(result.text).toMatch(/all-layers\.vp8\.bw1200k f: predicted target 320 kbps, browser 420 kbps/);
+    // Frozen pictures: the fixture's q layer in all-layers.vp8 repeats 3 pictures at native size.
+    expect(result.text).toContain("(3 at the layers' own size)");
+  });
+
+  it.skipIf(!existsSync(path.join(REAL_RUN, 'run.json')))('a real captured and measured run (when this machine has one)', async () => {
+    const dir = copyRun(REAL_RUN, 'real');
+    const file = writeReport(dir);
+    const expected = expectedCharts(dir);
+    const colors = Object.fromEntries([...expected].map(([id, e]) => [id, e.colors]));
+    const result = await openReport(file, 'report-real.png', colors);
+    checkPage(result, file, expected);
+    expect(result.text).not.toContain('Recommendation (recommendation.json)');
+  });
+});
+
+describe('report contents without a browser', () => {
+  it('upper envelope: keeps each point no cheaper point beats', () => {
+    // Worked by hand: (100,50) starts it; (200,45) is beaten by (100,50); (300,60) and (500,70) climb;
+    // (500,65) loses the tie on kbps; (800,70) is no better than (500,70).
+    const pts = [{ x: 500, y: 65 }, { x: 200, y: 45 }, { x: 100, y: 50 }, { x: 800, y: 70 }, { x: 300, y: 60 }, { x: 500, y: 70 }];
+    expect(upperEnvelope(pts).map((i) => pts[i])).toEqual([{ x: 100, y: 50 }, { x: 300, y: 60 }, { x: 500, y: 70 }]);
+  });
+
+  it('leaves the recommendation out when recommendation.json is absent', () => {
+    const dir = copyRun(FIXTURE, 'no-rec', { recommendation: false });
+    const { html, charts } = buildReport(loadReportInputs(dir), loadUplotAssets());
+    expect(html).not.toContain('id="recommendation"');
+    expect(charts.some((c) => c.hLines?.length)).toBe(false);
+    expect(charts.filter((c) => c.kind === 'quality-vs-bitrate')).toHaveLength(4);
+  });
+
+  it('shows PSNR-Y, and says so, when the run has no VMAF', () => {
+    const dir = copyRun(FIXTURE, 'no-vmaf', { recommendation: false });
+    for (const name of ['quality.csv', 'frames.csv']) {
+      const rows = readCsv(path.join(dir, name));
+      const cols = Object.keys(rows[0]);
+      const blank = new Set(['vmaf_mean', 'vmaf_hmean', 'vmaf_p5', 'vmaf_min', 'vmaf']);
+      writeFileSync(path.join(dir, name), [cols.join(','), ...rows.map((r) => cols.map((c) => (blank.has(c) ? '' : r[c])).join(','))].join('\n') + '\n');
+    }
+    const { html, charts } = buildReport(loadReportInputs(dir), loadUplotAssets());
+    expect(html).toContain('PSNR-Y is shown instead');
+    const scored = charts.filter((c) => c.kind !== 'bitrate-timeline');
+    expect(scored.length).toBeGreaterThan(0);
+    for (const c of scored) expect(c.yLabel).toMatch(/^PSNR-Y \(dB\)/);
+    // PSNR in the fixture is 22 + VMAF / 5: f at 640x360 in all-layers.vp8 (VMAF 89) plots 39.8 dB.
+    const at640 = charts.find((c) => c.id === 'quality-vp8-640x360')!;
+    const f = at640.views[0].series.find((s) => s.label === 'f')!;
+    expect(f.values).toContain(39.8);
+  });
+
+  it('cannot be broken out of its <script> by a scenario name', () => {
+    const dir = copyRun(FIXTURE, 'script-name', { recommendation: false });
+    const runFile = path.join(dir, 'run.json');
+    const run = JSON.parse(readFileSync(runFile, 'utf8'));
+    run.scenarios[1].scenario.name = 'top-off</script><script>window.__pwned=1</script>';
+    writeFileSync(runFile, JSON.stringify(run));
+    const { html } = buildReport(loadReportInputs(dir), loadUplotAssets());
+    // data, uPlot and the page script: three inline scripts and nothing else closes one.
+    expect(html.match(/<\/script>/g)).toHaveLength(3);
+    expect(html).not.toContain('__pwned=1</script>');
+  });
+});
+
+describe('simq report (CLI)', () => {
+  const simq = (...args: string[]) => spawnSync(process.execPath, [BIN, 'report', ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('writes report.html, refuses to overwrite it without --force (exit 6), replaces it with --force', () => {
+    const dir = copyRun(FIXTURE, 'cli');
+    const first = simq(dir);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const file = path.join(dir, 'report.html');
+    expect(readFileSync(file, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    writeFileSync(file, 'kept');
+    const second = simq(dir);
+    expect(second.status).toBe(6);
+    expect(second.stderr).toContain(`${file} already exists`);
+    expect(second.stderr).toContain('--force');
+    expect(readFileSync(file, 'utf8')).toBe('kept');
+    const forced = simq(dir, '--force');
+    expect(forced.status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    const other = path.join(tmp, 'elsewhere', 'r.html');
+    expect(simq(dir, '--out', other).status).toBe(0);
+    expect(existsSync(other)).toBe(true);
+  });
+
+  it('exits 2 naming the folder when the run directory does not exist', () => {
+    const missing = path.join(tmp, 'no-such-run');
+    const r = simq(missing);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(missing);
+    expect(r.stderr).toContain('does not exist');
+  });
+});
