@@ -1,5 +1,6 @@
 // Locations inside the simq package, whether running from dist/ (the CLI) or src/ (tests).
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,4 +25,14 @@ export function pageDir(): string {
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** simq's user cache: `$SIMQ_CACHE_DIR`, else `$XDG_CACHE_HOME/simq`, else `~/.cache/simq`; with a subfolder. */
+export function simqCacheDir(subfolder: string, env: NodeJS.ProcessEnv = process.env): string {
+  const root = env.SIMQ_CACHE_DIR
+    ? path.resolve(env.SIMQ_CACHE_DIR)
+    : env.XDG_CACHE_HOME
+      ? path.join(path.resolve(env.XDG_CACHE_HOME), 'simq')
+      : path.join(env.HOME || os.homedir(), '.cache', 'simq');
+  return path.join(root, subfolder);
 }

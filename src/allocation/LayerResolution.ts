@@ -50,3 +50,24 @@ export function scaleResolutionDownBy(input: Resolution, scaleDownBy: number): R
   if (shortSide < MIN_LAYER_SIZE) scale = Math.min(input.width / MIN_LAYER_SIZE, input.height / MIN_LAYER_SIZE);
   return { width: Math.round(input.width / scale), height: Math.round(input.height / scale) };
 }
+
+/**
+ * The input size the encoder really worked from, read back from the layer sizes the browser sent.
+ * Under a bandwidth cap Chrome's quality scaler (degradationPreference "balanced") may scale the
+ * whole input down (e.g. 1280x720 -> 960x540 with 480x270 and 240x135 layers); the allocation rules
+ * then apply to those sizes. Returns the configured input when no layer was sent smaller.
+ */
+export function inputFromLayerSizes(
+  configured: Resolution,
+  layers: readonly { width?: number; height?: number; scaleResolutionDownBy: number }[],
+): Resolution {
+  let best: Resolution | undefined;
+  for (const l of layers) {
+    if (!l.width || !l.height) continue;
+    const scale = Math.max(1, l.scaleResolutionDownBy);
+    const candidate = { width: Math.round(l.width * scale), height: Math.round(l.height * scale) };
+    if (!best || candidate.width * candidate.height > best.width * best.height) best = candidate;
+  }
+  if (!best || best.width * best.height >= configured.width * configured.height * 0.95) return configured;
+  return best;
+}

@@ -84,10 +84,16 @@ export function predictAllocation(
     previouslyEnabled: first.enabled,
   });
 
+  // encoder_bitrate_adjuster.cc measures headroom as the link allocation minus the bitrate actually
+  // allocated to the layers (rates.bandwidth_allocation - rates.bitrate.get_sum_bps()), not minus the
+  // encoder's max: a lone q layer at its 200 kbps max under a 300 kbps cap has ~75 kbps of headroom
+  // and shows its full max (validation matrix, Chromium 156).
+  const allocatedSum = steady.bps.reduce((sum, b) => sum + b, 0);
+  const adjusterHeadroomBps = Math.max(0, budget.encoderTargetBps + budget.headroomBps - allocatedSum);
   const predicted = adjustedTargets(
     steady.bps,
     allocatorLayers.map((l) => (l.active ? l.minBps : 0)),
-    budget.headroomBps,
+    adjusterHeadroomBps,
     cal.encoderOvershoot,
   );
   const baseHeavy = cal.vp8BaseHeavyTl3 && scenario.codec === 'vp8';
@@ -107,7 +113,7 @@ export function predictAllocation(
         (budget.fixedOverheadBps ? `, ${kbps(budget.fixedOverheadBps)} kbps fixed overhead` : '') +
         ` -> encoder target ${kbps(budget.encoderTargetBps)} kbps`,
     );
-    if (budget.headroomBps <= 0 && layers.some((l) => l.state === 'on')) {
+    if (adjusterHeadroomBps <= 0 && layers.some((l) => l.state === 'on')) {
       notes.push(`no link headroom: outbound-rtp.targetBitrate expected at allocation / ${cal.encoderOvershoot} (encoder bitrate adjuster)`);
     }
   }

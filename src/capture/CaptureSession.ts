@@ -183,7 +183,7 @@ export class CaptureSession {
     const started = Date.now();
     for (;;) {
       const elapsed = (Date.now() - started) / 1000;
-      this.ctx.progress.update(`${this.ctx.label} ${this.scenario.id}: s captured`, Math.min(Math.floor(elapsed), durationS), durationS);
+      this.ctx.progress.update(`${this.ctx.label} ${this.scenario.id}: seconds captured`, Math.min(Math.floor(elapsed), durationS), durationS);
       if (elapsed >= durationS) break;
       if (this.ctx.signal.aborted) throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
       if (this.crashed) throw new SimqError(`${this.scenario.id}: Chromium exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);

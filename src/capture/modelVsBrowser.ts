@@ -2,6 +2,7 @@
 // layer's target for the same scenario, input and cap; the comparison is stored in run.json and
 // shown in the summary, and layers off by more than 10% are flagged. The browser is the truth:
 // a flag means the model (or this Chrome) changed, not that the capture is wrong.
+import { inputFromLayerSizes } from '../allocation/LayerResolution.js';
 import { predictAllocation } from '../allocation/predictAllocation.js';
 import type { ModelComparison, RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
 
@@ -11,7 +12,14 @@ const kbps = (bps: number) => Math.round(bps / 100) / 10;
 
 export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelComparison | undefined {
   if (entry.layers.length === 0) return undefined;
-  const prediction = predictAllocation(entry.scenario, { width: run.input.width, height: run.input.height, fps: run.input.fps });
+  const configured = { width: run.input.width, height: run.input.height };
+  const size = inputFromLayerSizes(
+    configured,
+    entry.layers
+      .filter((l) => l.active && l.steady?.fps)
+      .map((l) => ({ width: l.steady?.width, height: l.steady?.height, scaleResolutionDownBy: entry.scenario.encodings.find((e) => e.rid === l.rid)?.scaleResolutionDownBy ?? 1 })),
+  );
+  const prediction = predictAllocation(entry.scenario, { ...size, fps: run.input.fps });
   const layers = prediction.layers.map((p) => {
     const measured = entry.layers.find((l) => l.rid === p.rid);
     const measuredOn = Boolean(measured?.active && measured.steady?.fps);
@@ -33,6 +41,8 @@ export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelCo
   });
   return {
     tolerance: MODEL_TOLERANCE,
+    input: size,
+    inputScaledByBrowser: size.width !== configured.width || size.height !== configured.height,
     activeSetMatches: layers.every((l) => (l.predictedState === 'on') === l.measuredOn),
     predictedActive: prediction.activeRids,
     layers,

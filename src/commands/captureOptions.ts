@@ -35,7 +35,7 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('-s, --scenario <names|file.json>', 'preset name(s) (all-layers, top-off, only-low, boost-mid) or a scenario JSON file; repeatable', collect, [])
     .option('-c, --codec <list>', `codecs to run each scenario with, comma-separated (${CODECS.join(', ')})`)
     .option('-b, --bandwidth <list>', 'total send-side cap(s), e.g. 400k,800k,1500k: one scenario each')
-    .option('--sweep <rid.field=from:to:count|v1,v2>', 'sweep a field, e.g. h.maxBitrate=300k:1500k:5; repeatable (cartesian product)', collect, [])
+    .option('--sweep <[scenario:]rid.field=from:to:count|v1,v2>', 'sweep a field, e.g. all-layers:h.maxBitrate=300k:1500k:5 (the unswept scenario is kept); repeatable (cartesian product)', collect, [])
     .option('-d, --duration <seconds>', `capture seconds per scenario, and seconds of the clip used (default ${DEFAULT_DURATION_S})`)
     .option('-w, --warmup <seconds>', 'seconds at the start excluded from steady state (default 2)')
     .option('--size <WxH>', 'capture size (default: the clip\'s own, capped at 1280x720)')

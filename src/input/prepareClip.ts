@@ -10,8 +10,8 @@
 // Converted once per (clip content, settings) and kept in a cache: Y4M is big (41 MB/s at 720p30).
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { simqCacheDir } from '../paths.js';
 import { InputError, OutputError, SimqError } from '../errors.js';
 import { tempPathFor } from '../io/atomicWrite.js';
 import type { ReferenceClip } from '../rundir/RunTypes.js';
@@ -44,12 +44,7 @@ export interface PrepareOptions {
 
 /** `$SIMQ_CACHE_DIR` or `$XDG_CACHE_HOME/simq` or `~/.cache/simq`, subfolder clips. */
 export function clipCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.SIMQ_CACHE_DIR
-    ? path.resolve(env.SIMQ_CACHE_DIR)
-    : env.XDG_CACHE_HOME
-      ? path.join(path.resolve(env.XDG_CACHE_HOME), 'simq')
-      : path.join(env.HOME || os.homedir(), '.cache', 'simq');
-  return path.join(root, 'clips');
+  return simqCacheDir('clips', env);
 }
 
 export async function sha256File(file: string): Promise<string> {

@@ -2,6 +2,9 @@
 // (one row per displayed frame per layer per size). Column names are part of the run-directory
 // contract (README.md, "Run directory").
 
+export const QUALITY_FILE = 'quality.csv';
+export const FRAMES_FILE = 'frames.csv';
+
 /** "encoded": only frames the encoder produced; "displayed": every source frame of the window, a
  *  dropped frame showing the previous picture (freezes count against quality). */
 export type QualityView = 'displayed' | 'encoded';
@@ -71,6 +74,9 @@ export const QUALITY_COLUMNS = [
   'ssim_mean',
   'alignment_confidence',
 ] as const;
+
+/** quality.csv columns holding text; every other column is a number (or empty). */
+export const QUALITY_TEXT_COLUMNS = ['scenario_id', 'scenario', 'codec', 'rid', 'layer', 'size', 'view'] as const;
 
 export interface FrameRow extends Record<string, string | number | undefined> {
   scenario_id: string;

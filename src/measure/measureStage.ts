@@ -21,7 +21,9 @@ import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
 import { SCALER } from './metrics/metricGraph.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
-import { FRAME_COLUMNS, QUALITY_COLUMNS, type FrameRow, type QualityRow, type QualityView } from './QualityTypes.js';
+import { FRAME_COLUMNS, FRAMES_FILE, QUALITY_COLUMNS, QUALITY_FILE, type FrameRow, type QualityRow, type QualityView } from './QualityTypes.js';
+
+export { FRAMES_FILE, QUALITY_FILE };
 import type { VmafSetup } from './vmaf/VmafSetup.js';
 
 export const DEFAULT_VIEWPORTS: Size[] = [
@@ -30,8 +32,6 @@ export const DEFAULT_VIEWPORTS: Size[] = [
   { width: 1280, height: 720 },
 ];
 
-export const QUALITY_FILE = 'quality.csv';
-export const FRAMES_FILE = 'frames.csv';
 export const MEASURE_WORK_DIR = '.measure-work';
 
 export interface MeasureOptions {

@@ -5,35 +5,18 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { predictAllocation } from '../allocation/predictAllocation.js';
 import { InputError } from '../errors.js';
-import type { QualityView } from '../measure/QualityTypes.js';
+import { QUALITY_COLUMNS, QUALITY_FILE, QUALITY_TEXT_COLUMNS, type QualityView } from '../measure/QualityTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
 import { CODECS, type Codec } from '../scenario/ScenarioTypes.js';
 import { parseSize } from '../units.js';
 import type { MetricChoice, QualityPoint, RecommendationWarning, SizeScore } from './RecommendationTypes.js';
 
-/** The measure stage's file name (measureStage.ts QUALITY_FILE; repeated here so reading it needs no ffmpeg modules). */
-export const QUALITY_CSV = 'quality.csv';
-
 /** Columns recommend cannot work without. */
 const REQUIRED_COLUMNS = ['scenario_id', 'codec', 'rid', 'layer', 'size', 'target_kbps', 'actual_kbps', 'vmaf_mean', 'psnr_y_mean'] as const;
-const NUMERIC_COLUMNS = [
-  'bandwidth_kbps',
-  'max_bitrate_kbps',
-  'target_kbps',
-  'actual_kbps',
-  'fps',
-  'frames',
-  'dropped',
-  'vmaf_mean',
-  'vmaf_hmean',
-  'vmaf_p5',
-  'vmaf_min',
-  'psnr_y_mean',
-  'psnr_avg_mean',
-  'ssim_mean',
-  'alignment_confidence',
-] as const;
+const NUMERIC_COLUMNS = QUALITY_COLUMNS.filter(
+  (c): c is Exclude<(typeof QUALITY_COLUMNS)[number], (typeof QUALITY_TEXT_COLUMNS)[number]> => !(QUALITY_TEXT_COLUMNS as readonly string[]).includes(c),
+);
 
 type NumericColumn = (typeof NUMERIC_COLUMNS)[number];
 
@@ -85,10 +68,10 @@ export function parseQualityCsv(text: string, file: string): ParsedQualityRow[] 
 /** Reads <runDir>/run.json and <runDir>/quality.csv. */
 export function readQualityTable(runDir: string): QualityTable {
   const run = readRunRecord(runDir);
-  const file = path.join(path.resolve(runDir), QUALITY_CSV);
+  const file = path.join(path.resolve(runDir), QUALITY_FILE);
   if (!existsSync(file)) {
     throw new InputError(
-      `${path.resolve(runDir)} has no ${QUALITY_CSV}: the run was captured but not measured yet (recommend needs the measure stage's quality scores)`,
+      `${path.resolve(runDir)} has no ${QUALITY_FILE}: the run was captured but not measured yet (recommend needs the measure stage's quality scores)`,
       `simq measure ${runDir}`,
     );
   }

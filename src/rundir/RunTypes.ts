@@ -91,6 +91,9 @@ export interface ValidityProblem {
 /** simq's allocation model next to what the browser did (src/capture/modelVsBrowser.ts). */
 export interface ModelComparison {
   tolerance: number;
+  /** Input size the model was given: the browser's own when its quality scaler shrank the layers. */
+  input: { width: number; height: number };
+  inputScaledByBrowser: boolean;
   /** The set of layers the model switches on equals the set the browser sent in steady state. */
   activeSetMatches: boolean;
   predictedActive: string[];

@@ -1,8 +1,8 @@
 // Finding Chromium / Chrome without downloading one: --chrome PATH, CHROME_PATH, then the standard
 // locations on Linux and macOS. playwright-core drives it; it never fetches a browser itself.
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../errors.js';
-import { findOnPath } from './ffmpeg.js';
+import { findOnPath, isExecutable } from './ffmpeg.js';
 import { runProcess } from './process.js';
 
 export type ChromeSource = 'flag' | 'CHROME_PATH' | 'standard location' | 'PATH';
@@ -35,28 +35,20 @@ export const CHROME_INSTALL_FIX =
     ? 'install Google Chrome, or pass --chrome /path/to/chrome (or set CHROME_PATH)'
     : 'sudo apt-get install -y chromium   (or pass --chrome /path/to/chrome, or set CHROME_PATH)';
 
-function executable(p: string): boolean {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function locateChrome(flag?: string, env: NodeJS.ProcessEnv = process.env): ChromeLocation {
   if (flag) {
-    if (!existsSync(flag) || !executable(flag)) throw new EnvironmentError(`--chrome ${flag}: no executable file there`, CHROME_INSTALL_FIX);
+    if (!existsSync(flag) || !isExecutable(flag)) throw new EnvironmentError(`--chrome ${flag}: no executable file there`, CHROME_INSTALL_FIX);
     return { path: flag, source: 'flag' };
   }
   if (env.CHROME_PATH) {
-    if (!existsSync(env.CHROME_PATH) || !executable(env.CHROME_PATH)) {
+    if (!existsSync(env.CHROME_PATH) || !isExecutable(env.CHROME_PATH)) {
       throw new EnvironmentError(`CHROME_PATH=${env.CHROME_PATH}: no executable file there`, 'unset CHROME_PATH or point it at a Chrome/Chromium binary');
     }
     return { path: env.CHROME_PATH, source: 'CHROME_PATH' };
   }
   for (const p of STANDARD_LOCATIONS[process.platform] ?? []) {
-    if (existsSync(p) && executable(p)) return { path: p, source: 'standard location' };
+    if (existsSync(p) && isExecutable(p)) return { path: p, source: 'standard location' };
   }
   for (const name of PATH_NAMES) {
     const p = findOnPath(name, env.PATH);

@@ -23,7 +23,7 @@ export interface FfmpegInfo {
 
 const require = createRequire(import.meta.url);
 
-function isExecutable(p: string): boolean {
+export function isExecutable(p: string): boolean {
   try {
     accessSync(p, constants.X_OK);
     return true;

@@ -4,7 +4,7 @@ import type { AlignTuning, LayerAlignment, ThumbnailSize } from './AlignmentType
 import { alignFrames } from './alignFrames.js';
 import { readLayerFramesCsv } from './layerFramesCsv.js';
 import { decodeThumbnails, referenceThumbnails, thumbnailSizeFor } from './thumbnails.js';
-import { readY4mHeader } from './y4mHeader.js';
+import { Y4mFile } from '../../input/Y4mFile.js';
 
 export interface AlignLayerInput {
   ffmpegPath: string;
@@ -24,7 +24,9 @@ export interface AlignLayerInput {
 }
 
 export async function alignLayer(input: AlignLayerInput): Promise<LayerAlignment> {
-  const header = readY4mHeader(input.referenceY4m);
+  const y4m = Y4mFile.open(input.referenceY4m);
+  const header = { width: y4m.width, height: y4m.height, fps: y4m.fps };
+  y4m.close();
   const size = input.thumbnail ?? thumbnailSizeFor(header.width, header.height);
   let timestamps: readonly number[];
   if (input.rtpTimestamps) timestamps = input.rtpTimestamps;

@@ -2,8 +2,8 @@
 // A file is kept only when its SHA-256 equals the digest pinned in code: the bytes are checked in
 // memory, then written to a temporary name beside the target and renamed, so a failed or tampered
 // download never leaves a file under the real name.
+import { simqCacheDir } from '../../paths.js';
 import { createHash } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { EnvironmentError, SimqError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
@@ -31,12 +31,7 @@ const MAX_MODEL_BYTES = 16 * 1024 * 1024;
 
 /** `$SIMQ_CACHE_DIR` or `$XDG_CACHE_HOME/simq` or `~/.cache/simq`, subfolder vmaf-models. */
 export function vmafModelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.SIMQ_CACHE_DIR
-    ? path.resolve(env.SIMQ_CACHE_DIR)
-    : env.XDG_CACHE_HOME
-      ? path.join(path.resolve(env.XDG_CACHE_HOME), 'simq')
-      : path.join(env.HOME || os.homedir(), '.cache', 'simq');
-  return path.join(root, 'vmaf-models');
+  return simqCacheDir('vmaf-models', env);
 }
 
 /** The release folder files are fetched from; SIMQ_VMAF_MODEL_URL replaces it (a mirror, or a test server). */
