@@ -12,13 +12,21 @@
 // overshoot, but never below the layer's min.
 
 /** Per layer: the predicted outbound-rtp.targetBitrate for each allocated share. */
-export function adjustedTargets(allocatedBps: readonly number[], minBps: readonly number[], headroomBps: number, overshoot: number): number[] {
+export function adjustedTargets(
+  allocatedBps: readonly number[],
+  minBps: readonly number[],
+  headroomBps: number,
+  overshoot: number,
+  /** Layers reported at their share whatever the overshoot (the top layer, see Calibration.adjustTopLayer). */
+  exempt: readonly boolean[] = [],
+): number[] {
   const u = Math.min(2, Math.max(1, overshoot));
   const wanted = allocatedBps.map((a) => (a > 0 ? (u - 1) * a : 0));
   const wantedSum = wanted.reduce((s, w) => s + w, 0);
   const granted = wantedSum > 0 ? Math.min(1, Math.max(0, headroomBps) / wantedSum) : 0;
   return allocatedBps.map((a, i) => {
     if (a <= 0) return 0;
+    if (exempt[i]) return a;
     // utilization_factor *= target / (target + allowed_overshoot)
     let factor = (u * a) / (a + granted * wanted[i]);
     const min = minBps[i];

@@ -90,11 +90,14 @@ export function predictAllocation(
   // and shows its full max (validation matrix, Chromium 156).
   const allocatedSum = steady.bps.reduce((sum, b) => sum + b, 0);
   const adjusterHeadroomBps = Math.max(0, budget.encoderTargetBps + budget.headroomBps - allocatedSum);
+  const overshoot = cal.encoderOvershootByCodec[scenario.codec] ?? cal.encoderOvershoot;
+  const topIndex = [...config.order].reverse().find((i) => steady.bps[i] > 0);
   const predicted = adjustedTargets(
     steady.bps,
     allocatorLayers.map((l) => (l.active ? l.minBps : 0)),
     adjusterHeadroomBps,
-    cal.encoderOvershoot,
+    overshoot,
+    steady.bps.map((_, i) => !cal.adjustTopLayer && i === topIndex),
   );
   const baseHeavy = cal.vp8BaseHeavyTl3 && scenario.codec === 'vp8';
   const layers: LayerPrediction[] = config.layers.map((l, i) => ({
@@ -114,7 +117,7 @@ export function predictAllocation(
         ` -> encoder target ${kbps(budget.encoderTargetBps)} kbps`,
     );
     if (adjusterHeadroomBps <= 0 && layers.some((l) => l.state === 'on')) {
-      notes.push(`no link headroom: outbound-rtp.targetBitrate expected at allocation / ${cal.encoderOvershoot} (encoder bitrate adjuster)`);
+      notes.push(`no link headroom: outbound-rtp.targetBitrate of the lower layers expected at allocation / ${overshoot} (encoder bitrate adjuster)`);
     }
   }
   return {
