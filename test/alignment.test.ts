@@ -231,23 +231,25 @@ describe('alignLayer on encoded clips (real ffmpeg)', () => {
     expect(res.match.filter((m) => m === 'weak')).toEqual([]);
   });
 
-  it("Chromium's file camera shows the clip's last frame twice at the loop: a repeat, not a lost loop", async () => {
-    // Measured on Chromium 156: ... N-2, N-1, N-1, 0, 1 ... each one frame interval apart.
-    const r = rng(33);
-    const sourceIndex: number[] = [];
-    for (let s = 100; s < REF_FRAMES; s++) sourceIndex.push(s);
-    sourceIndex.push(REF_FRAMES - 1);
-    for (let s = 0; s < 30; s++) sourceIndex.push(s);
-    const ivf = path.join(dir, 'loop.ivf');
-    await encodeLayer(refFrames, sourceIndex, ivf, 'libvpx');
-    const ts = rtpTimestamps(sourceIndex.map((_, i) => i), Math.floor(r() * TWO_32), () => Math.round((r() * 2 - 1) * 600));
-    const csv = path.join(dir, 'loop.frames.csv');
-    writeFramesCsv(csv, ts, W / 2, H / 2);
-    const res = await alignLayer({ ffmpegPath: ffmpeg, bitstream: ivf, framesCsv: csv, referenceY4m: refY4m });
-    expect(res.sourceIndex).toEqual(sourceIndex);
-    expect(res.droppedTotal).toBe(0);
-    expect(res.reacquiredFrames).toEqual([]);
-  });
+  for (const repeated of ['last', 'first'] as const) {
+    it(`Chromium's file camera shows the clip's ${repeated} frame twice at the loop: a repeat, not a lost loop`, async () => {
+      // Measured on Chromium 156: ... N-1, N-1, 0 ... or ... N-1, 0, 0, 1 ..., one frame interval apart.
+      const r = rng(repeated === 'last' ? 33 : 34);
+      const sourceIndex: number[] = [];
+      for (let s = 100; s < REF_FRAMES; s++) sourceIndex.push(s);
+      sourceIndex.push(repeated === 'last' ? REF_FRAMES - 1 : 0);
+      for (let s = 0; s < 30; s++) sourceIndex.push(s);
+      const ivf = path.join(dir, `loop-${repeated}.ivf`);
+      await encodeLayer(refFrames, sourceIndex, ivf, 'libvpx');
+      const ts = rtpTimestamps(sourceIndex.map((_, i) => i), Math.floor(r() * TWO_32), () => Math.round((r() * 2 - 1) * 600));
+      const csv = path.join(dir, `loop-${repeated}.frames.csv`);
+      writeFramesCsv(csv, ts, W / 2, H / 2);
+      const res = await alignLayer({ ffmpegPath: ffmpeg, bitstream: ivf, framesCsv: csv, referenceY4m: refY4m });
+      expect(res.sourceIndex).toEqual(sourceIndex);
+      expect(res.droppedTotal).toBe(0);
+      expect(res.reacquiredFrames).toEqual([]);
+    });
+  }
 
   it('H.264 Annex B, timestamps wrapping 2^32 mid-capture, a long gap', async () => {
     const r = rng(22);

@@ -62,7 +62,8 @@ describe('VMAF backends give the same numbers', () => {
     const r = await simq(['measure', run, '--vmaf-backend', 'docker', '--docker-image', IMAGE, ...viewports, '--quiet'], { env });
     expect(r.code, r.stderr).toBe(0);
     const calls = readFileSync(argvFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
-    const jobs = calls.filter((a) => a[0] === 'run' && a.includes('-filter_complex'));
+    // Metric jobs read the stacked frames as rawvideo on stdin (the setup's smoke test uses lavfi).
+    const jobs = calls.filter((a) => a[0] === 'run' && a.includes('rawvideo'));
     expect(jobs.length).toBe(ffmpegRows.length);
     const uid = process.getuid!();
     const gid = process.getgid!();

@@ -47,7 +47,15 @@ export async function analyze(clip: string | undefined, opts: AnalyzeOptions, ar
     throw new InputError(`--vmaf-backend ${opts.vmafBackend}: use one of ${VMAF_BACKEND_CHOICES.join(', ')}`);
   }
   // Option mistakes of the later stages fail now, not after minutes of capture.
-  const decisions = validateRecommendOptions({ ...opts, save: true });
+  const decisions = validateRecommendOptions({
+    targetVmaf: opts.targetVmaf,
+    targetPsnr: opts.targetPsnr,
+    kneeSlope: opts.kneeSlope,
+    bandwidths: opts.bandwidths,
+    headroom: opts.headroom,
+    hysteresis: opts.hysteresis,
+    save: true,
+  });
   const captured = await captureFromCli(clip, opts, argv, {
     laterStagesSecondsPerScenario: MEASURE_SECONDS_PER_SCENARIO,
     print: false,

@@ -17,6 +17,7 @@ import { aggregate, round } from './aggregate.js';
 import { alignLayer } from './alignment/alignLayer.js';
 import type { LayerAlignment } from './alignment/AlignmentTypes.js';
 import { readLayerFramesCsv } from './alignment/layerFramesCsv.js';
+import { adoptSourceIndices, bestAligned } from './alignment/crossLayer.js';
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
 import { SCALER } from './metrics/metricGraph.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
@@ -61,6 +62,12 @@ export interface LayerMeasureRecord {
   lowConfidenceFrames?: number;
   reacquiredFrames?: number[];
   measuredPictures?: number;
+  /** The layer of the same scenario whose source indices this one took (crossLayer.ts). */
+  followedLayer?: string;
+  /** This layer's own alignment confidence before following (alignmentConfidence counts the lead's). */
+  ownAlignmentConfidence?: number;
+  framesFromFollowedLayer?: number;
+  framesChangedByFollowedLayer?: number;
 }
 
 export interface MeasureRecord {
@@ -169,6 +176,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
 
   // 1. Alignment, one layer at a time per job slot.
   let aligned = 0;
+  const frameTimes = new Map<LayerWork, (number | undefined)[]>();
   await pool(work, options.jobs, async (w) => {
     try {
       const bitstream = path.join(w.dir, w.layer.bitstream!);
@@ -176,25 +184,9 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       if (!existsSync(bitstream)) throw new SimqError(`${bitstream} is missing`, ExitCode.badInput);
       const frames = readLayerFramesCsv(framesCsv);
       w.alignment = await alignLayer({ ffmpegPath: options.ffmpeg.path, bitstream, framesCsv, referenceY4m: run.input.y4m, fps: run.input.fps });
-      w.entries = displaySequence({
-        frameTimesS: frames.map((f) => f.timeS),
-        alignment: w.alignment,
-        referenceFrames: reference.frameCount,
-        fps: run.input.fps,
-        warmupS: w.scenario.scenario.warmupS,
-        includeWarmup: options.includeWarmup,
-      });
+      frameTimes.set(w, frames.map((f) => f.timeS));
       const first = frames[0];
       w.decodedSize = { width: first?.width || w.layer.configured.width, height: first?.height || w.layer.configured.height };
-      Object.assign(w.record, {
-        framesCaptured: w.alignment.framesCaptured,
-        framesDropped: w.alignment.droppedTotal,
-        droppedInWindow: w.entries.filter((e) => e.frozen && !e.warmup).length,
-        alignmentConfidence: round(w.alignment.confidence, 4),
-        lowConfidenceFrames: w.alignment.lowConfidenceFrames.length,
-        reacquiredFrames: w.alignment.reacquiredFrames,
-        measuredPictures: w.entries.length,
-      });
     } catch (e) {
       w.record.status = 'failed';
       w.record.error = (e as Error).message;
@@ -203,6 +195,47 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     progress.update('measure: aligning layers', ++aligned, work.length);
   });
   progress.done();
+
+  // 1b. Layers of one scenario show the same camera frames: the best-aligned layer leads.
+  for (const s of new Set(work.map((w) => w.scenario))) {
+    const layers = work.filter((w) => w.scenario === s && w.alignment);
+    const lead = bestAligned(layers.map((w) => ({ w, times: frameTimes.get(w)!, alignment: w.alignment! })));
+    for (const w of layers) {
+      const a = w.alignment!;
+      let sourceIndex = a.sourceIndex;
+      let droppedAfter = a.droppedAfter;
+      let confidence = a.confidence;
+      if (lead && lead.w !== w && lead.alignment.confidence > a.confidence) {
+        const adopted = adoptSourceIndices({ times: frameTimes.get(w)!, alignment: a }, lead, reference.frameCount);
+        sourceIndex = adopted.sourceIndex;
+        droppedAfter = adopted.droppedAfter;
+        w.record.followedLayer = lead.w.layer.rid;
+        w.record.framesFromFollowedLayer = adopted.matched;
+        w.record.framesChangedByFollowedLayer = adopted.changed;
+        w.record.ownAlignmentConfidence = round(a.confidence, 4);
+        // Frames placed by the lead carry the lead's confidence; the rest keep this layer's own.
+        const n = a.sourceIndex.length;
+        confidence = n ? (adopted.matched * lead.alignment.confidence + (n - adopted.matched) * a.confidence) / n : a.confidence;
+      }
+      w.entries = displaySequence({
+        frameTimesS: frameTimes.get(w)!,
+        alignment: { sourceIndex, droppedAfter },
+        referenceFrames: reference.frameCount,
+        fps: run.input.fps,
+        warmupS: w.scenario.scenario.warmupS,
+        includeWarmup: options.includeWarmup,
+      });
+      Object.assign(w.record, {
+        framesCaptured: a.framesCaptured,
+        framesDropped: droppedAfter.reduce((x, y) => x + y, 0),
+        droppedInWindow: w.entries.filter((e) => e.frozen && !e.warmup).length,
+        alignmentConfidence: round(confidence, 4),
+        lowConfidenceFrames: a.lowConfidenceFrames.length,
+        reacquiredFrames: a.reacquiredFrames,
+        measuredPictures: w.entries.length,
+      });
+    }
+  }
 
   // 2. Metric jobs: (layer, size), the larger sizes first so the pool ends evenly.
   const jobs = work

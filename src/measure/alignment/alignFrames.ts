@@ -126,10 +126,10 @@ export function alignFrames(input: AlignFramesInput): AlignmentResult {
       const prevStates = states[i - 1];
       for (let q = 0; q < prevStates.length; q++) {
         const base = prevCost[q];
-        // Chrome's file camera shows the last frame of the Y4M twice when it loops (measured on
-        // Chromium 156: ... N-2, N-1, N-1, 0, 1 ... with one frame interval each): a step of 0 is
-        // possible there and only there.
-        const lo = prevStates[q] === N - 1 ? 0 : kLo;
+        // Chrome's file camera shows one frame twice where it loops: the last (... N-1, N-1, 0 ...)
+        // or the first (... N-1, 0, 0, 1 ...), one frame interval apart (measured on Chromium 156).
+        // A step of 0 is possible there and only there.
+        const lo = prevStates[q] === N - 1 || prevStates[q] === 0 ? 0 : kLo;
         for (let k = lo; k <= kHi; k++) {
           // The gap-only reading is a fallback opinion: a little dearer than the lattice's.
           const pen = t.stepPenalty * Math.min(Math.abs(k - kExp), Math.abs(k - kGap) + 0.5);

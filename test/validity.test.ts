@@ -1,0 +1,53 @@
+// The validity guard's rules on layer records (the numbers a capture writes into run.json).
+import { describe, expect, it } from 'vitest';
+import { checkLayer } from '../src/capture/validity.js';
+import type { LayerRecord } from '../src/rundir/RunTypes.js';
+
+function layer(over: Partial<LayerRecord['steady']> = {}, frames = { captured: 300, encoded: 300 }): LayerRecord {
+  return {
+    rid: 'h',
+    active: true,
+    configured: { width: 640, height: 360, fps: 30 },
+    framesCaptured: frames.captured,
+    framesEncoded: frames.encoded,
+    steady: {
+      fromS: 2,
+      toS: 10,
+      seconds: 8,
+      targetKbpsMedian: 500,
+      fps: 29.8,
+      width: 640,
+      height: 360,
+      limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 8 },
+      ...over,
+    },
+  };
+}
+
+describe('validity guard', () => {
+  it('a healthy layer passes', () => {
+    expect(checkLayer(layer(), false)).toEqual([]);
+  });
+  it('CPU-limited steady-state time is flagged', () => {
+    expect(checkLayer(layer({ limitationS: { cpu: 1.5, bandwidth: 0, other: 0, none: 6.5 } }), false).map((p) => p.kind)).toEqual(['cpu-limited']);
+  });
+  it('a layer encoded below its configured size is flagged', () => {
+    expect(checkLayer(layer({ width: 480, height: 270 }), false).map((p) => p.kind)).toEqual(['low-resolution']);
+  });
+  it('a layer below 90% of its configured frame rate is flagged, jitter above it is not', () => {
+    expect(checkLayer(layer({ fps: 24 }), false).map((p) => p.kind)).toEqual(['low-framerate']);
+    expect(checkLayer(layer({ fps: 27.5 }), false)).toEqual([]);
+  });
+  it('captured frames that do not match framesEncoded beyond one are flagged', () => {
+    expect(checkLayer(layer({}, { captured: 299, encoded: 300 }), false)).toEqual([]);
+    expect(checkLayer(layer({}, { captured: 290, encoded: 300 }), false).map((p) => p.kind)).toEqual(['frame-count']);
+  });
+  it('a layer switched off by the allocator under a cap is the behaviour under test', () => {
+    const off = layer({ fps: 0 }, { captured: 0, encoded: 0 });
+    expect(checkLayer(off, true)).toEqual([]);
+    expect(checkLayer(off, false).map((p) => p.kind)).toEqual(['missing']);
+  });
+  it('inactive layers are not checked', () => {
+    expect(checkLayer({ ...layer({ fps: 0 }), active: false }, false)).toEqual([]);
+  });
+});
