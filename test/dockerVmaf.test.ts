@@ -14,8 +14,10 @@ import { libvmafFilter, resolveVmafSetup } from '../src/measure/vmaf/VmafSetup.j
 import { FfmpegCommand } from '../src/tools/FfmpegArgs.js';
 import { locateFfmpeg } from '../src/tools/ffmpeg.js';
 import { runProcess } from '../src/tools/process.js';
+import { VMAF_MODEL_DIR } from './helpers/simq.js';
 
-const SHARED = fileURLToPath(new URL('../../shared/vmaf-models', import.meta.url));
+// The model files (SIMQ_VMAF_MODEL_DIR, else ../shared/vmaf-models beside the repository).
+const SHARED = VMAF_MODEL_DIR;
 const STANDIN_DIR = fileURLToPath(new URL('./fixtures/docker-standin', import.meta.url));
 const STANDIN = path.join(STANDIN_DIR, 'docker');
 const FFMPEG = locateFfmpeg(undefined, { PATH: process.env.PATH }).path;

@@ -8,12 +8,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EnvironmentError, InputError } from '../src/errors.js';
 import { findVmafModel, libvmafModelOptions, locateVmafModel, resolveVmafModel, verifyModelFile } from '../src/measure/vmaf/VmafModels.js';
+import { VMAF_MODEL_DIR } from './helpers/simq.js';
 
-const SHARED = fileURLToPath(new URL('../../shared/vmaf-models', import.meta.url));
+// The model files (SIMQ_VMAF_MODEL_DIR, else ../shared/vmaf-models beside the repository).
+const SHARED = VMAF_MODEL_DIR;
 const SUMS = Object.fromEntries(
   readFileSync(path.join(SHARED, 'SHA256SUMS'), 'utf8')
     .trim()
