@@ -33,5 +33,3 @@ export const PRESETS: Record<string, ScenarioDefinition> = {
     encodings: layers({ h: { maxBitrate: 1_000_000 } }),
   },
 };
-
-export const DEFAULT_PRESETS = ['all-layers'];

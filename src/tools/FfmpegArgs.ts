@@ -45,15 +45,9 @@ export interface OutputOptions {
 export class FfmpegCommand {
   private readonly parts: string[] = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
   private filter: string | undefined;
-  private threads: number | undefined;
 
   overwrite(): this {
     this.parts.push('-y');
-    return this;
-  }
-
-  filterThreads(n: number): this {
-    this.threads = n;
     return this;
   }
 
@@ -77,7 +71,6 @@ export class FfmpegCommand {
 
   output(target: string, opts: OutputOptions = {}): this {
     if (this.filter !== undefined) {
-      if (this.threads !== undefined) this.parts.push('-filter_complex_threads', String(this.threads));
       this.parts.push('-filter_complex', this.filter);
       this.filter = undefined;
     }
@@ -95,11 +88,6 @@ export class FfmpegCommand {
     if (opts.format) this.parts.push('-f', opts.format);
     this.parts.push(target);
     return this;
-  }
-
-  /** A null sink: the filter graph's side effects (metric logs) are the output. */
-  nullOutput(): this {
-    return this.output('-', { format: 'null' });
   }
 
   args(): string[] {

@@ -176,11 +176,10 @@ function describeModel(model: ResolvedVmafModel): VmafSetupDescription['libvmaf'
   return { major: model.libvmafMajor, model: model.name, modelSource: model.source, modelPath: model.path, modelSha256: model.sha256 };
 }
 
-async function ffmpegSetup(local: FfmpegInfo, options: VmafSetupOptions): Promise<VmafSetup> {
-  const env = options.env ?? process.env;
-  const major = local.libvmafMajor ?? 1;
-  const model = await resolveVmafModel({
-    libvmafMajor: major,
+/** The model for a libvmaf generation, from the user's options (may download into the cache). */
+function modelFor(libvmafMajor: 1 | 2, options: VmafSetupOptions, env: NodeJS.ProcessEnv): Promise<ResolvedVmafModel> {
+  return resolveVmafModel({
+    libvmafMajor,
     vmafModel: options.vmafModel,
     vmafModelDir: options.vmafModelDir,
     env,
@@ -188,6 +187,12 @@ async function ffmpegSetup(local: FfmpegInfo, options: VmafSetupOptions): Promis
     download: options.download,
     onDownload: (url) => options.log?.(`downloading VMAF model ${url}`),
   });
+}
+
+async function ffmpegSetup(local: FfmpegInfo, options: VmafSetupOptions): Promise<VmafSetup> {
+  const env = options.env ?? process.env;
+  const major = local.libvmafMajor ?? 1;
+  const model = await modelFor(major, options, env);
   const libvmafOptions = libvmafModelOptions(model);
   if (options.smokeTest !== false) await smokeTest(local.path, [], libvmafOptions, env, `${local.path} (ffmpeg ${local.version})`);
   return {
@@ -221,15 +226,7 @@ async function dockerSetup(options: VmafSetupOptions): Promise<VmafSetup> {
     throw new EnvironmentError(`ffmpeg ${inImage.version} in Docker image ${image} has no libvmaf filter`, `--docker-image IMAGE with an ffmpeg built with --enable-libvmaf (default ${DEFAULT_DOCKER_IMAGE})`);
   }
   // An image with libvmaf 1.x has no built-in model: the host's model files are mounted read-only.
-  const model = await resolveVmafModel({
-    libvmafMajor: inImage.libvmafMajor,
-    vmafModel: options.vmafModel,
-    vmafModelDir: options.vmafModelDir,
-    env,
-    cwd: options.cwd,
-    download: options.download,
-    onDownload: (url) => options.log?.(`downloading VMAF model ${url}`),
-  });
+  const model = await modelFor(inImage.libvmafMajor, options, env);
   const argsPrefix = dockerRunArgs({ ...spec, readOnlyFiles: model.files });
   const libvmafOptions = libvmafModelOptions(model);
   const where = `ffmpeg ${inImage.version} in ${image}`;
