@@ -225,6 +225,15 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
         warmupS: w.scenario.scenario.warmupS,
         includeWarmup: options.includeWarmup,
       });
+      if (w.entries.length === 0) {
+        // Never drop a layer silently: say what the window held.
+        const times = frameTimes.get(w)!.filter((t): t is number => t !== undefined);
+        w.record.status = 'failed';
+        w.record.error =
+          `no picture in the steady-state window (${a.framesCaptured} frames captured, ${sourceIndex.length} aligned, ` +
+          `tapped from ${times[0] ?? '?'} s to ${times[times.length - 1] ?? '?'} s, warm-up ${w.scenario.scenario.warmupS} s)`;
+        progress.warn(`${w.scenario.id} ${w.layer.rid}: ${w.record.error}`);
+      }
       Object.assign(w.record, {
         framesCaptured: a.framesCaptured,
         framesDropped: droppedAfter.reduce((x, y) => x + y, 0),
