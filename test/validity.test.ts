@@ -1,5 +1,6 @@
 // The validity guard's rules on layer records (the numbers a capture writes into run.json).
 import { describe, expect, it } from 'vitest';
+import { bandwidthEstimateStuck } from '../src/capture/captureStage.js';
 import { checkLayer } from '../src/capture/validity.js';
 import type { LayerRecord } from '../src/rundir/RunTypes.js';
 
@@ -49,5 +50,18 @@ describe('validity guard', () => {
   });
   it('inactive layers are not checked', () => {
     expect(checkLayer({ ...layer({ fps: 0 }), active: false }, false)).toEqual([]);
+  });
+});
+
+describe('a bandwidth estimate stuck at its start value (retried once)', () => {
+  const at = (kbps: number, fps: number) => layer({ availableOutgoingKbpsMedian: kbps, fps });
+  it('is recognised: higher layers never on while the estimate sat near 300 kbps', () => {
+    expect(bandwidthEstimateStuck([at(316, 20), at(316, 0), at(316, 0)], undefined)).toBe(true);
+    expect(bandwidthEstimateStuck([at(316, 20), at(316, 0)], 1_500_000)).toBe(true);
+  });
+  it('is not confused with a healthy run, or with a cap that small', () => {
+    expect(bandwidthEstimateStuck([at(5000, 30), at(5000, 30), at(5000, 30)], undefined)).toBe(false);
+    expect(bandwidthEstimateStuck([at(300, 30), at(300, 0), at(300, 0)], 300_000)).toBe(false);
+    expect(bandwidthEstimateStuck([at(316, 30), at(316, 30)], undefined)).toBe(false);
   });
 });

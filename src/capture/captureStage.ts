@@ -1,12 +1,13 @@
 // The capture stage: prepare the clip, then run every scenario in a fresh Chromium, writing each
 // scenario's files as soon as it finishes and run.json after every scenario, so a crash or Ctrl-C
 // keeps what was finished and marks the rest incomplete.
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ExitCode, InterruptedError, SimqError } from '../errors.js';
 import { packageVersion } from '../paths.js';
 import { createRunDirectory, writeRunRecord } from '../rundir/RunDirectory.js';
-import { RUN_SCHEMA, type EnvironmentRecord, type ReferenceClip, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
+import { RUN_SCHEMA, type EnvironmentRecord, type LayerRecord, type ReferenceClip, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import type { Progress } from '../ui/progress.js';
@@ -14,6 +15,17 @@ import { CaptureSession, STATS_INTERVAL_MS } from './CaptureSession.js';
 import { HarnessServer } from './HarnessServer.js';
 import { checkLayer } from './validity.js';
 import type { BrowserInfo } from './browserInfo.js';
+
+/** Kbps below which a steady bandwidth estimate counts as never having left Chrome's 300 kbps start. */
+const STUCK_ESTIMATE_KBPS = 400;
+
+/** An active layer never sent in steady state while the estimate sat at its start value, with room for more. */
+export function bandwidthEstimateStuck(layers: LayerRecord[], capBps: number | undefined): boolean {
+  if (capBps !== undefined && capBps / 1000 <= STUCK_ESTIMATE_KBPS * 1.5) return false;
+  const available = layers.map((l) => l.steady?.availableOutgoingKbpsMedian).find((v) => v !== undefined);
+  if (available === undefined || available > STUCK_ESTIMATE_KBPS) return false;
+  return layers.some((l) => l.active && !l.steady?.fps);
+}
 
 export interface CaptureStageOptions {
   browser: BrowserInfo;
@@ -96,12 +108,19 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
       const label = `scenario ${i + 1}/${scenarios.length}`;
       progress.info(`${label} ${scenario.id}: ${scenario.durationS} s capture, warm-up ${scenario.warmupS} s`);
       try {
-        const session = new CaptureSession(
-          { chromePath: options.browser.path, server, serverUrl, reference, signal: controller.signal, progress, label },
-          scenario,
-          path.join(dir, scenario.id),
-        );
-        const result = await session.run();
+        const scenarioDir = path.join(dir, scenario.id);
+        const capture = () =>
+          new CaptureSession({ chromePath: options.browser.path, server, serverUrl, reference, signal: controller.signal, progress, label }, scenario, scenarioDir).run();
+        let result = await capture();
+        if (bandwidthEstimateStuck(result.layers, scenario.bandwidthBps)) {
+          // On loopback the send side's first bandwidth probe is now and then lost: the estimate stays
+          // at Chrome's 300 kbps start and the higher layers never switch on. That says nothing about
+          // the encodings under test, so the scenario is captured once more in a fresh browser.
+          progress.warn(`${scenario.id}: the bandwidth estimate stayed at its start value (higher layers never switched on); capturing it again`);
+          rmSync(scenarioDir, { recursive: true, force: true });
+          entry.retried = 'bandwidth estimate stuck at its start value';
+          result = await capture();
+        }
         entry.layers = result.layers;
         entry.encoderImplementation = result.encoderImplementation;
         record.environment.browser.userAgent ??= result.userAgent;

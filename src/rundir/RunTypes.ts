@@ -122,6 +122,8 @@ export interface ScenarioRecord {
   layers: LayerRecord[];
   problems: ValidityProblem[];
   model?: ModelComparison;
+  /** Why the scenario was captured a second time, when it was (the first attempt is not kept). */
+  retried?: string;
 }
 
 export interface RunRecord {
