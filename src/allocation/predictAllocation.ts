@@ -8,7 +8,7 @@ import { withCalibration, type SendSideCalibration } from './Calibration.js';
 import { adjustedTargets } from './EncoderRateAdjuster.js';
 import { sendBudget } from './EncoderTarget.js';
 import { configureStreams, DEFAULT_MIN_VIDEO_BITRATE_BPS } from './LayerBitrates.js';
-import { allocateSimulcast, splitTemporal, type AllocatorLayer } from './RateAllocator.js';
+import { allocateSimulcast, splitTemporal, splitTemporalSvc, type AllocatorLayer } from './RateAllocator.js';
 
 /** What the model needs from a scenario (a full Scenario from expandScenarios fits). */
 export type ScenarioForPrediction = Pick<Scenario, 'codec' | 'encodings'> & {
@@ -100,12 +100,15 @@ export function predictAllocation(
     steady.bps.map((_, i) => !cal.adjustTopLayer && i === topIndex),
   );
   const baseHeavy = cal.vp8BaseHeavyTl3 && scenario.codec === 'vp8';
+  const svcSplit = !config.simulcast && (scenario.codec === 'vp9' || scenario.codec === 'av1');
   const layers: LayerPrediction[] = config.layers.map((l, i) => ({
     ...l,
     state: !l.configured ? (config.simulcast ? 'dropped' : 'not-sent') : !l.active ? 'inactive' : steady.bps[i] > 0 ? 'on' : 'off-bandwidth',
     allocatedBps: steady.bps[i],
     predictedTargetBps: predicted[i],
-    temporalBps: splitTemporal(predicted[i], l.temporalLayers, baseHeavy),
+    // builtin_video_bitrate_allocator_factory.cc: one VP9/AV1 stream uses SvcRateAllocator, simulcast
+    // the SimulcastRateAllocator's 40/20/40.
+    temporalBps: svcSplit ? splitTemporalSvc(predicted[i], l.temporalLayers) : splitTemporal(predicted[i], l.temporalLayers, baseHeavy),
   }));
 
   const notes = [...config.notes];

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { normalizeInputResolution, scaleResolutionDownBy } from '../allocation/LayerResolution.js';
+import { configuredLayerSizes } from '../allocation/StreamResolutions.js';
 import { EnvironmentError, InterruptedError, SimqError, ExitCode } from '../errors.js';
 import { writeCsvAtomic } from '../io/csv.js';
 import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
@@ -212,14 +212,12 @@ export class CaptureSession {
     const { scenario, ctx } = this;
     const ext = bitstreamExtension(scenario.codec);
     const layers: LayerRecord[] = [];
-    const input = normalizeInputResolution(
-      { width: ctx.reference.width, height: ctx.reference.height },
-      scenario.encodings.map((e) => e.scaleResolutionDownBy),
-    );
-    for (const enc of scenario.encodings) {
+    // Sizes as libwebrtc configures them (scaleResolutionDownTo, unset scales, dropped layers).
+    const sizes = configuredLayerSizes(scenario.codec, { width: ctx.reference.width, height: ctx.reference.height }, scenario.encodings);
+    for (const [index, enc] of scenario.encodings.entries()) {
       const out = this.timeline.lastOutbound(enc.rid);
       const stream = out?.ssrc !== undefined ? this.streams.get(out.ssrc) : undefined;
-      const size = scaleResolutionDownBy(input, enc.scaleResolutionDownBy);
+      const size = { width: sizes[index].width, height: sizes[index].height };
       const layer: LayerRecord = {
         rid: enc.rid,
         active: enc.active,

@@ -13,7 +13,7 @@ import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import type { Progress } from '../ui/progress.js';
 import { CaptureSession, STATS_INTERVAL_MS } from './CaptureSession.js';
 import { HarnessServer } from './HarnessServer.js';
-import { checkLayer } from './validity.js';
+import { checkScenario } from './validity.js';
 import type { BrowserInfo } from './browserInfo.js';
 
 /** Kbps below which a steady bandwidth estimate counts as never having left Chrome's 300 kbps start. */
@@ -124,7 +124,9 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
         entry.layers = result.layers;
         entry.encoderImplementation = result.encoderImplementation;
         record.environment.browser.userAgent ??= result.userAgent;
-        entry.problems = result.layers.flatMap((l) => checkLayer(l, scenario.bandwidthBps !== undefined));
+        const validity = checkScenario(scenario, reference, result.layers);
+        entry.problems = validity.problems;
+        if (validity.notes.length) entry.notes = validity.notes;
         entry.status = entry.problems.length ? 'degraded' : 'complete';
       } catch (e) {
         entry.status = e instanceof InterruptedError ? 'incomplete' : 'failed';

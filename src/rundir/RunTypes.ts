@@ -121,6 +121,8 @@ export interface ScenarioRecord {
   encoderImplementation?: string;
   layers: LayerRecord[];
   problems: ValidityProblem[];
+  /** What the browser did by design and is not a fault (src/capture/validity.ts checkScenario). */
+  notes?: string[];
   model?: ModelComparison;
   /** Why the scenario was captured a second time, when it was (the first attempt is not kept). */
   retried?: string;

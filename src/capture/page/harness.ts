@@ -120,10 +120,10 @@ class LoopbackCapture {
     const transceiver = this.pc1.addTransceiver('video', {
       direction: 'sendonly',
       sendEncodings: config.encodings.map((e) => {
-        const enc: RTCRtpEncodingParameters & { scalabilityMode?: string } = {
-          rid: e.rid,
-          scaleResolutionDownBy: e.scaleResolutionDownBy,
-        };
+        const enc: RTCRtpEncodingParameters & { scalabilityMode?: string; scaleResolutionDownTo?: { maxWidth: number; maxHeight: number } } = { rid: e.rid };
+        // Unset means unset: the browser (libwebrtc) picks the scale, which is what is under test.
+        if (!e.scaleResolutionDownByUnset) enc.scaleResolutionDownBy = e.scaleResolutionDownBy;
+        if (e.scaleResolutionDownTo) enc.scaleResolutionDownTo = { ...e.scaleResolutionDownTo };
         if (e.maxBitrate !== undefined) enc.maxBitrate = e.maxBitrate;
         if (e.maxFramerate !== undefined) enc.maxFramerate = e.maxFramerate;
         if (e.scalabilityMode !== undefined) enc.scalabilityMode = e.scalabilityMode;
