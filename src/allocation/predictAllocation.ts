@@ -101,8 +101,16 @@ export function predictAllocation(
   );
   const baseHeavy = cal.vp8BaseHeavyTl3 && scenario.codec === 'vp8';
   const svcSplit = !config.simulcast && (scenario.codec === 'vp9' || scenario.codec === 'av1');
+  // The adjuster's factor is the encoder's measured overshoot (video/encoder_overshoot_detector.cc:
+  // a leaky bucket over each frame's size), which no configuration predicts: under a binding cap give
+  // the range it was seen in instead of one number.
+  const binding = cap !== null && adjusterHeadroomBps <= 0;
+  const rangeFactor = cal.adjusterRangeByCodec[scenario.codec];
   const layers: LayerPrediction[] = config.layers.map((l, i) => ({
     ...l,
+    ...(binding && steady.bps[i] > 0
+      ? { predictedRangeBps: [Math.max(l.active ? l.minBps : 0, Math.min(predicted[i], Math.round(steady.bps[i] / rangeFactor))), Math.max(predicted[i], steady.bps[i])] as [number, number] }
+      : {}),
     state: !l.configured ? (config.simulcast ? 'dropped' : 'not-sent') : !l.active ? 'inactive' : steady.bps[i] > 0 ? 'on' : 'off-bandwidth',
     allocatedBps: steady.bps[i],
     predictedTargetBps: predicted[i],
@@ -120,7 +128,10 @@ export function predictAllocation(
         ` -> encoder target ${kbps(budget.encoderTargetBps)} kbps`,
     );
     if (adjusterHeadroomBps <= 0 && layers.some((l) => l.state === 'on')) {
-      notes.push(`no link headroom: outbound-rtp.targetBitrate of the lower layers expected at allocation / ${overshoot} (encoder bitrate adjuster)`);
+      notes.push(
+        `no link headroom: the encoder bitrate adjuster (video/encoder_bitrate_adjuster.cc) divides each layer's allocation by the encoder's measured overshoot, ` +
+          `which depends on the frames it produces: outbound-rtp.targetBitrate lies between allocation / ${rangeFactor} and the allocation (shown as a range; point estimate allocation / ${overshoot})`,
+      );
     }
   }
   return {
