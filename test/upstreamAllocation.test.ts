@@ -19,7 +19,8 @@ function encodings(raw: Record<string, unknown>[]): RtpEncodingParameters[] {
 /** CreateStreamResolutions of the upstream test: VP8, n encodings, no scale set, layers from `firstActive` on active. */
 function createStreamResolutions(n: number, width: number, height: number, firstActive = 0) {
   const encs = encodings(Array.from({ length: n }, (_, i) => ({ rid: `r${i}`, active: i >= firstActive })));
-  const r = streamResolutions('vp8', { width, height }, encs);
+  // libwebrtc's own API: no factor set means libwebrtc halves (Chrome fills in 2^(n-1-i) instead).
+  const r = streamResolutions('vp8', { width, height }, encs, 'libwebrtc');
   return r.sizes.slice(0, r.kept);
 }
 
@@ -51,7 +52,7 @@ describe('encoder_stream_factory_unittest.cc: stream count and resolutions', () 
 
   const byScales = (scales: (number | undefined)[], width: number, height: number) => {
     const encs = encodings(scales.map((s, i) => (s === undefined ? { rid: `r${i}` } : { rid: `r${i}`, scaleResolutionDownBy: s })));
-    const r = streamResolutions('vp8', { width, height }, encs);
+    const r = streamResolutions('vp8', { width, height }, encs, 'libwebrtc');
     return sizes(r.sizes.slice(0, r.kept));
   };
   it('ScaleResolutionDownByWithPartiallySetScaleFactors (encoder_stream_factory_unittest.cc)', () => {
@@ -124,10 +125,18 @@ describe('the layers Chrome sends for a small input (encoder_stream_factory.cc, 
     // h is now the top layer: 320x180's max (200 kbps); q held at 320x180's target (150).
     expect(p.layers.map((l) => l.predictedTargetBps)).toEqual([150_000, 200_000, 0]);
   });
-  it('100x100 input: one stream, even with all three active', () => {
+  it('100x100 input: one stream, even with all three active (Chrome scales q by 4: 25x25)', () => {
     const p = predict('vp8', [{ rid: 'q' }, { rid: 'h' }, { rid: 'f' }], { width: 100, height: 100 });
     expect(p.layers.map((l) => l.state)).toEqual(['on', 'dropped', 'dropped']);
-    expect(sizes([p.layers[0]])).toEqual(['100x100']);
+    expect(sizes([p.layers[0]])).toEqual(['25x25']);
+  });
+  it('640x360 input, q/h/f without scaleResolutionDownBy: Chrome fills in 4/2/1 (browser: 160x90 and 320x180 sent)', () => {
+    const p = predict('vp8', [{ rid: 'q' }, { rid: 'h' }, { rid: 'f' }], { width: 640, height: 360 });
+    expect(p.layers.map((l) => [l.state, `${l.width}x${l.height}`])).toEqual([
+      ['on', '160x90'],
+      ['on', '320x180'],
+      ['dropped', '640x360'],
+    ]);
   });
 });
 
@@ -142,15 +151,22 @@ describe('single-stream limits (encoder_info_settings.cc GetDefaultSinglecastBit
     expect(p.layers[0].maxBps).toBe(1_500_000);
     expect(p.layers[0].predictedTargetBps).toBe(1_500_000);
   });
-  it('AV1 has its own table: 256 / 384 / 512 / 1024 / 1536 kbps max, min 0', () => {
-    const rows: [number, number, number][] = [
-      [320, 180, 256_000],
-      [480, 270, 384_000],
-      [640, 360, 512_000],
-      [960, 540, 1_024_000],
-      [1280, 720, 1_536_000],
+  it('AV1 has its own table: 256 / 384 / 512 / 1024 / 1536 kbps max, min 0, min start 0 / 176 / 256 / 384 / 576 kbps', () => {
+    const rows: [number, number, number, number][] = [
+      [320, 180, 256_000, 0],
+      [480, 270, 384_000, 176_000],
+      [640, 360, 512_000, 256_000],
+      [960, 540, 1_024_000, 384_000],
+      [1280, 720, 1_536_000, 576_000],
     ];
-    for (const [w, h, max] of rows) expect(singlecastLimits('av1', w, h)).toEqual({ pixels: w * h, minBps: 0, maxBps: max });
+    for (const [w, h, max, start] of rows) expect(singlecastLimits('av1', w, h)).toEqual({ pixels: w * h, minBps: 0, maxBps: max, minStartBps: start });
+  });
+  it('a lone 1280x720 VP9 stream starts below 720p: Chrome starts at 300 kbps, under the 480 kbps min start bitrate (browser: sent at 640x360)', () => {
+    const p = predict('vp9', [
+      { rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' },
+      { rid: 'h', scaleResolutionDownBy: 2, scalabilityMode: 'L1T3', active: false },
+    ]);
+    expect(p.layers[0].notes.join(' ')).toMatch(/starts below 1280x720: the 300 kbps start bitrate is under this size's 480 kbps min start bitrate/);
   });
   it('every table has a 1920x1080 row: VP8 5000 kbps, VP9 and AV1 3700 kbps; none above it', () => {
     expect(singlecastLimits('vp8', 1920, 1080)?.maxBps).toBe(5_000_000);

@@ -21,12 +21,27 @@ export function requiredLayers(encodings: readonly Pick<RtpEncodingParameters, '
   return first < 0 ? 0 : first + 1;
 }
 
-/** True when no encoding sets scaleResolutionDownBy (EncoderConfig::HasScaleResolutionDownBy is false). */
-export function usesDefaultHalving(encodings: readonly RtpEncodingParameters[]): boolean {
-  return encodings.every((e) => e.scaleResolutionDownByUnset) && !encodings.some((e) => e.scaleResolutionDownTo);
+/**
+ * Who decides the scale of an encoding without scaleResolutionDownBy:
+ * - 'chrome': the browser fills in the spec's 2^(n-1-i) before libwebrtc sees the encodings
+ *   (measured on Chromium 156: a 640x360 camera with q/h/f unset sent 160x90 and 320x180, the same as
+ *   4/2/1), so the explicit-factor rules apply;
+ * - 'libwebrtc': libwebrtc's own API, where no factor set means halving from the top kept layer
+ *   (EncoderConfig::HasScaleResolutionDownBy false; KeepsHighResolutionWhenStreamCountIsReduced).
+ */
+export type UnsetScaleRule = 'chrome' | 'libwebrtc';
+
+/** True when libwebrtc itself picks the scales: no encoding sets one and the rule is libwebrtc's. */
+export function usesDefaultHalving(encodings: readonly RtpEncodingParameters[], rule: UnsetScaleRule = 'chrome'): boolean {
+  return rule === 'libwebrtc' && encodings.every((e) => e.scaleResolutionDownByUnset) && !encodings.some((e) => e.scaleResolutionDownTo);
 }
 
-export function streamResolutions(codec: Codec, input: Resolution, encodings: readonly RtpEncodingParameters[]): StreamResolutions {
+export function streamResolutions(
+  codec: Codec,
+  input: Resolution,
+  encodings: readonly RtpEncodingParameters[],
+  rule: UnsetScaleRule = 'chrome',
+): StreamResolutions {
   const notes: string[] = [];
   const hasDownTo = encodings.some((e) => e.scaleResolutionDownTo);
   // With scaleResolutionDownTo the input-size layer limit does not apply.
@@ -38,7 +53,7 @@ export function streamResolutions(codec: Codec, input: Resolution, encodings: re
         '(encoder_stream_factory.cc / simulcast.cc LimitSimulcastLayerCount: layers allowed by the input size, at least up to the first active encoding)',
     );
   }
-  const halving = usesDefaultHalving(encodings);
+  const halving = usesDefaultHalving(encodings, rule);
   const norm = normalizeInputResolution(
     input,
     encodings.map((e) => e.scaleResolutionDownBy),
@@ -57,6 +72,9 @@ export function streamResolutions(codec: Codec, input: Resolution, encodings: re
     return scaleResolutionDownBy(norm, e.scaleResolutionDownBy);
   });
   if (halving) notes.push(`no scaleResolutionDownBy set: each layer is half the next (${sizes.slice(0, kept).map((s) => `${s.width}x${s.height}`).join(', ')})`);
+  else if (encodings.every((e) => e.scaleResolutionDownByUnset) && !hasDownTo) {
+    notes.push(`no scaleResolutionDownBy set: Chrome uses ${encodings.map((e) => e.scaleResolutionDownBy).join('/')} (2^(n-1-i), as the spec says)`);
+  }
   return { kept, sizes, notes };
 }
 
