@@ -37,7 +37,7 @@ function layerCell(l: LayerPrediction): string {
     case 'inactive':
       return 'inactive';
     case 'dropped':
-      return 'dropped';
+      return 'not sent';
     case 'not-sent':
       return '-';
   }
@@ -47,7 +47,7 @@ function configTable(p: AllocationPrediction): string {
   const rows = p.layers.map((l) =>
     l.configured
       ? [l.rid, `${l.width}x${l.height}`, l.active ? 'yes' : 'no', String(l.frameRate), `T${l.temporalLayers}`, kbps(l.minBps), kbps(l.targetBps), kbps(l.maxBps), l.notes.join('; ')]
-      : [l.rid, '-', l.active ? 'yes' : 'no', '-', '-', '-', '-', '-', l.state === 'dropped' ? 'dropped for the input size' : 'not sent (single stream)'],
+      : [l.rid, '-', l.active ? 'yes' : 'no', '-', '-', '-', '-', '-', l.state === 'dropped' ? 'not sent for this input size (encoder_stream_factory.cc)' : 'not sent (single stream)'],
   );
   return renderTable(
     ['rid', 'resolution', 'active', 'fps', 'TL', 'min', 'target', 'max', 'from'],
