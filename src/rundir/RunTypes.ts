@@ -103,6 +103,8 @@ export interface ModelComparison {
     measuredOn: boolean;
     predictedTargetKbps?: number;
     predictedAllocatedKbps?: number;
+    /** Under a binding cap: where the encoder bitrate adjuster may put the target (simq plan's range). */
+    predictedRangeKbps?: [number, number];
     measuredTargetKbps?: number;
     measuredActualKbps?: number;
     /** (measured - predicted) / predicted target. */
