@@ -275,11 +275,12 @@ function configureSingleStream(
   layer.maxBps = toKbpsGrain(maxBps);
   layer.minBps = toKbpsGrain(Math.min(DEFAULT_MIN_VIDEO_BITRATE_BPS, maxBps));
   layer.targetBps = layer.maxBps;
-  // video_stream_encoder.cc ApplySpatialLayerBitrateLimits: a VP9 (or AV1 with a scalabilityMode)
-  // stream with one spatial layer, configured from several encodings, takes the single-stream limits
-  // of its resolution (VP9 L1T3 at 1280x720: 1500 kbps; pc/peer_connection_encodings_integrationtest.cc
-  // VP9_TargetBitrate_StandardL1T3). A lone encoding keeps the defaults above.
-  if (encodings.length > 1 && (codec === 'vp9' || (codec === 'av1' && enc.scalabilityMode))) {
+  // video_stream_encoder.cc ApplySpatialLayerBitrateLimits: a VP9 or AV1 stream with one spatial
+  // layer (an L1Tx scalabilityMode), configured from several encodings, takes the single-stream
+  // limits of its resolution (VP9 L1T3 at 1280x720: 1500 kbps; pc/peer_connection_encodings_
+  // integrationtest.cc VP9_TargetBitrate_StandardL1T3). A lone encoding keeps the defaults above, and
+  // legacy SVC (no scalabilityMode: one spatial layer per encoding) is not singlecast.
+  if (encodings.length > 1 && (codec === 'vp9' || codec === 'av1') && /^L1T/.test(enc.scalabilityMode ?? '')) {
     const last = encodings.reduce((acc, e, i) => (e.active ? i : acc), 0);
     applyLimits(codec, layer, encodings[last], 'one spatial layer', options.calibration.startBitrateBps);
     layer.minBps = toKbpsGrain(layer.minBps);
