@@ -166,7 +166,7 @@ describe('single-stream limits (encoder_info_settings.cc GetDefaultSinglecastBit
       { rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' },
       { rid: 'h', scaleResolutionDownBy: 2, scalabilityMode: 'L1T3', active: false },
     ]);
-    expect(p.layers[0].notes.join(' ')).toMatch(/starts below 1280x720: the 300 kbps start bitrate is under this size's 480 kbps min start bitrate/);
+    expect(p.notes.join(' ')).toMatch(/f starts below 1280x720: the 300 kbps start bitrate is under this size's 480 kbps min start bitrate/);
   });
   it('every table has a 1920x1080 row: VP8 5000 kbps, VP9 and AV1 3700 kbps; none above it', () => {
     expect(singlecastLimits('vp8', 1920, 1080)?.maxBps).toBe(5_000_000);
