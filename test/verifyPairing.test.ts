@@ -64,6 +64,17 @@ describe('verifyPairing', () => {
     expect(v.verdict.filter((x) => x === 'ambiguous')).toHaveLength(1);
   });
 
+  it('calls a long run of pictures matching none of their candidates ambiguous, not tied', () => {
+    // Pictures 0-3 are right; 4-11 show sources 10 frames further than where they sit (a lost
+    // alignment): every candidate within +-3 is equally wrong, for many pictures in a row.
+    const truth = [1, 2, 3, 4, 15, 16, 17, 18, 19, 0, 1, 2];
+    const chosen = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    const layer = frames(truth.map((s, i) => noisy(sourceFrame(s), i + 1)));
+    const v = verifyPairing(layer, reference, chosen, { maxWindow: 3 });
+    expect(v.verdict.slice(0, 4)).toEqual(['verified', 'verified', 'verified', 'verified']);
+    expect(v.verdict.slice(4).every((x) => x === 'ambiguous')).toBe(true);
+  });
+
   it('finds static content tied with its neighbours and leaves it where it was', () => {
     const still = frames(Array.from({ length: N }, () => sourceFrame(0, false)));
     const layer = frames([noisy(sourceFrame(0, false), 5), noisy(sourceFrame(0, false), 6)]);

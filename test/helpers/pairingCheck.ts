@@ -1,8 +1,10 @@
 // An independent check of frame pairing: for every measured picture that is a real encoded frame
 // (frames.csv, size "native", frozen 0), decode the layer at its own size and the reference scaled
-// to that size with ffmpeg (its default bicubic scaler, not simq's), and find the source frame
-// within +-window of simq's choice that matches best by luma PSNR over every pixel. simq's choice
-// counts as right when it scores within `tieDb` of that best one (static content ties).
+// to that size with ffmpeg (its default bicubic scaler, not simq's), and find the source frame that
+// matches best by luma PSNR: every frame within +-window of simq's choice on every pixel, and the
+// best of a search over the whole clip (on every 5th pixel, then scored on every pixel), so a run
+// of equally wrong neighbours cannot pass for a tie. simq's choice counts as right when it scores
+// within `tieDb` of that best one (static content ties).
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { runProcess } from '../../src/tools/process.js';
@@ -26,13 +28,29 @@ async function grayFrames(ffmpeg: string, file: string, width: number, height: n
   return Array.from({ length: Math.floor(r.stdout.length / size) }, (_, i) => r.stdout.subarray(i * size, (i + 1) * size));
 }
 
-function psnr(a: Buffer, b: Buffer): number {
+function psnr(a: Buffer, b: Buffer, stride = 1): number {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) {
+  let n = 0;
+  for (let i = 0; i < a.length; i += stride) {
     const d = a[i] - b[i];
     sum += d * d;
+    n++;
   }
-  return sum === 0 ? 100 : 10 * Math.log10((255 * 255 * a.length) / sum);
+  return sum === 0 ? 100 : 10 * Math.log10((255 * 255 * n) / sum);
+}
+
+/** The source frame that looks most like `frame` over the whole clip (sampled pixels). */
+function wholeClipBest(frame: Buffer, ref: Buffer[]): number {
+  let best = 0;
+  let bestScore = -Infinity;
+  ref.forEach((r, i) => {
+    const score = psnr(frame, r, 5);
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  });
+  return best;
 }
 
 function csvRows(file: string): Record<string, string>[] {
@@ -70,8 +88,9 @@ export async function checkPairing(ffmpeg: string, runDir: string, window = 3, t
         let best = chosen;
         let bestScore = -Infinity;
         const chosenScore = psnr(frame, ref[chosen]);
-        for (let o = -window; o <= window; o++) {
-          const c = (((chosen + o) % n) + n) % n;
+        const candidates = Array.from({ length: 2 * window + 1 }, (_, k) => (((chosen + k - window) % n) + n) % n);
+        candidates.push(wholeClipBest(frame, ref));
+        for (const c of candidates) {
           const score = psnr(frame, ref[c]);
           if (score > bestScore) {
             bestScore = score;

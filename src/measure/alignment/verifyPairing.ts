@@ -29,8 +29,8 @@ export interface PairingTuning {
   repairDb: number;
   /** Below this margin over every neighbour (dB) a pairing counts as a tie, not as verified. */
   distinctDb: number;
-  /** A tie that matches this many dB worse than the pictures around it (median over +-outlierSpan
-   *  pictures) matches none of its candidates: its source lies elsewhere. */
+  /** A tie that matches this many dB worse than the distinct matches around it (median over
+   *  +-outlierSpan pictures) matches none of its candidates: its source lies elsewhere. */
   outlierDb: number;
   outlierSpan: number;
 }
@@ -127,12 +127,21 @@ function median(values: number[]): number {
   return s[s.length >> 1];
 }
 
-/** A tie far below the match quality of the pictures around it is a plateau of equally wrong candidates. */
+/**
+ * A tie far below how well distinct pictures around it match is a plateau of equally wrong
+ * candidates, not static content: its source lies outside the search. "Around" is the distinct
+ * (verified) pictures within +-outlierSpan, else the layer's; a layer without any distinct picture
+ * is static throughout and its ties stand.
+ */
 function markOutlierTies(v: PairingVerification, t: PairingTuning): void {
+  const distinct = v.verdict.map((x, i) => (x === 'verified' ? i : -1)).filter((i) => i >= 0);
+  if (distinct.length === 0) return;
+  const layerLevel = median(distinct.map((i) => v.psnrDb[i]));
   v.verdict.forEach((verdict, i) => {
     if (verdict !== 'tied') return;
-    const around = v.psnrDb.slice(Math.max(0, i - t.outlierSpan), i + t.outlierSpan + 1);
-    if (v.psnrDb[i] < median(around) - t.outlierDb) v.verdict[i] = 'ambiguous';
+    const near = distinct.filter((j) => Math.abs(j - i) <= t.outlierSpan).map((j) => v.psnrDb[j]);
+    const level = near.length ? median(near) : layerLevel;
+    if (v.psnrDb[i] < level - t.outlierDb) v.verdict[i] = 'ambiguous';
   });
 }
 
