@@ -56,11 +56,12 @@ describe('with one core busy', () => {
     expect(s.retried).toMatch(/CPU-degraded/);
   });
 
-  it('pairs at least 99% of every layer\'s pictures with the source frame a full-size search over +-3 frames finds, or names the layer with exit 4', () => {
+  it('pairs at least 99% of every layer\'s pictures with the source frame a full-size search (+-3 frames and the whole clip) finds, or names the layer with exit 4', () => {
     expect(checks.map((c) => c.rid).sort()).toEqual(['f', 'h', 'q']);
     const layers = (run.measure as { layers: { rid: string; pairing?: { doubtful: boolean; pictures: number } }[] }).layers;
     for (const c of checks) {
-      expect(c.pictures, c.rid).toBeGreaterThan(60);
+      // Even a camera slowed to 10 fps leaves dozens of pictures in the 4 s steady window.
+      expect(c.pictures, c.rid).toBeGreaterThan(20);
       const share = c.right / c.pictures;
       const record = layers.find((l) => l.rid === c.rid)!;
       expect(record.pairing?.pictures, c.rid).toBe(c.pictures);
@@ -88,7 +89,9 @@ describe('a slow bandwidth ramp', () => {
     });
     expect(r.code, r.stderr).toBe(0);
     const s = readJson<RunRecord>(path.join(OUT, 'ramp', 'run.json')).scenarios[0];
-    expect(s.retried).toMatch(/still ramping 0 s after the warm-up/);
+    // Either the targets were still moving at the latest start, or the estimate had not even left
+    // its start (the stuck-estimate retry): both are a sender that was not steady yet.
+    expect(s.retried).toMatch(/still ramping 0 s after the warm-up|bandwidth estimate stayed at its start value/);
     expect(s.steadyStart).toBeDefined();
     if (!s.steadyStart!.settled) expect(s.problems.some((p) => p.kind === 'unsettled')).toBe(true);
   }, 300_000);

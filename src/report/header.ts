@@ -39,6 +39,8 @@ function validityItems(inputs: ReportInputs): string[] {
   for (const s of inputs.run.scenarios) {
     if (s.status !== 'complete') items.push(`<b>${esc(s.id)}</b>: scenario ${esc(s.status)}${s.error ? ` – ${esc(s.error)}` : ''}`);
     for (const p of s.problems) items.push(`<b>${esc(s.id)}</b> ${esc(p.rid)}: ${esc(p.kind)} – ${esc(p.message)}`);
+    if (s.retried) items.push(`<b>${esc(s.id)}</b>: captured twice (the first attempt is not kept): ${esc(s.retried)}`);
+    if (s.steadyStart?.waitedS) items.push(`<b>${esc(s.id)}</b>: steady state started ${num(s.steadyStart.waitedS, 1)} s after the warm-up (the sender was still ramping)`);
   }
   return items;
 }
