@@ -85,10 +85,14 @@ export function selectableByRid(ctx: ExportContext): Map<string, SelectableLayer
 /**
  * One line of comment text: a clip file name, scenario name, rid or run id is the user's text, so a
  * line break (\r, \n, U+2028/2029 are all line terminators in JS) would end the comment and make
- * the rest live code, and `*\/` would end a block comment. Both are replaced.
+ * the rest live code, `*\/` would end a block comment, and `</script>` would end an HTML script
+ * element the module is pasted into. All three are defused.
  */
 export function commentText(text: string): string {
-  return text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\*\//g, '* /');
+  return text
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/\*\//g, '* /')
+    .replace(/<\//g, '<\\/');
 }
 
 /** Comment block for JS exports (each line made safe by commentText). */
