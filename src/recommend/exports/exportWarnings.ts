@@ -16,7 +16,7 @@ export interface ExportOptions {
   jitsiPreferCodec?: boolean;
 }
 
-/** The default of videoQuality.codecPreferenceOrder (jitsi-meet config.js). */
+/** The default of videoQuality.codecPreferenceOrder (jitsi-meet config.js; lib-jitsi-meet modules/qualitycontrol/CodecSelection.ts DESKTOP_VIDEO_CODEC_ORDER). */
 export const JITSI_DEFAULT_CODEC_ORDER = ['AV1', 'VP9', 'VP8', 'H264'] as const;
 
 /** livekit-client sends the middle preset only when the capture's longer side is >= 960 px, and any lower one from 480 px (computeVideoEncodings in room/participant/publishUtils.ts). */
