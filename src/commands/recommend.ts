@@ -81,31 +81,36 @@ export function validateRecommendOptions(opts: RecommendCliOptions) {
   };
 }
 
+/** --format: the export on stdout (warnings on stderr), or into --out with its declarations beside it. */
+function writeExport(rec: Recommendation, opts: RecommendCliOptions & { format: string }): void {
+  const format = opts.format as ExportFormat;
+  const exportOptions = { jitsiPreferCodec: opts.jitsiPreferCodec };
+  const text = renderExport(rec, format, opts.codec, exportOptions);
+  const sfuWarnings = renderExportWarnings(rec, format, opts.codec, exportOptions).map((w) => w.message);
+  const declaration = exportDeclaration(format);
+  if (opts.out === undefined) {
+    // stdout carries the export alone; the warnings go to stderr so they are not lost.
+    process.stdout.write(text);
+    for (const w of rec.warnings) process.stderr.write(`simq: warning: ${w.message}\n`);
+    for (const w of sfuWarnings) process.stderr.write(`simq: warning (${format}): ${w}\n`);
+    if (declaration !== undefined) process.stderr.write('simq: TypeScript declarations are written with --out FILE.mjs (as FILE.d.mts)\n');
+    return;
+  }
+  const out = path.resolve(opts.out);
+  const types = declaration === undefined ? undefined : declarationPath(out);
+  writeTextFile(out, text);
+  if (types !== undefined) writeTextFile(types, declaration!);
+  process.stdout.write(renderRecommendationSummary(rec));
+  for (const w of sfuWarnings) process.stdout.write(`warning (${format}): ${w}\n`);
+  process.stdout.write(`\nwrote the ${format} export to ${out}${types ? ` and its TypeScript declarations to ${types}` : ''}\n`);
+  if (declaration !== undefined && types === undefined) process.stdout.write('name the file *.mjs to get TypeScript declarations (*.d.mts) beside it\n');
+}
+
 export function recommendFromCli(runDir: string, opts: RecommendCliOptions, simqVersion: string): Recommendation {
   const values = validateRecommendOptions(opts);
   const { recommendation: rec, files } = runRecommendStage(runDir, { simqVersion, ...values, senderScenario: opts.senderScenario, save: opts.save });
   if (opts.format !== undefined) {
-    const format = opts.format as ExportFormat;
-    const exportOptions = { jitsiPreferCodec: opts.jitsiPreferCodec };
-    const text = renderExport(rec, format, opts.codec, exportOptions);
-    const sfuWarnings = renderExportWarnings(rec, format, opts.codec, exportOptions).map((w) => w.message);
-    const declaration = exportDeclaration(format);
-    if (opts.out !== undefined) {
-      const out = path.resolve(opts.out);
-      const types = declaration === undefined ? undefined : declarationPath(out);
-      writeTextFile(out, text);
-      if (types !== undefined) writeTextFile(types, declaration!);
-      process.stdout.write(renderRecommendationSummary(rec));
-      for (const w of sfuWarnings) process.stdout.write(`warning (${format}): ${w}\n`);
-      process.stdout.write(`\nwrote the ${opts.format} export to ${out}${types ? ` and its TypeScript declarations to ${types}` : ''}\n`);
-      if (declaration !== undefined && types === undefined) process.stdout.write('name the file *.mjs to get TypeScript declarations (*.d.mts) beside it\n');
-    } else {
-      // stdout carries the export alone; the warnings go to stderr so they are not lost.
-      process.stdout.write(text);
-      for (const w of rec.warnings) process.stderr.write(`simq: warning: ${w.message}\n`);
-      for (const w of sfuWarnings) process.stderr.write(`simq: warning (${format}): ${w}\n`);
-      if (declaration !== undefined) process.stderr.write('simq: TypeScript declarations are written with --out FILE.mjs (as FILE.d.mts)\n');
-    }
+    writeExport(rec, { ...opts, format: opts.format });
   } else if (opts.json) {
     process.stdout.write(renderRecommendationJson(rec));
   } else {
