@@ -88,7 +88,8 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
   };
   const metricArgs = new FfmpegCommand()
     .overwrite()
-    .input('-', { raw: { width: pair.width, height: pair.height, pixFmt: 'yuv420p', fps: reference.fps } })
+    // pipe:0, not '-': some ffmpeg builds with libvmaf >= 2 leave out the fd protocol that '-' needs.
+    .input('pipe:0', { raw: { width: pair.width, height: pair.height, pixFmt: 'yuv420p', fps: reference.fps } })
     .filterComplex(metricGraph({ pair, size, libvmafOptions: libvmafWithThreads(runner), logs }))
     .output('-', { map: '[out]', format: 'null' })
     .args();
