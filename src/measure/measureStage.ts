@@ -19,6 +19,7 @@ import type { LayerAlignment } from './alignment/AlignmentTypes.js';
 import { readLayerFramesCsv } from './alignment/layerFramesCsv.js';
 import { adoptSourceIndices, bestAligned } from './alignment/crossLayer.js';
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
+import { subsampleEntries } from './subsample.js';
 import { SCALER } from './metrics/metricGraph.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
@@ -43,6 +44,8 @@ export interface MeasureOptions {
   view: QualityView;
   jobs: number;
   includeWarmup: boolean;
+  /** Measure every Nth picture of the window (quick mode); 1 or unset: every picture. */
+  subsample?: number;
   force: boolean;
   progress: Progress;
   signal?: AbortSignal;
@@ -62,6 +65,8 @@ export interface LayerMeasureRecord {
   lowConfidenceFrames?: number;
   reacquiredFrames?: number[];
   measuredPictures?: number;
+  /** Pictures in the window when only every Nth was measured (--vmaf-subsample). */
+  windowPictures?: number;
   /** The layer of the same scenario whose source indices this one took (crossLayer.ts). */
   followedLayer?: string;
   /** This layer's own alignment confidence before following (alignmentConfidence counts the lead's). */
@@ -79,6 +84,8 @@ export interface MeasureRecord {
   viewports: string[];
   view: QualityView;
   includeWarmup: boolean;
+  /** Every Nth picture of the window was measured (1: all). */
+  subsample: number;
   jobs: number;
   layers: LayerMeasureRecord[];
   skippedScenarios: { id: string; status: string; reason: string }[];
@@ -92,7 +99,7 @@ interface LayerWork {
   dir: string;
   record: LayerMeasureRecord;
   alignment?: LayerAlignment;
-  entries?: TimedDisplayEntry[];
+  entries?: (TimedDisplayEntry & { displayIndex?: number })[];
   decodedSize?: Size;
 }
 
@@ -152,6 +159,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     viewports: options.viewports.map(formatSize),
     view: options.view,
     includeWarmup: options.includeWarmup,
+    subsample: options.subsample ?? 1,
     jobs: options.jobs,
     layers: [],
     skippedScenarios: [],
@@ -243,6 +251,11 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
         reacquiredFrames: a.reacquiredFrames,
         measuredPictures: w.entries.length,
       });
+      if ((options.subsample ?? 1) > 1 && w.entries.length > 0) {
+        w.entries = subsampleEntries(w.entries, options.subsample!);
+        w.record.windowPictures = w.record.measuredPictures;
+        w.record.measuredPictures = w.entries.length;
+      }
     }
   }
 
@@ -309,7 +322,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
           scenario_id: w.scenario.id,
           rid: w.layer.rid,
           size: r.size,
-          display_index: k,
+          display_index: e.displayIndex ?? k,
           source_index: e.sourceIndex,
           frame_index: e.frameIndex,
           frozen: e.frozen ? 1 : 0,
