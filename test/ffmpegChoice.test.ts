@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { engineCheck } from '../src/commands/doctor.js';
 import { Y4mFile } from '../src/input/Y4mFile.js';
 import { runMetricJob } from '../src/measure/metrics/MetricJob.js';
 import { resolveVmafSetup } from '../src/measure/vmaf/VmafSetup.js';
@@ -79,6 +80,20 @@ describe('choosing the ffmpeg', () => {
     expect(byFlag).toMatchObject({ path: FFMPEG, source: 'flag', libvmafMajor: 1 });
     const byEnv = await withStandinMode('3', () => probeFfmpeg(undefined, env({ SIMQ_FFMPEG: FFMPEG })));
     expect(byEnv).toMatchObject({ path: FFMPEG, source: 'SIMQ_FFMPEG', libvmafMajor: 1 });
+  });
+});
+
+describe('simq doctor on the engine', () => {
+  it('names the engine in use, the others found, and how to get a faster one', async () => {
+    const fast = engineCheck(await withStandinMode('3', () => probeFfmpeg(undefined, env())));
+    expect(fast).toMatchObject({ component: 'vmaf engine', ok: true });
+    expect(fast.detail).toContain(`libvmaf >= 2 in ffmpeg 7.1-standin at ${STANDIN} (PATH)`);
+    expect(fast.detail).toContain(`also found: ${FFMPEG} (@ffmpeg-installer/ffmpeg`);
+    clearFfmpegProbes();
+    const slow = engineCheck(await probeFfmpeg(undefined, { PATH: '/nonexistent' }));
+    expect(slow).toMatchObject({ component: 'vmaf engine', ok: false, optional: true });
+    expect(slow.detail).toContain(`libvmaf 1.x in ffmpeg`);
+    expect(slow.fix).toContain('libvmaf >= 2 on PATH');
   });
 });
 
