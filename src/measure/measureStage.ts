@@ -100,6 +100,8 @@ interface LayerWork {
   record: LayerMeasureRecord;
   alignment?: LayerAlignment;
   entries?: (TimedDisplayEntry & { displayIndex?: number })[];
+  /** Quick mode: every picture, sent to the metric job (entries holds the scored ones). */
+  sentEntries?: TimedDisplayEntry[];
   decodedSize?: Size;
 }
 
@@ -252,6 +254,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
         measuredPictures: w.entries.length,
       });
       if ((options.subsample ?? 1) > 1 && w.entries.length > 0) {
+        w.sentEntries = w.entries;
         w.entries = subsampleEntries(w.entries, options.subsample!);
         w.record.windowPictures = w.record.measuredPictures;
         w.record.measuredPictures = w.entries.length;
@@ -267,7 +270,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       ...options.viewports.map((v) => ({ w, size: formatSize(v), sizeWxH: v })),
     ])
     .sort((a, b) => b.sizeWxH.width * b.sizeWxH.height * b.w.entries!.length - a.sizeWxH.width * a.sizeWxH.height * a.w.entries!.length);
-  const totalPictures = jobs.reduce((n, j) => n + j.w.entries!.length, 0);
+  const totalPictures = jobs.reduce((n, j) => n + (j.w.sentEntries ?? j.w.entries!).length, 0);
   const sentPerJob = new Array<number>(jobs.length).fill(0);
   const runner: MetricRunner = {
     command: options.vmaf.command,
@@ -283,7 +286,8 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       codec: job.w.scenario.scenario.codec,
       decodedSize: job.w.decodedSize!,
       reference,
-      entries: job.w.entries!,
+      entries: job.w.sentEntries ?? job.w.entries!,
+      subsample: job.w.sentEntries ? options.subsample : undefined,
       size: job.sizeWxH,
       runner,
       workDir: path.join(runDir, MEASURE_WORK_DIR, `${job.w.scenario.id}.${job.w.layer.rid}.${job.size}`),
