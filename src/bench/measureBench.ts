@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     const source = process.argv[2] ? path.resolve(process.argv[2]) : captureDefaultRun(tmp);
     if (!existsSync(path.join(source, 'run.json'))) throw new Error(`${source}: no run.json (pass a run directory written by simq capture)`);
     const runDir = path.join(tmp, 'run');
-    cpSync(source, runDir, { recursive: true, filter: (f) => !f.endsWith('quality.csv') && !f.endsWith('frames.csv') && !f.includes(MEASURE_WORK_DIR) });
+    const earlier = new Set(['quality.csv', 'frames.csv', MEASURE_WORK_DIR].map((f) => path.join(source, f)));
+    cpSync(source, runDir, { recursive: true, filter: (f) => !earlier.has(f) });
     const ffmpeg = await probeFfmpeg();
     const vmaf = await resolveVmafSetup({ backend: 'ffmpeg', runDir, workDir: path.join(runDir, MEASURE_WORK_DIR) });
     const jobs = defaultJobs();
@@ -55,8 +56,9 @@ async function main(): Promise<void> {
     console.log(`run ${source}; ffmpeg ${ffmpeg.version} (${ffmpeg.source}), libvmaf ${lib?.version ?? lib?.major}; ${jobs} jobs, ${os.cpus().length} CPUs; viewports ${DEFAULT_VIEWPORTS.map((v) => `${v.width}x${v.height}`).join(', ')}${subsample > 1 ? `; --vmaf-subsample ${subsample}` : ''}`);
 
     const simqStart = cpuNow();
-    await runMeasureStage({ runDir, ffmpeg, vmaf, viewports: DEFAULT_VIEWPORTS, view: 'displayed', jobs, includeWarmup: false, subsample, force: true, progress: quiet });
+    const measured = await runMeasureStage({ runDir, ffmpeg, vmaf, viewports: DEFAULT_VIEWPORTS, view: 'displayed', jobs, includeWarmup: false, subsample, force: true, progress: quiet });
     const simq = cpuSince(simqStart);
+    if (measured.error || measured.rows.length === 0) throw new Error(`the measure stage did not finish: ${measured.error?.message ?? 'no rows'}`);
 
     const list: BareJob[] = bareJobs(runDir);
     const pictures = list.reduce((n, j) => n + j.pictures.length, 0);
