@@ -26,7 +26,7 @@ function metricBackend(measure: MeasureRecord | undefined): string {
   if (v.backend === 'none') return `VMAF off${v.vmafOff ? ` (${v.vmafOff})` : ''}`;
   const generation = v.libvmaf ? (v.libvmaf.version ?? (v.libvmaf.major === 2 ? '>= 2' : '1.x')) : '';
   const model = v.libvmaf ? `libvmaf ${generation}, model ${v.libvmaf.model}${v.libvmaf.modelSource ? ` (${v.libvmaf.modelSource})` : ''}` : 'libvmaf';
-  const where = v.backend === 'docker' && v.docker ? `Docker image ${v.docker.image}, ffmpeg ${v.ffmpeg.version}` : `ffmpeg ${v.ffmpeg.version}`;
+  const where = v.backend === 'docker' && v.docker ? `Docker image ${v.docker.image}, ffmpeg ${v.ffmpeg.version}` : `ffmpeg ${v.ffmpeg.version} (${v.ffmpeg.source})`;
   return `${model} via ${where}`;
 }
 
