@@ -21,6 +21,7 @@ export interface MeasureCliOptions {
   includeWarmup?: boolean;
   vmafSubsample?: string;
   force?: boolean;
+  allowDegraded?: boolean;
   ffmpeg?: string;
   json?: boolean;
   quiet?: boolean;
@@ -114,7 +115,12 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       ...result.measure.layers.filter((l) => l.status === 'failed').map((l) => `${l.scenarioId} ${l.rid}: ${l.error}`),
       ...result.measure.skippedScenarios.map((s) => `${s.id}: not measured (${s.reason})`),
     ];
-    const summary = measureSummary(abs, result.rows, result.measure.warnings, problems);
+    // A layer whose pictures could not all be paired with their source frames gives scores that may
+    // describe other pictures: named, and a degraded exit unless the user accepts it.
+    const doubtful = result.measure.layers
+      .filter((l) => l.pairing?.doubtful)
+      .map((l) => `${l.scenarioId} ${l.rid}: pairing doubtful: ${l.pairing!.ambiguous} of ${l.pairing!.pictures} pictures could not be paired with certainty at full size`);
+    const summary = measureSummary(abs, result.rows, result.measure.warnings, [...problems, ...doubtful]);
     if (print) {
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       else process.stdout.write(renderMeasureSummary(summary) + '\n');
@@ -123,6 +129,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
     if (controller.signal.aborted) exitCode = ExitCode.interrupted;
     else if (result.error) exitCode = result.error.exitCode === ExitCode.internal ? ExitCode.incomplete : result.error.exitCode;
     else if (problems.length) exitCode = ExitCode.incomplete;
+    else if (doubtful.length && !opts.allowDegraded) exitCode = ExitCode.degraded;
     return { summary, exitCode };
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -138,6 +145,7 @@ export function registerMeasure(program: Command): void {
       .argument('<run-dir>', 'a run directory written by simq capture'),
   )
     .option('--force', 'measure again when the run already has quality.csv')
+    .option('--allow-degraded', 'exit 0 even when a layer\'s pairing with its source frames is doubtful (it is still named)')
     .option('--ffmpeg <path>', 'ffmpeg binary')
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
