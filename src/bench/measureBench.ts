@@ -62,6 +62,7 @@ async function main(): Promise<void> {
 
     const list: BareJob[] = bareJobs(runDir);
     const pictures = list.reduce((n, j) => n + j.pictures.length, 0);
+    console.log(line('simq measure (all processes)', simq.wallS, simq.cpuS, pictures));
     console.log(`${list.length} (layer, size) jobs, ${pictures} pictures; preparing raw inputs for the bare jobs (not timed) ...`);
     for (const j of list) await prepareBareJob(j, ffmpeg.path, tmp);
     const threads = Math.max(1, Math.floor(os.cpus().length / jobs));
