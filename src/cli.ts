@@ -1,6 +1,6 @@
 // simq's command line. Each command lives in src/commands/<name>.ts and registers itself here.
 import { Command, CommanderError } from 'commander';
-import { ExitCode, SimqError } from './errors.js';
+import { ExitCode, outputErrorFromErrno, SimqError } from './errors.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerCapture } from './commands/capture.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -47,6 +47,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`simq: ${e.message}\n`);
       if (e.fix) process.stderr.write(`  fix: ${e.fix}\n`);
       return e.exitCode;
+    }
+    const io = outputErrorFromErrno(e);
+    if (io) {
+      process.stderr.write(`simq: ${io.message}\n  fix: ${io.fix}\n`);
+      return io.exitCode;
     }
     process.stderr.write(`simq: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
     return ExitCode.internal;

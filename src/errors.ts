@@ -59,3 +59,21 @@ export class InterruptedError extends SimqError {
     this.name = 'InterruptedError';
   }
 }
+
+/** What the user reads for a failed write: the errno code and, for a full disk, what it means. */
+export function describeWriteError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `${code}: the disk is full`;
+  return code ?? (e as Error)?.message ?? String(e);
+}
+
+/** Errno codes that mean the output cannot be written: never a stack trace, always exit 6. */
+const OUTPUT_ERRNO = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG', 'EIO']);
+
+export function outputErrorFromErrno(e: unknown): OutputError | undefined {
+  const err = e as NodeJS.ErrnoException;
+  if (!err || typeof err.code !== 'string' || !OUTPUT_ERRNO.has(err.code)) return undefined;
+  const where = err.path ? ` ${err.path}` : '';
+  return new OutputError(`cannot write${where} (${describeWriteError(err)}${err.syscall ? `, ${err.syscall}` : ''})`, 'free some space or choose another folder (--out), then run the command again');
+}
+

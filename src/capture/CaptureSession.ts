@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { normalizeInputResolution, scaleResolutionDownBy } from '../allocation/LayerResolution.js';
-import { EnvironmentError, InterruptedError, SimqError, ExitCode } from '../errors.js';
+import { EnvironmentError, InterruptedError, SimqError, ExitCode, outputErrorFromErrno } from '../errors.js';
 import { writeCsvAtomic } from '../io/csv.js';
 import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
 import { CODEC_MIME, type Scenario } from '../scenario/ScenarioTypes.js';
@@ -132,7 +132,7 @@ export class CaptureSession {
       await this.waitCapture();
       const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop()), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
       if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
-      if (ctx.server.sinkError) throw new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
+      if (ctx.server.sinkError) throw outputErrorFromErrno(ctx.server.sinkError) ?? new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
       await this.closeBrowser();
       const layers = this.finish();
       return {
@@ -153,6 +153,8 @@ export class CaptureSession {
 
   private explain(e: unknown): unknown {
     if (e instanceof SimqError) return e;
+    const io = outputErrorFromErrno(e) ?? outputErrorFromErrno(this.ctx.server.sinkError);
+    if (io) return io;
     if (this.ctx.signal.aborted) return new InterruptedError(`${this.scenario.id}: interrupted`);
     if (this.crashed) return new SimqError(`${this.scenario.id}: Chromium exited during the capture`, ExitCode.incomplete);
     const log = this.logLines.length ? ` (page log: ${this.logLines.slice(-3).join(' | ')})` : '';
@@ -246,6 +248,8 @@ export class CaptureSession {
       }
       layers.push(layer);
     }
+    // An SSRC that no rid claimed leaves no .part file behind (finished writers ignore this).
+    for (const s of this.streams.values()) s.writer.abandon();
     writeCsvAtomic(path.join(this.dir, 'stats.csv'), STATS_COLUMNS, this.timeline.rows());
     return layers;
   }

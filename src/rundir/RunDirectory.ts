@@ -4,6 +4,8 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync
 import path from 'node:path';
 import { InputError, OutputError } from '../errors.js';
 import { writeJsonAtomic } from '../io/atomicWrite.js';
+import { MAX_RUN_FILE_BYTES, readInputFile } from '../io/readInputFile.js';
+import { validateRunRecord } from './validateRunRecord.js';
 import { RUN_SCHEMA, type RunRecord } from './RunTypes.js';
 
 export const RUN_FILE = 'run.json';
@@ -70,12 +72,15 @@ export function readRunRecord(dir: string): RunRecord {
     const entries = readdirSync(abs).slice(0, 5).join(', ');
     throw new InputError(`${abs} has no ${RUN_FILE}: not a simq run directory${entries ? ` (it holds ${entries})` : ''}`, 'pass a folder made by `simq capture`');
   }
-  let record: RunRecord;
+  let raw: { schema?: unknown };
   try {
-    record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+    raw = JSON.parse(readInputFile(file, MAX_RUN_FILE_BYTES, 'run file')) as { schema?: unknown };
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`${file}: not valid JSON (${(e as Error).message})`);
   }
-  if (record.schema !== RUN_SCHEMA) throw new InputError(`${file}: schema "${String(record.schema)}" is not ${RUN_SCHEMA}; this simq cannot read it`);
-  return record;
+  if (typeof raw !== 'object' || raw === null || raw.schema !== RUN_SCHEMA) {
+    throw new InputError(`${file}: schema "${String(raw?.schema)}" is not ${RUN_SCHEMA}; this simq cannot read it`);
+  }
+  return validateRunRecord(raw, file);
 }
