@@ -15,8 +15,12 @@ export const ExitCode = {
   incomplete: 5,
   /** The output exists (and --force was not given) or cannot be written. */
   output: 6,
-  /** Ctrl-C. */
+  /** Ctrl-C (SIGINT), 128 + 2 as shells report it. */
   interrupted: 130,
+  /** SIGTERM (kill, a service manager), 128 + 15. */
+  terminated: 143,
+  /** SIGHUP (the terminal closed), 128 + 1. */
+  hangup: 129,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -53,9 +57,12 @@ export class OutputError extends SimqError {
   }
 }
 
+export const SIGNAL_EXIT_CODES = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, SIGHUP: ExitCode.hangup } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
+
 export class InterruptedError extends SimqError {
-  constructor(message = 'interrupted') {
-    super(message, ExitCode.interrupted);
+  constructor(message = 'interrupted', signal: StopSignal = 'SIGINT') {
+    super(message, SIGNAL_EXIT_CODES[signal]);
     this.name = 'InterruptedError';
   }
 }
