@@ -30,3 +30,7 @@ export function interruptedBy(signal: AbortSignal, what: string): InterruptedErr
   const sig = stopSignal(signal);
   return new InterruptedError(`${what}: stopped by ${sig}`, sig);
 }
+
+export function isSignalExit(code: number): boolean {
+  return (Object.values(SIGNAL_EXIT_CODES) as number[]).includes(code);
+}

@@ -131,8 +131,8 @@ export class CaptureSession {
 
       await this.waitCapture();
       const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop()), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
-      if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
       if (ctx.server.sinkError) throw outputErrorFromErrno(ctx.server.sinkError) ?? new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
+      if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
       await this.closeBrowser();
       const layers = this.finish();
       return {

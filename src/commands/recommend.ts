@@ -1,8 +1,10 @@
 // `simq recommend <run-dir>`: decisions from a measured run (recommendation.json / .csv in the run
 // directory, a summary on stdout) and exports for SDKs and SFUs (--format). No browser, no ffmpeg.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, OutputError } from '../errors.js';
+import { withRun } from '../rundir/openRun.js';
 import { EXPORT_FORMATS, isExportFormat, renderExport, type ExportFormat } from '../recommend/exports/formats.js';
 import { renderRecommendationJson } from '../recommend/exports/json.js';
 import { runRecommendStage, writeTextFile } from '../recommend/recommendStage.js';
@@ -34,6 +36,7 @@ export interface RecommendCliOptions {
   hysteresis: string;
   senderScenario?: string;
   save: boolean;
+  force?: boolean;
 }
 
 function numberOption(name: string, text: string, min: number, max: number, hint: string): number {
@@ -80,13 +83,21 @@ export function validateRecommendOptions(opts: RecommendCliOptions) {
 
 export function recommendFromCli(runDir: string, opts: RecommendCliOptions, simqVersion: string): Recommendation {
   const values = validateRecommendOptions(opts);
-  const { recommendation: rec, files } = runRecommendStage(runDir, { simqVersion, ...values, senderScenario: opts.senderScenario, save: opts.save });
+  const outFile = opts.out === undefined ? undefined : path.resolve(opts.out);
+  if (outFile !== undefined && existsSync(outFile) && !opts.force) {
+    throw new OutputError(`${outFile} already exists; simq does not overwrite it`, 'choose another --out file, or add --force to replace it');
+  }
+  const warn = (line: string) => process.stderr.write(`simq: warning: ${line}\n`);
+  const { recommendation: rec, files } = withRun(runDir, 'recommend', warn, () =>
+    runRecommendStage(runDir, { simqVersion, ...values, senderScenario: opts.senderScenario, save: opts.save }),
+    { readOnly: !opts.save },
+  );
   if (opts.format !== undefined) {
     const text = renderExport(rec, opts.format as ExportFormat, opts.codec);
-    if (opts.out !== undefined) {
-      writeTextFile(path.resolve(opts.out), text);
+    if (outFile !== undefined) {
+      writeTextFile(outFile, text);
       process.stdout.write(renderRecommendationSummary(rec));
-      process.stdout.write(`\nwrote the ${opts.format} export to ${path.resolve(opts.out)}\n`);
+      process.stdout.write(`\nwrote the ${opts.format} export to ${outFile}\n`);
     } else {
       // stdout carries the export alone; the warnings go to stderr so they are not lost.
       process.stdout.write(text);
@@ -122,7 +133,8 @@ export function registerRecommend(program: Command): void {
     )
     .argument('<run-dir>', 'a run directory measured by simq measure (has quality.csv)')
     .option('--format <format>', `print an export instead of the summary: ${EXPORT_FORMATS.join('|')}`)
-    .option('--out <file>', 'write the export to this file (default: stdout)')
+    .option('--out <file>', 'write the export to this file (default: stdout); an existing file needs --force')
+    .option('--force', 'replace an existing --out file')
     .option('--codec <codec>', 'the codec an SFU/SDK export is for (needed when the run measured several)')
     .option('--json', 'print recommendation.json on stdout instead of the summary');
   addRecommendDecisionOptions(cmd)

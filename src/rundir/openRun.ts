@@ -3,6 +3,7 @@
 // left "running" for ever, and the measure stage's work folder is removed.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { outputErrorFromErrno } from '../errors.js';
 import { readRunRecord, writeRunRecord } from './RunDirectory.js';
 import { lockRunDirectory, type LockHolder, type RunLock } from './RunLock.js';
 
@@ -15,30 +16,52 @@ export interface OpenRun {
   staleNote?: string;
 }
 
-function markStale(dir: string, holder: LockHolder): string {
+/** Marks a run left "running" (and its unfinished scenarios) incomplete. */
+export function markRunIncomplete(dir: string, why: string): boolean {
   const run = readRunRecord(dir);
-  const why = `simq ${holder.command} (pid ${holder.pid}, started ${holder.startedAt}) stopped without finishing`;
-  if (run.status === 'running') {
-    run.status = 'incomplete';
-    for (const s of run.scenarios) {
-      if (s.status === 'running' || s.status === 'pending') {
-        s.status = 'incomplete';
-        s.error ??= why;
-      }
+  if (run.status !== 'running') return false;
+  run.status = 'incomplete';
+  run.finishedAt ??= new Date().toISOString();
+  for (const s of run.scenarios) {
+    if (s.status === 'running' || s.status === 'pending') {
+      s.status = 'incomplete';
+      s.error ??= why;
     }
-    writeRunRecord(dir, run);
   }
-  rmSync(path.join(dir, MEASURE_WORK_DIR), { recursive: true, force: true });
-  return `${why}; the run is marked incomplete where it was left running`;
+  writeRunRecord(dir, run);
+  return true;
 }
 
-/** Checks run.json, then takes the lock (OutputError, exit 6, when another simq holds it). */
-export function openRun(dir: string, command: string): OpenRun {
+function markStale(dir: string, holder: LockHolder | undefined): string {
+  const why = holder
+    ? `simq ${holder.command} (pid ${holder.pid}, started ${holder.startedAt}) stopped without finishing`
+    : 'the simq process that wrote this run stopped without finishing';
+  const marked = markRunIncomplete(dir, why);
+  rmSync(path.join(dir, MEASURE_WORK_DIR), { recursive: true, force: true });
+  return `${why}${marked ? '; the run was left "running" and is now marked incomplete' : ''}`;
+}
+
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * Checks run.json, then takes the lock (OutputError, exit 6, when another simq holds it).
+ * readOnly: the command writes nothing into the run, so a folder it may not write to (a read-only
+ * copy) is read without a lock rather than refused.
+ */
+export function openRun(dir: string, command: string, options: { readOnly?: boolean } = {}): OpenRun {
   const abs = path.resolve(dir);
   readRunRecord(abs);
-  const lock = lockRunDirectory(abs, command);
+  let lock: RunLock;
   try {
-    const staleNote = lock.stale ? markStale(abs, lock.stale) : undefined;
+    lock = lockRunDirectory(abs, command);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (options.readOnly && code && UNWRITABLE.has(code)) return { lock: { file: '', release: () => undefined } };
+    throw outputErrorFromErrno(e) ?? e;
+  }
+  try {
+    // No live simq holds the lock now, so a run still "running" was left so by one that died.
+    const staleNote = lock.stale || readRunRecord(abs).status === 'running' ? markStale(abs, lock.stale) : undefined;
     return { lock, staleNote };
   } catch (e) {
     lock.release();
@@ -47,11 +70,11 @@ export function openRun(dir: string, command: string): OpenRun {
 }
 
 /** Runs fn while holding the run's lock. */
-export async function withRun<T>(dir: string, command: string, warn: (line: string) => void, fn: () => Promise<T> | T): Promise<T> {
-  const { lock, staleNote } = openRun(dir, command);
+export function withRun<T>(dir: string, command: string, warn: (line: string) => void, fn: () => T, options: { readOnly?: boolean } = {}): T {
+  const { lock, staleNote } = openRun(dir, command, options);
   if (staleNote) warn(staleNote);
   try {
-    return await fn();
+    return fn();
   } finally {
     lock.release();
   }
