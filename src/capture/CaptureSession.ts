@@ -189,7 +189,7 @@ export class CaptureSession {
       if (elapsed >= durationS) break;
       if (this.ctx.signal.aborted) throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
       if (this.crashed) throw new SimqError(`${this.scenario.id}: Chromium exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
-      if (this.ctx.server.sinkError) throw new SimqError(`${this.scenario.id}: ${this.ctx.server.sinkError.message}`);
+      if (this.ctx.server.sinkError) throw outputErrorFromErrno(this.ctx.server.sinkError) ?? new SimqError(`${this.scenario.id}: ${this.ctx.server.sinkError.message}`);
       await new Promise((r) => setTimeout(r, Math.min(200, (durationS - elapsed) * 1000 + 1)));
     }
     this.ctx.progress.done();
