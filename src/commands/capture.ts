@@ -81,7 +81,7 @@ async function captureWithSignals(
   assertEncodable(browser, [...new Set(plan.scenarios.map((s) => s.codec))]);
   await run.preflight?.();
   if (signal.aborted) throw interruptedBy(signal, 'capture');
-  const clipPath = clip ?? (await ensureSample(DEFAULT_SAMPLE, { ffmpeg, progress }));
+  const clipPath = clip ?? (await ensureSample(DEFAULT_SAMPLE, { ffmpeg, progress, signal }));
   if (signal.aborted) throw interruptedBy(signal, 'capture');
   const reference = await prepareClip(clipPath, { size: plan.size, fps: plan.fps, durationS: plan.clipDurationS, ffmpeg, progress, signal });
   if (signal.aborted) throw interruptedBy(signal, 'capture');
