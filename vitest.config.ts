@@ -1,13 +1,38 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects. `unit`: pure logic on data made by hand or by construction (no browser, no ffmpeg run,
+// no model files, no build): seconds, and the first thing to run. `e2e`: everything that drives the
+// real Chromium, ffmpeg and libvmaf through the built CLI.
+const UNIT = [
+  'test/allocationModel.test.ts',
+  'test/allocationTable.test.ts',
+  'test/crossLayer.test.ts',
+  'test/recommend.test.ts',
+  'test/recommendExports.test.ts',
+  'test/steadyStart.test.ts',
+  'test/validity.test.ts',
+  'test/verifyPairing.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Captures drive a real Chromium encoder on a 2-core machine: running test files side by side
-    // would starve the encoder and make the browser report CPU-limited layers. One file at a time.
-    fileParallelism: false,
-    testTimeout: 180_000,
-    hookTimeout: 300_000,
-    globalSetup: ['test/globalSetup.ts'],
+    projects: [
+      {
+        test: { name: 'unit', include: UNIT },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          exclude: UNIT,
+          // Captures drive a real Chromium encoder on a 2-core machine: running test files side by side
+          // would starve the encoder and make the browser report CPU-limited layers. One file at a time.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          globalSetup: ['test/globalSetup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -84,8 +84,9 @@ afterAll(() => {
 });
 
 describe('simq samples', () => {
-  it('has the three content classes with the contentHint a real app would set', () => {
-    expect(RECIPES.map((r) => r.name)).toEqual(['camera', 'motion', 'screen']);
+  it('has the content classes with the contentHint a real app would set', () => {
+    expect(RECIPES.map((r) => r.name)).toEqual(['camera', 'motion', 'screen', 'conference']);
+    expect(findRecipe('conference')!.contentHint).toBe('');
     expect(findRecipe('camera')!.contentHint).toBe('');
     expect(findRecipe('motion')!.contentHint).toBe('motion');
     expect(findRecipe('screen')!.contentHint).toBe('text');
@@ -122,6 +123,10 @@ describe('simq samples', () => {
     const motion = mean(values('motion'));
     // Screen content: almost every frame repeats the previous one (ticking box and cursor are tiny) ...
     expect(median(values('screen'))).toBeLessThan(camera / 100);
+    // Conference: the slide holds still but the webcam inset moves on every frame (pairing must be
+    // decided there), far less change than the full-frame camera.
+    expect(Math.min(...values('conference'))).toBeGreaterThan(0);
+    expect(median(values('conference'))).toBeLessThan(camera / 4);
     // ... and the single biggest change is the slide change, at half the duration.
     const screen = diff.get('screen')!;
     const biggest = [...screen.entries()].reduce((a, b) => (b[1] > a[1] ? b : a));
@@ -152,7 +157,7 @@ describe('simq samples', () => {
 
   it('rejects unknown sample names and bad durations with exit code 2', async () => {
     await expect(generateSample('cats', { ffmpeg, dir: root })).rejects.toSatisfy(
-      (e: unknown) => e instanceof InputError && e.exitCode === ExitCode.badInput && /unknown sample "cats".*camera, motion, screen/.test(e.message),
+      (e: unknown) => e instanceof InputError && e.exitCode === ExitCode.badInput && /unknown sample "cats".*camera, motion, screen, conference/.test(e.message),
     );
     await expect(generateSample('camera', { ffmpeg, dir: path.join(root, 'none'), durationS: 0 })).rejects.toSatisfy(
       (e: unknown) => e instanceof InputError && /duration 0/.test(e.message),

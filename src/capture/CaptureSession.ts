@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { normalizeInputResolution, scaleResolutionDownBy } from '../allocation/LayerResolution.js';
-import { EnvironmentError, InterruptedError, SimqError, ExitCode, outputErrorFromErrno } from '../errors.js';
+import { EnvironmentError, InputError, InterruptedError, SimqError, ExitCode, outputErrorFromErrno } from '../errors.js';
 import { writeCsvAtomic } from '../io/csv.js';
 import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
 import { CODEC_MIME, type Scenario } from '../scenario/ScenarioTypes.js';
@@ -15,6 +15,7 @@ import { launchBrowser } from './launchBrowser.js';
 import type { FrameBatch, HarnessServer } from './HarnessServer.js';
 import type { PageCaptureConfig, PageFrameMeta, PageStartResult, PageStatsSample, PageStopResult } from './page/protocol.js';
 import { StatsTimeline, STATS_COLUMNS } from './StatsTimeline.js';
+import { findSteadyStart, settleProblem, settleWaitS } from './steadyStart.js';
 
 export const STATS_INTERVAL_MS = 1000;
 
@@ -49,7 +50,16 @@ export interface CaptureContext {
   label: string;
 }
 
+/** Whether the sender settled, and where the steady window starts (seconds since the track was attached). */
+export interface SettleOutcome {
+  settled: boolean;
+  steadyFromS: number;
+  /** What still moved when simq stopped waiting. */
+  problem?: string;
+}
+
 export interface ScenarioCaptureResult {
+  settle: SettleOutcome;
   layers: LayerRecord[];
   encoderImplementation?: string;
   userAgent?: string;
@@ -69,6 +79,8 @@ export class CaptureSession {
   private logLines: string[] = [];
   private browser: Browser | undefined;
   private crashed = false;
+  private settledAtS: number | undefined;
+  private settle: SettleOutcome | undefined;
 
   constructor(
     private readonly ctx: CaptureContext,
@@ -136,6 +148,7 @@ export class CaptureSession {
       await this.closeBrowser();
       const layers = this.finish();
       return {
+        settle: this.settle!,
         layers,
         encoderImplementation: layers.find((l) => l.encoderImplementation)?.encoderImplementation,
         userAgent: start.userAgent,
@@ -180,18 +193,41 @@ export class CaptureSession {
     });
   }
 
+  /**
+   * Sends until the steady window has lasted durationS - warmupS seconds. The window starts once the
+   * sender has settled (steadyStart.ts), at the warm-up's end at the earliest; when it has not
+   * settled settleWaitS() seconds after the warm-up, the window starts there and the scenario is marked
+   * unsettled (captureStage.ts captures it again).
+   */
   private async waitCapture(): Promise<void> {
-    const { durationS } = this.scenario;
+    const { durationS, warmupS } = this.scenario;
+    const steadyLength = durationS - warmupS;
+    const deadline = warmupS + settleWaitS();
+    const settleInput = {
+      activeRids: this.scenario.encodings.filter((e) => e.active).map((e) => e.rid),
+      capped: this.scenario.bandwidthBps !== undefined,
+      warmupS,
+      latestS: deadline,
+    };
     const started = Date.now();
     for (;;) {
       const elapsed = (Date.now() - started) / 1000;
-      this.ctx.progress.update(`${this.ctx.label} ${this.scenario.id}: seconds captured`, Math.min(Math.floor(elapsed), durationS), durationS);
-      if (elapsed >= durationS) break;
+      this.settledAtS ??= findSteadyStart({ ...settleInput, rows: this.timeline.rows() });
+      // Past the deadline the window starts there, unless the interval that began there turns out settled.
+      const from = this.settledAtS !== undefined ? Math.max(warmupS, Math.min(deadline, this.settledAtS)) : elapsed >= deadline ? deadline : undefined;
+      const endS = from === undefined ? undefined : from + steadyLength;
+      const shownEnd = Math.ceil(endS ?? Math.max(durationS, elapsed + 1));
+      this.ctx.progress.update(`${this.ctx.label} ${this.scenario.id}: seconds captured`, Math.min(Math.floor(elapsed), shownEnd), shownEnd);
+      if (endS !== undefined && elapsed >= endS) break;
       if (this.ctx.signal.aborted) throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
       if (this.crashed) throw new SimqError(`${this.scenario.id}: Chromium exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
       if (this.ctx.server.sinkError) throw outputErrorFromErrno(this.ctx.server.sinkError) ?? new SimqError(`${this.scenario.id}: ${this.ctx.server.sinkError.message}`);
-      await new Promise((r) => setTimeout(r, Math.min(200, (durationS - elapsed) * 1000 + 1)));
+      await new Promise((r) => setTimeout(r, Math.min(200, endS === undefined ? 200 : (endS - elapsed) * 1000 + 1)));
     }
+    this.settle = this.settledAtS === undefined
+      ? { settled: false, steadyFromS: deadline, problem: settleProblem({ ...settleInput, rows: this.timeline.rows() }) }
+      : { settled: true, steadyFromS: Math.max(warmupS, Math.min(deadline, this.settledAtS)) };
+    this.timeline.setSteadyStart(this.settle.steadyFromS);
     this.ctx.progress.done();
   }
 
@@ -205,6 +241,7 @@ export class CaptureSession {
       encodings: scenario.encodings.map((e) => ({ ...e })),
       contentHint: scenario.contentHint,
       maxTotalBitrateBps: scenario.bandwidthBps,
+      startBitrateKbps: startBitrateFromEnv(),
       statsIntervalMs: STATS_INTERVAL_MS,
     };
   }
@@ -253,6 +290,21 @@ export class CaptureSession {
     writeCsvAtomic(path.join(this.dir, 'stats.csv'), STATS_COLUMNS, this.timeline.rows());
     return layers;
   }
+}
+
+/**
+ * SIMQ_START_BITRATE_KBPS starts the bandwidth estimate elsewhere than Chrome's 300 kbps: a low value
+ * reproduces a slow ramp on demand (the tests use it), a high one shortens the ramp. Results are only
+ * comparable with runs made without it once the sender has settled, which steadyStart.ts waits for.
+ */
+export function startBitrateFromEnv(): number | undefined {
+  const text = process.env.SIMQ_START_BITRATE_KBPS;
+  if (text === undefined || text === '') return undefined;
+  const kbps = Number(text);
+  if (!Number.isFinite(kbps) || kbps < 30 || kbps > 100_000) {
+    throw new InputError(`SIMQ_START_BITRATE_KBPS=${text}: expected kbps between 30 and 100000`, 'unset SIMQ_START_BITRATE_KBPS, or set it to e.g. 1000');
+  }
+  return kbps;
 }
 
 function toCsvRow(meta: PageFrameMeta): FrameCsvRow {

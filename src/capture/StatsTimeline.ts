@@ -111,11 +111,24 @@ function outboundByRid(sample: PageStatsSample): Map<string, Outbound> {
 export class StatsTimeline {
   private samples: PageStatsSample[] = [];
   private finalSample: PageStatsSample | undefined;
+  /** Where steady state starts (steadyStart.ts); the warm-up until the capture has decided. */
+  private steadyFromS: number;
 
   constructor(
     readonly warmupS: number,
     readonly bandwidthCapBps?: number,
-  ) {}
+  ) {
+    this.steadyFromS = warmupS;
+  }
+
+  /** Moves the start of steady state to the time the sender settled (never before the warm-up). */
+  setSteadyStart(seconds: number): void {
+    this.steadyFromS = Math.max(this.warmupS, seconds);
+  }
+
+  steadyStartS(): number {
+    return this.steadyFromS;
+  }
 
   add(sample: PageStatsSample): void {
     if (sample.final) this.finalSample = sample;
@@ -152,7 +165,7 @@ export class StatsTimeline {
         rows.push({
           second,
           t_s: round(cur.tMs / 1000, 3),
-          warmup: cur.tMs / 1000 <= this.warmupS + BOUNDARY_SLACK_S ? 1 : 0,
+          warmup: cur.tMs / 1000 <= this.steadyFromS + BOUNDARY_SLACK_S ? 1 : 0,
           rid,
           ssrc: o.ssrc,
           active: o.active === undefined ? undefined : String(o.active),
@@ -180,7 +193,7 @@ export class StatsTimeline {
   /** Steady state of one layer: from the first sample at or after the warm-up to the last sample. */
   steady(rid: string): SteadyState | undefined {
     const samples = this.all();
-    const start = samples.find((s) => s.tMs / 1000 >= this.warmupS - BOUNDARY_SLACK_S);
+    const start = samples.find((s) => s.tMs / 1000 >= this.steadyFromS - BOUNDARY_SLACK_S);
     const end = samples[samples.length - 1];
     if (!start || !end || end === start) return undefined;
     const a = outboundByRid(start).get(rid);

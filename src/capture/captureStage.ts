@@ -9,11 +9,12 @@ import { abortOnSignals, interruptedBy } from '../signals.js';
 import { markRunIncomplete } from '../rundir/openRun.js';
 import { packageVersion } from '../paths.js';
 import { createRunDirectory, writeRunRecord } from '../rundir/RunDirectory.js';
-import { RUN_SCHEMA, type EnvironmentRecord, type LayerRecord, type ReferenceClip, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
+import { RUN_SCHEMA, type EnvironmentRecord, type LayerRecord, type ReferenceClip, type RunRecord, type ScenarioRecord, type ValidityProblem } from '../rundir/RunTypes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import type { Progress } from '../ui/progress.js';
-import { CaptureSession, STATS_INTERVAL_MS } from './CaptureSession.js';
+import { CaptureSession, startBitrateFromEnv, STATS_INTERVAL_MS, type ScenarioCaptureResult } from './CaptureSession.js';
+import { settleWaitS } from './steadyStart.js';
 import { HarnessServer } from './HarnessServer.js';
 import { checkLayer } from './validity.js';
 import type { BrowserInfo } from './browserInfo.js';
@@ -27,6 +28,41 @@ export function bandwidthEstimateStuck(layers: LayerRecord[], capBps: number | u
   const available = layers.map((l) => l.steady?.availableOutgoingKbpsMedian).find((v) => v !== undefined);
   if (available === undefined || available > STUCK_ESTIMATE_KBPS) return false;
   return layers.some((l) => l.active && !l.steady?.fps);
+}
+
+/** Seconds of quiet before a CPU-degraded scenario is captured again (lets a passing load go by). */
+const CPU_RETRY_PAUSE_MS = 3000;
+
+function validityProblems(result: ScenarioCaptureResult, scenario: Scenario): ValidityProblem[] {
+  const problems = result.layers.flatMap((l) => checkLayer(l, scenario.bandwidthBps !== undefined));
+  if (!result.settle.settled) {
+    problems.push({ rid: '*', kind: 'unsettled', message: `the sender had not settled ${settleWaitS()} s after the warm-up (${result.settle.problem})` });
+  }
+  return problems;
+}
+
+/**
+ * Why a scenario is worth one more capture in a fresh browser, if it is: its numbers would describe
+ * a loopback or machine accident rather than the encodings under test.
+ */
+export function retryReason(result: ScenarioCaptureResult, problems: ValidityProblem[], scenario: Scenario): { reason: string; pauseMs?: number } | undefined {
+  // On loopback the send side's first bandwidth probe is now and then lost: the estimate stays at
+  // Chrome's 300 kbps start and the higher layers never switch on.
+  if (bandwidthEstimateStuck(result.layers, scenario.bandwidthBps)) return { reason: 'the bandwidth estimate stayed at its start value (higher layers never switched on)' };
+  if (!result.settle.settled) return { reason: `the sender was still ramping ${settleWaitS()} s after the warm-up (${result.settle.problem})` };
+  const cpu = problems.filter((p) => p.kind === 'cpu-limited' || p.kind === 'low-framerate');
+  if (cpu.length) return { reason: `CPU-degraded (${cpu.map((p) => p.message).join('; ')})`, pauseMs: CPU_RETRY_PAUSE_MS };
+  return undefined;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
 }
 
 export interface CaptureStageOptions {
@@ -70,6 +106,8 @@ function environmentRecord(browser: BrowserInfo, ffmpeg: FfmpegInfo): Environmen
 
 export async function runCaptureStage(options: CaptureStageOptions): Promise<CaptureStageResult> {
   const { reference } = options;
+  // Read (and checked) before anything is created.
+  const settings = { waitS: settleWaitS(), startBitrateKbps: startBitrateFromEnv() };
   const target = createRunDirectory({
     outDir: options.outDir,
     runId: options.runId,
@@ -77,7 +115,7 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
     force: options.force,
   });
   try {
-    return await captureInto(target.dir, target.runId, options, (failed) => {
+    return await captureInto(target.dir, target.runId, options, settings, (failed) => {
       // A replacement becomes the run only when it succeeded; otherwise the old run stays.
       if (failed && target.dir !== target.finalDir) {
         target.discard();
@@ -99,7 +137,13 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
   }
 }
 
-async function captureInto(dir: string, runId: string, options: CaptureStageOptions, finish: (failed: boolean) => string | undefined): Promise<CaptureStageResult> {
+async function captureInto(
+  dir: string,
+  runId: string,
+  options: CaptureStageOptions,
+  { waitS, startBitrateKbps }: { waitS: number; startBitrateKbps: number | undefined },
+  finish: (failed: boolean) => string | undefined,
+): Promise<CaptureStageResult> {
   const { progress, scenarios, reference } = options;
   const record: RunRecord = {
     schema: RUN_SCHEMA,
@@ -111,7 +155,11 @@ async function captureInto(dir: string, runId: string, options: CaptureStageOpti
     environment: environmentRecord(options.browser, options.ffmpeg),
     settings: {
       statsIntervalMs: STATS_INTERVAL_MS,
-      warmupNote: 'per scenario: seconds [0, warmupS) of the capture are excluded from steady state (bandwidth estimate and rate-control ramp)',
+      warmupNote:
+        'per scenario: steady state starts once every active layer sends, none is bandwidth-limited and the targets stop moving ' +
+        '(scenarios[].steadyStart), at warmupS at the earliest and warmupS + settleWaitS at the latest; the capture then runs durationS - warmupS seconds more',
+      settleWaitS: waitS,
+      startBitrateKbps,
     },
     scenarios: scenarios.map((s) => ({ id: s.id, scenario: s, status: 'pending', layers: [], problems: [] })),
     timings: {},
@@ -141,19 +189,26 @@ async function captureInto(dir: string, runId: string, options: CaptureStageOpti
         const capture = () =>
           new CaptureSession({ chromePath: options.browser.path, server, serverUrl, reference, signal: controller.signal, progress, label }, scenario, scenarioDir).run();
         let result = await capture();
-        if (bandwidthEstimateStuck(result.layers, scenario.bandwidthBps)) {
-          // On loopback the send side's first bandwidth probe is now and then lost: the estimate stays
-          // at Chrome's 300 kbps start and the higher layers never switch on. That says nothing about
-          // the encodings under test, so the scenario is captured once more in a fresh browser.
-          progress.warn(`${scenario.id}: the bandwidth estimate stayed at its start value (higher layers never switched on); capturing it again`);
+        let problems = validityProblems(result, scenario);
+        const retry = retryReason(result, problems, scenario);
+        if (retry) {
+          progress.warn(`${scenario.id}: ${retry.reason}; capturing it again in a fresh browser`);
           rmSync(scenarioDir, { recursive: true, force: true });
-          entry.retried = 'bandwidth estimate stuck at its start value';
+          entry.retried = retry.reason;
+          if (retry.pauseMs) await pause(retry.pauseMs, controller.signal);
           result = await capture();
+          problems = validityProblems(result, scenario);
         }
         entry.layers = result.layers;
         entry.encoderImplementation = result.encoderImplementation;
+        entry.steadyStart = {
+          fromS: Math.round(result.settle.steadyFromS * 1000) / 1000,
+          settled: result.settle.settled,
+          waitedS: Math.round((result.settle.steadyFromS - scenario.warmupS) * 10) / 10,
+          problem: result.settle.problem,
+        };
         record.environment.browser.userAgent ??= result.userAgent;
-        entry.problems = result.layers.flatMap((l) => checkLayer(l, scenario.bandwidthBps !== undefined));
+        entry.problems = problems;
         entry.status = entry.problems.length ? 'degraded' : 'complete';
       } catch (e) {
         entry.status = e instanceof InterruptedError || controller.signal.aborted ? 'incomplete' : 'failed';

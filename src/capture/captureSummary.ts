@@ -35,6 +35,10 @@ export interface CaptureSummary {
     layers: CaptureSummaryLayer[];
     problems: string[];
     modelActiveSetMatches?: boolean;
+    /** Why the scenario was captured a second time, when it was. */
+    retried?: string;
+    /** Seconds the steady window started after the configured warm-up (the sender was still ramping). */
+    steadyWaitS?: number;
   }[];
 }
 
@@ -63,6 +67,8 @@ export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
       encoderImplementation: s.encoderImplementation,
       problems: s.problems.map((p) => p.message),
       modelActiveSetMatches: s.model?.activeSetMatches,
+      retried: s.retried,
+      steadyWaitS: s.steadyStart?.waitedS,
       layers: s.layers.map((l) => {
         const m = s.model?.layers.find((x) => x.rid === l.rid);
         return {
@@ -115,6 +121,8 @@ export function renderCaptureSummary(summary: CaptureSummary): string {
   const lines = [renderTable(['scenario', 'rid', 'resolution', 'target kbps', 'actual kbps', 'fps', 'model kbps', 'limitation'], rows, [false, false, false, true, true, true, true, false])];
   for (const s of summary.scenarios) {
     if (s.error) lines.push(`${s.id}: ${s.status}: ${s.error}`);
+    if (s.retried) lines.push(`${s.id}: captured twice: ${s.retried}`);
+    if (s.steadyWaitS) lines.push(`${s.id}: steady state started ${s.steadyWaitS.toFixed(1)} s after the warm-up (the sender was still ramping)`);
     if (s.modelActiveSetMatches === false) lines.push(`${s.id}: the browser's active layers differ from the model's (simq plan)`);
     for (const l of s.layers.filter((x) => x.modelFlagged && x.modelDeviation !== undefined)) {
       lines.push(`${s.id}: ${l.rid} target ${l.targetKbps} kbps is ${(l.modelDeviation! * 100).toFixed(0)}% off the model's ${l.modelTargetKbps} kbps (more than 10%)`);

@@ -24,6 +24,7 @@ export interface MeasureCliOptions {
   view: string;
   includeWarmup?: boolean;
   force?: boolean;
+  allowDegraded?: boolean;
   ffmpeg?: string;
   json?: boolean;
   quiet?: boolean;
@@ -106,13 +107,18 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       ...result.measure.layers.filter((l) => l.status === 'failed').map((l) => `${l.scenarioId} ${l.rid}: ${l.error}`),
       ...result.measure.skippedScenarios.map((s) => `${s.id}: not measured (${s.reason})`),
     ];
+    // A layer whose pictures could not all be paired with their source frames gives scores that may
+    // describe other pictures: named, and a degraded exit unless the user accepts it.
+    const doubtful = result.measure.layers
+      .filter((l) => l.pairing?.doubtful)
+      .map((l) => `${l.scenarioId} ${l.rid}: pairing doubtful: ${l.pairing!.ambiguous} of ${l.pairing!.pictures} pictures could not be paired with certainty at full size`);
+    const summary = measureSummary(abs, result.rows, result.measure.warnings, [...problems, ...doubtful]);
     if (controller.signal.aborted) {
       // What finished is kept and the measure record says incomplete; the caller sees the signal's code.
       const e = interruptedBy(controller.signal, `measure of ${abs}`);
-      progress.warn(`${e.message}: the measure record in run.json is marked incomplete (measure again with ${shellCommand(["simq", "measure", abs, "--force"])})`);
-      return { summary: measureSummary(abs, result.rows, result.measure.warnings, problems), exitCode: e.exitCode };
+      progress.warn(`${e.message}: the measure record in run.json is marked incomplete (measure again with ${shellCommand(['simq', 'measure', abs, '--force'])})`);
+      return { summary, exitCode: e.exitCode };
     }
-    const summary = measureSummary(abs, result.rows, result.measure.warnings, problems);
     if (print) {
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       else process.stdout.write(renderMeasureSummary(summary) + '\n');
@@ -120,6 +126,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
     let exitCode: number = ExitCode.ok;
     if (result.error) exitCode = result.error.exitCode === ExitCode.internal ? ExitCode.incomplete : result.error.exitCode;
     else if (problems.length) exitCode = ExitCode.incomplete;
+    else if (doubtful.length && !opts.allowDegraded) exitCode = ExitCode.degraded;
     return { summary, exitCode };
   } finally {
     // The work folder only holds scratch files of this measure (frames piped to libvmaf, logs).
@@ -137,6 +144,7 @@ export function registerMeasure(program: Command): void {
       .argument('<run-dir>', 'a run directory written by simq capture'),
   )
     .option('--force', 'measure again when the run already has quality.csv')
+    .option('--allow-degraded', 'exit 0 even when a layer\'s pairing with its source frames is doubtful (it is still named)')
     .option('--ffmpeg <path>', 'ffmpeg binary')
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')

@@ -1,4 +1,4 @@
-// `simq samples`: generates the synthetic sample clips (camera, motion, screen) with ffmpeg.
+// `simq samples`: generates the synthetic sample clips (camera, motion, screen, conference) with ffmpeg.
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -43,7 +43,7 @@ export function parseSampleDuration(text: string): number {
 export function registerSamples(program: Command): void {
   program
     .command('samples')
-    .description('generate the synthetic sample clips (camera, motion, screen) with ffmpeg, no downloads')
+    .description('generate the synthetic sample clips (camera, motion, screen, conference) with ffmpeg, no downloads')
     .addHelpText('after', `\nSamples (1280x720, 30 fps):\n${RECIPES.map((r) => `  ${r.name.padEnd(7)} ${r.description}`).join('\n')}`)
     .option('--out <dir>', `folder to write them to (default: ${path.relative(process.cwd(), defaultSampleDir()) || '.'})`)
     .option('--duration <s>', 'seconds per sample', String(DEFAULT_SAMPLE_DURATION_S))

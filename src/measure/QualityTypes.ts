@@ -48,6 +48,14 @@ export interface QualityRow extends Record<string, string | number | undefined> 
   ssim_mean?: number;
   /** Share of frames whose source index was confirmed by content (0..1). */
   alignment_confidence?: number;
+  /** Measured encoded pictures whose pairing the full-size check confirmed, found tied with a
+   *  neighbour (static content), moved to a better neighbour, or could not establish (verifyPairing.ts). */
+  paired_verified?: number;
+  paired_tied?: number;
+  paired_repaired?: number;
+  paired_ambiguous?: number;
+  /** "doubtful" when more than 1% of the layer's pictures are ambiguous: its scores may describe the wrong pictures. */
+  pairing?: 'ok' | 'doubtful';
 }
 
 export const QUALITY_COLUMNS = [
@@ -73,10 +81,15 @@ export const QUALITY_COLUMNS = [
   'psnr_avg_mean',
   'ssim_mean',
   'alignment_confidence',
+  'paired_verified',
+  'paired_tied',
+  'paired_repaired',
+  'paired_ambiguous',
+  'pairing',
 ] as const;
 
 /** quality.csv columns holding text; every other column is a number (or empty). */
-export const QUALITY_TEXT_COLUMNS = ['scenario_id', 'scenario', 'codec', 'rid', 'layer', 'size', 'view'] as const;
+export const QUALITY_TEXT_COLUMNS = ['scenario_id', 'scenario', 'codec', 'rid', 'layer', 'size', 'view', 'pairing'] as const;
 
 export interface FrameRow extends Record<string, string | number | undefined> {
   scenario_id: string;
@@ -98,6 +111,8 @@ export interface FrameRow extends Record<string, string | number | undefined> {
   psnr_y?: number;
   psnr_avg?: number;
   ssim?: number;
+  /** How the shown frame's pairing stood after the full-size check (verified, tied, repaired, ambiguous). */
+  pairing?: string;
 }
 
 export const FRAME_COLUMNS = [
@@ -114,4 +129,5 @@ export const FRAME_COLUMNS = [
   'psnr_y',
   'psnr_avg',
   'ssim',
+  'pairing',
 ] as const;

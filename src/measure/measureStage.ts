@@ -10,7 +10,7 @@ import { Y4mFile } from '../input/Y4mFile.js';
 import { writeCsvAtomic } from '../io/csv.js';
 import { shellCommand } from '../io/shellQuote.js';
 import { readRunRecord, writeRunRecord } from '../rundir/RunDirectory.js';
-import type { LayerRecord, RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
+import { steadyStartS, type LayerRecord, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import type { Progress } from '../ui/progress.js';
 import { formatSize, type Size } from '../units.js';
@@ -18,7 +18,10 @@ import { aggregate, round } from './aggregate.js';
 import { alignLayer } from './alignment/alignLayer.js';
 import type { LayerAlignment } from './alignment/AlignmentTypes.js';
 import { readLayerFramesCsv } from './alignment/layerFramesCsv.js';
-import { adoptSourceIndices, bestAligned } from './alignment/crossLayer.js';
+import { droppedBetween, followBestAligned } from './alignment/crossLayer.js';
+import { verifyLayerPairing } from './alignment/alignLayer.js';
+import { PAIRING_DOUBT_SHARE } from './pairingSummary.js';
+import { countVerdicts, type PairingCounts, type PairingVerification } from './alignment/verifyPairing.js';
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
 import { SCALER } from './metrics/metricGraph.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
@@ -69,6 +72,52 @@ export interface LayerMeasureRecord {
   ownAlignmentConfidence?: number;
   framesFromFollowedLayer?: number;
   framesChangedByFollowedLayer?: number;
+  /** Verification of the measured pictures' pairings at the layer's own size (verifyPairing.ts). */
+  pairing?: PairingCounts & { pictures: number; doubtful: boolean };
+}
+
+
+function fail(w: LayerWork, error: string, progress: Progress): void {
+  w.record.status = 'failed';
+  w.record.error = error;
+  progress.warn(`${w.scenario.id} ${w.layer.rid}: ${error}`);
+}
+
+/** The layer's displayed sequence over the steady window, and its pairing counts over those pictures. */
+function planPictures(w: LayerWork, times: (number | undefined)[], referenceFrames: number, fps: number, includeWarmup: boolean, progress: Progress): void {
+  const a = w.alignment!;
+  const sourceIndex = w.sourceIndex!;
+  const droppedAfter = droppedBetween(sourceIndex, referenceFrames);
+  w.entries = displaySequence({
+    frameTimesS: times,
+    alignment: { sourceIndex, droppedAfter },
+    referenceFrames,
+    fps,
+    warmupS: steadyStartS(w.scenario),
+    includeWarmup,
+  });
+  if (w.entries.length === 0) {
+    // Never drop a layer silently: say what the window held.
+    const tapped = times.filter((t): t is number => t !== undefined);
+    fail(
+      w,
+      `no picture in the steady-state window (${a.framesCaptured} frames captured, ${sourceIndex.length} aligned, ` +
+        `tapped from ${tapped[0] ?? '?'} s to ${tapped[tapped.length - 1] ?? '?'} s, steady from ${steadyStartS(w.scenario)} s)`,
+      progress,
+    );
+  }
+  const measuredFrames = w.entries.filter((e) => !e.frozen && !e.warmup).map((e) => e.frameIndex);
+  const counts = countVerdicts(measuredFrames.map((i) => w.verification!.verdict[i]));
+  const doubtful = measuredFrames.length > 0 && counts.ambiguous / measuredFrames.length > PAIRING_DOUBT_SHARE;
+  Object.assign(w.record, {
+    framesCaptured: a.framesCaptured,
+    framesDropped: droppedAfter.reduce((x, y) => x + y, 0),
+    droppedInWindow: w.entries.filter((e) => e.frozen && !e.warmup).length,
+    lowConfidenceFrames: a.lowConfidenceFrames.length,
+    reacquiredFrames: a.reacquiredFrames,
+    measuredPictures: w.entries.length,
+    pairing: { pictures: measuredFrames.length, ...counts, doubtful },
+  });
 }
 
 export interface MeasureRecord {
@@ -93,6 +142,9 @@ interface LayerWork {
   dir: string;
   record: LayerMeasureRecord;
   alignment?: LayerAlignment;
+  /** Source index per captured frame: the alignment's, then the lead layer's, then verified. */
+  sourceIndex?: number[];
+  verification?: PairingVerification;
   entries?: TimedDisplayEntry[];
   decodedSize?: Size;
 }
@@ -199,52 +251,43 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
 
   // 1b. Layers of one scenario show the same camera frames: the best-aligned layer leads.
   for (const s of new Set(work.map((w) => w.scenario))) {
-    const layers = work.filter((w) => w.scenario === s && w.alignment);
-    const lead = bestAligned(layers.map((w) => ({ w, times: frameTimes.get(w)!, alignment: w.alignment! })));
-    for (const w of layers) {
-      const a = w.alignment!;
-      let sourceIndex = a.sourceIndex;
-      let droppedAfter = a.droppedAfter;
-      let confidence = a.confidence;
-      if (lead && lead.w !== w && lead.alignment.confidence > a.confidence) {
-        const adopted = adoptSourceIndices({ times: frameTimes.get(w)!, alignment: a }, lead, reference.frameCount);
-        sourceIndex = adopted.sourceIndex;
-        droppedAfter = adopted.droppedAfter;
-        w.record.followedLayer = lead.w.layer.rid;
-        w.record.framesFromFollowedLayer = adopted.matched;
-        w.record.framesChangedByFollowedLayer = adopted.changed;
-        w.record.ownAlignmentConfidence = round(a.confidence, 4);
-        // Frames placed by the lead carry the lead's confidence; the rest keep this layer's own.
-        const n = a.sourceIndex.length;
-        confidence = n ? (adopted.matched * lead.alignment.confidence + (n - adopted.matched) * a.confidence) / n : a.confidence;
+    const layers = work.filter((w) => w.scenario === s && w.alignment).map((w) => ({ w, times: frameTimes.get(w)!, alignment: w.alignment! }));
+    for (const [{ w }, outcome] of followBestAligned(layers, reference.frameCount)) {
+      w.sourceIndex = outcome.sourceIndex;
+      w.record.alignmentConfidence = round(outcome.confidence, 4);
+      if (outcome.followed) {
+        w.record.followedLayer = outcome.followed.lead.w.layer.rid;
+        w.record.framesFromFollowedLayer = outcome.followed.adopted.matched;
+        w.record.framesChangedByFollowedLayer = outcome.followed.adopted.changed;
+        w.record.ownAlignmentConfidence = round(outcome.followed.ownConfidence, 4);
       }
-      w.entries = displaySequence({
-        frameTimesS: frameTimes.get(w)!,
-        alignment: { sourceIndex, droppedAfter },
-        referenceFrames: reference.frameCount,
-        fps: run.input.fps,
-        warmupS: w.scenario.scenario.warmupS,
-        includeWarmup: options.includeWarmup,
-      });
-      if (w.entries.length === 0) {
-        // Never drop a layer silently: say what the window held.
-        const times = frameTimes.get(w)!.filter((t): t is number => t !== undefined);
-        w.record.status = 'failed';
-        w.record.error =
-          `no picture in the steady-state window (${a.framesCaptured} frames captured, ${sourceIndex.length} aligned, ` +
-          `tapped from ${times[0] ?? '?'} s to ${times[times.length - 1] ?? '?'} s, warm-up ${w.scenario.scenario.warmupS} s)`;
-        progress.warn(`${w.scenario.id} ${w.layer.rid}: ${w.record.error}`);
-      }
-      Object.assign(w.record, {
-        framesCaptured: a.framesCaptured,
-        framesDropped: droppedAfter.reduce((x, y) => x + y, 0),
-        droppedInWindow: w.entries.filter((e) => e.frozen && !e.warmup).length,
-        alignmentConfidence: round(confidence, 4),
-        lowConfidenceFrames: a.lowConfidenceFrames.length,
-        reacquiredFrames: a.reacquiredFrames,
-        measuredPictures: w.entries.length,
-      });
     }
+  }
+
+  // 1c. Every pairing checked at the layer's own size against its neighbours (verifyPairing.ts).
+  let verified = 0;
+  const toVerify = work.filter((w) => w.sourceIndex);
+  await pool(toVerify, options.jobs, async (w) => {
+    try {
+      w.verification = await verifyLayerPairing({
+        ffmpegPath: options.ffmpeg.path,
+        bitstream: path.join(w.dir, w.layer.bitstream!),
+        referenceY4m: run.input.y4m,
+        size: w.decodedSize!,
+        sourceIndex: w.sourceIndex!,
+      });
+      w.sourceIndex = w.verification.sourceIndex;
+    } catch (e) {
+      fail(w, (e as Error).message, progress);
+    }
+    progress.update('measure: verifying pairs at full size', ++verified, toVerify.length);
+  });
+  progress.done();
+
+  // 1d. The pictures to measure, and what the pairing is worth.
+  for (const w of work) {
+    if (w.record.status !== 'measured' || !w.sourceIndex || !w.verification) continue;
+    planPictures(w, frameTimes.get(w)!, reference.frameCount, run.input.fps, options.includeWarmup, progress);
   }
 
   // 2. Metric jobs: (layer, size), the larger sizes first so the pool ends evenly.
@@ -320,6 +363,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
           psnr_y: m.psnr_y,
           psnr_avg: m.psnr_avg,
           ssim: round(m.ssim, 6),
+          pairing: w.verification?.verdict[e.frameIndex],
         });
       });
     }
@@ -369,5 +413,10 @@ function qualityRow(w: LayerWork, r: JobResult, view: QualityView): QualityRow {
     psnr_avg_mean: round(aggregate(counted.map(({ m }) => m.psnr_avg)).mean, 3),
     ssim_mean: round(aggregate(counted.map(({ m }) => m.ssim)).mean, 6),
     alignment_confidence: w.record.alignmentConfidence,
+    paired_verified: w.record.pairing?.verified,
+    paired_tied: w.record.pairing?.tied,
+    paired_repaired: w.record.pairing?.repaired,
+    paired_ambiguous: w.record.pairing?.ambiguous,
+    pairing: w.record.pairing ? (w.record.pairing.doubtful ? 'doubtful' : 'ok') : undefined,
   };
 }

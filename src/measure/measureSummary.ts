@@ -2,6 +2,7 @@
 // scenario) looks best there, and what it costs in kbps.
 import { renderTable } from '../ui/table.js';
 import type { QualityRow } from './QualityTypes.js';
+import { pairedLabel } from './pairingSummary.js';
 
 export interface ViewportComparison {
   codec: string;
@@ -16,7 +17,7 @@ export interface MeasureSummary {
   view: string;
   vmaf: boolean;
   viewports: ViewportComparison[];
-  native: { scenarioId: string; rid: string; layer: string; actualKbps?: number; vmaf?: number; psnrY?: number; ssim?: number }[];
+  native: { scenarioId: string; rid: string; layer: string; actualKbps?: number; vmaf?: number; psnrY?: number; ssim?: number; paired: string }[];
   warnings: string[];
   problems: string[];
 }
@@ -50,7 +51,7 @@ export function measureSummary(runDir: string, rows: QualityRow[], warnings: str
     view: rows[0]?.view ?? 'displayed',
     vmaf: rows.some((r) => r.vmaf_mean !== undefined),
     viewports,
-    native: rows.filter((r) => r.size === 'native').map(pick),
+    native: rows.filter((r) => r.size === 'native').map((r) => ({ ...pick(r), paired: pairedLabel(r) })),
     warnings,
     problems,
   };
@@ -75,9 +76,9 @@ export function renderMeasureSummary(summary: MeasureSummary): string {
     out.push('', 'each layer at its own size:');
     out.push(
       renderTable(
-        ['scenario', 'rid', 'layer', 'kbps', 'VMAF', 'PSNR-Y', 'SSIM'],
-        summary.native.map((r) => [r.scenarioId, r.rid, r.layer, fmt(r.actualKbps, 0), fmt(r.vmaf, 1), fmt(r.psnrY, 2), fmt(r.ssim, 4)]),
-        [false, false, false, true, true, true, true],
+        ['scenario', 'rid', 'layer', 'kbps', 'VMAF', 'PSNR-Y', 'SSIM', 'paired'],
+        summary.native.map((r) => [r.scenarioId, r.rid, r.layer, fmt(r.actualKbps, 0), fmt(r.vmaf, 1), fmt(r.psnrY, 2), fmt(r.ssim, 4), r.paired]),
+        [false, false, false, true, true, true, true, false],
       ),
     );
   }

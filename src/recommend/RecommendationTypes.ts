@@ -109,6 +109,8 @@ export interface QualityPoint {
   frames: number;
   dropped: number;
   alignmentConfidence?: number;
+  /** More than 1% of the layer's pictures could not be paired with certainty (quality.csv pairing). */
+  pairingDoubtful?: boolean;
   cpuLimited: boolean;
   /** Capture validity problems of this layer (run.json), in words. */
   problems: string[];

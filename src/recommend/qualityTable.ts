@@ -22,7 +22,7 @@ const NUMERIC_COLUMNS = QUALITY_COLUMNS.filter(
 type NumericColumn = (typeof NUMERIC_COLUMNS)[number];
 
 /** One quality.csv row with its numbers parsed (empty cells are undefined, never 0). */
-export type ParsedQualityRow = { scenario_id: string; scenario: string; codec: string; rid: string; layer: string; size: string; view: string } & {
+export type ParsedQualityRow = { scenario_id: string; scenario: string; codec: string; rid: string; layer: string; size: string; view: string; pairing?: string } & {
   [K in NumericColumn]?: number;
 };
 
@@ -185,6 +185,7 @@ export function buildQualityTable(run: RunRecord, rows: readonly ParsedQualityRo
     if (actual !== undefined) point.actualKbps = actual;
     if (native.fps !== undefined) point.fps = native.fps;
     if (native.alignment_confidence !== undefined) point.alignmentConfidence = native.alignment_confidence;
+    if (native.pairing === 'doubtful') point.pairingDoubtful = true;
     points.push(point);
   }
 

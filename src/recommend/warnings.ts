@@ -76,13 +76,13 @@ export function captureProblemWarnings(run: RunRecord, points: readonly QualityP
 export function measurementWarnings(points: readonly QualityPoint[]): RecommendationWarning[] {
   const out: RecommendationWarning[] = [];
   for (const p of points) {
-    if (p.alignmentConfidence !== undefined && p.alignmentConfidence < LOW_ALIGNMENT) {
+    if (p.pairingDoubtful) {
       out.push({
         kind: 'low-alignment',
         codec: p.codec,
         rid: p.rid,
         scenarioId: p.scenarioId,
-        message: `alignment confidence of ${p.rid} in ${p.scenarioId} is low (${Math.round(p.alignmentConfidence * 100)} % of frames confirmed by content): its scores may pair the wrong frames`,
+        message: `the pairing of ${p.rid} in ${p.scenarioId} with its source frames is doubtful (more than 1% of its pictures ambiguous at full size): its scores may describe the wrong pictures`,
       });
     }
     if (p.frames > 0 && p.dropped / p.frames > DROPPED_SHARE) {

@@ -3,7 +3,8 @@
 // measurement checks). A reader should know from here whether the charts below mean anything.
 import path from 'node:path';
 import type { MeasureRecord } from '../measure/measureStage.js';
-import { DROPPED_SHARE, LOW_ALIGNMENT } from '../recommend/warnings.js';
+import { DROPPED_SHARE } from '../recommend/warnings.js';
+import { PAIRING_DOUBT_SHARE } from '../measure/pairingSummary.js';
 import type { RunRecord } from '../rundir/RunTypes.js';
 import { esc, num } from './html.js';
 import type { ReportInputs } from './loadReportInputs.js';
@@ -38,6 +39,8 @@ function validityItems(inputs: ReportInputs): string[] {
   for (const s of inputs.run.scenarios) {
     if (s.status !== 'complete') items.push(`<b>${esc(s.id)}</b>: scenario ${esc(s.status)}${s.error ? ` – ${esc(s.error)}` : ''}`);
     for (const p of s.problems) items.push(`<b>${esc(s.id)}</b> ${esc(p.rid)}: ${esc(p.kind)} – ${esc(p.message)}`);
+    if (s.retried) items.push(`<b>${esc(s.id)}</b>: captured twice (the first attempt is not kept): ${esc(s.retried)}`);
+    if (s.steadyStart?.waitedS) items.push(`<b>${esc(s.id)}</b>: steady state started ${num(s.steadyStart.waitedS, 1)} s after the warm-up (the sender was still ramping)`);
   }
   return items;
 }
@@ -74,12 +77,12 @@ function measureItems(inputs: ReportInputs): string[] {
   const dropped = new Map<string, string[]>();
   const add = (map: Map<string, string[]>, key: string, text: string) => map.set(key, [...(map.get(key) ?? []), text]);
   for (const r of (inputs.quality ?? []).filter((q) => q.size === 'native')) {
-    if (r.alignment_confidence !== undefined && r.alignment_confidence < LOW_ALIGNMENT) add(lowAlignment, r.scenario_id, `${r.rid} ${Math.round(r.alignment_confidence * 100)} %`);
+    if (r.pairing === 'doubtful') add(lowAlignment, r.scenario_id, `${r.rid} ${r.paired_ambiguous ?? '?'} ambiguous`);
     if (r.frames && r.dropped !== undefined && r.dropped / r.frames > DROPPED_SHARE) add(dropped, r.scenario_id, `${r.rid} ${r.dropped}/${r.frames}`);
   }
   const group = (map: Map<string, string[]>) => [...map].map(([id, list]) => `<b>${esc(id)}</b> ${esc(list.join(', '))}`).join('; ');
   if (lowAlignment.size) {
-    items.push(`Frames matched to their source frame by content below ${Math.round(LOW_ALIGNMENT * 100)} % (scores may pair the wrong frames): ${group(lowAlignment)}`);
+    items.push(`Pictures whose source frame could not be established at full size above ${Math.round(PAIRING_DOUBT_SHARE * 100)} % (scores may describe the wrong pictures): ${group(lowAlignment)}`);
   }
   if (dropped.size) items.push(`Source frames dropped by the encoder above ${Math.round(DROPPED_SHARE * 100)} % of the window: ${group(dropped)}`);
   return items;

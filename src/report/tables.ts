@@ -3,6 +3,7 @@ import type { ParsedQualityRow } from '../recommend/qualityTable.js';
 import type { ScenarioRecord } from '../rundir/RunTypes.js';
 import { esc, num, ridBadge, table } from './html.js';
 import { scenarioLabel } from './scenarioLabels.js';
+import { pairedLabel } from '../measure/pairingSummary.js';
 
 /** Per layer: what it was asked for, what the browser gave in steady state (kbps), simq plan's prediction. */
 export function steadyStateTable(s: ScenarioRecord, colors: Record<string, string>): string {
@@ -51,7 +52,8 @@ const QUALITY_HEADERS: [keyof ParsedQualityRow, string, number][] = [
   ['vmaf_min', 'VMAF min', 2],
   ['psnr_y_mean', 'PSNR-Y dB', 2],
   ['ssim_mean', 'SSIM', 4],
-  ['alignment_confidence', 'aligned', 2],
+  ['paired_repaired', 're-paired', 0],
+  ['paired_ambiguous', 'ambiguous', 0],
 ];
 
 /** quality.csv as a sortable table (the page script sorts on a header click). */
@@ -63,9 +65,11 @@ export function qualityTable(rows: readonly ParsedQualityRow[], scenarios: Map<s
     esc(r.layer),
     esc(r.size),
     ...QUALITY_HEADERS.map(([key, , digits]) => num(r[key] as number | undefined, digits)),
+    esc(pairedLabel(r)),
   ]);
-  return table(['scenario', 'codec', 'rid', 'layer', 'size', ...QUALITY_HEADERS.map(([, h]) => h)], body, {
+  return table(['scenario', 'codec', 'rid', 'layer', 'size', ...QUALITY_HEADERS.map(([, h]) => h), 'paired'], body, {
     cls: 'sortable compact',
-    numeric: [false, false, false, false, false, ...QUALITY_HEADERS.map(() => true)],
+    numeric: [false, false, false, false, false, ...QUALITY_HEADERS.map(() => true), false],
   });
 }
+

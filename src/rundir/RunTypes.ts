@@ -84,7 +84,7 @@ export interface LayerRecord {
 
 export interface ValidityProblem {
   rid: string;
-  kind: 'cpu-limited' | 'low-resolution' | 'low-framerate' | 'frame-count' | 'missing';
+  kind: 'cpu-limited' | 'low-resolution' | 'low-framerate' | 'frame-count' | 'missing' | 'unsettled';
   message: string;
 }
 
@@ -124,6 +124,24 @@ export interface ScenarioRecord {
   model?: ModelComparison;
   /** Why the scenario was captured a second time, when it was (the first attempt is not kept). */
   retried?: string;
+  /** Where steady state starts: once the sender settled (src/capture/steadyStart.ts), never before the warm-up. */
+  steadyStart?: SteadyStartRecord;
+}
+
+export interface SteadyStartRecord {
+  /** Seconds since the camera track was attached; pictures and stats before it are warm-up. */
+  fromS: number;
+  /** False when the sender had not settled settings.settleWaitS seconds after the warm-up (the window starts there). */
+  settled: boolean;
+  /** Seconds waited beyond the configured warm-up. */
+  waitedS: number;
+  /** What still moved when simq stopped waiting. */
+  problem?: string;
+}
+
+/** Where a scenario's steady state starts: the settled start, or the warm-up for runs made before it was recorded. */
+export function steadyStartS(s: Pick<ScenarioRecord, 'steadyStart' | 'scenario'>): number {
+  return s.steadyStart?.fromS ?? s.scenario.warmupS;
 }
 
 export interface RunRecord {
@@ -137,7 +155,14 @@ export interface RunRecord {
   input: ReferenceClip;
   environment: EnvironmentRecord;
   /** Settings that hold for the whole run. */
-  settings: { statsIntervalMs: number; warmupNote: string };
+  settings: {
+    statsIntervalMs: number;
+    warmupNote: string;
+    /** Seconds past the warm-up the capture waits for the sender to settle (SIMQ_SETTLE_WAIT_S). */
+    settleWaitS?: number;
+    /** x-google-start-bitrate given to the browser (SIMQ_START_BITRATE_KBPS); absent: Chrome's own start. */
+    startBitrateKbps?: number;
+  };
   scenarios: ScenarioRecord[];
   timings: { captureS?: number; measureS?: number; recommendS?: number };
   /** Added by later stages (measure, recommend); each stage owns its key. */

@@ -150,7 +150,41 @@ const screen: Recipe = {
   },
 };
 
-export const RECIPES: readonly Recipe[] = [camera, motion, screen];
+// A video call with a shared screen: the presentation slide (static but for a ticking box and a
+// blinking cursor) with a small "webcam" inset in a corner whose picture moves on every frame. Most
+// of the picture is identical from one frame to the next and the inset is 6% of it: neighbouring
+// source frames differ only there, which is where frame pairing has to be decided by content.
+const conference: Recipe = {
+  name: 'conference',
+  description:
+    'Screen share with a webcam inset: the presentation slide (static but for a ticking box and a cursor) and a ' +
+    '320x180 camera-like inset at the bottom right whose textured picture pans and sways on every frame.',
+  // Sent as a camera track, as a call app sends a composited screen-and-webcam stream.
+  contentHint: '',
+  graph(p) {
+    const g = new Graph();
+    const slide = presentationSlide(g, p);
+    const iw = Math.round(p.width / 4 / 2) * 2;
+    const ih = Math.round(p.height / 4 / 2) * 2;
+    const tw = iw * 3;
+    const th = ih * 3;
+    groundTexture(
+      g,
+      { width: tw, height: th, fps: p.fps, seed: 2000, cbSlope: -0.3, cbOffset: -8, crSlope: 0.3, crOffset: 6, stoneCb: 120, stoneCr: 150, stoneThreshold: 175 },
+      '[camtex]',
+    );
+    // The inset's view moves by 3-6 px a frame (a person moving in front of a webcam), with grain.
+    g.add(
+      `[camtex]loop=loop=-1:size=1,setpts=N/(${p.fps}*TB),` +
+        `crop=w=${iw * 2}:h=${ih * 2}:x='${iw / 2}+${iw / 2}*sin(2*PI*t/3.1)':y='${ih / 2}+${ih / 2}*sin(2*PI*t/2.3)',` +
+        `scale=${iw}:${ih}:flags=area,noise=c0s=4:c0f=t+u:all_seed=11,format=yuv420p[cam]`,
+    );
+    g.add(`${slide}[cam]overlay=x=${p.width - iw - 24}:y=${p.height - ih - 48}:format=yuv420,format=yuv420p[out]`);
+    return g.text();
+  },
+};
+
+export const RECIPES: readonly Recipe[] = [camera, motion, screen, conference];
 
 export function findRecipe(name: string): Recipe | undefined {
   return RECIPES.find((r) => r.name === name);

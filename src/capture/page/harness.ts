@@ -145,7 +145,7 @@ class LoopbackCapture {
     await this.pc2.setLocalDescription(answer);
     await this.pc1.setRemoteDescription({
       type: 'answer',
-      sdp: answerMidsToRids(answer.sdp!, offer.sdp!, { maxBitrateBps: config.maxTotalBitrateBps }),
+      sdp: answerMidsToRids(answer.sdp!, offer.sdp!, { maxBitrateBps: config.maxTotalBitrateBps, startBitrateKbps: config.startBitrateKbps }),
     });
 
     // Chrome ignores `active` in addTransceiver's sendEncodings: apply it after negotiation.

@@ -18,6 +18,8 @@ export interface PageCaptureConfig {
   encodings: PageEncoding[];
   contentHint: '' | 'motion' | 'detail' | 'text';
   maxTotalBitrateBps?: number;
+  /** Start of the bandwidth estimate (kbps); Chrome's own start (300 kbps) when absent. */
+  startBitrateKbps?: number;
   degradationPreference?: 'balanced' | 'maintain-framerate' | 'maintain-resolution';
   statsIntervalMs: number;
 }

@@ -119,6 +119,29 @@ export function offerRidsToMids(sdp: string): string {
 export interface AnswerOptions {
   /** Total send-side cap in bits per second, written as b=AS (kbps) and b=TIAS (bps). */
   maxBitrateBps?: number;
+  /** Where the send side's bandwidth estimate starts (kbps), as `x-google-start-bitrate` on each video codec. */
+  startBitrateKbps?: number;
+}
+
+const NOT_MEDIA_CODECS = /^(rtx|red|ulpfec|flexfec-03)$/i;
+
+/** Adds x-google-start-bitrate to every media codec's fmtp line (a new line where the codec has none). */
+function withStartBitrate(body: string[], kbps: number): string[] {
+  const out: string[] = [];
+  const param = `x-google-start-bitrate=${Math.round(kbps)}`;
+  for (const line of body) {
+    const fmtp = /^a=fmtp:(\d+) /.exec(line);
+    out.push(fmtp && isMediaCodec(body, fmtp[1]) ? `${line};${param}` : line);
+    const rtpmap = /^a=rtpmap:(\d+) /.exec(line);
+    if (rtpmap && isMediaCodec(body, rtpmap[1]) && !body.some((l) => l.startsWith(`a=fmtp:${rtpmap[1]} `))) out.push(`a=fmtp:${rtpmap[1]} ${param}`);
+  }
+  return out;
+}
+
+function isMediaCodec(body: string[], pt: string): boolean {
+  const rtpmap = body.find((l) => l.startsWith(`a=rtpmap:${pt} `));
+  const name = rtpmap?.split(' ')[1]?.split('/')[0] ?? '';
+  return name !== '' && !NOT_MEDIA_CODECS.test(name);
 }
 
 /** pc2's answer (one m-section per rid) -> pc1's remote description (one m-section with simulcast recv). */
@@ -151,7 +174,7 @@ export function answerMidsToRids(answerSdp: string, offerSdp: string, options: A
   const offeredExtmaps = offerVideo.filter((l) => l.startsWith('a=extmap:'));
   const video = [
     first[0],
-    ...body,
+    ...(options.startBitrateKbps === undefined ? body : withStartBitrate(body, options.startBitrateKbps)),
     `a=mid:${originalMid}`,
     'a=recvonly',
     ...offeredExtmaps,

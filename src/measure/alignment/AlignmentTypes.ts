@@ -28,6 +28,11 @@ export type FrameMatch = 'content' | 'timestamps' | 'weak';
 export interface AlignTuning {
   /** Cost of one source frame of difference between a step and the timestamp-predicted step. */
   stepPenalty: number;
+  /** Cost of one source frame a step falls SHORT of the timestamp-predicted one. A busy machine makes
+   *  Chromium's file camera deliver consecutive frames late (gaps without skipped frames), so a short
+   *  step is cheap and content decides; a step beyond the prediction keeps the full stepPenalty (the
+   *  camera never skips frames to catch up). */
+  shortStepPenalty: number;
   /** Steps tried on each side of the predicted one (the search window after the first frame). */
   stepSlack: number;
   /** Gray levels added to the best distance when turning distances into relative costs (noise floor). */
@@ -51,6 +56,7 @@ export interface AlignTuning {
 
 export const DEFAULT_ALIGN_TUNING: AlignTuning = {
   stepPenalty: 1,
+  shortStepPenalty: 0.05,
   stepSlack: 2,
   distanceFloor: 1,
   beamWidth: 48,

@@ -1,7 +1,9 @@
 // Which source frame each captured frame of a layer came from: a Viterbi search over source indices
 // (mod N: the fake camera loops the reference) that combines two kinds of evidence.
 // - Timestamps: between captured frames i-1 and i the source advances by k >= 1 frames; the layer's
-//   rtpTimestamps predict k (rtpTimeline.ts), other steps pay stepPenalty per frame of difference.
+//   rtpTimestamps predict k (rtpTimeline.ts); longer steps pay stepPenalty per frame of difference,
+//   shorter ones only shortStepPenalty: under load the camera delivers consecutive frames late, so a
+//   long gap bounds the step rather than predicts it.
 // - Content: a captured frame's thumbnail is nearest to its own source frame. The cost is the
 //   distance's excess over the best candidate, relative to that best distance plus a noise floor, so
 //   heavy coding noise does not drown the evidence and near-identical source frames (static content)
@@ -44,6 +46,11 @@ const RESCAN_BACKOFF = 15;
 /** A full search result must beat the windowed best by this factor to offer a jump. */
 const JUMP_GAIN = 0.5;
 const JUMP_CANDIDATES = 8;
+
+/** Cost of advancing k source frames where the timestamps predict `expected`. */
+function stepCost(k: number, expected: number, t: AlignTuning): number {
+  return k >= expected ? t.stepPenalty * (k - expected) : t.shortStepPenalty * (expected - k);
+}
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -121,7 +128,7 @@ export function alignFrames(input: AlignFramesInput): AlignmentResult {
     } else {
       const kExp = steps.primary[i];
       const kGap = steps.gapOnly[i];
-      const kLo = Math.max(1, Math.min(kExp, kGap) - t.stepSlack);
+      const kLo = 1;
       const kHi = Math.max(kExp, kGap) + t.stepSlack;
       const prevStates = states[i - 1];
       for (let q = 0; q < prevStates.length; q++) {
@@ -132,7 +139,7 @@ export function alignFrames(input: AlignFramesInput): AlignmentResult {
         const lo = prevStates[q] === N - 1 || prevStates[q] === 0 ? 0 : kLo;
         for (let k = lo; k <= kHi; k++) {
           // The gap-only reading is a fallback opinion: a little dearer than the lattice's.
-          const pen = t.stepPenalty * Math.min(Math.abs(k - kExp), Math.abs(k - kGap) + 0.5);
+          const pen = Math.min(stepCost(k, kExp, t), stepCost(k, kGap, t) + 0.5 * t.stepPenalty);
           const c = base + pen;
           const s = (prevStates[q] + k) % N;
           if (trans[s] === Infinity) touched.push(s);

@@ -5,6 +5,7 @@ import { alignFrames } from './alignFrames.js';
 import { readLayerFramesCsv } from './layerFramesCsv.js';
 import { decodeThumbnails, referenceThumbnails, thumbnailSizeFor } from './thumbnails.js';
 import { Y4mFile } from '../../input/Y4mFile.js';
+import { verifyPairing, type PairingTuning, type PairingVerification } from './verifyPairing.js';
 
 export interface AlignLayerInput {
   ffmpegPath: string;
@@ -53,4 +54,27 @@ export async function alignLayer(input: AlignLayerInput): Promise<LayerAlignment
     thumbnail: size,
     referenceCache: ref.cache,
   };
+}
+
+export interface VerifyLayerInput {
+  ffmpegPath: string;
+  bitstream: string;
+  referenceY4m: string;
+  /** The layer's own size (frames of another size are scaled to it). */
+  size: ThumbnailSize;
+  sourceIndex: readonly number[];
+  tuning?: Partial<PairingTuning>;
+}
+
+/** Decodes the layer and the reference at the layer's size and verifies every pairing (verifyPairing.ts). */
+export async function verifyLayerPairing(input: VerifyLayerInput): Promise<PairingVerification> {
+  const [layer, ref] = await Promise.all([
+    decodeThumbnails(input.ffmpegPath, input.bitstream, input.size),
+    // Not cached on disk: at 1280x720 these are as large as the Y4M's luma. Shared within the process.
+    referenceThumbnails(input.ffmpegPath, input.referenceY4m, input.size, { cache: false }),
+  ]);
+  if (layer.count !== input.sourceIndex.length) {
+    throw new InputError(`${input.bitstream} decodes to ${layer.count} frames at ${input.size.width}x${input.size.height} but ${input.sourceIndex.length} were aligned`);
+  }
+  return verifyPairing(layer, ref.thumbnails, input.sourceIndex, input.tuning);
 }

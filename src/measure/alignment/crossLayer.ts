@@ -28,7 +28,8 @@ export function droppedBetween(sourceIndex: readonly number[], n: number): numbe
   return sourceIndex.map((s, i) => {
     if (i + 1 >= sourceIndex.length) return 0;
     const step = (((sourceIndex[i + 1] - s) % n) + n) % n;
-    return Math.max(0, step - 1);
+    // A step backwards (more than half the loop) is a pairing conflict, not a skip over the loop.
+    return step > n / 2 ? 0 : Math.max(0, step - 1);
   });
 }
 
@@ -56,4 +57,33 @@ export function adoptSourceIndices(target: TimedAlignment, reference: TimedAlign
     }
   });
   return { sourceIndex, droppedAfter: droppedBetween(sourceIndex, referenceFrames), changed, matched };
+}
+
+export interface FollowOutcome<T> {
+  sourceIndex: number[];
+  /** Share of frames placed by content, counting the lead's confidence for frames it placed. */
+  confidence: number;
+  /** Set when this layer took the lead's source indices. */
+  followed?: { lead: T; adopted: Adopted; ownConfidence: number };
+}
+
+/**
+ * One scenario's layers: each weaker layer takes the best-aligned layer's source index for the
+ * frames both tapped at the same moment; the lead and equally confident layers keep their own.
+ */
+export function followBestAligned<T extends TimedAlignment>(layers: readonly T[], referenceFrames: number): Map<T, FollowOutcome<T>> {
+  const lead = bestAligned(layers);
+  const out = new Map<T, FollowOutcome<T>>();
+  for (const layer of layers) {
+    const a = layer.alignment;
+    if (!lead || lead === layer || lead.alignment.confidence <= a.confidence) {
+      out.set(layer, { sourceIndex: [...a.sourceIndex], confidence: a.confidence });
+      continue;
+    }
+    const adopted = adoptSourceIndices(layer, lead, referenceFrames);
+    const n = a.sourceIndex.length;
+    const confidence = n ? (adopted.matched * lead.alignment.confidence + (n - adopted.matched) * a.confidence) / n : a.confidence;
+    out.set(layer, { sourceIndex: adopted.sourceIndex, confidence, followed: { lead, adopted, ownConfidence: a.confidence } });
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
 // bytesSent rate per second), with the bandwidth estimate (candidate-pair.availableOutgoingBitrate),
 // the send cap when the scenario has one, and the warm-up shaded: the seed article's graphs.
 import type { StatsRow } from '../../capture/StatsTimeline.js';
-import type { ScenarioRecord } from '../../rundir/RunTypes.js';
+import { steadyStartS, type ScenarioRecord } from '../../rundir/RunTypes.js';
 import { CAP_RED, GUIDE_GREY } from '../colors.js';
 import type { ChartSpec, SeriesSpec } from '../ReportTypes.js';
 import { encodingsSummary } from '../scenarioLabels.js';
@@ -46,7 +46,7 @@ export function bitrateTimelineChart(scenario: ScenarioRecord, rows: StatsRow[],
   if (availableMax > 0) series.push({ label: `available outgoing${hideAvailable ? ' (click to show)' : ''}`, color: GUIDE_GREY, style: 'dot', values: available, data: false, hidden: hideAvailable });
   if (cap.some((v) => v !== null)) series.push({ label: 'bandwidth cap', color: CAP_RED, style: 'rule', values: cap, data: false });
 
-  const warmupS = scenario.scenario.warmupS;
+  const warmupS = steadyStartS(scenario);
   const capText = scenario.scenario.bandwidthBps !== undefined ? `, send cap ${Math.round(scenario.scenario.bandwidthBps / 1000)} kbps` : '';
   return {
     id: `timeline-${scenario.id}`,
@@ -59,7 +59,7 @@ export function bitrateTimelineChart(scenario: ScenarioRecord, rows: StatsRow[],
     xLegend: 't (s)',
     yLabel: 'kbps',
     yFromZero: true,
-    shade: warmupS > 0 ? [{ from: 0, to: warmupS, label: `warm-up ${warmupS} s (not in steady state)` }] : undefined,
+    shade: warmupS > 0 ? [{ from: 0, to: warmupS, label: `warm-up ${warmupS} s (not in steady state${scenario.steadyStart && !scenario.steadyStart.settled ? ': the sender never settled' : ''})` }] : undefined,
     views: [{ key: 'all', label: 'all', x, series }],
     height: 300,
   };

@@ -2,7 +2,7 @@
 // pictures (a source frame the encoder dropped, so the previous picture stays on screen) crossed.
 // One view per render size: the layer's own size first, then each viewport.
 import type { FrameRow } from '../../measure/QualityTypes.js';
-import type { ScenarioRecord } from '../../rundir/RunTypes.js';
+import { steadyStartS, type ScenarioRecord } from '../../rundir/RunTypes.js';
 import type { ReportMetric } from '../reportMetric.js';
 import type { ChartSpec, ChartView, SeriesSpec } from '../ReportTypes.js';
 import { compareSizes } from '../scenarioLabels.js';
@@ -47,7 +47,7 @@ export function frameQualityChart(scenario: ScenarioRecord, rows: readonly Frame
     xLegend: 't (s)',
     yLabel: metric.unit,
     yRange: metric.range,
-    shade: warmupTimes.length ? [{ from: Math.min(...warmupTimes), to: scenario.scenario.warmupS, label: 'warm-up' }] : undefined,
+    shade: warmupTimes.length ? [{ from: Math.min(...warmupTimes), to: steadyStartS(scenario), label: 'warm-up' }] : undefined,
     viewLabel: 'render size',
     views,
     height: 280,

@@ -1,0 +1,96 @@
+// When a scenario's sender is steady. A fixed warm-up is not enough: on loopback the bandwidth
+// estimate now and then ramps slowly (the top layer was seen bandwidth-limited 4.8 s into a capture),
+// and a busy machine slows everything down. The steady window starts with the first stats interval,
+// beginning at or after the warm-up, in which
+// - every active layer encoded frames and none was bandwidth-limited (qualityLimitationReason
+//   "bandwidth" is what libwebrtc reports while the allocator keeps a layer off or short for lack of
+//   bitrate: video/send_statistics_proxy.cc, from VideoBitrateAllocation::is_bw_limited), and
+// - no layer's target moved by more than TARGET_SETTLED_SHARE (the allocation has stopped ramping).
+// Under a bandwidth cap a layer switched off by the allocator is the behaviour under test, so there
+// the bandwidth estimate and the targets must only stop moving.
+import { InputError } from '../errors.js';
+import type { StatsRow } from './StatsTimeline.js';
+
+/** Relative change of a layer's target (or of the estimate, under a cap) between intervals that still counts as settled. */
+export const TARGET_SETTLED_SHARE = 0.15;
+/** Seconds of an interval a layer may spend bandwidth-limited and still count as settled (timer granularity). */
+const BANDWIDTH_LIMITED_TOLERANCE_S = 0.2;
+/** Seconds past the warm-up simq waits for the sender to settle before it gives up (and retries the scenario). */
+export const DEFAULT_SETTLE_WAIT_S = 6;
+
+/** The wait, from SIMQ_SETTLE_WAIT_S where set (0 makes any ramp still running at the warm-up's end a retry). */
+export function settleWaitS(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.SIMQ_SETTLE_WAIT_S;
+  if (text === undefined || text === '') return DEFAULT_SETTLE_WAIT_S;
+  const s = Number(text);
+  if (!Number.isFinite(s) || s < 0 || s > 120) {
+    throw new InputError(`SIMQ_SETTLE_WAIT_S=${text}: expected seconds between 0 and 120`, `unset SIMQ_SETTLE_WAIT_S (default ${DEFAULT_SETTLE_WAIT_S})`);
+  }
+  return s;
+}
+
+export interface SettleInput {
+  rows: readonly StatsRow[];
+  activeRids: readonly string[];
+  capped: boolean;
+  warmupS: number;
+  /** The latest start allowed: warmupS + settleWaitS(). */
+  latestS: number;
+}
+
+interface Interval {
+  tS: number;
+  byRid: Map<string, StatsRow>;
+}
+
+function intervals(rows: readonly StatsRow[]): Interval[] {
+  const out = new Map<number, Interval>();
+  for (const r of rows) {
+    let i = out.get(r.second);
+    if (!i) out.set(r.second, (i = { tS: r.t_s, byRid: new Map() }));
+    i.byRid.set(r.rid, r);
+  }
+  return [...out.values()].sort((a, b) => a.tS - b.tS);
+}
+
+const moved = (a: number | undefined, b: number | undefined) => a !== undefined && b !== undefined && Math.abs(a - b) > TARGET_SETTLED_SHARE * Math.max(a, b, 1);
+
+/** Why an interval does not count as settled, or undefined when it does (prev is the interval before it). */
+function unsettled(cur: Interval, prev: Interval, input: SettleInput): string | undefined {
+  for (const rid of input.activeRids) {
+    const r = cur.byRid.get(rid);
+    const p = prev.byRid.get(rid);
+    if (!input.capped) {
+      if (!r?.fps) return `${rid} encoded no frame`;
+      if ((r.limitation_bandwidth_s ?? 0) > BANDWIDTH_LIMITED_TOLERANCE_S) return `${rid} was bandwidth-limited`;
+    }
+    if (moved(r?.target_kbps, p?.target_kbps)) return `${rid}'s target moved from ${p?.target_kbps} to ${r?.target_kbps} kbps`;
+  }
+  if (input.capped) {
+    const a = [...cur.byRid.values()][0]?.available_outgoing_kbps;
+    const b = [...prev.byRid.values()][0]?.available_outgoing_kbps;
+    if (moved(a, b)) return `the bandwidth estimate moved from ${b} to ${a} kbps`;
+  }
+  return undefined;
+}
+
+/** A sample this close before the warm-up's end counts as on it (the page's timer is not exact). */
+const BOUNDARY_SLACK_S = 0.15;
+
+/** The t_s of the sample that begins the first settled interval within [warmupS, latestS], if any. */
+export function findSteadyStart(input: SettleInput): number | undefined {
+  const iv = intervals(input.rows);
+  for (let k = 1; k < iv.length; k++) {
+    if (iv[k - 1].tS < input.warmupS - BOUNDARY_SLACK_S) continue;
+    if (iv[k - 1].tS > input.latestS + BOUNDARY_SLACK_S) break;
+    if (!unsettled(iv[k], iv[k - 1], input)) return iv[k - 1].tS;
+  }
+  return undefined;
+}
+
+/** What kept the sender from settling, from the last interval (for run.json and the summary). */
+export function settleProblem(input: SettleInput): string {
+  const iv = intervals(input.rows);
+  if (iv.length < 2) return 'too few stats samples';
+  return unsettled(iv[iv.length - 1], iv[iv.length - 2], input) ?? 'settled only at the very end';
+}

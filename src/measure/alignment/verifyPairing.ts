@@ -1,0 +1,152 @@
+// Verification of the pairing at the layer's own size. The alignment works on 64-pixel-wide
+// thumbnails and leans on rtpTimestamps where the thumbnails cannot tell neighbouring source frames
+// apart; both fail together when only a small part of the picture moves (a webcam inset on a shared
+// screen) and the machine is busy: the file camera then delivers consecutive frames more slowly, so
+// timestamp gaps look like dropped frames that never were. Here every captured frame is compared
+// with its chosen source frame and the source frames around it on every pixel of luma at the
+// layer's size (the reference scaled with the area filter, close to the box filter libyuv uses for
+// simulcast layers), and moved where a neighbour is clearly better.
+import type { Thumbnails } from './AlignmentTypes.js';
+
+/**
+ * How a captured frame's pairing stands after verification:
+ * - verified: its source frame matches better than every neighbour by at least `distinctDb`;
+ * - tied: a neighbour matches within `distinctDb` (static content: either pairing gives the same score)
+ *   and the match is as good as its neighbours' pictures' matches;
+ * - repaired: a neighbour matched better by more than `repairDb` and was taken instead;
+ * - ambiguous: the best match lies at the edge of the widest search (the source may be further away),
+ *   a tie matches far worse than the pictures around it (every candidate is as wrong as the others), or
+ *   the pairing runs backwards against the previous frame's; the score may describe the wrong picture.
+ */
+export type PairingVerdict = 'verified' | 'tied' | 'repaired' | 'ambiguous';
+
+export interface PairingTuning {
+  /** Source frames compared on each side of the chosen one. */
+  window: number;
+  /** The search widens up to this many frames on a side while the best match sits at its edge. */
+  maxWindow: number;
+  /** A neighbour must beat the chosen frame by more than this (dB of luma PSNR) to be taken instead. */
+  repairDb: number;
+  /** Below this margin over every neighbour (dB) a pairing counts as a tie, not as verified. */
+  distinctDb: number;
+  /** A tie that matches this many dB worse than the distinct matches around it (median over
+   *  +-outlierSpan pictures) matches none of its candidates: its source lies elsewhere. */
+  outlierDb: number;
+  outlierSpan: number;
+}
+
+export const DEFAULT_PAIRING_TUNING: PairingTuning = { window: 3, maxWindow: 8, repairDb: 0.2, distinctDb: 0.2, outlierDb: 4, outlierSpan: 15 };
+
+export interface PairingCounts {
+  verified: number;
+  tied: number;
+  repaired: number;
+  ambiguous: number;
+}
+
+export interface PairingVerification {
+  /** Per captured frame: the source index after verification. */
+  sourceIndex: number[];
+  verdict: PairingVerdict[];
+  /** Per captured frame: luma PSNR (dB) against the source frame finally chosen. */
+  psnrDb: number[];
+}
+
+/** Luma PSNR between frame a of `x` and frame b of `y` (same size), capped at 100 dB. */
+export function framePsnr(x: Thumbnails, a: number, y: Thumbnails, b: number): number {
+  const px = x.width * x.height;
+  const xa = a * px;
+  const yb = b * px;
+  let sum = 0;
+  for (let j = 0; j < px; j++) {
+    const d = x.data[xa + j] - y.data[yb + j];
+    sum += d * d;
+  }
+  return sum === 0 ? 100 : 10 * Math.log10((255 * 255 * px) / sum);
+}
+
+const mod = (v: number, n: number) => ((v % n) + n) % n;
+
+/** Scores of the chosen frame's neighbourhood, widened while the best match sits at an edge. */
+function searchAround(layer: Thumbnails, i: number, reference: Thumbnails, chosen: number, t: PairingTuning) {
+  const n = reference.count;
+  const scores = new Map<number, number>();
+  const score = (o: number) => {
+    if (!scores.has(o)) scores.set(o, framePsnr(layer, i, reference, mod(chosen + o, n)));
+    return scores.get(o)!;
+  };
+  let lo = -Math.min(t.window, Math.floor((n - 1) / 2));
+  let hi = Math.min(t.window, Math.floor(n / 2));
+  const limit = Math.min(t.maxWindow, Math.floor((n - 1) / 2));
+  for (;;) {
+    let best = 0;
+    for (let o = lo; o <= hi; o++) if (score(o) > score(best)) best = o;
+    if (best === lo && lo > -limit) lo--;
+    else if (best === hi && hi < limit) hi++;
+    else return { best, atEdge: (best === lo && lo !== 0) || (best === hi && hi !== 0), score };
+  }
+}
+
+export function verifyPairing(layer: Thumbnails, reference: Thumbnails, sourceIndex: readonly number[], tuning: Partial<PairingTuning> = {}): PairingVerification {
+  const t: PairingTuning = { ...DEFAULT_PAIRING_TUNING, ...tuning };
+  if (layer.width !== reference.width || layer.height !== reference.height) {
+    throw new Error(`verifyPairing: layer frames are ${layer.width}x${layer.height}, reference frames ${reference.width}x${reference.height}`);
+  }
+  const n = reference.count;
+  const out: PairingVerification = { sourceIndex: [], verdict: [], psnrDb: [] };
+  for (let i = 0; i < sourceIndex.length && i < layer.count; i++) {
+    const chosen = sourceIndex[i];
+    const { best, atEdge, score } = searchAround(layer, i, reference, chosen, t);
+    let pick = 0;
+    let verdict: PairingVerdict;
+    if (score(best) - score(0) > t.repairDb) {
+      pick = best;
+      verdict = atEdge ? 'ambiguous' : 'repaired';
+    } else {
+      let runnerUp = -Infinity;
+      for (let o = -t.window; o <= t.window; o++) if (o !== 0) runnerUp = Math.max(runnerUp, score(o));
+      verdict = score(0) - runnerUp >= t.distinctDb ? 'verified' : 'tied';
+    }
+    const source = mod(chosen + pick, n);
+    // The camera never goes back in the clip (only its loop repeats one frame): a pairing that steps
+    // backwards against the previous frame's cannot both be right.
+    if (i > 0) {
+      const step = mod(source - out.sourceIndex[i - 1], n);
+      if (step > n / 2 && verdict !== 'tied') verdict = 'ambiguous';
+    }
+    out.sourceIndex.push(source);
+    out.verdict.push(verdict);
+    out.psnrDb.push(Math.round(score(pick) * 100) / 100);
+  }
+  markOutlierTies(out, t);
+  return out;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+/**
+ * A tie far below how well distinct pictures around it match is a plateau of equally wrong
+ * candidates, not static content: its source lies outside the search. "Around" is the distinct
+ * (verified) pictures within +-outlierSpan, else the layer's; a layer without any distinct picture
+ * is static throughout and its ties stand.
+ */
+function markOutlierTies(v: PairingVerification, t: PairingTuning): void {
+  const distinct = v.verdict.map((x, i) => (x === 'verified' ? i : -1)).filter((i) => i >= 0);
+  if (distinct.length === 0) return;
+  const layerLevel = median(distinct.map((i) => v.psnrDb[i]));
+  v.verdict.forEach((verdict, i) => {
+    if (verdict !== 'tied') return;
+    const near = distinct.filter((j) => Math.abs(j - i) <= t.outlierSpan).map((j) => v.psnrDb[j]);
+    const level = near.length ? median(near) : layerLevel;
+    if (v.psnrDb[i] < level - t.outlierDb) v.verdict[i] = 'ambiguous';
+  });
+}
+
+export function countVerdicts(verdicts: readonly PairingVerdict[]): PairingCounts {
+  const c: PairingCounts = { verified: 0, tied: 0, repaired: 0, ambiguous: 0 };
+  for (const v of verdicts) c[v]++;
+  return c;
+}

@@ -1,0 +1,84 @@
+// When the steady window starts, on stats timelines whose answer is known by construction:
+// numbers shaped like real captures (a fast start, a slow ramp, a top layer held off, a cap).
+import { describe, expect, it } from 'vitest';
+import type { StatsRow } from '../src/capture/StatsTimeline.js';
+import { findSteadyStart, settleProblem } from '../src/capture/steadyStart.js';
+
+type Layer = [target: number, fps: number, bwLimitedS?: number];
+
+/** One interval per entry: its end time and [target kbps, fps, bandwidth-limited s] for q, h, f. */
+function timeline(entries: [tS: number, q: Layer, h: Layer, f: Layer, availableKbps?: number][]): StatsRow[] {
+  return entries.flatMap(([tS, ...rest], i) => {
+    const available = rest[3] as number | undefined;
+    return (['q', 'h', 'f'] as const).map((rid, k) => {
+      const [target, fps, bw] = rest[k] as Layer;
+      return { second: i + 1, t_s: tS, warmup: 0, rid, target_kbps: target, fps, limitation_bandwidth_s: bw ?? 0, available_outgoing_kbps: available };
+    });
+  });
+}
+
+const rids = ['q', 'h', 'f'];
+const base = { activeRids: rids, capped: false, warmupS: 2, latestS: 8 };
+
+describe('findSteadyStart', () => {
+  it('starts at the warm-up when everything is on and still from the first second', () => {
+    const rows = timeline([
+      [1, [143, 20], [500, 15], [2500, 16, 0.16]],
+      [2, [150, 30], [500, 30], [2500, 30]],
+      [3, [139, 29], [500, 29], [2500, 29]],
+      [4, [150, 30], [500, 30], [2500, 30]],
+    ]);
+    expect(findSteadyStart({ ...base, rows })).toBe(2);
+  });
+
+  it('waits while the targets ramp (more than 15% a second) and starts with the first still interval', () => {
+    const rows = timeline([
+      [1, [125, 9], [417, 2], [1310, 0, 0.7]],
+      [2, [75, 6], [268, 25], [1471, 31]],
+      [3, [75, 20], [340, 30], [1806, 30]],
+      [4, [125, 21], [405, 28], [2058, 28]],
+      [5, [150, 22], [500, 29], [2400, 29]],
+      [6, [145, 27], [478, 21], [2234, 19]],
+      [7, [149, 30], [496, 30], [2460, 30]],
+    ]);
+    // Interval 5->6 is the first whose targets moved less than 15% from the one before.
+    expect(findSteadyStart({ ...base, rows })).toBe(5);
+  });
+
+  it('does not count a top layer held off for lack of bandwidth as steady', () => {
+    const rows = timeline([
+      [1, [150, 30], [500, 30], [0, 0, 1]],
+      [2, [150, 30], [500, 30], [0, 0, 1]],
+      [3, [150, 30], [500, 30], [0, 0, 1]],
+      [4, [150, 30], [500, 30], [1200, 10, 0.6]],
+      [5, [150, 30], [500, 30], [2500, 30]],
+      [6, [150, 30], [500, 30], [2500, 30]],
+    ]);
+    expect(findSteadyStart({ ...base, rows })).toBe(5);
+    expect(findSteadyStart({ ...base, rows: rows.filter((r) => r.second <= 3) })).toBeUndefined();
+    expect(settleProblem({ ...base, rows: rows.filter((r) => r.second <= 3) })).toBe('f encoded no frame');
+  });
+
+  it('never starts after the latest start allowed', () => {
+    const rows = timeline([
+      [1, [75, 30], [250, 30], [1000, 30]],
+      [2, [100, 30], [350, 30], [1500, 30]],
+      [3, [150, 30], [500, 30], [2500, 30]],
+      [4, [150, 30], [500, 30], [2500, 30]],
+    ]);
+    expect(findSteadyStart({ ...base, rows, warmupS: 1, latestS: 1 })).toBeUndefined();
+    expect(findSteadyStart({ ...base, rows, warmupS: 1, latestS: 3 })).toBe(3);
+    expect(settleProblem({ ...base, rows: rows.slice(0, 6), warmupS: 1, latestS: 1 })).toMatch(/target moved from 1000 to 1500 kbps|target moved from 250 to 350 kbps|target moved from 75 to 100 kbps/);
+  });
+
+  it('under a cap, a layer switched off is the behaviour under test: only the estimate and targets must rest', () => {
+    const rows = timeline([
+      [1, [150, 30], [500, 30], [0, 0, 1], 400],
+      [2, [150, 30], [500, 30], [0, 0, 1], 700],
+      [3, [150, 30], [500, 30], [0, 0, 1], 760],
+      [4, [150, 30], [500, 30], [0, 0, 1], 780],
+    ]);
+    expect(findSteadyStart({ ...base, rows, capped: true })).toBe(2);
+    expect(findSteadyStart({ ...base, rows, capped: false })).toBeUndefined();
+  });
+});
