@@ -1,4 +1,4 @@
-// Nothing lost, nothing injected (no browser): full disks, --force on a foreign folder, the run lock,
+// Nothing lost, nothing injected (no browser; runs the built CLI, needs no browser lock): full disks, --force on a foreign folder, the run lock,
 // crafted run.json files, CSV formula cells, printed commands, option checks before any browser, and
 // the loopback server's request checks. Each expectation comes from the rule itself (OWASP CSV
 // injection, POSIX sh quoting, the file system), never from simq's own output.
@@ -311,7 +311,7 @@ describe('options are checked before any browser starts', () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, '');
     const r = await run(['capture', '--out', file, '--chrome', '/nonexistent/chrome']);
-    expect(r.code, r.stderr).toBe(ExitCode.badInput);
+    expect(r.code, r.stderr).toBe(ExitCode.output);
     expect(r.stderr).toContain('is a file, not a folder');
   });
 

@@ -49,7 +49,7 @@ export function checkRunTarget(options: CreateRunOptions): void {
   }
   let existing = outDir;
   while (!existsSync(existing)) existing = path.dirname(existing);
-  if (!statSync(existing).isDirectory()) throw new InputError(`--out ${options.outDir}: ${existing} is a file, not a folder`, 'pass --out DIR with the parent folder of run directories');
+  if (!statSync(existing).isDirectory()) throw new OutputError(`--out ${options.outDir}: cannot create it, ${existing} is a file, not a folder`, 'pass --out DIR with the parent folder of run directories');
   try {
     accessSync(existing, constants.W_OK);
   } catch (e) {
