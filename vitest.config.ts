@@ -7,6 +7,7 @@ const UNIT = [
   'test/allocationModel.test.ts',
   'test/allocationTable.test.ts',
   'test/crossLayer.test.ts',
+  'test/exportNames.test.ts',
   'test/recommend.test.ts',
   'test/recommendExports.test.ts',
   'test/steadyStart.test.ts',

@@ -50,10 +50,26 @@ describe('simq recommend (CLI)', () => {
     const r = await simq(runDir, '--format', 'mediasoup', '--out', out, '--no-save');
     expect(r.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/export const simqEncodings/);
+    expect(readFileSync(path.join(tmp, 'simq-mediasoup.d.mts'), 'utf8')).toMatch(/export declare const simqEncodings: SimqEncoding\[\];/);
     // --target-vmaf 85: h's first point >= 85 is 1500 (87.5), below 1200 (84): 1200 + 1 x 300 / 3.5 = 1285.7 -> 1286 kbps,
     // lower layer above its 500 kbps table target -> maxBitrate ceil(1286 x 4/3) = 1715 kbps.
     const t = await simq(runDir, '--format', 'encodings', '--no-save', '--target-vmaf', '85');
     expect(JSON.parse(t.stdout).sendEncodings[1]).toMatchObject({ rid: 'h', maxBitrate: 1_715_000 });
+  });
+
+  it('--format jitsi: the codec-preference warning on stderr; --jitsi-prefer-codec sets codecPreferenceOrder instead', async () => {
+    const plain = await simq(runDir, '--format', 'jitsi', '--no-save');
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toMatch(/simq: warning \(jitsi\): Jitsi prefers AV1 > VP9 > VP8 > H264 by default .* pass --jitsi-prefer-codec/);
+    const preferred = await simq(runDir, '--format', 'jitsi', '--jitsi-prefer-codec', '--no-save');
+    expect(preferred.stderr).not.toMatch(/Jitsi prefers/);
+    expect(preferred.stdout).toContain('config.videoQuality.codecPreferenceOrder = ["VP8","AV1","VP9","H264"];');
+    const out = path.join(tmp, 'janus.json');
+    const janus = await simq(runDir, '--format', 'janus', '--out', out, '--no-save');
+    expect(janus.stdout).toMatch(/warning \(janus\): janus\.js: publish with publisher\.sendEncodings/);
+    const wrong = await simq(runDir, '--format', 'livekit', '--jitsi-prefer-codec', '--no-save');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--jitsi-prefer-codec belongs to the Jitsi export: add --format jitsi/);
   });
 
   it('--no-save leaves the run directory alone', async () => {

@@ -1,15 +1,15 @@
 // Every export format, checked against a schema built from the upstream documentation
 // (test/fixtures/upstream/*.schema.json, each naming its source) and, where it applies, against
 // simq's own scenario validator. The JS exports are executed (imported / run) rather than grepped.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RECOMMENDATION_COLUMNS } from '../src/recommend/exports/csv.js';
-import { EXPORT_FORMATS, renderExport } from '../src/recommend/exports/formats.js';
+import { EXPORT_FORMATS, renderExport, renderExportWarnings } from '../src/recommend/exports/formats.js';
 import { buildQualityTable } from '../src/recommend/qualityTable.js';
 import { recommend } from '../src/recommend/recommend.js';
 import type { Recommendation } from '../src/recommend/RecommendationTypes.js';
@@ -45,11 +45,8 @@ const EXPECTED = { q: 400_000, h: 1_200_000, f: 2_500_000 } as const;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-exports-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-// livekit-client is not a simq dependency: the LiveKit exports import a stand-in transcribed from its
-// options.ts (class VideoPreset), installed beside the generated modules.
-const livekitStub = path.join(tmp, 'node_modules', 'livekit-client');
-mkdirSync(path.dirname(livekitStub), { recursive: true });
-cpSync(new URL('./fixtures/upstream/livekit-client-stub', import.meta.url), livekitStub, { recursive: true });
+// The generated LiveKit modules import the real livekit-client (a devDependency) from simq's node_modules.
+symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), path.join(tmp, 'node_modules'), 'dir');
 
 async function importModule(name: string, text: string): Promise<Record<string, unknown>> {
   const file = path.join(tmp, name);
@@ -139,8 +136,8 @@ describe('--format livekit', async () => {
   it('top layer in videoEncoding, the two lower layers as presets, lowest first', () => {
     expect(options.videoEncoding).toEqual({ maxBitrate: EXPECTED.f, maxFramerate: 30 });
     expect(options.videoSimulcastLayers).toEqual([
-      { width: 320, height: 180, encoding: { maxBitrate: EXPECTED.q, maxFramerate: 30 } },
-      { width: 640, height: 360, encoding: { maxBitrate: EXPECTED.h, maxFramerate: 30 } },
+      { width: 320, height: 180, aspectRatio: 16 / 9, encoding: { maxBitrate: EXPECTED.q, maxFramerate: 30 } },
+      { width: 640, height: 360, aspectRatio: 16 / 9, encoding: { maxBitrate: EXPECTED.h, maxFramerate: 30 } },
     ]);
   });
   it('the schema rejects an invented option', () => {
@@ -230,7 +227,7 @@ describe('a run with two codecs (VP8 + VP9)', () => {
     expect(JSON.parse(renderExport(two, 'json', 'vp9')).codecs.map((c: { codec: string }) => c.codec)).toEqual(['vp9']);
   });
 
-  it('VP9: scalabilityMode kept, Chrome VP9 table used, jitsi sets useSimulcast, LiveKit says it would send SVC', async () => {
+  it('VP9: scalabilityMode kept, Chrome VP9 table used, jitsi sets useSimulcast, LiveKit as L1T3 simulcast', async () => {
     const enc = JSON.parse(renderExport(two, 'encodings', 'vp9')).sendEncodings;
     for (const e of enc) valid(encodingSchema, e);
     expect(enc.every((e: { scalabilityMode: string }) => e.scalabilityMode === 'L1T3')).toBe(true);
@@ -243,10 +240,56 @@ describe('a run with two codecs (VP8 + VP9)', () => {
     new Function('config', renderExport(two, 'jitsi', 'vp9'))(config);
     valid(jitsiSchema, config.videoQuality);
     expect(config.videoQuality!.vp9).toMatchObject({ useSimulcast: true });
-    const m = await importModule('livekit-vp9.mjs', renderExport(two, 'livekit', 'vp9'));
+    // livekit-client publishes VP9 as rid-based simulcast only with simulcast: true and an L1Tx mode
+    // (room/utils.ts isSVCSimulcast); else as one SVC stream whose maxBitrate caps every layer.
+    const text = renderExport(two, 'livekit', 'vp9');
+    const m = await importModule('livekit-vp9.mjs', text);
     const options = JSON.parse(JSON.stringify(m.simqPublishOptions));
-    valid(livekitSchema, options);
-    expect(options.videoSimulcastLayers).toBeUndefined();
-    expect(renderExport(two, 'livekit', 'vp9')).toMatch(/NOTE: LiveKit publishes VP9 as SVC/);
+    expect(options).toMatchObject({ videoCodec: 'vp9', simulcast: true, scalabilityMode: 'L1T3', videoEncoding: { maxBitrate: 2_500_000 } });
+    expect(options.videoSimulcastLayers.map((l: { width: number }) => l.width)).toEqual([320, 640]);
+    expect(text).toMatch(/NOTE: VP9 as simulcast \(scalabilityMode L1T3 on each layer\) needs livekit-client >= 2\.22\.3, livekit-server > 1\.13\.6/);
+  });
+});
+
+describe('what each SFU does differently, said in the export and by simq recommend', () => {
+  const runRecord = handmadeRun();
+  const vp8Sender = runRecord.scenarios[0];
+  const vp9Encodings = vp8Sender.scenario.encodings.map((e) => ({ ...e, scalabilityMode: 'L1T3' }));
+  runRecord.scenarios = [{ ...vp8Sender, id: 'all-layers.vp9', scenario: { ...vp8Sender.scenario, id: 'all-layers.vp9', codec: 'vp9', encodings: vp9Encodings }, problems: [] }];
+  const vp9Rows = handmadeParsedRows()
+    .filter((r) => r.scenario_id === 'all-layers.vp8')
+    .map((r) => ({ ...r, scenario_id: 'all-layers.vp9', codec: 'vp9' }));
+  const vp9 = recommend(buildQualityTable(runRecord, vp9Rows), { runDir: 'x', simqVersion: 't', now: new Date(0) });
+  const kinds = (r: Recommendation, format: Parameters<typeof renderExportWarnings>[1], options = {}) => renderExportWarnings(r, format, undefined, options).map((w) => w.kind);
+
+  it('mediasoup: VP9 simulcast is not what mediasoup documents (VP8/H.264 only); VP8 says nothing', () => {
+    expect(kinds(vp9, 'mediasoup')).toEqual(['mediasoup-svc-codec-simulcast']);
+    expect(renderExport(vp9, 'mediasoup')).toMatch(/NOTE: mediasoup documents simulcast for VP8 and H\.264 only/);
+    expect(kinds(rec, 'mediasoup')).toEqual([]);
+  });
+
+  it('LiveKit: a capture under 960 px loses the middle layer, under 480 px both lower ones (publishUtils)', () => {
+    // The same layers from a 640x360 clip: longer side 640 < 960 -> livekit-client sends [q, f] only.
+    const small = { ...rec, provenance: { ...rec.provenance, clip: { ...rec.provenance.clip, width: 640, height: 360 } } };
+    expect(kinds(small, 'livekit')).toEqual(['livekit-small-capture']);
+    expect(renderExport(small, 'livekit')).toMatch(/NOTE: the capture is 640x360: livekit-client sends three layers only from a 960 px longer side .*the measured layer h will not be sent/);
+    const tiny = { ...rec, provenance: { ...rec.provenance, clip: { ...rec.provenance.clip, width: 426, height: 240 } } };
+    expect(renderExport(tiny, 'livekit')).toMatch(/the measured layers q, h will not be sent/);
+    expect(kinds(rec, 'livekit')).toEqual([]);
+  });
+
+  it('Jitsi: VP8 bitrates need VP8 preferred; --jitsi-prefer-codec writes codecPreferenceOrder with VP8 first', () => {
+    expect(kinds(rec, 'jitsi')).toEqual(['jitsi-codec-preference']);
+    expect(renderExport(rec, 'jitsi')).toMatch(/NOTE: Jitsi prefers AV1 > VP9 > VP8 > H264 by default/);
+    expect(kinds(rec, 'jitsi', { jitsiPreferCodec: true })).toEqual([]);
+    const config: { videoQuality?: Record<string, unknown> } = { videoQuality: { codecPreferenceOrder: ['AV1', 'VP9', 'VP8', 'H264'] } };
+    new Function('config', renderExport(rec, 'jitsi', undefined, { jitsiPreferCodec: true }))(config);
+    valid(jitsiSchema, config.videoQuality);
+    expect(config.videoQuality!.codecPreferenceOrder).toEqual(['VP8', 'AV1', 'VP9', 'H264']);
+  });
+
+  it('Janus: the notes say to publish with sendEncodings rather than simulcastMaxBitrates', () => {
+    expect(kinds(rec, 'janus')).toEqual(['janus-send-encodings']);
+    expect(JSON.parse(renderExport(rec, 'janus')).simq.notes.join(' ')).toMatch(/publish with publisher\.sendEncodings .* simulcastMaxBitrates shorthand/);
   });
 });

@@ -19,7 +19,7 @@ import { captureFromCli } from './capture.js';
 import { addMeasureOptions, measureFromCli, type MeasureCliOptions } from './measure.js';
 import { addRecommendDecisionOptions, validateRecommendOptions, type RecommendCliOptions } from './recommend.js';
 
-type AnalyzeOptions = CaptureCliOptions & MeasureCliOptions & Omit<RecommendCliOptions, 'format' | 'out' | 'codec' | 'json' | 'save'>;
+type AnalyzeOptions = CaptureCliOptions & MeasureCliOptions & Omit<RecommendCliOptions, 'format' | 'out' | 'codec' | 'jitsiPreferCodec' | 'json' | 'save'>;
 
 /** Rough measure cost per captured second and layer-size job on 2 cores, for the sweep estimate. */
 const MEASURE_SECONDS_PER_SCENARIO = 40;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError, OutputError } from '../errors.js';
 import { withRun } from '../rundir/openRun.js';
-import { EXPORT_FORMATS, isExportFormat, renderExport, type ExportFormat } from '../recommend/exports/formats.js';
+import { declarationPath, exportDeclaration } from '../recommend/exports/declarations.js';
+import { EXPORT_FORMATS, isExportFormat, renderExport, renderExportWarnings, type ExportFormat } from '../recommend/exports/formats.js';
 import { renderRecommendationJson } from '../recommend/exports/json.js';
 import { runRecommendStage, writeTextFile } from '../recommend/recommendStage.js';
 import {
@@ -27,6 +28,7 @@ export interface RecommendCliOptions {
   format?: string;
   out?: string;
   codec?: string;
+  jitsiPreferCodec?: boolean;
   json?: boolean;
   targetVmaf: string;
   targetPsnr: string;
@@ -68,6 +70,7 @@ export function validateRecommendOptions(opts: RecommendCliOptions) {
   }
   if (opts.json && opts.format !== undefined) throw new InputError('--json and --format both choose what stdout gets; use --format json for the JSON document', EXAMPLE);
   if (opts.out !== undefined && opts.format === undefined) throw new InputError('--out names the file of an export: add --format (e.g. --format mediasoup)', EXAMPLE);
+  if (opts.jitsiPreferCodec && opts.format !== 'jitsi') throw new InputError('--jitsi-prefer-codec belongs to the Jitsi export: add --format jitsi', 'simq recommend results/<run-id> --format jitsi --jitsi-prefer-codec');
   if (opts.codec !== undefined && !(CODECS as readonly string[]).includes(opts.codec.toLowerCase())) {
     throw new InputError(`--codec ${opts.codec}: unknown codec (use one of ${CODECS.join(', ')})`, EXAMPLE);
   }
@@ -81,11 +84,40 @@ export function validateRecommendOptions(opts: RecommendCliOptions) {
   };
 }
 
+/** --format: the export on stdout (warnings on stderr), or into --out with its declarations beside it. */
+function writeExport(rec: Recommendation, opts: RecommendCliOptions & { format: string }): void {
+  const format = opts.format as ExportFormat;
+  const exportOptions = { jitsiPreferCodec: opts.jitsiPreferCodec };
+  const text = renderExport(rec, format, opts.codec, exportOptions);
+  const sfuWarnings = renderExportWarnings(rec, format, opts.codec, exportOptions).map((w) => w.message);
+  const declaration = exportDeclaration(format);
+  if (opts.out === undefined) {
+    // stdout carries the export alone; the warnings go to stderr so they are not lost.
+    process.stdout.write(text);
+    for (const w of rec.warnings) process.stderr.write(`simq: warning: ${w.message}\n`);
+    for (const w of sfuWarnings) process.stderr.write(`simq: warning (${format}): ${w}\n`);
+    if (declaration !== undefined) process.stderr.write('simq: TypeScript declarations are written with --out FILE.mjs (as FILE.d.mts)\n');
+    return;
+  }
+  const out = path.resolve(opts.out);
+  const types = declaration === undefined ? undefined : declarationPath(out);
+  writeTextFile(out, text);
+  if (types !== undefined) writeTextFile(types, declaration!);
+  process.stdout.write(renderRecommendationSummary(rec));
+  for (const w of sfuWarnings) process.stdout.write(`warning (${format}): ${w}\n`);
+  process.stdout.write(`\nwrote the ${format} export to ${out}${types ? ` and its TypeScript declarations to ${types}` : ''}\n`);
+  if (declaration !== undefined && types === undefined) process.stdout.write('name the file *.mjs to get TypeScript declarations (*.d.mts) beside it\n');
+}
+
 export function recommendFromCli(runDir: string, opts: RecommendCliOptions, simqVersion: string): Recommendation {
   const values = validateRecommendOptions(opts);
+  // The export and its declarations beside it are never written over without --force.
   const outFile = opts.out === undefined ? undefined : path.resolve(opts.out);
-  if (outFile !== undefined && existsSync(outFile) && !opts.force) {
-    throw new OutputError(`${outFile} already exists; simq does not overwrite it`, 'choose another --out file, or add --force to replace it');
+  const typesFile = outFile !== undefined && exportDeclaration(opts.format as ExportFormat) !== undefined ? declarationPath(outFile) : undefined;
+  for (const f of [outFile, typesFile]) {
+    if (f !== undefined && existsSync(f) && !opts.force) {
+      throw new OutputError(`${f} already exists; simq does not overwrite it`, 'choose another --out file, or add --force to replace it');
+    }
   }
   const warn = (line: string) => process.stderr.write(`simq: warning: ${line}\n`);
   const { recommendation: rec, files } = withRun(runDir, 'recommend', warn, () =>
@@ -93,16 +125,7 @@ export function recommendFromCli(runDir: string, opts: RecommendCliOptions, simq
     { readOnly: !opts.save },
   );
   if (opts.format !== undefined) {
-    const text = renderExport(rec, opts.format as ExportFormat, opts.codec);
-    if (outFile !== undefined) {
-      writeTextFile(outFile, text);
-      process.stdout.write(renderRecommendationSummary(rec));
-      process.stdout.write(`\nwrote the ${opts.format} export to ${outFile}\n`);
-    } else {
-      // stdout carries the export alone; the warnings go to stderr so they are not lost.
-      process.stdout.write(text);
-      for (const w of rec.warnings) process.stderr.write(`simq: warning: ${w.message}\n`);
-    }
+    writeExport(rec, { ...opts, format: opts.format });
   } else if (opts.json) {
     process.stdout.write(renderRecommendationJson(rec));
   } else {
@@ -136,6 +159,7 @@ export function registerRecommend(program: Command): void {
     .option('--out <file>', 'write the export to this file (default: stdout); an existing file needs --force')
     .option('--force', 'replace an existing --out file')
     .option('--codec <codec>', 'the codec an SFU/SDK export is for (needed when the run measured several)')
+    .option('--jitsi-prefer-codec', 'Jitsi export: also set videoQuality.codecPreferenceOrder with the exported codec first')
     .option('--json', 'print recommendation.json on stdout instead of the summary');
   addRecommendDecisionOptions(cmd)
     .option('--no-save', `do not write ${RECOMMENDATION_FILE} / ${RECOMMENDATION_CSV_FILE} into the run directory`)

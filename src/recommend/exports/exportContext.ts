@@ -82,12 +82,32 @@ export function selectableByRid(ctx: ExportContext): Map<string, SelectableLayer
   return new Map(ctx.codec.layerSelection.layers.map((l) => [l.rid, l]));
 }
 
-/** Comment block for JS exports. */
-export function jsComment(lines: readonly string[]): string {
-  return lines.map((l) => (l ? `// ${l}` : '//')).join('\n') + '\n';
+/**
+ * One line of comment text: a clip file name, scenario name, rid or run id is the user's text, so a
+ * line break (\r, \n, U+2028/2029 are all line terminators in JS) would end the comment and make
+ * the rest live code, `*\/` would end a block comment, and `</script>` would end an HTML script
+ * element the module is pasted into. All three are defused.
+ */
+export function commentText(text: string): string {
+  return text
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/\*\//g, '* /')
+    .replace(/<\//g, '<\\/');
 }
 
-/** JSON literal for generated JS: two-space indent, keys as written. */
-export function jsLiteral(value: unknown): string {
-  return JSON.stringify(value, null, 2);
+/** Comment block for JS exports (each line made safe by commentText). */
+export function jsComment(lines: readonly string[]): string {
+  return lines.map((l) => (l ? `// ${commentText(l)}` : '//')).join('\n') + '\n';
+}
+
+/**
+ * JSON literal for generated JS: two-space indent, keys as written. Strings go through
+ * JSON.stringify, so quotes, backticks and `${}` stay data; `<` is written \u003c so a module pasted
+ * into an HTML <script> cannot close it, and U+2028/2029 are escaped for pre-ES2019 parsers.
+ */
+export function jsLiteral(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

@@ -3,6 +3,7 @@ import type { Recommendation } from '../RecommendationTypes.js';
 import { renderRecommendationCsv } from './csv.js';
 import { renderEncodings } from './encodings.js';
 import { exportContext } from './exportContext.js';
+import { exportWarnings, type ExportOptions, type ExportWarning } from './exportWarnings.js';
 import { renderJanus } from './janus.js';
 import { renderJitsi } from './jitsi.js';
 import { renderRecommendationJson } from './json.js';
@@ -24,7 +25,7 @@ function onlyCodec(rec: Recommendation, codec?: string): Recommendation {
 }
 
 /** The text of one export. json and csv cover every codec; the others need one (--codec). */
-export function renderExport(rec: Recommendation, format: ExportFormat, codec?: string): string {
+export function renderExport(rec: Recommendation, format: ExportFormat, codec?: string, options: ExportOptions = {}): string {
   switch (format) {
     case 'json':
       return renderRecommendationJson(onlyCodec(rec, codec));
@@ -37,8 +38,14 @@ export function renderExport(rec: Recommendation, format: ExportFormat, codec?: 
     case 'livekit':
       return renderLiveKit(exportContext(rec, codec));
     case 'jitsi':
-      return renderJitsi(exportContext(rec, codec));
+      return renderJitsi(exportContext(rec, codec), options);
     case 'janus':
       return renderJanus(exportContext(rec, codec));
   }
+}
+
+/** What the SFU/SDK of this format does differently from the measurement (none for json/csv/encodings). */
+export function renderExportWarnings(rec: Recommendation, format: ExportFormat, codec?: string, options: ExportOptions = {}): ExportWarning[] {
+  if (format === 'json' || format === 'csv' || format === 'encodings') return [];
+  return exportWarnings(exportContext(rec, codec), format, options);
 }

@@ -20,6 +20,7 @@
 import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
 import { parseSize } from '../../units.js';
 import { exportProvenance, lowToHigh, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
+import { exportWarnings } from './exportWarnings.js';
 
 /** Body of a VideoRoom subscriber `configure` request (the keys simq sets; add "mid" yourself). */
 export interface JanusConfigure {
@@ -49,6 +50,7 @@ export function janusExport(ctx: ExportContext): JanusExport {
     'sendEncodings are highest resolution first: Janus numbers substreams from the last rid (0 = lowest).',
   ];
   if (ordered.length > 3) notes.push(`Janus handles at most three substreams; ${ordered.length} encodings were measured`);
+  notes.push(...exportWarnings(ctx, 'janus').map((w) => w.message));
   const substreamOf = new Map(ordered.map((e, i) => [e.rid, i]));
   const sel = ctx.codec.layerSelection;
   const layer = new Map(sel.layers.map((l) => [l.rid, l]));

@@ -10,12 +10,15 @@
 //   for the full-resolution one, the key of the capture height's quality level
 //   (service/RTC/StandardVideoQualitySettings.ts VIDEO_QUALITY_LEVELS: 2160 ultraHd, 1080 fullHd,
 //   720 high, 360-540 standard, 180-270 low), with scale factors 6/3/1 at 1080p and 12/6/1 at 2160p.
+// - videoQuality.codecPreferenceOrder (default AV1, VP9, VP8, H264) decides the codec; the bitrates of
+//   another codec change nothing, so --jitsi-prefer-codec also puts the export's codec first.
 // - VP9 and AV1 default to SVC in Jitsi (useSimulcast: false); simq measures simulcast, so the export
 //   sets useSimulcast: true for them.
 // Jitsi Videobridge chooses each receiver's layer itself (bandwidth allocation), so only the sender's
 // bitrates are configurable here.
 import type { Codec } from '../../scenario/ScenarioTypes.js';
-import { exportProvenance, jsComment, lowToHigh, provenanceLines, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
+import { exportProvenance, jsComment, jsLiteral, lowToHigh, provenanceLines, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
+import { exportWarnings, JITSI_DEFAULT_CODEC_ORDER, type ExportOptions } from './exportWarnings.js';
 
 /** jitsi quality level keys of maxBitratesVideo (StandardVideoQualitySettings.ts VIDEO_QUALITY_SETTINGS). */
 export type JitsiLevel = 'low' | 'standard' | 'high' | 'fullHd' | 'ultraHd';
@@ -30,6 +33,8 @@ export interface JitsiExport {
   /** The key under videoQuality (lower-case codec name, as lib-jitsi-meet's CodecMimeType). */
   codecKey: Codec;
   settings: JitsiCodecSettings;
+  /** videoQuality.codecPreferenceOrder, only with --jitsi-prefer-codec. */
+  codecPreferenceOrder?: string[];
   notes: string[];
 }
 
@@ -49,7 +54,7 @@ function jitsiScales(level: JitsiLevel): number[] {
   return [4, 2, 1];
 }
 
-export function jitsiExport(ctx: ExportContext): JitsiExport {
+export function jitsiExport(ctx: ExportContext, options: ExportOptions = {}): JitsiExport {
   const encodings = lowToHigh(requireSender(ctx, 'jitsi')).filter((e) => e.active);
   const height = ctx.rec.provenance.clip.height;
   const topLevel = jitsiLevelForHeight(height);
@@ -69,11 +74,14 @@ export function jitsiExport(ctx: ExportContext): JitsiExport {
   });
   const settings: JitsiCodecSettings = { maxBitratesVideo };
   if (ctx.codec.codec === 'vp9' || ctx.codec.codec === 'av1') settings.useSimulcast = true;
-  return { provenance: exportProvenance(ctx), codecKey: ctx.codec.codec, settings, notes };
+  notes.push(...exportWarnings(ctx, 'jitsi', options).map((w) => w.message));
+  const name = ctx.codec.codec.toUpperCase();
+  const codecPreferenceOrder = options.jitsiPreferCodec ? [name, ...JITSI_DEFAULT_CODEC_ORDER.filter((c) => c !== name)] : undefined;
+  return { provenance: exportProvenance(ctx), codecKey: ctx.codec.codec, settings, codecPreferenceOrder, notes };
 }
 
-export function renderJitsi(ctx: ExportContext): string {
-  const j = jitsiExport(ctx);
+export function renderJitsi(ctx: ExportContext, options: ExportOptions = {}): string {
+  const j = jitsiExport(ctx, options);
   const k = j.codecKey;
   const { maxBitratesVideo, ...other } = j.settings;
   const header = jsComment([
@@ -85,14 +93,15 @@ export function renderJitsi(ctx: ExportContext): string {
     '         https://github.com/jitsi/lib-jitsi-meet/blob/master/modules/RTC/TPCUtils.ts',
     ...j.notes.map((n) => `NOTE: ${n}`),
   ]);
-  const extra = Object.keys(other).length ? `${JSON.stringify(other)}, ` : '';
+  const extra = Object.keys(other).length ? `${jsLiteral(other, 0)}, ` : '';
   const lines = [
     header,
     'config.videoQuality = config.videoQuality || {};',
     `config.videoQuality.${k} = Object.assign({}, config.videoQuality.${k}, ${extra}{`,
-    `    maxBitratesVideo: Object.assign({}, (config.videoQuality.${k} || {}).maxBitratesVideo, ${JSON.stringify(maxBitratesVideo)})`,
+    `    maxBitratesVideo: Object.assign({}, (config.videoQuality.${k} || {}).maxBitratesVideo, ${jsLiteral(maxBitratesVideo, 0)})`,
     '});',
-    '',
   ];
+  if (j.codecPreferenceOrder) lines.push(`config.videoQuality.codecPreferenceOrder = ${jsLiteral(j.codecPreferenceOrder, 0)};`);
+  lines.push('');
   return lines.join('\n');
 }

@@ -17,6 +17,7 @@
 import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
 import { parseSize } from '../../units.js';
 import { exportProvenance, jsComment, jsLiteral, lowToHigh, provenanceLines, requireSender, selectableByRid, type ExportContext, type ExportProvenance } from './exportContext.js';
+import { exportWarnings } from './exportWarnings.js';
 
 /** mediasoup's ConsumerLayers (api/#ConsumerLayers). */
 export interface ConsumerLayers {
@@ -118,6 +119,8 @@ export function renderMediasoup(ctx: ExportContext): string {
     'Sources: https://mediasoup.org/documentation/v3/mediasoup-client/api/#transport-produce',
     '         https://mediasoup.org/documentation/v3/mediasoup/api/#consumer-setPreferredLayers',
     '         https://mediasoup.org/documentation/v3/mediasoup/rtp-parameters-and-capabilities/#RtpSendParameters',
+    'TypeScript: the .d.mts simq writes beside this file declares these exports.',
+    ...exportWarnings(ctx, 'mediasoup').map((w) => `NOTE: ${w.message}`),
   ]);
   return [
     header,
