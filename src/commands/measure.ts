@@ -23,6 +23,7 @@ export interface MeasureCliOptions {
   jobs?: string;
   view: string;
   includeWarmup?: boolean;
+  vmafSubsample?: string;
   force?: boolean;
   allowDegraded?: boolean;
   ffmpeg?: string;
@@ -39,7 +40,8 @@ export function addMeasureOptions(cmd: Command): Command {
     .option('--docker-image <image>', 'image with ffmpeg + libvmaf for --vmaf-backend docker')
     .option('-j, --jobs <n>', `metric jobs in parallel (default: the core count, ${defaultJobs()})`)
     .option('--view <view>', 'displayed (dropped frames freeze the picture and count against quality) or encoded (only encoded frames)', 'displayed')
-    .option('--include-warmup', 'also measure the warm-up seconds (flagged in frames.csv, never in the aggregates)');
+    .option('--include-warmup', 'also measure the warm-up seconds (flagged in frames.csv, never in the aggregates)')
+    .option('--vmaf-subsample <n>', 'quick mode: VMAF, PSNR and SSIM on every Nth picture of the window (about N times faster; error in docs/vmaf.md)', '1');
 }
 
 export function parseViewports(text: string | undefined): Size[] {
@@ -55,6 +57,15 @@ export function parseViewports(text: string | undefined): Size[] {
   return sizes;
 }
 
+export function parseSubsample(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1) {
+    throw new InputError(`--vmaf-subsample ${text}: expected a whole number >= 1 (1 measures every picture, 3 every third)`, '--vmaf-subsample 3');
+  }
+  return n;
+}
+
 export interface MeasureCommandResult {
   summary: MeasureSummary;
   exitCode: number;
@@ -67,6 +78,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
   }
   if (opts.view !== 'displayed' && opts.view !== 'encoded') throw new InputError(`--view ${opts.view}: use displayed or encoded`);
   const viewports = parseViewports(opts.viewports);
+  const subsample = parseSubsample(opts.vmafSubsample);
   let jobs = defaultJobs();
   if (opts.jobs !== undefined) {
     jobs = Number(opts.jobs);
@@ -99,6 +111,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       view: opts.view as QualityView,
       jobs,
       includeWarmup: Boolean(opts.includeWarmup),
+      subsample,
       force: Boolean(opts.force),
       progress,
       signal: controller.signal,
