@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { configuredLayerSizes } from '../allocation/StreamResolutions.js';
-import { EnvironmentError, InputError, InterruptedError, SimqError, ExitCode } from '../errors.js';
+import { EnvironmentError, InputError, InterruptedError, SimqError, ExitCode, outputErrorFromErrno } from '../errors.js';
 import { writeCsvAtomic } from '../io/csv.js';
 import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
 import { CODEC_MIME, type Scenario } from '../scenario/ScenarioTypes.js';
@@ -143,8 +143,8 @@ export class CaptureSession {
 
       await this.waitCapture();
       const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop()), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
+      if (ctx.server.sinkError) throw outputErrorFromErrno(ctx.server.sinkError) ?? new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
       if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
-      if (ctx.server.sinkError) throw new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
       await this.closeBrowser();
       const layers = this.finish();
       return {
@@ -166,6 +166,8 @@ export class CaptureSession {
 
   private explain(e: unknown): unknown {
     if (e instanceof SimqError) return e;
+    const io = outputErrorFromErrno(e) ?? outputErrorFromErrno(this.ctx.server.sinkError);
+    if (io) return io;
     if (this.ctx.signal.aborted) return new InterruptedError(`${this.scenario.id}: interrupted`);
     if (this.crashed) return new SimqError(`${this.scenario.id}: Chromium exited during the capture`, ExitCode.incomplete);
     const log = this.logLines.length ? ` (page log: ${this.logLines.slice(-3).join(' | ')})` : '';
@@ -219,7 +221,7 @@ export class CaptureSession {
       if (endS !== undefined && elapsed >= endS) break;
       if (this.ctx.signal.aborted) throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
       if (this.crashed) throw new SimqError(`${this.scenario.id}: Chromium exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
-      if (this.ctx.server.sinkError) throw new SimqError(`${this.scenario.id}: ${this.ctx.server.sinkError.message}`);
+      if (this.ctx.server.sinkError) throw outputErrorFromErrno(this.ctx.server.sinkError) ?? new SimqError(`${this.scenario.id}: ${this.ctx.server.sinkError.message}`);
       await new Promise((r) => setTimeout(r, Math.min(200, endS === undefined ? 200 : (endS - elapsed) * 1000 + 1)));
     }
     this.settle = this.settledAtS === undefined
@@ -281,6 +283,8 @@ export class CaptureSession {
       }
       layers.push(layer);
     }
+    // An SSRC that no rid claimed leaves no .part file behind (finished writers ignore this).
+    for (const s of this.streams.values()) s.writer.abandon();
     writeCsvAtomic(path.join(this.dir, 'stats.csv'), STATS_COLUMNS, this.timeline.rows());
     return layers;
   }

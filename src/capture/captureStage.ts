@@ -4,7 +4,9 @@
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ExitCode, InterruptedError, SimqError } from '../errors.js';
+import { ExitCode, InterruptedError, outputErrorFromErrno, SimqError } from '../errors.js';
+import { abortOnSignals, interruptedBy } from '../signals.js';
+import { markRunIncomplete } from '../rundir/openRun.js';
 import { packageVersion } from '../paths.js';
 import { createRunDirectory, writeRunRecord } from '../rundir/RunDirectory.js';
 import { RUN_SCHEMA, type EnvironmentRecord, type LayerRecord, type ReferenceClip, type RunRecord, type ScenarioRecord, type ValidityProblem } from '../rundir/RunTypes.js';
@@ -74,6 +76,8 @@ export interface CaptureStageOptions {
   force?: boolean;
   argv: string[];
   progress: Progress;
+  /** Aborted by the command's signal handlers (INT/TERM/HUP) before or during the capture. */
+  signal?: AbortSignal;
   /** Called after each scenario with the updated record (model-vs-browser comparison hooks in here). */
   onScenario?: (record: ScenarioRecord, run: RunRecord) => void;
 }
@@ -102,16 +106,46 @@ function environmentRecord(browser: BrowserInfo, ffmpeg: FfmpegInfo): Environmen
 }
 
 export async function runCaptureStage(options: CaptureStageOptions): Promise<CaptureStageResult> {
-  const { progress, scenarios, reference } = options;
+  const { reference } = options;
   // Read (and checked) before anything is created.
-  const waitS = settleWaitS();
-  const startBitrateKbps = startBitrateFromEnv();
-  const { dir, runId } = createRunDirectory({
+  const settings = { waitS: settleWaitS(), startBitrateKbps: startBitrateFromEnv() };
+  const target = createRunDirectory({
     outDir: options.outDir,
     runId: options.runId,
     label: path.parse(reference.source).name,
     force: options.force,
   });
+  try {
+    return await captureInto(target.dir, target.runId, options, settings, (failed) => {
+      // A replacement becomes the run only when it succeeded; otherwise the old run stays.
+      if (failed && target.dir !== target.finalDir) {
+        target.discard();
+        return undefined;
+      }
+      return target.commit();
+    });
+  } catch (e) {
+    // A failed write (a full disk) ends here: the run says incomplete when run.json can still be written.
+    if (target.dir === target.finalDir) {
+      try {
+        markRunIncomplete(target.dir, (e as Error).message);
+      } catch {
+        // the disk is still full: the next command finds the run "running" with no live holder
+      }
+    }
+    target.discard();
+    throw e;
+  }
+}
+
+async function captureInto(
+  dir: string,
+  runId: string,
+  options: CaptureStageOptions,
+  { waitS, startBitrateKbps }: { waitS: number; startBitrateKbps: number | undefined },
+  finish: (failed: boolean) => string | undefined,
+): Promise<CaptureStageResult> {
+  const { progress, scenarios, reference } = options;
   const record: RunRecord = {
     schema: RUN_SCHEMA,
     runId,
@@ -135,9 +169,9 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
   progress.info(`run directory ${dir}`);
 
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const untrap = abortOnSignals(controller);
+  options.signal?.addEventListener('abort', () => controller.abort(options.signal!.reason), { once: true });
+  if (options.signal?.aborted) controller.abort(options.signal.reason);
   const server = new HarnessServer();
   const serverUrl = await server.listen();
   const started = Date.now();
@@ -180,9 +214,9 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
         if (notes.length) entry.notes = notes;
         entry.status = entry.problems.length ? 'degraded' : 'complete';
       } catch (e) {
-        entry.status = e instanceof InterruptedError ? 'incomplete' : 'failed';
+        entry.status = e instanceof InterruptedError || controller.signal.aborted ? 'incomplete' : 'failed';
         entry.error = (e as Error).message;
-        error = e instanceof SimqError ? e : new SimqError(String(e), ExitCode.incomplete);
+        error = controller.signal.aborted ? interruptedBy(controller.signal, scenario.id) : e instanceof SimqError ? e : (outputErrorFromErrno(e) ?? new SimqError(String(e), ExitCode.incomplete));
       }
       entry.finishedAt = new Date().toISOString();
       options.onScenario?.(entry, record);
@@ -192,8 +226,7 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
       if (error) break;
     }
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    untrap();
     await server.close();
   }
   for (const s of record.scenarios) {
@@ -210,5 +243,11 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
       : 'complete';
   record.finishedAt = new Date().toISOString();
   writeRunRecord(dir, record);
-  return { dir, record, error };
+  const finalDir = finish(error !== undefined);
+  if (finalDir === undefined) {
+    // --force on a run that did not finish: the old run is untouched and nothing of the new one is kept.
+    const e = error!;
+    throw new SimqError(`${e.message}; the run was not replaced: ${path.join(path.dirname(dir), runId)} is kept as it was`, e.exitCode, e.fix);
+  }
+  return { dir: finalDir, record, error };
 }

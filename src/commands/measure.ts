@@ -1,4 +1,5 @@
 // `simq measure <run-dir>`: the measure stage alone, on a run the capture stage wrote.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../errors.js';
@@ -8,6 +9,9 @@ import type { QualityView } from '../measure/QualityTypes.js';
 import { resolveVmafSetup, VMAF_BACKEND_CHOICES, type VmafBackendChoice } from '../measure/vmaf/VmafSetup.js';
 import { probeFfmpeg } from '../tools/ffmpeg.js';
 import { createProgress } from '../ui/progress.js';
+import { openRun } from '../rundir/openRun.js';
+import { abortOnSignals, interruptedBy } from '../signals.js';
+import { shellCommand } from '../io/shellQuote.js';
 import { formatSize, parseSize, type Size } from '../units.js';
 
 export interface MeasureCliOptions {
@@ -19,6 +23,7 @@ export interface MeasureCliOptions {
   jobs?: string;
   view: string;
   includeWarmup?: boolean;
+  vmafSubsample?: string;
   force?: boolean;
   allowDegraded?: boolean;
   ffmpeg?: string;
@@ -35,7 +40,8 @@ export function addMeasureOptions(cmd: Command): Command {
     .option('--docker-image <image>', 'image with ffmpeg + libvmaf for --vmaf-backend docker')
     .option('-j, --jobs <n>', `metric jobs in parallel (default: the core count, ${defaultJobs()})`)
     .option('--view <view>', 'displayed (dropped frames freeze the picture and count against quality) or encoded (only encoded frames)', 'displayed')
-    .option('--include-warmup', 'also measure the warm-up seconds (flagged in frames.csv, never in the aggregates)');
+    .option('--include-warmup', 'also measure the warm-up seconds (flagged in frames.csv, never in the aggregates)')
+    .option('--vmaf-subsample <n>', 'quick mode: VMAF, PSNR and SSIM on every Nth picture of the window (about N times faster; error in docs/vmaf.md)', '1');
 }
 
 export function parseViewports(text: string | undefined): Size[] {
@@ -51,6 +57,15 @@ export function parseViewports(text: string | undefined): Size[] {
   return sizes;
 }
 
+export function parseSubsample(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1) {
+    throw new InputError(`--vmaf-subsample ${text}: expected a whole number >= 1 (1 measures every picture, 3 every third)`, '--vmaf-subsample 3');
+  }
+  return n;
+}
+
 export interface MeasureCommandResult {
   summary: MeasureSummary;
   exitCode: number;
@@ -63,29 +78,31 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
   }
   if (opts.view !== 'displayed' && opts.view !== 'encoded') throw new InputError(`--view ${opts.view}: use displayed or encoded`);
   const viewports = parseViewports(opts.viewports);
+  const subsample = parseSubsample(opts.vmafSubsample);
   let jobs = defaultJobs();
   if (opts.jobs !== undefined) {
     jobs = Number(opts.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs ${opts.jobs}: expected a whole number >= 1`);
   }
   const abs = path.resolve(runDir);
-  const ffmpeg = await probeFfmpeg(opts.ffmpeg);
-  const vmaf = await resolveVmafSetup({
-    backend: opts.vmafBackend as VmafBackendChoice,
-    ffmpeg: opts.ffmpeg,
-    vmafModel: opts.vmafModel,
-    vmafModelDir: opts.vmafModelDir,
-    dockerImage: opts.dockerImage,
-    runDir: abs,
-    workDir: path.join(abs, MEASURE_WORK_DIR),
-    log: (line) => progress.info(line),
-  });
-  for (const w of vmaf.warnings) progress.warn(w);
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const untrap = abortOnSignals(controller);
+  const { lock, staleNote } = openRun(abs, 'measure');
+  if (staleNote) progress.warn(staleNote);
   try {
+    const ffmpeg = await probeFfmpeg(opts.ffmpeg);
+    const vmaf = await resolveVmafSetup({
+      backend: opts.vmafBackend as VmafBackendChoice,
+      ffmpeg: opts.ffmpeg,
+      vmafModel: opts.vmafModel,
+      vmafModelDir: opts.vmafModelDir,
+      dockerImage: opts.dockerImage,
+      runDir: abs,
+      workDir: path.join(abs, MEASURE_WORK_DIR),
+      log: (line) => progress.info(line),
+    });
+    for (const w of vmaf.warnings) progress.warn(w);
+    if (controller.signal.aborted) throw interruptedBy(controller.signal, 'measure');
     const result = await runMeasureStage({
       runDir: abs,
       ffmpeg,
@@ -94,6 +111,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       view: opts.view as QualityView,
       jobs,
       includeWarmup: Boolean(opts.includeWarmup),
+      subsample,
       force: Boolean(opts.force),
       progress,
       signal: controller.signal,
@@ -108,19 +126,26 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       .filter((l) => l.pairing?.doubtful)
       .map((l) => `${l.scenarioId} ${l.rid}: pairing doubtful: ${l.pairing!.ambiguous} of ${l.pairing!.pictures} pictures could not be paired with certainty at full size`);
     const summary = measureSummary(abs, result.rows, result.measure.warnings, [...problems, ...doubtful]);
+    if (controller.signal.aborted) {
+      // What finished is kept and the measure record says incomplete; the caller sees the signal's code.
+      const e = interruptedBy(controller.signal, `measure of ${abs}`);
+      progress.warn(`${e.message}: the measure record in run.json is marked incomplete (measure again with ${shellCommand(['simq', 'measure', abs, '--force'])})`);
+      return { summary, exitCode: e.exitCode };
+    }
     if (print) {
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       else process.stdout.write(renderMeasureSummary(summary) + '\n');
     }
     let exitCode: number = ExitCode.ok;
-    if (controller.signal.aborted) exitCode = ExitCode.interrupted;
-    else if (result.error) exitCode = result.error.exitCode === ExitCode.internal ? ExitCode.incomplete : result.error.exitCode;
+    if (result.error) exitCode = result.error.exitCode === ExitCode.internal ? ExitCode.incomplete : result.error.exitCode;
     else if (problems.length) exitCode = ExitCode.incomplete;
     else if (doubtful.length && !opts.allowDegraded) exitCode = ExitCode.degraded;
     return { summary, exitCode };
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    // The work folder only holds scratch files of this measure (frames piped to libvmaf, logs).
+    rmSync(path.join(abs, MEASURE_WORK_DIR), { recursive: true, force: true });
+    lock.release();
+    untrap();
   }
 }
 

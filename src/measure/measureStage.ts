@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ExitCode, InputError, OutputError, SimqError } from '../errors.js';
 import { Y4mFile } from '../input/Y4mFile.js';
 import { writeCsvAtomic } from '../io/csv.js';
+import { shellCommand } from '../io/shellQuote.js';
 import { readRunRecord, writeRunRecord } from '../rundir/RunDirectory.js';
 import { steadyStartS, type LayerRecord, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
@@ -22,6 +23,7 @@ import { verifyLayerPairing } from './alignment/alignLayer.js';
 import { PAIRING_DOUBT_SHARE } from './pairingSummary.js';
 import { countVerdicts, type PairingCounts, type PairingVerification } from './alignment/verifyPairing.js';
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
+import { subsampleEntries } from './subsample.js';
 import { SCALER } from './metrics/metricGraph.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
@@ -46,6 +48,8 @@ export interface MeasureOptions {
   view: QualityView;
   jobs: number;
   includeWarmup: boolean;
+  /** Measure every Nth picture of the window (quick mode); 1 or unset: every picture. */
+  subsample?: number;
   force: boolean;
   progress: Progress;
   signal?: AbortSignal;
@@ -65,6 +69,8 @@ export interface LayerMeasureRecord {
   lowConfidenceFrames?: number;
   reacquiredFrames?: number[];
   measuredPictures?: number;
+  /** Pictures in the window when only every Nth was measured (--vmaf-subsample). */
+  windowPictures?: number;
   /** The layer of the same scenario whose source indices this one took (crossLayer.ts). */
   followedLayer?: string;
   /** This layer's own alignment confidence before following (alignmentConfidence counts the lead's). */
@@ -128,6 +134,8 @@ export interface MeasureRecord {
   viewports: string[];
   view: QualityView;
   includeWarmup: boolean;
+  /** Every Nth picture of the window was measured (1: all). */
+  subsample: number;
   jobs: number;
   layers: LayerMeasureRecord[];
   skippedScenarios: { id: string; status: string; reason: string }[];
@@ -144,7 +152,9 @@ interface LayerWork {
   /** Source index per captured frame: the alignment's, then the lead layer's, then verified. */
   sourceIndex?: number[];
   verification?: PairingVerification;
-  entries?: TimedDisplayEntry[];
+  entries?: (TimedDisplayEntry & { displayIndex?: number })[];
+  /** Quick mode: every picture, sent to the metric job (entries holds the scored ones). */
+  sentEntries?: TimedDisplayEntry[];
   decodedSize?: Size;
 }
 
@@ -192,7 +202,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   if (!existsSync(run.input.y4m)) {
     throw new InputError(
       `the reference clip ${run.input.y4m} of this run is gone (the clip cache was cleared?)`,
-      `re-create it with: ${[options.ffmpeg.path, ...run.input.preparedWith].join(' ')}`,
+      `re-create it with: ${shellCommand([options.ffmpeg.path, ...run.input.preparedWith])}`,
     );
   }
   const reference = Y4mFile.open(run.input.y4m);
@@ -204,6 +214,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     viewports: options.viewports.map(formatSize),
     view: options.view,
     includeWarmup: options.includeWarmup,
+    subsample: options.subsample ?? 1,
     jobs: options.jobs,
     layers: [],
     skippedScenarios: [],
@@ -287,6 +298,12 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   for (const w of work) {
     if (w.record.status !== 'measured' || !w.sourceIndex || !w.verification) continue;
     planPictures(w, frameTimes.get(w)!, reference.frameCount, run.input.fps, options.includeWarmup, progress);
+    if ((options.subsample ?? 1) > 1 && w.entries && w.entries.length > 0) {
+      w.sentEntries = w.entries;
+      w.entries = subsampleEntries(w.entries, options.subsample!);
+      w.record.windowPictures = w.record.measuredPictures;
+      w.record.measuredPictures = w.entries.length;
+    }
   }
 
   // 2. Metric jobs: (layer, size), the larger sizes first so the pool ends evenly.
@@ -297,7 +314,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       ...options.viewports.map((v) => ({ w, size: formatSize(v), sizeWxH: v })),
     ])
     .sort((a, b) => b.sizeWxH.width * b.sizeWxH.height * b.w.entries!.length - a.sizeWxH.width * a.sizeWxH.height * a.w.entries!.length);
-  const totalPictures = jobs.reduce((n, j) => n + j.w.entries!.length, 0);
+  const totalPictures = jobs.reduce((n, j) => n + (j.w.sentEntries ?? j.w.entries!).length, 0);
   const sentPerJob = new Array<number>(jobs.length).fill(0);
   const runner: MetricRunner = {
     command: options.vmaf.command,
@@ -313,7 +330,8 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       codec: job.w.scenario.scenario.codec,
       decodedSize: job.w.decodedSize!,
       reference,
-      entries: job.w.entries!,
+      entries: job.w.sentEntries ?? job.w.entries!,
+      subsample: job.w.sentEntries ? options.subsample : undefined,
       size: job.sizeWxH,
       runner,
       workDir: path.join(runDir, MEASURE_WORK_DIR, `${job.w.scenario.id}.${job.w.layer.rid}.${job.size}`),
@@ -352,7 +370,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
           scenario_id: w.scenario.id,
           rid: w.layer.rid,
           size: r.size,
-          display_index: k,
+          display_index: e.displayIndex ?? k,
           source_index: e.sourceIndex,
           frame_index: e.frameIndex,
           frozen: e.frozen ? 1 : 0,

@@ -1,6 +1,6 @@
 // Turns --scenario values (preset names or JSON files) into validated ScenarioDefinitions.
 // A bad file is reported with the file, the field path and what would work (exit code 2).
-import { readFileSync } from 'node:fs';
+import { MAX_SCENARIO_FILE_BYTES, readInputFile } from '../io/readInputFile.js';
 import { InputError } from '../errors.js';
 import { PRESETS } from './presets.js';
 import { CODECS, type Codec, type ContentHint, type RtpEncodingParameters, type ScenarioDefinition } from './ScenarioTypes.js';
@@ -180,12 +180,7 @@ function checkSweepKey(c: Checker, key: string, path: string, encodings: RtpEnco
 
 /** Reads a scenario file: one definition object or an array of them. */
 export function loadScenarioFile(file: string): ScenarioDefinition[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`scenario file ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const text = readInputFile(file, MAX_SCENARIO_FILE_BYTES, 'scenario file');
   let json: Json;
   try {
     json = JSON.parse(text);
@@ -213,7 +208,8 @@ function looksLikeFile(value: string): boolean {
 export function resolveScenarioSpec(spec: string): ScenarioDefinition[] {
   const out: ScenarioDefinition[] = [];
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (PRESETS[part]) out.push(structuredClone(PRESETS[part]));
+    // Object.hasOwn: "constructor" or "__proto__" are no presets, whatever Object.prototype holds.
+    if (Object.hasOwn(PRESETS, part)) out.push(structuredClone(PRESETS[part]));
     else if (looksLikeFile(part)) out.push(...loadScenarioFile(part));
     else throw new InputError(`--scenario ${part}: no preset of that name (presets: ${Object.keys(PRESETS).join(', ')}; or give a .json file)`);
   }

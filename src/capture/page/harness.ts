@@ -62,8 +62,11 @@ class Uploader {
   }
 }
 
+/** The capture's token, put into the page by simq's server: every POST must carry it. */
+const CAPTURE_TOKEN = document.querySelector('meta[name="simq-token"]')?.getAttribute('content') ?? '';
+
 async function post(path: string, body: BodyInit): Promise<void> {
-  const res = await fetch(path, { method: 'POST', body });
+  const res = await fetch(path, { method: 'POST', body, headers: { 'x-simq-token': CAPTURE_TOKEN } });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
 }
 
