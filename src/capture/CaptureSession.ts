@@ -193,6 +193,13 @@ export class CaptureSession {
     });
   }
 
+  /** The active encodings libwebrtc configures for this input (encoder_stream_factory.cc drops some for small inputs). */
+  private sentRids(): string[] {
+    const { scenario, ctx } = this;
+    const sizes = configuredLayerSizes(scenario.codec, { width: ctx.reference.width, height: ctx.reference.height }, scenario.encodings);
+    return scenario.encodings.filter((e, i) => e.active && sizes[i]?.sent !== false).map((e) => e.rid);
+  }
+
   /**
    * Sends until the steady window has lasted durationS - warmupS seconds. The window starts once the
    * sender has settled (steadyStart.ts), at the warm-up's end at the earliest; when it has not
@@ -204,7 +211,8 @@ export class CaptureSession {
     const steadyLength = durationS - warmupS;
     const deadline = warmupS + settleWaitS();
     const settleInput = {
-      activeRids: this.scenario.encodings.filter((e) => e.active).map((e) => e.rid),
+      // Layers libwebrtc does not configure for this input size never send: they are not waited for.
+      activeRids: this.sentRids(),
       capped: this.scenario.bandwidthBps !== undefined,
       warmupS,
       latestS: deadline,

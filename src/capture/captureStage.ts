@@ -27,7 +27,8 @@ export function bandwidthEstimateStuck(layers: LayerRecord[], capBps: number | u
   if (capBps !== undefined && capBps / 1000 <= STUCK_ESTIMATE_KBPS * 1.5) return false;
   const available = layers.map((l) => l.steady?.availableOutgoingKbpsMedian).find((v) => v !== undefined);
   if (available === undefined || available > STUCK_ESTIMATE_KBPS) return false;
-  return layers.some((l) => l.active && !l.steady?.fps);
+  // A layer configured at 0x0 is one libwebrtc does not send for this input size: not a sign of a stuck estimate.
+  return layers.some((l) => l.active && l.configured.width > 0 && !l.steady?.fps);
 }
 
 /** Seconds of quiet before a CPU-degraded scenario is captured again (lets a passing load go by). */
