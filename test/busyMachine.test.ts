@@ -48,12 +48,13 @@ describe('with one core busy', () => {
 
   afterAll(() => busy?.kill('SIGKILL'));
 
-  it('captures every layer (a CPU-degraded first attempt is captured again, and says why)', () => {
+  it('captures every layer; a capture still degraded at the end was retried first', () => {
     expect(capture.code, capture.stderr).toBe(0);
     const s = run.scenarios[0];
     expect(s.layers.filter((l) => l.bitstream).map((l) => l.rid)).toEqual(['q', 'h', 'f']);
-    // A busy loop on one of two cores slows Chromium's file camera below 90% of 30 fps.
-    expect(s.retried).toMatch(/CPU-degraded/);
+    // One busy core slows Chromium's file camera (22-25 fps on some runs, not on others): a degraded
+    // result is only ever the second attempt.
+    if (s.problems.some((p) => p.kind === 'cpu-limited' || p.kind === 'low-framerate')) expect(s.retried).toMatch(/CPU-degraded|ramping|start value/);
   });
 
   it('pairs at least 99% of every layer\'s pictures with the source frame a full-size search (+-3 frames and the whole clip) finds, or names the layer with exit 4', () => {
@@ -76,6 +77,22 @@ describe('with one core busy', () => {
     expect(right / all, JSON.stringify(checks.map((c) => [c.rid, c.right, c.pictures, c.wrong.slice(0, 3)]))).toBeGreaterThanOrEqual(0.99);
     if (!layers.some((l) => l.pairing?.doubtful)) expect(measure.code, measure.stderr).toBe(0);
   });
+});
+
+describe('with both cores busy', () => {
+  it('a CPU-degraded capture is captured again after a pause, and the retry is recorded', async () => {
+    const clip = await conferenceSample();
+    // Two busy loops on two cores leave the encoder far below 90% of its 30 fps.
+    const loops = [busyLoop(), busyLoop()];
+    try {
+      const r = await simq(['capture', clip, '--duration', '3', '--warmup', '1', '--out', OUT, '--run-id', 'cpu', '--force', '--allow-degraded', '--quiet'], { timeoutMs: 300_000 });
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      for (const l of loops) l.kill('SIGKILL');
+    }
+    const s = readJson<RunRecord>(path.join(OUT, 'cpu', 'run.json')).scenarios[0];
+    expect(s.retried).toMatch(/CPU-degraded \(.*fps in steady state, configured 30 fps/);
+  }, 300_000);
 });
 
 describe('a slow bandwidth ramp', () => {

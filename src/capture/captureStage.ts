@@ -48,13 +48,15 @@ function validityProblems(result: ScenarioCaptureResult, scenario: Scenario, ref
  * a loopback or machine accident rather than the encodings under test.
  */
 export function retryReason(result: ScenarioCaptureResult, problems: ValidityProblem[], scenario: Scenario): { reason: string; pauseMs?: number } | undefined {
+  const reasons: string[] = [];
   // On loopback the send side's first bandwidth probe is now and then lost: the estimate stays at
   // Chrome's 300 kbps start and the higher layers never switch on.
-  if (bandwidthEstimateStuck(result.layers, scenario.bandwidthBps)) return { reason: 'the bandwidth estimate stayed at its start value (higher layers never switched on)' };
-  if (!result.settle.settled) return { reason: `the sender was still ramping ${settleWaitS()} s after the warm-up (${result.settle.problem})` };
+  if (bandwidthEstimateStuck(result.layers, scenario.bandwidthBps)) reasons.push('the bandwidth estimate stayed at its start value (higher layers never switched on)');
+  else if (!result.settle.settled) reasons.push(`the sender was still ramping ${settleWaitS()} s after the warm-up (${result.settle.problem})`);
   const cpu = problems.filter((p) => p.kind === 'cpu-limited' || p.kind === 'low-framerate');
-  if (cpu.length) return { reason: `CPU-degraded (${cpu.map((p) => p.message).join('; ')})`, pauseMs: CPU_RETRY_PAUSE_MS };
-  return undefined;
+  if (cpu.length) reasons.push(`CPU-degraded (${cpu.map((p) => p.message).join('; ')})`);
+  if (reasons.length === 0) return undefined;
+  return { reason: reasons.join('; '), pauseMs: cpu.length ? CPU_RETRY_PAUSE_MS : undefined };
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
