@@ -19,6 +19,7 @@ export interface MeasureCliOptions {
   jobs?: string;
   view: string;
   includeWarmup?: boolean;
+  temporalLayers?: boolean;
   force?: boolean;
   allowDegraded?: boolean;
   ffmpeg?: string;
@@ -35,7 +36,8 @@ export function addMeasureOptions(cmd: Command): Command {
     .option('--docker-image <image>', 'image with ffmpeg + libvmaf for --vmaf-backend docker')
     .option('-j, --jobs <n>', `metric jobs in parallel (default: the core count, ${defaultJobs()})`)
     .option('--view <view>', 'displayed (dropped frames freeze the picture and count against quality) or encoded (only encoded frames)', 'displayed')
-    .option('--include-warmup', 'also measure the warm-up seconds (flagged in frames.csv, never in the aggregates)');
+    .option('--include-warmup', 'also measure the warm-up seconds (flagged in frames.csv, never in the aggregates)')
+    .option('--temporal-layers', 'also measure every temporal operating point (frames with temporal index <= t, as an SFU forwards them): extra quality.csv rows with temporal_layer, op_fps, op_kbps');
 }
 
 export function parseViewports(text: string | undefined): Size[] {
@@ -94,6 +96,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       view: opts.view as QualityView,
       jobs,
       includeWarmup: Boolean(opts.includeWarmup),
+      temporalLayers: Boolean(opts.temporalLayers),
       force: Boolean(opts.force),
       progress,
       signal: controller.signal,

@@ -124,7 +124,9 @@ export function buildQualityTable(run: RunRecord, rows: readonly ParsedQualityRo
   // One measure run writes one view; if a merged file holds both, "displayed" (freezes count) wins.
   const views = new Set(rows.map((r) => r.view as QualityView));
   const view = views.has('displayed') ? 'displayed' : [...views][0];
-  const kept = rows.filter((r) => r.view === view);
+  // Temporal operating points (temporal_layer set) are extra rows over the same layers: the
+  // whole-layer points come from the full-rate rows only.
+  const kept = rows.filter((r) => r.view === view && r.temporal_layer === undefined);
 
   const groups = new Map<string, ParsedQualityRow[]>();
   for (const r of kept) {
