@@ -8,6 +8,7 @@ const UNIT = [
   'test/allocationTable.test.ts',
   'test/crossLayer.test.ts',
   'test/exportNames.test.ts',
+  'test/operatingPoints.test.ts',
   'test/recommend.test.ts',
   'test/recommendExports.test.ts',
   'test/steadyStart.test.ts',
