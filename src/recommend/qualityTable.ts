@@ -11,6 +11,7 @@ import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
 import { CODECS, type Codec } from '../scenario/ScenarioTypes.js';
 import { parseSize } from '../units.js';
 import type { MetricChoice, QualityPoint, RecommendationWarning, SizeScore } from './RecommendationTypes.js';
+import type { TemporalLevelPoint } from './layerSelection.js';
 
 /** Columns recommend cannot work without. */
 const REQUIRED_COLUMNS = ['scenario_id', 'codec', 'rid', 'layer', 'size', 'target_kbps', 'actual_kbps', 'vmaf_mean', 'psnr_y_mean'] as const;
@@ -32,6 +33,8 @@ export interface QualityTable {
   /** Viewport sizes measured ("WxH"), smallest first; "native" is not listed. */
   viewports: string[];
   warnings: RecommendationWarning[];
+  /** Temporal operating points of the layers (rows with temporal_layer; measure --temporal-layers). */
+  temporal: TemporalLevelPoint[];
 }
 
 /** Parses quality.csv text; `file` names it in errors. */
@@ -200,7 +203,25 @@ export function buildQualityTable(run: RunRecord, rows: readonly ParsedQualityRo
     .filter((x) => parseSize(x) !== undefined)
     .sort((a, b) => area(a) - area(b));
   points.sort((a, b) => a.codec.localeCompare(b.codec) || a.rid.localeCompare(b.rid) || a.kbps - b.kbps || a.scenarioId.localeCompare(b.scenarioId));
-  return { run, points, metric, viewports, warnings };
+  return { run, points, metric, viewports, warnings, temporal: temporalLevelPoints(rows.filter((r) => r.view === view), metric) };
+}
+
+/** One point per (scenario, rid, temporal level): its cost from the native row, its score at every size. */
+function temporalLevelPoints(rows: readonly ParsedQualityRow[], metric: MetricChoice): TemporalLevelPoint[] {
+  const out = new Map<string, TemporalLevelPoint>();
+  for (const r of rows) {
+    if (r.temporal_layer === undefined) continue;
+    const key = `${r.scenario_id}\u0000${r.rid}\u0000${r.temporal_layer}`;
+    const p = out.get(key) ?? { scenarioId: r.scenario_id, rid: r.rid, temporalLayer: r.temporal_layer, opKbps: 0, scores: {} };
+    out.set(key, p);
+    const score = sizeScore(r, metric).score;
+    if (score !== undefined) p.scores[r.size] = score;
+    if (r.size === 'native' || p.opKbps === 0) {
+      if (r.op_kbps !== undefined) p.opKbps = r.op_kbps;
+      if (r.op_fps !== undefined) p.fps = r.op_fps;
+    }
+  }
+  return [...out.values()].filter((p) => p.opKbps > 0);
 }
 
 export function area(size: string): number {
