@@ -12,6 +12,7 @@ const UNIT = [
   'test/recommend.test.ts',
   'test/recommendExports.test.ts',
   'test/steadyStart.test.ts',
+  'test/temporalSelection.test.ts',
   'test/temporalLayers.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',
