@@ -19,7 +19,12 @@ export interface ViewerOperatingPoints {
   size: string;
   /** Cheapest first; each one scores higher than every cheaper one. */
   points: OperatingPoint[];
+  /** Every measured pair at this size, cheapest first. */
+  all: OperatingPoint[];
 }
+
+/** The quality.csv columns read here (a written row or a parsed one). */
+export type OperatingPointRow = Pick<QualityRow, 'scenario_id' | 'rid' | 'layer' | 'codec' | 'size' | 'temporal_layer' | 'op_fps' | 'op_kbps' | 'vmaf_mean' | 'psnr_y_mean'>;
 
 const score = (p: OperatingPoint) => p.vmaf ?? p.psnrY ?? -Infinity;
 
@@ -32,7 +37,7 @@ export function upperEnvelope(points: readonly OperatingPoint[]): OperatingPoint
 }
 
 /** Per codec and viewport, the envelope over the temporal operating point rows (temporal_layer set). */
-export function viewerOperatingPoints(rows: readonly QualityRow[]): ViewerOperatingPoints[] {
+export function viewerOperatingPoints(rows: readonly OperatingPointRow[]): ViewerOperatingPoints[] {
   const groups = new Map<string, OperatingPoint[]>();
   for (const r of rows) {
     if (r.temporal_layer === undefined || r.size === 'native') continue;
@@ -43,7 +48,7 @@ export function viewerOperatingPoints(rows: readonly QualityRow[]): ViewerOperat
   return [...groups.entries()]
     .map(([key, points]) => {
       const [codec, size] = key.split(' ');
-      return { codec, size, points: upperEnvelope(points) };
+      return { codec, size, points: upperEnvelope(points), all: [...points].sort((a, b) => (a.kbps ?? Infinity) - (b.kbps ?? Infinity)) };
     })
     .sort((a, b) => a.codec.localeCompare(b.codec) || Number(a.size.split('x')[0]) - Number(b.size.split('x')[0]));
 }

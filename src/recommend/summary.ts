@@ -1,6 +1,6 @@
 // The readable summary `simq recommend` prints on stdout (tables; --json prints the document instead).
 import { renderTable } from '../ui/table.js';
-import type { Recommendation } from './RecommendationTypes.js';
+import type { Recommendation, SelectionCell } from './RecommendationTypes.js';
 
 const k = (v: number | undefined) => (v === undefined ? '-' : `${Math.round(v)}`);
 
@@ -53,7 +53,7 @@ export function renderRecommendationSummary(rec: Recommendation): string {
       out.push(
         renderTable(
           ['size', ...sel.bandwidthsKbps.map((b) => `${b}`)],
-          sel.sizes.map((size) => [size, ...sel.bandwidthsKbps.map((b) => sel.table.find((t) => t.size === size && t.bandwidthKbps === b)?.rid ?? '-')]),
+          sel.sizes.map((size) => [size, ...sel.bandwidthsKbps.map((b) => cellLabel(sel.table.find((t) => t.size === size && t.bandwidthKbps === b)))]),
           [false, ...sel.bandwidthsKbps.map(() => true)],
         ),
       );
@@ -77,4 +77,10 @@ export function renderRecommendationSummary(rec: Recommendation): string {
   out.push('Rules: ' + rec.rules.chrome + '.');
   out.push('Knee: ' + rec.rules.knee + '.');
   return out.join('\n') + '\n';
+}
+
+/** "f", or "f T1" when the table chose among temporal operating points too. */
+function cellLabel(cell: SelectionCell | undefined): string {
+  if (!cell || cell.rid === null) return '-';
+  return cell.temporalLayer === undefined ? cell.rid : `${cell.rid} T${cell.temporalLayer}`;
 }
