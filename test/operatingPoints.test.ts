@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { upperEnvelope, viewerOperatingPoints } from '../src/measure/operatingPoints.js';
 import type { QualityRow } from '../src/measure/QualityTypes.js';
+import { renderOperatingPoints } from '../src/report/operatingPointsHtml.js';
 
 function row(rid: string, temporal: number | undefined, kbps: number, vmaf: number, size = '640x360'): QualityRow {
   return {
@@ -34,5 +35,21 @@ describe('operating points per viewer size', () => {
     const b = { ...a, rid: 'b', vmaf: 45 };
     const c = { ...a, rid: 'c', kbps: undefined, vmaf: 99 };
     expect(upperEnvelope([a, b, c]).map((p) => p.rid)).toEqual(['b']);
+  });
+
+  it('the report lists every pair per viewer size, the envelope starred, text escaped', () => {
+    const rows = [row('q', 2, 300, 50), row('h', 2, 1000, 80), row('f', 1, 900, 85), { ...row('f', 0, 600, 40), scenario_id: '<s>' }];
+    const html = renderOperatingPoints(rows, { q: '#111', h: '#222', f: '#333' }, 'VMAF')!;
+    const trs = html.split('<tr>').slice(2);
+    // Cheapest first: q T2 300 (★), f T0 600 (40 < 50, no), f T1 900 (★), h T2 1000 (80 < 85, no).
+    expect(trs.map((t) => [t.includes('★'), /T\d/.exec(t)![0], /<td class="n">(\d+)<\/td><td class="n">[\d.]+<\/td><td>/.exec(t)?.[1]])).toEqual([
+      [true, 'T2', '300'],
+      [false, 'T0', '600'],
+      [true, 'T1', '900'],
+      [false, 'T2', '1000'],
+    ]);
+    expect(html).toContain('&lt;s&gt;');
+    expect(html).not.toContain('<s>');
+    expect(renderOperatingPoints([row('f', undefined, 1, 1)], {}, 'VMAF')).toBeUndefined();
   });
 });
