@@ -20,7 +20,7 @@ function preset(name: string, codec: Codec) {
   return scenario;
 }
 
-function byRid<T>(layers: { rid: string }[], pick: (l: any) => T): Record<string, T> {
+function byRid<L extends { rid: string }, T>(layers: L[], pick: (l: L) => T): Record<string, T> {
   return Object.fromEntries(layers.map((l) => [l.rid, pick(l)]));
 }
 

@@ -1,106 +1,83 @@
-// `npm run bench:measure`: the measure stage's metric jobs against bare ffmpeg + libvmaf on the same
-// frame pairs, run side by side with the same libvmaf threads. Prints wall times and ratios; not a
-// test (shared machines are noisy: compare the ratio, not the seconds).
+// `npm run bench:measure [-- RUN_DIR]`: the measure stage on a captured run against bare ffmpeg
+// libvmaf + psnr + ssim jobs over the same pictures at the same sizes, with the same parallelism
+// and libvmaf threads. Prints wall seconds, CPU-seconds per picture (user + system of every process:
+// Node itself plus all child processes it waited for) and the ratios. Not a test: shared machines
+// are noisy, so compare ratios, not seconds.
 //
-// Fixed set: a synthetic 1280x720 reference (4 s), encoded by libvpx into three layers
-// (320x180 / 640x360 / 1280x720); each layer measured at its own size and at 640x360.
-// Baseline: the same pairs as raw files on disk, already decoded, scaled and paired (not timed),
-// then `ffmpeg -f rawvideo dist -f rawvideo ref -lavfi libvmaf ...` (and the same graph simq uses
-// with PSNR and SSIM added, for the like-for-like ratio).
-import { mkdtempSync, rmSync } from 'node:fs';
+// Without RUN_DIR it first captures the default run (camera sample, all-layers, 3 layers, 10 s):
+// that starts a browser, so on a shared machine run it under the browser lock, e.g.
+//   SIMQ_BROWSER_LOCK=/tmp/simq-browser.lock npm run bench:measure
+// (the lock is then held for the capture only). The run is copied: the bench never writes into it.
+//
+// Bare jobs: the pictures simq measured (frames.csv: decoded frame and source frame of each picture,
+// per layer and size) are decoded, paired and scaled with simq's scaler into raw files first (not
+// timed), then `ffmpeg -f rawvideo dist -f rawvideo ref -filter_complex libvmaf,psnr,ssim` per job.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Y4mFile } from '../input/Y4mFile.js';
-import { runMetricJob, type DisplayEntry } from '../measure/metrics/MetricJob.js';
+import { DEFAULT_VIEWPORTS, defaultJobs, MEASURE_WORK_DIR, pool, runMeasureStage } from '../measure/measureStage.js';
 import { resolveVmafSetup } from '../measure/vmaf/VmafSetup.js';
-import { FfmpegCommand, filterValue } from '../tools/FfmpegArgs.js';
 import { probeFfmpeg } from '../tools/ffmpeg.js';
-import { runProcess, tail } from '../tools/process.js';
-import { SCALER } from '../measure/metrics/metricGraph.js';
+import type { Progress } from '../ui/progress.js';
+import { bareJobs, prepareBareJob, runBareJob, type BareJob } from './bareJobs.js';
+import { cpuNow, cpuSince } from './cpuTime.js';
 
-const FPS = 30;
-const SECONDS = 4;
-const LAYERS = [
-  { rid: 'q', width: 320, height: 180, kbps: 150 },
-  { rid: 'h', width: 640, height: 360, kbps: 500 },
-  { rid: 'f', width: 1280, height: 720, kbps: 2500 },
-];
-const SIZES = ['native', '640x360'];
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
+const quiet: Progress = { update: () => undefined, done: () => undefined, info: () => undefined, warn: (l: string) => console.error(l) } as unknown as Progress;
 
-async function ffmpeg(bin: string, args: string[]): Promise<void> {
-  const r = await runProcess(bin, args);
-  if (r.code !== 0) throw new Error(`ffmpeg ${args.join(' ')}\n${tail(r.stderr)}`);
+function captureDefaultRun(parent: string): string {
+  const bin = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'bin', 'simq');
+  const capture = [process.execPath, bin, 'capture', '-o', parent, '--run-id', 'bench', '--allow-degraded', '--quiet'];
+  const lock = process.env.SIMQ_BROWSER_LOCK;
+  const argv = lock ? ['flock', lock, ...capture] : capture;
+  console.log(`capturing the default run${lock ? ` (under ${lock})` : ''} ...`);
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`simq capture failed (exit ${r.status})`);
+  return path.join(parent, 'bench');
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
+function line(label: string, wallS: number, cpuS: number, pictures: number): string {
+  return `${label.padEnd(34)} ${wallS.toFixed(1).padStart(8)} s wall ${cpuS.toFixed(1).padStart(8)} CPU-s ${((cpuS / pictures) * 1000).toFixed(1).padStart(8)} CPU-ms/picture`;
 }
 
 async function main(): Promise<void> {
-  const ff = await probeFfmpeg();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'simq-bench-'));
-  const vmaf = await resolveVmafSetup({ backend: 'ffmpeg', runDir: dir, workDir: path.join(dir, 'work') });
-  const threads = 1;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-bench-'));
   try {
-    const ref = path.join(dir, 'ref.y4m');
-    await ffmpeg(ff.path, new FfmpegCommand().overwrite().input(`testsrc2=s=1280x720:r=${FPS},noise=alls=12:allf=t`, { format: 'lavfi', durationS: SECONDS }).output(ref, { pixFmt: 'yuv420p', format: 'yuv4mpegpipe' }).args());
-    const reference = Y4mFile.open(ref);
-    const entries: DisplayEntry[] = Array.from({ length: reference.frameCount }, (_, i) => ({ frameIndex: i, sourceIndex: i, frozen: false }));
-    console.log(`ffmpeg ${ff.version} (${ff.source}), libvmaf ${vmaf.libvmafMajor}.x, libvmaf n_threads=${threads}, ${reference.frameCount} pairs per job, best of ${REPEATS}`);
-    console.log('job              simq s   bare libvmaf s   bare vmaf+psnr+ssim s   ratio(vmaf only)   ratio(same metrics)');
-    let simqTotal = 0;
-    let bareTotal = 0;
-    let sameTotal = 0;
-    for (const layer of LAYERS) {
-      const ivf = path.join(dir, `${layer.rid}.ivf`);
-      await ffmpeg(ff.path, new FfmpegCommand().overwrite().input(ref).output(ivf, { codec: 'libvpx', size: layer, codecArgs: [['-b:v', `${layer.kbps}k`], ['-deadline', 'realtime'], ['-cpu-used', '8']], format: 'ivf' }).args());
-      for (const sizeName of SIZES) {
-        const size = sizeName === 'native' ? { width: layer.width, height: layer.height } : { width: 640, height: 360 };
-        // Baseline inputs: decoded + scaled distorted frames and scaled reference frames, as raw files.
-        const distRaw = path.join(dir, `${layer.rid}.${sizeName}.dist.yuv`);
-        const refRaw = path.join(dir, `${layer.rid}.${sizeName}.ref.yuv`);
-        await ffmpeg(ff.path, new FfmpegCommand().overwrite().input(ivf).output(distRaw, { format: 'rawvideo', pixFmt: 'yuv420p', size, scaler: SCALER, passthrough: true }).args());
-        await ffmpeg(ff.path, new FfmpegCommand().overwrite().input(ref).output(refRaw, { format: 'rawvideo', pixFmt: 'yuv420p', size, scaler: SCALER }).args());
-        const raw = { width: size.width, height: size.height, pixFmt: 'yuv420p' as const, fps: FPS };
-        const bareArgs = (graph: string) => new FfmpegCommand().input(distRaw, { raw }).input(refRaw, { raw }).filterComplex(graph).output('-', { map: '[out]', format: 'null' }).args();
-        const logs = (p: string) => filterValue(path.join(dir, p));
-        const vmafOnly = `[0:v][1:v]libvmaf=${vmaf.libvmafOptions}:n_threads=${threads}:log_path=${logs('bare.json')}:log_fmt=json[out]`;
-        const same = `[1:v]split=3[r0][r1][r2];[0:v][r0]libvmaf=${vmaf.libvmafOptions}:n_threads=${threads}:log_path=${logs('same.json')}:log_fmt=json[v];[v][r1]psnr=stats_file=${logs('same.psnr')}[p];[p][r2]ssim=stats_file=${logs('same.ssim')}[out]`;
-        let simq = Infinity;
-        let bare = Infinity;
-        let sameT = Infinity;
-        for (let r = 0; r < REPEATS; r++) {
-          // Side by side: each repeat runs all three, so machine noise hits them alike.
-          simq = Math.min(simq, await timed(() => runMetricJob({
-            ffmpegPath: ff.path,
-            bitstream: ivf,
-            codec: 'vp8',
-            decodedSize: { width: layer.width, height: layer.height },
-            reference,
-            entries,
-            size,
-            runner: { command: vmaf.command, argsPrefix: vmaf.argsPrefix, libvmafOptions: vmaf.libvmafOptions, threads },
-            workDir: path.join(dir, 'work', `${layer.rid}.${sizeName}`),
-          })));
-          bare = Math.min(bare, await timed(() => ffmpeg(ff.path, bareArgs(vmafOnly))));
-          sameT = Math.min(sameT, await timed(() => ffmpeg(ff.path, bareArgs(same))));
-        }
-        simqTotal += simq;
-        bareTotal += bare;
-        sameTotal += sameT;
-        console.log(
-          `${`${layer.rid}@${sizeName}`.padEnd(16)} ${simq.toFixed(2).padStart(6)}   ${bare.toFixed(2).padStart(14)}   ${sameT.toFixed(2).padStart(21)}   ${(simq / bare).toFixed(3).padStart(16)}   ${(simq / sameT).toFixed(3).padStart(19)}`,
-        );
-        rmSync(distRaw);
-        rmSync(refRaw);
-      }
-    }
-    console.log(`${'total'.padEnd(16)} ${simqTotal.toFixed(2).padStart(6)}   ${bareTotal.toFixed(2).padStart(14)}   ${sameTotal.toFixed(2).padStart(21)}   ${(simqTotal / bareTotal).toFixed(3).padStart(16)}   ${(simqTotal / sameTotal).toFixed(3).padStart(19)}`);
+    const source = process.argv[2] ? path.resolve(process.argv[2]) : captureDefaultRun(tmp);
+    if (!existsSync(path.join(source, 'run.json'))) throw new Error(`${source}: no run.json (pass a run directory written by simq capture)`);
+    const runDir = path.join(tmp, 'run');
+    const earlier = new Set(['quality.csv', 'frames.csv', MEASURE_WORK_DIR].map((f) => path.join(source, f)));
+    cpSync(source, runDir, { recursive: true, filter: (f) => !earlier.has(f) });
+    const ffmpeg = await probeFfmpeg();
+    const vmaf = await resolveVmafSetup({ backend: 'ffmpeg', runDir, workDir: path.join(runDir, MEASURE_WORK_DIR) });
+    const jobs = defaultJobs();
+    const subsample = Number(process.env.BENCH_SUBSAMPLE ?? 1);
+    const lib = vmaf.description.libvmaf;
+    console.log(`run ${source}; ffmpeg ${ffmpeg.version} (${ffmpeg.source}), libvmaf ${lib?.version ?? lib?.major}; ${jobs} jobs, ${os.cpus().length} CPUs; viewports ${DEFAULT_VIEWPORTS.map((v) => `${v.width}x${v.height}`).join(', ')}${subsample > 1 ? `; --vmaf-subsample ${subsample}` : ''}`);
+
+    const simqStart = cpuNow();
+    const measured = await runMeasureStage({ runDir, ffmpeg, vmaf, viewports: DEFAULT_VIEWPORTS, view: 'displayed', jobs, includeWarmup: false, subsample, force: true, progress: quiet });
+    const simq = cpuSince(simqStart);
+    if (measured.error || measured.rows.length === 0) throw new Error(`the measure stage did not finish: ${measured.error?.message ?? 'no rows'}`);
+
+    const list: BareJob[] = bareJobs(runDir);
+    const pictures = list.reduce((n, j) => n + j.pictures.length, 0);
+    console.log(line('simq measure (all processes)', simq.wallS, simq.cpuS, pictures));
+    console.log(`${list.length} (layer, size) jobs, ${pictures} pictures; preparing raw inputs for the bare jobs (not timed) ...`);
+    for (const j of list) await prepareBareJob(j, ffmpeg.path, tmp);
+    const threads = Math.max(1, Math.floor(os.cpus().length / jobs));
+    const bareStart = cpuNow();
+    const results = await pool(list, jobs, (j) => runBareJob(j, ffmpeg.path, vmaf.libvmafOptions!, threads));
+    const bare = cpuSince(bareStart);
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length) throw (failed[0] as PromiseRejectedResult).reason;
+
+    console.log(line('simq measure (all processes)', simq.wallS, simq.cpuS, pictures));
+    console.log(line(`bare ffmpeg jobs (${jobs} at a time)`, bare.wallS, bare.cpuS, pictures));
+    console.log(`ratio simq / bare: CPU per picture ${(simq.cpuS / bare.cpuS).toFixed(3)}, wall ${(simq.wallS / bare.wallS).toFixed(3)}`);
+    console.log(`simq split: node ${simq.nodeCpuS.toFixed(1)} CPU-s, child processes ${simq.childCpuS.toFixed(1)} CPU-s`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 

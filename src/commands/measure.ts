@@ -20,6 +20,7 @@ export interface MeasureCliOptions {
   view: string;
   includeWarmup?: boolean;
   temporalLayers?: boolean;
+  vmafSubsample?: string;
   force?: boolean;
   allowDegraded?: boolean;
   ffmpeg?: string;
@@ -37,7 +38,8 @@ export function addMeasureOptions(cmd: Command): Command {
     .option('-j, --jobs <n>', `metric jobs in parallel (default: the core count, ${defaultJobs()})`)
     .option('--view <view>', 'displayed (dropped frames freeze the picture and count against quality) or encoded (only encoded frames)', 'displayed')
     .option('--include-warmup', 'also measure the warm-up seconds (flagged in frames.csv, never in the aggregates)')
-    .option('--temporal-layers', 'also measure every temporal operating point (frames with temporal index <= t, as an SFU forwards them): extra quality.csv rows with temporal_layer, op_fps, op_kbps');
+    .option('--temporal-layers', 'also measure every temporal operating point (frames with temporal index <= t, as an SFU forwards them): extra quality.csv rows with temporal_layer, op_fps, op_kbps')
+    .option('--vmaf-subsample <n>', 'quick mode: VMAF, PSNR and SSIM on every Nth picture of the window (about N times faster; error in docs/vmaf.md)', '1');
 }
 
 export function parseViewports(text: string | undefined): Size[] {
@@ -53,6 +55,15 @@ export function parseViewports(text: string | undefined): Size[] {
   return sizes;
 }
 
+export function parseSubsample(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1) {
+    throw new InputError(`--vmaf-subsample ${text}: expected a whole number >= 1 (1 measures every picture, 3 every third)`, '--vmaf-subsample 3');
+  }
+  return n;
+}
+
 export interface MeasureCommandResult {
   summary: MeasureSummary;
   exitCode: number;
@@ -65,6 +76,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
   }
   if (opts.view !== 'displayed' && opts.view !== 'encoded') throw new InputError(`--view ${opts.view}: use displayed or encoded`);
   const viewports = parseViewports(opts.viewports);
+  const subsample = parseSubsample(opts.vmafSubsample);
   let jobs = defaultJobs();
   if (opts.jobs !== undefined) {
     jobs = Number(opts.jobs);
@@ -97,6 +109,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       jobs,
       includeWarmup: Boolean(opts.includeWarmup),
       temporalLayers: Boolean(opts.temporalLayers),
+      subsample,
       force: Boolean(opts.force),
       progress,
       signal: controller.signal,

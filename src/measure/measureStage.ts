@@ -22,6 +22,7 @@ import { verifyLayerPairing } from './alignment/alignLayer.js';
 import { PAIRING_DOUBT_SHARE } from './pairingSummary.js';
 import { countVerdicts, type PairingCounts, type PairingVerification } from './alignment/verifyPairing.js';
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
+import { subsampleEntries } from './subsample.js';
 import { SCALER } from './metrics/metricGraph.js';
 import { temporalLayerRows } from './temporalLayerRows.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
@@ -49,6 +50,8 @@ export interface MeasureOptions {
   includeWarmup: boolean;
   /** Also a row per temporal operating point of each layer (temporalLayerRows.ts). */
   temporalLayers?: boolean;
+  /** Measure every Nth picture of the window (quick mode); 1 or unset: every picture. */
+  subsample?: number;
   force: boolean;
   progress: Progress;
   signal?: AbortSignal;
@@ -68,6 +71,8 @@ export interface LayerMeasureRecord {
   lowConfidenceFrames?: number;
   reacquiredFrames?: number[];
   measuredPictures?: number;
+  /** Pictures in the window when only every Nth was measured (--vmaf-subsample). */
+  windowPictures?: number;
   /** The layer of the same scenario whose source indices this one took (crossLayer.ts). */
   followedLayer?: string;
   /** This layer's own alignment confidence before following (alignmentConfidence counts the lead's). */
@@ -131,6 +136,8 @@ export interface MeasureRecord {
   viewports: string[];
   view: QualityView;
   includeWarmup: boolean;
+  /** Every Nth picture of the window was measured (1: all). */
+  subsample: number;
   jobs: number;
   layers: LayerMeasureRecord[];
   skippedScenarios: { id: string; status: string; reason: string }[];
@@ -147,7 +154,9 @@ interface LayerWork {
   /** Source index per captured frame: the alignment's, then the lead layer's, then verified. */
   sourceIndex?: number[];
   verification?: PairingVerification;
-  entries?: TimedDisplayEntry[];
+  entries?: (TimedDisplayEntry & { displayIndex?: number })[];
+  /** Quick mode: every picture, sent to the metric job (entries holds the scored ones). */
+  sentEntries?: TimedDisplayEntry[];
   decodedSize?: Size;
 }
 
@@ -207,6 +216,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     viewports: options.viewports.map(formatSize),
     view: options.view,
     includeWarmup: options.includeWarmup,
+    subsample: options.subsample ?? 1,
     jobs: options.jobs,
     layers: [],
     skippedScenarios: [],
@@ -290,6 +300,12 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   for (const w of work) {
     if (w.record.status !== 'measured' || !w.sourceIndex || !w.verification) continue;
     planPictures(w, frameTimes.get(w)!, reference.frameCount, run.input.fps, options.includeWarmup, progress);
+    if ((options.subsample ?? 1) > 1 && w.entries && w.entries.length > 0) {
+      w.sentEntries = w.entries;
+      w.entries = subsampleEntries(w.entries, options.subsample!);
+      w.record.windowPictures = w.record.measuredPictures;
+      w.record.measuredPictures = w.entries.length;
+    }
   }
 
   // 2. Metric jobs: (layer, size), the larger sizes first so the pool ends evenly.
@@ -300,7 +316,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       ...options.viewports.map((v) => ({ w, size: formatSize(v), sizeWxH: v })),
     ])
     .sort((a, b) => b.sizeWxH.width * b.sizeWxH.height * b.w.entries!.length - a.sizeWxH.width * a.sizeWxH.height * a.w.entries!.length);
-  const totalPictures = jobs.reduce((n, j) => n + j.w.entries!.length, 0);
+  const totalPictures = jobs.reduce((n, j) => n + (j.w.sentEntries ?? j.w.entries!).length, 0);
   const sentPerJob = new Array<number>(jobs.length).fill(0);
   const runner: MetricRunner = {
     command: options.vmaf.command,
@@ -316,7 +332,8 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       codec: job.w.scenario.scenario.codec,
       decodedSize: job.w.decodedSize!,
       reference,
-      entries: job.w.entries!,
+      entries: job.w.sentEntries ?? job.w.entries!,
+      subsample: job.w.sentEntries ? options.subsample : undefined,
       size: job.sizeWxH,
       runner,
       workDir: path.join(runDir, MEASURE_WORK_DIR, `${job.w.scenario.id}.${job.w.layer.rid}.${job.size}`),
@@ -355,7 +372,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
           scenario_id: w.scenario.id,
           rid: w.layer.rid,
           size: r.size,
-          display_index: k,
+          display_index: e.displayIndex ?? k,
           source_index: e.sourceIndex,
           frame_index: e.frameIndex,
           frozen: e.frozen ? 1 : 0,
@@ -380,7 +397,8 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
         framesCsv: path.join(w.dir, w.layer.framesCsv!),
         codec: w.scenario.scenario.codec,
         decodedSize: w.decodedSize!,
-        entries: w.entries!,
+        entries: w.sentEntries ?? w.entries!,
+        subsample: w.sentEntries ? options.subsample : undefined,
         window: w.layer.steady && { fromS: w.layer.steady.fromS, toS: w.layer.steady.toS },
         rows: qualityRows.filter((r) => r.scenario_id === w.scenario.id && r.rid === w.layer.rid),
       })),

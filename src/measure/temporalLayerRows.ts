@@ -12,6 +12,7 @@ import type { TimedDisplayEntry } from './displaySequence.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import type { Y4mFile } from '../input/Y4mFile.js';
+import { subsampleEntries } from './subsample.js';
 import { operatingPointCost, temporalDisplaySequence, temporalLevels } from './temporalLayers.js';
 import type { QualityRow, QualityView } from './QualityTypes.js';
 
@@ -22,8 +23,10 @@ export interface TemporalLayerWork {
   framesCsv: string;
   codec: string;
   decodedSize: Size;
-  /** The layer's full display sequence (planPictures in measureStage.ts). */
+  /** The layer's full display sequence (planPictures in measureStage.ts), every picture of the window. */
   entries: TimedDisplayEntry[];
+  /** Quick mode (--vmaf-subsample N): scores on every Nth picture of each level's sequence, as for the layer. */
+  subsample?: number;
   /** The layer's steady window (run.json steady.fromS / toS). */
   window?: { fromS: number; toS: number };
   /** The layer's full-rate quality.csv rows, one per measured size. */
@@ -67,6 +70,8 @@ interface LevelJob {
   row: QualityRow;
   size: Size;
   entries: TimedDisplayEntry[];
+  /** The pictures scored: all of entries, or every Nth in quick mode. */
+  measured: TimedDisplayEntry[];
 }
 
 /** Rows for temporal levels 0..top of each layer; a layer without a steady window or bytes gets none (warned). */
@@ -91,7 +96,9 @@ export async function temporalLayerRows(layers: readonly TemporalLayerWork[], o:
           continue;
         }
         const size = row.size === 'native' ? w.decodedSize : parseSize(row.size)!;
-        jobs.push({ w, frames, level, row: op, size, entries: temporalDisplaySequence(w.entries, frames, level) });
+        const entries = temporalDisplaySequence(w.entries, frames, level);
+        const measured = (w.subsample ?? 1) > 1 ? subsampleEntries(entries, w.subsample!) : entries;
+        jobs.push({ w, frames, level, row: op, size, entries, measured });
       }
     }
   }
@@ -104,13 +111,14 @@ export async function temporalLayerRows(layers: readonly TemporalLayerWork[], o:
       decodedSize: job.w.decodedSize,
       reference: o.reference,
       entries: job.entries,
+      subsample: (job.w.subsample ?? 1) > 1 ? job.w.subsample : undefined,
       size: job.size,
       runner: o.runner,
       workDir: path.join(o.workDir, `${job.w.scenarioId}.${job.w.rid}.${job.row.size}.t${job.level}`),
       signal: o.signal,
     });
     o.progress.update('measure: temporal layers', ++finished, jobs.length);
-    return { ...job.row, ...metricColumns(job.entries, metrics, o.view) };
+    return { ...job.row, ...metricColumns(job.measured, metrics, o.view) };
   });
   o.progress.done();
   results.forEach((r, i) => {

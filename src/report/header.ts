@@ -25,9 +25,16 @@ function metricBackend(measure: MeasureRecord | undefined): string {
   const v = measure?.vmaf;
   if (!v) return 'not measured';
   if (v.backend === 'none') return `VMAF off${v.vmafOff ? ` (${v.vmafOff})` : ''}`;
-  const model = v.libvmaf ? `libvmaf ${v.libvmaf.major}, model ${v.libvmaf.model}${v.libvmaf.modelSource ? ` (${v.libvmaf.modelSource})` : ''}` : 'libvmaf';
-  const where = v.backend === 'docker' && v.docker ? `Docker image ${v.docker.image}, ffmpeg ${v.ffmpeg.version}` : `ffmpeg ${v.ffmpeg.version}`;
+  const generation = v.libvmaf ? (v.libvmaf.version ?? (v.libvmaf.major === 2 ? '>= 2' : '1.x')) : '';
+  const model = v.libvmaf ? `libvmaf ${generation}, model ${v.libvmaf.model}${v.libvmaf.modelSource ? ` (${v.libvmaf.modelSource})` : ''}` : 'libvmaf';
+  const where = v.backend === 'docker' && v.docker ? `Docker image ${v.docker.image}, ffmpeg ${v.ffmpeg.version}` : `ffmpeg ${v.ffmpeg.version} (${v.ffmpeg.source})`;
   return `${model} via ${where}`;
+}
+
+function sampling(measure: MeasureRecord): string {
+  const n = measure.subsample ?? 1;
+  if (n <= 1) return 'every picture of the window';
+  return `<b>quick mode</b>: every ${n}${n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'} picture of the window (--vmaf-subsample ${n}); aggregates carry the error given in docs/vmaf.md`;
 }
 
 function unique<T>(values: T[]): T[] {
@@ -104,6 +111,7 @@ export function renderHeader(inputs: ReportInputs, metric: ReportMetric | undefi
     ['encoders', esc(encoders(run))],
     ['ffmpeg', `${esc(run.environment.ffmpeg.version)}${run.environment.ffmpeg.libvmaf ? `, ${esc(run.environment.ffmpeg.libvmaf)}` : ''} <span class="dim">(${esc(run.environment.ffmpeg.source)})</span>`],
     ['quality metric', `${esc(metricBackend(measure))}${metric?.fallback ? ' – <b>no VMAF scores in this run: charts show PSNR-Y instead</b>' : ''}`],
+    ['sampling', measure ? sampling(measure) : '–'],
     ['scaler', measure ? `${esc(measure.scaler)} (each layer scaled to every viewer size before scoring)` : '–'],
     ['viewer sizes', measure ? esc((measure.viewports ?? []).join(', ') || '–') : '–'],
     [

@@ -43,6 +43,8 @@ export interface MetricJobSpec {
   runner: MetricRunner;
   /** Scratch directory for the logs (removed after a successful parse). */
   workDir: string;
+  /** Quick mode: score pictures 0, N, 2N, ... of `entries` (all are sent); the result has one record per scored picture. */
+  subsample?: number;
   /** Called with the number of pictures sent so far. */
   onProgress?: (sent: number) => void;
   signal?: AbortSignal;
@@ -88,8 +90,9 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
   };
   const metricArgs = new FfmpegCommand()
     .overwrite()
-    .input('-', { raw: { width: pair.width, height: pair.height, pixFmt: 'yuv420p', fps: reference.fps } })
-    .filterComplex(metricGraph({ pair, size, libvmafOptions: libvmafWithThreads(runner), logs }))
+    // pipe:0, not '-': some ffmpeg builds with libvmaf >= 2 leave out the fd protocol that '-' needs.
+    .input('pipe:0', { raw: { width: pair.width, height: pair.height, pixFmt: 'yuv420p', fps: reference.fps } })
+    .filterComplex(metricGraph({ pair, size, libvmafOptions: libvmafWithThreads(runner), logs, subsample: spec.subsample }))
     .output('-', { map: '[out]', format: 'null' })
     .args();
   const decoder = spawn(spec.ffmpegPath, decoderArgs(spec.bitstream, spec.codec, decodedSize), { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -138,9 +141,9 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
     throw new SimqError(`${where}: ${feedError.message}${decoderSaid}${met.code ? `; metric ffmpeg said: ${tail(met.stderr, 3)}` : ''}`, ExitCode.incomplete);
   }
   if (met.code !== 0) throw new SimqError(`${where}: the metric ffmpeg failed (exit ${met.code ?? met.signal}): ${tail(met.stderr)}`, ExitCode.incomplete);
-  const metrics = readMetricLogs({ ...logs, vmaf: runner.libvmafOptions ? logs.vmaf : undefined }, entries.length);
+  const metrics = readMetricLogs({ ...logs, vmaf: runner.libvmafOptions ? logs.vmaf : undefined }, entries.length, spec.subsample ?? 1);
   const missing = metrics.findIndex((m) => m.psnr_y === undefined || m.ssim === undefined || (runner.libvmafOptions !== undefined && m.vmaf === undefined));
-  if (missing >= 0) throw new SimqError(`${where}: the metric logs have no values for picture ${missing} of ${entries.length}`, ExitCode.internal);
+  if (missing >= 0) throw new SimqError(`${where}: the metric logs have no values for scored picture ${missing} of ${metrics.length}`, ExitCode.internal);
   rmSync(spec.workDir, { recursive: true, force: true });
   return metrics;
 }

@@ -18,13 +18,21 @@ export interface MetricGraphOptions {
   libvmafOptions?: string;
   /** Absolute paths of the per-frame logs. */
   logs: { vmaf: string; psnr: string; ssim: string };
+  /** Quick mode: every Nth picture scored (libvmaf n_subsample, select before psnr/ssim). */
+  subsample?: number;
 }
 
 function scaleTo(from: { width: number; height: number }, to: { width: number; height: number }): string {
   return from.width === to.width && from.height === to.height ? '' : `,scale=w=${to.width}:h=${to.height}:flags=${SCALER}`;
 }
 
-export function metricGraph({ pair, size, libvmafOptions, logs }: MetricGraphOptions): string {
+/** Pictures 0, N, 2N, ... of the stream; commas escaped for the filter graph. */
+function everyNth(n: number): string {
+  return `select=not(mod(n\\,${n}))`;
+}
+
+export function metricGraph({ pair, size, libvmafOptions, logs, subsample = 1 }: MetricGraphOptions): string {
+  if (subsample > 1) return subsampledGraph({ pair, size, libvmafOptions, logs, subsample });
   const d = pair.distorted;
   const r = pair.reference;
   const refOutputs = libvmafOptions ? ['r0', 'r1', 'r2'] : ['r1', 'r2'];
@@ -40,6 +48,30 @@ export function metricGraph({ pair, size, libvmafOptions, logs }: MetricGraphOpt
     parts.push(`[v][r1]psnr=stats_file=${filterValue(logs.psnr)}[p]`);
   } else {
     parts.push(`[dist][r1]psnr=stats_file=${filterValue(logs.psnr)}[p]`);
+  }
+  parts.push(`[p][r2]ssim=stats_file=${filterValue(logs.ssim)}[out]`);
+  return parts.join(';');
+}
+
+/**
+ * Quick mode: libvmaf sees every picture (its motion feature needs the neighbours) and scores every
+ * Nth (n_subsample); psnr and ssim get only those pictures, selected on both sides.
+ */
+function subsampledGraph({ pair, size, libvmafOptions, logs, subsample }: Required<Omit<MetricGraphOptions, 'libvmafOptions'>> & { libvmafOptions?: string }): string {
+  const d = pair.distorted;
+  const r = pair.reference;
+  const pick = everyNth(subsample);
+  const parts = [
+    '[0:v]split=2[top][bottom]',
+    `[top]crop=w=${d.width}:h=${d.height}:x=0:y=0${scaleTo(d, size)}[dist]`,
+    `[bottom]crop=w=${r.width}:h=${r.height}:x=0:y=${pair.referenceTop}${scaleTo(r, size)}${libvmafOptions ? ',split=2[r0][rs]' : '[rs]'}`,
+    `[rs]${pick},split=2[r1][r2]`,
+  ];
+  if (libvmafOptions) {
+    parts.push(`[dist][r0]libvmaf=${libvmafOptions}:n_subsample=${subsample}:log_path=${filterValue(logs.vmaf)}:log_fmt=json,${pick}[v]`);
+    parts.push(`[v][r1]psnr=stats_file=${filterValue(logs.psnr)}[p]`);
+  } else {
+    parts.push(`[dist]${pick}[ds]`, `[ds][r1]psnr=stats_file=${filterValue(logs.psnr)}[p]`);
   }
   parts.push(`[p][r2]ssim=stats_file=${filterValue(logs.ssim)}[out]`);
   return parts.join(';');

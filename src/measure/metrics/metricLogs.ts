@@ -63,14 +63,18 @@ export interface MetricLogFiles {
   ssim: string;
 }
 
-/** Reads the three logs of one metric job into one record per frame (by position in the stream). */
-export function readMetricLogs(files: MetricLogFiles, frames: number): FrameMetrics[] {
+/**
+ * Reads the three logs of one metric job into one record per scored picture (by position in the
+ * stream). With subsample N, `frames` pictures were sent and pictures 0, N, 2N, ... scored: libvmaf
+ * numbers them by stream position, psnr/ssim count only the pictures they were given.
+ */
+export function readMetricLogs(files: MetricLogFiles, frames: number, subsample = 1): FrameMetrics[] {
   const psnr = parsePsnrStats(readFileSync(files.psnr, 'utf8'));
   const ssim = parseSsimStats(readFileSync(files.ssim, 'utf8'));
   const vmaf = files.vmaf ? parseVmafLog(readFileSync(files.vmaf, 'utf8')) : undefined;
   const out: FrameMetrics[] = [];
-  for (let i = 0; i < frames; i++) {
-    out.push({ vmaf: vmaf?.get(i), psnr_y: psnr.get(i)?.psnr_y, psnr_avg: psnr.get(i)?.psnr_avg, ssim: ssim.get(i) });
+  for (let j = 0; j * subsample < frames; j++) {
+    out.push({ vmaf: vmaf?.get(j * subsample), psnr_y: psnr.get(j)?.psnr_y, psnr_avg: psnr.get(j)?.psnr_avg, ssim: ssim.get(j) });
   }
   return out;
 }

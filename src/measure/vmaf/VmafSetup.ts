@@ -8,7 +8,8 @@
 //           when needed), else docker if an engine answers, else none with a warning.
 // The metric runner spawns `command` with `[...argsPrefix, ...ffmpegArgs]` and puts
 // `libvmaf=${libvmafOptions}:log_path=...:log_fmt=json` in its graph (see libvmafFilter below).
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { EnvironmentError, InputError, SimqError } from '../../errors.js';
 import { FfmpegCommand, filterValue } from '../../tools/FfmpegArgs.js';
@@ -57,7 +58,15 @@ export interface VmafSetupDescription {
   backend: VmafBackend;
   /** The ffmpeg that runs the metric graph (inside the image for docker). */
   ffmpeg: { path: string; source: string; version: string };
-  libvmaf?: { major: 1 | 2; model: string; modelSource: string; modelPath?: string; modelSha256?: string };
+  libvmaf?: {
+    major: 1 | 2;
+    /** libvmaf's own version, from the "version" field of its JSON log (smoke test), e.g. "1.3.7". */
+    version?: string;
+    model: string;
+    modelSource: string;
+    modelPath?: string;
+    modelSha256?: string;
+  };
   docker?: { image: string; entrypoint: string; client: string; serverVersion: string };
   /** Why VMAF is off, when it is. */
   vmafOff?: string;
@@ -172,8 +181,8 @@ function modelWarnings(model: ResolvedVmafModel, options: VmafSetupOptions, wher
   return out;
 }
 
-function describeModel(model: ResolvedVmafModel): VmafSetupDescription['libvmaf'] {
-  return { major: model.libvmafMajor, model: model.name, modelSource: model.source, modelPath: model.path, modelSha256: model.sha256 };
+function describeModel(model: ResolvedVmafModel, version: string | undefined): VmafSetupDescription['libvmaf'] {
+  return { major: model.libvmafMajor, version, model: model.name, modelSource: model.source, modelPath: model.path, modelSha256: model.sha256 };
 }
 
 /** The model for a libvmaf generation, from the user's options (may download into the cache). */
@@ -194,7 +203,7 @@ async function ffmpegSetup(local: FfmpegInfo, options: VmafSetupOptions): Promis
   const major = local.libvmafMajor ?? 1;
   const model = await modelFor(major, options, env);
   const libvmafOptions = libvmafModelOptions(model);
-  if (options.smokeTest !== false) await smokeTest(local.path, [], libvmafOptions, env, `${local.path} (ffmpeg ${local.version})`);
+  const version = options.smokeTest !== false ? await smokeTest(local.path, [], libvmafOptions, env, `${local.path} (ffmpeg ${local.version})`, os.tmpdir()) : undefined;
   return {
     backend: 'ffmpeg',
     command: local.path,
@@ -202,7 +211,7 @@ async function ffmpegSetup(local: FfmpegInfo, options: VmafSetupOptions): Promis
     libvmafOptions,
     libvmafMajor: major,
     model,
-    description: { backend: 'ffmpeg', ffmpeg: { path: local.path, source: local.source, version: local.version }, libvmaf: describeModel(model) },
+    description: { backend: 'ffmpeg', ffmpeg: { path: local.path, source: local.source, version: local.version }, libvmaf: describeModel(model, version) },
     warnings: modelWarnings(model, options, `ffmpeg ${local.version}`),
   };
 }
@@ -230,7 +239,7 @@ async function dockerSetup(options: VmafSetupOptions): Promise<VmafSetup> {
   const argsPrefix = dockerRunArgs({ ...spec, readOnlyFiles: model.files });
   const libvmafOptions = libvmafModelOptions(model);
   const where = `ffmpeg ${inImage.version} in ${image}`;
-  if (options.smokeTest !== false) await smokeTest(engine.command, argsPrefix, libvmafOptions, env, where);
+  const version = options.smokeTest !== false ? await smokeTest(engine.command, argsPrefix, libvmafOptions, env, where, workDir) : undefined;
   return {
     backend: 'docker',
     command: engine.command,
@@ -241,7 +250,7 @@ async function dockerSetup(options: VmafSetupOptions): Promise<VmafSetup> {
     description: {
       backend: 'docker',
       ffmpeg: { path: entrypoint, source: `docker image ${image}`, version: inImage.version },
-      libvmaf: describeModel(model),
+      libvmaf: describeModel(model, version),
       docker: { image, entrypoint, client: engine.command, serverVersion: engine.serverVersion },
     },
     warnings: modelWarnings(model, options, where),
@@ -251,26 +260,43 @@ async function dockerSetup(options: VmafSetupOptions): Promise<VmafSetup> {
 /**
  * Runs libvmaf on two synthetic frames with the chosen options: a missing built-in model, an
  * unreadable .pkl or a broken image fails here with one clear message instead of in every job.
+ * Returns libvmaf's version from the "version" field of its JSON log (1.3.7 and >= 2 both write it).
  */
-async function smokeTest(command: string, argsPrefix: readonly string[], libvmafOptions: string, env: NodeJS.ProcessEnv, where: string): Promise<void> {
+async function smokeTest(command: string, argsPrefix: readonly string[], libvmafOptions: string, env: NodeJS.ProcessEnv, where: string, logDir: string): Promise<string | undefined> {
   // 320x180: libvmaf's feature extractors need a few pyramid levels; tiny frames are not representative.
   const source = 'testsrc2=size=320x180:rate=25';
+  const dir = mkdtempSync(path.join(logDir, 'simq-vmaf-smoke-'));
+  const log = path.join(dir, 'vmaf.json');
   const ffmpegArgs = new FfmpegCommand()
     .input(source, { format: 'lavfi' })
     .input(source, { format: 'lavfi' })
-    .filterComplex(`[0:v][1:v]libvmaf=${libvmafOptions}`)
+    .filterComplex(`[0:v][1:v]libvmaf=${libvmafOptions}:log_path=${filterValue(log)}:log_fmt=json`)
     .output('-', { format: 'null', frames: 2 })
     .args();
   let result;
   try {
     result = await runProcess(command, [...argsPrefix, ...ffmpegArgs], { env, timeoutMs: 120_000 });
+    if (result.code !== 0) {
+      throw new LibvmafFailedError(
+        `libvmaf with ${libvmafOptions} failed in ${where}: ${tail(result.stderr, 4) || `exit code ${result.code ?? result.signal}`}`,
+        'check the model (--vmaf-model / --vmaf-model-dir), or choose another backend with --vmaf-backend',
+      );
+    }
+    return libvmafVersionFromLog(log);
   } catch (e) {
+    if (e instanceof SimqError) throw e;
     throw new EnvironmentError(`${command} could not be started: ${(e as Error).message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  if (result.code !== 0) {
-    throw new LibvmafFailedError(
-      `libvmaf with ${libvmafOptions} failed in ${where}: ${tail(result.stderr, 4) || `exit code ${result.code ?? result.signal}`}`,
-      'check the model (--vmaf-model / --vmaf-model-dir), or choose another backend with --vmaf-backend',
-    );
+}
+
+/** The "version" field of a libvmaf JSON log, or undefined when the log is missing or has none. */
+export function libvmafVersionFromLog(logPath: string): string | undefined {
+  try {
+    const v = (JSON.parse(readFileSync(logPath, 'utf8')) as { version?: unknown }).version;
+    return typeof v === 'string' && v ? v : undefined;
+  } catch {
+    return undefined;
   }
 }
