@@ -61,8 +61,14 @@ describe('measure --temporal-layers on the camera sample', () => {
       const ops = rows.filter((r) => r.rid === l.rid && r.size === 'native' && r.temporal_layer !== '');
       const fps = ops.map((r) => Number(r.op_fps));
       const kbps = ops.map((r) => Number(r.op_kbps));
-      // libvpx's pattern 0,2,1,2: a quarter of the frames on level 0, half on levels 0-1.
-      expect(fps[2], l.rid).toBeGreaterThan(22);
+      // libvpx's pattern 0,2,1,2: a quarter of the frames on level 0, half on levels 0-1. The top
+      // level forwards every frame: the encoder's own rate (outbound-rtp framesEncoded), which is
+      // near 30 unless the busy machine made the encoder drop frames (flagged in run.json).
+      const own = Number(rows.find((r) => r.rid === l.rid && r.size === 'native' && r.temporal_layer === '')!.fps);
+      expect(fps[2] / own, l.rid).toBeGreaterThan(0.85);
+      expect(fps[2] / own, l.rid).toBeLessThan(1.15);
+      const slowed = record.scenarios[0].problems.some((p) => p.rid === l.rid && (p.kind === 'cpu-limited' || p.kind === 'low-framerate'));
+      if (!slowed) expect(fps[2], l.rid).toBeGreaterThan(22);
       expect(fps[0] / fps[2], l.rid).toBeCloseTo(0.25, 1);
       expect(fps[1] / fps[2], l.rid).toBeCloseTo(0.5, 1);
       expect(kbps[0]).toBeLessThan(kbps[1]);

@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { renderExport } from '../src/recommend/exports/formats.js';
+import { renderRecommendationSummary } from '../src/recommend/summary.js';
 import { buildQualityTable, type ParsedQualityRow } from '../src/recommend/qualityTable.js';
 import { recommend } from '../src/recommend/recommend.js';
 import type { CodecRecommendation, Recommendation } from '../src/recommend/RecommendationTypes.js';
@@ -67,6 +68,13 @@ describe('SFU table over spatial and temporal layers (moving content)', () => {
     // At 4000 everything fits: f T2, 88.
     expect(cell(rec, '640x360', 4000)).toMatchObject({ rid: 'f', temporalLayer: 2, score: 88 });
     expect(schema(JSON.parse(JSON.stringify(rec)))).toBe(true);
+
+    // The terminal table names the pair: the 640x360 row, buckets 150 .. 4000. q at 640x360 scores
+    // 20 / 30 / 40 (40 - 10 per level below the top). 150: q T0 (fit 64.7, 20), q T1 (fit 102, 30) -> q T1.
+    // 300: h T0 (fit 214.1, 55) beats q T2 (40). 600: h T2 (563.5, 70). 1000, 1500: h T2 (f T0 is 60).
+    const text = renderRecommendationSummary(rec);
+    expect(text).toMatch(/640x360\s+q T1\s+h T0\s+h T2\s+h T2\s+h T2\s+f T1\s+f T2\n/);
+    expect(text).toMatch(/f T1\s+1280x720\s+2\s+1440\s+1656\s+1987/);
   });
 
   it('--min-fps 20 leaves out the 7.5 and 15 fps points: h again at 2500 kbps', () => {

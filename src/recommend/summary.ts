@@ -62,7 +62,8 @@ export function renderRecommendationSummary(rec: Recommendation): string {
       out.push(
         renderTable(
           ['rid', 'layer', 'spatial', 'kbps', 'down below kbps', 'up at kbps'],
-          sel.layers.map((l) => [l.rid, l.layer, l.spatialLayer, k(l.kbps), k(l.downSwitchKbps), k(l.upSwitchKbps)]),
+          // Temporal operating points below a layer's top (measure --temporal-layers) have their own pair.
+          [...sel.layers, ...(sel.temporalPoints ?? [])].map((l) => [sel.layers.includes(l) ? l.rid : `${l.rid} T${l.temporalLayer}`, l.layer, l.spatialLayer, k(l.kbps), k(l.downSwitchKbps), k(l.upSwitchKbps)]),
           [false, false, true, true, true, true],
         ),
       );
