@@ -11,9 +11,11 @@ const UNIT = [
   'test/operatingPoints.test.ts',
   'test/recommend.test.ts',
   'test/recommendExports.test.ts',
+  'test/scenarioScaling.test.ts',
   'test/steadyStart.test.ts',
-  'test/temporalSelection.test.ts',
   'test/temporalLayers.test.ts',
+  'test/temporalSelection.test.ts',
+  'test/upstreamAllocation.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',
 ];

@@ -1,6 +1,8 @@
 // simq's command line. Each command lives in src/commands/<name>.ts and registers itself here.
 import { Command, CommanderError } from 'commander';
-import { ExitCode, SimqError } from './errors.js';
+import { existsSync, statSync } from 'node:fs';
+import { ExitCode, InputError, outputErrorFromErrno, SimqError } from './errors.js';
+import { shellQuote } from './io/shellQuote.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerCapture } from './commands/capture.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -33,9 +35,26 @@ export function buildProgram(): Command {
   return program;
 }
 
+const MEDIA_OR_JSON = /\.(mp4|m4v|mov|webm|mkv|y4m|avi|ivf|h264|json)$/i;
+
+/**
+ * A file name that begins with "-" is read as options (-dash.mp4 is -d ash.mp4): refuse it and say
+ * how to pass it, before commander turns it into something else.
+ */
+export function checkOptionLikeFiles(args: readonly string[]): void {
+  const end = args.indexOf('--');
+  for (const a of end < 0 ? args : args.slice(0, end)) {
+    if (!/^-[^-]/.test(a) && !/^--[^=]*\./.test(a)) continue;
+    if (MEDIA_OR_JSON.test(a) || (existsSync(a) && statSync(a).isFile())) {
+      throw new InputError(`"${a}" looks like an option but is a file name`, `put -- before it, e.g. simq capture [options] -- ${shellQuote(a)}  (or write it as ./${a})`);
+    }
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    checkOptionLikeFiles(argv.slice(2));
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (e) {
@@ -47,6 +66,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`simq: ${e.message}\n`);
       if (e.fix) process.stderr.write(`  fix: ${e.fix}\n`);
       return e.exitCode;
+    }
+    const io = outputErrorFromErrno(e);
+    if (io) {
+      process.stderr.write(`simq: ${io.message}\n  fix: ${io.fix}\n`);
+      return io.exitCode;
     }
     process.stderr.write(`simq: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
     return ExitCode.internal;

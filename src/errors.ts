@@ -15,8 +15,12 @@ export const ExitCode = {
   incomplete: 5,
   /** The output exists (and --force was not given) or cannot be written. */
   output: 6,
-  /** Ctrl-C. */
+  /** Ctrl-C (SIGINT), 128 + 2 as shells report it. */
   interrupted: 130,
+  /** SIGTERM (kill, a service manager), 128 + 15. */
+  terminated: 143,
+  /** SIGHUP (the terminal closed), 128 + 1. */
+  hangup: 129,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -53,9 +57,30 @@ export class OutputError extends SimqError {
   }
 }
 
+export const SIGNAL_EXIT_CODES = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, SIGHUP: ExitCode.hangup } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
+
 export class InterruptedError extends SimqError {
-  constructor(message = 'interrupted') {
-    super(message, ExitCode.interrupted);
+  constructor(message = 'interrupted', signal: StopSignal = 'SIGINT') {
+    super(message, SIGNAL_EXIT_CODES[signal]);
     this.name = 'InterruptedError';
   }
 }
+
+/** What the user reads for a failed write: the errno code and, for a full disk, what it means. */
+export function describeWriteError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `${code}: the disk is full`;
+  return code ?? (e as Error)?.message ?? String(e);
+}
+
+/** Errno codes that mean the output cannot be written: never a stack trace, always exit 6. */
+const OUTPUT_ERRNO = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG', 'EIO']);
+
+export function outputErrorFromErrno(e: unknown): OutputError | undefined {
+  const err = e as NodeJS.ErrnoException;
+  if (!err || typeof err.code !== 'string' || !OUTPUT_ERRNO.has(err.code)) return undefined;
+  const where = err.path ? ` ${err.path}` : '';
+  return new OutputError(`cannot write${where} (${describeWriteError(err)}${err.syscall ? `, ${err.syscall}` : ''})`, 'free some space or choose another folder (--out), then run the command again');
+}
+

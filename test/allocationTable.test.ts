@@ -121,10 +121,15 @@ describe('layer resolutions (encoder_stream_factory.cc rules)', () => {
     expect(p.layers.map((l) => kbps(l.allocatedBps))).toEqual([mix(350, 150), mix(1200, 500), mix(5000, 2500)]);
   });
 
-  it('drops only trailing inactive layers for a small input', () => {
+  it('a small input keeps the layers its size allows, at least up to the first active one (browser: 640x360 sends q and h)', () => {
+    // Chromium 156, 640x360 camera, q/h/f at 4/2/1, every codec: outbound-rtp for q (160x90) and h
+    // (320x180) carry frames, f none (data/validation-matrix.json, input 640x360).
+    const all = predictAllocation({ codec: 'vp8', encodings: qhf() }, { width: 640, height: 360, fps: 30 }, null);
+    expect(all.layers.map((l) => l.state)).toEqual(['on', 'on', 'dropped']);
     const topOff = predictAllocation({ codec: 'vp8', encodings: qhf({ f: { active: false } }) }, { width: 640, height: 360, fps: 30 }, null);
     expect(topOff.layers.map((l) => l.state)).toEqual(['on', 'on', 'dropped']);
-    const all = predictAllocation({ codec: 'vp8', encodings: qhf() }, { width: 640, height: 360, fps: 30 }, null);
-    expect(all.layers.map((l) => l.state)).toEqual(['on', 'on', 'on']);
+    // q inactive: the first active encoding is h, so two are still enough.
+    const lowOff = predictAllocation({ codec: 'vp8', encodings: qhf({ q: { active: false } }) }, { width: 640, height: 360, fps: 30 }, null);
+    expect(lowOff.layers.map((l) => l.state)).toEqual(['inactive', 'on', 'dropped']);
   });
 });

@@ -78,7 +78,7 @@ describe('VMAF backends give the same numbers', () => {
         '--entrypoint', 'ffmpeg', IMAGE,
       ]);
       // Frames come on stdin: the container reads no clip from disk.
-      expect(a.slice(image + 1)).toContain('-');
+      expect(a.slice(image + 1)).toContain('pipe:0');
     }
     const rows = readCsv(path.join(run, 'quality.csv'));
     expect(rows.map((x) => `${x.scenario_id} ${x.rid} ${x.size}`)).toEqual(ffmpegRows.map((x) => `${x.scenario_id} ${x.rid} ${x.size}`));

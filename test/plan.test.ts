@@ -73,6 +73,25 @@ describe('simq plan --codec vp8 --size 1280x720 --bandwidth 300k,800k,1500k,3000
       expect(encoder).toBeGreaterThan(cap * 0.85);
     }
   });
+
+  it('under a binding cap prints a range for each layer, not one number: the browser was seen anywhere in it', () => {
+    const alloc = rows(out.stdout, ['800k', '1500k']);
+    // Validation matrix (Chromium 156, VP8, caps on the answer): q was reported at 118 (800k,
+    // all-layers), 112 (800k, top-off), 145 (1500k); h at 585 (800k), 488 (1500k); f at 605 (1500k).
+    const inRange = (cell: string, measured: number) => {
+      const m = /^(\d+)-(\d+)$/.exec(cell);
+      expect(m, cell).not.toBeNull();
+      expect(measured).toBeGreaterThanOrEqual(Number(m![1]) * 0.9);
+      expect(measured).toBeLessThanOrEqual(Number(m![2]) * 1.1);
+    };
+    inRange(alloc.get('800k')![2], 118);
+    inRange(alloc.get('800k')![2], 112);
+    inRange(alloc.get('800k')![3], 585);
+    inRange(alloc.get('1500k')![2], 145);
+    inRange(alloc.get('1500k')![3], 488);
+    inRange(alloc.get('1500k')![4], 605);
+    expect(out.stdout).toContain('encoder bitrate adjuster (video/encoder_bitrate_adjuster.cc)');
+  });
 });
 
 describe('simq plan --json', () => {

@@ -47,6 +47,29 @@ describe('committed validation matrix', () => {
   });
 });
 
+describe('committed validation matrix: small inputs, single streams, ranges', () => {
+  it('has 640x360 all-layers cells for every codec, where the browser sent two streams, and single VP9/AV1 streams', () => {
+    for (const codec of ['vp8', 'h264', 'vp9', 'av1']) {
+      const cell = matrix.cells.find((c) => c.codec === codec && c.scenario === 'all-layers' && c.input?.width === 640 && c.input.height === 360);
+      expect(cell, codec).toBeDefined();
+      expect(cell!.measured.filter((m) => m.on).map((m) => `${m.rid} ${m.width}x${m.height}`), codec).toEqual(['q 160x90', 'h 320x180']);
+    }
+    for (const codec of ['vp9', 'av1']) {
+      expect(matrix.cells.some((c) => c.codec === codec && c.scenario === 'standard-l1t3'), codec).toBe(true);
+      expect(matrix.cells.some((c) => c.codec === codec && c.scenario === 'only-f'), codec).toBe(true);
+    }
+  });
+
+  it('capped cells: every measured target within the range simq plan prints (10% at the edges)', () => {
+    const out = matrix.cells
+      .filter((c) => c.capKbps !== undefined)
+      .map((c) => compareCell(matrix, c))
+      .filter((c) => !c.okRange)
+      .map((c) => `${c.cell.codec} ${c.cell.scenario} ${c.cell.capKbps}k: ${JSON.stringify(c.layers)}`);
+    expect(out).toEqual([]);
+  });
+});
+
 describe('re-measured on the installed Chromium', () => {
   it('VP8 under caps: which layers are on and their targets match the model', async () => {
     const clip = await cameraSample();

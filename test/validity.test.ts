@@ -1,8 +1,10 @@
 // The validity guard's rules on layer records (the numbers a capture writes into run.json).
 import { describe, expect, it } from 'vitest';
 import { bandwidthEstimateStuck } from '../src/capture/captureStage.js';
-import { checkLayer } from '../src/capture/validity.js';
+import { checkLayer, checkScenario } from '../src/capture/validity.js';
 import type { LayerRecord } from '../src/rundir/RunTypes.js';
+import { expandScenarios } from '../src/scenario/expandScenarios.js';
+import { PRESETS } from '../src/scenario/presets.js';
 
 function layer(over: Partial<LayerRecord['steady']> = {}, frames = { captured: 300, encoded: 300 }): LayerRecord {
   return {
@@ -63,5 +65,25 @@ describe('a bandwidth estimate stuck at its start value (retried once)', () => {
     expect(bandwidthEstimateStuck([at(5000, 30), at(5000, 30), at(5000, 30)], undefined)).toBe(false);
     expect(bandwidthEstimateStuck([at(300, 30), at(300, 0), at(300, 0)], 300_000)).toBe(false);
     expect(bandwidthEstimateStuck([at(316, 30), at(316, 30)], undefined)).toBe(false);
+  });
+});
+
+describe('a layer libwebrtc does not send for the input size', () => {
+  // Measured (Chromium 156, 640x360 camera, all-layers, every codec): q 160x90 and h 320x180 carried
+  // frames, f's outbound-rtp none. That is encoder_stream_factory.cc's layer limit, not CPU load.
+  const [scenario] = expandScenarios([structuredClone(PRESETS['all-layers'])], { codecs: ['vp8'] });
+  const sized = (rid: string, w: number, h: number) => ({ ...layer({ width: w, height: h }), rid, configured: { width: w, height: h, fps: 30 } });
+  const silent = (rid: string): LayerRecord => ({ rid, active: true, configured: { width: 640, height: 360, fps: 30 }, framesCaptured: 0, framesEncoded: 0, steady: { ...layer().steady!, fps: 0, width: undefined, height: undefined } });
+  const measured = [sized('q', 160, 90), sized('h', 320, 180), silent('f')];
+
+  it('is a note naming the stream count and the libwebrtc file, not a problem', () => {
+    const v = checkScenario(scenario, { width: 640, height: 360, fps: 30 }, measured);
+    expect(v.problems).toEqual([]);
+    expect(v.notes).toEqual(['f: not sent: libwebrtc sends 2 streams for a 640x360 input (encoder_stream_factory.cc)']);
+  });
+  it('the same silent f on a 1280x720 input is still a problem', () => {
+    const v = checkScenario(scenario, { width: 1280, height: 720, fps: 30 }, measured);
+    expect(v.problems.map((p) => [p.rid, p.kind])).toEqual([['f', 'missing']]);
+    expect(v.notes).toEqual([]);
   });
 });

@@ -55,6 +55,13 @@ export interface LayerPrediction extends LayerConfig {
    * encoder bitrate adjuster. Equals allocatedBps whenever bandwidth is ample.
    */
   predictedTargetBps: number;
+  /**
+   * Under a binding cap, where outbound-rtp.targetBitrate is expected: [allocation / the codec's
+   * largest observed adjuster factor (not below min), allocation]. The encoder bitrate adjuster's
+   * factor depends on how the encoder's frames overshoot, which only encoding shows. Absent when
+   * the link leaves headroom (the target is then the allocation).
+   */
+  predictedRangeBps?: [number, number];
   /** predictedTargetBps split over temporal layers (per layer, not cumulative). */
   temporalBps: number[];
 }

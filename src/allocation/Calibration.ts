@@ -46,6 +46,14 @@ export interface SendSideCalibration {
   /** Per-codec overshoot where it differs from encoderOvershoot (fitted on the validation matrix). */
   encoderOvershootByCodec: Partial<Record<Codec, number>>;
   /**
+   * Largest overshoot factor the encoder bitrate adjuster was seen to apply under a binding cap, per
+   * codec: the reported target of a layer then lies in [allocation / factor, allocation] (the range
+   * `simq plan` prints). The factor comes from the encoder's per-frame output (keyframes, bursts),
+   * not from the configuration, so it is an observed bound, not a rule: the validation matrix
+   * (Chromium 156, camera sample) gave VP8 1.0-1.34, OpenH264 1.0-1.13, VP9 1.0-2.0, AV1 1.0-1.28.
+   */
+  adjusterRangeByCodec: Record<Codec, number>;
+  /**
    * Whether the top active layer's reported target is divided by the overshoot too. Measured: no.
    * Under a binding cap the browser reports the top layer at its allocator share (the remainder),
    * while the lower layers show the adjuster's cut (validation matrix, Chromium 156).
@@ -80,6 +88,7 @@ export const DEFAULT_CALIBRATION: Readonly<SendSideCalibration> = Object.freeze(
   fixedOverheadBps: 0,
   encoderOvershoot: 1.1,
   encoderOvershootByCodec: { vp9: 1.2, av1: 1.2, h264: 1.0 },
+  adjusterRangeByCodec: { vp8: 1.35, h264: 1.2, vp9: 2.0, av1: 1.35 },
   adjustTopLayer: false,
   startBitrateBps: 300_000,
   videoHysteresis: 1.2,

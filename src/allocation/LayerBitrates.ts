@@ -10,8 +10,10 @@
 import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js';
 import type { InputVideo, LayerConfig } from './AllocationTypes.js';
 import type { SendSideCalibration } from './Calibration.js';
-import { normalizeInputResolution, scaleResolutionDownBy } from './LayerResolution.js';
-import { interpolateSimulcastFormat, limitSimulcastLayerCount } from './SimulcastTable.js';
+import { scaleResolutionDownBy, scaleResolutionDownTo } from './LayerResolution.js';
+import { singlecastLimits } from './SinglecastLimits.js';
+import { interpolateSimulcastFormat } from './SimulcastTable.js';
+import { streamResolutions } from './StreamResolutions.js';
 
 /** kDefaultMinVideoBitrateBps (media/base/media_constants / video_encoder_config). */
 export const DEFAULT_MIN_VIDEO_BITRATE_BPS = 30_000;
@@ -121,22 +123,13 @@ function configureSimulcast(
 ): StreamConfiguration {
   const notes: string[] = [];
   const cal = options.calibration;
-  const scales = encodings.map((e) => e.scaleResolutionDownBy);
-  const highestActive = encodings.reduce((acc, e, i) => (e.active ? i + 1 : acc), 0);
-  const kept = limitSimulcastLayerCount(codec, input.width, input.height, highestActive, encodings.length);
-  if (kept < encodings.length) {
-    notes.push(`input ${input.width}x${input.height} allows ${kept} layer(s): inactive ${encodings.slice(kept).map((e) => e.rid).join(', ')} dropped (simulcast.cc LimitSimulcastLayerCount)`);
-  }
-  const norm = normalizeInputResolution(input, scales);
-  if (norm.width !== input.width || norm.height !== input.height) {
-    notes.push(`input ${input.width}x${input.height} rounded down to ${norm.width}x${norm.height} (multiple of the largest power-of-two scale factor)`);
-  }
-
+  const streams = streamResolutions(codec, input, encodings);
+  const kept = streams.kept;
+  notes.push(...streams.notes);
   const layers = encodings.map((e, i) => {
     const layer = baseLayer(e, i, input, codec);
-    const res = scaleResolutionDownBy(norm, e.scaleResolutionDownBy);
-    layer.width = res.width;
-    layer.height = res.height;
+    layer.width = streams.sizes[i].width;
+    layer.height = streams.sizes[i].height;
     return layer;
   });
 
@@ -202,7 +195,7 @@ function configureSimulcast(
       firstActive.notes.push(`min lowered to ${Math.round(lowest.minBps / 1000)} kbps (lowest layer ${lowest.rid} is inactive)`);
     }
   }
-  applySingleActiveStreamLimits(codec, configured, encodings);
+  notes.push(...applySingleActiveStreamLimits(codec, configured, encodings, cal.startBitrateBps));
   for (const layer of configured) {
     layer.minBps = toKbpsGrain(layer.minBps);
     layer.targetBps = toKbpsGrain(layer.targetBps);
@@ -217,46 +210,34 @@ function configureSimulcast(
 }
 
 /**
- * Default bitrate limits libwebrtc applies when simulcast has exactly one active stream and it is
- * not the first one (rtc_base/experiments/encoder_info_settings.cc GetDefaultSinglecastBitrateLimits;
- * VP9 has its own, other codecs use VP8's). {pixels, min, max} in bps.
+ * video/video_stream_encoder.cc ApplyEncoderBitrateLimitsIfSingleActiveStream: simulcast with one
+ * active encoding that is not the first takes min/max from the codec's single-stream limits for its
+ * resolution (SinglecastLimits.ts; unless the app set maxBitrate), and its target is clamped to them.
  */
-const SINGLECAST_LIMITS: Record<'vp8' | 'vp9', readonly [number, number, number][]> = {
-  vp8: [
-    [320 * 180, 30_000, 300_000],
-    [480 * 270, 30_000, 500_000],
-    [640 * 360, 30_000, 800_000],
-    [960 * 540, 30_000, 1_500_000],
-    [1280 * 720, 30_000, 2_500_000],
-  ],
-  vp9: [
-    [320 * 180, 30_000, 150_000],
-    [480 * 270, 30_000, 300_000],
-    [640 * 360, 30_000, 420_000],
-    [960 * 540, 30_000, 1_000_000],
-    [1280 * 720, 30_000, 1_500_000],
-  ],
-};
-
-/**
- * video/video_stream_encoder.cc ApplyEncoderBitrateLimitsIfSingleActiveStream: with one active
- * encoding that is not the first, its min/max come from the single-stream limits of the smallest
- * listed resolution >= its own (unless the app set maxBitrate), and its target is clamped to them.
- */
-function applySingleActiveStreamLimits(codec: Codec, layers: LayerConfig[], encodings: readonly RtpEncodingParameters[]): void {
+function applySingleActiveStreamLimits(codec: Codec, layers: LayerConfig[], encodings: readonly RtpEncodingParameters[], startBitrateBps: number): string[] {
   const active = layers.filter((l) => l.active);
-  if (layers.length <= 1 || active.length !== 1 || layers[0].active || encodings.filter((e) => e.active).length !== 1) return;
-  const layer = active[0];
-  const pixels = layer.width * layer.height;
-  const limits = SINGLECAST_LIMITS[codec === 'vp9' ? 'vp9' : 'vp8'].find(([px]) => px >= pixels);
-  if (!limits) return;
-  const appMax = (encodings[layer.index].maxBitrate ?? 0) > 0;
-  const maxBps = appMax ? layer.maxBps : limits[2];
-  const minBps = Math.min(limits[1], maxBps);
+  if (layers.length <= 1 || active.length !== 1 || layers[0].active || encodings.filter((e) => e.active).length !== 1) return [];
+  return applyLimits(codec, active[0], encodings[active[0].index], 'single active stream', startBitrateBps);
+}
+
+/** Applies the single-stream limits to a layer; returns notes for the whole scenario. */
+function applyLimits(codec: Codec, layer: LayerConfig, encoding: RtpEncodingParameters, why: string, startBitrateBps: number): string[] {
+  const limits = singlecastLimits(codec, layer.width, layer.height);
+  if (!limits) return [];
+  const appMax = (encoding.maxBitrate ?? 0) > 0;
+  const maxBps = appMax ? layer.maxBps : limits.maxBps;
+  const minBps = Math.min(limits.minBps, maxBps);
   layer.minBps = minBps;
   layer.maxBps = maxBps;
   layer.targetBps = Math.min(Math.max(layer.targetBps, minBps), maxBps);
-  layer.notes.push(`single active stream: limits ${Math.round(minBps / 1000)}-${Math.round(maxBps / 1000)} kbps (encoder_info_settings.cc)`);
+  layer.notes.push(`${why}: ${codec.toUpperCase()} limits ${Math.round(minBps / 1000)}-${Math.round(maxBps / 1000)} kbps (encoder_info_settings.cc)`);
+  if (limits.minStartBps !== undefined && startBitrateBps < limits.minStartBps) {
+    return [
+      `${layer.rid} starts below ${layer.width}x${layer.height}: the ${Math.round(startBitrateBps / 1000)} kbps start bitrate is under this size's ${Math.round(limits.minStartBps / 1000)} kbps ` +
+        'min start bitrate (encoder_info_settings.cc; initial frame dropper) and climbs back only as the quality scaler allows (measured: VP9/AV1 at 1280x720 still 640x360 after 14 s)',
+    ];
+  }
+  return [];
 }
 
 function configureSingleStream(
@@ -272,7 +253,7 @@ function configureSingleStream(
   const enc = encodings[0];
   layer.configured = true;
   layer.active = encodings.some((e) => e.active);
-  const res = scaleResolutionDownBy(input, enc.scaleResolutionDownBy);
+  const res = enc.scaleResolutionDownTo ? scaleResolutionDownTo(input, enc.scaleResolutionDownTo) : scaleResolutionDownBy(input, enc.scaleResolutionDownBy);
   layer.width = res.width;
   layer.height = res.height;
   // CreateDefaultVideoStreams: max = the encoding's maxBitrate and the SDP cap (the smaller), else a
@@ -296,5 +277,18 @@ function configureSingleStream(
   layer.maxBps = toKbpsGrain(maxBps);
   layer.minBps = toKbpsGrain(Math.min(DEFAULT_MIN_VIDEO_BITRATE_BPS, maxBps));
   layer.targetBps = layer.maxBps;
+  // video_stream_encoder.cc ApplySpatialLayerBitrateLimits: a VP9 or AV1 stream with one spatial
+  // layer (an L1Tx scalabilityMode), configured from several encodings, takes the single-stream
+  // limits of its resolution (VP9 L1T3 at 1280x720: 1500 kbps; pc/peer_connection_encodings_
+  // integrationtest.cc VP9_TargetBitrate_StandardL1T3). A lone encoding keeps the defaults above, and
+  // legacy SVC (no scalabilityMode: one spatial layer per encoding) is not singlecast.
+  if (encodings.length > 1 && (codec === 'vp9' || codec === 'av1') && /^L1T/.test(enc.scalabilityMode ?? '')) {
+    const last = encodings.reduce((acc, e, i) => (e.active ? i : acc), 0);
+    layer.notes = layer.notes.filter((n) => !n.startsWith('VP9 SVC max'));
+    notes.push(...applyLimits(codec, layer, encodings[last], 'one spatial layer', options.calibration.startBitrateBps));
+    layer.minBps = toKbpsGrain(layer.minBps);
+    layer.maxBps = toKbpsGrain(layer.maxBps);
+    layer.targetBps = toKbpsGrain(layer.targetBps);
+  }
   return { simulcast: false, layers, order: [0], notes };
 }

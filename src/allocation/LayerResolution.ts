@@ -27,12 +27,18 @@ export function scaleFactorsArePowerOfTwo(scales: readonly number[]): boolean {
  * largest is > 1, libwebrtc rounds width and height down to a multiple of that largest factor, so
  * every layer divides evenly (1283x721 with 4/2/1 -> 1280x720). Other factors leave the size as is.
  */
-export function normalizeInputResolution(input: Resolution, scales: readonly number[]): Resolution {
+export function normalizeInputResolution(input: Resolution, scales: readonly number[], defaultHalvingLayers?: number): Resolution {
   if (input.width < MIN_LAYER_SIZE || input.height < MIN_LAYER_SIZE) return input;
-  if (!scaleFactorsArePowerOfTwo(scales)) return input;
-  const maxScale = Math.max(...scales);
-  if (!(maxScale > 1)) return input;
-  const log2 = Math.trunc(Math.log2(maxScale));
+  let log2: number;
+  if (defaultHalvingLayers !== undefined) {
+    // No encoding sets scaleResolutionDownBy: 1/2 per layer, a multiple of 2^(layers-1).
+    log2 = defaultHalvingLayers - 1;
+  } else {
+    if (!scaleFactorsArePowerOfTwo(scales)) return input;
+    const maxScale = Math.max(...scales);
+    if (!(maxScale > 1)) return input;
+    log2 = Math.trunc(Math.log2(maxScale));
+  }
   const step = 2 ** log2;
   if (input.width < step || input.height < step) return input;
   return { width: Math.floor(input.width / step) * step, height: Math.floor(input.height / step) * step };
@@ -49,6 +55,22 @@ export function scaleResolutionDownBy(input: Resolution, scaleDownBy: number): R
   const shortSide = Math.trunc(Math.min(input.width / scale, input.height / scale));
   if (shortSide < MIN_LAYER_SIZE) scale = Math.min(input.width / MIN_LAYER_SIZE, input.height / MIN_LAYER_SIZE);
   return { width: Math.round(input.width / scale), height: Math.round(input.height / scale) };
+}
+
+/**
+ * A layer's size under scaleResolutionDownTo (encoder_stream_factory.cc
+ * GetLayerResolutionFromScaleResolutionDownTo): the box takes the frame's orientation, the frame is
+ * scaled down by the smaller of the two ratios (never up) and rounded. The VideoAdapter then only
+ * aligns it (alignment 1 for the software encoders here).
+ */
+export function scaleResolutionDownTo(frame: Resolution, box: { maxWidth: number; maxHeight: number }): Resolution {
+  let { maxWidth: w, maxHeight: h } = box;
+  if (frame.width < frame.height !== w < h) [w, h] = [h, w];
+  if (frame.width > 0 && frame.height > 0 && (w < frame.width || h < frame.height)) {
+    const factor = Math.min(w / frame.width, h / frame.height);
+    return { width: Math.round(frame.width * factor), height: Math.round(frame.height * factor) };
+  }
+  return { ...frame };
 }
 
 /**

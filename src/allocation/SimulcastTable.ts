@@ -114,9 +114,9 @@ export function interpolateSimulcastFormat(
 
 /**
  * How many encodings libwebrtc keeps for an input resolution (LimitSimulcastLayerCount, unless the
- * WebRTC-LegacySimulcastLayerLimit trial is disabled): at least up to the highest active encoding,
- * otherwise the table's max layers for the input size (with the 10 % round-up). Only trailing
- * inactive encodings can therefore be dropped.
+ * WebRTC-LegacySimulcastLayerLimit trial is disabled): the table's max layers for the input size
+ * (with the 10 % round-up), but at least up to the FIRST active encoding (requiredLayers). The first
+ * encodings in list order are kept; the ones above are not sent even when active.
  */
 export function limitSimulcastLayerCount(codec: Codec, inputWidth: number, inputHeight: number, requiredLayers: number, requestedLayers: number): number {
   const tableLayers = interpolateSimulcastFormat(codec, inputWidth, inputHeight, { lowresInterpolation: false }).maxLayers;

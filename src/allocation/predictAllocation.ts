@@ -8,7 +8,7 @@ import { withCalibration, type SendSideCalibration } from './Calibration.js';
 import { adjustedTargets } from './EncoderRateAdjuster.js';
 import { sendBudget } from './EncoderTarget.js';
 import { configureStreams, DEFAULT_MIN_VIDEO_BITRATE_BPS } from './LayerBitrates.js';
-import { allocateSimulcast, splitTemporal, type AllocatorLayer } from './RateAllocator.js';
+import { allocateSimulcast, splitTemporal, splitTemporalSvc, type AllocatorLayer } from './RateAllocator.js';
 
 /** What the model needs from a scenario (a full Scenario from expandScenarios fits). */
 export type ScenarioForPrediction = Pick<Scenario, 'codec' | 'encodings'> & {
@@ -100,12 +100,23 @@ export function predictAllocation(
     steady.bps.map((_, i) => !cal.adjustTopLayer && i === topIndex),
   );
   const baseHeavy = cal.vp8BaseHeavyTl3 && scenario.codec === 'vp8';
+  const svcSplit = !config.simulcast && (scenario.codec === 'vp9' || scenario.codec === 'av1');
+  // The adjuster's factor is the encoder's measured overshoot (video/encoder_overshoot_detector.cc:
+  // a leaky bucket over each frame's size), which no configuration predicts: under a binding cap give
+  // the range it was seen in instead of one number.
+  const binding = cap !== null && adjusterHeadroomBps <= 0;
+  const rangeFactor = cal.adjusterRangeByCodec[scenario.codec];
   const layers: LayerPrediction[] = config.layers.map((l, i) => ({
     ...l,
+    ...(binding && steady.bps[i] > 0
+      ? { predictedRangeBps: [Math.max(l.active ? l.minBps : 0, Math.min(predicted[i], Math.round(steady.bps[i] / rangeFactor))), Math.max(predicted[i], steady.bps[i])] as [number, number] }
+      : {}),
     state: !l.configured ? (config.simulcast ? 'dropped' : 'not-sent') : !l.active ? 'inactive' : steady.bps[i] > 0 ? 'on' : 'off-bandwidth',
     allocatedBps: steady.bps[i],
     predictedTargetBps: predicted[i],
-    temporalBps: splitTemporal(predicted[i], l.temporalLayers, baseHeavy),
+    // builtin_video_bitrate_allocator_factory.cc: one VP9/AV1 stream uses SvcRateAllocator, simulcast
+    // the SimulcastRateAllocator's 40/20/40.
+    temporalBps: svcSplit ? splitTemporalSvc(predicted[i], l.temporalLayers) : splitTemporal(predicted[i], l.temporalLayers, baseHeavy),
   }));
 
   const notes = [...config.notes];
@@ -117,7 +128,10 @@ export function predictAllocation(
         ` -> encoder target ${kbps(budget.encoderTargetBps)} kbps`,
     );
     if (adjusterHeadroomBps <= 0 && layers.some((l) => l.state === 'on')) {
-      notes.push(`no link headroom: outbound-rtp.targetBitrate of the lower layers expected at allocation / ${overshoot} (encoder bitrate adjuster)`);
+      notes.push(
+        `no link headroom: the encoder bitrate adjuster (video/encoder_bitrate_adjuster.cc) divides each layer's allocation by the encoder's measured overshoot, ` +
+          `which depends on the frames it produces: outbound-rtp.targetBitrate lies between allocation / ${rangeFactor} and the allocation (shown as a range; point estimate allocation / ${overshoot})`,
+      );
     }
   }
   return {

@@ -24,6 +24,8 @@ export interface MatrixLayer {
 export interface MatrixCell {
   codec: string;
   scenario: string;
+  /** The camera size of this cell when it differs from the matrix's input (e.g. a 640x360 capture). */
+  input?: { width: number; height: number; fps: number; clip: string };
   /** The scenario's total cap, kbps; undefined = uncapped. */
   capKbps?: number;
   encodings: ScenarioRecord['scenario']['encodings'];
@@ -49,16 +51,34 @@ export interface CellComparison {
   input: { width: number; height: number };
   adapted: boolean;
   activeSetMatches: boolean;
-  layers: { rid: string; measuredOn: boolean; predictedOn: boolean; measuredKbps?: number; predictedKbps?: number; deviation?: number; withinTolerance: boolean }[];
+  layers: {
+    rid: string;
+    measuredOn: boolean;
+    predictedOn: boolean;
+    measuredKbps?: number;
+    predictedKbps?: number;
+    /** Under a binding cap: the range simq plan prints (kbps). */
+    predictedRangeKbps?: [number, number];
+    deviation?: number;
+    withinTolerance: boolean;
+    /** Within the predicted range (edges +-10%), or within tolerance of the point value where no range is given. */
+    withinRange: boolean;
+  }[];
+  /** Same layers on, every target within 10% of the point prediction. */
   ok: boolean;
+  /** Same layers on, every target within the predicted range. */
+  okRange: boolean;
+  capped: boolean;
 }
 
-function cellsOf(run: RunRecord): MatrixCell[] {
+function cellsOf(run: RunRecord, base: { width: number; height: number }): MatrixCell[] {
+  const own = run.input.width !== base.width || run.input.height !== base.height;
   return run.scenarios
     .filter((s) => s.status === 'complete' || s.status === 'degraded')
     .map((s) => ({
       codec: s.scenario.codec,
       scenario: s.scenario.name,
+      ...(own ? { input: { width: run.input.width, height: run.input.height, fps: run.input.fps, clip: run.input.source.split('/').pop() ?? run.input.source } } : {}),
       capKbps: s.scenario.bandwidthBps === undefined ? undefined : s.scenario.bandwidthBps / 1000,
       encodings: s.scenario.encodings,
       measured: s.layers.map((l) => ({
@@ -75,7 +95,7 @@ function cellsOf(run: RunRecord): MatrixCell[] {
     }));
 }
 
-const cellKey = (c: MatrixCell) => `${c.codec}|${c.scenario}|${c.capKbps ?? 'none'}`;
+const cellKey = (c: MatrixCell) => `${c.codec}|${c.scenario}|${c.capKbps ?? 'none'}|${c.input ? `${c.input.width}x${c.input.height}` : ''}`;
 
 /** One cell per codec x scenario x cap: the longest capture wins (binding caps settle slowly). */
 function dedupe(cells: MatrixCell[]): MatrixCell[] {
@@ -84,18 +104,29 @@ function dedupe(cells: MatrixCell[]): MatrixCell[] {
     const had = byKey.get(cellKey(c));
     if (!had || c.durationS > had.durationS) byKey.set(cellKey(c), c);
   }
-  const order = ['all-layers', 'top-off', 'boost-mid'];
+  const order = ['all-layers', 'top-off', 'boost-mid', 'only-low', 'only-f', 'standard-l1t3', 'default-scale', 'down-to'];
+  const rank = (c: MatrixCell) => (order.includes(c.scenario) ? order.indexOf(c.scenario) : order.length);
+  const pixels = (c: MatrixCell) => (c.input ? c.input.width * c.input.height : Infinity);
   const codecs = ['vp8', 'h264', 'vp9', 'av1'];
   return [...byKey.values()].sort(
     (a, b) =>
-      order.indexOf(a.scenario) - order.indexOf(b.scenario) ||
+      pixels(b) - pixels(a) ||
+      rank(a) - rank(b) ||
+      a.scenario.localeCompare(b.scenario) ||
       codecs.indexOf(a.codec) - codecs.indexOf(b.codec) ||
       (a.capKbps ?? Infinity) - (b.capKbps ?? Infinity),
   );
 }
 
-export function buildMatrix(runDirs: string[]): ValidationMatrix {
+/** Builds a matrix from runs; with `base`, their cells are added to (and replace the same cells of) it. */
+export function buildMatrix(runDirs: string[], base?: ValidationMatrix): ValidationMatrix {
   const runs = runDirs.map((d) => readRunRecord(d));
+  if (base) {
+    const cells = dedupe([...base.cells, ...runs.flatMap((r) => cellsOf(r, base.input))]);
+    const encoders = { ...base.encoderImplementations };
+    for (const r of runs) for (const s of r.scenarios) if (s.encoderImplementation) encoders[`${s.scenario.codec}${r.input.width === base.input.width ? '' : ` @${r.input.width}x${r.input.height}`}`] ??= s.encoderImplementation;
+    return { ...base, encoderImplementations: encoders, cells };
+  }
   const first = runs[0];
   const encoders: Record<string, string> = {};
   for (const r of runs) for (const s of r.scenarios) if (s.encoderImplementation) encoders[s.scenario.codec] = s.encoderImplementation;
@@ -105,20 +136,21 @@ export function buildMatrix(runDirs: string[]): ValidationMatrix {
     encoderImplementations: encoders,
     input: { width: first.input.width, height: first.input.height, fps: first.input.fps, clip: first.input.source.split('/').pop() ?? first.input.source },
     measuredAt: first.createdAt,
-    cells: dedupe(runs.flatMap(cellsOf)),
+    cells: dedupe(runs.flatMap((r) => cellsOf(r, first.input))),
   };
 }
 
 /** The current model against one measured cell. */
 export function compareCell(matrix: Pick<ValidationMatrix, 'input'>, cell: MatrixCell): CellComparison {
+  const camera = cell.input ?? matrix.input;
   const size = inputFromLayerSizes(
-    matrix.input,
+    camera,
     cell.measured.filter((m) => m.on).map((m) => ({ ...m, scaleResolutionDownBy: cell.encodings.find((e) => e.rid === m.rid)?.scaleResolutionDownBy ?? 1 })),
   );
-  const adapted = size.width !== matrix.input.width || size.height !== matrix.input.height;
+  const adapted = size.width !== camera.width || size.height !== camera.height;
   const prediction = predictAllocation(
     { codec: cell.codec as never, encodings: cell.encodings },
-    { ...size, fps: matrix.input.fps },
+    { ...size, fps: camera.fps },
     cell.capKbps === undefined ? null : cell.capKbps * 1000,
   );
   const layers = prediction.layers.map((p) => {
@@ -126,19 +158,46 @@ export function compareCell(matrix: Pick<ValidationMatrix, 'input'>, cell: Matri
     const predictedOn = p.state === 'on';
     const measuredOn = Boolean(m?.on);
     const predictedKbps = predictedOn ? Math.round(p.predictedTargetBps / 100) / 10 : undefined;
+    const range = predictedOn && p.predictedRangeBps ? (p.predictedRangeBps.map((b) => Math.round(b / 100) / 10) as [number, number]) : undefined;
     const deviation = predictedOn && measuredOn && m?.targetKbps !== undefined ? (m.targetKbps - predictedKbps!) / predictedKbps! : undefined;
+    const withinTolerance = predictedOn === measuredOn && (deviation === undefined || Math.abs(deviation) <= MATRIX_TOLERANCE);
+    const inRange =
+      range && m?.targetKbps !== undefined ? m.targetKbps >= range[0] * (1 - MATRIX_TOLERANCE) && m.targetKbps <= range[1] * (1 + MATRIX_TOLERANCE) : withinTolerance;
     return {
       rid: p.rid,
       measuredOn,
       predictedOn,
       measuredKbps: m?.targetKbps,
       predictedKbps,
+      ...(range ? { predictedRangeKbps: range } : {}),
       deviation: deviation === undefined ? undefined : Math.round(deviation * 1000) / 1000,
-      withinTolerance: predictedOn === measuredOn && (deviation === undefined || Math.abs(deviation) <= MATRIX_TOLERANCE),
+      withinTolerance,
+      withinRange: predictedOn === measuredOn && inRange,
     };
   });
   const activeSetMatches = layers.every((l) => l.predictedOn === l.measuredOn);
-  return { cell, input: size, adapted, activeSetMatches, layers, ok: activeSetMatches && layers.every((l) => l.withinTolerance) };
+  return {
+    cell,
+    input: size,
+    adapted,
+    activeSetMatches,
+    layers,
+    ok: activeSetMatches && layers.every((l) => l.withinTolerance),
+    okRange: activeSetMatches && layers.every((l) => l.withinRange),
+    capped: cell.capKbps !== undefined,
+  };
+}
+
+/** The summary line of `npm run matrix` and README: share within 10%, uncapped cells, ranges. */
+export function matrixSummary(matrix: ValidationMatrix): string {
+  const c = matrix.cells.map((cell) => compareCell(matrix, cell));
+  const uncapped = c.filter((x) => !x.capped);
+  const capped = c.filter((x) => x.capped);
+  return (
+    `${c.filter((x) => x.ok).length} of ${c.length} cells within 10% of the model's point prediction ` +
+    `(${Math.round((100 * c.filter((x) => x.ok).length) / c.length)}%); uncapped: ${uncapped.filter((x) => x.ok).length} of ${uncapped.length} match; ` +
+    `capped: ${capped.filter((x) => x.okRange).length} of ${capped.length} within the range simq plan prints`
+  );
 }
 
 const cap = (c: MatrixCell) => (c.capKbps === undefined ? 'none' : `${c.capKbps}k`);
@@ -147,10 +206,11 @@ const cap = (c: MatrixCell) => (c.capKbps === undefined ? 'none' : `${c.capKbps}
 export function matrixMarkdown(matrix: ValidationMatrix): string {
   const lines = [
     `Chromium ${matrix.browser.version}, ${matrix.input.width}x${matrix.input.height} @ ${matrix.input.fps} fps (${matrix.input.clip}); ` +
-      'kbps of outbound-rtp.targetBitrate (steady median), measured / model; **!** more than 10% apart.',
+      'kbps of outbound-rtp.targetBitrate (steady median), measured / model (a range under a binding cap: the encoder bitrate adjuster); ' +
+      '**!** outside the model (10% tolerance). match: yes = within 10% of the point prediction, in range = within the range only.',
     '',
-    '| codec | scenario | cap | capture s (warm-up) | q | h | f | match |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| codec | scenario | input | cap | capture s (warm-up) | q | h | f | match |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const cell of matrix.cells) {
     const c = compareCell(matrix, cell);
@@ -158,11 +218,13 @@ export function matrixMarkdown(matrix: ValidationMatrix): string {
       const l = c.layers.find((x) => x.rid === rid);
       if (!l) return '';
       const m = l.measuredOn ? String(Math.round(l.measuredKbps ?? 0)) : 'off';
-      const p = l.predictedOn ? String(Math.round(l.predictedKbps ?? 0)) : 'off';
-      return `${m} / ${p}${l.withinTolerance ? '' : ' **!**'}`;
+      const p = l.predictedOn ? (l.predictedRangeKbps ? `${Math.round(l.predictedRangeKbps[0])}-${Math.round(l.predictedRangeKbps[1])}` : String(Math.round(l.predictedKbps ?? 0))) : 'off';
+      return `${m} / ${p}${l.withinRange ? '' : ' **!**'}`;
     };
     const note = c.adapted ? ` (browser scaled input to ${c.input.width}x${c.input.height})` : '';
-    lines.push(`| ${cell.codec} | ${cell.scenario} | ${cap(cell)} | ${cell.durationS} (${cell.warmupS}) | ${show('q')} | ${show('h')} | ${show('f')} | ${c.ok ? 'yes' : '**no**'}${note} |`);
+    const camera = cell.input ?? matrix.input;
+    const match = c.ok ? 'yes' : c.okRange ? 'in range' : '**no**';
+    lines.push(`| ${cell.codec} | ${cell.scenario} | ${camera.width}x${camera.height} | ${cap(cell)} | ${cell.durationS} (${cell.warmupS}) | ${show('q')} | ${show('h')} | ${show('f')} | ${match}${note} |`);
   }
   return lines.join('\n');
 }

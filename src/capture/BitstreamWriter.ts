@@ -1,7 +1,8 @@
 // Writes one layer's encoded frames as they arrive: IVF for VP8/VP9/AV1, Annex B for H.264.
 // The file grows under a temporary name and gets its real name only when the scenario finishes,
 // so an interrupted capture never leaves a file that looks complete.
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { writeAllSync } from '../io/atomicWrite.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
 
 const IVF_FOURCC: Record<Exclude<Codec, 'h264'>, string> = { vp8: 'VP80', vp9: 'VP90', av1: 'AV01' };
@@ -16,6 +17,7 @@ export function bitstreamExtension(codec: Codec): 'ivf' | 'h264' {
 
 export class BitstreamWriter {
   private fd: number;
+  private closed = false;
   private frames = 0;
   private position = 0;
   private lastRtp: number | undefined;
@@ -64,8 +66,7 @@ export class BitstreamWriter {
   }
 
   private write(data: Uint8Array): void {
-    let done = 0;
-    while (done < data.byteLength) done += writeSync(this.fd, data, done, data.byteLength - done, this.position + done);
+    writeAllSync(this.fd, data, this.position);
     this.position += data.byteLength;
   }
 
@@ -82,18 +83,23 @@ export class BitstreamWriter {
       header.writeUInt32LE(RTP_CLOCK, 16);
       header.writeUInt32LE(1, 20);
       header.writeUInt32LE(this.frames, 24);
-      writeSync(this.fd, header, 0, IVF_HEADER_BYTES, 0);
+      writeAllSync(this.fd, header, 0);
     }
+    fsyncSync(this.fd);
+    this.closed = true;
     closeSync(this.fd);
     renameSync(this.tempPath, finalPath);
   }
 
-  /** Leaves the partial file under its temporary name (an incomplete scenario). */
+  /** Drops the partial file: an incomplete scenario keeps no half-written bitstream. */
   abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
     try {
       closeSync(this.fd);
     } catch {
-      // already closed
+      // the fd is gone already; the file is removed below all the same
     }
+    rmSync(this.tempPath, { force: true });
   }
 }

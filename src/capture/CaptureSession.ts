@@ -4,8 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { normalizeInputResolution, scaleResolutionDownBy } from '../allocation/LayerResolution.js';
-import { EnvironmentError, InputError, InterruptedError, SimqError, ExitCode } from '../errors.js';
+import { configuredLayerSizes } from '../allocation/StreamResolutions.js';
+import { EnvironmentError, InputError, InterruptedError, SimqError, ExitCode, outputErrorFromErrno } from '../errors.js';
 import { writeCsvAtomic } from '../io/csv.js';
 import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
 import { CODEC_MIME, type Scenario } from '../scenario/ScenarioTypes.js';
@@ -143,8 +143,8 @@ export class CaptureSession {
 
       await this.waitCapture();
       const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop()), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
+      if (ctx.server.sinkError) throw outputErrorFromErrno(ctx.server.sinkError) ?? new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
       if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
-      if (ctx.server.sinkError) throw new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
       await this.closeBrowser();
       const layers = this.finish();
       return {
@@ -166,6 +166,8 @@ export class CaptureSession {
 
   private explain(e: unknown): unknown {
     if (e instanceof SimqError) return e;
+    const io = outputErrorFromErrno(e) ?? outputErrorFromErrno(this.ctx.server.sinkError);
+    if (io) return io;
     if (this.ctx.signal.aborted) return new InterruptedError(`${this.scenario.id}: interrupted`);
     if (this.crashed) return new SimqError(`${this.scenario.id}: Chromium exited during the capture`, ExitCode.incomplete);
     const log = this.logLines.length ? ` (page log: ${this.logLines.slice(-3).join(' | ')})` : '';
@@ -191,6 +193,13 @@ export class CaptureSession {
     });
   }
 
+  /** The active encodings libwebrtc configures for this input (encoder_stream_factory.cc drops some for small inputs). */
+  private sentRids(): string[] {
+    const { scenario, ctx } = this;
+    const sizes = configuredLayerSizes(scenario.codec, { width: ctx.reference.width, height: ctx.reference.height }, scenario.encodings);
+    return scenario.encodings.filter((e, i) => e.active && sizes[i]?.sent !== false).map((e) => e.rid);
+  }
+
   /**
    * Sends until the steady window has lasted durationS - warmupS seconds. The window starts once the
    * sender has settled (steadyStart.ts), at the warm-up's end at the earliest; when it has not
@@ -202,7 +211,8 @@ export class CaptureSession {
     const steadyLength = durationS - warmupS;
     const deadline = warmupS + settleWaitS();
     const settleInput = {
-      activeRids: this.scenario.encodings.filter((e) => e.active).map((e) => e.rid),
+      // Layers libwebrtc does not configure for this input size never send: they are not waited for.
+      activeRids: this.sentRids(),
       capped: this.scenario.bandwidthBps !== undefined,
       warmupS,
       latestS: deadline,
@@ -219,7 +229,7 @@ export class CaptureSession {
       if (endS !== undefined && elapsed >= endS) break;
       if (this.ctx.signal.aborted) throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
       if (this.crashed) throw new SimqError(`${this.scenario.id}: Chromium exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
-      if (this.ctx.server.sinkError) throw new SimqError(`${this.scenario.id}: ${this.ctx.server.sinkError.message}`);
+      if (this.ctx.server.sinkError) throw outputErrorFromErrno(this.ctx.server.sinkError) ?? new SimqError(`${this.scenario.id}: ${this.ctx.server.sinkError.message}`);
       await new Promise((r) => setTimeout(r, Math.min(200, endS === undefined ? 200 : (endS - elapsed) * 1000 + 1)));
     }
     this.settle = this.settledAtS === undefined
@@ -249,14 +259,12 @@ export class CaptureSession {
     const { scenario, ctx } = this;
     const ext = bitstreamExtension(scenario.codec);
     const layers: LayerRecord[] = [];
-    const input = normalizeInputResolution(
-      { width: ctx.reference.width, height: ctx.reference.height },
-      scenario.encodings.map((e) => e.scaleResolutionDownBy),
-    );
-    for (const enc of scenario.encodings) {
+    // Sizes as libwebrtc configures them (scaleResolutionDownTo, unset scales, dropped layers).
+    const sizes = configuredLayerSizes(scenario.codec, { width: ctx.reference.width, height: ctx.reference.height }, scenario.encodings);
+    for (const [index, enc] of scenario.encodings.entries()) {
       const out = this.timeline.lastOutbound(enc.rid);
       const stream = out?.ssrc !== undefined ? this.streams.get(out.ssrc) : undefined;
-      const size = scaleResolutionDownBy(input, enc.scaleResolutionDownBy);
+      const size = { width: sizes[index].width, height: sizes[index].height };
       const layer: LayerRecord = {
         rid: enc.rid,
         active: enc.active,
@@ -283,6 +291,8 @@ export class CaptureSession {
       }
       layers.push(layer);
     }
+    // An SSRC that no rid claimed leaves no .part file behind (finished writers ignore this).
+    for (const s of this.streams.values()) s.writer.abandon();
     writeCsvAtomic(path.join(this.dir, 'stats.csv'), STATS_COLUMNS, this.timeline.rows());
     return layers;
   }

@@ -1,5 +1,6 @@
 // The loopback page's server: 127.0.0.1 on a random port, serving only the page's own files and
 // receiving what the page sends (encoded frames, stats samples, log lines) while a capture runs.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,10 +11,13 @@ import type { PageFrameMeta, PageStatsSample } from './page/protocol.js';
 
 const PAGE_FILES = ['harness.js', 'sdpMunging.js', 'protocol.js'] as const;
 
-const INDEX_HTML = `<!doctype html>
-<html><head><meta charset="utf-8"><title>simq loopback</title></head>
+/** The page carries the capture's token; other origins cannot read it (no CORS headers are sent). */
+function indexHtml(token: string): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><meta name="simq-token" content="${token}"><title>simq loopback</title></head>
 <body><script type="module" src="/harness.js"></script></body></html>
 `;
+}
 
 export interface FrameBatch {
   batch: number;
@@ -45,6 +49,9 @@ export class HarnessServer {
   private server: http.Server;
   private sink: HarnessSink | undefined;
   private files = new Map<string, Buffer>();
+  private port = 0;
+  /** New for every capture (setSink): a page of an earlier capture, or any other page, cannot post. */
+  private token = randomBytes(16).toString('hex');
   /** The first error a handler threw; the capture checks it and fails the scenario. */
   sinkError: Error | undefined;
 
@@ -63,12 +70,13 @@ export class HarnessServer {
       this.server.once('error', reject);
       this.server.listen(0, '127.0.0.1', () => resolve());
     });
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}/`;
+    this.port = (this.server.address() as AddressInfo).port;
+    return `http://127.0.0.1:${this.port}/`;
   }
 
   setSink(sink: HarnessSink | undefined): void {
     this.sink = sink;
+    this.token = randomBytes(16).toString('hex');
     this.sinkError = undefined;
   }
 
@@ -77,10 +85,32 @@ export class HarnessServer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /**
+   * Only the page simq opened may talk to this server: the Host must be the loopback address and
+   * port (a DNS-rebound name is refused), an Origin, when sent, must be this server's, and a POST
+   * must carry the capture's token.
+   */
+  requestAllowed(req: http.IncomingMessage, method: string): boolean {
+    const self = `127.0.0.1:${this.port}`;
+    if (req.headers.host !== self) return false;
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${self}`) return false;
+    if (method === 'POST') {
+      const token = req.headers['x-simq-token'];
+      const expected = Buffer.from(this.token);
+      if (typeof token !== 'string' || token.length !== this.token.length || !timingSafeEqual(Buffer.from(token), expected)) return false;
+    }
+    return true;
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = (req.url ?? '/').split('?')[0];
+    if (!this.requestAllowed(req, req.method ?? '')) {
+      req.resume();
+      return this.send(res, 403, 'text/plain', 'forbidden');
+    }
     if (req.method === 'GET') {
-      if (url === '/') return this.send(res, 200, 'text/html; charset=utf-8', INDEX_HTML);
+      if (url === '/') return this.send(res, 200, 'text/html; charset=utf-8', indexHtml(this.token));
       const file = this.files.get(url);
       if (file) return this.send(res, 200, 'text/javascript; charset=utf-8', file);
       return this.send(res, 404, 'text/plain', 'not found');

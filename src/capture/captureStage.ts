@@ -4,7 +4,9 @@
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ExitCode, InterruptedError, SimqError } from '../errors.js';
+import { ExitCode, InterruptedError, outputErrorFromErrno, SimqError } from '../errors.js';
+import { abortOnSignals, interruptedBy } from '../signals.js';
+import { markRunIncomplete } from '../rundir/openRun.js';
 import { packageVersion } from '../paths.js';
 import { createRunDirectory, writeRunRecord } from '../rundir/RunDirectory.js';
 import { RUN_SCHEMA, type EnvironmentRecord, type LayerRecord, type ReferenceClip, type RunRecord, type ScenarioRecord, type ValidityProblem } from '../rundir/RunTypes.js';
@@ -14,7 +16,7 @@ import type { Progress } from '../ui/progress.js';
 import { CaptureSession, startBitrateFromEnv, STATS_INTERVAL_MS, type ScenarioCaptureResult } from './CaptureSession.js';
 import { settleWaitS } from './steadyStart.js';
 import { HarnessServer } from './HarnessServer.js';
-import { checkLayer } from './validity.js';
+import { checkScenario } from './validity.js';
 import type { BrowserInfo } from './browserInfo.js';
 
 /** Kbps below which a steady bandwidth estimate counts as never having left Chrome's 300 kbps start. */
@@ -25,14 +27,16 @@ export function bandwidthEstimateStuck(layers: LayerRecord[], capBps: number | u
   if (capBps !== undefined && capBps / 1000 <= STUCK_ESTIMATE_KBPS * 1.5) return false;
   const available = layers.map((l) => l.steady?.availableOutgoingKbpsMedian).find((v) => v !== undefined);
   if (available === undefined || available > STUCK_ESTIMATE_KBPS) return false;
-  return layers.some((l) => l.active && !l.steady?.fps);
+  // A layer configured at 0x0 is one libwebrtc does not send for this input size: not a sign of a stuck estimate.
+  return layers.some((l) => l.active && l.configured.width > 0 && !l.steady?.fps);
 }
 
 /** Seconds of quiet before a CPU-degraded scenario is captured again (lets a passing load go by). */
 const CPU_RETRY_PAUSE_MS = 3000;
 
-function validityProblems(result: ScenarioCaptureResult, scenario: Scenario): ValidityProblem[] {
-  const problems = result.layers.flatMap((l) => checkLayer(l, scenario.bandwidthBps !== undefined));
+function validityProblems(result: ScenarioCaptureResult, scenario: Scenario, reference: ReferenceClip): ValidityProblem[] {
+  // Layers libwebrtc does not send for this input are notes, not problems (validity.ts checkScenario).
+  const problems = checkScenario(scenario, reference, result.layers).problems;
   if (!result.settle.settled) {
     problems.push({ rid: '*', kind: 'unsettled', message: `the sender had not settled ${settleWaitS()} s after the warm-up (${result.settle.problem})` });
   }
@@ -73,6 +77,8 @@ export interface CaptureStageOptions {
   force?: boolean;
   argv: string[];
   progress: Progress;
+  /** Aborted by the command's signal handlers (INT/TERM/HUP) before or during the capture. */
+  signal?: AbortSignal;
   /** Called after each scenario with the updated record (model-vs-browser comparison hooks in here). */
   onScenario?: (record: ScenarioRecord, run: RunRecord) => void;
 }
@@ -101,16 +107,46 @@ function environmentRecord(browser: BrowserInfo, ffmpeg: FfmpegInfo): Environmen
 }
 
 export async function runCaptureStage(options: CaptureStageOptions): Promise<CaptureStageResult> {
-  const { progress, scenarios, reference } = options;
+  const { reference } = options;
   // Read (and checked) before anything is created.
-  const waitS = settleWaitS();
-  const startBitrateKbps = startBitrateFromEnv();
-  const { dir, runId } = createRunDirectory({
+  const settings = { waitS: settleWaitS(), startBitrateKbps: startBitrateFromEnv() };
+  const target = createRunDirectory({
     outDir: options.outDir,
     runId: options.runId,
     label: path.parse(reference.source).name,
     force: options.force,
   });
+  try {
+    return await captureInto(target.dir, target.runId, options, settings, (failed) => {
+      // A replacement becomes the run only when it succeeded; otherwise the old run stays.
+      if (failed && target.dir !== target.finalDir) {
+        target.discard();
+        return undefined;
+      }
+      return target.commit();
+    });
+  } catch (e) {
+    // A failed write (a full disk) ends here: the run says incomplete when run.json can still be written.
+    if (target.dir === target.finalDir) {
+      try {
+        markRunIncomplete(target.dir, (e as Error).message);
+      } catch {
+        // the disk is still full: the next command finds the run "running" with no live holder
+      }
+    }
+    target.discard();
+    throw e;
+  }
+}
+
+async function captureInto(
+  dir: string,
+  runId: string,
+  options: CaptureStageOptions,
+  { waitS, startBitrateKbps }: { waitS: number; startBitrateKbps: number | undefined },
+  finish: (failed: boolean) => string | undefined,
+): Promise<CaptureStageResult> {
+  const { progress, scenarios, reference } = options;
   const record: RunRecord = {
     schema: RUN_SCHEMA,
     runId,
@@ -134,9 +170,9 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
   progress.info(`run directory ${dir}`);
 
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const untrap = abortOnSignals(controller);
+  options.signal?.addEventListener('abort', () => controller.abort(options.signal!.reason), { once: true });
+  if (options.signal?.aborted) controller.abort(options.signal.reason);
   const server = new HarnessServer();
   const serverUrl = await server.listen();
   const started = Date.now();
@@ -155,7 +191,7 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
         const capture = () =>
           new CaptureSession({ chromePath: options.browser.path, server, serverUrl, reference, signal: controller.signal, progress, label }, scenario, scenarioDir).run();
         let result = await capture();
-        let problems = validityProblems(result, scenario);
+        let problems = validityProblems(result, scenario, reference);
         const retry = retryReason(result, problems, scenario);
         if (retry) {
           progress.warn(`${scenario.id}: ${retry.reason}; capturing it again in a fresh browser`);
@@ -163,7 +199,7 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
           entry.retried = retry.reason;
           if (retry.pauseMs) await pause(retry.pauseMs, controller.signal);
           result = await capture();
-          problems = validityProblems(result, scenario);
+          problems = validityProblems(result, scenario, reference);
         }
         entry.layers = result.layers;
         entry.encoderImplementation = result.encoderImplementation;
@@ -175,11 +211,13 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
         };
         record.environment.browser.userAgent ??= result.userAgent;
         entry.problems = problems;
+        const notes = checkScenario(scenario, reference, result.layers).notes;
+        if (notes.length) entry.notes = notes;
         entry.status = entry.problems.length ? 'degraded' : 'complete';
       } catch (e) {
-        entry.status = e instanceof InterruptedError ? 'incomplete' : 'failed';
+        entry.status = e instanceof InterruptedError || controller.signal.aborted ? 'incomplete' : 'failed';
         entry.error = (e as Error).message;
-        error = e instanceof SimqError ? e : new SimqError(String(e), ExitCode.incomplete);
+        error = controller.signal.aborted ? interruptedBy(controller.signal, scenario.id) : e instanceof SimqError ? e : (outputErrorFromErrno(e) ?? new SimqError(String(e), ExitCode.incomplete));
       }
       entry.finishedAt = new Date().toISOString();
       options.onScenario?.(entry, record);
@@ -189,8 +227,7 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
       if (error) break;
     }
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    untrap();
     await server.close();
   }
   for (const s of record.scenarios) {
@@ -207,5 +244,11 @@ export async function runCaptureStage(options: CaptureStageOptions): Promise<Cap
       : 'complete';
   record.finishedAt = new Date().toISOString();
   writeRunRecord(dir, record);
-  return { dir, record, error };
+  const finalDir = finish(error !== undefined);
+  if (finalDir === undefined) {
+    // --force on a run that did not finish: the old run is untouched and nothing of the new one is kept.
+    const e = error!;
+    throw new SimqError(`${e.message}; the run was not replaced: ${path.join(path.dirname(dir), runId)} is kept as it was`, e.exitCode, e.fix);
+  }
+  return { dir: finalDir, record, error };
 }

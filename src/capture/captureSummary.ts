@@ -34,6 +34,7 @@ export interface CaptureSummary {
     encoderImplementation?: string;
     layers: CaptureSummaryLayer[];
     problems: string[];
+    notes?: string[];
     modelActiveSetMatches?: boolean;
     /** Why the scenario was captured a second time, when it was. */
     retried?: string;
@@ -66,6 +67,7 @@ export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
       error: s.error,
       encoderImplementation: s.encoderImplementation,
       problems: s.problems.map((p) => p.message),
+      ...(s.notes?.length ? { notes: s.notes } : {}),
       modelActiveSetMatches: s.model?.activeSetMatches,
       retried: s.retried,
       steadyWaitS: s.steadyStart?.waitedS,
@@ -128,6 +130,7 @@ export function renderCaptureSummary(summary: CaptureSummary): string {
       lines.push(`${s.id}: ${l.rid} target ${l.targetKbps} kbps is ${(l.modelDeviation! * 100).toFixed(0)}% off the model's ${l.modelTargetKbps} kbps (more than 10%)`);
     }
     for (const p of s.problems) lines.push(`${s.id}: ${p}`);
+    for (const n of s.notes ?? []) lines.push(`${s.id}: note: ${n}`);
   }
   lines.push(`run ${summary.status}: ${summary.runDir}`);
   return lines.join('\n');

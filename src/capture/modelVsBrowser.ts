@@ -20,6 +20,9 @@ export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelCo
       .map((l) => ({ width: l.steady?.width, height: l.steady?.height, scaleResolutionDownBy: entry.scenario.encodings.find((e) => e.rid === l.rid)?.scaleResolutionDownBy ?? 1 })),
   );
   const prediction = predictAllocation(entry.scenario, { ...size, fps: run.input.fps });
+  // Under a binding cap the adjuster's factor is only known after encoding: a target inside the
+  // predicted range (10% at the edges) is no disagreement.
+  const outside = (measured: number, range: [number, number]) => measured < range[0] * (1 - MODEL_TOLERANCE) || measured > range[1] * (1 + MODEL_TOLERANCE);
   const layers = prediction.layers.map((p) => {
     const measured = entry.layers.find((l) => l.rid === p.rid);
     const measuredOn = Boolean(measured?.active && measured.steady?.fps);
@@ -27,16 +30,19 @@ export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelCo
     const measuredTarget = measured?.steady?.targetKbpsMedian;
     const predictedTarget = predictedOn ? kbps(p.predictedTargetBps) : undefined;
     const deviation = measuredTarget !== undefined && predictedTarget ? (measuredTarget - predictedTarget) / predictedTarget : undefined;
+    const range = predictedOn && p.predictedRangeBps ? (p.predictedRangeBps.map(kbps) as [number, number]) : undefined;
+    const off = range && measuredTarget !== undefined ? outside(measuredTarget, range) : deviation !== undefined && Math.abs(deviation) > MODEL_TOLERANCE;
     return {
       rid: p.rid,
       predictedState: p.state,
       measuredOn,
       predictedTargetKbps: predictedTarget,
       predictedAllocatedKbps: predictedOn ? kbps(p.allocatedBps) : undefined,
+      ...(range ? { predictedRangeKbps: range } : {}),
       measuredTargetKbps: measuredTarget,
       measuredActualKbps: measured?.steady?.actualKbpsMean,
       deviation: deviation === undefined ? undefined : Math.round(deviation * 1000) / 1000,
-      flagged: (predictedOn !== measuredOn) || (deviation !== undefined && Math.abs(deviation) > MODEL_TOLERANCE),
+      flagged: predictedOn !== measuredOn || off,
     };
   });
   return {

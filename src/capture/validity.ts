@@ -1,7 +1,9 @@
 // The validity guard: a layer that was CPU-starved, encoded below its configured resolution or
 // frame rate, or whose captured frames do not add up, gives numbers that do not describe the
 // configuration under test. Such runs are flagged, and the CLI exits non-zero unless --allow-degraded.
+import { predictAllocation } from '../allocation/predictAllocation.js';
 import type { LayerRecord, ValidityProblem } from '../rundir/RunTypes.js';
+import type { Scenario } from '../scenario/ScenarioTypes.js';
 
 /** Seconds of steady state a layer may spend CPU-limited before the run is flagged (timer granularity). */
 export const CPU_LIMITED_TOLERANCE_S = 0.1;
@@ -50,4 +52,41 @@ export function checkLayer(layer: LayerRecord, capped: boolean): ValidityProblem
     });
   }
   return problems;
+}
+
+export interface ScenarioValidity {
+  problems: ValidityProblem[];
+  /** What the browser did by design and is not a fault (e.g. a layer libwebrtc does not send for this input). */
+  notes: string[];
+}
+
+/**
+ * Every layer of a scenario. A layer the allocation model says libwebrtc does not configure for this
+ * input (encoder_stream_factory.cc: a 640x360 camera with q/h/f at 4/2/1 is sent as two streams) and
+ * that indeed sent nothing is a note, not a problem: it is no sign of CPU load.
+ */
+export function checkScenario(scenario: Scenario, input: { width: number; height: number; fps: number }, layers: LayerRecord[]): ScenarioValidity {
+  const problems: ValidityProblem[] = [];
+  const notes: string[] = [];
+  let prediction: ReturnType<typeof predictAllocation> | undefined;
+  try {
+    prediction = predictAllocation(scenario, input);
+  } catch {
+    prediction = undefined;
+  }
+  const sent = prediction?.layers.filter((l) => l.configured).length ?? layers.length;
+  for (const layer of layers) {
+    const p = prediction?.layers.find((l) => l.rid === layer.rid);
+    const silent = layer.framesEncoded === 0 && !layer.steady?.fps;
+    if (p && (p.state === 'dropped' || p.state === 'not-sent') && silent) {
+      if (p.state === 'dropped') {
+        notes.push(`${layer.rid}: not sent: libwebrtc sends ${sent} stream${sent === 1 ? '' : 's'} for a ${input.width}x${input.height} input (encoder_stream_factory.cc)`);
+      } else {
+        notes.push(`${layer.rid}: not sent: ${scenario.codec.toUpperCase()} sends these encodings as one stream (encoder_stream_factory.cc)`);
+      }
+      continue;
+    }
+    problems.push(...checkLayer(layer, scenario.bandwidthBps !== undefined));
+  }
+  return { problems, notes };
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { renderCaptureSummary } from '../capture/captureSummary.js';
 import { ExitCode, InputError } from '../errors.js';
+import { isSignalExit } from '../signals.js';
 import { renderMeasureSummary } from '../measure/measureSummary.js';
 import { MEASURE_WORK_DIR } from '../measure/measureStage.js';
 import { resolveVmafSetup, VMAF_BACKEND_CHOICES, type VmafBackendChoice } from '../measure/vmaf/VmafSetup.js';
@@ -72,13 +73,13 @@ export async function analyze(clip: string | undefined, opts: AnalyzeOptions, ar
     return exitCode;
   };
   // Interrupted, or nothing captured: nothing to measure.
-  if (exitCode === ExitCode.interrupted || !capture.record.scenarios.some((s) => s.status === 'complete' || s.status === 'degraded')) return finish();
+  if (isSignalExit(exitCode) || !capture.record.scenarios.some((s) => s.status === 'complete' || s.status === 'degraded')) return finish();
 
   const measured = await measureFromCli(capture.dir, { ...opts, force: false, json: false }, false);
   out.push(renderMeasureSummary(measured.summary));
   json.measure = measured.summary;
   if (exitCode === ExitCode.ok) exitCode = measured.exitCode;
-  if (measured.exitCode === ExitCode.interrupted) return finish();
+  if (isSignalExit(measured.exitCode)) return finish();
   if (measured.summary.viewports.length === 0 && measured.summary.native.length === 0) return finish();
 
   const { recommendation, files } = runRecommendStage(capture.dir, {

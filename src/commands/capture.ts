@@ -5,12 +5,14 @@ import { assertEncodable, probeBrowser } from '../capture/browserInfo.js';
 import { runCaptureStage, type CaptureStageResult } from '../capture/captureStage.js';
 import { captureSummary, renderCaptureSummary, type CaptureSummary } from '../capture/captureSummary.js';
 import { ExitCode, InputError } from '../errors.js';
-import { prepareClip } from '../input/prepareClip.js';
+import { prepareClip, validatePrepareOptions } from '../input/prepareClip.js';
 import { DEFAULT_SAMPLE, ensureSample } from '../samples/recipes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import { probeFfmpeg } from '../tools/ffmpeg.js';
 import { createProgress, type Progress } from '../ui/progress.js';
-import { addCaptureOptions, planCapture, type CaptureCliOptions } from './captureOptions.js';
+import { addCaptureOptions, planCapture, type CaptureCliOptions, type CapturePlan } from './captureOptions.js';
+import { checkRunTarget } from '../rundir/RunDirectory.js';
+import { abortOnSignals, interruptedBy } from '../signals.js';
 import { attachModelComparison } from '../capture/modelVsBrowser.js';
 
 /** Seconds a capture costs beyond its duration (browser start, negotiation, writing files). */
@@ -52,14 +54,39 @@ export interface CaptureRunOptions {
 export async function captureFromCli(clip: string | undefined, opts: CaptureCliOptions, argv: string[], run: CaptureRunOptions = {}): Promise<CaptureCommandResult> {
   const progress = createProgress({ quiet: opts.quiet });
   const plan = planCapture(opts);
+  // Every option is checked before a browser starts or a clip is converted.
+  validatePrepareOptions({ size: plan.size, fps: plan.fps, durationS: plan.clipDurationS });
+  checkRunTarget({ outDir: opts.out, runId: opts.runId, force: opts.force });
   await confirmLongRun(plan.scenarios, opts, progress, run.laterStagesSecondsPerScenario ?? 0);
+  const controller = new AbortController();
+  const untrap = abortOnSignals(controller);
+  try {
+    return await captureWithSignals(clip, opts, argv, run, plan, progress, controller.signal);
+  } finally {
+    untrap();
+  }
+}
+
+async function captureWithSignals(
+  clip: string | undefined,
+  opts: CaptureCliOptions,
+  argv: string[],
+  run: CaptureRunOptions,
+  plan: CapturePlan,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<CaptureCommandResult> {
   const ffmpeg = await probeFfmpeg(opts.ffmpeg);
   const browser = await probeBrowser(opts.chrome);
   assertEncodable(browser, [...new Set(plan.scenarios.map((s) => s.codec))]);
   await run.preflight?.();
-  const clipPath = clip ?? (await ensureSample(DEFAULT_SAMPLE, { ffmpeg, progress }));
-  const reference = await prepareClip(clipPath, { size: plan.size, fps: plan.fps, durationS: plan.clipDurationS, ffmpeg, progress });
+  if (signal.aborted) throw interruptedBy(signal, 'capture');
+  const clipPath = clip ?? (await ensureSample(DEFAULT_SAMPLE, { ffmpeg, progress, signal }));
+  if (signal.aborted) throw interruptedBy(signal, 'capture');
+  const reference = await prepareClip(clipPath, { size: plan.size, fps: plan.fps, durationS: plan.clipDurationS, ffmpeg, progress, signal });
+  if (signal.aborted) throw interruptedBy(signal, 'capture');
   const capture = await runCaptureStage({
+    signal,
     browser,
     ffmpeg,
     reference,

@@ -58,6 +58,16 @@ function positiveNumber(text: string | undefined, flag: string): number | undefi
   return n;
 }
 
+/** Chromium's fake camera plays a Y4M at num/den in integer arithmetic: only whole rates play true. */
+export const MAX_FPS = 120;
+
+function frameRate(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_FPS) throw new InputError(`--fps ${text}: expected a whole number of frames per second from 1 to ${MAX_FPS}`, 'e.g. --fps 30');
+  return n;
+}
+
 export function parseCodecs(text: string | undefined): Codec[] | undefined {
   if (text === undefined) return undefined;
   const codecs = text.split(',').map((c) => c.trim().toLowerCase()).filter(Boolean);
@@ -112,5 +122,5 @@ export function planCapture(opts: CaptureCliOptions): CapturePlan {
     durationS,
     warmupS,
   });
-  return { scenarios, clipDurationS: durationS, size, fps: positiveNumber(opts.fps, '--fps') };
+  return { scenarios, clipDurationS: durationS, size, fps: frameRate(opts.fps) };
 }

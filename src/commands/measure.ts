@@ -1,4 +1,5 @@
 // `simq measure <run-dir>`: the measure stage alone, on a run the capture stage wrote.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../errors.js';
@@ -8,6 +9,9 @@ import type { QualityView } from '../measure/QualityTypes.js';
 import { resolveVmafSetup, VMAF_BACKEND_CHOICES, type VmafBackendChoice } from '../measure/vmaf/VmafSetup.js';
 import { probeFfmpeg } from '../tools/ffmpeg.js';
 import { createProgress } from '../ui/progress.js';
+import { openRun } from '../rundir/openRun.js';
+import { abortOnSignals, interruptedBy } from '../signals.js';
+import { shellCommand } from '../io/shellQuote.js';
 import { formatSize, parseSize, type Size } from '../units.js';
 
 export interface MeasureCliOptions {
@@ -83,23 +87,24 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
     if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs ${opts.jobs}: expected a whole number >= 1`);
   }
   const abs = path.resolve(runDir);
-  const ffmpeg = await probeFfmpeg(opts.ffmpeg);
-  const vmaf = await resolveVmafSetup({
-    backend: opts.vmafBackend as VmafBackendChoice,
-    ffmpeg: opts.ffmpeg,
-    vmafModel: opts.vmafModel,
-    vmafModelDir: opts.vmafModelDir,
-    dockerImage: opts.dockerImage,
-    runDir: abs,
-    workDir: path.join(abs, MEASURE_WORK_DIR),
-    log: (line) => progress.info(line),
-  });
-  for (const w of vmaf.warnings) progress.warn(w);
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const untrap = abortOnSignals(controller);
+  const { lock, staleNote } = openRun(abs, 'measure');
+  if (staleNote) progress.warn(staleNote);
   try {
+    const ffmpeg = await probeFfmpeg(opts.ffmpeg);
+    const vmaf = await resolveVmafSetup({
+      backend: opts.vmafBackend as VmafBackendChoice,
+      ffmpeg: opts.ffmpeg,
+      vmafModel: opts.vmafModel,
+      vmafModelDir: opts.vmafModelDir,
+      dockerImage: opts.dockerImage,
+      runDir: abs,
+      workDir: path.join(abs, MEASURE_WORK_DIR),
+      log: (line) => progress.info(line),
+    });
+    for (const w of vmaf.warnings) progress.warn(w);
+    if (controller.signal.aborted) throw interruptedBy(controller.signal, 'measure');
     const result = await runMeasureStage({
       runDir: abs,
       ffmpeg,
@@ -124,19 +129,26 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       .filter((l) => l.pairing?.doubtful)
       .map((l) => `${l.scenarioId} ${l.rid}: pairing doubtful: ${l.pairing!.ambiguous} of ${l.pairing!.pictures} pictures could not be paired with certainty at full size`);
     const summary = measureSummary(abs, result.rows, result.measure.warnings, [...problems, ...doubtful]);
+    if (controller.signal.aborted) {
+      // What finished is kept and the measure record says incomplete; the caller sees the signal's code.
+      const e = interruptedBy(controller.signal, `measure of ${abs}`);
+      progress.warn(`${e.message}: the measure record in run.json is marked incomplete (measure again with ${shellCommand(['simq', 'measure', abs, '--force'])})`);
+      return { summary, exitCode: e.exitCode };
+    }
     if (print) {
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       else process.stdout.write(renderMeasureSummary(summary) + '\n');
     }
     let exitCode: number = ExitCode.ok;
-    if (controller.signal.aborted) exitCode = ExitCode.interrupted;
-    else if (result.error) exitCode = result.error.exitCode === ExitCode.internal ? ExitCode.incomplete : result.error.exitCode;
+    if (result.error) exitCode = result.error.exitCode === ExitCode.internal ? ExitCode.incomplete : result.error.exitCode;
     else if (problems.length) exitCode = ExitCode.incomplete;
     else if (doubtful.length && !opts.allowDegraded) exitCode = ExitCode.degraded;
     return { summary, exitCode };
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    // The work folder only holds scratch files of this measure (frames piped to libvmaf, logs).
+    rmSync(path.join(abs, MEASURE_WORK_DIR), { recursive: true, force: true });
+    lock.release();
+    untrap();
   }
 }
 

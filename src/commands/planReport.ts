@@ -29,13 +29,15 @@ function bandwidthLabel(p: AllocationPrediction): string {
 function layerCell(l: LayerPrediction): string {
   switch (l.state) {
     case 'on':
+      // Under a binding cap the adjuster's factor is not knowable without encoding: a range, not one number.
+      if (l.predictedRangeBps) return `${kbps(l.predictedRangeBps[0])}-${kbps(l.predictedRangeBps[1])}`;
       return l.predictedTargetBps === l.allocatedBps ? `${kbps(l.allocatedBps)}` : `${kbps(l.predictedTargetBps)} (${kbps(l.allocatedBps)})`;
     case 'off-bandwidth':
       return 'off';
     case 'inactive':
       return 'inactive';
     case 'dropped':
-      return 'dropped';
+      return 'not sent';
     case 'not-sent':
       return '-';
   }
@@ -45,7 +47,7 @@ function configTable(p: AllocationPrediction): string {
   const rows = p.layers.map((l) =>
     l.configured
       ? [l.rid, `${l.width}x${l.height}`, l.active ? 'yes' : 'no', String(l.frameRate), `T${l.temporalLayers}`, kbps(l.minBps), kbps(l.targetBps), kbps(l.maxBps), l.notes.join('; ')]
-      : [l.rid, '-', l.active ? 'yes' : 'no', '-', '-', '-', '-', '-', l.state === 'dropped' ? 'dropped for the input size' : 'not sent (single stream)'],
+      : [l.rid, '-', l.active ? 'yes' : 'no', '-', '-', '-', '-', '-', l.state === 'dropped' ? 'not sent for this input size (encoder_stream_factory.cc)' : 'not sent (single stream)'],
   );
   return renderTable(
     ['rid', 'resolution', 'active', 'fps', 'TL', 'min', 'target', 'max', 'from'],
@@ -85,8 +87,8 @@ export function renderPlanText(doc: PlanDocument): string {
     }
     out.push('');
     out.push('  kbps. encoder: total the simulcast allocator splits (the cap minus packet overhead, at most the');
-    out.push('  active layers\' max). Per layer: predicted outbound-rtp.targetBitrate, the allocator\'s share in');
-    out.push('  brackets when they differ.');
+    out.push('  active layers\' max). Per layer: predicted outbound-rtp.targetBitrate; under a binding cap the');
+    out.push('  range it falls in (low-high, high = the allocator\'s share: see the adjuster note).');
     // Cap arithmetic first, then what holds for several rows.
     const ordered = [...notes].sort((a, b) => Number(!a.startsWith('cap ')) - Number(!b.startsWith('cap ')));
     for (const n of ordered) out.push(`  - ${n}`);

@@ -1,8 +1,10 @@
 // `simq recommend <run-dir>`: decisions from a measured run (recommendation.json / .csv in the run
 // directory, a summary on stdout) and exports for SDKs and SFUs (--format). No browser, no ffmpeg.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, OutputError } from '../errors.js';
+import { withRun } from '../rundir/openRun.js';
 import { declarationPath, exportDeclaration } from '../recommend/exports/declarations.js';
 import { EXPORT_FORMATS, isExportFormat, renderExport, renderExportWarnings, type ExportFormat } from '../recommend/exports/formats.js';
 import { renderRecommendationJson } from '../recommend/exports/json.js';
@@ -37,6 +39,7 @@ export interface RecommendCliOptions {
   senderScenario?: string;
   minFps?: string;
   save: boolean;
+  force?: boolean;
 }
 
 function numberOption(name: string, text: string, min: number, max: number, hint: string): number {
@@ -110,7 +113,19 @@ function writeExport(rec: Recommendation, opts: RecommendCliOptions & { format: 
 
 export function recommendFromCli(runDir: string, opts: RecommendCliOptions, simqVersion: string): Recommendation {
   const values = validateRecommendOptions(opts);
-  const { recommendation: rec, files } = runRecommendStage(runDir, { simqVersion, ...values, senderScenario: opts.senderScenario, save: opts.save });
+  // The export and its declarations beside it are never written over without --force.
+  const outFile = opts.out === undefined ? undefined : path.resolve(opts.out);
+  const typesFile = outFile !== undefined && exportDeclaration(opts.format as ExportFormat) !== undefined ? declarationPath(outFile) : undefined;
+  for (const f of [outFile, typesFile]) {
+    if (f !== undefined && existsSync(f) && !opts.force) {
+      throw new OutputError(`${f} already exists; simq does not overwrite it`, 'choose another --out file, or add --force to replace it');
+    }
+  }
+  const warn = (line: string) => process.stderr.write(`simq: warning: ${line}\n`);
+  const { recommendation: rec, files } = withRun(runDir, 'recommend', warn, () =>
+    runRecommendStage(runDir, { simqVersion, ...values, senderScenario: opts.senderScenario, save: opts.save }),
+    { readOnly: !opts.save },
+  );
   if (opts.format !== undefined) {
     writeExport(rec, { ...opts, format: opts.format });
   } else if (opts.json) {
@@ -144,7 +159,8 @@ export function registerRecommend(program: Command): void {
     )
     .argument('<run-dir>', 'a run directory measured by simq measure (has quality.csv)')
     .option('--format <format>', `print an export instead of the summary: ${EXPORT_FORMATS.join('|')}`)
-    .option('--out <file>', 'write the export to this file (default: stdout)')
+    .option('--out <file>', 'write the export to this file (default: stdout); an existing file needs --force')
+    .option('--force', 'replace an existing --out file')
     .option('--codec <codec>', 'the codec an SFU/SDK export is for (needed when the run measured several)')
     .option('--jitsi-prefer-codec', 'Jitsi export: also set videoQuality.codecPreferenceOrder with the exported codec first')
     .option('--json', 'print recommendation.json on stdout instead of the summary');

@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { writeReport } from '../report/writeReport.js';
+import { withRun } from '../rundir/openRun.js';
 
 export function registerReport(program: Command): void {
   program
@@ -16,7 +17,8 @@ export function registerReport(program: Command): void {
     .option('--force', 'replace an existing report')
     .addHelpText('after', '\nExamples:\n  simq report results/<run-id>\n  simq report results/<run-id> --out /tmp/run.html --force\n')
     .action((runDir: string, opts: { out?: string; force?: boolean }) => {
-      const file = writeReport(runDir, { out: opts.out, force: opts.force });
+      const warn = (line: string) => process.stderr.write(`simq: warning: ${line}\n`);
+      const file = withRun(runDir, 'report', warn, () => writeReport(runDir, { out: opts.out, force: opts.force }), { readOnly: opts.out !== undefined });
       process.stdout.write(`wrote ${file} (${Math.round(statSync(file).size / 1024)} KiB)\n`);
     });
 }

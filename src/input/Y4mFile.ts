@@ -7,6 +7,7 @@
 // then per frame "FRAME" + optional " <params>" + "\n" and the planes (Y, then U, V for 4:2:0).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { shellCommand } from '../io/shellQuote.js';
 
 /** 8-bit 4:2:0 colour spaces; they differ only in chroma siting, the byte layout is yuv420p. */
 const YUV420 = new Set(['420', '420jpeg', '420mpeg2', '420paldv']);
@@ -66,7 +67,7 @@ export function parseY4mHeader(line: string, file: string): Omit<Y4mHeader, 'hea
   if (!YUV420.has(colorSpace)) {
     throw new InputError(
       `${file}: Y4M colour space C${colorSpace} is not 8-bit 4:2:0 (C420jpeg, C420mpeg2, C420paldv or C420)`,
-      `ffmpeg -i ${file} -pix_fmt yuv420p out.y4m`,
+      shellCommand(['ffmpeg', '-i', file, '-pix_fmt', 'yuv420p', 'out.y4m']),
     );
   }
   return { width, height, fpsNum, fpsDen, colorSpace, interlace };

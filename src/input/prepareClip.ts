@@ -14,6 +14,7 @@ import path from 'node:path';
 import { simqCacheDir } from '../paths.js';
 import { InputError, OutputError, SimqError } from '../errors.js';
 import { tempPathFor } from '../io/atomicWrite.js';
+import { interruptedBy } from '../signals.js';
 import type { ReferenceClip } from '../rundir/RunTypes.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import { FfmpegCommand } from '../tools/FfmpegArgs.js';
@@ -40,6 +41,8 @@ export interface PrepareOptions {
   /** Default: clipCacheDir(). */
   cacheDir?: string;
   progress?: Progress;
+  /** Ctrl-C / SIGTERM / SIGHUP: the conversion stops and its temporary file is removed. */
+  signal?: AbortSignal;
 }
 
 /** `$SIMQ_CACHE_DIR` or `$XDG_CACHE_HOME/simq` or `~/.cache/simq`, subfolder clips. */
@@ -162,7 +165,8 @@ export async function prepareClip(clipPath: string, opts: PrepareOptions): Promi
     opts.progress?.info(`preparing ${clip.path} -> ${label} Y4M (${target})`);
     const tmp = tempPathFor(target);
     try {
-      const result = await runProcess(opts.ffmpeg.path, prepareArgs(clip, settings, tmp), { timeoutMs: 30 * 60_000 });
+      const result = await runProcess(opts.ffmpeg.path, prepareArgs(clip, settings, tmp), { timeoutMs: 30 * 60_000, signal: opts.signal });
+      if (opts.signal?.aborted) throw interruptedBy(opts.signal, `preparing ${clip.path}`);
       if (result.code !== 0) {
         if (/No space left|Permission denied|Read-only file system/i.test(result.stderr)) {
           throw new OutputError(`cannot write ${tmp}: ${tail(result.stderr, 2)}`, 'free disk space, or set SIMQ_CACHE_DIR to another folder');

@@ -8,6 +8,7 @@ import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import { FfmpegCommand } from '../tools/FfmpegArgs.js';
 import { runProcess } from '../tools/process.js';
 import { Y4mFile } from './Y4mFile.js';
+import { shellCommand } from '../io/shellQuote.js';
 
 export interface Rational {
   num: number;
@@ -55,7 +56,7 @@ export function assertReadableFile(clipPath: string): { abs: string; bytes: numb
   try {
     accessSync(abs, constants.R_OK);
   } catch {
-    throw new InputError(`clip ${abs} cannot be read (permission denied)`, `chmod a+r ${abs}`);
+    throw new InputError(`clip ${abs} cannot be read (permission denied)`, shellCommand(['chmod', 'a+r', abs]));
   }
   if (st.size === 0) throw new InputError(`clip ${abs} is empty (0 bytes)`, FIX_FORMATS);
   return { abs, bytes: st.size };

@@ -1,7 +1,11 @@
 // Files are written to a temporary name beside the target, then renamed: a crash or Ctrl-C never
-// leaves a half-written run.json or CSV under its real name.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+// leaves a half-written run.json or CSV under its real name. writeSync may write fewer bytes than
+// asked (a nearly full disk does exactly that) so every write loops until all bytes are down, and
+// the data is fsynced before the rename. Any failure removes the temporary file, keeps the previous
+// file untouched and ends as an OutputError (exit 6) naming the target.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { describeWriteError, OutputError } from '../errors.js';
 
 let counter = 0;
 
@@ -9,17 +13,38 @@ export function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${counter++}.tmp`);
 }
 
-export function writeFileAtomic(target: string, data: string | Uint8Array): void {
-  mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = tempPathFor(target);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+/** Writes all of data at fd's current position; a write that makes no progress is an error. */
+export function writeAllSync(fd: number, data: Uint8Array, position?: number): void {
+  let done = 0;
+  while (done < data.byteLength) {
+    const n = writeSync(fd, data, done, data.byteLength - done, position === undefined ? null : position + done);
+    if (n <= 0) throw Object.assign(new Error(`short write (${done} of ${data.byteLength} bytes)`), { code: 'ENOSPC' });
+    done += n;
   }
-  renameSync(tmp, target);
+}
+
+export function writeFileAtomic(target: string, data: string | Uint8Array): void {
+  const tmp = tempPathFor(target);
+  let fd: number | undefined;
+  try {
+    mkdirSync(path.dirname(target), { recursive: true });
+    fd = openSync(tmp, 'w');
+    writeAllSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, target);
+  } catch (e) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // the write error is the one to report
+      }
+    }
+    rmSync(tmp, { force: true });
+    throw new OutputError(`cannot write ${target} (${describeWriteError(e)}); the previous file, if any, is unchanged`, 'free some space or choose a writable folder, then run the command again');
+  }
 }
 
 export function writeJsonAtomic(target: string, value: unknown): void {

@@ -4,6 +4,14 @@ import { writeFileAtomic } from './atomicWrite.js';
 
 export type CsvValue = string | number | boolean | undefined | null;
 
+/** Characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell a spreadsheet would evaluate gets a leading single quote; numbers stay numbers. */
+export function neutraliseCell(v: string): string {
+  return FORMULA_START.test(v) ? `'${v}` : v;
+}
+
 /** Columns are written in the given order; undefined / null / NaN cells are left empty (never 0). */
 export function toCsv<T extends Record<string, CsvValue>>(columns: readonly (keyof T & string)[], rows: readonly T[]): string {
   const clean = rows.map((r) =>
@@ -11,7 +19,7 @@ export function toCsv<T extends Record<string, CsvValue>>(columns: readonly (key
       const v = r[c];
       if (v === undefined || v === null) return '';
       if (typeof v === 'number' && Number.isNaN(v)) return '';
-      return v;
+      return typeof v === 'string' ? neutraliseCell(v) : v;
     }),
   );
   return stringify(clean, { header: true, columns: columns as string[] });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ExitCode, InputError, OutputError, SimqError } from '../errors.js';
 import { Y4mFile } from '../input/Y4mFile.js';
 import { writeCsvAtomic } from '../io/csv.js';
+import { shellCommand } from '../io/shellQuote.js';
 import { readRunRecord, writeRunRecord } from '../rundir/RunDirectory.js';
 import { steadyStartS, type LayerRecord, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
@@ -204,7 +205,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   if (!existsSync(run.input.y4m)) {
     throw new InputError(
       `the reference clip ${run.input.y4m} of this run is gone (the clip cache was cleared?)`,
-      `re-create it with: ${[options.ffmpeg.path, ...run.input.preparedWith].join(' ')}`,
+      `re-create it with: ${shellCommand([options.ffmpeg.path, ...run.input.preparedWith])}`,
     );
   }
   const reference = Y4mFile.open(run.input.y4m);

@@ -12,6 +12,7 @@ import { CODECS, type Codec } from '../scenario/ScenarioTypes.js';
 import { parseSize } from '../units.js';
 import type { MetricChoice, QualityPoint, RecommendationWarning, SizeScore } from './RecommendationTypes.js';
 import type { TemporalLevelPoint } from './layerSelection.js';
+import { shellCommand } from '../io/shellQuote.js';
 
 /** Columns recommend cannot work without. */
 const REQUIRED_COLUMNS = ['scenario_id', 'codec', 'rid', 'layer', 'size', 'target_kbps', 'actual_kbps', 'vmaf_mean', 'psnr_y_mean'] as const;
@@ -75,7 +76,7 @@ export function readQualityTable(runDir: string): QualityTable {
   if (!existsSync(file)) {
     throw new InputError(
       `${path.resolve(runDir)} has no ${QUALITY_FILE}: the run was captured but not measured yet (recommend needs the measure stage's quality scores)`,
-      `simq measure ${runDir}`,
+      shellCommand(['simq', 'measure', runDir]),
     );
   }
   return buildQualityTable(run, parseQualityCsv(readFileSync(file, 'utf8'), file));

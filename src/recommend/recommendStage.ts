@@ -18,7 +18,7 @@ export function writeTextFile(file: string, text: string): void {
   try {
     writeFileAtomic(file, text);
   } catch (e) {
-    throw new OutputError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'choose a writable path, or --no-save to leave the run directory alone');
+    throw new OutputError((e as Error).message, 'free some space or choose a writable path, or --no-save to leave the run directory alone');
   }
 }
 

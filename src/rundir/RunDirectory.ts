@@ -1,9 +1,12 @@
 // Creating, reading and updating a run directory. An existing run is never overwritten unless
 // the user says --force; run.json is always replaced atomically.
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, OutputError } from '../errors.js';
+import { InputError, OutputError, outputErrorFromErrno } from '../errors.js';
+import { lockRunDirectory, processAlive } from './RunLock.js';
 import { writeJsonAtomic } from '../io/atomicWrite.js';
+import { MAX_RUN_FILE_BYTES, readInputFile } from '../io/readInputFile.js';
+import { validateRunRecord } from './validateRunRecord.js';
 import { RUN_SCHEMA, type RunRecord } from './RunTypes.js';
 
 export const RUN_FILE = 'run.json';
@@ -22,38 +25,128 @@ export interface CreateRunOptions {
   force?: boolean;
 }
 
-/** Makes a new, empty run directory and returns its path and id. */
-export function createRunDirectory(options: CreateRunOptions): { dir: string; runId: string } {
-  const outDir = path.resolve(options.outDir);
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** True when dir holds a run.json of simq's schema: the only kind of folder --force may replace. */
+export function isSimqRun(dir: string): boolean {
   try {
-    mkdirSync(outDir, { recursive: true });
-    accessSync(outDir, constants.W_OK);
+    const raw = JSON.parse(readInputFile(path.join(dir, RUN_FILE), MAX_RUN_FILE_BYTES, 'run file')) as { schema?: unknown };
+    return raw?.schema === RUN_SCHEMA;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks --out, --run-id and --force before anything is started (browser, clip preparation):
+ * the run id is one folder name, the parent folder can be written, and an existing folder of that
+ * name is replaced only with --force and only when it is a simq run.
+ */
+export function checkRunTarget(options: CreateRunOptions): void {
+  const outDir = path.resolve(options.outDir);
+  if (options.runId !== undefined && (!RUN_ID.test(options.runId) || options.runId.includes('..') || options.runId.length > 200)) {
+    throw new InputError(`--run-id ${JSON.stringify(options.runId)}: use letters, digits, '.', '_' and '-' (it names one folder)`, 'e.g. --run-id camera-vp8-1');
+  }
+  let existing = outDir;
+  while (!existsSync(existing)) existing = path.dirname(existing);
+  if (!statSync(existing).isDirectory()) throw new OutputError(`--out ${options.outDir}: cannot create it, ${existing} is a file, not a folder`, 'pass --out DIR with the parent folder of run directories');
+  try {
+    accessSync(existing, constants.W_OK);
   } catch (e) {
     throw new OutputError(`output directory ${outDir} is not writable (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'pass --out DIR with a folder you can write to');
   }
+  if (options.runId === undefined) return;
+  const dir = path.join(outDir, options.runId);
+  if (!existsSync(dir)) return;
+  if (!options.force) throw new OutputError(`run directory ${dir} already exists; simq never overwrites a run`, 'choose another --run-id, or add --force to replace it');
+  if (!statSync(dir).isDirectory() || !isSimqRun(dir)) {
+    throw new OutputError(`${dir} is not a simq run (no ${RUN_FILE} of schema ${RUN_SCHEMA}); --force only replaces runs simq made`, 'choose another --run-id, or move that folder away yourself');
+  }
+}
+
+export interface NewRunDirectory {
+  /** Where the capture writes: the run directory itself, or a hidden sibling when replacing a run. */
+  dir: string;
+  runId: string;
+  /** The run directory's final path. */
+  finalDir: string;
+  /** Makes the run final: a replaced run is swapped out only now. Returns the final path. */
+  commit(): string;
+  /** Drops a replacement that did not succeed; the run it would have replaced stays as it was. */
+  discard(): void;
+}
+
+/** Folders a forced capture killed by SIGKILL left beside its run (their pid is dead). */
+function removeDeadSiblings(outDir: string, runId: string): void {
+  const prefix = `.${runId}.simq-`;
+  for (const name of readdirSync(outDir)) {
+    const m = name.startsWith(prefix) ? /-(\d+)$/.exec(name) : null;
+    if (m && !processAlive(Number(m[1]))) rmSync(path.join(outDir, name), { recursive: true, force: true });
+  }
+}
+
+/** Makes a new run directory, locked by this process, and returns where to write. */
+export function createRunDirectory(options: CreateRunOptions): NewRunDirectory {
+  checkRunTarget(options);
+  const outDir = path.resolve(options.outDir);
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    throw outputErrorFromErrno(e) ?? new OutputError(`cannot create ${outDir}: ${(e as Error).message}`);
+  }
   let runId = options.runId;
   if (runId !== undefined) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId)) throw new InputError(`--run-id ${runId}: use letters, digits, '.', '_' and '-'`);
-    const dir = path.join(outDir, runId);
-    if (existsSync(dir)) {
-      if (!options.force) throw new OutputError(`run directory ${dir} already exists; simq never overwrites a run`, 'choose another --run-id, or add --force to replace it');
-      rmSync(dir, { recursive: true, force: true });
-    }
-    mkdirSync(dir);
-    return { dir, runId };
+    const finalDir = path.join(outDir, runId);
+    if (existsSync(finalDir)) return replacementRun(outDir, runId, finalDir);
+    return lockedRun(finalDir, runId, () => mkdirSync(finalDir));
   }
-  const base = [timestampId(new Date()), options.label?.replace(/[^A-Za-z0-9_.-]/g, '_')].filter(Boolean).join('-');
+  const base = [timestampId(new Date()), options.label?.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[._-]+/, '')].filter(Boolean).join('-');
   for (let n = 1; ; n++) {
     runId = n === 1 ? base : `${base}-${n}`;
     const dir = path.join(outDir, runId);
     try {
       // mkdir without recursive fails if it exists: two simq processes never share a directory.
-      mkdirSync(dir);
-      return { dir, runId };
+      return lockedRun(dir, runId, () => mkdirSync(dir));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new OutputError(`cannot create ${dir}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw outputErrorFromErrno(e) ?? new OutputError(`cannot create ${dir}: ${(e as Error).message}`);
     }
   }
+}
+
+function lockedRun(dir: string, runId: string, make: () => void): NewRunDirectory {
+  make();
+  const lock = lockRunDirectory(dir, 'capture');
+  return { dir, runId, finalDir: dir, commit: () => (lock.release(), dir), discard: () => lock.release() };
+}
+
+/** --force on an existing simq run: the new run grows in a hidden sibling and is swapped in at the end. */
+function replacementRun(outDir: string, runId: string, finalDir: string): NewRunDirectory {
+  const oldLock = lockRunDirectory(finalDir, 'capture --force');
+  removeDeadSiblings(outDir, runId);
+  const dir = path.join(outDir, `.${runId}.simq-new-${process.pid}`);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    oldLock.release();
+    throw outputErrorFromErrno(e) ?? new OutputError(`cannot create ${dir}: ${(e as Error).message}`);
+  }
+  return {
+    dir,
+    runId,
+    finalDir,
+    commit: () => {
+      const aside = path.join(outDir, `.${runId}.simq-old-${process.pid}`);
+      renameSync(finalDir, aside);
+      renameSync(dir, finalDir);
+      oldLock.release();
+      rmSync(aside, { recursive: true, force: true });
+      return finalDir;
+    },
+    discard: () => {
+      rmSync(dir, { recursive: true, force: true });
+      oldLock.release();
+    },
+  };
 }
 
 export function writeRunRecord(dir: string, record: RunRecord): void {
@@ -70,12 +163,15 @@ export function readRunRecord(dir: string): RunRecord {
     const entries = readdirSync(abs).slice(0, 5).join(', ');
     throw new InputError(`${abs} has no ${RUN_FILE}: not a simq run directory${entries ? ` (it holds ${entries})` : ''}`, 'pass a folder made by `simq capture`');
   }
-  let record: RunRecord;
+  let raw: { schema?: unknown };
   try {
-    record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+    raw = JSON.parse(readInputFile(file, MAX_RUN_FILE_BYTES, 'run file')) as { schema?: unknown };
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`${file}: not valid JSON (${(e as Error).message})`);
   }
-  if (record.schema !== RUN_SCHEMA) throw new InputError(`${file}: schema "${String(record.schema)}" is not ${RUN_SCHEMA}; this simq cannot read it`);
-  return record;
+  if (typeof raw !== 'object' || raw === null || raw.schema !== RUN_SCHEMA) {
+    throw new InputError(`${file}: schema "${String(raw?.schema)}" is not ${RUN_SCHEMA}; this simq cannot read it`);
+  }
+  return validateRunRecord(raw, file);
 }

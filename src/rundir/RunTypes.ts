@@ -103,6 +103,8 @@ export interface ModelComparison {
     measuredOn: boolean;
     predictedTargetKbps?: number;
     predictedAllocatedKbps?: number;
+    /** Under a binding cap: where the encoder bitrate adjuster may put the target (simq plan's range). */
+    predictedRangeKbps?: [number, number];
     measuredTargetKbps?: number;
     measuredActualKbps?: number;
     /** (measured - predicted) / predicted target. */
@@ -121,6 +123,8 @@ export interface ScenarioRecord {
   encoderImplementation?: string;
   layers: LayerRecord[];
   problems: ValidityProblem[];
+  /** What the browser did by design and is not a fault (src/capture/validity.ts checkScenario). */
+  notes?: string[];
   model?: ModelComparison;
   /** Why the scenario was captured a second time, when it was (the first attempt is not kept). */
   retried?: string;

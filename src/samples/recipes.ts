@@ -9,6 +9,7 @@ import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from
 import path from 'node:path';
 import { EnvironmentError, InputError, OutputError, SimqError } from '../errors.js';
 import { tempPathFor } from '../io/atomicWrite.js';
+import { interruptedBy } from '../signals.js';
 import { packageRoot } from '../paths.js';
 import type { ContentHint } from '../scenario/ScenarioTypes.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
@@ -199,6 +200,8 @@ export interface SampleOptions {
   /** Regenerate even when the file exists. */
   force?: boolean;
   progress?: Progress;
+  /** Ctrl-C / SIGTERM / SIGHUP: ffmpeg is stopped and its temporary file removed. */
+  signal?: AbortSignal;
 }
 
 export interface SampleResult {
@@ -282,7 +285,8 @@ export async function generateSample(name: string, opts: SampleOptions): Promise
   const started = Date.now();
   opts.progress?.info(`sample ${name}: generating ${durationS} s ${params.width}x${params.height} at ${params.fps} fps -> ${target}`);
   try {
-    const result = await runProcess(opts.ffmpeg.path, sampleArgs(recipe, params, tmp), { timeoutMs: 60_000 + durationS * 30_000 });
+    const result = await runProcess(opts.ffmpeg.path, sampleArgs(recipe, params, tmp), { timeoutMs: 60_000 + durationS * 30_000, signal: opts.signal });
+    if (opts.signal?.aborted) throw interruptedBy(opts.signal, `generating sample ${name}`);
     if (result.code !== 0) throw new SimqError(`ffmpeg failed to generate sample ${name} (exit ${result.code ?? result.signal}): ${tail(result.stderr)}`);
     renameSync(tmp, target);
   } finally {

@@ -9,10 +9,27 @@ export const CODEC_MIME: Record<Codec, string> = { vp8: 'VP8', vp9: 'VP9', h264:
 
 export type ContentHint = '' | 'motion' | 'detail' | 'text';
 
+/** RTCRtpEncodingParameters.scaleResolutionDownTo: the layer fits in this box (orientation-agnostic). */
+export interface ResolutionRestriction {
+  maxWidth: number;
+  maxHeight: number;
+}
+
 export interface RtpEncodingParameters {
   rid: string;
-  /** >= 1; 4 / 2 / 1 for the usual q / h / f layers. */
+  /**
+   * >= 1; 4 / 2 / 1 for the usual q / h / f layers. When the scenario leaves it unset this holds the
+   * spec's nominal 2^(n-1-i) and scaleResolutionDownByUnset is true (see below).
+   */
   scaleResolutionDownBy: number;
+  /**
+   * True when the scenario did not set scaleResolutionDownBy: the page leaves it out of sendEncodings
+   * and libwebrtc picks the size (encoder_stream_factory.cc: with no encoding setting it, each layer is
+   * the input halved per layer below the top kept one; with some set, an unset one is 1).
+   */
+  scaleResolutionDownByUnset?: boolean;
+  /** Layer size as a box instead of a factor; takes precedence over scaleResolutionDownBy. */
+  scaleResolutionDownTo?: ResolutionRestriction;
   /** bits per second */
   maxBitrate?: number;
   maxFramerate?: number;

@@ -43,6 +43,7 @@ function applySweepPoint(encodings: RtpEncodingParameters[], point: Record<strin
     const enc = out.find((e) => e.rid === rid);
     if (!enc) throw new InputError(`--sweep ${key}: no encoding with rid "${rid}" (have ${encodings.map((e) => e.rid).join(', ')})`);
     enc[field] = value;
+    if (field === 'scaleResolutionDownBy') delete enc.scaleResolutionDownByUnset;
   }
   return out;
 }

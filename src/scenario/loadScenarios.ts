@@ -1,12 +1,15 @@
 // Turns --scenario values (preset names or JSON files) into validated ScenarioDefinitions.
 // A bad file is reported with the file, the field path and what would work (exit code 2).
-import { readFileSync } from 'node:fs';
+import { MAX_SCENARIO_FILE_BYTES, readInputFile } from '../io/readInputFile.js';
 import { InputError } from '../errors.js';
 import { PRESETS } from './presets.js';
 import { CODECS, type Codec, type ContentHint, type RtpEncodingParameters, type ScenarioDefinition } from './ScenarioTypes.js';
 
 const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint'];
-const ENCODING_FIELDS = ['rid', 'scaleResolutionDownBy', 'maxBitrate', 'maxFramerate', 'active', 'scalabilityMode'];
+const ENCODING_FIELDS = ['rid', 'scaleResolutionDownBy', 'scaleResolutionDownTo', 'maxBitrate', 'maxFramerate', 'active', 'scalabilityMode'];
+const RESTRICTION_FIELDS = ['maxWidth', 'maxHeight'];
+/** Largest side accepted in scaleResolutionDownTo (8K is 7680; anything above is a typo). */
+const MAX_RESTRICTION_SIDE = 16384;
 export const SWEEP_FIELDS = ['maxBitrate', 'maxFramerate', 'scaleResolutionDownBy'] as const;
 const SCALABILITY_MODE = /^L1T[1-3]$/;
 /** libwebrtc's kMaxSimulcastStreams (api/video_codecs/video_codec.h). */
@@ -65,7 +68,8 @@ export function validateEncodings(c: Checker, value: Json, path: string): RtpEnc
   if (!Array.isArray(value) || value.length === 0) c.fail(path, `expected a non-empty array of encodings, got ${describe(value)}`);
   if (value.length > MAX_SIMULCAST_LAYERS) c.fail(path, `${value.length} encodings; libwebrtc sends at most ${MAX_SIMULCAST_LAYERS} simulcast layers`);
   const seen = new Set<string>();
-  return value.map((raw: Json, i: number) => {
+  const anyScaleSet = value.some((raw: Json) => typeof raw === 'object' && raw !== null && (raw as Record<string, Json>).scaleResolutionDownBy !== undefined);
+  const encodings = value.map((raw: Json, i: number) => {
     const p = `${path}[${i}]`;
     const o = c.object(raw, p, ENCODING_FIELDS);
     if (o.rid === undefined) c.fail(`${p}.rid`, 'missing (every encoding needs a rid, e.g. "q", "h", "f")');
@@ -76,10 +80,12 @@ export function validateEncodings(c: Checker, value: Json, path: string): RtpEnc
     seen.add(rid);
     const enc: RtpEncodingParameters = {
       rid,
-      scaleResolutionDownBy: o.scaleResolutionDownBy === undefined ? 1 : c.positive(o.scaleResolutionDownBy, `${p}.scaleResolutionDownBy`),
+      scaleResolutionDownBy: o.scaleResolutionDownBy === undefined ? defaultScale(value.length, i, anyScaleSet) : c.positive(o.scaleResolutionDownBy, `${p}.scaleResolutionDownBy`),
       active: o.active === undefined ? true : c.boolean(o.active, `${p}.active`),
     };
+    if (o.scaleResolutionDownBy === undefined) enc.scaleResolutionDownByUnset = true;
     if (enc.scaleResolutionDownBy < 1) c.fail(`${p}.scaleResolutionDownBy`, `must be >= 1 (the spec forbids upscaling), got ${enc.scaleResolutionDownBy}`);
+    if (o.scaleResolutionDownTo !== undefined) enc.scaleResolutionDownTo = restriction(c, o.scaleResolutionDownTo, `${p}.scaleResolutionDownTo`);
     if (o.maxBitrate !== undefined) enc.maxBitrate = c.bitrate(o.maxBitrate, `${p}.maxBitrate`);
     if (o.maxFramerate !== undefined) enc.maxFramerate = c.positive(o.maxFramerate, `${p}.maxFramerate`);
     if (o.scalabilityMode !== undefined) {
@@ -89,6 +95,33 @@ export function validateEncodings(c: Checker, value: Json, path: string): RtpEnc
     }
     return enc;
   });
+  // Chrome rejects a mix (setParameters/addTransceiver: InvalidModificationError): all or none.
+  const withTo = encodings.filter((e) => e.scaleResolutionDownTo).length;
+  if (withTo > 0 && withTo < encodings.length) {
+    const missing = encodings.findIndex((e) => !e.scaleResolutionDownTo);
+    c.fail(`${path}[${missing}].scaleResolutionDownTo`, `missing: set scaleResolutionDownTo on every encoding or on none (${withTo} of ${encodings.length} have it)`);
+  }
+  return encodings;
+}
+
+/**
+ * The spec's scale for an encoding without scaleResolutionDownBy: 2^(n-1-i) when no encoding sets
+ * one, else 1 (libwebrtc: encoder_stream_factory.cc GetStreamResolutions, HasScaleResolutionDownBy).
+ */
+export function defaultScale(count: number, index: number, anyScaleSet: boolean): number {
+  return anyScaleSet ? 1 : 2 ** (count - 1 - index);
+}
+
+function restriction(c: Checker, value: Json, path: string): { maxWidth: number; maxHeight: number } {
+  const o = c.object(value, path, RESTRICTION_FIELDS);
+  const side = (key: 'maxWidth' | 'maxHeight') => {
+    if (o[key] === undefined) c.fail(`${path}.${key}`, 'missing (scaleResolutionDownTo needs { "maxWidth": 640, "maxHeight": 360 })');
+    const v = c.positive(o[key], `${path}.${key}`, 'a whole number of pixels > 0');
+    if (!Number.isInteger(v)) c.fail(`${path}.${key}`, `expected a whole number of pixels, got ${v}`);
+    if (v > MAX_RESTRICTION_SIDE) c.fail(`${path}.${key}`, `${v} pixels is more than ${MAX_RESTRICTION_SIDE}`);
+    return v;
+  };
+  return { maxWidth: side('maxWidth'), maxHeight: side('maxHeight') };
 }
 
 export function validateDefinition(raw: Json, source: string, pathPrefix = ''): ScenarioDefinition {
@@ -147,12 +180,7 @@ function checkSweepKey(c: Checker, key: string, path: string, encodings: RtpEnco
 
 /** Reads a scenario file: one definition object or an array of them. */
 export function loadScenarioFile(file: string): ScenarioDefinition[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`scenario file ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const text = readInputFile(file, MAX_SCENARIO_FILE_BYTES, 'scenario file');
   let json: Json;
   try {
     json = JSON.parse(text);
@@ -180,7 +208,8 @@ function looksLikeFile(value: string): boolean {
 export function resolveScenarioSpec(spec: string): ScenarioDefinition[] {
   const out: ScenarioDefinition[] = [];
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (PRESETS[part]) out.push(structuredClone(PRESETS[part]));
+    // Object.hasOwn: "constructor" or "__proto__" are no presets, whatever Object.prototype holds.
+    if (Object.hasOwn(PRESETS, part)) out.push(structuredClone(PRESETS[part]));
     else if (looksLikeFile(part)) out.push(...loadScenarioFile(part));
     else throw new InputError(`--scenario ${part}: no preset of that name (presets: ${Object.keys(PRESETS).join(', ')}; or give a .json file)`);
   }

@@ -14,6 +14,8 @@ export interface RunOptions {
   cwd?: string;
   /** Written to stdin, then stdin is closed. */
   input?: Buffer | string;
+  /** Kills the program when aborted (Ctrl-C, SIGTERM): the caller removes what it was writing. */
+  signal?: AbortSignal;
 }
 
 /** Runs a program to completion and collects its output. Rejects only if it cannot be started. */
@@ -25,6 +27,9 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     const err: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
     if (options.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    const onAbort = () => child.kill('SIGKILL');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
     child.stdout!.on('data', (c: Buffer) => out.push(c));
     child.stderr!.on('data', (c: Buffer) => err.push(c));
     child.on('error', (e) => {
@@ -33,6 +38,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
     });
     child.stdin!.on('error', () => undefined);

@@ -62,8 +62,11 @@ class Uploader {
   }
 }
 
+/** The capture's token, put into the page by simq's server: every POST must carry it. */
+const CAPTURE_TOKEN = document.querySelector('meta[name="simq-token"]')?.getAttribute('content') ?? '';
+
 async function post(path: string, body: BodyInit): Promise<void> {
-  const res = await fetch(path, { method: 'POST', body });
+  const res = await fetch(path, { method: 'POST', body, headers: { 'x-simq-token': CAPTURE_TOKEN } });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
 }
 
@@ -120,10 +123,10 @@ class LoopbackCapture {
     const transceiver = this.pc1.addTransceiver('video', {
       direction: 'sendonly',
       sendEncodings: config.encodings.map((e) => {
-        const enc: RTCRtpEncodingParameters & { scalabilityMode?: string } = {
-          rid: e.rid,
-          scaleResolutionDownBy: e.scaleResolutionDownBy,
-        };
+        const enc: RTCRtpEncodingParameters & { scalabilityMode?: string; scaleResolutionDownTo?: { maxWidth: number; maxHeight: number } } = { rid: e.rid };
+        // Unset means unset: the browser (libwebrtc) picks the scale, which is what is under test.
+        if (!e.scaleResolutionDownByUnset) enc.scaleResolutionDownBy = e.scaleResolutionDownBy;
+        if (e.scaleResolutionDownTo) enc.scaleResolutionDownTo = { ...e.scaleResolutionDownTo };
         if (e.maxBitrate !== undefined) enc.maxBitrate = e.maxBitrate;
         if (e.maxFramerate !== undefined) enc.maxFramerate = e.maxFramerate;
         if (e.scalabilityMode !== undefined) enc.scalabilityMode = e.scalabilityMode;

@@ -3,6 +3,9 @@
 export interface PageEncoding {
   rid: string;
   scaleResolutionDownBy: number;
+  /** Leave scaleResolutionDownBy out of sendEncodings (the browser then picks the scale). */
+  scaleResolutionDownByUnset?: boolean;
+  scaleResolutionDownTo?: { maxWidth: number; maxHeight: number };
   maxBitrate?: number;
   maxFramerate?: number;
   active: boolean;

@@ -105,6 +105,7 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
     metric.kill('SIGKILL');
   };
   spec.signal?.addEventListener('abort', kill, { once: true });
+  if (spec.signal?.aborted) kill();
 
   let feedError: Error | undefined;
   try {
@@ -130,6 +131,9 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
     feedError = e as Error;
     kill();
   } finally {
+    // A decoder stdout left unread never closes, so the decoder's 'close' would never come and the
+    // event loop would run dry (exit 13) after a kill: always let go of it.
+    decoder.stdout!.destroy();
     metric.stdin!.end();
     spec.signal?.removeEventListener('abort', kill);
   }

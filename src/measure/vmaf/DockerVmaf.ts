@@ -16,6 +16,7 @@ import path from 'node:path';
 import { EnvironmentError, InputError, SimqError } from '../../errors.js';
 import { findOnPath, libvmafMajorFromHelp } from '../../tools/ffmpeg.js';
 import { runProcess, tail } from '../../tools/process.js';
+import { shellCommand } from '../../io/shellQuote.js';
 
 /**
  * Default image: mwader/static-ffmpeg (github.com/wader/static-ffmpeg), pinned by tag.
@@ -151,7 +152,7 @@ export async function probeImageFfmpeg(command: string, argsPrefix: readonly str
     const fix =
       result.code === 127
         ? `the image has no ffmpeg at that entrypoint; pass an image with ffmpeg on PATH via --docker-image`
-        : `docker pull ${image}   (or pass another image with ffmpeg + libvmaf via --docker-image)`;
+        : `${shellCommand(['docker', 'pull', image])}   (or pass another image with ffmpeg + libvmaf via --docker-image)`;
     throw new EnvironmentError(`ffmpeg in Docker image ${image} did not run: ${why}`, fix);
   }
   const help = result.stdout.toString('utf8');

@@ -1,0 +1,242 @@
+// Nothing lost with a browser: two measures on one run, INT/TERM/HUP during capture, measure and clip
+// preparation, a forced capture interrupted (the old run stays) or finished (it is replaced), a
+// SIGKILLed capture found stale by the next command, and a capture on a full disk. Run under the
+// browser lock: flock /tmp/simq-browser.lock npx vitest run test/runSafety.test.ts
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../src/errors.js';
+import type { RunRecord } from '../src/rundir/RunTypes.js';
+import { cameraSample, FFMPEG, readJson, simq, testEnv, type SimqResult } from './helpers/simq.js';
+
+let dir: string;
+let clip: string;
+let base: string;
+const outputs: string[] = [];
+const CAPTURE = ['--scenario', 'all-layers', '--duration', '3', '--warmup', '1', '--allow-degraded', '--quiet'];
+
+interface Started {
+  pid: Promise<number>;
+  done: Promise<SimqResult>;
+}
+
+function start(args: string[], env?: NodeJS.ProcessEnv): Started {
+  let setPid!: (pid: number) => void;
+  const pid = new Promise<number>((r) => (setPid = r));
+  const done = simq(args, { onStart: setPid, env }).then((r) => {
+    outputs.push(r.stdout, r.stderr);
+    return r;
+  });
+  return { pid, done };
+}
+
+async function waitFor(what: string, test: () => boolean, timeoutMs = 45_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function runStatus(runDir: string): RunRecord | undefined {
+  try {
+    return readJson<RunRecord>(path.join(runDir, 'run.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+const scenarioRunning = (runDir: string) => () => runStatus(runDir)?.scenarios.some((s) => s.status === 'running') ?? false;
+
+/** Files a stopped stage must not leave: partial bitstreams, temporary files, locks, work folders. */
+function leftovers(root: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      if (/\.part$|\.tmp$|^\.simq\.lock$|^\.measure-work$|\.simq-(new|old)-/.test(name)) found.push(p);
+      else if (statSync(p).isDirectory()) walk(p);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+function copyRun(name: string): string {
+  const to = path.join(dir, name);
+  cpSync(base, to, { recursive: true });
+  return to;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'simq-run-safety-'));
+  clip = await cameraSample(2);
+  const r = await simq(['capture', clip, ...CAPTURE, '--out', dir, '--run-id', 'base']);
+  expect(r.code, r.stderr).toBe(0);
+  base = path.join(dir, 'base');
+}, 300_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('measure', () => {
+  it('two measures on one run: the second is refused with exit 6 naming the first; the first finishes with full tables', async () => {
+    const run = copyRun('twice');
+    const first = start(['measure', run, '--vmaf-backend', 'none', '--viewports', '320x180', '--allow-degraded']);
+    const pid = await first.pid;
+    await waitFor('the first measure to hold the run', () => existsSync(path.join(run, '.simq.lock')));
+    const second = await start(['measure', run, '--vmaf-backend', 'none', '--viewports', '320x180', '--allow-degraded']).done;
+    expect(second.code, second.stderr).toBe(ExitCode.output);
+    expect(second.stderr).toContain(`pid ${pid}`);
+    const r = await first.done;
+    expect(r.code, r.stderr).toBe(0);
+    // One row per measured layer at its native size and at the one viewport: never header-only.
+    const rows = readFileSync(path.join(run, 'quality.csv'), 'utf8').trim().split('\n');
+    const measured = (runStatus(run)!.measure as { layers: { status: string }[] }).layers.filter((l) => l.status === 'measured').length;
+    expect(measured).toBeGreaterThan(0);
+    expect(rows.length).toBe(1 + measured * 2);
+    expect(leftovers(run)).toEqual([]);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s during measure: exit %i, a measure record marked incomplete, no work folder, no lock', async (signal, code) => {
+    const run = copyRun(`measure-${signal}`);
+    const m = start(['measure', run, '--vmaf-backend', 'ffmpeg', '--viewports', '640x360']);
+    const pid = await m.pid;
+    await waitFor('metric jobs to start', () => existsSync(path.join(run, '.measure-work')) && readdirSync(path.join(run, '.measure-work')).length > 0);
+    process.kill(pid, signal);
+    const r = await m.done;
+    expect(r.code, r.stderr).toBe(code);
+    expect(r.stderr).toContain(`stopped by ${signal}`);
+    const record = runStatus(run)!.measure as { status: string };
+    expect(record.status).toBe('incomplete');
+    expect(leftovers(run)).toEqual([]);
+  });
+});
+
+describe('capture', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s during a capture: exit %i, the run marked incomplete, no .part file, no lock', async (signal, code) => {
+    const out = path.join(dir, `capture-${signal}`);
+    const c = start(['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'r']);
+    const pid = await c.pid;
+    await waitFor('the scenario to run', scenarioRunning(path.join(out, 'r')));
+    await new Promise((r) => setTimeout(r, 2500));
+    process.kill(pid, signal);
+    const r = await c.done;
+    expect(r.code, r.stderr).toBe(code);
+    const run = runStatus(path.join(out, 'r'))!;
+    expect(run.status).toBe('incomplete');
+    expect(run.scenarios[0].status).toBe('incomplete');
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('SIGINT during a forced capture: exit 130, the old run stays exactly as it was', async () => {
+    const out = path.join(dir, 'forced');
+    mkdirSync(out);
+    cpSync(base, path.join(out, 'victim'), { recursive: true });
+    writeFileSync(path.join(out, 'victim', 'quality.csv'), 'old results\n');
+    const before = readFileSync(path.join(out, 'victim', 'run.json'), 'utf8');
+    const c = start(['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'victim', '--force']);
+    const pid = await c.pid;
+    await waitFor('the new run to capture', () => readdirSync(out).some((n) => n.includes('simq-new') && scenarioRunning(path.join(out, n))()));
+    await new Promise((r) => setTimeout(r, 2500));
+    process.kill(pid, 'SIGINT');
+    const r = await c.done;
+    expect(r.code, r.stderr).toBe(ExitCode.interrupted);
+    expect(r.stderr).toContain('kept as it was');
+    expect(readFileSync(path.join(out, 'victim', 'quality.csv'), 'utf8')).toBe('old results\n');
+    expect(readFileSync(path.join(out, 'victim', 'run.json'), 'utf8')).toBe(before);
+    expect(readdirSync(out)).toEqual(['victim']);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('a forced capture that succeeds replaces the run, and only then', async () => {
+    const out = path.join(dir, 'forced-ok');
+    mkdirSync(out);
+    cpSync(base, path.join(out, 'victim'), { recursive: true });
+    writeFileSync(path.join(out, 'victim', 'quality.csv'), 'old results\n');
+    const c = start(['capture', clip, ...CAPTURE, '--out', out, '--run-id', 'victim', '--force']);
+    await waitFor('the new run to capture', () => readdirSync(out).some((n) => n.includes('simq-new') && scenarioRunning(path.join(out, n))()));
+    // While it runs, the old results are still there.
+    expect(readFileSync(path.join(out, 'victim', 'quality.csv'), 'utf8')).toBe('old results\n');
+    const r = await c.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(path.join(out, 'victim', 'quality.csv'))).toBe(false);
+    expect(runStatus(path.join(out, 'victim'))!.createdAt).not.toBe(runStatus(base)!.createdAt);
+    expect(readdirSync(out)).toEqual(['victim']);
+  });
+
+  it('a SIGKILLed capture is found stale by the next command and marked incomplete', async () => {
+    const out = path.join(dir, 'killed');
+    const c = start(['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'r']);
+    const pid = await c.pid;
+    await waitFor('the scenario to run', scenarioRunning(path.join(out, 'r')));
+    process.kill(pid, 'SIGKILL');
+    await c.done;
+    // The browser of the killed process is gone with its process group or soon after; wait for it.
+    spawnSync('sleep', ['1']);
+    expect(runStatus(path.join(out, 'r'))!.status).toBe('running');
+    const r = await start(['report', path.join(out, 'r')]).done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`pid ${pid}`);
+    expect(runStatus(path.join(out, 'r'))!.status).toBe('incomplete');
+  });
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('%s while the clip is converted: exit %i, no temporary Y4M left in the cache', async (signal, code) => {
+    const cache = path.join(dir, `cache-${signal}`);
+    const big = path.join(dir, 'big.mp4');
+    if (!existsSync(big)) {
+      execFileSync(FFMPEG, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=20', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', big]);
+    }
+    const out = path.join(dir, `prep-${signal}`);
+    const c = start(['capture', big, ...CAPTURE, '--duration', '20', '--out', out, '--run-id', 'r'], testEnv({ SIMQ_CACHE_DIR: cache }));
+    const pid = await c.pid;
+    const clips = path.join(cache, 'clips');
+    await waitFor('the conversion to start', () => existsSync(clips) && readdirSync(clips).some((n) => n.endsWith('.tmp')));
+    process.kill(pid, signal);
+    const r = await c.done;
+    expect(r.code, r.stderr).toBe(code);
+    expect(readdirSync(clips)).toEqual([]);
+    expect(existsSync(path.join(out, 'r'))).toBe(false);
+  });
+});
+
+describe('capture on a full disk', () => {
+  let disk: string;
+  let mounted = false;
+  beforeAll(() => {
+    disk = path.join(dir, 'small');
+    mkdirSync(disk);
+    mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=150k', 'tmpfs', disk]).status === 0;
+  });
+  afterAll(() => {
+    if (mounted) spawnSync('umount', [disk]);
+  });
+
+  it('ENOSPC: exit 6 with a message, never a stack trace; no .part, temp or empty files; the run not left running', async (ctx) => {
+    if (!mounted) ctx.skip();
+    const r = await start(['capture', clip, ...CAPTURE, '--out', disk, '--run-id', 'r']).done;
+    expect(r.code, r.stderr).toBe(ExitCode.output);
+    expect(r.stderr).toMatch(/ENOSPC/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(leftovers(disk)).toEqual([]);
+    const run = runStatus(path.join(disk, 'r'));
+    if (run) expect(run.status).not.toBe('running');
+  });
+});
+
+describe('no probe ends in an unexpected error', () => {
+  it('none of the outputs above holds "unexpected error"', () => {
+    expect(outputs.length).toBeGreaterThan(10);
+    for (const o of outputs) expect(o).not.toMatch(/unexpected error/);
+  });
+});
