@@ -55,6 +55,7 @@ export async function analyze(clip: string | undefined, opts: AnalyzeOptions, ar
     bandwidths: opts.bandwidths,
     headroom: opts.headroom,
     hysteresis: opts.hysteresis,
+    minFps: opts.minFps,
     save: true,
   });
   const captured = await captureFromCli(clip, opts, argv, {

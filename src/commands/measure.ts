@@ -23,6 +23,7 @@ export interface MeasureCliOptions {
   jobs?: string;
   view: string;
   includeWarmup?: boolean;
+  temporalLayers?: boolean;
   vmafSubsample?: string;
   force?: boolean;
   allowDegraded?: boolean;
@@ -41,6 +42,7 @@ export function addMeasureOptions(cmd: Command): Command {
     .option('-j, --jobs <n>', `metric jobs in parallel (default: the core count, ${defaultJobs()})`)
     .option('--view <view>', 'displayed (dropped frames freeze the picture and count against quality) or encoded (only encoded frames)', 'displayed')
     .option('--include-warmup', 'also measure the warm-up seconds (flagged in frames.csv, never in the aggregates)')
+    .option('--temporal-layers', 'also measure every temporal operating point (frames with temporal index <= t, as an SFU forwards them): extra quality.csv rows with temporal_layer, op_fps, op_kbps')
     .option('--vmaf-subsample <n>', 'quick mode: VMAF, PSNR and SSIM on every Nth picture of the window (about N times faster; error in docs/vmaf.md)', '1');
 }
 
@@ -111,6 +113,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       view: opts.view as QualityView,
       jobs,
       includeWarmup: Boolean(opts.includeWarmup),
+      temporalLayers: Boolean(opts.temporalLayers),
       subsample,
       force: Boolean(opts.force),
       progress,

@@ -37,6 +37,7 @@ export interface RecommendCliOptions {
   headroom: string;
   hysteresis: string;
   senderScenario?: string;
+  minFps?: string;
   save: boolean;
   force?: boolean;
 }
@@ -81,6 +82,7 @@ export function validateRecommendOptions(opts: RecommendCliOptions) {
     bandwidthsBps: parseBandwidths(opts.bandwidths),
     headroom: shareOption('--headroom', opts.headroom),
     hysteresis: shareOption('--hysteresis', opts.hysteresis),
+    minFps: opts.minFps === undefined ? undefined : numberOption('--min-fps', opts.minFps, 0, 240, 'a frame rate such as 15'),
   };
 }
 
@@ -144,7 +146,8 @@ export function addRecommendDecisionOptions(cmd: Command): Command {
     .option('--bandwidths <list>', 'available-bandwidth buckets of the SFU layer-selection table', DEFAULT_BANDWIDTHS_BPS.map((b) => `${b / 1000}k`).join(','))
     .option('--headroom <share>', 'share added to a layer\'s bitrate before it fits a bucket', String(DEFAULT_HEADROOM))
     .option('--hysteresis <share>', 'extra share before switching up to a layer', String(DEFAULT_HYSTERESIS))
-    .option('--sender-scenario <name>', 'scenario name or id that stands for what the app sends (default: all-layers)');
+    .option('--sender-scenario <name>', 'scenario name or id that stands for what the app sends (default: all-layers)')
+    .option('--min-fps <n>', 'with temporal operating points measured (measure --temporal-layers): never forward a temporal layer below this frame rate (motion content)');
 }
 
 export function registerRecommend(program: Command): void {

@@ -56,6 +56,13 @@ export interface QualityRow extends Record<string, string | number | undefined> 
   paired_ambiguous?: number;
   /** "doubtful" when more than 1% of the layer's pictures are ambiguous: its scores may describe the wrong pictures. */
   pairing?: 'ok' | 'doubtful';
+  /** Empty: the layer as sent (every frame). A number t: the operating point an SFU forwarding only
+   *  frames with temporal index <= t gives (measure --temporal-layers; temporalLayers.ts). */
+  temporal_layer?: number;
+  /** That operating point's frames per second and kbit/s over the steady window, from the frames'
+   *  bytes (payload, no RTP headers; empty on the full-rate rows, which keep fps / actual_kbps). */
+  op_fps?: number;
+  op_kbps?: number;
 }
 
 export const QUALITY_COLUMNS = [
@@ -86,6 +93,9 @@ export const QUALITY_COLUMNS = [
   'paired_repaired',
   'paired_ambiguous',
   'pairing',
+  'temporal_layer',
+  'op_fps',
+  'op_kbps',
 ] as const;
 
 /** quality.csv columns holding text; every other column is a number (or empty). */

@@ -25,6 +25,7 @@ import { countVerdicts, type PairingCounts, type PairingVerification } from './a
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
 import { subsampleEntries } from './subsample.js';
 import { SCALER } from './metrics/metricGraph.js';
+import { temporalLayerRows } from './temporalLayerRows.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
 import { FRAME_COLUMNS, FRAMES_FILE, QUALITY_COLUMNS, QUALITY_FILE, type FrameRow, type QualityRow, type QualityView } from './QualityTypes.js';
@@ -48,6 +49,8 @@ export interface MeasureOptions {
   view: QualityView;
   jobs: number;
   includeWarmup: boolean;
+  /** Also a row per temporal operating point of each layer (temporalLayerRows.ts). */
+  temporalLayers?: boolean;
   /** Measure every Nth picture of the window (quick mode); 1 or unset: every picture. */
   subsample?: number;
   force: boolean;
@@ -384,6 +387,26 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
         });
       });
     }
+  }
+  if (options.temporalLayers) {
+    const measured = work.filter((w) => w.record.status === 'measured' && w.entries?.length);
+    const temporal = await temporalLayerRows(
+      measured.map((w) => ({
+        scenarioId: w.scenario.id,
+        rid: w.layer.rid,
+        bitstream: path.join(w.dir, w.layer.bitstream!),
+        framesCsv: path.join(w.dir, w.layer.framesCsv!),
+        codec: w.scenario.scenario.codec,
+        decodedSize: w.decodedSize!,
+        entries: w.sentEntries ?? w.entries!,
+        subsample: w.sentEntries ? options.subsample : undefined,
+        window: w.layer.steady && { fromS: w.layer.steady.fromS, toS: w.layer.steady.toS },
+        rows: qualityRows.filter((r) => r.scenario_id === w.scenario.id && r.rid === w.layer.rid),
+      })),
+      { ffmpegPath: options.ffmpeg.path, reference, runner, view: options.view, workDir: path.join(runDir, MEASURE_WORK_DIR), progress, signal: options.signal, pool: (items, fn) => pool(items, options.jobs, fn) },
+    );
+    qualityRows.push(...temporal.rows);
+    measure.warnings.push(...temporal.warnings);
   }
   writeCsvAtomic(qualityFile, QUALITY_COLUMNS, qualityRows);
   writeCsvAtomic(framesFile, FRAME_COLUMNS, frameRows);

@@ -3,6 +3,7 @@
 import { renderTable } from '../ui/table.js';
 import type { QualityRow } from './QualityTypes.js';
 import { pairedLabel } from './pairingSummary.js';
+import { viewerOperatingPoints, type ViewerOperatingPoints } from './operatingPoints.js';
 
 export interface ViewportComparison {
   codec: string;
@@ -18,13 +19,18 @@ export interface MeasureSummary {
   vmaf: boolean;
   viewports: ViewportComparison[];
   native: { scenarioId: string; rid: string; layer: string; actualKbps?: number; vmaf?: number; psnrY?: number; ssim?: number; paired: string }[];
+  /** With --temporal-layers: per viewer size, the (layer, temporal level) pairs on the quality-vs-kbps envelope. */
+  operatingPoints?: ViewerOperatingPoints[];
   warnings: string[];
   problems: string[];
 }
 
 const score = (r: { vmaf?: number; psnrY?: number }) => r.vmaf ?? r.psnrY ?? -Infinity;
 
-export function measureSummary(runDir: string, rows: QualityRow[], warnings: string[], problems: string[]): MeasureSummary {
+export function measureSummary(runDir: string, allRows: QualityRow[], warnings: string[], problems: string[]): MeasureSummary {
+  // The layers as sent; the temporal operating points are summarised apart.
+  const rows = allRows.filter((r) => r.temporal_layer === undefined);
+  const operatingPoints = viewerOperatingPoints(allRows);
   const pick = (r: QualityRow) => ({
     scenarioId: r.scenario_id,
     rid: r.rid,
@@ -52,6 +58,7 @@ export function measureSummary(runDir: string, rows: QualityRow[], warnings: str
     vmaf: rows.some((r) => r.vmaf_mean !== undefined),
     viewports,
     native: rows.filter((r) => r.size === 'native').map((r) => ({ ...pick(r), paired: pairedLabel(r) })),
+    ...(operatingPoints.length ? { operatingPoints } : {}),
     warnings,
     problems,
   };
@@ -79,6 +86,16 @@ export function renderMeasureSummary(summary: MeasureSummary): string {
         ['scenario', 'rid', 'layer', 'kbps', 'VMAF', 'PSNR-Y', 'SSIM', 'paired'],
         summary.native.map((r) => [r.scenarioId, r.rid, r.layer, fmt(r.actualKbps, 0), fmt(r.vmaf, 1), fmt(r.psnrY, 2), fmt(r.ssim, 4), r.paired]),
         [false, false, false, true, true, true, true, false],
+      ),
+    );
+  }
+  for (const v of summary.operatingPoints ?? []) {
+    out.push('', `viewer ${v.size} (${v.codec}): best operating point for the kbps, (layer, temporal layer) an SFU can forward:`);
+    out.push(
+      renderTable(
+        ['scenario', 'rid', 'layer', 'temporal', 'fps', 'kbps', 'VMAF', 'PSNR-Y'],
+        v.points.map((p) => [p.scenarioId, p.rid, p.layer, `T${p.temporalLayer}`, fmt(p.fps, 1), fmt(p.kbps, 0), fmt(p.vmaf, 1), fmt(p.psnrY, 2)]),
+        [false, false, false, false, true, true, true, true],
       ),
     );
   }

@@ -46,6 +46,8 @@ export interface RecommendSettings {
   senderScenario?: string;
   /** Gap (metric units) from which a warning names a layer beaten by a larger one scaled down. */
   warnGap: number;
+  /** --min-fps: temporal operating points below a layer's full rate under this frame rate are never selected. */
+  minFps?: number;
 }
 
 /** Where a recommendation came from; every export repeats it in its header. */
@@ -218,8 +220,11 @@ export interface SelectableLayer {
   downSwitchKbps: number;
   /** mediasoup's spatial layer: index among the sender's encodings ordered from lowest to highest resolution. */
   spatialLayer: number;
-  /** Highest temporal layer index (temporal layers - 1), as Chrome configures this encoding. */
+  /** Highest temporal layer index (temporal layers - 1), as Chrome configures this encoding; for a
+   *  temporal operating point, the level forwarded (frames with temporal index <= temporalLayer). */
   temporalLayer: number;
+  /** Frames per second forwarded: set on temporal operating points (measured from the frames). */
+  fps?: number;
   /** Score at each measured size ("native" included). */
   scores: Record<string, number>;
 }
@@ -233,7 +238,11 @@ export interface SelectionCell {
   kbps?: number;
   requiredKbps?: number;
   /** A cheaper fitting layer within `tolerance` of the chosen one, when there is one. */
-  cheaper?: { rid: string; kbps: number; score: number };
+  cheaper?: { rid: string; kbps: number; score: number; temporalLayer?: number };
+  /** The temporal layer to forward, when the run measured temporal operating points (measure --temporal-layers). */
+  temporalLayer?: number;
+  /** Frames per second of the chosen operating point, when it is below the layer's full rate. */
+  fps?: number;
 }
 
 export interface SenderScenario {
@@ -248,6 +257,8 @@ export interface LayerSelection {
   sizes: string[];
   bandwidthsKbps: number[];
   layers: SelectableLayer[];
+  /** Temporal operating points below each layer's full rate (from measure --temporal-layers), also candidates. */
+  temporalPoints?: SelectableLayer[];
   /** One cell per size x bandwidth, sizes in order, bandwidths ascending. */
   table: SelectionCell[];
 }

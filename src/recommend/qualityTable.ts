@@ -11,6 +11,7 @@ import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
 import { CODECS, type Codec } from '../scenario/ScenarioTypes.js';
 import { parseSize } from '../units.js';
 import type { MetricChoice, QualityPoint, RecommendationWarning, SizeScore } from './RecommendationTypes.js';
+import type { TemporalLevelPoint } from './layerSelection.js';
 import { shellCommand } from '../io/shellQuote.js';
 
 /** Columns recommend cannot work without. */
@@ -33,6 +34,8 @@ export interface QualityTable {
   /** Viewport sizes measured ("WxH"), smallest first; "native" is not listed. */
   viewports: string[];
   warnings: RecommendationWarning[];
+  /** Temporal operating points of the layers (rows with temporal_layer; measure --temporal-layers). */
+  temporal: TemporalLevelPoint[];
 }
 
 /** Parses quality.csv text; `file` names it in errors. */
@@ -125,7 +128,9 @@ export function buildQualityTable(run: RunRecord, rows: readonly ParsedQualityRo
   // One measure run writes one view; if a merged file holds both, "displayed" (freezes count) wins.
   const views = new Set(rows.map((r) => r.view as QualityView));
   const view = views.has('displayed') ? 'displayed' : [...views][0];
-  const kept = rows.filter((r) => r.view === view);
+  // Temporal operating points (temporal_layer set) are extra rows over the same layers: the
+  // whole-layer points come from the full-rate rows only.
+  const kept = rows.filter((r) => r.view === view && r.temporal_layer === undefined);
 
   const groups = new Map<string, ParsedQualityRow[]>();
   for (const r of kept) {
@@ -199,7 +204,25 @@ export function buildQualityTable(run: RunRecord, rows: readonly ParsedQualityRo
     .filter((x) => parseSize(x) !== undefined)
     .sort((a, b) => area(a) - area(b));
   points.sort((a, b) => a.codec.localeCompare(b.codec) || a.rid.localeCompare(b.rid) || a.kbps - b.kbps || a.scenarioId.localeCompare(b.scenarioId));
-  return { run, points, metric, viewports, warnings };
+  return { run, points, metric, viewports, warnings, temporal: temporalLevelPoints(rows.filter((r) => r.view === view), metric) };
+}
+
+/** One point per (scenario, rid, temporal level): its cost from the native row, its score at every size. */
+function temporalLevelPoints(rows: readonly ParsedQualityRow[], metric: MetricChoice): TemporalLevelPoint[] {
+  const out = new Map<string, TemporalLevelPoint>();
+  for (const r of rows) {
+    if (r.temporal_layer === undefined) continue;
+    const key = `${r.scenario_id}\u0000${r.rid}\u0000${r.temporal_layer}`;
+    const p = out.get(key) ?? { scenarioId: r.scenario_id, rid: r.rid, temporalLayer: r.temporal_layer, opKbps: 0, scores: {} };
+    out.set(key, p);
+    const score = sizeScore(r, metric).score;
+    if (score !== undefined) p.scores[r.size] = score;
+    if (r.size === 'native' || p.opKbps === 0) {
+      if (r.op_kbps !== undefined) p.opKbps = r.op_kbps;
+      if (r.op_fps !== undefined) p.fps = r.op_fps;
+    }
+  }
+  return [...out.values()].filter((p) => p.opKbps > 0);
 }
 
 export function area(size: string): number {

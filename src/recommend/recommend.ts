@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js';
 import { DEFAULT_CALIBRATION } from '../allocation/Calibration.js';
 import { senderRoles, temporalLayersByRid, type SenderConfig } from './chromeMaxBitrate.js';
-import { layerSelection, selectableLayers } from './layerSelection.js';
+import { layerSelection, selectableLayers, temporalCandidates } from './layerSelection.js';
 import { maxBitrateAdvice, qualityCurve, INTERPOLATION_MAX_RATIO } from './maxBitrateAdvice.js';
 import { area, type QualityTable } from './qualityTable.js';
 import {
@@ -51,6 +51,8 @@ export interface RecommendOptions {
   hysteresis?: number;
   bandwidthsBps?: number[];
   senderScenario?: string;
+  /** Lowest frame rate of a temporal operating point the SFU table may choose. */
+  minFps?: number;
   /** Clock for generatedAt (tests pin it). */
   now?: Date;
 }
@@ -72,6 +74,7 @@ export function settingsFor(metric: MetricChoice, o: RecommendOptions): Recommen
     warnGap: o.warnGap ?? d.warnGap,
   };
   if (o.senderScenario !== undefined) s.senderScenario = o.senderScenario;
+  if (o.minFps !== undefined) s.minFps = o.minFps;
   return s;
 }
 
@@ -187,7 +190,7 @@ function codecRecommendation(codec: Codec, table: QualityTable, s: RecommendSett
         .map(({ e }) => e.rid)
     : [];
   const selectable = selectableLayers(senderPoints, spatialOrder, temporal, s);
-  const selection = layerSelection(selectable, table.viewports, s);
+  const selection = layerSelection(selectable, table.viewports, s, temporalCandidates(selectable, table.temporal ?? [], s));
 
   const recommendedEncodings = sender
     ? sender.encodings.map((e) => {

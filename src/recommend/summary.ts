@@ -1,6 +1,6 @@
 // The readable summary `simq recommend` prints on stdout (tables; --json prints the document instead).
 import { renderTable } from '../ui/table.js';
-import type { Recommendation } from './RecommendationTypes.js';
+import type { Recommendation, SelectionCell } from './RecommendationTypes.js';
 
 const k = (v: number | undefined) => (v === undefined ? '-' : `${Math.round(v)}`);
 
@@ -53,7 +53,7 @@ export function renderRecommendationSummary(rec: Recommendation): string {
       out.push(
         renderTable(
           ['size', ...sel.bandwidthsKbps.map((b) => `${b}`)],
-          sel.sizes.map((size) => [size, ...sel.bandwidthsKbps.map((b) => sel.table.find((t) => t.size === size && t.bandwidthKbps === b)?.rid ?? '-')]),
+          sel.sizes.map((size) => [size, ...sel.bandwidthsKbps.map((b) => cellLabel(sel.table.find((t) => t.size === size && t.bandwidthKbps === b)))]),
           [false, ...sel.bandwidthsKbps.map(() => true)],
         ),
       );
@@ -62,7 +62,8 @@ export function renderRecommendationSummary(rec: Recommendation): string {
       out.push(
         renderTable(
           ['rid', 'layer', 'spatial', 'kbps', 'down below kbps', 'up at kbps'],
-          sel.layers.map((l) => [l.rid, l.layer, l.spatialLayer, k(l.kbps), k(l.downSwitchKbps), k(l.upSwitchKbps)]),
+          // Temporal operating points below a layer's top (measure --temporal-layers) have their own pair.
+          [...sel.layers, ...(sel.temporalPoints ?? [])].map((l) => [sel.layers.includes(l) ? l.rid : `${l.rid} T${l.temporalLayer}`, l.layer, l.spatialLayer, k(l.kbps), k(l.downSwitchKbps), k(l.upSwitchKbps)]),
           [false, false, true, true, true, true],
         ),
       );
@@ -77,4 +78,10 @@ export function renderRecommendationSummary(rec: Recommendation): string {
   out.push('Rules: ' + rec.rules.chrome + '.');
   out.push('Knee: ' + rec.rules.knee + '.');
   return out.join('\n') + '\n';
+}
+
+/** "f", or "f T1" when the table chose among temporal operating points too. */
+function cellLabel(cell: SelectionCell | undefined): string {
+  if (!cell || cell.rid === null) return '-';
+  return cell.temporalLayer === undefined ? cell.rid : `${cell.rid} T${cell.temporalLayer}`;
 }

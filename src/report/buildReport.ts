@@ -10,6 +10,7 @@ import { renderHeader } from './header.js';
 import { esc, ridBadge } from './html.js';
 import type { ReportInputs } from './loadReportInputs.js';
 import { renderRecommendation } from './recommendationHtml.js';
+import { renderOperatingPoints } from './operatingPointsHtml.js';
 import { chooseFrameMetric, chooseQualityMetric } from './reportMetric.js';
 import type { ChartSpec } from './ReportTypes.js';
 import { runRids } from './scenarioLabels.js';
@@ -22,7 +23,10 @@ export interface BuiltReport {
   charts: ChartSpec[];
 }
 
-export function buildReport(inputs: ReportInputs, uplot: UplotAssets, generatedAt: Date = new Date()): BuiltReport {
+export function buildReport(allInputs: ReportInputs, uplot: UplotAssets, generatedAt: Date = new Date()): BuiltReport {
+  // Charts and the quality table show the layers as sent; temporal operating points have their own section.
+  const temporalRows = allInputs.quality?.filter((r) => r.temporal_layer !== undefined) ?? [];
+  const inputs = { ...allInputs, quality: allInputs.quality?.filter((r) => r.temporal_layer === undefined) };
   const { run } = inputs;
   // The page's script finds each chart by id; ids come from scenario ids, unique within a run.
   const rids = runRids(run);
@@ -70,6 +74,10 @@ ${timelineParts.join('\n')}`,
     });
   }
 
+  // 2b. Temporal operating points.
+  const operatingPoints = qualityMetric ? renderOperatingPoints(temporalRows, colors, qualityMetric.name) : undefined;
+  if (operatingPoints) sections.push({ id: 'operating-points', title: '(spatial, temporal) operating points per viewer size', html: operatingPoints });
+
   // 3. Per-frame quality.
   if (inputs.frames && inputs.frames.length) {
     const frameMetric = chooseFrameMetric(inputs.frames);
@@ -107,7 +115,7 @@ ${timelineParts.join('\n')}`,
   }
 
   // The answer first, then the evidence, then the raw table.
-  const ORDER = ['recommendation', 'quality', 'timelines', 'frames', 'table'];
+  const ORDER = ['recommendation', 'quality', 'operating-points', 'timelines', 'frames', 'table'];
   sections.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
   const key = `<p class="key">Layer colours: ${rids.map((r) => ridBadge(r, colors)).join(' ')} <span class="dim">(the same in every chart and table)</span></p>`;
   const header = renderHeader(inputs, qualityMetric, generatedAt).replace('</header>', `${key}\n</header>`);

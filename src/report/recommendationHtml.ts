@@ -49,7 +49,9 @@ function codecSection(c: CodecRecommendation, rec: Recommendation, colors: Recor
           const cell = sel.table.find((t) => t.size === size && t.bandwidthKbps === b);
           if (!cell || cell.rid === null) return '<span class="dim">nothing fits</span>';
           const cheaper = cell.cheaper ? `<br><span class="dim">or ${esc(cell.cheaper.rid)} ${num(cell.cheaper.kbps, 0)} kbps</span>` : '';
-          return `${ridBadge(cell.rid, colors)} ${num(cell.score, 1)}${cheaper}`;
+          // With temporal operating points measured, the cell names the temporal layer (and its fps below the top).
+          const temporal = cell.temporalLayer === undefined ? '' : ` T${cell.temporalLayer}${cell.fps === undefined ? '' : ` <span class="dim">${num(cell.fps, 1)} fps</span>`}`;
+          return `${ridBadge(cell.rid, colors)}${temporal} ${num(cell.score, 1)}${cheaper}`;
         }),
       ]),
       { cls: 'compact grid' },

@@ -6,6 +6,7 @@
 // skip comments.
 import { toCsv } from '../../io/csv.js';
 import type { Recommendation } from '../RecommendationTypes.js';
+import { chosenCandidate } from './exportContext.js';
 
 export const RECOMMENDATION_COLUMNS = [
   'run_id',
@@ -41,9 +42,12 @@ export function recommendationRows(rec: Recommendation): RecommendationCsvRow[] 
     const sel = c.layerSelection;
     for (const cell of sel.table) {
       const [w, h] = cell.size.split('x').map(Number);
-      const layer = cell.rid === null ? undefined : sel.layers.find((l) => l.rid === cell.rid);
+      // The chosen (layer, temporal layer): its own bitrate and switch points.
+      const layer = chosenCandidate(sel, cell);
+      const fullRate = layer !== undefined && sel.layers.includes(layer);
       const point = layer ? c.layers.flatMap((a) => a.points).find((p) => p.scenarioId === layer.scenarioId && p.rid === layer.rid) : undefined;
-      const size = point?.sizes[cell.size];
+      // Per-metric detail is the layer's at full rate; a temporal operating point has its score only.
+      const size = fullRate ? point?.sizes[cell.size] : undefined;
       const enc = layer ? c.recommendedEncodings.find((e) => e.rid === layer.rid) : undefined;
       rows.push({
         run_id: rec.provenance.runId,

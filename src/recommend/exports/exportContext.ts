@@ -2,7 +2,7 @@
 // in a known order.
 import { InputError } from '../../errors.js';
 import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
-import type { CodecRecommendation, Recommendation, SelectableLayer } from '../RecommendationTypes.js';
+import type { CodecRecommendation, LayerSelection, Recommendation, SelectableLayer, SelectionCell } from '../RecommendationTypes.js';
 
 export interface ExportContext {
   rec: Recommendation;
@@ -80,6 +80,14 @@ export function lowToHigh(encodings: readonly RtpEncodingParameters[]): RtpEncod
 
 export function selectableByRid(ctx: ExportContext): Map<string, SelectableLayer> {
   return new Map(ctx.codec.layerSelection.layers.map((l) => [l.rid, l]));
+}
+
+/** The candidate a table cell chose: a temporal operating point below the layer's top, or the layer itself. */
+export function chosenCandidate(sel: LayerSelection, cell: SelectionCell): SelectableLayer | undefined {
+  if (cell.rid === null) return undefined;
+  const layer = sel.layers.find((l) => l.rid === cell.rid);
+  if (cell.temporalLayer === undefined || cell.temporalLayer === layer?.temporalLayer) return layer;
+  return sel.temporalPoints?.find((p) => p.rid === cell.rid && p.temporalLayer === cell.temporalLayer) ?? layer;
 }
 
 /**

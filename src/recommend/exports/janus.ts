@@ -79,7 +79,7 @@ export function janusExport(ctx: ExportContext): JanusExport {
         viewerHeight: wh.height,
         bandwidthBps: bps(c.bandwidthKbps),
         rid: c.rid,
-        configure: l ? { request: 'configure', substream: substreamOf.get(l.rid) ?? l.spatialLayer, temporal: l.temporalLayer } : null,
+        configure: l ? { request: 'configure', substream: substreamOf.get(l.rid) ?? l.spatialLayer, temporal: c.temporalLayer ?? l.temporalLayer } : null,
       };
     }),
   };

@@ -44,6 +44,9 @@ export interface MediasoupExport {
 
 const bps = (kbps: number) => Math.round(kbps * 1000);
 
+const withTemporal = (l: ConsumerLayers | null, temporalLayer: number | undefined): ConsumerLayers | null =>
+  l === null || temporalLayer === undefined ? l : { ...l, temporalLayer };
+
 export function mediasoupExport(ctx: ExportContext): MediasoupExport {
   const encodings = lowToHigh(requireSender(ctx, 'mediasoup'));
   const layers = selectableByRid(ctx);
@@ -60,7 +63,8 @@ export function mediasoupExport(ctx: ExportContext): MediasoupExport {
       viewerHeight: wh.height,
       bandwidthBps: bps(c.bandwidthKbps),
       rid: c.rid,
-      preferredLayers: c.rid === null ? null : layersOf(c.rid),
+      // The cell's temporal layer when the table chose one (temporal operating points measured).
+      preferredLayers: c.rid === null ? null : withTemporal(layersOf(c.rid), c.temporalLayer),
     };
   });
   const preferredLayersBySize: MediasoupExport['preferredLayersBySize'] = [];
