@@ -12,6 +12,7 @@ const UNIT = [
   'test/recommend.test.ts',
   'test/recommendExports.test.ts',
   'test/scenarioScaling.test.ts',
+  'test/retryReason.test.ts',
   'test/steadyStart.test.ts',
   'test/temporalLayers.test.ts',
   'test/temporalSelection.test.ts',

@@ -18,10 +18,7 @@ function busyLoop(): ChildProcess {
   return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
 }
 
-/** A busy loop that outweighs Chromium's threads (nice -10 where allowed, e.g. as root in CI). */
-function urgentBusyLoop(): ChildProcess {
-  return spawn('nice', ['-n', '-10', process.execPath, '-e', 'for (;;) {}'], { stdio: 'ignore' });
-}
+
 
 async function conferenceSample(): Promise<string> {
   const dir = path.join(SESSION_DIR, 'samples-6s');
@@ -82,23 +79,6 @@ describe('with one core busy', () => {
     expect(right / all, JSON.stringify(checks.map((c) => [c.rid, c.right, c.pictures, c.wrong.slice(0, 3)]))).toBeGreaterThanOrEqual(0.99);
     if (!layers.some((l) => l.pairing?.doubtful)) expect(measure.code, measure.stderr).toBe(0);
   });
-});
-
-describe('with both cores busy', () => {
-  it('a CPU-degraded capture is captured again after a pause, and the retry is recorded', async () => {
-    const clip = await conferenceSample();
-    // Two plain busy loops still left Chromium 28 fps here (it has many threads to share the cores
-    // with); two at a higher priority leave the encoder far below 90% of its 30 fps.
-    const loops = [urgentBusyLoop(), urgentBusyLoop()];
-    try {
-      const r = await simq(['capture', clip, '--duration', '3', '--warmup', '1', '--out', OUT, '--run-id', 'cpu', '--force', '--allow-degraded', '--quiet'], { timeoutMs: 300_000 });
-      expect(r.code, r.stderr).toBe(0);
-    } finally {
-      for (const l of loops) l.kill('SIGKILL');
-    }
-    const s = readJson<RunRecord>(path.join(OUT, 'cpu', 'run.json')).scenarios[0];
-    expect(s.retried).toMatch(/CPU-degraded \(.*fps in steady state, configured 30 fps/);
-  }, 300_000);
 });
 
 describe('a slow bandwidth ramp', () => {
