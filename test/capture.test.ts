@@ -41,12 +41,14 @@ function steadyTarget(run: RunRecord, scenarioId: string, rid: string) {
 beforeAll(async () => {
   const clip = await cameraSample();
   // VP9 and AV1 drop frames on a 2-core machine (encoder rate control), which the validity guard
-  // flags; the allocation numbers this test checks do not depend on it.
-  const a = await simq(['capture', clip, '--codec', 'vp8,h264,vp9,av1', '--duration', '5', '--warmup', '2', '--out', OUT, '--run-id', 'codecs', '--force', '--allow-degraded', '--json']);
+  // flags; the allocation numbers this test checks do not depend on it. Six steady seconds: the
+  // encoder bitrate adjuster dips a layer's target for a second or two after an overshoot, and the
+  // allocator's own value must show at least once in the window (three seconds were sometimes all dips).
+  const a = await simq(['capture', clip, '--codec', 'vp8,h264,vp9,av1', '--duration', '8', '--warmup', '2', '--out', OUT, '--run-id', 'codecs', '--force', '--allow-degraded', '--json']);
   expect(a.code, a.stderr).toBe(0);
   codecDir = path.join(OUT, 'codecs');
   codecRun = readJson<RunRecord>(path.join(codecDir, 'run.json'));
-  const b = await simq(['capture', clip, '--scenario', 'top-off,boost-mid', '--duration', '5', '--warmup', '2', '--out', OUT, '--run-id', 'presets', '--force', '--allow-degraded']);
+  const b = await simq(['capture', clip, '--scenario', 'top-off,boost-mid', '--duration', '8', '--warmup', '2', '--out', OUT, '--run-id', 'presets', '--force', '--allow-degraded']);
   expect(b.code, b.stderr).toBe(0);
   presetRun = readJson<RunRecord>(path.join(OUT, 'presets', 'run.json'));
 }, 400_000);

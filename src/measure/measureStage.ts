@@ -14,7 +14,7 @@ import { steadyStartS, type LayerRecord, type RunRecord, type ScenarioRecord } f
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import type { Progress } from '../ui/progress.js';
 import { formatSize, type Size } from '../units.js';
-import { aggregate, round } from './aggregate.js';
+import { round } from './aggregate.js';
 import { alignLayer } from './alignment/alignLayer.js';
 import type { LayerAlignment } from './alignment/AlignmentTypes.js';
 import { readLayerFramesCsv } from './alignment/layerFramesCsv.js';
@@ -25,7 +25,7 @@ import { countVerdicts, type PairingCounts, type PairingVerification } from './a
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
 import { subsampleEntries } from './subsample.js';
 import { SCALER } from './metrics/metricGraph.js';
-import { temporalLayerRows } from './temporalLayerRows.js';
+import { metricColumns, temporalLayerRows } from './temporalLayerRows.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
 import { FRAME_COLUMNS, FRAMES_FILE, QUALITY_COLUMNS, QUALITY_FILE, type FrameRow, type QualityRow, type QualityView } from './QualityTypes.js';
@@ -424,9 +424,6 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
 }
 
 function qualityRow(w: LayerWork, r: JobResult, view: QualityView): QualityRow {
-  const steadyEntries = w.entries!.map((e, k) => ({ e, m: r.metrics[k] })).filter(({ e }) => !e.warmup);
-  const counted = view === 'displayed' ? steadyEntries : steadyEntries.filter(({ e }) => !e.frozen);
-  const vmaf = aggregate(counted.map(({ m }) => m.vmaf));
   const steady = w.layer.steady;
   const s = w.scenario.scenario;
   const layerSize = `${w.decodedSize!.width}x${w.decodedSize!.height}`;
@@ -443,15 +440,7 @@ function qualityRow(w: LayerWork, r: JobResult, view: QualityView): QualityRow {
     target_kbps: steady?.targetKbpsMedian,
     actual_kbps: steady?.actualKbpsMean,
     fps: steady?.fps,
-    frames: counted.length,
-    dropped: steadyEntries.filter(({ e }) => e.frozen).length,
-    vmaf_mean: round(vmaf.mean, 3),
-    vmaf_hmean: round(vmaf.hmean, 3),
-    vmaf_p5: round(vmaf.p5, 3),
-    vmaf_min: round(vmaf.min, 3),
-    psnr_y_mean: round(aggregate(counted.map(({ m }) => m.psnr_y)).mean, 3),
-    psnr_avg_mean: round(aggregate(counted.map(({ m }) => m.psnr_avg)).mean, 3),
-    ssim_mean: round(aggregate(counted.map(({ m }) => m.ssim)).mean, 6),
+    ...metricColumns(w.entries!, r.metrics, view),
     alignment_confidence: w.record.alignmentConfidence,
     paired_verified: w.record.pairing?.verified,
     paired_tied: w.record.pairing?.tied,
