@@ -32,6 +32,16 @@ async function decode(file: string): Promise<{ frames: number; sizes: Set<string
   return { frames: lines.length, sizes };
 }
 
+// The steady maximum is the allocator's value unless every sample of the window fell in one of the
+// encoder bitrate adjuster's dips (video/encoder_bitrate_adjuster.cc), which on a shared CI runner
+// happens: 149.7 for 150 was seen. 3% keeps the codec tables apart (VP8/H.264 q 150 vs VP9/AV1 142,
+// h 500 vs 420, f 2500 vs 1524) and any rule the model gets wrong by more.
+const ALLOCATOR_TOLERANCE = 0.03;
+function expectAllocatorValue(measured: number | undefined, expected: number, label: string) {
+  expect(measured, label).toBeDefined();
+  expect(Math.abs(measured! - expected) / expected, `${label}: measured ${measured}, libwebrtc ${expected}`).toBeLessThanOrEqual(ALLOCATOR_TOLERANCE);
+}
+
 function steadyTarget(run: RunRecord, scenarioId: string, rid: string) {
   const s = run.scenarios.find((x) => x.id === scenarioId)!;
   const l = s.layers.find((x) => x.rid === rid)!;
@@ -60,7 +70,7 @@ describe('steady-state targetBitrate equals libwebrtc\'s allocation', () => {
         const steady = steadyTarget(codecRun, `all-layers.${codec}`, rid);
         // The allocator's value is the steady maximum; samples below it are the encoder bitrate
         // adjuster's short dips after an overshoot (video/encoder_bitrate_adjuster.cc).
-        expect(steady.targetKbpsMax, `${codec} ${rid}`).toBe(table[rid]);
+        expectAllocatorValue(steady.targetKbpsMax, table[rid], `${codec} ${rid}`);
         // The median shows how long it held; under a loaded machine the adjuster dips more often.
         expect(Math.abs(steady.targetKbpsMedian! - table[rid]) / table[rid], `${codec} ${rid} median`).toBeLessThan(0.1);
         expect([steady.width, steady.height]).toEqual([...SIZES[rid]]);
@@ -69,14 +79,14 @@ describe('steady-state targetBitrate equals libwebrtc\'s allocation', () => {
   }
 
   it(`top-off: h is the top layer and gets its max, ${TOP_OFF_H} kbps; f sends nothing`, () => {
-    expect(steadyTarget(presetRun, 'top-off.vp8', 'h').targetKbpsMax).toBe(TOP_OFF_H);
+    expectAllocatorValue(steadyTarget(presetRun, 'top-off.vp8', 'h').targetKbpsMax, TOP_OFF_H, 'top-off h');
     const f = presetRun.scenarios.find((s) => s.id === 'top-off.vp8')!.layers.find((l) => l.rid === 'f')!;
     expect(f.framesEncoded).toBe(0);
     expect(f.bitstream).toBeUndefined();
   });
 
   it(`boost-mid: h maxBitrate 1000 kbps gives h a target of ${BOOST_MID_H} kbps`, () => {
-    expect(steadyTarget(presetRun, 'boost-mid.vp8', 'h').targetKbpsMax).toBe(BOOST_MID_H);
+    expectAllocatorValue(steadyTarget(presetRun, 'boost-mid.vp8', 'h').targetKbpsMax, BOOST_MID_H, 'boost-mid h');
   });
 });
 
