@@ -1,11 +1,13 @@
 // The mediasoup and LiveKit exports as a TypeScript user meets them: written by `simq recommend --out`
-// from a measured run, imported by the README's own snippets in a fresh ES-module project that sees
-// only the real packages (mediasoup-client, livekit-client), and type-checked with the options of the
-// README's tsc line (--strict, no allowJs) through the TypeScript compiler API. Then the modules run
-// in plain Node against the real libraries: LiveKit's layers are its own VideoPreset instances that
-// its Room keeps as publishDefaults, and mediasoup-client's own FakeHandler produces with simqEncodings.
+// from a measured run, imported by the README's own snippets in a fresh ES-module project that has
+// only the real packages installed (test/fixtures/export-consumer: mediasoup, mediasoup-client,
+// livekit-client, typescript, pinned by its own package-lock.json), and type-checked with the options
+// of the README's tsc line (--strict, no allowJs) through the TypeScript compiler API. Then the modules
+// run in plain Node against the real libraries: LiveKit's layers are its own VideoPreset instances
+// that its Room keeps as publishDefaults, and mediasoup-client's own FakeHandler produces with
+// simqEncodings.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +21,7 @@ import { handmadeParsedRows, handmadeRun } from './fixtures/recommend/handmade.j
 import { ROOT, simq } from './helpers/simq.js';
 
 const FIXTURE_RUN = path.join(ROOT, 'test', 'fixtures', 'report-run');
+const CONSUMER = path.join(ROOT, 'test', 'fixtures', 'export-consumer');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-export-types-'));
 const app = path.join(tmp, 'app');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -35,20 +38,31 @@ function readmeWalkthrough(): { snippets: string[]; tscArgs: string[] } {
   return { snippets, tscArgs: tscLine![1].split(/\s+/) };
 }
 
-/**
- * What each snippet takes as given (its first comment names it). mediasoup (the server package)
- * cannot be installed offline: its postinstall downloads or builds the worker. So the consumer's two
- * methods are transcribed from mediasoup 3.19.3 node/lib/Consumer.d.ts (ConsumerLayers from
- * ConsumerTypes.d.ts); everything else is the real packages' types.
- */
+/** What each snippet takes as given (its first comment names it), typed by the real packages. */
 const CONTEXT: Record<string, string> = {
   'mediasoup-client': "import type { types } from 'mediasoup-client';\ndeclare const sendTransport: types.Transport;\ndeclare const track: MediaStreamTrack;\n",
   'mediasoup server':
-    'type ConsumerLayers = { spatialLayer: number; temporalLayer?: number };\n' +
-    'declare const consumer: { setPreferredLayers({ spatialLayer, temporalLayer }: ConsumerLayers): Promise<void>; pause(): Promise<void> };\n' +
+    "import type { types } from 'mediasoup';\ndeclare const consumer: types.Consumer;\n" +
     'declare const tileWidth: number;\ndeclare const tileHeight: number;\ndeclare const availableBps: number;\n',
   'livekit-client': 'declare const url: string;\ndeclare const token: string;\n',
 };
+
+/** Package versions by node_modules path, from a lockfile (npm ci writes node_modules/.package-lock.json). */
+function lockedVersions(lockFile: string): string {
+  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, { version?: string }> };
+  return JSON.stringify(Object.entries(lock.packages).filter(([k]) => k !== '').map(([k, p]) => [k, p.version]));
+}
+
+/**
+ * Installs the consumer project's packages unless node_modules already holds exactly its lockfile.
+ * --ignore-scripts: mediasoup's postinstall downloads or builds its worker binary, which the types do
+ * not need (and which cannot be fetched offline).
+ */
+function installConsumer(): void {
+  const installed = path.join(CONSUMER, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && lockedVersions(installed) === lockedVersions(path.join(CONSUMER, 'package-lock.json'))) return;
+  execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: CONSUMER, stdio: 'pipe', timeout: 240_000 });
+}
 
 function contextOf(snippet: string): string {
   const key = Object.keys(CONTEXT).find((k) => snippet.startsWith(`// ${k}`));
@@ -86,9 +100,10 @@ let mediasoupEncodings: { rid: string; maxBitrate: number }[] = [];
 
 beforeAll(async () => {
   mkdirSync(app, { recursive: true });
-  // A fresh ES-module project whose node_modules is the repository's (the real packages).
-  writeFileSync(path.join(tmp, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
+  // A fresh ES-module project with only the real packages (not simq's node_modules).
+  installConsumer();
+  copyFileSync(path.join(CONSUMER, 'package.json'), path.join(tmp, 'package.json'));
+  symlinkSync(path.join(CONSUMER, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
   for (const format of ['mediasoup', 'livekit']) {
     const r = await simq(['recommend', FIXTURE_RUN, '--no-save', '--format', format, '--out', path.join(app, `simq-${format}.mjs`)]);
     expect(r.stderr).toBe('');
@@ -101,10 +116,10 @@ beforeAll(async () => {
   mkdirSync(path.join(tmp, 'vp9'));
   writeFileSync(path.join(tmp, 'vp9', 'simq-livekit.mjs'), renderExport(vp9Recommendation(), 'livekit'));
   writeFileSync(path.join(tmp, 'vp9', 'simq-livekit.d.mts'), exportDeclaration('livekit')!);
-}, 120_000);
+}, 300_000);
 
 describe('the README snippets type-check against the real packages (tsc --strict, no allowJs)', () => {
-  it('every snippet as written in README.md, with the README tsc line; and the check can fail (TS7016 without the .d.mts, TS2322 for a codec LiveKit lacks)', () => {
+  it('every snippet as written in README.md, with the README tsc line; and the check can fail (TS7016 without the .d.mts, TS2322 for a codec LiveKit lacks, TS2339 for a method the mediasoup Consumer lacks)', () => {
     const { snippets, tscArgs } = readmeWalkthrough();
     expect(snippets.length).toBe(3);
     expect(tscArgs).toContain('--strict');
@@ -120,12 +135,17 @@ describe('the README snippets type-check against the real packages (tsc --strict
       path.join(app, 'wrong-codec.ts'),
       "import type { TrackPublishOptions } from 'livekit-client';\nimport { simqPublishOptions } from './simq-livekit.mjs';\nexport const o: TrackPublishOptions = { ...simqPublishOptions, videoCodec: 'vp7' };\n",
     );
-    const found = typeCheck([...files, bare, wrong], tscArgs);
+    // mediasoup's real Consumer has no setLayers (the snippet's call, misspelt): TS2339.
+    const mediasoupSnippet = snippets.find((s) => s.startsWith('// mediasoup server'))!;
+    expect(mediasoupSnippet).toContain('consumer.setPreferredLayers(layers)');
+    const noMethod = write(path.join(app, 'no-method.ts'), contextOf(mediasoupSnippet) + mediasoupSnippet.replace('consumer.setPreferredLayers(', 'consumer.setLayers('));
+    const found = typeCheck([...files, bare, wrong, noMethod], tscArgs);
     const errors = (file: string) => found.get(path.relative(tmp, file)) ?? [];
     expect(files.flatMap(errors)).toEqual([]);
     expect(found.get('(global)') ?? []).toEqual([]);
     expect(errors(bare).join('\n')).toMatch(/TS7016/);
     expect(errors(wrong).join('\n')).toMatch(/TS2322/);
+    expect(errors(noMethod).join('\n')).toMatch(/TS2339: Property 'setLayers' does not exist on type 'Consumer</);
   });
 
   it('the declarations themselves check without skipLibCheck (errors inside livekit-client\'s own .d.ts aside)', () => {
