@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { upperEnvelope, viewerOperatingPoints } from '../src/measure/operatingPoints.js';
 import type { QualityRow } from '../src/measure/QualityTypes.js';
+import { operatingPointCharts } from '../src/report/charts/operatingPoints.js';
 import { renderOperatingPoints } from '../src/report/operatingPointsHtml.js';
+import { PSNR_METRIC, VMAF_METRIC } from '../src/report/reportMetric.js';
 
 function row(rid: string, temporal: number | undefined, kbps: number, vmaf: number, size = '640x360'): QualityRow {
   return {
@@ -51,5 +53,42 @@ describe('operating points per viewer size', () => {
     expect(html).toContain('&lt;s&gt;');
     expect(html).not.toContain('<s>');
     expect(renderOperatingPoints([row('f', undefined, 1, 1)], {}, 'VMAF')).toBeUndefined();
+  });
+
+  it('the report charts every pair per viewer size: a series per rid, a line per layer through its levels, the envelope', () => {
+    const rows = [
+      row('q', 0, 80, 30), row('q', 1, 120, 40), row('q', 2, 300, 50),
+      row('h', 0, 500, 60), row('h', 2, 1000, 80),
+      row('f', 0, 600, 55), row('f', 1, 900, 85), row('f', 2, 1500, 90),
+      row('f', 1, 700, 10, '320x180'),
+      row('f', undefined, 1600, 95),
+    ];
+    const charts = operatingPointCharts(rows, VMAF_METRIC, { q: '#111', h: '#222', f: '#333' }, ['q', 'h', 'f']);
+    expect(charts.map((c) => [c.id, c.kind])).toEqual([
+      ['operating-points-vp8-320x180', 'operating-points'],
+      ['operating-points-vp8-640x360', 'operating-points'],
+    ]);
+    const [view] = charts[1].views;
+    // x: every pair's kbps, cheapest first; each series has a value exactly at its own pairs.
+    expect(view.x).toEqual([80, 120, 300, 500, 600, 900, 1000, 1500]);
+    const at = (label: string) => {
+      const s = view.series.find((x) => x.label === label)!;
+      return view.x.filter((_, i) => s.values[i] !== null).map((x, i) => [x, s.values.filter((v) => v !== null)[i]]);
+    };
+    expect(view.series.map((s) => [s.label, s.style, s.data])).toEqual([
+      ['q', 'points', true], ['h', 'points', true], ['f', 'points', true],
+      ['q T0..T2', 'envelope', false], ['h T0..T2', 'envelope', false], ['f T0..T2', 'envelope', false],
+      ['best operating points', 'envelope', false],
+    ]);
+    expect(at('h')).toEqual([[500, 60], [1000, 80]]);
+    expect(at('f T0..T2')).toEqual([[600, 55], [900, 85], [1500, 90]]);
+    // By hand: 30, 40, 50 rise; h T0 60 beats them; f T0 55 < 60 no; f T1 85; h T2 80 < 85 no; f T2 90.
+    expect(at('best operating points')).toEqual([[80, 30], [120, 40], [300, 50], [500, 60], [900, 85], [1500, 90]]);
+    // A label per pair, those on the envelope first, naming the level and frame rate.
+    expect(view.labels!.length).toBe(8);
+    expect(view.labels!.slice(0, 6).map((l) => l.text)).toEqual(['q T0 7.5 fps', 'q T1 15.0 fps', 'q T2 30.0 fps', 'h T0 7.5 fps', 'f T1 15.0 fps', 'f T2 30.0 fps']);
+    expect(view.labels!.every((l) => view.series[l.series].values[l.index] !== null)).toBe(true);
+    // No score in the report's metric: no chart.
+    expect(operatingPointCharts(rows, PSNR_METRIC, {}, [])).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 // Assembles report.html from a run directory's contents: the header, then per scenario the bitrate
-// timeline, the quality-vs-bitrate charts per codec and viewer size, per-frame quality per
-// scenario, quality.csv as a table and the recommendation. Pure: no file is written here.
+// timeline, the quality-vs-bitrate charts per codec and viewer size, the temporal operating points
+// (chart and table per viewer size), per-frame quality per scenario, quality.csv as a table and the
+// recommendation. Pure: no file is written here.
 import type { FrameRow } from '../measure/QualityTypes.js';
 import { bitrateTimelineChart } from './charts/bitrateTimeline.js';
 import { frameQualityChart } from './charts/frameQuality.js';
+import { operatingPointCharts } from './charts/operatingPoints.js';
 import { qualityVsBitrateCharts } from './charts/qualityVsBitrate.js';
 import { ridColors } from './colors.js';
 import { renderHeader } from './header.js';
@@ -75,7 +77,10 @@ ${timelineParts.join('\n')}`,
   }
 
   // 2b. Temporal operating points.
-  const operatingPoints = qualityMetric ? renderOperatingPoints(temporalRows, colors, qualityMetric.name) : undefined;
+  const opCharts = qualityMetric ? operatingPointCharts(temporalRows, qualityMetric, colors, rids) : [];
+  charts.push(...opCharts);
+  const opChartsHtml = opCharts.length ? `<div class="half-grid">${opCharts.map(chartFigure).join('\n')}</div>` : '';
+  const operatingPoints = qualityMetric ? renderOperatingPoints(temporalRows, colors, qualityMetric.name, opChartsHtml) : undefined;
   if (operatingPoints) sections.push({ id: 'operating-points', title: '(spatial, temporal) operating points per viewer size', html: operatingPoints });
 
   // 3. Per-frame quality.

@@ -57,8 +57,11 @@ export const PAGE_SCRIPT = String.raw`
     return { range: function (u, min, max) { var pad = (max - min) * 0.08 || 1; return [min - pad, max + pad]; } };
   }
 
+  // Quality against kbps (layers, or temporal operating points): a log kbps axis.
+  function kbpsX(spec) { return spec.kind === 'quality-vs-bitrate' || spec.kind === 'operating-points'; }
+
   function xScale(spec) {
-    if (spec.kind === 'quality-vs-bitrate') {
+    if (kbpsX(spec)) {
       return { time: false, distr: 3, log: 10, range: function (u, min, max) { return [Math.max(1, min / 1.4), Math.max(2, max * 1.4)]; } };
     }
     if (spec.kind === 'bitrate-timeline') return { time: false, range: function (u, min, max) { return [0, max]; } };
@@ -135,7 +138,7 @@ export const PAGE_SCRIPT = String.raw`
       width: Math.max(320, el.clientWidth),
       height: spec.height,
       scales: { x: xScale(spec), y: yScale(spec) },
-      axes: [spec.kind === 'quality-vs-bitrate' ? logKbpsAxis(spec.xLabel) : axis(spec.xLabel, false), axis(spec.yLabel, true)],
+      axes: [kbpsX(spec) ? logKbpsAxis(spec.xLabel) : axis(spec.xLabel, false), axis(spec.yLabel, true)],
       series: [{ label: spec.xLegend, value: function (u, v) { return fmt(v); } }].concat(view.series.map(seriesOptions)),
       cursor: { drag: { x: true, y: false } },
       hooks: {
