@@ -23,7 +23,7 @@ import { verifyLayerPairing } from './alignment/alignLayer.js';
 import { PAIRING_DOUBT_SHARE } from './pairingSummary.js';
 import { countVerdicts, type PairingCounts, type PairingVerification } from './alignment/verifyPairing.js';
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
-import { subsampleEntries } from './subsample.js';
+import { quickModeDoubt, subsampleEntries } from './subsample.js';
 import { SCALER } from './metrics/metricGraph.js';
 import { metricColumns, temporalLayerRows } from './temporalLayerRows.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
@@ -303,6 +303,8 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     planPictures(w, frameTimes.get(w)!, reference.frameCount, run.input.fps, options.includeWarmup, progress);
     if ((options.subsample ?? 1) > 1 && w.entries && w.entries.length > 0) {
       w.sentEntries = w.entries;
+      const doubt = quickModeDoubt(w.entries, options.subsample!);
+      if (doubt) measure.warnings.push(`${w.scenario.id} ${w.layer.rid}: ${doubt}`);
       w.entries = subsampleEntries(w.entries, options.subsample!);
       w.record.windowPictures = w.record.measuredPictures;
       w.record.measuredPictures = w.entries.length;
