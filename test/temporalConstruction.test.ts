@@ -16,10 +16,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/errors.js';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
-import { FFMPEG, readCsv, readJson, simq } from './helpers/simq.js';
+import { locateChrome } from '../src/tools/chrome.js';
+import { FFMPEG, readCsv, readJson, ROOT, simq } from './helpers/simq.js';
 
 const FRAMES = 120; // 4 s at 30 fps
 /** A detailed still (a zoomed-in Mandelbrot boundary), one frame looped. */
@@ -132,6 +135,35 @@ describe('the kbps and fps of each level are its frames over the steady window (
         expect(level.kbps, `${clip} ${rid} T${t}`).toBeCloseTo(kbps, 0);
         expect(level.fps, `${clip} ${rid} T${t}`).toBeCloseTo(mine.length / (toS - fromS), 1);
       });
+    }
+  });
+});
+
+describe('the report shows the operating points of the pan', () => {
+  it('a chart for the 320x180 viewer with a point per (layer, temporal layer) row of quality.csv, each layer through its levels', async () => {
+    const { run, rows } = runs.pan;
+    const r = await simq(['report', run, '--out', path.join(dir, 'pan.html')]);
+    expect(r.code, r.stderr).toBe(0);
+    const pairs = rows.filter((x) => x.size === '320x180' && x.temporal_layer !== '');
+    expect(pairs.length).toBe(9);
+    const browser = await chromium.launch({ executablePath: locateChrome().path, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(pathToFileURL(path.join(dir, 'pan.html')).href, { waitUntil: 'load' });
+      const charts = await page.evaluate(() => (window as unknown as { __simqCharts: { id: string; points: number; series: { label: string; points: number }[] }[] }).__simqCharts);
+      await page.locator('#operating-points').screenshot({ path: path.join(ROOT, 'test-artifacts', 'report-temporal-pan.png') });
+      expect(errors).toEqual([]);
+      const chart = charts.find((c) => c.id === 'operating-points-vp8-320x180')!;
+      expect(chart.points).toBe(pairs.length);
+      const drawn = Object.fromEntries(chart.series.map((x) => [x.label, x.points]));
+      for (const rid of RIDS) {
+        expect(drawn[rid], rid).toBe(pairs.filter((x) => x.rid === rid).length);
+        expect(drawn[`${rid} T0..T2`], rid).toBe(3);
+      }
+    } finally {
+      await browser.close();
     }
   });
 });
