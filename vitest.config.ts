@@ -13,6 +13,7 @@ const UNIT = [
   'test/recommendExports.test.ts',
   'test/scenarioScaling.test.ts',
   'test/retryReason.test.ts',
+  'test/rundirContract.test.ts',
   'test/steadyStart.test.ts',
   'test/temporalLayers.test.ts',
   'test/temporalSelection.test.ts',

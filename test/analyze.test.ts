@@ -80,7 +80,7 @@ describe('measure (issue 3)', () => {
     // reference frame (luma PSNR on a pixel grid); the best match must be simq's source index.
     const scenario = run.scenarios.find((s) => s.id === 'all-layers.vp8')!;
     const f = scenario.layers.find((l) => l.rid === 'f')!;
-    const rows = readCsv(path.join(RUN, 'frames.csv')).filter((r) => r.scenario_id === scenario.id && r.rid === 'f' && r.size === 'native' && r.frozen === '0');
+    const rows = readCsv(path.join(RUN, 'pictures.csv')).filter((r) => r.scenario_id === scenario.id && r.rid === 'f' && r.size === 'native' && r.frozen === '0');
     const decoded = await rawFrames(FFMPEG, path.join(RUN, scenario.id, f.bitstream!));
     const ref = await rawFrames(FFMPEG, run.input.y4m);
     const luma = 1280 * 720;

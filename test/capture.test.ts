@@ -99,7 +99,7 @@ describe('every layer bitstream is exactly what the browser encoded', () => {
         expect(path.extname(file)).toBe(codec === 'h264' ? '.h264' : '.ivf');
         const rows = readCsv(path.join(codecDir, scenario.id, layer.framesCsv!));
         const decoded = await decode(file);
-        expect(decoded.frames, `${codec} ${layer.rid} decoded vs frames.csv`).toBe(rows.length);
+        expect(decoded.frames, `${codec} ${layer.rid} decoded vs <rid>.frames.csv`).toBe(rows.length);
         expect(layer.framesCaptured).toBe(rows.length);
         // framesEncoded is the browser's own counter (outbound-rtp), read after the encoder drained.
         expect(Math.abs(rows.length - layer.framesEncoded), `${codec} ${layer.rid} vs framesEncoded`).toBeLessThanOrEqual(1);

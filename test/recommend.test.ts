@@ -11,7 +11,7 @@ import { recommend } from '../src/recommend/recommend.js';
 import type { CodecRecommendation, Recommendation } from '../src/recommend/RecommendationTypes.js';
 import { ScenarioChecker, validateEncodings } from '../src/scenario/loadScenarios.js';
 import { toCsv } from '../src/io/csv.js';
-import { QUALITY_COLUMNS } from '../src/measure/QualityTypes.js';
+import { QUALITY_COLUMNS } from '../src/rundir/CsvTypes.js';
 import { handmadeParsedRows, handmadeQualityRows, handmadeRun, qhf } from './fixtures/recommend/handmade.js';
 
 const NOW = new Date('2025-01-02T00:00:00.000Z');

@@ -1,5 +1,5 @@
 // One scenario's capture: a fresh Chromium (clean bandwidth estimate and encoder state), the
-// loopback page, `durationS` seconds of sending, then every layer's bitstream, frames.csv and
+// loopback page, `durationS` seconds of sending, then every layer's bitstream, <rid>.frames.csv and
 // stats.csv written into the scenario directory.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,9 @@ import { BitstreamWriter, bitstreamExtension } from './BitstreamWriter.js';
 import { launchBrowser } from './launchBrowser.js';
 import type { FrameBatch, HarnessServer } from './HarnessServer.js';
 import type { PageCaptureConfig, PageFrameMeta, PageStartResult, PageStatsSample, PageStopResult } from './page/protocol.js';
-import { StatsTimeline, STATS_COLUMNS } from './StatsTimeline.js';
+import { StatsTimeline } from './StatsTimeline.js';
+import { LAYER_FRAMES_COLUMNS, STATS_COLUMNS, type LayerFrameRow } from '../rundir/CsvTypes.js';
+import { layerBitstreamName, layerFramesName, STATS_CSV } from '../rundir/RunFiles.js';
 import { findSteadyStart, settleProblem, settleWaitS } from './steadyStart.js';
 
 export const STATS_INTERVAL_MS = 1000;
@@ -26,18 +28,6 @@ interface PageGlobal {
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 
-export interface FrameCsvRow extends Record<string, string | number | undefined> {
-  frame_index: number;
-  rtp_timestamp: number;
-  time_s: number;
-  bytes: number;
-  type: 'key' | 'delta';
-  temporal_index?: number;
-  width: number;
-  height: number;
-}
-
-export const FRAME_CSV_COLUMNS = ['frame_index', 'rtp_timestamp', 'time_s', 'bytes', 'type', 'temporal_index', 'width', 'height'] as const;
 
 export interface CaptureContext {
   chromePath: string;
@@ -69,7 +59,7 @@ export interface ScenarioCaptureResult {
 
 interface SsrcStream {
   writer: BitstreamWriter;
-  frames: FrameCsvRow[];
+  frames: LayerFrameRow[];
 }
 
 
@@ -282,10 +272,10 @@ export class CaptureSession {
         steady: this.timeline.steady(enc.rid),
       };
       if (stream && stream.frames.length > 0) {
-        layer.bitstream = `${enc.rid}.${ext}`;
-        layer.framesCsv = `${enc.rid}.frames.csv`;
+        layer.bitstream = layerBitstreamName(enc.rid, ext);
+        layer.framesCsv = layerFramesName(enc.rid);
         stream.writer.finish(path.join(this.dir, layer.bitstream));
-        writeCsvAtomic(path.join(this.dir, layer.framesCsv), FRAME_CSV_COLUMNS, stream.frames);
+        writeCsvAtomic(path.join(this.dir, layer.framesCsv), LAYER_FRAMES_COLUMNS, stream.frames);
       } else {
         stream?.writer.abandon();
       }
@@ -293,7 +283,7 @@ export class CaptureSession {
     }
     // An SSRC that no rid claimed leaves no .part file behind (finished writers ignore this).
     for (const s of this.streams.values()) s.writer.abandon();
-    writeCsvAtomic(path.join(this.dir, 'stats.csv'), STATS_COLUMNS, this.timeline.rows());
+    writeCsvAtomic(path.join(this.dir, STATS_CSV), STATS_COLUMNS, this.timeline.rows());
     return layers;
   }
 }
@@ -313,7 +303,7 @@ export function startBitrateFromEnv(): number | undefined {
   return kbps;
 }
 
-function toCsvRow(meta: PageFrameMeta): FrameCsvRow {
+function toCsvRow(meta: PageFrameMeta): LayerFrameRow {
   return {
     frame_index: meta.index,
     rtp_timestamp: meta.rtpTimestamp,

@@ -1,10 +1,9 @@
 // The measure stage: for every captured layer, find each frame's source frame (alignment), then
 // VMAF / PSNR / SSIM per frame at the layer's own size and at each viewport, in parallel jobs.
-// Reads the run directory the capture stage wrote; writes quality.csv, frames.csv and run.json's
+// Reads the run directory the capture stage wrote; writes quality.csv, pictures.csv and run.json's
 // "measure" record. Scenarios or layers that cannot be measured are reported, the rest is kept.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { ExitCode, InputError, OutputError, SimqError } from '../errors.js';
 import { Y4mFile } from '../input/Y4mFile.js';
 import { writeCsvAtomic } from '../io/csv.js';
@@ -21,16 +20,16 @@ import { readLayerFramesCsv } from './alignment/layerFramesCsv.js';
 import { droppedBetween, followBestAligned } from './alignment/crossLayer.js';
 import { verifyLayerPairing } from './alignment/alignLayer.js';
 import { PAIRING_DOUBT_SHARE } from './pairingSummary.js';
-import { countVerdicts, type PairingCounts, type PairingVerification } from './alignment/verifyPairing.js';
+import { countVerdicts, type PairingVerification } from './alignment/verifyPairing.js';
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
 import { subsampleEntries } from './subsample.js';
 import { SCALER } from './metrics/metricGraph.js';
 import { metricColumns, temporalLayerRows } from './temporalLayerRows.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
-import { FRAME_COLUMNS, FRAMES_FILE, QUALITY_COLUMNS, QUALITY_FILE, type FrameRow, type QualityRow, type QualityView } from './QualityTypes.js';
-
-export { FRAMES_FILE, QUALITY_FILE };
+import { PICTURE_COLUMNS, QUALITY_COLUMNS, type PictureRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
+import type { LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
+import { LEGACY_PICTURES_CSV, layerFile, PICTURES_CSV, QUALITY_CSV, runFile, scenarioDir, workDir } from '../rundir/RunFiles.js';
 import type { VmafSetup } from './vmaf/VmafSetup.js';
 
 export const DEFAULT_VIEWPORTS: Size[] = [
@@ -38,8 +37,6 @@ export const DEFAULT_VIEWPORTS: Size[] = [
   { width: 640, height: 360 },
   { width: 1280, height: 720 },
 ];
-
-export const MEASURE_WORK_DIR = '.measure-work';
 
 export interface MeasureOptions {
   runDir: string;
@@ -58,31 +55,6 @@ export interface MeasureOptions {
   signal?: AbortSignal;
 }
 
-export interface LayerMeasureRecord {
-  scenarioId: string;
-  rid: string;
-  status: 'measured' | 'failed';
-  error?: string;
-  framesCaptured?: number;
-  /** Source frames the encoder skipped over the whole capture (alignment). */
-  framesDropped?: number;
-  /** ... and within the measured window. */
-  droppedInWindow?: number;
-  alignmentConfidence?: number;
-  lowConfidenceFrames?: number;
-  reacquiredFrames?: number[];
-  measuredPictures?: number;
-  /** Pictures in the window when only every Nth was measured (--vmaf-subsample). */
-  windowPictures?: number;
-  /** The layer of the same scenario whose source indices this one took (crossLayer.ts). */
-  followedLayer?: string;
-  /** This layer's own alignment confidence before following (alignmentConfidence counts the lead's). */
-  ownAlignmentConfidence?: number;
-  framesFromFollowedLayer?: number;
-  framesChangedByFollowedLayer?: number;
-  /** Verification of the measured pictures' pairings at the layer's own size (verifyPairing.ts). */
-  pairing?: PairingCounts & { pictures: number; doubtful: boolean };
-}
 
 
 function fail(w: LayerWork, error: string, progress: Progress): void {
@@ -128,23 +100,6 @@ function planPictures(w: LayerWork, times: (number | undefined)[], referenceFram
   });
 }
 
-export interface MeasureRecord {
-  status: 'complete' | 'incomplete';
-  startedAt: string;
-  finishedAt?: string;
-  vmaf: VmafSetup['description'];
-  scaler: string;
-  viewports: string[];
-  view: QualityView;
-  includeWarmup: boolean;
-  /** Every Nth picture of the window was measured (1: all). */
-  subsample: number;
-  jobs: number;
-  layers: LayerMeasureRecord[];
-  skippedScenarios: { id: string; status: string; reason: string }[];
-  warnings: string[];
-  files: { quality: string; frames: string };
-}
 
 interface LayerWork {
   scenario: ScenarioRecord;
@@ -197,10 +152,10 @@ function measurable(s: ScenarioRecord): boolean {
 export async function runMeasureStage(options: MeasureOptions): Promise<{ record: RunRecord; measure: MeasureRecord; rows: QualityRow[]; error?: SimqError }> {
   const { runDir, progress } = options;
   const run = readRunRecord(runDir);
-  const qualityFile = path.join(runDir, QUALITY_FILE);
-  const framesFile = path.join(runDir, FRAMES_FILE);
+  const qualityFile = runFile(runDir, QUALITY_CSV);
+  const picturesFile = runFile(runDir, PICTURES_CSV);
   if (!options.force && (existsSync(qualityFile) || run.measure)) {
-    throw new OutputError(`${runDir} already has measurements (${QUALITY_FILE}); simq does not overwrite them`, `add --force to measure again, or capture a new run`);
+    throw new OutputError(`${runDir} already has measurements (${QUALITY_CSV}); simq does not overwrite them`, `add --force to measure again, or capture a new run`);
   }
   if (!existsSync(run.input.y4m)) {
     throw new InputError(
@@ -222,7 +177,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     layers: [],
     skippedScenarios: [],
     warnings: [...options.vmaf.warnings],
-    files: { quality: QUALITY_FILE, frames: FRAMES_FILE },
+    files: { quality: QUALITY_CSV, pictures: PICTURES_CSV },
   };
   const started = Date.now();
 
@@ -235,7 +190,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     }
     for (const layer of s.layers) {
       if (!layer.active || !layer.bitstream || !layer.framesCsv) continue;
-      work.push({ scenario: s, layer, dir: path.join(runDir, s.id), record: { scenarioId: s.id, rid: layer.rid, status: 'measured' } });
+      work.push({ scenario: s, layer, dir: scenarioDir(runDir, s.id), record: { scenarioId: s.id, rid: layer.rid, status: 'measured' } });
     }
   }
   if (work.length === 0) throw new InputError(`${runDir}: no captured layer to measure (scenarios: ${run.scenarios.map((s) => `${s.id} ${s.status}`).join(', ')})`);
@@ -245,8 +200,8 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const frameTimes = new Map<LayerWork, (number | undefined)[]>();
   await pool(work, options.jobs, async (w) => {
     try {
-      const bitstream = path.join(w.dir, w.layer.bitstream!);
-      const framesCsv = path.join(w.dir, w.layer.framesCsv!);
+      const bitstream = layerFile(w.dir, w.layer.bitstream!);
+      const framesCsv = layerFile(w.dir, w.layer.framesCsv!);
       if (!existsSync(bitstream)) throw new SimqError(`${bitstream} is missing`, ExitCode.badInput);
       const frames = readLayerFramesCsv(framesCsv);
       w.alignment = await alignLayer({ ffmpegPath: options.ffmpeg.path, bitstream, framesCsv, referenceY4m: run.input.y4m, fps: run.input.fps });
@@ -284,7 +239,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     try {
       w.verification = await verifyLayerPairing({
         ffmpegPath: options.ffmpeg.path,
-        bitstream: path.join(w.dir, w.layer.bitstream!),
+        bitstream: layerFile(w.dir, w.layer.bitstream!),
         referenceY4m: run.input.y4m,
         size: w.decodedSize!,
         sourceIndex: w.sourceIndex!,
@@ -329,7 +284,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const results = await pool(jobs, options.jobs, async (job, i): Promise<JobResult> => {
     const metrics = await runMetricJob({
       ffmpegPath: options.ffmpeg.path,
-      bitstream: path.join(job.w.dir, job.w.layer.bitstream!),
+      bitstream: layerFile(job.w.dir, job.w.layer.bitstream!),
       codec: job.w.scenario.scenario.codec,
       decodedSize: job.w.decodedSize!,
       reference,
@@ -337,7 +292,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       subsample: job.w.sentEntries ? options.subsample : undefined,
       size: job.sizeWxH,
       runner,
-      workDir: path.join(runDir, MEASURE_WORK_DIR, `${job.w.scenario.id}.${job.w.layer.rid}.${job.size}`),
+      workDir: workDir(runDir, `${job.w.scenario.id}.${job.w.layer.rid}.${job.size}`),
       signal: options.signal,
       onProgress: (sent) => {
         sentPerJob[i] = sent;
@@ -362,7 +317,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
 
   // 3. Tables.
   const qualityRows: QualityRow[] = [];
-  const frameRows: FrameRow[] = [];
+  const frameRows: PictureRow[] = [];
   for (const w of work) {
     if (w.record.status !== 'measured') continue;
     for (const r of done.filter((d) => d.work === w)) {
@@ -394,8 +349,8 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       measured.map((w) => ({
         scenarioId: w.scenario.id,
         rid: w.layer.rid,
-        bitstream: path.join(w.dir, w.layer.bitstream!),
-        framesCsv: path.join(w.dir, w.layer.framesCsv!),
+        bitstream: layerFile(w.dir, w.layer.bitstream!),
+        framesCsv: layerFile(w.dir, w.layer.framesCsv!),
         codec: w.scenario.scenario.codec,
         decodedSize: w.decodedSize!,
         entries: w.sentEntries ?? w.entries!,
@@ -403,13 +358,15 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
         window: w.layer.steady && { fromS: w.layer.steady.fromS, toS: w.layer.steady.toS },
         rows: qualityRows.filter((r) => r.scenario_id === w.scenario.id && r.rid === w.layer.rid),
       })),
-      { ffmpegPath: options.ffmpeg.path, reference, runner, view: options.view, workDir: path.join(runDir, MEASURE_WORK_DIR), progress, signal: options.signal, pool: (items, fn) => pool(items, options.jobs, fn) },
+      { ffmpegPath: options.ffmpeg.path, reference, runner, view: options.view, workDir: workDir(runDir), progress, signal: options.signal, pool: (items, fn) => pool(items, options.jobs, fn) },
     );
     qualityRows.push(...temporal.rows);
     measure.warnings.push(...temporal.warnings);
   }
   writeCsvAtomic(qualityFile, QUALITY_COLUMNS, qualityRows);
-  writeCsvAtomic(framesFile, FRAME_COLUMNS, frameRows);
+  writeCsvAtomic(picturesFile, PICTURE_COLUMNS, frameRows);
+  // A run measured before pictures.csv had its name keeps no stale frames.csv beside the new file.
+  rmSync(runFile(runDir, LEGACY_PICTURES_CSV), { force: true });
 
   measure.layers = work.map((w) => w.record);
   if (work.some((w) => w.record.status === 'failed')) {

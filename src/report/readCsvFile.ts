@@ -1,4 +1,4 @@
-// Reads the run directory's per-second and per-frame CSVs (stats.csv, frames.csv) into rows with
+// Reads the run directory's per-second and per-picture CSVs (stats.csv, pictures.csv) into rows with
 // numbers parsed. Empty cells stay undefined (never 0): a missing target is not a target of 0 kbps.
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';

@@ -18,6 +18,9 @@ import type { Thumbnails } from './AlignmentTypes.js';
  *   a tie matches far worse than the pictures around it (every candidate is as wrong as the others), or
  *   the pairing runs backwards against the previous frame's; the score may describe the wrong picture.
  */
+import type { PairingCounts } from '../../rundir/MeasureTypes.js';
+
+export type { PairingCounts };
 export type PairingVerdict = 'verified' | 'tied' | 'repaired' | 'ambiguous';
 
 export interface PairingTuning {
@@ -37,12 +40,6 @@ export interface PairingTuning {
 
 export const DEFAULT_PAIRING_TUNING: PairingTuning = { window: 3, maxWindow: 8, repairDb: 0.2, distinctDb: 0.2, outlierDb: 4, outlierSpan: 15 };
 
-export interface PairingCounts {
-  verified: number;
-  tied: number;
-  repaired: number;
-  ambiguous: number;
-}
 
 export interface PairingVerification {
   /** Per captured frame: the source index after verification. */
