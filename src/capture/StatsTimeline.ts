@@ -1,6 +1,7 @@
 // The per-second stats timeline of one scenario (stats.csv) and its steady-state summary per layer.
 // Rates come from differences of cumulative counters (bytesSent, framesEncoded, qpSum,
 // qualityLimitationDurations) between consecutive getStats() samples taken by the page.
+import { median } from '../measure/aggregate.js';
 import { STATS_COLUMNS, type StatsRow } from '../rundir/CsvTypes.js';
 import type { SteadyState } from '../rundir/RunTypes.js';
 import type { PageStatsSample } from './page/protocol.js';
@@ -33,13 +34,6 @@ const MIN_INTERVAL_S = 0.5;
 const BOUNDARY_SLACK_S = 0.15;
 
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function mode<T>(values: T[]): T | undefined {
   const counts = new Map<T, number>();

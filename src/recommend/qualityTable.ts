@@ -2,10 +2,10 @@
 // one per scenario x layer, with its bitrates and its scores at native size and at each viewport.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { predictAllocation } from '../allocation/predictAllocation.js';
 import { InputError } from '../errors.js';
 import { numericColumnsOf } from '../io/csvSchema.js';
+import { parseCsvText } from '../io/readCsv.js';
 import { QUALITY_SCHEMA, type ParsedQualityRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
 import { QUALITY_CSV, runFile } from '../rundir/RunFiles.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
@@ -35,33 +35,9 @@ export interface QualityTable {
 
 /** Parses quality.csv text; `file` names it in errors. */
 export function parseQualityCsv(text: string, file: string): ParsedQualityRow[] {
-  let records: Record<string, string>[];
-  try {
-    records = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
-  } catch (e) {
-    throw new InputError(`${file}: not a readable CSV (${(e as Error).message})`, 'measure the run again: simq measure <run-dir> --force');
-  }
-  if (records.length === 0) throw new InputError(`${file} has no rows: the measure stage measured no layer`, 'simq measure <run-dir> --force');
-  const header = Object.keys(records[0]);
-  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) {
-    throw new InputError(`${file}: missing column(s) ${missing.join(', ')} (is it a simq quality.csv?)`, 'measure the run again: simq measure <run-dir> --force');
-  }
-  return records.map((r, i) => {
-    const row: Record<string, string | number | undefined> = { ...r };
-    for (const c of NUMERIC_COLUMNS) {
-      const cell = r[c];
-      if (cell === undefined || cell === '') {
-        row[c] = undefined;
-        continue;
-      }
-      const n = Number(cell);
-      // Line i + 2: the header is line 1.
-      if (!Number.isFinite(n)) throw new InputError(`${file} line ${i + 2}: ${c} "${cell}" is not a number`);
-      row[c] = n;
-    }
-    return row as ParsedQualityRow;
-  });
+  const rows = parseCsvText(text, file, { required: REQUIRED_COLUMNS, numeric: NUMERIC_COLUMNS, fix: 'measure the run again: simq measure <run-dir> --force' });
+  if (rows.length === 0) throw new InputError(`${file} has no rows: the measure stage measured no layer`, 'simq measure <run-dir> --force');
+  return rows as ParsedQualityRow[];
 }
 
 /** Reads <runDir>/run.json and <runDir>/quality.csv. */

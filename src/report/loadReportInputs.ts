@@ -12,7 +12,7 @@ import { RECOMMENDATION_SCHEMA, type Recommendation } from '../recommend/Recomme
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import { PICTURES_CSV, picturesCsvToRead, QUALITY_CSV, RECOMMENDATION_JSON, runFile, scenarioDir, STATS_CSV } from '../rundir/RunFiles.js';
 import type { RunRecord } from '../rundir/RunTypes.js';
-import { readCsvFile } from './readCsvFile.js';
+import { readCsvFile } from '../io/readCsv.js';
 
 export interface ReportInputs {
   runDir: string;

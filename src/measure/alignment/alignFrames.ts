@@ -11,6 +11,7 @@
 // After the first frame (searched over all N indices) only the steps around the prediction are
 // tried; when even the best of those matches far worse than recent frames did, a full search runs
 // and the path may jump (jumpCost) to a better match: re-acquisition.
+import { median } from '../aggregate.js';
 import { InputError } from '../../errors.js';
 import type { AlignFramesInput, AlignmentResult, AlignTuning, FrameMatch, Thumbnails } from './AlignmentTypes.js';
 import { DEFAULT_ALIGN_TUNING } from './AlignmentTypes.js';
@@ -50,11 +51,6 @@ const JUMP_CANDIDATES = 8;
 /** Cost of advancing k source frames where the timestamps predict `expected`. */
 function stepCost(k: number, expected: number, t: AlignTuning): number {
   return k >= expected ? t.stepPenalty * (k - expected) : t.shortStepPenalty * (expected - k);
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 export function alignFrames(input: AlignFramesInput): AlignmentResult {
@@ -159,7 +155,7 @@ export function alignFrames(input: AlignFramesInput): AlignmentResult {
       if (d < dMin) dMin = d;
     }
 
-    if (i > 0 && i >= rescanAfter && recentBest.length > 0 && dMin > t.reacquireRatio * median(recentBest) + t.reacquireFloor) {
+    if (i > 0 && i >= rescanAfter && recentBest.length > 0 && dMin > t.reacquireRatio * median(recentBest)! + t.reacquireFloor) {
       let gMin = Infinity;
       const all = new Float64Array(N);
       for (let s = 0; s < N; s++) {

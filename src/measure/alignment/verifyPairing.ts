@@ -6,6 +6,7 @@
 // with its chosen source frame and the source frames around it on every pixel of luma at the
 // layer's size (the reference scaled with the area filter, close to the box filter libyuv uses for
 // simulcast layers), and moved where a neighbour is clearly better.
+import { median } from '../aggregate.js';
 import type { Thumbnails } from './AlignmentTypes.js';
 
 /**
@@ -119,11 +120,6 @@ export function verifyPairing(layer: Thumbnails, reference: Thumbnails, sourceIn
   return out;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
 /**
  * A tie far below how well distinct pictures around it match is a plateau of equally wrong
  * candidates, not static content: its source lies outside the search. "Around" is the distinct
@@ -133,11 +129,11 @@ function median(values: number[]): number {
 function markOutlierTies(v: PairingVerification, t: PairingTuning): void {
   const distinct = v.verdict.map((x, i) => (x === 'verified' ? i : -1)).filter((i) => i >= 0);
   if (distinct.length === 0) return;
-  const layerLevel = median(distinct.map((i) => v.psnrDb[i]));
+  const layerLevel = median(distinct.map((i) => v.psnrDb[i]))!;
   v.verdict.forEach((verdict, i) => {
     if (verdict !== 'tied') return;
     const near = distinct.filter((j) => Math.abs(j - i) <= t.outlierSpan).map((j) => v.psnrDb[j]);
-    const level = near.length ? median(near) : layerLevel;
+    const level = near.length ? median(near)! : layerLevel;
     if (v.psnrDb[i] < level - t.outlierDb) v.verdict[i] = 'ambiguous';
   });
 }
