@@ -73,6 +73,13 @@ describe('model vs browser', () => {
     expect(compareWithModel(s, run)!.activeSetMatches).toBe(false);
   });
 
+  it('run.json keeps its keys and their order', () => {
+    const layer = compareWithModel(scenarioWith([1_500_000], (_rid, p) => p), run)!.layers[0];
+    expect(Object.keys(JSON.parse(JSON.stringify(layer)))).toEqual([
+      'rid', 'predictedState', 'measuredOn', 'predictedTargetKbps', 'predictedAllocatedKbps', 'predictedRangeKbps', 'measuredTargetKbps', 'measuredActualKbps', 'deviation', 'flagged',
+    ]);
+  });
+
   it('under a binding cap: inside the range (10% at its edges) agrees, beyond it is flagged', () => {
     const ranged = (factor: number) =>
       scenarioWith([1_500_000], (_rid, p, range) => (range ? range[0] * factor : p));

@@ -3,6 +3,7 @@
 // run.json (src/capture/modelVsBrowser.ts); the validation matrix checks the committed cells with it
 // (validationMatrix.ts). The browser is the truth: a disagreement means the model (or this Chrome)
 // changed, not that the capture is wrong.
+import type { ModelLayerComparison } from '../rundir/RunTypes.js';
 import { inputFromLayerSizes } from './LayerResolution.js';
 import { predictAllocation, type ScenarioForPrediction } from './predictAllocation.js';
 
@@ -21,19 +22,9 @@ export interface MeasuredLayer {
   actualKbps?: number;
 }
 
-export interface LayerAgreement {
-  rid: string;
-  predictedState: string;
+/** run.json's per-layer comparison (without the capture's flag) and the two ways it may agree. */
+export interface LayerAgreement extends Omit<ModelLayerComparison, 'flagged'> {
   predictedOn: boolean;
-  measuredOn: boolean;
-  predictedTargetKbps?: number;
-  predictedAllocatedKbps?: number;
-  /** Under a binding cap: where the encoder bitrate adjuster may put the target (simq plan's range). */
-  predictedRangeKbps?: [number, number];
-  measuredTargetKbps?: number;
-  measuredActualKbps?: number;
-  /** (measured - predicted) / predicted target. */
-  deviation?: number;
   /** Same state, and the target within MODEL_TOLERANCE of the point prediction. */
   withinTolerance: boolean;
   /** Same state, and the target inside the predicted range (MODEL_TOLERANCE at its edges) or, without a range, within tolerance. */

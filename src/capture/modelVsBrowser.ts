@@ -22,18 +22,8 @@ export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelCo
     inputScaledByBrowser: a.adapted,
     activeSetMatches: a.activeSetMatches,
     predictedActive: a.predictedActive,
-    layers: a.layers.map((l) => ({
-      rid: l.rid,
-      predictedState: l.predictedState,
-      measuredOn: l.measuredOn,
-      predictedTargetKbps: l.predictedTargetKbps,
-      predictedAllocatedKbps: l.predictedAllocatedKbps,
-      ...(l.predictedRangeKbps ? { predictedRangeKbps: l.predictedRangeKbps } : {}),
-      measuredTargetKbps: l.measuredTargetKbps,
-      measuredActualKbps: l.measuredActualKbps,
-      deviation: l.deviation,
-      flagged: !l.withinRange,
-    })),
+    // Same keys in the same order as run.json always had; the flag is "outside the range".
+    layers: a.layers.map(({ predictedOn: _on, withinTolerance: _tol, withinRange, ...layer }) => ({ ...layer, flagged: !withinRange })),
   };
 }
 

@@ -93,7 +93,7 @@ export interface ValidityProblem {
   message: string;
 }
 
-/** simq's allocation model next to what the browser did (src/capture/modelVsBrowser.ts). */
+/** simq's allocation model next to what the browser did (src/allocation/modelVsBrowser.ts). */
 export interface ModelComparison {
   tolerance: number;
   /** Input size the model was given: the browser's own when its quality scaler shrank the layers. */
@@ -102,20 +102,22 @@ export interface ModelComparison {
   /** The set of layers the model switches on equals the set the browser sent in steady state. */
   activeSetMatches: boolean;
   predictedActive: string[];
-  layers: {
-    rid: string;
-    predictedState: string;
-    measuredOn: boolean;
-    predictedTargetKbps?: number;
-    predictedAllocatedKbps?: number;
-    /** Under a binding cap: where the encoder bitrate adjuster may put the target (simq plan's range). */
-    predictedRangeKbps?: [number, number];
-    measuredTargetKbps?: number;
-    measuredActualKbps?: number;
-    /** (measured - predicted) / predicted target. */
-    deviation?: number;
-    flagged: boolean;
-  }[];
+  layers: ModelLayerComparison[];
+}
+
+export interface ModelLayerComparison {
+  rid: string;
+  predictedState: string;
+  measuredOn: boolean;
+  predictedTargetKbps?: number;
+  predictedAllocatedKbps?: number;
+  /** Under a binding cap: where the encoder bitrate adjuster may put the target (simq plan's range). */
+  predictedRangeKbps?: [number, number];
+  measuredTargetKbps?: number;
+  measuredActualKbps?: number;
+  /** (measured - predicted) / predicted target. */
+  deviation?: number;
+  flagged: boolean;
 }
 
 export interface ScenarioRecord {
