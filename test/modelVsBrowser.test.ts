@@ -27,7 +27,7 @@ function scenarioWith(bandwidths: number[] | undefined, targetKbps: (rid: string
       configured: { ...size, fps: 30 },
       framesCaptured: 300,
       framesEncoded: 300,
-      steady: { fromS: 2, toS: 10, seconds: 8, targetKbpsMedian: target, fps: target === undefined ? 0 : 30, ...size, limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 8 } },
+      steady: { fromS: 2, toS: 10, seconds: 8, targetKbpsMedian: target, actualKbpsMean: target, fps: target === undefined ? 0 : 30, ...size, limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 8 } },
     };
   });
   return { id: scenario.id, scenario, status: 'complete', layers, problems: [] };
