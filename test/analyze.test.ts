@@ -1,4 +1,4 @@
-// `simq analyze` end to end on a sample (issues 3 and 4, "Done when"): all-layers, top-off and a
+// `simq analyze` end to end on a sample: all-layers, top-off and a
 // 3-point sweep of h's maxBitrate; capture -> measure -> recommend -> report in one run directory.
 // Checks come from the rules (headroom, Chrome's 3/4 rule), the schema, and the run's own CSVs.
 import { existsSync, readFileSync } from 'node:fs';
@@ -55,7 +55,7 @@ describe('the run', () => {
   });
 });
 
-describe('measure (issue 3)', () => {
+describe('measure', () => {
   it('every captured layer has VMAF at its own size and at the three viewports', () => {
     for (const s of run.scenarios) {
       for (const l of s.layers.filter((x) => x.bitstream)) {
@@ -112,7 +112,7 @@ describe('measure (issue 3)', () => {
   });
 });
 
-describe('recommend (issue 4)', () => {
+describe('recommend', () => {
   it('recommendation.json is valid against its schema', () => {
     const schema = JSON.parse(readFileSync(path.join(ROOT, 'src', 'recommend', 'recommendation.schema.json'), 'utf8'));
     const ajv = new Ajv2020.default({ strict: false, allErrors: true });

@@ -1,5 +1,5 @@
 // `simq measure` on real captures: VMAF backends (ffmpeg, docker through a stand-in client, none),
-// and its errors (issue 3, points 5 and 8). The stand-in `docker` checks the command line it gets and
+// and its errors. The stand-in `docker` checks the command line it gets and
 // runs the local ffmpeg: there is no Docker engine on the test machines.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

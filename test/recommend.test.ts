@@ -1,6 +1,6 @@
 // The recommendation engine on a hand-made quality table (test/fixtures/recommend/handmade.ts) whose
 // answers are derived here by hand from the rules (docs/recommend.md) and from Chrome's rules in
-// ../shared/docs/libwebrtc-simulcast.md — never copied from the engine's output.
+// libwebrtc's simulcast tables (video/config/simulcast.cc) — never copied from the engine's output.
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
