@@ -27,7 +27,7 @@ describe('committed validation matrix', () => {
     expect(wrong.map((w) => `${w.cell.codec} ${w.cell.scenario} ${w.cell.capKbps}`)).toEqual([]);
   });
 
-  it('uncapped: every target equals the model within 10% (libwebrtc's simulcast tables)', () => {
+  it('uncapped: every target equals the model within 10% (the libwebrtc simulcast tables)', () => {
     for (const cell of matrix.cells.filter((c) => c.capKbps === undefined)) {
       const c = compareCell(matrix, cell);
       expect(c.ok, `${cell.codec} ${cell.scenario}: ${JSON.stringify(c.layers)}`).toBe(true);
