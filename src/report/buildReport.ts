@@ -12,7 +12,7 @@ import type { ReportInputs } from './loadReportInputs.js';
 import { renderRecommendation } from './recommendationHtml.js';
 import { renderOperatingPoints } from './operatingPointsHtml.js';
 import { chooseFrameMetric, chooseQualityMetric } from './reportMetric.js';
-import type { ChartSpec } from './ReportTypes.js';
+import type { ChartSpec } from './page/ReportTypes.js';
 import { runRids } from './scenarioLabels.js';
 import { qualityTable, steadyStateTable } from './tables.js';
 import { chartFigure, renderPage } from './template.js';

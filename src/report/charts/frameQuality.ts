@@ -4,7 +4,7 @@
 import type { PictureRow } from '../../rundir/CsvTypes.js';
 import { steadyStartS, type ScenarioRecord } from '../../rundir/RunTypes.js';
 import type { ReportMetric } from '../reportMetric.js';
-import type { ChartSpec, ChartView, SeriesSpec } from '../ReportTypes.js';
+import type { ChartSpec, ChartView, SeriesSpec } from '../page/ReportTypes.js';
 import { compareSizes } from '../scenarioLabels.js';
 
 export function frameQualityChart(scenario: ScenarioRecord, rows: readonly PictureRow[], metric: ReportMetric, colors: Record<string, string>): ChartSpec | undefined {
