@@ -6,11 +6,13 @@ import { defineConfig } from 'vitest/config';
 const UNIT = [
   'test/allocationModel.test.ts',
   'test/allocationTable.test.ts',
+  'test/analyzeDefaultPlan.test.ts',
   'test/crossLayer.test.ts',
   'test/csvReader.test.ts',
   'test/exportNames.test.ts',
   'test/modelVsBrowser.test.ts',
   'test/operatingPoints.test.ts',
+  'test/quickModeDoubt.test.ts',
   'test/recommend.test.ts',
   'test/recommendExports.test.ts',
   'test/scenarioScaling.test.ts',

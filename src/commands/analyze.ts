@@ -43,7 +43,37 @@ async function preflightVmaf(opts: AnalyzeOptions): Promise<void> {
   }
 }
 
+/**
+ * What `simq analyze` runs when the user chooses no scenario, sweep or cap: the seed question's
+ * experiment (all-layers vs top-off: does f scaled down beat h at 640x360?) plus two more points on
+ * h's maxBitrate (Chrome then gives h max(500, 3/4 maxBitrate): 300 and 1200 kbps), so recommend can
+ * place h's maxBitrate for the target instead of advising a sweep. Quick mode (every 3rd picture;
+ * within 0.25 VMAF of a full run on the samples, docs/vmaf.md) and 6 s per scenario keep it near
+ * three minutes on two cores. Anything the user sets wins.
+ */
+export const DEFAULT_ANALYZE_PLAN = {
+  scenario: ['all-layers,top-off'],
+  sweep: ['all-layers:h.maxBitrate=300k,1600k'],
+  duration: '6',
+  vmafSubsample: '3',
+} as const;
+
+/** Fills in the default plan when no scenario, sweep or cap was asked for; returns its one-line description, or undefined. */
+export function applyDefaultPlan(opts: AnalyzeOptions): string | undefined {
+  if (opts.scenario.length > 0 || opts.sweep.length > 0 || opts.bandwidth !== undefined) return undefined;
+  opts.scenario = [...DEFAULT_ANALYZE_PLAN.scenario];
+  opts.sweep = [...DEFAULT_ANALYZE_PLAN.sweep];
+  opts.duration ??= DEFAULT_ANALYZE_PLAN.duration;
+  opts.vmafSubsample ??= DEFAULT_ANALYZE_PLAN.vmafSubsample;
+  // The default is known to be short: no question before its sweep.
+  opts.yes = true;
+  const sampling = opts.vmafSubsample === '1' ? 'every picture scored' : `quick mode, --vmaf-subsample ${opts.vmafSubsample}`;
+  return `default plan: all-layers and top-off, plus all-layers with h maxBitrate 300k and 1600k; ${opts.duration} s each; ${sampling}. Choose your own with --scenario / --sweep.`;
+}
+
 export async function analyze(clip: string | undefined, opts: AnalyzeOptions, argv: string[]): Promise<number> {
+  const defaultPlan = applyDefaultPlan(opts);
+  if (defaultPlan !== undefined && !opts.quiet) process.stderr.write(`simq: ${defaultPlan}\n`);
   if (!(VMAF_BACKEND_CHOICES as readonly string[]).includes(opts.vmafBackend)) {
     throw new InputError(`--vmaf-backend ${opts.vmafBackend}: use one of ${VMAF_BACKEND_CHOICES.join(', ')}`);
   }
@@ -64,8 +94,8 @@ export async function analyze(clip: string | undefined, opts: AnalyzeOptions, ar
     preflight: () => preflightVmaf(opts),
   });
   const { capture } = captured;
-  const out: string[] = [renderCaptureSummary(captured.summary)];
-  const json: Record<string, unknown> = { capture: captured.summary };
+  const out: string[] = [...(defaultPlan ? [defaultPlan] : []), renderCaptureSummary(captured.summary)];
+  const json: Record<string, unknown> = { ...(defaultPlan ? { defaultPlan } : {}), capture: captured.summary };
   let exitCode = captured.exitCode;
   const finish = () => {
     if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');

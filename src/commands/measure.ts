@@ -44,7 +44,7 @@ export function addMeasureOptions(cmd: Command): Command {
     .option('--view <view>', 'displayed (dropped frames freeze the picture and count against quality) or encoded (only encoded frames)', 'displayed')
     .option('--include-warmup', 'also measure the warm-up seconds (flagged in pictures.csv, never in the aggregates)')
     .option('--temporal-layers', 'also measure every temporal operating point (frames with temporal index <= t, as an SFU forwards them): extra quality.csv rows with temporal_layer, op_fps, op_kbps')
-    .option('--vmaf-subsample <n>', 'quick mode: VMAF, PSNR and SSIM on every Nth picture of the window (about N times faster; error in docs/vmaf.md)', '1');
+    .option('--vmaf-subsample <n>', 'quick mode: VMAF, PSNR and SSIM on every Nth picture of the window (error in docs/vmaf.md; default 1, analyze\'s default plan 3)');
 }
 
 export function parseViewports(text: string | undefined): Size[] {

@@ -22,7 +22,7 @@ import { verifyLayerPairing } from './alignment/alignLayer.js';
 import { PAIRING_DOUBT_SHARE } from './pairingSummary.js';
 import { countVerdicts, type PairingVerification } from './alignment/verifyPairing.js';
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
-import { subsampleEntries } from './subsample.js';
+import { quickModeDoubt, subsampleEntries } from './subsample.js';
 import { SCALER } from './metrics/metricGraph.js';
 import { metricColumns, temporalLayerRows } from './temporalLayerRows.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
@@ -312,6 +312,8 @@ function planLayerPictures({ options, run, reference }: MeasureContext, work: La
     planPictures(w, frameTimes.get(w)!, reference.frameCount, run.input.fps, options.includeWarmup, options.progress);
     if ((options.subsample ?? 1) > 1 && w.entries && w.entries.length > 0) {
       w.sentEntries = w.entries;
+      const doubt = quickModeDoubt(w.entries, options.subsample!);
+      if (doubt) measure.warnings.push(`${w.scenario.id} ${w.layer.rid}: ${doubt}`);
       w.entries = subsampleEntries(w.entries, options.subsample!);
       w.record.windowPictures = w.record.measuredPictures;
       w.record.measuredPictures = w.entries.length;
