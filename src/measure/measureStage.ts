@@ -306,7 +306,7 @@ async function verifyPairings({ options, run }: MeasureContext, work: LayerWork[
 }
 
 /** 1d. The pictures to measure (every Nth in quick mode), and what the pairing is worth. */
-function planLayerPictures({ options, run, reference }: MeasureContext, work: LayerWork[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
+function planLayerPictures({ options, run, reference, measure }: MeasureContext, work: LayerWork[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
   for (const w of work) {
     if (w.record.status !== 'measured' || !w.sourceIndex || !w.verification) continue;
     planPictures(w, frameTimes.get(w)!, reference.frameCount, run.input.fps, options.includeWarmup, options.progress);
