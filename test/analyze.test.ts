@@ -105,7 +105,7 @@ describe('measure', () => {
       checked++;
     }
     expect(checked).toBe(rows.length);
-    for (const l of (run.measure as { layers: { status: string; alignmentConfidence?: number }[] }).layers) {
+    for (const l of run.measure!.layers) {
       expect(l.status).toBe('measured');
       expect(l.alignmentConfidence).toBeGreaterThanOrEqual(0);
     }
