@@ -2,7 +2,7 @@
 // worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { upperEnvelope, viewerOperatingPoints } from '../src/measure/operatingPoints.js';
-import type { QualityRow } from '../src/measure/QualityTypes.js';
+import type { QualityRow } from '../src/rundir/CsvTypes.js';
 import { renderOperatingPoints } from '../src/report/operatingPointsHtml.js';
 
 function row(rid: string, temporal: number | undefined, kbps: number, vmaf: number, size = '640x360'): QualityRow {
