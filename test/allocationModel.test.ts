@@ -1,6 +1,7 @@
-// The allocation model against independent truths: the doc's table and allocation rules
-// (../shared/docs/libwebrtc-simulcast.md), the browser values in webrtc-notes.md, hand arithmetic of
-// the overhead and adjuster rules, and the hand measurements of issue 5 on Chromium 156.
+// The allocation model against independent truths: libwebrtc's tables and allocation rules
+// (video/config/simulcast.cc, modules/video_coding/utility/simulcast_rate_allocator.cc), browser
+// values read from Chromium 156's getStats, hand arithmetic of the overhead and adjuster rules, and
+// four hand measurements on Chromium 156.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALIBRATION, type SendSideCalibration } from '../src/allocation/Calibration.js';
 import { adjustedTargets } from '../src/allocation/EncoderRateAdjuster.js';

@@ -1,5 +1,5 @@
 // Layer resolutions and table bitrates. Expected numbers are written from
-// ../shared/docs/libwebrtc-simulcast.md (the tables and "interpolated by pixel count" rule) and from
+// libwebrtc's simulcast tables (video/config/simulcast.cc) (the tables and "interpolated by pixel count" rule) and from
 // the encoder_stream_factory.cc rules as described in the model's comments, computed by hand here.
 import { describe, expect, it } from 'vitest';
 import { predictAllocation } from '../src/allocation/predictAllocation.js';

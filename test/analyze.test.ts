@@ -1,4 +1,4 @@
-// `simq analyze` end to end on a sample (issues 3 and 4, "Done when"): all-layers, top-off and a
+// `simq analyze` end to end on a sample: all-layers, top-off and a
 // 3-point sweep of h's maxBitrate; capture -> measure -> recommend -> report in one run directory.
 // Checks come from the rules (headroom, Chrome's 3/4 rule), the schema, and the run's own CSVs.
 import { existsSync, readFileSync } from 'node:fs';
@@ -55,7 +55,7 @@ describe('the run', () => {
   });
 });
 
-describe('measure (issue 3)', () => {
+describe('measure', () => {
   it('every captured layer has VMAF at its own size and at the three viewports', () => {
     for (const s of run.scenarios) {
       for (const l of s.layers.filter((x) => x.bitstream)) {
@@ -80,7 +80,7 @@ describe('measure (issue 3)', () => {
     // reference frame (luma PSNR on a pixel grid); the best match must be simq's source index.
     const scenario = run.scenarios.find((s) => s.id === 'all-layers.vp8')!;
     const f = scenario.layers.find((l) => l.rid === 'f')!;
-    const rows = readCsv(path.join(RUN, 'frames.csv')).filter((r) => r.scenario_id === scenario.id && r.rid === 'f' && r.size === 'native' && r.frozen === '0');
+    const rows = readCsv(path.join(RUN, 'pictures.csv')).filter((r) => r.scenario_id === scenario.id && r.rid === 'f' && r.size === 'native' && r.frozen === '0');
     const decoded = await rawFrames(FFMPEG, path.join(RUN, scenario.id, f.bitstream!));
     const ref = await rawFrames(FFMPEG, run.input.y4m);
     const luma = 1280 * 720;
@@ -105,14 +105,14 @@ describe('measure (issue 3)', () => {
       checked++;
     }
     expect(checked).toBe(rows.length);
-    for (const l of (run.measure as { layers: { status: string; alignmentConfidence?: number }[] }).layers) {
+    for (const l of run.measure!.layers) {
       expect(l.status).toBe('measured');
       expect(l.alignmentConfidence).toBeGreaterThanOrEqual(0);
     }
   });
 });
 
-describe('recommend (issue 4)', () => {
+describe('recommend', () => {
   it('recommendation.json is valid against its schema', () => {
     const schema = JSON.parse(readFileSync(path.join(ROOT, 'src', 'recommend', 'recommendation.schema.json'), 'utf8'));
     const ajv = new Ajv2020.default({ strict: false, allErrors: true });

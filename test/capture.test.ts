@@ -1,6 +1,6 @@
-// The capture stage against the real Chromium and ffmpeg (issue 2, "Done when").
-// Expected targets come from ../shared/docs/libwebrtc-simulcast.md (libwebrtc's default tables and
-// the maxBitrate rule), never from simq's own output. Bitstreams are checked with a direct ffmpeg run.
+// The capture stage against the real Chromium and ffmpeg.
+// Expected targets come from libwebrtc's default tables and the maxBitrate rule
+// (video/config/simulcast.cc, encoder_stream_factory.cc), never from simq's own output. Bitstreams are checked with a direct ffmpeg run.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { runProcess } from '../src/tools/process.js';
 import { cameraSample, FFMPEG, readCsv, readJson, SESSION_DIR, simq } from './helpers/simq.js';
 
-// libwebrtc-simulcast.md, default tables (kbps) for 320x180 / 640x360 / 1280x720.
+// video/config/simulcast.cc, default tables (kbps) for 320x180 / 640x360 / 1280x720.
 const VP8_H264_TARGETS = { q: 150, h: 500, f: 2500 };
 const VP9_AV1_TARGETS = { q: 142, h: 420, f: 1524 };
 // The top layer gets its max: 640x360 max is 700 in the VP8 table.
@@ -99,7 +99,7 @@ describe('every layer bitstream is exactly what the browser encoded', () => {
         expect(path.extname(file)).toBe(codec === 'h264' ? '.h264' : '.ivf');
         const rows = readCsv(path.join(codecDir, scenario.id, layer.framesCsv!));
         const decoded = await decode(file);
-        expect(decoded.frames, `${codec} ${layer.rid} decoded vs frames.csv`).toBe(rows.length);
+        expect(decoded.frames, `${codec} ${layer.rid} decoded vs <rid>.frames.csv`).toBe(rows.length);
         expect(layer.framesCaptured).toBe(rows.length);
         // framesEncoded is the browser's own counter (outbound-rtp), read after the encoder drained.
         expect(Math.abs(rows.length - layer.framesEncoded), `${codec} ${layer.rid} vs framesEncoded`).toBeLessThanOrEqual(1);

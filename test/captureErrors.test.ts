@@ -1,5 +1,5 @@
 // Bad input and failures of the capture stage: each gives a clear message naming what is wrong, its
-// exit code, and loses nothing (issue 2, point 13). Real Chromium and ffmpeg throughout.
+// exit code, and loses nothing. Real Chromium and ffmpeg throughout.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// The metric job against independent ffmpeg runs (issue 3, "Pairing" and "Sanity by construction").
+// The metric job against independent ffmpeg runs: pairing, and sanity on clips known by construction.
 // Expected values come from ffmpeg's own psnr / libvmaf filters on frame sequences paired by hand in
 // this test, or from clips whose ordering is known by construction. Real ffmpeg + libvmaf throughout.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
 // worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { upperEnvelope, viewerOperatingPoints } from '../src/measure/operatingPoints.js';
-import type { QualityRow } from '../src/measure/QualityTypes.js';
+import type { QualityRow } from '../src/rundir/CsvTypes.js';
 import { operatingPointCharts } from '../src/report/charts/operatingPoints.js';
 import { renderOperatingPoints } from '../src/report/operatingPointsHtml.js';
 import { PSNR_METRIC, VMAF_METRIC } from '../src/report/reportMetric.js';

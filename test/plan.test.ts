@@ -1,5 +1,5 @@
 // `simq plan` through the built binary (dist/ is built by globalSetup), spawned with argument arrays.
-// Expected numbers come from the doc table (../shared/docs/libwebrtc-simulcast.md) and its allocation
+// Expected numbers come from libwebrtc's simulcast tables (video/config/simulcast.cc) and its allocation
 // rules, not from simq's output.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

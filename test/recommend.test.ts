@@ -1,6 +1,6 @@
 // The recommendation engine on a hand-made quality table (test/fixtures/recommend/handmade.ts) whose
 // answers are derived here by hand from the rules (docs/recommend.md) and from Chrome's rules in
-// ../shared/docs/libwebrtc-simulcast.md — never copied from the engine's output.
+// libwebrtc's simulcast tables (video/config/simulcast.cc) — never copied from the engine's output.
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { recommend } from '../src/recommend/recommend.js';
 import type { CodecRecommendation, Recommendation } from '../src/recommend/RecommendationTypes.js';
 import { ScenarioChecker, validateEncodings } from '../src/scenario/loadScenarios.js';
 import { toCsv } from '../src/io/csv.js';
-import { QUALITY_COLUMNS } from '../src/measure/QualityTypes.js';
+import { QUALITY_COLUMNS } from '../src/rundir/CsvTypes.js';
 import { handmadeParsedRows, handmadeQualityRows, handmadeRun, qhf } from './fixtures/recommend/handmade.js';
 
 const NOW = new Date('2025-01-02T00:00:00.000Z');

@@ -231,7 +231,7 @@ describe('a run with two codecs (VP8 + VP9)', () => {
     const enc = JSON.parse(renderExport(two, 'encodings', 'vp9')).sendEncodings;
     for (const e of enc) valid(encodingSchema, e);
     expect(enc.every((e: { scalabilityMode: string }) => e.scalabilityMode === 'L1T3')).toBe(true);
-    // VP9 h (640x360) table target is 420 kbps (libwebrtc-simulcast.md, VP9 table); h has one VP9 point (500 kbps, 70):
+    // VP9 h (640x360) table target is 420 kbps (video/config/simulcast.cc, VP9 table); h has one VP9 point (500 kbps, 70):
     // target 80 out of reach with a single point -> that point, 500 kbps > 420 -> maxBitrate ceil(500 x 4/3) = 667 kbps.
     const h = two.codecs.find((c) => c.codec === 'vp9')!.layers.find((l) => l.rid === 'h')!.advice!;
     expect(h.tableTargetBps).toBe(420_000);

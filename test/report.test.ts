@@ -1,6 +1,5 @@
 // The HTML report (simq report): built for a hand-made run directory (test/fixtures/report-run, made
-// by test/fixtures/make-report-run.mjs, with a recommendation.json from the real engine) and, when
-// this machine has one, for a copy of a real captured run. The page is opened from file:// in
+// by test/fixtures/make-report-run.mjs, with a recommendation.json from the real engine). The page is opened from file:// in
 // headless Chromium: no console or page errors, no request but the file itself, and every chart
 // has drawn its points (counted from the CSVs here, independently of the report code, and seen as
 // pixels of each layer's colour on the chart's canvas). Screenshots go to test-artifacts/.
@@ -22,7 +21,6 @@ import { writeReport } from '../src/report/writeReport.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = path.join(ROOT, 'test/fixtures/report-run');
-const REAL_RUN = '/tmp/proto/results/20261124-233445-t';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const BIN = path.join(ROOT, 'bin/simq');
 
@@ -44,7 +42,7 @@ function copyRun(src: string, name: string, options: { recommendation?: boolean 
         mkdirSync(path.join(dst, entry));
         cpSync(path.join(from, 'stats.csv'), path.join(dst, entry, 'stats.csv'));
       }
-    } else if (/^(run\.json|quality\.csv|frames\.csv|recommendation\.json)$/.test(entry)) {
+    } else if (/^(run\.json|quality\.csv|pictures\.csv|frames\.csv|recommendation\.json)$/.test(entry)) {
       if (entry === 'recommendation.json' && options.recommendation === false) continue;
       cpSync(from, path.join(dst, entry));
     }
@@ -82,7 +80,7 @@ function expectedCharts(runDir: string): Map<string, ExpectedChart> {
     if (!e.colors.includes(RID_COLOR[r.rid])) e.colors.push(RID_COLOR[r.rid]);
     out.set(id, e);
   }
-  const frames = existsSync(path.join(runDir, 'frames.csv')) ? readCsv(path.join(runDir, 'frames.csv')) : [];
+  const frames = existsSync(path.join(runDir, 'pictures.csv')) ? readCsv(path.join(runDir, 'pictures.csv')) : [];
   const frameMetric = frames.some((r) => filled(r.vmaf)) ? 'vmaf' : 'psnr_y';
   // The per-frame chart opens on the layers' own size.
   for (const r of frames.filter((f) => f.size === 'native' && filled(f[frameMetric]))) {
@@ -211,7 +209,7 @@ describe('report.html in headless Chromium', () => {
     const result = switched;
     checkPage(result, file, expected);
     expect(result.errors).toEqual([]);
-    const at640 = readCsv(path.join(dir, 'frames.csv')).filter((r) => r.scenario_id === 'all-layers.vp8' && r.size === '640x360').length;
+    const at640 = readCsv(path.join(dir, 'pictures.csv')).filter((r) => r.scenario_id === 'all-layers.vp8' && r.size === '640x360').length;
     expect(result.extra).toEqual({ id: 'frames-all-layers.vp8', kind: 'frame-quality', title: expect.any(String), view: '640x360', points: at640, series: expect.any(Array) });
 
     // The sweep points: three h points at native size, one per maxBitrate, in the native chart.
@@ -228,16 +226,6 @@ describe('report.html in headless Chromium', () => {
     expect(result.text).toMatch(/all-layers\.vp8\.bw1200k f: predicted target 320 kbps, browser 420 kbps/);
     // Frozen pictures: the fixture's q layer in all-layers.vp8 repeats 3 pictures at native size.
     expect(result.text).toContain("(3 at the layers' own size)");
-  });
-
-  it.skipIf(!existsSync(path.join(REAL_RUN, 'run.json')))('a real captured and measured run (when this machine has one)', async () => {
-    const dir = copyRun(REAL_RUN, 'real');
-    const file = writeReport(dir);
-    const expected = expectedCharts(dir);
-    const colors = Object.fromEntries([...expected].map(([id, e]) => [id, e.colors]));
-    const result = await openReport(file, 'report-real.png', colors);
-    checkPage(result, file, expected);
-    expect(result.text).not.toContain('Recommendation (recommendation.json)');
   });
 });
 
@@ -259,7 +247,7 @@ describe('report contents without a browser', () => {
 
   it('shows PSNR-Y, and says so, when the run has no VMAF', () => {
     const dir = copyRun(FIXTURE, 'no-vmaf', { recommendation: false });
-    for (const name of ['quality.csv', 'frames.csv']) {
+    for (const name of ['quality.csv', 'pictures.csv']) {
       const rows = readCsv(path.join(dir, name));
       const cols = Object.keys(rows[0]);
       const blank = new Set(['vmaf_mean', 'vmaf_hmean', 'vmaf_p5', 'vmaf_min', 'vmaf']);

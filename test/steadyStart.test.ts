@@ -53,6 +53,7 @@ describe('findSteadyStart', () => {
       [4, [150, 30], [500, 30], [1200, 10, 0.6]],
       [5, [150, 30], [500, 30], [2500, 30]],
       [6, [150, 30], [500, 30], [2500, 30]],
+      [7, [150, 30], [500, 30], [2500, 30]],
     ]);
     expect(findSteadyStart({ ...base, rows })).toBe(5);
     expect(findSteadyStart({ ...base, rows: rows.filter((r) => r.second <= 3) })).toBeUndefined();
@@ -65,10 +66,26 @@ describe('findSteadyStart', () => {
       [2, [100, 30], [350, 30], [1500, 30]],
       [3, [150, 30], [500, 30], [2500, 30]],
       [4, [150, 30], [500, 30], [2500, 30]],
+      [5, [150, 30], [500, 30], [2500, 30]],
     ]);
     expect(findSteadyStart({ ...base, rows, warmupS: 1, latestS: 1 })).toBeUndefined();
     expect(findSteadyStart({ ...base, rows, warmupS: 1, latestS: 3 })).toBe(3);
     expect(settleProblem({ ...base, rows: rows.slice(0, 6), warmupS: 1, latestS: 1 })).toMatch(/target moved from 1000 to 1500 kbps|target moved from 250 to 350 kbps|target moved from 75 to 100 kbps/);
+  });
+
+  it('one still second followed by the start-up step is not settled; two still seconds are', () => {
+    // As captured (50 kbps start, 1 s warm-up): every target at 1/1.2 of the table for two seconds, then up 20%.
+    const rows = timeline([
+      [1, [125, 29], [417, 29], [2083, 29]],
+      [2, [125, 29], [417, 29], [2083, 29]],
+      [3, [150, 29], [500, 29], [2500, 29]],
+      [4, [150, 29], [500, 29], [2500, 29]],
+      [5, [150, 29], [500, 29], [2500, 29]],
+    ]);
+    expect(findSteadyStart({ ...base, rows, warmupS: 1, latestS: 1 })).toBeUndefined();
+    expect(findSteadyStart({ ...base, rows, warmupS: 1, latestS: 4 })).toBe(3);
+    // The live capture asks before the next second exists: not yet.
+    expect(findSteadyStart({ ...base, rows: rows.filter((r) => r.second <= 4), warmupS: 1, latestS: 4 })).toBeUndefined();
   });
 
   it('under a cap, a layer switched off is the behaviour under test: only the estimate and targets must rest', () => {

@@ -1,7 +1,7 @@
 // Temporal operating points on a real capture of the camera sample: Chrome sends each VP8 layer with
 // three temporal levels (libwebrtc default_temporal_layers.cc), `simq measure --temporal-layers`
 // adds a quality.csv row per (layer, size, level). Expectations come from the captured files
-// themselves (frames.csv bytes, a separate ffmpeg decode of each level's frames alone).
+// themselves (<rid>.frames.csv bytes, a separate ffmpeg decode of each level's frames alone).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// The allocation model against the browser (issue 5): the committed validation matrix, measured on
+// The allocation model against the browser: the committed validation matrix, measured on
 // this machine's Chromium, checked against the current model; and a few cells re-measured now on
 // the installed browser. The truth is the browser's outbound-rtp.targetBitrate, never the model.
 import { readFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ describe('committed validation matrix', () => {
     expect(wrong.map((w) => `${w.cell.codec} ${w.cell.scenario} ${w.cell.capKbps}`)).toEqual([]);
   });
 
-  it('uncapped: every target equals the model within 10% (the tables of libwebrtc-simulcast.md)', () => {
+  it('uncapped: every target equals the model within 10% (the libwebrtc simulcast tables)', () => {
     for (const cell of matrix.cells.filter((c) => c.capKbps === undefined)) {
       const c = compareCell(matrix, cell);
       expect(c.ok, `${cell.codec} ${cell.scenario}: ${JSON.stringify(c.layers)}`).toBe(true);

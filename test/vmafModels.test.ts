@@ -1,6 +1,6 @@
 // VMAF model resolution for libvmaf 1.x: directory order, verification, and the pinned download
-// through a local HTTP server serving ../shared/vmaf-models (the same files as the Netflix release).
-// Expected digests come from ../shared/vmaf-models/SHA256SUMS or are computed here from the bytes,
+// through a local HTTP server serving the model folder (the same files as the Netflix release).
+// Expected digests come from that folder's SHA256SUMS or are computed here from the bytes,
 // never from the code under test.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { EnvironmentError, InputError } from '../src/errors.js';
 import { findVmafModel, libvmafModelOptions, locateVmafModel, resolveVmafModel, verifyModelFile } from '../src/measure/vmaf/VmafModels.js';
 import { VMAF_MODEL_DIR } from './helpers/simq.js';
 
-// The model files (SIMQ_VMAF_MODEL_DIR, else ../shared/vmaf-models beside the repository).
+// The model files (SIMQ_VMAF_MODEL_DIR, else a vmaf-models folder beside the checkout).
 const SHARED = VMAF_MODEL_DIR;
 const SUMS = Object.fromEntries(
   readFileSync(path.join(SHARED, 'SHA256SUMS'), 'utf8')
@@ -31,7 +31,7 @@ interface ModelServer {
   close(): Promise<void>;
 }
 
-/** Serves ../shared/vmaf-models; `corrupt` names a file whose bytes are altered (one byte flipped). */
+/** Serves the model folder; `corrupt` names a file whose bytes are altered (one byte flipped). */
 async function serveModels(opts: { corrupt?: string; missing?: string } = {}): Promise<ModelServer> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {

@@ -13,7 +13,7 @@ import { locateFfmpeg } from '../src/tools/ffmpeg.js';
 import { runProcess } from '../src/tools/process.js';
 import { VMAF_MODEL_DIR } from './helpers/simq.js';
 
-// The model files (SIMQ_VMAF_MODEL_DIR, else ../shared/vmaf-models beside the repository).
+// The model files (SIMQ_VMAF_MODEL_DIR, else a vmaf-models folder beside the checkout).
 const SHARED = VMAF_MODEL_DIR;
 const STANDIN_DIR = fileURLToPath(new URL('./fixtures/docker-standin', import.meta.url));
 const FFMPEG = locateFfmpeg(undefined, { PATH: process.env.PATH }).path;

@@ -1,7 +1,7 @@
 import type { Codec } from '../scenario/ScenarioTypes.js';
 
 // Every tunable number of the send-side model in one place, so it can be re-fitted against browser
-// measurements (the validation matrix of issue 5) without touching the rules. The rules themselves
+// measurements (data/validation-matrix.json) without touching the rules. The rules themselves
 // (tables, overrides, allocator) are libwebrtc facts and live in the other files of this folder.
 
 export interface SendSideCalibration {
@@ -33,7 +33,7 @@ export interface SendSideCalibration {
   postEncodeOverheadFraction: number;
   /**
    * Constant loss between cap and encoder not explained by any libwebrtc source found (0 = none).
-   * A calibration escape hatch: the four hand measurements of issue 5 fit best with ~36 kbps here.
+   * A calibration escape hatch: four hand measurements on Chromium 156 fit best with ~36 kbps here.
    */
   fixedOverheadBps: number;
   /**

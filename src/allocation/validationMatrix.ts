@@ -3,12 +3,9 @@
 // committed as data/validation-matrix.json, and checked by test/validationMatrix.test.ts.
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
-import { inputFromLayerSizes } from './LayerResolution.js';
-import { predictAllocation } from './predictAllocation.js';
+import { compareModelWithBrowser } from './modelVsBrowser.js';
 
 export const MATRIX_SCHEMA = 'simq.validation-matrix/1';
-/** A layer's measured steady target may differ this much from the model's and still count as matched. */
-export const MATRIX_TOLERANCE = 0.1;
 
 export interface MatrixLayer {
   rid: string;
@@ -143,47 +140,26 @@ export function buildMatrix(runDirs: string[], base?: ValidationMatrix): Validat
 /** The current model against one measured cell. */
 export function compareCell(matrix: Pick<ValidationMatrix, 'input'>, cell: MatrixCell): CellComparison {
   const camera = cell.input ?? matrix.input;
-  const size = inputFromLayerSizes(
-    camera,
-    cell.measured.filter((m) => m.on).map((m) => ({ ...m, scaleResolutionDownBy: cell.encodings.find((e) => e.rid === m.rid)?.scaleResolutionDownBy ?? 1 })),
-  );
-  const adapted = size.width !== camera.width || size.height !== camera.height;
-  const prediction = predictAllocation(
-    { codec: cell.codec as never, encodings: cell.encodings },
-    { ...size, fps: camera.fps },
-    cell.capKbps === undefined ? null : cell.capKbps * 1000,
-  );
-  const layers = prediction.layers.map((p) => {
-    const m = cell.measured.find((x) => x.rid === p.rid);
-    const predictedOn = p.state === 'on';
-    const measuredOn = Boolean(m?.on);
-    const predictedKbps = predictedOn ? Math.round(p.predictedTargetBps / 100) / 10 : undefined;
-    const range = predictedOn && p.predictedRangeBps ? (p.predictedRangeBps.map((b) => Math.round(b / 100) / 10) as [number, number]) : undefined;
-    const deviation = predictedOn && measuredOn && m?.targetKbps !== undefined ? (m.targetKbps - predictedKbps!) / predictedKbps! : undefined;
-    const withinTolerance = predictedOn === measuredOn && (deviation === undefined || Math.abs(deviation) <= MATRIX_TOLERANCE);
-    const inRange =
-      range && m?.targetKbps !== undefined ? m.targetKbps >= range[0] * (1 - MATRIX_TOLERANCE) && m.targetKbps <= range[1] * (1 + MATRIX_TOLERANCE) : withinTolerance;
-    return {
-      rid: p.rid,
-      measuredOn,
-      predictedOn,
-      measuredKbps: m?.targetKbps,
-      predictedKbps,
-      ...(range ? { predictedRangeKbps: range } : {}),
-      deviation: deviation === undefined ? undefined : Math.round(deviation * 1000) / 1000,
-      withinTolerance,
-      withinRange: predictedOn === measuredOn && inRange,
-    };
-  });
-  const activeSetMatches = layers.every((l) => l.predictedOn === l.measuredOn);
+  const a = compareModelWithBrowser({ codec: cell.codec as never, encodings: cell.encodings }, camera, cell.measured, cell.capKbps === undefined ? null : cell.capKbps * 1000);
+  const layers = a.layers.map((l) => ({
+    rid: l.rid,
+    measuredOn: l.measuredOn,
+    predictedOn: l.predictedOn,
+    measuredKbps: l.measuredTargetKbps,
+    predictedKbps: l.predictedTargetKbps,
+    ...(l.predictedRangeKbps ? { predictedRangeKbps: l.predictedRangeKbps } : {}),
+    deviation: l.deviation,
+    withinTolerance: l.withinTolerance,
+    withinRange: l.withinRange,
+  }));
   return {
     cell,
-    input: size,
-    adapted,
-    activeSetMatches,
+    input: a.input,
+    adapted: a.adapted,
+    activeSetMatches: a.activeSetMatches,
     layers,
-    ok: activeSetMatches && layers.every((l) => l.withinTolerance),
-    okRange: activeSetMatches && layers.every((l) => l.withinRange),
+    ok: a.activeSetMatches && layers.every((l) => l.withinTolerance),
+    okRange: a.activeSetMatches && layers.every((l) => l.withinRange),
     capped: cell.capKbps !== undefined,
   };
 }

@@ -1,7 +1,8 @@
-// The bench's baseline: for every (layer, size) job simq measured, the same pictures (frames.csv:
+// The bench's baseline: for every (layer, size) job simq measured, the same pictures (pictures.csv:
 // decoded frame and source frame of each picture, in display order) as two raw files already
 // decoded, paired and scaled with simq's scaler; then one bare ffmpeg with libvmaf, psnr and ssim
 // over them. Only runBareJob is timed.
+import { PICTURES_CSV, picturesCsvToRead, QUALITY_CSV, runFile } from '../rundir/RunFiles.js';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -30,11 +31,11 @@ type Row = Record<string, string>;
 
 const csv = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
 
-/** One job per (scenario, rid, size) of a measured run, with its pictures from frames.csv. */
+/** One job per (scenario, rid, size) of a measured run, with its pictures from pictures.csv. */
 export function bareJobs(runDir: string): BareJob[] {
   const run = readRunRecord(runDir);
-  const quality = csv(path.join(runDir, 'quality.csv'));
-  const frames = csv(path.join(runDir, 'frames.csv'));
+  const quality = csv(runFile(runDir, QUALITY_CSV));
+  const frames = csv(picturesCsvToRead(runDir) ?? runFile(runDir, PICTURES_CSV));
   return quality.map((q) => {
     const scenario = run.scenarios.find((s) => s.id === q.scenario_id)!;
     const layer = scenario.layers.find((l) => l.rid === q.rid)!;

@@ -9,14 +9,15 @@
 //   SIMQ_BROWSER_LOCK=/tmp/simq-browser.lock npm run bench:measure
 // (the lock is then held for the capture only). The run is copied: the bench never writes into it.
 //
-// Bare jobs: the pictures simq measured (frames.csv: decoded frame and source frame of each picture,
+// Bare jobs: the pictures simq measured (pictures.csv: decoded frame and source frame of each picture,
 // per layer and size) are decoded, paired and scaled with simq's scaler into raw files first (not
 // timed), then `ffmpeg -f rawvideo dist -f rawvideo ref -filter_complex libvmaf,psnr,ssim` per job.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_VIEWPORTS, defaultJobs, MEASURE_WORK_DIR, pool, runMeasureStage } from '../measure/measureStage.js';
+import { DEFAULT_VIEWPORTS, defaultJobs, pool, runMeasureStage } from '../measure/measureStage.js';
+import { LEGACY_PICTURES_CSV, MEASURE_WORK_DIR, PICTURES_CSV, QUALITY_CSV, RUN_JSON, workDir } from '../rundir/RunFiles.js';
 import { resolveVmafSetup } from '../measure/vmaf/VmafSetup.js';
 import { probeFfmpeg } from '../tools/ffmpeg.js';
 import type { Progress } from '../ui/progress.js';
@@ -44,12 +45,12 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-bench-'));
   try {
     const source = process.argv[2] ? path.resolve(process.argv[2]) : captureDefaultRun(tmp);
-    if (!existsSync(path.join(source, 'run.json'))) throw new Error(`${source}: no run.json (pass a run directory written by simq capture)`);
+    if (!existsSync(path.join(source, RUN_JSON))) throw new Error(`${source}: no ${RUN_JSON} (pass a run directory written by simq capture)`);
     const runDir = path.join(tmp, 'run');
-    const earlier = new Set(['quality.csv', 'frames.csv', MEASURE_WORK_DIR].map((f) => path.join(source, f)));
+    const earlier = new Set([QUALITY_CSV, PICTURES_CSV, LEGACY_PICTURES_CSV, MEASURE_WORK_DIR].map((f) => path.join(source, f)));
     cpSync(source, runDir, { recursive: true, filter: (f) => !earlier.has(f) });
     const ffmpeg = await probeFfmpeg();
-    const vmaf = await resolveVmafSetup({ backend: 'ffmpeg', runDir, workDir: path.join(runDir, MEASURE_WORK_DIR) });
+    const vmaf = await resolveVmafSetup({ backend: 'ffmpeg', runDir, workDir: workDir(runDir) });
     const jobs = defaultJobs();
     const subsample = Number(process.env.BENCH_SUBSAMPLE ?? 1);
     const lib = vmaf.description.libvmaf;

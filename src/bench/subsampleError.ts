@@ -1,10 +1,10 @@
 // `node dist/bench/subsampleError.js RUN_DIR [N ...]`: the error quick mode (--vmaf-subsample N)
 // makes in the aggregates of a fully measured run. Quick mode scores pictures 0, N, 2N, ... of each
 // (layer, size) exactly as a full run does (test/subsample.test.ts), so its aggregates are those of
-// the full run's frames.csv restricted to display_index % N == 0; this compares them with
+// the full run's pictures.csv restricted to display_index % N == 0; this compares them with
 // quality.csv. Prints mean and largest |difference| over all (layer, size) rows per metric.
+import { PICTURES_CSV, picturesCsvToRead, QUALITY_CSV, runFile } from '../rundir/RunFiles.js';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { aggregate } from '../measure/aggregate.js';
 
@@ -19,8 +19,8 @@ const METRICS = [
 ];
 
 function errors(runDir: string, every: number): Map<string, { diff: number; at: string }[]> {
-  const quality = csv(path.join(runDir, 'quality.csv'));
-  const frames = csv(path.join(runDir, 'frames.csv'));
+  const quality = csv(runFile(runDir, QUALITY_CSV));
+  const frames = csv(picturesCsvToRead(runDir) ?? runFile(runDir, PICTURES_CSV));
   const out = new Map<string, { diff: number; at: string }[]>(METRICS.map((m) => [m.column, []]));
   for (const q of quality) {
     const pictures = frames.filter(

@@ -1,9 +1,9 @@
 // One scenario's capture: a fresh Chromium (clean bandwidth estimate and encoder state), the
-// loopback page, `durationS` seconds of sending, then every layer's bitstream, frames.csv and
+// loopback page, `durationS` seconds of sending, then every layer's bitstream, <rid>.frames.csv and
 // stats.csv written into the scenario directory.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { configuredLayerSizes } from '../allocation/StreamResolutions.js';
 import { EnvironmentError, InputError, InterruptedError, SimqError, ExitCode, outputErrorFromErrno } from '../errors.js';
 import { writeCsvAtomic } from '../io/csv.js';
@@ -14,7 +14,9 @@ import { BitstreamWriter, bitstreamExtension } from './BitstreamWriter.js';
 import { launchBrowser } from './launchBrowser.js';
 import type { FrameBatch, HarnessServer } from './HarnessServer.js';
 import type { PageCaptureConfig, PageFrameMeta, PageStartResult, PageStatsSample, PageStopResult } from './page/protocol.js';
-import { StatsTimeline, STATS_COLUMNS } from './StatsTimeline.js';
+import { StatsTimeline } from './StatsTimeline.js';
+import { LAYER_FRAMES_COLUMNS, STATS_COLUMNS, type LayerFrameRow } from '../rundir/CsvTypes.js';
+import { layerBitstreamName, layerFramesName, STATS_CSV } from '../rundir/RunFiles.js';
 import { findSteadyStart, settleProblem, settleWaitS } from './steadyStart.js';
 
 export const STATS_INTERVAL_MS = 1000;
@@ -26,18 +28,6 @@ interface PageGlobal {
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 
-export interface FrameCsvRow extends Record<string, string | number | undefined> {
-  frame_index: number;
-  rtp_timestamp: number;
-  time_s: number;
-  bytes: number;
-  type: 'key' | 'delta';
-  temporal_index?: number;
-  width: number;
-  height: number;
-}
-
-export const FRAME_CSV_COLUMNS = ['frame_index', 'rtp_timestamp', 'time_s', 'bytes', 'type', 'temporal_index', 'width', 'height'] as const;
 
 export interface CaptureContext {
   chromePath: string;
@@ -69,7 +59,7 @@ export interface ScenarioCaptureResult {
 
 interface SsrcStream {
   writer: BitstreamWriter;
-  frames: FrameCsvRow[];
+  frames: LayerFrameRow[];
 }
 
 
@@ -107,7 +97,7 @@ export class CaptureSession {
   }
 
   async run(): Promise<ScenarioCaptureResult> {
-    const { ctx, scenario } = this;
+    const { ctx } = this;
     mkdirSync(this.dir, { recursive: true });
     ctx.server.setSink({
       onFrames: (b) => this.onFrames(b),
@@ -115,36 +105,10 @@ export class CaptureSession {
       onLog: (l) => this.logLines.push(l),
     });
     try {
-      this.browser = await launchBrowser(ctx.chromePath, ctx.reference.y4m, START_TIMEOUT_MS);
-      this.browser.on('disconnected', () => {
-        this.crashed = true;
-      });
-      const browserVersion = this.browser.version();
-      const page = await this.browser.newPage();
-      page.on('pageerror', (e) => this.logLines.push(`pageerror: ${e.message}`));
-      await page.goto(ctx.serverUrl, { timeout: START_TIMEOUT_MS });
-      await page.waitForFunction(() => 'simq' in globalThis, undefined, { timeout: START_TIMEOUT_MS });
-
-      const config = this.pageConfig();
-      const start = (await this.guard(page.evaluate((c) => (globalThis as unknown as PageGlobal).simq.start(c), config), START_TIMEOUT_MS, 'starting the loopback call')) as PageStartResult;
-      if (!start.ok) {
-        throw new EnvironmentError(
-          `${scenario.id}: Chromium ${browserVersion} cannot encode ${scenario.codec} (it can encode: ${start.encodableCodecs.join(', ')})`,
-          `choose one of those with --codec, or use a Chrome build with ${scenario.codec}`,
-        );
-      }
-      const ts = start.trackSettings;
-      if (ts && (ts.width !== ctx.reference.width || ts.height !== ctx.reference.height)) {
-        throw new SimqError(
-          `${scenario.id}: the fake camera delivers ${ts.width}x${ts.height}, not the prepared clip's ${ctx.reference.width}x${ctx.reference.height}`,
-          ExitCode.internal,
-        );
-      }
-
+      const { page, browserVersion } = await this.openPage();
+      const start = await this.startCall(page, browserVersion);
       await this.waitCapture();
-      const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop()), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
-      if (ctx.server.sinkError) throw outputErrorFromErrno(ctx.server.sinkError) ?? new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
-      if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
+      await this.stopCall(page);
       await this.closeBrowser();
       const layers = this.finish();
       return {
@@ -162,6 +126,50 @@ export class CaptureSession {
       ctx.server.setSink(undefined);
       await this.closeBrowser();
     }
+  }
+
+  /** Chromium with the clip as its fake camera, on the harness page. */
+  private async openPage(): Promise<{ page: Page; browserVersion: string }> {
+    const { ctx } = this;
+    this.browser = await launchBrowser(ctx.chromePath, ctx.reference.y4m, START_TIMEOUT_MS);
+    this.browser.on('disconnected', () => {
+      this.crashed = true;
+    });
+    const browserVersion = this.browser.version();
+    const page = await this.browser.newPage();
+    page.on('pageerror', (e) => this.logLines.push(`pageerror: ${e.message}`));
+    await page.goto(ctx.serverUrl, { timeout: START_TIMEOUT_MS });
+    await page.waitForFunction(() => 'simq' in globalThis, undefined, { timeout: START_TIMEOUT_MS });
+    return { page, browserVersion };
+  }
+
+  /** Starts the loopback call; refuses a codec the browser cannot encode or a camera of another size. */
+  private async startCall(page: Page, browserVersion: string): Promise<PageStartResult> {
+    const { ctx, scenario } = this;
+    const config = this.pageConfig();
+    const start = (await this.guard(page.evaluate((c) => (globalThis as unknown as PageGlobal).simq.start(c), config), START_TIMEOUT_MS, 'starting the loopback call')) as PageStartResult;
+    if (!start.ok) {
+      throw new EnvironmentError(
+        `${scenario.id}: Chromium ${browserVersion} cannot encode ${scenario.codec} (it can encode: ${start.encodableCodecs.join(', ')})`,
+        `choose one of those with --codec, or use a Chrome build with ${scenario.codec}`,
+      );
+    }
+    const ts = start.trackSettings;
+    if (ts && (ts.width !== ctx.reference.width || ts.height !== ctx.reference.height)) {
+      throw new SimqError(
+        `${scenario.id}: the fake camera delivers ${ts.width}x${ts.height}, not the prepared clip's ${ctx.reference.width}x${ctx.reference.height}`,
+        ExitCode.internal,
+      );
+    }
+    return start;
+  }
+
+  /** Stops the call; every frame must have reached simq. */
+  private async stopCall(page: Page): Promise<void> {
+    const { ctx, scenario } = this;
+    const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop()), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
+    if (ctx.server.sinkError) throw outputErrorFromErrno(ctx.server.sinkError) ?? new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
+    if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
   }
 
   private explain(e: unknown): unknown {
@@ -264,28 +272,12 @@ export class CaptureSession {
     for (const [index, enc] of scenario.encodings.entries()) {
       const out = this.timeline.lastOutbound(enc.rid);
       const stream = out?.ssrc !== undefined ? this.streams.get(out.ssrc) : undefined;
-      const size = { width: sizes[index].width, height: sizes[index].height };
-      const layer: LayerRecord = {
-        rid: enc.rid,
-        active: enc.active,
-        ssrc: out?.ssrc,
-        configured: {
-          ...size,
-          fps: Math.min(ctx.reference.fps, enc.maxFramerate ?? Infinity),
-          maxBitrate: enc.maxBitrate,
-          scalabilityMode: enc.scalabilityMode,
-        },
-        framesCaptured: stream?.frames.length ?? 0,
-        framesEncoded: out?.framesEncoded ?? 0,
-        encoderImplementation: out?.encoderImplementation,
-        scalabilityMode: out?.scalabilityMode,
-        steady: this.timeline.steady(enc.rid),
-      };
+      const layer = this.layerRecord(enc, { width: sizes[index].width, height: sizes[index].height }, out, stream);
       if (stream && stream.frames.length > 0) {
-        layer.bitstream = `${enc.rid}.${ext}`;
-        layer.framesCsv = `${enc.rid}.frames.csv`;
+        layer.bitstream = layerBitstreamName(enc.rid, ext);
+        layer.framesCsv = layerFramesName(enc.rid);
         stream.writer.finish(path.join(this.dir, layer.bitstream));
-        writeCsvAtomic(path.join(this.dir, layer.framesCsv), FRAME_CSV_COLUMNS, stream.frames);
+        writeCsvAtomic(path.join(this.dir, layer.framesCsv), LAYER_FRAMES_COLUMNS, stream.frames);
       } else {
         stream?.writer.abandon();
       }
@@ -293,8 +285,29 @@ export class CaptureSession {
     }
     // An SSRC that no rid claimed leaves no .part file behind (finished writers ignore this).
     for (const s of this.streams.values()) s.writer.abandon();
-    writeCsvAtomic(path.join(this.dir, 'stats.csv'), STATS_COLUMNS, this.timeline.rows());
+    writeCsvAtomic(path.join(this.dir, STATS_CSV), STATS_COLUMNS, this.timeline.rows());
     return layers;
+  }
+
+  /** What run.json records of one encoding: as configured, as the browser reported it, as captured. */
+  private layerRecord(enc: Scenario['encodings'][number], size: { width: number; height: number }, out: ReturnType<StatsTimeline['lastOutbound']>, stream: SsrcStream | undefined): LayerRecord {
+    const { ctx } = this;
+    return {
+      rid: enc.rid,
+      active: enc.active,
+      ssrc: out?.ssrc,
+      configured: {
+        ...size,
+        fps: Math.min(ctx.reference.fps, enc.maxFramerate ?? Infinity),
+        maxBitrate: enc.maxBitrate,
+        scalabilityMode: enc.scalabilityMode,
+      },
+      framesCaptured: stream?.frames.length ?? 0,
+      framesEncoded: out?.framesEncoded ?? 0,
+      encoderImplementation: out?.encoderImplementation,
+      scalabilityMode: out?.scalabilityMode,
+      steady: this.timeline.steady(enc.rid),
+    };
   }
 }
 
@@ -313,7 +326,7 @@ export function startBitrateFromEnv(): number | undefined {
   return kbps;
 }
 
-function toCsvRow(meta: PageFrameMeta): FrameCsvRow {
+function toCsvRow(meta: PageFrameMeta): LayerFrameRow {
   return {
     frame_index: meta.index,
     rtp_timestamp: meta.rtpTimestamp,

@@ -1,56 +1,13 @@
 // The per-second stats timeline of one scenario (stats.csv) and its steady-state summary per layer.
 // Rates come from differences of cumulative counters (bytesSent, framesEncoded, qpSum,
 // qualityLimitationDurations) between consecutive getStats() samples taken by the page.
+import { median } from '../measure/aggregate.js';
+import { STATS_COLUMNS, type StatsRow } from '../rundir/CsvTypes.js';
 import type { SteadyState } from '../rundir/RunTypes.js';
 import type { PageStatsSample } from './page/protocol.js';
 
-export interface StatsRow extends Record<string, string | number | undefined> {
-  second: number;
-  t_s: number;
-  warmup: number;
-  rid: string;
-  ssrc?: number;
-  active?: string;
-  target_kbps?: number;
-  actual_kbps?: number;
-  fps?: number;
-  width?: number;
-  height?: number;
-  qp_avg?: number;
-  quality_limitation_reason?: string;
-  limitation_cpu_s?: number;
-  limitation_bandwidth_s?: number;
-  encoder_implementation?: string;
-  scalability_mode?: string;
-  frames_encoded?: number;
-  key_frames_encoded?: number;
-  available_outgoing_kbps?: number;
-  bandwidth_cap_kbps?: number;
-}
-
-export const STATS_COLUMNS = [
-  'second',
-  't_s',
-  'warmup',
-  'rid',
-  'ssrc',
-  'active',
-  'target_kbps',
-  'actual_kbps',
-  'fps',
-  'width',
-  'height',
-  'qp_avg',
-  'quality_limitation_reason',
-  'limitation_cpu_s',
-  'limitation_bandwidth_s',
-  'encoder_implementation',
-  'scalability_mode',
-  'frames_encoded',
-  'key_frames_encoded',
-  'available_outgoing_kbps',
-  'bandwidth_cap_kbps',
-] as const;
+export type { StatsRow };
+export { STATS_COLUMNS };
 
 /** The outbound-rtp fields simq reads (RTCOutboundRtpStreamStats, webrtc-stats). */
 interface Outbound {
@@ -77,13 +34,6 @@ const MIN_INTERVAL_S = 0.5;
 const BOUNDARY_SLACK_S = 0.15;
 
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function mode<T>(values: T[]): T | undefined {
   const counts = new Map<T, number>();

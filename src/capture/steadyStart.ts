@@ -77,13 +77,19 @@ function unsettled(cur: Interval, prev: Interval, input: SettleInput): string | 
 /** A sample this close before the warm-up's end counts as on it (the page's timer is not exact). */
 const BOUNDARY_SLACK_S = 0.15;
 
-/** The t_s of the sample that begins the first settled interval within [warmupS, latestS], if any. */
+/**
+ * The t_s of the sample that begins the first settled interval within [warmupS, latestS] whose next
+ * interval is settled too, if any. One still interval is not enough: at the start Chromium held every
+ * target at 1/1.2 of its value for one to two seconds (125/417/2083 kbps for 150/500/2500) and then
+ * stepped up by 20%; a single unchanged second before that step was taken for settled, and the window
+ * included the step. Needing two still seconds costs at most one second of capture per scenario.
+ */
 export function findSteadyStart(input: SettleInput): number | undefined {
   const iv = intervals(input.rows);
-  for (let k = 1; k < iv.length; k++) {
+  for (let k = 1; k + 1 < iv.length; k++) {
     if (iv[k - 1].tS < input.warmupS - BOUNDARY_SLACK_S) continue;
     if (iv[k - 1].tS > input.latestS + BOUNDARY_SLACK_S) break;
-    if (!unsettled(iv[k], iv[k - 1], input)) return iv[k - 1].tS;
+    if (!unsettled(iv[k], iv[k - 1], input) && !unsettled(iv[k + 1], iv[k], input)) return iv[k - 1].tS;
   }
   return undefined;
 }

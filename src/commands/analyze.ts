@@ -8,7 +8,7 @@ import { renderCaptureSummary } from '../capture/captureSummary.js';
 import { ExitCode, InputError } from '../errors.js';
 import { isSignalExit } from '../signals.js';
 import { renderMeasureSummary } from '../measure/measureSummary.js';
-import { MEASURE_WORK_DIR } from '../measure/measureStage.js';
+import { workDir } from '../rundir/RunFiles.js';
 import { resolveVmafSetup, VMAF_BACKEND_CHOICES, type VmafBackendChoice } from '../measure/vmaf/VmafSetup.js';
 import { runRecommendStage } from '../recommend/recommendStage.js';
 import { renderRecommendationSummary } from '../recommend/summary.js';
@@ -36,7 +36,7 @@ async function preflightVmaf(opts: AnalyzeOptions): Promise<void> {
       vmafModelDir: opts.vmafModelDir,
       dockerImage: opts.dockerImage,
       runDir: dir,
-      workDir: path.join(dir, MEASURE_WORK_DIR),
+      workDir: workDir(dir),
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

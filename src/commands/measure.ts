@@ -3,9 +3,10 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../errors.js';
-import { DEFAULT_VIEWPORTS, defaultJobs, MEASURE_WORK_DIR, runMeasureStage } from '../measure/measureStage.js';
+import { DEFAULT_VIEWPORTS, defaultJobs, runMeasureStage } from '../measure/measureStage.js';
+import { workDir } from '../rundir/RunFiles.js';
 import { measureSummary, renderMeasureSummary, type MeasureSummary } from '../measure/measureSummary.js';
-import type { QualityView } from '../measure/QualityTypes.js';
+import type { QualityView } from '../rundir/CsvTypes.js';
 import { resolveVmafSetup, VMAF_BACKEND_CHOICES, type VmafBackendChoice } from '../measure/vmaf/VmafSetup.js';
 import { probeFfmpeg } from '../tools/ffmpeg.js';
 import { createProgress } from '../ui/progress.js';
@@ -41,7 +42,7 @@ export function addMeasureOptions(cmd: Command): Command {
     .option('--docker-image <image>', 'image with ffmpeg + libvmaf for --vmaf-backend docker')
     .option('-j, --jobs <n>', `metric jobs in parallel (default: the core count, ${defaultJobs()})`)
     .option('--view <view>', 'displayed (dropped frames freeze the picture and count against quality) or encoded (only encoded frames)', 'displayed')
-    .option('--include-warmup', 'also measure the warm-up seconds (flagged in frames.csv, never in the aggregates)')
+    .option('--include-warmup', 'also measure the warm-up seconds (flagged in pictures.csv, never in the aggregates)')
     .option('--temporal-layers', 'also measure every temporal operating point (frames with temporal index <= t, as an SFU forwards them): extra quality.csv rows with temporal_layer, op_fps, op_kbps')
     .option('--vmaf-subsample <n>', 'quick mode: VMAF, PSNR and SSIM on every Nth picture of the window (error in docs/vmaf.md; default 1, analyze\'s default plan 3)');
 }
@@ -100,7 +101,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       vmafModelDir: opts.vmafModelDir,
       dockerImage: opts.dockerImage,
       runDir: abs,
-      workDir: path.join(abs, MEASURE_WORK_DIR),
+      workDir: workDir(abs),
       log: (line) => progress.info(line),
     });
     for (const w of vmaf.warnings) progress.warn(w);
@@ -146,7 +147,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
     return { summary, exitCode };
   } finally {
     // The work folder only holds scratch files of this measure (frames piped to libvmaf, logs).
-    rmSync(path.join(abs, MEASURE_WORK_DIR), { recursive: true, force: true });
+    rmSync(workDir(abs), { recursive: true, force: true });
     lock.release();
     untrap();
   }

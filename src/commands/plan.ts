@@ -1,4 +1,4 @@
-// `simq plan`: libwebrtc's simulcast allocation predicted without a browser (issue 5). Instant: no
+// `simq plan`: libwebrtc's simulcast allocation predicted without a browser. Instant: no
 // browser, no ffmpeg, only the model in src/allocation.
 import type { Command } from 'commander';
 import { DEFAULT_CALIBRATION } from '../allocation/Calibration.js';

@@ -21,6 +21,14 @@ export function harmonicMean(values: readonly number[]): number | undefined {
   return values.length / values.reduce((a, v) => a + 1 / (1 + v), 0) - 1;
 }
 
+/** The middle value; for an even count the mean of the two middle values (numpy's median). */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 /** Percentile with linear interpolation between order statistics (numpy's default). */
 export function percentile(values: readonly number[], p: number): number | undefined {
   if (values.length === 0) return undefined;

@@ -1,10 +1,9 @@
 // The measure stage: for every captured layer, find each frame's source frame (alignment), then
 // VMAF / PSNR / SSIM per frame at the layer's own size and at each viewport, in parallel jobs.
-// Reads the run directory the capture stage wrote; writes quality.csv, frames.csv and run.json's
+// Reads the run directory the capture stage wrote; writes quality.csv, pictures.csv and run.json's
 // "measure" record. Scenarios or layers that cannot be measured are reported, the rest is kept.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { ExitCode, InputError, OutputError, SimqError } from '../errors.js';
 import { Y4mFile } from '../input/Y4mFile.js';
 import { writeCsvAtomic } from '../io/csv.js';
@@ -21,16 +20,16 @@ import { readLayerFramesCsv } from './alignment/layerFramesCsv.js';
 import { droppedBetween, followBestAligned } from './alignment/crossLayer.js';
 import { verifyLayerPairing } from './alignment/alignLayer.js';
 import { PAIRING_DOUBT_SHARE } from './pairingSummary.js';
-import { countVerdicts, type PairingCounts, type PairingVerification } from './alignment/verifyPairing.js';
+import { countVerdicts, type PairingVerification } from './alignment/verifyPairing.js';
 import { displaySequence, type TimedDisplayEntry } from './displaySequence.js';
 import { quickModeDoubt, subsampleEntries } from './subsample.js';
 import { SCALER } from './metrics/metricGraph.js';
 import { metricColumns, temporalLayerRows } from './temporalLayerRows.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
-import { FRAME_COLUMNS, FRAMES_FILE, QUALITY_COLUMNS, QUALITY_FILE, type FrameRow, type QualityRow, type QualityView } from './QualityTypes.js';
-
-export { FRAMES_FILE, QUALITY_FILE };
+import { PICTURE_COLUMNS, QUALITY_COLUMNS, type PictureRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
+import type { LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
+import { LEGACY_PICTURES_CSV, layerFile, PICTURES_CSV, QUALITY_CSV, runFile, scenarioDir, workDir } from '../rundir/RunFiles.js';
 import type { VmafSetup } from './vmaf/VmafSetup.js';
 
 export const DEFAULT_VIEWPORTS: Size[] = [
@@ -38,8 +37,6 @@ export const DEFAULT_VIEWPORTS: Size[] = [
   { width: 640, height: 360 },
   { width: 1280, height: 720 },
 ];
-
-export const MEASURE_WORK_DIR = '.measure-work';
 
 export interface MeasureOptions {
   runDir: string;
@@ -58,31 +55,6 @@ export interface MeasureOptions {
   signal?: AbortSignal;
 }
 
-export interface LayerMeasureRecord {
-  scenarioId: string;
-  rid: string;
-  status: 'measured' | 'failed';
-  error?: string;
-  framesCaptured?: number;
-  /** Source frames the encoder skipped over the whole capture (alignment). */
-  framesDropped?: number;
-  /** ... and within the measured window. */
-  droppedInWindow?: number;
-  alignmentConfidence?: number;
-  lowConfidenceFrames?: number;
-  reacquiredFrames?: number[];
-  measuredPictures?: number;
-  /** Pictures in the window when only every Nth was measured (--vmaf-subsample). */
-  windowPictures?: number;
-  /** The layer of the same scenario whose source indices this one took (crossLayer.ts). */
-  followedLayer?: string;
-  /** This layer's own alignment confidence before following (alignmentConfidence counts the lead's). */
-  ownAlignmentConfidence?: number;
-  framesFromFollowedLayer?: number;
-  framesChangedByFollowedLayer?: number;
-  /** Verification of the measured pictures' pairings at the layer's own size (verifyPairing.ts). */
-  pairing?: PairingCounts & { pictures: number; doubtful: boolean };
-}
 
 
 function fail(w: LayerWork, error: string, progress: Progress): void {
@@ -128,23 +100,6 @@ function planPictures(w: LayerWork, times: (number | undefined)[], referenceFram
   });
 }
 
-export interface MeasureRecord {
-  status: 'complete' | 'incomplete';
-  startedAt: string;
-  finishedAt?: string;
-  vmaf: VmafSetup['description'];
-  scaler: string;
-  viewports: string[];
-  view: QualityView;
-  includeWarmup: boolean;
-  /** Every Nth picture of the window was measured (1: all). */
-  subsample: number;
-  jobs: number;
-  layers: LayerMeasureRecord[];
-  skippedScenarios: { id: string; status: string; reason: string }[];
-  warnings: string[];
-  files: { quality: string; frames: string };
-}
 
 interface LayerWork {
   scenario: ScenarioRecord;
@@ -194,13 +149,52 @@ function measurable(s: ScenarioRecord): boolean {
   return s.status === 'complete' || s.status === 'degraded';
 }
 
+/** What the steps of one measure run share. */
+interface MeasureContext {
+  options: MeasureOptions;
+  run: RunRecord;
+  reference: Y4mFile;
+  measure: MeasureRecord;
+}
+
 export async function runMeasureStage(options: MeasureOptions): Promise<{ record: RunRecord; measure: MeasureRecord; rows: QualityRow[]; error?: SimqError }> {
-  const { runDir, progress } = options;
+  const ctx = openMeasure(options);
+  const { run, measure } = ctx;
+  const started = Date.now();
+  const work = layersToMeasure(ctx);
+  const frameTimes = await alignLayers(ctx, work);
+  followBestAlignedLayers(work, frameTimes, ctx.reference.frameCount);
+  await verifyPairings(ctx, work);
+  planLayerPictures(ctx, work, frameTimes);
+  const { done, runner, error: jobError } = await runMetricJobs(ctx, work);
+  let error = jobError;
+
+  const qualityRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).map((r) => qualityRow(w, r, options.view)));
+  const pictureRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).flatMap((r) => picturesOf(w, r)));
+  if (options.temporalLayers) qualityRows.push(...(await temporalRows(ctx, work, qualityRows, runner)));
+  writeCsvAtomic(runFile(options.runDir, QUALITY_CSV), QUALITY_COLUMNS, qualityRows);
+  writeCsvAtomic(runFile(options.runDir, PICTURES_CSV), PICTURE_COLUMNS, pictureRows);
+  // A run measured before pictures.csv had its name keeps no stale frames.csv beside the new file.
+  rmSync(runFile(options.runDir, LEGACY_PICTURES_CSV), { force: true });
+
+  measure.layers = work.map((w) => w.record);
+  if (work.some((w) => w.record.status === 'failed')) {
+    error ??= new SimqError(`some layers could not be measured: ${work.filter((w) => w.record.status === 'failed').map((w) => `${w.scenario.id} ${w.layer.rid}`).join(', ')}`, ExitCode.incomplete);
+  }
+  measure.status = error || measure.skippedScenarios.length ? 'incomplete' : 'complete';
+  measure.finishedAt = new Date().toISOString();
+  run.measure = measure;
+  run.timings.measureS = Math.round((Date.now() - started) / 100) / 10;
+  writeRunRecord(options.runDir, run);
+  return { record: run, measure, rows: qualityRows, error };
+}
+
+/** Reads run.json, refuses to overwrite earlier measurements without --force, opens the reference. */
+function openMeasure(options: MeasureOptions): MeasureContext {
+  const { runDir } = options;
   const run = readRunRecord(runDir);
-  const qualityFile = path.join(runDir, QUALITY_FILE);
-  const framesFile = path.join(runDir, FRAMES_FILE);
-  if (!options.force && (existsSync(qualityFile) || run.measure)) {
-    throw new OutputError(`${runDir} already has measurements (${QUALITY_FILE}); simq does not overwrite them`, `add --force to measure again, or capture a new run`);
+  if (!options.force && (existsSync(runFile(runDir, QUALITY_CSV)) || run.measure)) {
+    throw new OutputError(`${runDir} already has measurements (${QUALITY_CSV}); simq does not overwrite them`, `add --force to measure again, or capture a new run`);
   }
   if (!existsSync(run.input.y4m)) {
     throw new InputError(
@@ -222,31 +216,38 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     layers: [],
     skippedScenarios: [],
     warnings: [...options.vmaf.warnings],
-    files: { quality: QUALITY_FILE, frames: FRAMES_FILE },
+    files: { quality: QUALITY_CSV, pictures: PICTURES_CSV },
   };
-  const started = Date.now();
+  return { options, run, reference, measure };
+}
 
+/** Every captured layer of the scenarios that can be measured; the others are recorded as skipped. */
+function layersToMeasure({ options, run, measure }: MeasureContext): LayerWork[] {
   const work: LayerWork[] = [];
   for (const s of run.scenarios) {
     if (!measurable(s)) {
       measure.skippedScenarios.push({ id: s.id, status: s.status, reason: s.error ?? `capture ${s.status}` });
-      progress.warn(`${s.id}: not measured (capture ${s.status}${s.error ? `: ${s.error}` : ''})`);
+      options.progress.warn(`${s.id}: not measured (capture ${s.status}${s.error ? `: ${s.error}` : ''})`);
       continue;
     }
     for (const layer of s.layers) {
       if (!layer.active || !layer.bitstream || !layer.framesCsv) continue;
-      work.push({ scenario: s, layer, dir: path.join(runDir, s.id), record: { scenarioId: s.id, rid: layer.rid, status: 'measured' } });
+      work.push({ scenario: s, layer, dir: scenarioDir(options.runDir, s.id), record: { scenarioId: s.id, rid: layer.rid, status: 'measured' } });
     }
   }
-  if (work.length === 0) throw new InputError(`${runDir}: no captured layer to measure (scenarios: ${run.scenarios.map((s) => `${s.id} ${s.status}`).join(', ')})`);
+  if (work.length === 0) throw new InputError(`${options.runDir}: no captured layer to measure (scenarios: ${run.scenarios.map((s) => `${s.id} ${s.status}`).join(', ')})`);
+  return work;
+}
 
-  // 1. Alignment, one layer at a time per job slot.
+/** 1. Alignment, one layer at a time per job slot. Returns each layer's frame times (<rid>.frames.csv time_s). */
+async function alignLayers({ options, run }: MeasureContext, work: LayerWork[]): Promise<Map<LayerWork, (number | undefined)[]>> {
+  const { progress } = options;
   let aligned = 0;
   const frameTimes = new Map<LayerWork, (number | undefined)[]>();
   await pool(work, options.jobs, async (w) => {
     try {
-      const bitstream = path.join(w.dir, w.layer.bitstream!);
-      const framesCsv = path.join(w.dir, w.layer.framesCsv!);
+      const bitstream = layerFile(w.dir, w.layer.bitstream!);
+      const framesCsv = layerFile(w.dir, w.layer.framesCsv!);
       if (!existsSync(bitstream)) throw new SimqError(`${bitstream} is missing`, ExitCode.badInput);
       const frames = readLayerFramesCsv(framesCsv);
       w.alignment = await alignLayer({ ffmpegPath: options.ffmpeg.path, bitstream, framesCsv, referenceY4m: run.input.y4m, fps: run.input.fps });
@@ -261,11 +262,14 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     progress.update('measure: aligning layers', ++aligned, work.length);
   });
   progress.done();
+  return frameTimes;
+}
 
-  // 1b. Layers of one scenario show the same camera frames: the best-aligned layer leads.
+/** 1b. Layers of one scenario show the same camera frames: the best-aligned layer leads (crossLayer.ts). */
+function followBestAlignedLayers(work: LayerWork[], frameTimes: Map<LayerWork, (number | undefined)[]>, referenceFrames: number): void {
   for (const s of new Set(work.map((w) => w.scenario))) {
     const layers = work.filter((w) => w.scenario === s && w.alignment).map((w) => ({ w, times: frameTimes.get(w)!, alignment: w.alignment! }));
-    for (const [{ w }, outcome] of followBestAligned(layers, reference.frameCount)) {
+    for (const [{ w }, outcome] of followBestAligned(layers, referenceFrames)) {
       w.sourceIndex = outcome.sourceIndex;
       w.record.alignmentConfidence = round(outcome.confidence, 4);
       if (outcome.followed) {
@@ -276,15 +280,18 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       }
     }
   }
+}
 
-  // 1c. Every pairing checked at the layer's own size against its neighbours (verifyPairing.ts).
+/** 1c. Every pairing checked at the layer's own size against its neighbours (verifyPairing.ts). */
+async function verifyPairings({ options, run }: MeasureContext, work: LayerWork[]): Promise<void> {
+  const { progress } = options;
   let verified = 0;
   const toVerify = work.filter((w) => w.sourceIndex);
   await pool(toVerify, options.jobs, async (w) => {
     try {
       w.verification = await verifyLayerPairing({
         ffmpegPath: options.ffmpeg.path,
-        bitstream: path.join(w.dir, w.layer.bitstream!),
+        bitstream: layerFile(w.dir, w.layer.bitstream!),
         referenceY4m: run.input.y4m,
         size: w.decodedSize!,
         sourceIndex: w.sourceIndex!,
@@ -296,11 +303,13 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
     progress.update('measure: verifying pairs at full size', ++verified, toVerify.length);
   });
   progress.done();
+}
 
-  // 1d. The pictures to measure, and what the pairing is worth.
+/** 1d. The pictures to measure (every Nth in quick mode), and what the pairing is worth. */
+function planLayerPictures({ options, run, reference, measure }: MeasureContext, work: LayerWork[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
   for (const w of work) {
     if (w.record.status !== 'measured' || !w.sourceIndex || !w.verification) continue;
-    planPictures(w, frameTimes.get(w)!, reference.frameCount, run.input.fps, options.includeWarmup, progress);
+    planPictures(w, frameTimes.get(w)!, reference.frameCount, run.input.fps, options.includeWarmup, options.progress);
     if ((options.subsample ?? 1) > 1 && w.entries && w.entries.length > 0) {
       w.sentEntries = w.entries;
       const doubt = quickModeDoubt(w.entries, options.subsample!);
@@ -310,8 +319,11 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       w.record.measuredPictures = w.entries.length;
     }
   }
+}
 
-  // 2. Metric jobs: (layer, size), the larger sizes first so the pool ends evenly.
+/** 2. Metric jobs: (layer, size), the larger sizes first so the pool ends evenly. A failed job fails its layer. */
+async function runMetricJobs({ options, reference }: MeasureContext, work: LayerWork[]): Promise<{ done: JobResult[]; runner: MetricRunner; error?: SimqError }> {
+  const { progress } = options;
   const jobs = work
     .filter((w) => w.record.status === 'measured' && w.entries && w.entries.length > 0)
     .flatMap((w) => [
@@ -331,7 +343,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const results = await pool(jobs, options.jobs, async (job, i): Promise<JobResult> => {
     const metrics = await runMetricJob({
       ffmpegPath: options.ffmpeg.path,
-      bitstream: path.join(job.w.dir, job.w.layer.bitstream!),
+      bitstream: layerFile(job.w.dir, job.w.layer.bitstream!),
       codec: job.w.scenario.scenario.codec,
       decodedSize: job.w.decodedSize!,
       reference,
@@ -339,7 +351,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       subsample: job.w.sentEntries ? options.subsample : undefined,
       size: job.sizeWxH,
       runner,
-      workDir: path.join(runDir, MEASURE_WORK_DIR, `${job.w.scenario.id}.${job.w.layer.rid}.${job.size}`),
+      workDir: workDir(options.runDir, `${job.w.scenario.id}.${job.w.layer.rid}.${job.size}`),
       signal: options.signal,
       onProgress: (sent) => {
         sentPerJob[i] = sent;
@@ -361,68 +373,52 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
       error ??= r.reason instanceof SimqError ? r.reason : new SimqError(String(r.reason), ExitCode.incomplete);
     }
   });
+  return { done, runner, error };
+}
 
-  // 3. Tables.
-  const qualityRows: QualityRow[] = [];
-  const frameRows: FrameRow[] = [];
-  for (const w of work) {
-    if (w.record.status !== 'measured') continue;
-    for (const r of done.filter((d) => d.work === w)) {
-      qualityRows.push(qualityRow(w, r, options.view));
-      w.entries!.forEach((e, k) => {
-        const m = r.metrics[k];
-        frameRows.push({
-          scenario_id: w.scenario.id,
-          rid: w.layer.rid,
-          size: r.size,
-          display_index: e.displayIndex ?? k,
-          source_index: e.sourceIndex,
-          frame_index: e.frameIndex,
-          frozen: e.frozen ? 1 : 0,
-          time_s: round(e.timeS, 3)!,
-          warmup: e.warmup ? 1 : 0,
-          vmaf: round(m.vmaf, 4),
-          psnr_y: m.psnr_y,
-          psnr_avg: m.psnr_avg,
-          ssim: round(m.ssim, 6),
-          pairing: w.verification?.verdict[e.frameIndex],
-        });
-      });
-    }
-  }
-  if (options.temporalLayers) {
-    const measured = work.filter((w) => w.record.status === 'measured' && w.entries?.length);
-    const temporal = await temporalLayerRows(
-      measured.map((w) => ({
-        scenarioId: w.scenario.id,
-        rid: w.layer.rid,
-        bitstream: path.join(w.dir, w.layer.bitstream!),
-        framesCsv: path.join(w.dir, w.layer.framesCsv!),
-        codec: w.scenario.scenario.codec,
-        decodedSize: w.decodedSize!,
-        entries: w.sentEntries ?? w.entries!,
-        subsample: w.sentEntries ? options.subsample : undefined,
-        window: w.layer.steady && { fromS: w.layer.steady.fromS, toS: w.layer.steady.toS },
-        rows: qualityRows.filter((r) => r.scenario_id === w.scenario.id && r.rid === w.layer.rid),
-      })),
-      { ffmpegPath: options.ffmpeg.path, reference, runner, view: options.view, workDir: path.join(runDir, MEASURE_WORK_DIR), progress, signal: options.signal, pool: (items, fn) => pool(items, options.jobs, fn) },
-    );
-    qualityRows.push(...temporal.rows);
-    measure.warnings.push(...temporal.warnings);
-  }
-  writeCsvAtomic(qualityFile, QUALITY_COLUMNS, qualityRows);
-  writeCsvAtomic(framesFile, FRAME_COLUMNS, frameRows);
+/** 3. pictures.csv rows of one (layer, size) job. */
+function picturesOf(w: LayerWork, r: JobResult): PictureRow[] {
+  return w.entries!.map((e, k) => {
+    const m = r.metrics[k];
+    return {
+      scenario_id: w.scenario.id,
+      rid: w.layer.rid,
+      size: r.size,
+      display_index: e.displayIndex ?? k,
+      source_index: e.sourceIndex,
+      frame_index: e.frameIndex,
+      frozen: e.frozen ? 1 : 0,
+      time_s: round(e.timeS, 3)!,
+      warmup: e.warmup ? 1 : 0,
+      vmaf: round(m.vmaf, 4),
+      psnr_y: m.psnr_y,
+      psnr_avg: m.psnr_avg,
+      ssim: round(m.ssim, 6),
+      pairing: w.verification?.verdict[e.frameIndex],
+    };
+  });
+}
 
-  measure.layers = work.map((w) => w.record);
-  if (work.some((w) => w.record.status === 'failed')) {
-    error ??= new SimqError(`some layers could not be measured: ${work.filter((w) => w.record.status === 'failed').map((w) => `${w.scenario.id} ${w.layer.rid}`).join(', ')}`, ExitCode.incomplete);
-  }
-  measure.status = error || measure.skippedScenarios.length ? 'incomplete' : 'complete';
-  measure.finishedAt = new Date().toISOString();
-  run.measure = measure;
-  run.timings.measureS = Math.round((Date.now() - started) / 100) / 10;
-  writeRunRecord(runDir, run);
-  return { record: run, measure, rows: qualityRows, error };
+/** measure --temporal-layers: a quality row per temporal operating point of each measured layer. */
+async function temporalRows({ options, reference, measure }: MeasureContext, work: LayerWork[], qualityRows: QualityRow[], runner: MetricRunner): Promise<QualityRow[]> {
+  const measured = work.filter((w) => w.record.status === 'measured' && w.entries?.length);
+  const temporal = await temporalLayerRows(
+    measured.map((w) => ({
+      scenarioId: w.scenario.id,
+      rid: w.layer.rid,
+      bitstream: layerFile(w.dir, w.layer.bitstream!),
+      framesCsv: layerFile(w.dir, w.layer.framesCsv!),
+      codec: w.scenario.scenario.codec,
+      decodedSize: w.decodedSize!,
+      entries: w.sentEntries ?? w.entries!,
+      subsample: w.sentEntries ? options.subsample : undefined,
+      window: w.layer.steady && { fromS: w.layer.steady.fromS, toS: w.layer.steady.toS },
+      rows: qualityRows.filter((r) => r.scenario_id === w.scenario.id && r.rid === w.layer.rid),
+    })),
+    { ffmpegPath: options.ffmpeg.path, reference, runner, view: options.view, workDir: workDir(options.runDir), progress: options.progress, signal: options.signal, pool: (items, fn) => pool(items, options.jobs, fn) },
+  );
+  measure.warnings.push(...temporal.warnings);
+  return temporal.rows;
 }
 
 function qualityRow(w: LayerWork, r: JobResult, view: QualityView): QualityRow {

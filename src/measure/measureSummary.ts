@@ -1,7 +1,7 @@
 // The measure stage's answer to the seed question, per viewer size: which layer (of which
 // scenario) looks best there, and what it costs in kbps.
 import { renderTable } from '../ui/table.js';
-import type { QualityRow } from './QualityTypes.js';
+import type { QualityRow } from '../rundir/CsvTypes.js';
 import { pairedLabel } from './pairingSummary.js';
 import { viewerOperatingPoints, type ViewerOperatingPoints } from './operatingPoints.js';
 

@@ -1,7 +1,7 @@
 // The best (spatial, temporal) operating points per viewer size: of all the (layer, temporal level)
 // pairs an SFU can forward, those no other pair beats at the same or a lower bitrate (the upper
 // envelope of quality vs bitrate). Each answers "the best picture for this many kbps".
-import type { QualityRow } from './QualityTypes.js';
+import type { QualityRow } from '../rundir/CsvTypes.js';
 
 export interface OperatingPoint {
   scenarioId: string;

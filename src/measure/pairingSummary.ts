@@ -1,5 +1,5 @@
 // How much of a layer's pairing can be trusted, in the words the summary, run.json and the report use.
-import type { QualityRow } from './QualityTypes.js';
+import type { QualityRow } from '../rundir/CsvTypes.js';
 
 /** Share of a layer's measured pictures that may be ambiguous before the layer is named as doubtful. */
 export const PAIRING_DOUBT_SHARE = 0.01;

@@ -10,7 +10,7 @@
 import type { TimedDisplayEntry } from './displaySequence.js';
 
 export interface SubsampledEntry extends TimedDisplayEntry {
-  /** Position of this picture in the full display sequence (frames.csv display_index). */
+  /** Position of this picture in the full display sequence (pictures.csv display_index). */
   displayIndex: number;
 }
 

@@ -14,7 +14,7 @@ import type { FrameMetrics } from './metrics/metricLogs.js';
 import type { Y4mFile } from '../input/Y4mFile.js';
 import { subsampleEntries } from './subsample.js';
 import { operatingPointCost, temporalDisplaySequence, temporalLevels } from './temporalLayers.js';
-import type { QualityRow, QualityView } from './QualityTypes.js';
+import type { QualityRow, QualityView } from '../rundir/CsvTypes.js';
 
 export interface TemporalLayerWork {
   scenarioId: string;
@@ -82,7 +82,7 @@ export async function temporalLayerRows(layers: readonly TemporalLayerWork[], o:
   for (const w of layers) {
     const frames = readLayerFramesCsv(w.framesCsv);
     if (!w.window || frames.some((f) => f.bytes === undefined || f.timeS === undefined)) {
-      warnings.push(`${w.scenarioId} ${w.rid}: no temporal-layer rows (${w.window ? 'frames.csv lacks bytes or time_s' : 'no steady window in run.json'})`);
+      warnings.push(`${w.scenarioId} ${w.rid}: no temporal-layer rows (${w.window ? '<rid>.frames.csv lacks bytes or time_s' : 'no steady window in run.json'})`);
       continue;
     }
     const levels = temporalLevels(frames);

@@ -7,8 +7,7 @@
 import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js';
 
 export const RECOMMENDATION_SCHEMA = 'simq.recommendation/1';
-export const RECOMMENDATION_FILE = 'recommendation.json';
-export const RECOMMENDATION_CSV_FILE = 'recommendation.csv';
+export { RECOMMENDATION_CSV as RECOMMENDATION_CSV_FILE, RECOMMENDATION_JSON as RECOMMENDATION_FILE } from '../rundir/RunFiles.js';
 
 /** The quality metric the decisions use: VMAF, or PSNR-Y when the run has no VMAF scores. */
 export type MetricName = 'vmaf' | 'psnr_y';

@@ -2,10 +2,12 @@
 // one per scenario x layer, with its bitrates and its scores at native size and at each viewport.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { predictAllocation } from '../allocation/predictAllocation.js';
 import { InputError } from '../errors.js';
-import { QUALITY_COLUMNS, QUALITY_FILE, QUALITY_TEXT_COLUMNS, type QualityView } from '../measure/QualityTypes.js';
+import { numericColumnsOf } from '../io/csvSchema.js';
+import { parseCsvText } from '../io/readCsv.js';
+import { QUALITY_SCHEMA, type ParsedQualityRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
+import { QUALITY_CSV, runFile } from '../rundir/RunFiles.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
 import { CODECS, type Codec } from '../scenario/ScenarioTypes.js';
@@ -15,17 +17,10 @@ import type { TemporalLevelPoint } from './layerSelection.js';
 import { shellCommand } from '../io/shellQuote.js';
 
 /** Columns recommend cannot work without. */
-const REQUIRED_COLUMNS = ['scenario_id', 'codec', 'rid', 'layer', 'size', 'target_kbps', 'actual_kbps', 'vmaf_mean', 'psnr_y_mean'] as const;
-const NUMERIC_COLUMNS = QUALITY_COLUMNS.filter(
-  (c): c is Exclude<(typeof QUALITY_COLUMNS)[number], (typeof QUALITY_TEXT_COLUMNS)[number]> => !(QUALITY_TEXT_COLUMNS as readonly string[]).includes(c),
-);
+const REQUIRED_COLUMNS = ['scenario_id', 'codec', 'rid', 'layer', 'size', 'target_kbps', 'actual_kbps', 'vmaf_mean', 'psnr_y_mean'] satisfies (keyof QualityRow)[];
+const NUMERIC_COLUMNS = numericColumnsOf(QUALITY_SCHEMA);
 
-type NumericColumn = (typeof NUMERIC_COLUMNS)[number];
-
-/** One quality.csv row with its numbers parsed (empty cells are undefined, never 0). */
-export type ParsedQualityRow = { scenario_id: string; scenario: string; codec: string; rid: string; layer: string; size: string; view: string; pairing?: string } & {
-  [K in NumericColumn]?: number;
-};
+export type { ParsedQualityRow };
 
 export interface QualityTable {
   run: RunRecord;
@@ -40,42 +35,18 @@ export interface QualityTable {
 
 /** Parses quality.csv text; `file` names it in errors. */
 export function parseQualityCsv(text: string, file: string): ParsedQualityRow[] {
-  let records: Record<string, string>[];
-  try {
-    records = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
-  } catch (e) {
-    throw new InputError(`${file}: not a readable CSV (${(e as Error).message})`, 'measure the run again: simq measure <run-dir> --force');
-  }
-  if (records.length === 0) throw new InputError(`${file} has no rows: the measure stage measured no layer`, 'simq measure <run-dir> --force');
-  const header = Object.keys(records[0]);
-  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) {
-    throw new InputError(`${file}: missing column(s) ${missing.join(', ')} (is it a simq quality.csv?)`, 'measure the run again: simq measure <run-dir> --force');
-  }
-  return records.map((r, i) => {
-    const row: Record<string, string | number | undefined> = { ...r };
-    for (const c of NUMERIC_COLUMNS) {
-      const cell = r[c];
-      if (cell === undefined || cell === '') {
-        row[c] = undefined;
-        continue;
-      }
-      const n = Number(cell);
-      // Line i + 2: the header is line 1.
-      if (!Number.isFinite(n)) throw new InputError(`${file} line ${i + 2}: ${c} "${cell}" is not a number`);
-      row[c] = n;
-    }
-    return row as ParsedQualityRow;
-  });
+  const rows = parseCsvText(text, file, { required: REQUIRED_COLUMNS, numeric: NUMERIC_COLUMNS, fix: 'measure the run again: simq measure <run-dir> --force' });
+  if (rows.length === 0) throw new InputError(`${file} has no rows: the measure stage measured no layer`, 'simq measure <run-dir> --force');
+  return rows as ParsedQualityRow[];
 }
 
 /** Reads <runDir>/run.json and <runDir>/quality.csv. */
 export function readQualityTable(runDir: string): QualityTable {
   const run = readRunRecord(runDir);
-  const file = path.join(path.resolve(runDir), QUALITY_FILE);
+  const file = runFile(runDir, QUALITY_CSV);
   if (!existsSync(file)) {
     throw new InputError(
-      `${path.resolve(runDir)} has no ${QUALITY_FILE}: the run was captured but not measured yet (recommend needs the measure stage's quality scores)`,
+      `${path.resolve(runDir)} has no ${QUALITY_CSV}: the run was captured but not measured yet (recommend needs the measure stage's quality scores)`,
       shellCommand(['simq', 'measure', runDir]),
     );
   }
@@ -101,7 +72,7 @@ function topLayerRid(s: ScenarioRecord, run: RunRecord): string | undefined {
 /** Chooses the decision metric: VMAF when any row has it, otherwise PSNR-Y (and says why). */
 export function chooseMetric(rows: readonly ParsedQualityRow[], run: RunRecord): MetricChoice {
   if (rows.some((r) => r.vmaf_mean !== undefined)) return { name: 'vmaf', column: 'vmaf_mean', unit: 'VMAF', fallback: false };
-  const measure = run.measure as { vmaf?: { vmafOff?: string; backend?: string } } | undefined;
+  const measure = run.measure;
   const why = measure?.vmaf?.vmafOff ?? (measure?.vmaf?.backend === 'none' ? 'the measure stage ran with --vmaf-backend none' : 'quality.csv has no VMAF scores');
   return { name: 'psnr_y', column: 'psnr_y_mean', unit: 'dB', fallback: true, reason: why };
 }

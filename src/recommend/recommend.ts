@@ -80,8 +80,7 @@ export function settingsFor(metric: MetricChoice, o: RecommendOptions): Recommen
 
 function provenance(table: QualityTable, o: RecommendOptions): Provenance {
   const run = table.run;
-  const measure = run.measure as { vmaf?: { backend?: string; libvmaf?: { major?: number; model?: string } } } | undefined;
-  const v = measure?.vmaf;
+  const v = run.measure?.vmaf;
   const p: Provenance = {
     tool: 'simq',
     simqVersion: o.simqVersion,

@@ -2,7 +2,7 @@
 // timeline, the quality-vs-bitrate charts per codec and viewer size, the temporal operating points
 // (chart and table per viewer size), per-frame quality per scenario, quality.csv as a table and the
 // recommendation. Pure: no file is written here.
-import type { FrameRow } from '../measure/QualityTypes.js';
+import type { PictureRow } from '../rundir/CsvTypes.js';
 import { bitrateTimelineChart } from './charts/bitrateTimeline.js';
 import { frameQualityChart } from './charts/frameQuality.js';
 import { operatingPointCharts } from './charts/operatingPoints.js';
@@ -14,7 +14,7 @@ import type { ReportInputs } from './loadReportInputs.js';
 import { renderRecommendation } from './recommendationHtml.js';
 import { renderOperatingPoints } from './operatingPointsHtml.js';
 import { chooseFrameMetric, chooseQualityMetric } from './reportMetric.js';
-import type { ChartSpec } from './ReportTypes.js';
+import type { ChartSpec } from './page/ReportTypes.js';
 import { runRids } from './scenarioLabels.js';
 import { qualityTable, steadyStateTable } from './tables.js';
 import { chartFigure, renderPage } from './template.js';
@@ -86,7 +86,7 @@ ${timelineParts.join('\n')}`,
   // 3. Per-frame quality.
   if (inputs.frames && inputs.frames.length) {
     const frameMetric = chooseFrameMetric(inputs.frames);
-    const byScenario = new Map<string, FrameRow[]>();
+    const byScenario = new Map<string, PictureRow[]>();
     for (const r of inputs.frames) byScenario.set(r.scenario_id, [...(byScenario.get(r.scenario_id) ?? []), r]);
     const parts: string[] = [];
     for (const s of run.scenarios) {

@@ -2,7 +2,7 @@
 // (run status, capture validity problems, simq plan's model against what the browser did,
 // measurement checks). A reader should know from here whether the charts below mean anything.
 import path from 'node:path';
-import type { MeasureRecord } from '../measure/measureStage.js';
+import type { MeasureRecord } from '../rundir/MeasureTypes.js';
 import { DROPPED_SHARE } from '../recommend/warnings.js';
 import { PAIRING_DOUBT_SHARE } from '../measure/pairingSummary.js';
 import type { RunRecord } from '../rundir/RunTypes.js';

@@ -1,23 +1,18 @@
 // Everything a report shows, read from one run directory: run.json, each scenario's stats.csv, and,
-// when the later stages ran, quality.csv, frames.csv and recommendation.json. A stage that did not
+// when the later stages ran, quality.csv, pictures.csv (frames.csv in older runs) and recommendation.json. A stage that did not
 // run yet is not an error: its part of the report is left out and the header says why.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { StatsRow } from '../capture/StatsTimeline.js';
 import { InputError } from '../errors.js';
-import type { MeasureRecord } from '../measure/measureStage.js';
-import type { FrameRow } from '../measure/QualityTypes.js';
-import { parseQualityCsv, type ParsedQualityRow } from '../recommend/qualityTable.js';
-import { RECOMMENDATION_FILE, RECOMMENDATION_SCHEMA, type Recommendation } from '../recommend/RecommendationTypes.js';
+import { numericColumnsOf } from '../io/csvSchema.js';
+import { PICTURES_SCHEMA, STATS_SCHEMA, type ParsedQualityRow, type PictureRow, type StatsRow } from '../rundir/CsvTypes.js';
+import type { MeasureRecord } from '../rundir/MeasureTypes.js';
+import { parseQualityCsv } from '../recommend/qualityTable.js';
+import { RECOMMENDATION_SCHEMA, type Recommendation } from '../recommend/RecommendationTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
+import { PICTURES_CSV, picturesCsvToRead, QUALITY_CSV, RECOMMENDATION_JSON, runFile, scenarioDir, STATS_CSV } from '../rundir/RunFiles.js';
 import type { RunRecord } from '../rundir/RunTypes.js';
-import { readCsvFile } from './readCsvFile.js';
-
-/** File names of the run-directory contract (RunTypes.ts header); measureStage.ts exports the same
- *  names but importing it would load the ffmpeg modules just to read three CSVs. */
-export const STATS_FILE = 'stats.csv';
-export const QUALITY_FILE = 'quality.csv';
-export const FRAMES_FILE = 'frames.csv';
+import { readCsvFile } from '../io/readCsv.js';
 
 export interface ReportInputs {
   runDir: string;
@@ -26,21 +21,21 @@ export interface ReportInputs {
   /** stats.csv rows per scenario id (scenarios without the file are absent). */
   stats: Map<string, StatsRow[]>;
   quality?: ParsedQualityRow[];
-  frames?: FrameRow[];
+  frames?: PictureRow[];
   recommendation?: Recommendation;
   /** Parts left out, in words (shown in the header). */
   notes: string[];
 }
 
 const STATS_SPEC = {
-  required: ['second', 't_s', 'warmup', 'rid', 'target_kbps', 'actual_kbps'],
-  numeric: ['second', 't_s', 'warmup', 'ssrc', 'target_kbps', 'actual_kbps', 'fps', 'width', 'height', 'qp_avg', 'limitation_cpu_s', 'limitation_bandwidth_s', 'frames_encoded', 'key_frames_encoded', 'available_outgoing_kbps', 'bandwidth_cap_kbps'],
+  required: ['second', 't_s', 'warmup', 'rid', 'target_kbps', 'actual_kbps'] satisfies (keyof StatsRow)[],
+  numeric: numericColumnsOf(STATS_SCHEMA),
   fix: 'capture the run again: simq capture <clip> (stats.csv is written by the capture stage)',
 } as const;
 
-const FRAMES_SPEC = {
-  required: ['scenario_id', 'rid', 'size', 'time_s', 'frozen', 'vmaf', 'psnr_y'],
-  numeric: ['display_index', 'source_index', 'frame_index', 'frozen', 'time_s', 'warmup', 'vmaf', 'psnr_y', 'psnr_avg', 'ssim'],
+const PICTURES_SPEC = {
+  required: ['scenario_id', 'rid', 'size', 'time_s', 'frozen', 'vmaf', 'psnr_y'] satisfies (keyof PictureRow)[],
+  numeric: numericColumnsOf(PICTURES_SCHEMA),
   fix: 'measure the run again: simq measure <run-dir> --force',
 } as const;
 
@@ -69,31 +64,31 @@ export function loadReportInputs(runDir: string): ReportInputs {
 
   const stats = new Map<string, StatsRow[]>();
   for (const s of run.scenarios) {
-    const file = path.join(dir, s.id, STATS_FILE);
+    const file = path.join(scenarioDir(dir, s.id), STATS_CSV);
     if (!existsSync(file)) {
-      notes.push(`${s.id}: no ${STATS_FILE} (scenario ${s.status}${s.error ? `: ${s.error}` : ''}), no bitrate timeline`);
+      notes.push(`${s.id}: no ${STATS_CSV} (scenario ${s.status}${s.error ? `: ${s.error}` : ''}), no bitrate timeline`);
       continue;
     }
     stats.set(s.id, readCsvFile(file, STATS_SPEC) as StatsRow[]);
   }
 
   let quality: ParsedQualityRow[] | undefined;
-  const qualityFile = path.join(dir, QUALITY_FILE);
+  const qualityFile = runFile(dir, QUALITY_CSV);
   if (existsSync(qualityFile)) {
     const text = readFileSync(qualityFile, 'utf8');
     if (hasRows(text)) quality = parseQualityCsv(text, qualityFile);
-    else notes.push(`${QUALITY_FILE} has no rows: the measure stage measured no layer`);
+    else notes.push(`${QUALITY_CSV} has no rows: the measure stage measured no layer`);
   } else {
-    notes.push(`no ${QUALITY_FILE}: the run is not measured yet (simq measure ${runDir}), so no quality charts`);
+    notes.push(`no ${QUALITY_CSV}: the run is not measured yet (simq measure ${runDir}), so no quality charts`);
   }
 
-  let frames: FrameRow[] | undefined;
-  const framesFile = path.join(dir, FRAMES_FILE);
-  if (existsSync(framesFile)) frames = readCsvFile(framesFile, FRAMES_SPEC) as FrameRow[];
-  else if (quality) notes.push(`no ${FRAMES_FILE}: no per-frame charts`);
+  let frames: PictureRow[] | undefined;
+  const picturesFile = picturesCsvToRead(dir);
+  if (picturesFile) frames = readCsvFile(picturesFile, PICTURES_SPEC) as PictureRow[];
+  else if (quality) notes.push(`no ${PICTURES_CSV}: no per-frame charts`);
 
-  const recFile = path.join(dir, RECOMMENDATION_FILE);
+  const recFile = runFile(dir, RECOMMENDATION_JSON);
   const recommendation = existsSync(recFile) ? readRecommendation(recFile) : undefined;
 
-  return { runDir: dir, run, measure: run.measure as MeasureRecord | undefined, stats, quality, frames, recommendation, notes };
+  return { runDir: dir, run, measure: run.measure, stats, quality, frames, recommendation, notes };
 }

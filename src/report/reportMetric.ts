@@ -1,13 +1,13 @@
 // The score a report plots: VMAF when the measure stage produced it, else PSNR-Y (VMAF off or
 // unavailable), and the report says so in the header and on every axis.
-import type { FrameRow } from '../measure/QualityTypes.js';
+import type { PictureRow } from '../rundir/CsvTypes.js';
 import type { ParsedQualityRow } from '../recommend/qualityTable.js';
 
 export interface ReportMetric {
   name: 'VMAF' | 'PSNR-Y';
   /** quality.csv column. */
   column: 'vmaf_mean' | 'psnr_y_mean';
-  /** frames.csv column. */
+  /** pictures.csv column. */
   frameColumn: 'vmaf' | 'psnr_y';
   /** Axis text, e.g. "VMAF (mean over the steady state)". */
   unit: string;
@@ -23,6 +23,6 @@ export function chooseQualityMetric(rows: readonly ParsedQualityRow[]): ReportMe
   return rows.some((r) => r.vmaf_mean !== undefined) ? VMAF_METRIC : PSNR_METRIC;
 }
 
-export function chooseFrameMetric(rows: readonly FrameRow[]): ReportMetric {
+export function chooseFrameMetric(rows: readonly PictureRow[]): ReportMetric {
   return rows.some((r) => typeof r.vmaf === 'number') ? VMAF_METRIC : PSNR_METRIC;
 }

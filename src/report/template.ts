@@ -3,8 +3,8 @@
 // from disk, offline, and never call out).
 import { escapeJsonForScript, inlineScript } from './inline.js';
 import { esc } from './html.js';
-import type { ChartSpec, ReportPageData } from './ReportTypes.js';
-import { PAGE_SCRIPT } from './pageScript.js';
+import type { ChartSpec, ReportPageData } from './page/ReportTypes.js';
+import { reportPageScript } from './pageScript.js';
 import { PAGE_STYLE } from './pageStyle.js';
 import type { UplotAssets } from './uplotAssets.js';
 
@@ -57,7 +57,7 @@ ${parts.uplot.license}
 */
 ${inlineScript(parts.uplot.js)}
 </script>
-<script>${inlineScript(PAGE_SCRIPT)}</script>
+<script type="module">${inlineScript(reportPageScript())}</script>
 </body>
 </html>
 `;

@@ -4,12 +4,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { REPORT_HTML } from '../rundir/RunFiles.js';
 import { buildReport } from './buildReport.js';
 import { loadReportInputs } from './loadReportInputs.js';
 import { loadUplotAssets } from './uplotAssets.js';
 import { shellCommand } from '../io/shellQuote.js';
 
-export const REPORT_FILE = 'report.html';
+export const REPORT_FILE = REPORT_HTML;
 
 export interface WriteReportOptions {
   /** Output file; default <run-dir>/report.html. */

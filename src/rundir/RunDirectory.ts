@@ -6,10 +6,12 @@ import { InputError, OutputError, outputErrorFromErrno } from '../errors.js';
 import { lockRunDirectory, processAlive } from './RunLock.js';
 import { writeJsonAtomic } from '../io/atomicWrite.js';
 import { MAX_RUN_FILE_BYTES, readInputFile } from '../io/readInputFile.js';
+import { RUN_JSON } from './RunFiles.js';
 import { validateRunRecord } from './validateRunRecord.js';
 import { RUN_SCHEMA, type RunRecord } from './RunTypes.js';
 
-export const RUN_FILE = 'run.json';
+/** Kept for callers that import it from here. */
+export const RUN_FILE = RUN_JSON;
 
 function timestampId(date: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');

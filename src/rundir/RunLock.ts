@@ -7,8 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { OutputError } from '../errors.js';
 import { writeAllSync } from '../io/atomicWrite.js';
+import { LOCK_FILE } from './RunFiles.js';
 
-export const LOCK_FILE = '.simq.lock';
+export { LOCK_FILE };
 
 export interface LockHolder {
   pid: number;

@@ -5,11 +5,16 @@
 //   results/<run-id>/<scenario-id>/<rid>.h264 H.264 layer bitstream (Annex B)
 //   results/<run-id>/<scenario-id>/<rid>.frames.csv   one row per captured frame
 //   results/<run-id>/<scenario-id>/stats.csv  one row per second per layer
-//   results/<run-id>/quality.csv, frames.csv  (measure stage)
+//   results/<run-id>/quality.csv, pictures.csv (measure stage; pictures.csv was frames.csv before)
 //   results/<run-id>/recommendation.json|csv, report.html (recommend/report stage)
 //
-// Any change here is a format change: bump RUN_SCHEMA and describe it in README.md.
+// File names and paths: RunFiles.ts. CSV columns and row types: CsvTypes.ts. The measure record:
+// MeasureTypes.ts. Any change here is a format change: bump RUN_SCHEMA and describe it in README.md.
 import type { Scenario } from '../scenario/ScenarioTypes.js';
+import type { MeasureRecord } from './MeasureTypes.js';
+
+export type * from './MeasureTypes.js';
+export type * from './CsvTypes.js';
 
 export const RUN_SCHEMA = 'simq.run/1';
 
@@ -88,7 +93,7 @@ export interface ValidityProblem {
   message: string;
 }
 
-/** simq's allocation model next to what the browser did (src/capture/modelVsBrowser.ts). */
+/** simq's allocation model next to what the browser did (src/allocation/modelVsBrowser.ts). */
 export interface ModelComparison {
   tolerance: number;
   /** Input size the model was given: the browser's own when its quality scaler shrank the layers. */
@@ -97,20 +102,22 @@ export interface ModelComparison {
   /** The set of layers the model switches on equals the set the browser sent in steady state. */
   activeSetMatches: boolean;
   predictedActive: string[];
-  layers: {
-    rid: string;
-    predictedState: string;
-    measuredOn: boolean;
-    predictedTargetKbps?: number;
-    predictedAllocatedKbps?: number;
-    /** Under a binding cap: where the encoder bitrate adjuster may put the target (simq plan's range). */
-    predictedRangeKbps?: [number, number];
-    measuredTargetKbps?: number;
-    measuredActualKbps?: number;
-    /** (measured - predicted) / predicted target. */
-    deviation?: number;
-    flagged: boolean;
-  }[];
+  layers: ModelLayerComparison[];
+}
+
+export interface ModelLayerComparison {
+  rid: string;
+  predictedState: string;
+  measuredOn: boolean;
+  predictedTargetKbps?: number;
+  predictedAllocatedKbps?: number;
+  /** Under a binding cap: where the encoder bitrate adjuster may put the target (simq plan's range). */
+  predictedRangeKbps?: [number, number];
+  measuredTargetKbps?: number;
+  measuredActualKbps?: number;
+  /** (measured - predicted) / predicted target. */
+  deviation?: number;
+  flagged: boolean;
 }
 
 export interface ScenarioRecord {
@@ -168,8 +175,7 @@ export interface RunRecord {
     startBitrateKbps?: number;
   };
   scenarios: ScenarioRecord[];
-  timings: { captureS?: number; measureS?: number; recommendS?: number };
-  /** Added by later stages (measure, recommend); each stage owns its key. */
-  measure?: unknown;
-  allocation?: unknown;
+  timings: { captureS?: number; measureS?: number };
+  /** Added by the measure stage (it owns this key; MeasureTypes.ts). */
+  measure?: MeasureRecord;
 }

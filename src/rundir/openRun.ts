@@ -5,10 +5,9 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { outputErrorFromErrno } from '../errors.js';
 import { readRunRecord, writeRunRecord } from './RunDirectory.js';
+import { workDir } from './RunFiles.js';
 import { lockRunDirectory, type LockHolder, type RunLock } from './RunLock.js';
 
-/** The measure stage's scratch folder inside a run (same name as in measureStage.ts). */
-export const MEASURE_WORK_DIR = '.measure-work';
 
 export interface OpenRun {
   lock: RunLock;
@@ -37,7 +36,7 @@ function markStale(dir: string, holder: LockHolder | undefined): string {
     ? `simq ${holder.command} (pid ${holder.pid}, started ${holder.startedAt}) stopped without finishing`
     : 'the simq process that wrote this run stopped without finishing';
   const marked = markRunIncomplete(dir, why);
-  rmSync(path.join(dir, MEASURE_WORK_DIR), { recursive: true, force: true });
+  rmSync(workDir(dir), { recursive: true, force: true });
   return `${why}${marked ? '; the run was left "running" and is now marked incomplete' : ''}`;
 }
 

@@ -104,6 +104,18 @@ function checkScenario(c: RunChecker, v: unknown, i: number, ids: Set<string>): 
   c.array(s.problems, `${at}.problems`);
 }
 
+/** The measure record, when present: the parts recommend and report read (MeasureTypes.ts). */
+function checkMeasure(c: RunChecker, v: unknown): void {
+  if (v === undefined) return;
+  const m = c.object(v, 'measure');
+  c.oneOf(m.status, 'measure.status', ['complete', 'incomplete']);
+  const vmaf = c.object(m.vmaf, 'measure.vmaf');
+  c.oneOf(vmaf.backend, 'measure.vmaf.backend', ['ffmpeg', 'docker', 'none']);
+  for (const k of ['ffmpeg', 'libvmaf', 'docker']) if (vmaf[k] !== undefined) c.object(vmaf[k], `measure.vmaf.${k}`);
+  c.optionalNumber(m.subsample, 'measure.subsample', 1);
+  for (const k of ['layers', 'warnings', 'viewports']) if (m[k] !== undefined) c.array(m[k], `measure.${k}`);
+}
+
 /** Checks a parsed run.json (schema already matched); returns it typed. */
 export function validateRunRecord(raw: unknown, file: string): RunRecord {
   const c = new RunChecker(file);
@@ -117,6 +129,7 @@ export function validateRunRecord(raw: unknown, file: string): RunRecord {
   c.object(o.timings, 'timings');
   const ids = new Set<string>();
   c.array(o.scenarios, 'scenarios').forEach((s, i) => checkScenario(c, s, i, ids));
+  checkMeasure(c, o.measure);
   return o as unknown as RunRecord;
 }
 

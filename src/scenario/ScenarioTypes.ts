@@ -73,5 +73,5 @@ export interface Scenario {
 
 export const DEFAULT_DURATION_S = 10;
 export const DEFAULT_WARMUP_S = 2;
-/** Applied to VP9/AV1 encodings without scalabilityMode (webrtc-notes.md: no simulcast otherwise). */
+/** Applied to VP9/AV1 encodings without scalabilityMode (Chrome sends VP9/AV1 simulcast only with a scalabilityMode per encoding). */
 export const DEFAULT_SVC_SCALABILITY_MODE = 'L1T3';

@@ -1,5 +1,5 @@
-// Built-in scenarios that reproduce the seed article's experiment (../shared/seeds, "Target
-// Bitrates vs Max Bitrates"): three layers q/h/f at 1/4, 1/2 and full resolution.
+// Built-in scenarios that reproduce the experiment of the article "Target Bitrates vs Max Bitrates"
+// that simq started from: three layers q/h/f at 1/4, 1/2 and full resolution.
 import type { RtpEncodingParameters, ScenarioDefinition } from './ScenarioTypes.js';
 
 function layers(overrides: Partial<Record<'q' | 'h' | 'f', Partial<RtpEncodingParameters>>> = {}): RtpEncodingParameters[] {

@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../errors.js';
 import { findOnPath, isExecutable } from './ffmpeg.js';
-import { runProcess } from './process.js';
 
 export type ChromeSource = 'flag' | 'CHROME_PATH' | 'standard location' | 'PATH';
 
@@ -55,14 +54,6 @@ export function locateChrome(flag?: string, env: NodeJS.ProcessEnv = process.env
     if (p) return { path: p, source: 'PATH' };
   }
   throw new EnvironmentError('no Chromium or Chrome found (looked at --chrome, CHROME_PATH, standard locations, PATH)', CHROME_INSTALL_FIX);
-}
-
-/** "Chromium 156.0.8078.79" from `--version` (Debian's wrapper script also prints noise on stderr). */
-export async function chromeVersion(binary: string): Promise<string> {
-  const r = await runProcess(binary, ['--version'], { timeoutMs: 20_000 });
-  const line = r.stdout.toString('utf8').split('\n').find((l) => /\d+\.\d+\.\d+/.test(l));
-  if (r.code !== 0 || !line) throw new EnvironmentError(`${binary} --version failed: ${r.stderr.trim().slice(0, 300)}`, CHROME_INSTALL_FIX);
-  return line.trim();
 }
 
 /**

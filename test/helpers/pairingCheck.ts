@@ -1,5 +1,5 @@
 // An independent check of frame pairing: for every measured picture that is a real encoded frame
-// (frames.csv, size "native", frozen 0), decode the layer at its own size and the reference scaled
+// (pictures.csv, size "native", frozen 0), decode the layer at its own size and the reference scaled
 // to that size with ffmpeg (its default bicubic scaler, not simq's), and find the source frame that
 // matches best by luma PSNR: every frame within +-window of simq's choice on every pixel, and the
 // best of a search over the whole clip (on every 5th pixel, then scored on every pixel), so a run
@@ -66,7 +66,7 @@ interface RunJson {
 
 export async function checkPairing(ffmpeg: string, runDir: string, window = 3, tieDb = 0.5): Promise<PairingCheck[]> {
   const run = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunJson;
-  const measured = csvRows(path.join(runDir, 'frames.csv')).filter((r) => r.size === 'native' && r.frozen === '0');
+  const measured = csvRows(path.join(runDir, 'pictures.csv')).filter((r) => r.size === 'native' && r.frozen === '0');
   const out: PairingCheck[] = [];
   const refBySize = new Map<string, Buffer[]>();
   for (const s of run.scenarios) {

@@ -10,7 +10,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'simq');
 export const FFMPEG = path.join(ROOT, 'node_modules', '@ffmpeg-installer', 'linux-x64', 'ffmpeg');
 
-/** Model files for libvmaf 1.x on machines without internet (../shared/vmaf-models, see its README). */
+/** Model files for libvmaf 1.x on machines without internet: SIMQ_VMAF_MODEL_DIR, else a vmaf-models folder beside the checkout. */
 export const VMAF_MODEL_DIR = process.env.SIMQ_VMAF_MODEL_DIR ?? path.resolve(ROOT, '..', 'shared', 'vmaf-models');
 
 /** One folder per test session for samples and the clip cache, so files reuse prepared clips. */

@@ -99,7 +99,7 @@ class LoopbackCapture {
     );
     const wanted = (caps?.codecs ?? []).filter((c) => c.mimeType.toLowerCase() === `video/${config.codecMime.toLowerCase()}`);
     if (wanted.length === 0) {
-      return { ok: false, encodableCodecs: encodable, error: `codec ${config.codecMime} not encodable` };
+      return { ok: false, encodableCodecs: encodable };
     }
 
     this.stream = await navigator.mediaDevices.getUserMedia({
@@ -154,11 +154,7 @@ class LoopbackCapture {
       const wantedEnc = config.encodings.find((e) => e.rid === enc.rid);
       if (wantedEnc) enc.active = wantedEnc.active;
     }
-    if (config.degradationPreference) {
-      (params as RTCRtpSendParameters & { degradationPreference?: string }).degradationPreference = config.degradationPreference;
-    }
     await this.sender.setParameters(params);
-    const applied = this.sender.getParameters().encodings.map((e) => ({ rid: e.rid ?? '', active: e.active !== false }));
 
     await this.sender.replaceTrack(track);
     this.t0 = performance.now();
@@ -168,9 +164,8 @@ class LoopbackCapture {
     return {
       ok: true,
       encodableCodecs: encodable,
-      appliedEncodings: applied,
       userAgent: navigator.userAgent,
-      trackSettings: { width: settings.width ?? 0, height: settings.height ?? 0, frameRate: settings.frameRate ?? 0 },
+      trackSettings: { width: settings.width ?? 0, height: settings.height ?? 0 },
     };
   }
 
@@ -188,7 +183,7 @@ class LoopbackCapture {
   }
 
   private onFrame(frame: RTCEncodedVideoFrame): void {
-    const meta = frame.getMetadata() as RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number; captureTime?: number };
+    const meta = frame.getMetadata() as RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number };
     const ssrc = meta.synchronizationSource ?? 0;
     const count = this.frameCounts.get(ssrc) ?? 0;
     this.frameCounts.set(ssrc, count + 1);
@@ -198,14 +193,11 @@ class LoopbackCapture {
         index: count,
         rtpTimestamp: meta.rtpTimestamp ?? frame.timestamp,
         tapTimeMs: performance.now() - this.t0,
-        captureTimeMs: meta.captureTime,
         bytes: frame.data.byteLength,
         type: frame.type === 'key' ? 'key' : 'delta',
         temporalIndex: meta.temporalIndex,
-        spatialIndex: meta.spatialIndex,
         width: meta.width ?? 0,
         height: meta.height ?? 0,
-        mimeType: (meta as { mimeType?: string }).mimeType,
         payloadType: meta.payloadType,
       },
       new Uint8Array(frame.data.slice(0)),
@@ -250,11 +242,10 @@ class LoopbackCapture {
     const final = await this.collectStats();
     await post('/stats', JSON.stringify({ ...final, final: true }));
     await this.uploader.close();
-    const counts = [...this.frameCounts].map(([ssrc, frames]) => ({ ssrc, frames }));
     this.stream.getTracks().forEach((t) => t.stop());
     this.pc1.close();
     this.pc2.close();
-    return { frameCounts: counts, uploadError: this.uploader.failed };
+    return { uploadError: this.uploader.failed };
   }
 }
 

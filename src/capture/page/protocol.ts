@@ -23,21 +23,17 @@ export interface PageCaptureConfig {
   maxTotalBitrateBps?: number;
   /** Start of the bandwidth estimate (kbps); Chrome's own start (300 kbps) when absent. */
   startBitrateKbps?: number;
-  degradationPreference?: 'balanced' | 'maintain-framerate' | 'maintain-resolution';
   statsIntervalMs: number;
 }
 
 export interface PageStartResult {
   ok: boolean;
   encodableCodecs: string[];
-  error?: string;
-  appliedEncodings?: { rid: string; active: boolean }[];
   userAgent?: string;
-  trackSettings?: { width: number; height: number; frameRate: number };
+  trackSettings?: { width: number; height: number };
 }
 
 export interface PageStopResult {
-  frameCounts: { ssrc: number; frames: number }[];
   uploadError?: string;
 }
 
@@ -48,15 +44,11 @@ export interface PageFrameMeta {
   rtpTimestamp: number;
   /** performance.now() at the tap, ms since the track was attached. */
   tapTimeMs: number;
-  /** The frame's capture time from metadata, where this Chrome provides it. */
-  captureTimeMs?: number;
   bytes: number;
   type: 'key' | 'delta';
   temporalIndex?: number;
-  spatialIndex?: number;
   width: number;
   height: number;
-  mimeType?: string;
   payloadType?: number;
 }
 

@@ -6,7 +6,7 @@
 // header extension id is declared as the sdes:mid extension on the receiving side: the wire format
 // of both extensions is the same string, so each layer's packets are routed to "its" m-section.
 // The answer is folded back into one m-section with a=simulcast:recv. The technique is the one of
-// fippo's simulcast-playground (see ../shared/docs/webrtc-notes.md); this code is our own.
+// fippo's simulcast-playground (github.com/fippo/simulcast-playground); this code is our own.
 //
 // Pure string functions, no DOM: compiled for the page and imported by the Node tests.
 

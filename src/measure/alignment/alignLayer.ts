@@ -32,7 +32,7 @@ export async function alignLayer(input: AlignLayerInput): Promise<LayerAlignment
   let timestamps: readonly number[];
   if (input.rtpTimestamps) timestamps = input.rtpTimestamps;
   else if (input.framesCsv) timestamps = readLayerFramesCsv(input.framesCsv).map((f) => f.rtpTimestamp);
-  else throw new InputError(`alignLayer(${input.bitstream}): no rtpTimestamps and no frames.csv given`);
+  else throw new InputError(`alignLayer(${input.bitstream}): no rtpTimestamps and no <rid>.frames.csv given`);
 
   const [layer, ref] = await Promise.all([
     decodeThumbnails(input.ffmpegPath, input.bitstream, size),

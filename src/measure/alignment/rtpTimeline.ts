@@ -2,7 +2,8 @@
 //
 // Each RTP stream starts at a random 32-bit timestamp (RFC 3550 5.1) that wraps at 2^32; within a
 // layer the 90 kHz clock ticks 90000/fps per camera frame, so a gap of about twice that is a frame
-// the encoder dropped (../shared/docs/webrtc-notes.md, "Facts for frame alignment").
+// the encoder dropped (libwebrtc stamps each encoded frame with its camera frame's capture time,
+// video/video_stream_encoder.cc, converted to the 90 kHz RTP clock).
 //
 // The capture times jitter (deltas of 2160..3780 ticks at 30 fps were measured), but Chromium's file
 // camera (--use-file-for-fake-video-capture) schedules each frame at the previous *scheduled* time

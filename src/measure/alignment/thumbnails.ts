@@ -2,7 +2,7 @@
 // matching captured frames to source frames by content. ffmpeg decodes each file on its own to raw
 // gray frames through a pipe, in decode order (-vsync passthrough): frames are paired by position
 // later, never by container timestamps (feeding both sides into one filter graph mis-paired about one
-// frame in five in a hand test, see ../shared/docs/webrtc-notes.md "Facts for frame alignment").
+// frame in five in a hand test: the IVF pts are RTP timestamps, not the source's frame clock).
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../errors.js';

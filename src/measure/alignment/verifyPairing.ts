@@ -6,6 +6,7 @@
 // with its chosen source frame and the source frames around it on every pixel of luma at the
 // layer's size (the reference scaled with the area filter, close to the box filter libyuv uses for
 // simulcast layers), and moved where a neighbour is clearly better.
+import { median } from '../aggregate.js';
 import type { Thumbnails } from './AlignmentTypes.js';
 
 /**
@@ -18,6 +19,9 @@ import type { Thumbnails } from './AlignmentTypes.js';
  *   a tie matches far worse than the pictures around it (every candidate is as wrong as the others), or
  *   the pairing runs backwards against the previous frame's; the score may describe the wrong picture.
  */
+import type { PairingCounts } from '../../rundir/MeasureTypes.js';
+
+export type { PairingCounts };
 export type PairingVerdict = 'verified' | 'tied' | 'repaired' | 'ambiguous';
 
 export interface PairingTuning {
@@ -37,12 +41,6 @@ export interface PairingTuning {
 
 export const DEFAULT_PAIRING_TUNING: PairingTuning = { window: 3, maxWindow: 8, repairDb: 0.2, distinctDb: 0.2, outlierDb: 4, outlierSpan: 15 };
 
-export interface PairingCounts {
-  verified: number;
-  tied: number;
-  repaired: number;
-  ambiguous: number;
-}
 
 export interface PairingVerification {
   /** Per captured frame: the source index after verification. */
@@ -122,11 +120,6 @@ export function verifyPairing(layer: Thumbnails, reference: Thumbnails, sourceIn
   return out;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
 /**
  * A tie far below how well distinct pictures around it match is a plateau of equally wrong
  * candidates, not static content: its source lies outside the search. "Around" is the distinct
@@ -136,11 +129,11 @@ function median(values: number[]): number {
 function markOutlierTies(v: PairingVerification, t: PairingTuning): void {
   const distinct = v.verdict.map((x, i) => (x === 'verified' ? i : -1)).filter((i) => i >= 0);
   if (distinct.length === 0) return;
-  const layerLevel = median(distinct.map((i) => v.psnrDb[i]));
+  const layerLevel = median(distinct.map((i) => v.psnrDb[i]))!;
   v.verdict.forEach((verdict, i) => {
     if (verdict !== 'tied') return;
     const near = distinct.filter((j) => Math.abs(j - i) <= t.outlierSpan).map((j) => v.psnrDb[j]);
-    const level = near.length ? median(near) : layerLevel;
+    const level = near.length ? median(near)! : layerLevel;
     if (v.psnrDb[i] < level - t.outlierDb) v.verdict[i] = 'ambiguous';
   });
 }

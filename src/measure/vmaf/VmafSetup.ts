@@ -19,8 +19,10 @@ import { DEFAULT_DOCKER_IMAGE, dockerAvailable, dockerRunArgs, ffmpegInImage, ho
 import { CorruptModelError, ModelUnavailableError } from './modelDownload.js';
 import { DEFAULT_VMAF_MODEL, libvmafModelOptions, resolveVmafModel, type ResolvedVmafModel } from './VmafModels.js';
 
+import type { VmafBackend, VmafSetupDescription } from '../../rundir/MeasureTypes.js';
+
+export type { VmafBackend, VmafSetupDescription };
 export type VmafBackendChoice = 'auto' | 'ffmpeg' | 'docker' | 'none';
-export type VmafBackend = 'ffmpeg' | 'docker' | 'none';
 export const VMAF_BACKEND_CHOICES: readonly VmafBackendChoice[] = ['auto', 'ffmpeg', 'docker', 'none'];
 
 export interface VmafSetupOptions {
@@ -53,24 +55,6 @@ export interface VmafSetupOptions {
   log?: (line: string) => void;
 }
 
-/** What run.json records about the metric backend. */
-export interface VmafSetupDescription {
-  backend: VmafBackend;
-  /** The ffmpeg that runs the metric graph (inside the image for docker). */
-  ffmpeg: { path: string; source: string; version: string };
-  libvmaf?: {
-    major: 1 | 2;
-    /** libvmaf's own version, from the "version" field of its JSON log (smoke test), e.g. "1.3.7". */
-    version?: string;
-    model: string;
-    modelSource: string;
-    modelPath?: string;
-    modelSha256?: string;
-  };
-  docker?: { image: string; entrypoint: string; client: string; serverVersion: string };
-  /** Why VMAF is off, when it is. */
-  vmafOff?: string;
-}
 
 export interface VmafSetup {
   backend: VmafBackend;

@@ -4,8 +4,8 @@
 // libvmaf filter has `model_path` only and no model built in). libvmaf >= 2 has vmaf_v0.6.1 and
 // vmaf_v0.6.1neg built in. The files live in the `model/` folder of github.com/Netflix/vmaf; the
 // tag is pinned so the bytes never change under us, and every file is checked against the digest
-// below before it is used or kept. The digests are those of ../shared/vmaf-models/SHA256SUMS
-// (the same files, taken from the v3.2.0 line); vmaf_float_v0.6.1neg.pkl.model is byte-identical to
+// below before it is used or kept. The digests are those of the files at that tag (the v3.2.0
+// line); vmaf_float_v0.6.1neg.pkl.model is byte-identical to
 // vmaf_float_v0.6.1.pkl.model (NEG differs only in the .pkl's enhancement-gain limits).
 
 export const VMAF_MODEL_TAG = 'v3.2.0';

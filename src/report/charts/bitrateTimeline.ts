@@ -4,7 +4,7 @@
 import type { StatsRow } from '../../capture/StatsTimeline.js';
 import { steadyStartS, type ScenarioRecord } from '../../rundir/RunTypes.js';
 import { CAP_RED, GUIDE_GREY } from '../colors.js';
-import type { ChartSpec, SeriesSpec } from '../ReportTypes.js';
+import type { ChartSpec, SeriesSpec } from '../page/ReportTypes.js';
 import { encodingsSummary } from '../scenarioLabels.js';
 
 export function bitrateTimelineChart(scenario: ScenarioRecord, rows: StatsRow[], colors: Record<string, string>): ChartSpec | undefined {

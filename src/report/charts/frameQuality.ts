@@ -1,13 +1,13 @@
 // Per scenario: the score of every displayed picture over time, one line per layer, with frozen
 // pictures (a source frame the encoder dropped, so the previous picture stays on screen) crossed.
 // One view per render size: the layer's own size first, then each viewport.
-import type { FrameRow } from '../../measure/QualityTypes.js';
+import type { PictureRow } from '../../rundir/CsvTypes.js';
 import { steadyStartS, type ScenarioRecord } from '../../rundir/RunTypes.js';
 import type { ReportMetric } from '../reportMetric.js';
-import type { ChartSpec, ChartView, SeriesSpec } from '../ReportTypes.js';
+import type { ChartSpec, ChartView, SeriesSpec } from '../page/ReportTypes.js';
 import { compareSizes } from '../scenarioLabels.js';
 
-export function frameQualityChart(scenario: ScenarioRecord, rows: readonly FrameRow[], metric: ReportMetric, colors: Record<string, string>): ChartSpec | undefined {
+export function frameQualityChart(scenario: ScenarioRecord, rows: readonly PictureRow[], metric: ReportMetric, colors: Record<string, string>): ChartSpec | undefined {
   const order = scenario.scenario.encodings.map((e) => e.rid);
   const sizes = [...new Set(rows.map((r) => r.size))].sort(compareSizes);
   const views: ChartView[] = [];

@@ -6,7 +6,7 @@
 import { upperEnvelope, viewerOperatingPoints, type OperatingPoint, type OperatingPointRow } from '../../measure/operatingPoints.js';
 import { ENVELOPE_BLACK } from '../colors.js';
 import type { ReportMetric } from '../reportMetric.js';
-import type { ChartSpec, PointLabel, SeriesSpec } from '../ReportTypes.js';
+import type { ChartSpec, PointLabel, SeriesSpec } from '../page/ReportTypes.js';
 
 interface Plotted {
   p: OperatingPoint;

@@ -8,7 +8,7 @@ import type { CodecRecommendation, Recommendation } from '../../recommend/Recomm
 import type { RunRecord, ScenarioRecord } from '../../rundir/RunTypes.js';
 import { ENVELOPE_BLACK } from '../colors.js';
 import type { ReportMetric } from '../reportMetric.js';
-import type { ChartSpec, PointLabel, SeriesSpec } from '../ReportTypes.js';
+import type { ChartSpec, PointLabel, SeriesSpec } from '../page/ReportTypes.js';
 import { compareSizes, runRids, scenarioLabel, sweepText } from '../scenarioLabels.js';
 
 interface Point {

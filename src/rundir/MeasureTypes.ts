@@ -1,0 +1,76 @@
+// What the measure stage records in run.json's "measure" key (the CSVs it writes are in CsvTypes.ts).
+import type { QualityView } from './CsvTypes.js';
+
+
+export type VmafBackend = 'ffmpeg' | 'docker' | 'none';
+
+/** What run.json records about the metric backend. */
+export interface VmafSetupDescription {
+  backend: VmafBackend;
+  /** The ffmpeg that runs the metric graph (inside the image for docker). */
+  ffmpeg: { path: string; source: string; version: string };
+  libvmaf?: {
+    major: 1 | 2;
+    /** libvmaf's own version, from the "version" field of its JSON log (smoke test), e.g. "1.3.7". */
+    version?: string;
+    model: string;
+    modelSource: string;
+    modelPath?: string;
+    modelSha256?: string;
+  };
+  docker?: { image: string; entrypoint: string; client: string; serverVersion: string };
+  /** Why VMAF is off, when it is. */
+  vmafOff?: string;
+}
+
+export interface PairingCounts {
+  verified: number;
+  tied: number;
+  repaired: number;
+  ambiguous: number;
+}
+
+export interface LayerMeasureRecord {
+  scenarioId: string;
+  rid: string;
+  status: 'measured' | 'failed';
+  error?: string;
+  framesCaptured?: number;
+  /** Source frames the encoder skipped over the whole capture (alignment). */
+  framesDropped?: number;
+  /** ... and within the measured window. */
+  droppedInWindow?: number;
+  alignmentConfidence?: number;
+  lowConfidenceFrames?: number;
+  reacquiredFrames?: number[];
+  measuredPictures?: number;
+  /** Pictures in the window when only every Nth was measured (--vmaf-subsample). */
+  windowPictures?: number;
+  /** The layer of the same scenario whose source indices this one took (crossLayer.ts). */
+  followedLayer?: string;
+  /** This layer's own alignment confidence before following (alignmentConfidence counts the lead's). */
+  ownAlignmentConfidence?: number;
+  framesFromFollowedLayer?: number;
+  framesChangedByFollowedLayer?: number;
+  /** Verification of the measured pictures' pairings at the layer's own size (verifyPairing.ts). */
+  pairing?: PairingCounts & { pictures: number; doubtful: boolean };
+}
+
+export interface MeasureRecord {
+  status: 'complete' | 'incomplete';
+  startedAt: string;
+  finishedAt?: string;
+  vmaf: VmafSetupDescription;
+  scaler: string;
+  viewports: string[];
+  view: QualityView;
+  includeWarmup: boolean;
+  /** Every Nth picture of the window was measured (1: all). */
+  subsample: number;
+  jobs: number;
+  layers: LayerMeasureRecord[];
+  skippedScenarios: { id: string; status: string; reason: string }[];
+  warnings: string[];
+  /** File names inside the run directory; runs measured before the rename carry frames (frames.csv) instead of pictures. */
+  files: { quality: string; pictures?: string; frames?: string };
+}

@@ -1,0 +1,93 @@
+// Model vs browser (src/allocation/modelVsBrowser.ts) as the capture stage records it and as the
+// validation matrix reads it: the same layers must disagree in both. The measured targets are set by
+// construction around the model's own prediction (this file tests the comparison's rules, not the
+// model): 5% off agrees, 15% off does not, a layer the model has on but the browser sent not at all
+// disagrees, and under a binding cap a target inside the adjuster's range (10% at its edges) agrees.
+import { describe, expect, it } from 'vitest';
+import { predictAllocation } from '../src/allocation/predictAllocation.js';
+import { compareCell } from '../src/allocation/validationMatrix.js';
+import { compareWithModel } from '../src/capture/modelVsBrowser.js';
+import type { LayerRecord, RunRecord, ScenarioRecord } from '../src/rundir/RunTypes.js';
+import { expandScenarios } from '../src/scenario/expandScenarios.js';
+import { PRESETS } from '../src/scenario/presets.js';
+
+const INPUT = { width: 1280, height: 720, fps: 30 };
+const run = { input: { ...INPUT } } as RunRecord;
+
+function scenarioWith(bandwidths: number[] | undefined, targetKbps: (rid: string, predictedKbps: number, range?: [number, number]) => number | undefined): ScenarioRecord {
+  const [scenario] = expandScenarios([structuredClone(PRESETS['all-layers'])], { codecs: ['vp8'], bandwidths });
+  const prediction = predictAllocation(scenario, INPUT);
+  const layers: LayerRecord[] = prediction.layers.map((p) => {
+    const range = p.predictedRangeBps ? (p.predictedRangeBps.map((b) => b / 1000) as [number, number]) : undefined;
+    const target = targetKbps(p.rid, p.predictedTargetBps / 1000, range);
+    const size = { width: p.width, height: p.height };
+    return {
+      rid: p.rid,
+      active: true,
+      configured: { ...size, fps: 30 },
+      framesCaptured: 300,
+      framesEncoded: 300,
+      steady: { fromS: 2, toS: 10, seconds: 8, targetKbpsMedian: target, actualKbpsMean: target, fps: target === undefined ? 0 : 30, ...size, limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 8 } },
+    };
+  });
+  return { id: scenario.id, scenario, status: 'complete', layers, problems: [] };
+}
+
+/** The same scenario as a validation-matrix cell. */
+function asCell(s: ScenarioRecord) {
+  return compareCell(
+    { input: { ...INPUT, clip: 'x.y4m' } },
+    {
+      codec: s.scenario.codec,
+      scenario: s.scenario.name,
+      capKbps: s.scenario.bandwidthBps === undefined ? undefined : s.scenario.bandwidthBps / 1000,
+      encodings: s.scenario.encodings,
+      measured: s.layers.map((l) => ({ rid: l.rid, width: l.steady!.width!, height: l.steady!.height!, on: Boolean(l.steady?.fps), targetKbps: l.steady?.targetKbpsMedian })),
+      captureProblems: [],
+      durationS: 10,
+      warmupS: 2,
+    },
+  );
+}
+
+function flagged(s: ScenarioRecord): string[] {
+  const model = compareWithModel(s, run)!;
+  const matrix = asCell(s);
+  // One comparison: the matrix's "outside the range" is the capture's flag, layer by layer.
+  expect(matrix.layers.filter((l) => !l.withinRange).map((l) => l.rid)).toEqual(model.layers.filter((l) => l.flagged).map((l) => l.rid));
+  return model.layers.filter((l) => l.flagged).map((l) => l.rid);
+}
+
+describe('model vs browser', () => {
+  it('uncapped: 5% off agrees, 15% off is flagged', () => {
+    expect(flagged(scenarioWith(undefined, (_rid, p) => p * 1.05))).toEqual([]);
+    const s = scenarioWith(undefined, (rid, p) => (rid === 'f' ? p * 1.15 : p * 0.95));
+    expect(flagged(s)).toEqual(['f']);
+    expect(compareWithModel(s, run)!.layers.find((l) => l.rid === 'f')!.deviation).toBeCloseTo(0.15, 2);
+    expect(asCell(s).ok).toBe(false);
+  });
+
+  it('a layer the model has on but the browser did not send is flagged, and the active set differs', () => {
+    const s = scenarioWith(undefined, (rid, p) => (rid === 'f' ? undefined : p));
+    expect(flagged(s)).toEqual(['f']);
+    expect(compareWithModel(s, run)!.activeSetMatches).toBe(false);
+  });
+
+  it('run.json keeps its keys and their order', () => {
+    const layer = compareWithModel(scenarioWith([1_500_000], (_rid, p) => p), run)!.layers[0];
+    expect(Object.keys(JSON.parse(JSON.stringify(layer)))).toEqual([
+      'rid', 'predictedState', 'measuredOn', 'predictedTargetKbps', 'predictedAllocatedKbps', 'predictedRangeKbps', 'measuredTargetKbps', 'measuredActualKbps', 'deviation', 'flagged',
+    ]);
+  });
+
+  it('under a binding cap: inside the range (10% at its edges) agrees, beyond it is flagged', () => {
+    const ranged = (factor: number) =>
+      scenarioWith([1_500_000], (_rid, p, range) => (range ? range[0] * factor : p));
+    const inside = ranged(0.92);
+    expect(inside.layers.length).toBeGreaterThan(0);
+    const withRange = compareWithModel(inside, run)!.layers.filter((l) => l.predictedRangeKbps);
+    expect(withRange.map((l) => l.rid), 'the 1500 kbps cap binds every layer').toEqual(['q', 'h', 'f']);
+    expect(flagged(inside)).toEqual([]);
+    expect(flagged(ranged(0.85))).toEqual(withRange.map((l) => l.rid));
+  });
+});
