@@ -10,25 +10,25 @@ import { predictAllocation } from '../src/allocation/predictAllocation.js';
 const bare = (): CaptureCliOptions & { vmafSubsample?: string } => ({ scenario: [], sweep: [] }) as unknown as CaptureCliOptions & { vmafSubsample?: string };
 
 describe('analyze with no scenario, sweep or cap', () => {
-  it('runs all-layers, top-off and all-layers with h maxBitrate 300k and 1600k, 6 s each, quick mode 3, without a question', () => {
+  it('runs all-layers, top-off and all-layers with h maxBitrate 300k, 6 s each, quick mode 3, without a question', () => {
     const opts = bare();
     const line = applyDefaultPlan(opts as never);
     expect(line).toMatch(/default plan/);
     const plan = planCapture(opts);
-    expect(plan.scenarios.map((s) => s.id).sort()).toEqual(['all-layers.vp8', 'all-layers.vp8.h-maxBitrate-1600k', 'all-layers.vp8.h-maxBitrate-300k', 'top-off.vp8'].sort());
+    expect(plan.scenarios.map((s) => s.id).sort()).toEqual(['all-layers.vp8', 'all-layers.vp8.h-maxBitrate-300k', 'top-off.vp8'].sort());
     expect(plan.scenarios.every((s) => s.durationS === 6)).toBe(true);
     expect(opts.vmafSubsample).toBe('3');
     expect((opts as { yes?: boolean }).yes).toBe(true);
   });
 
-  it("h's targets span the VMAF-80 region: 300, 500 and 1200 kbps at 1280x720 (3/4 of 1600 = 1200), 700 as top layer", () => {
+  it("h gets three bitrates: 300 (maxBitrate 300k caps it), 500 (the table, under f) and 700 (top layer, top-off)", () => {
     const opts = bare();
     applyDefaultPlan(opts as never);
     const h = planCapture(opts).scenarios.map((s) => {
       const p = predictAllocation(s, { width: 1280, height: 720, fps: 30 });
       return Math.round(p.layers.find((l) => l.rid === 'h')!.predictedTargetBps / 1000);
     });
-    expect(h.sort((a, b) => a - b)).toEqual([300, 500, 700, 1200]);
+    expect(h.sort((a, b) => a - b)).toEqual([300, 500, 700]);
   });
 
   it('what the user sets wins: a scenario, a sweep or a cap turns the default plan off; duration and subsample are kept', () => {

@@ -45,15 +45,17 @@ async function preflightVmaf(opts: AnalyzeOptions): Promise<void> {
 
 /**
  * What `simq analyze` runs when the user chooses no scenario, sweep or cap: the seed question's
- * experiment (all-layers vs top-off: does f scaled down beat h at 640x360?) plus two more points on
- * h's maxBitrate (Chrome then gives h max(500, 3/4 maxBitrate): 300 and 1200 kbps), so recommend can
- * place h's maxBitrate for the target instead of advising a sweep. Quick mode (every 3rd picture;
- * within 0.25 VMAF of a full run on the samples, docs/vmaf.md) and 6 s per scenario keep it near
- * three minutes on two cores. Anything the user sets wins.
+ * experiment (all-layers vs top-off: does f scaled down beat h at 640x360?) plus one more point on
+ * h's maxBitrate, 300k, so h has three bitrates (300, 500 under f, 700 as the top layer) and recommend
+ * can place h's maxBitrate for the target instead of advising a sweep. Quick mode (every 3rd
+ * picture; within 0.25 VMAF of a full run on healthy captures, docs/vmaf.md) and 6 s per scenario
+ * keep it near three minutes on two cores. A fourth point (h maxBitrate 1600k, h at 1200 kbps) was
+ * tried and dropped: it added a minute, and three VP8 layers with h at 1.2 Mbps were CPU-limited
+ * (f at 22-24 fps) on a quiet 2-core machine even after simq's retry. Anything the user sets wins.
  */
 export const DEFAULT_ANALYZE_PLAN = {
   scenario: ['all-layers,top-off'],
-  sweep: ['all-layers:h.maxBitrate=300k,1600k'],
+  sweep: ['all-layers:h.maxBitrate=300k'],
   duration: '6',
   vmafSubsample: '3',
 } as const;
@@ -68,7 +70,7 @@ export function applyDefaultPlan(opts: AnalyzeOptions): string | undefined {
   // The default is known to be short: no question before its sweep.
   opts.yes = true;
   const sampling = opts.vmafSubsample === '1' ? 'every picture scored' : `quick mode, --vmaf-subsample ${opts.vmafSubsample}`;
-  return `default plan: all-layers and top-off, plus all-layers with h maxBitrate 300k and 1600k; ${opts.duration} s each; ${sampling}. Choose your own with --scenario / --sweep.`;
+  return `default plan: all-layers and top-off, plus all-layers with h maxBitrate 300k; ${opts.duration} s each; ${sampling}. Choose your own with --scenario / --sweep.`;
 }
 
 export async function analyze(clip: string | undefined, opts: AnalyzeOptions, argv: string[]): Promise<number> {
