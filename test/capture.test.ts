@@ -42,6 +42,15 @@ function expectAllocatorValue(measured: number | undefined, expected: number, la
   expect(Math.abs(measured! - expected) / expected, `${label}: measured ${measured}, libwebrtc ${expected}`).toBeLessThanOrEqual(ALLOCATOR_TOLERANCE);
 }
 
+/** The scenario's steady bandwidth estimate is below what its layers' table targets need (+10%). */
+function estimateBelowTable(scenarioId: string, neededKbps: number): boolean {
+  const s = codecRun.scenarios.find((x) => x.id === scenarioId)!;
+  const estimate = s.layers.find((l) => l.steady?.availableOutgoingKbpsMedian !== undefined)?.steady?.availableOutgoingKbpsMedian;
+  const below = estimate !== undefined && estimate < neededKbps * 1.1;
+  if (below) console.warn(`${scenarioId}: bandwidth estimate ${estimate} kbps below the ${neededKbps} kbps the table needs; not a test of the table`);
+  return below;
+}
+
 function steadyTarget(run: RunRecord, scenarioId: string, rid: string) {
   const s = run.scenarios.find((x) => x.id === scenarioId)!;
   const l = s.layers.find((x) => x.rid === rid)!;
@@ -65,7 +74,11 @@ beforeAll(async () => {
 
 describe('steady-state targetBitrate equals libwebrtc\'s allocation', () => {
   for (const [codec, table] of [['vp8', VP8_H264_TARGETS], ['h264', VP8_H264_TARGETS], ['vp9', VP9_AV1_TARGETS], ['av1', VP9_AV1_TARGETS]] as const) {
-    it(`${codec} all-layers: ${table.q} / ${table.h} / ${table.f} kbps`, () => {
+    it(`${codec} all-layers: ${table.q} / ${table.h} / ${table.f} kbps`, (ctx) => {
+      // The table holds only while the bandwidth estimate covers every layer. On a CPU-starved
+      // runner the loopback's delay-based estimate fell to 1741 kbps once (VP9, 2086 wanted), and the
+      // allocator then shares the estimate, not the table: that capture cannot test the table.
+      if (estimateBelowTable(`all-layers.${codec}`, table.q + table.h + table.f)) return ctx.skip();
       for (const rid of ['q', 'h', 'f'] as const) {
         const steady = steadyTarget(codecRun, `all-layers.${codec}`, rid);
         // The allocator's value is the steady maximum; samples below it are the encoder bitrate
@@ -135,6 +148,8 @@ describe('run directory', () => {
 
   it('compares every layer with the allocation model', () => {
     for (const s of [...codecRun.scenarios, ...presetRun.scenarios]) {
+      const table = s.id.includes('vp9') || s.id.includes('av1') ? VP9_AV1_TARGETS : VP8_H264_TARGETS;
+      if (s.id.startsWith('all-layers.') && estimateBelowTable(s.id, table.q + table.h + table.f)) continue;
       expect(s.model?.activeSetMatches, s.id).toBe(true);
       for (const l of s.model!.layers.filter((x) => x.predictedState === 'on')) {
         // The allocator's value is the steady maximum (the adjuster's dips pull the median down, most
