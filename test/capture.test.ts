@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { runProcess } from '../src/tools/process.js';
 import { cameraSample, FFMPEG, readCsv, readJson, SESSION_DIR, simq } from './helpers/simq.js';
+import { expectSteadyMaxWithinModel } from './helpers/allocatorCheck.js';
 
 // video/config/simulcast.cc, default tables (kbps) for 320x180 / 640x360 / 1280x720.
 const VP8_H264_TARGETS = { q: 150, h: 500, f: 2500 };
@@ -79,6 +80,12 @@ describe('steady-state targetBitrate equals libwebrtc\'s allocation', () => {
       // runner the loopback's delay-based estimate fell to 1741 kbps once (VP9, 2086 wanted), and the
       // allocator then shares the estimate, not the table: that capture cannot test the table.
       if (estimateBelowTable(`all-layers.${codec}`, table.q + table.h + table.f)) return ctx.skip();
+      // The table is per input size: a capture the browser scaled down for CPU cannot test the 720p row.
+      const f = steadyTarget(codecRun, `all-layers.${codec}`, 'f');
+      if (f.width !== SIZES.f[0]) {
+        console.warn(`all-layers.${codec}: sent at ${f.width}x${f.height} (CPU adaptation); not a test of the 1280x720 table`);
+        return ctx.skip();
+      }
       for (const rid of ['q', 'h', 'f'] as const) {
         const steady = steadyTarget(codecRun, `all-layers.${codec}`, rid);
         // The allocator's value is the steady maximum; samples below it are the encoder bitrate
@@ -119,7 +126,9 @@ describe('every layer bitstream is exactly what the browser encoded', () => {
         expect(layer.framesCaptured).toBe(rows.length);
         // framesEncoded is the browser's own counter (outbound-rtp), read after the encoder drained.
         expect(Math.abs(rows.length - layer.framesEncoded), `${codec} ${layer.rid} vs framesEncoded`).toBeLessThanOrEqual(1);
-        expect([...decoded.sizes]).toEqual([SIZES[layer.rid as 'q' | 'h' | 'f'].join('x')]);
+        // The size the layer was sent at: the configured one, or the browser's own when its CPU
+        // adaptation scaled the input (OpenH264 went to 960x540 on a starved runner).
+        expect([...decoded.sizes]).toEqual([`${layer.steady!.width}x${layer.steady!.height}`]);
         // Within a layer, RTP timestamps only move forward (the camera timer jitters, so no exact step).
         const ts = rows.map((r) => Number(r.rtp_timestamp));
         const steps = ts.slice(1).map((t, i) => ((t - ts[i]) >>> 0) / 3000);
@@ -151,13 +160,7 @@ describe('run directory', () => {
       const table = s.id.includes('vp9') || s.id.includes('av1') ? VP9_AV1_TARGETS : VP8_H264_TARGETS;
       if (s.id.startsWith('all-layers.') && estimateBelowTable(s.id, table.q + table.h + table.f)) continue;
       expect(s.model?.activeSetMatches, s.id).toBe(true);
-      for (const l of s.model!.layers.filter((x) => x.predictedState === 'on')) {
-        // The allocator's value is the steady maximum (the adjuster's dips pull the median down, most
-        // on a CPU-degraded capture); it must be within the model's 10%.
-        const max = s.layers.find((x) => x.rid === l.rid)!.steady!.targetKbpsMax!;
-        const [lo, hi] = l.predictedRangeKbps ?? [l.predictedTargetKbps!, l.predictedTargetKbps!];
-        expect(max >= lo * 0.9 && max <= hi * 1.1, `${s.id} ${l.rid}: steady max ${max}, model ${lo}-${hi}`).toBe(true);
-      }
+      expectSteadyMaxWithinModel(s);
     }
   });
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compareCell, type ValidationMatrix } from '../src/allocation/validationMatrix.js';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { cameraSample, readJson, ROOT, SESSION_DIR, simq } from './helpers/simq.js';
+import { expectSteadyMaxWithinModel } from './helpers/allocatorCheck.js';
 
 const matrix = JSON.parse(readFileSync(path.join(ROOT, 'data', 'validation-matrix.json'), 'utf8')) as ValidationMatrix;
 
@@ -82,13 +83,7 @@ describe('re-measured on the installed Chromium', () => {
       // The binding cap of all-layers at 1500 kbps is the one cell whose split varies between runs
       // (README, validation matrix): only its active set is checked here.
       if (s.id === 'all-layers.vp8.bw1500k') continue;
-      for (const l of s.model!.layers.filter((x) => x.predictedState === 'on')) {
-        // The allocator's value is the steady maximum: the encoder bitrate adjuster only dips it
-        // for a while after an overshoot, and on a busy runner the median fell in a dip (q 124 of 150).
-        const max = s.layers.find((x) => x.rid === l.rid)!.steady!.targetKbpsMax!;
-        const [lo, hi] = l.predictedRangeKbps ?? [l.predictedTargetKbps!, l.predictedTargetKbps!];
-        expect(max >= lo * 0.9 && max <= hi * 1.1, `${s.id} ${l.rid}: steady max ${max}, model ${lo}-${hi}`).toBe(true);
-      }
+      expectSteadyMaxWithinModel(s);
     }
   }, 300_000);
 });
