@@ -3,8 +3,8 @@
 // stats.csv written into the scenario directory.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { configuredLayerSizes } from '../allocation/StreamResolutions.js';
+import { geckoStreams } from '../allocation/GeckoStreams.js';
 import { EnvironmentError, InputError, InterruptedError, SimqError, ExitCode, outputErrorFromErrno } from '../errors.js';
 import { writeCsvAtomic } from '../io/csv.js';
 import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
@@ -12,7 +12,9 @@ import { CODEC_MIME, type Scenario } from '../scenario/ScenarioTypes.js';
 import type { Progress } from '../ui/progress.js';
 import { BitstreamWriter, bitstreamExtension } from './BitstreamWriter.js';
 import { launchBrowser } from './launchBrowser.js';
-import type { FrameBatch, HarnessServer } from './HarnessServer.js';
+import type { DriverBrowser, DriverPage } from './BrowserDriverTypes.js';
+import { BROWSER_LABEL } from './browserInfo.js';
+import { FEED_PATH, type FrameBatch, type HarnessServer } from './HarnessServer.js';
 import type { PageCaptureConfig, PageFrameMeta, PageStartResult, PageStatsSample, PageStopResult } from './page/protocol.js';
 import { StatsTimeline } from './StatsTimeline.js';
 import { LAYER_FRAMES_COLUMNS, STATS_COLUMNS, type LayerFrameRow } from '../rundir/CsvTypes.js';
@@ -30,7 +32,8 @@ const STOP_TIMEOUT_MS = 30_000;
 
 
 export interface CaptureContext {
-  chromePath: string;
+  /** The executable of the scenario's browser (Chromium unless scenario.browser says firefox). */
+  browserPath: string;
   server: HarnessServer;
   serverUrl: string;
   reference: ReferenceClip;
@@ -67,7 +70,7 @@ export class CaptureSession {
   private streams = new Map<number, SsrcStream>();
   private timeline: StatsTimeline;
   private logLines: string[] = [];
-  private browser: Browser | undefined;
+  private browser: DriverBrowser | undefined;
   private crashed = false;
   private settledAtS: number | undefined;
   private settle: SettleOutcome | undefined;
@@ -128,36 +131,46 @@ export class CaptureSession {
     }
   }
 
-  /** Chromium with the clip as its fake camera, on the harness page. */
-  private async openPage(): Promise<{ page: Page; browserVersion: string }> {
+  private get firefox(): boolean {
+    return this.scenario.browser === 'firefox';
+  }
+
+  private get label(): string {
+    return BROWSER_LABEL[this.scenario.browser ?? 'chromium'];
+  }
+
+  /** Chromium with the clip as its fake camera, or Firefox playing the clip's feed, on the harness page. */
+  private async openPage(): Promise<{ page: DriverPage; browserVersion: string }> {
     const { ctx } = this;
-    this.browser = await launchBrowser(ctx.chromePath, ctx.reference.y4m, START_TIMEOUT_MS);
-    this.browser.on('disconnected', () => {
+    if (this.firefox && !ctx.reference.feed) throw new SimqError(`${this.scenario.id}: no camera feed was prepared for Firefox`, ExitCode.internal);
+    ctx.server.setFeed(this.firefox ? ctx.reference.feed!.file : undefined);
+    this.browser = await launchBrowser(this.scenario.browser ?? 'chromium', { executablePath: ctx.browserPath, fakeCaptureY4m: ctx.reference.y4m, timeoutMs: START_TIMEOUT_MS });
+    this.browser.onDisconnected(() => {
       this.crashed = true;
     });
-    const browserVersion = this.browser.version();
+    const browserVersion = this.browser.version;
     const page = await this.browser.newPage();
-    page.on('pageerror', (e) => this.logLines.push(`pageerror: ${e.message}`));
-    await page.goto(ctx.serverUrl, { timeout: START_TIMEOUT_MS });
-    await page.waitForFunction(() => 'simq' in globalThis, undefined, { timeout: START_TIMEOUT_MS });
+    page.onPageError((message) => this.logLines.push(`pageerror: ${message}`));
+    await page.goto(ctx.serverUrl, START_TIMEOUT_MS);
+    await page.waitForGlobal('simq', START_TIMEOUT_MS);
     return { page, browserVersion };
   }
 
   /** Starts the loopback call; refuses a codec the browser cannot encode or a camera of another size. */
-  private async startCall(page: Page, browserVersion: string): Promise<PageStartResult> {
+  private async startCall(page: DriverPage, browserVersion: string): Promise<PageStartResult> {
     const { ctx, scenario } = this;
     const config = this.pageConfig();
     const start = (await this.guard(page.evaluate((c) => (globalThis as unknown as PageGlobal).simq.start(c), config), START_TIMEOUT_MS, 'starting the loopback call')) as PageStartResult;
     if (!start.ok) {
       throw new EnvironmentError(
-        `${scenario.id}: Chromium ${browserVersion} cannot encode ${scenario.codec} (it can encode: ${start.encodableCodecs.join(', ')})`,
+        `${scenario.id}: ${this.label} ${browserVersion} cannot encode ${scenario.codec} (it can encode: ${start.encodableCodecs.join(', ')})`,
         `choose one of those with --codec, or use a Chrome build with ${scenario.codec}`,
       );
     }
     const ts = start.trackSettings;
     if (ts && (ts.width !== ctx.reference.width || ts.height !== ctx.reference.height)) {
       throw new SimqError(
-        `${scenario.id}: the fake camera delivers ${ts.width}x${ts.height}, not the prepared clip's ${ctx.reference.width}x${ctx.reference.height}`,
+        `${scenario.id}: the ${this.firefox ? 'page\'s clip' : 'fake camera'} delivers ${ts.width}x${ts.height}, not the prepared clip's ${ctx.reference.width}x${ctx.reference.height}`,
         ExitCode.internal,
       );
     }
@@ -165,9 +178,9 @@ export class CaptureSession {
   }
 
   /** Stops the call; every frame must have reached simq. */
-  private async stopCall(page: Page): Promise<void> {
+  private async stopCall(page: DriverPage): Promise<void> {
     const { ctx, scenario } = this;
-    const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop()), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
+    const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop(), undefined), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
     if (ctx.server.sinkError) throw outputErrorFromErrno(ctx.server.sinkError) ?? new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
     if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
   }
@@ -177,7 +190,7 @@ export class CaptureSession {
     const io = outputErrorFromErrno(e) ?? outputErrorFromErrno(this.ctx.server.sinkError);
     if (io) return io;
     if (this.ctx.signal.aborted) return new InterruptedError(`${this.scenario.id}: interrupted`);
-    if (this.crashed) return new SimqError(`${this.scenario.id}: Chromium exited during the capture`, ExitCode.incomplete);
+    if (this.crashed) return new SimqError(`${this.scenario.id}: ${this.label} exited during the capture`, ExitCode.incomplete);
     const log = this.logLines.length ? ` (page log: ${this.logLines.slice(-3).join(' | ')})` : '';
     return new SimqError(`${this.scenario.id}: capture failed: ${(e as Error)?.message ?? String(e)}${log}`, ExitCode.incomplete);
   }
@@ -203,8 +216,8 @@ export class CaptureSession {
 
   /** The active encodings libwebrtc configures for this input (encoder_stream_factory.cc drops some for small inputs). */
   private sentRids(): string[] {
-    const { scenario, ctx } = this;
-    const sizes = configuredLayerSizes(scenario.codec, { width: ctx.reference.width, height: ctx.reference.height }, scenario.encodings);
+    const { scenario } = this;
+    const sizes = this.layerSizes();
     return scenario.encodings.filter((e, i) => e.active && sizes[i]?.sent !== false).map((e) => e.rid);
   }
 
@@ -236,7 +249,7 @@ export class CaptureSession {
       this.ctx.progress.update(`${this.ctx.label} ${this.scenario.id}: seconds captured`, Math.min(Math.floor(elapsed), shownEnd), shownEnd);
       if (endS !== undefined && elapsed >= endS) break;
       if (this.ctx.signal.aborted) throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
-      if (this.crashed) throw new SimqError(`${this.scenario.id}: Chromium exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
+      if (this.crashed) throw new SimqError(`${this.scenario.id}: ${this.label} exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
       if (this.ctx.server.sinkError) throw outputErrorFromErrno(this.ctx.server.sinkError) ?? new SimqError(`${this.scenario.id}: ${this.ctx.server.sinkError.message}`);
       await new Promise((r) => setTimeout(r, Math.min(200, endS === undefined ? 200 : (endS - elapsed) * 1000 + 1)));
     }
@@ -247,9 +260,17 @@ export class CaptureSession {
     this.ctx.progress.done();
   }
 
+  /** Each encoding's configured size: libwebrtc's encoder_stream_factory.cc, or gecko's VideoStreamFactory.cpp. */
+  private layerSizes(): { width: number; height: number; sent: boolean }[] {
+    const input = { width: this.ctx.reference.width, height: this.ctx.reference.height };
+    return this.firefox ? geckoStreams(input, this.scenario.encodings) : configuredLayerSizes(this.scenario.codec, input, this.scenario.encodings);
+  }
+
   private pageConfig(): PageCaptureConfig {
     const { scenario, ctx } = this;
+    const firefox = this.firefox ? { browser: 'firefox' as const, feedUrl: FEED_PATH } : {};
     return {
+      ...firefox,
       codecMime: CODEC_MIME[scenario.codec],
       width: ctx.reference.width,
       height: ctx.reference.height,
@@ -264,11 +285,11 @@ export class CaptureSession {
 
   /** Names each SSRC's file after its rid (from outbound-rtp stats) and writes the CSVs. */
   private finish(): LayerRecord[] {
-    const { scenario, ctx } = this;
+    const { scenario } = this;
     const ext = bitstreamExtension(scenario.codec);
     const layers: LayerRecord[] = [];
     // Sizes as libwebrtc configures them (scaleResolutionDownTo, unset scales, dropped layers).
-    const sizes = configuredLayerSizes(scenario.codec, { width: ctx.reference.width, height: ctx.reference.height }, scenario.encodings);
+    const sizes = this.layerSizes();
     for (const [index, enc] of scenario.encodings.entries()) {
       const out = this.timeline.lastOutbound(enc.rid);
       const stream = out?.ssrc !== undefined ? this.streams.get(out.ssrc) : undefined;

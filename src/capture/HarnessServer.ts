@@ -9,7 +9,7 @@ import { ExitCode, SimqError } from '../errors.js';
 import { pageDir } from '../paths.js';
 import type { PageFrameMeta, PageStatsSample } from './page/protocol.js';
 
-const PAGE_FILES = ['harness.js', 'sdpMunging.js', 'protocol.js'] as const;
+const PAGE_FILES = ['harness.js', 'sdpMunging.js', 'protocol.js', 'tapWorker.js'] as const;
 
 /** The page carries the capture's token; other origins cannot read it (no CORS headers are sent). */
 function indexHtml(token: string): string {
@@ -18,6 +18,8 @@ function indexHtml(token: string): string {
 <body><script type="module" src="/harness.js"></script></body></html>
 `;
 }
+
+export const FEED_PATH = '/feed';
 
 export interface FrameBatch {
   batch: number;
@@ -52,6 +54,8 @@ export class HarnessServer {
   private port = 0;
   /** New for every capture (setSink): a page of an earlier capture, or any other page, cannot post. */
   private token = randomBytes(16).toString('hex');
+  /** The clip the page plays as its camera (Firefox), served at /feed with byte ranges so it can loop. */
+  private feed: { data: Buffer; type: string } | undefined;
   /** The first error a handler threw; the capture checks it and fails the scenario. */
   sinkError: Error | undefined;
 
@@ -72,6 +76,11 @@ export class HarnessServer {
     });
     this.port = (this.server.address() as AddressInfo).port;
     return `http://127.0.0.1:${this.port}/`;
+  }
+
+  /** Serves `file` at FEED_PATH (a WebM or MP4 the page's <video> plays); undefined stops serving it. */
+  setFeed(file: string | undefined): void {
+    this.feed = file === undefined ? undefined : { data: readFileSync(file), type: file.endsWith('.mp4') ? 'video/mp4' : 'video/webm' };
   }
 
   setSink(sink: HarnessSink | undefined): void {
@@ -111,6 +120,7 @@ export class HarnessServer {
     }
     if (req.method === 'GET') {
       if (url === '/') return this.send(res, 200, 'text/html; charset=utf-8', indexHtml(this.token));
+      if (url === FEED_PATH && this.feed) return this.sendFeed(req, res, this.feed);
       const file = this.files.get(url);
       if (file) return this.send(res, 200, 'text/javascript; charset=utf-8', file);
       return this.send(res, 404, 'text/plain', 'not found');
@@ -133,6 +143,30 @@ export class HarnessServer {
         this.send(res, 500, 'text/plain', String(e));
       }
     });
+  }
+
+  /** One byte range (RFC 9110 section 14) or the whole file: a media element seeks and loops by ranges. */
+  private sendFeed(req: http.IncomingMessage, res: http.ServerResponse, feed: { data: Buffer; type: string }): void {
+    const total = feed.data.length;
+    const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+    if (!m) {
+      res.writeHead(200, { 'content-type': feed.type, 'content-length': total, 'accept-ranges': 'bytes', 'cache-control': 'no-store' });
+      return void res.end(feed.data);
+    }
+    const start = m[1] === '' ? Math.max(0, total - Number(m[2])) : Number(m[1]);
+    const end = m[1] !== '' && m[2] !== '' ? Math.min(Number(m[2]), total - 1) : total - 1;
+    if (start > end || start >= total) {
+      res.writeHead(416, { 'content-range': `bytes */${total}` });
+      return void res.end();
+    }
+    res.writeHead(206, {
+      'content-type': feed.type,
+      'content-length': end - start + 1,
+      'content-range': `bytes ${start}-${end}/${total}`,
+      'accept-ranges': 'bytes',
+      'cache-control': 'no-store',
+    });
+    res.end(feed.data.subarray(start, end + 1));
   }
 
   private send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {

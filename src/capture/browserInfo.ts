@@ -3,25 +3,42 @@
 import { EnvironmentError } from '../errors.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
 import { CHROME_INSTALL_FIX, locateChrome, type ChromeSource } from '../tools/chrome.js';
+import { FIREFOX_INSTALL_FIX, locateFirefox, type FirefoxSource } from '../tools/firefox.js';
+import type { BrowserName } from './BrowserDriverTypes.js';
 import { launchBrowser } from './launchBrowser.js';
 
 export interface BrowserInfo {
+  name: BrowserName;
   path: string;
-  source: ChromeSource;
-  /** e.g. "156.0.8078.79" */
+  source: ChromeSource | FirefoxSource;
+  /** e.g. "156.0.8078.79" or "153.8.0esr" */
   version: string;
   userAgent?: string;
   /** Lower-case codec names RTCRtpSender.getCapabilities('video') lists (rtx/red/fec removed). */
   encodableCodecs: string[];
 }
 
-export async function probeBrowser(flag?: string, env: NodeJS.ProcessEnv = process.env): Promise<BrowserInfo> {
-  const located = locateChrome(flag, env);
+export interface BrowserPaths {
+  chrome?: string;
+  firefox?: string;
+}
+
+export const BROWSER_LABEL: Record<BrowserName, string> = { chromium: 'Chromium', firefox: 'Firefox' };
+
+function locate(name: BrowserName, paths: BrowserPaths, env: NodeJS.ProcessEnv) {
+  return name === 'firefox' ? locateFirefox(paths.firefox, env) : locateChrome(paths.chrome, env);
+}
+
+export async function probeBrowser(paths: BrowserPaths = {}, env: NodeJS.ProcessEnv = process.env, name: BrowserName = 'chromium'): Promise<BrowserInfo> {
+  const located = locate(name, paths, env);
   let browser;
   try {
-    browser = await launchBrowser(located.path, undefined, 60_000);
+    browser = await launchBrowser(name, { executablePath: located.path, timeoutMs: 60_000 });
   } catch (e) {
-    throw new EnvironmentError(`${located.path} (${located.source}) does not start headless: ${(e as Error).message.split('\n')[0]}`, CHROME_INSTALL_FIX);
+    throw new EnvironmentError(
+      `${located.path} (${located.source}) does not start headless: ${(e as Error).message.split('\n')[0]}`,
+      name === 'firefox' ? FIREFOX_INSTALL_FIX : CHROME_INSTALL_FIX,
+    );
   }
   try {
     const page = await browser.newPage();
@@ -36,11 +53,12 @@ export async function probeBrowser(flag?: string, env: NodeJS.ProcessEnv = proce
         userAgent: g.navigator.userAgent,
         codecs: [...new Set((caps?.codecs ?? []).map((c) => c.mimeType.replace(/^video\//i, '').toLowerCase()))],
       };
-    });
+    }, undefined);
     return {
+      name,
       path: located.path,
       source: located.source,
-      version: browser.version(),
+      version: browser.version,
       userAgent: info.userAgent,
       encodableCodecs: info.codecs.filter((c) => !['rtx', 'red', 'ulpfec', 'flexfec-03'].includes(c)),
     };
@@ -52,8 +70,9 @@ export async function probeBrowser(flag?: string, env: NodeJS.ProcessEnv = proce
 export function assertEncodable(browser: BrowserInfo, codecs: Codec[]): void {
   const missing = codecs.filter((c) => !browser.encodableCodecs.includes(c));
   if (missing.length) {
+    const why = browser.name === 'firefox' && missing.includes('h264') ? ' (Firefox encodes H.264 only with the OpenH264 plugin, which it downloads; offline it has none)' : '';
     throw new EnvironmentError(
-      `Chromium ${browser.version} (${browser.path}) cannot encode ${missing.join(', ')}; it can encode: ${browser.encodableCodecs.join(', ')}`,
+      `${BROWSER_LABEL[browser.name]} ${browser.version} (${browser.path}) cannot encode ${missing.join(', ')}${why}; it can encode: ${browser.encodableCodecs.join(', ')}`,
       `use --codec ${browser.encodableCodecs.filter((c) => ['vp8', 'vp9', 'h264', 'av1'].includes(c)).join(',')}`,
     );
   }

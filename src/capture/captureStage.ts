@@ -59,6 +59,14 @@ export function retryReason(result: ScenarioCaptureResult, problems: ValidityPro
   return { reason: reasons.join('; '), pauseMs: cpu.length ? CPU_RETRY_PAUSE_MS : undefined };
 }
 
+/** The browser a scenario runs in. */
+function browserFor(options: CaptureStageOptions, scenario: Scenario): BrowserInfo {
+  const name = scenario.browser ?? 'chromium';
+  const found = [options.browser, ...(options.browsers ?? [])].find((b) => b.name === name);
+  if (!found) throw new SimqError(`${scenario.id}: runs in ${name}, which this run did not probe`, ExitCode.internal);
+  return found;
+}
+
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -70,7 +78,10 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 export interface CaptureStageOptions {
+  /** The first browser of the run (Chromium unless only Firefox runs). */
   browser: BrowserInfo;
+  /** Every browser the scenarios run in, when that is more than Chromium alone. */
+  browsers?: BrowserInfo[];
   ffmpeg: FfmpegInfo;
   reference: ReferenceClip;
   scenarios: Scenario[];
@@ -92,9 +103,17 @@ export interface CaptureStageResult {
   error?: SimqError;
 }
 
-function environmentRecord(browser: BrowserInfo, ffmpeg: FfmpegInfo): EnvironmentRecord {
+function browserRecord(browser: BrowserInfo): EnvironmentRecord['browser'] {
+  const record: EnvironmentRecord['browser'] = { path: browser.path, source: browser.source, version: browser.version, userAgent: browser.userAgent };
+  // Chromium-only runs keep the record they always had.
+  if (browser.name !== 'chromium') record.name = browser.name;
+  return record;
+}
+
+function environmentRecord(browser: BrowserInfo, ffmpeg: FfmpegInfo, browsers: BrowserInfo[] | undefined): EnvironmentRecord {
   return {
-    browser: { path: browser.path, source: browser.source, version: browser.version, userAgent: browser.userAgent },
+    browser: browserRecord(browser),
+    ...(browsers && browsers.length > 1 ? { browsers: browsers.map((b) => ({ ...browserRecord(b), name: b.name })) } : {}),
     ffmpeg: {
       path: ffmpeg.path,
       source: ffmpeg.source,
@@ -156,7 +175,7 @@ async function captureInto(
     createdAt: new Date().toISOString(),
     argv: options.argv,
     input: reference,
-    environment: environmentRecord(options.browser, options.ffmpeg),
+    environment: environmentRecord(options.browser, options.ffmpeg, options.browsers),
     settings: {
       statsIntervalMs: STATS_INTERVAL_MS,
       warmupNote:
@@ -191,7 +210,7 @@ async function captureInto(
       try {
         const scenarioDir = path.join(dir, scenario.id);
         const capture = () =>
-          new CaptureSession({ chromePath: options.browser.path, server, serverUrl, reference, signal: controller.signal, progress, label }, scenario, scenarioDir).run();
+          new CaptureSession({ browserPath: browserFor(options, scenario).path, server, serverUrl, reference, signal: controller.signal, progress, label }, scenario, scenarioDir).run();
         let result = await capture();
         let problems = validityProblems(result, scenario, reference);
         const retry = retryReason(result, problems, scenario);
@@ -211,7 +230,9 @@ async function captureInto(
           waitedS: Math.round((result.settle.steadyFromS - scenario.warmupS) * 10) / 10,
           problem: result.settle.problem,
         };
-        record.environment.browser.userAgent ??= result.userAgent;
+        const env = record.environment;
+        const envBrowser = env.browsers?.find((b) => b.name === (scenario.browser ?? 'chromium')) ?? env.browser;
+        envBrowser.userAgent ??= result.userAgent;
         entry.problems = problems;
         const notes = checkScenario(scenario, reference, result.layers).notes;
         if (notes.length) entry.notes = notes;

@@ -1,7 +1,8 @@
 // `simq capture [clip]`: the capture stage alone.
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { assertEncodable, probeBrowser } from '../capture/browserInfo.js';
+import { assertEncodable, probeBrowser, type BrowserInfo } from '../capture/browserInfo.js';
+import { prepareFeed } from '../input/prepareFeed.js';
 import { runCaptureStage, type CaptureStageResult } from '../capture/captureStage.js';
 import { captureSummary, renderCaptureSummary, type CaptureSummary } from '../capture/captureSummary.js';
 import { ExitCode, InputError } from '../errors.js';
@@ -77,17 +78,26 @@ async function captureWithSignals(
   signal: AbortSignal,
 ): Promise<CaptureCommandResult> {
   const ffmpeg = await probeFfmpeg(opts.ffmpeg);
-  const browser = await probeBrowser(opts.chrome);
-  assertEncodable(browser, [...new Set(plan.scenarios.map((s) => s.codec))]);
+  const names = [...new Set(plan.scenarios.map((s) => s.browser ?? 'chromium'))].sort();
+  const browsers: BrowserInfo[] = [];
+  for (const name of names) {
+    const info = await probeBrowser({ chrome: opts.chrome, firefox: opts.firefox }, process.env, name);
+    assertEncodable(info, [...new Set(plan.scenarios.filter((s) => (s.browser ?? 'chromium') === name).map((s) => s.codec))]);
+    browsers.push(info);
+  }
+  const browser = browsers[0];
   await run.preflight?.();
   if (signal.aborted) throw interruptedBy(signal, 'capture');
   const clipPath = clip ?? (await ensureSample(DEFAULT_SAMPLE, { ffmpeg, progress, signal }));
   if (signal.aborted) throw interruptedBy(signal, 'capture');
-  const reference = await prepareClip(clipPath, { size: plan.size, fps: plan.fps, durationS: plan.clipDurationS, ffmpeg, progress, signal });
+  const prepared = await prepareClip(clipPath, { size: plan.size, fps: plan.fps, durationS: plan.clipDurationS, ffmpeg, progress, signal });
+  // Firefox plays the clip in its page: the reference (and Chromium's camera, when both run) becomes that feed's decode.
+  const reference = names.includes('firefox') ? await prepareFeed(prepared, { ffmpeg, progress, signal }) : prepared;
   if (signal.aborted) throw interruptedBy(signal, 'capture');
   const capture = await runCaptureStage({
     signal,
     browser,
+    browsers: names.includes('firefox') ? browsers : undefined,
     ffmpeg,
     reference,
     scenarios: plan.scenarios,

@@ -4,7 +4,8 @@ import { InputError } from '../errors.js';
 import { expandScenarios } from '../scenario/expandScenarios.js';
 import { resolveScenarioSpec } from '../scenario/loadScenarios.js';
 import { parseSweepOption } from '../scenario/sweepOption.js';
-import { CODECS, DEFAULT_DURATION_S, type Codec, type Scenario } from '../scenario/ScenarioTypes.js';
+import { CODECS, DEFAULT_DURATION_S, type Codec, type Scenario, type ScenarioBrowser } from '../scenario/ScenarioTypes.js';
+import { BROWSERS } from '../capture/BrowserDriverTypes.js';
 import { parseBitrate, parseSize, type Size } from '../units.js';
 
 export interface CaptureCliOptions {
@@ -20,6 +21,8 @@ export interface CaptureCliOptions {
   runId?: string;
   force?: boolean;
   chrome?: string;
+  firefox?: string;
+  browser?: string;
   ffmpeg?: string;
   allowDegraded?: boolean;
   json?: boolean;
@@ -43,7 +46,9 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('-o, --out <dir>', 'parent folder of run directories', 'results')
     .option('--run-id <id>', 'name of the run directory (default: time stamp + clip name)')
     .option('--force', 'replace an existing run directory of the same --run-id')
+    .option('--browser <list>', 'browser encoder(s) to run each scenario in, comma-separated: chromium, firefox (default: a scenario file\'s "browser", else chromium)')
     .option('--chrome <path>', 'Chrome/Chromium binary (else CHROME_PATH, then standard locations)')
+    .option('--firefox <path>', 'Firefox binary (else FIREFOX_PATH, then standard locations)')
     .option('--ffmpeg <path>', 'ffmpeg binary (else SIMQ_FFMPEG, ffmpeg-static, @ffmpeg-installer/ffmpeg, PATH)')
     .option('--allow-degraded', 'exit 0 even when a layer was CPU-limited or below its configured resolution / frame rate')
     .option('-y, --yes', 'do not ask before long sweeps')
@@ -76,6 +81,16 @@ export function parseCodecs(text: string | undefined): Codec[] | undefined {
   }
   if (codecs.length === 0) throw new InputError('--codec: empty list');
   return [...new Set(codecs)] as Codec[];
+}
+
+export function parseBrowsers(text: string | undefined): ScenarioBrowser[] | undefined {
+  if (text === undefined) return undefined;
+  const list = text.split(',').map((b) => b.trim().toLowerCase()).filter(Boolean);
+  for (const b of list) {
+    if (!(BROWSERS as readonly string[]).includes(b)) throw new InputError(`--browser ${b}: unknown browser (use ${BROWSERS.join(', ')})`, 'e.g. --browser chromium,firefox');
+  }
+  if (list.length === 0) throw new InputError('--browser: empty list', 'e.g. --browser firefox');
+  return [...new Set(list)] as ScenarioBrowser[];
 }
 
 export function parseBandwidths(text: string | undefined): number[] | undefined {
@@ -117,6 +132,7 @@ export function planCapture(opts: CaptureCliOptions): CapturePlan {
   const sweep = parseSweepOption(opts.sweep);
   const scenarios = expandScenarios(definitions, {
     codecs: parseCodecs(opts.codec),
+    browsers: parseBrowsers(opts.browser),
     bandwidths: parseBandwidths(opts.bandwidth),
     sweep,
     durationS,

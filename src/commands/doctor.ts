@@ -22,6 +22,7 @@ export interface DoctorCheck {
 
 interface DoctorOptions {
   chrome?: string;
+  firefox?: string;
   ffmpeg?: string;
   vmafModelDir?: string;
   json?: boolean;
@@ -76,7 +77,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
   });
 
   try {
-    const b = await probeBrowser(opts.chrome);
+    const b = await probeBrowser({ chrome: opts.chrome });
     const simqCodecs = CODECS.filter((c) => b.encodableCodecs.includes(c));
     const missing = CODECS.filter((c) => !b.encodableCodecs.includes(c));
     checks.push({
@@ -87,6 +88,20 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
     });
   } catch (e) {
     checks.push(failure('chromium', e));
+  }
+
+  // Firefox is the second encoder (--browser firefox): optional, simq runs without it.
+  try {
+    const b = await probeBrowser({ firefox: opts.firefox }, process.env, 'firefox');
+    const simqCodecs = CODECS.filter((c) => b.encodableCodecs.includes(c));
+    checks.push({
+      component: 'firefox',
+      ok: simqCodecs.length > 0,
+      optional: true,
+      detail: `${b.version} at ${b.path} (${b.source}); encodes ${simqCodecs.join(', ') || 'none of vp8, vp9, h264, av1'} (for --browser firefox)`,
+    });
+  } catch (e) {
+    checks.push(failure('firefox', e, true));
   }
 
   let libvmafMajor: 1 | 2 | undefined;
@@ -145,6 +160,7 @@ export function registerDoctor(program: Command): void {
     .command('doctor')
     .description('check what simq needs (Chromium, ffmpeg, libvmaf and models, Docker) and print the fix for what is missing')
     .option('--chrome <path>', 'Chrome/Chromium binary to check')
+    .option('--firefox <path>', 'Firefox binary to check (optional: for --browser firefox)')
     .option('--ffmpeg <path>', 'ffmpeg binary to check')
     .option('--vmaf-model-dir <dir>', 'VMAF model folder to check')
     .option('--json', 'print the checks as JSON on stdout')

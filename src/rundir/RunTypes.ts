@@ -29,7 +29,10 @@ export interface ToolRecord {
 }
 
 export interface EnvironmentRecord {
-  browser: ToolRecord & { userAgent?: string };
+  /** name is absent for Chromium (runs before Firefox support had none). */
+  browser: ToolRecord & { userAgent?: string; name?: 'chromium' | 'firefox' };
+  /** Every browser of a run with more than one (--browser chromium,firefox). */
+  browsers?: (ToolRecord & { userAgent?: string; name: 'chromium' | 'firefox' })[];
   ffmpeg: ToolRecord & { libvmaf?: string };
   node: string;
   platform: string;
@@ -49,6 +52,18 @@ export interface ReferenceClip {
   frames: number;
   /** The ffmpeg arguments that prepared it (re-run them to rebuild a deleted cache entry). */
   preparedWith: string[];
+  /**
+   * Set when a browser played the clip in its page (Firefox): `file` is what the page played, and
+   * `y4m` above is ffmpeg's decode of it (encoded from `encodedFrom`, the prepared Y4M).
+   */
+  feed?: FeedClip;
+}
+
+export interface FeedClip {
+  file: string;
+  encodedFrom: string;
+  encodedWith: string[];
+  decodedWith: string[];
 }
 
 export interface SteadyState {

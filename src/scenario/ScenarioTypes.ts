@@ -9,6 +9,9 @@ export const CODEC_MIME: Record<Codec, string> = { vp8: 'VP8', vp9: 'VP9', h264:
 
 export type ContentHint = '' | 'motion' | 'detail' | 'text';
 
+/** The browser whose encoder a scenario runs (absent: Chromium). */
+export type ScenarioBrowser = 'chromium' | 'firefox';
+
 /** RTCRtpEncodingParameters.scaleResolutionDownTo: the layer fits in this box (orientation-agnostic). */
 export interface ResolutionRestriction {
   maxWidth: number;
@@ -53,6 +56,8 @@ export interface ScenarioDefinition {
   /** Field -> values, e.g. {"h.maxBitrate": [300000, 600000]}; several fields give the cartesian product. */
   sweep?: Record<string, number[]>;
   contentHint?: ContentHint;
+  /** The browser to run it in; --browser overrides it. */
+  browser?: ScenarioBrowser;
 }
 
 /** One capture: a definition resolved for one codec, one bandwidth and one sweep point. */
@@ -69,6 +74,8 @@ export interface Scenario {
   /** The sweep values applied to this scenario, e.g. {"h.maxBitrate": 600000}. */
   sweepPoint?: Record<string, number>;
   contentHint: ContentHint;
+  /** Absent: Chromium. The id carries ".firefox" for Firefox, so both can share a run. */
+  browser?: ScenarioBrowser;
 }
 
 export const DEFAULT_DURATION_S = 10;

@@ -7,6 +7,7 @@ import {
   DEFAULT_SVC_SCALABILITY_MODE,
   DEFAULT_WARMUP_S,
   type Codec,
+  type ScenarioBrowser,
   type RtpEncodingParameters,
   type Scenario,
   type ScenarioDefinition,
@@ -23,6 +24,8 @@ export interface ExpandOptions {
   durationS?: number;
   /** --warmup for definitions that do not set theirs. */
   warmupS?: number;
+  /** --browser; when absent a definition's own browser, else Chromium. */
+  browsers?: ScenarioBrowser[];
 }
 
 /** The sweep points of a definition: the definition as written (no override) first, then the
@@ -73,7 +76,8 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
     if (warmupS >= durationS) {
       throw new InputError(`scenario ${def.name}: warm-up ${warmupS} s leaves no steady state in a ${durationS} s capture (use --warmup below --duration)`);
     }
-    for (const codec of codecs) {
+    const browsers: ScenarioBrowser[] = options.browsers?.length ? options.browsers : [def.browser ?? 'chromium'];
+    for (const browser of browsers) for (const codec of codecs) {
       for (const bw of bandwidths) {
         for (const point of points) {
           const parts = [def.name, codec];
@@ -90,6 +94,11 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
           };
           if (bw !== undefined) scenario.bandwidthBps = bw;
           if (Object.keys(point).length) scenario.sweepPoint = point;
+          // Chromium scenarios keep the ids and records they always had.
+          if (browser === 'firefox') {
+            scenario.browser = browser;
+            scenario.id += '.firefox';
+          }
           out.push(scenario);
         }
       }

@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { PRESETS } from './presets.js';
 import { CODECS, type Codec, type ContentHint, type RtpEncodingParameters, type ScenarioDefinition } from './ScenarioTypes.js';
 
-const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint'];
+const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint', 'browser'];
 const ENCODING_FIELDS = ['rid', 'scaleResolutionDownBy', 'scaleResolutionDownTo', 'maxBitrate', 'maxFramerate', 'active', 'scalabilityMode'];
 const RESTRICTION_FIELDS = ['maxWidth', 'maxHeight'];
 /** Largest side accepted in scaleResolutionDownTo (8K is 7680; anything above is a typo). */
@@ -152,6 +152,10 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
     def.bandwidth = Array.isArray(o.bandwidth)
       ? o.bandwidth.map((b: Json, i: number) => c.bitrate(b, `${at('bandwidth')}[${i}]`))
       : c.bitrate(o.bandwidth, at('bandwidth'));
+  }
+  if (o.browser !== undefined) {
+    if (o.browser !== 'chromium' && o.browser !== 'firefox') c.fail(at('browser'), `expected "chromium" or "firefox", got ${describe(o.browser)}`);
+    def.browser = o.browser as 'chromium' | 'firefox';
   }
   if (o.contentHint !== undefined) {
     const hint = o.contentHint;

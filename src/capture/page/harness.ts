@@ -84,11 +84,42 @@ class LoopbackCapture {
   private frameCounts = new Map<number, number>();
   private statsTimer = 0;
 
+  private firefox: boolean;
+  private video: HTMLVideoElement | undefined;
+  private worker: Worker | undefined;
+
   constructor(private config: PageCaptureConfig) {
+    this.firefox = config.browser === 'firefox';
     // encodedInsertableStreams only on the sender side: every sender of this connection must then
-    // be piped through createEncodedStreams or its frames stall.
-    this.pc1 = new RTCPeerConnection({ encodedInsertableStreams: true } as RTCConfiguration);
+    // be piped through createEncodedStreams or its frames stall. Firefox taps with
+    // RTCRtpScriptTransform instead and knows no such option.
+    this.pc1 = new RTCPeerConnection(this.firefox ? {} : ({ encodedInsertableStreams: true } as RTCConfiguration));
     this.pc2 = new RTCPeerConnection();
+  }
+
+  /** The camera: the fake capture device, or the clip played in a <video> (feedUrl). */
+  private async camera(): Promise<MediaStream> {
+    const { config } = this;
+    if (!config.feedUrl) {
+      return navigator.mediaDevices.getUserMedia({
+        video: { width: { exact: config.width }, height: { exact: config.height }, frameRate: { exact: config.fps } },
+        audio: false,
+      });
+    }
+    const video = document.createElement('video');
+    video.muted = true;
+    video.loop = true;
+    video.playsInline = true;
+    video.src = config.feedUrl;
+    document.body.appendChild(video);
+    this.video = video;
+    await video.play();
+    const v = video as HTMLVideoElement & { mozCaptureStream?: () => MediaStream; captureStream?: () => MediaStream };
+    const stream = v.captureStream ? v.captureStream() : v.mozCaptureStream!();
+    const track = stream.getVideoTracks()[0];
+    // captureStream's track exists before its first frame: wait until it has a size.
+    for (let i = 0; i < 100 && !(track?.getSettings().width ?? 0); i++) await new Promise((r) => setTimeout(r, 50));
+    return stream;
   }
 
   async start(): Promise<PageStartResult> {
@@ -102,10 +133,7 @@ class LoopbackCapture {
       return { ok: false, encodableCodecs: encodable };
     }
 
-    this.stream = await navigator.mediaDevices.getUserMedia({
-      video: { width: { exact: config.width }, height: { exact: config.height }, frameRate: { exact: config.fps } },
-      audio: false,
-    });
+    this.stream = await this.camera();
     const track = this.stream.getVideoTracks()[0];
     // content hint decides camera vs screen behaviour in libwebrtc (e.g. the 1.35x screenshare
     // hysteresis); an empty hint is camera.
@@ -129,13 +157,17 @@ class LoopbackCapture {
         if (e.scaleResolutionDownTo) enc.scaleResolutionDownTo = { ...e.scaleResolutionDownTo };
         if (e.maxBitrate !== undefined) enc.maxBitrate = e.maxBitrate;
         if (e.maxFramerate !== undefined) enc.maxFramerate = e.maxFramerate;
-        if (e.scalabilityMode !== undefined) enc.scalabilityMode = e.scalabilityMode;
+        // Firefox has no scalabilityMode (it sends two temporal layers per stream) and honours
+        // `active` here, at negotiation.
+        if (e.scalabilityMode !== undefined && !this.firefox) enc.scalabilityMode = e.scalabilityMode;
+        if (this.firefox) enc.active = e.active;
         return enc;
       }),
     });
     transceiver.setCodecPreferences(wanted);
     this.sender = transceiver.sender;
-    this.tap(this.sender as SenderWithStreams);
+    if (this.firefox) this.scriptTap(this.sender);
+    else this.tap(this.sender as SenderWithStreams);
 
     const offer = await this.pc1.createOffer();
     await this.pc1.setLocalDescription(offer);
@@ -182,8 +214,23 @@ class LoopbackCapture {
     void readable.pipeThrough(transform).pipeTo(writable);
   }
 
+  /** Firefox: RTCRtpScriptTransform in a worker, which posts each frame's copy back here. */
+  private scriptTap(sender: RTCRtpSender): void {
+    this.worker = new Worker('/tapWorker.js');
+    this.worker.onmessage = (e: MessageEvent<{ type: string; timestamp: number; meta: Record<string, unknown>; data: ArrayBuffer }>) => {
+      const { type, timestamp, meta, data } = e.data;
+      this.onFrameData(meta as RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number }, type, timestamp, new Uint8Array(data));
+    };
+    const Transform = (window as unknown as { RTCRtpScriptTransform: new (w: Worker, o: unknown) => unknown }).RTCRtpScriptTransform;
+    (sender as unknown as { transform: unknown }).transform = new Transform(this.worker, { side: 'send' });
+  }
+
   private onFrame(frame: RTCEncodedVideoFrame): void {
     const meta = frame.getMetadata() as RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number };
+    this.onFrameData(meta, frame.type, frame.timestamp, new Uint8Array(frame.data.slice(0)));
+  }
+
+  private onFrameData(meta: RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number }, frameType: string, timestamp: number, data: Uint8Array): void {
     const ssrc = meta.synchronizationSource ?? 0;
     const count = this.frameCounts.get(ssrc) ?? 0;
     this.frameCounts.set(ssrc, count + 1);
@@ -191,16 +238,16 @@ class LoopbackCapture {
       {
         ssrc,
         index: count,
-        rtpTimestamp: meta.rtpTimestamp ?? frame.timestamp,
+        rtpTimestamp: meta.rtpTimestamp ?? timestamp,
         tapTimeMs: performance.now() - this.t0,
-        bytes: frame.data.byteLength,
-        type: frame.type === 'key' ? 'key' : 'delta',
+        bytes: data.byteLength,
+        type: frameType === 'key' ? 'key' : 'delta',
         temporalIndex: meta.temporalIndex,
         width: meta.width ?? 0,
         height: meta.height ?? 0,
         payloadType: meta.payloadType,
       },
-      new Uint8Array(frame.data.slice(0)),
+      data,
     );
   }
 
@@ -243,6 +290,8 @@ class LoopbackCapture {
     await post('/stats', JSON.stringify({ ...final, final: true }));
     await this.uploader.close();
     this.stream.getTracks().forEach((t) => t.stop());
+    this.video?.pause();
+    this.worker?.terminate();
     this.pc1.close();
     this.pc2.close();
     return { uploadError: this.uploader.failed };

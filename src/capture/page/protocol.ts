@@ -13,6 +13,13 @@ export interface PageEncoding {
 }
 
 export interface PageCaptureConfig {
+  /** Which browser runs the page; absent is Chromium. */
+  browser?: 'chromium' | 'firefox';
+  /**
+   * A clip the page plays in a <video> and sends as its camera (Firefox has no file-backed fake
+   * camera); absent: getUserMedia's fake camera (Chromium's --use-file-for-fake-video-capture).
+   */
+  feedUrl?: string;
   /** e.g. "VP8", "VP9", "H264", "AV1" (the part after "video/" in RTCRtpCodec.mimeType). */
   codecMime: string;
   width: number;

@@ -171,7 +171,10 @@ export function answerMidsToRids(answerSdp: string, offerSdp: string, options: A
   // c= must precede b= within a media section (RFC 4566 field order).
   const cIndex = body.findIndex((l) => l.startsWith('c='));
   body.splice(cIndex + 1, 0, ...bandwidth);
-  const offeredExtmaps = offerVideo.filter((l) => l.startsWith('a=extmap:'));
+  // Firefox's offer gives extmap lines a direction (a=extmap:9/sendonly ...rtp-stream-id): the
+  // answer must carry the opposite one, or pc1 treats the extension as not negotiated for sending,
+  // never writes the rid, and only the lowest layer is encoded. Chromium's offer has no directions.
+  const offeredExtmaps = offerVideo.filter((l) => l.startsWith('a=extmap:')).map(answerExtmapDirection);
   const video = [
     first[0],
     ...(options.startBitrateKbps === undefined ? body : withStartBitrate(body, options.startBitrateKbps)),
@@ -183,4 +186,9 @@ export function answerMidsToRids(answerSdp: string, offerSdp: string, options: A
   ];
   const session = answer.session.map((l) => (l.startsWith('a=group:BUNDLE') ? `a=group:BUNDLE ${originalMid}` : l));
   return joinSdp({ session, media: [video] });
+}
+
+/** An offered extmap line as the answer must state it: /sendonly and /recvonly swapped (RFC 8285 section 7). */
+export function answerExtmapDirection(line: string): string {
+  return line.replace(/^(a=extmap:\d+)\/(sendonly|recvonly)\b/, (_, head: string, dir: string) => `${head}/${dir === 'sendonly' ? 'recvonly' : 'sendonly'}`);
 }
