@@ -19,6 +19,7 @@ import type { PageCaptureConfig, PageFrameMeta, PageStartResult, PageStatsSample
 import { StatsTimeline } from './StatsTimeline.js';
 import { LAYER_FRAMES_COLUMNS, STATS_COLUMNS, type LayerFrameRow } from '../rundir/CsvTypes.js';
 import { layerBitstreamName, layerFramesName, STATS_CSV } from '../rundir/RunFiles.js';
+import { deriveLayer } from './firefoxDerived.js';
 import { findSteadyStart, settleProblem, settleWaitS } from './steadyStart.js';
 
 export const STATS_INTERVAL_MS = 1000;
@@ -294,6 +295,7 @@ export class CaptureSession {
       const out = this.timeline.lastOutbound(enc.rid);
       const stream = out?.ssrc !== undefined ? this.streams.get(out.ssrc) : undefined;
       const layer = this.layerRecord(enc, { width: sizes[index].width, height: sizes[index].height }, out, stream);
+      if (this.firefox) layer.derived = deriveLayer(scenario.encodings, index, this.ctx.reference, layer.configured.fps, stream?.frames ?? [], layer.steady);
       if (stream && stream.frames.length > 0) {
         layer.bitstream = layerBitstreamName(enc.rid, ext);
         layer.framesCsv = layerFramesName(enc.rid);

@@ -19,6 +19,8 @@ export interface CaptureSummaryLayer {
   /** (measured - model) / model target. */
   modelDeviation?: number;
   modelFlagged?: boolean;
+  /** Firefox: numbers simq derived (never browser-reported): gecko's max for the layer, bitrate from tapped bytes. */
+  derived?: { geckoMaxKbps: number; bitrateFromFramesKbps?: number; cpuLimitedS?: number };
 }
 
 export interface CaptureSummary {
@@ -29,6 +31,8 @@ export interface CaptureSummary {
   scenarios: {
     id: string;
     codec: string;
+    /** Set for Firefox scenarios (absent: Chromium). */
+    browser?: string;
     status: string;
     error?: string;
     encoderImplementation?: string;
@@ -47,6 +51,7 @@ function limitation(l: RunRecord['scenarios'][number]['layers'][number]): string
   const s = l.steady;
   if (!l.active) return 'inactive';
   if (!s) return '-';
+  if (l.derived) return l.derived.cpuLimitedS ? `cpu ${l.derived.cpuLimitedS.toFixed(1)}s*` : 'none*';
   const parts: string[] = [];
   if (s.limitationS.cpu > 0) parts.push(`cpu ${s.limitationS.cpu.toFixed(1)}s`);
   if (s.limitationS.bandwidth > 0) parts.push(`bandwidth ${s.limitationS.bandwidth.toFixed(1)}s`);
@@ -59,10 +64,13 @@ export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
     runDir: dir,
     runId: record.runId,
     status: record.status,
-    browser: `${record.environment.browser.version} (${record.environment.browser.path})`,
+    browser: (record.environment.browsers ?? [record.environment.browser])
+      .map((b) => `${b.name === 'firefox' ? 'Firefox ' : ''}${b.version} (${b.path})`)
+      .join(', '),
     scenarios: record.scenarios.map((s) => ({
       id: s.id,
       codec: s.scenario.codec,
+      ...(s.scenario.browser ? { browser: s.scenario.browser } : {}),
       status: s.status,
       error: s.error,
       encoderImplementation: s.encoderImplementation,
@@ -88,6 +96,9 @@ export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
         modelState: m?.predictedState,
         modelDeviation: m?.deviation,
         modelFlagged: m?.flagged,
+        ...(l.derived
+          ? { derived: { geckoMaxKbps: l.derived.geckoAllocation.maxKbps, bitrateFromFramesKbps: l.derived.bitrateFromFramesKbps, cpuLimitedS: l.derived.cpuLimitedS } }
+          : {}),
         };
       }),
     })),
@@ -95,6 +106,7 @@ export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
 }
 
 function modelCell(l: CaptureSummaryLayer): string {
+  if (l.derived) return `max ${l.derived.geckoMaxKbps}*`;
   if (l.modelState === undefined) return '-';
   if (l.modelState !== 'on') return l.modelState === 'inactive' ? '-' : `${l.modelState}${l.modelFlagged ? ' !' : ''}`;
   return `${Math.round(l.modelTargetKbps ?? 0)}${l.modelFlagged ? ' !' : ''}`;
@@ -131,6 +143,12 @@ export function renderCaptureSummary(summary: CaptureSummary): string {
     }
     for (const p of s.problems) lines.push(`${s.id}: ${p}`);
     for (const n of s.notes ?? []) lines.push(`${s.id}: note: ${n}`);
+  }
+  if (summary.scenarios.some((s) => s.layers.some((l) => l.derived))) {
+    lines.push(
+      '* derived, not reported by Firefox: "model kbps" is the max gecko configures for the layer\'s size (VideoStreamFactory.cpp; `simq plan --browser firefox`), ' +
+        'the limitation comes from gaps between encoded frames; Firefox reports no target bitrate ("-")',
+    );
   }
   lines.push(`run ${summary.status}: ${summary.runDir}`);
   return lines.join('\n');

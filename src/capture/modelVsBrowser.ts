@@ -30,5 +30,7 @@ export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelCo
 /** The capture stage's per-scenario hook. */
 export function attachModelComparison(entry: ScenarioRecord, run: RunRecord): void {
   if (entry.status !== 'complete' && entry.status !== 'degraded') return;
+  // The model is libwebrtc's allocator (Chromium); Firefox's layers carry gecko's table under `derived`.
+  if (entry.scenario.browser === 'firefox') return;
   entry.model = compareWithModel(entry, run);
 }

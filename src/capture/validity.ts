@@ -4,6 +4,7 @@
 import { predictAllocation } from '../allocation/predictAllocation.js';
 import type { LayerRecord, ValidityProblem } from '../rundir/RunTypes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
+import { derivedCpuLimited } from './firefoxDerived.js';
 
 /** Seconds of steady state a layer may spend CPU-limited before the run is flagged (timer granularity). */
 export const CPU_LIMITED_TOLERANCE_S = 0.1;
@@ -33,6 +34,13 @@ export function checkLayer(layer: LayerRecord, capped: boolean): ValidityProblem
       rid,
       kind: 'cpu-limited',
       message: `${rid}: CPU-limited for ${steady.limitationS.cpu.toFixed(1)} s of ${steady.seconds.toFixed(1)} s steady state (qualityLimitationReason=cpu)`,
+    });
+  }
+  if (derivedCpuLimited(layer.derived, steady.seconds)) {
+    problems.push({
+      rid,
+      kind: 'cpu-limited',
+      message: `${rid}: CPU-limited (derived: ${layer.derived!.cpuLimitedS!.toFixed(1)} s of ${steady.seconds.toFixed(1)} s steady state lost in gaps between encoded frames, longest ${layer.derived!.longestTapGapMs} ms; Firefox reports no qualityLimitationReason)`,
     });
   }
   if (steady.width !== undefined && steady.height !== undefined) {
@@ -70,7 +78,8 @@ export function checkScenario(scenario: Scenario, input: { width: number; height
   const notes: string[] = [];
   let prediction: ReturnType<typeof predictAllocation> | undefined;
   try {
-    prediction = predictAllocation(scenario, input);
+    // libwebrtc's stream table; gecko configures every encoding (VideoStreamFactory.cpp drops none).
+    prediction = scenario.browser === 'firefox' ? undefined : predictAllocation(scenario, input);
   } catch {
     prediction = undefined;
   }

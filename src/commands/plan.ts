@@ -8,6 +8,8 @@ import { expandScenarios } from '../scenario/expandScenarios.js';
 import { resolveScenarioSpec } from '../scenario/loadScenarios.js';
 import { CODECS, type Codec } from '../scenario/ScenarioTypes.js';
 import { parseBitrate, parseSize, type Size } from '../units.js';
+import { geckoPlan, type GeckoPlan } from '../allocation/geckoPlan.js';
+import { renderTable } from '../ui/table.js';
 import { planJson, renderPlanText, type PlanDocument, type PlanEntry } from './planReport.js';
 
 /** Largest side accepted (8K is 7680; anything above is a typo). */
@@ -20,6 +22,7 @@ interface PlanCliOptions {
   fps: string;
   scenario: string;
   bandwidth?: string;
+  browser?: string;
   json?: boolean;
 }
 
@@ -87,6 +90,42 @@ export function buildPlan(opts: PlanCliOptions): PlanDocument {
   return { input, calibration: { ...DEFAULT_CALIBRATION }, plans };
 }
 
+/** `--browser firefox`: gecko's stream table and the allocator over it, per scenario. */
+export function buildFirefoxPlan(opts: PlanCliOptions): { input: { width: number; height: number; fps: number }; browser: 'firefox'; plans: GeckoPlan[] } {
+  const codecs = opts.codec === undefined ? undefined : parseCodecList(opts.codec);
+  const size = parseSizeOption(opts.size);
+  const fps = parseFpsOption(opts.fps);
+  const bandwidths = opts.bandwidth === undefined ? [] : parseBandwidthList(opts.bandwidth);
+  const plans: GeckoPlan[] = [];
+  for (const def of resolveScenarioSpec(opts.scenario)) {
+    for (const scenario of expandScenarios([{ ...def, bandwidth: undefined }], { codecs, browsers: ['firefox'] })) {
+      plans.push(geckoPlan(scenario, size, [null, ...bandwidths]));
+    }
+  }
+  return { input: { width: size.width, height: size.height, fps }, browser: 'firefox', plans };
+}
+
+export function renderFirefoxPlan(doc: ReturnType<typeof buildFirefoxPlan>): string {
+  const out: string[] = [];
+  for (const p of doc.plans) {
+    const budgets = p.budgetsKbps.map((b) => (b === null ? 'unlimited' : `${b}k`));
+    out.push(`${p.id}  (Firefox, input ${doc.input.width}x${doc.input.height}; derived from ${p.source})`);
+    const rows = p.layers.map((l) => [
+      l.rid,
+      l.sent ? `${l.width}x${l.height}` : 'inactive',
+      l.limits.label,
+      l.minKbps,
+      l.startKbps,
+      l.maxKbps,
+      ...l.allocatedKbps.map((k) => (l.sent ? (k > 0 ? k : 'off') : '-')),
+    ]);
+    out.push(renderTable(['rid', 'size', 'gecko row', 'min', 'start', 'max', ...budgets.map((b) => `@${b}`)], rows, [false, false, false, true, true, true, ...budgets.map(() => true)]));
+    out.push('');
+  }
+  out.push('kbps. Firefox reports no target bitrate: these are gecko\'s configuration, not measurements. maxBitrate only lowers a row; scalabilityMode is ignored (two temporal layers).');
+  return out.join('\n') + '\n';
+}
+
 export function registerPlan(program: Command): void {
   program
     .command('plan')
@@ -99,9 +138,17 @@ export function registerPlan(program: Command): void {
     .option('--fps <n>', 'input frame rate', '30')
     .option('--scenario <spec>', 'preset name(s) or scenario .json file, comma-separated (as for capture)', 'all-layers')
     .option('--bandwidth <list>', 'total send caps, e.g. 300k,800k,1500k (b=AS/b=TIAS on the answer)')
+    .option('--browser <name>', 'chromium (libwebrtc\'s table, default) or firefox (gecko\'s VideoStreamFactory.cpp table)', 'chromium')
     .option('--json', 'print one JSON document on stdout instead of tables')
     .addHelpText('after', `\nExample:\n  ${EXAMPLE}\n`)
     .action((opts: PlanCliOptions) => {
+      const browser = (opts.browser ?? 'chromium').trim().toLowerCase();
+      if (browser !== 'chromium' && browser !== 'firefox') throw new InputError(`--browser ${opts.browser}: expected chromium or firefox`, 'e.g. simq plan --browser firefox --size 640x360');
+      if (browser === 'firefox') {
+        const ff = buildFirefoxPlan(opts);
+        process.stdout.write(opts.json ? JSON.stringify(ff, null, 2) + '\n' : renderFirefoxPlan(ff));
+        return;
+      }
       const doc = buildPlan(opts);
       process.stdout.write(opts.json ? planJson(doc) : renderPlanText(doc));
     });

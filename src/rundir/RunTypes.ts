@@ -100,6 +100,20 @@ export interface LayerRecord {
   encoderImplementation?: string;
   scalabilityMode?: string;
   steady?: SteadyState;
+  /** Firefox only: what it does not report, derived by simq (src/capture/firefoxDerived.ts). */
+  derived?: DerivedLayer;
+}
+
+/** Numbers simq derived where the browser reports none; never to be shown as browser-reported. */
+export interface DerivedLayer {
+  source: 'derived';
+  /** The min / start / max gecko configures for this layer (not a measured target). */
+  geckoAllocation: { minKbps: number; startKbps: number; maxKbps: number; row: string; from: string };
+  /** Bits of the tapped frames in the steady window per second. */
+  bitrateFromFramesKbps?: number;
+  longestTapGapMs?: number;
+  /** Seconds of the steady window lost in gaps of more than 2.5 frame intervals between tapped frames. */
+  cpuLimitedS?: number;
 }
 
 export interface ValidityProblem {
