@@ -28,7 +28,8 @@ import { metricColumns, temporalLayerRows } from './temporalLayerRows.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
 import { PICTURE_COLUMNS, QUALITY_COLUMNS, type PictureRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
-import type { LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
+import type { FeedLevelShift, LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
+import { feedLevelShift } from './feedLevelShift.js';
 import { LEGACY_PICTURES_CSV, layerFile, PICTURES_CSV, QUALITY_CSV, runFile, scenarioDir, workDir } from '../rundir/RunFiles.js';
 import type { VmafSetup } from './vmaf/VmafSetup.js';
 
@@ -165,6 +166,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const frameTimes = await alignLayers(ctx, work);
   followBestAlignedLayers(work, frameTimes, ctx.reference.frameCount);
   await verifyPairings(ctx, work);
+  if (run.input.feed) measure.feedShift = await measureFeedShift(ctx, work);
   planLayerPictures(ctx, work, frameTimes);
   const { done, runner, error: jobError } = await runMetricJobs(ctx, work);
   let error = jobError;
@@ -172,7 +174,11 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const qualityRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).map((r) => qualityRow(w, r, options.view)));
   const pictureRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).flatMap((r) => picturesOf(w, r)));
   if (options.temporalLayers) qualityRows.push(...(await temporalRows(ctx, work, qualityRows, runner)));
-  writeCsvAtomic(runFile(options.runDir, QUALITY_CSV), QUALITY_COLUMNS, qualityRows);
+  // Chromium-only runs keep the columns they always had; with Firefox in the run every row names its browser.
+  const withBrowser = run.scenarios.some((s) => s.scenario.browser === 'firefox');
+  const qualityColumns = withBrowser ? QUALITY_COLUMNS : QUALITY_COLUMNS.filter((c) => c !== 'browser');
+  if (withBrowser) for (const r of qualityRows) r.browser = run.scenarios.find((s) => s.id === r.scenario_id)?.scenario.browser ?? 'chromium';
+  writeCsvAtomic(runFile(options.runDir, QUALITY_CSV), qualityColumns, qualityRows);
   writeCsvAtomic(runFile(options.runDir, PICTURES_CSV), PICTURE_COLUMNS, pictureRows);
   // A run measured before pictures.csv had its name keeps no stale frames.csv beside the new file.
   rmSync(runFile(options.runDir, LEGACY_PICTURES_CSV), { force: true });
@@ -303,6 +309,21 @@ async function verifyPairings({ options, run }: MeasureContext, work: LayerWork[
     progress.update('measure: verifying pairs at full size', ++verified, toVerify.length);
   });
   progress.done();
+}
+
+/** 1c'. A page-played feed: the level/colour shift of every full-size layer against the reference. */
+async function measureFeedShift({ options, run }: MeasureContext, work: LayerWork[]): Promise<FeedLevelShift[]> {
+  const out: FeedLevelShift[] = [];
+  const full = work.filter((w) => w.sourceIndex && w.record.status === 'measured' && w.decodedSize?.width === run.input.width && w.decodedSize?.height === run.input.height);
+  for (const w of full) {
+    try {
+      const shift = await feedLevelShift(options.ffmpeg.path, layerFile(w.dir, w.layer.bitstream!), run.input.y4m, w.sourceIndex!);
+      out.push({ scenarioId: w.scenario.id, rid: w.layer.rid, browser: w.scenario.scenario.browser ?? 'chromium', ...shift });
+    } catch (e) {
+      options.progress.warn(`${w.scenario.id} ${w.layer.rid}: level shift not measured: ${(e as Error).message}`);
+    }
+  }
+  return out;
 }
 
 /** 1d. The pictures to measure (every Nth in quick mode), and what the pairing is worth. */

@@ -99,6 +99,8 @@ export const QUALITY_SCHEMA = {
    *  bytes (payload, no RTP headers; empty on the full-rate rows, which keep fps / actual_kbps). */
   op_fps: optNum(),
   op_kbps: optNum(),
+  /** "chromium" or "firefox"; the column is written only by runs with Firefox scenarios (absent: Chromium). */
+  browser: optText<'chromium' | 'firefox'>(),
 };
 export type QualityRow = RowOf<typeof QUALITY_SCHEMA>;
 export const QUALITY_COLUMNS = columnsOf(QUALITY_SCHEMA);

@@ -71,6 +71,20 @@ export interface MeasureRecord {
   layers: LayerMeasureRecord[];
   skippedScenarios: { id: string; status: string; reason: string }[];
   warnings: string[];
+  /**
+   * Runs whose clip a page played (Firefox): each full-size layer's mean Y/U/V difference from the
+   * reference, decoded minus reference (feedLevelShift.ts). Absent in Chromium-only runs.
+   */
+  feedShift?: FeedLevelShift[];
   /** File names inside the run directory; runs measured before the rename carry frames (frames.csv) instead of pictures. */
   files: { quality: string; pictures?: string; frames?: string };
+}
+
+export interface FeedLevelShift {
+  scenarioId: string;
+  rid: string;
+  browser: 'chromium' | 'firefox';
+  frames: number;
+  /** Mean code-value difference per plane, decoded layer minus paired reference frame. */
+  meanDiff: { y: number; u: number; v: number };
 }
