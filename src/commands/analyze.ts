@@ -11,6 +11,9 @@ import { renderMeasureSummary } from '../measure/measureSummary.js';
 import { workDir } from '../rundir/RunFiles.js';
 import { resolveVmafSetup, VMAF_BACKEND_CHOICES, type VmafBackendChoice } from '../measure/vmaf/VmafSetup.js';
 import { runRecommendStage } from '../recommend/recommendStage.js';
+import { browserComparison, firefoxSettingAdvice, renderBrowserComparison } from '../recommend/browserComparison.js';
+import { readQualityRows } from '../recommend/qualityTable.js';
+import { readRunRecord } from '../rundir/RunDirectory.js';
 import { renderRecommendationSummary } from '../recommend/summary.js';
 import { writeReport } from '../report/writeReport.js';
 import { packageVersion } from '../paths.js';
@@ -122,6 +125,13 @@ export async function analyze(clip: string | undefined, opts: AnalyzeOptions, ar
   });
   out.push(renderRecommendationSummary(recommendation).trimEnd());
   json.recommendation = recommendation;
+  const runRecord = readRunRecord(capture.dir);
+  const sideBySide = browserComparison(runRecord, readQualityRows(capture.dir));
+  if (sideBySide.length) {
+    const advice = firefoxSettingAdvice(runRecord);
+    out.push([renderBrowserComparison(sideBySide), ...(advice.length ? ['', 'What to set in Firefox:', ...advice.map((a) => `  ${a}`)] : [])].join('\n'));
+    json.browsers = { sideBySide, firefoxAdvice: advice };
+  }
   const report = writeReport(capture.dir, {});
   out.push(`wrote ${[...files, report].join(', ')}\nrun directory: ${capture.dir}`);
   json.files = [...files, report];

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { predictAllocation } from '../allocation/predictAllocation.js';
+import { geckoStreams } from '../allocation/GeckoStreams.js';
 import { InputError } from '../errors.js';
 import { numericColumnsOf } from '../io/csvSchema.js';
 import { parseCsvText } from '../io/readCsv.js';
@@ -40,6 +41,12 @@ export function parseQualityCsv(text: string, file: string): ParsedQualityRow[] 
   return rows as ParsedQualityRow[];
 }
 
+/** The rows of <runDir>/quality.csv as parsed. */
+export function readQualityRows(runDir: string): ParsedQualityRow[] {
+  const file = runFile(runDir, QUALITY_CSV);
+  return parseQualityCsv(readFileSync(file, 'utf8'), file);
+}
+
 /** Reads <runDir>/run.json and <runDir>/quality.csv. */
 export function readQualityTable(runDir: string): QualityTable {
   const run = readRunRecord(runDir);
@@ -59,6 +66,11 @@ function isCodec(c: string): c is Codec {
 
 /** The rid of the highest active layer per libwebrtc's allocation (layers are ordered by max bitrate). */
 function topLayerRid(s: ScenarioRecord, run: RunRecord): string | undefined {
+  if (s.scenario.browser === 'firefox') {
+    // gecko configures every active encoding (VideoStreamFactory.cpp): the top one is the largest.
+    const sent = geckoStreams(run.input, s.scenario.encodings).filter((g) => g.sent);
+    return sent.sort((a, b) => a.width * a.height - b.width * b.height || a.maxKbps - b.maxKbps)[sent.length - 1]?.rid;
+  }
   try {
     const prediction = predictAllocation(s.scenario, { width: run.input.width, height: run.input.height, fps: run.input.fps }, s.scenario.bandwidthBps ?? null);
     return prediction.activeRids[prediction.activeRids.length - 1];

@@ -17,6 +17,7 @@ import { chooseFrameMetric, chooseQualityMetric } from './reportMetric.js';
 import type { ChartSpec } from './page/ReportTypes.js';
 import { runRids } from './scenarioLabels.js';
 import { qualityTable, steadyStateTable } from './tables.js';
+import { browserComparison, firefoxSettingAdvice, type ComparisonRow } from '../recommend/browserComparison.js';
 import { chartFigure, renderPage } from './template.js';
 import type { UplotAssets } from './uplotAssets.js';
 
@@ -119,8 +120,12 @@ ${timelineParts.join('\n')}`,
     sections.push({ id: 'recommendation', title: 'Recommendation (recommendation.json)', html: renderRecommendation(inputs.recommendation, colors) });
   }
 
+  // 6. Browsers side by side (runs with Firefox only).
+  const comparison = inputs.quality ? browserComparison(run, inputs.quality) : [];
+  if (comparison.length) sections.push({ id: 'browsers', title: 'Chromium and Firefox side by side', html: browserComparisonHtml(comparison, firefoxSettingAdvice(run)) });
+
   // The answer first, then the evidence, then the raw table.
-  const ORDER = ['recommendation', 'quality', 'operating-points', 'timelines', 'frames', 'table'];
+  const ORDER = ['recommendation', 'browsers', 'quality', 'operating-points', 'timelines', 'frames', 'table'];
   sections.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
   const key = `<p class="key">Layer colours: ${rids.map((r) => ridBadge(r, colors)).join(' ')} <span class="dim">(the same in every chart and table)</span></p>`;
   const header = renderHeader(inputs, qualityMetric, generatedAt).replace('</header>', `${key}\n</header>`);
@@ -129,4 +134,17 @@ ${timelineParts.join('\n')}`,
   const footer = `Made by simq ${esc(run.environment.simq)} from ${esc(inputs.runDir)}. Charts: uPlot ${esc(uplot.version)} (MIT), inlined; this file makes no network requests.`;
   const html = renderPage({ title: `simq report ${run.runId}`, header, nav, body, footer, data: { charts }, uplot });
   return { html, charts };
+}
+
+/** The same layer and viewer size of both browsers in one row; Firefox's numbers that are derived say so. */
+function browserComparisonHtml(rows: readonly ComparisonRow[], advice: readonly string[]): string {
+  const n = (v: number | undefined, d = 0) => (v === undefined ? '-' : esc(v.toFixed(d)));
+  const body = rows
+    .map((r) => `<tr><td>${esc(r.scenario)}</td><td>${esc(r.rid)}</td><td>${esc(r.layer)}</td><td>${esc(r.size)}</td><td class="num">${n(r.chromium?.kbps)}</td><td class="num">${n(r.firefox?.kbps)}</td><td class="num">${n(r.chromium?.vmaf, 1)}</td><td class="num">${n(r.firefox?.vmaf, 1)}</td><td class="num">${n(r.chromium?.psnrY, 2)}</td><td class="num">${n(r.firefox?.psnrY, 2)}</td><td class="num">${n(r.chromium?.fps, 1)}</td><td class="num">${n(r.firefox?.fps, 1)}</td></tr>`)
+    .join('\n');
+  return `<p>Same clip, same scenarios, one row per layer and viewer size. Chromium's kbps is its reported steady target; <b>Firefox reports no target: its kbps is what it sent (bytes), and its allocation below is derived from gecko's table</b> (VideoStreamFactory.cpp; <code>simq plan --browser firefox</code>).</p>
+<div class="scroll"><table><thead><tr><th>scenario</th><th>rid</th><th>layer</th><th>size</th><th>Chromium kbps (target)</th><th>Firefox kbps (sent)</th><th>Chromium VMAF</th><th>Firefox VMAF</th><th>Chromium PSNR-Y</th><th>Firefox PSNR-Y</th><th>Chromium fps</th><th>Firefox fps</th></tr></thead><tbody>
+${body}
+</tbody></table></div>
+${advice.length ? `<h3>What to set in Firefox</h3><ul>${advice.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : ''}`;
 }
