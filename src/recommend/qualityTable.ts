@@ -177,8 +177,15 @@ export function buildQualityTable(run: RunRecord, rows: readonly ParsedQualityRo
     points.push(point);
   }
 
+  // A run with both browsers: the recommendation's curves and SFU table are Chromium's (its
+  // maxBitrate rules); Firefox's layers are compared side by side and advised apart (browserComparison.ts).
+  const firefoxIds = new Set(run.scenarios.filter((s) => s.scenario.browser === 'firefox').map((s) => s.id));
+  if (firefoxIds.size && points.some((p) => !firefoxIds.has(p.scenarioId))) {
+    for (let i = points.length - 1; i >= 0; i--) if (firefoxIds.has(points[i].scenarioId)) points.splice(i, 1);
+  }
   const measured = new Set(points.map((p) => p.scenarioId));
   for (const s of run.scenarios) {
+    if (firefoxIds.has(s.id) && points.some((p) => !firefoxIds.has(p.scenarioId))) continue;
     if (!measured.has(s.id)) {
       warnings.push({ kind: 'not-measured', codec: s.scenario.codec, scenarioId: s.id, message: `scenario ${s.id} (capture ${s.status}) has no quality scores: it is left out of every decision` });
     }
