@@ -118,7 +118,7 @@ class LoopbackCapture {
     const stream = v.captureStream ? v.captureStream() : v.mozCaptureStream!();
     const track = stream.getVideoTracks()[0];
     // captureStream's track exists before its first frame: wait until it has a size.
-    for (let i = 0; i < 100 && !(track?.getSettings().width ?? 0); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !(track?.getSettings().width ?? video.videoWidth); i++) await new Promise((r) => setTimeout(r, 50));
     return stream;
   }
 
@@ -193,11 +193,14 @@ class LoopbackCapture {
     this.statsTimer = window.setInterval(() => void this.sampleStats(), config.statsIntervalMs);
     void this.sampleStats();
     const settings = track.getSettings();
+    // A captureStream() track may not report its size: the playing video's is the same.
+    const width = settings.width ?? this.video?.videoWidth ?? 0;
+    const height = settings.height ?? this.video?.videoHeight ?? 0;
     return {
       ok: true,
       encodableCodecs: encodable,
       userAgent: navigator.userAgent,
-      trackSettings: { width: settings.width ?? 0, height: settings.height ?? 0 },
+      trackSettings: { width, height },
     };
   }
 
