@@ -22,7 +22,7 @@ const FEED_VERSION = 1;
 export function feedEncodeArgs(y4m: string, fps: number, target: string): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', y4m,
-    '-c:v', 'libvpx-vp9', '-crf', String(FEED_CRF), '-b:v', '0', '-deadline', 'good', '-cpu-used', '2', '-row-mt', '1',
+    '-c:v', 'libvpx-vp9', '-crf', String(FEED_CRF), '-b:v', '0', '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1',
     '-g', String(fps * 2), '-pix_fmt', 'yuv420p',
     '-colorspace', 'smpte170m', '-color_primaries', 'smpte170m', '-color_trc', 'smpte170m', '-color_range', 'tv',
     '-an', '-f', 'webm', target,
