@@ -10,6 +10,7 @@ const UNIT = [
   'test/crossLayer.test.ts',
   'test/csvReader.test.ts',
   'test/exportNames.test.ts',
+  'test/firefoxDerived.test.ts',
   'test/firefoxSdp.test.ts',
   'test/geckoStreams.test.ts',
   'test/modelVsBrowser.test.ts',
