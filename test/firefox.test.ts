@@ -1,9 +1,10 @@
 // Firefox as the second browser encoder, end to end on this machine's firefox-esr: `simq analyze
-// --browser firefox` at 640x360 (160x90 / 320x180 / 640x360, so two cores keep the frame rate).
+// --browser chromium,firefox` at 640x360 (Firefox: 160x90 / 320x180 / 640x360, so two cores keep the
+// frame rate; Chromium sends 320x180 / 640x360 for that input).
 // Expectations come from outside simq: ffmpeg's own decode of each layer file, a brute-force
 // full-size pairing search (test/helpers/pairingCheck.ts), and gecko's table as written in
 // VideoStreamFactory.cpp (the issue quotes its rows).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
@@ -28,7 +29,7 @@ async function decode(file: string): Promise<{ frames: number; sizes: Set<string
 beforeAll(async () => {
   const clip = await cameraSample(4);
   result = await simq([
-    'analyze', clip, '--browser', 'firefox', '--size', '640x360', '--scenario', 'all-layers',
+    'analyze', clip, '--browser', 'chromium,firefox', '--size', '640x360', '--scenario', 'all-layers',
     '--duration', '4', '--warmup', '2', '--viewports', '640x360',
     '--out', OUT, '--run-id', 'ff', '--force', '--allow-degraded', '--json',
   ], { timeoutMs: 400_000 });
@@ -36,18 +37,20 @@ beforeAll(async () => {
   run = readJson(path.join(RUN, 'run.json'));
 }, 400_000);
 
-describe('simq analyze --browser firefox', () => {
-  it('records Firefox, the feed it played and the reference decoded from it', () => {
-    expect(run.environment.browser.name).toBe('firefox');
-    expect(run.environment.browser.version).toMatch(/^\d+\.\d+/);
-    expect(run.scenarios.map((s) => s.id)).toEqual(['all-layers.vp8.firefox']);
+const ff = () => run.scenarios.find((s) => s.id === 'all-layers.vp8.firefox')!;
+
+describe('simq analyze --browser chromium,firefox', () => {
+  it('records both browsers, the feed Firefox played and the reference decoded from it', () => {
+    expect(run.environment.browsers?.map((b) => b.name)).toEqual(['chromium', 'firefox']);
+    expect(run.environment.browsers![1].version).toMatch(/^\d+\.\d+/);
+    expect(run.scenarios.map((s) => [s.id, s.status])).toEqual([['all-layers.vp8', 'complete'], ['all-layers.vp8.firefox', 'complete']]);
     expect(run.input.feed?.file).toMatch(/\.webm$/);
     expect(run.input.y4m).toMatch(/decoded\.y4m$/);
     expect(existsSync(path.join(RUN, 'report.html'))).toBe(true);
   });
 
   it('each layer file decodes (ffmpeg) to the tapped count = framesEncoded, at 160x90 / 320x180 / 640x360', async () => {
-    const s = run.scenarios[0];
+    const s = ff();
     const sizes: string[] = [];
     for (const layer of s.layers) {
       expect(layer.bitstream, `${layer.rid} has no bitstream`).toBeDefined();
@@ -64,7 +67,7 @@ describe('simq analyze --browser firefox', () => {
 
   it('every measured picture is paired with the source frame a brute-force full-size search finds (+-3 and whole clip)', async () => {
     const checks = await checkPairing(FFMPEG, RUN);
-    expect(checks.map((c) => c.rid).sort()).toEqual(['f', 'h', 'q']);
+    expect(checks.filter((c) => c.scenarioId === 'all-layers.vp8.firefox').map((c) => c.rid).sort()).toEqual(['f', 'h', 'q']);
     for (const c of checks) {
       expect(c.pictures, `${c.rid} measured pictures`).toBeGreaterThan(20);
       expect(c.wrong, `${c.rid}: [frame, simq's source, best source, dB lost]`).toEqual([]);
@@ -72,7 +75,7 @@ describe('simq analyze --browser firefox', () => {
   });
 
   it("labels what Firefox does not report: no target, gecko's allocation and tapped-byte bitrates as derived", () => {
-    const s = run.scenarios[0];
+    const s = ff();
     const table = Object.fromEntries(s.layers.map((l) => [l.rid, l.derived?.geckoAllocation]));
     // VideoStreamFactory.cpp rows: QCIF and below 40/80/250, WQVGA/CIF 100/150/500, WVGA 150/500/2000.
     expect([table.q?.minKbps, table.q?.startKbps, table.q?.maxKbps]).toEqual([40, 80, 250]);
@@ -87,15 +90,29 @@ describe('simq analyze --browser firefox', () => {
     }
     expect(s.model, 'no libwebrtc model comparison for Firefox').toBeUndefined();
     const quality = readCsv(path.join(RUN, 'quality.csv'));
-    expect(new Set(quality.map((r) => r.browser))).toEqual(new Set(['firefox']));
-    expect(quality.every((r) => r.target_kbps === '')).toBe(true);
+    expect(new Set(quality.map((r) => `${r.scenario_id} ${r.browser}`))).toEqual(new Set(['all-layers.vp8 chromium', 'all-layers.vp8.firefox firefox']));
+    expect(quality.filter((r) => r.browser === 'firefox').every((r) => r.target_kbps === '')).toBe(true);
+    expect(quality.filter((r) => r.browser === 'chromium').every((r) => r.target_kbps !== '')).toBe(true);
+    expect(run.scenarios[0].layers.every((l) => l.derived === undefined)).toBe(true);
+  });
+
+  it('puts the same layer and viewer size of both browsers side by side, and says what to set in Firefox', () => {
+    const json = JSON.parse(result.stdout) as { browsers: { sideBySide: { scenario: string; rid: string; size: string; chromium?: { kbpsSource: string }; firefox?: { kbpsSource: string } }[]; firefoxAdvice: string[] } };
+    const f = json.browsers.sideBySide.find((r) => r.scenario === 'all-layers.vp8' && r.rid === 'f' && r.size === '640x360')!;
+    expect(f.chromium?.kbpsSource).toBe('target');
+    expect(f.firefox?.kbpsSource).toBe('sent');
+    expect(json.browsers.firefoxAdvice.some((a) => /f \(640x360, top\).*max 2000 kbps/.test(a))).toBe(true);
+    const html = readFileSync(path.join(RUN, 'report.html'), 'utf8');
+    expect(html).toContain('Chromium and Firefox side by side');
   });
 
   it('measures the feed level shift of the full-size layer', () => {
     const shift = run.measure?.feedShift ?? [];
-    expect(shift.map((x) => [x.scenarioId, x.rid, x.browser])).toEqual([['all-layers.vp8.firefox', 'f', 'firefox']]);
-    expect(shift[0].frames).toBeGreaterThan(20);
-    // Whole code values at most: a larger shift would be a colour-conversion fault, not coding noise.
-    for (const v of Object.values(shift[0].meanDiff)) expect(Math.abs(v)).toBeLessThan(2);
+    expect(shift.map((x) => [x.scenarioId, x.rid, x.browser])).toEqual([['all-layers.vp8', 'f', 'chromium'], ['all-layers.vp8.firefox', 'f', 'firefox']]);
+    for (const s of shift) {
+      expect(s.frames).toBeGreaterThan(20);
+      // Whole code values at most: a larger shift would be a colour-conversion fault, not coding noise.
+      for (const v of Object.values(s.meanDiff)) expect(Math.abs(v)).toBeLessThan(2);
+    }
   });
 });

@@ -47,9 +47,10 @@ export function browserComparison(run: RunRecord, rows: readonly ParsedQualityRo
     const firefox = r.scenario_id.endsWith(FIREFOX_SUFFIX) && run.scenarios.find((s) => s.id === r.scenario_id)?.scenario.browser === 'firefox';
     const scenario = firefox ? r.scenario_id.slice(0, -FIREFOX_SUFFIX.length) : r.scenario_id;
     const size = r.size === 'native' ? r.layer : r.size;
-    const key = `${scenario}\u0000${r.rid}\u0000${r.size}`;
+    // A viewport equal to the layer's own size is the native row again.
+    const key = `${scenario}\u0000${r.rid}\u0000${size}`;
     const row = byKey.get(key) ?? { scenario, rid: r.rid, layer: r.layer, size };
-    row[firefox ? 'firefox' : 'chromium'] = cell(r);
+    row[firefox ? 'firefox' : 'chromium'] ??= cell(r);
     byKey.set(key, row);
   }
   return [...byKey.values()];
