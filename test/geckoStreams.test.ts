@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { geckoLimitsFor, geckoStreams, mbOf } from '../src/allocation/GeckoStreams.js';
 import { geckoPlan } from '../src/allocation/geckoPlan.js';
 import { expandScenarios } from '../src/scenario/expandScenarios.js';
-import { resolveScenarioSpec } from '../src/scenario/loadScenarios.js';
+import { resolveScenarioSpec, validateDefinition } from '../src/scenario/loadScenarios.js';
+import { parseBrowsers } from '../src/commands/captureOptions.js';
 import type { RtpEncodingParameters } from '../src/scenario/ScenarioTypes.js';
 
 const enc = (rid: string, scale: number, extra: Partial<RtpEncodingParameters> = {}): RtpEncodingParameters => ({ rid, scaleResolutionDownBy: scale, active: true, ...extra });
@@ -77,5 +78,14 @@ describe('scenarios per browser', () => {
       ['all-layers.vp8', undefined],
       ['all-layers.vp8.firefox', 'firefox'],
     ]);
+  });
+
+  it('a scenario file may name its browser; --browser overrides it; unknown names are refused with the field', () => {
+    const def = validateDefinition({ name: 'ff', browser: 'firefox', encodings: [{ rid: 'q' }, { rid: 'f' }] }, 's.json');
+    expect(expandScenarios([def]).map((x) => x.id)).toEqual(['ff.vp8.firefox']);
+    expect(expandScenarios([def], { browsers: ['chromium'] }).map((x) => x.id)).toEqual(['ff.vp8']);
+    expect(() => validateDefinition({ name: 'x', browser: 'safari', encodings: [{ rid: 'q' }] }, 's.json')).toThrow(/browser.*"chromium" or "firefox".*safari/);
+    expect(parseBrowsers('Firefox, chromium')).toEqual(['firefox', 'chromium']);
+    expect(() => parseBrowsers('edge')).toThrow(/--browser edge: unknown browser/);
   });
 });
