@@ -129,7 +129,14 @@ export async function analyze(clip: string | undefined, opts: AnalyzeOptions, ar
   const sideBySide = browserComparison(runRecord, readQualityRows(capture.dir));
   if (sideBySide.length) {
     const advice = firefoxSettingAdvice(runRecord);
-    out.push([renderBrowserComparison(sideBySide), ...(advice.length ? ['', 'What to set in Firefox:', ...advice.map((a) => `  ${a}`)] : [])].join('\n'));
+    const shifts = (runRecord.measure?.feedShift ?? []).map((f) => `  ${f.scenarioId} ${f.rid}: Y ${f.meanDiff.y} / U ${f.meanDiff.u} / V ${f.meanDiff.v} (${f.frames} frames)`);
+    out.push(
+      [
+        renderBrowserComparison(sideBySide),
+        ...(advice.length ? ['', 'What to set in Firefox:', ...advice.map((a) => `  ${a}`)] : []),
+        ...(shifts.length ? ['', 'Level shift of the page-played feed (mean code values, decoded layer minus reference; VMAF does not see it):', ...shifts] : []),
+      ].join('\n'),
+    );
     json.browsers = { sideBySide, firefoxAdvice: advice };
   }
   const report = writeReport(capture.dir, {});
