@@ -31,6 +31,7 @@ import { PICTURE_COLUMNS, QUALITY_COLUMNS, type PictureRow, type QualityRow, typ
 import type { LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
 import { LEGACY_PICTURES_CSV, layerFile, PICTURES_CSV, QUALITY_CSV, runFile, scenarioDir, workDir } from '../rundir/RunFiles.js';
 import type { VmafSetup } from './vmaf/VmafSetup.js';
+import { metricMallocEnv } from '../tools/mallocTuning.js';
 
 export const DEFAULT_VIEWPORTS: Size[] = [
   { width: 320, height: 180 },
@@ -213,6 +214,7 @@ function openMeasure(options: MeasureOptions): MeasureContext {
     includeWarmup: options.includeWarmup,
     subsample: options.subsample ?? 1,
     jobs: options.jobs,
+    metricEnv: metricMallocEnv(),
     layers: [],
     skippedScenarios: [],
     warnings: [...options.vmaf.warnings],
