@@ -1,6 +1,7 @@
 // The run directory is the contract between stages (capture -> measure -> recommend/report):
 //
 //   results/<run-id>/run.json                 this record
+//   (runs of several clips: <scenario-id> starts with the clip id, clips[] and scenarios[].clipId say which)
 //   results/<run-id>/<scenario-id>/<rid>.ivf  VP8/VP9/AV1 layer bitstream (IVF, timebase 1/90000 = RTP clock)
 //   results/<run-id>/<scenario-id>/<rid>.h264 H.264 layer bitstream (Annex B)
 //   results/<run-id>/<scenario-id>/<rid>.frames.csv   one row per captured frame
