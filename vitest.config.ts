@@ -20,6 +20,7 @@ const UNIT = [
   'test/rundirContract.test.ts',
   'test/steadyStart.test.ts',
   'test/study.test.ts',
+  'test/studyMerge.test.ts',
   'test/temporalLayers.test.ts',
   'test/temporalSelection.test.ts',
   'test/upstreamAllocation.test.ts',

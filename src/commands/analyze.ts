@@ -111,9 +111,11 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   // Interrupted, or nothing captured: nothing to measure.
   if (isSignalExit(exitCode) || !capture.record.scenarios.some((s) => s.status === 'complete' || s.status === 'degraded')) return finish();
 
-  // A resume measures only what is not measured yet, and rewrites the recommendation and report.
+  // A resume measures only what is not measured yet (as the interrupted command would have), and
+  // rewrites the recommendation and report.
   const resuming = opts.resume !== undefined;
-  const measured = await measureFromCli(capture.dir, { ...opts, force: false, resume: resuming, json: false }, false);
+  const measureOpts = resuming ? measureOptionsOf(capture.record.argv, opts) : opts;
+  const measured = await measureFromCli(capture.dir, { ...measureOpts, force: false, resume: resuming, json: false }, false);
   out.push(renderMeasureSummary(measured.summary));
   json.measure = measured.summary;
   if (exitCode === ExitCode.ok) exitCode = measured.exitCode;
@@ -133,6 +135,26 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   json.files = [...files, report];
   json.runDir = capture.dir;
   return finish();
+}
+
+/** Measure options the resumed run's own command line gave, where this command line leaves them unset. */
+export function measureOptionsOf(runArgv: readonly string[], opts: AnalyzeOptions): AnalyzeOptions {
+  const value = (flag: string) => {
+    const i = runArgv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (i < 0) return undefined;
+    return runArgv[i].includes('=') ? runArgv[i].slice(flag.length + 1) : runArgv[i + 1];
+  };
+  const has = (flag: string) => runArgv.includes(flag);
+  return {
+    ...opts,
+    viewports: opts.viewports ?? value('--viewports'),
+    vmafSubsample: opts.vmafSubsample ?? value('--vmaf-subsample') ?? (runArgv.some((a) => /^(-s|--scenario|--sweep|-b|--bandwidth|--study)/.test(a)) ? undefined : DEFAULT_ANALYZE_PLAN.vmafSubsample),
+    view: opts.view === 'displayed' ? (value('--view') ?? opts.view) : opts.view,
+    vmafBackend: opts.vmafBackend === 'auto' ? (value('--vmaf-backend') ?? opts.vmafBackend) : opts.vmafBackend,
+    vmafModel: opts.vmafModel ?? value('--vmaf-model'),
+    includeWarmup: opts.includeWarmup ?? (has('--include-warmup') || undefined),
+    temporalLayers: opts.temporalLayers ?? (has('--temporal-layers') || undefined),
+  };
 }
 
 export function registerAnalyze(program: Command): void {

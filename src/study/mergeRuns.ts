@@ -127,7 +127,7 @@ export function mergeRuns(options: MergeOptions): MergeResult {
     createdAt: runs.map((r) => r.createdAt).sort()[0],
     finishedAt: runs.map((r) => r.finishedAt ?? r.createdAt).sort().at(-1),
     argv: options.argv,
-    clips,
+    ...(clips.length ? { clips } : {}),
     plan: { hash: runs[0].plan!.hash, scenarioIds: [...new Set(runs.flatMap((r) => r.plan!.scenarioIds))] },
     merge: {
       from: runs.map((r, i) => ({ runId: r.runId, dir: dirs[i], ...(r.plan?.shard ? { shard: r.plan.shard } : {}) })),
