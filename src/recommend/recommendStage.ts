@@ -28,9 +28,11 @@ export function writeTextFile(file: string, text: string): void {
 /** Decides for the run in runDir; returns the record and the files written. */
 export function runRecommendStage(runDir: string, options: RecommendStageOptions): { recommendation: Recommendation; files: string[] } {
   const table = readQualityTable(runDir);
-  const clips = table.run.clips ?? [];
+  // A shard run may hold the scenarios of some clips only: the others have nothing to recommend.
+  const clips = (table.run.clips ?? []).filter((c) => table.run.scenarios.some((s) => s.clipId === c.id));
   let recommendation: Recommendation;
-  if (clips.length <= 1) recommendation = recommend(table, { ...options, runDir });
+  if (clips.length === 0) recommendation = recommend(table, { ...options, runDir });
+  else if (clips.length === 1) recommendation = recommend(clipTable(table, clips[0]), { ...options, runDir });
   else {
     // Each clip on its own; the first stands for the sender tables, the study part holds them all.
     const perClip = clips.map((c) => ({ clipId: c.id, recommendation: recommend(clipTable(table, c), { ...options, runDir }) }));
