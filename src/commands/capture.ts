@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { assertEncodable, probeBrowser } from '../capture/browserInfo.js';
 import { runCaptureStage, type CaptureStageResult } from '../capture/captureStage.js';
 import { captureSummary, renderCaptureSummary, type CaptureSummary } from '../capture/captureSummary.js';
-import { ExitCode, InputError } from '../errors.js';
+import { ExitCode, InputError, SimqError } from '../errors.js';
 import { prepareClip, validatePrepareOptions } from '../input/prepareClip.js';
 import { DEFAULT_SAMPLE, ensureSample } from '../samples/recipes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
@@ -124,7 +124,9 @@ async function captureWithSignals(study: StudyRequest, opts: CaptureCliOptions, 
   const clips = await prepareClips(study, ffmpeg, progress, signal);
   const plan = planStudy(clips, study.plan.scenarios, study.shard);
   if (study.shard) progress.info(`shard ${study.shard.index}/${study.shard.count}: ${plan.share.length} of the plan's ${plan.all.length} scenarios (${plan.share.map((p) => p.scenario.id).join(', ') || 'none'})`);
-  if (plan.share.length === 0) throw new InputError(`--shard ${opts.shard}: this shard has no scenario (the plan has ${plan.all.length})`, `use at most ${plan.all.length} shards`);
+  // More shards than scenarios (a fixed-size job array on a small plan): this one has nothing to do,
+  // which is not a failure; it writes no run and the merge of the others is complete without it.
+  if (plan.share.length === 0) throw new SimqError(`--shard ${opts.shard}: this shard has no scenario of the plan's ${plan.all.length}; nothing to do, no run directory written`, ExitCode.ok);
   const capture = await runCaptureStage({
     signal,
     browser,
