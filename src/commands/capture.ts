@@ -200,7 +200,7 @@ async function checkResumedClips(abs: string, record: RunRecord, study: StudyReq
   const now = new Set(plan.record.scenarioIds);
   const onlyRun = [...had].filter((id) => !now.has(id));
   const onlyCmd = [...now].filter((id) => !had.has(id));
-  const clipDiff = differences([{ clips: clipHashes(record) }, { clips: prepared.map((c) => `${c.id} ${c.sourceSha256}`).join(', ') }]);
+  const clipDiff = differences([{ 'clips (sha256)': clipHashes(record) }, { 'clips (sha256)': prepared.map((c) => `${c.id} ${c.sourceSha256}`).join(', ') }]);
   const what = [
     ...(clipDiff.length ? [describeDifferences(clipDiff)] : []),
     ...(onlyRun.length ? [`scenarios only in the run: ${onlyRun.join(', ')}`] : []),
