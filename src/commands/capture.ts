@@ -42,9 +42,10 @@ async function confirmLongRun(scenarios: Scenario[], opts: CaptureCliOptions, pr
   if (!swept && clipCount <= 1) return;
   const n = scenarios.length * Math.max(1, clipCount);
   const seconds = (estimateCaptureSeconds(scenarios) + extraSecondsPerScenario * scenarios.length) * Math.max(1, clipCount);
-  const line = `${n} scenarios (${clipCount > 1 ? `${clipCount} clips` : 'sweep included'}${opts.shard ? `; shard ${opts.shard} runs a share` : ''}), about ${Math.ceil(seconds / 60)} min`;
+  const line = `${n} scenarios (${[clipCount > 1 ? `${clipCount} clips` : '', swept ? 'sweep included' : ''].filter(Boolean).join(', ')}${opts.shard ? `; shard ${opts.shard} runs a share` : ''}), about ${Math.ceil(seconds / 60)} min`;
   progress.info(line);
-  if (opts.yes) return;
+  // Only sweeps ask (as before studies); a shard runs unattended on a machine of a job array.
+  if (opts.yes || !swept || opts.shard !== undefined) return;
   if (!process.stdin.isTTY) throw new InputError(`${line}: add --yes to run it without a question`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await rl.question('Run it? [y/N] ');
