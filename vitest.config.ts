@@ -19,6 +19,8 @@ const UNIT = [
   'test/retryReason.test.ts',
   'test/rundirContract.test.ts',
   'test/steadyStart.test.ts',
+  'test/study.test.ts',
+  'test/studyMerge.test.ts',
   'test/temporalLayers.test.ts',
   'test/temporalSelection.test.ts',
   'test/upstreamAllocation.test.ts',
