@@ -1,7 +1,7 @@
 // The Kubernetes examples of deploy/kubernetes/ (a study as an Indexed Job, its merge, a shard's
 // resume) against the Kubernetes API types and the Job rules. No cluster here: the manifests are
 // type-checked and cross-checked, not applied. Each check is also shown to reject a broken copy.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests, typeCheckManifests, type ManifestDoc } from './helpers/kubernetesManifest.js';
@@ -86,6 +86,16 @@ describe('deploy/kubernetes: Job rules the types cannot express', () => {
     expect(problems).toContain('--shard is "$(JOB_COMPLETION_INDEX)/4", not "$(JOB_COMPLETION_INDEX)/5"');
     expect(problems).toContain('--shard-base is "1"');
     expect(problems).toContain('--run-id does not contain $(JOB_COMPLETION_INDEX)');
+  });
+
+  it('the study\'s clips are samples the image generates (deploy/Dockerfile: simq samples in the package folder)', () => {
+    const dockerfile = readFileSync(path.join(ROOT, 'deploy', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/&& simq samples --quiet\n/); // all recipes, no --only
+    const packageDir = /^WORKDIR (\S+)/m.exec(dockerfile)![1];
+    const recipes = [...readFileSync(path.join(ROOT, 'src', 'samples', 'recipes.ts'), 'utf8').matchAll(/^ {2}name: '([a-z]+)',$/gm)].map((m) => m[1]);
+    expect(recipes.length).toBeGreaterThanOrEqual(3);
+    const study = JSON.parse(findDoc(docs, 'ConfigMap', 'simq-study')!.object.data['study.json']);
+    for (const c of study.clips) expect(recipes.map((r) => `${packageDir}/samples/${r}.mp4`), c.path).toContain(c.path);
   });
 
   it('the merge Job reads exactly the shard runs from the same claim; recommend and report read the merged run', () => {

@@ -29,17 +29,21 @@ export function parseDockerfile(text: string): Instruction[] {
   return out;
 }
 
-/** .dockerignore patterns -> does the path (relative to the context) fall under one? `*` is one path part. */
+/** A .dockerignore pattern as a regular expression: `*` and `?` stay within one path part, `**` spans parts. */
+function patternRegex(pattern: string): RegExp {
+  const parts = pattern.replace(/\/$/, '').split('**');
+  const body = parts.map((p) => p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')).join('.*');
+  return new RegExp(`^${body}(/.*)?$`);
+}
+
+/** Does the path (relative to the build context) fall under a .dockerignore pattern? */
 export function isIgnored(rel: string, dockerignore: string): boolean {
   const clean = rel.replace(/^\.\//, '').replace(/\/$/, '');
   return dockerignore
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#') && !l.startsWith('!'))
-    .some((p) => {
-      const re = new RegExp(`^${p.replace(/\/$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*')}(/.*)?$`);
-      return re.test(clean);
-    });
+    .some((p) => patternRegex(p).test(clean));
 }
 
 /** COPY/ADD sources from the build context (flags such as --chown dropped; --from copies skipped). */
