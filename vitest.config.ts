@@ -12,6 +12,7 @@ const UNIT = [
   'test/deployCi.test.ts',
   'test/deployDockerfile.test.ts',
   'test/deployKubernetes.test.ts',
+  'test/deployStudyFiles.test.ts',
   'test/exportNames.test.ts',
   'test/modelVsBrowser.test.ts',
   'test/operatingPoints.test.ts',
