@@ -7,6 +7,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerCapture } from './commands/capture.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerMeasure } from './commands/measure.js';
+import { registerMerge } from './commands/merge.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerReport } from './commands/report.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerCapture(program);
   registerMeasure(program);
+  registerMerge(program);
   registerRecommend(program);
   registerReport(program);
   registerPlan(program);

@@ -101,6 +101,8 @@ describe('docker backend through the stand-in', () => {
     expect(setup.libvmafOptions).toBe(`model_path=${PKL}`);
     const prefix = [
       'run', '--rm', '-i', '--network', 'none', '--user', USER,
+      // glibc keeps libvmaf 1.x's per-picture buffers (src/tools/mallocTuning.ts): a 4x cheaper measure.
+      '--env', 'MALLOC_MMAP_MAX_=0', '--env', 'MALLOC_TRIM_THRESHOLD_=1073741824',
       '-v', `${runDir}:${runDir}:ro`,
       '-v', `${workDir}:${workDir}`,
       '-v', `${PKL}:${PKL}:ro`,

@@ -71,6 +71,7 @@ describe('VMAF backends give the same numbers', () => {
       const image = a.indexOf(IMAGE);
       expect(a.slice(0, image + 1)).toEqual([
         'run', '--rm', '-i', '--network', 'none', '--user', `${uid}:${gid}`,
+        '--env', 'MALLOC_MMAP_MAX_=0', '--env', 'MALLOC_TRIM_THRESHOLD_=1073741824',
         '-v', `${run}:${run}:ro`,
         '-v', `${path.join(run, '.measure-work')}:${path.join(run, '.measure-work')}`,
         '-v', `${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl')}:${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl')}:ro`,

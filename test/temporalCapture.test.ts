@@ -69,8 +69,18 @@ describe('measure --temporal-layers on the camera sample', () => {
       expect(fps[2] / own, l.rid).toBeLessThan(1.15);
       const slowed = record.scenarios[0].problems.some((p) => p.rid === l.rid && (p.kind === 'cpu-limited' || p.kind === 'low-framerate'));
       if (!slowed) expect(fps[2], l.rid).toBeGreaterThan(22);
-      expect(fps[0] / fps[2], l.rid).toBeCloseTo(0.25, 1);
-      expect(fps[1] / fps[2], l.rid).toBeCloseTo(0.5, 1);
+      if (!slowed && own >= 27) {
+        expect(fps[0] / fps[2], l.rid).toBeCloseTo(0.25, 1);
+        expect(fps[1] / fps[2], l.rid).toBeCloseTo(0.5, 1);
+      } else {
+        // A starved encoder drops frames, and libvpx's rate control drops them on the upper levels
+        // first (seen under load: q at 20 fps kept its 7.5 fps on level 0, a ratio of 0.37), so only
+        // the order and level 0's share of the configured rate hold.
+        console.warn(`${l.rid}: encoded at ${own} fps (dropped frames): the level shares are not checked`);
+        expect(fps[0], l.rid).toBeLessThan(fps[1]);
+        expect(fps[1], l.rid).toBeLessThan(fps[2]);
+        expect(fps[0], l.rid).toBeLessThanOrEqual(7.5 * 1.1);
+      }
       expect(kbps[0]).toBeLessThan(kbps[1]);
       expect(kbps[1]).toBeLessThan(kbps[2]);
       // Brute force from the capture's own frame list.

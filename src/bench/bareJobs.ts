@@ -56,8 +56,8 @@ export function bareJobs(runDir: string): BareJob[] {
   });
 }
 
-async function ffmpeg(bin: string, args: string[]): Promise<void> {
-  const r = await runProcess(bin, args);
+async function ffmpeg(bin: string, args: string[], env?: NodeJS.ProcessEnv): Promise<void> {
+  const r = await runProcess(bin, args, { env });
   if (r.code !== 0) throw new Error(`ffmpeg ${args.join(' ')}: ${tail(r.stderr)}`);
 }
 
@@ -98,12 +98,13 @@ export async function prepareBareJob(job: BareJob, bin: string, dir: string): Pr
 }
 
 /** libvmaf + psnr + ssim over the prepared pictures, the graph simq runs minus the crop and scale. */
-export async function runBareJob(job: BareJob, bin: string, libvmafOptions: string, threads: number): Promise<void> {
+/** One bare job; `env` for the ffmpeg (default: this process's, i.e. glibc's allocator defaults). Removes its inputs. */
+export async function runBareJob(job: BareJob, bin: string, libvmafOptions: string, threads: number, env?: NodeJS.ProcessEnv): Promise<void> {
   const raw = { ...job.size, pixFmt: 'yuv420p' as const, fps: job.fps };
   const log = (ext: string) => filterValue(`${job.dist}.${ext}`);
   const graph = `[1:v]split=3[r0][r1][r2];[0:v][r0]libvmaf=${libvmafOptions}:n_threads=${threads}:log_path=${log('json')}:log_fmt=json[v];[v][r1]psnr=stats_file=${log('psnr')}[p];[p][r2]ssim=stats_file=${log('ssim')}[out]`;
   try {
-    await ffmpeg(bin, new FfmpegCommand().input(job.dist!, { raw }).input(job.ref!, { raw }).filterComplex(graph).output('-', { map: '[out]', format: 'null' }).args());
+    await ffmpeg(bin, new FfmpegCommand().input(job.dist!, { raw }).input(job.ref!, { raw }).filterComplex(graph).output('-', { map: '[out]', format: 'null' }).args(), env);
   } finally {
     for (const f of [job.dist!, job.ref!, `${job.dist}.json`, `${job.dist}.psnr`, `${job.dist}.ssim`]) rmSync(f, { force: true });
   }

@@ -20,6 +20,7 @@ import { DEFAULT_VIEWPORTS, defaultJobs, pool, runMeasureStage } from '../measur
 import { LEGACY_PICTURES_CSV, MEASURE_WORK_DIR, PICTURES_CSV, QUALITY_CSV, RUN_JSON, workDir } from '../rundir/RunFiles.js';
 import { resolveVmafSetup } from '../measure/vmaf/VmafSetup.js';
 import { probeFfmpeg } from '../tools/ffmpeg.js';
+import { metricProcessEnv } from '../tools/mallocTuning.js';
 import type { Progress } from '../ui/progress.js';
 import { bareJobs, prepareBareJob, runBareJob, type BareJob } from './bareJobs.js';
 import { cpuNow, cpuSince } from './cpuTime.js';
@@ -64,18 +65,30 @@ async function main(): Promise<void> {
     const list: BareJob[] = bareJobs(runDir);
     const pictures = list.reduce((n, j) => n + j.pictures.length, 0);
     console.log(line('simq measure (all processes)', simq.wallS, simq.cpuS, pictures));
-    console.log(`${list.length} (layer, size) jobs, ${pictures} pictures; preparing raw inputs for the bare jobs (not timed) ...`);
-    for (const j of list) await prepareBareJob(j, ffmpeg.path, tmp);
+    console.log(`${list.length} (layer, size) jobs, ${pictures} pictures`);
     const threads = Math.max(1, Math.floor(os.cpus().length / jobs));
-    const bareStart = cpuNow();
-    const results = await pool(list, jobs, (j) => runBareJob(j, ffmpeg.path, vmaf.libvmafOptions!, threads));
-    const bare = cpuSince(bareStart);
-    const failed = results.filter((r) => r.status === 'rejected');
-    if (failed.length) throw (failed[0] as PromiseRejectedResult).reason;
+    // Bare jobs twice: as a user would run ffmpeg (glibc's defaults), and with the allocator settings
+    // simq gives its metric ffmpeg (src/tools/mallocTuning.ts), which is simq's own pipeline cost.
+    const variants = [
+      { label: `bare ffmpeg jobs (${jobs} at a time)`, env: undefined },
+      { label: 'bare, same allocator settings', env: metricProcessEnv() },
+    ];
+    const bare: { label: string; cpu: ReturnType<typeof cpuSince> }[] = [];
+    for (const v of variants) {
+      console.log(`preparing raw inputs for ${v.label} (not timed) ...`);
+      for (const j of list) await prepareBareJob(j, ffmpeg.path, tmp);
+      const start = cpuNow();
+      const results = await pool(list, jobs, (j) => runBareJob(j, ffmpeg.path, vmaf.libvmafOptions!, threads, v.env));
+      bare.push({ label: v.label, cpu: cpuSince(start) });
+      const failed = results.filter((r) => r.status === 'rejected');
+      if (failed.length) throw (failed[0] as PromiseRejectedResult).reason;
+    }
 
     console.log(line('simq measure (all processes)', simq.wallS, simq.cpuS, pictures));
-    console.log(line(`bare ffmpeg jobs (${jobs} at a time)`, bare.wallS, bare.cpuS, pictures));
-    console.log(`ratio simq / bare: CPU per picture ${(simq.cpuS / bare.cpuS).toFixed(3)}, wall ${(simq.wallS / bare.wallS).toFixed(3)}`);
+    for (const b of bare) {
+      console.log(line(b.label, b.cpu.wallS, b.cpu.cpuS, pictures));
+      console.log(`  ratio simq / ${b.label}: CPU per picture ${(simq.cpuS / b.cpu.cpuS).toFixed(3)}, wall ${(simq.wallS / b.cpu.wallS).toFixed(3)}`);
+    }
     console.log(`simq split: node ${simq.nodeCpuS.toFixed(1)} CPU-s, child processes ${simq.childCpuS.toFixed(1)} CPU-s`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

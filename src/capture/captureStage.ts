@@ -9,8 +9,10 @@ import { abortOnSignals, interruptedBy } from '../signals.js';
 import { markRunIncomplete } from '../rundir/openRun.js';
 import { packageVersion } from '../paths.js';
 import { createRunDirectory, writeRunRecord } from '../rundir/RunDirectory.js';
-import { RUN_SCHEMA, type EnvironmentRecord, type LayerRecord, type ReferenceClip, type RunRecord, type ScenarioRecord, type ValidityProblem } from '../rundir/RunTypes.js';
+import { RUN_SCHEMA, type ClipRecord, type EnvironmentRecord, type LayerRecord, type PlanRecord, type ReferenceClip, type RunRecord, type ScenarioRecord, type ValidityProblem } from '../rundir/RunTypes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
+import type { PlannedScenario } from '../study/StudyTypes.js';
+import { StudyEstimate } from '../study/studyEstimate.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import type { Progress } from '../ui/progress.js';
 import { CaptureSession, startBitrateFromEnv, STATS_INTERVAL_MS, type ScenarioCaptureResult } from './CaptureSession.js';
@@ -83,8 +85,15 @@ export interface CaptureStageOptions {
   /** Every browser the scenarios run in, when that is more than Chromium alone. */
   browsers?: BrowserInfo[];
   ffmpeg: FfmpegInfo;
-  reference: ReferenceClip;
-  scenarios: Scenario[];
+  /** Every clip of the plan (the first is run.json's "input"). */
+  clips: ClipRecord[];
+  /** The scenarios this process captures, in order: the whole plan, a shard's share, or what a resume still lacks. */
+  scenarios: PlannedScenario[];
+  plan: PlanRecord;
+  /** Continue this run (its lock is held by the caller) instead of creating one. */
+  resume?: { dir: string; record: RunRecord };
+  /** Seconds the later stages are expected to take per scenario (for the study's remaining-time estimate). */
+  laterStagesSecondsPerScenario?: number;
   outDir: string;
   runId?: string;
   force?: boolean;
@@ -110,7 +119,7 @@ function browserRecord(browser: BrowserInfo): EnvironmentRecord['browser'] {
   return record;
 }
 
-function environmentRecord(browser: BrowserInfo, ffmpeg: FfmpegInfo, browsers: BrowserInfo[] | undefined): EnvironmentRecord {
+export function environmentOf(browser: BrowserInfo, ffmpeg: FfmpegInfo, browsers?: BrowserInfo[]): EnvironmentRecord {
   return {
     browser: browserRecord(browser),
     ...(browsers && browsers.length > 1 ? { browsers: browsers.map((b) => ({ ...browserRecord(b), name: b.name })) } : {}),
@@ -128,13 +137,17 @@ function environmentRecord(browser: BrowserInfo, ffmpeg: FfmpegInfo, browsers: B
 }
 
 export async function runCaptureStage(options: CaptureStageOptions): Promise<CaptureStageResult> {
-  const { reference } = options;
+  const reference = options.clips[0];
   // Read (and checked) before anything is created.
   const settings = { waitS: settleWaitS(), startBitrateKbps: startBitrateFromEnv() };
+  if (options.resume) {
+    const { dir, record } = options.resume;
+    return captureInto(dir, record.runId, options, settings, () => dir);
+  }
   const target = createRunDirectory({
     outDir: options.outDir,
     runId: options.runId,
-    label: path.parse(reference.source).name,
+    label: options.clips.length > 1 ? 'study' : path.parse(reference.source).name,
     force: options.force,
   });
   try {
@@ -167,28 +180,19 @@ async function captureInto(
   { waitS, startBitrateKbps }: { waitS: number; startBitrateKbps: number | undefined },
   finish: (failed: boolean) => string | undefined,
 ): Promise<CaptureStageResult> {
-  const { progress, scenarios, reference } = options;
-  const record: RunRecord = {
-    schema: RUN_SCHEMA,
-    runId,
-    status: 'running',
-    createdAt: new Date().toISOString(),
-    argv: options.argv,
-    input: reference,
-    environment: environmentRecord(options.browser, options.ffmpeg, options.browsers),
-    settings: {
-      statsIntervalMs: STATS_INTERVAL_MS,
-      warmupNote:
-        'per scenario: steady state starts once every active layer sends, none is bandwidth-limited and the targets stop moving ' +
-        '(scenarios[].steadyStart), at warmupS at the earliest and warmupS + settleWaitS at the latest; the capture then runs durationS - warmupS seconds more',
-      settleWaitS: waitS,
-      startBitrateKbps,
-    },
-    scenarios: scenarios.map((s) => ({ id: s.id, scenario: s, status: 'pending', layers: [], problems: [] })),
-    timings: {},
-  };
+  const { progress, scenarios } = options;
+  const record = options.resume?.record ?? newRecord(runId, options, { waitS, startBitrateKbps });
+  const clipOf = new Map(options.clips.map((c) => [c.id, c]));
+  const entryOf = (p: PlannedScenario) => record.scenarios.find((e) => e.id === p.scenario.id)!;
+  if (options.resume) {
+    record.status = 'running';
+    delete record.finishedAt;
+    for (const p of scenarios) Object.assign(entryOf(p), { status: 'pending', layers: [], problems: [], error: undefined, retried: undefined });
+    record.resumedAt = [...(record.resumedAt ?? []), new Date().toISOString()];
+  }
   writeRunRecord(dir, record);
   progress.info(`run directory ${dir}`);
+  const estimate = new StudyEstimate(record, options.laterStagesSecondsPerScenario ?? 0);
 
   const controller = new AbortController();
   const untrap = abortOnSignals(controller);
@@ -200,15 +204,19 @@ async function captureInto(
   let error: SimqError | undefined;
   try {
     for (let i = 0; i < scenarios.length; i++) {
-      const scenario = scenarios[i];
-      const entry = record.scenarios[i];
+      const scenario = scenarios[i].scenario;
+      const reference = clipOf.get(scenarios[i].clipId)!;
+      const entry = entryOf(scenarios[i]);
       entry.status = 'running';
       entry.startedAt = new Date().toISOString();
       writeRunRecord(dir, record);
       const label = `scenario ${i + 1}/${scenarios.length}`;
       progress.info(`${label} ${scenario.id}: ${scenario.durationS} s capture, warm-up ${scenario.warmupS} s`);
+      const scenarioStarted = Date.now();
       try {
         const scenarioDir = path.join(dir, scenario.id);
+        // A resumed scenario starts clean: files of a capture that was killed are not kept.
+        rmSync(scenarioDir, { recursive: true, force: true });
         const capture = () =>
           new CaptureSession({ browserPath: browserFor(options, scenario).path, server, serverUrl, reference, signal: controller.signal, progress, label }, scenario, scenarioDir).run();
         let result = await capture();
@@ -243,9 +251,12 @@ async function captureInto(
         error = controller.signal.aborted ? interruptedBy(controller.signal, scenario.id) : e instanceof SimqError ? e : (outputErrorFromErrno(e) ?? new SimqError(String(e), ExitCode.incomplete));
       }
       entry.finishedAt = new Date().toISOString();
+      entry.captureS = Math.round((Date.now() - scenarioStarted) / 100) / 10;
       options.onScenario?.(entry, record);
       writeRunRecord(dir, record);
       progress.done();
+      estimate.captured();
+      if (!error) progress.info(estimate.line());
       // A crash, an interrupt or a missing codec ends the run: what comes next would fail the same way.
       if (error) break;
     }
@@ -259,7 +270,7 @@ async function captureInto(
       s.error ??= 'not run: the run stopped early';
     }
   }
-  record.timings.captureS = Math.round((Date.now() - started) / 100) / 10;
+  record.timings.captureS = Math.round(((record.timings.captureS ?? 0) * (options.resume ? 1 : 0) + (Date.now() - started) / 1000) * 10) / 10;
   record.status = record.scenarios.some((s) => s.status === 'failed' || s.status === 'incomplete')
     ? 'incomplete'
     : record.scenarios.some((s) => s.status === 'degraded')
@@ -274,4 +285,30 @@ async function captureInto(
     throw new SimqError(`${e.message}; the run was not replaced: ${path.join(path.dirname(dir), runId)} is kept as it was`, e.exitCode, e.fix);
   }
   return { dir: finalDir, record, error };
+}
+
+function newRecord(runId: string, options: CaptureStageOptions, { waitS, startBitrateKbps }: { waitS: number; startBitrateKbps: number | undefined }): RunRecord {
+  const [first] = options.clips;
+  const { id: _id, label: _label, ...input } = first;
+  return {
+    schema: RUN_SCHEMA,
+    runId,
+    status: 'running',
+    createdAt: new Date().toISOString(),
+    argv: options.argv,
+    input,
+    clips: options.clips,
+    plan: options.plan,
+    environment: environmentOf(options.browser, options.ffmpeg, options.browsers),
+    settings: {
+      statsIntervalMs: STATS_INTERVAL_MS,
+      warmupNote:
+        'per scenario: steady state starts once every active layer sends, none is bandwidth-limited and the targets stop moving ' +
+        '(scenarios[].steadyStart), at warmupS at the earliest and warmupS + settleWaitS at the latest; the capture then runs durationS - warmupS seconds more',
+      settleWaitS: waitS,
+      startBitrateKbps,
+    },
+    scenarios: options.scenarios.map(({ clipId, scenario }) => ({ id: scenario.id, clipId, scenario, status: 'pending', layers: [], problems: [] })),
+    timings: {},
+  };
 }

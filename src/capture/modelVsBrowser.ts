@@ -1,7 +1,7 @@
 // Model vs browser after each scenario: the comparison (src/allocation/modelVsBrowser.ts) stored in
 // run.json and shown in the summary, layers that disagree flagged.
 import { compareModelWithBrowser, MODEL_TOLERANCE } from '../allocation/modelVsBrowser.js';
-import type { ModelComparison, RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
+import { clipOfScenario, type ModelComparison, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
 
 export { MODEL_TOLERANCE };
 
@@ -15,7 +15,7 @@ export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelCo
     targetKbps: l.steady?.targetKbpsMedian,
     actualKbps: l.steady?.actualKbpsMean,
   }));
-  const a = compareModelWithBrowser(entry.scenario, run.input, measured);
+  const a = compareModelWithBrowser(entry.scenario, clipOfScenario(run, entry), measured);
   return {
     tolerance: MODEL_TOLERANCE,
     input: a.input,

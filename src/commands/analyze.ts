@@ -18,6 +18,7 @@ import { renderRecommendationSummary } from '../recommend/summary.js';
 import { writeReport } from '../report/writeReport.js';
 import { packageVersion } from '../paths.js';
 import { addCaptureOptions, type CaptureCliOptions } from './captureOptions.js';
+import { applyStudyFile } from './studyOptions.js';
 import { captureFromCli } from './capture.js';
 import { addMeasureOptions, measureFromCli, type MeasureCliOptions } from './measure.js';
 import { addRecommendDecisionOptions, validateRecommendOptions, type RecommendCliOptions } from './recommend.js';
@@ -76,8 +77,10 @@ export function applyDefaultPlan(opts: AnalyzeOptions): string | undefined {
   return `default plan: all-layers and top-off, plus all-layers with h maxBitrate 300k; ${opts.duration} s each; ${sampling}. Choose your own with --scenario / --sweep.`;
 }
 
-export async function analyze(clip: string | undefined, opts: AnalyzeOptions, argv: string[]): Promise<number> {
-  const defaultPlan = applyDefaultPlan(opts);
+export async function analyze(clips: readonly string[], opts: AnalyzeOptions, argv: string[]): Promise<number> {
+  // A study file's plan counts as the user's; a resume continues the run's own plan.
+  if (opts.study !== undefined) applyStudyFile(clips, opts);
+  const defaultPlan = opts.resume === undefined && opts.study === undefined ? applyDefaultPlan(opts) : undefined;
   if (defaultPlan !== undefined && !opts.quiet) process.stderr.write(`simq: ${defaultPlan}\n`);
   if (!(VMAF_BACKEND_CHOICES as readonly string[]).includes(opts.vmafBackend)) {
     throw new InputError(`--vmaf-backend ${opts.vmafBackend}: use one of ${VMAF_BACKEND_CHOICES.join(', ')}`);
@@ -91,9 +94,10 @@ export async function analyze(clip: string | undefined, opts: AnalyzeOptions, ar
     headroom: opts.headroom,
     hysteresis: opts.hysteresis,
     minFps: opts.minFps,
+    clipShare: opts.clipShare,
     save: true,
   });
-  const captured = await captureFromCli(clip, opts, argv, {
+  const captured = await captureFromCli(clips, opts, argv, {
     laterStagesSecondsPerScenario: MEASURE_SECONDS_PER_SCENARIO,
     print: false,
     preflight: () => preflightVmaf(opts),
@@ -110,7 +114,11 @@ export async function analyze(clip: string | undefined, opts: AnalyzeOptions, ar
   // Interrupted, or nothing captured: nothing to measure.
   if (isSignalExit(exitCode) || !capture.record.scenarios.some((s) => s.status === 'complete' || s.status === 'degraded')) return finish();
 
-  const measured = await measureFromCli(capture.dir, { ...opts, force: false, json: false }, false);
+  // A resume measures only what is not measured yet (as the interrupted command would have), and
+  // rewrites the recommendation and report.
+  const resuming = opts.resume !== undefined;
+  const measureOpts = resuming ? measureOptionsOf(capture.record.argv, opts) : opts;
+  const measured = await measureFromCli(capture.dir, { ...measureOpts, force: false, resume: resuming, json: false }, false);
   out.push(renderMeasureSummary(measured.summary));
   json.measure = measured.summary;
   if (exitCode === ExitCode.ok) exitCode = measured.exitCode;
@@ -139,11 +147,31 @@ export async function analyze(clip: string | undefined, opts: AnalyzeOptions, ar
     );
     json.browsers = { sideBySide, firefoxAdvice: advice };
   }
-  const report = writeReport(capture.dir, {});
+  const report = writeReport(capture.dir, { force: resuming });
   out.push(`wrote ${[...files, report].join(', ')}\nrun directory: ${capture.dir}`);
   json.files = [...files, report];
   json.runDir = capture.dir;
   return finish();
+}
+
+/** Measure options the resumed run's own command line gave, where this command line leaves them unset. */
+export function measureOptionsOf(runArgv: readonly string[], opts: AnalyzeOptions): AnalyzeOptions {
+  const value = (flag: string) => {
+    const i = runArgv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (i < 0) return undefined;
+    return runArgv[i].includes('=') ? runArgv[i].slice(flag.length + 1) : runArgv[i + 1];
+  };
+  const has = (flag: string) => runArgv.includes(flag);
+  return {
+    ...opts,
+    viewports: opts.viewports ?? value('--viewports'),
+    vmafSubsample: opts.vmafSubsample ?? value('--vmaf-subsample') ?? (runArgv.some((a) => /^(-s|--scenario|--sweep|-b|--bandwidth|--study)/.test(a)) ? undefined : DEFAULT_ANALYZE_PLAN.vmafSubsample),
+    view: opts.view === 'displayed' ? (value('--view') ?? opts.view) : opts.view,
+    vmafBackend: opts.vmafBackend === 'auto' ? (value('--vmaf-backend') ?? opts.vmafBackend) : opts.vmafBackend,
+    vmafModel: opts.vmafModel ?? value('--vmaf-model'),
+    includeWarmup: opts.includeWarmup ?? (has('--include-warmup') || undefined),
+    temporalLayers: opts.temporalLayers ?? (has('--temporal-layers') || undefined),
+  };
 }
 
 export function registerAnalyze(program: Command): void {
@@ -153,7 +181,7 @@ export function registerAnalyze(program: Command): void {
   addCaptureOptions(cmd);
   addMeasureOptions(cmd);
   addRecommendDecisionOptions(cmd);
-  cmd.action(async (clip: string | undefined, opts: AnalyzeOptions) => {
-    process.exitCode = await analyze(clip, opts, process.argv.slice(2));
+  cmd.action(async (clips: string[], opts: AnalyzeOptions) => {
+    process.exitCode = await analyze(clips, opts, process.argv.slice(2));
   });
 }

@@ -5,7 +5,7 @@ import { assertEncodable, probeBrowser, type BrowserInfo } from '../capture/brow
 import { prepareFeed } from '../input/prepareFeed.js';
 import { runCaptureStage, type CaptureStageResult } from '../capture/captureStage.js';
 import { captureSummary, renderCaptureSummary, type CaptureSummary } from '../capture/captureSummary.js';
-import { ExitCode, InputError } from '../errors.js';
+import { ExitCode, InputError, SimqError } from '../errors.js';
 import { prepareClip, validatePrepareOptions } from '../input/prepareClip.js';
 import { DEFAULT_SAMPLE, ensureSample } from '../samples/recipes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
@@ -15,6 +15,21 @@ import { addCaptureOptions, planCapture, type CaptureCliOptions, type CapturePla
 import { checkRunTarget } from '../rundir/RunDirectory.js';
 import { abortOnSignals, interruptedBy } from '../signals.js';
 import { attachModelComparison } from '../capture/modelVsBrowser.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { environmentOf } from '../capture/captureStage.js';
+import { sha256File } from '../input/prepareClip.js';
+import { shellCommand } from '../io/shellQuote.js';
+import { openRun } from '../rundir/openRun.js';
+import { readRunRecord } from '../rundir/RunDirectory.js';
+import type { ClipRecord, RunRecord } from '../rundir/RunTypes.js';
+import { clipIdOf } from '../study/clipId.js';
+import { clipHashes, describeDifferences, differences, toolVersions } from '../study/resumeCheck.js';
+import { parseShard, parseShardBase } from '../study/shardPlan.js';
+import { planStudy } from '../study/studyPlan.js';
+import type { ShardSpec, StudyClip } from '../study/StudyTypes.js';
+import type { FfmpegInfo } from '../tools/ffmpeg.js';
+import { applyStudyFile, checkStudyOptions, givesPlan } from './studyOptions.js';
 
 /** Seconds a capture costs beyond its duration (browser start, negotiation, writing files). */
 const CAPTURE_OVERHEAD_S = 4;
@@ -23,13 +38,15 @@ export function estimateCaptureSeconds(scenarios: Scenario[]): number {
   return scenarios.reduce((s, sc) => s + sc.durationS + CAPTURE_OVERHEAD_S, 0);
 }
 
-async function confirmLongRun(scenarios: Scenario[], opts: CaptureCliOptions, progress: Progress, extraSecondsPerScenario = 0): Promise<void> {
+async function confirmLongRun(scenarios: Scenario[], opts: CaptureCliOptions, progress: Progress, extraSecondsPerScenario = 0, clipCount = 1): Promise<void> {
   const swept = scenarios.some((s) => s.sweepPoint);
-  if (!swept) return;
-  const seconds = estimateCaptureSeconds(scenarios) + extraSecondsPerScenario * scenarios.length;
-  const line = `${scenarios.length} scenarios (sweep included), about ${Math.ceil(seconds / 60)} min`;
+  if (!swept && clipCount <= 1) return;
+  const n = scenarios.length * Math.max(1, clipCount);
+  const seconds = (estimateCaptureSeconds(scenarios) + extraSecondsPerScenario * scenarios.length) * Math.max(1, clipCount);
+  const line = `${n} scenarios (${[clipCount > 1 ? `${clipCount} clips` : '', swept ? 'sweep included' : ''].filter(Boolean).join(', ')}${opts.shard ? `; shard ${opts.shard} runs a share` : ''}), about ${Math.ceil(seconds / 60)} min`;
   progress.info(line);
-  if (opts.yes) return;
+  // Only sweeps ask (as before studies); a shard runs unattended on a machine of a job array.
+  if (opts.yes || !swept || opts.shard !== undefined) return;
   if (!process.stdin.isTTY) throw new InputError(`${line}: add --yes to run it without a question`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await rl.question('Run it? [y/N] ');
@@ -41,6 +58,8 @@ export interface CaptureCommandResult {
   capture: CaptureStageResult;
   summary: CaptureSummary;
   exitCode: number;
+  /** Set by --resume: how many scenarios this process captured. */
+  resumed?: { captured: number };
 }
 
 export interface CaptureRunOptions {
@@ -52,62 +71,156 @@ export interface CaptureRunOptions {
   preflight?: () => Promise<void>;
 }
 
-export async function captureFromCli(clip: string | undefined, opts: CaptureCliOptions, argv: string[], run: CaptureRunOptions = {}): Promise<CaptureCommandResult> {
+export async function captureFromCli(clipArgs: readonly string[], opts: CaptureCliOptions, argv: string[], run: CaptureRunOptions = {}): Promise<CaptureCommandResult> {
   const progress = createProgress({ quiet: opts.quiet });
+  checkStudyOptions(opts);
+  const planGiven = givesPlan(clipArgs, opts);
+  const clips = applyStudyFile(clipArgs, opts);
   const plan = planCapture(opts);
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard, parseShardBase(opts.shardBase));
   // Every option is checked before a browser starts or a clip is converted.
   validatePrepareOptions({ size: plan.size, fps: plan.fps, durationS: plan.clipDurationS });
-  checkRunTarget({ outDir: opts.out, runId: opts.runId, force: opts.force });
-  await confirmLongRun(plan.scenarios, opts, progress, run.laterStagesSecondsPerScenario ?? 0);
+  if (opts.resume === undefined) checkRunTarget({ outDir: opts.out, runId: opts.runId, force: opts.force });
+  if (opts.resume === undefined) await confirmLongRun(plan.scenarios, opts, progress, run.laterStagesSecondsPerScenario ?? 0, clips.length);
   const controller = new AbortController();
   const untrap = abortOnSignals(controller);
   try {
-    return await captureWithSignals(clip, opts, argv, run, plan, progress, controller.signal);
+    const study: StudyRequest = { clips, plan, planGiven, shard };
+    if (opts.resume !== undefined) return await resumeWithSignals(opts.resume, study, opts, argv, run, progress, controller.signal);
+    return await captureWithSignals(study, opts, argv, run, progress, controller.signal);
   } finally {
     untrap();
   }
 }
 
-async function captureWithSignals(
-  clip: string | undefined,
-  opts: CaptureCliOptions,
-  argv: string[],
-  run: CaptureRunOptions,
-  plan: CapturePlan,
-  progress: Progress,
-  signal: AbortSignal,
-): Promise<CaptureCommandResult> {
+interface StudyRequest {
+  clips: StudyClip[];
+  plan: CapturePlan;
+  /** The command line said what to run (a resume checks it against the run's plan). */
+  planGiven: boolean;
+  shard?: ShardSpec;
+}
+
+/** Prepares every clip (the default sample when none is given) and gives each its id. */
+async function prepareClips(study: StudyRequest, ffmpeg: FfmpegInfo, progress: Progress, signal: AbortSignal, feed = false): Promise<ClipRecord[]> {
+  const given = study.clips.length ? study.clips : [{ path: await ensureSample(DEFAULT_SAMPLE, { ffmpeg, progress, signal }) }];
+  const out: ClipRecord[] = [];
+  for (const c of given) {
+    if (signal.aborted) throw interruptedBy(signal, 'capture');
+    const { plan } = study;
+    const prepared = await prepareClip(c.path, { size: plan.size, fps: plan.fps, durationS: plan.clipDurationS, ffmpeg, progress, signal });
+    // Firefox plays the clip in its page: the reference (and Chromium's camera, when both run) becomes that feed's decode.
+    const reference = feed ? await prepareFeed(prepared, { ffmpeg, progress, signal }) : prepared;
+    const id = clipIdOf(reference.source, reference.sourceSha256);
+    if (out.some((o) => o.id === id)) throw new InputError(`clip ${c.path} is given twice (same name and content as ${id})`);
+    out.push({ id, ...(c.label ? { label: c.label } : {}), ...reference });
+  }
+  if (signal.aborted) throw interruptedBy(signal, 'capture');
+  return out;
+}
+
+async function captureWithSignals(study: StudyRequest, opts: CaptureCliOptions, argv: string[], run: CaptureRunOptions, progress: Progress, signal: AbortSignal): Promise<CaptureCommandResult> {
   const ffmpeg = await probeFfmpeg(opts.ffmpeg);
-  const names = [...new Set(plan.scenarios.map((s) => s.browser ?? 'chromium'))].sort();
+  const names = [...new Set(study.plan.scenarios.map((s) => s.browser ?? 'chromium'))].sort();
   const browsers: BrowserInfo[] = [];
   for (const name of names) {
     const info = await probeBrowser({ chrome: opts.chrome, firefox: opts.firefox }, process.env, name);
-    assertEncodable(info, [...new Set(plan.scenarios.filter((s) => (s.browser ?? 'chromium') === name).map((s) => s.codec))]);
+    assertEncodable(info, [...new Set(study.plan.scenarios.filter((s) => (s.browser ?? 'chromium') === name).map((s) => s.codec))]);
     browsers.push(info);
   }
   const browser = browsers[0];
   await run.preflight?.();
   if (signal.aborted) throw interruptedBy(signal, 'capture');
-  const clipPath = clip ?? (await ensureSample(DEFAULT_SAMPLE, { ffmpeg, progress, signal }));
-  if (signal.aborted) throw interruptedBy(signal, 'capture');
-  const prepared = await prepareClip(clipPath, { size: plan.size, fps: plan.fps, durationS: plan.clipDurationS, ffmpeg, progress, signal });
-  // Firefox plays the clip in its page: the reference (and Chromium's camera, when both run) becomes that feed's decode.
-  const reference = names.includes('firefox') ? await prepareFeed(prepared, { ffmpeg, progress, signal }) : prepared;
-  if (signal.aborted) throw interruptedBy(signal, 'capture');
+  const clips = await prepareClips(study, ffmpeg, progress, signal, names.includes('firefox'));
+  const plan = planStudy(clips, study.plan.scenarios, study.shard);
+  if (study.shard) progress.info(`shard ${study.shard.index}/${study.shard.count}: ${plan.share.length} of the plan's ${plan.all.length} scenarios (${plan.share.map((p) => p.scenario.id).join(', ') || 'none'})`);
+  // More shards than scenarios (a fixed-size job array on a small plan): this one has nothing to do,
+  // which is not a failure; it writes no run and the merge of the others is complete without it.
+  if (plan.share.length === 0) throw new SimqError(`--shard ${opts.shard}: this shard has no scenario of the plan's ${plan.all.length}; nothing to do, no run directory written`, ExitCode.ok);
   const capture = await runCaptureStage({
     signal,
     browser,
     browsers: names.includes('firefox') ? browsers : undefined,
     ffmpeg,
-    reference,
-    scenarios: plan.scenarios,
+    clips,
+    scenarios: plan.share,
+    plan: plan.record,
     outDir: opts.out,
     runId: opts.runId,
     force: opts.force,
     argv,
     progress,
+    laterStagesSecondsPerScenario: run.laterStagesSecondsPerScenario,
     onScenario: attachModelComparison,
   });
+  return finishCapture(capture, opts, run, progress);
+}
+
+/** --resume: checks the run still describes these clips, this plan and these tools, then captures what it lacks. */
+async function resumeWithSignals(dir: string, study: StudyRequest, opts: CaptureCliOptions, argv: string[], run: CaptureRunOptions, progress: Progress, signal: AbortSignal): Promise<CaptureCommandResult> {
+  const abs = path.resolve(dir);
+  const { lock, staleNote } = openRun(abs, 'capture --resume');
+  try {
+    if (staleNote) progress.warn(staleNote);
+    const record = readRunRecord(abs);
+    const ffmpeg = await probeFfmpeg(opts.ffmpeg ?? record.environment.ffmpeg.path);
+    const browser = await probeBrowser({ chrome: opts.chrome ?? record.environment.browser.path });
+    const tools = differences([toolVersions(record.environment), toolVersions(environmentOf(browser, ffmpeg))]);
+    if (tools.length) throw new InputError(`--resume ${abs}: ${describeDifferences(tools)} (run vs this machine); simq does not mix tool versions in one run`, 'resume on a machine with the same browser, ffmpeg and libvmaf, or start a new run');
+    await checkResumedClips(abs, record, study, opts, ffmpeg, progress, signal);
+    const missing = record.scenarios.filter((s) => s.status !== 'complete' && s.status !== 'degraded');
+    progress.info(`resume ${abs}: ${record.scenarios.length - missing.length} of ${record.scenarios.length} scenarios kept, ${missing.length} to capture`);
+    await run.preflight?.();
+    if (missing.length === 0) return { capture: { dir: abs, record }, summary: captureSummary(abs, record), exitCode: ExitCode.ok, resumed: { captured: 0 } };
+    assertEncodable(browser, [...new Set(missing.map((s) => s.scenario.codec))]);
+    const clips = record.clips ?? [{ id: clipIdOf(record.input.source, record.input.sourceSha256), ...record.input }];
+    const capture = await runCaptureStage({
+      signal,
+      browser,
+      ffmpeg,
+      clips,
+      scenarios: missing.map((s) => ({ clipId: s.clipId ?? clips[0].id, scenario: s.scenario })),
+      plan: record.plan ?? { hash: '', scenarioIds: record.scenarios.map((s) => s.id) },
+      resume: { dir: abs, record },
+      outDir: path.dirname(abs),
+      argv,
+      progress,
+      laterStagesSecondsPerScenario: run.laterStagesSecondsPerScenario,
+      onScenario: attachModelComparison,
+    });
+    return { ...(await finishCapture(capture, opts, run, progress)), resumed: { captured: missing.length } };
+  } finally {
+    lock.release();
+  }
+}
+
+/** The clips' content (and, when the command line gives one, the plan) must be what the run was made from. */
+async function checkResumedClips(abs: string, record: RunRecord, study: StudyRequest, opts: CaptureCliOptions, ffmpeg: FfmpegInfo, progress: Progress, signal: AbortSignal): Promise<void> {
+  const clips = record.clips ?? [{ id: 'input', ...record.input }];
+  for (const c of clips) {
+    if (!existsSync(c.source)) throw new InputError(`--resume ${abs}: clip ${c.source} (${c.id}) is gone`, 'put the clip back where the run found it, or start a new run');
+    const sha = await sha256File(c.source);
+    if (sha !== c.sourceSha256) throw new InputError(`--resume ${abs}: clip ${c.source} (${c.id}) changed: sha256 ${sha.slice(0, 12)}... is not the run's ${c.sourceSha256.slice(0, 12)}...`, 'restore the clip the run was made from, or start a new run');
+    if (!existsSync(c.y4m)) throw new InputError(`--resume ${abs}: the prepared clip ${c.y4m} is gone (the clip cache was cleared?)`, `re-create it with: ${shellCommand([ffmpeg.path, ...c.preparedWith])}`);
+  }
+  if (!study.planGiven) return;
+  const prepared = await prepareClips(study, ffmpeg, progress, signal);
+  const plan = planStudy(prepared, study.plan.scenarios, record.plan?.shard);
+  if (record.plan && plan.record.hash === record.plan.hash) return;
+  const had = new Set(record.plan?.scenarioIds ?? record.scenarios.map((s) => s.id));
+  const now = new Set(plan.record.scenarioIds);
+  const onlyRun = [...had].filter((id) => !now.has(id));
+  const onlyCmd = [...now].filter((id) => !had.has(id));
+  const clipDiff = differences([{ 'clips (sha256)': clipHashes(record) }, { 'clips (sha256)': prepared.map((c) => `${c.id} ${c.sourceSha256}`).join(', ') }]);
+  const what = [
+    ...(clipDiff.length ? [describeDifferences(clipDiff)] : []),
+    ...(onlyRun.length ? [`scenarios only in the run: ${onlyRun.join(', ')}`] : []),
+    ...(onlyCmd.length ? [`scenarios only in this command: ${onlyCmd.join(', ')}`] : []),
+  ];
+  throw new InputError(`--resume ${abs}: the plan differs from the run's (plan.hash ${record.plan?.hash.slice(0, 12) ?? 'none'} vs ${plan.record.hash.slice(0, 12)}${what.length ? `; ${what.join('; ')}` : '; same scenario ids, other settings'})`, `simq analyze --resume ${abs} with no clip or plan options continues the run's own plan`);
+}
+
+function finishCapture(capture: CaptureStageResult, opts: CaptureCliOptions, run: CaptureRunOptions, progress: Progress): CaptureCommandResult {
   const summary = captureSummary(capture.dir, capture.record);
   if (run.print !== false) {
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
@@ -129,8 +242,8 @@ export function registerCapture(program: Command): void {
     program
       .command('capture')
       .description('capture stage: send simulcast from Chromium and record every layer\'s bitstream and a per-second stats timeline'),
-  ).action(async (clip: string | undefined, opts: CaptureCliOptions) => {
-    const { exitCode } = await captureFromCli(clip, opts, process.argv.slice(2));
+  ).action(async (clips: string[], opts: CaptureCliOptions) => {
+    const { exitCode } = await captureFromCli(clips, opts, process.argv.slice(2));
     process.exitCode = exitCode;
   });
 }

@@ -28,13 +28,21 @@ export interface CaptureCliOptions {
   json?: boolean;
   quiet?: boolean;
   yes?: boolean;
+  study?: string;
+  shard?: string;
+  shardBase?: string;
+  resume?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function addCaptureOptions(cmd: Command): Command {
   return cmd
-    .argument('[clip]', 'video clip (mp4, webm, mkv, y4m, ...); default: the "camera" sample, generated if missing')
+    .argument('[clips...]', 'video clip(s) (mp4, webm, mkv, y4m, ...); several clips make a study, one run with every scenario per clip; default: the "camera" sample, generated if missing')
+    .option('--study <file.json>', 'study file: clips (with optional content labels), codecs, scenarios, sweeps, duration, browsers (README "Studies")')
+    .option('--shard <i/n>', 'run only shard i of n of the expanded plan (balanced by expected cost; i counts from 1 unless --shard-base 0); join the shard runs with simq merge')
+    .option('--shard-base <0|1>', 'what the first --shard index is: 1 (default) or 0 (e.g. a Kubernetes JOB_COMPLETION_INDEX)')
+    .option('--resume <run-dir>', 'continue an incomplete or interrupted run: capture what is missing, keep what is done (refused when clips, plan or tool versions differ)')
     .option('-s, --scenario <names|file.json>', 'preset name(s) (all-layers, top-off, only-low, boost-mid) or a scenario JSON file; repeatable', collect, [])
     .option('-c, --codec <list>', `codecs to run each scenario with, comma-separated (${CODECS.join(', ')})`)
     .option('-b, --bandwidth <list>', 'total send-side cap(s), e.g. 400k,800k,1500k: one scenario each')

@@ -27,6 +27,8 @@ export interface MeasureCliOptions {
   temporalLayers?: boolean;
   vmafSubsample?: string;
   force?: boolean;
+  /** Measure only the scenarios without measurements; keep the rows of the others. */
+  resume?: boolean;
   allowDegraded?: boolean;
   ffmpeg?: string;
   json?: boolean;
@@ -117,6 +119,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
       temporalLayers: Boolean(opts.temporalLayers),
       subsample,
       force: Boolean(opts.force),
+      resume: Boolean(opts.resume),
       progress,
       signal: controller.signal,
     });
@@ -161,6 +164,7 @@ export function registerMeasure(program: Command): void {
       .argument('<run-dir>', 'a run directory written by simq capture'),
   )
     .option('--force', 'measure again when the run already has quality.csv')
+    .option('--resume', 'measure only the scenarios not measured yet (after capture --resume, or an interrupted measure); keep the others\' rows')
     .option('--allow-degraded', 'exit 0 even when a layer\'s pairing with its source frames is doubtful (it is still named)')
     .option('--ffmpeg <path>', 'ffmpeg binary')
     .option('--json', 'print the summary as JSON on stdout')

@@ -38,6 +38,7 @@ export interface RecommendCliOptions {
   hysteresis: string;
   senderScenario?: string;
   minFps?: string;
+  clipShare?: string;
   save: boolean;
   force?: boolean;
 }
@@ -83,6 +84,7 @@ export function validateRecommendOptions(opts: RecommendCliOptions) {
     headroom: shareOption('--headroom', opts.headroom),
     hysteresis: shareOption('--hysteresis', opts.hysteresis),
     minFps: opts.minFps === undefined ? undefined : numberOption('--min-fps', opts.minFps, 0, 240, 'a frame rate such as 15'),
+    clipShare: opts.clipShare === undefined ? undefined : numberOption('--clip-share', opts.clipShare, 0.001, 1, 'a share of the clips from 0 to 1, e.g. 0.8'),
   };
 }
 
@@ -147,6 +149,7 @@ export function addRecommendDecisionOptions(cmd: Command): Command {
     .option('--headroom <share>', 'share added to a layer\'s bitrate before it fits a bucket', String(DEFAULT_HEADROOM))
     .option('--hysteresis <share>', 'extra share before switching up to a layer', String(DEFAULT_HYSTERESIS))
     .option('--sender-scenario <name>', 'scenario name or id that stands for what the app sends (default: all-layers)')
+    .option('--clip-share <share>', 'runs of several clips: the across-clips maxBitrate reaches the target on at least this share of the clips (default 1: every clip)')
     .option('--min-fps <n>', 'with temporal operating points measured (measure --temporal-layers): never forward a temporal layer below this frame rate (motion content)');
 }
 

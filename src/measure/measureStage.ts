@@ -7,9 +7,11 @@ import os from 'node:os';
 import { ExitCode, InputError, OutputError, SimqError } from '../errors.js';
 import { Y4mFile } from '../input/Y4mFile.js';
 import { writeCsvAtomic } from '../io/csv.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 import { shellCommand } from '../io/shellQuote.js';
 import { readRunRecord, writeRunRecord } from '../rundir/RunDirectory.js';
-import { steadyStartS, type LayerRecord, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
+import { clipOfScenario, steadyStartS, type LayerRecord, type ReferenceClip, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
+import { keptMeasurements, keptRowsCsv, type KeptMeasurements } from './measureResume.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import type { Progress } from '../ui/progress.js';
 import { formatSize, type Size } from '../units.js';
@@ -32,6 +34,7 @@ import type { FeedLevelShift, LayerMeasureRecord, MeasureRecord } from '../rundi
 import { feedLevelShift } from './feedLevelShift.js';
 import { LEGACY_PICTURES_CSV, layerFile, PICTURES_CSV, QUALITY_CSV, runFile, scenarioDir, workDir } from '../rundir/RunFiles.js';
 import type { VmafSetup } from './vmaf/VmafSetup.js';
+import { metricMallocEnv } from '../tools/mallocTuning.js';
 
 export const DEFAULT_VIEWPORTS: Size[] = [
   { width: 320, height: 180 },
@@ -52,6 +55,8 @@ export interface MeasureOptions {
   /** Measure every Nth picture of the window (quick mode); 1 or unset: every picture. */
   subsample?: number;
   force: boolean;
+  /** Keep the measurements of scenarios already measured (same settings) and measure only the others. */
+  resume?: boolean;
   progress: Progress;
   signal?: AbortSignal;
 }
@@ -104,6 +109,9 @@ function planPictures(w: LayerWork, times: (number | undefined)[], referenceFram
 
 interface LayerWork {
   scenario: ScenarioRecord;
+  /** The clip the scenario played and its prepared Y4M (the reference of every metric). */
+  clip: ReferenceClip;
+  reference: Y4mFile;
   layer: LayerRecord;
   dir: string;
   record: LayerMeasureRecord;
@@ -154,8 +162,11 @@ function measurable(s: ScenarioRecord): boolean {
 interface MeasureContext {
   options: MeasureOptions;
   run: RunRecord;
-  reference: Y4mFile;
+  /** Prepared clip per clip id ("" for a run of one clip made before studies). */
+  references: Map<string, { clip: ReferenceClip; y4m: Y4mFile }>;
   measure: MeasureRecord;
+  /** --resume: what an earlier measure left that is kept. */
+  kept?: KeptMeasurements;
 }
 
 export async function runMeasureStage(options: MeasureOptions): Promise<{ record: RunRecord; measure: MeasureRecord; rows: QualityRow[]; error?: SimqError }> {
@@ -164,7 +175,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const started = Date.now();
   const work = layersToMeasure(ctx);
   const frameTimes = await alignLayers(ctx, work);
-  followBestAlignedLayers(work, frameTimes, ctx.reference.frameCount);
+  followBestAlignedLayers(work, frameTimes);
   await verifyPairings(ctx, work);
   if (run.input.feed) measure.feedShift = await measureFeedShift(ctx, work);
   planLayerPictures(ctx, work, frameTimes);
@@ -178,19 +189,25 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const withBrowser = run.scenarios.some((s) => s.scenario.browser === 'firefox');
   const qualityColumns = withBrowser ? QUALITY_COLUMNS : QUALITY_COLUMNS.filter((c) => c !== 'browser');
   if (withBrowser) for (const r of qualityRows) r.browser = run.scenarios.find((s) => s.id === r.scenario_id)?.scenario.browser ?? 'chromium';
-  writeCsvAtomic(runFile(options.runDir, QUALITY_CSV), qualityColumns, qualityRows);
-  writeCsvAtomic(runFile(options.runDir, PICTURES_CSV), PICTURE_COLUMNS, pictureRows);
+  const kept = ctx.kept;
+  if (kept) {
+    writeFileAtomic(runFile(options.runDir, QUALITY_CSV), keptRowsCsv(kept.quality, qualityColumns, qualityRows));
+    writeFileAtomic(runFile(options.runDir, PICTURES_CSV), keptRowsCsv(kept.pictures, PICTURE_COLUMNS, pictureRows));
+  } else {
+    writeCsvAtomic(runFile(options.runDir, QUALITY_CSV), qualityColumns, qualityRows);
+    writeCsvAtomic(runFile(options.runDir, PICTURES_CSV), PICTURE_COLUMNS, pictureRows);
+  }
   // A run measured before pictures.csv had its name keeps no stale frames.csv beside the new file.
   rmSync(runFile(options.runDir, LEGACY_PICTURES_CSV), { force: true });
 
-  measure.layers = work.map((w) => w.record);
+  measure.layers = [...(kept?.layers ?? []), ...work.map((w) => w.record)];
   if (work.some((w) => w.record.status === 'failed')) {
     error ??= new SimqError(`some layers could not be measured: ${work.filter((w) => w.record.status === 'failed').map((w) => `${w.scenario.id} ${w.layer.rid}`).join(', ')}`, ExitCode.incomplete);
   }
   measure.status = error || measure.skippedScenarios.length ? 'incomplete' : 'complete';
   measure.finishedAt = new Date().toISOString();
   run.measure = measure;
-  run.timings.measureS = Math.round((Date.now() - started) / 100) / 10;
+  run.timings.measureS = Math.round(((kept ? (run.timings.measureS ?? 0) : 0) + (Date.now() - started) / 1000) * 10) / 10;
   writeRunRecord(options.runDir, run);
   return { record: run, measure, rows: qualityRows, error };
 }
@@ -199,16 +216,23 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
 function openMeasure(options: MeasureOptions): MeasureContext {
   const { runDir } = options;
   const run = readRunRecord(runDir);
-  if (!options.force && (existsSync(runFile(runDir, QUALITY_CSV)) || run.measure)) {
-    throw new OutputError(`${runDir} already has measurements (${QUALITY_CSV}); simq does not overwrite them`, `add --force to measure again, or capture a new run`);
+  const measured = existsSync(runFile(runDir, QUALITY_CSV)) || run.measure !== undefined;
+  if (!options.force && !options.resume && measured) {
+    throw new OutputError(`${runDir} already has measurements (${QUALITY_CSV}); simq does not overwrite them`, `add --resume to measure only what is not measured yet, --force to measure again, or capture a new run`);
   }
-  if (!existsSync(run.input.y4m)) {
-    throw new InputError(
-      `the reference clip ${run.input.y4m} of this run is gone (the clip cache was cleared?)`,
-      `re-create it with: ${shellCommand([options.ffmpeg.path, ...run.input.preparedWith])}`,
-    );
+  const references = new Map<string, { clip: ReferenceClip; y4m: Y4mFile }>();
+  for (const s of run.scenarios) {
+    const clip = clipOfScenario(run, s);
+    const key = s.clipId ?? '';
+    if (references.has(key) || !measurable(s)) continue;
+    if (!existsSync(clip.y4m)) {
+      throw new InputError(
+        `the reference clip ${clip.y4m} of this run is gone (the clip cache was cleared?)`,
+        `re-create it with: ${shellCommand([options.ffmpeg.path, ...clip.preparedWith])}`,
+      );
+    }
+    references.set(key, { clip, y4m: Y4mFile.open(clip.y4m) });
   }
-  const reference = Y4mFile.open(run.input.y4m);
   const measure: MeasureRecord = {
     status: 'incomplete',
     startedAt: new Date().toISOString(),
@@ -219,18 +243,22 @@ function openMeasure(options: MeasureOptions): MeasureContext {
     includeWarmup: options.includeWarmup,
     subsample: options.subsample ?? 1,
     jobs: options.jobs,
+    metricEnv: metricMallocEnv(),
     layers: [],
     skippedScenarios: [],
     warnings: [...options.vmaf.warnings],
     files: { quality: QUALITY_CSV, pictures: PICTURES_CSV },
   };
-  return { options, run, reference, measure };
+  const kept = options.resume && !options.force && measured ? keptMeasurements(runDir, run, measure, { quality: QUALITY_COLUMNS, pictures: PICTURE_COLUMNS }) : undefined;
+  if (kept) measure.startedAt = run.measure?.startedAt ?? measure.startedAt;
+  return { options, run, references, measure, kept };
 }
 
 /** Every captured layer of the scenarios that can be measured; the others are recorded as skipped. */
-function layersToMeasure({ options, run, measure }: MeasureContext): LayerWork[] {
+function layersToMeasure({ options, run, measure, references, kept }: MeasureContext): LayerWork[] {
   const work: LayerWork[] = [];
   for (const s of run.scenarios) {
+    if (kept?.scenarioIds.has(s.id)) continue;
     if (!measurable(s)) {
       measure.skippedScenarios.push({ id: s.id, status: s.status, reason: s.error ?? `capture ${s.status}` });
       options.progress.warn(`${s.id}: not measured (capture ${s.status}${s.error ? `: ${s.error}` : ''})`);
@@ -238,15 +266,17 @@ function layersToMeasure({ options, run, measure }: MeasureContext): LayerWork[]
     }
     for (const layer of s.layers) {
       if (!layer.active || !layer.bitstream || !layer.framesCsv) continue;
-      work.push({ scenario: s, layer, dir: scenarioDir(options.runDir, s.id), record: { scenarioId: s.id, rid: layer.rid, status: 'measured' } });
+      const ref = references.get(s.clipId ?? '')!;
+      work.push({ scenario: s, clip: ref.clip, reference: ref.y4m, layer, dir: scenarioDir(options.runDir, s.id), record: { scenarioId: s.id, rid: layer.rid, status: 'measured' } });
     }
   }
-  if (work.length === 0) throw new InputError(`${options.runDir}: no captured layer to measure (scenarios: ${run.scenarios.map((s) => `${s.id} ${s.status}`).join(', ')})`);
+  if (work.length === 0 && kept) options.progress.info(`measure: every measurable scenario is measured already (${kept.scenarioIds.size} kept)`);
+  else if (work.length === 0) throw new InputError(`${options.runDir}: no captured layer to measure (scenarios: ${run.scenarios.map((s) => `${s.id} ${s.status}`).join(', ')})`);
   return work;
 }
 
 /** 1. Alignment, one layer at a time per job slot. Returns each layer's frame times (<rid>.frames.csv time_s). */
-async function alignLayers({ options, run }: MeasureContext, work: LayerWork[]): Promise<Map<LayerWork, (number | undefined)[]>> {
+async function alignLayers({ options }: MeasureContext, work: LayerWork[]): Promise<Map<LayerWork, (number | undefined)[]>> {
   const { progress } = options;
   let aligned = 0;
   const frameTimes = new Map<LayerWork, (number | undefined)[]>();
@@ -256,7 +286,7 @@ async function alignLayers({ options, run }: MeasureContext, work: LayerWork[]):
       const framesCsv = layerFile(w.dir, w.layer.framesCsv!);
       if (!existsSync(bitstream)) throw new SimqError(`${bitstream} is missing`, ExitCode.badInput);
       const frames = readLayerFramesCsv(framesCsv);
-      w.alignment = await alignLayer({ ffmpegPath: options.ffmpeg.path, bitstream, framesCsv, referenceY4m: run.input.y4m, fps: run.input.fps });
+      w.alignment = await alignLayer({ ffmpegPath: options.ffmpeg.path, bitstream, framesCsv, referenceY4m: w.clip.y4m, fps: w.clip.fps });
       frameTimes.set(w, frames.map((f) => f.timeS));
       const first = frames[0];
       w.decodedSize = { width: first?.width || w.layer.configured.width, height: first?.height || w.layer.configured.height };
@@ -272,8 +302,9 @@ async function alignLayers({ options, run }: MeasureContext, work: LayerWork[]):
 }
 
 /** 1b. Layers of one scenario show the same camera frames: the best-aligned layer leads (crossLayer.ts). */
-function followBestAlignedLayers(work: LayerWork[], frameTimes: Map<LayerWork, (number | undefined)[]>, referenceFrames: number): void {
+function followBestAlignedLayers(work: LayerWork[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
   for (const s of new Set(work.map((w) => w.scenario))) {
+    const referenceFrames = work.find((w) => w.scenario === s)!.reference.frameCount;
     const layers = work.filter((w) => w.scenario === s && w.alignment).map((w) => ({ w, times: frameTimes.get(w)!, alignment: w.alignment! }));
     for (const [{ w }, outcome] of followBestAligned(layers, referenceFrames)) {
       w.sourceIndex = outcome.sourceIndex;
@@ -289,7 +320,7 @@ function followBestAlignedLayers(work: LayerWork[], frameTimes: Map<LayerWork, (
 }
 
 /** 1c. Every pairing checked at the layer's own size against its neighbours (verifyPairing.ts). */
-async function verifyPairings({ options, run }: MeasureContext, work: LayerWork[]): Promise<void> {
+async function verifyPairings({ options }: MeasureContext, work: LayerWork[]): Promise<void> {
   const { progress } = options;
   let verified = 0;
   const toVerify = work.filter((w) => w.sourceIndex);
@@ -298,7 +329,7 @@ async function verifyPairings({ options, run }: MeasureContext, work: LayerWork[
       w.verification = await verifyLayerPairing({
         ffmpegPath: options.ffmpeg.path,
         bitstream: layerFile(w.dir, w.layer.bitstream!),
-        referenceY4m: run.input.y4m,
+        referenceY4m: w.clip.y4m,
         size: w.decodedSize!,
         sourceIndex: w.sourceIndex!,
       });
@@ -327,10 +358,10 @@ async function measureFeedShift({ options, run }: MeasureContext, work: LayerWor
 }
 
 /** 1d. The pictures to measure (every Nth in quick mode), and what the pairing is worth. */
-function planLayerPictures({ options, run, reference, measure }: MeasureContext, work: LayerWork[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
+function planLayerPictures({ options, measure }: MeasureContext, work: LayerWork[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
   for (const w of work) {
     if (w.record.status !== 'measured' || !w.sourceIndex || !w.verification) continue;
-    planPictures(w, frameTimes.get(w)!, reference.frameCount, run.input.fps, options.includeWarmup, options.progress);
+    planPictures(w, frameTimes.get(w)!, w.reference.frameCount, w.clip.fps, options.includeWarmup, options.progress);
     if ((options.subsample ?? 1) > 1 && w.entries && w.entries.length > 0) {
       w.sentEntries = w.entries;
       const doubt = quickModeDoubt(w.entries, options.subsample!);
@@ -343,7 +374,7 @@ function planLayerPictures({ options, run, reference, measure }: MeasureContext,
 }
 
 /** 2. Metric jobs: (layer, size), the larger sizes first so the pool ends evenly. A failed job fails its layer. */
-async function runMetricJobs({ options, reference }: MeasureContext, work: LayerWork[]): Promise<{ done: JobResult[]; runner: MetricRunner; error?: SimqError }> {
+async function runMetricJobs({ options }: MeasureContext, work: LayerWork[]): Promise<{ done: JobResult[]; runner: MetricRunner; error?: SimqError }> {
   const { progress } = options;
   const jobs = work
     .filter((w) => w.record.status === 'measured' && w.entries && w.entries.length > 0)
@@ -367,7 +398,7 @@ async function runMetricJobs({ options, reference }: MeasureContext, work: Layer
       bitstream: layerFile(job.w.dir, job.w.layer.bitstream!),
       codec: job.w.scenario.scenario.codec,
       decodedSize: job.w.decodedSize!,
-      reference,
+      reference: job.w.reference,
       entries: job.w.sentEntries ?? job.w.entries!,
       subsample: job.w.sentEntries ? options.subsample : undefined,
       size: job.sizeWxH,
@@ -421,11 +452,12 @@ function picturesOf(w: LayerWork, r: JobResult): PictureRow[] {
 }
 
 /** measure --temporal-layers: a quality row per temporal operating point of each measured layer. */
-async function temporalRows({ options, reference, measure }: MeasureContext, work: LayerWork[], qualityRows: QualityRow[], runner: MetricRunner): Promise<QualityRow[]> {
+async function temporalRows({ options, measure }: MeasureContext, work: LayerWork[], qualityRows: QualityRow[], runner: MetricRunner): Promise<QualityRow[]> {
   const measured = work.filter((w) => w.record.status === 'measured' && w.entries?.length);
   const temporal = await temporalLayerRows(
     measured.map((w) => ({
       scenarioId: w.scenario.id,
+      reference: w.reference,
       rid: w.layer.rid,
       bitstream: layerFile(w.dir, w.layer.bitstream!),
       framesCsv: layerFile(w.dir, w.layer.framesCsv!),
@@ -436,7 +468,7 @@ async function temporalRows({ options, reference, measure }: MeasureContext, wor
       window: w.layer.steady && { fromS: w.layer.steady.fromS, toS: w.layer.steady.toS },
       rows: qualityRows.filter((r) => r.scenario_id === w.scenario.id && r.rid === w.layer.rid),
     })),
-    { ffmpegPath: options.ffmpeg.path, reference, runner, view: options.view, workDir: workDir(options.runDir), progress: options.progress, signal: options.signal, pool: (items, fn) => pool(items, options.jobs, fn) },
+    { ffmpegPath: options.ffmpeg.path, reference: measured[0]?.reference, runner, view: options.view, workDir: workDir(options.runDir), progress: options.progress, signal: options.signal, pool: (items, fn) => pool(items, options.jobs, fn) },
   );
   measure.warnings.push(...temporal.warnings);
   return temporal.rows;

@@ -18,6 +18,8 @@ import type { QualityRow, QualityView } from '../rundir/CsvTypes.js';
 
 export interface TemporalLayerWork {
   scenarioId: string;
+  /** The clip this layer was sent from (a study has several); default: the options' reference. */
+  reference?: Y4mFile;
   rid: string;
   bitstream: string;
   framesCsv: string;
@@ -109,7 +111,7 @@ export async function temporalLayerRows(layers: readonly TemporalLayerWork[], o:
       bitstream: job.w.bitstream,
       codec: job.w.codec,
       decodedSize: job.w.decodedSize,
-      reference: o.reference,
+      reference: job.w.reference ?? o.reference,
       entries: job.entries,
       subsample: (job.w.subsample ?? 1) > 1 ? job.w.subsample : undefined,
       size: job.size,

@@ -1,3 +1,4 @@
+import type { StudyRecommendation } from './acrossClips.js';
 // What `simq recommend` decides and writes (recommendation.json). Part of the run-directory contract:
 // the HTML report and the exports read these types. Any change of shape bumps RECOMMENDATION_SCHEMA
 // and src/recommend/recommendation.schema.json (the tests validate every document against it).
@@ -304,4 +305,6 @@ export interface Recommendation {
   rules: { maxBitrate: string; interpolation: string; knee: string; chrome: string; selection: string; hysteresis: string };
   codecs: CodecRecommendation[];
   warnings: RecommendationWarning[];
+  /** Runs of several clips: "codecs" above is the first clip's; this holds every clip's and the across-clips maxBitrate. */
+  study?: StudyRecommendation;
 }

@@ -10,7 +10,7 @@ import { parseCsvText } from '../io/readCsv.js';
 import { QUALITY_SCHEMA, type ParsedQualityRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
 import { QUALITY_CSV, runFile } from '../rundir/RunFiles.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
-import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
+import { clipOfScenario, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
 import { CODECS, type Codec } from '../scenario/ScenarioTypes.js';
 import { parseSize } from '../units.js';
 import type { MetricChoice, QualityPoint, RecommendationWarning, SizeScore } from './RecommendationTypes.js';
@@ -72,7 +72,8 @@ function topLayerRid(s: ScenarioRecord, run: RunRecord): string | undefined {
     return sent.sort((a, b) => a.width * a.height - b.width * b.height || a.maxKbps - b.maxKbps)[sent.length - 1]?.rid;
   }
   try {
-    const prediction = predictAllocation(s.scenario, { width: run.input.width, height: run.input.height, fps: run.input.fps }, s.scenario.bandwidthBps ?? null);
+    const clip = clipOfScenario(run, s);
+    const prediction = predictAllocation(s.scenario, { width: clip.width, height: clip.height, fps: clip.fps }, s.scenario.bandwidthBps ?? null);
     return prediction.activeRids[prediction.activeRids.length - 1];
   } catch {
     // The model refuses odd inputs; then the active encoding with the least downscaling is the top one.

@@ -70,6 +70,7 @@ export function renderRecommendationSummary(rec: Recommendation): string {
       out.push('');
     }
   }
+  if (rec.study) out.push(...studyLines(rec), '');
   if (rec.warnings.length) {
     out.push('Warnings:');
     for (const w of rec.warnings) out.push(`  - ${w.message}`);
@@ -84,4 +85,17 @@ export function renderRecommendationSummary(rec: Recommendation): string {
 function cellLabel(cell: SelectionCell | undefined): string {
   if (!cell || cell.rid === null) return '-';
   return cell.temporalLayer === undefined ? cell.rid : `${cell.rid} T${cell.temporalLayer}`;
+}
+
+/** Runs of several clips: the maxBitrate per layer across the clips, then each clip's own. */
+function studyLines(rec: Recommendation): string[] {
+  const st = rec.study!;
+  const share = st.clipShare >= 1 ? 'every clip' : `${Math.round(st.clipShare * 100)}% of the clips`;
+  const out = [`Across ${st.clips.length} clips (${st.clips.map((c) => (c.label ? `${c.id} [${c.label}]` : c.id)).join(', ')}): maxBitrate reaching the target on ${share}`];
+  for (const l of st.acrossClips) {
+    const per = l.perClip.map((p) => `${p.clipId} ${p.maxBitrate === undefined ? '-' : `${Math.round(p.maxBitrate / 1000)}k`}${p.reached ? '' : ' (not reached)'}`).join(', ');
+    out.push(`  ${l.codec} ${l.rid} ${l.layer}: ${l.maxBitrate === undefined ? `none (${l.note})` : `${Math.round(l.maxBitrate / 1000)} kbps`}   [${per}]`);
+  }
+  out.push(`The tables above are for the first clip, ${st.clips[0].id}; recommendation.json "study.perClip" holds every clip's.`);
+  return out;
 }

@@ -2,6 +2,9 @@
 // timeline, the quality-vs-bitrate charts per codec and viewer size, the temporal operating points
 // (chart and table per viewer size), per-frame quality per scenario, quality.csv as a table and the
 // recommendation. Pure: no file is written here.
+import type { RunRecord } from '../rundir/RunTypes.js';
+import type { ParsedQualityRow } from '../rundir/CsvTypes.js';
+import type { Recommendation } from '../recommend/RecommendationTypes.js';
 import type { PictureRow } from '../rundir/CsvTypes.js';
 import { bitrateTimelineChart } from './charts/bitrateTimeline.js';
 import { frameQualityChart } from './charts/frameQuality.js';
@@ -59,16 +62,22 @@ ${timelineParts.join('\n')}`,
   // 2. Quality vs bitrate.
   const qualityMetric = inputs.quality ? chooseQualityMetric(inputs.quality) : undefined;
   if (inputs.quality && qualityMetric) {
-    const qCharts = qualityVsBitrateCharts(inputs.quality, run, qualityMetric, colors, inputs.recommendation);
-    charts.push(...qCharts);
     const fallback = qualityMetric.fallback ? '<p class="warn"><b>No VMAF scores in this run (VMAF was off or unavailable): PSNR-Y is shown instead.</b></p>' : '';
     const byCodec = new Map<string, ChartSpec[]>();
-    for (const c of qCharts) {
-      const codec = c.id.split('-')[1];
-      byCodec.set(codec, [...(byCodec.get(codec) ?? []), c]);
+    // A study: one set of charts per clip (curves of different content are not one curve).
+    for (const part of clipParts(run, inputs.quality, inputs.recommendation)) {
+      const qCharts = qualityVsBitrateCharts(part.rows, run, qualityMetric, colors, part.recommendation).map((c) =>
+        part.clipId === undefined ? c : { ...c, id: `${c.id}-${part.index}`, title: `${part.clipId}: ${c.title}` },
+      );
+      charts.push(...qCharts);
+      for (const c of qCharts) {
+        const codec = c.id.split('-')[1].toUpperCase();
+        const key = part.clipId === undefined ? codec : `${part.clipId} – ${codec}`;
+        byCodec.set(key, [...(byCodec.get(key) ?? []), c]);
+      }
     }
     const html = [...byCodec]
-      .map(([codec, list]) => `<h3>${esc(codec.toUpperCase())}</h3><div class="half-grid">${list.map(chartFigure).join('\n')}</div>`)
+      .map(([key, list]) => `<h3>${esc(key)}</h3><div class="half-grid">${list.map(chartFigure).join('\n')}</div>`)
       .join('\n');
     sections.push({
       id: 'quality',
@@ -147,4 +156,15 @@ function browserComparisonHtml(rows: readonly ComparisonRow[], advice: readonly 
 ${body}
 </tbody></table></div>
 ${advice.length ? `<h3>What to set in Firefox</h3><ul>${advice.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : ''}`;
+}
+
+/** The quality rows (and recommendation) per clip of a study; one part for a run of one clip. */
+function clipParts(run: RunRecord, rows: ParsedQualityRow[], recommendation: Recommendation | undefined): { clipId?: string; index: number; rows: ParsedQualityRow[]; recommendation?: Recommendation }[] {
+  const clips = (run.clips ?? []).filter((c) => run.scenarios.some((s) => s.clipId === c.id));
+  if (clips.length <= 1) return [{ index: 0, rows, recommendation }];
+  return clips.map((c, index) => {
+    const ids = new Set(run.scenarios.filter((s) => s.clipId === c.id).map((s) => s.id));
+    const own = recommendation?.study?.perClip.find((p) => p.clipId === c.id)?.recommendation;
+    return { clipId: c.id, index, rows: rows.filter((r) => ids.has(r.scenario_id)), recommendation: own };
+  });
 }

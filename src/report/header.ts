@@ -104,8 +104,13 @@ export function renderHeader(inputs: ReportInputs, metric: ReportMetric | undefi
   const clip = run.input;
   const warmups = unique(run.scenarios.map((s) => s.scenario.warmupS));
   const durations = unique(run.scenarios.map((s) => s.scenario.durationS));
+  const clipFact = (c: typeof clip) => `${esc(path.basename(c.source))} – ${c.width}x${c.height} @ ${num(c.fps, 2)} fps, ${c.frames} frames <span class="dim">(sha256 ${esc(c.sourceSha256.slice(0, 12))}…)</span>`;
+  const studyClips = run.clips && run.clips.length > 1 ? run.clips : undefined;
   const facts: [string, string][] = [
-    ['clip', `${esc(path.basename(clip.source))} – ${clip.width}x${clip.height} @ ${num(clip.fps, 2)} fps, ${clip.frames} frames <span class="dim">(sha256 ${esc(clip.sourceSha256.slice(0, 12))}…)</span>`],
+    studyClips
+      ? ['clips', studyClips.map((c) => `<b>${esc(c.id)}</b>${c.label ? ` [${esc(c.label)}]` : ''}: ${clipFact(c)}`).join('<br>')]
+      : ['clip', clipFact(clip)],
+    ...(run.merge ? [['merged from', `${run.merge.from.map((f) => esc(f.shard ? `${f.runId} (shard ${f.shard.index}/${f.shard.count})` : f.runId)).join(', ')}${run.merge.mixed?.length ? ` – <b>mixed: ${esc(run.merge.mixed.map((m) => m.field).join(', '))}</b>` : ''}`] as [string, string]] : []),
     ['captured', `${esc(run.createdAt)}${run.finishedAt ? ` → ${esc(run.finishedAt)}` : ''}; ${run.scenarios.length} scenario(s), ${durations.map((d) => `${d} s`).join('/')} each`],
     ['browser', `${esc(run.environment.browser.version)} <span class="dim">(${esc(run.environment.browser.path)})</span>`],
     ['encoders', esc(encoders(run))],

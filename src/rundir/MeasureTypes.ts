@@ -68,6 +68,8 @@ export interface MeasureRecord {
   /** Every Nth picture of the window was measured (1: all). */
   subsample: number;
   jobs: number;
+  /** Variables simq set in the metric ffmpeg's environment (glibc allocator settings, mallocTuning.ts). */
+  metricEnv?: Record<string, string>;
   layers: LayerMeasureRecord[];
   skippedScenarios: { id: string; status: string; reason: string }[];
   warnings: string[];

@@ -1,6 +1,7 @@
 // The run directory is the contract between stages (capture -> measure -> recommend/report):
 //
 //   results/<run-id>/run.json                 this record
+//   (runs of several clips: <scenario-id> starts with the clip id, clips[] and scenarios[].clipId say which)
 //   results/<run-id>/<scenario-id>/<rid>.ivf  VP8/VP9/AV1 layer bitstream (IVF, timebase 1/90000 = RTP clock)
 //   results/<run-id>/<scenario-id>/<rid>.h264 H.264 layer bitstream (Annex B)
 //   results/<run-id>/<scenario-id>/<rid>.frames.csv   one row per captured frame
@@ -64,6 +65,31 @@ export interface FeedClip {
   encodedFrom: string;
   encodedWith: string[];
   decodedWith: string[];
+}
+
+/** One clip of a study: the prepared reference plus the id its scenarios carry (clipId.ts). */
+export interface ClipRecord extends ReferenceClip {
+  /** Short name + hash, e.g. "camera-1a2b3c4d"; prefixes scenario ids when a run has several clips. */
+  id: string;
+  /** The study file's content label (talking-head, screen, motion...). */
+  label?: string;
+}
+
+/** The expanded plan the run is a share of (src/study/StudyTypes.ts builds it). */
+export interface PlanRecord {
+  /** sha256 of the plan's clips (by hash) and scenarios: shards and resumes must match it. */
+  hash: string;
+  /** Every scenario id of the whole plan, in plan order (a shard runs a subset). */
+  scenarioIds: string[];
+  /** This run's share: 1-based index of count. Absent: the whole plan. */
+  shard?: { index: number; count: number };
+}
+
+/** A run made by `simq merge` from shard runs. */
+export interface MergeRecord {
+  from: { runId: string; dir: string; shard?: { index: number; count: number } }[];
+  /** Fields that differed between the shards, accepted with --allow-mixed. */
+  mixed?: { field: string; values: string[] }[];
 }
 
 export interface SteadyState {
@@ -151,6 +177,8 @@ export interface ModelLayerComparison {
 
 export interface ScenarioRecord {
   id: string;
+  /** The clip (clips[].id) this scenario played; absent in runs of one clip made before studies. */
+  clipId?: string;
   scenario: Scenario;
   status: ScenarioStatus;
   error?: string;
@@ -162,6 +190,8 @@ export interface ScenarioRecord {
   /** What the browser did by design and is not a fault (src/capture/validity.ts checkScenario). */
   notes?: string[];
   model?: ModelComparison;
+  /** Seconds this scenario's capture took (browser start to files written), for study estimates. */
+  captureS?: number;
   /** Why the scenario was captured a second time, when it was (the first attempt is not kept). */
   retried?: string;
   /** Where steady state starts: once the sender settled (src/capture/steadyStart.ts), never before the warm-up. */
@@ -179,6 +209,11 @@ export interface SteadyStartRecord {
   problem?: string;
 }
 
+/** The clip a scenario played: its clips[] entry, or the run's input for runs of one clip. */
+export function clipOfScenario(run: Pick<RunRecord, 'input' | 'clips'>, s: Pick<ScenarioRecord, 'clipId'>): ReferenceClip & { id?: string; label?: string } {
+  return (s.clipId !== undefined ? run.clips?.find((c) => c.id === s.clipId) : undefined) ?? run.clips?.[0] ?? run.input;
+}
+
 /** Where a scenario's steady state starts: the settled start, or the warm-up for runs made before it was recorded. */
 export function steadyStartS(s: Pick<ScenarioRecord, 'steadyStart' | 'scenario'>): number {
   return s.steadyStart?.fromS ?? s.scenario.warmupS;
@@ -192,7 +227,14 @@ export interface RunRecord {
   finishedAt?: string;
   /** The simq command line that made the run. */
   argv: string[];
+  /** The (first) clip; runs of one clip read only this. */
   input: ReferenceClip;
+  /** Every clip of the run, in order (present since studies; one entry for a run of one clip). */
+  clips?: ClipRecord[];
+  plan?: PlanRecord;
+  merge?: MergeRecord;
+  /** When `--resume` continued the run. */
+  resumedAt?: string[];
   environment: EnvironmentRecord;
   /** Settings that hold for the whole run. */
   settings: {

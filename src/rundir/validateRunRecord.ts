@@ -63,13 +63,24 @@ function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function checkInput(c: RunChecker, v: unknown): void {
-  const input = c.object(v, 'input');
-  c.string(input.source, 'input.source');
-  c.string(input.y4m, 'input.y4m');
-  if (!path.isAbsolute(input.y4m as string)) c.fail('input.y4m', 'must be an absolute path');
-  for (const k of ['width', 'height', 'fps', 'frames']) c.number(input[k], `input.${k}`, 1);
-  c.array(input.preparedWith, 'input.preparedWith').forEach((a, i) => c.string(a, `input.preparedWith[${i}]`));
+function checkInput(c: RunChecker, v: unknown, at = 'input'): Record<string, unknown> {
+  const input = c.object(v, at);
+  c.string(input.source, `${at}.source`);
+  c.string(input.y4m, `${at}.y4m`);
+  if (!path.isAbsolute(input.y4m as string)) c.fail(`${at}.y4m`, 'must be an absolute path');
+  for (const k of ['width', 'height', 'fps', 'frames']) c.number(input[k], `${at}.${k}`, 1);
+  c.array(input.preparedWith, `${at}.preparedWith`).forEach((a, i) => c.string(a, `${at}.preparedWith[${i}]`));
+  return input;
+}
+
+/** clips (runs of a study): each a prepared clip with an id; scenarios name theirs in clipId. */
+function checkClips(c: RunChecker, v: unknown, scenarios: unknown[]): void {
+  if (v === undefined) return;
+  const ids = new Set(c.array(v, 'clips').map((clip, i) => c.string(checkInput(c, clip, `clips[${i}]`).id, `clips[${i}].id`, ID, 'a clip id: letters, digits, ".", "_", "-"')));
+  scenarios.forEach((s, i) => {
+    const clipId = (s as Record<string, unknown>)?.clipId;
+    if (clipId !== undefined && !ids.has(clipId as string)) c.fail(`scenarios[${i}].clipId`, `"${String(clipId)}" is not in clips (${[...ids].join(', ')})`);
+  });
 }
 
 function checkScenario(c: RunChecker, v: unknown, i: number, ids: Set<string>): void {
@@ -128,7 +139,9 @@ export function validateRunRecord(raw: unknown, file: string): RunRecord {
   c.object(o.environment, 'environment');
   c.object(o.timings, 'timings');
   const ids = new Set<string>();
-  c.array(o.scenarios, 'scenarios').forEach((s, i) => checkScenario(c, s, i, ids));
+  const scenarios = c.array(o.scenarios, 'scenarios');
+  scenarios.forEach((s, i) => checkScenario(c, s, i, ids));
+  checkClips(c, o.clips, scenarios);
   checkMeasure(c, o.measure);
   return o as unknown as RunRecord;
 }

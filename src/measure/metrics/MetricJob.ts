@@ -6,6 +6,7 @@ import path from 'node:path';
 import { SimqError, ExitCode } from '../../errors.js';
 import type { Y4mFile } from '../../input/Y4mFile.js';
 import { FfmpegCommand, rawFrameBytes } from '../../tools/FfmpegArgs.js';
+import { metricProcessEnv } from '../../tools/mallocTuning.js';
 import { tail } from '../../tools/process.js';
 import { rawFrames, writeWithBackpressure } from '../../tools/rawFrames.js';
 import { LOG_FILES, metricGraph } from './metricGraph.js';
@@ -96,7 +97,8 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
     .output('-', { map: '[out]', format: 'null' })
     .args();
   const decoder = spawn(spec.ffmpegPath, decoderArgs(spec.bitstream, spec.codec, decodedSize), { stdio: ['ignore', 'pipe', 'pipe'] });
-  const metric = spawn(runner.command, [...runner.argsPrefix, ...metricArgs], { stdio: ['pipe', 'ignore', 'pipe'] });
+  // Inside docker the same variables travel as --env (dockerRunArgs); here they are the child's env.
+  const metric = spawn(runner.command, [...runner.argsPrefix, ...metricArgs], { stdio: ['pipe', 'ignore', 'pipe'], env: metricProcessEnv() });
   metric.stdin!.on('error', () => undefined);
   const decoderDone = track(decoder);
   const metricDone = track(metric);

@@ -17,6 +17,7 @@ import { EnvironmentError, InputError, SimqError } from '../../errors.js';
 import { findOnPath, libvmafMajorFromHelp } from '../../tools/ffmpeg.js';
 import { runProcess, tail } from '../../tools/process.js';
 import { shellCommand } from '../../io/shellQuote.js';
+import { metricMallocEnv } from '../../tools/mallocTuning.js';
 
 /**
  * Default image: mwader/static-ffmpeg (github.com/wader/static-ffmpeg), pinned by tag.
@@ -72,6 +73,8 @@ export function dockerRunArgs(spec: DockerRunSpec): string[] {
   if (!inside(workDir, runDir) || workDir === runDir) throw new SimqError(`measure work folder ${workDir} must be a subfolder of the run directory ${runDir}`);
   const args = ['run', '--rm', '-i', '--network', 'none'];
   if (spec.user) args.push('--user', `${spec.user.uid}:${spec.user.gid}`);
+  // glibc's allocator keeps libvmaf's per-picture buffers (mallocTuning.ts); the host's values win.
+  for (const [k, v] of Object.entries(metricMallocEnv())) args.push('--env', `${k}=${v}`);
   args.push('-v', `${runDir}:${runDir}:ro`, '-v', `${workDir}:${workDir}`);
   const seen = new Set<string>();
   for (const f of spec.readOnlyFiles ?? []) {

@@ -1,0 +1,80 @@
+// measure --resume: keep what an earlier measure of the run finished (its quality.csv and pictures.csv
+// rows, its per-layer records) and measure only the scenarios it did not, with the same settings.
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { InputError } from '../errors.js';
+import { toCsv, type CsvValue } from '../io/csv.js';
+import { PICTURES_CSV, picturesCsvToRead, QUALITY_CSV, runFile } from '../rundir/RunFiles.js';
+import type { LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
+import type { RunRecord } from '../rundir/RunTypes.js';
+
+export interface KeptRows {
+  /** Data lines kept as they were written (no re-formatting of numbers). */
+  lines: string[];
+}
+
+export interface KeptMeasurements {
+  scenarioIds: Set<string>;
+  layers: LayerMeasureRecord[];
+  quality: KeptRows;
+  pictures: KeptRows;
+}
+
+/** Settings that change the numbers: a measurement made with others is not kept beside new ones. */
+function settingsOf(m: MeasureRecord): Record<string, string> {
+  return {
+    'measure.viewports': (m.viewports ?? []).join(','),
+    'measure.view': String(m.view),
+    'measure.subsample': String(m.subsample ?? 1),
+    'measure.includeWarmup': String(Boolean(m.includeWarmup)),
+    'measure.vmaf.backend': String(m.vmaf?.backend),
+    'measure.vmaf.libvmaf': JSON.stringify(m.vmaf?.libvmaf ?? null),
+  };
+}
+
+function keptLines(file: string | undefined, scenarioIds: Set<string>, columns: readonly string[]): KeptRows {
+  if (!file || !existsSync(file)) return { lines: [] };
+  const records = parse(readFileSync(file, 'utf8'), { columns: true, raw: true, skip_empty_lines: true }) as { record: Record<string, string>; raw: string }[];
+  const header = Object.keys(records[0]?.record ?? {});
+  if (records.length && header.join(',') !== columns.join(',')) {
+    throw new InputError(`${file}: its columns are not this simq's (${header.length} vs ${columns.length}); its rows cannot be kept beside new ones`, 'measure the whole run again: simq measure <run-dir> --force');
+  }
+  return { lines: records.filter((r) => scenarioIds.has(r.record.scenario_id)).map((r) => r.raw.replace(/\r?\n$/, '')) };
+}
+
+export function keptMeasurements(runDir: string, run: RunRecord, next: MeasureRecord, columns: { quality: readonly string[]; pictures: readonly string[] }): KeptMeasurements {
+  const previous = run.measure;
+  const none: KeptMeasurements = { scenarioIds: new Set(), layers: [], quality: { lines: [] }, pictures: { lines: [] } };
+  if (!previous) return none;
+  const was = settingsOf(previous);
+  const now = settingsOf(next);
+  const differ = Object.keys(was).filter((k) => was[k] !== now[k]);
+  if (differ.length) {
+    throw new InputError(
+      `--resume: the run was measured with other settings (${differ.map((k) => `${k} ${was[k]} vs ${now[k]}`).join('; ')}); new scores would not compare with the kept ones`,
+      'resume with the same measure options, or measure everything again with --force',
+    );
+  }
+  const byScenario = new Map<string, LayerMeasureRecord[]>();
+  for (const l of previous.layers) byScenario.set(l.scenarioId, [...(byScenario.get(l.scenarioId) ?? []), l]);
+  const scenarioIds = new Set(
+    run.scenarios
+      .filter((s) => (s.status === 'complete' || s.status === 'degraded') && byScenario.get(s.id)?.every((l) => l.status === 'measured'))
+      .map((s) => s.id),
+  );
+  next.warnings.push(...previous.warnings.filter((w) => [...scenarioIds].some((id) => w.startsWith(`${id} `)) && !next.warnings.includes(w)));
+  return {
+    scenarioIds,
+    layers: previous.layers.filter((l) => scenarioIds.has(l.scenarioId)),
+    quality: keptLines(runFile(runDir, QUALITY_CSV), scenarioIds, columns.quality),
+    pictures: keptLines(picturesCsvToRead(runDir) ?? runFile(runDir, PICTURES_CSV), scenarioIds, columns.pictures),
+  };
+}
+
+/** The CSV text: header, the kept lines, then the new rows. */
+export function keptRowsCsv<T extends Record<string, CsvValue>>(kept: KeptRows, columns: readonly (keyof T & string)[], rows: readonly T[]): string {
+  const fresh = toCsv(columns, rows).split('\n');
+  const header = fresh[0];
+  const body = fresh.slice(1).filter((l) => l !== '');
+  return [header, ...kept.lines, ...body].join('\n') + '\n';
+}

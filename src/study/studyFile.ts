@@ -1,0 +1,76 @@
+// A study file (JSON): the clips of a study with optional content labels, and the plan options the
+// command line would otherwise give. Paths are relative to the file. Command-line options win.
+//
+//   { "clips": [{ "path": "talk.mp4", "label": "talking-head" }, "screen.webm"],
+//     "codecs": ["vp8", "vp9"], "scenarios": ["all-layers", "top-off"],
+//     "sweeps": ["all-layers:h.maxBitrate=300k:900k:3"], "duration": 6, "browsers": ["/usr/bin/chromium"] }
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { readInputFile } from '../io/readInputFile.js';
+import type { StudyClip } from './StudyTypes.js';
+
+export interface StudyFile {
+  file: string;
+  clips: StudyClip[];
+  codecs?: string[];
+  scenarios?: string[];
+  sweeps?: string[];
+  bandwidths?: string[];
+  duration?: number;
+  /** One browser per run: a study over several browsers is one run (or shard set) per browser. */
+  browser?: string;
+}
+
+const KEYS = ['clips', 'codecs', 'scenarios', 'sweeps', 'bandwidths', 'duration', 'browsers'];
+const MAX_STUDY_BYTES = 1 << 20;
+
+function strings(v: unknown, file: string, key: string): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' || x.trim() === '')) {
+    throw new InputError(`${file}: "${key}" must be a non-empty list of strings, not ${JSON.stringify(v)}`, `e.g. "${key}": ["..."]`);
+  }
+  return v as string[];
+}
+
+function clipOf(v: unknown, i: number, file: string): StudyClip {
+  const base = path.dirname(file);
+  if (typeof v === 'string' && v.trim()) return { path: path.resolve(base, v) };
+  if (v && typeof v === 'object' && typeof (v as { path?: unknown }).path === 'string') {
+    const { path: p, label } = v as { path: string; label?: unknown };
+    if (label !== undefined && (typeof label !== 'string' || !/^[\w .-]{1,40}$/.test(label))) {
+      throw new InputError(`${file}: clips[${i}].label ${JSON.stringify(label)}: use up to 40 letters, digits, spaces, ".", "_", "-"`, '"label": "talking-head"');
+    }
+    return { path: path.resolve(base, p), ...(label ? { label } : {}) };
+  }
+  throw new InputError(`${file}: clips[${i}] must be a path or {"path": ..., "label": ...}, not ${JSON.stringify(v)}`);
+}
+
+export function loadStudyFile(file: string): StudyFile {
+  const abs = path.resolve(file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readInputFile(abs, MAX_STUDY_BYTES, 'study file'));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${abs}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${abs}: a study file is a JSON object with "clips"`);
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!KEYS.includes(k)) throw new InputError(`${abs}: unknown key "${k}"`, `keys: ${KEYS.join(', ')}`);
+  if (!Array.isArray(o.clips) || o.clips.length === 0) throw new InputError(`${abs}: "clips" must list at least one clip`, '"clips": ["talk.mp4", {"path": "screen.webm", "label": "screen"}]');
+  const browsers = strings(o.browsers, abs, 'browsers');
+  if (browsers && browsers.length > 1) {
+    throw new InputError(`${abs}: "browsers" lists ${browsers.length} browsers; a run uses one`, 'run the study once per browser (one study file, or --chrome, per run) and compare the runs');
+  }
+  if (o.duration !== undefined && (typeof o.duration !== 'number' || !(o.duration > 0))) throw new InputError(`${abs}: "duration" must be seconds > 0, not ${JSON.stringify(o.duration)}`);
+  return {
+    file: abs,
+    clips: o.clips.map((c, i) => clipOf(c, i, abs)),
+    codecs: strings(o.codecs, abs, 'codecs'),
+    scenarios: strings(o.scenarios, abs, 'scenarios')?.map((s) => (/\.json$/i.test(s) ? path.resolve(path.dirname(abs), s) : s)),
+    sweeps: strings(o.sweeps, abs, 'sweeps'),
+    bandwidths: strings(o.bandwidths, abs, 'bandwidths'),
+    duration: o.duration as number | undefined,
+    browser: browsers?.[0],
+  };
+}
