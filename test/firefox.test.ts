@@ -84,9 +84,13 @@ describe('simq analyze --browser chromium,firefox', () => {
     for (const l of s.layers) {
       expect(l.derived?.source).toBe('derived');
       expect(l.steady?.targetKbpsMedian, `${l.rid}: a target Firefox never reported`).toBeUndefined();
-      // Bitrate from the tapped frames' bytes: payload only, so at most bytesSent's (which adds RTP headers).
-      expect(l.derived!.bitrateFromFramesKbps!).toBeGreaterThan(0);
-      expect(l.derived!.bitrateFromFramesKbps!).toBeLessThanOrEqual(l.steady!.actualKbpsMean! * 1.1);
+      // Bitrate from the tapped frames' bytes: the frames.csv rows in the steady window, summed here.
+      const rows = readCsv(path.join(RUN, s.id, l.framesCsv!)).filter((r) => Number(r.time_s) >= l.steady!.fromS && Number(r.time_s) <= l.steady!.toS);
+      const kbps = rows.reduce((sum, r) => sum + Number(r.bytes), 0) * 8 / l.steady!.seconds / 1000;
+      expect(l.derived!.bitrateFromFramesKbps!).toBeCloseTo(kbps, 0);
+      // Near Firefox's own bytesSent rate; not equal: frames still in the pacer's queue at the window's
+      // ends (a ramping f layer held 15% of a 2 s window's bytes) are tapped but not yet sent.
+      expect(Math.abs(l.derived!.bitrateFromFramesKbps! - l.steady!.actualKbpsMean!)).toBeLessThanOrEqual(l.steady!.actualKbpsMean! * 0.25);
     }
     expect(s.model, 'no libwebrtc model comparison for Firefox').toBeUndefined();
     const quality = readCsv(path.join(RUN, 'quality.csv'));
