@@ -28,6 +28,7 @@ const UNIT = [
   'test/temporalLayers.test.ts',
   'test/temporalSelection.test.ts',
   'test/timeLeft.test.ts',
+  'test/measureRate.test.ts',
   'test/upstreamAllocation.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',
