@@ -30,6 +30,8 @@ const UNIT = [
   'test/studyMerge.test.ts',
   'test/temporalLayers.test.ts',
   'test/temporalSelection.test.ts',
+  'test/timeLeft.test.ts',
+  'test/measureRate.test.ts',
   'test/upstreamAllocation.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',

@@ -191,7 +191,8 @@ describe('a crash or Ctrl-C ends the run cleanly and keeps finished scenarios', 
     // The failed scenario has no file under a final name.
     const second = path.join(out, 'c1', run.scenarios[1].id);
     for (const rid of ['q', 'h', 'f']) expect(existsSync(path.join(second, `${rid}.ivf`))).toBe(false);
-  });
+    // Under load each scenario may be captured twice (the CPU retry) and the browser starts slowly.
+  }, 300_000);
 
   it('Ctrl-C: exit 130, the run marked incomplete, no browser left running', async () => {
     const out = path.join(dir, 'sigint');

@@ -22,11 +22,14 @@ import { applyStudyFile } from './studyOptions.js';
 import { captureFromCli } from './capture.js';
 import { addMeasureOptions, measureFromCli, type MeasureCliOptions } from './measure.js';
 import { addRecommendDecisionOptions, validateRecommendOptions, type RecommendCliOptions } from './recommend.js';
+import { measureSecondsPerCaptureSecond, rememberMeasureRate, type MeasureRateKey } from '../study/measureRate.js';
+import { DEFAULT_VIEWPORTS } from '../measure/measureStage.js';
+import { DEFAULT_DURATION_S } from '../scenario/ScenarioTypes.js';
+import { readRunRecord } from '../rundir/RunDirectory.js';
 
 type AnalyzeOptions = CaptureCliOptions & MeasureCliOptions & Omit<RecommendCliOptions, 'format' | 'out' | 'codec' | 'jitsiPreferCodec' | 'json' | 'save'>;
 
 /** Rough measure cost per captured second and layer-size job on 2 cores, for the sweep estimate. */
-const MEASURE_SECONDS_PER_SCENARIO = 40;
 
 /** Fails before any capture when the VMAF backend asked for cannot work (e.g. --vmaf-backend ffmpeg without libvmaf). */
 async function preflightVmaf(opts: AnalyzeOptions): Promise<void> {
@@ -97,8 +100,11 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
     clipShare: opts.clipShare,
     save: true,
   });
+  // The measure stage's time per scenario, from the rate the last run on this machine measured.
+  const rateKey = { subsample: Number(opts.vmafSubsample ?? 1), viewports: opts.viewports ?? DEFAULT_VIEWPORTS.map((v) => `${v.width}x${v.height}`).join(',') };
+  const measureRate = measureSecondsPerCaptureSecond(rateKey).rate;
   const captured = await captureFromCli(clips, opts, argv, {
-    laterStagesSecondsPerScenario: MEASURE_SECONDS_PER_SCENARIO,
+    laterStagesSecondsPerScenario: measureRate * Number(opts.duration ?? DEFAULT_DURATION_S),
     print: false,
     preflight: () => preflightVmaf(opts),
   });
@@ -120,6 +126,7 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   const measureOpts = resuming ? measureOptionsOf(capture.record.argv, opts) : opts;
   const measured = await measureFromCli(capture.dir, { ...measureOpts, force: false, resume: resuming, json: false }, false);
   out.push(renderMeasureSummary(measured.summary));
+  if (!resuming) rememberRate(capture.dir, rateKey);
   json.measure = measured.summary;
   if (exitCode === ExitCode.ok) exitCode = measured.exitCode;
   if (isSignalExit(measured.exitCode)) return finish();
@@ -152,6 +159,13 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   json.files = [...files, report];
   json.runDir = capture.dir;
   return finish();
+}
+
+/** The measure stage's wall seconds per second of capture it measured, kept for the next estimate. */
+function rememberRate(runDir: string, key: MeasureRateKey): void {
+  const run = readRunRecord(runDir);
+  const measured = run.scenarios.filter((s) => s.status === 'complete' || s.status === 'degraded');
+  rememberMeasureRate(key, run.timings.measureS ?? 0, measured.reduce((t, s) => t + s.scenario.durationS, 0));
 }
 
 /** Measure options the resumed run's own command line gave, where this command line leaves them unset. */

@@ -35,6 +35,7 @@ import { feedLevelShift } from './feedLevelShift.js';
 import { LEGACY_PICTURES_CSV, layerFile, PICTURES_CSV, QUALITY_CSV, runFile, scenarioDir, workDir } from '../rundir/RunFiles.js';
 import type { VmafSetup } from './vmaf/VmafSetup.js';
 import { metricMallocEnv } from '../tools/mallocTuning.js';
+import { timeLeftText } from '../ui/timeLeft.js';
 
 export const DEFAULT_VIEWPORTS: Size[] = [
   { width: 320, height: 180 },
@@ -384,6 +385,9 @@ async function runMetricJobs({ options }: MeasureContext, work: LayerWork[]): Pr
     ])
     .sort((a, b) => b.sizeWxH.width * b.sizeWxH.height * b.w.entries!.length - a.sizeWxH.width * a.sizeWxH.height * a.w.entries!.length);
   const totalPictures = jobs.reduce((n, j) => n + (j.w.sentEntries ?? j.w.entries!).length, 0);
+  const jobPixels = jobs.map((j) => j.sizeWxH.width * j.sizeWxH.height);
+  const totalWork = jobs.reduce((n, j, k) => n + (j.w.sentEntries ?? j.w.entries!).length * jobPixels[k], 0);
+  const compareStart = Date.now();
   const sentPerJob = new Array<number>(jobs.length).fill(0);
   const runner: MetricRunner = {
     command: options.vmaf.command,
@@ -407,7 +411,10 @@ async function runMetricJobs({ options }: MeasureContext, work: LayerWork[]): Pr
       signal: options.signal,
       onProgress: (sent) => {
         sentPerJob[i] = sent;
-        progress.update('measure: pictures compared', sentPerJob.reduce((a, b) => a + b, 0), totalPictures);
+        // Time left from this run's own rate, by pixels: a 1280x720 picture costs about 16 320x180 ones.
+        const doneWork = sentPerJob.reduce((a, n, k) => a + n * jobPixels[k], 0);
+        const left = timeLeftText((Date.now() - compareStart) / 1000, doneWork / totalWork);
+        progress.update('measure: pictures compared', sentPerJob.reduce((a, b) => a + b, 0), totalPictures, left);
       },
     });
     return { work: job.w, size: job.size, sizeWxH: job.sizeWxH, metrics };

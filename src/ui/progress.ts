@@ -4,8 +4,9 @@
 export interface Progress {
   /** A one-off line (e.g. "scenario 2/5 all-layers.vp8"). */
   info(message: string): void;
-  /** Progress within a step: done of total units, with a short label. */
-  update(label: string, done: number, total: number): void;
+  /** Progress within a step: done of total units, with a short label and an optional detail
+   *  (e.g. "about 3 min left"). */
+  update(label: string, done: number, total: number, detail?: string): void;
   /** Ends the current bar line. */
   done(): void;
   warn(message: string): void;
@@ -32,20 +33,21 @@ export function createProgress(options: { quiet?: boolean; stream?: NodeJS.Write
       closeBar();
       stream.write(`warning: ${message}\n`);
     },
-    update(label, done, total) {
+    update(label, done, total, detail) {
       if (options.quiet) return;
       const fraction = total > 0 ? Math.min(1, done / total) : 0;
       if (tty) {
         const width = 24;
         const filled = Math.round(fraction * width);
-        const text = `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${label} ${done}/${total}`;
+        const text = `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${label} ${done}/${total}${detail ? `, ${detail}` : ''}`;
         stream.write(text.padEnd((stream.columns ?? 80) - 1).slice(0, (stream.columns ?? 80) - 1));
         barOpen = true;
       } else {
-        // Quiet lines: one per label change and at completion, not one per tick.
-        const key = `${label}:${done >= total}`;
+        // Quiet lines: one per label change, per quarter when there is a detail (a time left), and at
+        // completion; not one per tick.
+        const key = `${label}:${done >= total}:${detail ? Math.floor(fraction * 4) : ''}`;
         if (key !== lastPlain) {
-          stream.write(`${label} ${done}/${total}\n`);
+          stream.write(`${label} ${done}/${total}${detail && done < total ? `, ${detail}` : ''}\n`);
           lastPlain = key;
         }
       }
