@@ -13,7 +13,6 @@ import { resolveVmafSetup, VMAF_BACKEND_CHOICES, type VmafBackendChoice } from '
 import { runRecommendStage } from '../recommend/recommendStage.js';
 import { browserComparison, firefoxSettingAdvice, renderBrowserComparison } from '../recommend/browserComparison.js';
 import { readQualityRows } from '../recommend/qualityTable.js';
-import { readRunRecord } from '../rundir/RunDirectory.js';
 import { renderRecommendationSummary } from '../recommend/summary.js';
 import { writeReport } from '../report/writeReport.js';
 import { packageVersion } from '../paths.js';
