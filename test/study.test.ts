@@ -1,7 +1,13 @@
 // Studies without a browser: --shard parsing, the shard split (checked against a brute-force optimum
 // and by construction), the expanded plan of several clips, the across-clips maxBitrate and the
 // remaining-time estimate. Expected values are worked out here, not taken from simq's output.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CaptureCliOptions } from '../src/commands/captureOptions.js';
+import { applyStudyFile } from '../src/commands/studyOptions.js';
+import { loadStudyFile } from '../src/study/studyFile.js';
 import type { ClipRecord } from '../src/rundir/RunTypes.js';
 import type { Recommendation } from '../src/recommend/RecommendationTypes.js';
 import { acrossClips } from '../src/recommend/acrossClips.js';
@@ -198,5 +204,26 @@ describe('the study estimate', () => {
 describe('shard differences', () => {
   it('names every field that differs, with its values', () => {
     expect(differences([{ a: '1', b: 'x' }, { a: '1', b: 'y' }])).toEqual([{ field: 'b', values: ['x', 'y'] }]);
+  });
+});
+
+describe('the study file\'s browsers', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'simq-study-browsers-'));
+  const study = (browsers: unknown) => {
+    const f = path.join(dir, `s${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(f, JSON.stringify({ clips: ['a.mp4'], browsers }));
+    return f;
+  };
+  it('names both browsers for one run, or gives their binaries', () => {
+    const opts = { scenario: [], sweep: [], study: study(['chromium', 'firefox']) } as unknown as CaptureCliOptions;
+    applyStudyFile([], opts);
+    expect(opts.browser).toBe('chromium,firefox');
+    const withPaths = { scenario: [], sweep: [], study: study(['/opt/chromium/chrome', '/opt/ff/firefox-esr']) } as unknown as CaptureCliOptions;
+    applyStudyFile([], withPaths);
+    expect([withPaths.browser, withPaths.chrome, withPaths.firefox]).toEqual(['chromium,firefox', '/opt/chromium/chrome', '/opt/ff/firefox-esr']);
+  });
+  it('refuses a browser it does not drive, and the same browser twice, naming the file', () => {
+    expect(() => loadStudyFile(study(['safari']))).toThrow(/browsers\[0\] "safari": not a browser simq drives/);
+    expect(() => loadStudyFile(study(['chromium', '/usr/bin/chromium']))).toThrow(/names the same browser twice/);
   });
 });

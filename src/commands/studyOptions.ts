@@ -14,7 +14,11 @@ export function applyStudyFile(clips: readonly string[], opts: CaptureCliOptions
   opts.codec ??= study.codecs?.join(',');
   opts.bandwidth ??= study.bandwidths?.join(',');
   if (opts.duration === undefined && study.duration !== undefined) opts.duration = String(study.duration);
-  opts.chrome ??= study.browser;
+  if (study.browsers) {
+    opts.browser ??= study.browsers.map((b) => b.name).join(',');
+    opts.chrome ??= study.browsers.find((b) => b.name === 'chromium')?.path;
+    opts.firefox ??= study.browsers.find((b) => b.name === 'firefox')?.path;
+  }
   return study.clips;
 }
 

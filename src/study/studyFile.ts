@@ -3,7 +3,7 @@
 //
 //   { "clips": [{ "path": "talk.mp4", "label": "talking-head" }, "screen.webm"],
 //     "codecs": ["vp8", "vp9"], "scenarios": ["all-layers", "top-off"],
-//     "sweeps": ["all-layers:h.maxBitrate=300k:900k:3"], "duration": 6, "browsers": ["/usr/bin/chromium"] }
+//     "sweeps": ["all-layers:h.maxBitrate=300k:900k:3"], "duration": 6, "browsers": ["chromium", "firefox"] }
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { readInputFile } from '../io/readInputFile.js';
@@ -17,8 +17,24 @@ export interface StudyFile {
   sweeps?: string[];
   bandwidths?: string[];
   duration?: number;
-  /** One browser per run: a study over several browsers is one run (or shard set) per browser. */
-  browser?: string;
+  /** Browser encoders, each by name (chromium, firefox) or by binary path; all run in one run. */
+  browsers?: StudyBrowser[];
+}
+
+export interface StudyBrowser {
+  name: 'chromium' | 'firefox';
+  /** The binary, when the study file gave a path. */
+  path?: string;
+}
+
+/** "chromium", "firefox", or a binary path (a name with "firefox" in it is Firefox, any other Chromium). */
+function browserOf(entry: string, i: number, file: string): StudyBrowser {
+  const name = entry.trim().toLowerCase();
+  if (name === 'chromium' || name === 'chrome') return { name: 'chromium' };
+  if (name === 'firefox') return { name: 'firefox' };
+  if (!entry.includes('/')) throw new InputError(`${file}: browsers[${i}] ${JSON.stringify(entry)}: not a browser simq drives`, '"browsers": ["chromium", "firefox"], or a binary path such as "/usr/bin/chromium"');
+  const abs = path.resolve(path.dirname(file), entry);
+  return { name: /firefox/i.test(path.basename(abs)) ? 'firefox' : 'chromium', path: abs };
 }
 
 const KEYS = ['clips', 'codecs', 'scenarios', 'sweeps', 'bandwidths', 'duration', 'browsers'];
@@ -58,9 +74,9 @@ export function loadStudyFile(file: string): StudyFile {
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!KEYS.includes(k)) throw new InputError(`${abs}: unknown key "${k}"`, `keys: ${KEYS.join(', ')}`);
   if (!Array.isArray(o.clips) || o.clips.length === 0) throw new InputError(`${abs}: "clips" must list at least one clip`, '"clips": ["talk.mp4", {"path": "screen.webm", "label": "screen"}]');
-  const browsers = strings(o.browsers, abs, 'browsers');
-  if (browsers && browsers.length > 1) {
-    throw new InputError(`${abs}: "browsers" lists ${browsers.length} browsers; a run uses one`, 'run the study once per browser (one study file, or --chrome, per run) and compare the runs');
+  const browsers = strings(o.browsers, abs, 'browsers')?.map((b, i) => browserOf(b, i, abs));
+  if (browsers && new Set(browsers.map((b) => b.name)).size !== browsers.length) {
+    throw new InputError(`${abs}: "browsers" names the same browser twice`, '"browsers": ["chromium", "firefox"] (or a binary path for each)');
   }
   if (o.duration !== undefined && (typeof o.duration !== 'number' || !(o.duration > 0))) throw new InputError(`${abs}: "duration" must be seconds > 0, not ${JSON.stringify(o.duration)}`);
   return {
@@ -71,6 +87,6 @@ export function loadStudyFile(file: string): StudyFile {
     sweeps: strings(o.sweeps, abs, 'sweeps'),
     bandwidths: strings(o.bandwidths, abs, 'bandwidths'),
     duration: o.duration as number | undefined,
-    browser: browsers?.[0],
+    browsers,
   };
 }
