@@ -164,21 +164,27 @@ async function resumeWithSignals(dir: string, study: StudyRequest, opts: Capture
     if (staleNote) progress.warn(staleNote);
     const record = readRunRecord(abs);
     const ffmpeg = await probeFfmpeg(opts.ffmpeg ?? record.environment.ffmpeg.path);
-    const browser = await probeBrowser({ chrome: opts.chrome ?? record.environment.browser.path });
-    const tools = differences([toolVersions(record.environment), toolVersions(environmentOf(browser, ffmpeg))]);
+    // Every browser the run's scenarios use, from the paths the run recorded unless given again.
+    const names = [...new Set(record.scenarios.map((s) => s.scenario.browser ?? 'chromium'))].sort();
+    const recorded = (name: string) => record.environment.browsers?.find((b) => b.name === name)?.path ?? ((record.environment.browser.name ?? 'chromium') === name ? record.environment.browser.path : undefined);
+    const browsers: BrowserInfo[] = [];
+    for (const name of names) browsers.push(await probeBrowser({ chrome: opts.chrome ?? recorded('chromium'), firefox: opts.firefox ?? recorded('firefox') }, process.env, name));
+    const browser = browsers[0];
+    const tools = differences([toolVersions(record.environment), toolVersions(environmentOf(browser, ffmpeg, browsers))]);
     if (tools.length) throw new InputError(`--resume ${abs}: ${describeDifferences(tools)} (run vs this machine); simq does not mix tool versions in one run`, 'resume on a machine with the same browser, ffmpeg and libvmaf, or start a new run');
     await checkResumedClips(abs, record, study, opts, ffmpeg, progress, signal);
     const missing = record.scenarios.filter((s) => s.status !== 'complete' && s.status !== 'degraded');
     progress.info(`resume ${abs}: ${record.scenarios.length - missing.length} of ${record.scenarios.length} scenarios kept, ${missing.length} to capture`);
     await run.preflight?.();
     if (missing.length === 0) return { capture: { dir: abs, record }, summary: captureSummary(abs, record), exitCode: ExitCode.ok, resumed: { captured: 0 } };
-    assertEncodable(browser, [...new Set(missing.map((s) => s.scenario.codec))]);
+    for (const b of browsers) assertEncodable(b, [...new Set(missing.filter((s) => (s.scenario.browser ?? 'chromium') === b.name).map((s) => s.scenario.codec))]);
     const clips = record.clips ?? [{ id: clipIdOf(record.input.source, record.input.sourceSha256), ...record.input }];
     const capture = await runCaptureStage({
       signal,
       browser,
       ffmpeg,
       clips,
+      browsers: names.includes('firefox') ? browsers : undefined,
       scenarios: missing.map((s) => ({ clipId: s.clipId ?? clips[0].id, scenario: s.scenario })),
       plan: record.plan ?? { hash: '', scenarioIds: record.scenarios.map((s) => s.id) },
       resume: { dir: abs, record },

@@ -11,6 +11,8 @@ export interface Difference {
 export function toolVersions(env: EnvironmentRecord): Record<string, string> {
   return {
     'environment.browser.version': env.browser.version,
+    // A run with both browsers: each one's version (a Firefox update alone changes its numbers too).
+    ...Object.fromEntries((env.browsers ?? []).map((b) => [`environment.browsers.${b.name}.version`, b.version])),
     'environment.ffmpeg.version': env.ffmpeg.version,
     'environment.ffmpeg.libvmaf': env.ffmpeg.libvmaf ?? 'none',
   };
