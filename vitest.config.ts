@@ -32,6 +32,7 @@ const UNIT = [
   'test/temporalSelection.test.ts',
   'test/timeLeft.test.ts',
   'test/measureRate.test.ts',
+  'test/locateBrowser.test.ts',
   'test/upstreamAllocation.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',

@@ -1,8 +1,6 @@
 // Finding Chromium / Chrome without downloading one: --chrome PATH, CHROME_PATH, then the standard
 // locations on Linux and macOS. playwright-core drives it; it never fetches a browser itself.
-import { existsSync } from 'node:fs';
-import { EnvironmentError } from '../errors.js';
-import { findOnPath, isExecutable } from './ffmpeg.js';
+import { locateBrowserBinary } from './locateBrowser.js';
 
 export type ChromeSource = 'flag' | 'CHROME_PATH' | 'standard location' | 'PATH';
 
@@ -36,24 +34,11 @@ export const CHROME_INSTALL_FIX =
 
 
 export function locateChrome(flag?: string, env: NodeJS.ProcessEnv = process.env): ChromeLocation {
-  if (flag) {
-    if (!existsSync(flag) || !isExecutable(flag)) throw new EnvironmentError(`--chrome ${flag}: no executable file there`, CHROME_INSTALL_FIX);
-    return { path: flag, source: 'flag' };
-  }
-  if (env.CHROME_PATH) {
-    if (!existsSync(env.CHROME_PATH) || !isExecutable(env.CHROME_PATH)) {
-      throw new EnvironmentError(`CHROME_PATH=${env.CHROME_PATH}: no executable file there`, 'unset CHROME_PATH or point it at a Chrome/Chromium binary');
-    }
-    return { path: env.CHROME_PATH, source: 'CHROME_PATH' };
-  }
-  for (const p of STANDARD_LOCATIONS[process.platform] ?? []) {
-    if (existsSync(p) && isExecutable(p)) return { path: p, source: 'standard location' };
-  }
-  for (const name of PATH_NAMES) {
-    const p = findOnPath(name, env.PATH);
-    if (p) return { path: p, source: 'PATH' };
-  }
-  throw new EnvironmentError('no Chromium or Chrome found (looked at --chrome, CHROME_PATH, standard locations, PATH)', CHROME_INSTALL_FIX);
+  return locateBrowserBinary(
+    { flagName: '--chrome', envName: 'CHROME_PATH', standardLocations: STANDARD_LOCATIONS, pathNames: PATH_NAMES, installFix: CHROME_INSTALL_FIX, envFix: 'unset CHROME_PATH or point it at a Chrome/Chromium binary', notFound: 'no Chromium or Chrome found' },
+    flag,
+    env,
+  );
 }
 
 /**
