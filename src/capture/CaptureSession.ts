@@ -30,6 +30,7 @@ interface PageGlobal {
 }
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
+const CLOSE_TIMEOUT_MS = 15_000;
 
 
 export interface CaptureContext {
@@ -150,7 +151,7 @@ export class CaptureSession {
       this.crashed = true;
     });
     const browserVersion = this.browser.version;
-    const page = await this.browser.newPage();
+    const page = await this.guard(this.browser.newPage(), START_TIMEOUT_MS, 'opening the page');
     page.onPageError((message) => this.logLines.push(`pageerror: ${message}`));
     await page.goto(ctx.serverUrl, START_TIMEOUT_MS);
     await page.waitForGlobal('simq', START_TIMEOUT_MS);
@@ -196,10 +197,24 @@ export class CaptureSession {
     return new SimqError(`${this.scenario.id}: capture failed: ${(e as Error)?.message ?? String(e)}${log}`, ExitCode.incomplete);
   }
 
+  /**
+   * Closes the browser, waiting at most CLOSE_TIMEOUT_MS: a capture whose browser was killed once
+   * never returned from this step (a CI run found simq idle for hours with no timer and no child), and
+   * a browser that does not close in time is no reason to hold the run.
+   */
   private async closeBrowser(): Promise<void> {
     const b = this.browser;
     this.browser = undefined;
-    if (b) await b.close().catch(() => undefined);
+    if (!b) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.logLines.push(`${this.label} did not close within ${CLOSE_TIMEOUT_MS / 1000} s; left to exit`);
+        resolve();
+      }, CLOSE_TIMEOUT_MS);
+    });
+    await Promise.race([b.close().catch(() => undefined), late]);
+    clearTimeout(timer);
   }
 
   /** Races page work against a timeout, Ctrl-C and a browser crash. */
