@@ -25,6 +25,7 @@ import { measureSecondsPerCaptureSecond, rememberMeasureRate, type MeasureRateKe
 import { DEFAULT_VIEWPORTS } from '../measure/measureStage.js';
 import { DEFAULT_DURATION_S } from '../scenario/ScenarioTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
+import type { RunRecord } from '../rundir/RunTypes.js';
 
 type AnalyzeOptions = CaptureCliOptions & MeasureCliOptions & Omit<RecommendCliOptions, 'format' | 'out' | 'codec' | 'jitsiPreferCodec' | 'json' | 'save'>;
 
@@ -125,7 +126,6 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   const measureOpts = resuming ? measureOptionsOf(capture.record.argv, opts) : opts;
   const measured = await measureFromCli(capture.dir, { ...measureOpts, force: false, resume: resuming, json: false }, false);
   out.push(renderMeasureSummary(measured.summary));
-  if (!resuming) rememberRate(capture.dir, rateKey);
   json.measure = measured.summary;
   if (exitCode === ExitCode.ok) exitCode = measured.exitCode;
   if (isSignalExit(measured.exitCode)) return finish();
@@ -140,6 +140,7 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   out.push(renderRecommendationSummary(recommendation).trimEnd());
   json.recommendation = recommendation;
   const runRecord = readRunRecord(capture.dir);
+  if (!resuming) rememberRate(runRecord, rateKey);
   const sideBySide = browserComparison(runRecord, readQualityRows(capture.dir));
   if (sideBySide.length) {
     const advice = firefoxSettingAdvice(runRecord);
@@ -161,8 +162,7 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
 }
 
 /** The measure stage's wall seconds per second of capture it measured, kept for the next estimate. */
-function rememberRate(runDir: string, key: MeasureRateKey): void {
-  const run = readRunRecord(runDir);
+function rememberRate(run: RunRecord, key: MeasureRateKey): void {
   const measured = run.scenarios.filter((s) => s.status === 'complete' || s.status === 'degraded');
   rememberMeasureRate(key, run.timings.measureS ?? 0, measured.reduce((t, s) => t + s.scenario.durationS, 0));
 }
