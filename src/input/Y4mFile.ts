@@ -159,6 +159,20 @@ export class Y4mFile {
     return into ? buf.subarray(0, this.frameBytes) : buf;
   }
 
+  /** Plane p (0 Y, 1 U, 2 V) of frame `index`, read into `into` at `offset` (one positioned read). */
+  readPlane(index: number, plane: 0 | 1 | 2, into: Buffer, offset: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.frameCount) {
+      throw new RangeError(`${this.path}: frame ${index} does not exist (the file has ${this.frameCount} frames)`);
+    }
+    const luma = this.width * this.height;
+    const chroma = Math.ceil(this.width / 2) * Math.ceil(this.height / 2);
+    const start = plane === 0 ? 0 : luma + (plane - 1) * chroma;
+    const length = plane === 0 ? luma : chroma;
+    if (offset < 0 || offset + length > into.length) throw new RangeError(`plane ${plane} (${length} bytes) does not fit at ${offset} in a buffer of ${into.length}`);
+    const got = readSync(this.fdOrThrow(), into, offset, length, this.dataOffset(index) + start);
+    if (got !== length) throw new InputError(`${this.path}: frame ${index} is truncated (plane ${plane}: ${got} of ${length} bytes)`);
+  }
+
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;

@@ -29,6 +29,7 @@ import { SCALER } from './metrics/metricGraph.js';
 import { metricColumns, temporalLayerRows } from './temporalLayerRows.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
+import { planMetricJobs } from './metricJobPlan.js';
 import { PICTURE_COLUMNS, QUALITY_COLUMNS, type PictureRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
 import type { FeedLevelShift, LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
 import { feedLevelShift } from './feedLevelShift.js';
@@ -374,19 +375,19 @@ function planLayerPictures({ options, measure }: MeasureContext, work: LayerWork
   }
 }
 
-/** 2. Metric jobs: (layer, size), the larger sizes first so the pool ends evenly. A failed job fails its layer. */
+/** 2. Metric jobs: one per (layer, measurement size), the costliest first so the pool ends evenly (metricJobPlan.ts). A failed job fails its layer. */
 async function runMetricJobs({ options }: MeasureContext, work: LayerWork[]): Promise<{ done: JobResult[]; runner: MetricRunner; error?: SimqError }> {
   const { progress } = options;
-  const jobs = work
-    .filter((w) => w.record.status === 'measured' && w.entries && w.entries.length > 0)
-    .flatMap((w) => [
-      { w, size: 'native', sizeWxH: w.decodedSize! },
-      ...options.viewports.map((v) => ({ w, size: formatSize(v), sizeWxH: v })),
-    ])
-    .sort((a, b) => b.sizeWxH.width * b.sizeWxH.height * b.w.entries!.length - a.sizeWxH.width * a.sizeWxH.height * a.w.entries!.length);
-  const totalPictures = jobs.reduce((n, j) => n + (j.w.sentEntries ?? j.w.entries!).length, 0);
-  const jobPixels = jobs.map((j) => j.sizeWxH.width * j.sizeWxH.height);
-  const totalWork = jobs.reduce((n, j, k) => n + (j.w.sentEntries ?? j.w.entries!).length * jobPixels[k], 0);
+  const plan = planMetricJobs(
+    work
+      .filter((w) => w.record.status === 'measured' && w.entries && w.entries.length > 0)
+      .map((w) => ({ work: w, decodedSize: w.decodedSize!, scored: w.entries!.length, sent: (w.sentEntries ?? w.entries!).length })),
+    options.viewports,
+  );
+  const jobs = plan.jobs;
+  const totalPictures = jobs.reduce((n, j) => n + j.sent, 0);
+  const jobPixels = jobs.map((j) => j.size.width * j.size.height);
+  const totalWork = jobs.reduce((n, j, k) => n + j.sent * jobPixels[k], 0);
   const compareStart = Date.now();
   const sentPerJob = new Array<number>(jobs.length).fill(0);
   const runner: MetricRunner = {
@@ -396,18 +397,19 @@ async function runMetricJobs({ options }: MeasureContext, work: LayerWork[]): Pr
     // Jobs share the cores: each libvmaf gets its part rather than every job claiming all of them.
     threads: Math.max(1, Math.floor(os.cpus().length / options.jobs)),
   };
-  const results = await pool(jobs, options.jobs, async (job, i): Promise<JobResult> => {
-    const metrics = await runMetricJob({
+  const results = await pool(jobs, options.jobs, async (job, i): Promise<FrameMetrics[]> => {
+    const w = job.work;
+    return runMetricJob({
       ffmpegPath: options.ffmpeg.path,
-      bitstream: layerFile(job.w.dir, job.w.layer.bitstream!),
-      codec: job.w.scenario.scenario.codec,
-      decodedSize: job.w.decodedSize!,
-      reference: job.w.reference,
-      entries: job.w.sentEntries ?? job.w.entries!,
-      subsample: job.w.sentEntries ? options.subsample : undefined,
-      size: job.sizeWxH,
+      bitstream: layerFile(w.dir, w.layer.bitstream!),
+      codec: w.scenario.scenario.codec,
+      decodedSize: w.decodedSize!,
+      reference: w.reference,
+      entries: w.sentEntries ?? w.entries!,
+      subsample: w.sentEntries ? options.subsample : undefined,
+      size: job.size,
       runner,
-      workDir: workDir(options.runDir, `${job.w.scenario.id}.${job.w.layer.rid}.${job.size}`),
+      workDir: workDir(options.runDir, `${w.scenario.id}.${w.layer.rid}.${job.labels[0]}`),
       signal: options.signal,
       onProgress: (sent) => {
         sentPerJob[i] = sent;
@@ -417,21 +419,22 @@ async function runMetricJobs({ options }: MeasureContext, work: LayerWork[]): Pr
         progress.update('measure: pictures compared', sentPerJob.reduce((a, b) => a + b, 0), totalPictures, left);
       },
     });
-    return { work: job.w, size: job.size, sizeWxH: job.sizeWxH, metrics };
   });
   progress.done();
 
   let error: SimqError | undefined;
-  const done: JobResult[] = [];
   results.forEach((r, i) => {
-    if (r.status === 'fulfilled') done.push(r.value);
-    else {
-      const w = jobs[i].w;
-      w.record.status = 'failed';
-      w.record.error = `${jobs[i].size}: ${(r.reason as Error).message}`;
-      error ??= r.reason instanceof SimqError ? r.reason : new SimqError(String(r.reason), ExitCode.incomplete);
-    }
+    if (r.status === 'fulfilled') return;
+    const w = jobs[i].work;
+    w.record.status = 'failed';
+    w.record.error = `${jobs[i].labels.join(', ')}: ${(r.reason as Error).message}`;
+    error ??= r.reason instanceof SimqError ? r.reason : new SimqError(String(r.reason), ExitCode.incomplete);
   });
+  const done: JobResult[] = [];
+  for (const row of plan.rows) {
+    const r = results[row.job];
+    if (r.status === 'fulfilled') done.push({ work: row.work, size: row.label, sizeWxH: row.size, metrics: r.value });
+  }
   return { done, runner, error };
 }
 

@@ -1,25 +1,33 @@
 // Reading fixed-size raw frames from a child process's stdout, and writing to a stdin with backpressure.
 import type { Readable, Writable } from 'node:stream';
 
-/** Yields each frameBytes-sized frame of the stream in order (a new Buffer per frame). */
-export async function* rawFrames(stream: Readable, frameBytes: number): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+/**
+ * Yields each frameBytes-sized frame of the stream in order. Each chunk is copied once, straight into
+ * its frame (a frame of 1280x720 arrives in about twenty pipe reads). By default every frame is a new
+ * Buffer; with `reuse`, two buffers take turns, so a frame stays valid only until the next one is
+ * asked for (for a reader that copies each frame before reading on).
+ */
+export async function* rawFrames(stream: Readable, frameBytes: number, options: { reuse?: boolean } = {}): AsyncGenerator<Buffer> {
+  const spare = options.reuse ? [Buffer.allocUnsafe(frameBytes), Buffer.allocUnsafe(frameBytes)] : undefined;
+  let turn = 0;
+  const nextFrame = () => (spare ? spare[turn++ % 2] : Buffer.allocUnsafe(frameBytes));
+  let frame = nextFrame();
+  let filled = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    pending.push(chunk);
-    pendingBytes += chunk.length;
-    if (pendingBytes < frameBytes) continue;
-    let all = Buffer.concat(pending, pendingBytes);
     let offset = 0;
-    while (pendingBytes - offset >= frameBytes) {
-      yield Buffer.from(all.subarray(offset, offset + frameBytes));
-      offset += frameBytes;
+    while (offset < chunk.length) {
+      const n = Math.min(frameBytes - filled, chunk.length - offset);
+      chunk.copy(frame, filled, offset, offset + n);
+      filled += n;
+      offset += n;
+      if (filled === frameBytes) {
+        yield frame;
+        frame = nextFrame();
+        filled = 0;
+      }
     }
-    all = all.subarray(offset);
-    pending = all.length ? [all] : [];
-    pendingBytes = all.length;
   }
-  if (pendingBytes > 0) throw new Error(`stream ended inside a frame (${pendingBytes} of ${frameBytes} bytes)`);
+  if (filled > 0) throw new Error(`stream ended inside a frame (${filled} of ${frameBytes} bytes)`);
 }
 
 /** Writes and waits when the pipe is full; rejects if the reader went away. */

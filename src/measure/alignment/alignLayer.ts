@@ -3,9 +3,9 @@ import { InputError } from '../../errors.js';
 import type { AlignTuning, LayerAlignment, ThumbnailSize } from './AlignmentTypes.js';
 import { alignFrames } from './alignFrames.js';
 import { readLayerFramesCsv } from './layerFramesCsv.js';
-import { decodeThumbnails, referenceThumbnails, thumbnailSizeFor } from './thumbnails.js';
+import { decodeThumbnails, referenceThumbnails, streamThumbnails, thumbnailSizeFor } from './thumbnails.js';
 import { Y4mFile } from '../../input/Y4mFile.js';
-import { verifyPairing, type PairingTuning, type PairingVerification } from './verifyPairing.js';
+import { PairingVerifier, type PairingTuning, type PairingVerification } from './verifyPairing.js';
 
 export interface AlignLayerInput {
   ffmpegPath: string;
@@ -66,15 +66,17 @@ export interface VerifyLayerInput {
   tuning?: Partial<PairingTuning>;
 }
 
-/** Decodes the layer and the reference at the layer's size and verifies every pairing (verifyPairing.ts). */
+/**
+ * Decodes the layer and the reference at the layer's size and verifies every pairing (verifyPairing.ts),
+ * each layer frame as it is decoded.
+ */
 export async function verifyLayerPairing(input: VerifyLayerInput): Promise<PairingVerification> {
-  const [layer, ref] = await Promise.all([
-    decodeThumbnails(input.ffmpegPath, input.bitstream, input.size),
-    // Not cached on disk: at 1280x720 these are as large as the Y4M's luma. Shared within the process.
-    referenceThumbnails(input.ffmpegPath, input.referenceY4m, input.size, { cache: false }),
-  ]);
-  if (layer.count !== input.sourceIndex.length) {
-    throw new InputError(`${input.bitstream} decodes to ${layer.count} frames at ${input.size.width}x${input.size.height} but ${input.sourceIndex.length} were aligned`);
+  // Not cached on disk: at 1280x720 these are as large as the Y4M's luma. Shared within the process.
+  const ref = await referenceThumbnails(input.ffmpegPath, input.referenceY4m, input.size, { cache: false });
+  const verifier = new PairingVerifier(ref.thumbnails, input.sourceIndex, input.tuning);
+  const count = await streamThumbnails(input.ffmpegPath, input.bitstream, input.size, (frame) => verifier.push(frame));
+  if (count !== input.sourceIndex.length) {
+    throw new InputError(`${input.bitstream} decodes to ${count} frames at ${input.size.width}x${input.size.height} but ${input.sourceIndex.length} were aligned`);
   }
-  return verifyPairing(layer, ref.thumbnails, input.sourceIndex, input.tuning);
+  return verifier.finish();
 }

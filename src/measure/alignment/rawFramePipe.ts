@@ -15,7 +15,8 @@ export interface RawFramePipeOptions {
 }
 
 /**
- * Runs `command args`, calls onFrame with each complete frame of `frameBytes` bytes (a new Buffer each) and resolves
+ * Runs `command args`, calls onFrame with each complete frame of `frameBytes` bytes (valid only during the call: the
+ * buffers are reused) and resolves
  * with the number of frames. Rejects when the tool cannot start, fails, or leaves a partial frame.
  */
 export async function pipeRawFrames(
@@ -41,7 +42,7 @@ export async function pipeRawFrames(
   let frames = 0;
   let partial: Error | undefined;
   try {
-    for await (const frame of rawFrames(child.stdout, frameBytes)) onFrame(frame, frames++);
+    for await (const frame of rawFrames(child.stdout, frameBytes, { reuse: true })) onFrame(frame, frames++);
   } catch (e) {
     if (!(e instanceof Error && /inside a frame/.test(e.message))) {
       child.kill('SIGKILL');

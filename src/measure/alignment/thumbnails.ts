@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { FfmpegCommand } from '../../tools/FfmpegArgs.js';
 import type { ReferenceCacheStatus, ThumbnailSize, Thumbnails } from './AlignmentTypes.js';
 import { pipeRawFrames } from './rawFramePipe.js';
+import { Y4mFile } from '../../input/Y4mFile.js';
 
 export const DEFAULT_THUMBNAIL_WIDTH = 64;
 
@@ -35,11 +36,15 @@ export function demuxerFor(file: string): string | undefined {
 
 export interface DecodeThumbnailsOptions {
   timeoutMs?: number;
+  /** Frames expected (the store is sized for them; more still fit). */
+  frames?: number;
 }
 
-/** Decodes every frame of `file` to a `size` gray thumbnail (area scaler), in decode order. */
-export async function decodeThumbnails(ffmpegPath: string, file: string, size: ThumbnailSize, options: DecodeThumbnailsOptions = {}): Promise<Thumbnails> {
-  const frameBytes = size.width * size.height;
+/**
+ * Decodes every frame of `file` to a `size` gray thumbnail (area scaler), in decode order, and hands
+ * each to onFrame (valid only during the call). Resolves with the number of frames.
+ */
+export async function streamThumbnails(ffmpegPath: string, file: string, size: ThumbnailSize, onFrame: (frame: Uint8Array, index: number) => void, options: DecodeThumbnailsOptions = {}): Promise<number> {
   const args = new FfmpegCommand()
     .input(file, { format: demuxerFor(file) })
     // The area scaler averages every source pixel into the thumbnail: a downscaled layer and the
@@ -47,16 +52,34 @@ export async function decodeThumbnails(ffmpegPath: string, file: string, size: T
     .filterComplex(`[0:v]scale=${size.width}:${size.height}:flags=area,format=gray[thumb]`)
     .output('-', { map: '[thumb]', passthrough: true, codec: 'rawvideo', format: 'rawvideo' })
     .args();
-  const frames: Uint8Array[] = [];
-  const count = await pipeRawFrames(ffmpegPath, args, frameBytes, (frame) => frames.push(frame), {
-    describe: file,
-    timeoutMs: options.timeoutMs ?? 600_000,
-    fix: `${ffmpegPath} -i ${file} -f null -`,
-  });
-  if (count === 0) throw new InputError(`${file}: ffmpeg decoded no frames`, `${ffmpegPath} -i ${file} -f null -`);
-  const data = new Uint8Array(count * frameBytes);
-  frames.forEach((f, i) => data.set(f, i * frameBytes));
-  return { width: size.width, height: size.height, count, data };
+  const fix = `${ffmpegPath} -i ${file} -f null -`;
+  const count = await pipeRawFrames(ffmpegPath, args, size.width * size.height, onFrame, { describe: file, timeoutMs: options.timeoutMs ?? 600_000, fix });
+  if (count === 0) throw new InputError(`${file}: ffmpeg decoded no frames`, fix);
+  return count;
+}
+
+/** Decodes every frame of `file` to a `size` gray thumbnail (area scaler), in decode order. */
+export async function decodeThumbnails(ffmpegPath: string, file: string, size: ThumbnailSize, options: DecodeThumbnailsOptions = {}): Promise<Thumbnails> {
+  const frameBytes = size.width * size.height;
+  // Frames go straight into one store, grown when more come than expected.
+  let data = new Uint8Array(frameBytes * Math.max(1, options.frames ?? 64));
+  const count = await streamThumbnails(
+    ffmpegPath,
+    file,
+    size,
+    (frame, i) => {
+      if ((i + 1) * frameBytes > data.length) {
+        const grown = new Uint8Array(data.length * 2);
+        grown.set(data);
+        data = grown;
+      }
+      data.set(frame, i * frameBytes);
+    },
+    options,
+  );
+  // A store grown far past the frames is not kept alive for them.
+  const used = count * frameBytes;
+  return { width: size.width, height: size.height, count, data: data.length > used * 1.25 ? data.slice(0, used) : data.subarray(0, used) };
 }
 
 // Cache file: magic, width, height, count, reserved (u32 LE), source size and mtime (f64 LE), data.
@@ -147,7 +170,11 @@ async function loadReferenceThumbnails(
     const hit = readCache(cacheFile, size, source);
     if (hit) return { thumbnails: hit, cache: 'hit' };
   }
-  const thumbnails = await decodeThumbnails(ffmpegPath, y4m, size, { timeoutMs: options.timeoutMs });
+  // Sized from the Y4M's frame count: no store grown (and faulted in) twice over.
+  const y4mFile = Y4mFile.open(y4m);
+  const frames = y4mFile.frameCount;
+  y4mFile.close();
+  const thumbnails = await decodeThumbnails(ffmpegPath, y4m, size, { timeoutMs: options.timeoutMs, frames });
   if (!useCache) return { thumbnails, cache: 'off' };
   try {
     writeFileAtomic(cacheFile, encodeCache(thumbnails, source));

@@ -86,15 +86,44 @@ function searchAround(layer: Thumbnails, i: number, reference: Thumbnails, chose
 }
 
 export function verifyPairing(layer: Thumbnails, reference: Thumbnails, sourceIndex: readonly number[], tuning: Partial<PairingTuning> = {}): PairingVerification {
-  const t: PairingTuning = { ...DEFAULT_PAIRING_TUNING, ...tuning };
   if (layer.width !== reference.width || layer.height !== reference.height) {
     throw new Error(`verifyPairing: layer frames are ${layer.width}x${layer.height}, reference frames ${reference.width}x${reference.height}`);
   }
-  const n = reference.count;
-  const out: PairingVerification = { sourceIndex: [], verdict: [], psnrDb: [] };
-  for (let i = 0; i < sourceIndex.length && i < layer.count; i++) {
-    const chosen = sourceIndex[i];
-    const { best, atEdge, score } = searchAround(layer, i, reference, chosen, t);
+  const verifier = new PairingVerifier(reference, sourceIndex, tuning);
+  const px = layer.width * layer.height;
+  for (let i = 0; i < sourceIndex.length && i < layer.count; i++) verifier.push(layer.data.subarray(i * px, (i + 1) * px));
+  return verifier.finish();
+}
+
+/**
+ * verifyPairing one captured frame at a time, as a decoder delivers them: a layer's frames at its own
+ * size need not all be held (at 1280x720 a layer's luma is about 250 MB, and fresh memory is slow
+ * to fault in on a small VM). Frames beyond sourceIndex are ignored.
+ */
+export class PairingVerifier {
+  private readonly t: PairingTuning;
+  private readonly out: PairingVerification = { sourceIndex: [], verdict: [], psnrDb: [] };
+  private readonly px: number;
+
+  constructor(
+    private readonly reference: Thumbnails,
+    private readonly sourceIndex: readonly number[],
+    tuning: Partial<PairingTuning> = {},
+  ) {
+    this.t = { ...DEFAULT_PAIRING_TUNING, ...tuning };
+    this.px = reference.width * reference.height;
+  }
+
+  /** The next captured frame's luma at the reference's size (width x height bytes). */
+  push(frame: Uint8Array): void {
+    const { t, out, reference } = this;
+    const i = out.sourceIndex.length;
+    if (i >= this.sourceIndex.length) return;
+    if (frame.length !== this.px) throw new Error(`verifyPairing: frame ${i} has ${frame.length} bytes, the reference frames ${reference.width}x${reference.height}`);
+    const layer: Thumbnails = { width: reference.width, height: reference.height, count: 1, data: frame };
+    const n = reference.count;
+    const chosen = this.sourceIndex[i];
+    const { best, atEdge, score } = searchAround(layer, 0, reference, chosen, t);
     let pick = 0;
     let verdict: PairingVerdict;
     if (score(best) - score(0) > t.repairDb) {
@@ -116,8 +145,17 @@ export function verifyPairing(layer: Thumbnails, reference: Thumbnails, sourceIn
     out.verdict.push(verdict);
     out.psnrDb.push(Math.round(score(pick) * 100) / 100);
   }
-  markOutlierTies(out, t);
-  return out;
+
+  /** Frames pushed so far (at most sourceIndex.length). */
+  get count(): number {
+    return this.out.sourceIndex.length;
+  }
+
+  /** The verification of the frames pushed, with the outlier ties marked. */
+  finish(): PairingVerification {
+    markOutlierTies(this.out, this.t);
+    return this.out;
+  }
 }
 
 /**

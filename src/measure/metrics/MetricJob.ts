@@ -8,7 +8,8 @@ import type { Y4mFile } from '../../input/Y4mFile.js';
 import { FfmpegCommand, rawFrameBytes } from '../../tools/FfmpegArgs.js';
 import { metricProcessEnv } from '../../tools/mallocTuning.js';
 import { tail } from '../../tools/process.js';
-import { rawFrames, writeWithBackpressure } from '../../tools/rawFrames.js';
+import { FrameWriter } from '../../tools/frameWriter.js';
+import { rawFrames } from '../../tools/rawFrames.js';
 import { LOG_FILES, metricGraph } from './metricGraph.js';
 import { readMetricLogs, type FrameMetrics } from './metricLogs.js';
 import { StackedPair } from './StackedPair.js';
@@ -111,7 +112,10 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
 
   let feedError: Error | undefined;
   try {
-    const frames = rawFrames(decoder.stdout!, rawFrameBytes(decodedSize.width, decodedSize.height, 'yuv420p'));
+    // Each decoded frame is copied into the stacked frame before the next is read: two buffers do.
+    const frames = rawFrames(decoder.stdout!, rawFrameBytes(decodedSize.width, decodedSize.height, 'yuv420p'), { reuse: true });
+    const writer = new FrameWriter(metric.stdin!, pair.frameBytes);
+    const scratch = Buffer.allocUnsafe(reference.frameBytes);
     let decodedIndex = -1;
     let current: Buffer | undefined;
     let sent = 0;
@@ -122,10 +126,14 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
         current = next.value;
         decodedIndex++;
       }
-      await writeWithBackpressure(metric.stdin!, pair.compose(current!, reference.readFrame(entry.sourceIndex)));
+      const stacked = await writer.next();
+      pair.placeDistorted(stacked, current!);
+      pair.placeReference(stacked, reference, entry.sourceIndex, scratch);
+      writer.write();
       sent++;
       if (sent % 10 === 0) spec.onProgress?.(sent);
     }
+    await writer.flush();
     spec.onProgress?.(sent);
     // The rest of the decode is not needed.
     decoder.stdout!.destroy();
