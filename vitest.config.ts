@@ -36,6 +36,9 @@ const UNIT = [
   'test/upstreamAllocation.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',
+  'test/metricJobPlan.test.ts',
+  'test/jobQueue.test.ts',
+  'test/frameFeed.test.ts',
 ];
 
 export default defineConfig({

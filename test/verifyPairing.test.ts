@@ -3,7 +3,7 @@
 // shared screen), and "captured" frames made from known source frames plus coding-like noise.
 import { describe, expect, it } from 'vitest';
 import type { Thumbnails } from '../src/measure/alignment/AlignmentTypes.js';
-import { countVerdicts, framePsnr, verifyPairing } from '../src/measure/alignment/verifyPairing.js';
+import { countVerdicts, framePsnr, PairingVerifier, verifyPairing } from '../src/measure/alignment/verifyPairing.js';
 
 const W = 96;
 const H = 54;
@@ -93,5 +93,35 @@ describe('verifyPairing', () => {
     const layer = frames([noisy(sourceFrame(N - 1), 9)]);
     const v = verifyPairing(layer, reference, [1]);
     expect(v.sourceIndex).toEqual([N - 1]);
+  });
+});
+
+describe('PairingVerifier (one frame at a time, as a decoder delivers them)', () => {
+  it('gives the verdicts known by construction when every frame arrives in one reused buffer', () => {
+    // The same pictures as the first case; the buffer is overwritten after each push, as the decode
+    // pipe does, so a verifier that kept a frame and read it later would see the wrong picture.
+    const truth = [2, 3, 4, 6, 7, 8, 9, 10];
+    const chosen = [2, 4, 5, 6, 9, 8, 9, 10];
+    const verifier = new PairingVerifier(reference, chosen);
+    const buffer = new Uint8Array(W * H);
+    truth.forEach((s, i) => {
+      buffer.set(noisy(sourceFrame(s), i + 1));
+      verifier.push(buffer);
+    });
+    buffer.fill(0);
+    const v = verifier.finish();
+    expect(v.sourceIndex).toEqual(truth);
+    expect(v.verdict).toEqual(['verified', 'repaired', 'repaired', 'verified', 'repaired', 'verified', 'verified', 'verified']);
+  });
+
+  it('marks outlier ties only when finished, against the pictures on both sides', () => {
+    // A static stretch (ties) that matches far worse than the distinct pictures after it: the verdict
+    // depends on later pictures, so it is settled by finish(), as verifyPairing does for a whole layer.
+    const truth = [1, 2, 3, 4, 15, 6, 7, 8, 9];
+    const chosen = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const verifier = new PairingVerifier(reference, chosen, { maxWindow: 4 });
+    truth.forEach((s, i) => verifier.push(noisy(sourceFrame(s), i + 1)));
+    expect(verifier.count).toBe(9);
+    expect(verifier.finish().verdict[4]).toBe('ambiguous');
   });
 });

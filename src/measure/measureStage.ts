@@ -29,7 +29,8 @@ import { SCALER } from './metrics/metricGraph.js';
 import { metricColumns, temporalLayerRows } from './temporalLayerRows.js';
 import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
-import { planMetricJobs } from './metricJobPlan.js';
+import { planMetricJobs, type PlannedJob } from './metricJobPlan.js';
+import { JobQueue } from './jobQueue.js';
 import { PICTURE_COLUMNS, QUALITY_COLUMNS, type PictureRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
 import type { FeedLevelShift, LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
 import { feedLevelShift } from './feedLevelShift.js';
@@ -178,10 +179,14 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const work = layersToMeasure(ctx);
   const frameTimes = await alignLayers(ctx, work);
   followBestAlignedLayers(work, frameTimes);
-  await verifyPairings(ctx, work);
+  // Each scenario's metric jobs start once its pairings are verified, while later ones are verified.
+  const metrics = startMetricJobs(ctx);
+  await verifyPairings(ctx, work, (layers) => {
+    planLayerPictures(ctx, layers, frameTimes);
+    queueMetricJobs(ctx, metrics, layers);
+  });
   if (run.input.feed) measure.feedShift = await measureFeedShift(ctx, work);
-  planLayerPictures(ctx, work, frameTimes);
-  const { done, runner, error: jobError } = await runMetricJobs(ctx, work);
+  const { done, runner, error: jobError } = await finishMetricJobs(ctx, metrics, work);
   let error = jobError;
 
   const qualityRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).map((r) => qualityRow(w, r, options.view)));
@@ -321,11 +326,25 @@ function followBestAlignedLayers(work: LayerWork[], frameTimes: Map<LayerWork, (
   }
 }
 
-/** 1c. Every pairing checked at the layer's own size against its neighbours (verifyPairing.ts). */
-async function verifyPairings({ options }: MeasureContext, work: LayerWork[]): Promise<void> {
+/**
+ * 1c. Every pairing checked at the layer's own size against its neighbours (verifyPairing.ts). Each
+ * scenario's layers go to `verified` once all of them are checked, scenarios in run order.
+ */
+async function verifyPairings({ options }: MeasureContext, work: LayerWork[], verified: (layers: LayerWork[]) => void): Promise<void> {
   const { progress } = options;
-  let verified = 0;
+  let count = 0;
   const toVerify = work.filter((w) => w.sourceIndex);
+  const scenarios = [...new Set(work.map((w) => w.scenario))];
+  const finished = new Set<LayerWork>();
+  let handed = 0;
+  const handOver = () => {
+    while (handed < scenarios.length) {
+      const layers = toVerify.filter((w) => w.scenario === scenarios[handed]);
+      if (!layers.every((w) => finished.has(w))) return;
+      handed++;
+      verified(layers);
+    }
+  };
   await pool(toVerify, options.jobs, async (w) => {
     try {
       w.verification = await verifyLayerPairing({
@@ -339,8 +358,11 @@ async function verifyPairings({ options }: MeasureContext, work: LayerWork[]): P
     } catch (e) {
       fail(w, (e as Error).message, progress);
     }
-    progress.update('measure: verifying pairs at full size', ++verified, toVerify.length);
+    finished.add(w);
+    progress.update('measure: verifying pairs at full size', ++count, toVerify.length);
+    handOver();
   });
+  handOver();
   progress.done();
 }
 
@@ -375,21 +397,21 @@ function planLayerPictures({ options, measure }: MeasureContext, work: LayerWork
   }
 }
 
-/** 2. Metric jobs: one per (layer, measurement size), the costliest first so the pool ends evenly (metricJobPlan.ts). A failed job fails its layer. */
-async function runMetricJobs({ options }: MeasureContext, work: LayerWork[]): Promise<{ done: JobResult[]; runner: MetricRunner; error?: SimqError }> {
-  const { progress } = options;
-  const plan = planMetricJobs(
-    work
-      .filter((w) => w.record.status === 'measured' && w.entries && w.entries.length > 0)
-      .map((w) => ({ work: w, decodedSize: w.decodedSize!, scored: w.entries!.length, sent: (w.sentEntries ?? w.entries!).length })),
-    options.viewports,
-  );
-  const jobs = plan.jobs;
-  const totalPictures = jobs.reduce((n, j) => n + j.sent, 0);
-  const jobPixels = jobs.map((j) => j.size.width * j.size.height);
-  const totalWork = jobs.reduce((n, j, k) => n + j.sent * jobPixels[k], 0);
-  const compareStart = Date.now();
-  const sentPerJob = new Array<number>(jobs.length).fill(0);
+/** The metric jobs of a run, queued scenario by scenario. */
+interface MetricRun {
+  queue: JobQueue<PlannedJob<LayerWork>, FrameMetrics[]>;
+  jobs: PlannedJob<LayerWork>[];
+  /** Queue index per layer and measurement size (WxH). */
+  index: Map<LayerWork, Map<string, number>>;
+  sent: number[];
+  runner: MetricRunner;
+  /** Progress is shown once every job is known (the total is then known). */
+  showProgress: boolean;
+  started?: number;
+}
+
+/** 2. Metric jobs: one per (layer, measurement size) (metricJobPlan.ts), at most options.jobs at a time, the costliest waiting first. */
+function startMetricJobs({ options }: MeasureContext): MetricRun {
   const runner: MetricRunner = {
     command: options.vmaf.command,
     argsPrefix: options.vmaf.argsPrefix,
@@ -397,7 +419,9 @@ async function runMetricJobs({ options }: MeasureContext, work: LayerWork[]): Pr
     // Jobs share the cores: each libvmaf gets its part rather than every job claiming all of them.
     threads: Math.max(1, Math.floor(os.cpus().length / options.jobs)),
   };
-  const results = await pool(jobs, options.jobs, async (job, i): Promise<FrameMetrics[]> => {
+  const m: MetricRun = { jobs: [], index: new Map(), sent: [], runner, showProgress: false, queue: undefined as never };
+  m.queue = new JobQueue(options.jobs, (job, i) => {
+    m.started ??= Date.now();
     const w = job.work;
     return runMetricJob({
       ffmpegPath: options.ffmpeg.path,
@@ -412,30 +436,65 @@ async function runMetricJobs({ options }: MeasureContext, work: LayerWork[]): Pr
       workDir: workDir(options.runDir, `${w.scenario.id}.${w.layer.rid}.${job.labels[0]}`),
       signal: options.signal,
       onProgress: (sent) => {
-        sentPerJob[i] = sent;
-        // Time left from this run's own rate, by pixels: a 1280x720 picture costs about 16 320x180 ones.
-        const doneWork = sentPerJob.reduce((a, n, k) => a + n * jobPixels[k], 0);
-        const left = timeLeftText((Date.now() - compareStart) / 1000, doneWork / totalWork);
-        progress.update('measure: pictures compared', sentPerJob.reduce((a, b) => a + b, 0), totalPictures, left);
+        m.sent[i] = sent;
+        if (m.showProgress) metricProgress(options.progress, m);
       },
     });
   });
-  progress.done();
+  return m;
+}
+
+const pixelsOf = (s: Size) => s.width * s.height;
+
+/** Time left from this run's own rate, by pixels: a 1280x720 picture costs about 16 320x180 ones. */
+function metricProgress(progress: Progress, m: MetricRun): void {
+  const totalPictures = m.jobs.reduce((n, j) => n + j.sent, 0);
+  const totalWork = m.jobs.reduce((n, j) => n + j.sent * pixelsOf(j.size), 0);
+  const doneWork = m.jobs.reduce((n, j, k) => n + (m.sent[k] ?? 0) * pixelsOf(j.size), 0);
+  const left = timeLeftText((Date.now() - (m.started ?? Date.now())) / 1000, totalWork > 0 ? doneWork / totalWork : 1);
+  progress.update('measure: pictures compared', m.sent.reduce((a, b) => a + (b ?? 0), 0), totalPictures, left);
+}
+
+function measurableLayers(work: LayerWork[]): LayerWork[] {
+  return work.filter((w) => w.record.status === 'measured' && w.entries && w.entries.length > 0);
+}
+
+function jobLayers(work: LayerWork[]) {
+  return measurableLayers(work).map((w) => ({ work: w, decodedSize: w.decodedSize!, scored: w.entries!.length, sent: (w.sentEntries ?? w.entries!).length }));
+}
+
+/** Queues the metric jobs of these (planned) layers. */
+function queueMetricJobs({ options }: MeasureContext, m: MetricRun, layers: LayerWork[]): void {
+  for (const job of planMetricJobs(jobLayers(layers), options.viewports).jobs) {
+    const index = m.queue.push(job, pixelsOf(job.size) * job.sent);
+    m.jobs[index] = job;
+    if (!m.index.has(job.work)) m.index.set(job.work, new Map());
+    m.index.get(job.work)!.set(formatSize(job.size), index);
+  }
+}
+
+/** Waits for every job; the rows in quality.csv's order, each from the job of its layer and size. A failed job fails its layer. */
+async function finishMetricJobs({ options }: MeasureContext, m: MetricRun, work: LayerWork[]): Promise<{ done: JobResult[]; runner: MetricRunner; error?: SimqError }> {
+  m.showProgress = true;
+  if (m.jobs.length > 0) metricProgress(options.progress, m);
+  m.queue.close();
+  const results = await m.queue.results();
+  options.progress.done();
 
   let error: SimqError | undefined;
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') return;
-    const w = jobs[i].work;
+    const w = m.jobs[i].work;
     w.record.status = 'failed';
-    w.record.error = `${jobs[i].labels.join(', ')}: ${(r.reason as Error).message}`;
+    w.record.error = `${m.jobs[i].labels.join(', ')}: ${(r.reason as Error).message}`;
     error ??= r.reason instanceof SimqError ? r.reason : new SimqError(String(r.reason), ExitCode.incomplete);
   });
   const done: JobResult[] = [];
-  for (const row of plan.rows) {
-    const r = results[row.job];
+  for (const row of planMetricJobs(jobLayers(work.filter((w) => m.index.has(w))), options.viewports).rows) {
+    const r = results[m.index.get(row.work)!.get(formatSize(row.size))!];
     if (r.status === 'fulfilled') done.push({ work: row.work, size: row.label, sizeWxH: row.size, metrics: r.value });
   }
-  return { done, runner, error };
+  return { done, runner: m.runner, error };
 }
 
 /** 3. pictures.csv rows of one (layer, size) job. */
