@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough, Writable, type Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Y4mFile } from '../src/input/Y4mFile.js';
 import { StackedPair } from '../src/measure/metrics/StackedPair.js';
@@ -22,12 +22,12 @@ describe('rawFrames', () => {
     it(`cuts frames out of chunks that split them anywhere (reuse: ${reuse})`, async () => {
       const bytes = 10;
       const all = Buffer.concat([0, 1, 2, 3].map((n) => frameOf(n, bytes)));
-      const stream = new PassThrough();
-      // Chunks of 3, 14, 1, 22 bytes: frames end inside chunks and chunks end inside frames.
-      for (const [a, b] of [[0, 3], [3, 17], [17, 18], [18, 40]]) stream.write(all.subarray(a, b));
-      stream.end();
+      // Chunks of 3, 14, 1, 22 bytes, as a pipe may deliver them: frames end inside chunks and chunks end inside frames.
+      const chunks = async function* () {
+        for (const [a, b] of [[0, 3], [3, 17], [17, 18], [18, 40]]) yield all.subarray(a, b);
+      };
       const got: Buffer[] = [];
-      for await (const f of rawFrames(stream, bytes, { reuse })) got.push(Buffer.from(f));
+      for await (const f of rawFrames(chunks() as unknown as Readable, bytes, { reuse })) got.push(Buffer.from(f));
       expect(got).toEqual([0, 1, 2, 3].map((n) => frameOf(n, bytes)));
     });
   }
@@ -41,6 +41,28 @@ describe('rawFrames', () => {
     await expect(read()).rejects.toThrow('stream ended inside a frame (5 of 10 bytes)');
   });
 });
+
+/**
+ * The stacked layout written out from its definition (yuv420p, planes one after the other; the
+ * distorted picture at row 0, the reference from row referenceTop, zero padding), not from StackedPair.
+ */
+function stackByHand(width: number, height: number, parts: { frame: Buffer; w: number; h: number; row: number }[]): Buffer {
+  const out = Buffer.alloc(width * height * 1.5);
+  const planeStart = [0, width * height, width * height * 1.25];
+  for (const { frame, w, h, row } of parts) {
+    const cw = Math.ceil(w / 2);
+    const ch = Math.ceil(h / 2);
+    const srcStart = [0, w * h, w * h + cw * ch];
+    [
+      [w, h, width, row],
+      [cw, ch, width / 2, row / 2],
+      [cw, ch, width / 2, row / 2],
+    ].forEach(([pw, ph, stride, r0], p) => {
+      for (let y = 0; y < ph; y++) for (let x = 0; x < pw; x++) out[planeStart[p] + (r0 + y) * stride + x] = frame[srcStart[p] + y * pw + x];
+    });
+  }
+  return out;
+}
 
 describe('StackedPair.placeReference', () => {
   // A 6x4 reference Y4M of 3 frames and a 2x2 distorted picture: the reference is the widest, so its
@@ -59,6 +81,8 @@ describe('StackedPair.placeReference', () => {
     const stacked = Buffer.alloc(pair.frameBytes);
     pair.placeDistorted(stacked, distorted);
     pair.placeReference(stacked, y4m, 2);
+    expect([pair.width, pair.height, pair.referenceTop]).toEqual([6, 6, 2]);
+    expect(stacked).toEqual(stackByHand(6, 6, [{ frame: distorted, w: 2, h: 2, row: 0 }, { frame: frameOf(2, refBytes), w: 6, h: 4, row: 2 }]));
     expect(stacked).toEqual(pair.compose(distorted, frameOf(2, refBytes)));
     y4m.close();
   });
@@ -71,7 +95,8 @@ describe('StackedPair.placeReference', () => {
     const stacked = Buffer.alloc(pair.frameBytes);
     pair.placeDistorted(stacked, distorted);
     pair.placeReference(stacked, y4m, 1, Buffer.alloc(refBytes));
-    expect(stacked).toEqual(pair.compose(distorted, frameOf(1, refBytes)));
+    expect([pair.width, pair.height, pair.referenceTop]).toEqual([6, 4, 2]);
+    expect(stacked).toEqual(stackByHand(6, 4, [{ frame: distorted, w: 6, h: 2, row: 0 }, { frame: frameOf(1, refBytes), w: 4, h: 2, row: 2 }]));
     y4m.close();
   });
 });
