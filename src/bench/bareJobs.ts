@@ -31,10 +31,20 @@ type Row = Record<string, string>;
 
 const csv = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
 
-/** One job per (scenario, rid, size) of a measured run, with its pictures from pictures.csv. */
+/**
+ * One job per (scenario, rid, measurement size) of a measured run, with its pictures from pictures.csv.
+ * A layer's "native" row and the viewport of the same size are one job, as in simq (metricJobPlan.ts):
+ * nobody running ffmpeg by hand would measure the same pictures twice.
+ */
 export function bareJobs(runDir: string): BareJob[] {
   const run = readRunRecord(runDir);
-  const quality = csv(runFile(runDir, QUALITY_CSV));
+  const seen = new Set<string>();
+  const quality = csv(runFile(runDir, QUALITY_CSV)).filter((q) => {
+    const key = `${q.scenario_id} ${q.rid} ${q.size === 'native' ? q.layer : q.size}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const frames = csv(picturesCsvToRead(runDir) ?? runFile(runDir, PICTURES_CSV));
   return quality.map((q) => {
     const scenario = run.scenarios.find((s) => s.id === q.scenario_id)!;
