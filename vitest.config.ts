@@ -14,6 +14,7 @@ const UNIT = [
   'test/deployKubernetes.test.ts',
   'test/deployStudyFiles.test.ts',
   'test/exportNames.test.ts',
+  'test/fullerBench.test.ts',
   'test/firefoxDerived.test.ts',
   'test/firefoxSdp.test.ts',
   'test/geckoStreams.test.ts',

@@ -215,6 +215,54 @@ describe('prepareClip', () => {
   });
 });
 
+describe('the camera tail (the fake camera must not wrap inside the measured window)', () => {
+  /** Every frame of a clip as ffmpeg decodes it, independently of prepareClip. */
+  async function decodeAll(file: string, frameBytes: number): Promise<Buffer[]> {
+    const raw = await ffmpegRun(new FfmpegCommand().input(file).output('-', { codec: 'rawvideo', pixFmt: 'yuv420p', format: 'rawvideo', passthrough: true }));
+    return Array.from({ length: raw.length / frameBytes }, (_, k) => raw.subarray(k * frameBytes, (k + 1) * frameBytes));
+  }
+
+  function framesOf(file: string): Buffer[] {
+    const y4m = Y4mFile.open(file);
+    try {
+      return Array.from({ length: y4m.frameCount }, (_, k) => y4m.readFrame(k));
+    } finally {
+      y4m.close();
+    }
+  }
+
+  it("goes on with the clip's next frames when it has them, else plays its last frames backwards, and preparedWith rebuilds both", async () => {
+    const clip = await decodeAll(clips.mp4, 320 * 240 * 1.5); // 2 s at 25 fps
+    expect(clip.length).toBe(50);
+    const same = (a: Buffer, b: Buffer) => a.equals(b);
+
+    // 1 s used + 0.4 s of tail: the clip's frames 0-34, in order.
+    const cont = await prepareClip(clips.mp4, { ffmpeg, cacheDir: cache, durationS: 1, tailS: 0.4 });
+    expect(cont.tail).toEqual({ kind: 'continuation', frames: 10 });
+    const contFrames = framesOf(cont.y4m);
+    expect(contFrames.length).toBe(35);
+    contFrames.forEach((f, k) => expect(same(f, clip[k]), `continuation frame ${k}`).toBe(true));
+
+    // The whole clip + 0.4 s: frames 0-49, then 48, 47, ..., 39 (no frame shown twice at the turn).
+    const mirror = await prepareClip(clips.mp4, { ffmpeg, cacheDir: cache, tailS: 0.4 });
+    expect(mirror.tail).toEqual({ kind: 'mirror', frames: 10 });
+    const mirrorFrames = framesOf(mirror.y4m);
+    expect(mirrorFrames.length).toBe(60);
+    mirrorFrames.forEach((f, k) => expect(same(f, clip[k < 50 ? k : 98 - k]), `mirror frame ${k}`).toBe(true));
+
+    // A tail longer than the clip holds at most its other frames (1 s at 15 fps: 14).
+    const short = await prepareClip(clips.y4m, { ffmpeg, cacheDir: cache, tailS: 8 });
+    expect([short.tail, short.frames]).toEqual([{ kind: 'mirror', frames: 14 }, 29]);
+
+    for (const ref of [cont, mirror]) {
+      const hash = sha256(ref.y4m);
+      rmSync(ref.y4m);
+      await ffmpegRun(ref.preparedWith);
+      expect(sha256(ref.y4m), `${ref.tail!.kind} rebuilt from preparedWith`).toBe(hash);
+    }
+  });
+});
+
 describe('Y4mFile', () => {
   /** Frame k as ffmpeg extracts it: select the k-th frame, raw yuv420p. */
   async function ffmpegFrame(file: string, k: number): Promise<Buffer> {

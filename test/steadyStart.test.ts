@@ -98,4 +98,26 @@ describe('findSteadyStart', () => {
     expect(findSteadyStart({ ...base, rows, capped: true })).toBe(2);
     expect(findSteadyStart({ ...base, rows, capped: false })).toBeUndefined();
   });
+
+  it('waits while a layer still drops frames after the ramp (rate control), then starts with two full-rate seconds', () => {
+    // As captured (fuller sweep, h maxBitrate 300k, Chromium 156): targets still by 3 s, but q and h
+    // kept dropping frames until 6 s. The window used to start at 3.0 and read as CPU-degraded.
+    const rows = timeline([
+      [1.003, [125, 6.04], [250, 2.01], [2083.3, 3.02]],
+      [2.003, [117.1, 3], [250, 3], [2500, 28]],
+      [3.002, [139.4, 16.02], [270.4, 16.02], [2500, 30.03]],
+      [4.001, [150, 22.02], [258.7, 16.01], [2500, 30.02]],
+      [5.001, [150, 29.01], [285.1, 10], [2398.6, 30.01]],
+      [6.004, [141.6, 29.91], [285, 22.93], [2341.6, 30.9]],
+      [7.001, [143.7, 29.09], [300, 28.09], [2413.6, 28.09]],
+      [8.006, [149.5, 29.86], [300, 29.86], [2457.5, 29.86]],
+      [9.004, [150, 31.07], [300, 31.07], [2426.6, 31.07]],
+    ]);
+    const configuredFps = { q: 30, h: 30, f: 30 };
+    expect(findSteadyStart({ ...base, rows, configuredFps })).toBe(6.004);
+    expect(settleProblem({ ...base, rows: rows.slice(0, 15), configuredFps })).toBe('h encoded 10 fps of its 30');
+    // A layer capped at 15 fps is held to its own rate.
+    const halfRate = rows.map((r) => (r.rid === 'h' ? { ...r, fps: Math.min(r.fps, 15) } : r));
+    expect(findSteadyStart({ ...base, rows: halfRate, configuredFps: { ...configuredFps, h: 15 } })).toBe(5.001);
+  });
 });

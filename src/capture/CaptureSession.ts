@@ -253,6 +253,7 @@ export class CaptureSession {
       capped: this.scenario.bandwidthBps !== undefined,
       warmupS,
       latestS: deadline,
+      configuredFps: Object.fromEntries(this.scenario.encodings.map((e) => [e.rid, Math.min(this.ctx.reference.fps, e.maxFramerate ?? Infinity)])),
     };
     const started = Date.now();
     for (;;) {

@@ -5,11 +5,16 @@
 // - every active layer encoded frames and none was bandwidth-limited (qualityLimitationReason
 //   "bandwidth" is what libwebrtc reports while the allocator keeps a layer off or short for lack of
 //   bitrate: video/send_statistics_proxy.cc, from VideoBitrateAllocation::is_bw_limited), and
-// - no layer's target moved by more than TARGET_SETTLED_SHARE (the allocation has stopped ramping).
+// - no layer's target moved by more than TARGET_SETTLED_SHARE (the allocation has stopped ramping),
+// - every active layer encoded at least FRAMERATE_TOLERANCE of its configured frame rate: while the
+//   estimate and the targets ramp, libvpx's rate control drops frames of a layer whose target just
+//   changed (seen: h at a 300 kbps cap encoded 16, 16, 10 and 23 fps in seconds 3-6 of a capture, then
+//   28-31), and a window that began there was read as CPU-degraded.
 // Under a bandwidth cap a layer switched off by the allocator is the behaviour under test, so there
 // the bandwidth estimate and the targets must only stop moving.
 import { InputError } from '../errors.js';
 import type { StatsRow } from './StatsTimeline.js';
+import { FRAMERATE_TOLERANCE } from './validity.js';
 
 /** Relative change of a layer's target (or of the estimate, under a cap) between intervals that still counts as settled. */
 export const TARGET_SETTLED_SHARE = 0.15;
@@ -29,6 +34,21 @@ export function settleWaitS(env: NodeJS.ProcessEnv = process.env): number {
   return s;
 }
 
+/**
+ * Seconds the fake camera opens before the encoder gets its track (0.4-0.6 s measured on a quiet
+ * machine, more under load) plus the capture's stop, rounded up.
+ */
+const CAMERA_LEAD_S = 2;
+
+/**
+ * The camera tail a capture needs (src/input/prepareClip.ts): a capture lasts up to --duration plus
+ * the settle wait, and the camera starts up to CAMERA_LEAD_S before it, so with this much more file
+ * its loop never wraps inside the measured window.
+ */
+export function cameraTailS(env: NodeJS.ProcessEnv = process.env): number {
+  return settleWaitS(env) + CAMERA_LEAD_S;
+}
+
 export interface SettleInput {
   rows: readonly StatsRow[];
   activeRids: readonly string[];
@@ -36,6 +56,8 @@ export interface SettleInput {
   warmupS: number;
   /** The latest start allowed: warmupS + settleWaitS(). */
   latestS: number;
+  /** Each layer's configured frame rate (the clip's, or its maxFramerate); a layer not listed is not checked. */
+  configuredFps?: Readonly<Record<string, number>>;
 }
 
 interface Interval {
@@ -63,6 +85,8 @@ function unsettled(cur: Interval, prev: Interval, input: SettleInput): string | 
     if (!input.capped) {
       if (!r?.fps) return `${rid} encoded no frame`;
       if ((r.limitation_bandwidth_s ?? 0) > BANDWIDTH_LIMITED_TOLERANCE_S) return `${rid} was bandwidth-limited`;
+      const configured = input.configuredFps?.[rid];
+      if (configured !== undefined && r.fps < FRAMERATE_TOLERANCE * configured) return `${rid} encoded ${r.fps} fps of its ${configured}`;
     }
     if (moved(r?.target_kbps, p?.target_kbps)) return `${rid}'s target moved from ${p?.target_kbps} to ${r?.target_kbps} kbps`;
   }

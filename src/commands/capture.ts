@@ -15,6 +15,7 @@ import { addCaptureOptions, planCapture, type CaptureCliOptions, type CapturePla
 import { checkRunTarget } from '../rundir/RunDirectory.js';
 import { abortOnSignals, interruptedBy } from '../signals.js';
 import { attachModelComparison } from '../capture/modelVsBrowser.js';
+import { cameraTailS } from '../capture/steadyStart.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { environmentOf } from '../capture/captureStage.js';
@@ -108,7 +109,7 @@ async function prepareClips(study: StudyRequest, ffmpeg: FfmpegInfo, progress: P
   for (const c of given) {
     if (signal.aborted) throw interruptedBy(signal, 'capture');
     const { plan } = study;
-    const prepared = await prepareClip(c.path, { size: plan.size, fps: plan.fps, durationS: plan.clipDurationS, ffmpeg, progress, signal });
+    const prepared = await prepareClip(c.path, { size: plan.size, fps: plan.fps, durationS: plan.clipDurationS, tailS: cameraTailS(), ffmpeg, progress, signal });
     // Firefox plays the clip in its page: the reference (and Chromium's camera, when both run) becomes that feed's decode.
     const reference = feed ? await prepareFeed(prepared, { ffmpeg, progress, signal }) : prepared;
     const id = clipIdOf(reference.source, reference.sourceSha256);

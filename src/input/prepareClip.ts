@@ -8,14 +8,24 @@
 // frame rate as num / den in INTEGER arithmetic (F30000:1001 plays at 29 fps). So the rate here is
 // always a whole number.
 // Converted once per (clip content, settings) and kept in a cache: Y4M is big (41 MB/s at 720p30).
+//
+// The camera tail. The fake camera starts playing when the page opens it, a moment before the
+// encoder gets the track, and a capture runs past --duration while it waits for the sender to
+// settle; so a file of exactly --duration seconds wraps inside the measured window. The wrap is a
+// scene cut the user's content does not have: libvpx's rate control then drops frames of the upper
+// layers for up to two seconds (measured on the camera sample, all-layers VP8: f lost 48 frames in
+// the 2 s after the wrap, 26.6 fps over the window, with qualityLimitationReason "none"), which read
+// as a CPU-degraded capture. So the file goes on past --duration for `tailS` seconds: with the
+// clip's own next frames when it has them ("continuation"), else with its last frames played
+// backwards ("mirror": ..., N-2, N-1, N-2, N-3, ...), which keeps the motion continuous.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { simqCacheDir } from '../paths.js';
 import { InputError, OutputError, SimqError } from '../errors.js';
-import { tempPathFor } from '../io/atomicWrite.js';
+import { tempPathFor, writeJsonAtomic } from '../io/atomicWrite.js';
 import { interruptedBy } from '../signals.js';
-import type { ReferenceClip } from '../rundir/RunTypes.js';
+import type { CameraTail, ReferenceClip } from '../rundir/RunTypes.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import { FfmpegCommand } from '../tools/FfmpegArgs.js';
 import { runProcess, tail } from '../tools/process.js';
@@ -31,7 +41,7 @@ export const MAX_DEFAULT_FPS = 30;
 /** Without --duration, longer clips are cut here (the fake camera loops anyway; Y4M is 41 MB/s at 720p30). */
 export const MAX_DEFAULT_DURATION_S = 60;
 /** Bump when the conversion changes, so old cache entries are not reused. */
-const PREPARE_VERSION = 1;
+const PREPARE_VERSION = 2;
 
 export interface PrepareOptions {
   size?: Size;
@@ -43,6 +53,8 @@ export interface PrepareOptions {
   progress?: Progress;
   /** Ctrl-C / SIGTERM / SIGHUP: the conversion stops and its temporary file is removed. */
   signal?: AbortSignal;
+  /** Seconds of camera tail after the clip's used part (see the top of this file); default none. */
+  tailS?: number;
 }
 
 /** `$SIMQ_CACHE_DIR` or `$XDG_CACHE_HOME/simq` or `~/.cache/simq`, subfolder clips. */
@@ -88,11 +100,13 @@ export interface PrepareSettings {
   frames?: number;
   /** Seconds actually used (after the clip-length check), for messages. */
   durationS?: number;
+  /** Tail frames wanted after the used part (tailS x fps); how they are made is decided with the clip's length. */
+  tailFrames: number;
   warnings: string[];
 }
 
 /** Capture size, rate and length for a clip: the clip's own, capped at 1280x720 and 30 fps, unless overridden. */
-export function prepareSettings(clip: ClipInfo, opts: Pick<PrepareOptions, 'size' | 'fps' | 'durationS'>): PrepareSettings {
+export function prepareSettings(clip: ClipInfo, opts: Pick<PrepareOptions, 'size' | 'fps' | 'durationS' | 'tailS'>): PrepareSettings {
   const warnings: string[] = [];
   let width: number;
   let height: number;
@@ -118,28 +132,104 @@ export function prepareSettings(clip: ClipInfo, opts: Pick<PrepareOptions, 'size
     durationS = MAX_DEFAULT_DURATION_S;
   }
   const frames = durationS === undefined ? undefined : Math.max(1, Math.round(durationS * fps));
-  return { width, height, fps, frames, durationS: durationS ?? clip.durationS, warnings };
+  const tailFrames = Math.max(0, Math.round((opts.tailS ?? 0) * fps));
+  return { width, height, fps, frames, durationS: durationS ?? clip.durationS, tailFrames, warnings };
 }
 
-/** The ffmpeg arguments that write the reference Y4M for these settings. */
-export function prepareArgs(clip: ClipInfo, s: PrepareSettings, target: string): string[] {
+/** How the camera tail is made, once the number of used frames is known. */
+export function planTail(clip: ClipInfo, s: PrepareSettings, usedFrames: number): CameraTail | undefined {
+  if (s.tailFrames === 0) return undefined;
+  // The clip's own next frames, when it surely has them (one frame of slack for rounding).
+  const clipFrames = clip.durationS === undefined ? 0 : Math.floor(clip.durationS * s.fps) - 1;
+  if (clipFrames >= usedFrames + s.tailFrames) return { kind: 'continuation', frames: s.tailFrames };
+  const mirrored = Math.min(s.tailFrames, usedFrames - 1);
+  return mirrored > 0 ? { kind: 'mirror', frames: mirrored } : undefined;
+}
+
+/**
+ * The ffmpeg arguments that write the reference Y4M for these settings. `usedFrames` is the number of
+ * the clip's frames used (needed for a tail; undefined = s.frames, or the whole clip without a tail).
+ */
+export function prepareArgs(clip: ClipInfo, s: PrepareSettings, target: string, tail?: CameraTail, usedFrames = s.frames): string[] {
   // fps filter: a constant-rate stream (variable-rate clips, 60 fps phones) sampled at the capture rate.
   // scale: the capture size (bicubic, ffmpeg's default). format: plain yuv420p, what the fake camera reads.
   const chain = [`fps=fps=${s.fps}`];
   if (s.width !== clip.width || s.height !== clip.height) chain.push(`scale=${s.width}:${s.height}`);
   chain.push('setsar=1', 'format=yuv420p');
+  let graph = `[0:v:0]${chain.join(',')}[v]`;
+  let frames = s.frames;
+  if (tail?.kind === 'continuation') frames = usedFrames! + tail.frames;
+  if (tail?.kind === 'mirror') {
+    // Frames N-2 down to N-1-T after frame N-1: trim keeps [N-1-T, N-1), reverse plays them backwards.
+    const n = usedFrames!;
+    graph =
+      `[0:v:0]${chain.join(',')},trim=end_frame=${n},split[a][b];` +
+      `[b]trim=start_frame=${n - 1 - tail.frames}:end_frame=${n - 1},setpts=PTS-STARTPTS,reverse[r];` +
+      `[a][r]concat=n=2:v=1:a=0[v]`;
+    frames = undefined;
+  }
   return new FfmpegCommand()
     .overwrite()
     .input(clip.path)
-    .filterComplex(`[0:v:0]${chain.join(',')}[v]`)
+    .filterComplex(graph)
     // No -c:v: the Y4M muxer picks its own (ffmpeg 4.1 accepts only wrapped_avframe, not rawvideo).
-    .output(target, { map: '[v]', pixFmt: 'yuv420p', frames: s.frames, format: 'yuv4mpegpipe' })
+    .output(target, { map: '[v]', pixFmt: 'yuv420p', frames, format: 'yuv4mpegpipe' })
     .args();
 }
 
 function cacheName(clip: ClipInfo, s: PrepareSettings, key: string): string {
   const base = path.basename(clip.path).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || 'clip';
   return `${base}.${s.width}x${s.height}.${s.fps}fps.${key.slice(0, 16)}.y4m`;
+}
+
+/** What the cache keeps beside a prepared Y4M: how it was made (the tail needs the used frame count). */
+interface PreparedMeta {
+  usedFrames: number;
+  tail?: CameraTail;
+  preparedWith: string[];
+}
+
+/** Runs one conversion into `tmp` and returns its frame count. */
+async function convert(ffmpeg: FfmpegInfo, clipPath: string, args: string[], tmp: string, signal?: AbortSignal): Promise<number> {
+  const result = await runProcess(ffmpeg.path, args, { timeoutMs: 30 * 60_000, signal });
+  if (signal?.aborted) throw interruptedBy(signal, `preparing ${clipPath}`);
+  if (result.code !== 0) {
+    if (/No space left|Permission denied|Read-only file system/i.test(result.stderr)) {
+      throw new OutputError(`cannot write ${tmp}: ${tail(result.stderr, 2)}`, 'free disk space, or set SIMQ_CACHE_DIR to another folder');
+    }
+    throw new InputError(`ffmpeg could not convert ${clipPath} to a 4:2:0 Y4M: ${tail(result.stderr)}`, 'check the clip plays: ffmpeg -i CLIP -f null -');
+  }
+  const check = Y4mFile.open(tmp);
+  const frames = check.frameCount;
+  check.close();
+  if (frames === 0) throw new InputError(`${clipPath}: ffmpeg decoded no frames from its video stream`, 'check the clip plays: ffmpeg -i CLIP -f null -');
+  return frames;
+}
+
+/** Writes the Y4M (clip part, then tail) to `target` and returns how it was made. */
+async function writePrepared(clip: ClipInfo, settings: PrepareSettings, target: string, opts: PrepareOptions): Promise<PreparedMeta> {
+  const tmp = tempPathFor(target);
+  try {
+    let args = prepareArgs(clip, settings, target);
+    let usedFrames = settings.frames;
+    let cameraTail = usedFrames === undefined ? undefined : planTail(clip, settings, usedFrames);
+    // Without a tail this is the conversion. Before a mirror tail it counts the frames exactly: the
+    // mirror starts from the last one, and a clip can hold a frame less than its stated length.
+    if (usedFrames === undefined || cameraTail?.kind !== 'continuation') {
+      usedFrames = await convert(opts.ffmpeg, clip.path, prepareArgs(clip, settings, tmp), tmp, opts.signal);
+      cameraTail = planTail(clip, settings, usedFrames);
+    }
+    if (cameraTail) {
+      args = prepareArgs(clip, settings, target, cameraTail, usedFrames);
+      const written = await convert(opts.ffmpeg, clip.path, prepareArgs(clip, settings, tmp, cameraTail, usedFrames), tmp, opts.signal);
+      // A clip a frame shorter than its stated length ends the continuation early: record what is there.
+      cameraTail.frames = Math.min(cameraTail.frames, written - usedFrames);
+    }
+    renameSync(tmp, target);
+    return { usedFrames, ...(cameraTail && cameraTail.frames > 0 ? { tail: cameraTail } : {}), preparedWith: args };
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 /** The reference Y4M for a clip, converted once and then reused from the cache. */
@@ -150,37 +240,24 @@ export async function prepareClip(clipPath: string, opts: PrepareOptions): Promi
   for (const w of settings.warnings) opts.progress?.warn(w);
   const sourceSha256 = await sha256File(clip.path);
   const key = createHash('sha256')
-    .update(JSON.stringify({ v: PREPARE_VERSION, sourceSha256, width: settings.width, height: settings.height, fps: settings.fps, frames: settings.frames ?? null, ffmpeg: opts.ffmpeg.version }))
+    .update(
+      JSON.stringify({ v: PREPARE_VERSION, sourceSha256, width: settings.width, height: settings.height, fps: settings.fps, frames: settings.frames ?? null, tail: settings.tailFrames, ffmpeg: opts.ffmpeg.version }),
+    )
     .digest('hex');
   const dir = opts.cacheDir ?? clipCacheDir();
   const target = path.join(dir, cacheName(clip, settings, key));
-  const preparedWith = prepareArgs(clip, settings, target);
+  const metaFile = `${target}.json`;
   const label = `${settings.width}x${settings.height} at ${settings.fps} fps`;
-  if (!existsSync(target)) {
+  let meta = existsSync(target) && existsSync(metaFile) ? readMeta(metaFile) : undefined;
+  if (!meta) {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
       throw new OutputError(`cannot create the clip cache ${dir}: ${(e as Error).message}`, 'set SIMQ_CACHE_DIR to a folder you can write to');
     }
     opts.progress?.info(`preparing ${clip.path} -> ${label} Y4M (${target})`);
-    const tmp = tempPathFor(target);
-    try {
-      const result = await runProcess(opts.ffmpeg.path, prepareArgs(clip, settings, tmp), { timeoutMs: 30 * 60_000, signal: opts.signal });
-      if (opts.signal?.aborted) throw interruptedBy(opts.signal, `preparing ${clip.path}`);
-      if (result.code !== 0) {
-        if (/No space left|Permission denied|Read-only file system/i.test(result.stderr)) {
-          throw new OutputError(`cannot write ${tmp}: ${tail(result.stderr, 2)}`, 'free disk space, or set SIMQ_CACHE_DIR to another folder');
-        }
-        throw new InputError(`ffmpeg could not convert ${clip.path} to a 4:2:0 Y4M: ${tail(result.stderr)}`, 'check the clip plays: ffmpeg -i CLIP -f null -');
-      }
-      const check = Y4mFile.open(tmp);
-      const frames = check.frameCount;
-      check.close();
-      if (frames === 0) throw new InputError(`${clip.path}: ffmpeg decoded no frames from its video stream`, 'check the clip plays: ffmpeg -i CLIP -f null -');
-      renameSync(tmp, target);
-    } finally {
-      rmSync(tmp, { force: true });
-    }
+    meta = await writePrepared(clip, settings, target, opts);
+    writeJsonAtomic(metaFile, meta);
   } else {
     opts.progress?.info(`using the prepared ${label} Y4M of ${clip.path} (${target})`);
   }
@@ -197,9 +274,20 @@ export async function prepareClip(clipPath: string, opts: PrepareOptions): Promi
       height: y4m.height,
       fps: y4m.fps,
       frames: y4m.frameCount,
-      preparedWith,
+      ...(meta.tail ? { tail: meta.tail } : {}),
+      preparedWith: meta.preparedWith,
     };
   } finally {
     y4m.close();
+  }
+}
+
+/** The cache's record of a prepared Y4M, or undefined when it is unreadable (the Y4M is then rebuilt). */
+function readMeta(file: string): PreparedMeta | undefined {
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as PreparedMeta;
+    return Number.isInteger(m.usedFrames) && Array.isArray(m.preparedWith) ? m : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -50,7 +50,13 @@ export interface ReferenceClip {
   width: number;
   height: number;
   fps: number;
+  /** Every frame of the Y4M, camera tail included. */
   frames: number;
+  /**
+   * Frames after the clip's used part, so the camera's loop does not wrap (a scene cut) inside the
+   * measured window: the clip's next frames, or its last frames backwards (src/input/prepareClip.ts).
+   */
+  tail?: CameraTail;
   /** The ffmpeg arguments that prepared it (re-run them to rebuild a deleted cache entry). */
   preparedWith: string[];
   /**
@@ -58,6 +64,11 @@ export interface ReferenceClip {
    * `y4m` above is ffmpeg's decode of it (encoded from `encodedFrom`, the prepared Y4M).
    */
   feed?: FeedClip;
+}
+
+export interface CameraTail {
+  kind: 'continuation' | 'mirror';
+  frames: number;
 }
 
 export interface FeedClip {
