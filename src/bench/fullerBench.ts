@@ -9,11 +9,11 @@
 // (held for each whole command, measuring included). BENCH_FULLER=quick or full runs one of the two;
 // BENCH_OUT=DIR keeps the runs there (default: a temporary folder, removed afterwards).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunRecord } from '../rundir/RunTypes.js';
-import { RUN_JSON } from '../rundir/RunFiles.js';
+import { readRunRecord } from '../rundir/RunDirectory.js';
 
 /** The README's fuller command, after `npx simq` (test/fullerBench.test.ts keeps the two equal). */
 export const FULLER_ARGS = ['analyze', '--scenario', 'all-layers,top-off,boost-mid', '--sweep', 'all-layers:h.maxBitrate=300k:1500k:5', '--yes'] as const;
@@ -58,8 +58,9 @@ function runVariant(variant: FullerVariant, out: string): FullerResult {
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
   let record: RunRecord | undefined;
   try {
-    record = JSON.parse(readFileSync(path.join(out, runId, RUN_JSON), 'utf8')) as RunRecord;
+    record = readRunRecord(path.join(out, runId));
   } catch {
+    // No run directory (the command failed before writing one): the exit code says why.
     record = undefined;
   }
   const scenarios = record?.scenarios ?? [];

@@ -253,7 +253,7 @@ export class CaptureSession {
       capped: this.scenario.bandwidthBps !== undefined,
       warmupS,
       latestS: deadline,
-      configuredFps: Object.fromEntries(this.scenario.encodings.map((e) => [e.rid, Math.min(this.ctx.reference.fps, e.maxFramerate ?? Infinity)])),
+      configuredFps: Object.fromEntries(this.scenario.encodings.map((e) => [e.rid, this.configuredFps(e)])),
     };
     const started = Date.now();
     for (;;) {
@@ -328,16 +328,20 @@ export class CaptureSession {
     return layers;
   }
 
+  /** An encoding's frame rate as configured: the clip's, or its maxFramerate when lower. */
+  private configuredFps(enc: Scenario['encodings'][number]): number {
+    return Math.min(this.ctx.reference.fps, enc.maxFramerate ?? Infinity);
+  }
+
   /** What run.json records of one encoding: as configured, as the browser reported it, as captured. */
   private layerRecord(enc: Scenario['encodings'][number], size: { width: number; height: number }, out: ReturnType<StatsTimeline['lastOutbound']>, stream: SsrcStream | undefined): LayerRecord {
-    const { ctx } = this;
     return {
       rid: enc.rid,
       active: enc.active,
       ssrc: out?.ssrc,
       configured: {
         ...size,
-        fps: Math.min(ctx.reference.fps, enc.maxFramerate ?? Infinity),
+        fps: this.configuredFps(enc),
         maxBitrate: enc.maxBitrate,
         scalabilityMode: enc.scalabilityMode,
       },
