@@ -1,5 +1,5 @@
 // The run directory's contract (src/rundir): the CSV columns each stage writes are the ones runs have
-// always had (listed here by hand from README.md's "Run directory" section, not from the schemas),
+// always had (listed here by hand from docs/run-directory.md, not from the schemas),
 // the run-level pictures.csv is still found under its old name frames.csv, and run.json's measure
 // record is checked before recommend and report read it.
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ function copyFixture(name: string): string {
 }
 
 describe('CSV columns', () => {
-  it('are the columns README.md documents, in that order', () => {
+  it('are the columns docs/run-directory.md documents, in that order', () => {
     expect(LAYER_FRAMES_COLUMNS).toEqual(['frame_index', 'rtp_timestamp', 'time_s', 'bytes', 'type', 'temporal_index', 'width', 'height']);
     expect(STATS_COLUMNS).toEqual([
       'second', 't_s', 'warmup', 'rid', 'ssrc', 'active', 'target_kbps', 'actual_kbps', 'fps', 'width', 'height', 'qp_avg',

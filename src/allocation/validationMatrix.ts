@@ -164,7 +164,7 @@ export function compareCell(matrix: Pick<ValidationMatrix, 'input'>, cell: Matri
   };
 }
 
-/** The summary line of `npm run matrix` and README: share within 10%, uncapped cells, ranges. */
+/** The summary line of `npm run matrix` and docs/validation-matrix.md: share within 10%, uncapped cells, ranges. */
 export function matrixSummary(matrix: ValidationMatrix): string {
   const c = matrix.cells.map((cell) => compareCell(matrix, cell));
   const uncapped = c.filter((x) => !x.capped);

@@ -39,7 +39,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function addCaptureOptions(cmd: Command): Command {
   return cmd
     .argument('[clips...]', 'video clip(s) (mp4, webm, mkv, y4m, ...); several clips make a study, one run with every scenario per clip; default: the "camera" sample, generated if missing')
-    .option('--study <file.json>', 'study file: clips (with optional content labels), codecs, scenarios, sweeps, duration, browsers (README "Studies")')
+    .option('--study <file.json>', 'study file: clips (with optional content labels), codecs, scenarios, sweeps, duration, browsers (docs/studies.md)')
     .option('--shard <i/n>', 'run only shard i of n of the expanded plan (balanced by expected cost; i counts from 1 unless --shard-base 0); join the shard runs with simq merge')
     .option('--shard-base <0|1>', 'what the first --shard index is: 1 (default) or 0 (e.g. a Kubernetes JOB_COMPLETION_INDEX)')
     .option('--resume <run-dir>', 'continue an incomplete or interrupted run: capture what is missing, keep what is done (refused when clips, plan or tool versions differ)')

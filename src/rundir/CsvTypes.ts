@@ -1,6 +1,6 @@
 // The CSV files of a run directory, each declared once: its column order and its row type come from
 // the same schema (src/io/csvSchema.ts). Column names are part of the run-directory contract
-// (README.md, "Run directory"); a change here is a format change.
+// (docs/run-directory.md); a change here is a format change.
 import { columnsOf, num, optNum, optText, text, type ReadRowOf, type RowOf } from '../io/csvSchema.js';
 
 /** "encoded": only frames the encoder produced; "displayed": every source frame of the window, a

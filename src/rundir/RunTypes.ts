@@ -10,7 +10,7 @@
 //   results/<run-id>/recommendation.json|csv, report.html (recommend/report stage)
 //
 // File names and paths: RunFiles.ts. CSV columns and row types: CsvTypes.ts. The measure record:
-// MeasureTypes.ts. Any change here is a format change: bump RUN_SCHEMA and describe it in README.md.
+// MeasureTypes.ts. Any change here is a format change: bump RUN_SCHEMA and describe it in docs/run-directory.md.
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import type { MeasureRecord } from './MeasureTypes.js';
 

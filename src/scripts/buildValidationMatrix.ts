@@ -1,6 +1,6 @@
 // `npm run matrix -- <run-dir> [<run-dir>...]`: builds data/validation-matrix.json from capture runs
 // (e.g. `simq capture --codec vp8,h264,vp9,av1 --scenario all-layers,top-off,boost-mid
-// --bandwidth 300k,800k,1500k,3000k`) and prints the Markdown table for README.
+// --bandwidth 300k,800k,1500k,3000k`) and prints the Markdown table for docs/validation-matrix.md.
 // `npm run matrix -- --add <run-dir>...` adds the runs' cells to the committed matrix instead (runs of
 // another camera size keep their own input per cell).
 import { readFileSync } from 'node:fs';

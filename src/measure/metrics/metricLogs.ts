@@ -9,7 +9,7 @@ export interface FrameMetrics {
   ssim?: number;
 }
 
-/** ffmpeg prints "inf" for identical frames; simq reports a cap so means stay finite (README). */
+/** ffmpeg prints "inf" for identical frames; simq reports a cap so means stay finite (docs/measure.md). */
 export const PSNR_CAP_DB = 100;
 
 function statsLines(text: string): Map<number, Record<string, string>> {
