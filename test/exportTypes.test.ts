@@ -29,7 +29,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** The section of README.md with the walk-through: its ```ts snippets and its tsc line. */
 function readmeWalkthrough(): { snippets: string[]; tscArgs: string[] } {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('#### From a clip to a pasted config');
+  const start = readme.indexOf('## A worked example: from a clip to a pasted config');
   expect(start).toBeGreaterThan(0);
   const section = readme.slice(start, readme.indexOf('| `--format` |', start));
   const snippets = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
