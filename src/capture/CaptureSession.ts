@@ -74,6 +74,8 @@ export class CaptureSession {
   private logLines: string[] = [];
   private browser: DriverBrowser | undefined;
   private crashed = false;
+  /** Rejects page work waiting in guard() when the browser dies (playwright's newPage() may never settle then). */
+  private crashWaiters = new Set<() => void>();
   private settledAtS: number | undefined;
   private settle: SettleOutcome | undefined;
 
@@ -149,12 +151,13 @@ export class CaptureSession {
     this.browser = await launchBrowser(this.scenario.browser ?? 'chromium', { executablePath: ctx.browserPath, fakeCaptureY4m: ctx.reference.y4m, timeoutMs: START_TIMEOUT_MS });
     this.browser.onDisconnected(() => {
       this.crashed = true;
+      for (const wake of this.crashWaiters) wake();
     });
     const browserVersion = this.browser.version;
     const page = await this.guard(this.browser.newPage(), START_TIMEOUT_MS, 'opening the page');
     page.onPageError((message) => this.logLines.push(`pageerror: ${message}`));
-    await page.goto(ctx.serverUrl, START_TIMEOUT_MS);
-    await page.waitForGlobal('simq', START_TIMEOUT_MS);
+    await this.guard(page.goto(ctx.serverUrl, START_TIMEOUT_MS), START_TIMEOUT_MS + 1000, 'loading the page');
+    await this.guard(page.waitForGlobal('simq', START_TIMEOUT_MS), START_TIMEOUT_MS + 1000, 'loading the page');
     return { page, browserVersion };
   }
 
@@ -188,11 +191,11 @@ export class CaptureSession {
   }
 
   private explain(e: unknown): unknown {
+    if (this.crashed && !this.ctx.signal.aborted && !(e instanceof SimqError && e.exitCode !== ExitCode.incomplete)) return this.crashError();
     if (e instanceof SimqError) return e;
     const io = outputErrorFromErrno(e) ?? outputErrorFromErrno(this.ctx.server.sinkError);
     if (io) return io;
     if (this.ctx.signal.aborted) return new InterruptedError(`${this.scenario.id}: interrupted`);
-    if (this.crashed) return new SimqError(`${this.scenario.id}: ${this.label} exited during the capture`, ExitCode.incomplete);
     const log = this.logLines.length ? ` (page log: ${this.logLines.slice(-3).join(' | ')})` : '';
     return new SimqError(`${this.scenario.id}: capture failed: ${(e as Error)?.message ?? String(e)}${log}`, ExitCode.incomplete);
   }
@@ -217,15 +220,27 @@ export class CaptureSession {
     clearTimeout(timer);
   }
 
-  /** Races page work against a timeout, Ctrl-C and a browser crash. */
+  private crashError(): SimqError {
+    return new SimqError(`${this.scenario.id}: ${this.label} exited during the capture`, ExitCode.incomplete);
+  }
+
+  /**
+   * Races page work against a timeout, Ctrl-C and a browser crash. A crash rejects at once: a CI run
+   * under load killed Chromium while newPage() was pending, and it never settled, so simq waited the
+   * whole timeout and then blamed "opening the page" instead of the crash.
+   */
   private guard<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new SimqError(`${this.scenario.id}: timed out ${what}`, ExitCode.incomplete)), timeoutMs);
       const onAbort = () => reject(new InterruptedError(`${this.scenario.id}: interrupted`));
+      const onCrash = () => reject(this.crashError());
       this.ctx.signal.addEventListener('abort', onAbort, { once: true });
+      this.crashWaiters.add(onCrash);
+      if (this.crashed) onCrash();
       work.then(resolve, reject).finally(() => {
         clearTimeout(timer);
         this.ctx.signal.removeEventListener('abort', onAbort);
+        this.crashWaiters.delete(onCrash);
       });
     });
   }
