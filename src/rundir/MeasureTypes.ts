@@ -1,5 +1,8 @@
 // What the measure stage records in run.json's "measure" key (the CSVs it writes are in CsvTypes.ts).
 import type { QualityView } from './CsvTypes.js';
+import type { ViewerMeasureRecord } from '../measure/viewer/ViewerMeasureTypes.js';
+
+export type { ViewerMeasureRecord };
 
 
 export type VmafBackend = 'ffmpeg' | 'docker' | 'none';
@@ -71,6 +74,8 @@ export interface MeasureRecord {
   /** Variables simq set in the metric ffmpeg's environment (glibc allocator settings, mallocTuning.ts). */
   metricEnv?: Record<string, string>;
   layers: LayerMeasureRecord[];
+  /** Every SFU viewer of the run's scenarios (src/measure/viewer/); absent in runs without viewers. */
+  viewers?: ViewerMeasureRecord[];
   skippedScenarios: { id: string; status: string; reason: string }[];
   warnings: string[];
   /**
