@@ -41,6 +41,7 @@ const UNIT = [
   'test/jobQueue.test.ts',
   'test/frameFeed.test.ts',
   'test/viewerTimeline.test.ts',
+  'test/layerTimeline.test.ts',
 ];
 
 export default defineConfig({

@@ -39,6 +39,7 @@ import type { VmafSetup } from './vmaf/VmafSetup.js';
 import { metricMallocEnv } from '../tools/mallocTuning.js';
 import { timeLeftText } from '../ui/timeLeft.js';
 import { measureViewers, scenarioViewers, type ViewerRows } from './viewer/measureViewers.js';
+import { layerTimeline } from './layerTimeline.js';
 
 export const DEFAULT_VIEWPORTS: Size[] = [
   { width: 320, height: 180 },
@@ -193,6 +194,7 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const qualityRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).map((r) => qualityRow(w, r, options.view)));
   const pictureRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).flatMap((r) => picturesOf(w, r)));
   if (options.temporalLayers) qualityRows.push(...(await temporalRows(ctx, work, qualityRows, runner)));
+  addLayerTimelines(work, done, frameTimes);
   const viewers = await viewerRows(ctx, work, runner);
   qualityRows.push(...viewers.quality);
   pictureRows.push(...viewers.pictures);
@@ -512,6 +514,20 @@ async function finishMetricJobs({ options }: MeasureContext, m: MetricRun, work:
     if (r.status === 'fulfilled') done.push({ work: row.work, size: row.label, sizeWxH: row.size, metrics: r.value });
   }
   return { done, runner: m.runner, error };
+}
+
+/** 3b. Each measured layer over time: VMAF per second at its own size, when it was off (layerTimeline.ts). */
+function addLayerTimelines(work: LayerWork[], done: JobResult[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
+  const defined = (w: LayerWork) => (frameTimes.get(w) ?? []).filter((t): t is number => t !== undefined);
+  for (const s of new Set(work.map((w) => w.scenario))) {
+    const layers = work.filter((w) => w.scenario === s);
+    const endS = Math.max(...layers.flatMap(defined));
+    for (const w of layers) {
+      const native = done.find((d) => d.work === w && d.size === 'native');
+      if (w.record.status !== 'measured' || !native || !w.entries) continue;
+      w.record.timeline = layerTimeline(defined(w), endS, w.entries.map((e, k) => ({ timeS: e.timeS, vmaf: native.metrics[k]?.vmaf })));
+    }
+  }
 }
 
 /** 4. The SFU viewers of the scenarios measured now (src/measure/viewer/), after their layers. */

@@ -3,6 +3,7 @@ import type { QualityView } from './CsvTypes.js';
 import type { ViewerMeasureRecord } from '../measure/viewer/ViewerMeasureTypes.js';
 
 export type { ViewerMeasureRecord };
+import type { LayerTimeline } from '../measure/layerTimeline.js';
 
 
 export type VmafBackend = 'ffmpeg' | 'docker' | 'none';
@@ -57,6 +58,8 @@ export interface LayerMeasureRecord {
   framesChangedByFollowedLayer?: number;
   /** Verification of the measured pictures' pairings at the layer's own size (verifyPairing.ts). */
   pairing?: PairingCounts & { pictures: number; doubtful: boolean };
+  /** Over time (src/measure/layerTimeline.ts): VMAF per second at the layer's own size, when it was off, switches. */
+  timeline?: LayerTimeline;
 }
 
 export interface MeasureRecord {

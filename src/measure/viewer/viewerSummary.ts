@@ -3,6 +3,7 @@
 // "displayed" view of layers does), and a per-second timeline for the report.
 import { aggregate, round } from '../aggregate.js';
 import type { FrameMetrics } from '../metrics/metricLogs.js';
+import { perSecondMeans } from '../perSecond.js';
 import type { DisplayTick, FreezeSummary, ViewerFrame, ViewerMeasureRecord, ViewerSecond } from './ViewerMeasureTypes.js';
 
 /** A layer of the run by its picture size. */
@@ -72,6 +73,12 @@ function perSecond({ frames, ticks, freezes, metrics, fps }: SummaryInput, layer
     bySecond.get(s)!.push(k);
   });
   const freezeEnds = new Map(freezes.freezes.map((f) => [f.endTick, 1]));
+  const vmafOf = new Map(
+    perSecondMeans(
+      ticks.map((t) => t.timeMs / 1000),
+      metrics.map((m) => m?.vmaf),
+    ).map((s) => [s.second, s.mean]),
+  );
   return [...bySecond.entries()].map(([second, ks]) => {
     const counts = new Map<string, number>();
     for (const k of ks) counts.set(layerAt[k], (counts.get(layerAt[k]) ?? 0) + 1);
@@ -81,7 +88,7 @@ function perSecond({ frames, ticks, freezes, metrics, fps }: SummaryInput, layer
       second,
       layer,
       kbps: round((bytes * 8) / 1000, 1)!,
-      vmaf: round(aggregate(ks.map((k) => metrics[k]?.vmaf)).mean, 2),
+      vmaf: round(vmafOf.get(second), 2),
       frozenS: round(ks.filter((k) => ticks[k].repeat).length / fps, 3)!,
       freezes: ks.filter((k) => freezeEnds.has(ticks[k].tick)).length,
     };
