@@ -107,6 +107,8 @@ export interface ViewerMeasureRecord {
   timeOnLayerS?: Record<string, number>;
   vmafMean?: number;
   vmafP5?: number;
+  /** The rules the timeline was built with (viewerTimeline.ts, freezes.ts). */
+  settings?: { fps: number; burstTicks: number; tickPhase: number; freezeWindowFrames: number; freezeMinSamples: number; freezeMinIncreaseMs: number; scaler: string };
   /** Whether the record carried frame ids (without them a lost reference cannot be seen). */
   lossEvidence?: 'frame-ids' | 'none';
   pairing?: { pictures: number; verified: number; tied: number; repaired: number; ambiguous: number; doubtful: boolean };

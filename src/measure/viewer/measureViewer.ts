@@ -16,7 +16,9 @@ import { pairViewer } from './pairViewer.js';
 import { readViewerFramesCsv } from './viewerFramesCsv.js';
 import { readViewerStats } from './viewerStats.js';
 import { summarizeViewer, tickLayers, type LayerSize } from './viewerSummary.js';
-import { viewerTimeline } from './viewerTimeline.js';
+import { BURST_TICKS, TICK_PHASE, viewerTimeline } from './viewerTimeline.js';
+import { FREEZE_MIN_INCREASE_MS, FREEZE_MIN_SAMPLES, FREEZE_WINDOW_FRAMES } from './freezes.js';
+import { SCALER } from '../metrics/metricGraph.js';
 import type { DisplayTick, ViewerMeasureRecord } from './ViewerMeasureTypes.js';
 
 export interface ViewerFiles {
@@ -119,6 +121,16 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
     framesSuperseded: timeline.fates.filter((f) => f === 'superseded').length,
     framesSkipped: timeline.fates.filter((f) => f === 'skipped').length,
     picturesShown: shownFrames.length,
+    settings: {
+      fps,
+      burstTicks: BURST_TICKS,
+      tickPhase: TICK_PHASE,
+      freezeWindowFrames: FREEZE_WINDOW_FRAMES,
+      freezeMinSamples: FREEZE_MIN_SAMPLES,
+      freezeMinIncreaseMs: FREEZE_MIN_INCREASE_MS,
+      // decoderArgs (MetricJob.ts) scales with -s: swscale's default, bicubic, as SCALER for the reference.
+      scaler: SCALER,
+    },
     lossEvidence: frames.every((f) => f.frameId !== undefined) ? 'frame-ids' : 'none',
     ...summarizeViewer({ frames, ticks: timeline.ticks, freezes: timeline.freezes, metrics, layers: input.layers, fps }),
     browserFreezes: stats?.freezes,

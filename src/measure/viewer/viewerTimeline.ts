@@ -23,6 +23,8 @@ import type { DisplayTick, FrameFate, ViewerFrame, ViewerTimeline } from './View
 
 /** Keyframes at most this many RTP ticks after the previous keyframe belong to its burst. */
 export const BURST_TICKS = 5;
+/** Where a display tick sits in its frame interval, after the lattice of the first picture's arrival. */
+export const TICK_PHASE = 0.5;
 
 const TWO_32 = 2 ** 32;
 const rtpDiff = (a: number, b: number) => (((b - a) % TWO_32) + TWO_32) % TWO_32;
@@ -67,7 +69,7 @@ export function viewerTimeline(frames: readonly ViewerFrame[], fps: number): Vie
     let next = 0;
     let onScreen = -1;
     for (let k = 0; onScreen !== last.index; k++) {
-      const timeMs = t0 + (k + 0.5) * periodMs;
+      const timeMs = t0 + (k + TICK_PHASE) * periodMs;
       while (next < candidates.length && candidates[next].arrivalMs <= timeMs) next++;
       const frameIndex = candidates[next - 1].index;
       ticks.push({ tick: k, timeMs, frameIndex, repeat: frameIndex === onScreen });
