@@ -107,6 +107,9 @@ export interface ViewerMeasureRecord {
   timeOnLayerS?: Record<string, number>;
   vmafMean?: number;
   vmafP5?: number;
+  /** The same over the ticks from the scenario's steady start on: compares with the sender's layer rows
+   *  (quality.csv scores a layer over its steady window). */
+  steady?: { fromS: number; ticks: number; vmafMean?: number; vmafP5?: number };
   /** The rules the timeline was built with (viewerTimeline.ts, freezes.ts). */
   settings?: { fps: number; burstTicks: number; tickPhase: number; freezeWindowFrames: number; freezeMinSamples: number; freezeMinIncreaseMs: number; scaler: string };
   /** Whether the record carried frame ids (without them a lost reference cannot be seen). */

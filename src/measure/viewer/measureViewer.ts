@@ -41,6 +41,8 @@ export interface MeasureViewerInput {
   /** The run's layers by picture size (a received size names its rid). */
   layers: readonly LayerSize[];
   runner: MetricRunner;
+  /** The scenario's steady start (s), for the viewer's steady figures. */
+  steadyFromS?: number;
   /** Scratch folder of this viewer (removed when done). */
   workDir: string;
   signal?: AbortSignal;
@@ -132,7 +134,7 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
       scaler: SCALER,
     },
     lossEvidence: frames.every((f) => f.frameId !== undefined) ? 'frame-ids' : 'none',
-    ...summarizeViewer({ frames, ticks: timeline.ticks, freezes: timeline.freezes, metrics, layers: input.layers, fps }),
+    ...summarizeViewer({ frames, ticks: timeline.ticks, freezes: timeline.freezes, metrics, layers: input.layers, fps, steadyFromS: input.steadyFromS }),
     browserFreezes: stats?.freezes,
     pairing: { pictures: shownFrames.length, ...counts, doubtful: shownFrames.length > 0 && counts.ambiguous / shownFrames.length > PAIRING_DOUBT_SHARE },
   };

@@ -13,7 +13,7 @@ import type { MetricRunner } from '../metrics/MetricJob.js';
 import type { Y4mFile } from '../../input/Y4mFile.js';
 import { VIEWER_RID_PREFIX, type PictureRow, type QualityRow } from '../../rundir/CsvTypes.js';
 import { layerFile, scenarioDir, workDir } from '../../rundir/RunFiles.js';
-import type { ScenarioRecord } from '../../rundir/RunTypes.js';
+import { steadyStartS, type ScenarioRecord } from '../../rundir/RunTypes.js';
 import type { Progress } from '../../ui/progress.js';
 import { parseSize, type Size } from '../../units.js';
 import { measureViewer, type ViewerFiles, type ViewerPicture } from './measureViewer.js';
@@ -102,6 +102,7 @@ export async function measureViewers(scenarios: readonly ViewerScenario[], optio
         referenceY4m,
         reference,
         layers: layerSizes(s),
+        steadyFromS: steadyStartS(s),
         runner: options.runner,
         workDir: workDir(options.runDir, `${s.id}.viewer.${files.name}`),
         signal: options.signal,

@@ -26,9 +26,11 @@ export interface SummaryInput {
   metrics: readonly FrameMetrics[];
   layers: readonly LayerSize[];
   fps: number;
+  /** The scenario's steady start (s): the viewer's figures are also given from there on. */
+  steadyFromS?: number;
 }
 
-type Figures = Pick<ViewerMeasureRecord, 'ticks' | 'repeats' | 'durationS' | 'freezes' | 'switches' | 'switchesPerMinute' | 'receivedKbps' | 'timeOnLayerS' | 'vmafMean' | 'vmafP5' | 'seconds'>;
+type Figures = Pick<ViewerMeasureRecord, 'ticks' | 'repeats' | 'durationS' | 'freezes' | 'switches' | 'switchesPerMinute' | 'receivedKbps' | 'timeOnLayerS' | 'vmafMean' | 'vmafP5' | 'steady' | 'seconds'>;
 
 /** The layer on screen at each tick. */
 export function tickLayers(frames: readonly ViewerFrame[], ticks: readonly DisplayTick[], layers: readonly LayerSize[]): string[] {
@@ -49,6 +51,9 @@ export function summarizeViewer(input: SummaryInput): Figures {
   const toMs = ticks.length ? ticks[ticks.length - 1].timeMs + 500 / fps : 0;
   const bytes = frames.filter((f) => f.arrivalMs >= fromMs && f.arrivalMs < toMs).reduce((n, f) => n + (f.bytes ?? 0), 0);
   const vmaf = aggregate(metrics.map((m) => m.vmaf));
+  const fromS = input.steadyFromS;
+  const steadyTicks = fromS === undefined ? [] : ticks.map((t, k) => k).filter((k) => ticks[k].timeMs / 1000 >= fromS);
+  const steadyVmaf = aggregate(steadyTicks.map((k) => metrics[k]?.vmaf));
   return {
     ticks: ticks.length,
     repeats: ticks.filter((t) => t.repeat).length,
@@ -60,6 +65,7 @@ export function summarizeViewer(input: SummaryInput): Figures {
     timeOnLayerS,
     vmafMean: round(vmaf.mean, 3),
     vmafP5: round(vmaf.p5, 3),
+    steady: fromS === undefined ? undefined : { fromS, ticks: steadyTicks.length, vmafMean: round(steadyVmaf.mean, 3), vmafP5: round(steadyVmaf.p5, 3) },
     seconds: perSecond(input, layerAt),
   };
 }
