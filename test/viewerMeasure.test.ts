@@ -30,7 +30,8 @@ const RTP_BASE = 1_234_567;
 const LAYERS = { q: [320, 180], h: [640, 360], f: [1280, 720] } as const;
 type Rid = keyof typeof LAYERS;
 const RENDER = '640x360';
-const VIEWER = 'v640';
+/** A name with HTML in it: the report must escape it (file names may hold '<' on Linux). */
+const VIEWER = 'v640<i>';
 
 interface Received {
   rid: Rid;
@@ -212,6 +213,15 @@ describe('a viewer recording built from known frames', () => {
     const rec = await simq(['recommend', run, '--no-save', '--json']);
     expect(rec.code, rec.stderr).toBe(0);
     expect(rec.stdout).not.toContain('viewer:');
+  });
+
+  it('the report has the viewer section, its name escaped', async () => {
+    const r = await simq(['report', run]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(path.join(run, 'report.html'), 'utf8');
+    expect(html).toContain('<section id="viewers">');
+    expect(html).toContain('viewer v640&lt;i&gt; at 640x360');
+    expect(html).not.toContain('v640<i>');
   });
 
   it('one picture\'s VMAF equals libvmaf run directly by ffmpeg on the same decoded and scaled frames (within 0.5)', () => {
