@@ -19,7 +19,7 @@ import { summarizeViewer, tickLayers, type LayerSize } from './viewerSummary.js'
 import { BURST_TICKS, TICK_PHASE, viewerTimeline } from './viewerTimeline.js';
 import { FREEZE_MIN_INCREASE_MS, FREEZE_MIN_SAMPLES, FREEZE_WINDOW_FRAMES } from './freezes.js';
 import { SCALER } from '../metrics/metricGraph.js';
-import type { DisplayTick, ViewerMeasureRecord } from './ViewerMeasureTypes.js';
+import type { DisplayTick, ViewerFrame, ViewerMeasureRecord, ViewerTimeline } from './ViewerMeasureTypes.js';
 
 export interface ViewerFiles {
   /** The viewer's name (file stem in viewers/). */
@@ -111,18 +111,25 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
   const layerAt = tickLayers(frames, timeline.ticks, input.layers);
   const verdictOf = new Map(shownFrames.map((f, j) => [f, pairing.verification.verdict[j]]));
   const pictures: ViewerPicture[] = timeline.ticks.map((t, k) => ({ ...t, sourceIndex: entries[k].sourceIndex, layer: layerAt[k], metrics: metrics[k], pairing: t.repeat ? undefined : verdictOf.get(t.frameIndex) }));
-  const counts = countVerdicts(pairing.verification.verdict);
-  const stats = viewer.statsCsv && existsSync(viewer.statsCsv) ? readViewerStats(viewer.statsCsv) : undefined;
-  const record: ViewerMeasureRecord = {
+  return { record: viewerRecord(input, frames, timeline, pairing.verification.verdict, metrics, renderSize), pictures };
+}
+
+/** run.json's measure.viewers[] entry of a measured viewer. */
+function viewerRecord(input: MeasureViewerInput, frames: ViewerFrame[], timeline: ViewerTimeline, verdicts: PairingVerdict[], metrics: FrameMetrics[], renderSize: Size): ViewerMeasureRecord {
+  const fps = input.reference.fps;
+  const shown = timeline.ticks.filter((t) => !t.repeat).length;
+  const counts = countVerdicts(verdicts);
+  const stats = input.viewer.statsCsv && existsSync(input.viewer.statsCsv) ? readViewerStats(input.viewer.statsCsv) : undefined;
+  return {
     scenarioId: input.scenarioId,
-    viewer: viewer.name,
+    viewer: input.viewer.name,
     status: 'measured',
     renderSize: formatSize(renderSize),
     framesReceived: frames.length,
     framesUndecodable: timeline.fates.filter((f) => f === 'undecodable').length,
     framesSuperseded: timeline.fates.filter((f) => f === 'superseded').length,
     framesSkipped: timeline.fates.filter((f) => f === 'skipped').length,
-    picturesShown: shownFrames.length,
+    picturesShown: shown,
     settings: {
       fps,
       burstTicks: BURST_TICKS,
@@ -136,9 +143,8 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
     lossEvidence: frames.every((f) => f.frameId !== undefined) ? 'frame-ids' : 'none',
     ...summarizeViewer({ frames, ticks: timeline.ticks, freezes: timeline.freezes, metrics, layers: input.layers, fps, steadyFromS: input.steadyFromS }),
     browserFreezes: stats?.freezes,
-    pairing: { pictures: shownFrames.length, ...counts, doubtful: shownFrames.length > 0 && counts.ambiguous / shownFrames.length > PAIRING_DOUBT_SHARE },
+    pairing: { pictures: shown, ...counts, doubtful: shown > 0 && counts.ambiguous / shown > PAIRING_DOUBT_SHARE },
   };
-  return { record, pictures };
 }
 
 /** The largest picture the viewer received. */
