@@ -41,6 +41,8 @@ const UNIT = [
   'test/jobQueue.test.ts',
   'test/frameFeed.test.ts',
   'test/optionsReference.test.ts',
+  'test/viewerTimeline.test.ts',
+  'test/layerTimeline.test.ts',
 ];
 
 export default defineConfig({

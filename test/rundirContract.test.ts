@@ -36,7 +36,7 @@ describe('CSV columns', () => {
       'scenario_id', 'scenario', 'codec', 'bandwidth_kbps', 'rid', 'layer', 'size', 'view', 'max_bitrate_kbps', 'target_kbps',
       'actual_kbps', 'fps', 'frames', 'dropped', 'vmaf_mean', 'vmaf_hmean', 'vmaf_p5', 'vmaf_min', 'psnr_y_mean', 'psnr_avg_mean',
       'ssim_mean', 'alignment_confidence', 'paired_verified', 'paired_tied', 'paired_repaired', 'paired_ambiguous', 'pairing',
-      'temporal_layer', 'op_fps', 'op_kbps', 'browser',
+      'temporal_layer', 'op_fps', 'op_kbps', 'browser', 'freeze_count', 'freeze_s', 'switches_per_min',
     ]);
     expect(PICTURE_COLUMNS).toEqual([
       'scenario_id', 'rid', 'size', 'display_index', 'source_index', 'frame_index', 'frozen', 'time_s', 'warmup', 'vmaf', 'psnr_y',

@@ -12,7 +12,7 @@ import { workDir } from '../rundir/RunFiles.js';
 import { resolveVmafSetup, VMAF_BACKEND_CHOICES, type VmafBackendChoice } from '../measure/vmaf/VmafSetup.js';
 import { runRecommendStage } from '../recommend/recommendStage.js';
 import { browserComparison, firefoxSettingAdvice, renderBrowserComparison } from '../recommend/browserComparison.js';
-import { readQualityRows } from '../recommend/qualityTable.js';
+import { layerRows, readQualityRows } from '../recommend/qualityTable.js';
 import { renderRecommendationSummary } from '../recommend/summary.js';
 import { writeReport } from '../report/writeReport.js';
 import { packageVersion } from '../paths.js';
@@ -141,7 +141,7 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   json.recommendation = recommendation;
   const runRecord = readRunRecord(capture.dir);
   if (!resuming) rememberRate(runRecord, rateKey);
-  const sideBySide = browserComparison(runRecord, readQualityRows(capture.dir));
+  const sideBySide = browserComparison(runRecord, layerRows(readQualityRows(capture.dir)));
   if (sideBySide.length) {
     const advice = firefoxSettingAdvice(runRecord);
     const shifts = (runRecord.measure?.feedShift ?? []).map((f) => `  ${f.scenarioId} ${f.rid}: Y ${f.meanDiff.y} / U ${f.meanDiff.u} / V ${f.meanDiff.v} (${f.frames} frames)`);

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
 import { toCsv, type CsvValue } from '../io/csv.js';
 import { PICTURES_CSV, picturesCsvToRead, QUALITY_CSV, runFile } from '../rundir/RunFiles.js';
-import type { LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
+import type { LayerMeasureRecord, MeasureRecord, ViewerMeasureRecord } from '../rundir/MeasureTypes.js';
 import type { RunRecord } from '../rundir/RunTypes.js';
 
 export interface KeptRows {
@@ -16,6 +16,8 @@ export interface KeptRows {
 export interface KeptMeasurements {
   scenarioIds: Set<string>;
   layers: LayerMeasureRecord[];
+  /** SFU viewers of the kept scenarios (measure.viewers). */
+  viewers: ViewerMeasureRecord[];
   quality: KeptRows;
   pictures: KeptRows;
 }
@@ -44,7 +46,7 @@ function keptLines(file: string | undefined, scenarioIds: Set<string>, columns: 
 
 export function keptMeasurements(runDir: string, run: RunRecord, next: MeasureRecord, columns: { quality: readonly string[]; pictures: readonly string[] }): KeptMeasurements {
   const previous = run.measure;
-  const none: KeptMeasurements = { scenarioIds: new Set(), layers: [], quality: { lines: [] }, pictures: { lines: [] } };
+  const none: KeptMeasurements = { scenarioIds: new Set(), layers: [], viewers: [], quality: { lines: [] }, pictures: { lines: [] } };
   if (!previous) return none;
   const was = settingsOf(previous);
   const now = settingsOf(next);
@@ -66,6 +68,7 @@ export function keptMeasurements(runDir: string, run: RunRecord, next: MeasureRe
   return {
     scenarioIds,
     layers: previous.layers.filter((l) => scenarioIds.has(l.scenarioId)),
+    viewers: (previous.viewers ?? []).filter((v) => scenarioIds.has(v.scenarioId)),
     quality: keptLines(runFile(runDir, QUALITY_CSV), scenarioIds, columns.quality),
     pictures: keptLines(picturesCsvToRead(runDir) ?? runFile(runDir, PICTURES_CSV), scenarioIds, columns.pictures),
   };

@@ -31,13 +31,15 @@ import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
 import { planMetricJobs, type PlannedJob } from './metricJobPlan.js';
 import { JobQueue } from './jobQueue.js';
-import { PICTURE_COLUMNS, QUALITY_COLUMNS, type PictureRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
+import { PICTURE_COLUMNS, QUALITY_COLUMNS, VIEWER_QUALITY_COLUMNS, type PictureRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
 import type { FeedLevelShift, LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
 import { feedLevelShift } from './feedLevelShift.js';
 import { LEGACY_PICTURES_CSV, layerFile, PICTURES_CSV, QUALITY_CSV, runFile, scenarioDir, workDir } from '../rundir/RunFiles.js';
 import type { VmafSetup } from './vmaf/VmafSetup.js';
 import { metricMallocEnv } from '../tools/mallocTuning.js';
 import { timeLeftText } from '../ui/timeLeft.js';
+import { measureViewers, scenarioViewers, type ViewerRows } from './viewer/measureViewers.js';
+import { layerTimeline } from './layerTimeline.js';
 
 export const DEFAULT_VIEWPORTS: Size[] = [
   { width: 320, height: 180 },
@@ -192,9 +194,12 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const qualityRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).map((r) => qualityRow(w, r, options.view)));
   const pictureRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).flatMap((r) => picturesOf(w, r)));
   if (options.temporalLayers) qualityRows.push(...(await temporalRows(ctx, work, qualityRows, runner)));
-  // Chromium-only runs keep the columns they always had; with Firefox in the run every row names its browser.
-  const withBrowser = run.scenarios.some((s) => s.scenario.browser === 'firefox');
-  const qualityColumns = withBrowser ? QUALITY_COLUMNS : QUALITY_COLUMNS.filter((c) => c !== 'browser');
+  addLayerTimelines(work, done, frameTimes);
+  const viewers = await viewerRows(ctx, work, runner);
+  qualityRows.push(...viewers.quality);
+  pictureRows.push(...viewers.pictures);
+  const qualityColumns = qualityColumnsOf(run, options.runDir);
+  const withBrowser = qualityColumns.includes('browser');
   if (withBrowser) for (const r of qualityRows) r.browser = run.scenarios.find((s) => s.id === r.scenario_id)?.scenario.browser ?? 'chromium';
   const kept = ctx.kept;
   if (kept) {
@@ -208,6 +213,10 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   rmSync(runFile(options.runDir, LEGACY_PICTURES_CSV), { force: true });
 
   measure.layers = [...(kept?.layers ?? []), ...work.map((w) => w.record)];
+  if (viewers.records.length || kept?.viewers?.length) measure.viewers = [...(kept?.viewers ?? []), ...viewers.records];
+  if (viewers.records.some((v) => v.status === 'failed')) {
+    error ??= new SimqError(`some viewers could not be measured: ${viewers.records.filter((v) => v.status === 'failed').map((v) => `${v.scenarioId} ${v.viewer}`).join(', ')}`, ExitCode.incomplete);
+  }
   if (work.some((w) => w.record.status === 'failed')) {
     error ??= new SimqError(`some layers could not be measured: ${work.filter((w) => w.record.status === 'failed').map((w) => `${w.scenario.id} ${w.layer.rid}`).join(', ')}`, ExitCode.incomplete);
   }
@@ -217,6 +226,16 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   run.timings.measureS = Math.round(((kept ? (run.timings.measureS ?? 0) : 0) + (Date.now() - started) / 1000) * 10) / 10;
   writeRunRecord(options.runDir, run);
   return { record: run, measure, rows: qualityRows, error };
+}
+
+/**
+ * quality.csv's columns for this run: Chromium-only runs keep the columns they always had; with
+ * Firefox in the run every row names its browser; runs with SFU viewers get the viewer columns.
+ */
+function qualityColumnsOf(run: RunRecord, runDir: string): (keyof QualityRow & string)[] {
+  const withBrowser = run.scenarios.some((s) => s.scenario.browser === 'firefox');
+  const withViewers = run.scenarios.some((s) => scenarioViewers(runDir, s).length > 0);
+  return QUALITY_COLUMNS.filter((c) => (withBrowser || c !== 'browser') && (withViewers || !(VIEWER_QUALITY_COLUMNS as readonly string[]).includes(c)));
 }
 
 /** Reads run.json, refuses to overwrite earlier measurements without --force, opens the reference. */
@@ -256,7 +275,7 @@ function openMeasure(options: MeasureOptions): MeasureContext {
     warnings: [...options.vmaf.warnings],
     files: { quality: QUALITY_CSV, pictures: PICTURES_CSV },
   };
-  const kept = options.resume && !options.force && measured ? keptMeasurements(runDir, run, measure, { quality: QUALITY_COLUMNS, pictures: PICTURE_COLUMNS }) : undefined;
+  const kept = options.resume && !options.force && measured ? keptMeasurements(runDir, run, measure, { quality: qualityColumnsOf(run, runDir), pictures: PICTURE_COLUMNS }) : undefined;
   if (kept) measure.startedAt = run.measure?.startedAt ?? measure.startedAt;
   return { options, run, references, measure, kept };
 }
@@ -495,6 +514,29 @@ async function finishMetricJobs({ options }: MeasureContext, m: MetricRun, work:
     if (r.status === 'fulfilled') done.push({ work: row.work, size: row.label, sizeWxH: row.size, metrics: r.value });
   }
   return { done, runner: m.runner, error };
+}
+
+/** 3b. Each measured layer over time: VMAF per second at its own size, when it was off (layerTimeline.ts). */
+function addLayerTimelines(work: LayerWork[], done: JobResult[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
+  const defined = (w: LayerWork) => (frameTimes.get(w) ?? []).filter((t): t is number => t !== undefined);
+  for (const s of new Set(work.map((w) => w.scenario))) {
+    const layers = work.filter((w) => w.scenario === s);
+    const endS = Math.max(...layers.flatMap(defined));
+    for (const w of layers) {
+      const native = done.find((d) => d.work === w && d.size === 'native');
+      if (w.record.status !== 'measured' || !native || !w.entries) continue;
+      w.record.timeline = layerTimeline(defined(w), endS, w.entries.map((e, k) => ({ timeS: e.timeS, vmaf: native.metrics[k]?.vmaf })));
+    }
+  }
+}
+
+/** 4. The SFU viewers of the scenarios measured now (src/measure/viewer/), after their layers. */
+async function viewerRows({ options, references }: MeasureContext, work: LayerWork[], runner: MetricRunner): Promise<ViewerRows> {
+  const scenarios = [...new Set(work.map((w) => w.scenario))].map((s) => {
+    const ref = references.get(s.clipId ?? '')!;
+    return { scenario: s, referenceY4m: ref.clip.y4m, reference: ref.y4m };
+  });
+  return measureViewers(scenarios, { runDir: options.runDir, ffmpegPath: options.ffmpeg.path, runner, progress: options.progress, signal: options.signal });
 }
 
 /** 3. pictures.csv rows of one (layer, size) job. */

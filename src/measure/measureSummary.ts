@@ -1,7 +1,7 @@
 // The measure stage's answer to the seed question, per viewer size: which layer (of which
 // scenario) looks best there, and what it costs in kbps.
 import { renderTable } from '../ui/table.js';
-import type { QualityRow } from '../rundir/CsvTypes.js';
+import { isViewerRid, VIEWER_RID_PREFIX, type QualityRow } from '../rundir/CsvTypes.js';
 import { pairedLabel } from './pairingSummary.js';
 import { viewerOperatingPoints, type ViewerOperatingPoints } from './operatingPoints.js';
 
@@ -21,6 +21,8 @@ export interface MeasureSummary {
   native: { scenarioId: string; rid: string; layer: string; actualKbps?: number; vmaf?: number; psnrY?: number; ssim?: number; paired: string }[];
   /** With --temporal-layers: per viewer size, the (layer, temporal level) pairs on the quality-vs-kbps envelope. */
   operatingPoints?: ViewerOperatingPoints[];
+  /** SFU viewers (quality.csv rows "viewer:<name>", src/measure/viewer/): what each displayed. */
+  sfuViewers?: { scenarioId: string; viewer: string; size: string; kbps?: number; vmaf?: number; vmafP5?: number; freezes?: number; freezeS?: number; switchesPerMin?: number }[];
   warnings: string[];
   problems: string[];
 }
@@ -28,8 +30,11 @@ export interface MeasureSummary {
 const score = (r: { vmaf?: number; psnrY?: number }) => r.vmaf ?? r.psnrY ?? -Infinity;
 
 export function measureSummary(runDir: string, allRows: QualityRow[], warnings: string[], problems: string[]): MeasureSummary {
-  // The layers as sent; the temporal operating points are summarised apart.
-  const rows = allRows.filter((r) => r.temporal_layer === undefined);
+  // The layers as sent; the temporal operating points and SFU viewers are summarised apart.
+  const rows = allRows.filter((r) => r.temporal_layer === undefined && !isViewerRid(r.rid));
+  const sfuViewers = allRows
+    .filter((r) => isViewerRid(r.rid))
+    .map((r) => ({ scenarioId: r.scenario_id, viewer: r.rid.slice(VIEWER_RID_PREFIX.length), size: r.size, kbps: r.actual_kbps, vmaf: r.vmaf_mean, vmafP5: r.vmaf_p5, freezes: r.freeze_count, freezeS: r.freeze_s, switchesPerMin: r.switches_per_min }));
   const operatingPoints = viewerOperatingPoints(allRows);
   const pick = (r: QualityRow) => ({
     scenarioId: r.scenario_id,
@@ -59,6 +64,7 @@ export function measureSummary(runDir: string, allRows: QualityRow[], warnings: 
     viewports,
     native: rows.filter((r) => r.size === 'native').map((r) => ({ ...pick(r), paired: pairedLabel(r) })),
     ...(operatingPoints.length ? { operatingPoints } : {}),
+    ...(sfuViewers.length ? { sfuViewers } : {}),
     warnings,
     problems,
   };
@@ -96,6 +102,16 @@ export function renderMeasureSummary(summary: MeasureSummary): string {
         ['scenario', 'rid', 'layer', 'temporal', 'fps', 'kbps', 'VMAF', 'PSNR-Y'],
         v.points.map((p) => [p.scenarioId, p.rid, p.layer, `T${p.temporalLayer}`, fmt(p.fps, 1), fmt(p.kbps, 0), fmt(p.vmaf, 1), fmt(p.psnrY, 2)]),
         [false, false, false, false, true, true, true, true],
+      ),
+    );
+  }
+  if (summary.sfuViewers) {
+    out.push('', 'what each SFU viewer displayed (every tick at its render size; freezes by the w3c rule):');
+    out.push(
+      renderTable(
+        ['scenario', 'viewer', 'size', 'kbps', 'VMAF', 'VMAF p5', 'freezes', 'frozen s', 'switches/min'],
+        summary.sfuViewers.map((v) => [v.scenarioId, v.viewer, v.size, fmt(v.kbps, 0), fmt(v.vmaf, 1), fmt(v.vmafP5, 1), fmt(v.freezes, 0), fmt(v.freezeS, 2), fmt(v.switchesPerMin, 1)]),
+        [false, false, false, true, true, true, true, true, true],
       ),
     );
   }

@@ -7,7 +7,7 @@ import { geckoStreams } from '../allocation/GeckoStreams.js';
 import { InputError } from '../errors.js';
 import { numericColumnsOf } from '../io/csvSchema.js';
 import { parseCsvText } from '../io/readCsv.js';
-import { QUALITY_SCHEMA, type ParsedQualityRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
+import { isViewerRid, QUALITY_SCHEMA, type ParsedQualityRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
 import { QUALITY_CSV, runFile } from '../rundir/RunFiles.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import { clipOfScenario, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
@@ -106,7 +106,14 @@ function sizeScore(r: ParsedQualityRow, metric: MetricChoice): SizeScore {
 }
 
 /** Joins quality.csv rows with run.json scenarios into one point per scenario x layer. */
-export function buildQualityTable(run: RunRecord, rows: readonly ParsedQualityRow[]): QualityTable {
+/** The rows of sent layers: SFU viewer rows (rid "viewer:<name>", src/measure/viewer/) describe what a
+ *  subscriber displayed, not an encoding, and take no part in choosing one. */
+export function layerRows(rows: readonly ParsedQualityRow[]): ParsedQualityRow[] {
+  return rows.filter((r) => !isViewerRid(r.rid));
+}
+
+export function buildQualityTable(run: RunRecord, allRows: readonly ParsedQualityRow[]): QualityTable {
+  const rows = layerRows(allRows);
   const warnings: RecommendationWarning[] = [];
   const metric = chooseMetric(rows, run);
   // One measure run writes one view; if a merged file holds both, "displayed" (freezes count) wins.

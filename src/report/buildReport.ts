@@ -3,7 +3,7 @@
 // (chart and table per viewer size), per-frame quality per scenario, quality.csv as a table and the
 // recommendation. Pure: no file is written here.
 import type { RunRecord } from '../rundir/RunTypes.js';
-import type { ParsedQualityRow } from '../rundir/CsvTypes.js';
+import { isViewerRid, type ParsedQualityRow } from '../rundir/CsvTypes.js';
 import type { Recommendation } from '../recommend/RecommendationTypes.js';
 import type { PictureRow } from '../rundir/CsvTypes.js';
 import { bitrateTimelineChart } from './charts/bitrateTimeline.js';
@@ -16,6 +16,7 @@ import { esc, ridBadge } from './html.js';
 import type { ReportInputs } from './loadReportInputs.js';
 import { renderRecommendation } from './recommendationHtml.js';
 import { renderOperatingPoints } from './operatingPointsHtml.js';
+import { renderViewers } from './viewersHtml.js';
 import { chooseFrameMetric, chooseQualityMetric } from './reportMetric.js';
 import type { ChartSpec } from './page/ReportTypes.js';
 import { runRids } from './scenarioLabels.js';
@@ -31,8 +32,13 @@ export interface BuiltReport {
 
 export function buildReport(allInputs: ReportInputs, uplot: UplotAssets, generatedAt: Date = new Date()): BuiltReport {
   // Charts and the quality table show the layers as sent; temporal operating points have their own section.
+  // SFU viewers (rid "viewer:<name>") have their own section too.
   const temporalRows = allInputs.quality?.filter((r) => r.temporal_layer !== undefined) ?? [];
-  const inputs = { ...allInputs, quality: allInputs.quality?.filter((r) => r.temporal_layer === undefined) };
+  const inputs = {
+    ...allInputs,
+    quality: allInputs.quality?.filter((r) => r.temporal_layer === undefined && !isViewerRid(r.rid)),
+    frames: allInputs.frames?.filter((r) => !isViewerRid(r.rid)),
+  };
   const { run } = inputs;
   // The page's script finds each chart by id; ids come from scenario ids, unique within a run.
   const rids = runRids(run);
@@ -133,8 +139,12 @@ ${timelineParts.join('\n')}`,
   const comparison = inputs.quality ? browserComparison(run, inputs.quality) : [];
   if (comparison.length) sections.push({ id: 'browsers', title: 'Chromium and Firefox side by side', html: browserComparisonHtml(comparison, firefoxSettingAdvice(run)) });
 
+  // 7. SFU viewers.
+  const viewers = inputs.measure?.viewers ?? [];
+  if (viewers.length) sections.push({ id: 'viewers', title: 'What each viewer displayed (SFU)', html: renderViewers(viewers, colors) });
+
   // The answer first, then the evidence, then the raw table.
-  const ORDER = ['recommendation', 'browsers', 'quality', 'operating-points', 'timelines', 'frames', 'table'];
+  const ORDER = ['recommendation', 'browsers', 'viewers', 'quality', 'operating-points', 'timelines', 'frames', 'table'];
   sections.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
   const key = `<p class="key">Layer colours: ${rids.map((r) => ridBadge(r, colors)).join(' ')} <span class="dim">(the same in every chart and table)</span></p>`;
   const header = renderHeader(inputs, qualityMetric, generatedAt).replace('</header>', `${key}\n</header>`);

@@ -101,8 +101,20 @@ export const QUALITY_SCHEMA = {
   op_kbps: optNum(),
   /** "chromium" or "firefox"; the column is written only by runs with Firefox scenarios (absent: Chromium). */
   browser: optText<'chromium' | 'firefox'>(),
+  /** Viewer rows only (rid "viewer:<name>", src/measure/viewer/): freezes by the w3c webrtc-stats rule,
+   *  their total seconds, and changes of the layer on screen per minute. The columns are written only
+   *  by runs with viewers. */
+  freeze_count: optNum(),
+  freeze_s: optNum(),
+  switches_per_min: optNum(),
 };
 export type QualityRow = RowOf<typeof QUALITY_SCHEMA>;
+/** quality.csv / pictures.csv rows of a viewer (what an SFU subscriber displayed) have rid "viewer:<name>";
+ *  a rid (RFC 8851: alphanumeric) never contains ':'. Readers of layer rows skip them. */
+export const VIEWER_RID_PREFIX = 'viewer:';
+export const isViewerRid = (rid: string): boolean => rid.startsWith(VIEWER_RID_PREFIX);
+/** Columns only runs with viewers write. */
+export const VIEWER_QUALITY_COLUMNS = ['freeze_count', 'freeze_s', 'switches_per_min'] as const;
 export const QUALITY_COLUMNS = columnsOf(QUALITY_SCHEMA);
 /** One quality.csv row as read back (numbers parsed; empty cells are undefined, never 0). */
 export type ParsedQualityRow = ReadRowOf<typeof QUALITY_SCHEMA>;

@@ -1,5 +1,9 @@
 // What the measure stage records in run.json's "measure" key (the CSVs it writes are in CsvTypes.ts).
 import type { QualityView } from './CsvTypes.js';
+import type { ViewerMeasureRecord } from '../measure/viewer/ViewerMeasureTypes.js';
+
+export type { ViewerMeasureRecord };
+import type { LayerTimeline } from '../measure/layerTimeline.js';
 
 
 export type VmafBackend = 'ffmpeg' | 'docker' | 'none';
@@ -54,6 +58,8 @@ export interface LayerMeasureRecord {
   framesChangedByFollowedLayer?: number;
   /** Verification of the measured pictures' pairings at the layer's own size (verifyPairing.ts). */
   pairing?: PairingCounts & { pictures: number; doubtful: boolean };
+  /** Over time (src/measure/layerTimeline.ts): VMAF per second at the layer's own size, when it was off, switches. */
+  timeline?: LayerTimeline;
 }
 
 export interface MeasureRecord {
@@ -71,6 +77,8 @@ export interface MeasureRecord {
   /** Variables simq set in the metric ffmpeg's environment (glibc allocator settings, mallocTuning.ts). */
   metricEnv?: Record<string, string>;
   layers: LayerMeasureRecord[];
+  /** Every SFU viewer of the run's scenarios (src/measure/viewer/); absent in runs without viewers. */
+  viewers?: ViewerMeasureRecord[];
   skippedScenarios: { id: string; status: string; reason: string }[];
   warnings: string[];
   /**

@@ -18,7 +18,7 @@ export interface PairingCheck {
   wrong: [number, number, number, number][];
 }
 
-async function grayFrames(ffmpeg: string, file: string, width: number, height: number): Promise<Buffer[]> {
+export async function grayFrames(ffmpeg: string, file: string, width: number, height: number): Promise<Buffer[]> {
   const r = await runProcess(ffmpeg, [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-i', file,
     '-vf', `scale=${width}:${height},format=gray`, '-vsync', 'passthrough', '-f', 'rawvideo', '-',
@@ -53,6 +53,28 @@ function wholeClipBest(frame: Buffer, ref: Buffer[]): number {
   return best;
 }
 
+/**
+ * The brute-force check of one picture: simq's source frame `chosen` is right when it scores within
+ * `tieDb` of the best among its +-window neighbours and the best match over the whole clip.
+ * Returns undefined when right, else [best source, dB lost].
+ */
+export function wrongPairing(frame: Buffer, ref: Buffer[], chosen: number, window = 3, tieDb = 0.5): [number, number] | undefined {
+  const n = ref.length;
+  let best = chosen;
+  let bestScore = -Infinity;
+  const chosenScore = psnr(frame, ref[chosen]);
+  const candidates = Array.from({ length: 2 * window + 1 }, (_, k) => (((chosen + k - window) % n) + n) % n);
+  candidates.push(wholeClipBest(frame, ref));
+  for (const c of candidates) {
+    const score = psnr(frame, ref[c]);
+    if (score > bestScore) {
+      bestScore = score;
+      best = c;
+    }
+  }
+  return chosenScore >= bestScore - tieDb ? undefined : [best, Math.round((bestScore - chosenScore) * 100) / 100];
+}
+
 function csvRows(file: string): Record<string, string>[] {
   const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
   const cols = header.split(',');
@@ -82,23 +104,9 @@ export async function checkPairing(ffmpeg: string, runDir: string, window = 3, t
       const layer = await grayFrames(ffmpeg, path.join(runDir, s.id, l.bitstream), width, height);
       const check: PairingCheck = { scenarioId: s.id, rid: l.rid, pictures: rows.length, right: 0, wrong: [] };
       for (const row of rows) {
-        const frame = layer[Number(row.frame_index)];
-        const chosen = Number(row.source_index);
-        const n = ref.length;
-        let best = chosen;
-        let bestScore = -Infinity;
-        const chosenScore = psnr(frame, ref[chosen]);
-        const candidates = Array.from({ length: 2 * window + 1 }, (_, k) => (((chosen + k - window) % n) + n) % n);
-        candidates.push(wholeClipBest(frame, ref));
-        for (const c of candidates) {
-          const score = psnr(frame, ref[c]);
-          if (score > bestScore) {
-            bestScore = score;
-            best = c;
-          }
-        }
-        if (chosenScore >= bestScore - tieDb) check.right++;
-        else check.wrong.push([Number(row.frame_index), chosen, best, Math.round((bestScore - chosenScore) * 100) / 100]);
+        const wrong = wrongPairing(layer[Number(row.frame_index)], ref, Number(row.source_index), window, tieDb);
+        if (!wrong) check.right++;
+        else check.wrong.push([Number(row.frame_index), Number(row.source_index), ...wrong]);
       }
       out.push(check);
     }

@@ -1,0 +1,169 @@
+// Measures one viewer of a scenario: its displayed pictures (viewerTimeline.ts), each paired with its
+// source frame (pairViewer.ts) and scored at the viewer's render size by the same metric job as a
+// layer (metrics/MetricJob.ts: the decoder scales every picture to the render size, as the viewer's
+// video element does, so pictures of every layer are compared at one size).
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../../errors.js';
+import type { Y4mFile } from '../../input/Y4mFile.js';
+import { formatSize, type Size } from '../../units.js';
+import { countVerdicts, type PairingVerdict } from '../alignment/verifyPairing.js';
+import { runMetricJob, type DisplayEntry, type MetricRunner } from '../metrics/MetricJob.js';
+import type { FrameMetrics } from '../metrics/metricLogs.js';
+import { PAIRING_DOUBT_SHARE } from '../pairingSummary.js';
+import { readIvf, writeIvfSubset } from './ivfFile.js';
+import { pairViewer } from './pairViewer.js';
+import { readViewerFramesCsv } from './viewerFramesCsv.js';
+import { readViewerStats } from './viewerStats.js';
+import { summarizeViewer, tickLayers, type LayerSize } from './viewerSummary.js';
+import { BURST_TICKS, TICK_PHASE, viewerTimeline } from './viewerTimeline.js';
+import { FREEZE_MIN_INCREASE_MS, FREEZE_MIN_SAMPLES, FREEZE_WINDOW_FRAMES } from './freezes.js';
+import { SCALER } from '../metrics/metricGraph.js';
+import type { DisplayTick, ViewerFrame, ViewerMeasureRecord, ViewerTimeline } from './ViewerMeasureTypes.js';
+
+export interface ViewerFiles {
+  /** The viewer's name (file stem in viewers/). */
+  name: string;
+  bitstream: string;
+  framesCsv: string;
+  statsCsv?: string;
+  /** The size the viewer renders at; unset: the largest picture it received. */
+  renderSize?: Size;
+}
+
+export interface MeasureViewerInput {
+  scenarioId: string;
+  viewer: ViewerFiles;
+  codec: string;
+  ffmpegPath: string;
+  referenceY4m: string;
+  reference: Y4mFile;
+  /** The run's layers by picture size (a received size names its rid). */
+  layers: readonly LayerSize[];
+  runner: MetricRunner;
+  /** The scenario's steady start (s), for the viewer's steady figures. */
+  steadyFromS?: number;
+  /** Scratch folder of this viewer (removed when done). */
+  workDir: string;
+  signal?: AbortSignal;
+}
+
+/** One displayed picture (tick) with its pairing and scores. */
+export interface ViewerPicture extends DisplayTick {
+  sourceIndex: number;
+  layer: string;
+  metrics: FrameMetrics;
+  pairing?: PairingVerdict;
+}
+
+export interface ViewerMeasurement {
+  record: ViewerMeasureRecord;
+  pictures: ViewerPicture[];
+}
+
+const mod = (v: number, n: number) => ((v % n) + n) % n;
+
+export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMeasurement> {
+  const { viewer, reference } = input;
+  if (path.extname(viewer.bitstream).toLowerCase() !== '.ivf') {
+    throw new InputError(`${viewer.bitstream}: only IVF viewer recordings (VP8, VP9, AV1) can be measured so far`, 'capture the viewers with --codec vp8 (H.264 viewers are not measured yet)');
+  }
+  if (!existsSync(viewer.bitstream)) throw new InputError(`${viewer.bitstream} is missing`, 'capture the run again');
+  const frames = readViewerFramesCsv(viewer.framesCsv);
+  const ivf = readIvf(viewer.bitstream);
+  if (ivf.frames.length !== frames.length) {
+    throw new InputError(`${viewer.bitstream} holds ${ivf.frames.length} frames but ${viewer.framesCsv} lists ${frames.length}: both must come from the same capture`, 'capture the run again');
+  }
+  const fps = reference.fps;
+  const timeline = viewerTimeline(frames, fps);
+  if (timeline.ticks.length === 0) throw new InputError(`${viewer.framesCsv}: no decodable picture (${frames.length} frames received, ${frames.filter((f) => f.type === 'key').length} keyframes)`);
+  const renderSize = viewer.renderSize ?? largest(frames);
+
+  mkdirSync(input.workDir, { recursive: true });
+  const decodeIvf = path.join(input.workDir, `${viewer.name}.decodable.ivf`);
+  writeIvfSubset(ivf, timeline.decoded, decodeIvf);
+  const position = new Map(timeline.decoded.map((index, p) => [index, p]));
+  const shownFrames = timeline.ticks.filter((t) => !t.repeat).map((t) => t.frameIndex);
+  const pairing = await pairViewer({
+    ffmpegPath: input.ffmpegPath,
+    decodeIvf,
+    decodedCount: timeline.decoded.length,
+    shown: shownFrames.map((i) => ({ position: position.get(i)!, rtpTimestamp: frames[i].rtpTimestamp, arrivalMs: frames[i].arrivalMs })),
+    referenceY4m: input.referenceY4m,
+    reference: { width: reference.width, height: reference.height, fps },
+    renderSize,
+  });
+  const entries = displayEntries(timeline.ticks, shownFrames, pairing.sourceIndex, position, reference.frameCount);
+  const metrics = await runMetricJob({
+    ffmpegPath: input.ffmpegPath,
+    bitstream: decodeIvf,
+    codec: input.codec,
+    decodedSize: renderSize,
+    reference,
+    entries,
+    size: renderSize,
+    runner: input.runner,
+    workDir: path.join(input.workDir, 'metrics'),
+    signal: input.signal,
+  });
+  rmSync(input.workDir, { recursive: true, force: true });
+
+  const layerAt = tickLayers(frames, timeline.ticks, input.layers);
+  const verdictOf = new Map(shownFrames.map((f, j) => [f, pairing.verification.verdict[j]]));
+  const pictures: ViewerPicture[] = timeline.ticks.map((t, k) => ({ ...t, sourceIndex: entries[k].sourceIndex, layer: layerAt[k], metrics: metrics[k], pairing: t.repeat ? undefined : verdictOf.get(t.frameIndex) }));
+  return { record: viewerRecord(input, frames, timeline, pairing.verification.verdict, metrics, renderSize), pictures };
+}
+
+/** run.json's measure.viewers[] entry of a measured viewer. */
+function viewerRecord(input: MeasureViewerInput, frames: ViewerFrame[], timeline: ViewerTimeline, verdicts: PairingVerdict[], metrics: FrameMetrics[], renderSize: Size): ViewerMeasureRecord {
+  const fps = input.reference.fps;
+  const shown = timeline.ticks.filter((t) => !t.repeat).length;
+  const counts = countVerdicts(verdicts);
+  const stats = input.viewer.statsCsv && existsSync(input.viewer.statsCsv) ? readViewerStats(input.viewer.statsCsv) : undefined;
+  return {
+    scenarioId: input.scenarioId,
+    viewer: input.viewer.name,
+    status: 'measured',
+    renderSize: formatSize(renderSize),
+    framesReceived: frames.length,
+    framesUndecodable: timeline.fates.filter((f) => f === 'undecodable').length,
+    framesSuperseded: timeline.fates.filter((f) => f === 'superseded').length,
+    framesSkipped: timeline.fates.filter((f) => f === 'skipped').length,
+    picturesShown: shown,
+    settings: {
+      fps,
+      burstTicks: BURST_TICKS,
+      tickPhase: TICK_PHASE,
+      freezeWindowFrames: FREEZE_WINDOW_FRAMES,
+      freezeMinSamples: FREEZE_MIN_SAMPLES,
+      freezeMinIncreaseMs: FREEZE_MIN_INCREASE_MS,
+      // decoderArgs (MetricJob.ts) scales with -s: swscale's default, bicubic, as SCALER for the reference.
+      scaler: SCALER,
+    },
+    lossEvidence: frames.every((f) => f.frameId !== undefined) ? 'frame-ids' : 'none',
+    ...summarizeViewer({ frames, ticks: timeline.ticks, freezes: timeline.freezes, metrics, layers: input.layers, fps, steadyFromS: input.steadyFromS }),
+    browserFreezes: stats?.freezes,
+    pairing: { pictures: shown, ...counts, doubtful: shown > 0 && counts.ambiguous / shown > PAIRING_DOUBT_SHARE },
+  };
+}
+
+/** The largest picture the viewer received. */
+function largest(frames: readonly { width: number; height: number }[]): Size {
+  const f = [...frames].sort((a, b) => b.width * b.height - a.width * a.height)[0];
+  return { width: f.width, height: f.height };
+}
+
+/**
+ * The metric job's pictures, one per tick: a new picture is compared with its own source frame; a
+ * frozen repeat with the source frame the viewer should be seeing by then (the repeated picture's
+ * source, advanced by the ticks it has stayed on screen), as a layer's dropped frames are
+ * (displaySequence.ts).
+ */
+function displayEntries(ticks: readonly DisplayTick[], shown: readonly number[], sourceIndex: readonly number[], position: Map<number, number>, n: number): DisplayEntry[] {
+  const sourceOf = new Map(shown.map((f, j) => [f, sourceIndex[j]]));
+  let since = 0;
+  return ticks.map((t) => {
+    since = t.repeat ? since + 1 : 0;
+    return { frameIndex: position.get(t.frameIndex)!, sourceIndex: mod(sourceOf.get(t.frameIndex)! + since, n), frozen: t.repeat };
+  });
+}

@@ -1,0 +1,54 @@
+// Reads <viewer>.frames.csv, the viewer tap's list of received frames (docs/design-sfu-links.md,
+// "Viewer record"), through the one CSV reader. Optional frame_id / dependencies columns (from
+// RTCEncodedVideoFrame.getMetadata(); dependencies space-separated) tell a lost reference.
+import { InputError } from '../../errors.js';
+import { columnsOf, num, numericColumnsOf, optNum, optText, text, type RowOf } from '../../io/csvSchema.js';
+import { parseCsvText, readCsvText } from '../../io/readCsv.js';
+import type { ViewerFrame } from './ViewerMeasureTypes.js';
+
+/** <scenario-id>/viewers/<viewer>.frames.csv (capture, Janus mode): one row per received frame. */
+export const VIEWER_FRAMES_SCHEMA = {
+  index: num(),
+  rtp_timestamp: num(),
+  /** ms since the sender's track was attached. */
+  arrival_ms: num(),
+  bytes: optNum(),
+  type: text<'key' | 'delta'>(),
+  width: num(),
+  height: num(),
+  requested_rid: optText(),
+  requested_temporal: optNum(),
+  frame_id: optNum(),
+  /** Frame ids this frame references, space-separated. */
+  dependencies: optText(),
+};
+export type ViewerFrameRow = RowOf<typeof VIEWER_FRAMES_SCHEMA>;
+export const VIEWER_FRAMES_COLUMNS = columnsOf(VIEWER_FRAMES_SCHEMA);
+
+const REQUIRED = ['index', 'rtp_timestamp', 'arrival_ms', 'type', 'width', 'height'] as const;
+const FIX = 'capture the run again (<viewer>.frames.csv is written by simq capture --viewers)';
+
+export function readViewerFramesCsv(file: string): ViewerFrame[] {
+  const body = readCsvText(file, FIX);
+  if (body.trim() === '') throw new InputError(`${file} is empty: expected a header row with ${REQUIRED.join(', ')}`, FIX);
+  const rows = parseCsvText(body, file, { required: REQUIRED, numeric: numericColumnsOf(VIEWER_FRAMES_SCHEMA), filled: REQUIRED.filter((c) => c !== 'type'), fix: FIX });
+  return rows.map((r, i) => {
+    if (r.type !== 'key' && r.type !== 'delta') throw new InputError(`${file} line ${i + 2}: type "${String(r.type)}" is neither key nor delta`, FIX);
+    if (r.index !== i) throw new InputError(`${file} line ${i + 2}: index ${String(r.index)}, expected ${i} (one row per received frame, in arrival order)`, FIX);
+    const deps = typeof r.dependencies === 'string' && r.dependencies.trim() !== '' ? r.dependencies.trim().split(/\s+/).map(Number) : undefined;
+    if (deps?.some((d) => !Number.isInteger(d))) throw new InputError(`${file} line ${i + 2}: dependencies "${String(r.dependencies)}" are not frame ids separated by spaces`, FIX);
+    return {
+      index: i,
+      rtpTimestamp: r.rtp_timestamp as number,
+      arrivalMs: r.arrival_ms as number,
+      bytes: r.bytes as number | undefined,
+      type: r.type,
+      width: r.width as number,
+      height: r.height as number,
+      requestedRid: r.requested_rid === '' ? undefined : (r.requested_rid as string | undefined),
+      requestedTemporal: r.requested_temporal as number | undefined,
+      frameId: r.frame_id as number | undefined,
+      dependencies: r.frame_id === undefined ? undefined : (deps ?? []),
+    };
+  });
+}
