@@ -137,7 +137,7 @@ describe('an ffmpeg with libvmaf >= 2', () => {
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', '320x360', '-framerate', '30', '-i', 'pipe:0',
       '-filter_complex',
-      '[0:v]split=2[top][bottom];[top]crop=w=320:h=180:x=0:y=0[dist];[bottom]crop=w=320:h=180:x=0:y=180,split=3[r0][r1][r2];' +
+      '[0:v]split=2[top][bottom];[top]crop=w=320:h=180:x=0:y=0:exact=1[dist];[bottom]crop=w=320:h=180:x=0:y=180:exact=1,split=3[r0][r1][r2];' +
         `[dist][r0]libvmaf=model=version=vmaf_v0.6.1:n_threads=2:log_path=${workDir}/vmaf.json:log_fmt=json[v];` +
         `[v][r1]psnr=stats_file=${workDir}/psnr.log[p];[p][r2]ssim=stats_file=${workDir}/ssim.log[out]`,
       '-map', '[out]', '-an', '-f', 'null', '-',
