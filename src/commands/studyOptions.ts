@@ -31,5 +31,21 @@ export function checkStudyOptions(opts: CaptureCliOptions): void {
   if (opts.resume !== undefined && (opts.runId !== undefined || opts.force || opts.shard !== undefined)) {
     throw new InputError('--resume continues the run it names: --run-id, --force and --shard do not apply', `simq analyze --resume ${opts.resume}`);
   }
+  if (opts.resume !== undefined) {
+    // Options that shape the captures but are not part of the plan a resume compares (givesPlan):
+    // silently ignoring them would let the user believe the rest of the run uses them.
+    const shaping = (
+      [
+        ['--size', opts.size],
+        ['--fps', opts.fps],
+        ['--warmup', opts.warmup],
+        ['--browser', opts.browser],
+      ] as const
+    ).filter(([, v]) => v !== undefined);
+    if (shaping.length) {
+      const flags = shaping.map(([f, v]) => `${f} ${String(v)}`).join(', ');
+      throw new InputError(`--resume ${opts.resume}: ${flags} would not apply: a resume captures the rest of the run with the run's own settings (run.json)`, `leave out ${shaping.map(([f]) => f).join(', ')} to continue the run, or start a new run with them`);
+    }
+  }
   if (opts.shardBase !== undefined && opts.shard === undefined) throw new InputError('--shard-base without --shard', 'e.g. --shard 0/4 --shard-base 0');
 }
