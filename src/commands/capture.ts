@@ -6,6 +6,7 @@ import { prepareFeed } from '../input/prepareFeed.js';
 import { runCaptureStage, type CaptureStageResult } from '../capture/captureStage.js';
 import { captureSummary, renderCaptureSummary, type CaptureSummary } from '../capture/captureSummary.js';
 import { ExitCode, InputError, SimqError } from '../errors.js';
+import { printable } from '../ui/printable.js';
 import { prepareClip, validatePrepareOptions } from '../input/prepareClip.js';
 import { DEFAULT_SAMPLE, ensureSample } from '../samples/recipes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
@@ -231,7 +232,7 @@ function finishCapture(capture: CaptureStageResult, opts: CaptureCliOptions, run
   const summary = captureSummary(capture.dir, capture.record);
   if (run.print !== false) {
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-    else process.stdout.write(renderCaptureSummary(summary) + '\n');
+    else process.stdout.write(printable(renderCaptureSummary(summary)) + '\n');
   }
   let exitCode: number = ExitCode.ok;
   if (capture.error) {
