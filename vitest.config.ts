@@ -41,6 +41,7 @@ const UNIT = [
   'test/jobQueue.test.ts',
   'test/frameFeed.test.ts',
   'test/clipSource.test.ts',
+  'test/printable.test.ts',
 ];
 
 export default defineConfig({
