@@ -42,6 +42,7 @@ const UNIT = [
   'test/frameFeed.test.ts',
   'test/clipSource.test.ts',
   'test/printable.test.ts',
+  'test/staticPairing.test.ts',
 ];
 
 export default defineConfig({
