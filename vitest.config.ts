@@ -43,6 +43,7 @@ const UNIT = [
   'test/clipSource.test.ts',
   'test/printable.test.ts',
   'test/staticPairing.test.ts',
+  'test/fullDisk.test.ts',
 ];
 
 export default defineConfig({
