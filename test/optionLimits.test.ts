@@ -67,3 +67,19 @@ describe('a clip source that is not a regular file', () => {
     await refused(['capture', fifo, '--out', tmp], /is a FIFO \(named pipe\), not a regular file/);
   });
 });
+
+describe('a study file\'s values are reported as the file\'s, not as flags never typed', () => {
+  it.each([
+    [{ codecs: ['h265'] }, /"codecs": h265/, /--codec/],
+    [{ sweeps: ['h.maxBitrate=1k:2k:1000000000'] }, /"sweeps": h\.maxBitrate=1k:2k:1000000000: the count/, /--sweep/],
+    [{ bandwidths: ['fast'] }, /"bandwidths": fast/, /--bandwidth/],
+  ])('%j', async (values, message, flag) => {
+    const study = path.join(tmp, `study-${Object.keys(values)[0]}.json`);
+    writeFileSync(study, JSON.stringify({ clips: [clip], ...values }));
+    const r = await simq(['analyze', '--study', study, '--out', tmp], { timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(ExitCode.badInput);
+    expect(r.stderr).toContain(study);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(flag);
+  });
+});
