@@ -44,6 +44,7 @@ const UNIT = [
   'test/printable.test.ts',
   'test/staticPairing.test.ts',
   'test/fullDisk.test.ts',
+  'test/measureSummaryClips.test.ts',
 ];
 
 export default defineConfig({

@@ -146,7 +146,10 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
     const doubtful = result.measure.layers
       .filter((l) => l.pairing?.doubtful)
       .map((l) => `${l.scenarioId} ${l.rid}: pairing doubtful: ${l.pairing!.ambiguous} of ${l.pairing!.pictures} pictures could not be paired with certainty at full size`);
-    const summary = measureSummary(abs, result.rows, result.measure.warnings, [...problems, ...doubtful]);
+    // Runs of several clips: each clip's layers ranked on their own (scenarios[].clipId).
+    const clips = new Set(result.record.scenarios.map((s) => s.clipId).filter((c) => c !== undefined));
+    const clipOf = (id: string) => (clips.size > 1 ? result.record.scenarios.find((s) => s.id === id)?.clipId : undefined);
+    const summary = measureSummary(abs, result.rows, result.measure.warnings, [...problems, ...doubtful], clipOf);
     if (controller.signal.aborted) {
       // What finished is kept and the measure record says incomplete; the caller sees the signal's code.
       const e = interruptedBy(controller.signal, `measure of ${abs}`);
