@@ -45,6 +45,7 @@ const UNIT = [
   'test/staticPairing.test.ts',
   'test/fullDisk.test.ts',
   'test/measureSummaryClips.test.ts',
+  'test/answerBlock.test.ts',
 ];
 
 export default defineConfig({
