@@ -40,7 +40,7 @@ describe('analyze refuses before a browser starts', () => {
     [['--duration', '1e308'], /--duration 1e308: expected a number > 0 and at most 3600/],
     [['--warmup', '1e9'], /--warmup 1e9: expected seconds from 0 to 600/],
     [['--size', '100000x100000'], /--size 100000x100000: expected WIDTHxHEIGHT from 2x2 to 8192x8192/],
-    [['--shard', '1/100000000000000000000'], /the count must be from 1 to 10000/],
+    [['--shard', '1/100000000000000000000'], /the count must be at least 1 and at most 10000/],
     [['--sweep', 'all-layers:h.maxBitrate=300k:1500k:1000000000'], /the count "1000000000" must be a whole number from 2 to 50/],
     [['--sweep', 'all-layers:f.scaleResolutionDownBy=0.5'], /scaleResolutionDownBy must be >= 1 \(the spec forbids upscaling\), got 0\.5/],
   ])('%j', async (args, message) => {

@@ -15,7 +15,7 @@ export function parseShard(text: string, base: number): ShardSpec {
   if (!m) throw new InputError(`--shard ${text}: expected INDEX/COUNT`, example);
   const count = Number(m[2]);
   const index = Number(m[1]) - base + 1;
-  if (count < 1 || count > MAX_SHARDS) throw new InputError(`--shard ${text}: the count must be from 1 to ${MAX_SHARDS}`, example);
+  if (count < 1 || count > MAX_SHARDS) throw new InputError(`--shard ${text}: the count must be at least 1 and at most ${MAX_SHARDS}`, example);
   if (index < 1 || index > count) {
     throw new InputError(`--shard ${text}: the index must be from ${base} to ${count - 1 + base} (--shard-base ${base})`, example);
   }
