@@ -25,11 +25,18 @@ function comparison(f: LayerCandidate, h: LayerCandidate, metric: string, digits
   return `  -> h is ${(-diff).toFixed(digits)} ${metric} better for ${kbps(Math.abs(cost))} ${cost >= 0 ? 'less' : 'more'}`;
 }
 
+/** 640x360 when it was measured, else the measured viewer size nearest to it in pixels (--viewports chose others). */
+function answerSize(c: CodecRecommendation): string {
+  if (c.viewerSizes.length === 0 || c.viewerSizes.some((v) => v.size === ANSWER_VIEWER_SIZE)) return ANSWER_VIEWER_SIZE;
+  const target = 640 * 360;
+  return [...c.viewerSizes].sort((a, b) => Math.abs(a.width * a.height - target) - Math.abs(b.width * b.height - target))[0].size;
+}
+
 function codecLines(rec: Recommendation, c: CodecRecommendation): string[] {
   const s = rec.settings;
   const metric = s.metric.name === 'vmaf' ? 'VMAF' : 'dB PSNR-Y';
   const digits = s.metric.name === 'vmaf' ? 1 : 2;
-  const size = ANSWER_VIEWER_SIZE;
+  const size = answerSize(c);
   const out = [`For a ${size} viewer (${c.codec.toUpperCase()}, ${s.metric.name === 'vmaf' ? 'VMAF' : 'PSNR-Y'}${c.senderScenario ? `, sender ${c.senderScenario.id}` : ''}):`];
   const f = layerAt(c, 'f', size);
   const h = layerAt(c, 'h', size);
