@@ -43,6 +43,12 @@ const UNIT = [
   'test/optionsReference.test.ts',
   'test/viewerTimeline.test.ts',
   'test/layerTimeline.test.ts',
+  'test/clipSource.test.ts',
+  'test/printable.test.ts',
+  'test/staticPairing.test.ts',
+  'test/fullDisk.test.ts',
+  'test/measureSummaryClips.test.ts',
+  'test/answerBlock.test.ts',
 ];
 
 export default defineConfig({

@@ -13,6 +13,7 @@ import { registerRecommend } from './commands/recommend.js';
 import { registerReport } from './commands/report.js';
 import { registerSamples } from './commands/samples.js';
 import { packageVersion } from './paths.js';
+import { printable } from './ui/printable.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -65,13 +66,13 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
     if (e instanceof SimqError) {
-      process.stderr.write(`simq: ${e.message}\n`);
-      if (e.fix) process.stderr.write(`  fix: ${e.fix}\n`);
+      process.stderr.write(`simq: ${printable(e.message)}\n`);
+      if (e.fix) process.stderr.write(`  fix: ${printable(e.fix)}\n`);
       return e.exitCode;
     }
     const io = outputErrorFromErrno(e);
     if (io) {
-      process.stderr.write(`simq: ${io.message}\n  fix: ${io.fix}\n`);
+      process.stderr.write(`simq: ${printable(io.message)}\n  fix: ${printable(io.fix ?? '')}\n`);
       return io.exitCode;
     }
     process.stderr.write(`simq: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);

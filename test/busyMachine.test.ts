@@ -84,9 +84,13 @@ describe('with one core busy', () => {
 describe('a slow bandwidth ramp', () => {
   it('is captured again when the sender has not settled by the latest start, and the retry is recorded', async () => {
     const clip = await conferenceSample();
-    // A 50 kbps start makes Chrome's estimate and the layer targets ramp for seconds; with no wait
-    // allowed past a 1 s warm-up, the first attempt cannot have settled.
-    const r = await simq(['capture', clip, '--duration', '3', '--warmup', '1', '--out', OUT, '--run-id', 'ramp', '--force', '--allow-degraded', '--quiet'], {
+    // The premise is built, not hoped for: with no warm-up and no settle wait the latest start is
+    // t = 0, but a steady window begins with an interval that has one before it
+    // (src/capture/steadyStart.ts findSteadyStart), and the first stats interval ends no earlier than
+    // 0.5 s (StatsTimeline MIN_INTERVAL_S; the page samples every 1 s). So no attempt can settle,
+    // however fast the machine lets Chrome ramp from the 50 kbps start (a 1 s warm-up was ramped
+    // through on a quiet machine and the test failed with `retried` undefined).
+    const r = await simq(['capture', clip, '--duration', '3', '--warmup', '0', '--out', OUT, '--run-id', 'ramp', '--force', '--allow-degraded', '--quiet'], {
       env: testEnv({ SIMQ_START_BITRATE_KBPS: '50', SIMQ_SETTLE_WAIT_S: '0' }),
       timeoutMs: 300_000,
     });
@@ -95,7 +99,8 @@ describe('a slow bandwidth ramp', () => {
     // Either the targets were still moving at the latest start, or the estimate had not even left
     // its start (the stuck-estimate retry): both are a sender that was not steady yet.
     expect(s.retried).toMatch(/still ramping 0 s after the warm-up|bandwidth estimate stayed at its start value/);
-    expect(s.steadyStart).toBeDefined();
-    if (!s.steadyStart!.settled) expect(s.problems.some((p) => p.kind === 'unsettled')).toBe(true);
+    // The second attempt cannot settle either: recorded as such, and kept only by --allow-degraded.
+    expect(s.steadyStart?.settled).toBe(false);
+    expect(s.problems.some((p) => p.kind === 'unsettled')).toBe(true);
   }, 300_000);
 });

@@ -46,17 +46,39 @@ function expectAllocatorValue(measured: number | undefined, expected: number, la
 }
 
 /**
- * The scenario's steady bandwidth estimate leaves the encoder less than its layers' table targets.
- * The encoder gets the estimate minus packet overhead (rtp_video_sender.cc CalculateOverheadRate);
- * VP8's estimate settles near the layers' max sum (3.4 Mbps), just above the 3150 kbps of targets.
+ * Why the scenario's capture cannot test libwebrtc's table, or undefined when it can.
+ * - The steady bandwidth estimate leaves the encoder less than its layers' table targets. The
+ *   encoder gets the estimate minus packet overhead (rtp_video_sender.cc CalculateOverheadRate);
+ *   VP8's estimate settles near the layers' max sum (3.4 Mbps), just above the 3150 kbps of targets.
+ * - The table is per input size: a capture the browser scaled down for CPU cannot test the 720p row.
  */
-function estimateBelowTable(scenarioId: string, neededKbps: number): boolean {
-  const s = codecRun.scenarios.find((x) => x.id === scenarioId)!;
+function tableUntestable(run: RunRecord, scenarioId: string, neededKbps: number): string | undefined {
+  const s = run.scenarios.find((x) => x.id === scenarioId)!;
   const estimate = s.layers.find((l) => l.steady?.availableOutgoingKbpsMedian !== undefined)?.steady?.availableOutgoingKbpsMedian;
   const forEncoder = estimate === undefined ? undefined : estimate - packetOverheadRate(estimate * 1000, DEFAULT_CALIBRATION) / 1000;
-  const below = forEncoder !== undefined && forEncoder < neededKbps * 0.98;
-  if (below) console.warn(`${scenarioId}: bandwidth estimate ${estimate} kbps leaves the encoder ${forEncoder!.toFixed(0)} kbps, below the ${neededKbps} kbps the table needs; not a test of the table`);
-  return below;
+  if (forEncoder !== undefined && forEncoder < neededKbps * 0.98) {
+    return `${scenarioId}: bandwidth estimate ${estimate} kbps leaves the encoder ${forEncoder.toFixed(0)} kbps, below the ${neededKbps} kbps the table needs`;
+  }
+  const f = steadyTarget(run, scenarioId, 'f');
+  if (f.width !== SIZES.f[0]) return `${scenarioId}: sent at ${f.width}x${f.height} (CPU adaptation), not the 1280x720 the table row is for`;
+  return undefined;
+}
+
+/**
+ * The codec's all-layers capture that can test the table: the shared one, else one more capture in a
+ * fresh browser. When neither can, the reason is printed; under CI=true the test fails with it, so a
+ * busy runner cannot make the check stop checking without anyone seeing it.
+ */
+async function tableCapture(codec: string, neededKbps: number): Promise<{ run: RunRecord; untestable?: string }> {
+  const id = `all-layers.${codec}`;
+  const first = tableUntestable(codecRun, id, neededKbps);
+  if (!first) return { run: codecRun };
+  console.warn(`${first}; not a test of the table, capturing ${id} again in a fresh browser`);
+  const r = await simq(['capture', await cameraSample(), '--codec', codec, '--duration', '8', '--warmup', '2', '--out', OUT, '--run-id', `table-${codec}`, '--force', '--allow-degraded', '--quiet']);
+  expect(r.code, r.stderr).toBe(0);
+  const run = readJson<RunRecord>(path.join(OUT, `table-${codec}`, 'run.json'));
+  const second = tableUntestable(run, id, neededKbps);
+  return { run, untestable: second && `twice not a test of libwebrtc's table: ${first}; then ${second}` };
 }
 
 function steadyTarget(run: RunRecord, scenarioId: string, rid: string) {
@@ -82,30 +104,29 @@ beforeAll(async () => {
 
 describe('steady-state targetBitrate equals libwebrtc\'s allocation', () => {
   for (const [codec, table] of [['vp8', VP8_H264_TARGETS], ['h264', VP8_H264_TARGETS], ['vp9', VP9_AV1_TARGETS], ['av1', VP9_AV1_TARGETS]] as const) {
-    it(`${codec} all-layers: ${table.q} / ${table.h} / ${table.f} kbps`, (ctx) => {
+    it(`${codec} all-layers: ${table.q} / ${table.h} / ${table.f} kbps`, async (ctx) => {
       // The table holds only while the bandwidth estimate covers every layer. On a CPU-starved
       // runner the loopback's delay-based estimate fell to 1741 kbps once (VP9, 2086 wanted), and the
       // allocator then shares the estimate, not the table: that capture cannot test the table.
-      if (estimateBelowTable(`all-layers.${codec}`, table.q + table.h + table.f)) return ctx.skip();
-      // The table is per input size: a capture the browser scaled down for CPU cannot test the 720p row.
-      const f = steadyTarget(codecRun, `all-layers.${codec}`, 'f');
-      if (f.width !== SIZES.f[0]) {
-        console.warn(`all-layers.${codec}: sent at ${f.width}x${f.height} (CPU adaptation); not a test of the 1280x720 table`);
+      const { run, untestable } = await tableCapture(codec, table.q + table.h + table.f);
+      if (untestable) {
+        if (process.env.CI === 'true') expect.fail(untestable);
+        console.warn(`SKIPPED (set CI=true to fail instead): ${untestable}`);
         return ctx.skip();
       }
       for (const rid of ['q', 'h', 'f'] as const) {
-        const steady = steadyTarget(codecRun, `all-layers.${codec}`, rid);
+        const steady = steadyTarget(run, `all-layers.${codec}`, rid);
         // The allocator's value is the steady maximum; samples below it are the encoder bitrate
         // adjuster's short dips after an overshoot (video/encoder_bitrate_adjuster.cc).
         expectAllocatorValue(steady.targetKbpsMax, table[rid], `${codec} ${rid}`);
         // The median shows how long it held. The adjuster dips more, and longer, when the encoder
         // drops frames for CPU: a CPU-degraded VP9 capture here held f at a median 1299 of 1524.
-        const scenario = codecRun.scenarios.find((x) => x.id === `all-layers.${codec}`)!;
+        const scenario = run.scenarios.find((x) => x.id === `all-layers.${codec}`)!;
         const medianTolerance = scenario.status === 'degraded' ? 0.2 : 0.1;
         expect(Math.abs(steady.targetKbpsMedian! - table[rid]) / table[rid], `${codec} ${rid} median (${scenario.status})`).toBeLessThan(medianTolerance);
         expect([steady.width, steady.height]).toEqual([...SIZES[rid]]);
       }
-    });
+    }, 240_000);
   }
 
   it(`top-off: h is the top layer and gets its max, ${TOP_OFF_H} kbps; f sends nothing`, () => {

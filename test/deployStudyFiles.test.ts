@@ -12,6 +12,7 @@ import { findDoc } from './helpers/studyJobRules.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const HAS_STUDIES = existsSync(path.join(ROOT, 'src', 'study', 'studyFile.ts')) && existsSync(path.join(ROOT, 'src', 'commands', 'studyOptions.ts'));
+if (!HAS_STUDIES) console.warn('SKIPPED: study files of deploy/: this checkout has no study support (src/study/studyFile.ts)');
 
 /** Scenarios of the whole plan (clips x expanded scenarios), as `simq analyze --study FILE` expands it. */
 async function planSize(file: string): Promise<number> {

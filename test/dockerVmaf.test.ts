@@ -12,15 +12,14 @@ import { EnvironmentError, ExitCode, InputError } from '../src/errors.js';
 import { DEFAULT_DOCKER_IMAGE, dockerAvailable, dockerRunArgs, ffmpegInImage } from '../src/measure/vmaf/DockerVmaf.js';
 import { libvmafFilter, resolveVmafSetup } from '../src/measure/vmaf/VmafSetup.js';
 import { FfmpegCommand } from '../src/tools/FfmpegArgs.js';
-import { locateFfmpeg } from '../src/tools/ffmpeg.js';
 import { runProcess } from '../src/tools/process.js';
-import { VMAF_MODEL_DIR } from './helpers/simq.js';
+import { FFMPEG, VMAF_MODEL_DIR } from './helpers/simq.js';
 
 // The model files (SIMQ_VMAF_MODEL_DIR, else a vmaf-models folder beside the checkout).
 const SHARED = VMAF_MODEL_DIR;
 const STANDIN_DIR = fileURLToPath(new URL('./fixtures/docker-standin', import.meta.url));
 const STANDIN = path.join(STANDIN_DIR, 'docker');
-const FFMPEG = locateFfmpeg(undefined, { PATH: process.env.PATH }).path;
+// The image's ffmpeg is played by the bundled one (libvmaf 1.3.7), whatever ffmpeg PATH holds.
 const IMAGE = 'simq-test/ffmpeg-libvmaf:1';
 const USER = `${process.getuid!()}:${process.getgid!()}`;
 const PKL = path.join(SHARED, 'vmaf_float_v0.6.1.pkl');

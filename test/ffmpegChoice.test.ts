@@ -3,7 +3,7 @@
 // ffmpeg 7.1 + libvmaf 3.0 build and records its argv (test/fixtures/ffmpeg-libvmaf3-standin).
 // Expected arguments are written out from libvmaf's and ffmpeg's documented options
 // (model=version=vmaf_v0.6.1, n_threads, pipe:0), not taken from simq.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ import { FFMPEG, VMAF_MODEL_DIR } from './helpers/simq.js';
 
 const STANDIN_DIR = fileURLToPath(new URL('./fixtures/ffmpeg-libvmaf3-standin', import.meta.url));
 const STANDIN = path.join(STANDIN_DIR, 'ffmpeg');
+// The bundled ffmpeg as Node's resolver names it (real path: node_modules may be a symlink, as in a git worktree).
+const BUNDLED = realpathSync(FFMPEG);
 
 let tmp: string;
 let argvFile: string;
@@ -65,12 +67,12 @@ describe('choosing the ffmpeg', () => {
     expect(f.path).toBe(STANDIN);
     expect(f.source).toBe('PATH');
     expect(f.libvmafMajor).toBe(2);
-    expect(f.alternatives).toEqual([expect.objectContaining({ path: FFMPEG, source: '@ffmpeg-installer/ffmpeg', hasLibvmaf: true, libvmafMajor: 1 })]);
+    expect(f.alternatives).toEqual([expect.objectContaining({ path: BUNDLED, source: '@ffmpeg-installer/ffmpeg', hasLibvmaf: true, libvmafMajor: 1 })]);
   });
 
   it('an ffmpeg without libvmaf on PATH loses to the bundled one with libvmaf 1.x', async () => {
     const f = await withStandinMode('none', () => probeFfmpeg(undefined, env()));
-    expect(f.path).toBe(FFMPEG);
+    expect(f.path).toBe(BUNDLED);
     expect(f.libvmafMajor).toBe(1);
     expect(f.alternatives).toEqual([expect.objectContaining({ path: STANDIN, source: 'PATH', hasLibvmaf: false })]);
   });
@@ -88,7 +90,7 @@ describe('simq doctor on the engine', () => {
     const fast = engineCheck(await withStandinMode('3', () => probeFfmpeg(undefined, env())));
     expect(fast).toMatchObject({ component: 'vmaf engine', ok: true });
     expect(fast.detail).toContain(`libvmaf >= 2 in ffmpeg 7.1-standin at ${STANDIN} (PATH)`);
-    expect(fast.detail).toContain(`also found: ${FFMPEG} (@ffmpeg-installer/ffmpeg`);
+    expect(fast.detail).toContain(`also found: ${BUNDLED} (@ffmpeg-installer/ffmpeg`);
     clearFfmpegProbes();
     const slow = engineCheck(await probeFfmpeg(undefined, { PATH: '/nonexistent' }));
     expect(slow).toMatchObject({ component: 'vmaf engine', ok: false, optional: true });
@@ -137,7 +139,7 @@ describe('an ffmpeg with libvmaf >= 2', () => {
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', '320x360', '-framerate', '30', '-i', 'pipe:0',
       '-filter_complex',
-      '[0:v]split=2[top][bottom];[top]crop=w=320:h=180:x=0:y=0[dist];[bottom]crop=w=320:h=180:x=0:y=180,split=3[r0][r1][r2];' +
+      '[0:v]split=2[top][bottom];[top]crop=w=320:h=180:x=0:y=0:exact=1[dist];[bottom]crop=w=320:h=180:x=0:y=180:exact=1,split=3[r0][r1][r2];' +
         `[dist][r0]libvmaf=model=version=vmaf_v0.6.1:n_threads=2:log_path=${workDir}/vmaf.json:log_fmt=json[v];` +
         `[v][r1]psnr=stats_file=${workDir}/psnr.log[p];[p][r2]ssim=stats_file=${workDir}/ssim.log[out]`,
       '-map', '[out]', '-an', '-f', 'null', '-',

@@ -82,7 +82,10 @@ describe('a full disk (a 2 MiB tmpfs)', () => {
   }
 
   it('writeFileAtomic: a write that does not fit is exit 6 naming the file; the previous file stays, no temp file', (ctx) => {
-    if (!mounted) ctx.skip();
+    if (!mounted) {
+      console.warn('SKIPPED: cannot mount a tmpfs here (needs root); the full-disk write check cannot run');
+      return ctx.skip();
+    }
     const target = path.join(disk, 'run.json');
     writeFileSync(target, '{"good":true}\n');
     fill(8192);
@@ -101,7 +104,10 @@ describe('a full disk (a 2 MiB tmpfs)', () => {
   });
 
   it('recommend and report on a full disk: exit 6 with the file named, old files intact, nothing left behind', async (ctx) => {
-    if (!mounted) ctx.skip();
+    if (!mounted) {
+      console.warn('SKIPPED: cannot mount a tmpfs here (needs root); the full-disk write check cannot run');
+      return ctx.skip();
+    }
     rmSync(path.join(disk, 'filler'), { force: true });
     rmSync(path.join(disk, 'run.json'), { force: true });
     const runDir = copyFixture('run', disk);

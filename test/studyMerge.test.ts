@@ -11,6 +11,7 @@ import { keptRowsCsv } from '../src/measure/measureResume.js';
 import { runRecommendStage } from '../src/recommend/recommendStage.js';
 import { QUALITY_COLUMNS } from '../src/rundir/CsvTypes.js';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
+import { parse } from 'csv-parse/sync';
 import { mergeRuns } from '../src/study/mergeRuns.js';
 import { handmadeQualityRows, handmadeRun, writeHandmadeRunDir } from './fixtures/recommend/handmade.js';
 
@@ -41,8 +42,8 @@ describe('simq merge', () => {
   const a = writeShard('a', 1);
   const b = writeShard('b', 2);
 
-  it('the merged run recommends exactly what the unsplit run recommends', () => {
-    const merged = mergeRuns({ runs: [a, b], out: path.join(TMP, 'merged'), argv: ['merge'] });
+  it('the merged run recommends exactly what the unsplit run recommends', async () => {
+    const merged = await mergeRuns({ runs: [a, b], out: path.join(TMP, 'merged'), argv: ['merge'] });
     const whole = path.join(TMP, 'whole');
     writeHandmadeRunDir(whole);
     expect(merged.record.scenarios.map((s) => s.id)).toEqual(handmadeRun().scenarios.map((s) => s.id));
@@ -54,31 +55,41 @@ describe('simq merge', () => {
     for (const s of merged.record.scenarios) expect(readFileSync(path.join(merged.dir, s.id, 'stats.csv'), 'utf8')).toContain(s.id);
   });
 
-  it('refuses a scenario held by two shards and a plan scenario held by none', () => {
-    expect(() => mergeRuns({ runs: [a, a], out: path.join(TMP, 'twice'), argv: [] })).toThrow(/is in two shard runs/);
-    expect(() => mergeRuns({ runs: [a], out: path.join(TMP, 'half'), argv: [] })).toThrow(/lack 4 scenario\(s\) of the plan: top-off\.vp8, /);
+  it('refuses a scenario held by two shards and a plan scenario held by none', async () => {
+    await expect(mergeRuns({ runs: [a, a], out: path.join(TMP, 'twice'), argv: [] })).rejects.toThrow(/is in two shard runs/);
+    await expect(mergeRuns({ runs: [a], out: path.join(TMP, 'half'), argv: [] })).rejects.toThrow(/lack 4 scenario\(s\) of the plan: top-off\.vp8, /);
     expect(existsSync(path.join(TMP, 'twice'))).toBe(false);
   });
 
-  it('refuses another browser or libvmaf or plan, naming the field; --allow-mixed records it', () => {
+  it('refuses another browser or libvmaf or plan, naming the field; --allow-mixed records it', async () => {
     const other = writeShard('b-browser', 2, (r) => (r.environment.browser.version = 'Chromium 999'));
-    expect(() => mergeRuns({ runs: [a, other], out: path.join(TMP, 'x'), argv: [] })).toThrow(/environment\.browser\.version differs \("Chromium 156" vs "Chromium 999"\)/);
+    await expect(mergeRuns({ runs: [a, other], out: path.join(TMP, 'x'), argv: [] })).rejects.toThrow(/environment\.browser\.version differs \("Chromium 156" vs "Chromium 999"\)/);
     const plan = writeShard('b-plan', 2, (r) => (r.plan!.hash = 'another'));
-    expect(() => mergeRuns({ runs: [a, plan], out: path.join(TMP, 'y'), argv: [] })).toThrow(/plan\.hash differs/);
-    const ok = mergeRuns({ runs: [a, other], out: path.join(TMP, 'mixed'), argv: [], allowMixed: true });
+    await expect(mergeRuns({ runs: [a, plan], out: path.join(TMP, 'y'), argv: [] })).rejects.toThrow(/plan\.hash differs/);
+    const ok = await mergeRuns({ runs: [a, other], out: path.join(TMP, 'mixed'), argv: [], allowMixed: true });
     expect(ok.record.merge?.mixed).toEqual([{ field: 'environment.browser.version', values: ['Chromium 156', 'Chromium 999'] }]);
   });
 
-  it('never writes over an existing run', () => {
-    expect(() => mergeRuns({ runs: [a, b], out: path.join(TMP, 'merged'), argv: [] })).toThrow(/already exists/);
+  it('never writes over an existing run', async () => {
+    await expect(mergeRuns({ runs: [a, b], out: path.join(TMP, 'merged'), argv: [] })).rejects.toThrow(/already exists/);
   });
 });
 
 describe('measure --resume keeps rows as written', () => {
-  it('header, kept lines untouched (no re-formatting), then the new rows', () => {
+  const records = (csv: string) => parse(csv, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+
+  it('header, kept cells untouched (no re-formatting), then the new rows', () => {
     const rows = handmadeQualityRows();
-    const kept = toCsv(QUALITY_COLUMNS, rows.slice(0, 2)).trim().split('\n').slice(1);
-    const text = keptRowsCsv({ lines: kept }, QUALITY_COLUMNS, rows.slice(2, 3));
+    const kept = records(toCsv(QUALITY_COLUMNS, rows.slice(0, 2)));
+    const text = keptRowsCsv({ records: kept }, QUALITY_COLUMNS, rows.slice(2, 3));
     expect(text).toBe(toCsv(QUALITY_COLUMNS, rows.slice(0, 3)));
+  });
+
+  it('rows of a Chromium-only file (no browser column) kept under the same columns, byte for byte', () => {
+    const chromiumOnly = QUALITY_COLUMNS.filter((c) => c !== 'browser');
+    const rows = handmadeQualityRows();
+    const kept = records(toCsv(chromiumOnly, rows.slice(0, 2)));
+    expect(Object.keys(kept[0])).toHaveLength(QUALITY_COLUMNS.length - 1);
+    expect(keptRowsCsv({ records: kept }, chromiumOnly, rows.slice(2, 3))).toBe(toCsv(chromiumOnly, rows.slice(0, 3)));
   });
 });

@@ -1,7 +1,7 @@
 // resolveVmafSetup against the real ffmpeg here (ffmpeg 4.1, libvmaf 1.3.7): the chosen backend,
 // and proof that the resolved libvmaf options really run. Expectations by construction: a clip
 // against itself scores near the model maximum; the same clip with noise added scores lower.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,24 +9,29 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EnvironmentError, ExitCode } from '../src/errors.js';
 import { resolveVmafSetup, libvmafFilter, VMAF_OFF_WARNING, type VmafSetup } from '../src/measure/vmaf/VmafSetup.js';
 import { FfmpegCommand } from '../src/tools/FfmpegArgs.js';
-import { locateFfmpeg } from '../src/tools/ffmpeg.js';
+import { clearFfmpegProbes } from '../src/tools/ffmpeg.js';
 import { runProcess } from '../src/tools/process.js';
-import { VMAF_MODEL_DIR } from './helpers/simq.js';
+import { FFMPEG, VMAF_MODEL_DIR } from './helpers/simq.js';
 
 // The model files (SIMQ_VMAF_MODEL_DIR, else a vmaf-models folder beside the checkout).
 const SHARED = VMAF_MODEL_DIR;
 const STANDIN_DIR = fileURLToPath(new URL('./fixtures/docker-standin', import.meta.url));
-const FFMPEG = locateFfmpeg(undefined, { PATH: process.env.PATH }).path;
+// A real ffmpeg without libvmaf, first on every PATH these tests give simq: what the machine has on
+// PATH (Debian's ffmpeg 5.1 without libvmaf, a libvmaf build, or none) cannot change the answers.
+// The only candidate with libvmaf is then the bundled @ffmpeg-installer one (libvmaf 1.3.7).
+const NO_LIBVMAF_DIR = fileURLToPath(new URL('./fixtures/ffmpeg-no-libvmaf', import.meta.url));
+const HERMETIC_PATH = `${NO_LIBVMAF_DIR}${path.delimiter}${process.env.PATH}`;
 
 let tmp: string;
 beforeEach(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-vmaf-setup-'));
+  clearFfmpegProbes();
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
 function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   // SIMQ_CACHE_DIR in tmp: nothing a test does can touch the developer's real cache.
-  return { PATH: process.env.PATH, HOME: path.join(tmp, 'home'), SIMQ_CACHE_DIR: path.join(tmp, 'cache'), ...extra };
+  return { PATH: HERMETIC_PATH, HOME: path.join(tmp, 'home'), SIMQ_CACHE_DIR: path.join(tmp, 'cache'), ...extra };
 }
 
 /** Per-frame VMAF from a libvmaf JSON log (libvmaf 1.x and >= 2 both write frames[].metrics.vmaf). */
@@ -62,7 +67,7 @@ describe('resolveVmafSetup', () => {
   it('auto with SIMQ_VMAF_MODEL_DIR picks the local ffmpeg, libvmaf 1 and model_path', async () => {
     const setup = await resolveVmafSetup({ backend: 'auto', env: env({ SIMQ_VMAF_MODEL_DIR: SHARED }) });
     expect(setup.backend).toBe('ffmpeg');
-    expect(setup.command).toBe(FFMPEG);
+    expect(realpathSync(setup.command)).toBe(realpathSync(FFMPEG));
     expect(setup.argsPrefix).toEqual([]);
     expect(setup.libvmafMajor).toBe(1);
     expect(setup.libvmafOptions).toBe(`model_path=${path.join(SHARED, 'vmaf_float_v0.6.1.pkl')}`);
@@ -104,7 +109,7 @@ describe('resolveVmafSetup', () => {
   it('none: VMAF off, local ffmpeg for PSNR/SSIM, and the warning', async () => {
     const setup = await resolveVmafSetup({ backend: 'none', env: env() });
     expect(setup.backend).toBe('none');
-    expect(setup.command).toBe(FFMPEG);
+    expect(realpathSync(setup.command)).toBe(realpathSync(FFMPEG));
     expect(setup.libvmafOptions).toBeUndefined();
     expect(libvmafFilter(setup, path.join(tmp, 'x.json'))).toBeUndefined();
     expect(setup.warnings).toEqual([expect.stringContaining(VMAF_OFF_WARNING)]);
@@ -119,7 +124,7 @@ describe('resolveVmafSetup', () => {
       ffmpeg: fake,
       runDir,
       workDir: path.join(runDir, 'measure-work'),
-      env: env({ PATH: `${STANDIN_DIR}${path.delimiter}${process.env.PATH}`, DOCKER_STANDIN_ENGINE: 'down' }),
+      env: env({ PATH: `${STANDIN_DIR}${path.delimiter}${HERMETIC_PATH}`, DOCKER_STANDIN_ENGINE: 'down' }),
     });
     expect(setup.backend).toBe('none');
     expect(setup.libvmafOptions).toBeUndefined();
@@ -131,7 +136,7 @@ describe('resolveVmafSetup', () => {
 
   it('auto offline (no model dir, download fails) does not stop the run', async () => {
     // Port 9 on 127.0.0.1 (discard) is closed here: the download is refused at once.
-    const setup = await resolveVmafSetup({ backend: 'auto', env: env({ SIMQ_VMAF_MODEL_URL: 'http://127.0.0.1:9/', PATH: `${STANDIN_DIR}${path.delimiter}${process.env.PATH}`, DOCKER_STANDIN_ENGINE: 'down' }) , runDir: tmp, workDir: path.join(tmp, 'w') });
+    const setup = await resolveVmafSetup({ backend: 'auto', env: env({ SIMQ_VMAF_MODEL_URL: 'http://127.0.0.1:9/', PATH: `${STANDIN_DIR}${path.delimiter}${HERMETIC_PATH}`, DOCKER_STANDIN_ENGINE: 'down' }), runDir: tmp, workDir: path.join(tmp, 'w') });
     expect(setup.backend).toBe('none');
     expect(setup.warnings.join('\n')).toContain('could not download VMAF model file http://127.0.0.1:9/vmaf_float_v0.6.1.pkl');
   });

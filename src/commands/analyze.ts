@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { renderCaptureSummary } from '../capture/captureSummary.js';
 import { ExitCode, InputError } from '../errors.js';
+import { printable } from '../ui/printable.js';
 import { isSignalExit } from '../signals.js';
 import { renderMeasureSummary } from '../measure/measureSummary.js';
 import { workDir } from '../rundir/RunFiles.js';
@@ -19,7 +20,8 @@ import { packageVersion } from '../paths.js';
 import { addCaptureOptions, type CaptureCliOptions } from './captureOptions.js';
 import { applyStudyFile } from './studyOptions.js';
 import { captureFromCli } from './capture.js';
-import { addMeasureOptions, measureFromCli, type MeasureCliOptions } from './measure.js';
+import { addMeasureOptions, measureFromCli, validateMeasureOptions, type MeasureCliOptions } from './measure.js';
+import { renderAnswerBlock } from '../recommend/answerBlock.js';
 import { addRecommendDecisionOptions, validateRecommendOptions, type RecommendCliOptions } from './recommend.js';
 import { measureSecondsPerCaptureSecond, rememberMeasureRate, type MeasureRateKey } from '../study/measureRate.js';
 import { DEFAULT_VIEWPORTS } from '../measure/measureStage.js';
@@ -27,7 +29,10 @@ import { DEFAULT_DURATION_S } from '../scenario/ScenarioTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import type { RunRecord } from '../rundir/RunTypes.js';
 
-type AnalyzeOptions = CaptureCliOptions & MeasureCliOptions & Omit<RecommendCliOptions, 'format' | 'out' | 'codec' | 'jitsiPreferCodec' | 'json' | 'save'>;
+type AnalyzeOptions = CaptureCliOptions & MeasureCliOptions & Omit<RecommendCliOptions, 'format' | 'out' | 'codec' | 'jitsiPreferCodec' | 'json' | 'save'> & {
+  /** Print every stage's tables before the answer (the default prints the answer block only). */
+  details?: boolean;
+};
 
 /** Rough measure cost per captured second and layer-size job on 2 cores, for the sweep estimate. */
 
@@ -89,6 +94,7 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
     throw new InputError(`--vmaf-backend ${opts.vmafBackend}: use one of ${VMAF_BACKEND_CHOICES.join(', ')}`);
   }
   // Option mistakes of the later stages fail now, not after minutes of capture.
+  validateMeasureOptions(opts);
   const decisions = validateRecommendOptions({
     targetVmaf: opts.targetVmaf,
     targetPsnr: opts.targetPsnr,
@@ -112,9 +118,10 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   const out: string[] = [...(defaultPlan ? [defaultPlan] : []), renderCaptureSummary(captured.summary)];
   const json: Record<string, unknown> = { ...(defaultPlan ? { defaultPlan } : {}), capture: captured.summary };
   let exitCode = captured.exitCode;
+  const shown: { answer?: string } = {};
   const finish = () => {
     if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-    else process.stdout.write(out.join('\n\n') + '\n');
+    else process.stdout.write(printable(analyzeText(out, shown.answer, { details: Boolean(opts.details) || exitCode !== ExitCode.ok, defaultPlan, runDir: capture.dir })) + '\n');
     return exitCode;
   };
   // Interrupted, or nothing captured: nothing to measure.
@@ -156,9 +163,21 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   }
   const report = writeReport(capture.dir, { force: resuming });
   out.push(`wrote ${[...files, report].join(', ')}\nrun directory: ${capture.dir}`);
+  shown.answer = renderAnswerBlock(recommendation, report, Boolean(opts.details) || exitCode !== ExitCode.ok);
   json.files = [...files, report];
   json.runDir = capture.dir;
   return finish();
+}
+
+/**
+ * What analyze prints: the answer block last, so it is in the last ten lines (Lighthouse's CLI
+ * closes with its scores the same way). The stages' tables come before it with --details, or when
+ * the run did not end well (their lines say why); without either, only the default plan's line.
+ */
+export function analyzeText(tables: readonly string[], answer: string | undefined, o: { details: boolean; defaultPlan?: string; runDir: string }): string {
+  if (answer === undefined) return tables.join('\n\n');
+  if (o.details) return [...tables, answer].join('\n\n');
+  return [...(o.defaultPlan ? [o.defaultPlan] : []), `run directory: ${o.runDir}`, answer].join('\n\n');
 }
 
 /** The measure stage's wall seconds per second of capture it measured, kept for the next estimate. */
@@ -194,6 +213,7 @@ export function registerAnalyze(program: Command): void {
   addCaptureOptions(cmd);
   addMeasureOptions(cmd);
   addRecommendDecisionOptions(cmd);
+  cmd.option('--details', 'print every stage\'s tables before the answer (they are always in the report and the run directory)');
   cmd.action(async (clips: string[], opts: AnalyzeOptions) => {
     process.exitCode = await analyze(clips, opts, process.argv.slice(2));
   });

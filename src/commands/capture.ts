@@ -6,6 +6,7 @@ import { prepareFeed } from '../input/prepareFeed.js';
 import { runCaptureStage, type CaptureStageResult } from '../capture/captureStage.js';
 import { captureSummary, renderCaptureSummary, type CaptureSummary } from '../capture/captureSummary.js';
 import { ExitCode, InputError, SimqError } from '../errors.js';
+import { printable } from '../ui/printable.js';
 import { prepareClip, validatePrepareOptions } from '../input/prepareClip.js';
 import { DEFAULT_SAMPLE, ensureSample } from '../samples/recipes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
@@ -206,7 +207,7 @@ async function checkResumedClips(abs: string, record: RunRecord, study: StudyReq
   const clips = record.clips ?? [{ id: 'input', ...record.input }];
   for (const c of clips) {
     if (!existsSync(c.source)) throw new InputError(`--resume ${abs}: clip ${c.source} (${c.id}) is gone`, 'put the clip back where the run found it, or start a new run');
-    const sha = await sha256File(c.source);
+    const sha = await sha256File(c.source, signal);
     if (sha !== c.sourceSha256) throw new InputError(`--resume ${abs}: clip ${c.source} (${c.id}) changed: sha256 ${sha.slice(0, 12)}... is not the run's ${c.sourceSha256.slice(0, 12)}...`, 'restore the clip the run was made from, or start a new run');
     if (!existsSync(c.y4m)) throw new InputError(`--resume ${abs}: the prepared clip ${c.y4m} is gone (the clip cache was cleared?)`, `re-create it with: ${shellCommand([ffmpeg.path, ...c.preparedWith])}`);
   }
@@ -231,7 +232,7 @@ function finishCapture(capture: CaptureStageResult, opts: CaptureCliOptions, run
   const summary = captureSummary(capture.dir, capture.record);
   if (run.print !== false) {
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-    else process.stdout.write(renderCaptureSummary(summary) + '\n');
+    else process.stdout.write(printable(renderCaptureSummary(summary)) + '\n');
   }
   let exitCode: number = ExitCode.ok;
   if (capture.error) {

@@ -64,10 +64,17 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no progress on stderr');
 }
 
-function positiveNumber(text: string | undefined, flag: string): number | undefined {
+/** Longest capture per scenario: an hour (a capture runs in real time; the measure takes longer still). */
+export const MAX_DURATION_S = 3600;
+/** Longest warm-up: ten minutes. */
+export const MAX_WARMUP_S = 600;
+/** Largest --size side: 8K. */
+export const MAX_SIZE_SIDE = 8192;
+
+function positiveNumber(text: string | undefined, flag: string, max: number): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new InputError(`${flag} ${text}: expected a number > 0`);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new InputError(`${flag} ${text}: expected a number > 0 and at most ${max}`);
   return n;
 }
 
@@ -125,17 +132,19 @@ export function planCapture(opts: CaptureCliOptions): CapturePlan {
     if (names.has(d.name)) throw new InputError(`--scenario: scenario "${d.name}" is given twice`);
     names.add(d.name);
   }
-  const durationS = positiveNumber(opts.duration, '--duration');
+  const durationS = positiveNumber(opts.duration, '--duration', MAX_DURATION_S);
   const warmupText = opts.warmup;
   let warmupS: number | undefined;
   if (warmupText !== undefined) {
     warmupS = Number(warmupText);
-    if (!Number.isFinite(warmupS) || warmupS < 0) throw new InputError(`--warmup ${warmupText}: expected seconds >= 0`);
+    if (!Number.isFinite(warmupS) || warmupS < 0 || warmupS > MAX_WARMUP_S) throw new InputError(`--warmup ${warmupText}: expected seconds from 0 to ${MAX_WARMUP_S}`);
   }
   let size: Size | undefined;
   if (opts.size !== undefined) {
     size = parseSize(opts.size);
-    if (!size || size.width <= 0 || size.height <= 0) throw new InputError(`--size ${opts.size}: expected WIDTHxHEIGHT such as 1280x720`);
+    if (!size || size.width <= 0 || size.height <= 0 || size.width > MAX_SIZE_SIDE || size.height > MAX_SIZE_SIDE) {
+      throw new InputError(`--size ${opts.size}: expected WIDTHxHEIGHT from 2x2 to ${MAX_SIZE_SIDE}x${MAX_SIZE_SIDE}, such as 1280x720`);
+    }
   }
   const sweep = parseSweepOption(opts.sweep);
   const scenarios = expandScenarios(definitions, {

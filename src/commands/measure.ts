@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../errors.js';
+import { printable } from '../ui/printable.js';
 import { DEFAULT_VIEWPORTS, defaultJobs, runMeasureStage } from '../measure/measureStage.js';
 import { workDir } from '../rundir/RunFiles.js';
 import { measureSummary, renderMeasureSummary, type MeasureSummary } from '../measure/measureSummary.js';
@@ -53,8 +54,8 @@ export function parseViewports(text: string | undefined): Size[] {
   if (text === undefined) return DEFAULT_VIEWPORTS;
   const sizes = text.split(',').map((t) => {
     const s = parseSize(t);
-    if (!s || s.width <= 0 || s.height <= 0 || s.width % 2 || s.height % 2) {
-      throw new InputError(`--viewports ${t}: expected even WIDTHxHEIGHT sizes such as 640x360 (4:2:0 needs even sizes)`);
+    if (!s || s.width <= 0 || s.height <= 0 || s.width % 2 || s.height % 2 || s.width > MAX_VIEWPORT_SIDE || s.height > MAX_VIEWPORT_SIDE) {
+      throw new InputError(`--viewports ${t}: expected even WIDTHxHEIGHT sizes from 2x2 to ${MAX_VIEWPORT_SIDE}x${MAX_VIEWPORT_SIDE}, such as 640x360 (4:2:0 needs even sizes)`);
     }
     return s;
   });
@@ -65,10 +66,30 @@ export function parseViewports(text: string | undefined): Size[] {
 export function parseSubsample(text: string | undefined): number {
   if (text === undefined) return 1;
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1) {
-    throw new InputError(`--vmaf-subsample ${text}: expected a whole number >= 1 (1 measures every picture, 3 every third)`, '--vmaf-subsample 3');
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_SUBSAMPLE) {
+    throw new InputError(`--vmaf-subsample ${text}: expected a whole number from 1 to ${MAX_SUBSAMPLE} (1 measures every picture, 3 every third)`, '--vmaf-subsample 3');
   }
   return n;
+}
+
+/** Largest --jobs: more metric ffmpegs than this only thrash (each holds two frames of every size). */
+export const MAX_JOBS = 64;
+/** Largest --vmaf-subsample: every 30th picture is one a second at 30 fps, the sparsest docs/vmaf.md gives an error for. */
+export const MAX_SUBSAMPLE = 30;
+/** Largest viewport side: 8K. */
+export const MAX_VIEWPORT_SIDE = 8192;
+
+/** The measure options checked and parsed; analyze calls it before a browser starts. */
+export function validateMeasureOptions(opts: Pick<MeasureCliOptions, 'view' | 'viewports' | 'vmafSubsample' | 'jobs'>): { viewports: Size[]; subsample: number; jobs: number } {
+  if (opts.view !== undefined && opts.view !== 'displayed' && opts.view !== 'encoded') throw new InputError(`--view ${opts.view}: use displayed or encoded`);
+  const viewports = parseViewports(opts.viewports);
+  const subsample = parseSubsample(opts.vmafSubsample);
+  let jobs = defaultJobs();
+  if (opts.jobs !== undefined) {
+    jobs = Number(opts.jobs);
+    if (!/^\s*\d+\s*$/.test(opts.jobs) || !Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) throw new InputError(`--jobs ${opts.jobs}: expected a whole number from 1 to ${MAX_JOBS}`, `--jobs ${defaultJobs()} (this machine's cores)`);
+  }
+  return { viewports, subsample, jobs };
 }
 
 export interface MeasureCommandResult {
@@ -81,14 +102,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
   if (!(VMAF_BACKEND_CHOICES as readonly string[]).includes(opts.vmafBackend)) {
     throw new InputError(`--vmaf-backend ${opts.vmafBackend}: use one of ${VMAF_BACKEND_CHOICES.join(', ')}`);
   }
-  if (opts.view !== 'displayed' && opts.view !== 'encoded') throw new InputError(`--view ${opts.view}: use displayed or encoded`);
-  const viewports = parseViewports(opts.viewports);
-  const subsample = parseSubsample(opts.vmafSubsample);
-  let jobs = defaultJobs();
-  if (opts.jobs !== undefined) {
-    jobs = Number(opts.jobs);
-    if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs ${opts.jobs}: expected a whole number >= 1`);
-  }
+  const { viewports, subsample, jobs } = validateMeasureOptions(opts);
   const abs = path.resolve(runDir);
   const controller = new AbortController();
   const untrap = abortOnSignals(controller);
@@ -132,7 +146,10 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
     const doubtful = result.measure.layers
       .filter((l) => l.pairing?.doubtful)
       .map((l) => `${l.scenarioId} ${l.rid}: pairing doubtful: ${l.pairing!.ambiguous} of ${l.pairing!.pictures} pictures could not be paired with certainty at full size`);
-    const summary = measureSummary(abs, result.rows, result.measure.warnings, [...problems, ...doubtful]);
+    // Runs of several clips: each clip's layers ranked on their own (scenarios[].clipId).
+    const clips = new Set(result.record.scenarios.map((s) => s.clipId).filter((c) => c !== undefined));
+    const clipOf = (id: string) => (clips.size > 1 ? result.record.scenarios.find((s) => s.id === id)?.clipId : undefined);
+    const summary = measureSummary(abs, result.rows, result.measure.warnings, [...problems, ...doubtful], clipOf);
     if (controller.signal.aborted) {
       // What finished is kept and the measure record says incomplete; the caller sees the signal's code.
       const e = interruptedBy(controller.signal, `measure of ${abs}`);
@@ -141,7 +158,7 @@ export async function measureFromCli(runDir: string, opts: MeasureCliOptions, pr
     }
     if (print) {
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-      else process.stdout.write(renderMeasureSummary(summary) + '\n');
+      else process.stdout.write(printable(renderMeasureSummary(summary)) + '\n');
     }
     let exitCode: number = ExitCode.ok;
     if (result.error) exitCode = result.error.exitCode === ExitCode.internal ? ExitCode.incomplete : result.error.exitCode;

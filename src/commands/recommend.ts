@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError, OutputError } from '../errors.js';
+import { printable } from '../ui/printable.js';
 import { withRun } from '../rundir/openRun.js';
 import { declarationPath, exportDeclaration } from '../recommend/exports/declarations.js';
 import { EXPORT_FORMATS, isExportFormat, renderExport, renderExportWarnings, type ExportFormat } from '../recommend/exports/formats.js';
@@ -107,7 +108,7 @@ function writeExport(rec: Recommendation, opts: RecommendCliOptions & { format: 
   const types = declaration === undefined ? undefined : declarationPath(out);
   writeTextFile(out, text);
   if (types !== undefined) writeTextFile(types, declaration!);
-  process.stdout.write(renderRecommendationSummary(rec));
+  process.stdout.write(printable(renderRecommendationSummary(rec)));
   for (const w of sfuWarnings) process.stdout.write(`warning (${format}): ${w}\n`);
   process.stdout.write(`\nwrote the ${format} export to ${out}${types ? ` and its TypeScript declarations to ${types}` : ''}\n`);
   if (declaration !== undefined && types === undefined) process.stdout.write('name the file *.mjs to get TypeScript declarations (*.d.mts) beside it\n');
@@ -133,7 +134,7 @@ export function recommendFromCli(runDir: string, opts: RecommendCliOptions, simq
   } else if (opts.json) {
     process.stdout.write(renderRecommendationJson(rec));
   } else {
-    process.stdout.write(renderRecommendationSummary(rec));
+    process.stdout.write(printable(renderRecommendationSummary(rec)));
     if (files.length) process.stdout.write(`\nwrote ${files.join(' and ')}\n`);
   }
   return rec;

@@ -19,7 +19,7 @@
 // clip's own next frames when it has them ("continuation"), else with its last frames played
 // backwards ("mirror": ..., N-2, N-1, N-2, N-3, ...), which keeps the motion continuous.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { simqCacheDir } from '../paths.js';
 import { InputError, OutputError, SimqError } from '../errors.js';
@@ -62,9 +62,36 @@ export function clipCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return simqCacheDir('clips', env);
 }
 
-export async function sha256File(file: string): Promise<string> {
+/** Refuses a clip path that is not a regular file before anything opens it (see sha256File). */
+export function requireRegularFile(file: string): void {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    throw new InputError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'pass the path of a video file');
+  }
+  if (st.isFile()) return;
+  const kind = st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : 'not a regular file';
+  throw new InputError(`${file}: is ${kind}, not a regular file; simq hashes and re-reads its clips, which a stream cannot give`, 'save the video to a file first (e.g. ffmpeg -i <stream> -c copy clip.mp4) and pass that file');
+}
+
+/**
+ * sha256 of a clip file. Only a regular file is read: a FIFO would block the read for ever (no
+ * writer) and /dev/zero never ends, so both are refused before a byte is read. The read stops when
+ * `signal` aborts (Ctrl-C during the hash of a large clip).
+ */
+export async function sha256File(file: string, signal?: AbortSignal): Promise<string> {
+  requireRegularFile(file);
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  try {
+    for await (const chunk of createReadStream(file, { signal })) {
+      hash.update(chunk as Buffer);
+    }
+  } catch (e) {
+    if (signal?.aborted) throw interruptedBy(signal, `hashing ${file}`);
+    throw e;
+  }
+  if (signal?.aborted) throw interruptedBy(signal, `hashing ${file}`);
   return hash.digest('hex');
 }
 
@@ -235,10 +262,11 @@ async function writePrepared(clip: ClipInfo, settings: PrepareSettings, target: 
 /** The reference Y4M for a clip, converted once and then reused from the cache. */
 export async function prepareClip(clipPath: string, opts: PrepareOptions): Promise<ReferenceClip> {
   validatePrepareOptions(opts);
+  if (existsSync(clipPath)) requireRegularFile(clipPath);
   const clip = await probeClip(clipPath, opts.ffmpeg);
   const settings = prepareSettings(clip, opts);
   for (const w of settings.warnings) opts.progress?.warn(w);
-  const sourceSha256 = await sha256File(clip.path);
+  const sourceSha256 = await sha256File(clip.path, opts.signal);
   const key = createHash('sha256')
     .update(
       JSON.stringify({ v: PREPARE_VERSION, sourceSha256, width: settings.width, height: settings.height, fps: settings.fps, frames: settings.frames ?? null, tail: settings.tailFrames, ffmpeg: opts.ffmpeg.version }),

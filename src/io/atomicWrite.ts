@@ -23,7 +23,8 @@ export function writeAllSync(fd: number, data: Uint8Array, position?: number): v
   }
 }
 
-export function writeFileAtomic(target: string, data: string | Uint8Array): void {
+/** Writes data to a temporary name beside target (fsynced) and returns that name; removes it on failure. */
+function stageFile(target: string, data: string | Uint8Array): string {
   const tmp = tempPathFor(target);
   let fd: number | undefined;
   try {
@@ -33,7 +34,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(tmp, target);
+    return tmp;
   } catch (e) {
     if (fd !== undefined) {
       try {
@@ -43,7 +44,36 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
       }
     }
     rmSync(tmp, { force: true });
-    throw new OutputError(`cannot write ${target} (${describeWriteError(e)}); the previous file, if any, is unchanged`, 'free some space or choose a writable folder, then run the command again');
+    throw e;
+  }
+}
+
+export function writeFileAtomic(target: string, data: string | Uint8Array): void {
+  writeFilesAtomic([{ target, data }]);
+}
+
+/**
+ * Several files that belong together (a measure's quality.csv, pictures.csv and run.json): every one
+ * is written in full to its temporary name first, and only when all are down are they renamed into
+ * place. A full disk fails during the writes, so the previous set stays whole and consistent; the
+ * renames need no space.
+ */
+export function writeFilesAtomic(files: readonly { target: string; data: string | Uint8Array }[]): void {
+  const staged: { tmp: string; target: string }[] = [];
+  let current = files[0]?.target;
+  try {
+    for (const f of files) {
+      current = f.target;
+      staged.push({ tmp: stageFile(f.target, f.data), target: f.target });
+    }
+    for (const f of staged) {
+      current = f.target;
+      renameSync(f.tmp, f.target);
+    }
+  } catch (e) {
+    for (const f of staged) rmSync(f.tmp, { force: true });
+    const others = files.length > 1 ? ` nor ${files.filter((f) => f.target !== current).map((f) => path.basename(f.target)).join(', ')}` : '';
+    throw new OutputError(`cannot write ${current}${others ? ` (so${others} either)` : ''} (${describeWriteError(e)}); the previous files, if any, are unchanged`, 'free some space or choose a writable folder, then run the command again');
   }
 }
 

@@ -15,7 +15,8 @@ export async function feedLevelShift(ffmpegPath: string, bitstream: string, refe
     const r = await runProcess(ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', bitstream, '-vsync', 'passthrough', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-'], { timeoutMs: 600_000 });
     if (r.code !== 0) throw new Error(`ffmpeg could not decode ${bitstream}: ${r.stderr.split('\n')[0]}`);
     const ySize = width * height;
-    const cSize = (width >> 1) * (height >> 1);
+    // 4:2:0 chroma of an odd size is rounded up (libavutil/imgutils.c AV_CEIL_RSHIFT).
+    const cSize = ((width + 1) >> 1) * ((height + 1) >> 1);
     const frameSize = ySize + 2 * cSize;
     const count = Math.min(Math.floor(r.stdout.length / frameSize), sourceIndex.length);
     const sums = [0, 0, 0];

@@ -2,6 +2,7 @@
 // rows, its per-layer records) and measure only the scenarios it did not, with the same settings.
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../errors.js';
 import { toCsv, type CsvValue } from '../io/csv.js';
 import { PICTURES_CSV, picturesCsvToRead, QUALITY_CSV, runFile } from '../rundir/RunFiles.js';
@@ -9,8 +10,8 @@ import type { LayerMeasureRecord, MeasureRecord, ViewerMeasureRecord } from '../
 import type { RunRecord } from '../rundir/RunTypes.js';
 
 export interface KeptRows {
-  /** Data lines kept as they were written (no re-formatting of numbers). */
-  lines: string[];
+  /** Cells of the kept rows as they were written (text, no re-formatting of numbers), by column name. */
+  records: Record<string, string>[];
 }
 
 export interface KeptMeasurements {
@@ -34,19 +35,29 @@ function settingsOf(m: MeasureRecord): Record<string, string> {
   };
 }
 
-function keptLines(file: string | undefined, scenarioIds: Set<string>, columns: readonly string[]): KeptRows {
-  if (!file || !existsSync(file)) return { lines: [] };
-  const records = parse(readFileSync(file, 'utf8'), { columns: true, raw: true, skip_empty_lines: true }) as { record: Record<string, string>; raw: string }[];
-  const header = Object.keys(records[0]?.record ?? {});
-  if (records.length && header.join(',') !== columns.join(',')) {
-    throw new InputError(`${file}: its columns are not this simq's (${header.length} vs ${columns.length}); its rows cannot be kept beside new ones`, 'measure the whole run again: simq measure <run-dir> --force');
+/**
+ * The rows of `file` for the kept scenarios. Any column set this release writes is accepted (a
+ * Chromium-only run has no `browser` column, a run with Firefox has it): the cells are kept by
+ * name and written back under the columns of the new file. A column this release does not know
+ * means another schema, whose rows cannot stand beside new ones.
+ */
+function keptRecords(file: string | undefined, scenarioIds: Set<string>, columns: readonly string[]): KeptRows {
+  if (!file || !existsSync(file)) return { records: [] };
+  const records = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const header = Object.keys(records[0] ?? {});
+  const unknown = header.filter((c) => !columns.includes(c));
+  if (records.length && (unknown.length || !header.includes('scenario_id'))) {
+    throw new InputError(
+      `${file}: its columns are not this simq's (${unknown.length ? `unknown: ${unknown.join(', ')}` : 'no scenario_id'}); its rows cannot be kept beside new ones`,
+      'measure the whole run again: simq measure <run-dir> --force',
+    );
   }
-  return { lines: records.filter((r) => scenarioIds.has(r.record.scenario_id)).map((r) => r.raw.replace(/\r?\n$/, '')) };
+  return { records: records.filter((r) => scenarioIds.has(r.scenario_id)) };
 }
 
 export function keptMeasurements(runDir: string, run: RunRecord, next: MeasureRecord, columns: { quality: readonly string[]; pictures: readonly string[] }): KeptMeasurements {
   const previous = run.measure;
-  const none: KeptMeasurements = { scenarioIds: new Set(), layers: [], viewers: [], quality: { lines: [] }, pictures: { lines: [] } };
+  const none: KeptMeasurements = { scenarioIds: new Set(), layers: [], viewers: [], quality: { records: [] }, pictures: { records: [] } };
   if (!previous) return none;
   const was = settingsOf(previous);
   const now = settingsOf(next);
@@ -69,15 +80,17 @@ export function keptMeasurements(runDir: string, run: RunRecord, next: MeasureRe
     scenarioIds,
     layers: previous.layers.filter((l) => scenarioIds.has(l.scenarioId)),
     viewers: (previous.viewers ?? []).filter((v) => scenarioIds.has(v.scenarioId)),
-    quality: keptLines(runFile(runDir, QUALITY_CSV), scenarioIds, columns.quality),
-    pictures: keptLines(picturesCsvToRead(runDir) ?? runFile(runDir, PICTURES_CSV), scenarioIds, columns.pictures),
+    quality: keptRecords(runFile(runDir, QUALITY_CSV), scenarioIds, columns.quality),
+    pictures: keptRecords(picturesCsvToRead(runDir) ?? runFile(runDir, PICTURES_CSV), scenarioIds, columns.pictures),
   };
 }
 
-/** The CSV text: header, the kept lines, then the new rows. */
+/** The CSV text: header, the kept rows under these columns (cells as they were), then the new rows. */
 export function keptRowsCsv<T extends Record<string, CsvValue>>(kept: KeptRows, columns: readonly (keyof T & string)[], rows: readonly T[]): string {
   const fresh = toCsv(columns, rows).split('\n');
   const header = fresh[0];
   const body = fresh.slice(1).filter((l) => l !== '');
-  return [header, ...kept.lines, ...body].join('\n') + '\n';
+  // Kept cells were made safe for spreadsheets when first written (io/csv.ts): not neutralised twice.
+  const keptBody = kept.records.length ? stringify(kept.records.map((r) => columns.map((c) => r[c] ?? ''))).trimEnd().split('\n') : [];
+  return [header, ...keptBody, ...body].join('\n') + '\n';
 }

@@ -6,10 +6,10 @@ import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { ExitCode, InputError, OutputError, SimqError } from '../errors.js';
 import { Y4mFile } from '../input/Y4mFile.js';
-import { writeCsvAtomic } from '../io/csv.js';
-import { writeFileAtomic } from '../io/atomicWrite.js';
+import { toCsv } from '../io/csv.js';
+import { writeFilesAtomic } from '../io/atomicWrite.js';
 import { shellCommand } from '../io/shellQuote.js';
-import { readRunRecord, writeRunRecord } from '../rundir/RunDirectory.js';
+import { readRunRecord, RUN_FILE } from '../rundir/RunDirectory.js';
 import { clipOfScenario, steadyStartS, type LayerRecord, type ReferenceClip, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
 import { keptMeasurements, keptRowsCsv, type KeptMeasurements } from './measureResume.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
@@ -202,15 +202,8 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const withBrowser = qualityColumns.includes('browser');
   if (withBrowser) for (const r of qualityRows) r.browser = run.scenarios.find((s) => s.id === r.scenario_id)?.scenario.browser ?? 'chromium';
   const kept = ctx.kept;
-  if (kept) {
-    writeFileAtomic(runFile(options.runDir, QUALITY_CSV), keptRowsCsv(kept.quality, qualityColumns, qualityRows));
-    writeFileAtomic(runFile(options.runDir, PICTURES_CSV), keptRowsCsv(kept.pictures, PICTURE_COLUMNS, pictureRows));
-  } else {
-    writeCsvAtomic(runFile(options.runDir, QUALITY_CSV), qualityColumns, qualityRows);
-    writeCsvAtomic(runFile(options.runDir, PICTURES_CSV), PICTURE_COLUMNS, pictureRows);
-  }
-  // A run measured before pictures.csv had its name keeps no stale frames.csv beside the new file.
-  rmSync(runFile(options.runDir, LEGACY_PICTURES_CSV), { force: true });
+  const qualityText = kept ? keptRowsCsv(kept.quality, qualityColumns, qualityRows) : toCsv(qualityColumns, qualityRows);
+  const picturesText = kept ? keptRowsCsv(kept.pictures, PICTURE_COLUMNS, pictureRows) : toCsv(PICTURE_COLUMNS, pictureRows);
 
   measure.layers = [...(kept?.layers ?? []), ...work.map((w) => w.record)];
   if (viewers.records.length || kept?.viewers?.length) measure.viewers = [...(kept?.viewers ?? []), ...viewers.records];
@@ -224,7 +217,15 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   measure.finishedAt = new Date().toISOString();
   run.measure = measure;
   run.timings.measureS = Math.round(((kept ? (run.timings.measureS ?? 0) : 0) + (Date.now() - started) / 1000) * 10) / 10;
-  writeRunRecord(options.runDir, run);
+  // The three files of one measure go down together (io/atomicWrite.ts writeFilesAtomic): on a full
+  // disk the previous quality.csv, pictures.csv and run.json stay as they were, side by side.
+  writeFilesAtomic([
+    { target: runFile(options.runDir, QUALITY_CSV), data: qualityText },
+    { target: runFile(options.runDir, PICTURES_CSV), data: picturesText },
+    { target: runFile(options.runDir, RUN_FILE), data: JSON.stringify(run, null, 2) + '\n' },
+  ]);
+  // A run measured before pictures.csv had its name keeps no stale frames.csv beside the new file.
+  rmSync(runFile(options.runDir, LEGACY_PICTURES_CSV), { force: true });
   return { record: run, measure, rows: qualityRows, error };
 }
 

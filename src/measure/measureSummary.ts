@@ -8,6 +8,8 @@ import { viewerOperatingPoints, type ViewerOperatingPoints } from './operatingPo
 export interface ViewportComparison {
   codec: string;
   size: string;
+  /** The clip, in runs of several clips: layers of different clips are never ranked together. */
+  clip?: string;
   /** Best first (VMAF when measured, else PSNR-Y). */
   rows: { scenarioId: string; rid: string; layer: string; actualKbps?: number; vmaf?: number; psnrY?: number; ssim?: number }[];
   best?: { scenarioId: string; rid: string; layer: string; actualKbps?: number; vmaf?: number; psnrY?: number };
@@ -29,7 +31,7 @@ export interface MeasureSummary {
 
 const score = (r: { vmaf?: number; psnrY?: number }) => r.vmaf ?? r.psnrY ?? -Infinity;
 
-export function measureSummary(runDir: string, allRows: QualityRow[], warnings: string[], problems: string[]): MeasureSummary {
+export function measureSummary(runDir: string, allRows: QualityRow[], warnings: string[], problems: string[], clipOf: (scenarioId: string) => string | undefined = () => undefined): MeasureSummary {
   // The layers as sent; the temporal operating points and SFU viewers are summarised apart.
   const rows = allRows.filter((r) => r.temporal_layer === undefined && !isViewerRid(r.rid));
   const sfuViewers = allRows
@@ -45,18 +47,21 @@ export function measureSummary(runDir: string, allRows: QualityRow[], warnings: 
     psnrY: r.psnr_y_mean,
     ssim: r.ssim_mean,
   });
-  const groups = new Map<string, QualityRow[]>();
+  // One ranking per clip, codec and viewer size: a layer of one clip is never "best" against another clip's.
+  const groups = new Map<string, { clip?: string; codec: string; size: string; rows: QualityRow[] }>();
   for (const r of rows.filter((x) => x.size !== 'native')) {
-    const key = `${r.codec} ${r.size}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const clip = clipOf(r.scenario_id);
+    const key = JSON.stringify([clip ?? '', r.codec, r.size]);
+    const g = groups.get(key) ?? { ...(clip !== undefined ? { clip } : {}), codec: r.codec, size: r.size, rows: [] };
+    g.rows.push(r);
+    groups.set(key, g);
   }
-  const viewports = [...groups.entries()]
-    .map(([key, rs]) => {
-      const [codec, size] = key.split(' ');
+  const viewports = [...groups.values()]
+    .map(({ rows: rs, ...g }) => {
       const sorted = rs.map(pick).sort((a, b) => score(b) - score(a));
-      return { codec, size, rows: sorted, best: sorted[0] };
+      return { ...g, rows: sorted, best: sorted[0] };
     })
-    .sort((a, b) => a.codec.localeCompare(b.codec) || Number(a.size.split('x')[0]) - Number(b.size.split('x')[0]));
+    .sort((a, b) => (a.clip ?? '').localeCompare(b.clip ?? '') || a.codec.localeCompare(b.codec) || Number(a.size.split('x')[0]) - Number(b.size.split('x')[0]));
   return {
     runDir,
     view: rows[0]?.view ?? 'displayed',
@@ -76,7 +81,7 @@ export function renderMeasureSummary(summary: MeasureSummary): string {
   const out: string[] = [];
   out.push(`Quality per viewer size (${summary.view} pictures; ${summary.vmaf ? 'VMAF' : 'no VMAF: ranked by PSNR-Y'}), best first:`);
   for (const v of summary.viewports) {
-    out.push('', `viewer ${v.size} (${v.codec})`);
+    out.push('', `viewer ${v.size} (${v.codec}${v.clip !== undefined ? `, clip ${v.clip}` : ''})`);
     out.push(
       renderTable(
         ['', 'scenario', 'rid', 'layer', 'kbps', 'VMAF', 'PSNR-Y', 'SSIM'],

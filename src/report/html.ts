@@ -1,7 +1,9 @@
 // Small helpers for writing the report's HTML by hand: escaping and number formatting.
+import { printable } from '../ui/printable.js';
 
 export function esc(value: unknown): string {
-  return String(value ?? '')
+  // Control and bidi characters shown escaped first (ui/printable.ts): the report's text reads as it is.
+  return printable(String(value ?? ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { EnvironmentError, InputError, OutputError, SimqError } from '../errors.js';
 import { tempPathFor } from '../io/atomicWrite.js';
 import { interruptedBy } from '../signals.js';
-import { packageRoot } from '../paths.js';
+import { packageRoot, simqCacheDir } from '../paths.js';
 import type { ContentHint } from '../scenario/ScenarioTypes.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import { FfmpegCommand } from '../tools/FfmpegArgs.js';
@@ -222,8 +222,13 @@ const X264_ARGS: [string, string][] = [
   ['-threads', '1'],
 ];
 
+/**
+ * samples/ of a checkout; for an installed package (inside node_modules, maybe root-owned) the
+ * user's cache, ~/.cache/simq/samples.
+ */
 export function defaultSampleDir(): string {
-  return path.join(packageRoot(), 'samples');
+  const root = packageRoot();
+  return root.split(path.sep).includes('node_modules') ? simqCacheDir('samples') : path.join(root, 'samples');
 }
 
 export function samplePath(name: string, dir: string = defaultSampleDir()): string {

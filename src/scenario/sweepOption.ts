@@ -4,9 +4,14 @@ import { InputError } from '../errors.js';
 import { parseBitrate } from '../units.js';
 import { SWEEP_FIELDS } from './loadScenarios.js';
 
+/** Most points one sweep may have: each is a scenario of its own (a capture and a measure). */
+export const MAX_SWEEP_COUNT = 50;
+
 function parseValue(field: string, text: string, spec: string): number {
   const v = field === 'maxBitrate' ? parseBitrate(text) : Number(text);
   if (!Number.isFinite(v) || v <= 0) throw new InputError(`--sweep ${spec}: "${text}" is not a ${field === 'maxBitrate' ? 'bitrate such as 600k' : 'number > 0'}`);
+  // As in a scenario file (loadScenarios.ts): WebRTC's RTCRtpEncodingParameters never scale up.
+  if (field === 'scaleResolutionDownBy' && v < 1) throw new InputError(`--sweep ${spec}: scaleResolutionDownBy must be >= 1 (the spec forbids upscaling), got ${text}`, `--sweep ${spec.replace(/=.*/, '=1,2,4')}`);
   return v;
 }
 
@@ -28,12 +33,15 @@ export function parseSweepSpec(spec: string): SweepSpec {
     const from = parseValue(field, range[0], spec);
     const to = parseValue(field, range[1], spec);
     const count = Number(range[2]);
-    if (!Number.isInteger(count) || count < 2) throw new InputError(`--sweep ${spec}: the count "${range[2]}" must be a whole number >= 2`);
+    if (!/^\d+$/.test(range[2]) || !Number.isInteger(count) || count < 2 || count > MAX_SWEEP_COUNT) {
+      throw new InputError(`--sweep ${spec}: the count "${range[2]}" must be a whole number from 2 to ${MAX_SWEEP_COUNT} (each point is a scenario of its own)`);
+    }
     if (to <= from) throw new InputError(`--sweep ${spec}: "to" must be above "from"`);
     list = Array.from({ length: count }, (_, i) => from + ((to - from) * i) / (count - 1));
     if (field === 'maxBitrate') list = list.map(Math.round);
   } else if (range.length === 1) {
     list = values.split(',').map((v) => parseValue(field, v, spec));
+    if (list.length > MAX_SWEEP_COUNT) throw new InputError(`--sweep ${spec}: ${list.length} values; at most ${MAX_SWEEP_COUNT} (each is a scenario of its own)`);
   } else {
     throw new InputError(`--sweep ${spec}: a range is from:to:count`);
   }

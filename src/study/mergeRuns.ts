@@ -1,10 +1,12 @@
 // `simq merge`: shard runs of one study -> one run directory that recommend and report read as if
 // one machine had run the whole plan. The shard runs are only read; the merged run is built in a
 // hidden sibling and renamed into place at the end.
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { InputError, OutputError } from '../errors.js';
+import { describeWriteError, InputError, OutputError, outputErrorFromErrno, SimqError } from '../errors.js';
+import { interruptedBy } from '../signals.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { readRunRecord, writeRunRecord } from '../rundir/RunDirectory.js';
 import { PICTURES_CSV, picturesCsvToRead, QUALITY_CSV, runFile, scenarioDir } from '../rundir/RunFiles.js';
@@ -16,6 +18,8 @@ export interface MergeOptions {
   out: string;
   allowMixed?: boolean;
   argv: string[];
+  /** Aborted by SIGINT/SIGTERM/SIGHUP: the merge stops, its hidden folder removed. */
+  signal?: AbortSignal;
 }
 
 export interface MergeResult {
@@ -69,7 +73,12 @@ function mergedCsv(files: (string | undefined)[]): string | undefined {
   for (const f of files) {
     if (!f || !existsSync(f)) continue;
     const text = readFileSync(f, 'utf8');
-    const records = parse(text, { raw: true, skip_empty_lines: true }) as unknown as { record: string[]; raw: string }[];
+    let records: { record: string[]; raw: string }[];
+    try {
+      records = parse(text, { raw: true, skip_empty_lines: true }) as unknown as { record: string[]; raw: string }[];
+    } catch (e) {
+      throw new InputError(`${f}: not a CSV simq can read (${(e as Error).message})`, 'measure that shard again (simq measure <shard-run> --force), or leave the shard out');
+    }
     if (records.length === 0) continue;
     const h = records[0].raw.replace(/\r?\n$/, '');
     if (header !== undefined && h !== header) throw new InputError(`${f}: its columns differ from the other shards' (${h.slice(0, 60)}...)`, 'measure every shard with the same simq version');
@@ -94,12 +103,25 @@ function mergedMeasure(runs: RunRecord[]): MeasureRecord | undefined {
   };
 }
 
+/** The finished merge into place; a run that appeared meanwhile (a second merge to the same --out) is not replaced. */
+function renameInto(tmp: string, out: string): void {
+  try {
+    // rename(2) replaces an empty directory: that is the only case existsSync could have missed.
+    if (existsSync(out)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+    renameSync(tmp, out);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTEMPTY') throw new OutputError(`${out} was created by something else while this merge ran (two merges to one --out?); simq never overwrites a run`, 'choose another --out');
+    throw e;
+  }
+}
+
 function runStatus(scenarios: ScenarioRecord[]): RunStatus {
   if (scenarios.some((s) => s.status === 'failed' || s.status === 'incomplete' || s.status === 'pending' || s.status === 'running')) return 'incomplete';
   return scenarios.some((s) => s.status === 'degraded') ? 'degraded' : 'complete';
 }
 
-export function mergeRuns(options: MergeOptions): MergeResult {
+export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
   const dirs = options.runs.map((d) => path.resolve(d));
   if (dirs.length === 0) throw new InputError('simq merge needs the shard runs to merge', 'simq merge results/shard-1 results/shard-2 --out results/study');
   const out = path.resolve(options.out);
@@ -140,25 +162,38 @@ export function mergeRuns(options: MergeOptions): MergeResult {
   if (!record.measure) delete record.measure;
 
   const tmp = path.join(path.dirname(out), `.${runId}.simq-merge-${process.pid}`);
-  mkdirSync(path.dirname(out), { recursive: true });
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
   try {
-    runs.forEach((r, i) => {
+    mkdirSync(path.dirname(out), { recursive: true });
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+  } catch (e) {
+    throw new OutputError(`--out ${options.out}: cannot create the run there (${describeWriteError(e)}${['ENOTDIR', 'EEXIST'].includes((e as NodeJS.ErrnoException).code ?? '') ? ': a part of the path is a file' : ''})`, 'choose an --out inside a folder you can write to');
+  }
+  // The copy is asynchronous so that SIGINT/SIGTERM are handled between scenario folders: the
+  // hidden folder is removed and simq exits 130/143, never leaving a half merge behind.
+  const stop = () => {
+    if (options.signal?.aborted) throw interruptedBy(options.signal, `merge into ${out}`);
+  };
+  try {
+    for (const [i, r] of runs.entries()) {
       for (const s of r.scenarios) {
+        stop();
         const from = scenarioDir(dirs[i], s.id);
-        if (existsSync(from)) cpSync(from, scenarioDir(tmp, s.id), { recursive: true });
+        if (existsSync(from)) await cp(from, scenarioDir(tmp, s.id), { recursive: true });
       }
-    });
+    }
+    stop();
     const quality = mergedCsv(dirs.map((d) => runFile(d, QUALITY_CSV)));
     if (quality !== undefined) writeFileAtomic(runFile(tmp, QUALITY_CSV), quality);
     const pictures = mergedCsv(dirs.map((d) => picturesCsvToRead(d)));
     if (pictures !== undefined) writeFileAtomic(runFile(tmp, PICTURES_CSV), pictures);
     writeRunRecord(tmp, record);
-    renameSync(tmp, out);
+    stop();
+    renameInto(tmp, out);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    throw e;
+    if (e instanceof SimqError) throw e;
+    throw outputErrorFromErrno(e) ?? new OutputError(`merge into ${out}: ${describeWriteError(e)}`, 'check the --out folder and the shard runs, then run the merge again');
   }
   return { dir: out, record, mixed };
 }

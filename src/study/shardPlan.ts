@@ -5,6 +5,9 @@ import { InputError } from '../errors.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import type { ShardSpec } from './StudyTypes.js';
 
+/** Most shards a plan may be split into (a Kubernetes Indexed Job's completions are capped at 100000). */
+export const MAX_SHARDS = 10_000;
+
 /** Parses "i/n"; base 1 (Playwright's and Jest's --shard) or 0 (a Kubernetes JOB_COMPLETION_INDEX). */
 export function parseShard(text: string, base: number): ShardSpec {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
@@ -12,7 +15,7 @@ export function parseShard(text: string, base: number): ShardSpec {
   if (!m) throw new InputError(`--shard ${text}: expected INDEX/COUNT`, example);
   const count = Number(m[2]);
   const index = Number(m[1]) - base + 1;
-  if (count < 1) throw new InputError(`--shard ${text}: the count must be at least 1`, example);
+  if (count < 1 || count > MAX_SHARDS) throw new InputError(`--shard ${text}: the count must be at least 1 and at most ${MAX_SHARDS}`, example);
   if (index < 1 || index > count) {
     throw new InputError(`--shard ${text}: the index must be from ${base} to ${count - 1 + base} (--shard-base ${base})`, example);
   }

@@ -5,6 +5,7 @@
 //     "codecs": ["vp8", "vp9"], "scenarios": ["all-layers", "top-off"],
 //     "sweeps": ["all-layers:h.maxBitrate=300k:900k:3"], "duration": 6, "browsers": ["chromium", "firefox"] }
 import path from 'node:path';
+import { MAX_DURATION_S } from '../commands/captureOptions.js';
 import { InputError } from '../errors.js';
 import { readInputFile } from '../io/readInputFile.js';
 import type { StudyClip } from './StudyTypes.js';
@@ -78,7 +79,9 @@ export function loadStudyFile(file: string): StudyFile {
   if (browsers && new Set(browsers.map((b) => b.name)).size !== browsers.length) {
     throw new InputError(`${abs}: "browsers" names the same browser twice`, '"browsers": ["chromium", "firefox"] (or a binary path for each)');
   }
-  if (o.duration !== undefined && (typeof o.duration !== 'number' || !(o.duration > 0))) throw new InputError(`${abs}: "duration" must be seconds > 0, not ${JSON.stringify(o.duration)}`);
+  if (o.duration !== undefined && (typeof o.duration !== 'number' || !(o.duration > 0) || o.duration > MAX_DURATION_S)) {
+    throw new InputError(`${abs}: "duration" must be seconds > 0 and at most ${MAX_DURATION_S}, not ${JSON.stringify(o.duration)}`);
+  }
   return {
     file: abs,
     clips: o.clips.map((c, i) => clipOf(c, i, abs)),

@@ -5,10 +5,11 @@
 //   npm package). The measure stage costs most of a run and libvmaf >= 2 is 2-4x faster than 1.x
 //   with the same scores, so the one with libvmaf >= 2 is taken, then libvmaf 1.x, then any; ties
 //   keep that order.
-import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
+import { simqCacheDir } from '../paths.js';
 import { runProcess } from './process.js';
 
 export type FfmpegSource = 'flag' | 'SIMQ_FFMPEG' | 'ffmpeg-static' | '@ffmpeg-installer/ffmpeg' | 'PATH';
@@ -73,11 +74,42 @@ function packagedCandidates(): Candidate[] {
   }
   try {
     const p = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-    out.push({ path: p, source: '@ffmpeg-installer/ffmpeg' });
+    out.push({ path: runnable(p), source: '@ffmpeg-installer/ffmpeg' });
   } catch {
     // not installed for this platform
   }
   return out;
+}
+
+/**
+ * The packaged binary, made executable when its install script did not run. @ffmpeg-installer's
+ * platform package ships ffmpeg without the x bit and sets it in its install script
+ * (`chmod u+x ffmpeg`), which `npm install --ignore-scripts` and npm 11's unapproved-scripts rule
+ * skip. simq sets u+x itself where it may; where the package folder is not its to change (a
+ * root-owned global install), it runs a copy in its cache (~/.cache/simq/ffmpeg/<size>-<mtime>/ffmpeg).
+ */
+function runnable(binary: string): string {
+  if (!existsSync(binary) || isExecutable(binary)) return binary;
+  try {
+    chmodSync(binary, statSync(binary).mode | 0o100);
+    if (isExecutable(binary)) return binary;
+  } catch {
+    // not ours to change: fall through to the cached copy
+  }
+  try {
+    const st = statSync(binary);
+    const dir = path.join(simqCacheDir('ffmpeg'), `${st.size}-${Math.round(st.mtimeMs)}`);
+    const copy = path.join(dir, 'ffmpeg');
+    if (isExecutable(copy)) return copy;
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${copy}.${process.pid}.tmp`;
+    copyFileSync(binary, tmp);
+    chmodSync(tmp, 0o755);
+    renameSync(tmp, copy);
+    return copy;
+  } catch {
+    return binary; // reported by doctor as not executable, with the fix
+  }
 }
 
 /** An explicit --ffmpeg / SIMQ_FFMPEG, checked; undefined when neither is given. */

@@ -1,5 +1,7 @@
 // Progress on stderr: a redrawn bar on a TTY, plain lines otherwise (CI logs), nothing with --quiet.
-// stdout stays free for --json.
+// stdout stays free for --json. Control characters in the messages (a clip name's ESC or bidi
+// override) are shown escaped (printable.ts).
+import { printable } from './printable.js';
 
 export interface Progress {
   /** A one-off line (e.g. "scenario 2/5 all-layers.vp8"). */
@@ -13,7 +15,8 @@ export interface Progress {
 }
 
 export function createProgress(options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
-  const stream = options.stream ?? process.stderr;
+  const out = options.stream ?? process.stderr;
+  const stream = { isTTY: out.isTTY, get columns() { return out.columns; }, write: (text: string) => out.write(text.startsWith('\r') ? `\r${printable(text.slice(1))}` : printable(text)) };
   const tty = Boolean(stream.isTTY);
   let barOpen = false;
   let lastPlain = '';

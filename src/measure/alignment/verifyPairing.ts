@@ -16,8 +16,9 @@ import type { Thumbnails } from './AlignmentTypes.js';
  *   and the match is as good as its neighbours' pictures' matches;
  * - repaired: a neighbour matched better by more than `repairDb` and was taken instead;
  * - ambiguous: the best match lies at the edge of the widest search (the source may be further away),
- *   a tie matches far worse than the pictures around it (every candidate is as wrong as the others), or
- *   the pairing runs backwards against the previous frame's; the score may describe the wrong picture.
+ *   a tie matches far worse than the pictures around it while a source frame further off matches it
+ *   clearly better (every candidate in reach is as wrong as the others), or the pairing runs
+ *   backwards against the previous frame's; the score may describe the wrong picture.
  */
 import type { PairingCounts } from '../../rundir/MeasureTypes.js';
 
@@ -37,9 +38,11 @@ export interface PairingTuning {
    *  +-outlierSpan pictures) matches none of its candidates: its source lies elsewhere. */
   outlierDb: number;
   outlierSpan: number;
+  /** Source frames searched on each side of a tie (sampled pixels) for one that matches clearly better. */
+  tieSearch: number;
 }
 
-export const DEFAULT_PAIRING_TUNING: PairingTuning = { window: 3, maxWindow: 8, repairDb: 0.2, distinctDb: 0.2, outlierDb: 4, outlierSpan: 15 };
+export const DEFAULT_PAIRING_TUNING: PairingTuning = { window: 3, maxWindow: 8, repairDb: 0.2, distinctDb: 0.2, outlierDb: 4, outlierSpan: 15, tieSearch: 30 };
 
 
 export interface PairingVerification {
@@ -103,6 +106,8 @@ export function verifyPairing(layer: Thumbnails, reference: Thumbnails, sourceIn
 export class PairingVerifier {
   private readonly t: PairingTuning;
   private readonly out: PairingVerification = { sourceIndex: [], verdict: [], psnrDb: [] };
+  /** Per tie: how much better (dB, sampled pixels) the best source frame within +-tieSearch matches. */
+  private readonly tieGain = new Map<number, number>();
   private readonly px: number;
 
   constructor(
@@ -141,6 +146,7 @@ export class PairingVerifier {
       const step = mod(source - out.sourceIndex[i - 1], n);
       if (step > n / 2 && verdict !== 'tied') verdict = 'ambiguous';
     }
+    if (verdict === 'tied') this.tieGain.set(i, bestGainNearby(layer, reference, source, t.tieSearch));
     out.sourceIndex.push(source);
     out.verdict.push(verdict);
     out.psnrDb.push(Math.round(score(pick) * 100) / 100);
@@ -153,18 +159,48 @@ export class PairingVerifier {
 
   /** The verification of the frames pushed, with the outlier ties marked. */
   finish(): PairingVerification {
-    markOutlierTies(this.out, this.t);
+    markOutlierTies(this.out, this.t, this.tieGain);
     return this.out;
   }
 }
 
+/** Luma PSNR over about SAMPLES pixels of frame 0 of `x` and frame b of `y`: the wide search's cheap score. */
+const SAMPLES = 20_000;
+function sampledPsnr(x: Thumbnails, y: Thumbnails, b: number): number {
+  const px = x.width * x.height;
+  const stride = Math.max(1, Math.floor(px / SAMPLES));
+  const yb = b * px;
+  let sum = 0;
+  let n = 0;
+  for (let j = 0; j < px; j += stride) {
+    const d = x.data[j] - y.data[yb + j];
+    sum += d * d;
+    n++;
+  }
+  return sum === 0 ? 100 : 10 * Math.log10((255 * 255 * n) / sum);
+}
+
+/** How much better than `source` the best frame within +-span of it matches (0 when none does). */
+function bestGainNearby(layer: Thumbnails, reference: Thumbnails, source: number, span: number): number {
+  const n = reference.count;
+  const reach = Math.min(span, Math.floor((n - 1) / 2));
+  const base = sampledPsnr(layer, reference, source);
+  let gain = 0;
+  for (let o = -reach; o <= reach; o++) if (o !== 0) gain = Math.max(gain, sampledPsnr(layer, reference, mod(source + o, n)) - base);
+  return gain;
+}
+
 /**
- * A tie far below how well distinct pictures around it match is a plateau of equally wrong
- * candidates, not static content: its source lies outside the search. "Around" is the distinct
- * (verified) pictures within +-outlierSpan, else the layer's; a layer without any distinct picture
- * is static throughout and its ties stand.
+ * A tie far below how well distinct pictures around it match may be a plateau of equally wrong
+ * candidates: its source lies outside the search. "Around" is the distinct (verified) pictures within
+ * +-outlierSpan, else the layer's; a layer without any distinct picture is static throughout and its
+ * ties stand. A low level alone is no proof: on a screen share whose webcam inset is still, the
+ * pictures at the start of the window are right ties that match worse only because the encoder was
+ * still ramping its bitrate (issue 24: 8 pictures in a row called ambiguous, every one right). So a
+ * low tie counts as ambiguous only when a source frame within +-tieSearch matches it clearly better
+ * (by more than distinctDb): then its candidates really were all wrong.
  */
-function markOutlierTies(v: PairingVerification, t: PairingTuning): void {
+function markOutlierTies(v: PairingVerification, t: PairingTuning, tieGain: ReadonlyMap<number, number>): void {
   const distinct = v.verdict.map((x, i) => (x === 'verified' ? i : -1)).filter((i) => i >= 0);
   if (distinct.length === 0) return;
   const layerLevel = median(distinct.map((i) => v.psnrDb[i]))!;
@@ -172,7 +208,7 @@ function markOutlierTies(v: PairingVerification, t: PairingTuning): void {
     if (verdict !== 'tied') return;
     const near = distinct.filter((j) => Math.abs(j - i) <= t.outlierSpan).map((j) => v.psnrDb[j]);
     const level = near.length ? median(near)! : layerLevel;
-    if (v.psnrDb[i] < level - t.outlierDb) v.verdict[i] = 'ambiguous';
+    if (v.psnrDb[i] < level - t.outlierDb && (tieGain.get(i) ?? Infinity) > t.distinctDb) v.verdict[i] = 'ambiguous';
   });
 }
 

@@ -22,6 +22,16 @@ export interface MetricGraphOptions {
   subsample?: number;
 }
 
+/**
+ * crop of one side of the stacked frame. exact=1: without it libavfilter's crop rounds the size down
+ * to whole chroma blocks for 4:2:0 (libavfilter/vf_crop.c config_input: w/h and x/y are masked with
+ * the chroma subsampling unless "exact"), so a 240x135 layer came out 240x134 and libvmaf refused
+ * two inputs of different sizes. x and y are even here (StackedPair), so exact changes nothing else.
+ */
+function crop(side: { width: number; height: number }, y: number): string {
+  return `crop=w=${side.width}:h=${side.height}:x=0:y=${y}:exact=1`;
+}
+
 function scaleTo(from: { width: number; height: number }, to: { width: number; height: number }): string {
   return from.width === to.width && from.height === to.height ? '' : `,scale=w=${to.width}:h=${to.height}:flags=${SCALER}`;
 }
@@ -38,8 +48,8 @@ export function metricGraph({ pair, size, libvmafOptions, logs, subsample = 1 }:
   const refOutputs = libvmafOptions ? ['r0', 'r1', 'r2'] : ['r1', 'r2'];
   const parts = [
     '[0:v]split=2[top][bottom]',
-    `[top]crop=w=${d.width}:h=${d.height}:x=0:y=0${scaleTo(d, size)}[dist]`,
-    `[bottom]crop=w=${r.width}:h=${r.height}:x=0:y=${pair.referenceTop}${scaleTo(r, size)},split=${refOutputs.length}${refOutputs.map((o) => `[${o}]`).join('')}`,
+    `[top]${crop(d, 0)}${scaleTo(d, size)}[dist]`,
+    `[bottom]${crop(r, pair.referenceTop)}${scaleTo(r, size)},split=${refOutputs.length}${refOutputs.map((o) => `[${o}]`).join('')}`,
   ];
   // libvmaf passes its first input (the distorted side, "main") through, so the chain measures the
   // same frames three times without splitting the distorted stream.
@@ -63,8 +73,8 @@ function subsampledGraph({ pair, size, libvmafOptions, logs, subsample }: Requir
   const pick = everyNth(subsample);
   const parts = [
     '[0:v]split=2[top][bottom]',
-    `[top]crop=w=${d.width}:h=${d.height}:x=0:y=0${scaleTo(d, size)}[dist]`,
-    `[bottom]crop=w=${r.width}:h=${r.height}:x=0:y=${pair.referenceTop}${scaleTo(r, size)}${libvmafOptions ? ',split=2[r0][rs]' : '[rs]'}`,
+    `[top]${crop(d, 0)}${scaleTo(d, size)}[dist]`,
+    `[bottom]${crop(r, pair.referenceTop)}${scaleTo(r, size)}${libvmafOptions ? ',split=2[r0][rs]' : '[rs]'}`,
     `[rs]${pick},split=2[r1][r2]`,
   ];
   if (libvmafOptions) {

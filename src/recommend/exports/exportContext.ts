@@ -1,6 +1,7 @@
 // What every export shares: the codec it is for, the provenance it repeats, and the sender's layers
 // in a known order.
 import { InputError } from '../../errors.js';
+import { printable } from '../../ui/printable.js';
 import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
 import type { CodecRecommendation, LayerSelection, Recommendation, SelectableLayer, SelectionCell } from '../RecommendationTypes.js';
 
@@ -97,8 +98,9 @@ export function chosenCandidate(sel: LayerSelection, cell: SelectionCell): Selec
  * element the module is pasted into. All three are defused.
  */
 export function commentText(text: string): string {
-  return text
-    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+  // Control and bidi characters are shown escaped (ui/printable.ts): a bidi override in a clip name
+  // would make the comment read otherwise than it is.
+  return printable(text.replace(/[\r\n\u2028\u2029]+/g, ' '))
     .replace(/\*\//g, '* /')
     .replace(/<\//g, '<\\/');
 }
