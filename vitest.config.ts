@@ -35,6 +35,7 @@ const UNIT = [
   'test/measureRate.test.ts',
   'test/locateBrowser.test.ts',
   'test/upstreamAllocation.test.ts',
+  'test/upstreamSvc.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',
   'test/metricJobPlan.test.ts',
