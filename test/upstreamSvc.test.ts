@@ -249,3 +249,18 @@ describe('svc_rate_allocator_unittest.cc', () => {
 // - MinBitrateToGetQualityLayer: screen sharing only (see above).
 // - StableBitrate and StableBitrateWithHysteresis: need the WebRTC-StableTargetRate field trial,
 //   which Chrome does not enable by default.
+
+describe('the plan path: one encoding with a spatial mode', () => {
+  // Hand arithmetic from svc_config.cc's formula max = (1.6 * pixels + 50000) / 1000 kbps:
+  // 320x180 -> 142, 640x360 -> 418, 1280x720 -> 1524; unlimited, each layer reaches its max.
+  it('VP9 L3T3_KEY at 1280x720, unlimited: every spatial layer at its max, split 0.55-weighted over T0/T1/T2', async () => {
+    const { predictAllocation } = await import('../src/allocation/predictAllocation.js');
+    const p = predictAllocation({ codec: 'vp9', encodings: [{ rid: 'f', scaleResolutionDownBy: 1, active: true, scalabilityMode: 'L3T3_KEY' }] }, { width: 1280, height: 720, fps: 30 }, null);
+    expect(p.svc?.allocation.spatialBps).toEqual([142_000, 418_000, 1_524_000]);
+    expect(p.layers[0].maxBps).toBe(2_084_000);
+    // T3 shares of 1524 kbps: 1524 * (1, 0.3025, 0.55) / 1.8525 -> 823 / 249 / 452 (rounded).
+    expect(p.svc?.allocation.temporalBps[2].map((b) => Math.round(b / 1000))).toEqual([823, 249, 452]);
+    // _KEY: the S2 point needs layer 2 alone; L3T3 (inter-layer on every picture) needs all three.
+    expect(p.svc?.operatingPoints.find((o) => o.spatial === 2 && o.temporal === 2)?.bps).toBe(1_524_000);
+  });
+});
