@@ -36,6 +36,7 @@ const UNIT = [
   'test/locateBrowser.test.ts',
   'test/upstreamAllocation.test.ts',
   'test/upstreamSvc.test.ts',
+  'test/svcCut.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',
   'test/metricJobPlan.test.ts',
