@@ -42,6 +42,18 @@ export interface SvcRecord {
   cut: 'dependencies' | 'spatial-index';
   /** The raw tap (every layer frame in capture order) as written. */
   rawBitstream: string;
+  /** Per spatial layer: simq plan's share next to the rate of its tapped bytes in the steady window. */
+  layersVsPlan: SvcLayerVsPlan[];
+}
+
+export interface SvcLayerVsPlan {
+  spatial: number;
+  size: string;
+  predictedKbps: number;
+  /** Bytes of the layer's frames in the steady window x 8 / its seconds. */
+  measuredKbps: number;
+  /** (measured - predicted) / predicted. */
+  deviation: number;
 }
 
 /** LayerRecord.svcPoint: this layer is operating point (spatial, top temporal) of encoding `of`. */
