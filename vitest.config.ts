@@ -37,6 +37,7 @@ const UNIT = [
   'test/upstreamAllocation.test.ts',
   'test/upstreamSvc.test.ts',
   'test/svcCut.test.ts',
+  'test/scenarioSvc.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',
   'test/metricJobPlan.test.ts',

@@ -18,9 +18,9 @@ export interface ScalabilityMode {
   interLayer: InterLayerPrediction;
 }
 
-/** libwebrtc's kAllScalabilityModes minus the KEY_SHIFT names it does not define (L2T1, L2T3, L3T1). */
+/** libwebrtc's kAllScalabilityModes (34 names): the only KEY_SHIFT mode is L2T2_KEY_SHIFT. */
 const MODE = /^([LS])([1-3])T([1-3])(h|_KEY|_KEY_SHIFT)?$/;
-const KEY_SHIFT_MODES = new Set(['L2T2_KEY_SHIFT', 'L3T2_KEY_SHIFT', 'L3T3_KEY_SHIFT']);
+const KEY_SHIFT_MODES = new Set(['L2T2_KEY_SHIFT']);
 
 /** undefined when the name is not a scalability mode libwebrtc knows. */
 export function parseScalabilityMode(name: string): ScalabilityMode | undefined {
@@ -30,7 +30,7 @@ export function parseScalabilityMode(name: string): ScalabilityMode | undefined 
   const spatialLayers = Number(s);
   // Suffixes exist only with several spatial layers; S modes take no _KEY; KEY_SHIFT only where defined.
   if (suffix && spatialLayers === 1) return undefined;
-  if (kind === 'S' && suffix && suffix !== 'h') return undefined;
+  if (kind === 'S' && (spatialLayers === 1 || (suffix && suffix !== 'h'))) return undefined;
   if (suffix === '_KEY_SHIFT' && !KEY_SHIFT_MODES.has(name)) return undefined;
   const interLayer: InterLayerPrediction = kind === 'S' ? 'off' : suffix === '_KEY' ? 'key' : suffix === '_KEY_SHIFT' ? 'key-shift' : 'on';
   return { name, spatialLayers, temporalLayers: Number(t), spatialRatio: suffix === 'h' ? 1.5 : 2, interLayer };
