@@ -38,6 +38,7 @@ const UNIT = [
   'test/upstreamSvc.test.ts',
   'test/svcCut.test.ts',
   'test/scenarioSvc.test.ts',
+  'test/svcVersusSimulcast.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',
   'test/metricJobPlan.test.ts',
