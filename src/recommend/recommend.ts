@@ -21,6 +21,7 @@ import {
 } from './RecommendationTypes.js';
 import { chooseSenderScenario } from './senderScenario.js';
 import { viewerSizeAnswer } from './viewerSizeAnswer.js';
+import { svcVersusSimulcast } from './svcVersusSimulcast.js';
 import { adviceWarnings, beatenByLargerWarnings, captureProblemWarnings, layerOrderWarnings, measurementWarnings, metricWarnings } from './warnings.js';
 
 export const DEFAULT_TARGET_VMAF = 80;
@@ -202,6 +203,8 @@ function codecRecommendation(codec: Codec, table: QualityTable, s: RecommendSett
   warnings.push(...adviceWarnings(layers, s.metric));
   warnings.push(...layerOrderWarnings(codec, recommendedEncodings));
   const rec: CodecRecommendation = { codec, layers, viewerSizes, layerSelection: selection, recommendedEncodings };
+  const modes = svcVersusSimulcast(points, table.run.scenarios, table.viewports);
+  if (modes.length) rec.svcVersusSimulcast = modes;
   if (sender) rec.senderScenario = { ...sender, encodings: sender.encodings.map(cleanEncoding) };
   return rec;
 }
