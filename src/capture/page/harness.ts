@@ -139,7 +139,7 @@ class LoopbackCapture {
     // hysteresis); an empty hint is camera.
     track.contentHint = config.contentHint;
 
-    // One encoding (an SVC stream, or a lone layer) is plain unicast: no rid, no SDP rewrite, so pc2 keeps pc1's mid.
+    // An SVC scenario (one encoding) is plain unicast: no rid, no SDP rewrite, so pc2 keeps pc1's mid.
     this.single = config.unicast === true && !this.firefox;
     this.pc1.onicecandidate = (e) => {
       if (e.candidate) void this.pc2.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.single ? this.pc1Mid : config.encodings[0].rid, sdpMLineIndex: 0 });
