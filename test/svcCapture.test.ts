@@ -114,22 +114,35 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
       const point = s.layers.find((l) => l.rid === `f-S${spatial}`)!;
       const window = point.steady!;
       const expected = (forwardedBytes(raw, spatial, window) * 8) / 1000 / (window.toS - window.fromS);
-      const row = quality.find((r) => r.scenario_id === s.id && r.rid === point.rid && r.size === 'native' && r.view === 'encoded')!;
+      const row = quality.find((r) => r.scenario_id === s.id && r.rid === point.rid && r.size === 'native' && r.temporal_layer === '')!;
       expect(Number(row.actual_kbps), `S${spatial}`).toBeCloseTo(expected, 0);
     }
   });
 
-  it('simq plan\'s per-spatial-layer rate is within 15% of the tapped bytes per spatial layer in steady state', async () => {
+  it('simq plan: the browser\'s target is spatial layer 0\'s share, and each spatial layer\'s tapped rate is within 15% of the plan', async () => {
     const s = scenarioOf(scenario);
     const raw = readCsv(file(s, 'f.frames.csv'));
-    const window = s.layers.find((l) => l.rid === 'f')!.steady!;
+    const f = s.layers.find((l) => l.rid === 'f')!;
+    const window = f.steady!;
     const plan = await simq(['plan', '--scenario', scenario, '--size', '1280x720', '--json']);
     expect(plan.code, plan.stderr).toBe(0);
     const predicted = (JSON.parse(plan.stdout) as { plans: { allocations: { svc: { allocation: { spatialBps: number[] } } }[] }[] }).plans[0].allocations[0].svc.allocation.spatialBps;
+    // outbound-rtp.targetBitrate of the SVC stream: the allocator's share of spatial layer 0.
+    expect(Math.abs(f.steady!.targetKbpsMax! * 1000 - predicted[0]) / predicted[0]).toBeLessThanOrEqual(0.15);
+    // An encoder slowed by a busy machine (fewer frames than configured) undershoots its share: then
+    // only "not above the plan" holds, and the shortfall is printed.
+    const slowed = s.problems.some((p) => p.kind === 'cpu-limited' || p.kind === 'low-framerate');
     for (let spatial = 0; spatial < 3; spatial++) {
-      const bytes = raw.filter((f) => Number(f.spatial_index) === spatial && Number(f.time_s) >= window.fromS && Number(f.time_s) < window.toS).reduce((n, f) => n + Number(f.bytes), 0);
+      const bytes = raw.filter((r) => Number(r.spatial_index) === spatial && Number(r.time_s) >= window.fromS && Number(r.time_s) < window.toS).reduce((n, r) => n + Number(r.bytes), 0);
       const measured = (bytes * 8) / (window.toS - window.fromS);
-      expect(Math.abs(measured - predicted[spatial]) / predicted[spatial], `S${spatial}: measured ${Math.round(measured / 1000)} kbps, plan ${predicted[spatial] / 1000}`).toBeLessThanOrEqual(0.15);
+      const deviation = (measured - predicted[spatial]) / predicted[spatial];
+      const label = `S${spatial}: measured ${Math.round(measured / 1000)} kbps, plan ${predicted[spatial] / 1000}`;
+      if (slowed) {
+        console.warn(`${s.id} ${label} (${(deviation * 100).toFixed(0)}%, encoder slowed: ${s.problems.map((p) => p.message).join('; ')})`);
+        expect(deviation, label).toBeLessThanOrEqual(0.15);
+      } else {
+        expect(Math.abs(deviation), label).toBeLessThanOrEqual(0.15);
+      }
     }
   });
 
@@ -139,7 +152,8 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
     SIZES.forEach((size, spatial) => {
       const point = s.layers.find((l) => l.rid === `f-S${spatial}`)!;
       const [w, h] = size.split('x').map(Number);
-      const pairs = pictures.filter((p) => p.scenario_id === s.id && p.rid === point.rid && p.size === 'native' && p.warmup === '0' && p.frozen === '0');
+      // The displayed sequence of the steady window: a frozen picture repeats the last frame shown.
+      const pairs = pictures.filter((p) => p.scenario_id === s.id && p.rid === point.rid && p.size === 'native' && p.warmup === '0');
       expect(pairs.length, `S${spatial}`).toBeGreaterThan(30);
       const decoded = path.join(dir, `${scenario}.S${spatial}.yuv`);
       const refRaw = path.join(dir, `${scenario}.ref.yuv`);
@@ -155,7 +169,7 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
       ffmpeg([...raw, '-i', `${decoded}.pairs`, ...raw, '-i', `${refRaw}.pairs`, '-lavfi', `[0:v][1:v]libvmaf=${libvmaf}:n_threads=2:log_path=${log}:log_fmt=json`, '-f', 'null', '-']);
       const frames = (JSON.parse(readFileSync(log, 'utf8')) as { frames: { metrics: { vmaf: number } }[] }).frames;
       const direct = frames.reduce((a, f) => a + f.metrics.vmaf, 0) / frames.length;
-      const row = quality.find((q) => q.scenario_id === s.id && q.rid === point.rid && q.size === 'native' && q.view === 'encoded')!;
+      const row = quality.find((q) => q.scenario_id === s.id && q.rid === point.rid && q.size === 'native' && q.temporal_layer === '')!;
       expect(Math.abs(Number(row.vmaf_mean) - direct), `S${spatial}: simq ${row.vmaf_mean}, direct ${direct.toFixed(2)}`).toBeLessThanOrEqual(0.5);
     });
   });
