@@ -26,7 +26,7 @@ function copyFixture(name: string): string {
 
 describe('CSV columns', () => {
   it('are the columns docs/run-directory.md documents, in that order', () => {
-    expect(LAYER_FRAMES_COLUMNS).toEqual(['frame_index', 'rtp_timestamp', 'time_s', 'bytes', 'type', 'temporal_index', 'width', 'height']);
+    expect(LAYER_FRAMES_COLUMNS).toEqual(['frame_index', 'rtp_timestamp', 'time_s', 'bytes', 'type', 'temporal_index', 'width', 'height', 'spatial_index', 'frame_id', 'dependencies']);
     expect(STATS_COLUMNS).toEqual([
       'second', 't_s', 'warmup', 'rid', 'ssrc', 'active', 'target_kbps', 'actual_kbps', 'fps', 'width', 'height', 'qp_avg',
       'quality_limitation_reason', 'limitation_cpu_s', 'limitation_bandwidth_s', 'encoder_implementation', 'scalability_mode',
@@ -52,7 +52,7 @@ describe('CSV columns', () => {
 
   it('a layer frame row is written in column order, an absent temporal index as an empty cell', () => {
     const row: LayerFrameRow = { frame_index: 0, rtp_timestamp: 3000, time_s: 0.5, bytes: 1200, type: 'key', width: 320, height: 180 };
-    expect(toCsv(LAYER_FRAMES_COLUMNS, [row])).toBe('frame_index,rtp_timestamp,time_s,bytes,type,temporal_index,width,height\n0,3000,0.5,1200,key,,320,180\n');
+    expect(toCsv(LAYER_FRAMES_COLUMNS, [row])).toBe('frame_index,rtp_timestamp,time_s,bytes,type,temporal_index,width,height,spatial_index,frame_id,dependencies\n0,3000,0.5,1200,key,,320,180,,,\n');
   });
 });
 

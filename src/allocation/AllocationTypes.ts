@@ -1,6 +1,7 @@
 // Types of simq's model of libwebrtc's simulcast allocation (what Chrome gives each layer).
 // All rates are bits per second; the CLI prints kbps.
 import type { Codec } from '../scenario/ScenarioTypes.js';
+import type { SvcPrediction } from './predictSvc.js';
 
 /** The camera / clip the encoder is fed. */
 export interface InputVideo {
@@ -90,6 +91,8 @@ export interface AllocationPrediction {
   input: InputVideo;
   /** False when Chrome sends one stream for these encodings (VP9/AV1 legacy SVC, crbug.com/webrtc/15041). */
   simulcast: boolean;
+  /** One VP9/AV1 encoding with spatial layers: the SVC layers, their split and operating points. */
+  svc?: SvcPrediction;
   budget: SendBudget;
   /** One entry per encoding, in the encodings' order. */
   layers: LayerPrediction[];

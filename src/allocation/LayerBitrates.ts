@@ -7,6 +7,8 @@
 //   lowest-inactive rule: encoder_stream_factory.cc OverrideStreamSettings;
 // - kbps granularity: modules/video_coding/video_codec_initializer.cc stores each stream's
 //   min/target/max as whole kbps (bps / 1000, truncated).
+import { svcLayersOf } from './predictSvc.js';
+import { svcMaxBitrate } from './SvcRateAllocator.js';
 import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js';
 import type { InputVideo, LayerConfig } from './AllocationTypes.js';
 import type { SendSideCalibration } from './Calibration.js';
@@ -260,7 +262,13 @@ function configureSingleStream(
   // default by input size (VP9 with temporal or spatial layers: the SVC configuration's sum).
   const apiMax = [enc.maxBitrate, options.capBps ?? undefined].filter((v): v is number => v !== undefined && v > 0);
   let maxBps: number;
-  if (codec === 'vp9' && (layer.temporalLayers > 1 || encodings.length > 1)) {
+  const svc = encodings.length === 1 ? svcLayersOf(codec, enc, input, options.capBps ?? null) : undefined;
+  if (svc) {
+    // One encoding with spatial layers: SvcRateAllocator never hands out more than the layers' max
+    // summed, capped at the codec max (svc_rate_allocator.cc GetMaxBitrate).
+    maxBps = svcMaxBitrate(svc);
+    layer.notes.push(`${svc.mode}: ${svc.layers.length} spatial layers' max summed`);
+  } else if (codec === 'vp9' && (layer.temporalLayers > 1 || encodings.length > 1)) {
     let svcKbps = 0;
     for (let s = 0; s < encodings.length; s++) svcKbps += vp9SvcLayerMaxKbps(input.width >> s, input.height >> s);
     maxBps = svcKbps * 1000;

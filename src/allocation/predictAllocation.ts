@@ -8,6 +8,7 @@ import { withCalibration, type SendSideCalibration } from './Calibration.js';
 import { adjustedTargets } from './EncoderRateAdjuster.js';
 import { sendBudget } from './EncoderTarget.js';
 import { configureStreams, DEFAULT_MIN_VIDEO_BITRATE_BPS } from './LayerBitrates.js';
+import { predictSvc, svcLayersOf, type SvcPrediction } from './predictSvc.js';
 import { allocateSimulcast, splitTemporal, splitTemporalSvc, type AllocatorLayer } from './RateAllocator.js';
 
 /** What the model needs from a scenario (a full Scenario from expandScenarios fits). */
@@ -134,10 +135,14 @@ export function predictAllocation(
       );
     }
   }
+  const svcConfig = encodings.length === 1 ? svcLayersOf(scenario.codec, encodings[0], input, cap) : undefined;
+  const svc = svcConfig && layers[0].state === 'on' ? predictSvc(svcConfig, steady.bps[0]) : undefined;
+  if (svc) notes.push(...svcNotes(svc));
   return {
     codec: scenario.codec,
     input: { ...input },
     simulcast: config.simulcast,
+    ...(svc ? { svc } : {}),
     budget,
     layers,
     activeRids: config.order.filter((i) => layers[i].state === 'on').map((i) => layers[i].rid),
@@ -147,4 +152,14 @@ export function predictAllocation(
 
 function kbps(bps: number): number {
   return Math.round(bps / 1000);
+}
+
+function svcNotes(svc: SvcPrediction): string[] {
+  const notes = [...svc.config.notes];
+  notes.push(
+    'SVC split (svc_rate_allocator.cc): spatial layers 0.55^2 : 0.55 : 1 of the total, each capped at its max with the excess moved up; ' +
+      'a layer is switched on when the total reaches its start rate; temporal layers of each spatial layer split the same way (T0 the largest share)',
+  );
+  notes.push('outbound-rtp.targetBitrate of an SVC stream is spatial layer 0\'s share only (measured on Chromium 156): compare the per-layer rates with the tapped bytes instead');
+  return notes;
 }

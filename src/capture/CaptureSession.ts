@@ -18,8 +18,11 @@ import { FEED_PATH, type FrameBatch, type HarnessServer } from './HarnessServer.
 import type { PageCaptureConfig, PageFrameMeta, PageStartResult, PageStatsSample, PageStopResult } from './page/protocol.js';
 import { StatsTimeline } from './StatsTimeline.js';
 import { LAYER_FRAMES_COLUMNS, STATS_COLUMNS, type LayerFrameRow } from '../rundir/CsvTypes.js';
-import { layerBitstreamName, layerFramesName, STATS_CSV } from '../rundir/RunFiles.js';
+import { layerBitstreamName, layerFramesName, STATS_CSV, svcRawBitstreamName } from '../rundir/RunFiles.js';
 import { deriveLayer } from './firefoxDerived.js';
+import { isSpatialMode } from '../scenario/ScalabilityMode.js';
+import type { SvcFrame } from './SvcCaptureTypes.js';
+import { finishSvc, type SvcTap } from './svcFinish.js';
 import { findSteadyStart, settleProblem, settleWaitS } from './steadyStart.js';
 
 export const STATS_INTERVAL_MS = 1000;
@@ -65,6 +68,8 @@ export interface ScenarioCaptureResult {
 interface SsrcStream {
   writer: BitstreamWriter;
   frames: LayerFrameRow[];
+  /** SVC only: every layer frame kept for cutting the operating points (a few MB for a capture). */
+  svc?: SvcTap;
 }
 
 
@@ -93,13 +98,19 @@ export class CaptureSession {
       let stream = this.streams.get(meta.ssrc);
       if (!stream) {
         stream = { writer: new BitstreamWriter(this.scenario.codec, path.join(this.dir, `.ssrc-${meta.ssrc}.${ext}.part`)), frames: [] };
+        if (this.svc) stream.svc = { frames: [], data: [] };
         this.streams.set(meta.ssrc, stream);
       }
       if (meta.index !== stream.frames.length) {
         throw new Error(`ssrc ${meta.ssrc}: frame ${meta.index} arrived when ${stream.frames.length} were expected`);
       }
       stream.writer.append(data, meta.rtpTimestamp, meta.width, meta.height);
-      stream.frames.push(toCsvRow(meta));
+      const row = toCsvRow(meta);
+      stream.frames.push(row);
+      if (stream.svc) {
+        stream.svc.frames.push({ ...toSvcFrame(row), frameId: meta.frameId, dependencies: meta.dependencies });
+        stream.svc.data.push(data);
+      }
     }
   }
 
@@ -133,6 +144,11 @@ export class CaptureSession {
       ctx.server.setSink(undefined);
       await this.closeBrowser();
     }
+  }
+
+  /** One VP9/AV1 encoding with a spatial scalabilityMode: sent as one SVC stream, cut into operating points. */
+  private get svc(): boolean {
+    return this.scenario.encodings.length === 1 && isSpatialMode(this.scenario.encodings[0].scalabilityMode);
   }
 
   private get firefox(): boolean {
@@ -308,6 +324,7 @@ export class CaptureSession {
       height: ctx.reference.height,
       fps: ctx.reference.fps,
       encodings: scenario.encodings.map((e) => ({ ...e })),
+      ...(this.svc ? { unicast: true } : {}),
       contentHint: scenario.contentHint,
       maxTotalBitrateBps: scenario.bandwidthBps,
       startBitrateKbps: startBitrateFromEnv(),
@@ -327,6 +344,10 @@ export class CaptureSession {
       const stream = out?.ssrc !== undefined ? this.streams.get(out.ssrc) : undefined;
       const layer = this.layerRecord(enc, { width: sizes[index].width, height: sizes[index].height }, out, stream);
       if (this.firefox) layer.derived = deriveLayer(scenario.encodings, index, this.ctx.reference, layer.configured.fps, stream?.frames ?? [], layer.steady);
+      if (stream?.svc && stream.frames.length > 0) {
+        layers.push(layer, ...this.finishSvc(layer, stream, stream.svc));
+        continue;
+      }
       if (stream && stream.frames.length > 0) {
         layer.bitstream = layerBitstreamName(enc.rid, ext);
         layer.framesCsv = layerFramesName(enc.rid);
@@ -341,6 +362,21 @@ export class CaptureSession {
     for (const s of this.streams.values()) s.writer.abandon();
     writeCsvAtomic(path.join(this.dir, STATS_CSV), STATS_COLUMNS, this.timeline.rows());
     return layers;
+  }
+
+  /**
+   * An SVC encoding: the raw tap (every layer frame) as <rid>.svc.ivf with <rid>.frames.csv, no
+   * bitstream of its own to measure; its operating points become the scenario's measured layers.
+   */
+  private finishSvc(layer: LayerRecord, stream: SsrcStream, tap: SvcTap): LayerRecord[] {
+    const rawBitstream = svcRawBitstreamName(layer.rid);
+    layer.framesCsv = layerFramesName(layer.rid);
+    stream.writer.finish(path.join(this.dir, rawBitstream));
+    writeCsvAtomic(path.join(this.dir, layer.framesCsv), LAYER_FRAMES_COLUMNS, stream.frames);
+    const { reference } = this.ctx;
+    const result = finishSvc({ dir: this.dir, scenario: this.scenario, input: { width: reference.width, height: reference.height, fps: reference.fps }, layer, tap, rawBitstream });
+    layer.svc = result.svc;
+    return result.points;
   }
 
   /** An encoding's frame rate as configured: the clip's, or its maxFramerate when lower. */
@@ -394,5 +430,12 @@ function toCsvRow(meta: PageFrameMeta): LayerFrameRow {
     temporal_index: meta.temporalIndex,
     width: meta.width,
     height: meta.height,
+    spatial_index: meta.spatialIndex,
+    frame_id: meta.frameId,
+    dependencies: meta.dependencies?.join(' '),
   };
+}
+
+function toSvcFrame(row: LayerFrameRow): SvcFrame {
+  return { rtpTimestamp: row.rtp_timestamp, timeS: row.time_s, bytes: row.bytes, type: row.type, spatialIndex: row.spatial_index, temporalIndex: row.temporal_index, width: row.width, height: row.height };
 }

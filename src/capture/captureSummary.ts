@@ -44,6 +44,8 @@ export interface CaptureSummary {
     retried?: string;
     /** Seconds the steady window started after the configured warm-up (the sender was still ramping). */
     steadyWaitS?: number;
+    /** SVC: per spatial layer, simq plan's rate next to the tapped bytes' rate (run.json layers[].svc). */
+    svc?: { rid: string; mode: string; reported?: string; layers: { spatial: number; size: string; predictedKbps: number; measuredKbps: number }[] }[];
   }[];
 }
 
@@ -79,6 +81,9 @@ export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
       modelActiveSetMatches: s.model?.activeSetMatches,
       retried: s.retried,
       steadyWaitS: s.steadyStart?.waitedS,
+      ...(s.layers.some((l) => l.svc)
+        ? { svc: s.layers.filter((l) => l.svc).map((l) => ({ rid: l.rid, mode: l.svc!.requestedMode, reported: l.svc!.reportedMode, layers: l.svc!.layersVsPlan.map(({ spatial, size, predictedKbps, measuredKbps }) => ({ spatial, size, predictedKbps, measuredKbps })) })) }
+        : {}),
       layers: s.layers.map((l) => {
         const m = s.model?.layers.find((x) => x.rid === l.rid);
         return {
@@ -140,6 +145,10 @@ export function renderCaptureSummary(summary: CaptureSummary): string {
     if (s.modelActiveSetMatches === false) lines.push(`${s.id}: the browser's active layers differ from the model's (simq plan)`);
     for (const l of s.layers.filter((x) => x.modelFlagged && x.modelDeviation !== undefined)) {
       lines.push(`${s.id}: ${l.rid} target ${l.targetKbps} kbps is ${(l.modelDeviation! * 100).toFixed(0)}% off the model's ${l.modelTargetKbps} kbps (more than 10%)`);
+    }
+    for (const v of s.svc ?? []) {
+      const layers = v.layers.map((l) => `S${l.spatial} ${l.size} ${Math.round(l.measuredKbps)} (plan ${l.predictedKbps})`).join(', ');
+      lines.push(`${s.id}: ${v.rid} SVC ${v.mode} (browser reports ${v.reported ?? 'no mode'}), kbps from tapped bytes: ${layers}; target kbps is spatial layer 0's only`);
     }
     for (const p of s.problems) lines.push(`${s.id}: ${p}`);
     for (const n of s.notes ?? []) lines.push(`${s.id}: note: ${n}`);

@@ -32,5 +32,8 @@ export function attachModelComparison(entry: ScenarioRecord, run: RunRecord): vo
   if (entry.status !== 'complete' && entry.status !== 'degraded') return;
   // The model is libwebrtc's allocator (Chromium); Firefox's layers carry gecko's table under `derived`.
   if (entry.scenario.browser === 'firefox') return;
+  // An SVC stream's outbound-rtp.targetBitrate is spatial layer 0's share only: its plan-vs-browser
+  // comparison is per spatial layer, from the tapped bytes (layer.svc.layersVsPlan, svcFinish.ts).
+  if (entry.layers.some((l) => l.svc)) return;
   entry.model = compareWithModel(entry, run);
 }

@@ -95,6 +95,8 @@ export function checkScenario(scenario: Scenario, input: { width: number; height
       }
       continue;
     }
+    // An SVC stream the browser sent in another mode is named, and nothing was cut from it (svcFinish.ts).
+    if (layer.svc && !layer.svc.honoured) problems.push({ rid: layer.rid, kind: 'svc-mode', message: `${layer.rid}: ${layer.svc.problem}` });
     problems.push(...checkLayer(layer, scenario.bandwidthBps !== undefined));
   }
   return { problems, notes };

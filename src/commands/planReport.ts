@@ -3,6 +3,7 @@
 import type { AllocationPrediction, InputVideo, LayerPrediction } from '../allocation/AllocationTypes.js';
 import type { SendSideCalibration } from '../allocation/Calibration.js';
 import { renderTable } from '../ui/table.js';
+import { renderSvcPlan } from './svcPlanReport.js';
 import { formatKbps } from '../units.js';
 
 export interface PlanEntry {
@@ -77,6 +78,8 @@ export function renderPlanText(doc: PlanDocument): string {
     out.push(indent(configTable(base)));
     out.push('');
     out.push(indent(allocationTable(plan.allocations)));
+    const svc = renderSvcPlan(plan.allocations);
+    if (svc.length) out.push('', ...svc);
     const notes = new Set<string>();
     for (const p of plan.allocations) for (const n of p.notes) notes.add(n);
     for (const p of plan.allocations) {

@@ -2,6 +2,7 @@
 // VMAF / PSNR / SSIM per frame at the layer's own size and at each viewport, in parallel jobs.
 // Reads the run directory the capture stage wrote; writes quality.csv, pictures.csv and run.json's
 // "measure" record. Scenarios or layers that cannot be measured are reported, the rest is kept.
+import { svcDecoder } from './svcDecoder.js';
 import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { ExitCode, InputError, OutputError, SimqError } from '../errors.js';
@@ -313,7 +314,7 @@ async function alignLayers({ options }: MeasureContext, work: LayerWork[]): Prom
       const framesCsv = layerFile(w.dir, w.layer.framesCsv!);
       if (!existsSync(bitstream)) throw new SimqError(`${bitstream} is missing`, ExitCode.badInput);
       const frames = readLayerFramesCsv(framesCsv);
-      w.alignment = await alignLayer({ ffmpegPath: options.ffmpeg.path, bitstream, framesCsv, referenceY4m: w.clip.y4m, fps: w.clip.fps });
+      w.alignment = await alignLayer({ ffmpegPath: options.ffmpeg.path, bitstream, decoder: svcDecoder(w.scenario.scenario.codec, w.layer), framesCsv, referenceY4m: w.clip.y4m, fps: w.clip.fps });
       frameTimes.set(w, frames.map((f) => f.timeS));
       const first = frames[0];
       w.decodedSize = { width: first?.width || w.layer.configured.width, height: first?.height || w.layer.configured.height };
@@ -370,6 +371,7 @@ async function verifyPairings({ options }: MeasureContext, work: LayerWork[], ve
       w.verification = await verifyLayerPairing({
         ffmpegPath: options.ffmpeg.path,
         bitstream: layerFile(w.dir, w.layer.bitstream!),
+        decoder: svcDecoder(w.scenario.scenario.codec, w.layer),
         referenceY4m: w.clip.y4m,
         size: w.decodedSize!,
         sourceIndex: w.sourceIndex!,
@@ -447,6 +449,7 @@ function startMetricJobs({ options }: MeasureContext): MetricRun {
       ffmpegPath: options.ffmpeg.path,
       bitstream: layerFile(w.dir, w.layer.bitstream!),
       codec: w.scenario.scenario.codec,
+      decoder: svcDecoder(w.scenario.scenario.codec, w.layer),
       decodedSize: w.decodedSize!,
       reference: w.reference,
       entries: w.sentEntries ?? w.entries!,
@@ -574,6 +577,7 @@ async function temporalRows({ options, measure }: MeasureContext, work: LayerWor
       bitstream: layerFile(w.dir, w.layer.bitstream!),
       framesCsv: layerFile(w.dir, w.layer.framesCsv!),
       codec: w.scenario.scenario.codec,
+      decoder: svcDecoder(w.scenario.scenario.codec, w.layer),
       decodedSize: w.decodedSize!,
       entries: w.sentEntries ?? w.entries!,
       subsample: w.sentEntries ? options.subsample : undefined,

@@ -24,6 +24,7 @@ export interface TemporalLayerWork {
   bitstream: string;
   framesCsv: string;
   codec: string;
+  decoder?: string;
   decodedSize: Size;
   /** The layer's full display sequence (planPictures in measureStage.ts), every picture of the window. */
   entries: TimedDisplayEntry[];
@@ -110,6 +111,7 @@ export async function temporalLayerRows(layers: readonly TemporalLayerWork[], o:
       ffmpegPath: o.ffmpegPath,
       bitstream: job.w.bitstream,
       codec: job.w.codec,
+      decoder: job.w.decoder,
       decodedSize: job.w.decodedSize,
       reference: job.w.reference ?? o.reference,
       entries: job.entries,

@@ -5,6 +5,7 @@ import type { StudyRecommendation } from './acrossClips.js';
 //
 // Units: fields ending in `Kbps` are kilobits per second; `maxBitrate` and fields ending in `Bps` are
 // bits per second (the unit of RTCRtpEncodingParameters.maxBitrate).
+import type { SvcVersusSimulcastRow } from './svcVersusSimulcast.js';
 import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js';
 
 export const RECOMMENDATION_SCHEMA = 'simq.recommendation/1';
@@ -272,6 +273,8 @@ export interface CodecRecommendation {
   layerSelection: LayerSelection;
   /** The sender scenario's encodings with each rid's recommended maxBitrate: what the exports carry. */
   recommendedEncodings: RtpEncodingParameters[];
+  /** When the run measured both simulcast and SVC for this codec: which serves each viewer size better. */
+  svcVersusSimulcast?: SvcVersusSimulcastRow[];
 }
 
 export type WarningKind =

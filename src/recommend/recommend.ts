@@ -21,6 +21,7 @@ import {
 } from './RecommendationTypes.js';
 import { chooseSenderScenario } from './senderScenario.js';
 import { viewerSizeAnswer } from './viewerSizeAnswer.js';
+import { svcVersusSimulcast } from './svcVersusSimulcast.js';
 import { adviceWarnings, beatenByLargerWarnings, captureProblemWarnings, layerOrderWarnings, measurementWarnings, metricWarnings } from './warnings.js';
 
 export const DEFAULT_TARGET_VMAF = 80;
@@ -172,7 +173,8 @@ function codecRecommendation(codec: Codec, table: QualityTable, s: RecommendSett
     // its best point, with the role it had there.
     const home = curve[curve.length - 1].scenarioId;
     const config = inSender ? senderConfig! : configOf(home);
-    if (!config) return entry;
+    // An SVC operating point (rid "<rid>-S<n>") is no encoding: there is no maxBitrate to advise for it.
+    if (!config || !config.encodings.some((e) => e.rid === rid)) return entry;
     const adviceRole: LayerRole = role ?? (group.find((p) => p.scenarioId === home)?.topLayer ? 'top' : 'lower');
     entry.advice = maxBitrateAdvice(curve, { metric: s.metric, targetScore: s.targetScore, kneeSlopePer100Kbps: s.kneeSlopePer100Kbps }, config, rid, adviceRole);
     if (!inSender) entry.advice.explanation.push(`${rid} at ${layer} is not sent by the sender scenario; this advice assumes the setup of ${home}`);
@@ -202,6 +204,8 @@ function codecRecommendation(codec: Codec, table: QualityTable, s: RecommendSett
   warnings.push(...adviceWarnings(layers, s.metric));
   warnings.push(...layerOrderWarnings(codec, recommendedEncodings));
   const rec: CodecRecommendation = { codec, layers, viewerSizes, layerSelection: selection, recommendedEncodings };
+  const modes = svcVersusSimulcast(points, table.run.scenarios, table.viewports);
+  if (modes.length) rec.svcVersusSimulcast = modes;
   if (sender) rec.senderScenario = { ...sender, encodings: sender.encodings.map(cleanEncoding) };
   return rec;
 }

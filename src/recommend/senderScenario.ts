@@ -20,7 +20,8 @@ function preferPlain(list: ScenarioRecord[]): ScenarioRecord | undefined {
 
 export function chooseSenderScenario(run: RunRecord, codec: Codec, points: readonly QualityPoint[], requested?: string): SenderScenario | undefined {
   const measured = new Set(points.filter((p) => p.codec === codec).map((p) => p.scenarioId));
-  const ofCodec = run.scenarios.filter((s) => s.scenario.codec === codec && measured.has(s.id));
+  // SVC scenarios (operating points, no encoding per layer) do not stand for a simulcast sender.
+  const ofCodec = run.scenarios.filter((s) => s.scenario.codec === codec && measured.has(s.id) && !s.layers.some((l) => l.svcPoint));
   let chosen: ScenarioRecord | undefined;
   let reason: string;
   if (requested !== undefined) {

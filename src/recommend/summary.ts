@@ -47,6 +47,22 @@ export function renderRecommendationSummary(rec: Recommendation): string {
       );
       out.push('');
     }
+    if (c.svcVersusSimulcast?.length) {
+      out.push('Simulcast or SVC, per render size (best layer vs best operating point; kbps: what the SFU sends the viewer; upload: what the sender sends):');
+      out.push(
+        renderTable(
+          ['size', 'simulcast', `${metric}`, 'kbps', 'upload', 'SVC', `${metric}`, 'kbps', 'upload', 'better', 'by'],
+          c.svcVersusSimulcast.map((r) => [
+            r.size,
+            r.simulcast ? `${r.simulcast.candidate.rid} (${r.simulcast.candidate.scenarioId})` : '-', fmt(r.simulcast?.candidate.score), k(r.simulcast?.candidate.kbps), k(r.simulcast?.uploadKbps),
+            r.svc ? `${r.svc.candidate.rid} (${r.svc.candidate.scenarioId})` : '-', fmt(r.svc?.candidate.score), k(r.svc?.candidate.kbps), k(r.svc?.uploadKbps),
+            r.better ?? '-', fmt(r.by),
+          ]),
+          [false, false, true, true, true, false, true, true, true, false, true],
+        ),
+      );
+      out.push('');
+    }
     const sel = c.layerSelection;
     if (sel.layers.length) {
       out.push(`SFU layer selection (layer bitrate x ${1 + s.headroom} must fit; rows: render size, columns: available kbps):`);

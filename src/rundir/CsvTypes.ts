@@ -47,6 +47,11 @@ export const LAYER_FRAMES_SCHEMA = {
   temporal_index: optNum(),
   width: num(),
   height: num(),
+  /** SVC only: the frame's spatial layer (an operating point's file: the layer it shows). */
+  spatial_index: optNum(),
+  /** SVC raw tap only: the frame's id and the ids it references (space-separated), from the browser. */
+  frame_id: optNum(),
+  dependencies: optText(),
 };
 export type LayerFrameRow = RowOf<typeof LAYER_FRAMES_SCHEMA>;
 export const LAYER_FRAMES_COLUMNS = columnsOf(LAYER_FRAMES_SCHEMA);

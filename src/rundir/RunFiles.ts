@@ -30,6 +30,11 @@ export function layerBitstreamName(rid: string, ext: string): string {
   return `${rid}.${ext}`;
 }
 
+/** An SVC encoding's raw tap: every spatial layer frame as its own IVF frame, <rid>.svc.ivf. */
+export function svcRawBitstreamName(rid: string): string {
+  return `${rid}.svc.ivf`;
+}
+
 export function runFile(runDir: string, name: string): string {
   return path.join(path.resolve(runDir), name);
 }

@@ -11,6 +11,7 @@
 //
 // File names and paths: RunFiles.ts. CSV columns and row types: CsvTypes.ts. The measure record:
 // MeasureTypes.ts. Any change here is a format change: bump RUN_SCHEMA and describe it in docs/run-directory.md.
+import type { SvcPointRecord, SvcRecord } from '../capture/SvcCaptureTypes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import type { MeasureRecord } from './MeasureTypes.js';
 
@@ -139,6 +140,10 @@ export interface LayerRecord {
   steady?: SteadyState;
   /** Firefox only: what it does not report, derived by simq (src/capture/firefoxDerived.ts). */
   derived?: DerivedLayer;
+  /** An SVC encoding (one SSRC, several spatial layers): what was asked, sent and cut (src/capture/svcFinish.ts). */
+  svc?: SvcRecord;
+  /** This layer is an operating point cut from the SVC encoding `svcPoint.of`, not an encoding of its own. */
+  svcPoint?: SvcPointRecord;
 }
 
 /** Numbers simq derived where the browser reports none; never to be shown as browser-reported. */
@@ -155,7 +160,7 @@ export interface DerivedLayer {
 
 export interface ValidityProblem {
   rid: string;
-  kind: 'cpu-limited' | 'low-resolution' | 'low-framerate' | 'frame-count' | 'missing' | 'unsettled';
+  kind: 'cpu-limited' | 'low-resolution' | 'low-framerate' | 'frame-count' | 'missing' | 'unsettled' | 'svc-mode';
   message: string;
 }
 

@@ -2,6 +2,7 @@
 import { InputError } from '../errors.js';
 import { formatKbps } from '../units.js';
 import type { SweepSpec } from './sweepOption.js';
+import { codecSendsSpatialLayers, isSpatialMode } from './ScalabilityMode.js';
 import {
   DEFAULT_DURATION_S,
   DEFAULT_SVC_SCALABILITY_MODE,
@@ -62,6 +63,21 @@ export function withCodecDefaults(codec: Codec, encodings: RtpEncodingParameters
   return encodings.map((e) => (e.scalabilityMode ? e : { ...e, scalabilityMode: DEFAULT_SVC_SCALABILITY_MODE }));
 }
 
+/** A spatial scalabilityMode (SVC) needs a codec whose Chrome encoder sends spatial layers, and Chromium. */
+function checkSpatialMode(def: ScenarioDefinition, codec: Codec, browser: ScenarioBrowser): void {
+  const mode = def.encodings.find((e) => isSpatialMode(e.scalabilityMode))?.scalabilityMode;
+  if (mode === undefined) return;
+  if (!codecSendsSpatialLayers(codec)) {
+    throw new InputError(
+      `scenario ${def.name}: scalabilityMode ${mode} needs VP9 or AV1; Chrome's ${codec.toUpperCase()} encoder sends temporal layers only (L1T1..L1T3)`,
+      `use --codec vp9 or --codec av1 for ${def.name}, or scalabilityMode L1T3 for ${codec}`,
+    );
+  }
+  if (browser === 'firefox') {
+    throw new InputError(`scenario ${def.name}: Firefox ignores scalabilityMode (${mode}) and sends no spatial layers`, `run ${def.name} with --browser chromium`);
+  }
+}
+
 export function expandScenarios(definitions: ScenarioDefinition[], options: ExpandOptions = {}): Scenario[] {
   const out: Scenario[] = [];
   for (const def of definitions) {
@@ -78,6 +94,7 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
     }
     const browsers: ScenarioBrowser[] = options.browsers?.length ? options.browsers : [def.browser ?? 'chromium'];
     for (const browser of browsers) for (const codec of codecs) {
+      checkSpatialMode(def, codec, browser);
       for (const bw of bandwidths) {
         for (const point of points) {
           const parts = [def.name, codec];

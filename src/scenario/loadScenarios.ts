@@ -3,6 +3,7 @@
 import { MAX_SCENARIO_FILE_BYTES, readInputFile } from '../io/readInputFile.js';
 import { InputError } from '../errors.js';
 import { PRESETS } from './presets.js';
+import { allScalabilityModes, isSpatialMode, parseScalabilityMode } from './ScalabilityMode.js';
 import { CODECS, type Codec, type ContentHint, type RtpEncodingParameters, type ScenarioDefinition } from './ScenarioTypes.js';
 
 const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint', 'browser'];
@@ -11,7 +12,6 @@ const RESTRICTION_FIELDS = ['maxWidth', 'maxHeight'];
 /** Largest side accepted in scaleResolutionDownTo (8K is 7680; anything above is a typo). */
 const MAX_RESTRICTION_SIDE = 16384;
 export const SWEEP_FIELDS = ['maxBitrate', 'maxFramerate', 'scaleResolutionDownBy'] as const;
-const SCALABILITY_MODE = /^L1T[1-3]$/;
 /** libwebrtc's kMaxSimulcastStreams (api/video_codecs/video_codec.h). */
 export const MAX_SIMULCAST_LAYERS = 3;
 
@@ -90,7 +90,12 @@ export function validateEncodings(c: Checker, value: Json, path: string): RtpEnc
     if (o.maxFramerate !== undefined) enc.maxFramerate = c.positive(o.maxFramerate, `${p}.maxFramerate`);
     if (o.scalabilityMode !== undefined) {
       const mode = c.string(o.scalabilityMode, `${p}.scalabilityMode`);
-      if (!SCALABILITY_MODE.test(mode)) c.fail(`${p}.scalabilityMode`, `"${mode}" is not supported for simulcast (use L1T1, L1T2 or L1T3)`);
+      if (!parseScalabilityMode(mode)) c.fail(`${p}.scalabilityMode`, `"${mode}" is not a scalability mode Chrome knows (use one of ${allScalabilityModes().join(', ')})`);
+      // Chrome takes a spatial mode on several encodings (addTransceiver), but each encoding would then be
+      // an SVC stream of its own; simq measures SVC as one encoding with several spatial layers.
+      if (isSpatialMode(mode) && value.length > 1) {
+        c.fail(`${p}.scalabilityMode`, `"${mode}" has several spatial layers: give it a single encoding (SVC), or use L1T1..L1T3 on each of the ${value.length} encodings (simulcast)`);
+      }
       enc.scalabilityMode = mode;
     }
     return enc;

@@ -32,4 +32,17 @@ export const PRESETS: Record<string, ScenarioDefinition> = {
     description: 'h maxBitrate 1000 kbps: its target becomes 3/4 of that while f is on',
     encodings: layers({ h: { maxBitrate: 1_000_000 } }),
   },
+  // SVC: one encoding whose spatial layers an SFU forwards as operating points (docs/svc.md).
+  'svc-l3t3-key': {
+    name: 'svc-l3t3-key',
+    description: 'VP9 SVC L3T3_KEY in one encoding (LiveKit\'s default for VP9): spatial layers 1/4, 1/2, 1 predicted from each other on key pictures only',
+    codec: 'vp9',
+    encodings: [{ rid: 'f', scaleResolutionDownBy: 1, active: true, scalabilityMode: 'L3T3_KEY' }],
+  },
+  'svc-l3t3': {
+    name: 'svc-l3t3',
+    description: 'AV1 SVC L3T3 in one encoding: three spatial layers with inter-layer prediction on every picture',
+    codec: 'av1',
+    encodings: [{ rid: 'f', scaleResolutionDownBy: 1, active: true, scalabilityMode: 'L3T3' }],
+  },
 };

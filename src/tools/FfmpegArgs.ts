@@ -15,6 +15,8 @@ export interface RawVideoSpec {
 export interface InputOptions {
   /** Forced demuxer, e.g. 'rawvideo', 'h264', 'ivf', 'yuv4mpegpipe', 'lavfi'. */
   format?: string;
+  /** Forced decoder, e.g. 'libvpx-vp9' (-c:v before -i); absent: ffmpeg's first for the codec. */
+  decoder?: string;
   raw?: RawVideoSpec;
   /** Read at most this many seconds. */
   durationS?: number;
@@ -58,6 +60,7 @@ export class FfmpegCommand {
       this.parts.push('-f', opts.format);
     }
     if (opts.framerate !== undefined && !opts.raw) this.parts.push('-framerate', String(opts.framerate));
+    if (opts.decoder) this.parts.push('-c:v', opts.decoder);
     if (opts.seekS !== undefined) this.parts.push('-ss', String(opts.seekS));
     if (opts.durationS !== undefined) this.parts.push('-t', String(opts.durationS));
     this.parts.push('-i', target);

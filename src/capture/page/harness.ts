@@ -2,7 +2,7 @@
 // "rid as mid" rewrite, an encoded transform on pc1's sender taps every encoded frame of every
 // layer, and frames and stats are posted to the Node harness server as they arrive, so the
 // browser never holds the whole run in memory.
-import { answerMidsToRids, offerRidsToMids } from './sdpMunging.js';
+import { answerMidsToRids, answerWithCaps, offerRidsToMids } from './sdpMunging.js';
 import type { PageCaptureConfig, PageStartResult, PageStopResult, PageStatsSample, PageFrameMeta } from './protocol.js';
 
 interface EncodedStreams {
@@ -139,8 +139,10 @@ class LoopbackCapture {
     // hysteresis); an empty hint is camera.
     track.contentHint = config.contentHint;
 
+    // An SVC scenario (one encoding) is plain unicast: no rid, no SDP rewrite, so pc2 keeps pc1's mid.
+    this.single = config.unicast === true && !this.firefox;
     this.pc1.onicecandidate = (e) => {
-      if (e.candidate) void this.pc2.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: config.encodings[0].rid, sdpMLineIndex: 0 });
+      if (e.candidate) void this.pc2.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.single ? this.pc1Mid : config.encodings[0].rid, sdpMLineIndex: 0 });
     };
     this.pc2.onicecandidate = (e) => {
       if (e.candidate) void this.pc1.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.pc1Mid, sdpMLineIndex: 0 });
@@ -151,7 +153,7 @@ class LoopbackCapture {
     const transceiver = this.pc1.addTransceiver('video', {
       direction: 'sendonly',
       sendEncodings: config.encodings.map((e) => {
-        const enc: RTCRtpEncodingParameters & { scalabilityMode?: string; scaleResolutionDownTo?: { maxWidth: number; maxHeight: number } } = { rid: e.rid };
+        const enc: RTCRtpEncodingParameters & { scalabilityMode?: string; scaleResolutionDownTo?: { maxWidth: number; maxHeight: number } } = this.single ? {} : { rid: e.rid };
         // Unset means unset: the browser (libwebrtc) picks the scale, which is what is under test.
         if (!e.scaleResolutionDownByUnset) enc.scaleResolutionDownBy = e.scaleResolutionDownBy;
         if (e.scaleResolutionDownTo) enc.scaleResolutionDownTo = { ...e.scaleResolutionDownTo };
@@ -172,19 +174,17 @@ class LoopbackCapture {
     const offer = await this.pc1.createOffer();
     await this.pc1.setLocalDescription(offer);
     this.pc1Mid = transceiver.mid ?? '0';
-    await this.pc2.setRemoteDescription({ type: 'offer', sdp: offerRidsToMids(offer.sdp!) });
+    await this.pc2.setRemoteDescription({ type: 'offer', sdp: this.single ? offer.sdp! : offerRidsToMids(offer.sdp!) });
     const answer = await this.pc2.createAnswer();
     await this.pc2.setLocalDescription(answer);
-    await this.pc1.setRemoteDescription({
-      type: 'answer',
-      sdp: answerMidsToRids(answer.sdp!, offer.sdp!, { maxBitrateBps: config.maxTotalBitrateBps, startBitrateKbps: config.startBitrateKbps }),
-    });
+    const answerOptions = { maxBitrateBps: config.maxTotalBitrateBps, startBitrateKbps: config.startBitrateKbps };
+    await this.pc1.setRemoteDescription({ type: 'answer', sdp: this.single ? answerWithCaps(answer.sdp!, answerOptions) : answerMidsToRids(answer.sdp!, offer.sdp!, answerOptions) });
 
     // Chrome ignores `active` in addTransceiver's sendEncodings: apply it after negotiation.
     const params = this.sender.getParameters();
-    for (const enc of params.encodings) {
-      const wantedEnc = config.encodings.find((e) => e.rid === enc.rid);
-      if (wantedEnc) enc.active = wantedEnc.active;
+    for (const [i, enc] of params.encodings.entries()) {
+      const wantedEnc = this.single ? config.encodings[0] : config.encodings.find((e) => e.rid === enc.rid);
+      if (wantedEnc && i < (this.single ? 1 : params.encodings.length)) enc.active = wantedEnc.active;
     }
     await this.sender.setParameters(params);
 
@@ -205,6 +205,7 @@ class LoopbackCapture {
   }
 
   private pc1Mid = '0';
+  private single = false;
 
   private tap(sender: SenderWithStreams): void {
     const { readable, writable } = sender.createEncodedStreams();
@@ -246,6 +247,10 @@ class LoopbackCapture {
         bytes: data.byteLength,
         type: frameType === 'key' ? 'key' : 'delta',
         temporalIndex: meta.temporalIndex,
+        spatialIndex: meta.spatialIndex,
+        frameId: meta.frameId,
+        dependencies: meta.dependencies ? [...meta.dependencies] : undefined,
+        decodeTargetIndications: (meta as { decodeTargetIndications?: string[] }).decodeTargetIndications?.slice(),
         width: meta.width ?? 0,
         height: meta.height ?? 0,
         payloadType: meta.payloadType,
@@ -260,7 +265,8 @@ class LoopbackCapture {
     const transports: Record<string, unknown>[] = [];
     const pairs = new Map<string, Record<string, unknown>>();
     report.forEach((s: Record<string, unknown>) => {
-      if (s.type === 'outbound-rtp' && s.kind === 'video') sample.outbound.push(s);
+      // A lone encoding is sent without a rid: its stats are filed under the scenario's rid.
+      if (s.type === 'outbound-rtp' && s.kind === 'video') sample.outbound.push(this.single && s.rid === undefined ? { ...s, rid: this.config.encodings[0].rid } : s);
       if (s.type === 'transport') transports.push(s);
       if (s.type === 'candidate-pair') pairs.set(s.id as string, s);
     });

@@ -26,6 +26,8 @@ export interface PageCaptureConfig {
   height: number;
   fps: number;
   encodings: PageEncoding[];
+  /** One encoding sent without a rid and without the simulcast SDP rewrite (an SVC stream). */
+  unicast?: boolean;
   contentHint: '' | 'motion' | 'detail' | 'text';
   maxTotalBitrateBps?: number;
   /** Start of the bandwidth estimate (kbps); Chrome's own start (300 kbps) when absent. */
@@ -54,6 +56,13 @@ export interface PageFrameMeta {
   bytes: number;
   type: 'key' | 'delta';
   temporalIndex?: number;
+  /** SVC: the frame's spatial layer (each spatial layer of a picture is its own frame at the tap). */
+  spatialIndex?: number;
+  /** Frame id and the ids it references (RTCEncodedVideoFrameMetadata, from the generic frame descriptor). */
+  frameId?: number;
+  dependencies?: number[];
+  /** Per decode target: the dependency descriptor's indication, when the browser reports one. */
+  decodeTargetIndications?: string[];
   width: number;
   height: number;
   payloadType?: number;

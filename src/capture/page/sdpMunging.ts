@@ -188,6 +188,23 @@ export function answerMidsToRids(answerSdp: string, offerSdp: string, options: A
   return joinSdp({ session, media: [video] });
 }
 
+/**
+ * pc2's answer for a plain (one encoding, no rid) send: unchanged but for the cap (b=AS, b=TIAS after
+ * the video section's c= line) and the start bitrate, as answerMidsToRids writes them.
+ */
+export function answerWithCaps(answerSdp: string, options: AnswerOptions = {}): string {
+  const sections = splitSdp(answerSdp);
+  const index = findVideoSection(sections);
+  let body = sections.media[index].slice(1).filter((l) => !l.startsWith('b='));
+  if (options.maxBitrateBps !== undefined) {
+    const cIndex = body.findIndex((l) => l.startsWith('c='));
+    body.splice(cIndex + 1, 0, `b=AS:${Math.round(options.maxBitrateBps / 1000)}`, `b=TIAS:${Math.round(options.maxBitrateBps)}`);
+  }
+  if (options.startBitrateKbps !== undefined) body = withStartBitrate(body, options.startBitrateKbps);
+  const media = sections.media.map((m, i) => (i === index ? [m[0], ...body] : m));
+  return joinSdp({ session: sections.session, media });
+}
+
 /** An offered extmap line as the answer must state it: /sendonly and /recvonly swapped (RFC 8285 section 7). */
 export function answerExtmapDirection(line: string): string {
   return line.replace(/^(a=extmap:\d+)\/(sendonly|recvonly)\b/, (_, head: string, dir: string) => `${head}/${dir === 'sendonly' ? 'recvonly' : 'sendonly'}`);

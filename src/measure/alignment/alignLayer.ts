@@ -11,6 +11,8 @@ export interface AlignLayerInput {
   ffmpegPath: string;
   /** The layer bitstream: <rid>.ivf (VP8/VP9/AV1) or <rid>.h264 (Annex B). */
   bitstream: string;
+  /** Forced decoder (an SVC point of VP9: libvpx-vp9, see src/measure/svcDecoder.ts). */
+  decoder?: string;
   /** <rid>.frames.csv of the same layer; or give rtpTimestamps directly. */
   framesCsv?: string;
   rtpTimestamps?: readonly number[];
@@ -35,7 +37,7 @@ export async function alignLayer(input: AlignLayerInput): Promise<LayerAlignment
   else throw new InputError(`alignLayer(${input.bitstream}): no rtpTimestamps and no <rid>.frames.csv given`);
 
   const [layer, ref] = await Promise.all([
-    decodeThumbnails(input.ffmpegPath, input.bitstream, size),
+    decodeThumbnails(input.ffmpegPath, input.bitstream, size, { decoder: input.decoder }),
     referenceThumbnails(input.ffmpegPath, input.referenceY4m, size, { cache: input.cacheReference }),
   ]);
   if (layer.count !== timestamps.length) {
@@ -59,6 +61,7 @@ export async function alignLayer(input: AlignLayerInput): Promise<LayerAlignment
 export interface VerifyLayerInput {
   ffmpegPath: string;
   bitstream: string;
+  decoder?: string;
   referenceY4m: string;
   /** The layer's own size (frames of another size are scaled to it). */
   size: ThumbnailSize;
@@ -74,7 +77,7 @@ export async function verifyLayerPairing(input: VerifyLayerInput): Promise<Pairi
   // Not cached on disk: at 1280x720 these are as large as the Y4M's luma. Shared within the process.
   const ref = await referenceThumbnails(input.ffmpegPath, input.referenceY4m, input.size, { cache: false });
   const verifier = new PairingVerifier(ref.thumbnails, input.sourceIndex, input.tuning);
-  const count = await streamThumbnails(input.ffmpegPath, input.bitstream, input.size, (frame) => verifier.push(frame));
+  const count = await streamThumbnails(input.ffmpegPath, input.bitstream, input.size, (frame) => verifier.push(frame), { decoder: input.decoder });
   if (count !== input.sourceIndex.length) {
     throw new InputError(`${input.bitstream} decodes to ${count} frames at ${input.size.width}x${input.size.height} but ${input.sourceIndex.length} were aligned`);
   }

@@ -36,6 +36,8 @@ export function demuxerFor(file: string): string | undefined {
 
 export interface DecodeThumbnailsOptions {
   timeoutMs?: number;
+  /** Forced decoder (an SVC point of VP9: libvpx-vp9, see src/measure/svcDecoder.ts). */
+  decoder?: string;
   /** Frames expected (the store is sized for them; more still fit). */
   frames?: number;
 }
@@ -46,7 +48,7 @@ export interface DecodeThumbnailsOptions {
  */
 export async function streamThumbnails(ffmpegPath: string, file: string, size: ThumbnailSize, onFrame: (frame: Uint8Array, index: number) => void, options: DecodeThumbnailsOptions = {}): Promise<number> {
   const args = new FfmpegCommand()
-    .input(file, { format: demuxerFor(file) })
+    .input(file, { format: demuxerFor(file), decoder: options.decoder })
     // The area scaler averages every source pixel into the thumbnail: a downscaled layer and the
     // full-size reference land on nearly the same thumbnail, and coding noise averages out.
     .filterComplex(`[0:v]scale=${size.width}:${size.height}:flags=area,format=gray[thumb]`)

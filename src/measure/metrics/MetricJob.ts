@@ -38,6 +38,8 @@ export interface MetricJobSpec {
   ffmpegPath: string;
   bitstream: string;
   codec: string;
+  /** Forced decoder (an SVC point of VP9: libvpx-vp9, see src/measure/svcDecoder.ts). */
+  decoder?: string;
   decodedSize: { width: number; height: number };
   reference: Y4mFile;
   entries: DisplayEntry[];
@@ -72,10 +74,10 @@ export function libvmafWithThreads(runner: MetricRunner): string | undefined {
   return `${runner.libvmafOptions}:n_threads=${runner.threads}`;
 }
 
-export function decoderArgs(bitstream: string, codec: string, size: { width: number; height: number }): string[] {
+export function decoderArgs(bitstream: string, codec: string, size: { width: number; height: number }, decoder?: string): string[] {
   // -vsync passthrough: every decoded frame out once, in order; pairing is by position, never by timestamp.
   return new FfmpegCommand()
-    .input(bitstream, { format: codec === 'h264' ? 'h264' : 'ivf' })
+    .input(bitstream, { format: codec === 'h264' ? 'h264' : 'ivf', decoder })
     .output('-', { format: 'rawvideo', pixFmt: 'yuv420p', passthrough: true, size })
     .args();
 }
@@ -97,7 +99,7 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
     .filterComplex(metricGraph({ pair, size, libvmafOptions: libvmafWithThreads(runner), logs, subsample: spec.subsample }))
     .output('-', { map: '[out]', format: 'null' })
     .args();
-  const decoder = spawn(spec.ffmpegPath, decoderArgs(spec.bitstream, spec.codec, decodedSize), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const decoder = spawn(spec.ffmpegPath, decoderArgs(spec.bitstream, spec.codec, decodedSize, spec.decoder), { stdio: ['ignore', 'pipe', 'pipe'] });
   // Inside docker the same variables travel as --env (dockerRunArgs); here they are the child's env.
   const metric = spawn(runner.command, [...runner.argsPrefix, ...metricArgs], { stdio: ['pipe', 'ignore', 'pipe'], env: metricProcessEnv() });
   metric.stdin!.on('error', () => undefined);

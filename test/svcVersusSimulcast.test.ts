@@ -1,0 +1,48 @@
+// Simulcast against SVC per viewer size, on quality points and run records made by hand: the answer
+// (which mode, by how much, what each uploads) is written out from the numbers given.
+import { describe, expect, it } from 'vitest';
+import type { QualityPoint } from '../src/recommend/RecommendationTypes.js';
+import { svcVersusSimulcast, uploadKbps } from '../src/recommend/svcVersusSimulcast.js';
+import type { LayerRecord, ScenarioRecord } from '../src/rundir/RunTypes.js';
+
+function point(scenarioId: string, rid: string, actualKbps: number, scores: Record<string, number>): QualityPoint {
+  const sizes = Object.fromEntries(Object.entries(scores).map(([size, score]) => [size, { score, vmafMean: score }]));
+  return { scenarioId, scenario: scenarioId, codec: 'vp9', rid, layer: '', width: 0, height: 0, actualKbps, kbps: actualKbps, kbpsSource: 'actual', topLayer: false, frames: 100, dropped: 0, cpuLimited: false, problems: [], sizes } as unknown as QualityPoint;
+}
+
+const layer = (rid: string, kbps: number, extra: Partial<LayerRecord> = {}): LayerRecord =>
+  ({ rid, active: true, configured: { width: 0, height: 0, fps: 30 }, framesCaptured: 1, framesEncoded: 1, steady: { actualKbpsMean: kbps }, ...extra }) as unknown as LayerRecord;
+
+const simulcast = { id: 'all-layers.vp9', layers: [layer('q', 140), layer('h', 400), layer('f', 1500)] } as unknown as ScenarioRecord;
+const svc = {
+  id: 'svc-l3t3-key.vp9',
+  layers: [
+    layer('f', 0, { svc: { layersVsPlan: [{ measuredKbps: 150 }, { measuredKbps: 420 }, { measuredKbps: 1300 }] } as never }),
+    layer('f-S0', 150, { svcPoint: { of: 'f', spatial: 0, temporalLayers: 3, frames: 1, packets: 1 } }),
+    layer('f-S2', 1400, { svcPoint: { of: 'f', spatial: 2, temporalLayers: 3, frames: 1, packets: 1 } }),
+  ],
+} as unknown as ScenarioRecord;
+
+describe('svcVersusSimulcast', () => {
+  it('per size, the best of each mode, the winner and the margin; uploads as each mode sends', () => {
+    const points = [
+      point('all-layers.vp9', 'q', 140, { '320x180': 70 }),
+      point('all-layers.vp9', 'f', 1500, { '320x180': 90, '1280x720': 85 }),
+      point('svc-l3t3-key.vp9', 'f-S0', 150, { '320x180': 75 }),
+      point('svc-l3t3-key.vp9', 'f-S2', 1400, { '320x180': 88, '1280x720': 87.5 }),
+    ];
+    const rows = svcVersusSimulcast(points, [simulcast, svc], ['320x180', '1280x720']);
+    expect(rows.map((r) => [r.size, r.simulcast?.candidate.rid, r.svc?.candidate.rid, r.better, r.by])).toEqual([
+      ['320x180', 'f', 'f-S2', 'simulcast', 2],
+      ['1280x720', 'f', 'f-S2', 'svc', 2.5],
+    ]);
+    expect(rows[0].simulcast?.uploadKbps).toBe(140 + 400 + 1500);
+    expect(rows[0].svc?.uploadKbps).toBe(150 + 420 + 1300);
+  });
+  it('no rows for a codec measured in one mode only', () => {
+    expect(svcVersusSimulcast([point('all-layers.vp9', 'q', 140, { '320x180': 70 })], [simulcast, svc], ['320x180'])).toEqual([]);
+  });
+  it('SVC upload is the spatial layers\' tapped rate, not the points\' (which overlap)', () => {
+    expect(uploadKbps(svc)).toBe(1870);
+  });
+});
