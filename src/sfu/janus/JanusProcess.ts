@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { EnvironmentError, InterruptedError } from '../../errors.js';
+import { EnvironmentError, InputError, InterruptedError } from '../../errors.js';
 import { tail } from '../../tools/process.js';
 import { JanusClient } from './JanusClient.js';
 import { iceInterface, janusLibDir, writeJanusConfig, type JanusSettings } from './janusConfig.js';
@@ -32,6 +32,18 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as net.AddressInfo).port;
   await new Promise((r) => server.close(r));
+  return port;
+}
+
+/**
+ * SIMQ_JANUS_PORT pins the HTTP port (a firewall that opens one port; the tests use it to take the
+ * port first). Unset: a free port.
+ */
+export function janusPortFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env.SIMQ_JANUS_PORT;
+  if (text === undefined || text === '') return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new InputError(`SIMQ_JANUS_PORT=${text}: expected a TCP port from 1024 to 65535`, 'unset SIMQ_JANUS_PORT (simq then picks a free port), or set it to e.g. 18088');
   return port;
 }
 
@@ -65,7 +77,7 @@ export class JanusProcess {
 
   static async start(options: JanusStartOptions): Promise<JanusProcess> {
     const settings: JanusSettings = {
-      httpPort: options.httpPort ?? (await freePort()),
+      httpPort: options.httpPort ?? janusPortFromEnv() ?? (await freePort()),
       rtpPortRange: rtpPortRange(),
       slowlinkThreshold: SLOWLINK_THRESHOLD,
       iceInterface: options.iceInterface ?? iceInterface(),
