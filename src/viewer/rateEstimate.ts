@@ -21,6 +21,6 @@ export interface ReceiveSecond {
 
 export function nextEstimateKbps(previousKbps: number | undefined, s: ReceiveSecond): number {
   const clean = s.lossFraction < LOSS_LIMIT && s.newFreezes === 0;
-  if (clean) return Math.max(previousKbps ?? 0, s.kbps * PROBE_FACTOR);
+  if (clean) return Math.max(previousKbps ?? 0, s.kbps) * PROBE_FACTOR;
   return s.kbps * (1 - s.lossFraction) * BACKOFF;
 }
