@@ -60,7 +60,7 @@ export class JanusSfu implements Sfu {
     const { client, publisher } = this.ready();
     // rid_order "lmh": the offer lists rids lowest first (janus.c reads jsep.rid_order; without it
     // rtp.c janus_rtp_simulcasting_prepare reverses the list and substream 0 becomes the largest).
-    const reply = await client.message(publisher.handle, { request: 'publish', video: true, audio: false }, { type: 'offer', sdp: offerSdp, ...(ridOrder ? { rid_order: ridOrder } : {}) });
+    const reply = await client.message(publisher.handle, { request: 'publish' }, { type: 'offer', sdp: offerSdp, ...(ridOrder ? { rid_order: ridOrder } : {}) });
     if (!reply.jsep || reply.jsep.type !== 'answer') throw new SimqError(`Janus publish: no answer SDP (${JSON.stringify(reply.data)})`, ExitCode.incomplete);
     return reply.jsep.sdp;
   }
