@@ -2,10 +2,11 @@
 // substream numbering, the table policy's hysteresis on a hand-made table, the receive-stats rate
 // estimate, the VP8 keyframe size and the generated Janus config. Expected values are derived by
 // hand in the comments (RFC 6386, Janus 1.1.2 behaviour measured in ../shared/docs/sfu-and-links.md).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { planCapture } from '../src/commands/captureOptions.js';
 import { InputError } from '../src/errors.js';
 import { iceInterface, writeJanusConfig } from '../src/sfu/janus/janusConfig.js';
 import { parseJanusVersion } from '../src/sfu/janus/locateJanus.js';
@@ -142,5 +143,34 @@ describe('generated Janus config', () => {
   });
   it('reads the version from `janus --version`', () => {
     expect(parseJanusVersion('Janus version: 1102 (1.1.2)\nJanus commit: not-a-git-repo\n')).toBe('1.1.2');
+  });
+});
+
+describe('SFU options into the plan (no browser)', () => {
+  const base = { scenario: [] as string[], sweep: [] as string[], out: 'results' };
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-janus-plan-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  it('--viewers alone publishes through Janus; ids end in .janus and carry the viewers', () => {
+    const plan = planCapture({ ...base, viewers: '160x90:fixed:q,640x360:janus' });
+    expect(plan.scenarios.map((s) => s.id)).toEqual(['all-layers.vp8.janus']);
+    expect(plan.scenarios[0].sfu).toBe('janus');
+    expect(plan.scenarios[0].viewers!.map((v) => v.name)).toEqual(['v1-160x90-fixed-q', 'v2-640x360-janus']);
+  });
+  it('refuses a fixed rid the sender does not send, a viewer link, and Firefox', () => {
+    expect(() => planCapture({ ...base, viewers: '160x90:fixed:x' })).toThrow(/asks for rid "x", which the sender does not send \(rids: q, h, f\)/);
+    expect(() => planCapture({ ...base, viewers: '160x90:fixed:q@800k' })).toThrow(/not available in this build/);
+    expect(() => planCapture({ ...base, sfu: 'janus', browser: 'firefox' })).toThrow(/Chromium only/);
+    expect(() => planCapture({ ...base, sfu: 'mediasoup' })).toThrow(/unknown SFU/);
+  });
+  it('--janus-export is the sender scenario (its encodings in its order) and refuses a second one', () => {
+    const file = path.join(tmp, 'janus.json');
+    const enc = [{ rid: 'q', scaleResolutionDownBy: 4, active: true, maxBitrate: 400000 }, { rid: 'h', scaleResolutionDownBy: 2, active: true }, { rid: 'f', scaleResolutionDownBy: 1, active: true }];
+    writeFileSync(file, JSON.stringify({ simq: {}, publisher: { sendEncodings: enc, ridOrder: 'lmh' }, substreams: [], subscriberTable: [] }));
+    const plan = planCapture({ ...base, janusExport: file, viewers: '160x90:fixed:q' });
+    expect(plan.scenarios[0].id).toBe('janus-export.vp8.janus');
+    expect(plan.scenarios[0].encodings.map((e) => [e.rid, e.maxBitrate])).toEqual([['q', 400000], ['h', undefined], ['f', undefined]]);
+    expect(() => planCapture({ ...base, janusExport: file, scenario: ['all-layers'] })).toThrow(/would be a second one/);
+    writeFileSync(file, JSON.stringify({ encodings: enc }));
+    expect(() => planCapture({ ...base, janusExport: file })).toThrow(/no publisher.sendEncodings/);
   });
 });
