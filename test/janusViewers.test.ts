@@ -193,10 +193,10 @@ describe('stopping early', () => {
     const r = await simq(['capture', clip, '--size', '640x360', '--duration', '30', '--sfu', 'janus', '--viewers', '160x90:fixed:q', '--out', dir, '--run-id', `stop-${how}`, '--allow-degraded'], {
       onStart: (pid) => {
         procs.start(pid);
-        // Once the viewer's page exists (two Chromium pages and Janus are up), stop.
+        // Once the viewer subscribed (its record folder exists: Janus, both pages and the viewer are up), stop.
+        const viewersDir = path.join(dir, `stop-${how}`, 'all-layers.vp8.janus', 'viewers');
         timer = setInterval(() => {
-          const up = [...procs.seen.values()].some((a) => /janus -F/.test(a)) && [...procs.seen.values()].filter((a) => /--type=renderer/.test(a)).length >= 2;
-          if (!up) return;
+          if (!existsSync(viewersDir)) return;
           clearInterval(timer);
           setTimeout(() => {
             if (how === 'SIGINT') process.kill(pid, 'SIGINT');
