@@ -89,7 +89,9 @@ class Descendants {
   }
 }
 
-const SIZES = { q: '160x90', h: '320x180', f: '640x360' } as const;
+// A 960x540 input: libwebrtc sends three VP8 streams from 960x540 up (two at 640x360:
+// simulcast_utility / encoder_stream_factory.cc), at scaleResolutionDownBy 4 / 2 / 1.
+const SIZES = { q: '240x135', h: '480x270', f: '960x540' } as const;
 /** A switch's keyframe arrived 33-120 ms after the request when measured; frames in between are the old layer. */
 const SWITCH_SETTLE_MS = 1000;
 
@@ -101,7 +103,7 @@ describe('three viewers through a real Janus', () => {
 
   beforeAll(async () => {
     result = await simq(
-      ['capture', clip, '--size', '640x360', '--duration', '14', '--warmup', '2', '--janus-export', exportFile, '--viewers', '160x90:fixed:q,640x360:fixed:f,640x360:table', '--out', dir, '--run-id', 'viewers', '--allow-degraded'],
+      ['capture', clip, '--size', '960x540', '--duration', '14', '--warmup', '2', '--janus-export', exportFile, '--viewers', '240x135:fixed:q,960x540:fixed:f,640x360:table', '--out', dir, '--run-id', 'viewers', '--allow-degraded'],
       { onStart: (pid) => procs.start(pid), timeoutMs: 240_000 },
     );
     procs.stop();
@@ -118,7 +120,7 @@ describe('three viewers through a real Janus', () => {
     const version = /\((\d+\.\d+\.\d+)\)/.exec(execFileSync('janus', ['--version'], { encoding: 'utf8' }))![1];
     expect(entry.sfu).toMatchObject({ kind: 'janus', version, room: { bitrate: 0, videocodec: 'vp8' } });
     expect(entry.sfu!.settings).toMatchObject({ slowlinkThreshold: 4, plugins: ['janus.plugin.videoroom'] });
-    expect(entry.viewers!.map((v) => v.name)).toEqual(['v1-160x90-fixed-q', 'v2-640x360-fixed-f', 'v3-640x360-table']);
+    expect(entry.viewers!.map((v) => v.name)).toEqual(['v1-240x135-fixed-q', 'v2-960x540-fixed-f', 'v3-640x360-table']);
   });
 
   it('the sender-side tap still records every layer (the export\'s encodings, lowest first)', () => {
@@ -133,7 +135,7 @@ describe('three viewers through a real Janus', () => {
     }
   });
 
-  for (const [name, rid] of [['v1-160x90-fixed-q', 'q'], ['v2-640x360-fixed-f', 'f']] as const) {
+  for (const [name, rid] of [['v1-240x135-fixed-q', 'q'], ['v2-960x540-fixed-f', 'f']] as const) {
     it(`${name}: every picture after its request is ${rid}'s size (frames table, ffmpeg, inbound-rtp)`, () => {
       const frames = rows(path.join(scenarioDir, 'viewers', `${name}.frames.csv`));
       expect(frames.length).toBeGreaterThan(150);

@@ -109,7 +109,9 @@ export class ViewerRecorder {
     }
     writeCsvAtomic(path.join(this.dir, `${base}.frames.csv`), VIEWER_FRAME_COLUMNS, this.frames as unknown as Record<string, string | number>[]);
     writeCsvAtomic(path.join(this.dir, `${base}.stats.csv`), VIEWER_STATS_COLUMNS, this.stats);
-    writeCsvAtomic(path.join(this.dir, `${base}.events.csv`), VIEWER_EVENT_COLUMNS, this.events as unknown as Record<string, string | number>[]);
+    // Janus's events are drained once a second: sorted, the table reads in time order.
+    const events = [...this.events].sort((a, b) => a.t_ms - b.t_ms);
+    writeCsvAtomic(path.join(this.dir, `${base}.events.csv`), VIEWER_EVENT_COLUMNS, events as unknown as Record<string, string | number>[]);
     const v = this.viewer;
     return {
       name: v.name,
