@@ -181,6 +181,11 @@ export class CaptureSession {
   private async startViewers(): Promise<void> {
     const { ctx, scenario } = this;
     if (!this.sfu || !scenario.viewers?.length) return;
+    const sent = this.sentRids();
+    for (const v of scenario.viewers) {
+      // e.g. f of a 640x360 input: libwebrtc sends two streams there, and Janus forwards what it has.
+      if (v.policy.kind === 'fixed' && !sent.includes(v.policy.rid)) ctx.progress.warn(`${scenario.id}: viewer ${v.spec} asks for ${v.policy.rid}, which is not sent for this input (sent: ${sent.join(', ')}); Janus forwards another layer`);
+    }
     const page = await this.guard(this.browser!.newPage(), START_TIMEOUT_MS, 'opening the viewers\' page');
     page.onPageError((message) => this.logLines.push(`viewer pageerror: ${message}`));
     await page.goto(ctx.serverUrl, START_TIMEOUT_MS);
