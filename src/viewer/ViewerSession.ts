@@ -102,13 +102,17 @@ export class ViewerSession {
 
   /** Once a second: SFU events into the tables, table viewers re-decided. */
   async tick(): Promise<void> {
+    this.drainEvents();
+    for (const v of this.live.values()) if (v.table) await this.decide(v);
+  }
+
+  private drainEvents(): void {
     for (const e of this.o.sfu.drainEvents()) {
       const v = e.viewer ? this.live.get(e.viewer) : undefined;
       const t = e.epochMs - this.o.attachEpochMs;
       if (v) v.recorder.sfuEvent(t, e.kind, e.detail);
       else for (const each of this.live.values()) each.recorder.sfuEvent(t, `publisher-${e.kind}`, e.detail);
     }
-    for (const v of this.live.values()) if (v.table) await this.decide(v);
   }
 
   private async decide(v: LiveViewer): Promise<void> {
@@ -141,7 +145,8 @@ export class ViewerSession {
   /** Last stats, the rest of the frames; upload errors are failures. */
   async stop(): Promise<void> {
     const errors = (await this.o.page.evaluate(() => (globalThis as unknown as PageViewerGlobal).simq.stopViewers(), undefined)) as string[];
-    await this.tick().catch(() => undefined);
+    // Only the events: a layer decision now would configure a subscriber whose connection is closed.
+    this.drainEvents();
     if (errors.length) throw new SimqError(`viewer frames did not reach simq: ${errors.join('; ')}`, ExitCode.incomplete);
   }
 
