@@ -113,7 +113,9 @@ export class JanusProcess {
     // the server that answers is this process and not another Janus on the same port.
     const args = ['-F', this.dir, '-o', '-n', this.serverName];
     try {
-      this.child = spawn(this.binary, args, { stdio: ['ignore', log, log], detached: false });
+      // cwd = the temp folder: Janus 1.1.2 dumps core when it gives up at start (no transport), and a
+      // core file must not land in the user's folder; the folder is removed with it.
+      this.child = spawn(this.binary, args, { cwd: this.dir, stdio: ['ignore', log, log], detached: false });
     } finally {
       closeSync(log);
     }
