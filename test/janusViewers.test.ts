@@ -32,7 +32,10 @@ beforeAll(async () => {
   exportFile = path.join(dir, 'janus.json');
   writeFileSync(exportFile, renderExport(rec, 'janus'));
 });
-afterAll(() => execFileSync('rm', ['-rf', dir]));
+afterAll(() => {
+  if (process.env.SIMQ_KEEP_TEST_DIR) console.log(`kept ${dir}`);
+  else execFileSync('rm', ['-rf', dir]);
+});
 
 const rows = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
 
@@ -86,7 +89,9 @@ class Descendants {
   }
   /** The browser process itself (playwright drives it over --remote-debugging-pipe), not a renderer or helper. */
   browserProcess(): number | undefined {
-    return [...this.seen].find(([, a]) => /chrom/i.test(a) && /--remote-debugging-pipe/.test(a) && !/--type=/.test(a))?.[0];
+    // The newest one alive: simq also starts a short-lived Chromium to probe its codecs.
+    const table = processTable();
+    return [...this.seen].filter(([pid, a]) => /chrom/i.test(a) && /--remote-debugging-pipe/.test(a) && !/--type=/.test(a) && table.has(pid)).at(-1)?.[0];
   }
 }
 
@@ -96,6 +101,14 @@ class Descendants {
 const SIZES = { q: '240x135', h: '480x270', f: '960x540' } as const;
 /** A switch's keyframe arrived 33-120 ms after the request when measured; frames in between are the old layer. */
 const SWITCH_SETTLE_MS = 1000;
+/** Janus's events reach simq by long poll: a picture this close to one may be either side of it. */
+const EVENT_SLACK_MS = 300;
+const SIZE_OF_SUBSTREAM = [SIZES.q, SIZES.h, SIZES.f];
+
+/** Janus's own `substream` events of a viewer: what it forwarded from when. */
+function janusSubstreams(file: string): { t: number; substream: number }[] {
+  return rows(file).filter((e) => e.source === 'janus' && e.kind === 'substream').map((e) => ({ t: Number(e.t_ms), substream: Number(e.detail) }));
+}
 
 describe('three viewers through a real Janus', () => {
   let run: RunRecord;
@@ -119,7 +132,8 @@ describe('three viewers through a real Janus', () => {
     const entry = run.scenarios[0];
     expect(entry.id).toBe('janus-export.vp8.janus');
     // The version Janus itself reports, not simq's record of it.
-    const version = /\((\d+\.\d+\.\d+)\)/.exec(execFileSync('janus', ['--version'], { encoding: 'utf8' }))![1];
+    // `janus --version` prints the version and exits non-zero: read its output, not its status.
+    const version = /\((\d+\.\d+\.\d+)\)/.exec(spawnSync('janus', ['--version'], { encoding: 'utf8' }).stdout)![1];
     expect(entry.sfu).toMatchObject({ kind: 'janus', version, room: { bitrate: 0, videocodec: 'vp8' } });
     expect(entry.sfu!.settings).toMatchObject({ slowlinkThreshold: 4, plugins: ['janus.plugin.videoroom'] });
     expect(entry.viewers!.map((v) => v.name)).toEqual(['v1-240x135-fixed-q', 'v2-960x540-fixed-f', 'v3-640x360-table']);
@@ -143,11 +157,22 @@ describe('three viewers through a real Janus', () => {
       expect(frames.length).toBeGreaterThan(150);
       expect(new Set(frames.map((f) => f.requested_rid))).toEqual(new Set([rid]));
       const settled = frames.filter((f) => Number(f.arrival_ms) > Number(frames[0].arrival_ms) + SWITCH_SETTLE_MS);
-      expect(new Set(settled.map((f) => `${f.width}x${f.height}`))).toEqual(new Set([SIZES[rid]]));
+      // Janus falls back a substream on its own when the asked one stops for `fallback` (250 ms; a
+      // CPU-starved encoder skips frames): a picture of another size must then be the substream
+      // Janus's own events say it forwarded, and most pictures are the asked layer.
+      const forwarded = janusSubstreams(path.join(scenarioDir, 'viewers', `${name}.events.csv`));
+      for (const f of settled) {
+        const t = Number(f.arrival_ms);
+        if (forwarded.some((e) => Math.abs(e.t - t) < EVENT_SLACK_MS)) continue;
+        const by = forwarded.filter((e) => e.t <= t).at(-1);
+        const expected = by && by.t > Number(frames[0].arrival_ms) + SWITCH_SETTLE_MS ? SIZE_OF_SUBSTREAM[by.substream] : SIZES[rid];
+        expect(`${f.width}x${f.height}`, `frame ${f.index} at ${t} ms (Janus forwarded ${by?.substream})`).toBe(expected);
+      }
+      expect(settled.filter((f) => `${f.width}x${f.height}` === SIZES[rid]).length).toBeGreaterThan(settled.length * 0.8);
       // The bitstream as ffmpeg decodes it: the same count of pictures, the last ones at the layer's size.
       const decoded = decodedSizes(path.join(scenarioDir, 'viewers', `${name}.ivf`));
       expect(decoded.length).toBe(frames.length);
-      expect(new Set(decoded.slice(frames.length - settled.length))).toEqual(new Set([SIZES[rid]]));
+      expect(decoded).toEqual(frames.map((f) => `${f.width}x${f.height}`));
       const stats = rows(path.join(scenarioDir, 'viewers', `${name}.stats.csv`)).filter((s) => s.frameWidth !== '');
       const last = stats.slice(-5);
       expect(last.length).toBe(5);
@@ -162,7 +187,8 @@ describe('three viewers through a real Janus', () => {
     expect(asked.length).toBeGreaterThan(1);
     // Frames well after each request carry the requested layer's size.
     const events = rows(path.join(scenarioDir, 'viewers', `${name}.events.csv`)).filter((e) => e.source === 'simq' && e.kind === 'configure');
-    expect(events.length).toBe(asked.length);
+    // Up and down again is allowed (loss or a freeze lowers the rate): every rid asked was requested.
+    expect(events.length).toBeGreaterThanOrEqual(asked.length);
     const requestTimes = events.map((e) => Number(e.t_ms));
     const settled = frames.filter((f) => requestTimes.every((t) => Math.abs(Number(f.arrival_ms) - t) > SWITCH_SETTLE_MS || Number(f.arrival_ms) < t));
     expect(settled.length).toBeGreaterThan(frames.length / 2);
