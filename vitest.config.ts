@@ -54,6 +54,7 @@ const UNIT = [
   'test/fullDisk.test.ts',
   'test/measureSummaryClips.test.ts',
   'test/answerBlock.test.ts',
+  'test/viewerSpec.test.ts',
 ];
 
 export default defineConfig({

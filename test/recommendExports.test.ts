@@ -174,9 +174,11 @@ describe('--format janus', () => {
     expect(rows.length).toBe(3 * 7);
     for (const r of rows) if (r.configure !== null) valid(janusConfigureSchema, r.configure);
   });
-  it('publisher encodings highest first, so Janus numbers q as substream 0 and f as 2', () => {
+  it('publisher encodings lowest first with rid_order "lmh", so Janus numbers q as substream 0 and f as 2', () => {
     for (const e of doc.publisher.sendEncodings) valid(encodingSchema, e);
-    expect(doc.publisher.sendEncodings.map((e: { rid: string }) => e.rid)).toEqual(['f', 'h', 'q']);
+    // Janus 1.1.2 measured (../shared/docs/sfu-and-links.md): q,h,f + rid_order "lmh" gives substream 0 = 180p.
+    expect(doc.publisher.sendEncodings.map((e: { rid: string }) => e.rid)).toEqual(['q', 'h', 'f']);
+    expect(doc.publisher.ridOrder).toBe('lmh');
     valid(janusMaxBitratesSchema, doc.publisher.simulcastMaxBitrates);
     expect(doc.publisher.simulcastMaxBitrates).toEqual({ low: EXPECTED.q, medium: EXPECTED.h, high: EXPECTED.f });
     const sub = Object.fromEntries(doc.substreams.map((s: { rid: string; substream: number }) => [s.rid, s.substream]));

@@ -24,12 +24,20 @@ import { isSpatialMode } from '../scenario/ScalabilityMode.js';
 import type { SvcFrame } from './SvcCaptureTypes.js';
 import { finishSvc, type SvcTap } from './svcFinish.js';
 import { findSteadyStart, settleProblem, settleWaitS } from './steadyStart.js';
+import type { PageConnectResult, PageViewerStats } from './page/protocol.js';
+import type { SfuRecord } from '../sfu/SfuTypes.js';
+import { JanusSfu } from '../sfu/janus/JanusSfu.js';
+import type { JanusLocation } from '../sfu/janus/locateJanus.js';
+import { ridOrderOf, substreamsOf } from '../sfu/janus/ridOrder.js';
+import type { JanusExport } from '../recommend/exports/janus.js';
+import { ViewerSession } from '../viewer/ViewerSession.js';
+import type { ViewerRecord } from '../viewer/ViewerTypes.js';
 
 export const STATS_INTERVAL_MS = 1000;
 
 /** What harness.ts puts on the page's window (evaluated in the browser, typed here without DOM types). */
 interface PageGlobal {
-  simq: { start(c: PageCaptureConfig): Promise<PageStartResult>; stop(): Promise<PageStopResult> };
+  simq: { start(c: PageCaptureConfig): Promise<PageStartResult>; connect(answerSdp: string): Promise<PageConnectResult>; stop(): Promise<PageStopResult> };
 }
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -46,6 +54,10 @@ export interface CaptureContext {
   progress: Progress;
   /** Label for progress lines, e.g. "scenario 2/5". */
   label: string;
+  /** The Janus binary, for scenarios with sfu "janus". */
+  janus?: JanusLocation;
+  /** The Janus export table viewers run (--janus-export). */
+  janusExport?: { doc: JanusExport; file: string };
 }
 
 /** Whether the sender settled, and where the steady window starts (seconds since the track was attached). */
@@ -63,6 +75,9 @@ export interface ScenarioCaptureResult {
   userAgent?: string;
   browserVersion: string;
   timeline: StatsTimeline;
+  /** SFU mode: the SFU's version and settings, and the viewers' records. */
+  sfu?: SfuRecord;
+  viewers?: ViewerRecord[];
 }
 
 interface SsrcStream {
@@ -83,6 +98,10 @@ export class CaptureSession {
   private crashWaiters = new Set<() => void>();
   private settledAtS: number | undefined;
   private settle: SettleOutcome | undefined;
+  private sfu: JanusSfu | undefined;
+  private viewers: ViewerSession | undefined;
+  private viewerTimer: NodeJS.Timeout | undefined;
+  private attachEpochMs = 0;
 
   constructor(
     private readonly ctx: CaptureContext,
@@ -95,6 +114,11 @@ export class CaptureSession {
   private onFrames(batch: FrameBatch): void {
     const ext = bitstreamExtension(this.scenario.codec);
     for (const { meta, data } of batch.frames) {
+      if (meta.viewer !== undefined) {
+        if (!this.viewers) throw new Error(`frame of viewer ${meta.viewer} without viewers`);
+        this.viewers.onFrame(meta, data);
+        continue;
+      }
       let stream = this.streams.get(meta.ssrc);
       if (!stream) {
         stream = { writer: new BitstreamWriter(this.scenario.codec, path.join(this.dir, `.ssrc-${meta.ssrc}.${ext}.part`)), frames: [] };
@@ -121,15 +145,22 @@ export class CaptureSession {
       onFrames: (b) => this.onFrames(b),
       onStats: (s: PageStatsSample) => this.timeline.add(s),
       onLog: (l) => this.logLines.push(l),
+      onViewerStats: (s: PageViewerStats) => this.viewers?.onStats(s),
     });
     try {
+      await this.startSfu();
       const { page, browserVersion } = await this.openPage();
       const start = await this.startCall(page, browserVersion);
+      await this.startViewers();
       await this.waitCapture();
+      await this.stopViewers();
       await this.stopCall(page);
       await this.closeBrowser();
       const layers = this.finish();
+      const viewers = this.viewers?.finish();
       return {
+        ...(this.sfu ? { sfu: this.sfu.record() } : {}),
+        ...(viewers ? { viewers } : {}),
         settle: this.settle!,
         layers,
         encoderImplementation: layers.find((l) => l.encoderImplementation)?.encoderImplementation,
@@ -139,16 +170,68 @@ export class CaptureSession {
       };
     } catch (e) {
       for (const s of this.streams.values()) s.writer.abandon();
+      this.viewers?.abandon();
       throw this.explain(e);
     } finally {
+      clearInterval(this.viewerTimer);
       ctx.server.setSink(undefined);
       await this.closeBrowser();
+      await this.sfu?.stop();
     }
   }
 
   /** One VP9/AV1 encoding with a spatial scalabilityMode: sent as one SVC stream, cut into operating points. */
   private get svc(): boolean {
     return this.scenario.encodings.length === 1 && isSpatialMode(this.scenario.encodings[0].scalabilityMode);
+  }
+
+  /** SFU mode: simq's own Janus and its room, before the browser starts. */
+  private async startSfu(): Promise<void> {
+    const { ctx, scenario } = this;
+    if (!scenario.sfu) return;
+    if (!ctx.janus) throw new SimqError(`${scenario.id}: sfu janus without a located Janus binary`, ExitCode.internal);
+    this.sfu = new JanusSfu({ janus: ctx.janus, codec: scenario.codec });
+    ctx.progress.info(`${scenario.id}: starting Janus (${ctx.janus.path})`);
+    await this.sfu.start(ctx.signal);
+  }
+
+  /** The viewers' page in the same browser (no link is shaped in this build), each viewer subscribed. */
+  private async startViewers(): Promise<void> {
+    const { ctx, scenario } = this;
+    if (!this.sfu || !scenario.viewers?.length) return;
+    const sent = this.sentRids();
+    for (const v of scenario.viewers) {
+      // e.g. f of a 640x360 input: libwebrtc sends two streams there, and Janus forwards what it has.
+      if (v.policy.kind === 'fixed' && !sent.includes(v.policy.rid)) ctx.progress.warn(`${scenario.id}: viewer ${v.spec} asks for ${v.policy.rid}, which is not sent for this input (sent: ${sent.join(', ')}); Janus forwards another layer`);
+    }
+    const page = await this.guard(this.browser!.newPage(), START_TIMEOUT_MS, 'opening the viewers\' page');
+    page.onPageError((message) => this.logLines.push(`viewer pageerror: ${message}`));
+    await page.goto(ctx.serverUrl, START_TIMEOUT_MS);
+    await page.waitForGlobal('simq', START_TIMEOUT_MS);
+    this.viewers = new ViewerSession({
+      sfu: this.sfu,
+      page,
+      viewers: scenario.viewers,
+      codec: scenario.codec,
+      scenarioDir: this.dir,
+      attachEpochMs: this.attachEpochMs,
+      statsIntervalMs: STATS_INTERVAL_MS,
+      substreams: substreamsOf(scenario.encodings),
+      table: ctx.janusExport,
+      timeoutMs: START_TIMEOUT_MS,
+    });
+    await this.guard(this.viewers.start(), START_TIMEOUT_MS, 'subscribing the viewers');
+    let busy = false;
+    this.viewerTimer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      this.viewers!.tick().catch((e: unknown) => this.logLines.push(`viewers: ${String(e)}`)).finally(() => (busy = false));
+    }, STATS_INTERVAL_MS);
+  }
+
+  private async stopViewers(): Promise<void> {
+    clearInterval(this.viewerTimer);
+    if (this.viewers) await this.guard(this.viewers.stop(), STOP_TIMEOUT_MS, 'stopping the viewers');
   }
 
   private get firefox(): boolean {
@@ -187,6 +270,14 @@ export class CaptureSession {
         `${scenario.id}: ${this.label} ${browserVersion} cannot encode ${scenario.codec} (it can encode: ${start.encodableCodecs.join(', ')})`,
         `choose one of those with --codec, or use a Chrome build with ${scenario.codec}`,
       );
+    }
+    if (this.sfu) {
+      // SFU mode: Janus answers the page's offer; the page attaches the track once it has the answer.
+      const answer = await this.guard(this.sfu.publish({ offerSdp: start.offerSdp!, ridOrder: ridOrderOf(scenario.encodings) }), START_TIMEOUT_MS, 'publishing to Janus');
+      const connected = (await this.guard(page.evaluate((a) => (globalThis as unknown as PageGlobal).simq.connect(a), answer), START_TIMEOUT_MS, 'connecting to Janus')) as PageConnectResult;
+      this.attachEpochMs = connected.attachEpochMs;
+    } else {
+      this.attachEpochMs = start.connected?.attachEpochMs ?? Date.now();
     }
     const ts = start.trackSettings;
     if (ts && (ts.width !== ctx.reference.width || ts.height !== ctx.reference.height)) {
@@ -329,6 +420,7 @@ export class CaptureSession {
       maxTotalBitrateBps: scenario.bandwidthBps,
       startBitrateKbps: startBitrateFromEnv(),
       statsIntervalMs: STATS_INTERVAL_MS,
+      ...(scenario.sfu ? { sfu: { kind: scenario.sfu } } : {}),
     };
   }
 

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ExitCode, SimqError } from '../errors.js';
 import { pageDir } from '../paths.js';
-import type { PageFrameMeta, PageStatsSample } from './page/protocol.js';
+import type { PageFrameMeta, PageStatsSample, PageViewerStats } from './page/protocol.js';
 
-const PAGE_FILES = ['harness.js', 'sdpMunging.js', 'protocol.js', 'tapWorker.js'] as const;
+const PAGE_FILES = ['harness.js', 'sdpMunging.js', 'protocol.js', 'tapWorker.js', 'upload.js', 'viewer.js', 'ice.js'] as const;
 
 /** The page carries the capture's token; other origins cannot read it (no CORS headers are sent). */
 function indexHtml(token: string): string {
@@ -31,6 +31,8 @@ export interface HarnessSink {
   onFrames(batch: FrameBatch): void;
   onStats(sample: PageStatsSample): void;
   onLog(line: string): void;
+  /** A viewer's inbound-rtp sample (SFU mode). */
+  onViewerStats?(sample: PageViewerStats): void;
 }
 
 /** Splits a POST /frames body: u32 header length, JSON header {batch, frames[]}, then the payloads in order. */
@@ -125,7 +127,7 @@ export class HarnessServer {
       if (file) return this.send(res, 200, 'text/javascript; charset=utf-8', file);
       return this.send(res, 404, 'text/plain', 'not found');
     }
-    if (req.method !== 'POST' || !['/frames', '/stats', '/log'].includes(url)) return this.send(res, 404, 'text/plain', 'not found');
+    if (req.method !== 'POST' || !['/frames', '/stats', '/vstats', '/log'].includes(url)) return this.send(res, 404, 'text/plain', 'not found');
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -135,6 +137,7 @@ export class HarnessServer {
         if (sink) {
           if (url === '/frames') sink.onFrames(parseFrameBatch(body));
           else if (url === '/stats') sink.onStats(JSON.parse(body.toString('utf8')) as PageStatsSample);
+          else if (url === '/vstats') sink.onViewerStats?.(JSON.parse(body.toString('utf8')) as PageViewerStats);
           else sink.onLog(body.toString('utf8'));
         }
         this.send(res, 200, 'text/plain', 'ok');

@@ -20,6 +20,8 @@ import { settleWaitS } from './steadyStart.js';
 import { HarnessServer } from './HarnessServer.js';
 import { checkScenario } from './validity.js';
 import type { BrowserInfo } from './browserInfo.js';
+import type { JanusLocation } from '../sfu/janus/locateJanus.js';
+import type { JanusExport } from '../recommend/exports/janus.js';
 
 /** Kbps below which a steady bandwidth estimate counts as never having left Chrome's 300 kbps start. */
 const STUCK_ESTIMATE_KBPS = 400;
@@ -101,6 +103,10 @@ export interface CaptureStageOptions {
   progress: Progress;
   /** Aborted by the command's signal handlers (INT/TERM/HUP) before or during the capture. */
   signal?: AbortSignal;
+  /** The Janus binary, when a scenario publishes through Janus (--sfu janus). */
+  janus?: JanusLocation;
+  /** The Janus export table viewers run (--janus-export). */
+  janusExport?: { doc: JanusExport; file: string };
   /** Called after each scenario with the updated record (model-vs-browser comparison hooks in here). */
   onScenario?: (record: ScenarioRecord, run: RunRecord) => void;
 }
@@ -218,7 +224,11 @@ async function captureInto(
         // A resumed scenario starts clean: files of a capture that was killed are not kept.
         rmSync(scenarioDir, { recursive: true, force: true });
         const capture = () =>
-          new CaptureSession({ browserPath: browserFor(options, scenario).path, server, serverUrl, reference, signal: controller.signal, progress, label }, scenario, scenarioDir).run();
+          new CaptureSession(
+            { browserPath: browserFor(options, scenario).path, server, serverUrl, reference, signal: controller.signal, progress, label, janus: options.janus, janusExport: options.janusExport },
+            scenario,
+            scenarioDir,
+          ).run();
         let result = await capture();
         let problems = validityProblems(result, scenario, reference);
         const retry = retryReason(result, problems, scenario);
@@ -232,6 +242,8 @@ async function captureInto(
         }
         entry.layers = result.layers;
         entry.encoderImplementation = result.encoderImplementation;
+        if (result.sfu) entry.sfu = result.sfu;
+        if (result.viewers) entry.viewers = result.viewers;
         entry.steadyStart = {
           fromS: Math.round(result.settle.steadyFromS * 1000) / 1000,
           settled: result.settle.settled,

@@ -32,6 +32,8 @@ import { planStudy } from '../study/studyPlan.js';
 import type { ShardSpec, StudyClip } from '../study/StudyTypes.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import { applyStudyFile, checkStudyOptions, givesPlan } from './studyOptions.js';
+import { locateJanus, type JanusLocation } from '../sfu/janus/locateJanus.js';
+import { JanusProcess } from '../sfu/janus/JanusProcess.js';
 
 /** Seconds a capture costs beyond its duration (browser start, negotiation, writing files). */
 const CAPTURE_OVERHEAD_S = 4;
@@ -121,7 +123,24 @@ async function prepareClips(study: StudyRequest, ffmpeg: FfmpegInfo, progress: P
   return out;
 }
 
+/**
+ * SFU scenarios: the Janus binary, found like the browsers, and started and stopped once before any
+ * clip is converted or run directory made, so a missing or broken Janus writes nothing.
+ */
+async function prepareSfu(scenarios: readonly Scenario[], opts: CaptureCliOptions, progress: Progress, signal: AbortSignal): Promise<JanusLocation | undefined> {
+  if (!scenarios.some((s) => s.sfu === 'janus')) {
+    if (opts.janus !== undefined) throw new InputError(`--janus ${opts.janus} without --sfu janus`, 'add --sfu janus, or drop --janus');
+    return undefined;
+  }
+  const janus = locateJanus(opts.janus);
+  const probe = await JanusProcess.start({ binary: janus.path, signal });
+  progress.info(`Janus ${probe.version} at ${janus.path} (${janus.source}) starts and answers`);
+  await probe.stop();
+  return janus;
+}
+
 async function captureWithSignals(study: StudyRequest, opts: CaptureCliOptions, argv: string[], run: CaptureRunOptions, progress: Progress, signal: AbortSignal): Promise<CaptureCommandResult> {
+  const janus = await prepareSfu(study.plan.scenarios, opts, progress, signal);
   const ffmpeg = await probeFfmpeg(opts.ffmpeg);
   const names = [...new Set(study.plan.scenarios.map((s) => s.browser ?? 'chromium'))].sort();
   const browsers: BrowserInfo[] = [];
@@ -154,6 +173,8 @@ async function captureWithSignals(study: StudyRequest, opts: CaptureCliOptions, 
     progress,
     laterStagesSecondsPerScenario: run.laterStagesSecondsPerScenario,
     onScenario: attachModelComparison,
+    janus,
+    janusExport: study.plan.janusExport,
   });
   return finishCapture(capture, opts, run, progress);
 }
@@ -181,7 +202,10 @@ async function resumeWithSignals(dir: string, study: StudyRequest, opts: Capture
     if (missing.length === 0) return { capture: { dir: abs, record }, summary: captureSummary(abs, record), exitCode: ExitCode.ok, resumed: { captured: 0 } };
     for (const b of browsers) assertEncodable(b, [...new Set(missing.filter((s) => (s.scenario.browser ?? 'chromium') === b.name).map((s) => s.scenario.codec))]);
     const clips = record.clips ?? [{ id: clipIdOf(record.input.source, record.input.sourceSha256), ...record.input }];
+    const janus = await prepareSfu(missing.map((s) => s.scenario), opts, progress, signal);
     const capture = await runCaptureStage({
+      janus,
+      janusExport: study.plan.janusExport,
       signal,
       browser,
       ffmpeg,

@@ -7,6 +7,9 @@ import { parseSweepOption } from '../scenario/sweepOption.js';
 import { CODECS, DEFAULT_DURATION_S, type Codec, type Scenario, type ScenarioBrowser } from '../scenario/ScenarioTypes.js';
 import { BROWSERS } from '../capture/BrowserDriverTypes.js';
 import { parseBitrate, parseSize, type Size } from '../units.js';
+import { SFU_KINDS, type SfuKind } from '../sfu/SfuTypes.js';
+import { parseViewers } from '../viewer/parseViewers.js';
+import { readJanusExport, type LoadedJanusExport } from '../sfu/janus/readJanusExport.js';
 
 export interface CaptureCliOptions {
   scenario: string[];
@@ -32,6 +35,10 @@ export interface CaptureCliOptions {
   shard?: string;
   shardBase?: string;
   resume?: string;
+  sfu?: string;
+  janus?: string;
+  viewers?: string;
+  janusExport?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -57,6 +64,10 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--browser <list>', 'browser encoder(s) to run each scenario in, comma-separated: chromium, firefox (default: a scenario file\'s "browser", else chromium)')
     .option('--chrome <path>', 'Chrome/Chromium binary (else CHROME_PATH, then standard locations)')
     .option('--firefox <path>', 'Firefox binary (else FIREFOX_PATH, then standard locations)')
+    .option('--sfu <kind>', `publish through a real SFU instead of the loopback: ${SFU_KINDS.join(', ')} (simq starts its own; README "SFU and viewers")`)
+    .option('--janus <path>', 'Janus binary for --sfu janus (else JANUS_PATH, standard locations, PATH)')
+    .option('--viewers <list>', 'subscribers of the SFU, SIZE[:POLICY][@LINK],... with POLICY fixed:<rid>[/T<n>], table or janus, e.g. 320x180:fixed:q,1280x720:fixed:f,640x360:table')
+    .option('--janus-export <file.json>', 'a `simq recommend --format janus` file: the sender publishes its publisher.sendEncodings and table viewers run its subscriber table')
     .option('--ffmpeg <path>', 'ffmpeg binary (else SIMQ_FFMPEG, ffmpeg-static, @ffmpeg-installer/ffmpeg, PATH)')
     .option('--allow-degraded', 'exit 0 even when a layer was CPU-limited or below its configured resolution / frame rate')
     .option('-y, --yes', 'do not ask before long sweeps')
@@ -119,14 +130,26 @@ export function parseBandwidths(text: string | undefined): number[] | undefined 
 
 export interface CapturePlan {
   scenarios: Scenario[];
+  /** --janus-export, read and checked. */
+  janusExport?: LoadedJanusExport;
   clipDurationS?: number;
   size?: Size;
   fps?: number;
 }
 
+export function parseSfu(text: string | undefined): SfuKind | undefined {
+  if (text === undefined) return undefined;
+  const kind = text.trim().toLowerCase();
+  if (!(SFU_KINDS as readonly string[]).includes(kind)) throw new InputError(`--sfu ${text}: unknown SFU (simq runs ${SFU_KINDS.join(', ')})`, '--sfu janus');
+  return kind as SfuKind;
+}
+
 export function planCapture(opts: CaptureCliOptions): CapturePlan {
+  const janusExport = opts.janusExport === undefined ? undefined : readJanusExport(opts.janusExport);
+  if (janusExport && opts.scenario.length) throw new InputError(`--janus-export ${opts.janusExport} is the sender's scenario (its publisher.sendEncodings); --scenario ${opts.scenario.join(', ')} would be a second one`, 'drop --scenario, or drop --janus-export');
   const specs = opts.scenario.length ? opts.scenario : ['all-layers'];
-  const definitions = specs.flatMap((s) => resolveScenarioSpec(s));
+  const definitions = janusExport ? [janusExport.definition] : specs.flatMap((s) => resolveScenarioSpec(s));
+  const sfu = parseSfu(opts.sfu) ?? (janusExport || opts.viewers !== undefined ? 'janus' : undefined);
   const names = new Set<string>();
   for (const d of definitions) {
     if (names.has(d.name)) throw new InputError(`--scenario: scenario "${d.name}" is given twice`);
@@ -154,6 +177,8 @@ export function planCapture(opts: CaptureCliOptions): CapturePlan {
     sweep,
     durationS,
     warmupS,
+    sfu,
+    viewers: opts.viewers === undefined ? undefined : parseViewers(opts.viewers),
   });
-  return { scenarios, clipDurationS: durationS, size, fps: frameRate(opts.fps) };
+  return { scenarios, clipDurationS: durationS, size, fps: frameRate(opts.fps), ...(janusExport ? { janusExport } : {}) };
 }

@@ -10,6 +10,8 @@ import { findVmafModel } from '../measure/vmaf/VmafModels.js';
 import { pageDir } from '../paths.js';
 import { CODECS } from '../scenario/ScenarioTypes.js';
 import { probeFfmpeg, findOnPath, type FfmpegInfo } from '../tools/ffmpeg.js';
+import { runProcess } from '../tools/process.js';
+import { JANUS_INSTALL_FIX, locateJanus, parseJanusVersion } from '../sfu/janus/locateJanus.js';
 
 export interface DoctorCheck {
   component: string;
@@ -23,6 +25,7 @@ export interface DoctorCheck {
 interface DoctorOptions {
   chrome?: string;
   firefox?: string;
+  janus?: string;
   ffmpeg?: string;
   vmafModelDir?: string;
   json?: boolean;
@@ -55,6 +58,19 @@ export function engineCheck(f: FfmpegInfo): DoctorCheck {
     };
   }
   return { component: 'vmaf engine', ok: false, optional: true, detail: `no libvmaf in ${where}${also}`, fix: FASTER_ENGINE };
+}
+
+/** Janus, the SFU of --sfu janus: optional, simq runs without it. */
+async function janusCheck(flag: string | undefined): Promise<DoctorCheck> {
+  try {
+    const j = locateJanus(flag);
+    const r = await runProcess(j.path, ['--version'], { timeoutMs: 10_000 });
+    const version = parseJanusVersion(r.stdout.toString('utf8') + r.stderr);
+    if (!version) return { component: 'janus', ok: false, optional: true, detail: `${j.path} (${j.source}) does not report a Janus version (exit ${r.code})`, fix: JANUS_INSTALL_FIX };
+    return { component: 'janus', ok: true, optional: true, detail: `${version} at ${j.path} (${j.source}) (for --sfu janus)` };
+  } catch (e) {
+    return { ...failure('janus', e, true), detail: `${(e as Error).message} (only needed for --sfu janus)` };
+  }
 }
 
 export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
@@ -103,6 +119,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
   } catch (e) {
     checks.push(failure('firefox', e, true));
   }
+
+  checks.push(await janusCheck(opts.janus));
 
   let libvmafMajor: 1 | 2 | undefined;
   try {
@@ -161,6 +179,7 @@ export function registerDoctor(program: Command): void {
     .description('check what simq needs (Chromium, ffmpeg, libvmaf and models, Docker) and print the fix for what is missing')
     .option('--chrome <path>', 'Chrome/Chromium binary to check')
     .option('--firefox <path>', 'Firefox binary to check (optional: for --browser firefox)')
+    .option('--janus <path>', 'Janus binary to check (optional: for --sfu janus)')
     .option('--ffmpeg <path>', 'ffmpeg binary to check')
     .option('--vmaf-model-dir <dir>', 'VMAF model folder to check')
     .option('--json', 'print the checks as JSON on stdout')

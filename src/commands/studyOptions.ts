@@ -39,6 +39,8 @@ export function applyStudyFile(clips: readonly string[], opts: CaptureCliOptions
   opts.codec ??= study.codecs?.join(',');
   opts.bandwidth ??= study.bandwidths?.join(',');
   if (opts.duration === undefined && study.duration !== undefined) opts.duration = String(study.duration);
+  opts.sfu ??= study.sfu;
+  opts.viewers ??= study.viewers?.join(',');
   if (study.browsers) {
     opts.browser ??= study.browsers.map((b) => b.name).join(',');
     opts.chrome ??= study.browsers.find((b) => b.name === 'chromium')?.path;

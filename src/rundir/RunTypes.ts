@@ -12,6 +12,8 @@
 // File names and paths: RunFiles.ts. CSV columns and row types: CsvTypes.ts. The measure record:
 // MeasureTypes.ts. Any change here is a format change: bump RUN_SCHEMA and describe it in docs/run-directory.md.
 import type { SvcPointRecord, SvcRecord } from '../capture/SvcCaptureTypes.js';
+import type { SfuRecord } from '../sfu/SfuTypes.js';
+import type { ViewerRecord } from '../viewer/ViewerTypes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import type { MeasureRecord } from './MeasureTypes.js';
 
@@ -212,6 +214,10 @@ export interface ScenarioRecord {
   retried?: string;
   /** Where steady state starts: once the sender settled (src/capture/steadyStart.ts), never before the warm-up. */
   steadyStart?: SteadyStartRecord;
+  /** SFU mode: the SFU's kind, version, binary, generated settings and room (docs/design-sfu-links.md). */
+  sfu?: SfuRecord;
+  /** SFU mode: each viewer's spec, policy, link and files (viewers/). */
+  viewers?: ViewerRecord[];
 }
 
 export interface SteadyStartRecord {

@@ -1,5 +1,7 @@
 // A scenario: what the sender is asked to encode. Field names follow the WebRTC spec's
 // RTCRtpEncodingParameters so a scenario reads like the sendEncodings an app passes.
+import type { SfuKind } from '../sfu/SfuTypes.js';
+import type { ViewerSpec } from '../viewer/ViewerTypes.js';
 
 export const CODECS = ['vp8', 'vp9', 'h264', 'av1'] as const;
 export type Codec = (typeof CODECS)[number];
@@ -58,6 +60,10 @@ export interface ScenarioDefinition {
   contentHint?: ContentHint;
   /** The browser to run it in; --browser overrides it. */
   browser?: ScenarioBrowser;
+  /** Publish through this SFU (--sfu overrides it). */
+  sfu?: SfuKind;
+  /** Viewer specs SIZE[:POLICY][@LINK] (--viewers overrides them). */
+  viewers?: string[];
 }
 
 /** One capture: a definition resolved for one codec, one bandwidth and one sweep point. */
@@ -76,6 +82,10 @@ export interface Scenario {
   contentHint: ContentHint;
   /** Absent: Chromium. The id carries ".firefox" for Firefox, so both can share a run. */
   browser?: ScenarioBrowser;
+  /** Publish through this SFU instead of the loopback; the id carries ".janus". */
+  sfu?: SfuKind;
+  /** Subscribers of the SFU (SFU mode only). */
+  viewers?: ViewerSpec[];
 }
 
 export const DEFAULT_DURATION_S = 10;

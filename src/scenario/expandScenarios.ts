@@ -3,6 +3,9 @@ import { InputError } from '../errors.js';
 import { formatKbps } from '../units.js';
 import type { SweepSpec } from './sweepOption.js';
 import { codecSendsSpatialLayers, isSpatialMode } from './ScalabilityMode.js';
+import type { SfuKind } from '../sfu/SfuTypes.js';
+import { checkViewerLinks, checkViewerRids, parseViewers } from '../viewer/parseViewers.js';
+import type { ViewerSpec } from '../viewer/ViewerTypes.js';
 import {
   DEFAULT_DURATION_S,
   DEFAULT_SVC_SCALABILITY_MODE,
@@ -27,6 +30,10 @@ export interface ExpandOptions {
   warmupS?: number;
   /** --browser; when absent a definition's own browser, else Chromium. */
   browsers?: ScenarioBrowser[];
+  /** --sfu; when absent a definition's own sfu, else the loopback. */
+  sfu?: SfuKind;
+  /** --viewers; when absent a definition's own viewers. */
+  viewers?: ViewerSpec[];
 }
 
 /** The sweep points of a definition: the definition as written (no override) first, then the
@@ -93,6 +100,13 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
       throw new InputError(`scenario ${def.name}: warm-up ${warmupS} s leaves no steady state in a ${durationS} s capture (use --warmup below --duration)`);
     }
     const browsers: ScenarioBrowser[] = options.browsers?.length ? options.browsers : [def.browser ?? 'chromium'];
+    const sfu = options.sfu ?? def.sfu;
+    const viewers = options.viewers ?? (def.viewers ? parseViewers(def.viewers, `scenario ${def.name}: viewers`) : undefined);
+    if (viewers && !sfu) throw new InputError(`scenario ${def.name}: viewers need an SFU to subscribe to`, 'add --sfu janus (or "sfu": "janus" in the scenario file)');
+    if (viewers) {
+      checkViewerLinks(viewers);
+      checkViewerRids(viewers, def.encodings.map((e) => e.rid), `scenario ${def.name}`);
+    }
     for (const browser of browsers) for (const codec of codecs) {
       checkSpatialMode(def, codec, browser);
       for (const bw of bandwidths) {
@@ -115,6 +129,12 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
           if (browser === 'firefox') {
             scenario.browser = browser;
             scenario.id += '.firefox';
+          }
+          if (sfu) {
+            if (browser === 'firefox') throw new InputError(`scenario ${def.name}: --sfu ${sfu} runs with Chromium only in this build (its viewers tap with createEncodedStreams)`, 'leave out --browser firefox for SFU runs');
+            scenario.sfu = sfu;
+            scenario.id += `.${sfu}`;
+            if (viewers) scenario.viewers = viewers;
           }
           out.push(scenario);
         }

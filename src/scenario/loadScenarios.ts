@@ -6,7 +6,7 @@ import { PRESETS } from './presets.js';
 import { allScalabilityModes, isSpatialMode, parseScalabilityMode } from './ScalabilityMode.js';
 import { CODECS, type Codec, type ContentHint, type RtpEncodingParameters, type ScenarioDefinition } from './ScenarioTypes.js';
 
-const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint', 'browser'];
+const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint', 'browser', 'sfu', 'viewers'];
 const ENCODING_FIELDS = ['rid', 'scaleResolutionDownBy', 'scaleResolutionDownTo', 'maxBitrate', 'maxFramerate', 'active', 'scalabilityMode'];
 const RESTRICTION_FIELDS = ['maxWidth', 'maxHeight'];
 /** Largest side accepted in scaleResolutionDownTo (8K is 7680; anything above is a typo). */
@@ -161,6 +161,16 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
   if (o.browser !== undefined) {
     if (o.browser !== 'chromium' && o.browser !== 'firefox') c.fail(at('browser'), `expected "chromium" or "firefox", got ${describe(o.browser)}`);
     def.browser = o.browser as 'chromium' | 'firefox';
+  }
+  if (o.sfu !== undefined) {
+    if (o.sfu !== 'janus') c.fail(at('sfu'), `expected "janus" (the SFU simq runs), got ${describe(o.sfu)}`);
+    def.sfu = 'janus';
+  }
+  if (o.viewers !== undefined) {
+    if (!Array.isArray(o.viewers) || o.viewers.length === 0 || o.viewers.some((v: Json) => typeof v !== 'string')) {
+      c.fail(at('viewers'), `expected a non-empty array of "SIZE[:POLICY][@LINK]" strings such as "640x360:fixed:h", got ${describe(o.viewers)}`);
+    }
+    def.viewers = o.viewers as string[];
   }
   if (o.contentHint !== undefined) {
     const hint = o.contentHint;

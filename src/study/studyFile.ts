@@ -20,6 +20,10 @@ export interface StudyFile {
   duration?: number;
   /** Browser encoders, each by name (chromium, firefox) or by binary path; all run in one run. */
   browsers?: StudyBrowser[];
+  /** Publish through this SFU ("janus"). */
+  sfu?: string;
+  /** Viewer specs SIZE[:POLICY][@LINK], as --viewers. */
+  viewers?: string[];
 }
 
 export interface StudyBrowser {
@@ -38,7 +42,7 @@ function browserOf(entry: string, i: number, file: string): StudyBrowser {
   return { name: /firefox/i.test(path.basename(abs)) ? 'firefox' : 'chromium', path: abs };
 }
 
-const KEYS = ['clips', 'codecs', 'scenarios', 'sweeps', 'bandwidths', 'duration', 'browsers'];
+const KEYS = ['clips', 'codecs', 'scenarios', 'sweeps', 'bandwidths', 'duration', 'browsers', 'sfu', 'viewers'];
 const MAX_STUDY_BYTES = 1 << 20;
 
 function strings(v: unknown, file: string, key: string): string[] | undefined {
@@ -91,5 +95,7 @@ export function loadStudyFile(file: string): StudyFile {
     bandwidths: strings(o.bandwidths, abs, 'bandwidths'),
     duration: o.duration as number | undefined,
     browsers,
+    ...(o.sfu === undefined ? {} : { sfu: strings([o.sfu], abs, 'sfu')![0] }),
+    ...(o.viewers === undefined ? {} : { viewers: strings(o.viewers, abs, 'viewers') }),
   };
 }

@@ -2,8 +2,11 @@
 // "rid as mid" rewrite, an encoded transform on pc1's sender taps every encoded frame of every
 // layer, and frames and stats are posted to the Node harness server as they arrive, so the
 // browser never holds the whole run in memory.
-import { answerMidsToRids, answerWithCaps, offerRidsToMids } from './sdpMunging.js';
-import type { PageCaptureConfig, PageStartResult, PageStopResult, PageStatsSample, PageFrameMeta } from './protocol.js';
+import { answerMidsToRids, answerWithCaps, offerRidsToMids, withVideoBandwidth } from './sdpMunging.js';
+import type { PageCaptureConfig, PageStartResult, PageStopResult, PageStatsSample, PageConnectResult } from './protocol.js';
+import { Uploader, post, log } from './upload.js';
+import { addViewer, stopViewers } from './viewer.js';
+import { gathered } from './ice.js';
 
 interface EncodedStreams {
   readable: ReadableStream<RTCEncodedVideoFrame>;
@@ -11,68 +14,8 @@ interface EncodedStreams {
 }
 type SenderWithStreams = RTCRtpSender & { createEncodedStreams(): EncodedStreams };
 
-const FLUSH_INTERVAL_MS = 100;
-const FLUSH_BYTES = 512 * 1024;
 /** Longer than Chrome's getStats() result cache, so the final sample is fresh. */
 const FINAL_STATS_DELAY_MS = 600;
-
-class Uploader {
-  private metas: PageFrameMeta[] = [];
-  private chunks: Uint8Array[] = [];
-  private bytes = 0;
-  private batch = 0;
-  private chain: Promise<void> = Promise.resolve();
-  private timer: number;
-  failed: string | undefined;
-
-  constructor() {
-    this.timer = window.setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
-  }
-
-  add(meta: PageFrameMeta, data: Uint8Array): void {
-    this.metas.push(meta);
-    this.chunks.push(data);
-    this.bytes += data.byteLength;
-    if (this.bytes >= FLUSH_BYTES) this.flush();
-  }
-
-  flush(): Promise<void> {
-    if (this.metas.length === 0) return this.chain;
-    const header = new TextEncoder().encode(JSON.stringify({ batch: this.batch++, frames: this.metas }));
-    const body = new Uint8Array(4 + header.byteLength + this.bytes);
-    new DataView(body.buffer).setUint32(0, header.byteLength);
-    body.set(header, 4);
-    let offset = 4 + header.byteLength;
-    for (const c of this.chunks) {
-      body.set(c, offset);
-      offset += c.byteLength;
-    }
-    this.metas = [];
-    this.chunks = [];
-    this.bytes = 0;
-    this.chain = this.chain.then(() => post('/frames', body)).catch((e: unknown) => {
-      this.failed = String(e);
-    });
-    return this.chain;
-  }
-
-  async close(): Promise<void> {
-    window.clearInterval(this.timer);
-    await this.flush();
-  }
-}
-
-/** The capture's token, put into the page by simq's server: every POST must carry it. */
-const CAPTURE_TOKEN = document.querySelector('meta[name="simq-token"]')?.getAttribute('content') ?? '';
-
-async function post(path: string, body: BodyInit): Promise<void> {
-  const res = await fetch(path, { method: 'POST', body, headers: { 'x-simq-token': CAPTURE_TOKEN } });
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-}
-
-function log(message: string): void {
-  void post('/log', message).catch(() => undefined);
-}
 
 class LoopbackCapture {
   private pc1: RTCPeerConnection;
@@ -142,7 +85,7 @@ class LoopbackCapture {
     // An SVC scenario (one encoding) is plain unicast: no rid, no SDP rewrite, so pc2 keeps pc1's mid.
     this.single = config.unicast === true && !this.firefox;
     this.pc1.onicecandidate = (e) => {
-      if (e.candidate) void this.pc2.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.single ? this.pc1Mid : config.encodings[0].rid, sdpMLineIndex: 0 });
+      if (e.candidate && !config.sfu) void this.pc2.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.single ? this.pc1Mid : config.encodings[0].rid, sdpMLineIndex: 0 });
     };
     this.pc2.onicecandidate = (e) => {
       if (e.candidate) void this.pc1.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.pc1Mid, sdpMLineIndex: 0 });
@@ -174,11 +117,31 @@ class LoopbackCapture {
     const offer = await this.pc1.createOffer();
     await this.pc1.setLocalDescription(offer);
     this.pc1Mid = transceiver.mid ?? '0';
+    const settings = track.getSettings();
+    // A captureStream() track may not report its size: the playing video's is the same.
+    const width = settings.width ?? this.video?.videoWidth ?? 0;
+    const height = settings.height ?? this.video?.videoHeight ?? 0;
+    const result: PageStartResult = { ok: true, encodableCodecs: encodable, userAgent: navigator.userAgent, trackSettings: { width, height } };
+    if (config.sfu) {
+      // The SFU answers (JanusSfu.publish): its answer comes back through connect(). The offer
+      // carries every host candidate, so no trickle is needed.
+      this.pc2.close();
+      await gathered(this.pc1);
+      return { ...result, offerSdp: this.pc1.localDescription!.sdp };
+    }
     await this.pc2.setRemoteDescription({ type: 'offer', sdp: this.single ? offer.sdp! : offerRidsToMids(offer.sdp!) });
     const answer = await this.pc2.createAnswer();
     await this.pc2.setLocalDescription(answer);
     const answerOptions = { maxBitrateBps: config.maxTotalBitrateBps, startBitrateKbps: config.startBitrateKbps };
-    await this.pc1.setRemoteDescription({ type: 'answer', sdp: this.single ? answerWithCaps(answer.sdp!, answerOptions) : answerMidsToRids(answer.sdp!, offer.sdp!, answerOptions) });
+    const connected = await this.connect(this.single ? answerWithCaps(answer.sdp!, answerOptions) : answerMidsToRids(answer.sdp!, offer.sdp!, answerOptions));
+    return { ...result, connected };
+  }
+
+  /** The answer (pc2's, or the SFU's), the active flags, then the track: the tap's clock starts here. */
+  async connect(answerSdp: string): Promise<PageConnectResult> {
+    const { config } = this;
+    const capped = config.sfu && config.maxTotalBitrateBps !== undefined ? withVideoBandwidth(answerSdp, config.maxTotalBitrateBps) : answerSdp;
+    await this.pc1.setRemoteDescription({ type: 'answer', sdp: capped });
 
     // Chrome ignores `active` in addTransceiver's sendEncodings: apply it after negotiation.
     const params = this.sender.getParameters();
@@ -188,20 +151,11 @@ class LoopbackCapture {
     }
     await this.sender.setParameters(params);
 
-    await this.sender.replaceTrack(track);
+    await this.sender.replaceTrack(this.stream.getVideoTracks()[0]);
     this.t0 = performance.now();
     this.statsTimer = window.setInterval(() => void this.sampleStats(), config.statsIntervalMs);
     void this.sampleStats();
-    const settings = track.getSettings();
-    // A captureStream() track may not report its size: the playing video's is the same.
-    const width = settings.width ?? this.video?.videoWidth ?? 0;
-    const height = settings.height ?? this.video?.videoHeight ?? 0;
-    return {
-      ok: true,
-      encodableCodecs: encodable,
-      userAgent: navigator.userAgent,
-      trackSettings: { width, height },
-    };
+    return { attachEpochMs: performance.timeOrigin + this.t0 };
   }
 
   private pc1Mid = '0';
@@ -314,10 +268,16 @@ const api = {
     current = new LoopbackCapture(config);
     return current.start();
   },
+  async connect(answerSdp: string): Promise<PageConnectResult> {
+    if (!current) throw new Error('not started');
+    return current.connect(answerSdp);
+  },
   async stop(): Promise<PageStopResult> {
     if (!current) throw new Error('not started');
     return current.stop();
   },
+  addViewer,
+  stopViewers,
 };
 
 (window as unknown as { simq: typeof api }).simq = api;

@@ -33,6 +33,17 @@ export interface PageCaptureConfig {
   /** Start of the bandwidth estimate (kbps); Chrome's own start (300 kbps) when absent. */
   startBitrateKbps?: number;
   statsIntervalMs: number;
+  /**
+   * SFU mode: start() returns pc1's offer (ICE gathered) instead of answering it with pc2; simq
+   * publishes it to the SFU and passes the SFU's answer to connect(). Absent: the loopback.
+   */
+  sfu?: { kind: string };
+}
+
+/** What connect() (and a loopback start()) reports once the track is attached. */
+export interface PageConnectResult {
+  /** performance.timeOrigin + performance.now() when the track was attached: every timeline's zero. */
+  attachEpochMs: number;
 }
 
 export interface PageStartResult {
@@ -40,6 +51,10 @@ export interface PageStartResult {
   encodableCodecs: string[];
   userAgent?: string;
   trackSettings?: { width: number; height: number };
+  /** SFU mode: the offer to publish. */
+  offerSdp?: string;
+  /** Loopback mode: the track is attached. */
+  connected?: PageConnectResult;
 }
 
 export interface PageStopResult {
@@ -66,6 +81,8 @@ export interface PageFrameMeta {
   width: number;
   height: number;
   payloadType?: number;
+  /** Set on a viewer's received frames (viewer.ts); absent on the sender's. */
+  viewer?: string;
 }
 
 export interface PageStatsSample {
@@ -73,5 +90,26 @@ export interface PageStatsSample {
   tMs: number;
   outbound: Record<string, unknown>[];
   availableOutgoingBitrate?: number;
+  final?: boolean;
+}
+
+/** A viewer to add in a viewer page: answers the SFU's subscription offer and taps what it receives. */
+export interface PageViewerConfig {
+  name: string;
+  offerSdp: string;
+  /** The <video> element's size: the picture the viewer renders. */
+  width: number;
+  height: number;
+  /** The sender's attach time (PageConnectResult.attachEpochMs): viewer times are ms since then. */
+  attachEpochMs: number;
+  statsIntervalMs: number;
+}
+
+export interface PageViewerStats {
+  viewer: string;
+  /** ms since the sender's track was attached */
+  tMs: number;
+  /** The video inbound-rtp record as getStats() gave it (undefined before the first packet). */
+  inbound?: Record<string, unknown>;
   final?: boolean;
 }

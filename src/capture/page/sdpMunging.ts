@@ -209,3 +209,17 @@ export function answerWithCaps(answerSdp: string, options: AnswerOptions = {}): 
 export function answerExtmapDirection(line: string): string {
   return line.replace(/^(a=extmap:\d+)\/(sendonly|recvonly)\b/, (_, head: string, dir: string) => `${head}/${dir === 'sendonly' ? 'recvonly' : 'sendonly'}`);
 }
+
+/**
+ * An SFU's answer with the scenario's send-side cap on its video section (SFU mode): the same b=AS /
+ * b=TIAS pair answerMidsToRids writes for the loopback, replacing any b= the SFU wrote.
+ */
+export function withVideoBandwidth(answerSdp: string, maxBitrateBps: number): string {
+  const sdp = splitSdp(answerSdp);
+  const i = findVideoSection(sdp);
+  const body = sdp.media[i].filter((l) => !l.startsWith('b='));
+  const cIndex = body.findIndex((l) => l.startsWith('c='));
+  body.splice(cIndex + 1, 0, `b=AS:${Math.round(maxBitrateBps / 1000)}`, `b=TIAS:${Math.round(maxBitrateBps)}`);
+  sdp.media[i] = body;
+  return joinSdp(sdp);
+}

@@ -15,7 +15,7 @@ import { VIEWER_RID_PREFIX, type PictureRow, type QualityRow } from '../../rundi
 import { layerFile, scenarioDir, workDir } from '../../rundir/RunFiles.js';
 import { steadyStartS, type ScenarioRecord } from '../../rundir/RunTypes.js';
 import type { Progress } from '../../ui/progress.js';
-import { parseSize, type Size } from '../../units.js';
+import { type Size } from '../../units.js';
 import { measureViewer, type ViewerFiles, type ViewerPicture } from './measureViewer.js';
 import type { LayerSize } from './viewerSummary.js';
 import type { ViewerMeasureRecord } from './ViewerMeasureTypes.js';
@@ -23,27 +23,10 @@ import type { ViewerMeasureRecord } from './ViewerMeasureTypes.js';
 export const VIEWERS_DIR = 'viewers';
 const FRAMES_SUFFIX = '.frames.csv';
 
-/** What run.json may say about a scenario's viewers (the capture side owns the full record). */
-interface ViewerEntry {
-  name?: string;
-  id?: string;
-  /** Render size "WxH" (or spec "WxH:policy@link"). */
-  size?: string;
-  spec?: string;
-  width?: number;
-  height?: number;
-}
-
-/** The render size run.json gives a viewer, else a WxH in its name; undefined: the largest picture received. */
+/** The render size run.json gives a viewer (ViewerRecord, src/viewer/ViewerTypes.ts), else a WxH in its name; undefined: the largest picture received. */
 function renderSizeOf(s: ScenarioRecord, name: string): Size | undefined {
-  const entries = ((s as ScenarioRecord & { viewers?: ViewerEntry[] }).viewers ?? []).filter((v) => (v.name ?? v.id) === name);
-  for (const v of entries) {
-    if (v.width && v.height) return { width: v.width, height: v.height };
-    for (const text of [v.size, v.spec]) {
-      const size = text ? parseSize(text.split(/[:@]/)[0]) : undefined;
-      if (size) return size;
-    }
-  }
+  const entry = (s.viewers ?? []).find((v) => v.name === name);
+  if (entry?.width && entry.height) return { width: entry.width, height: entry.height };
   const m = /(\d+)x(\d+)/.exec(name);
   return m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
 }

@@ -64,6 +64,15 @@ export function provenanceLines(ctx: ExportContext, title: string): string[] {
   ];
 }
 
+/**
+ * What simq ran of an export for a given SFU: only the Janus export runs against a live SFU here
+ * (simq capture --sfu janus --janus-export); the others are checked against their client library's
+ * types and the SFU's documented schema, never against a running SFU.
+ */
+export function liveRunLine(sfu: string, checkedAgainst: string): string {
+  return `Not run against a live ${sfu} by simq: checked against ${checkedAgainst} only. The Janus export is the one simq runs live (simq capture --sfu janus --janus-export).`;
+}
+
 export function requireSender(ctx: ExportContext, format: string): RtpEncodingParameters[] {
   if (!ctx.codec.senderScenario || ctx.codec.recommendedEncodings.length === 0) {
     throw new InputError(`--format ${format}: no sender scenario was measured for ${ctx.codec.codec}, so there are no encodings to export`, 'capture and measure an all-layers scenario, or pass --sender-scenario NAME');

@@ -9,11 +9,18 @@
 // (its receive stats, or VideoRoom "slow_link" events) and send `configure` with the substream from
 // subscriberTable, using the up/down thresholds of `substreams` to avoid flapping.
 //
-// Substream numbers: Janus reverses the publisher's rid list (src/rtp.c janus_rtp_simulcasting_prepare)
-// and expects it high to low (as janus.js sends h, m, l), so substream 0 is the lowest resolution.
-// The publisher must therefore list its encodings highest first: publisher.sendEncodings is in that
-// order (janus.js createOffer tracks: [{ type: 'video', simulcast: true, sendEncodings }]), and
+// Substream numbers: Janus reads the offer's rid list as highest first (src/rtp.c
+// janus_rtp_simulcasting_prepare reverses it) unless the publish JSEP carries rid_order "lmh"
+// (src/janus.c, jsep "rid_order"). publisher.sendEncodings stay lowest first, as simq measured them,
+// and publisher.ridOrder is "lmh": put it into the publish JSEP (janus.js: createOffer's result
+// jsep.rid_order = "lmh" before sending `publish`). Reversing the encodings instead is not the same
+// sender: Chromium then encodes with "SimulcastEncoderAdapter (libvpx, libvpx, libvpx)" rather than
+// one libvpx simulcast encoder (measured with Janus 1.1.2; ../shared/docs/sfu-and-links.md).
 // publisher.simulcastMaxBitrates { high, medium, low } is janus.js's shorthand when it builds them.
+//
+// Run for real: simq capture --sfu janus --janus-export <this file> --viewers ...:table publishes these
+// sendEncodings with ridOrder into a live Janus 1.1.2 and sends these configure bodies (plus mid) to
+// its subscribers (test/janusViewers.test.ts).
 //
 // Pure JSON cannot carry a comment, so the provenance is the "simq" member; Janus is never handed the
 // whole document, only the `configure` bodies inside it, which carry nothing but Janus keys.
@@ -32,8 +39,10 @@ export interface JanusConfigure {
 export interface JanusExport {
   simq: ExportProvenance & { notes: string[] };
   publisher: {
-    /** Highest resolution first: Janus maps the last rid to substream 0. */
+    /** Lowest resolution first, as measured; publish with jsep.rid_order = ridOrder. */
     sendEncodings: RtpEncodingParameters[];
+    /** The publish JSEP's rid_order: "lmh" = the rids are listed lowest first (substream 0 = first rid). */
+    ridOrder: 'lmh';
     simulcastMaxBitrates?: { high?: number; medium?: number; low?: number };
   };
   substreams: { substream: number; rid: string; layer: string; bitrateBps: number; upSwitchBps: number; downSwitchBps: number; temporal: number }[];
@@ -47,14 +56,15 @@ export function janusExport(ctx: ExportContext): JanusExport {
   const notes = [
     'Janus VideoRoom does not switch substreams by bandwidth; it only falls back a substream when packets stop for "fallback" us (default 250000). Send configure with the substream for the bandwidth you measure.',
     'Add "mid" (the subscription\'s video mid) to each configure body: Janus needs it to know which stream to change.',
-    'sendEncodings are highest resolution first: Janus numbers substreams from the last rid (0 = lowest).',
+    'sendEncodings are lowest resolution first, as measured: publish with jsep.rid_order = "lmh" (publisher.ridOrder) so Janus numbers substreams from the first rid (0 = lowest). Without it Janus reads the list highest first and substream 0 becomes the largest layer; reversing the encodings instead changes Chromium\'s encoder (SimulcastEncoderAdapter instead of one libvpx simulcast encoder).',
+    'Run live by simq against Janus 1.1.2 (simq capture --sfu janus --janus-export): the publisher settings and the configure bodies of this file.',
   ];
   if (ordered.length > 3) notes.push(`Janus handles at most three substreams; ${ordered.length} encodings were measured`);
   notes.push(...exportWarnings(ctx, 'janus').map((w) => w.message));
   const substreamOf = new Map(ordered.map((e, i) => [e.rid, i]));
   const sel = ctx.codec.layerSelection;
   const layer = new Map(sel.layers.map((l) => [l.rid, l]));
-  const publisher: JanusExport['publisher'] = { sendEncodings: [...ordered].reverse() };
+  const publisher: JanusExport['publisher'] = { sendEncodings: [...ordered], ridOrder: 'lmh' };
   if (ordered.length === 3 && ordered.every((e) => e.maxBitrate !== undefined)) {
     publisher.simulcastMaxBitrates = { low: ordered[0].maxBitrate, medium: ordered[1].maxBitrate, high: ordered[2].maxBitrate };
   }

@@ -17,7 +17,7 @@
 // Jitsi Videobridge chooses each receiver's layer itself (bandwidth allocation), so only the sender's
 // bitrates are configurable here.
 import type { Codec } from '../../scenario/ScenarioTypes.js';
-import { exportProvenance, jsComment, jsLiteral, lowToHigh, provenanceLines, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
+import { exportProvenance, jsComment, jsLiteral, lowToHigh, liveRunLine, provenanceLines, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
 import { exportWarnings, JITSI_DEFAULT_CODEC_ORDER, type ExportOptions } from './exportWarnings.js';
 
 /** jitsi quality level keys of maxBitratesVideo (StandardVideoQualitySettings.ts VIDEO_QUALITY_SETTINGS). */
@@ -86,6 +86,7 @@ export function renderJitsi(ctx: ExportContext, options: ExportOptions = {}): st
   const { maxBitratesVideo, ...other } = j.settings;
   const header = jsComment([
     ...provenanceLines(ctx, 'simq recommendation for Jitsi Meet (append to config.js, after `var config = {...};`)'),
+    liveRunLine('Jitsi Meet', 'the videoQuality schema of Jitsi Meet config.js'),
     '',
     `Sets config.videoQuality.${k}.maxBitratesVideo (bps) and keeps every other videoQuality setting.`,
     'Jitsi sends three encodings, lowest first: low, standard, and the capture-height level (high for 720p).',

@@ -14,7 +14,7 @@
 // publisher side is configurable here.
 import type { Codec, RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
 import { parseSize } from '../../units.js';
-import { exportProvenance, jsComment, jsLiteral, lowToHigh, provenanceLines, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
+import { exportProvenance, jsComment, jsLiteral, lowToHigh, liveRunLine, provenanceLines, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
 import { exportWarnings } from './exportWarnings.js';
 
 /** livekit-client VideoEncoding. */
@@ -109,6 +109,7 @@ export function renderLiveKit(ctx: ExportContext): string {
     : '\n}';
   const header = jsComment([
     ...provenanceLines(ctx, 'simq recommendation for LiveKit (livekit-client ES module)'),
+    liveRunLine('LiveKit server', 'livekit-client types'),
     '',
     'Capture at simqCaptureResolution (the size the run measured), then publish with simqPublishOptions:',
     '  const track = await createLocalVideoTrack({ resolution: simqCaptureResolution });',

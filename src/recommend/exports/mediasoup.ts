@@ -16,7 +16,7 @@
 // - simqPreferredLayers(width, height, availableBps): a lookup in the table.
 import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
 import { parseSize } from '../../units.js';
-import { exportProvenance, jsComment, jsLiteral, lowToHigh, provenanceLines, requireSender, selectableByRid, type ExportContext, type ExportProvenance } from './exportContext.js';
+import { exportProvenance, jsComment, jsLiteral, lowToHigh, liveRunLine, provenanceLines, requireSender, selectableByRid, type ExportContext, type ExportProvenance } from './exportContext.js';
 import { exportWarnings } from './exportWarnings.js';
 
 /** mediasoup's ConsumerLayers (api/#ConsumerLayers). */
@@ -116,6 +116,7 @@ export function renderMediasoup(ctx: ExportContext): string {
   const m = mediasoupExport(ctx);
   const header = jsComment([
     ...provenanceLines(ctx, 'simq recommendation for mediasoup (ES module)'),
+    liveRunLine('mediasoup', 'mediasoup-client types and the mediasoup documentation'),
     '',
     'mediasoup-client:  await sendTransport.produce({ track, encodings: simqEncodings })',
     'mediasoup server:  await consumer.setPreferredLayers(simqPreferredLayers(tileWidth, tileHeight, availableBps) ?? ...)',

@@ -1,0 +1,129 @@
+// A viewer in a page: one subscriber RTCPeerConnection per viewer answering the SFU's offer, a
+// <video> of the viewer's render size playing what it receives (so the receiver decodes at that
+// size, as an app would), a receiver-side encoded transform copying every received frame to simq
+// (the viewer's exact bitstream; ../shared/docs/sfu-and-links.md), and inbound-rtp each second.
+// Times are ms since the sender's track was attached (docs/design-sfu-links.md "Time base").
+import type { PageViewerConfig, PageViewerStats } from './protocol.js';
+import { Uploader, post, log } from './upload.js';
+import { gathered } from './ice.js';
+
+interface EncodedStreams {
+  readable: ReadableStream<RTCEncodedVideoFrame>;
+  writable: WritableStream<RTCEncodedVideoFrame>;
+}
+type ReceiverWithStreams = RTCRtpReceiver & { createEncodedStreams(): EncodedStreams };
+
+class ViewerPeer {
+  private pc: RTCPeerConnection;
+  private video: HTMLVideoElement;
+  private uploader = new Uploader();
+  private count = 0;
+  private statsTimer = 0;
+
+  constructor(private readonly config: PageViewerConfig) {
+    // encodedInsertableStreams: every receiver of this connection must be piped (tap() does).
+    this.pc = new RTCPeerConnection({ encodedInsertableStreams: true } as RTCConfiguration);
+    this.video = document.createElement('video');
+    this.video.muted = true;
+    this.video.autoplay = true;
+    this.video.playsInline = true;
+    this.video.width = config.width;
+    this.video.height = config.height;
+    this.video.style.width = `${config.width}px`;
+    this.video.style.height = `${config.height}px`;
+    document.body.appendChild(this.video);
+  }
+
+  private nowMs(): number {
+    return performance.timeOrigin + performance.now() - this.config.attachEpochMs;
+  }
+
+  async answer(): Promise<string> {
+    this.pc.ontrack = (e) => {
+      if (e.track.kind !== 'video') return;
+      this.tap(e.receiver as ReceiverWithStreams);
+      this.video.srcObject = new MediaStream([e.track]);
+      void this.video.play().catch((err: unknown) => log(`${this.config.name}: play: ${String(err)}`));
+    };
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: this.config.offerSdp });
+    const answer = await this.pc.createAnswer();
+    await this.pc.setLocalDescription(answer);
+    await gathered(this.pc);
+    this.statsTimer = window.setInterval(() => void this.sampleStats(), this.config.statsIntervalMs);
+    return this.pc.localDescription!.sdp;
+  }
+
+  private tap(receiver: ReceiverWithStreams): void {
+    const { readable, writable } = receiver.createEncodedStreams();
+    const transform = new TransformStream<RTCEncodedVideoFrame, RTCEncodedVideoFrame>({
+      transform: (frame, controller) => {
+        const meta = frame.getMetadata() as RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number };
+        const data = new Uint8Array(frame.data.slice(0));
+        this.uploader.add(
+          {
+            viewer: this.config.name,
+            ssrc: meta.synchronizationSource ?? 0,
+            index: this.count++,
+            rtpTimestamp: meta.rtpTimestamp ?? frame.timestamp,
+            tapTimeMs: this.nowMs(),
+            bytes: data.byteLength,
+            type: frame.type === 'key' ? 'key' : 'delta',
+            temporalIndex: meta.temporalIndex,
+            width: meta.width ?? 0,
+            height: meta.height ?? 0,
+            payloadType: meta.payloadType,
+          },
+          data,
+        );
+        controller.enqueue(frame);
+      },
+    });
+    void readable.pipeThrough(transform).pipeTo(writable);
+  }
+
+  private async collect(final = false): Promise<PageViewerStats> {
+    const report = await this.pc.getStats();
+    let inbound: Record<string, unknown> | undefined;
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') inbound = s;
+    });
+    return { viewer: this.config.name, tMs: this.nowMs(), inbound, ...(final ? { final } : {}) };
+  }
+
+  private async sampleStats(): Promise<void> {
+    try {
+      await post('/vstats', JSON.stringify(await this.collect()));
+    } catch (e) {
+      log(`${this.config.name} stats: ${String(e)}`);
+    }
+  }
+
+  async stop(): Promise<string | undefined> {
+    window.clearInterval(this.statsTimer);
+    await post('/vstats', JSON.stringify(await this.collect(true)));
+    await this.uploader.close();
+    this.pc.close();
+    this.video.srcObject = null;
+    return this.uploader.failed;
+  }
+}
+
+const viewers = new Map<string, ViewerPeer>();
+
+/** Adds a viewer and returns its answer SDP (ICE gathered). */
+export async function addViewer(config: PageViewerConfig): Promise<string> {
+  const v = new ViewerPeer(config);
+  viewers.set(config.name, v);
+  return v.answer();
+}
+
+/** Stops every viewer of this page after a last stats sample; returns upload errors, if any. */
+export async function stopViewers(): Promise<string[]> {
+  const errors: string[] = [];
+  for (const [name, v] of viewers) {
+    const failed = await v.stop();
+    if (failed) errors.push(`${name}: ${failed}`);
+  }
+  viewers.clear();
+  return errors;
+}

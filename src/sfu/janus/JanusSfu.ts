@@ -1,0 +1,143 @@
+// Janus VideoRoom as simq's SFU: its own process (JanusProcess.ts), one room per scenario with no
+// bitrate cap, the page's publisher offer in and Janus's answer out, one subscriber handle per viewer
+// and `configure { mid, substream, temporal }` to pick a viewer's layer. Requests and events:
+// plugins/janus_videoroom.c (its header documents each request).
+import { randomInt } from 'node:crypto';
+import { SimqError, ExitCode } from '../../errors.js';
+import type { LayerRequest, PublishRequest, Sfu, SfuEvent, SfuRecord, SfuRoomSettings, Subscription } from '../SfuTypes.js';
+import { JanusClient, type JanusEvent } from './JanusClient.js';
+import { JanusProcess } from './JanusProcess.js';
+import type { JanusLocation } from './locateJanus.js';
+
+export interface JanusSfuOptions {
+  janus: JanusLocation;
+  /** The room's codec (VideoRoom `videocodec`): vp8, vp9, h264, av1. */
+  codec: string;
+  /** Subscriber `fallback` (us without packets before dropping a substream); Janus's 250000 when absent. */
+  fallbackUs?: number;
+}
+
+interface ViewerHandle {
+  handle: number;
+  mid: string;
+}
+
+export class JanusSfu implements Sfu {
+  readonly kind = 'janus' as const;
+  readonly room: SfuRoomSettings;
+  private process: JanusProcess | undefined;
+  private client: JanusClient | undefined;
+  private publisher: { handle: number; id: number } | undefined;
+  private viewers = new Map<string, ViewerHandle>();
+  private events: SfuEvent[] = [];
+
+  constructor(private readonly options: JanusSfuOptions) {
+    this.room = { room: randomInt(1_000_000, 2 ** 31), bitrate: 0, videocodec: options.codec, publishers: 1, fallbackUs: options.fallbackUs };
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    this.process = await JanusProcess.start({ binary: this.options.janus.path, signal });
+    this.client = new JanusClient(this.process.baseUrl, (e) => this.onEvent(e));
+    await this.client.createSession();
+    const handle = await this.client.attachVideoRoom();
+    // bitrate 0: no REMB cap on the publisher (the demo room's 128 kbps would starve the layers);
+    // no audio: the page sends video only.
+    await this.client.message(handle, {
+      request: 'create',
+      room: this.room.room,
+      publishers: this.room.publishers,
+      bitrate: this.room.bitrate,
+      videocodec: this.room.videocodec,
+      audiocodec: 'opus',
+      is_private: true,
+      permanent: false,
+    });
+    const joined = await this.client.message(handle, { request: 'join', ptype: 'publisher', room: this.room.room, display: 'simq-sender' });
+    this.publisher = { handle, id: joined.data.id as number };
+  }
+
+  async publish({ offerSdp, ridOrder }: PublishRequest): Promise<string> {
+    const { client, publisher } = this.ready();
+    // rid_order "lmh": the offer lists rids lowest first (janus.c reads jsep.rid_order; without it
+    // rtp.c janus_rtp_simulcasting_prepare reverses the list and substream 0 becomes the largest).
+    const reply = await client.message(publisher.handle, { request: 'publish' }, { type: 'offer', sdp: offerSdp, ...(ridOrder ? { rid_order: ridOrder } : {}) });
+    if (!reply.jsep || reply.jsep.type !== 'answer') throw new SimqError(`Janus publish: no answer SDP (${JSON.stringify(reply.data)})`, ExitCode.incomplete);
+    return reply.jsep.sdp;
+  }
+
+  async subscribe(viewer: string, layer: LayerRequest): Promise<Subscription> {
+    const { client, publisher } = this.ready();
+    const handle = await client.attachVideoRoom();
+    const reply = await client.message(handle, { request: 'join', ptype: 'subscriber', room: this.room.room, streams: [{ feed: publisher.id }] });
+    const streams = (reply.data.streams as { mid: string; type: string }[] | undefined) ?? [];
+    const video = streams.find((s) => s.type === 'video');
+    if (!reply.jsep || !video) throw new SimqError(`Janus subscribe ${viewer}: no offer or no video stream (${JSON.stringify(reply.data)})`, ExitCode.incomplete);
+    this.viewers.set(viewer, { handle, mid: video.mid });
+    void layer;
+    return { viewer, offerSdp: reply.jsep.sdp, mid: video.mid };
+  }
+
+  async answer(viewer: string, answerSdp: string): Promise<void> {
+    const { client } = this.ready();
+    await client.message(this.viewer(viewer).handle, { request: 'start' }, { type: 'answer', sdp: answerSdp });
+  }
+
+  async selectLayer(viewer: string, layer: LayerRequest): Promise<Record<string, unknown>> {
+    const { client } = this.ready();
+    const v = this.viewer(viewer);
+    const body: Record<string, unknown> = { request: 'configure', mid: v.mid, substream: layer.substream, temporal: layer.temporal };
+    if (this.room.fallbackUs !== undefined) body.fallback = this.room.fallbackUs;
+    await client.message(v.handle, body);
+    return body;
+  }
+
+  drainEvents(): SfuEvent[] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  record(): SfuRecord {
+    const p = this.process;
+    return {
+      kind: 'janus',
+      version: p?.version ?? '',
+      binary: this.options.janus.path,
+      binarySource: this.options.janus.source,
+      settings: p ? { ...p.settings, serverName: p.serverName, args: ['-F', '<temp folder>', '-o', '-n', p.serverName], plugins: ['janus.plugin.videoroom'], transports: ['janus.transport.http'], stun: 'none', turn: 'none' } : {},
+      room: this.room,
+    };
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.close().catch(() => undefined);
+    const p = this.process;
+    this.process = undefined;
+    await p?.stop();
+  }
+
+  private ready(): { client: JanusClient; publisher: { handle: number; id: number } } {
+    if (!this.client || !this.publisher) throw new SimqError('Janus is not started', ExitCode.internal);
+    return { client: this.client, publisher: this.publisher };
+  }
+
+  private viewer(name: string): ViewerHandle {
+    const v = this.viewers.get(name);
+    if (!v) throw new SimqError(`viewer ${name} has no Janus subscription`, ExitCode.internal);
+    return v;
+  }
+
+  /** Keeps what concerns layers and links: substream/temporal changes, slowlink, media and hangup. */
+  private onEvent(e: JanusEvent): void {
+    const viewer = [...this.viewers].find(([, v]) => v.handle === e.sender)?.[0];
+    const data = e.plugindata?.data ?? {};
+    const push = (kind: string, detail: unknown) => this.events.push({ epochMs: Date.now(), viewer, kind, detail: typeof detail === 'string' ? detail : JSON.stringify(detail) });
+    if (data.substream !== undefined) push('substream', String(data.substream));
+    if (data.temporal !== undefined) push('temporal', String(data.temporal));
+    if (e.janus === 'slowlink') push('slowlink', { uplink: e.uplink, lost: e.lost, mid: e.mid });
+    if (e.janus === 'webrtcup' || e.janus === 'hangup') push(e.janus, e.reason ?? '');
+    if (e.janus === 'media') push('media', { type: e.type, receiving: e.receiving, mid: e.mid });
+  }
+}

@@ -1,0 +1,160 @@
+// The viewers of one SFU scenario: each subscribes through the SFU, answers in the viewer page, gets
+// its first layer from its policy, and (table policy) a new layer whenever the rate crosses the
+// export's thresholds. Every second: the SFU's events go into each viewer's events table and the table
+// viewers are re-decided. Times: ms since the sender's track was attached.
+import type { DriverPage } from '../capture/BrowserDriverTypes.js';
+import type { PageFrameMeta, PageViewerConfig, PageViewerStats } from '../capture/page/protocol.js';
+import { SimqError, ExitCode } from '../errors.js';
+import type { JanusExport } from '../recommend/exports/janus.js';
+import type { Codec } from '../scenario/ScenarioTypes.js';
+import type { LayerRequest, Sfu } from '../sfu/SfuTypes.js';
+import { nextEstimateKbps } from './rateEstimate.js';
+import { TablePolicyState } from './tablePolicy.js';
+import { ViewerRecorder } from './ViewerRecorder.js';
+import type { RateSource, ViewerRecord, ViewerSpec } from './ViewerTypes.js';
+
+/** Janus's temporal 2 = every temporal layer (janus_videoroom.c: the default target). */
+const ALL_TEMPORAL = 2;
+
+interface PageViewerGlobal {
+  simq: { addViewer(c: PageViewerConfig): Promise<string>; stopViewers(): Promise<string[]> };
+}
+
+export interface ViewerSessionOptions {
+  sfu: Sfu;
+  page: DriverPage;
+  viewers: readonly ViewerSpec[];
+  codec: Codec;
+  scenarioDir: string;
+  attachEpochMs: number;
+  statsIntervalMs: number;
+  /** rid -> substream as the SFU numbers them for this publish (ridOrder.ts). */
+  substreams: ReadonlyMap<string, number>;
+  /** The Janus export a table viewer runs, and the file it was read from. */
+  table?: { doc: Pick<JanusExport, 'substreams' | 'subscriberTable'>; file: string };
+  timeoutMs: number;
+}
+
+interface LiveViewer {
+  spec: ViewerSpec;
+  recorder: ViewerRecorder;
+  table?: TablePolicyState;
+  estimateKbps?: number;
+  rateSource?: RateSource;
+}
+
+export class ViewerSession {
+  private live = new Map<string, LiveViewer>();
+
+  constructor(private readonly o: ViewerSessionOptions) {}
+
+  private nowMs(): number {
+    return Date.now() - this.o.attachEpochMs;
+  }
+
+  async start(): Promise<void> {
+    for (const spec of this.o.viewers) {
+      const v: LiveViewer = { spec, recorder: new ViewerRecorder(spec, this.o.codec, this.o.scenarioDir) };
+      if (spec.policy.kind === 'table') {
+        if (!this.o.table) throw new SimqError(`viewer ${spec.spec}: the table policy needs a Janus export (--janus-export FILE)`, ExitCode.badInput, 'simq recommend RUN --format janus --out janus.json, then --janus-export janus.json');
+        v.table = new TablePolicyState(this.o.table.doc, `${spec.width}x${spec.height}`, `viewer ${spec.spec}`);
+        // No link is shaped in this build: the rate comes from the viewer's receive stats.
+        v.rateSource = 'receive-stats';
+      }
+      this.live.set(spec.name, v);
+      const sub = await this.o.sfu.subscribe(spec.name, { substream: 0, temporal: ALL_TEMPORAL });
+      const config: PageViewerConfig = { name: spec.name, offerSdp: sub.offerSdp, width: spec.width, height: spec.height, attachEpochMs: this.o.attachEpochMs, statsIntervalMs: this.o.statsIntervalMs };
+      const answer = (await this.o.page.evaluate((c) => (globalThis as unknown as PageViewerGlobal).simq.addViewer(c), config)) as string;
+      await this.o.sfu.answer(spec.name, answer);
+      await this.firstLayer(v);
+    }
+  }
+
+  private async firstLayer(v: LiveViewer): Promise<void> {
+    const { policy } = v.spec;
+    if (policy.kind === 'fixed') {
+      await this.ask(v, policy.rid, { substream: this.substream(policy.rid), temporal: policy.temporal ?? ALL_TEMPORAL }, 'policy fixed');
+    } else if (policy.kind === 'janus') {
+      const top = [...this.o.substreams].sort((a, b) => b[1] - a[1])[0];
+      await this.ask(v, top[0], { substream: top[1], temporal: ALL_TEMPORAL }, 'policy janus: the top substream, then only Janus\'s fallback');
+    } else {
+      const first = v.table!.initial();
+      await this.askBody(v, first.rid, first.configure, 'policy table: start on the lowest layer the table gives this size');
+    }
+  }
+
+  private substream(rid: string): number {
+    const s = this.o.substreams.get(rid);
+    if (s === undefined) throw new SimqError(`rid ${rid} is not published (${[...this.o.substreams.keys()].join(', ')})`, ExitCode.badInput);
+    return s;
+  }
+
+  private async ask(v: LiveViewer, rid: string, layer: LayerRequest, reason: string): Promise<void> {
+    const at = this.nowMs();
+    const body = await this.o.sfu.selectLayer(v.spec.name, layer);
+    v.recorder.request(at, rid, layer.temporal, body, reason);
+  }
+
+  /** Sends the export's own configure body (plus the mid the SFU needs). */
+  private async askBody(v: LiveViewer, rid: string, configure: { substream: number; temporal: number }, reason: string): Promise<void> {
+    await this.ask(v, rid, { substream: configure.substream, temporal: configure.temporal }, reason);
+  }
+
+  /** Once a second: SFU events into the tables, table viewers re-decided. */
+  async tick(): Promise<void> {
+    this.drainEvents();
+    for (const v of this.live.values()) if (v.table) await this.decide(v);
+  }
+
+  private drainEvents(): void {
+    for (const e of this.o.sfu.drainEvents()) {
+      const v = e.viewer ? this.live.get(e.viewer) : undefined;
+      const t = e.epochMs - this.o.attachEpochMs;
+      if (v) v.recorder.sfuEvent(t, e.kind, e.detail);
+      else for (const each of this.live.values()) each.recorder.sfuEvent(t, `publisher-${e.kind}`, e.detail);
+    }
+  }
+
+  private async decide(v: LiveViewer): Promise<void> {
+    const rows = v.recorder.statsRows();
+    const [a, b] = rows.slice(-2);
+    if (!a || !b || b.bytesReceived === undefined || a.bytesReceived === undefined) return;
+    const seconds = (b.t_ms! - a.t_ms!) / 1000;
+    if (!(seconds > 0.2)) return;
+    const lost = (b.packetsLost ?? 0) - (a.packetsLost ?? 0);
+    const kbps = ((b.bytesReceived - a.bytesReceived) * 8) / 1000 / seconds;
+    // packetsReceived is not in the stats table; bytes at ~1200 B a packet bound the loss fraction.
+    const packets = Math.max(1, ((b.bytesReceived - a.bytesReceived) / 1200) + lost);
+    const estimate = nextEstimateKbps(v.estimateKbps, { kbps, lossFraction: Math.max(0, lost) / packets, newFreezes: (b.freezeCount ?? 0) - (a.freezeCount ?? 0) });
+    v.estimateKbps = estimate;
+    const choice = v.table!.next(estimate * 1000);
+    v.recorder.note(b.t_ms!, 'rate', `${Math.round(estimate)} kbps (${v.rateSource}: received ${Math.round(kbps)} kbps, lost ${lost})`);
+    if (choice) await this.askBody(v, choice.rid, choice.configure, `policy table at ${Math.round(estimate)} kbps`);
+  }
+
+  onFrame(meta: PageFrameMeta, data: Uint8Array): void {
+    const v = this.live.get(meta.viewer!);
+    if (!v) throw new Error(`frame of unknown viewer ${meta.viewer}`);
+    v.recorder.onFrame(meta, data);
+  }
+
+  onStats(sample: PageViewerStats): void {
+    this.live.get(sample.viewer)?.recorder.onStats(sample);
+  }
+
+  /** Last stats, the rest of the frames; upload errors are failures. */
+  async stop(): Promise<void> {
+    const errors = (await this.o.page.evaluate(() => (globalThis as unknown as PageViewerGlobal).simq.stopViewers(), undefined)) as string[];
+    // Only the events: a layer decision now would configure a subscriber whose connection is closed.
+    this.drainEvents();
+    if (errors.length) throw new SimqError(`viewer frames did not reach simq: ${errors.join('; ')}`, ExitCode.incomplete);
+  }
+
+  finish(): ViewerRecord[] {
+    return [...this.live.values()].map((v) => v.recorder.finish({ ...(v.rateSource ? { rateSource: v.rateSource } : {}), ...(v.table && this.o.table ? { table: this.o.table.file } : {}) }));
+  }
+
+  abandon(): void {
+    for (const v of this.live.values()) v.recorder.abandon();
+  }
+}

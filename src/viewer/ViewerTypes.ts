@@ -1,0 +1,101 @@
+// A viewer: a subscriber of the SFU with a render size, a layer policy and (with the links build) a
+// link. Spec syntax (README "Viewers"): SIZE[:POLICY][@LINK], e.g. 320x180:fixed:q,
+// 1280x720:fixed:f/T1, 640x360:table, 640x360:janus@800k.
+
+/** fixed: always this rid (and temporal layer; absent = all of them, Janus's temporal 2). */
+export interface FixedPolicy {
+  kind: 'fixed';
+  rid: string;
+  temporal?: number;
+}
+
+/** table: the Janus export's subscriber table and up/down thresholds, fed with a rate each second. */
+export interface TablePolicy {
+  kind: 'table';
+}
+
+/** janus: Janus's own behaviour only (the top substream asked once; its `fallback` when packets stop). */
+export interface JanusPolicy {
+  kind: 'janus';
+}
+
+export type ViewerPolicy = FixedPolicy | TablePolicy | JanusPolicy;
+
+export interface ViewerSpec {
+  /** File-name-safe and unique in a scenario, e.g. "v1-320x180-fixed-q". */
+  name: string;
+  /** As written. */
+  spec: string;
+  width: number;
+  height: number;
+  policy: ViewerPolicy;
+  /** The link as written after '@' (applied by the links build; refused before it). */
+  link?: string;
+}
+
+/** Where a table viewer's rate came from (run.json and events.csv record it). */
+export type RateSource = 'link' | 'receive-stats';
+
+/** One row of <viewer>.frames.csv (docs/design-sfu-links.md "Viewer record"). */
+export interface ViewerFrameRow {
+  index: number;
+  rtp_timestamp: number;
+  arrival_ms: number;
+  bytes: number;
+  type: 'key' | 'delta';
+  width: number;
+  height: number;
+  requested_rid: string;
+  requested_temporal: number;
+}
+
+export const VIEWER_FRAME_COLUMNS = ['index', 'rtp_timestamp', 'arrival_ms', 'bytes', 'type', 'width', 'height', 'requested_rid', 'requested_temporal'] as const;
+
+/** inbound-rtp fields of <viewer>.stats.csv, each second. */
+export const VIEWER_STATS_FIELDS = [
+  'framesReceived',
+  'framesDecoded',
+  'framesDropped',
+  'freezeCount',
+  'totalFreezesDuration',
+  'nackCount',
+  'pliCount',
+  'firCount',
+  'jitterBufferDelay',
+  'jitterBufferEmittedCount',
+  'bytesReceived',
+  'packetsLost',
+  'frameWidth',
+  'frameHeight',
+  'framesPerSecond',
+] as const;
+
+export const VIEWER_STATS_COLUMNS = ['t_ms', ...VIEWER_STATS_FIELDS] as const;
+
+export const VIEWER_EVENT_COLUMNS = ['t_ms', 'source', 'kind', 'detail'] as const;
+
+/** One row of <viewer>.events.csv: what simq asked (source simq) and what the SFU said (source janus). */
+export interface ViewerEventRow {
+  t_ms: number;
+  source: 'simq' | 'janus';
+  kind: string;
+  detail: string;
+}
+
+/** What run.json records of a viewer of a scenario. */
+export interface ViewerRecord {
+  name: string;
+  spec: string;
+  width: number;
+  height: number;
+  policy: ViewerPolicy;
+  link?: string;
+  /** table viewers: where the rate came from. */
+  rateSource?: RateSource;
+  /** table viewers: the export the table was read from. */
+  table?: string;
+  files: { bitstream?: string; frames: string; stats: string; events: string };
+  framesReceived: number;
+  /** Layer changes simq asked for (the first request included). */
+  requests: number;
+}

@@ -1,0 +1,310 @@
+// simq's SFU mode with a real Janus 1.1.2 and real Chromium: a three-layer VP8 publish of the Janus
+// export itself (its publisher.sendEncodings and ridOrder), two fixed viewers (q and f) and one
+// table viewer running the export's configure bodies. What each viewer received is checked against
+// sources simq did not write: the viewer's bitstream decoded by ffmpeg, the sender-side layer
+// bitstreams decoded by ffmpeg, and `janus --version`. Then: a browser crash and SIGINT leave no
+// Janus, browser or ffmpeg process and no Janus temp folder; a missing or failing Janus writes nothing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../src/errors.js';
+import { renderExport } from '../src/recommend/exports/formats.js';
+import { buildQualityTable } from '../src/recommend/qualityTable.js';
+import { recommend } from '../src/recommend/recommend.js';
+import type { RunRecord } from '../src/rundir/RunTypes.js';
+import { handmadeParsedRows, handmadeRun } from './fixtures/recommend/handmade.js';
+import { cameraSample, FFMPEG, readJson, simq, testEnv } from './helpers/simq.js';
+
+let dir: string;
+let clip: string;
+let exportFile: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'simq-janus-e2e-'));
+  clip = await cameraSample();
+  // The export under test: simq's own --format janus output for the hand-made recommendation
+  // (q/h/f with maxBitrate 400k/1200k/2500k, lowest first, ridOrder "lmh").
+  const rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), { runDir: 'results/handmade', simqVersion: 'test', now: new Date('2025-01-02T00:00:00Z') });
+  exportFile = path.join(dir, 'janus.json');
+  writeFileSync(exportFile, renderExport(rec, 'janus'));
+});
+afterAll(() => {
+  if (process.env.SIMQ_KEEP_TEST_DIR) console.log(`kept ${dir}`);
+  else execFileSync('rm', ['-rf', dir]);
+});
+
+const rows = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+
+/** Every decoded picture's size, from ffmpeg's showinfo (independent of simq's frames table). */
+function decodedSizes(file: string): string[] {
+  const r = spawnSync(FFMPEG, ['-hide_banner', '-nostats', '-i', file, '-vf', 'showinfo', '-f', 'null', '-'], { encoding: 'utf8' });
+  const err = r.stderr;
+  return [...err.matchAll(/\bs:(\d+x\d+)\b/g)].map((m) => m[1]);
+}
+
+/** pid -> command line of every process now. */
+function processTable(): Map<number, string> {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
+  return new Map(out.trim().split('\n').map((l) => {
+    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
+    return [Number(m[1]), `${m[2]} ${m[3]}`];
+  }));
+}
+
+/** Watches simq's descendants while it runs (browser, Janus, ffmpeg), so the test knows exactly which are its own. */
+class Descendants {
+  seen = new Map<number, string>();
+  private timer: NodeJS.Timeout | undefined;
+  start(root: number): void {
+    this.timer = setInterval(() => {
+      const table = processTable();
+      const parents = new Set([root, ...this.seen.keys()]);
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const [pid, line] of table) {
+          const ppid = Number(line.split(' ')[0]);
+          if (parents.has(ppid) && !parents.has(pid)) {
+            parents.add(pid);
+            this.seen.set(pid, line.slice(line.indexOf(' ') + 1));
+            changed = true;
+          }
+        }
+      }
+    }, 150);
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+  /** The recorded descendants still alive (same pid and same command line). */
+  leftOver(): string[] {
+    const table = processTable();
+    return [...this.seen].filter(([pid, args]) => table.get(pid)?.endsWith(args)).map(([pid, args]) => `${pid} ${args}`);
+  }
+  janusFolders(): string[] {
+    return [...this.seen.values()].flatMap((a) => /-F (\/\S*simq-janus-\S+)/.exec(a)?.[1] ?? []);
+  }
+  /** The browser process itself (playwright drives it over --remote-debugging-pipe), not a renderer or helper. */
+  browserProcess(): number | undefined {
+    // The newest one alive: simq also starts a short-lived Chromium to probe its codecs.
+    const table = processTable();
+    return [...this.seen].filter(([pid, a]) => /chrom/i.test(a) && /--remote-debugging-pipe/.test(a) && !/--type=/.test(a) && table.has(pid)).at(-1)?.[0];
+  }
+}
+
+// A 960x540 input: libwebrtc sends three VP8 streams from 960x540 up (two at 640x360:
+// simulcast_utility / encoder_stream_factory.cc), at scaleResolutionDownBy 4 / 2 / 1. 15 fps: one
+// publisher and three viewers at 30 fps were CPU-limited on this shared 2-core machine (README).
+const SIZES = { q: '240x135', h: '480x270', f: '960x540' } as const;
+/** A switch's keyframe arrived 33-120 ms after the request when measured; frames in between are the old layer. */
+const SWITCH_SETTLE_MS = 1000;
+/** Janus's events reach simq by long poll: a picture this close to one may be either side of it. */
+const EVENT_SLACK_MS = 300;
+const SIZE_OF_SUBSTREAM = [SIZES.q, SIZES.h, SIZES.f];
+
+/** Janus's own `substream` events of a viewer: what it forwarded from when. */
+function janusSubstreams(file: string): { t: number; substream: number }[] {
+  return rows(file).filter((e) => e.source === 'janus' && e.kind === 'substream').map((e) => ({ t: Number(e.t_ms), substream: Number(e.detail) }));
+}
+
+describe('three viewers through a real Janus', () => {
+  let run: RunRecord;
+  let scenarioDir: string;
+  let result: Awaited<ReturnType<typeof simq>>;
+  const procs = new Descendants();
+
+  beforeAll(async () => {
+    result = await simq(
+      ['capture', clip, '--size', '960x540', '--fps', '15', '--duration', '14', '--warmup', '2', '--janus-export', exportFile, '--viewers', '240x135:fixed:q,960x540:fixed:f,640x360:table', '--out', dir, '--run-id', 'viewers', '--allow-degraded'],
+      { onStart: (pid) => procs.start(pid), timeoutMs: 240_000 },
+    );
+    procs.stop();
+    const runDir = path.join(dir, 'viewers');
+    run = readJson<RunRecord>(path.join(runDir, 'run.json'));
+    scenarioDir = path.join(runDir, run.scenarios[0].id);
+  }, 300_000);
+
+  it('runs to the end and records Janus and the room in run.json', () => {
+    expect(result.code, result.stderr).toBe(0);
+    const entry = run.scenarios[0];
+    expect(entry.id).toBe('janus-export.vp8.janus');
+    // The version Janus itself reports, not simq's record of it.
+    // `janus --version` prints the version and exits non-zero: read its output, not its status.
+    const version = /\((\d+\.\d+\.\d+)\)/.exec(spawnSync('janus', ['--version'], { encoding: 'utf8' }).stdout)![1];
+    expect(entry.sfu).toMatchObject({ kind: 'janus', version, room: { bitrate: 0, videocodec: 'vp8' } });
+    expect(entry.sfu!.settings).toMatchObject({ slowlinkThreshold: 4, plugins: ['janus.plugin.videoroom'] });
+    expect(entry.viewers!.map((v) => v.name)).toEqual(['v1-240x135-fixed-q', 'v2-960x540-fixed-f', 'v3-640x360-table']);
+  });
+
+  it('the sender-side tap still records every layer (the export\'s encodings, lowest first)', () => {
+    const entry = run.scenarios[0];
+    expect(entry.scenario.encodings.map((e) => e.rid)).toEqual(['q', 'h', 'f']);
+    for (const rid of ['q', 'h', 'f'] as const) {
+      const layer = entry.layers.find((l) => l.rid === rid)!;
+      expect(layer.framesCaptured).toBeGreaterThan(100);
+      // ffmpeg decodes the layer the sender sent, at the size libwebrtc gives the layer.
+      const sizes = new Set(decodedSizes(path.join(scenarioDir, layer.bitstream!)));
+      expect([...sizes]).toEqual([SIZES[rid]]);
+    }
+  });
+
+  for (const [name, rid] of [['v1-240x135-fixed-q', 'q'], ['v2-960x540-fixed-f', 'f']] as const) {
+    it(`${name}: every picture after its request is ${rid}'s size (frames table, ffmpeg, inbound-rtp)`, () => {
+      const frames = rows(path.join(scenarioDir, 'viewers', `${name}.frames.csv`));
+      expect(frames.length).toBeGreaterThan(150);
+      expect(new Set(frames.map((f) => f.requested_rid))).toEqual(new Set([rid]));
+      const settled = frames.filter((f) => Number(f.arrival_ms) > Number(frames[0].arrival_ms) + SWITCH_SETTLE_MS);
+      // Janus falls back a substream on its own when the asked one stops for `fallback` (250 ms; a
+      // CPU-starved encoder skips frames): a picture of another size must then be the substream
+      // Janus's own events say it forwarded, and most pictures are the asked layer.
+      const forwarded = janusSubstreams(path.join(scenarioDir, 'viewers', `${name}.events.csv`));
+      for (const f of settled) {
+        const t = Number(f.arrival_ms);
+        if (forwarded.some((e) => Math.abs(e.t - t) < EVENT_SLACK_MS)) continue;
+        const by = forwarded.filter((e) => e.t <= t).at(-1);
+        const expected = by && by.t > Number(frames[0].arrival_ms) + SWITCH_SETTLE_MS ? SIZE_OF_SUBSTREAM[by.substream] : SIZES[rid];
+        expect(`${f.width}x${f.height}`, `frame ${f.index} at ${t} ms (Janus forwarded ${by?.substream})`).toBe(expected);
+      }
+      expect(settled.filter((f) => `${f.width}x${f.height}` === SIZES[rid]).length).toBeGreaterThan(settled.length * 0.8);
+      // The bitstream as ffmpeg decodes it: the same count of pictures, the last ones at the layer's size.
+      const decoded = decodedSizes(path.join(scenarioDir, 'viewers', `${name}.ivf`));
+      expect(decoded.length).toBe(frames.length);
+      expect(decoded).toEqual(frames.map((f) => `${f.width}x${f.height}`));
+      const stats = rows(path.join(scenarioDir, 'viewers', `${name}.stats.csv`)).filter((s) => s.frameWidth !== '');
+      const last = stats.slice(-5);
+      expect(last.length).toBe(5);
+      for (const s of last) expect(`${s.frameWidth}x${s.frameHeight}`).toBe(SIZES[rid]);
+    });
+  }
+
+  it('the table viewer changes layer during the run and receives what it asked for after each switch', () => {
+    const name = 'v3-640x360-table';
+    const frames = rows(path.join(scenarioDir, 'viewers', `${name}.frames.csv`));
+    const asked = [...new Set(frames.map((f) => f.requested_rid))];
+    expect(asked.length).toBeGreaterThan(1);
+    // Frames well after each request carry the requested layer's size.
+    const events = rows(path.join(scenarioDir, 'viewers', `${name}.events.csv`)).filter((e) => e.source === 'simq' && e.kind === 'configure');
+    // Up and down again is allowed (loss or a freeze lowers the rate): every rid asked was requested.
+    expect(events.length).toBeGreaterThanOrEqual(asked.length);
+    const requestTimes = events.map((e) => Number(e.t_ms));
+    const settled = frames.filter((f) => requestTimes.every((t) => Math.abs(Number(f.arrival_ms) - t) > SWITCH_SETTLE_MS || Number(f.arrival_ms) < t));
+    expect(settled.length).toBeGreaterThan(frames.length / 2);
+    // As for the fixed viewers: the asked layer, or the substream Janus's own events say it fell back to.
+    const forwarded = janusSubstreams(path.join(scenarioDir, 'viewers', `${name}.events.csv`));
+    let asRequested = 0;
+    for (const f of settled) {
+      const t = Number(f.arrival_ms);
+      if (forwarded.some((e) => Math.abs(e.t - t) < EVENT_SLACK_MS)) continue;
+      const size = `${f.width}x${f.height}`;
+      const by = forwarded.filter((e) => e.t <= t).at(-1);
+      if (size === SIZES[f.requested_rid as 'q' | 'h' | 'f']) asRequested++;
+      else expect(size, `frame ${f.index} at ${t} ms asked ${f.requested_rid}, Janus forwarded ${by?.substream}`).toBe(by ? SIZE_OF_SUBSTREAM[by.substream] : '');
+    }
+    expect(asRequested).toBeGreaterThan(settled.length * 0.8);
+    // Each configure body sent is the export's own body for that rid (plus the mid).
+    const doc = readJson<{ subscriberTable: { rid: string | null; configure: Record<string, unknown> | null }[] }>(exportFile);
+    for (const e of events) {
+      const body = JSON.parse(e.detail.slice(0, e.detail.indexOf('} ') + 1)) as Record<string, unknown>;
+      const { mid: _mid, ...rest } = body;
+      expect(doc.subscriberTable.some((r) => r.configure && JSON.stringify(r.configure) === JSON.stringify(rest))).toBe(true);
+    }
+    // Janus confirmed the switches (its substream events), and inbound-rtp saw the last size.
+    const janus = rows(path.join(scenarioDir, 'viewers', `${name}.events.csv`)).filter((e) => e.source === 'janus' && e.kind === 'substream');
+    expect(janus.length).toBeGreaterThan(0);
+    const last = rows(path.join(scenarioDir, 'viewers', `${name}.stats.csv`)).filter((s) => s.frameWidth !== '').at(-1)!;
+    expect(`${last.frameWidth}x${last.frameHeight}`).toBe(`${frames.at(-1)!.width}x${frames.at(-1)!.height}`);
+    expect(run.scenarios[0].viewers![2]).toMatchObject({ rateSource: 'receive-stats', table: exportFile });
+  });
+
+  it('leaves no Janus, browser or ffmpeg process and no Janus folder behind', () => {
+    expect(procs.seen.size).toBeGreaterThan(0);
+    expect([...procs.seen.values()].some((a) => /janus -F/.test(a))).toBe(true);
+    expect(procs.leftOver()).toEqual([]);
+    for (const f of procs.janusFolders()) expect(existsSync(f), f).toBe(false);
+  });
+});
+
+describe('stopping early', () => {
+  async function stopped(how: 'SIGINT' | 'crash'): Promise<{ r: Awaited<ReturnType<typeof simq>>; procs: Descendants }> {
+    const procs = new Descendants();
+    let timer: NodeJS.Timeout | undefined;
+    let killError: Error | undefined;
+    const r = await simq(['capture', clip, '--size', '640x360', '--duration', '30', '--sfu', 'janus', '--viewers', '160x90:fixed:q', '--out', dir, '--run-id', `stop-${how}`, '--allow-degraded'], {
+      onStart: (pid) => {
+        procs.start(pid);
+        // Once the viewer subscribed (its record folder exists: Janus, both pages and the viewer are up), stop.
+        const viewersDir = path.join(dir, `stop-${how}`, 'all-layers.vp8.janus', 'viewers');
+        timer = setInterval(() => {
+          if (!existsSync(viewersDir)) return;
+          clearInterval(timer);
+          setTimeout(() => {
+            try {
+              if (how === 'SIGINT') process.kill(pid, 'SIGINT');
+              else process.kill(procs.browserProcess()!, 'SIGKILL');
+            } catch (e) {
+              killError = e as Error;
+            }
+          }, 3000);
+        }, 200);
+      },
+    });
+    clearInterval(timer);
+    procs.stop();
+    expect(killError).toBeUndefined();
+    return { r, procs };
+  }
+
+  it('SIGINT: exit 130, nothing left running', async () => {
+    const { r, procs } = await stopped('SIGINT');
+    expect(r.code, r.stderr).toBe(ExitCode.interrupted);
+    expect(procs.leftOver()).toEqual([]);
+    for (const f of procs.janusFolders()) expect(existsSync(f), f).toBe(false);
+  });
+
+  it('the browser killed: the run is incomplete, nothing left running', async () => {
+    const { r, procs } = await stopped('crash');
+    expect(r.code, r.stderr).toBe(ExitCode.incomplete);
+    expect(r.stderr).toMatch(/exited/);
+    expect(procs.leftOver()).toEqual([]);
+    for (const f of procs.janusFolders()) expect(existsSync(f), f).toBe(false);
+  });
+});
+
+describe('Janus missing or failing to start: exit 3 with the fix, nothing written', () => {
+  const args = (runId: string) => ['capture', clip, '--size', '640x360', '--duration', '4', '--sfu', 'janus', '--out', dir, '--run-id', runId];
+
+  it('--janus /nonexistent', async () => {
+    const r = await simq([...args('missing'), '--janus', '/nonexistent']);
+    expect(r.code).toBe(ExitCode.environment);
+    expect(r.stderr).toMatch(/--janus \/nonexistent: no executable file there/);
+    expect(r.stderr).toMatch(/sudo apt-get install -y janus/);
+    expect(existsSync(path.join(dir, 'missing'))).toBe(false);
+  });
+
+  it('JANUS_PATH to a file that is not executable', async () => {
+    const file = path.join(dir, 'janus-not-exec');
+    writeFileSync(file, 'not a program\n', { mode: 0o644 });
+    const r = await simq(args('notexec'), { env: testEnv({ JANUS_PATH: file }) });
+    expect(r.code).toBe(ExitCode.environment);
+    expect(r.stderr).toContain(`JANUS_PATH=${file}: no executable file there`);
+    expect(existsSync(path.join(dir, 'notexec'))).toBe(false);
+  });
+
+  it('its HTTP port taken: Janus exits, simq says which port and shows Janus\'s own log line', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const r = await simq(args('porttaken'), { env: testEnv({ SIMQ_JANUS_PORT: String(port) }) });
+      expect(r.code).toBe(ExitCode.environment);
+      expect(r.stderr).toMatch(new RegExp(`Couldn't start webserver on port ${port}`));
+      expect(r.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port} .* are free`));
+      expect(existsSync(path.join(dir, 'porttaken'))).toBe(false);
+    } finally {
+      server.close();
+    }
+  });
+});
