@@ -40,6 +40,7 @@ const UNIT = [
   'test/metricJobPlan.test.ts',
   'test/jobQueue.test.ts',
   'test/frameFeed.test.ts',
+  'test/linkSpec.test.ts',
 ];
 
 export default defineConfig({
