@@ -41,6 +41,7 @@ const UNIT = [
   'test/jobQueue.test.ts',
   'test/frameFeed.test.ts',
   'test/linkSpec.test.ts',
+  'test/linkCommands.test.ts',
 ];
 
 export default defineConfig({
