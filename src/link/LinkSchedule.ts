@@ -5,8 +5,10 @@ import type { LinkCounters, ShapedLink } from './LinkShaper.js';
 import { rateAt } from './LinkTypes.js';
 
 export interface LinkSample {
+  /** The interval this sample covers: from the previous sample (or the start) to t_ms. */
+  from_ms: number;
   t_ms: number;
-  /** The rate set on the class during the interval that ends here. */
+  /** The rate set on the class when the interval ended (a step inside the interval: the new rate). */
   rate_kbps: number;
   /** What the shaped class let out in the interval (qdisc counters), kbit/s. */
   delivered_kbps: number;
@@ -47,7 +49,9 @@ export class LinkSchedule {
 
   /** The shaper set the first step already; the rest follow at their times, then samples every second. */
   async start(): Promise<void> {
-    this.last = { t: this.now() - this.epochMs, c: await this.link.counters() };
+    const before = this.now();
+    const c = await this.link.counters();
+    this.last = { t: Math.round((before + this.now()) / 2) - this.epochMs, c };
     this.scheduleNextStep(this.now() - this.epochMs);
     this.scheduleSample(1);
   }
@@ -101,12 +105,16 @@ export class LinkSchedule {
   }
 
   private async sample(): Promise<void> {
-    const rate = this.currentKbps;
+    // tc reads the counters somewhere between spawn and exit (tens of ms on a busy machine): the
+    // midpoint halves that error in each second's rate.
+    const before = this.now();
     const c = await this.link.counters();
-    const t = this.now() - this.epochMs;
+    const rate = this.currentKbps;
+    const t = Math.round((before + this.now()) / 2) - this.epochMs;
     const prev = this.last!;
     const dt = Math.max(1, t - prev.t);
     this.samples.push({
+      from_ms: prev.t,
       t_ms: t,
       rate_kbps: rate,
       delivered_kbps: Math.round(((c.sentBytes - prev.c.sentBytes) * 8) / dt * 10) / 10,
