@@ -1,4 +1,5 @@
 // `simq capture [clip]`: the capture stage alone.
+import { NetSandbox } from '../link/NetSandbox.js';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { assertEncodable, probeBrowser, type BrowserInfo } from '../capture/browserInfo.js';
@@ -81,6 +82,8 @@ export async function captureFromCli(clipArgs: readonly string[], opts: CaptureC
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard, parseShardBase(opts.shardBase));
   // Every option is checked before a browser starts or a clip is converted.
   validatePrepareOptions({ size: plan.size, fps: plan.fps, durationS: plan.clipDurationS });
+  // Shaped links need Linux, the capabilities and ip/tc/nft (netem for delay/jitter): refused now, with the fix.
+  await NetSandbox.check(plan.scenarios.flatMap((s) => (s.uplink ? [{ spec: s.uplink, where: `${s.id}: uplink` }] : [])));
   if (opts.resume === undefined) checkRunTarget({ outDir: opts.out, runId: opts.runId, force: opts.force });
   if (opts.resume === undefined) await confirmLongRun(plan.scenarios, opts, progress, run.laterStagesSecondsPerScenario ?? 0, clips.length);
   const controller = new AbortController();

@@ -56,3 +56,15 @@ export function rateAt(link: Pick<LinkSpec, 'steps' | 'repeat' | 'periodMs'>, tM
 export function isMoving(link: Pick<LinkSpec, 'steps'>): boolean {
   return new Set(link.steps.map((s) => s.kbps)).size > 1;
 }
+
+/** A short, file-name-safe label for scenario ids: "800k", "step-3000-800-3000", "lte-up-loss2". */
+export function linkLabel(link: LinkSpec): string {
+  const base =
+    link.rate.kind === 'constant'
+      ? `${link.steps[0]!.kbps}k`
+      : link.rate.kind === 'named'
+        ? link.rate.name
+        : (link.rate.file.split('/').pop() ?? 'trace').replace(/\.(json|csv)$/i, '');
+  const opts = [link.lossPercent ? `loss${link.lossPercent}` : '', link.delayMs !== undefined ? `d${link.delayMs}` : ''].filter(Boolean);
+  return [base, ...opts].join('-').toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+}

@@ -11,6 +11,7 @@
 //
 // File names and paths: RunFiles.ts. CSV columns and row types: CsvTypes.ts. The measure record:
 // MeasureTypes.ts. Any change here is a format change: bump RUN_SCHEMA and describe it in README.md.
+import type { LinkRunRecord } from '../link/ShapedUplink.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import type { MeasureRecord } from './MeasureTypes.js';
 
@@ -207,6 +208,10 @@ export interface ScenarioRecord {
   retried?: string;
   /** Where steady state starts: once the sender settled (src/capture/steadyStart.ts), never before the warm-up. */
   steadyStart?: SteadyStartRecord;
+  /** The scenario's shaped links: spec, resolved steps, qdisc commands, steps applied, tool versions. */
+  links?: LinkRunRecord[];
+  /** True behind a moving link: no steady state was waited for; the scenario is measured over time. */
+  measuredOverTime?: boolean;
 }
 
 export interface SteadyStartRecord {

@@ -1,3 +1,5 @@
+import type { LinkSpec } from '../link/LinkTypes.js';
+
 // A scenario: what the sender is asked to encode. Field names follow the WebRTC spec's
 // RTCRtpEncodingParameters so a scenario reads like the sendEncodings an app passes.
 
@@ -58,6 +60,8 @@ export interface ScenarioDefinition {
   contentHint?: ContentHint;
   /** The browser to run it in; --browser overrides it. */
   browser?: ScenarioBrowser;
+  /** The sender's uplink (LINK, src/link/parseLinkSpec.ts), e.g. "step-3000-800-3000"; --uplink overrides it. */
+  uplink?: string;
 }
 
 /** One capture: a definition resolved for one codec, one bandwidth and one sweep point. */
@@ -76,6 +80,8 @@ export interface Scenario {
   contentHint: ContentHint;
   /** Absent: Chromium. The id carries ".firefox" for Firefox, so both can share a run. */
   browser?: ScenarioBrowser;
+  /** The sender's shaped uplink (docs/design-sfu-links.md); the id carries ".up-<label>". */
+  uplink?: LinkSpec;
 }
 
 export const DEFAULT_DURATION_S = 10;

@@ -1,4 +1,7 @@
 // Definitions x codecs x bandwidth caps x sweep points -> the list of captures to run.
+import { linkLabel } from '../link/LinkTypes.js';
+import type { LinkSpec } from '../link/LinkTypes.js';
+import { parseLinkSpec } from '../link/parseLinkSpec.js';
 import { InputError } from '../errors.js';
 import { formatKbps } from '../units.js';
 import type { SweepSpec } from './sweepOption.js';
@@ -26,6 +29,8 @@ export interface ExpandOptions {
   warmupS?: number;
   /** --browser; when absent a definition's own browser, else Chromium. */
   browsers?: ScenarioBrowser[];
+  /** --uplink; replaces a definition's own uplink. */
+  uplink?: LinkSpec;
 }
 
 /** The sweep points of a definition: the definition as written (no override) first, then the
@@ -98,6 +103,11 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
           if (browser === 'firefox') {
             scenario.browser = browser;
             scenario.id += '.firefox';
+          }
+          const uplink = options.uplink ?? (def.uplink !== undefined ? parseLinkSpec(def.uplink, `scenario ${def.name}: uplink`) : undefined);
+          if (uplink) {
+            scenario.uplink = uplink;
+            scenario.id += `.up-${linkLabel(uplink)}`;
           }
           out.push(scenario);
         }

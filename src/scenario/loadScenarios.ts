@@ -3,9 +3,10 @@
 import { MAX_SCENARIO_FILE_BYTES, readInputFile } from '../io/readInputFile.js';
 import { InputError } from '../errors.js';
 import { PRESETS } from './presets.js';
+import { parseLinkSpec } from '../link/parseLinkSpec.js';
 import { CODECS, type Codec, type ContentHint, type RtpEncodingParameters, type ScenarioDefinition } from './ScenarioTypes.js';
 
-const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint', 'browser'];
+const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint', 'browser', 'uplink'];
 const ENCODING_FIELDS = ['rid', 'scaleResolutionDownBy', 'scaleResolutionDownTo', 'maxBitrate', 'maxFramerate', 'active', 'scalabilityMode'];
 const RESTRICTION_FIELDS = ['maxWidth', 'maxHeight'];
 /** Largest side accepted in scaleResolutionDownTo (8K is 7680; anything above is a typo). */
@@ -156,6 +157,11 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
   if (o.browser !== undefined) {
     if (o.browser !== 'chromium' && o.browser !== 'firefox') c.fail(at('browser'), `expected "chromium" or "firefox", got ${describe(o.browser)}`);
     def.browser = o.browser as 'chromium' | 'firefox';
+  }
+  if (o.uplink !== undefined) {
+    def.uplink = c.string(o.uplink, at('uplink'));
+    // Parsed now, so a bad link is reported with the file and field before anything runs.
+    parseLinkSpec(def.uplink, `${at('uplink')}`);
   }
   if (o.contentHint !== undefined) {
     const hint = o.contentHint;

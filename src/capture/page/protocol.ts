@@ -31,6 +31,11 @@ export interface PageCaptureConfig {
   /** Start of the bandwidth estimate (kbps); Chrome's own start (300 kbps) when absent. */
   startBitrateKbps?: number;
   statsIntervalMs: number;
+  /**
+   * Loopback mode behind a shaped uplink (docs/design-sfu-links.md): pc1 offers only candidates of
+   * the send address and pc2 only of the receive address, so media crosses the shaped path.
+   */
+  candidates?: { send: string; receive: string };
 }
 
 export interface PageStartResult {
@@ -38,6 +43,8 @@ export interface PageStartResult {
   encodableCodecs: string[];
   userAgent?: string;
   trackSettings?: { width: number; height: number };
+  /** performance.timeOrigin + the attach time: the scenario's time base in epoch ms (one machine clock). */
+  attachEpochMs?: number;
 }
 
 export interface PageStopResult {
