@@ -1,5 +1,5 @@
-// A simq-like process for the link tests: opens a NetSandbox, shapes one host's uplink with loss
 /* global AbortController, setInterval, clearInterval */
+// A simq-like process for the link tests: opens a NetSandbox, shapes one host's uplink with loss
 // (a root-namespace nft table), prints what it made, and holds it until a signal.
 //   node linkHold.mjs <LINK>           SIGINT/SIGTERM -> close() -> exit 130/143
 // Uses the built dist/ (test/globalSetup.ts builds it).

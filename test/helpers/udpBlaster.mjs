@@ -1,5 +1,5 @@
-// Sends UDP datagrams at a fixed rate for a while (run inside a namespace by the link tests):
 /* global performance */
+// Sends UDP datagrams at a fixed rate for a while (run inside a namespace by the link tests):
 //   node udpBlaster.mjs <dst> <port> <payload kbps> <duration ms> <payload bytes>
 // Prints {"sent": packets} when done. Paced in 5 ms ticks, so the rate is even at the qdisc.
 import dgram from 'node:dgram';
