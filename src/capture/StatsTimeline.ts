@@ -25,6 +25,7 @@ interface Outbound {
   frameHeight?: number;
   qpSum?: number;
   qualityLimitationReason?: string;
+  nackCount?: number;
   qualityLimitationDurations?: Record<string, number>;
   encoderImplementation?: string;
   scalabilityMode?: string;
@@ -149,6 +150,7 @@ export class StatsTimeline {
           link_drops: link?.drops,
           link_backlog_bytes: link?.backlog_bytes,
           link_loss_drops: link?.loss_drops,
+          nack_count: o.nackCount,
         });
       }
     }

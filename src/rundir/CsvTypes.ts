@@ -36,6 +36,8 @@ export const STATS_SCHEMA = {
   link_drops: optNum(),
   link_backlog_bytes: optNum(),
   link_loss_drops: optNum(),
+  /** outbound-rtp.nackCount (cumulative): NACKs the receiver sent for this layer. */
+  nack_count: optNum(),
 };
 export type StatsRow = RowOf<typeof STATS_SCHEMA>;
 export const STATS_COLUMNS = columnsOf(STATS_SCHEMA);

@@ -1,0 +1,104 @@
+// A real three-layer VP8 capture behind a shaped uplink (loopback mode), and loss on the loopback
+// receiver's side. The test watches the shaped queue itself while simq runs (its own `tc -s -j`
+// reads every 0.5 s in simq's namespace, its own clock), so the rates it checks do not come from
+// simq's timeline; the trace's steps are read from data/traces/ directly.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../src/tools/process.js';
+import { ROOT, readCsv, readJson, simq } from './helpers/simq.js';
+
+const out = mkdtempSync(path.join(os.tmpdir(), 'simq-linkcapture-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+const CAMERA = path.join(ROOT, 'samples', 'camera.mp4');
+
+interface Poll {
+  t: number;
+  rateKbit: number;
+  bytes: number;
+  backlog: number;
+  drops: number;
+}
+
+/** Reads the shaped class's rate and its leaf's counters in the child's namespace every 0.5 s until stopped. */
+function watchQueue(pid: () => number | undefined) {
+  const polls: Poll[] = [];
+  let stop = false;
+  const done = (async () => {
+    let ns: string | undefined;
+    while (!stop) {
+      const p = pid();
+      if (p && !ns) ns = (await runProcess('ip', ['netns', 'list'])).stdout.toString().split('\n').map((l) => l.split(' ')[0]!).find((n) => n.startsWith(`simq-${p}-`));
+      if (ns) {
+        const t = Date.now();
+        const q = await runProcess('tc', ['-n', ns, '-s', '-j', 'qdisc', 'show', 'dev', 'lo']);
+        // iproute2 6.1 prints htb classes as text even with -j: "class htb 1:10 root ... rate 800Kbit ceil ...".
+        const c = await runProcess('tc', ['-n', ns, 'class', 'show', 'dev', 'lo']);
+        if (q.code === 0 && c.code === 0) {
+          const leaf = (JSON.parse(q.stdout.toString()) as { handle: string; bytes: number; backlog: number; drops: number }[]).find((x) => x.handle === '10:');
+          const m = /class htb 1:10 .*?\brate (\d+(?:\.\d+)?)([KMG]?)bit/.exec(c.stdout.toString());
+          const scale: Record<string, number> = { '': 0.001, K: 1, M: 1000, G: 1e6 };
+          if (leaf && m) polls.push({ t, rateKbit: Math.round(Number(m[1]) * scale[m[2]!]!), bytes: leaf.bytes, backlog: leaf.backlog, drops: leaf.drops });
+        }
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  return { polls, stop: async () => ((stop = true), await done) };
+}
+
+describe('capture behind a shaped uplink', () => {
+  it('step 3000 -> 800 -> 3000 kbps: f goes off after the drop and on after the rise; the queue delivers each step', async () => {
+    const trace = JSON.parse(readFileSync(path.join(ROOT, 'data', 'traces', 'step-3000-800-3000.json'), 'utf8')) as { steps: { t_s: number; kbps: number }[] };
+    expect(trace.steps.map((s) => [s.t_s, s.kbps])).toEqual([[0, 3000], [10, 800], [20, 3000]]);
+    let child: number | undefined;
+    const watch = watchQueue(() => child);
+    const r = await simq(['capture', CAMERA, '--codec', 'vp8', '--uplink', 'step-3000-800-3000', '--duration', '40', '--out', out, '--run-id', 'step', '--allow-degraded', '--quiet'], { onStart: (pid) => (child = pid), timeoutMs: 240_000 });
+    await watch.stop();
+    expect(r.code, r.stderr).toBe(0);
+    const dir = path.join(out, 'step');
+    const run = readJson<{ scenarios: { id: string; measuredOverTime?: boolean; retried?: string; links?: { applied: { t_ms: number; kbps: number }[]; crossing: { ratio: number; qdiscBytes: number } }[] }[] }>(path.join(dir, 'run.json'));
+    const entry = run.scenarios[0]!;
+    expect(entry.measuredOverTime).toBe(true);
+    expect(entry.retried).toBeUndefined();
+    const link = entry.links![0]!;
+    expect(link.applied.map((a) => [a.t_ms, a.kbps])).toEqual([[10_000, 800], [20_000, 3000]]);
+    // Media crossed the shaped class: its bytes are the layers' RTP payload plus headers (SRTP, UDP, IP, lo's Ethernet).
+    expect(link.crossing.ratio).toBeGreaterThan(1.0);
+    expect(link.crossing.ratio).toBeLessThan(1.3);
+
+    // The test's own reads: the class rate went 3000 -> 800 -> 3000 about 10 s apart (its clock).
+    const polls = watch.polls;
+    const changes = polls.filter((p, i) => i > 0 && p.rateKbit !== polls[i - 1]!.rateKbit);
+    expect(changes.map((p) => p.rateKbit)).toEqual([800, 3000]);
+    expect(Math.abs(changes[1]!.t - changes[0]!.t - 10_000)).toBeLessThan(1500);
+    // Where the queue held packets at both ends of a read interval the link was the bottleneck:
+    // what it let out is its rate. Never more than the rate anywhere.
+    const intervals = polls.slice(1).map((p, i) => ({ p, prev: polls[i]!, kbps: ((p.bytes - polls[i]!.bytes) * 8) / (p.t - polls[i]!.t) }));
+    const sameRate = intervals.filter(({ p, prev }) => p.rateKbit === prev.rateKbit);
+    for (const { p, kbps } of sameRate) expect(kbps, `${kbps.toFixed(0)} kbps at ${p.rateKbit}`).toBeLessThan(p.rateKbit * 1.1);
+    for (const rate of [3000, 800]) {
+      const busy = sameRate.filter(({ p, prev }) => p.rateKbit === rate && p.backlog > 0 && prev.backlog > 0);
+      expect(busy.length, `backlogged reads at ${rate} kbps`).toBeGreaterThan(0);
+      const bytes = busy.reduce((s, { p, prev }) => s + p.bytes - prev.bytes, 0);
+      const ms = busy.reduce((s, { p, prev }) => s + p.t - prev.t, 0);
+      const kbps = (bytes * 8) / ms;
+      expect(Math.abs(kbps - rate) / rate, `${kbps.toFixed(0)} kbps delivered at ${rate}`).toBeLessThan(0.1);
+    }
+
+    // f in stats.csv, on the link timeline's axis: on before the drop, off after it, on again after the rise.
+    const stats = readCsv(path.join(dir, entry.id, 'stats.csv'));
+    const f = stats.filter((s) => s.rid === 'f').map((s) => ({ t: Number(s.t_s), fps: Number(s.fps), link: Number(s.link_rate_kbps) }));
+    const dropAt = f.find((s) => s.link === 800)!.t;
+    const riseAt = f.find((s) => s.t > dropAt && s.link === 3000)!.t;
+    expect(f.some((s) => s.t > 3 && s.t < dropAt && s.fps > 5)).toBe(true);
+    const offAt = f.find((s) => s.t > dropAt && s.fps === 0)?.t;
+    expect(offAt, 'f never went off after the drop').toBeDefined();
+    expect(offAt!).toBeLessThan(riseAt);
+    const backAt = f.find((s) => s.t > riseAt && s.fps > 5)?.t;
+    expect(backAt, 'f never came back after the rise').toBeDefined();
+    console.log(`link 800 at ${dropAt} s, f off at ${offAt} s; link 3000 at ${riseAt} s, f back at ${backAt} s`);
+  }, 300_000);
+});
