@@ -101,4 +101,27 @@ describe('capture behind a shaped uplink', () => {
     expect(backAt, 'f never came back after the rise').toBeDefined();
     console.log(`link 800 at ${dropAt} s, f off at ${offAt} s; link 3000 at ${riseAt} s, f back at ${backAt} s`);
   }, 300_000);
+
+  it('2% loss on the loopback receiver\'s side raises outbound-rtp nackCount over the same link without loss', async () => {
+    const nacks = async (link: string, runId: string) => {
+      const r = await simq(['capture', CAMERA, '--codec', 'vp8', '--uplink', link, '--duration', '12', '--out', out, '--run-id', runId, '--allow-degraded', '--quiet'], { timeoutMs: 180_000 });
+      expect(r.code, r.stderr).toBe(0);
+      const run = readJson<{ scenarios: { id: string }[] }>(path.join(out, runId, 'run.json'));
+      const dir = path.join(out, runId, run.scenarios[0]!.id);
+      const stats = readCsv(path.join(dir, 'stats.csv'));
+      const last = new Map(stats.map((s) => [s.rid, Number(s.nack_count || 0)]));
+      const uplink = readCsv(path.join(dir, 'uplink.csv'));
+      const lossDrops = uplink.reduce((sum, u) => sum + Number(u.loss_drops), 0);
+      const packets = Number(uplink.at(-1)!.sent_packets);
+      return { nacks: [...last.values()].reduce((a, b) => a + b, 0), lossDrops, packets };
+    };
+    const clean = await nacks('5M', 'noloss');
+    const lossy = await nacks('5M,loss=2%', 'loss2');
+    console.log(`NACKs without loss ${clean.nacks}, with 2% loss ${lossy.nacks} (${lossy.lossDrops} of ${lossy.packets} packets dropped)`);
+    expect(clean.lossDrops).toBe(0);
+    // The nft rule drops after the queue: about 2% of what the class let out (binomial, 4 sd).
+    const sd = Math.sqrt(lossy.packets * 0.02 * 0.98);
+    expect(Math.abs(lossy.lossDrops - lossy.packets * 0.02)).toBeLessThan(4 * sd + 5);
+    expect(lossy.nacks).toBeGreaterThan(clean.nacks + 10);
+  }, 400_000);
 });
