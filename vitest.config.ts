@@ -42,6 +42,7 @@ const UNIT = [
   'test/frameFeed.test.ts',
   'test/linkSpec.test.ts',
   'test/linkCommands.test.ts',
+  'test/layerSwitches.test.ts',
 ];
 
 export default defineConfig({

@@ -1,6 +1,7 @@
 // The capture stage: prepare the clip, then run every scenario in a fresh Chromium, writing each
 // scenario's files as soon as it finishes and run.json after every scenario, so a crash or Ctrl-C
 // keeps what was finished and marks the rest incomplete.
+import { layerSwitching } from '../link/layerSwitches.js';
 import { isMoving } from '../link/LinkTypes.js';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
@@ -246,6 +247,7 @@ async function captureInto(
         entry.problems = problems;
         if (result.links) entry.links = result.links;
         if (scenario.uplink && isMoving(scenario.uplink)) entry.measuredOverTime = true;
+        if (scenario.uplink) entry.layerSwitching = layerSwitching(result.timeline.rows(), result.settle.steadyFromS);
         const notes = checkScenario(scenario, reference, result.layers).notes;
         if (notes.length) entry.notes = notes;
         entry.status = entry.problems.length ? 'degraded' : 'complete';

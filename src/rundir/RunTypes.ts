@@ -11,6 +11,7 @@
 //
 // File names and paths: RunFiles.ts. CSV columns and row types: CsvTypes.ts. The measure record:
 // MeasureTypes.ts. Any change here is a format change: bump RUN_SCHEMA and describe it in README.md.
+import type { LayerSwitching } from '../link/layerSwitches.js';
 import type { LinkRunRecord } from '../link/ShapedUplink.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import type { MeasureRecord } from './MeasureTypes.js';
@@ -212,6 +213,8 @@ export interface ScenarioRecord {
   links?: LinkRunRecord[];
   /** True behind a moving link: no steady state was waited for; the scenario is measured over time. */
   measuredOverTime?: boolean;
+  /** Behind a shaped uplink: per layer the seconds it was off after the warm-up and its on/off switches. */
+  layerSwitching?: LayerSwitching[];
 }
 
 export interface SteadyStartRecord {
