@@ -14,6 +14,7 @@ export function applyStudyFile(clips: readonly string[], opts: CaptureCliOptions
   opts.codec ??= study.codecs?.join(',');
   opts.bandwidth ??= study.bandwidths?.join(',');
   if (opts.duration === undefined && study.duration !== undefined) opts.duration = String(study.duration);
+  opts.uplink ??= study.uplink;
   if (study.browsers) {
     opts.browser ??= study.browsers.map((b) => b.name).join(',');
     opts.chrome ??= study.browsers.find((b) => b.name === 'chromium')?.path;
