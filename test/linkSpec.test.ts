@@ -136,3 +136,30 @@ describe('trace files', () => {
     expect(bad(file('back.up', '5\n3\n')).message).toMatch(/3 ms comes before 5 ms/);
   });
 });
+
+describe('uplink in the capture plan, scenario files and study files', async () => {
+  const { planCapture } = await import('../src/commands/captureOptions.js');
+  const { loadStudyFile } = await import('../src/study/studyFile.js');
+  const base = { scenario: [] as string[], sweep: [] as string[], out: 'results' };
+
+  it('--uplink gives every scenario the link and an id that names it', () => {
+    const plan = planCapture({ ...base, uplink: 'step-3000-800-3000,loss=1%' });
+    expect(plan.scenarios.map((s) => s.id)).toEqual(['all-layers.vp8.up-step-3000-800-3000-loss1']);
+    expect(plan.scenarios[0]!.uplink!.steps.map((s) => s.kbps)).toEqual([3000, 800, 3000]);
+    expect(() => planCapture({ ...base, uplink: '800' })).toThrow(/--uplink "800": a rate needs its unit/);
+  });
+
+  it('a scenario file\'s "uplink" is checked with the file and field', () => {
+    const good = file('up.json', JSON.stringify({ name: 'up', encodings: [{ rid: 'q', scaleResolutionDownBy: 1 }], uplink: '600k' }));
+    expect(planCapture({ ...base, scenario: [good] }).scenarios[0]!.id).toBe('up.vp8.up-600k');
+    const badFile = file('bad-up.json', JSON.stringify({ name: 'up', encodings: [{ rid: 'q', scaleResolutionDownBy: 1 }], uplink: '600k,loss=x' }));
+    expect(() => planCapture({ ...base, scenario: [badFile] })).toThrow(/bad-up\.json: uplink "600k,loss=x": loss=x/);
+  });
+
+  it('a study file\'s "uplink" reads a trace beside the file', () => {
+    file('beside.csv', '0,1000\n5,400\n');
+    const study = file('study.json', JSON.stringify({ clips: ['a.mp4'], uplink: 'beside.csv,queue=32p' }));
+    expect(loadStudyFile(study).uplink).toBe(`${path.join(dir, 'beside.csv')},queue=32p`);
+    expect(() => loadStudyFile(file('study2.json', JSON.stringify({ clips: ['a.mp4'], uplink: 5 })))).toThrow(/"uplink" must be a LINK string/);
+  });
+});

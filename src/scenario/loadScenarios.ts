@@ -19,7 +19,7 @@ export const MAX_SIMULCAST_LAYERS = 3;
 type Json = unknown;
 
 class Checker {
-  constructor(private readonly source: string) {}
+  constructor(readonly source: string) {}
 
   fail(path: string, problem: string): never {
     throw new InputError(`${this.source}: ${path}: ${problem}`);
@@ -161,7 +161,7 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
   if (o.uplink !== undefined) {
     def.uplink = c.string(o.uplink, at('uplink'));
     // Parsed now, so a bad link is reported with the file and field before anything runs.
-    parseLinkSpec(def.uplink, `${at('uplink')}`);
+    parseLinkSpec(def.uplink, `${c.source}: ${at('uplink')}`);
   }
   if (o.contentHint !== undefined) {
     const hint = o.contentHint;
