@@ -124,4 +124,31 @@ describe('capture behind a shaped uplink', () => {
     expect(Math.abs(lossy.lossDrops - lossy.packets * 0.02)).toBeLessThan(4 * sd + 5);
     expect(lossy.nacks).toBeGreaterThan(clean.nacks + 10);
   }, 400_000);
+
+  it('SIGINT during a shaped capture: exit 130, and no namespace, veth or nft table of it is left', async () => {
+    let child: number | undefined;
+    let ns: string | undefined;
+    const r = await simq(['capture', CAMERA, '--codec', 'vp8', '--uplink', '2M,loss=1%', '--duration', '20', '--out', out, '--run-id', 'sigint', '--quiet'], {
+      timeoutMs: 180_000,
+      onStart: (pid) => {
+        child = pid;
+        const poll = setInterval(async () => {
+          ns ??= (await runProcess('ip', ['netns', 'list'])).stdout.toString().split('\n').map((l) => l.split(' ')[0]!).find((n) => n.startsWith(`simq-${pid}-`));
+          // Interrupt once the browser is sending through the queue.
+          if (ns && (await runProcess('tc', ['-n', ns, '-s', '-j', 'qdisc', 'show', 'dev', 'lo'])).stdout.toString().match(/"handle":"10:".*?"packets":(\d+)/)?.[1] !== '0') {
+            clearInterval(poll);
+            setTimeout(() => process.kill(pid, 'SIGINT'), 2000);
+          }
+        }, 300);
+      },
+    });
+    expect(r.code, r.stderr).toBe(130);
+    expect(ns).toBeDefined();
+    const netns = (await runProcess('ip', ['netns', 'list'])).stdout.toString();
+    const links = (await runProcess('ip', ['-j', 'link'])).stdout.toString();
+    const tables = (await runProcess('nft', ['-j', 'list', 'tables'])).stdout.toString();
+    expect(netns).not.toContain(`simq-${child}-`);
+    expect(links).not.toContain(`sq${child}-`);
+    expect(tables).not.toContain(`simq_${child}_`);
+  }, 200_000);
 });
