@@ -128,11 +128,12 @@ describe('capture behind a shaped uplink', () => {
   it('SIGINT during a shaped capture: exit 130, and no namespace, veth or nft table of it is left', async () => {
     let child: number | undefined;
     let ns: string | undefined;
+    let poll: NodeJS.Timeout | undefined;
     const r = await simq(['capture', CAMERA, '--codec', 'vp8', '--uplink', '2M,loss=1%', '--duration', '20', '--out', out, '--run-id', 'sigint', '--quiet'], {
       timeoutMs: 180_000,
       onStart: (pid) => {
         child = pid;
-        const poll = setInterval(async () => {
+        poll = setInterval(async () => {
           ns ??= (await runProcess('ip', ['netns', 'list'])).stdout.toString().split('\n').map((l) => l.split(' ')[0]!).find((n) => n.startsWith(`simq-${pid}-`));
           // Interrupt once the browser is sending through the queue.
           if (ns && (await runProcess('tc', ['-n', ns, '-s', '-j', 'qdisc', 'show', 'dev', 'lo'])).stdout.toString().match(/"handle":"10:".*?"packets":(\d+)/)?.[1] !== '0') {
@@ -142,6 +143,7 @@ describe('capture behind a shaped uplink', () => {
         }, 300);
       },
     });
+    clearInterval(poll);
     expect(r.code, r.stderr).toBe(130);
     expect(ns).toBeDefined();
     const netns = (await runProcess('ip', ['netns', 'list'])).stdout.toString();
