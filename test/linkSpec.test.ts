@@ -149,6 +149,13 @@ describe('uplink in the capture plan, scenario files and study files', async () 
     expect(() => planCapture({ ...base, uplink: '800' })).toThrow(/--uplink "800": a rate needs its unit/);
   });
 
+  it('refuses Firefox behind a shaped uplink, naming why and what works', async () => {
+    const { refuseFirefoxUplink } = await import('../src/commands/capture.js');
+    const plan = planCapture({ ...base, uplink: '800k', browser: 'chromium,firefox' });
+    expect(() => refuseFirefoxUplink(plan.scenarios)).toThrow(/all-layers\.vp8\.firefox\.up-800k: a shaped uplink \(800k\) cannot run in Firefox/);
+    expect(() => refuseFirefoxUplink(plan.scenarios.filter((x) => x.browser !== 'firefox'))).not.toThrow();
+  });
+
   it('a scenario file\'s "uplink" is checked with the file and field', () => {
     const good = file('up.json', JSON.stringify({ name: 'up', encodings: [{ rid: 'q', scaleResolutionDownBy: 1 }], uplink: '600k' }));
     expect(planCapture({ ...base, scenario: [good] }).scenarios[0]!.id).toBe('up.vp8.up-600k');
