@@ -55,6 +55,9 @@ const UNIT = [
   'test/measureSummaryClips.test.ts',
   'test/answerBlock.test.ts',
   'test/viewerSpec.test.ts',
+  'test/linkSpec.test.ts',
+  'test/linkCommands.test.ts',
+  'test/layerSwitches.test.ts',
 ];
 
 export default defineConfig({

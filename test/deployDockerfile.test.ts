@@ -23,6 +23,15 @@ describe('deploy/Dockerfile', () => {
     for (const p of ['src/cli.ts', 'bin/simq', 'package.json', 'deploy/fetch-vmaf-models.mjs']) expect(isIgnored(p, ctx.dockerignore), p).toBe(false);
   });
 
+  it('shows the capabilities shaped links need, in the run line users copy', () => {
+    expect(DOCKERFILE).toMatch(/docker run [^\n]*--user 0 --cap-add NET_ADMIN --cap-add SYS_ADMIN/);
+    // The same capabilities netCapability.ts checks and names in its fix.
+    const cap = readFileSync(path.join(ROOT, 'src', 'link', 'netCapability.ts'), 'utf8');
+    expect(cap).toMatch(/CAP_NET_ADMIN = 12/);
+    expect(cap).toMatch(/CAP_SYS_ADMIN = 21/);
+    expect(cap).toContain('--cap-add NET_ADMIN --cap-add SYS_ADMIN');
+  });
+
   it('the model fetch script imports simq modules that exist with those exports', () => {
     const script = readFileSync(path.join(ROOT, 'deploy', 'fetch-vmaf-models.mjs'), 'utf8');
     const imports = [...script.matchAll(/import \{ ([^}]+) \} from '\.\.\/dist\/(\S+)\.js'/g)];
@@ -36,11 +45,13 @@ describe('deploy/Dockerfile', () => {
   it('rejects another base, a missing browser, root, a shell-form entrypoint', () => {
     const broken = DOCKERFILE.replace('FROM node:20-bookworm-slim', 'FROM node:22-alpine')
       .replace('chromium firefox-esr', 'chromium')
+      .replace('tini iproute2 nftables', 'tini iproute2')
       .replace('USER 10001:10001', 'USER root')
       .replace('ENTRYPOINT ["/usr/bin/tini", "--", "simq"]', 'ENTRYPOINT simq');
     expect(problemsOf(broken)).toEqual([
       'base "node:22-alpine" is not Node 20 on Debian bookworm',
       'apt-get install lacks firefox-esr',
+      'apt-get install lacks nftables (shaped links)',
       'runs as root',
       'ENTRYPOINT simq is in shell form: signals would go to a shell, not simq',
     ]);

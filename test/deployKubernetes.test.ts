@@ -23,7 +23,7 @@ function withJob(name: string, edit: (job: any) => void): ManifestDoc[] {
 
 describe('deploy/kubernetes against the Kubernetes API types (kubernetes-types)', () => {
   it('has the study Job, the merge Job, the resume Job, the volume claim and the study ConfigMap', () => {
-    expect(files.map((f) => path.basename(f)).sort()).toEqual(['merge-job.yaml', 'resume-shard-job.yaml', 'study-job.yaml']);
+    expect(files.map((f) => path.basename(f)).sort()).toEqual(['links-job.yaml', 'merge-job.yaml', 'resume-shard-job.yaml', 'study-job.yaml']);
     for (const [kind, name] of [['Job', 'simq-study'], ['Job', 'simq-study-merge'], ['PersistentVolumeClaim', 'simq-results'], ['ConfigMap', 'simq-study']]) {
       expect(findDoc(docs, kind, name), `${kind} ${name}`).toBeDefined();
     }
@@ -48,6 +48,36 @@ describe('deploy/kubernetes against the Kubernetes API types (kubernetes-types)'
     });
     expect(typeCheckManifests(broken, path.join(WORK, 'wrong-type')).join('\n')).toMatch(/Job simq-study\).*Type 'string' is not assignable to type 'string\[\]'/);
   }, 60_000);
+});
+
+/** What a pod needs to shape links (src/link/netCapability.ts): root, NET_ADMIN and SYS_ADMIN in effect. */
+function linkCapabilityProblems(j: any): string[] {
+  const c = j.spec.template.spec.containers[0];
+  const sc = c.securityContext ?? {};
+  const podUser = j.spec.template.spec.securityContext?.runAsUser;
+  const out: string[] = [];
+  const add: string[] = sc.capabilities?.add ?? [];
+  for (const cap of ['NET_ADMIN', 'SYS_ADMIN']) if (!add.includes(cap)) out.push(`capabilities.add lacks ${cap}`);
+  // Added capabilities are not ambient: only uid 0 has them in effect (the image's USER is 10001).
+  if ((sc.runAsUser ?? podUser) !== 0) out.push(`runs as uid ${sc.runAsUser ?? podUser ?? 'of the image (10001)'}, not 0`);
+  if (!(c.args as string[]).includes('--uplink')) out.push('no --uplink');
+  return out;
+}
+
+describe('deploy/kubernetes: the shaped-link Job', () => {
+  it('runs as root with NET_ADMIN and SYS_ADMIN and an --uplink', () => {
+    expect(linkCapabilityProblems(job('simq-links'))).toEqual([]);
+    expect(jobProblems(findDoc(docs, 'Job', 'simq-links')!, docs)).toEqual([]);
+  });
+
+  it('rejects a missing capability and the image user', () => {
+    const broken = withJob('simq-links', (j) => {
+      const sc = j.spec.template.spec.containers[0].securityContext;
+      sc.capabilities.add = ['NET_ADMIN'];
+      delete sc.runAsUser;
+    });
+    expect(linkCapabilityProblems(findDoc(broken, 'Job', 'simq-links')!.object)).toEqual(['capabilities.add lacks SYS_ADMIN', 'runs as uid of the image (10001), not 0']);
+  });
 });
 
 describe('deploy/kubernetes: Job rules the types cannot express', () => {

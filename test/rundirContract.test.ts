@@ -31,6 +31,7 @@ describe('CSV columns', () => {
       'second', 't_s', 'warmup', 'rid', 'ssrc', 'active', 'target_kbps', 'actual_kbps', 'fps', 'width', 'height', 'qp_avg',
       'quality_limitation_reason', 'limitation_cpu_s', 'limitation_bandwidth_s', 'encoder_implementation', 'scalability_mode',
       'frames_encoded', 'key_frames_encoded', 'available_outgoing_kbps', 'bandwidth_cap_kbps',
+      'link_rate_kbps', 'link_delivered_kbps', 'link_drops', 'link_backlog_bytes', 'link_loss_drops', 'nack_count',
     ]);
     expect(QUALITY_COLUMNS).toEqual([
       'scenario_id', 'scenario', 'codec', 'bandwidth_kbps', 'rid', 'layer', 'size', 'view', 'max_bitrate_kbps', 'target_kbps',

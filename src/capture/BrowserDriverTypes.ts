@@ -27,4 +27,14 @@ export interface LaunchOptions {
   /** Chromium only: the Y4M its fake camera plays (Firefox plays the clip in the page instead). */
   fakeCaptureY4m?: string;
   timeoutMs: number;
+  /** Added to the browser's environment (the namespace wrapper's values, src/link/NetSandbox.ts). */
+  env?: Record<string, string>;
+  /** Extra command-line flags. */
+  extraArgs?: string[];
+  /**
+   * An http origin to treat as secure (a page served on a veth address, where encoded transforms and
+   * getUserMedia need a secure context): Chromium's --unsafely-treat-insecure-origin-as-secure,
+   * Firefox's dom.securecontext.allowlist.
+   */
+  secureOrigin?: string;
 }

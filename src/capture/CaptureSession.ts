@@ -32,6 +32,9 @@ import { ridOrderOf, substreamsOf } from '../sfu/janus/ridOrder.js';
 import type { JanusExport } from '../recommend/exports/janus.js';
 import { ViewerSession } from '../viewer/ViewerSession.js';
 import type { ViewerRecord } from '../viewer/ViewerTypes.js';
+import { ShapedUplink, type LinkRunRecord } from '../link/ShapedUplink.js';
+import { isMoving } from '../link/LinkTypes.js';
+import { LINK_TIMELINE_COLUMNS, linkTimelineRows } from '../link/linkTimeline.js';
 
 export const STATS_INTERVAL_MS = 1000;
 
@@ -78,6 +81,8 @@ export interface ScenarioCaptureResult {
   /** SFU mode: the SFU's version and settings, and the viewers' records. */
   sfu?: SfuRecord;
   viewers?: ViewerRecord[];
+  /** The scenario's shaped links (run.json scenarios[].links). */
+  links?: LinkRunRecord[];
 }
 
 interface SsrcStream {
@@ -102,6 +107,17 @@ export class CaptureSession {
   private viewers: ViewerSession | undefined;
   private viewerTimer: NodeJS.Timeout | undefined;
   private attachEpochMs = 0;
+  /** The sender's shaped uplink, when the scenario has one (loopback mode, src/link/ShapedUplink.ts). */
+  private uplink: ShapedUplink | undefined;
+  private links: LinkRunRecord[] | undefined;
+
+  private get server(): HarnessServer {
+    return this.uplink?.server ?? this.ctx.server;
+  }
+
+  private get serverUrl(): string {
+    return this.uplink?.serverUrl ?? this.ctx.serverUrl;
+  }
 
   constructor(
     private readonly ctx: CaptureContext,
@@ -139,9 +155,9 @@ export class CaptureSession {
   }
 
   async run(): Promise<ScenarioCaptureResult> {
-    const { ctx } = this;
     mkdirSync(this.dir, { recursive: true });
-    ctx.server.setSink({
+    if (this.scenario.uplink) this.uplink = await ShapedUplink.open(this.scenario.uplink, this.scenario.id);
+    this.server.setSink({
       onFrames: (b) => this.onFrames(b),
       onStats: (s: PageStatsSample) => this.timeline.add(s),
       onLog: (l) => this.logLines.push(l),
@@ -152,12 +168,14 @@ export class CaptureSession {
       const { page, browserVersion } = await this.openPage();
       const start = await this.startCall(page, browserVersion);
       await this.startViewers();
+      await this.uplink?.start(this.attachEpochMs || Date.now());
       await this.waitCapture();
       await this.stopViewers();
       await this.stopCall(page);
       await this.closeBrowser();
       const layers = this.finish();
       const viewers = this.viewers?.finish();
+      await this.finishLinks();
       return {
         ...(this.sfu ? { sfu: this.sfu.record() } : {}),
         ...(viewers ? { viewers } : {}),
@@ -167,6 +185,7 @@ export class CaptureSession {
         userAgent: start.userAgent,
         browserVersion,
         timeline: this.timeline,
+        links: this.links,
       };
     } catch (e) {
       for (const s of this.streams.values()) s.writer.abandon();
@@ -174,9 +193,10 @@ export class CaptureSession {
       throw this.explain(e);
     } finally {
       clearInterval(this.viewerTimer);
-      ctx.server.setSink(undefined);
+      this.server.setSink(undefined);
       await this.closeBrowser();
       await this.sfu?.stop();
+      await this.uplink?.close();
     }
   }
 
@@ -206,7 +226,7 @@ export class CaptureSession {
     }
     const page = await this.guard(this.browser!.newPage(), START_TIMEOUT_MS, 'opening the viewers\' page');
     page.onPageError((message) => this.logLines.push(`viewer pageerror: ${message}`));
-    await page.goto(ctx.serverUrl, START_TIMEOUT_MS);
+    await page.goto(this.serverUrl, START_TIMEOUT_MS);
     await page.waitForGlobal('simq', START_TIMEOUT_MS);
     this.viewers = new ViewerSession({
       sfu: this.sfu,
@@ -234,6 +254,18 @@ export class CaptureSession {
     if (this.viewers) await this.guard(this.viewers.stop(), STOP_TIMEOUT_MS, 'stopping the viewers');
   }
 
+  /** The link timeline (its own CSV, and columns of stats.csv), and what run.json records of each link. */
+  private async finishLinks(): Promise<void> {
+    if (!this.uplink) return;
+    const { samples, applied } = await this.uplink.stop();
+    const file = 'uplink.csv';
+    writeCsvAtomic(path.join(this.dir, file), LINK_TIMELINE_COLUMNS, linkTimelineRows(samples));
+    this.timeline.setLinkSamples(samples);
+    writeCsvAtomic(path.join(this.dir, STATS_CSV), STATS_COLUMNS, this.timeline.rows());
+    const bytesSent = this.scenario.encodings.reduce((sum, e) => sum + (this.timeline.lastOutbound(e.rid)?.bytesSent ?? 0), 0);
+    this.links = [await this.uplink.record(applied, bytesSent, file)];
+  }
+
   private get firefox(): boolean {
     return this.scenario.browser === 'firefox';
   }
@@ -246,8 +278,16 @@ export class CaptureSession {
   private async openPage(): Promise<{ page: DriverPage; browserVersion: string }> {
     const { ctx } = this;
     if (this.firefox && !ctx.reference.feed) throw new SimqError(`${this.scenario.id}: no camera feed was prepared for Firefox`, ExitCode.internal);
-    ctx.server.setFeed(this.firefox ? ctx.reference.feed!.file : undefined);
-    this.browser = await launchBrowser(this.scenario.browser ?? 'chromium', { executablePath: ctx.browserPath, fakeCaptureY4m: ctx.reference.y4m, timeoutMs: START_TIMEOUT_MS });
+    this.server.setFeed(this.firefox ? ctx.reference.feed!.file : undefined);
+    // Behind a shaped uplink the browser runs in the sender's namespace through the wrapper.
+    const launch = this.uplink?.launch(ctx.browserPath);
+    this.browser = await launchBrowser(this.scenario.browser ?? 'chromium', {
+      executablePath: launch?.executablePath ?? ctx.browserPath,
+      fakeCaptureY4m: ctx.reference.y4m,
+      timeoutMs: START_TIMEOUT_MS,
+      env: launch?.env,
+      secureOrigin: launch?.secureOrigin,
+    });
     this.browser.onDisconnected(() => {
       this.crashed = true;
       for (const wake of this.crashWaiters) wake();
@@ -255,7 +295,7 @@ export class CaptureSession {
     const browserVersion = this.browser.version;
     const page = await this.guard(this.browser.newPage(), START_TIMEOUT_MS, 'opening the page');
     page.onPageError((message) => this.logLines.push(`pageerror: ${message}`));
-    await this.guard(page.goto(ctx.serverUrl, START_TIMEOUT_MS), START_TIMEOUT_MS + 1000, 'loading the page');
+    await this.guard(page.goto(this.serverUrl, START_TIMEOUT_MS), START_TIMEOUT_MS + 1000, 'loading the page');
     await this.guard(page.waitForGlobal('simq', START_TIMEOUT_MS), START_TIMEOUT_MS + 1000, 'loading the page');
     return { page, browserVersion };
   }
@@ -291,16 +331,16 @@ export class CaptureSession {
 
   /** Stops the call; every frame must have reached simq. */
   private async stopCall(page: DriverPage): Promise<void> {
-    const { ctx, scenario } = this;
+    const { scenario } = this;
     const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop(), undefined), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
-    if (ctx.server.sinkError) throw outputErrorFromErrno(ctx.server.sinkError) ?? new SimqError(`${scenario.id}: ${ctx.server.sinkError.message}`);
+    if (this.server.sinkError) throw outputErrorFromErrno(this.server.sinkError) ?? new SimqError(`${scenario.id}: ${this.server.sinkError.message}`);
     if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
   }
 
   private explain(e: unknown): unknown {
     if (this.crashed && !this.ctx.signal.aborted && !(e instanceof SimqError && e.exitCode !== ExitCode.incomplete)) return this.crashError();
     if (e instanceof SimqError) return e;
-    const io = outputErrorFromErrno(e) ?? outputErrorFromErrno(this.ctx.server.sinkError);
+    const io = outputErrorFromErrno(e) ?? outputErrorFromErrno(this.server.sinkError);
     if (io) return io;
     if (this.ctx.signal.aborted) return new InterruptedError(`${this.scenario.id}: interrupted`);
     const log = this.logLines.length ? ` (page log: ${this.logLines.slice(-3).join(' | ')})` : '';
@@ -378,6 +418,9 @@ export class CaptureSession {
       configuredFps: Object.fromEntries(this.scenario.encodings.map((e) => [e.rid, this.configuredFps(e)])),
     };
     const started = Date.now();
+    // A moving link has no steady state to wait for: the scenario is measured over time from the
+    // warm-up on (run.json scenarios[].links[].moving; measure and report read it).
+    if (this.scenario.uplink && isMoving(this.scenario.uplink)) this.settledAtS = warmupS;
     for (;;) {
       const elapsed = (Date.now() - started) / 1000;
       this.settledAtS ??= findSteadyStart({ ...settleInput, rows: this.timeline.rows() });
@@ -389,7 +432,7 @@ export class CaptureSession {
       if (endS !== undefined && elapsed >= endS) break;
       if (this.ctx.signal.aborted) throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
       if (this.crashed) throw new SimqError(`${this.scenario.id}: ${this.label} exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
-      if (this.ctx.server.sinkError) throw outputErrorFromErrno(this.ctx.server.sinkError) ?? new SimqError(`${this.scenario.id}: ${this.ctx.server.sinkError.message}`);
+      if (this.server.sinkError) throw outputErrorFromErrno(this.server.sinkError) ?? new SimqError(`${this.scenario.id}: ${this.server.sinkError.message}`);
       await new Promise((r) => setTimeout(r, Math.min(200, endS === undefined ? 200 : (endS - elapsed) * 1000 + 1)));
     }
     this.settle = this.settledAtS === undefined
@@ -421,6 +464,7 @@ export class CaptureSession {
       startBitrateKbps: startBitrateFromEnv(),
       statsIntervalMs: STATS_INTERVAL_MS,
       ...(scenario.sfu ? { sfu: { kind: scenario.sfu } } : {}),
+      candidates: this.uplink?.candidates,
     };
   }
 

@@ -71,13 +71,17 @@ export class HarnessServer {
     this.server = http.createServer((req, res) => this.handle(req, res));
   }
 
-  async listen(): Promise<string> {
+  private host = '127.0.0.1';
+
+  /** On 127.0.0.1, or on the root-side address a namespaced browser reaches (shaped uplink). */
+  async listen(host = '127.0.0.1'): Promise<string> {
+    this.host = host;
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
+      this.server.listen(0, host, () => resolve());
     });
     this.port = (this.server.address() as AddressInfo).port;
-    return `http://127.0.0.1:${this.port}/`;
+    return `http://${host}:${this.port}/`;
   }
 
   /** Serves `file` at FEED_PATH (a WebM or MP4 the page's <video> plays); undefined stops serving it. */
@@ -102,7 +106,7 @@ export class HarnessServer {
    * must carry the capture's token.
    */
   requestAllowed(req: http.IncomingMessage, method: string): boolean {
-    const self = `127.0.0.1:${this.port}`;
+    const self = `${this.host}:${this.port}`;
     if (req.headers.host !== self) return false;
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${self}`) return false;

@@ -5,6 +5,8 @@ import { median } from '../measure/aggregate.js';
 import { STATS_COLUMNS, type StatsRow } from '../rundir/CsvTypes.js';
 import type { SteadyState } from '../rundir/RunTypes.js';
 import type { PageStatsSample } from './page/protocol.js';
+import type { LinkSample } from '../link/LinkSchedule.js';
+import { linkRowAt, linkTimelineRows, type LinkTimelineRow } from '../link/linkTimeline.js';
 
 export type { StatsRow };
 export { STATS_COLUMNS };
@@ -23,6 +25,7 @@ interface Outbound {
   frameHeight?: number;
   qpSum?: number;
   qualityLimitationReason?: string;
+  nackCount?: number;
   qualityLimitationDurations?: Record<string, number>;
   encoderImplementation?: string;
   scalabilityMode?: string;
@@ -71,6 +74,13 @@ export class StatsTimeline {
     this.steadyFromS = warmupS;
   }
 
+  private link: LinkTimelineRow[] = [];
+
+  /** The shaped uplink's per-second counters, joined to each stats second by time (link_* columns). */
+  setLinkSamples(samples: LinkSample[]): void {
+    this.link = linkTimelineRows(samples);
+  }
+
   /** Moves the start of steady state to the time the sender settled (never before the warm-up). */
   setSteadyStart(seconds: number): void {
     this.steadyFromS = Math.max(this.warmupS, seconds);
@@ -112,6 +122,7 @@ export class StatsTimeline {
         const frames = (o.framesEncoded ?? 0) - (p.framesEncoded ?? 0);
         const qp = (o.qpSum ?? 0) - (p.qpSum ?? 0);
         const lim = (k: string) => round((o.qualityLimitationDurations?.[k] ?? 0) - (p.qualityLimitationDurations?.[k] ?? 0), 3);
+        const link = linkRowAt(this.link, cur.tMs / 1000);
         rows.push({
           second,
           t_s: round(cur.tMs / 1000, 3),
@@ -134,6 +145,12 @@ export class StatsTimeline {
           key_frames_encoded: o.keyFramesEncoded,
           available_outgoing_kbps: cur.availableOutgoingBitrate === undefined ? undefined : round(cur.availableOutgoingBitrate / 1000),
           bandwidth_cap_kbps: this.bandwidthCapBps === undefined ? undefined : round(this.bandwidthCapBps / 1000),
+          link_rate_kbps: link?.rate_kbps,
+          link_delivered_kbps: link?.delivered_kbps,
+          link_drops: link?.drops,
+          link_backlog_bytes: link?.backlog_bytes,
+          link_loss_drops: link?.loss_drops,
+          nack_count: o.nackCount,
         });
       }
     }

@@ -1,6 +1,8 @@
 // The capture stage: prepare the clip, then run every scenario in a fresh Chromium, writing each
 // scenario's files as soon as it finishes and run.json after every scenario, so a crash or Ctrl-C
 // keeps what was finished and marks the rest incomplete.
+import { layerSwitching } from '../link/layerSwitches.js';
+import { isMoving } from '../link/LinkTypes.js';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +58,8 @@ export function retryReason(result: ScenarioCaptureResult, problems: ValidityPro
   // On loopback the send side's first bandwidth probe is now and then lost: the estimate stays at
   // Chrome's 300 kbps start and the higher layers never switch on.
   if (bandwidthEstimateStuck(result.layers, scenario.bandwidthBps)) reasons.push('the bandwidth estimate stayed at its start value (higher layers never switched on)');
-  else if (!result.settle.settled) reasons.push(`the sender was still ramping ${settleWaitS()} s after the warm-up (${result.settle.problem})`);
+  // A moving link (src/link/) has no steady state: it is measured over time and never "still ramping".
+  else if (!result.settle.settled && !(scenario.uplink && isMoving(scenario.uplink))) reasons.push(`the sender was still ramping ${settleWaitS()} s after the warm-up (${result.settle.problem})`);
   const cpu = problems.filter((p) => p.kind === 'cpu-limited' || p.kind === 'low-framerate');
   if (cpu.length) reasons.push(`CPU-degraded (${cpu.map((p) => p.message).join('; ')})`);
   if (reasons.length === 0) return undefined;
@@ -254,6 +257,9 @@ async function captureInto(
         const envBrowser = env.browsers?.find((b) => b.name === (scenario.browser ?? 'chromium')) ?? env.browser;
         envBrowser.userAgent ??= result.userAgent;
         entry.problems = problems;
+        if (result.links) entry.links = result.links;
+        if (scenario.uplink && isMoving(scenario.uplink)) entry.measuredOverTime = true;
+        if (scenario.uplink) entry.layerSwitching = layerSwitching(result.timeline.rows(), result.settle.steadyFromS);
         const notes = checkScenario(scenario, reference, result.layers).notes;
         if (notes.length) entry.notes = notes;
         entry.status = entry.problems.length ? 'degraded' : 'complete';

@@ -8,14 +8,15 @@ export async function launchBrowser(name: BrowserName, options: LaunchOptions): 
   return name === 'firefox' ? launchFirefox(options) : launchChromium(options);
 }
 
-async function launchChromium({ executablePath, fakeCaptureY4m, timeoutMs }: LaunchOptions): Promise<DriverBrowser> {
+async function launchChromium({ executablePath, fakeCaptureY4m, timeoutMs, env, extraArgs, secureOrigin }: LaunchOptions): Promise<DriverBrowser> {
   // Loaded on use: playwright-core takes half a second to import, which `simq plan` should not pay.
   const { chromium } = await import('playwright-core');
   const args = chromeArgs(fakeCaptureY4m ?? '').filter((a) => fakeCaptureY4m !== undefined || !a.startsWith('--use-file-for-fake'));
   const browser = await chromium.launch({
     executablePath,
     headless: true,
-    args,
+    args: [...args, ...(extraArgs ?? []), ...(secureOrigin ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigin}`] : [])],
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     timeout: timeoutMs,
     handleSIGINT: false,
     handleSIGTERM: false,
@@ -57,7 +58,7 @@ export const FIREFOX_PREFS: Record<string, unknown> = {
   'dom.min_background_timeout_value': 0,
 };
 
-async function launchFirefox({ executablePath, timeoutMs }: LaunchOptions): Promise<DriverBrowser> {
+async function launchFirefox({ executablePath, timeoutMs, env, extraArgs, secureOrigin }: LaunchOptions): Promise<DriverBrowser> {
   // puppeteer-core drives Debian's Firefox over WebDriver BiDi; playwright-core needs its own Firefox build.
   const puppeteer = (await import('puppeteer-core')).default;
   const browser = await puppeteer.launch({
@@ -66,7 +67,10 @@ async function launchFirefox({ executablePath, timeoutMs }: LaunchOptions): Prom
     headless: true,
     timeout: timeoutMs,
     protocolTimeout: Math.max(timeoutMs, 180_000),
-    extraPrefsFirefox: FIREFOX_PREFS,
+    // dom/security/nsMixedContentBlocker.cpp reads dom.securecontext.allowlist (host names).
+    extraPrefsFirefox: secureOrigin ? { ...FIREFOX_PREFS, 'dom.securecontext.allowlist': new URL(secureOrigin).hostname } : FIREFOX_PREFS,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+    ...(extraArgs?.length ? { args: extraArgs } : {}),
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,

@@ -1,4 +1,5 @@
 // `simq capture [clip]`: the capture stage alone.
+import { NetSandbox } from '../link/NetSandbox.js';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { assertEncodable, probeBrowser, type BrowserInfo } from '../capture/browserInfo.js';
@@ -84,6 +85,9 @@ export async function captureFromCli(clipArgs: readonly string[], opts: CaptureC
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard, parseShardBase(opts.shardBase));
   // Every option is checked before a browser starts or a clip is converted.
   validatePrepareOptions({ size: plan.size, fps: plan.fps, durationS: plan.clipDurationS });
+  // Shaped links need Linux, the capabilities and ip/tc/nft (netem for delay/jitter): refused now, with the fix.
+  refuseFirefoxUplink(plan.scenarios);
+  await NetSandbox.check(plan.scenarios.flatMap((s) => (s.uplink ? [{ spec: s.uplink, where: `${s.id}: uplink` }] : [])));
   if (opts.resume === undefined) checkRunTarget({ outDir: opts.out, runId: opts.runId, force: opts.force });
   if (opts.resume === undefined) await confirmLongRun(plan.scenarios, opts, progress, run.laterStagesSecondsPerScenario ?? 0, clips.length);
   const controller = new AbortController();
@@ -94,6 +98,22 @@ export async function captureFromCli(clipArgs: readonly string[], opts: CaptureC
     return await captureWithSignals(study, opts, argv, run, progress, controller.signal);
   } finally {
     untrap();
+  }
+}
+
+/**
+ * Firefox cannot run behind a shaped uplink (tried: "connect ECONNREFUSED 127.0.0.1:<port>"):
+ * puppeteer reaches Firefox's WebDriver BiDi server on a TCP port of 127.0.0.1, and inside the
+ * sender's namespace that is the namespace's own loopback, out of the root namespace's reach
+ * (playwright drives Chromium over a pipe, which crosses namespaces).
+ */
+export function refuseFirefoxUplink(scenarios: Scenario[]): void {
+  const s = scenarios.find((x) => x.uplink && x.browser === 'firefox');
+  if (s) {
+    throw new InputError(
+      `${s.id}: a shaped uplink (${s.uplink!.text}) cannot run in Firefox: simq drives Firefox over WebDriver BiDi on a TCP port of 127.0.0.1, which inside the sender's network namespace is out of reach`,
+      'run shaped links with --browser chromium (the default), or drop --uplink / "uplink" for the Firefox scenarios',
+    );
   }
 }
 

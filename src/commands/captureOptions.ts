@@ -6,6 +6,7 @@ import { resolveScenarioSpec } from '../scenario/loadScenarios.js';
 import { parseSweepOption } from '../scenario/sweepOption.js';
 import { CODECS, DEFAULT_DURATION_S, type Codec, type Scenario, type ScenarioBrowser } from '../scenario/ScenarioTypes.js';
 import { BROWSERS } from '../capture/BrowserDriverTypes.js';
+import { parseLinkSpec } from '../link/parseLinkSpec.js';
 import { parseBitrate, parseSize, type Size } from '../units.js';
 import { SFU_KINDS, type SfuKind } from '../sfu/SfuTypes.js';
 import { parseViewers } from '../viewer/parseViewers.js';
@@ -39,6 +40,7 @@ export interface CaptureCliOptions {
   janus?: string;
   viewers?: string;
   janusExport?: string;
+  uplink?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -54,6 +56,7 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('-c, --codec <list>', `codecs to run each scenario with, comma-separated (${CODECS.join(', ')})`)
     .option('-b, --bandwidth <list>', 'total send-side cap(s), e.g. 400k,800k,1500k: one scenario each')
     .option('--sweep <[scenario:]rid.field=from:to:count|v1,v2>', 'sweep a field, e.g. all-layers:h.maxBitrate=300k:1500k:5 (the unswept scenario is kept); repeatable (cartesian product)', collect, [])
+    .option('--uplink <LINK>', 'shape the sender\'s uplink (Linux, root or CAP_NET_ADMIN+CAP_SYS_ADMIN): a rate (800k, 2.5M), a shipped trace (step-3000-800-3000, slow-ramp, lossy), a .json/.csv steps file or a mahimahi trace; options ,queue=100ms|32p ,loss=2% ,delay=50ms ,jitter=10ms (docs/design-sfu-links.md)')
     .option('-d, --duration <seconds>', `capture seconds per scenario, and seconds of the clip used (default ${DEFAULT_DURATION_S})`)
     .option('-w, --warmup <seconds>', 'seconds at the start excluded from steady state (default 2)')
     .option('--size <WxH>', 'capture size (default: the clip\'s own, capped at 1280x720)')
@@ -179,6 +182,7 @@ export function planCapture(opts: CaptureCliOptions): CapturePlan {
     warmupS,
     sfu,
     viewers: opts.viewers === undefined ? undefined : parseViewers(opts.viewers),
+    uplink: opts.uplink === undefined ? undefined : parseLinkSpec(opts.uplink, '--uplink'),
   });
   return { scenarios, clipDurationS: durationS, size, fps: frameRate(opts.fps), ...(janusExport ? { janusExport } : {}) };
 }

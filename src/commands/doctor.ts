@@ -7,6 +7,7 @@ import { probeBrowser } from '../capture/browserInfo.js';
 import { ExitCode, SimqError } from '../errors.js';
 import { dockerAvailable } from '../measure/vmaf/DockerVmaf.js';
 import { findVmafModel } from '../measure/vmaf/VmafModels.js';
+import { linksCheck } from '../link/netCapability.js';
 import { pageDir } from '../paths.js';
 import { CODECS } from '../scenario/ScenarioTypes.js';
 import { probeFfmpeg, findOnPath, type FfmpegInfo } from '../tools/ffmpeg.js';
@@ -170,13 +171,14 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
       checks.push(failure('docker', e, true));
     }
   }
+  checks.push(await linksCheck());
   return checks;
 }
 
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('check what simq needs (Chromium, ffmpeg, libvmaf and models, Docker) and print the fix for what is missing')
+    .description('check what simq needs (Chromium, ffmpeg, libvmaf and models, Docker, shaped links) and print the fix for what is missing')
     .option('--chrome <path>', 'Chrome/Chromium binary to check')
     .option('--firefox <path>', 'Firefox binary to check (optional: for --browser firefox)')
     .option('--janus <path>', 'Janus binary to check (optional: for --sfu janus)')

@@ -41,6 +41,7 @@ export function applyStudyFile(clips: readonly string[], opts: CaptureCliOptions
   if (opts.duration === undefined && study.duration !== undefined) opts.duration = String(study.duration);
   opts.sfu ??= study.sfu;
   opts.viewers ??= study.viewers?.join(',');
+  opts.uplink ??= study.uplink;
   if (study.browsers) {
     opts.browser ??= study.browsers.map((b) => b.name).join(',');
     opts.chrome ??= study.browsers.find((b) => b.name === 'chromium')?.path;

@@ -30,6 +30,14 @@ export const STATS_SCHEMA = {
   key_frames_encoded: optNum(),
   available_outgoing_kbps: optNum(),
   bandwidth_cap_kbps: optNum(),
+  /** Shaped uplink only (src/link/): the rate set, what the shaped class let out, queue drops, backlog and random-loss drops in that second. */
+  link_rate_kbps: optNum(),
+  link_delivered_kbps: optNum(),
+  link_drops: optNum(),
+  link_backlog_bytes: optNum(),
+  link_loss_drops: optNum(),
+  /** outbound-rtp.nackCount (cumulative): NACKs the receiver sent for this layer. */
+  nack_count: optNum(),
 };
 export type StatsRow = RowOf<typeof STATS_SCHEMA>;
 export const STATS_COLUMNS = columnsOf(STATS_SCHEMA);

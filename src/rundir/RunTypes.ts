@@ -14,6 +14,8 @@
 import type { SvcPointRecord, SvcRecord } from '../capture/SvcCaptureTypes.js';
 import type { SfuRecord } from '../sfu/SfuTypes.js';
 import type { ViewerRecord } from '../viewer/ViewerTypes.js';
+import type { LayerSwitching } from '../link/layerSwitches.js';
+import type { LinkRunRecord } from '../link/ShapedUplink.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import type { MeasureRecord } from './MeasureTypes.js';
 
@@ -218,6 +220,12 @@ export interface ScenarioRecord {
   sfu?: SfuRecord;
   /** SFU mode: each viewer's spec, policy, link and files (viewers/). */
   viewers?: ViewerRecord[];
+  /** The scenario's shaped links: spec, resolved steps, qdisc commands, steps applied, tool versions. */
+  links?: LinkRunRecord[];
+  /** True behind a moving link: no steady state was waited for; the scenario is measured over time. */
+  measuredOverTime?: boolean;
+  /** Behind a shaped uplink: per layer the seconds it was off after the warm-up and its on/off switches. */
+  layerSwitching?: LayerSwitching[];
 }
 
 export interface SteadyStartRecord {

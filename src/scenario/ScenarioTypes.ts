@@ -1,3 +1,5 @@
+import type { LinkSpec } from '../link/LinkTypes.js';
+
 // A scenario: what the sender is asked to encode. Field names follow the WebRTC spec's
 // RTCRtpEncodingParameters so a scenario reads like the sendEncodings an app passes.
 import type { SfuKind } from '../sfu/SfuTypes.js';
@@ -64,6 +66,8 @@ export interface ScenarioDefinition {
   sfu?: SfuKind;
   /** Viewer specs SIZE[:POLICY][@LINK] (--viewers overrides them). */
   viewers?: string[];
+  /** The sender's uplink (LINK, src/link/parseLinkSpec.ts), e.g. "step-3000-800-3000"; --uplink overrides it. */
+  uplink?: string;
 }
 
 /** One capture: a definition resolved for one codec, one bandwidth and one sweep point. */
@@ -86,6 +90,8 @@ export interface Scenario {
   sfu?: SfuKind;
   /** Subscribers of the SFU (SFU mode only). */
   viewers?: ViewerSpec[];
+  /** The sender's shaped uplink (docs/design-sfu-links.md); the id carries ".up-<label>". */
+  uplink?: LinkSpec;
 }
 
 export const DEFAULT_DURATION_S = 10;

@@ -1,4 +1,7 @@
 // Definitions x codecs x bandwidth caps x sweep points -> the list of captures to run.
+import { linkLabel } from '../link/LinkTypes.js';
+import type { LinkSpec } from '../link/LinkTypes.js';
+import { parseLinkSpec } from '../link/parseLinkSpec.js';
 import { InputError } from '../errors.js';
 import { formatKbps } from '../units.js';
 import type { SweepSpec } from './sweepOption.js';
@@ -34,6 +37,8 @@ export interface ExpandOptions {
   sfu?: SfuKind;
   /** --viewers; when absent a definition's own viewers. */
   viewers?: ViewerSpec[];
+  /** --uplink; replaces a definition's own uplink. */
+  uplink?: LinkSpec;
 }
 
 /** The sweep points of a definition: the definition as written (no override) first, then the
@@ -135,6 +140,12 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
             scenario.sfu = sfu;
             scenario.id += `.${sfu}`;
             if (viewers) scenario.viewers = viewers;
+          }
+          const uplink = options.uplink ?? (def.uplink !== undefined ? parseLinkSpec(def.uplink, `scenario ${def.name}: uplink`) : undefined);
+          if (uplink && sfu) throw new InputError(`scenario ${def.name}: --uplink with --sfu is not wired in this build (the sender's namespace is for the loopback)`, 'shape the sender without --sfu, or drop --uplink');
+          if (uplink) {
+            scenario.uplink = uplink;
+            scenario.id += `.up-${linkLabel(uplink)}`;
           }
           out.push(scenario);
         }

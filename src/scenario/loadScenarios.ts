@@ -3,10 +3,11 @@
 import { MAX_SCENARIO_FILE_BYTES, readInputFile } from '../io/readInputFile.js';
 import { InputError } from '../errors.js';
 import { PRESETS } from './presets.js';
+import { parseLinkSpec } from '../link/parseLinkSpec.js';
 import { allScalabilityModes, isSpatialMode, parseScalabilityMode } from './ScalabilityMode.js';
 import { CODECS, type Codec, type ContentHint, type RtpEncodingParameters, type ScenarioDefinition } from './ScenarioTypes.js';
 
-const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint', 'browser', 'sfu', 'viewers'];
+const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint', 'browser', 'sfu', 'viewers', 'uplink'];
 const ENCODING_FIELDS = ['rid', 'scaleResolutionDownBy', 'scaleResolutionDownTo', 'maxBitrate', 'maxFramerate', 'active', 'scalabilityMode'];
 const RESTRICTION_FIELDS = ['maxWidth', 'maxHeight'];
 /** Largest side accepted in scaleResolutionDownTo (8K is 7680; anything above is a typo). */
@@ -18,7 +19,7 @@ export const MAX_SIMULCAST_LAYERS = 3;
 type Json = unknown;
 
 class Checker {
-  constructor(private readonly source: string) {}
+  constructor(readonly source: string) {}
 
   fail(path: string, problem: string): never {
     throw new InputError(`${this.source}: ${path}: ${problem}`);
@@ -171,6 +172,11 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
       c.fail(at('viewers'), `expected a non-empty array of "SIZE[:POLICY][@LINK]" strings such as "640x360:fixed:h", got ${describe(o.viewers)}`);
     }
     def.viewers = o.viewers as string[];
+  }
+  if (o.uplink !== undefined) {
+    def.uplink = c.string(o.uplink, at('uplink'));
+    // Parsed now, so a bad link is reported with the file and field before anything runs.
+    parseLinkSpec(def.uplink, `${c.source}: ${at('uplink')}`);
   }
   if (o.contentHint !== undefined) {
     const hint = o.contentHint;

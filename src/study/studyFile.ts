@@ -4,6 +4,8 @@
 //   { "clips": [{ "path": "talk.mp4", "label": "talking-head" }, "screen.webm"],
 //     "codecs": ["vp8", "vp9"], "scenarios": ["all-layers", "top-off"],
 //     "sweeps": ["all-layers:h.maxBitrate=300k:900k:3"], "duration": 6, "browsers": ["chromium", "firefox"] }
+import { existsSync } from 'node:fs';
+import { parseLinkSpec } from '../link/parseLinkSpec.js';
 import path from 'node:path';
 import { MAX_DURATION_S } from '../commands/captureOptions.js';
 import { InputError } from '../errors.js';
@@ -18,6 +20,8 @@ export interface StudyFile {
   sweeps?: string[];
   bandwidths?: string[];
   duration?: number;
+  /** The sender's shaped uplink for every scenario (LINK, src/link/parseLinkSpec.ts); --uplink wins. */
+  uplink?: string;
   /** Browser encoders, each by name (chromium, firefox) or by binary path; all run in one run. */
   browsers?: StudyBrowser[];
   /** Publish through this SFU ("janus"). */
@@ -42,7 +46,7 @@ function browserOf(entry: string, i: number, file: string): StudyBrowser {
   return { name: /firefox/i.test(path.basename(abs)) ? 'firefox' : 'chromium', path: abs };
 }
 
-const KEYS = ['clips', 'codecs', 'scenarios', 'sweeps', 'bandwidths', 'duration', 'browsers', 'sfu', 'viewers'];
+const KEYS = ['clips', 'codecs', 'scenarios', 'sweeps', 'bandwidths', 'duration', 'browsers', 'sfu', 'viewers', 'uplink'];
 const MAX_STUDY_BYTES = 1 << 20;
 
 function strings(v: unknown, file: string, key: string): string[] | undefined {
@@ -86,8 +90,17 @@ export function loadStudyFile(file: string): StudyFile {
   if (o.duration !== undefined && (typeof o.duration !== 'number' || !(o.duration > 0) || o.duration > MAX_DURATION_S)) {
     throw new InputError(`${abs}: "duration" must be seconds > 0 and at most ${MAX_DURATION_S}, not ${JSON.stringify(o.duration)}`);
   }
+  if (o.uplink !== undefined) {
+    if (typeof o.uplink !== 'string') throw new InputError(`${abs}: "uplink" must be a LINK string, not ${JSON.stringify(o.uplink)}`, '"uplink": "step-3000-800-3000" or "800k,loss=2%"');
+    // A trace path in the file is relative to the file; checked now, before anything runs.
+    const [head, ...rest] = o.uplink.split(',');
+    const beside = path.resolve(path.dirname(abs), head!.trim());
+    if (!path.isAbsolute(head!.trim()) && /[/.]/.test(head!) && existsSync(beside)) o.uplink = [beside, ...rest].join(',');
+    parseLinkSpec(o.uplink as string, `${abs}: uplink`);
+  }
   return {
     file: abs,
+    uplink: o.uplink as string | undefined,
     clips: o.clips.map((c, i) => clipOf(c, i, abs)),
     codecs: strings(o.codecs, abs, 'codecs'),
     scenarios: strings(o.scenarios, abs, 'scenarios')?.map((s) => (/\.json$/i.test(s) ? path.resolve(path.dirname(abs), s) : s)),

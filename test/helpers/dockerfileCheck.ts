@@ -91,6 +91,8 @@ function baseProblems(ins: Instruction[]): string[] {
   if (froms[0] && !/^node:20(\.\d+)*-bookworm(-slim)?(@sha256:[0-9a-f]{64})?$/.test(froms[0].args.trim())) out.push(`base "${froms[0].args}" is not Node 20 on Debian bookworm`);
   const pkgs = aptPackages(ins);
   for (const p of ['chromium', 'firefox-esr']) if (!pkgs.includes(p)) out.push(`apt-get install lacks ${p}`);
+  // Shaped links run ip and tc (iproute2) and nft (nftables): src/link/netCapability.ts.
+  for (const p of ['iproute2', 'nftables']) if (!pkgs.includes(p)) out.push(`apt-get install lacks ${p} (shaped links)`);
   const env = envOf(ins);
   if (!env.get('SIMQ_VMAF_MODEL_DIR')) out.push('no ENV SIMQ_VMAF_MODEL_DIR (where simq finds the VMAF model files)');
   // Debian's chromium package installs /usr/bin/chromium.

@@ -84,11 +84,14 @@ class LoopbackCapture {
 
     // An SVC scenario (one encoding) is plain unicast: no rid, no SDP rewrite, so pc2 keeps pc1's mid.
     this.single = config.unicast === true && !this.firefox;
+    // Behind a shaped uplink only the send address's candidates of pc1 and the receive address's of
+    // pc2 are exchanged: the one pair left sends media to the receive address, which simq shapes.
+    const keep = (c: RTCIceCandidate, address: string | undefined) => address === undefined || c.address === address || c.candidate.includes(` ${address} `);
     this.pc1.onicecandidate = (e) => {
-      if (e.candidate && !config.sfu) void this.pc2.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.single ? this.pc1Mid : config.encodings[0].rid, sdpMLineIndex: 0 });
+      if (e.candidate && !config.sfu && keep(e.candidate, config.candidates?.send)) void this.pc2.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.single ? this.pc1Mid : config.encodings[0].rid, sdpMLineIndex: 0 });
     };
     this.pc2.onicecandidate = (e) => {
-      if (e.candidate) void this.pc1.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.pc1Mid, sdpMLineIndex: 0 });
+      if (e.candidate && keep(e.candidate, config.candidates?.receive)) void this.pc1.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.pc1Mid, sdpMLineIndex: 0 });
     };
 
     // The track is attached only after the active flags are set (below), so no layer that should be

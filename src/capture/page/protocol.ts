@@ -38,6 +38,11 @@ export interface PageCaptureConfig {
    * publishes it to the SFU and passes the SFU's answer to connect(). Absent: the loopback.
    */
   sfu?: { kind: string };
+  /**
+   * Loopback mode behind a shaped uplink (docs/design-sfu-links.md): pc1 offers only candidates of
+   * the send address and pc2 only of the receive address, so media crosses the shaped path.
+   */
+  candidates?: { send: string; receive: string };
 }
 
 /** What connect() (and a loopback start()) reports once the track is attached. */

@@ -22,7 +22,8 @@ export function bitrateTimelineChart(scenario: ScenarioRecord, rows: StatsRow[],
   const order = scenario.scenario.encodings.map((e) => e.rid);
   const rids = [...new Set(rows.map((r) => r.rid))].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
 
-  const column = (rid: string | undefined, key: 'actual_kbps' | 'target_kbps' | 'available_outgoing_kbps' | 'bandwidth_cap_kbps') =>
+  type Key = 'actual_kbps' | 'target_kbps' | 'available_outgoing_kbps' | 'bandwidth_cap_kbps' | 'link_rate_kbps' | 'link_delivered_kbps' | 'link_drops';
+  const column = (rid: string | undefined, key: Key) =>
     seconds.map((s) => {
       const list = bySecond.get(s)!;
       const row = rid === undefined ? list.find((r) => r[key] !== undefined) : list.find((r) => r.rid === rid);
@@ -45,9 +46,19 @@ export function bitrateTimelineChart(scenario: ScenarioRecord, rows: StatsRow[],
   const hideAvailable = cap.every((v) => v === null) && availableMax > 2 * layerMax;
   if (availableMax > 0) series.push({ label: `available outgoing${hideAvailable ? ' (click to show)' : ''}`, color: GUIDE_GREY, style: 'dot', values: available, data: false, hidden: hideAvailable });
   if (cap.some((v) => v !== null)) series.push({ label: 'bandwidth cap', color: CAP_RED, style: 'rule', values: cap, data: false });
+  // A shaped uplink (src/link/): the rate set on the link, what its queue let out, and its drops
+  // (packets in that second, on the same axis: few enough to read next to kbps; hidden at first).
+  const linkRate = column(undefined, 'link_rate_kbps');
+  if (linkRate.some((v) => v !== null)) {
+    series.push({ label: 'link rate', color: CAP_RED, style: 'dash', values: linkRate, data: true });
+    series.push({ label: 'link delivered', color: CAP_RED, style: 'dot', values: column(undefined, 'link_delivered_kbps'), data: true });
+    series.push({ label: 'link queue drops (packets/s, click to show)', color: GUIDE_GREY, style: 'line', values: column(undefined, 'link_drops'), data: true, hidden: true });
+  }
 
   const warmupS = steadyStartS(scenario);
-  const capText = scenario.scenario.bandwidthBps !== undefined ? `, send cap ${Math.round(scenario.scenario.bandwidthBps / 1000)} kbps` : '';
+  const capText =
+    (scenario.scenario.bandwidthBps !== undefined ? `, send cap ${Math.round(scenario.scenario.bandwidthBps / 1000)} kbps` : '') +
+    (scenario.scenario.uplink ? `, uplink ${scenario.scenario.uplink.text}${scenario.measuredOverTime ? ' (a moving link: measured over time, no steady state)' : ''}` : '');
   return {
     id: `timeline-${scenario.id}`,
     kind: 'bitrate-timeline',
