@@ -83,13 +83,7 @@ export interface ViewerEventRow {
 }
 
 /** What run.json records of a viewer of a scenario. */
-export interface ViewerRecord {
-  name: string;
-  spec: string;
-  width: number;
-  height: number;
-  policy: ViewerPolicy;
-  link?: string;
+export interface ViewerRecord extends ViewerSpec {
   /** table viewers: where the rate came from. */
   rateSource?: RateSource;
   /** table viewers: the export the table was read from. */
