@@ -45,6 +45,8 @@ interface PageGlobal {
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 const CLOSE_TIMEOUT_MS = 15_000;
+/** How long a frame-upload error waits for the browser's disconnect, which would be its cause. */
+const CRASH_SETTLE_MS = 1000;
 
 
 export interface CaptureContext {
@@ -432,7 +434,13 @@ export class CaptureSession {
       if (endS !== undefined && elapsed >= endS) break;
       if (this.ctx.signal.aborted) throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
       if (this.crashed) throw new SimqError(`${this.scenario.id}: ${this.label} exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
-      if (this.server.sinkError) throw outputErrorFromErrno(this.server.sinkError) ?? new SimqError(`${this.scenario.id}: ${this.server.sinkError.message}`);
+      if (this.server.sinkError) {
+        // A killed browser can lose a frame batch before its disconnect is seen (a test killed it
+        // and got "frame 68 arrived when 65 were expected", exit 1): the crash is the cause.
+        await new Promise((r) => setTimeout(r, CRASH_SETTLE_MS));
+        if (this.crashed) throw new SimqError(`${this.scenario.id}: ${this.label} exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
+        throw outputErrorFromErrno(this.server.sinkError) ?? new SimqError(`${this.scenario.id}: ${this.server.sinkError.message}`);
+      }
       await new Promise((r) => setTimeout(r, Math.min(200, endS === undefined ? 200 : (endS - elapsed) * 1000 + 1)));
     }
     this.settle = this.settledAtS === undefined
