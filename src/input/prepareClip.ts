@@ -71,7 +71,8 @@ export function requireRegularFile(file: string): void {
     throw new InputError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'pass the path of a video file');
   }
   if (st.isFile()) return;
-  const kind = st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : 'not a regular file';
+  if (st.isDirectory()) throw new InputError(`${file}: is a directory, not a video file`, 'pass the path of a video file (mp4, webm, mkv, y4m)');
+  const kind = st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
   throw new InputError(`${file}: is ${kind}, not a regular file; simq hashes and re-reads its clips, which a stream cannot give`, 'save the video to a file first (e.g. ffmpeg -i <stream> -c copy clip.mp4) and pass that file');
 }
 
