@@ -165,7 +165,7 @@ describe('every layer bitstream is exactly what the browser encoded', () => {
         reported.add(`${even(layer.configured.width)}x${even(layer.configured.height)}`);
         expect(decoded.sizes.size, `${codec} ${layer.rid}`).toBeGreaterThan(0);
         for (const size of decoded.sizes) expect(reported, `${codec} ${layer.rid} decoded at ${size}`).toContain(size);
-        expect(decoded.sizes).toContain(`${even(layer.steady!.width)}x${even(layer.steady!.height)}`);
+        expect(decoded.sizes).toContain(`${even(layer.steady!.width!)}x${even(layer.steady!.height!)}`);
         // Within a layer, RTP timestamps only move forward (the camera timer jitters, so no exact step).
         const ts = rows.map((r) => Number(r.rtp_timestamp));
         const steps = ts.slice(1).map((t, i) => ((t - ts[i]) >>> 0) / 3000);
@@ -195,7 +195,13 @@ describe('run directory', () => {
   it('compares every layer with the allocation model', () => {
     for (const s of [...codecRun.scenarios, ...presetRun.scenarios]) {
       const table = s.id.includes('vp9') || s.id.includes('av1') ? VP9_AV1_TARGETS : VP8_H264_TARGETS;
-      if (s.id.startsWith('all-layers.') && estimateBelowTable(s.id, table.q + table.h + table.f)) continue;
+      // A capture whose estimate left the encoder less than the table's targets tests the allocator's
+      // sharing, not the model's table: printed and passed over, as before.
+      const why = s.id.startsWith('all-layers.') ? tableUntestable(codecRun, s.id, table.q + table.h + table.f) : undefined;
+      if (why?.includes('bandwidth estimate')) {
+        console.warn(`model comparison passed over: ${why}`);
+        continue;
+      }
       expect(s.model?.activeSetMatches, s.id).toBe(true);
       expectSteadyMaxWithinModel(s);
     }

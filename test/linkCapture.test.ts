@@ -8,11 +8,12 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../src/tools/process.js';
-import { ROOT, readCsv, readJson, simq } from './helpers/simq.js';
+import { cameraSample, readCsv, readJson, ROOT, simq } from './helpers/simq.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'simq-linkcapture-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
-const CAMERA = path.join(ROOT, 'samples', 'camera.mp4');
+// The 10 s camera sample made for this test session (a fresh clone has no samples/).
+const CAMERA = await cameraSample(10);
 
 interface Poll {
   t: number;

@@ -117,7 +117,7 @@ describe('findSteadyStart', () => {
     expect(findSteadyStart({ ...base, rows, configuredFps })).toBe(6.004);
     expect(settleProblem({ ...base, rows: rows.slice(0, 15), configuredFps })).toBe('h encoded 10 fps of its 30');
     // A layer capped at 15 fps is held to its own rate.
-    const halfRate = rows.map((r) => (r.rid === 'h' ? { ...r, fps: Math.min(r.fps, 15) } : r));
+    const halfRate = rows.map((r) => (r.rid === 'h' ? { ...r, fps: Math.min(r.fps ?? 0, 15) } : r));
     expect(findSteadyStart({ ...base, rows: halfRate, configuredFps: { ...configuredFps, h: 15 } })).toBe(5.001);
   });
 });

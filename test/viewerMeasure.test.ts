@@ -21,7 +21,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { grayFrames, wrongPairing } from './helpers/pairingCheck.js';
-import { FFMPEG, readCsv, readJson, ROOT, simq } from './helpers/simq.js';
+import { cameraSample, FFMPEG, readCsv, readJson, ROOT, simq } from './helpers/simq.js';
 
 const FPS = 30;
 const PERIOD_MS = 1000 / FPS;
@@ -105,7 +105,7 @@ function writeRunDir(): void {
   for (const layer of scenario.layers) {
     const rid = layer.rid as Rid;
     const frames = encoded[rid];
-    writeFileSync(path.join(sdir, `${rid}.ivf`), ivf(frames, ...LAYERS[rid], frames.map((_, i) => i * 3000)));
+    writeFileSync(path.join(sdir, `${rid}.ivf`), ivf(frames, LAYERS[rid][0], LAYERS[rid][1], frames.map((_, i) => i * 3000)));
     const rows = frames.map((f, i) => [i, rtpOf(i) + idOf(rid, 0), (normalArrival(i) / 1000).toFixed(4), f.length, isKey(f) ? 'key' : 'delta', '', ...LAYERS[rid]].join(','));
     writeFileSync(path.join(sdir, `${rid}.frames.csv`), ['frame_index,rtp_timestamp,time_s,bytes,type,temporal_index,width,height', ...rows].join('\n') + '\n');
     Object.assign(layer, { bitstream: `${rid}.ivf`, framesCsv: `${rid}.frames.csv`, framesCaptured: frames.length, framesEncoded: frames.length });
@@ -122,7 +122,9 @@ function writeRunDir(): void {
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'simq-viewer-measure-'));
   y4m = path.join(dir, 'camera.y4m');
-  execFileSync(FFMPEG, ['-v', 'error', '-i', path.join(ROOT, 'samples', 'camera.mp4'), '-frames:v', String(FRAMES), '-pix_fmt', 'yuv420p', '-y', y4m]);
+  // The camera sample made for this test session (a fresh clone has no samples/): 8 s > FRAMES at 30 fps.
+  const camera = await cameraSample(8);
+  execFileSync(FFMPEG, ['-v', 'error', '-i', camera, '-frames:v', String(FRAMES), '-pix_fmt', 'yuv420p', '-y', y4m]);
   for (const [rid, [w, h]] of Object.entries(LAYERS) as [Rid, readonly [number, number]][]) {
     const file = path.join(dir, `${rid}.ivf`);
     // No alt-ref (invisible) frames and no lag: one IVF frame per source frame, as a WebRTC encoder
