@@ -114,7 +114,11 @@ function writeRunDir(): void {
   writeFileSync(path.join(sdir, 'viewers', `${VIEWER}.ivf`), ivf(viewerFrames, 320, 180, received.map((r) => r.rtp - RTP_BASE)));
   const rows = received.map((r, i) => [i, r.rtp, r.arrivalMs.toFixed(3), viewerFrames[i].length, r.key ? 'key' : 'delta', ...LAYERS[r.rid], r.rid, '', r.frameId, r.deps.join(' ')].join(','));
   writeFileSync(path.join(sdir, 'viewers', `${VIEWER}.frames.csv`), ['index,rtp_timestamp,arrival_ms,bytes,type,width,height,requested_rid,requested_temporal,frame_id,dependencies', ...rows].join('\n') + '\n');
-  (scenario as unknown as { viewers: unknown[] }).viewers = [{ name: VIEWER, spec: `${RENDER}:table` }];
+  // The record the capture writes (src/viewer/ViewerTypes.ts ViewerRecord): the render size is its width and height.
+  const [renderWidth, renderHeight] = RENDER.split('x').map(Number);
+  (scenario as unknown as { viewers: unknown[] }).viewers = [
+    { name: VIEWER, spec: `${RENDER}:table`, width: renderWidth, height: renderHeight, policy: { kind: 'table' }, files: { bitstream: `viewers/${VIEWER}.ivf`, frames: `viewers/${VIEWER}.frames.csv`, stats: `viewers/${VIEWER}.stats.csv`, events: `viewers/${VIEWER}.events.csv` }, framesReceived: 0, requests: 0 },
+  ];
   const record = { ...fixture, measure: undefined, runId: 'viewer', status: 'complete', input: { ...fixture.input, source: y4m, y4m, frames: FRAMES }, scenarios: [scenario] };
   writeFileSync(path.join(run, 'run.json'), JSON.stringify(record, null, 2));
 }
