@@ -103,7 +103,19 @@ const SIZES = { q: '240x135', h: '480x270', f: '960x540' } as const;
 const SWITCH_SETTLE_MS = 1000;
 /** Janus's events reach simq by long poll: a picture this close to one may be either side of it. */
 const EVENT_SLACK_MS = 300;
-const SIZE_OF_SUBSTREAM = [SIZES.q, SIZES.h, SIZES.f];
+const RID_OF_SUBSTREAM = ['q', 'h', 'f'] as const;
+type Rid = (typeof RID_OF_SUBSTREAM)[number];
+
+/**
+ * The sizes a layer was sent at, from the sender's own tap (<rid>.frames.csv). Nominally one size;
+ * libwebrtc's CPU adaptation (qualityLimitationReason "cpu") may shrink a layer for a while on a busy
+ * runner, and a viewer of that layer then receives those sizes too: the viewer checks compare with
+ * what the sender sent, not with a size fixed in the test.
+ */
+function sentSizes(scenarioDir: string): Record<Rid, Set<string>> {
+  const of = (rid: Rid) => new Set(rows(path.join(scenarioDir, `${rid}.frames.csv`)).map((f) => `${f.width}x${f.height}`));
+  return { q: of('q'), h: of('h'), f: of('f') };
+}
 
 /** Janus's own `substream` events of a viewer: what it forwarded from when. */
 function janusSubstreams(file: string): { t: number; substream: number }[] {
@@ -114,6 +126,7 @@ describe('three viewers through a real Janus', () => {
   let run: RunRecord;
   let scenarioDir: string;
   let result: Awaited<ReturnType<typeof simq>>;
+  let sent: Record<Rid, Set<string>>;
   const procs = new Descendants();
 
   beforeAll(async () => {
@@ -125,6 +138,7 @@ describe('three viewers through a real Janus', () => {
     const runDir = path.join(dir, 'viewers');
     run = readJson<RunRecord>(path.join(runDir, 'run.json'));
     scenarioDir = path.join(runDir, run.scenarios[0].id);
+    sent = sentSizes(scenarioDir);
   }, 300_000);
 
   it('runs to the end and records Janus and the room in run.json', () => {
@@ -145,9 +159,12 @@ describe('three viewers through a real Janus', () => {
     for (const rid of ['q', 'h', 'f'] as const) {
       const layer = entry.layers.find((l) => l.rid === rid)!;
       expect(layer.framesCaptured).toBeGreaterThan(100);
-      // ffmpeg decodes the layer the sender sent, at the size libwebrtc gives the layer.
+      // ffmpeg decodes the layer the sender sent, at the size libwebrtc gives the layer, or at a size
+      // CPU adaptation shrank it to while outbound-rtp said so.
       const sizes = new Set(decodedSizes(path.join(scenarioDir, layer.bitstream!)));
-      expect([...sizes]).toEqual([SIZES[rid]]);
+      expect(sizes.has(SIZES[rid]), `${rid} decoded at ${[...sizes].join(', ')}`).toBe(true);
+      const reported = new Set(rows(path.join(scenarioDir, 'stats.csv')).filter((r) => r.rid === rid && r.width !== '').map((r) => `${r.width}x${r.height}`));
+      for (const size of sizes) if (size !== SIZES[rid]) expect(reported, `${rid} decoded at ${size}`).toContain(size);
     }
   });
 
@@ -165,10 +182,10 @@ describe('three viewers through a real Janus', () => {
         const t = Number(f.arrival_ms);
         if (forwarded.some((e) => Math.abs(e.t - t) < EVENT_SLACK_MS)) continue;
         const by = forwarded.filter((e) => e.t <= t).at(-1);
-        const expected = by && by.t > Number(frames[0].arrival_ms) + SWITCH_SETTLE_MS ? SIZE_OF_SUBSTREAM[by.substream] : SIZES[rid];
-        expect(`${f.width}x${f.height}`, `frame ${f.index} at ${t} ms (Janus forwarded ${by?.substream})`).toBe(expected);
+        const expected: Rid = by && by.t > Number(frames[0].arrival_ms) + SWITCH_SETTLE_MS ? RID_OF_SUBSTREAM[by.substream] : rid;
+        expect([...sent[expected]], `frame ${f.index} at ${t} ms is ${f.width}x${f.height} (Janus forwarded ${by?.substream})`).toContain(`${f.width}x${f.height}`);
       }
-      expect(settled.filter((f) => `${f.width}x${f.height}` === SIZES[rid]).length).toBeGreaterThan(settled.length * 0.8);
+      expect(settled.filter((f) => sent[rid].has(`${f.width}x${f.height}`)).length).toBeGreaterThan(settled.length * 0.8);
       // The bitstream as ffmpeg decodes it: the same count of pictures, the last ones at the layer's size.
       const decoded = decodedSizes(path.join(scenarioDir, 'viewers', `${name}.ivf`));
       expect(decoded.length).toBe(frames.length);
@@ -176,7 +193,7 @@ describe('three viewers through a real Janus', () => {
       const stats = rows(path.join(scenarioDir, 'viewers', `${name}.stats.csv`)).filter((s) => s.frameWidth !== '');
       const last = stats.slice(-5);
       expect(last.length).toBe(5);
-      for (const s of last) expect(`${s.frameWidth}x${s.frameHeight}`).toBe(SIZES[rid]);
+      for (const s of last) expect([...sent[rid]]).toContain(`${s.frameWidth}x${s.frameHeight}`);
     });
   }
 
@@ -200,8 +217,8 @@ describe('three viewers through a real Janus', () => {
       if (forwarded.some((e) => Math.abs(e.t - t) < EVENT_SLACK_MS)) continue;
       const size = `${f.width}x${f.height}`;
       const by = forwarded.filter((e) => e.t <= t).at(-1);
-      if (size === SIZES[f.requested_rid as 'q' | 'h' | 'f']) asRequested++;
-      else expect(size, `frame ${f.index} at ${t} ms asked ${f.requested_rid}, Janus forwarded ${by?.substream}`).toBe(by ? SIZE_OF_SUBSTREAM[by.substream] : '');
+      if (sent[f.requested_rid as Rid].has(size)) asRequested++;
+      else expect(by ? [...sent[RID_OF_SUBSTREAM[by.substream]]] : [], `frame ${f.index} at ${t} ms (${size}) asked ${f.requested_rid}, Janus forwarded ${by?.substream}`).toContain(size);
     }
     expect(asRequested).toBeGreaterThan(settled.length * 0.8);
     // Each configure body sent is the export's own body for that rid (plus the mid).

@@ -194,7 +194,8 @@ describe('a run killed while scenario 2 captures, resumed', () => {
   });
 
   it('a resume with another clip, or another ffmpeg version on record, is refused naming the difference', async () => {
-    const other = await simq(['analyze', '--resume', RUN, screen, '--scenario', 'all-layers,top-off', '--duration', '3', '--warmup', '1', '--size', '640x360']);
+    // --size and --warmup come from the run on resume (giving them is refused on its own: optionLimits.test.ts).
+    const other = await simq(['analyze', '--resume', RUN, screen, '--scenario', 'all-layers,top-off', '--duration', '3']);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/plan differs.*clips \(sha256\) differs/);
     const copy = path.join(OUT, 'killed-copy');
