@@ -47,7 +47,8 @@ describe('subsampleEntries', () => {
 
   it('rejects intervals below 1 and fractions, also from the command line', () => {
     expect(() => subsampleEntries(sequence(), 0)).toThrow(RangeError);
-    expect(() => parseSubsample('0')).toThrow('--vmaf-subsample 0: expected a whole number >= 1');
+    expect(() => parseSubsample('0')).toThrow('--vmaf-subsample 0: expected a whole number from 1 to 30');
+    expect(() => parseSubsample('31')).toThrow('--vmaf-subsample 31: expected a whole number from 1 to 30');
     expect(() => parseSubsample('2.5')).toThrow('--vmaf-subsample 2.5');
     expect(() => parseSubsample('x')).toThrow('--vmaf-subsample x');
     expect(parseSubsample('3')).toBe(3);
