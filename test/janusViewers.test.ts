@@ -129,17 +129,31 @@ describe('three viewers through a real Janus', () => {
   let sent: Record<Rid, Set<string>>;
   const procs = new Descendants();
 
-  beforeAll(async () => {
+  /** One capture through Janus with the three viewers; the run's record. */
+  async function captureViewers(runId: string): Promise<RunRecord> {
     result = await simq(
-      ['capture', clip, '--size', '960x540', '--fps', '15', '--duration', '14', '--warmup', '2', '--janus-export', exportFile, '--viewers', '240x135:fixed:q,960x540:fixed:f,640x360:table', '--out', dir, '--run-id', 'viewers', '--allow-degraded'],
+      ['capture', clip, '--size', '960x540', '--fps', '15', '--duration', '14', '--warmup', '2', '--janus-export', exportFile, '--viewers', '240x135:fixed:q,960x540:fixed:f,640x360:table', '--out', dir, '--run-id', runId, '--allow-degraded'],
       { onStart: (pid) => procs.start(pid), timeoutMs: 240_000 },
     );
+    const record = readJson<RunRecord>(path.join(dir, runId, 'run.json'));
+    scenarioDir = path.join(dir, runId, record.scenarios[0].id);
+    return record;
+  }
+
+  beforeAll(async () => {
+    run = await captureViewers('viewers');
+    // The viewers can only be checked against layers the sender sent. In one CI run the sender's
+    // bandwidth estimate through Janus stayed below f's minimum for the whole capture (the allocator
+    // never switched f on; the sender's problem, not the SFU's): such a capture is made once more,
+    // saying why, and the checks below then fail on the second one if it happens again.
+    const unsent = run.scenarios[0].layers.filter((l) => (l.framesCaptured ?? 0) < 100).map((l) => l.rid);
+    if (unsent.length) {
+      console.warn(`the sender sent no (or few) frames of ${unsent.join(', ')} through Janus; capturing once more`);
+      run = await captureViewers('viewers-again');
+    }
     procs.stop();
-    const runDir = path.join(dir, 'viewers');
-    run = readJson<RunRecord>(path.join(runDir, 'run.json'));
-    scenarioDir = path.join(runDir, run.scenarios[0].id);
     sent = sentSizes(scenarioDir);
-  }, 300_000);
+  }, 560_000);
 
   it('runs to the end and records Janus and the room in run.json', () => {
     expect(result.code, result.stderr).toBe(0);
