@@ -159,3 +159,22 @@ export const PICTURES_SCHEMA = {
 };
 export type PictureRow = RowOf<typeof PICTURES_SCHEMA>;
 export const PICTURE_COLUMNS = columnsOf(PICTURES_SCHEMA);
+
+/** <scenario-id>/viewers/<viewer>.frames.csv (capture, Janus mode): one row per received frame. */
+export const VIEWER_FRAMES_SCHEMA = {
+  index: num(),
+  rtp_timestamp: num(),
+  /** ms since the sender's track was attached. */
+  arrival_ms: num(),
+  bytes: optNum(),
+  type: text<'key' | 'delta'>(),
+  width: num(),
+  height: num(),
+  requested_rid: optText(),
+  requested_temporal: optNum(),
+  frame_id: optNum(),
+  /** Frame ids this frame references, space-separated. */
+  dependencies: optText(),
+};
+export type ViewerFrameRow = RowOf<typeof VIEWER_FRAMES_SCHEMA>;
+export const VIEWER_FRAMES_COLUMNS = columnsOf(VIEWER_FRAMES_SCHEMA);

@@ -8,7 +8,8 @@ import type { PageFrameMeta, PageViewerStats } from '../capture/page/protocol.js
 import { writeCsvAtomic } from '../io/csv.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
 import { vp8KeyframeSize } from './vp8FrameSize.js';
-import { VIEWER_EVENT_COLUMNS, VIEWER_FRAME_COLUMNS, VIEWER_STATS_COLUMNS, VIEWER_STATS_FIELDS, type ViewerEventRow, type ViewerFrameRow, type ViewerRecord, type ViewerSpec } from './ViewerTypes.js';
+import { VIEWER_FRAMES_COLUMNS } from '../rundir/CsvTypes.js';
+import { VIEWER_EVENT_COLUMNS, VIEWER_STATS_COLUMNS, VIEWER_STATS_FIELDS, type ViewerEventRow, type ViewerFrameRow, type ViewerRecord, type ViewerSpec } from './ViewerTypes.js';
 
 export const VIEWERS_DIR = 'viewers';
 
@@ -107,7 +108,7 @@ export class ViewerRecorder {
     } else {
       this.writer.abandon();
     }
-    writeCsvAtomic(path.join(this.dir, `${base}.frames.csv`), VIEWER_FRAME_COLUMNS, this.frames as unknown as Record<string, string | number>[]);
+    writeCsvAtomic(path.join(this.dir, `${base}.frames.csv`), VIEWER_FRAMES_COLUMNS, this.frames as unknown as Record<string, string | number>[]);
     writeCsvAtomic(path.join(this.dir, `${base}.stats.csv`), VIEWER_STATS_COLUMNS, this.stats);
     // Janus's events are drained once a second: sorted, the table reads in time order.
     const events = [...this.events].sort((a, b) => a.t_ms - b.t_ms);

@@ -49,7 +49,6 @@ export interface ViewerFrameRow {
   requested_temporal: number;
 }
 
-export const VIEWER_FRAME_COLUMNS = ['index', 'rtp_timestamp', 'arrival_ms', 'bytes', 'type', 'width', 'height', 'requested_rid', 'requested_temporal'] as const;
 
 /** inbound-rtp fields of <viewer>.stats.csv, each second. */
 export const VIEWER_STATS_FIELDS = [

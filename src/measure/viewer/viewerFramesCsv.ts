@@ -2,28 +2,11 @@
 // "Viewer record"), through the one CSV reader. Optional frame_id / dependencies columns (from
 // RTCEncodedVideoFrame.getMetadata(); dependencies space-separated) tell a lost reference.
 import { InputError } from '../../errors.js';
-import { columnsOf, num, numericColumnsOf, optNum, optText, text, type RowOf } from '../../io/csvSchema.js';
+import { numericColumnsOf } from '../../io/csvSchema.js';
+import { VIEWER_FRAMES_SCHEMA } from '../../rundir/CsvTypes.js';
 import { parseCsvText, readCsvText } from '../../io/readCsv.js';
 import type { ViewerFrame } from './ViewerMeasureTypes.js';
 
-/** <scenario-id>/viewers/<viewer>.frames.csv (capture, Janus mode): one row per received frame. */
-export const VIEWER_FRAMES_SCHEMA = {
-  index: num(),
-  rtp_timestamp: num(),
-  /** ms since the sender's track was attached. */
-  arrival_ms: num(),
-  bytes: optNum(),
-  type: text<'key' | 'delta'>(),
-  width: num(),
-  height: num(),
-  requested_rid: optText(),
-  requested_temporal: optNum(),
-  frame_id: optNum(),
-  /** Frame ids this frame references, space-separated. */
-  dependencies: optText(),
-};
-export type ViewerFrameRow = RowOf<typeof VIEWER_FRAMES_SCHEMA>;
-export const VIEWER_FRAMES_COLUMNS = columnsOf(VIEWER_FRAMES_SCHEMA);
 
 const REQUIRED = ['index', 'rtp_timestamp', 'arrival_ms', 'type', 'width', 'height'] as const;
 const FIX = 'capture the run again (<viewer>.frames.csv is written by simq capture --viewers)';
