@@ -71,6 +71,10 @@ class Descendants {
             parents.add(pid);
             this.seen.set(pid, line.slice(line.indexOf(' ') + 1));
             changed = true;
+          } else if (parents.has(ppid) && this.seen.has(pid) && !line.endsWith('<defunct>')) {
+            // The same process with a new command line: /usr/bin/chromium is a shell script that execs
+            // the browser in the same pid, so the first sight may be the script's.
+            this.seen.set(pid, line.slice(line.indexOf(' ') + 1));
           }
         }
       }
@@ -90,8 +94,16 @@ class Descendants {
   /** The browser process itself (playwright drives it over --remote-debugging-pipe), not a renderer or helper. */
   browserProcess(): number | undefined {
     // The newest one alive: simq also starts a short-lived Chromium to probe its codecs.
+    return this.browserProcesses().at(-1);
+  }
+  /**
+   * Every Chromium browser process of simq's still alive (same pid and command line). A CI run once
+   * killed only "the newest" and simq finished with exit 0: whichever Chromium that was, it was not
+   * the capture's. Killing them all makes the premise ("the browser dies") certain.
+   */
+  browserProcesses(): number[] {
     const table = processTable();
-    return [...this.seen].filter(([pid, a]) => /chrom/i.test(a) && /--remote-debugging-pipe/.test(a) && !/--type=/.test(a) && table.has(pid)).at(-1)?.[0];
+    return [...this.seen].filter(([pid, a]) => /chrom/i.test(a) && /--remote-debugging-pipe/.test(a) && !/--type=/.test(a) && table.get(pid)?.endsWith(a)).map(([pid]) => pid);
   }
 }
 
@@ -259,11 +271,12 @@ describe('three viewers through a real Janus', () => {
 });
 
 describe('stopping early', () => {
-  async function stopped(how: 'SIGINT' | 'crash'): Promise<{ r: Awaited<ReturnType<typeof simq>>; procs: Descendants }> {
+  async function stopped(how: 'SIGINT' | 'crash'): Promise<{ r: Awaited<ReturnType<typeof simq>>; procs: Descendants; killed: string[] }> {
     const procs = new Descendants();
     let timer: NodeJS.Timeout | undefined;
     let killError: Error | undefined;
     let killer: NodeJS.Timeout | undefined;
+    const killed: string[] = [];
     const r = await simq(['capture', clip, '--size', '640x360', '--duration', '30', '--sfu', 'janus', '--viewers', '160x90:fixed:q', '--out', dir, '--run-id', `stop-${how}`, '--allow-degraded'], {
       onStart: (pid) => {
         procs.start(pid);
@@ -276,13 +289,24 @@ describe('stopping early', () => {
             try {
               if (how === 'SIGINT') process.kill(pid, 'SIGINT');
               else {
-                process.kill(procs.browserProcess()!, 'SIGKILL');
+                const browsers = procs.browserProcesses();
+                if (browsers.length === 0) throw new Error('no Chromium of simq\'s found to kill');
+                for (const b of browsers) {
+                  killed.push(`${b} ${procs.seen.get(b)}`);
+                  process.kill(b, 'SIGKILL');
+                }
                 // The premise is "the browser dies during the capture": a capture simq starts again
                 // (a retry of a scenario that had not settled when the kill came) dies too, so the
                 // outcome does not depend on how far the capture was on a busy machine.
                 killer = setInterval(() => {
-                  const again = procs.browserProcess();
-                  if (again !== undefined) process.kill(again, 'SIGKILL');
+                  for (const again of procs.browserProcesses()) {
+                    killed.push(`${again} ${procs.seen.get(again)}`);
+                    try {
+                      process.kill(again, 'SIGKILL');
+                    } catch {
+                      // gone between the process table and the kill
+                    }
+                  }
                 }, 500);
               }
             } catch (e) {
@@ -296,7 +320,7 @@ describe('stopping early', () => {
     clearInterval(killer);
     procs.stop();
     expect(killError).toBeUndefined();
-    return { r, procs };
+    return { r, procs, killed };
   }
 
   it('SIGINT: exit 130, nothing left running', async () => {
@@ -307,8 +331,8 @@ describe('stopping early', () => {
   });
 
   it('the browser killed: the run is incomplete, nothing left running', async () => {
-    const { r, procs } = await stopped('crash');
-    expect(r.code, r.stderr).toBe(ExitCode.incomplete);
+    const { r, procs, killed } = await stopped('crash');
+    expect(r.code, `${r.stderr}\nkilled:\n${killed.join('\n')}`).toBe(ExitCode.incomplete);
     expect(r.stderr).toMatch(/exited/);
     expect(procs.leftOver()).toEqual([]);
     for (const f of procs.janusFolders()) expect(existsSync(f), f).toBe(false);
