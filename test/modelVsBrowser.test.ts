@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { predictAllocation } from '../src/allocation/predictAllocation.js';
 import { compareCell } from '../src/allocation/validationMatrix.js';
-import { compareWithModel } from '../src/capture/modelVsBrowser.js';
+import { attachModelComparison, compareWithModel } from '../src/capture/modelVsBrowser.js';
 import type { LayerRecord, RunRecord, ScenarioRecord } from '../src/rundir/RunTypes.js';
 import { expandScenarios } from '../src/scenario/expandScenarios.js';
 import { PRESETS } from '../src/scenario/presets.js';
@@ -89,5 +89,18 @@ describe('model vs browser', () => {
     expect(withRange.map((l) => l.rid), 'the 1500 kbps cap binds every layer').toEqual(['q', 'h', 'f']);
     expect(flagged(inside)).toEqual([]);
     expect(flagged(ranged(0.85))).toEqual(withRange.map((l) => l.rid));
+  });
+});
+
+describe('behind a shaped uplink', () => {
+  it('no model comparison is attached (the estimate of the link drives the allocator, not a known cap); without one it is', () => {
+    // f at 58% of its prediction, as a 3000 -> 800 kbps step trace gave: a miss without a link.
+    const plain = scenarioWith(undefined, (rid, p) => (rid === 'f' ? p * 0.58 : p));
+    attachModelComparison(plain, run);
+    expect(plain.model?.layers.find((l) => l.rid === 'f')?.flagged).toBe(true);
+    const shaped = scenarioWith(undefined, (rid, p) => (rid === 'f' ? p * 0.58 : p));
+    shaped.scenario.uplink = { text: 'step-3000-800-3000' } as NonNullable<typeof shaped.scenario.uplink>;
+    attachModelComparison(shaped, run);
+    expect(shaped.model).toBeUndefined();
   });
 });

@@ -17,6 +17,7 @@ import type { ReportInputs } from './loadReportInputs.js';
 import { renderRecommendation } from './recommendationHtml.js';
 import { renderOperatingPoints } from './operatingPointsHtml.js';
 import { renderViewers } from './viewersHtml.js';
+import { layerStateStrip } from './layerStateStrip.js';
 import { chooseFrameMetric, chooseQualityMetric } from './reportMetric.js';
 import type { ChartSpec } from './page/ReportTypes.js';
 import { runRids } from './scenarioLabels.js';
@@ -55,6 +56,7 @@ export function buildReport(allInputs: ReportInputs, uplot: UplotAssets, generat
     if (chart) charts.push(chart);
     timelineParts.push(`<h3 id="s-${esc(s.id)}">${esc(s.id)} <span class="status status-${esc(s.status)}">${esc(s.status)}</span></h3>
 ${chart ? chartFigure(chart) : '<p class="dim">No stats.csv for this scenario.</p>'}
+${rows ? layerStateStrip(s, rows, colors) : ''}
 <p class="dim">Steady state per layer (bitrates in kbps; plan target: simq plan's prediction, ⚑ outside its tolerance).</p>
 <div class="scroll">${steadyStateTable(s, colors)}</div>`);
   }

@@ -52,6 +52,16 @@ table.sortable th { cursor: pointer; }
 table.sortable th:hover { background: #e9edf3; }
 table.grid td { text-align: center; }
 .scroll { overflow-x: auto; }
+table.layer-states { font-size: 11px; }
+table.layer-states th, table.layer-states td { padding: 1px 3px; border-bottom: 1px solid #fff; }
+.ls { display: inline-block; min-width: 14px; text-align: center; }
+td.ls { display: table-cell; color: #222; }
+.ls-none { background: #b7e1c1; }
+.ls-bandwidth { background: #f6c177; }
+.ls-cpu { background: #f09a9a; }
+.ls-other { background: #d7c3ea; }
+.ls-off { background: #d0d0d0; }
+.ls-unknown { background: #fff; }
 details { margin: 12px 0; }
 footer { max-width: 1240px; margin: 40px auto 20px; padding: 0 20px; color: var(--dim); font-size: 12px; }
 .u-legend { font-size: 12px; }
