@@ -2,14 +2,13 @@
 // Rates come from differences of cumulative counters (bytesSent, framesEncoded, qpSum,
 // qualityLimitationDurations) between consecutive getStats() samples taken by the page.
 import { median } from '../measure/aggregate.js';
-import { STATS_COLUMNS, type StatsRow } from '../rundir/CsvTypes.js';
+import type { StatsRow } from '../rundir/CsvTypes.js';
 import type { SteadyState } from '../rundir/RunTypes.js';
 import type { PageStatsSample } from './page/protocol.js';
 import type { LinkSample } from '../link/LinkSchedule.js';
 import { linkRowAt, linkTimelineRows, type LinkTimelineRow } from '../link/linkTimeline.js';
 
 export type { StatsRow };
-export { STATS_COLUMNS };
 
 /** The outbound-rtp fields simq reads (RTCOutboundRtpStreamStats, webrtc-stats). */
 interface Outbound {

@@ -6,8 +6,6 @@ import type { LayerAdvice, MetricChoice, QualityPoint, RecommendationWarning } f
 import { area } from './qualityTable.js';
 import { sentKbps } from './viewerSizeAnswer.js';
 
-/** Alignment below this share of content-confirmed frames makes the metrics doubtful. */
-export const LOW_ALIGNMENT = 0.9;
 /** Dropped source frames above this share of the measured window are worth saying. */
 export const DROPPED_SHARE = 0.05;
 

@@ -2,7 +2,7 @@
 // while they work. The file names its holder (pid, host, start time, command), so a second simq
 // is refused with a message saying who has it. A lock whose process is gone (SIGKILL, power loss)
 // is stale: the next command takes it over and marks a run its holder left "running" as incomplete.
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OutputError } from '../errors.js';
@@ -100,8 +100,4 @@ export function lockRunDirectory(dir: string, command: string): RunLock {
     rmSync(file, { force: true });
   }
   throw new OutputError(`cannot take the lock ${file}: other simq processes keep taking it`);
-}
-
-export function lockExists(dir: string): boolean {
-  return existsSync(path.join(dir, LOCK_FILE));
 }

@@ -1,5 +1,5 @@
 // Reading fixed-size raw frames from a child process's stdout, and writing to a stdin with backpressure.
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 /**
  * Yields each frameBytes-sized frame of the stream in order. Each chunk is copied once, straight into
@@ -28,22 +28,4 @@ export async function* rawFrames(stream: Readable, frameBytes: number, options: 
     }
   }
   if (filled > 0) throw new Error(`stream ended inside a frame (${filled} of ${frameBytes} bytes)`);
-}
-
-/** Writes and waits when the pipe is full; rejects if the reader went away. */
-export function writeWithBackpressure(stream: Writable, data: Buffer): Promise<void> {
-  if (stream.destroyed || stream.writableEnded) return Promise.reject(new Error('the receiving process closed its input'));
-  if (stream.write(data)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      stream.off('drain', onDrain);
-      stream.off('close', onClose);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onDrain = () => done();
-    const onClose = () => done(new Error('the receiving process closed its input'));
-    stream.on('drain', onDrain);
-    stream.on('close', onClose);
-  });
 }

@@ -36,19 +36,8 @@ export interface ViewerSpec {
 /** Where a table viewer's rate came from (run.json and events.csv record it). */
 export type RateSource = 'link' | 'receive-stats';
 
-/** One row of <viewer>.frames.csv (docs/design-sfu-links.md "Viewer record"). */
-export interface ViewerFrameRow {
-  index: number;
-  rtp_timestamp: number;
-  arrival_ms: number;
-  bytes: number;
-  type: 'key' | 'delta';
-  width: number;
-  height: number;
-  requested_rid: string;
-  requested_temporal: number;
-}
-
+/** One row of <viewer>.frames.csv: declared once, with the measure's reader, in rundir/CsvTypes.ts. */
+export type { ViewerFrameRow } from '../rundir/CsvTypes.js';
 
 /** inbound-rtp fields of <viewer>.stats.csv, each second. */
 export const VIEWER_STATS_FIELDS = [
