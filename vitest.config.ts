@@ -12,6 +12,8 @@ import { defineConfig } from 'vitest/config';
 // joins a slow tier (or a fast one) by default.
 const TIERS = ['unit', 'cli', 'browser'] as const;
 const unclassified = readdirSync(new URL('./test', import.meta.url), { recursive: true, encoding: 'utf8' })
+  // Fixtures may hold installed packages (test/fixtures/export-consumer/node_modules) with tests of their own.
+  .filter((f) => !/(^|\/)(node_modules|fixtures)\//.test(f))
   .filter((f) => /\.test\.[cm]?[jt]sx?$/.test(f) && !/\.(unit|cli|browser)\.test\.ts$/.test(f))
   .map((f) => `test/${f}`);
 if (unclassified.length) {

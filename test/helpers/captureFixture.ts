@@ -13,6 +13,8 @@ import { BIN, FFMPEG, ROOT, SESSION_DIR, testEnv } from './simq.js';
 export const CAPTURE_FIXTURE = path.join(ROOT, 'test', 'fixtures', 'capture-run');
 
 interface FixtureInfo {
+  /** The scenario definitions the capture ran (a scenario file's contents). */
+  scenarios: unknown[];
   sampleArgs: string[];
   sampleSha256: string;
   y4mSha256: string;
