@@ -10,7 +10,6 @@ import { defineConfig } from 'vitest/config';
 //   *.browser.test.ts  real Chromium or Firefox captures, Janus, links (tc/nft): one file at a time.
 // A test file under test/ whose name says no tier stops every run here, naming it, so a new file never
 // joins a slow tier (or a fast one) by default.
-const TIERS = ['unit', 'cli', 'browser'] as const;
 const unclassified = readdirSync(new URL('./test', import.meta.url), { recursive: true, encoding: 'utf8' })
   // Fixtures may hold installed packages (test/fixtures/export-consumer/node_modules) with tests of their own.
   .filter((f) => !/(^|\/)(node_modules|fixtures)\//.test(f))
@@ -22,7 +21,7 @@ if (unclassified.length) {
       `Rename each to NAME.unit.test.ts, NAME.cli.test.ts or NAME.browser.test.ts by what it runs (CONTRIBUTING.md "Tests").`,
   );
 }
-const tierGlob = (tier: (typeof TIERS)[number]) => [`test/**/*.${tier}.test.ts`];
+const tierGlob = (tier: 'unit' | 'cli' | 'browser') => [`test/**/*.${tier}.test.ts`];
 
 // Tiers that run the built CLI build dist/ first and check the VMAF model files (test/globalSetup.ts).
 const WITH_BUILD = { testTimeout: 180_000, hookTimeout: 300_000, globalSetup: ['test/globalSetup.ts'] };
