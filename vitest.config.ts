@@ -1,83 +1,54 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// Two projects. `unit`: pure logic on data made by hand or by construction (no browser, no ffmpeg run,
-// no model files, no build): seconds, and the first thing to run. `e2e`: everything that drives the
-// real Chromium, ffmpeg and libvmaf through the built CLI.
-const UNIT = [
-  'test/allocationModel.test.ts',
-  'test/allocationTable.test.ts',
-  'test/analyzeDefaultPlan.test.ts',
-  'test/crossLayer.test.ts',
-  'test/csvReader.test.ts',
-  'test/deployCi.test.ts',
-  'test/deployDockerfile.test.ts',
-  'test/deployKubernetes.test.ts',
-  'test/deployStudyFiles.test.ts',
-  'test/exportNames.test.ts',
-  'test/fullerBench.test.ts',
-  'test/firefoxDerived.test.ts',
-  'test/firefoxSdp.test.ts',
-  'test/geckoStreams.test.ts',
-  'test/modelVsBrowser.test.ts',
-  'test/operatingPoints.test.ts',
-  'test/quickModeDoubt.test.ts',
-  'test/recommend.test.ts',
-  'test/recommendExports.test.ts',
-  'test/scenarioScaling.test.ts',
-  'test/retryReason.test.ts',
-  'test/rundirContract.test.ts',
-  'test/steadyStart.test.ts',
-  'test/study.test.ts',
-  'test/studyMerge.test.ts',
-  'test/temporalLayers.test.ts',
-  'test/temporalSelection.test.ts',
-  'test/timeLeft.test.ts',
-  'test/measureRate.test.ts',
-  'test/locateBrowser.test.ts',
-  'test/upstreamAllocation.test.ts',
-  'test/upstreamSvc.test.ts',
-  'test/svcCut.test.ts',
-  'test/scenarioSvc.test.ts',
-  'test/svcVersusSimulcast.test.ts',
-  'test/svcFinish.test.ts',
-  'test/validity.test.ts',
-  'test/verifyPairing.test.ts',
-  'test/metricJobPlan.test.ts',
-  'test/jobQueue.test.ts',
-  'test/frameFeed.test.ts',
-  'test/optionsReference.test.ts',
-  'test/viewerTimeline.test.ts',
-  'test/layerTimeline.test.ts',
-  'test/clipSource.test.ts',
-  'test/printable.test.ts',
-  'test/staticPairing.test.ts',
-  'test/fullDisk.test.ts',
-  'test/measureSummaryClips.test.ts',
-  'test/answerBlock.test.ts',
-  'test/viewerSpec.test.ts',
-  'test/linkSpec.test.ts',
-  'test/linkCommands.test.ts',
-  'test/layerSwitches.test.ts',
-  'test/layerStateStrip.test.ts',
-];
+// Three tiers, chosen by the test file's name (CONTRIBUTING.md "Tests"):
+//   *.unit.test.ts     pure logic on data made by hand or by construction: no external tool, no ffmpeg
+//                      run, no model files, no build. Seconds; the first thing to run.
+//   *.cli.test.ts      the built CLI, ffmpeg, libvmaf, model files, Docker/ffmpeg stand-ins, recorded
+//                      runs (test/fixtures/capture-run): NO browser, no Janus, no links. Files run in
+//                      parallel (2 workers).
+//   *.browser.test.ts  real Chromium or Firefox captures, Janus, links (tc/nft): one file at a time.
+// A test file under test/ whose name says no tier stops every run here, naming it, so a new file never
+// joins a slow tier (or a fast one) by default.
+const unclassified = readdirSync(new URL('./test', import.meta.url), { recursive: true, encoding: 'utf8' })
+  // Fixtures may hold installed packages (test/fixtures/export-consumer/node_modules) with tests of their own.
+  .filter((f) => !/(^|\/)(node_modules|fixtures)\//.test(f))
+  .filter((f) => /\.test\.[cm]?[jt]sx?$/.test(f) && !/\.(unit|cli|browser)\.test\.ts$/.test(f))
+  .map((f) => `test/${f}`);
+if (unclassified.length) {
+  throw new Error(
+    `test files without a tier in their name: ${unclassified.join(', ')}. ` +
+      `Rename each to NAME.unit.test.ts, NAME.cli.test.ts or NAME.browser.test.ts by what it runs (CONTRIBUTING.md "Tests").`,
+  );
+}
+const tierGlob = (tier: 'unit' | 'cli' | 'browser') => [`test/**/*.${tier}.test.ts`];
+
+// Tiers that run the built CLI build dist/ first and check the VMAF model files (test/globalSetup.ts).
+const WITH_BUILD = { testTimeout: 180_000, hookTimeout: 300_000, globalSetup: ['test/globalSetup.ts'] };
 
 export default defineConfig({
   test: {
     projects: [
+      { test: { name: 'unit', include: tierGlob('unit') } },
       {
-        test: { name: 'unit', include: UNIT },
+        test: {
+          name: 'cli',
+          include: tierGlob('cli'),
+          ...WITH_BUILD,
+          // ffmpeg and libvmaf are CPU-heavy and the machine has 2 cores shared with browser captures:
+          // two files at a time.
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
       },
       {
         test: {
-          name: 'e2e',
-          include: ['test/**/*.test.ts'],
-          exclude: UNIT,
+          name: 'browser',
+          include: tierGlob('browser'),
+          ...WITH_BUILD,
           // Captures drive a real Chromium encoder on a 2-core machine: running test files side by side
           // would starve the encoder and make the browser report CPU-limited layers. One file at a time.
           fileParallelism: false,
-          testTimeout: 180_000,
-          hookTimeout: 300_000,
-          globalSetup: ['test/globalSetup.ts'],
         },
       },
     ],

@@ -1,6 +1,6 @@
 // The validation matrix: the model's prediction next to what the browser measured, per codec x
 // scenario x bandwidth cap. Built from capture run directories (`npm run matrix -- <run-dir>...`),
-// committed as data/validation-matrix.json, and checked by test/validationMatrix.test.ts.
+// committed as data/validation-matrix.json, and checked by test/validationMatrix.browser.test.ts.
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
 import { compareModelWithBrowser } from './modelVsBrowser.js';

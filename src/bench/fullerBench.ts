@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { RunRecord } from '../rundir/RunTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 
-/** The README's fuller command, after `npx simq` (test/fullerBench.test.ts keeps the two equal). */
+/** The README's fuller command, after `npx simq` (test/fullerBench.unit.test.ts keeps the two equal). */
 export const FULLER_ARGS = ['analyze', '--scenario', 'all-layers,top-off,boost-mid', '--sweep', 'all-layers:h.maxBitrate=300k:1500k:5', '--yes'] as const;
 
 export interface FullerVariant {

@@ -1,6 +1,6 @@
 // `node dist/bench/subsampleError.js RUN_DIR [N ...]`: the error quick mode (--vmaf-subsample N)
 // makes in the aggregates of a fully measured run. Quick mode scores pictures 0, N, 2N, ... of each
-// (layer, size) exactly as a full run does (test/subsample.test.ts), so its aggregates are those of
+// (layer, size) exactly as a full run does (test/subsample.cli.test.ts), so its aggregates are those of
 // the full run's pictures.csv restricted to display_index % N == 0; this compares them with
 // quality.csv. Prints mean and largest |difference| over all (layer, size) rows per metric.
 import { PICTURES_CSV, picturesCsvToRead, QUALITY_CSV, runFile } from '../rundir/RunFiles.js';

@@ -1,5 +1,5 @@
 // docs/options.md, generated from the commander definitions themselves (issue 25: the reference cannot
-// drift from `--help`). `npm run docs:options` rewrites the file; test/optionsReference.test.ts fails
+// drift from `--help`). `npm run docs:options` rewrites the file; test/optionsReference.unit.test.ts fails
 // when the committed file differs from what the program defines.
 import type { Command, Option } from 'commander';
 

@@ -20,7 +20,7 @@
 //
 // Run for real: simq capture --sfu janus --janus-export <this file> --viewers ...:table publishes these
 // sendEncodings with ridOrder into a live Janus 1.1.2 and sends these configure bodies (plus mid) to
-// its subscribers (test/janusViewers.test.ts).
+// its subscribers (test/janusViewers.browser.test.ts).
 //
 // Pure JSON cannot carry a comment, so the provenance is the "simq" member; Janus is never handed the
 // whole document, only the `configure` bodies inside it, which carry nothing but Janus keys.

@@ -1,7 +1,9 @@
-// Nothing lost with a browser: two measures on one run, INT/TERM/HUP during capture, measure and clip
-// preparation, a forced capture interrupted (the old run stays) or finished (it is replaced), a
-// SIGKILLed capture found stale by the next command, and a capture on a full disk. Run under the
-// browser lock: flock /tmp/simq-browser.lock npx vitest run test/runSafety.test.ts
+// Nothing lost with a browser: INT/TERM/HUP during capture and clip preparation, a forced capture
+// interrupted (the old run stays) or finished (it is replaced), a SIGKILLed capture found stale by the
+// next command, and a capture on a full disk. The run a forced capture replaces is a copy of the
+// recorded capture (test/fixtures/capture-run). Two measures on one run and signals during measure:
+// measureSafety.cli.test.ts. Run under the browser lock:
+// flock /tmp/simq-browser.lock npx vitest run test/runSafety.browser.test.ts
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/errors.js';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
+import { copyCaptureFixture } from './helpers/captureFixture.js';
 import { cameraSample, FFMPEG, readJson, simq, testEnv, type SimqResult } from './helpers/simq.js';
 
 let dir: string;
@@ -64,58 +67,12 @@ function leftovers(root: string): string[] {
   return found;
 }
 
-function copyRun(name: string): string {
-  const to = path.join(dir, name);
-  cpSync(base, to, { recursive: true });
-  return to;
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'simq-run-safety-'));
   clip = await cameraSample(2);
-  const r = await simq(['capture', clip, ...CAPTURE, '--out', dir, '--run-id', 'base']);
-  expect(r.code, r.stderr).toBe(0);
-  base = path.join(dir, 'base');
+  base = copyCaptureFixture(path.join(dir, 'base'));
 }, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-describe('measure', () => {
-  it('two measures on one run: the second is refused with exit 6 naming the first; the first finishes with full tables', async () => {
-    const run = copyRun('twice');
-    const first = start(['measure', run, '--vmaf-backend', 'none', '--viewports', '320x180', '--allow-degraded']);
-    const pid = await first.pid;
-    await waitFor('the first measure to hold the run', () => existsSync(path.join(run, '.simq.lock')));
-    const second = await start(['measure', run, '--vmaf-backend', 'none', '--viewports', '320x180', '--allow-degraded']).done;
-    expect(second.code, second.stderr).toBe(ExitCode.output);
-    expect(second.stderr).toContain(`pid ${pid}`);
-    const r = await first.done;
-    expect(r.code, r.stderr).toBe(0);
-    // One row per measured layer at its native size and at the one viewport: never header-only.
-    const rows = readFileSync(path.join(run, 'quality.csv'), 'utf8').trim().split('\n');
-    const measured = (runStatus(run)!.measure as { layers: { status: string }[] }).layers.filter((l) => l.status === 'measured').length;
-    expect(measured).toBeGreaterThan(0);
-    expect(rows.length).toBe(1 + measured * 2);
-    expect(leftovers(run)).toEqual([]);
-  });
-
-  it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
-  ] as const)('%s during measure: exit %i, a measure record marked incomplete, no work folder, no lock', async (signal, code) => {
-    const run = copyRun(`measure-${signal}`);
-    const m = start(['measure', run, '--vmaf-backend', 'ffmpeg', '--viewports', '640x360']);
-    const pid = await m.pid;
-    await waitFor('metric jobs to start', () => existsSync(path.join(run, '.measure-work')) && readdirSync(path.join(run, '.measure-work')).length > 0);
-    process.kill(pid, signal);
-    const r = await m.done;
-    expect(r.code, r.stderr).toBe(code);
-    expect(r.stderr).toContain(`stopped by ${signal}`);
-    const record = runStatus(run)!.measure as { status: string };
-    expect(record.status).toBe('incomplete');
-    expect(leftovers(run)).toEqual([]);
-  });
-});
 
 describe('capture', () => {
   it.each([

@@ -1,6 +1,7 @@
-// `simq measure` on real captures: VMAF backends (ffmpeg, docker through a stand-in client, none),
-// and its errors. The stand-in `docker` checks the command line it gets and
-// runs the local ffmpeg: there is no Docker engine on the test machines.
+// `simq measure` on a real capture, recorded (test/fixtures/capture-run: Chromium, VP8, all-layers and
+// top-off at 640x360, test/helpers/captureFixture.ts): VMAF backends (ffmpeg, docker through a
+// stand-in client, none), and its errors. The stand-in `docker` checks the command line it gets and
+// runs the local ffmpeg: there is no Docker engine on the test machines. No browser.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/errors.js';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { directVmaf } from './helpers/directVmaf.js';
-import { cameraSample, FFMPEG, readCsv, readJson, ROOT, simq, testEnv, VMAF_MODEL_DIR } from './helpers/simq.js';
+import { copyCaptureFixture } from './helpers/captureFixture.js';
+import { FFMPEG, readCsv, readJson, ROOT, simq, testEnv, VMAF_MODEL_DIR } from './helpers/simq.js';
 
 let dir: string;
 let captured: string;
@@ -22,12 +24,9 @@ function copyRun(name: string): string {
   return to;
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'simq-measure-stage-'));
-  const clip = await cameraSample();
-  const r = await simq(['capture', clip, '--scenario', 'all-layers,top-off', '--duration', '3', '--warmup', '1', '--out', dir, '--run-id', 'base', '--allow-degraded']);
-  expect(r.code, r.stderr).toBe(0);
-  captured = path.join(dir, 'base');
+  captured = copyCaptureFixture(path.join(dir, 'base'));
 }, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -88,7 +87,7 @@ describe('VMAF backends give the same numbers', () => {
     // Metric jobs read the stacked frames as rawvideo on stdin (the setup's smoke test uses lavfi).
     const jobs = calls.filter((a) => a[0] === 'run' && a.includes('rawvideo'));
     // One job per layer and measurement size: a layer's native row and the viewport of its own size
-    // (h at 640x360 here) are the same computation.
+    // (f at 640x360 here) are the same computation.
     const measured = new Set(ffmpegRows.map((x) => `${x.scenario_id} ${x.rid} ${x.size === 'native' ? x.layer : x.size}`));
     expect(measured.size).toBeLessThan(ffmpegRows.length);
     expect(jobs.length).toBe(measured.size);

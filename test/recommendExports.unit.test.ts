@@ -39,7 +39,7 @@ const rec: Recommendation = recommend(buildQualityTable(handmadeRun(), handmadeP
   simqVersion: '0.1.0-test',
   now: new Date('2025-01-02T00:00:00.000Z'),
 });
-// Expected maxBitrates (derived in test/recommend.test.ts): q 400k, h 1200k, f 2500k.
+// Expected maxBitrates (derived in test/recommend.unit.test.ts): q 400k, h 1200k, f 2500k.
 const EXPECTED = { q: 400_000, h: 1_200_000, f: 2_500_000 } as const;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-exports-'));

@@ -2,12 +2,16 @@
 // column set this release wrote (a Chromium-only run has no `browser` column). Expectations by
 // construction: the kept rows are the bytes the first measure wrote; a scenario whose rows were
 // taken out (as a measure interrupted before it wrote them leaves it) is measured again.
+// The run is the recorded capture (test/fixtures/capture-run; no browser) with the command line of an
+// `analyze` run (the run.json `argv` analyze --resume reads its measure settings from), finished by
+// `analyze --resume`: measure, recommend and report as the analyze that captured it would have.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
-import { cameraSample, readJson, simq } from './helpers/simq.js';
+import { copyCaptureFixture, fixtureInfo } from './helpers/captureFixture.js';
+import { readJson, simq } from './helpers/simq.js';
 
 let dir: string;
 let run: string;
@@ -17,10 +21,15 @@ const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n');
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'simq-measure-resume-'));
-  const clip = await cameraSample();
-  const r = await simq(['analyze', clip, '--scenario', 'all-layers,top-off', '--codec', 'vp8', '--duration', '3', '--warmup', '1', '--viewports', '640x360', '--out', dir, '--run-id', 'base', '--allow-degraded', '--yes']);
+  run = copyCaptureFixture(path.join(dir, 'base'));
+  const record = readJson<RunRecord>(path.join(run, 'run.json'));
+  const scenarios = path.join(dir, 'scenarios.json');
+  writeFileSync(scenarios, JSON.stringify(fixtureInfo().scenarios));
+  record.argv = ['analyze', record.input.source, '--scenario', scenarios, '--size', '640x360', '--duration', '2', '--warmup', '1', '--viewports', '640x360', '--out', dir, '--run-id', 'base', '--allow-degraded', '--yes'];
+  writeFileSync(path.join(run, 'run.json'), JSON.stringify(record, null, 2));
+  const r = await simq(['analyze', '--resume', run, '--yes']);
   expect(r.code, r.stderr).toBe(0);
-  run = path.join(dir, 'base');
+  expect(readJson<RunRecord>(path.join(run, 'run.json')).measure!.viewports).toEqual(['640x360']);
   quality = lines(path.join(run, 'quality.csv'));
   pictures = lines(path.join(run, 'pictures.csv'));
 }, 400_000);

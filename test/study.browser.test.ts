@@ -194,7 +194,7 @@ describe('a run killed while scenario 2 captures, resumed', () => {
   });
 
   it('a resume with another clip, or another ffmpeg version on record, is refused naming the difference', async () => {
-    // --size and --warmup come from the run on resume (giving them is refused on its own: optionLimits.test.ts).
+    // --size and --warmup come from the run on resume (giving them is refused on its own: optionLimits.cli.test.ts).
     const other = await simq(['analyze', '--resume', RUN, screen, '--scenario', 'all-layers,top-off', '--duration', '3']);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/plan differs.*clips \(sha256\) differs/);
