@@ -32,7 +32,8 @@ import { measureFromCli, validateMeasureOptions, type MeasureCliOptions } from '
 import { DEFAULT_ANALYZE_PLAN } from './analyze.js';
 import { validateRecommendOptions } from './recommend.js';
 import { DEFAULT_BANDWIDTHS_BPS, DEFAULT_HEADROOM, DEFAULT_HYSTERESIS, DEFAULT_TARGET_PSNR, DEFAULT_TARGET_VMAF } from '../recommend/recommend.js';
-import { runViewerFigures } from '../compare/armFigures.js';
+import { commonSteadyStartS, runViewerFigures, viewerScenario } from '../compare/armFigures.js';
+import type { RunRecord } from '../rundir/RunTypes.js';
 import { compareViewer } from '../compare/verdict.js';
 import { renderComparison } from '../compare/renderComparison.js';
 import { ARMS, type Arm, type ViewerComparison } from '../compare/CompareTypes.js';
@@ -204,7 +205,9 @@ export async function viewersCommand(clips: readonly string[], opts: ViewersOpti
 
   // 3. Per viewer, the two arms side by side.
   const specsOf = { default: defaultViewers, recommended: viewers.map((v) => v.spec) };
-  const figures = Object.fromEntries(ARMS.map((arm) => [arm, runViewerFigures(arms[arm].runDir, readRunRecord(arms[arm].runDir), specsOf[arm], targetVmaf)])) as Record<Arm, ReturnType<typeof runViewerFigures>>;
+  const records = Object.fromEntries(ARMS.map((arm) => [arm, readRunRecord(arms[arm].runDir)])) as Record<Arm, RunRecord>;
+  const fromS = commonSteadyStartS(ARMS.map((arm) => viewerScenario(records[arm])));
+  const figures = Object.fromEntries(ARMS.map((arm) => [arm, runViewerFigures(arms[arm].runDir, records[arm], specsOf[arm], targetVmaf, fromS)])) as Record<Arm, ReturnType<typeof runViewerFigures>>;
   const comparisons: ViewerComparison[] = viewers.map((v, i) => compareViewer(v.spec, `${v.width}x${v.height}`, figures.default.figures[i], figures.recommended.figures[i]));
   timings.totalS = seconds(started);
   const doc = {
@@ -214,6 +217,7 @@ export async function viewersCommand(clips: readonly string[], opts: ViewersOpti
     janusExport: exportFile,
     uplink: opts.uplink ?? null,
     targetVmaf,
+    fromS,
     arms: Object.fromEntries(ARMS.map((arm) => [arm, { runDir: arms[arm].runDir, scenarioId: figures[arm].scenario.id, encodings: figures[arm].scenario.scenario.encodings, status: figures[arm].scenario.status, exitCode: arms[arm].exitCode }])),
     viewers: comparisons,
     timings,

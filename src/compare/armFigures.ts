@@ -2,7 +2,8 @@
 // over the display ticks of the steady part (pictures.csv rows rid "viewer:<name>"), received kbps,
 // freezes that started in it, and the per-second VMAF the noise estimate pairs and the "time at the
 // target" share counts (run.json measure.viewers[].seconds). The steady part starts at the scenario's
-// steady start, the same rule as the sender's layer rows, so both arms leave out the same ramp.
+// steady start (the later of the two arms'), the same rule as the sender's layer rows, so both arms
+// leave out the same ramp.
 import { aggregate, mean, round } from '../measure/aggregate.js';
 import { readCsvFile } from '../io/readCsv.js';
 import { PICTURES_SCHEMA, VIEWER_RID_PREFIX, type PictureRow } from '../rundir/CsvTypes.js';
@@ -24,9 +25,8 @@ export function readViewerPictures(runDir: string): PictureRow[] {
 }
 
 /** The figures of one measured viewer; undefined when it was not measured. */
-export function armViewerFigures(scenario: ScenarioRecord, m: ViewerMeasureRecord | undefined, pictures: readonly PictureRow[], spec: string, targetVmaf: number): ArmViewerFigures | undefined {
+export function armViewerFigures(scenario: ScenarioRecord, m: ViewerMeasureRecord | undefined, pictures: readonly PictureRow[], spec: string, targetVmaf: number, fromS: number): ArmViewerFigures | undefined {
   if (!m || m.status !== 'measured') return undefined;
-  const fromS = steadyStartS(scenario);
   const rid = `${VIEWER_RID_PREFIX}${m.viewer}`;
   const ticks = pictures.filter((p) => p.scenario_id === scenario.id && p.rid === rid && p.time_s >= fromS);
   const vmaf = aggregate(ticks.map((p) => p.vmaf));
@@ -53,10 +53,23 @@ export function armViewerFigures(scenario: ScenarioRecord, m: ViewerMeasureRecor
   };
 }
 
-/** The run's one scenario with viewers, and each viewer's figures in the scenario's viewer order. */
-export function runViewerFigures(runDir: string, run: RunRecord, specs: readonly string[], targetVmaf: number): { scenario: ScenarioRecord; figures: (ArmViewerFigures | undefined)[] } {
-  const scenario = run.scenarios.find((s) => (s.viewers ?? []).length > 0) ?? run.scenarios[0];
+/** The run's one scenario with viewers. */
+export function viewerScenario(run: RunRecord): ScenarioRecord {
+  return run.scenarios.find((s) => (s.viewers ?? []).length > 0) ?? run.scenarios[0];
+}
+
+/**
+ * Where the arms are compared from: the later of their steady starts, so both cover the same seconds
+ * of the clip (each arm's sender settles on its own; the earlier one would add ramp seconds to one arm only).
+ */
+export function commonSteadyStartS(scenarios: readonly ScenarioRecord[]): number {
+  return Math.max(...scenarios.map((s) => steadyStartS(s)));
+}
+
+/** Each viewer's figures in the scenario's viewer order, from `fromS` on. */
+export function runViewerFigures(runDir: string, run: RunRecord, specs: readonly string[], targetVmaf: number, fromS: number): { scenario: ScenarioRecord; figures: (ArmViewerFigures | undefined)[] } {
+  const scenario = viewerScenario(run);
   const pictures = readViewerPictures(runDir);
-  const figures = (scenario.viewers ?? []).map((v, i) => armViewerFigures(scenario, run.measure?.viewers?.find((m) => m.scenarioId === scenario.id && m.viewer === v.name), pictures, specs[i] ?? v.spec, targetVmaf));
+  const figures = (scenario.viewers ?? []).map((v, i) => armViewerFigures(scenario, run.measure?.viewers?.find((m) => m.scenarioId === scenario.id && m.viewer === v.name), pictures, specs[i] ?? v.spec, targetVmaf, fromS));
   return { scenario, figures };
 }

@@ -38,7 +38,7 @@ export function renderComparison(doc: ComparisonDoc): string {
   for (const v of doc.viewers) {
     const from = v.arms.default?.fromS ?? v.arms.recommended?.fromS;
     out.push('', `viewer ${v.spec} (renders ${v.renderSize}), from ${num(from)} s on:`);
-    out.push(`  ${'arm'.padEnd(12)} ${'policy'.padEnd(16)} ${'VMAF'.padStart(5)} ${'p5'.padStart(5)} ${'kbps'.padStart(5)}  ${'freezes'.padEnd(12)} ${`>= VMAF ${doc.targetVmaf}`.padEnd(13)} layer on screen`);
+    out.push(`  ${'arm'.padEnd(12)} ${'policy'.padEnd(16)} ${'VMAF'.padStart(5)} ${'p5'.padStart(5)} ${'kbps'.padStart(5)}  ${'freezes'.padEnd(12)} ${`>= VMAF ${doc.targetVmaf}`.padEnd(13)} layer on screen (whole run)`);
     for (const arm of ARMS) out.push(row(arm, v.arms[arm]));
     for (const s of v.says) out.push(`  -> ${s}`);
   }
