@@ -2,12 +2,14 @@
 // libwebrtc sends q 160x90 and h 320x180 from it) published with a Janus export written here by hand,
 // a fixed viewer of h at 320x180 and a table viewer at 640x360 that starts on q and switches to h
 // once its rate estimate reaches the table's 600 kbps (x1.5 a clean second from q's ~150 kbps: about
-// the 4th second). Then `simq measure`. Checked against sources simq did not write:
+// the 4th second). It then goes back and forth (7 switches in one run): the switch's own freeze makes
+// the receive-stats estimate back off to 0.85 x h's rate, below h's 450 kbps down-switch. Then
+// `simq measure`. Checked against sources simq did not write:
 // (a) the fixed viewer against the sender's same layer, same run, same size: the IVFs read by the test
 //     (every frame the viewer received is byte-identical to a frame of the sender's h), and per
-//     picture both sides' VMAF of the same encoded frame; the steady means are logged beside them
-//     (the viewer's display timeline repeats pictures the sender's displayed view does not: README
-//     of this test's report);
+//     picture both sides' VMAF of the same encoded frame against the same source frame; the steady
+//     means are logged beside them: issue 21's "within 1 point" of those means is not met here
+//     (the it.todo below says why);
 // (b) the switching viewer: every picture it showed, decoded from its own IVF by ffmpeg and scaled
 //     to 640x360, is confirmed by a brute-force search over the source frames (helpers/pairingCheck),
 //     and the freeze at each switch (if any) found by the test from the frames' arrival times with
@@ -94,13 +96,20 @@ const viewerRecord = (name: string) => record.measure!.viewers!.find((v) => v.vi
 const pictures = () => readCsv(path.join(run, 'pictures.csv'));
 
 describe('(a) a fixed viewer against the same layer at the sender', () => {
-  it('every frame the viewer received is a frame of the sender\'s h, byte for byte, in order and none missing', () => {
+  it('every frame the viewer received after h\'s first one is a frame of the sender\'s h, byte for byte, in order and none missing', () => {
     const sender = ivfHashes(path.join(scenarioDir, 'h.ivf'));
     const viewer = ivfHashes(path.join(scenarioDir, 'viewers', `${FIXED}.ivf`));
     expect(viewer.length).toBeGreaterThan(200);
-    const at = sender.indexOf(viewer[0]);
-    expect(at).toBeGreaterThanOrEqual(0);
-    expect(viewer).toEqual(sender.slice(at, at + viewer.length));
+    // Janus may forward another substream until h's first keyframe reaches it (seen: 10 frames of q,
+    // 50 ms): those must be the sender's q, and last under a second.
+    const senderSet = new Set(sender);
+    const first = viewer.findIndex((x) => senderSet.has(x));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(30);
+    const q = new Set(ivfHashes(path.join(scenarioDir, 'q.ivf')));
+    expect(viewer.slice(0, first).filter((x) => !q.has(x))).toEqual([]);
+    const at = sender.indexOf(viewer[first]);
+    expect(viewer.slice(first)).toEqual(sender.slice(at, at + viewer.length - first));
   });
 
   it('the same encoded frame scores the same at the viewer as at the sender: per picture, mean difference within 1 VMAF', () => {
@@ -120,26 +129,31 @@ describe('(a) a fixed viewer against the same layer at the sender', () => {
     expect(pairs.length).toBeGreaterThan(shown.length * 0.8);
     const meanDiff = pairs.reduce((a, b) => a + b, 0) / pairs.length;
     const meanAbs = pairs.reduce((a, b) => a + Math.abs(b), 0) / pairs.length;
-    expect(Math.abs(meanDiff), `mean viewer - sender ${meanDiff.toFixed(2)} over ${pairs.length} pictures`).toBeLessThan(1);
-    expect(meanAbs).toBeLessThan(1.5);
-  });
-
-  it('the steady means side by side (logged): the viewer\'s own figure and the sender\'s h row at 320x180', () => {
+    console.log(`same frame, same source: viewer - sender VMAF mean ${meanDiff.toFixed(2)}, mean |diff| ${meanAbs.toFixed(2)} over ${pairs.length} of ${shown.length} pictures shown`);
+    // The steady means side by side (issue 21 asks them within 1 point; see the todo below).
     const v = viewerRecord(FIXED);
     const row = readCsv(path.join(run, 'quality.csv')).find((r) => r.rid === 'h' && r.size === 'native' && r.view === 'displayed')!;
-    const viewerTicks = pictures().filter((r) => r.rid === `viewer:${FIXED}`);
-    const repeats = viewerTicks.filter((r) => r.frozen === '1').length;
+    const ticks = rows.filter((r) => r.rid === `viewer:${FIXED}`);
     const stats = readCsv(path.join(scenarioDir, 'viewers', `${FIXED}.stats.csv`)).at(-1)!;
     console.log(JSON.stringify({
       viewerSteadyVmaf: v.steady?.vmafMean,
       senderHVmaf: Number(row.vmaf_mean),
-      gap: Number(((v.steady?.vmafMean ?? NaN) - Number(row.vmaf_mean)).toFixed(2)),
-      viewerRepeats: `${repeats} of ${viewerTicks.length} ticks`,
-      senderDropped: `${row.dropped} of ${row.frames}`,
+      viewerRepeats: `${ticks.filter((r) => r.frozen === '1').length} of ${ticks.length} ticks`,
+      senderFrozen: `${row.dropped} of ${row.frames}`,
       chrome: { framesReceived: stats.framesReceived, framesDecoded: stats.framesDecoded, framesDropped: stats.framesDropped, freezeCount: stats.freezeCount, jitterBufferMs: Math.round((1000 * Number(stats.jitterBufferDelay)) / Number(stats.jitterBufferEmittedCount)) },
     }));
-    expect(v.steady?.vmafMean).toBeGreaterThan(0);
+    expect(Math.abs(meanDiff), `mean viewer - sender ${meanDiff.toFixed(2)} over ${pairs.length} pictures`).toBeLessThan(1);
+    expect(meanAbs).toBeLessThan(1.5);
   });
+
+  // Issue 21's line as written (the viewer's steady mean within 1 point of the sender's h row) does
+  // not hold on this 2-core machine: 73.2 against 78.1 in one run, 74.3 against 77.5 in another,
+  // although the bitstream is the same and each picture scores the same (the two tests above). The
+  // gap is the viewer's display timeline: 15-30% of its ticks repeat a picture (frames arrive
+  // bunched through Janus; the timeline shows what has arrived by each tick, without a jitter
+  // buffer), against 7% frozen in the sender's displayed view, while Chrome's own inbound-rtp
+  // counted 0-8 dropped frames and a 100-140 ms jitter buffer. Logged by the test above; left open.
+  it.todo('the fixed viewer\'s steady VMAF within 1 point of the sender\'s h row (issue 21, as written): not met here, the display timeline repeats pictures Chrome shows');
 });
 
 /** The w3c freeze rule (libwebrtc video_quality_observer2.cc) on one interval, given the intervals before it. */
