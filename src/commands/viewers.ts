@@ -27,7 +27,7 @@ import { RECOMMENDATION_JSON } from '../rundir/RunFiles.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import { packageVersion } from '../paths.js';
 import { captureFromCli } from './capture.js';
-import type { CaptureCliOptions } from './captureOptions.js';
+import { planCapture, type CaptureCliOptions } from './captureOptions.js';
 import { measureFromCli, validateMeasureOptions, type MeasureCliOptions } from './measure.js';
 import { DEFAULT_ANALYZE_PLAN } from './analyze.js';
 import { validateRecommendOptions } from './recommend.js';
@@ -137,8 +137,6 @@ export async function viewersCommand(clips: readonly string[], opts: ViewersOpti
     if (!opts.force) throw new OutputError(`${base} already exists; simq never overwrites a comparison`, 'choose another --run-id, or add --force to replace it');
     if (!existsSync(path.join(base, COMPARISON_FILE)) && !existsSync(path.join(base, 'default'))) throw new OutputError(`${base} is not a simq viewers comparison; --force only replaces those`, 'choose another --run-id');
   }
-  mkdirSync(base, { recursive: true });
-
   const capture = (runIdOf: string, extra: Partial<CaptureCliOptions>): CaptureCliOptions => ({
     scenario: [],
     sweep: [],
@@ -157,6 +155,15 @@ export async function viewersCommand(clips: readonly string[], opts: ViewersOpti
     yes: true,
     ...extra,
   });
+  const armOptions = (arm: Arm, exportFile: string, codec = opts.codec): Partial<CaptureCliOptions> =>
+    arm === 'default'
+      ? { scenario: ['all-layers'], codec, sfu: 'janus', janus: opts.janus, viewers: defaultViewers.join(','), uplink: opts.uplink }
+      : { janusExport: exportFile, codec, sfu: 'janus', janus: opts.janus, viewers: viewers.map((v) => v.spec).join(','), uplink: opts.uplink };
+  // The default arm's plan is checked now (e.g. --uplink where this build cannot shape a Janus
+  // sender), so a refused option writes nothing; the recommended arm's differs only by the export.
+  planCapture(capture('default', armOptions('default', '')));
+  mkdirSync(base, { recursive: true });
+
   let exitCode: number = ExitCode.ok;
   const timings: Record<string, number> = {};
 
@@ -190,10 +197,7 @@ export async function viewersCommand(clips: readonly string[], opts: ViewersOpti
   for (const arm of ARMS) {
     const t = Date.now();
     progress.info(`${arm} arm: ${arm === 'default' ? 'the browser\'s default encodings (all-layers), viewers ' + defaultViewers.join(',') : `the recommended encodings and layer table (${exportFile}), viewers ${viewers.map((v) => v.spec).join(',')}`}`);
-    const extra: Partial<CaptureCliOptions> = arm === 'default'
-      ? { scenario: ['all-layers'], codec, sfu: 'janus', janus: opts.janus, viewers: defaultViewers.join(','), uplink: opts.uplink }
-      : { janusExport: exportFile, codec, sfu: 'janus', janus: opts.janus, viewers: viewers.map((v) => v.spec).join(','), uplink: opts.uplink };
-    const c = await captureFromCli(clips, capture(arm, extra), argv, { print: false });
+    const c = await captureFromCli(clips, capture(arm, armOptions(arm, exportFile, codec)), argv, { print: false });
     exitCode = worst(exitCode, c.exitCode);
     if (isSignalExit(c.exitCode)) return c.exitCode;
     const m = await measureFromCli(c.capture.dir, { ...measureBase, vmafSubsample: opts.vmafSubsample }, false);
