@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ArmViewerFigures } from '../src/compare/CompareTypes.js';
 import { compareViewer } from '../src/compare/verdict.js';
+import { defaultArmViewers } from '../src/commands/viewers.js';
+import { parseViewers } from '../src/viewer/parseViewers.js';
 
 /** An arm seen for 8 whole seconds (2..9) with these per-second VMAF and kbps. */
 function arm(vmaf: number[], kbps: number[], freezes = 0): ArmViewerFigures {
@@ -64,5 +66,11 @@ describe('simq viewers: the verdict per viewer', () => {
     const c = compareViewer('a', '640x360', arm(content, flat(300)), undefined);
     expect([c.qualityForBits, c.fewerFreezes]).toEqual(['not measured', 'not measured']);
     expect(c.says[0]).toMatch(/not measured in the recommended arm/);
+  });
+});
+
+describe('simq viewers: the default arm\'s viewers', () => {
+  it('a table viewer gets Janus\'s own behaviour; fixed and janus viewers stay, in their places', () => {
+    expect(defaultArmViewers(parseViewers('640x360:table,320x180:fixed:q,1280x720:janus,160x90'))).toEqual(['640x360:janus', '320x180:fixed:q', '1280x720:janus', '160x90:janus']);
   });
 });
