@@ -11,7 +11,7 @@ import { parseViewers } from '../src/viewer/parseViewers.js';
 function arm(vmaf: number[], kbps: number[], freezes = 0): ArmViewerFigures {
   const seconds = vmaf.map((v, i) => ({ second: 2 + i, vmaf: v, kbps: kbps[i] }));
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { viewer: 'v1', spec: '640x360:table', fromS: 2, ticks: 240, vmafMean: avg(vmaf), vmafP5: Math.min(...vmaf), kbps: avg(kbps), freezeCount: freezes, freezeS: freezes * 0.2, timeOnLayerS: { h: 8 }, seconds, atTarget: { target: 80, seconds: 8, share: 0 } };
+  return { viewer: 'v1', spec: '640x360:table', fromS: 2, toS: 10, ticks: 240, vmafMean: avg(vmaf), vmafP5: Math.min(...vmaf), kbps: avg(kbps), freezeCount: freezes, freezeS: freezes * 0.2, timeOnLayerS: { h: 8 }, seconds, atTarget: { target: 80, seconds: 8, share: 0 } };
 }
 const flat = (v: number) => Array(8).fill(v) as number[];
 /** Content that moves: the same ups and downs in both arms (they cancel in the paired differences). */

@@ -32,7 +32,7 @@ import { measureFromCli, validateMeasureOptions, type MeasureCliOptions } from '
 import { DEFAULT_ANALYZE_PLAN } from './analyze.js';
 import { validateRecommendOptions } from './recommend.js';
 import { DEFAULT_BANDWIDTHS_BPS, DEFAULT_HEADROOM, DEFAULT_HYSTERESIS, DEFAULT_TARGET_PSNR, DEFAULT_TARGET_VMAF } from '../recommend/recommend.js';
-import { commonSteadyStartS, runViewerFigures, viewerScenario } from '../compare/armFigures.js';
+import { commonEndS, commonSteadyStartS, runViewerFigures, viewerScenario } from '../compare/armFigures.js';
 import type { RunRecord } from '../rundir/RunTypes.js';
 import { compareViewer } from '../compare/verdict.js';
 import { renderComparison } from '../compare/renderComparison.js';
@@ -211,7 +211,8 @@ export async function viewersCommand(clips: readonly string[], opts: ViewersOpti
   const specsOf = { default: defaultViewers, recommended: viewers.map((v) => v.spec) };
   const records = Object.fromEntries(ARMS.map((arm) => [arm, readRunRecord(arms[arm].runDir)])) as Record<Arm, RunRecord>;
   const fromS = commonSteadyStartS(ARMS.map((arm) => viewerScenario(records[arm])));
-  const figures = Object.fromEntries(ARMS.map((arm) => [arm, runViewerFigures(arms[arm].runDir, records[arm], specsOf[arm], targetVmaf, fromS)])) as Record<Arm, ReturnType<typeof runViewerFigures>>;
+  const windowOf = (i: number) => ({ fromS, toS: commonEndS(ARMS.map((arm) => records[arm]), i) });
+  const figures = Object.fromEntries(ARMS.map((arm) => [arm, runViewerFigures(arms[arm].runDir, records[arm], specsOf[arm], targetVmaf, windowOf)])) as Record<Arm, ReturnType<typeof runViewerFigures>>;
   const comparisons: ViewerComparison[] = viewers.map((v, i) => compareViewer(v.spec, `${v.width}x${v.height}`, figures.default.figures[i], figures.recommended.figures[i]));
   timings.totalS = seconds(started);
   const doc = {

@@ -11,6 +11,8 @@ export interface ArmViewerFigures {
   /** The viewer's spec in this arm (a `table` viewer is `janus` in the default arm). */
   spec: string;
   fromS: number;
+  /** End of the compared seconds (exclusive): the earlier of the two arms' last whole seconds. */
+  toS: number;
   /** Display ticks scored (a frozen repeat counts, as a viewer sees it). */
   ticks: number;
   vmafMean?: number;

@@ -25,22 +25,21 @@ export function readViewerPictures(runDir: string): PictureRow[] {
 }
 
 /** The figures of one measured viewer; undefined when it was not measured. */
-export function armViewerFigures(scenario: ScenarioRecord, m: ViewerMeasureRecord | undefined, pictures: readonly PictureRow[], spec: string, targetVmaf: number, fromS: number): ArmViewerFigures | undefined {
+export function armViewerFigures(scenario: ScenarioRecord, m: ViewerMeasureRecord | undefined, pictures: readonly PictureRow[], spec: string, targetVmaf: number, window: CompareWindow): ArmViewerFigures | undefined {
+  const { fromS, toS } = window;
   if (!m || m.status !== 'measured') return undefined;
   const rid = `${VIEWER_RID_PREFIX}${m.viewer}`;
-  const ticks = pictures.filter((p) => p.scenario_id === scenario.id && p.rid === rid && p.time_s >= fromS);
+  const ticks = pictures.filter((p) => p.scenario_id === scenario.id && p.rid === rid && p.time_s >= fromS && p.time_s < toS);
   const vmaf = aggregate(ticks.map((p) => p.vmaf));
-  // Whole seconds only: the first from the steady start on, and never the last one of the timeline
-  // (it is cut by the capture's end, so its kbps would read low).
-  const all = m.seconds ?? [];
-  const lastSecond = Math.max(...all.map((s) => s.second));
-  const seconds = all.filter((s) => s.second >= Math.ceil(fromS) && s.second < lastSecond).map((s) => ({ second: s.second, vmaf: s.vmaf, kbps: s.kbps }));
-  const freezes = (m.freezes?.list ?? []).filter((f) => f.startS >= fromS);
+  // Whole seconds only: the first from the steady start on, the last before toS.
+  const seconds = (m.seconds ?? []).filter((s) => s.second >= Math.ceil(fromS) && s.second < toS).map((s) => ({ second: s.second, vmaf: s.vmaf, kbps: s.kbps }));
+  const freezes = (m.freezes?.list ?? []).filter((f) => f.startS >= fromS && f.startS < toS);
   const scored = seconds.filter((s) => s.vmaf !== undefined);
   return {
     viewer: m.viewer,
     spec,
     fromS,
+    toS,
     ticks: ticks.length,
     vmafMean: round(vmaf.mean, 2),
     vmafP5: round(vmaf.p5, 2),
@@ -66,10 +65,34 @@ export function commonSteadyStartS(scenarios: readonly ScenarioRecord[]): number
   return Math.max(...scenarios.map((s) => steadyStartS(s)));
 }
 
-/** Each viewer's figures in the scenario's viewer order, from `fromS` on. */
-export function runViewerFigures(runDir: string, run: RunRecord, specs: readonly string[], targetVmaf: number, fromS: number): { scenario: ScenarioRecord; figures: (ArmViewerFigures | undefined)[] } {
+/** The seconds both arms are compared over, per viewer: [fromS, toS). */
+export interface CompareWindow {
+  fromS: number;
+  toS: number;
+}
+
+/** Viewer i's measure record in a run. */
+export function viewerMeasure(run: RunRecord, i: number): ViewerMeasureRecord | undefined {
+  const scenario = viewerScenario(run);
+  const name = scenario.viewers?.[i]?.name;
+  return run.measure?.viewers?.find((m) => m.scenarioId === scenario.id && m.viewer === name);
+}
+
+/**
+ * Where viewer i's comparison ends: the earlier of the arms' last whole seconds (each arm's timeline
+ * ends with its own capture, and the last second, cut by the capture's end, would read low in kbps).
+ */
+export function commonEndS(runs: readonly RunRecord[], i: number): number {
+  return Math.min(...runs.map((r) => {
+    const seconds = viewerMeasure(r, i)?.seconds ?? [];
+    return seconds.length ? Math.max(...seconds.map((s) => s.second)) : Infinity;
+  }));
+}
+
+/** Each viewer's figures in the scenario's viewer order, over its window. */
+export function runViewerFigures(runDir: string, run: RunRecord, specs: readonly string[], targetVmaf: number, windowOf: (i: number) => CompareWindow): { scenario: ScenarioRecord; figures: (ArmViewerFigures | undefined)[] } {
   const scenario = viewerScenario(run);
   const pictures = readViewerPictures(runDir);
-  const figures = (scenario.viewers ?? []).map((v, i) => armViewerFigures(scenario, run.measure?.viewers?.find((m) => m.scenarioId === scenario.id && m.viewer === v.name), pictures, specs[i] ?? v.spec, targetVmaf, fromS));
+  const figures = (scenario.viewers ?? []).map((v, i) => armViewerFigures(scenario, viewerMeasure(run, i), pictures, specs[i] ?? v.spec, targetVmaf, windowOf(i)));
   return { scenario, figures };
 }

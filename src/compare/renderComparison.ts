@@ -36,8 +36,8 @@ export function renderComparison(doc: ComparisonDoc): string {
   out.push(`simq viewers: ${doc.clip}, ${doc.codec}, through Janus${doc.uplink ? `, sender uplink ${doc.uplink}` : ''}; recommendation ${doc.recommendation}`);
   for (const arm of ARMS) out.push(`  ${arm.padEnd(12)} ${encodings(doc, arm)}${doc.arms[arm].status === 'complete' ? '' : `  [${doc.arms[arm].status}]`}`);
   for (const v of doc.viewers) {
-    const from = v.arms.default?.fromS ?? v.arms.recommended?.fromS;
-    out.push('', `viewer ${v.spec} (renders ${v.renderSize}), from ${num(from)} s on:`);
+    const w = v.arms.default ?? v.arms.recommended;
+    out.push('', `viewer ${v.spec} (renders ${v.renderSize}), seconds ${num(w?.fromS)} to ${num(w?.toS, 0)} of both arms:`);
     out.push(`  ${'arm'.padEnd(12)} ${'policy'.padEnd(16)} ${'VMAF'.padStart(5)} ${'p5'.padStart(5)} ${'kbps'.padStart(5)}  ${'freezes'.padEnd(12)} ${`>= VMAF ${doc.targetVmaf}`.padEnd(13)} layer on screen (whole run)`);
     for (const arm of ARMS) out.push(row(arm, v.arms[arm]));
     for (const s of v.says) out.push(`  -> ${s}`);
