@@ -6,7 +6,7 @@
 // own in the default arm and the export's table in the other, each arm's VMAF mean recomputed from
 // pictures.csv and its kbps from the viewer's frames.csv, and the verdict follows from the numbers.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { handmadeParsedRows, handmadeRun } from './fixtures/recommend/handmade.js';
 import { cameraSample, readCsv, readJson, simq } from './helpers/simq.js';
 
-interface Figures { viewer: string; spec: string; vmafMean?: number; kbps?: number; freezeCount: number }
+interface Figures { viewer: string; spec: string; fromS: number; toS: number; vmafMean?: number; kbps?: number; freezeCount: number }
 interface Diff { default?: number; recommended?: number; diff?: number; noise?: number; better?: string }
 interface Doc {
   fromS: number;
@@ -31,15 +31,22 @@ let doc: Doc;
 let result: Awaited<ReturnType<typeof simq>>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'simq-viewers-cmd-'));
+  // SIMQ_VIEWERS_CMD_DIR=<a folder this test kept> reuses its comparison (to see a check fail without a capture).
+  dir = process.env.SIMQ_VIEWERS_CMD_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'simq-viewers-cmd-'));
   const clip = await cameraSample(8);
   rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), { runDir: 'results/handmade', simqVersion: 'test', now: new Date('2025-01-02T00:00:00Z') });
   const recFile = path.join(dir, 'recommendation.json');
   writeFileSync(recFile, JSON.stringify(rec));
+  if (process.env.SIMQ_VIEWERS_CMD_DIR) {
+    result = { code: 0, signal: null, stdout: readFileSync(path.join(dir, 'cmp', 'viewers.json'), 'utf8'), stderr: readFileSync(path.join(dir, 'stderr.txt'), 'utf8') };
+    doc = JSON.parse(result.stdout) as Doc;
+    return;
+  }
   result = await simq(['viewers', clip, '--size', '640x360', '--duration', '8', '--viewers', '640x360:table', '--recommendation', recFile, '--out', dir, '--run-id', 'cmp', '--allow-degraded', '--json'], { timeoutMs: 600_000 });
+  writeFileSync(path.join(dir, 'stderr.txt'), result.stderr);
   doc = JSON.parse(result.stdout) as Doc;
 }, 700_000);
-afterAll(() => (process.env.SIMQ_KEEP_TEST_DIR ? console.log(`kept ${dir}`) : execFileSync('rm', ['-rf', dir])));
+afterAll(() => (process.env.SIMQ_KEEP_TEST_DIR || process.env.SIMQ_VIEWERS_CMD_DIR ? console.log(`kept ${dir}`) : execFileSync('rm', ['-rf', dir])));
 
 describe('simq viewers: default against recommended through a real Janus', () => {
   it('exits 0, stdout is the JSON document alone, progress on stderr', () => {
@@ -67,16 +74,18 @@ describe('simq viewers: default against recommended through a real Janus', () =>
     for (const arm of ['default', 'recommended'] as const) {
       const f = v.arms[arm];
       const runDir = doc.arms[arm].runDir;
-      const ticks = readCsv(path.join(runDir, 'pictures.csv')).filter((r) => r.rid === `viewer:${f.viewer}` && Number(r.time_s) >= doc.fromS && r.vmaf !== '');
+      const ticks = readCsv(path.join(runDir, 'pictures.csv')).filter((r) => r.rid === `viewer:${f.viewer}` && Number(r.time_s) >= doc.fromS && Number(r.time_s) < f.toS && r.vmaf !== '');
       const mean = ticks.reduce((s, r) => s + Number(r.vmaf), 0) / ticks.length;
       expect(f.vmafMean, arm).toBeCloseTo(mean, 1);
       const run = readJson<RunRecord>(path.join(runDir, 'run.json'));
       const frames = readCsv(path.join(runDir, run.scenarios[0].id, 'viewers', `${f.viewer}.frames.csv`));
       const bySecond = new Map<number, number>();
       for (const fr of frames) bySecond.set(Math.floor(Number(fr.arrival_ms) / 1000), (bySecond.get(Math.floor(Number(fr.arrival_ms) / 1000)) ?? 0) + Number(fr.bytes));
-      // Whole seconds from the common steady start, the last second of the viewer's timeline left out.
+      // Whole seconds from the common steady start to the common end, which is before both arms' last
+      // ticks (the last second is cut by the capture's end).
       const lastTick = Math.max(...readCsv(path.join(runDir, 'pictures.csv')).filter((r) => r.rid === `viewer:${f.viewer}`).map((r) => Math.floor(Number(r.time_s))));
-      const seconds = [...bySecond.keys()].filter((s) => s >= Math.ceil(doc.fromS) && s < lastTick);
+      expect(f.toS).toBeLessThanOrEqual(lastTick);
+      const seconds = [...bySecond.keys()].filter((s) => s >= Math.ceil(doc.fromS) && s < f.toS);
       const kbps = seconds.reduce((t, s) => t + (bySecond.get(s)! * 8) / 1000, 0) / seconds.length;
       expect(Math.abs(f.kbps! - kbps) / kbps, `${arm}: ${f.kbps} vs ${kbps.toFixed(1)}`).toBeLessThan(0.02);
     }
