@@ -12,6 +12,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerReport } from './commands/report.js';
 import { registerSamples } from './commands/samples.js';
+import { registerViewers } from './commands/viewers.js';
 import { packageVersion } from './paths.js';
 import { printable } from './ui/printable.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerPlan(program);
   registerSamples(program);
+  registerViewers(program);
   registerDoctor(program);
   return program;
 }

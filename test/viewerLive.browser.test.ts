@@ -1,0 +1,212 @@
+// Issue 21's done-when lines on a live run: a real Janus 1.1.2, real Chromium, a 640x360 input (VP8;
+// libwebrtc sends q 160x90 and h 320x180 from it) published with a Janus export written here by hand,
+// a fixed viewer of h at 320x180 and a table viewer at 640x360 that starts on q and switches to h
+// once its rate estimate reaches the table's 600 kbps (x1.5 a clean second from q's ~150 kbps: about
+// the 4th second). It then goes back and forth (7 switches in one run): the switch's own freeze makes
+// the receive-stats estimate back off to 0.85 x h's rate, below h's 450 kbps down-switch. Then
+// `simq measure`. Checked against sources simq did not write:
+// (a) the fixed viewer against the sender's same layer, same run, same size: the IVFs read by the test
+//     (every frame the viewer received is byte-identical to a frame of the sender's h), and per
+//     picture both sides' VMAF of the same encoded frame against the same source frame; the steady
+//     means are logged beside them: issue 21's "within 1 point" of those means is not met here
+//     (the it.todo below says why);
+// (b) the switching viewer: every picture it showed, decoded from its own IVF by ffmpeg and scaled
+//     to 640x360, is confirmed by a brute-force search over the source frames (helpers/pairingCheck),
+//     and the freeze at each switch (if any) found by the test from the frames' arrival times with
+//     the w3c rule is the one simq's record lists.
+// SIMQ_VIEWER_LIVE_RUN=<run dir> reuses a run made by this test (to see a check fail without a capture).
+import { createHash } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../src/rundir/RunTypes.js';
+import { grayFrames, wrongPairing } from './helpers/pairingCheck.js';
+import { cameraSample, FFMPEG, readCsv, readJson, simq } from './helpers/simq.js';
+
+const FIXED = 'v1-320x180-fixed-h';
+const TABLE = 'v2-640x360-table';
+const PERIOD_MS = 1000 / 30;
+
+/** The export under test, by hand: q/h/f lowest first; the 640x360 table gives q below 600 kbps and h from there. */
+const EXPORT = {
+  simq: { generatedBy: 'test/viewerLive.test.ts', notes: [] },
+  publisher: {
+    sendEncodings: [
+      { rid: 'q', active: true, scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+      { rid: 'h', active: true, scaleResolutionDownBy: 2, maxBitrate: 400_000 },
+      { rid: 'f', active: true, scaleResolutionDownBy: 1 },
+    ],
+    ridOrder: 'lmh',
+  },
+  substreams: [
+    { substream: 0, rid: 'q', layer: '160x90', bitrateBps: 150_000, upSwitchBps: 0, downSwitchBps: 0, temporal: 2 },
+    { substream: 1, rid: 'h', layer: '320x180', bitrateBps: 400_000, upSwitchBps: 600_000, downSwitchBps: 450_000, temporal: 2 },
+    { substream: 2, rid: 'f', layer: '640x360', bitrateBps: 1_500_000, upSwitchBps: 9_000_000, downSwitchBps: 8_000_000, temporal: 2 },
+  ],
+  subscriberTable: [
+    { viewerSize: '640x360', viewerWidth: 640, viewerHeight: 360, bandwidthBps: 100_000, rid: 'q', configure: { request: 'configure', substream: 0, temporal: 2 } },
+    { viewerSize: '640x360', viewerWidth: 640, viewerHeight: 360, bandwidthBps: 600_000, rid: 'h', configure: { request: 'configure', substream: 1, temporal: 2 } },
+  ],
+};
+
+let dir: string;
+let run: string;
+let scenarioDir: string;
+let record: RunRecord;
+
+/** md5 of every frame payload of an IVF file, read by the test (32-byte header, 12-byte frame headers). */
+function ivfHashes(file: string): string[] {
+  const buf = readFileSync(file);
+  const out: string[] = [];
+  for (let at = buf.readUInt16LE(6); at + 12 <= buf.length; at += 12 + buf.readUInt32LE(at)) out.push(createHash('md5').update(buf.subarray(at + 12, at + 12 + buf.readUInt32LE(at))).digest('hex'));
+  return out;
+}
+
+/** Pictures ffmpeg decodes from a file (its own decoder and showinfo; not simq's). */
+function decodedCount(file: string): number {
+  const r = spawnSync(FFMPEG, ['-hide_banner', '-nostats', '-i', file, '-vf', 'showinfo', '-f', 'null', '-'], { encoding: 'utf8' });
+  return [...r.stderr.matchAll(/\bs:\d+x\d+\b/g)].length;
+}
+
+beforeAll(async () => {
+  if (process.env.SIMQ_VIEWER_LIVE_RUN) {
+    run = process.env.SIMQ_VIEWER_LIVE_RUN;
+  } else {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'simq-viewer-live-'));
+    const clip = await cameraSample(8);
+    const exportFile = path.join(dir, 'janus.json');
+    writeFileSync(exportFile, JSON.stringify(EXPORT, null, 2));
+    const c = await simq(['capture', clip, '--size', '640x360', '--duration', '12', '--warmup', '2', '--janus-export', exportFile, '--viewers', '320x180:fixed:h,640x360:table', '--out', dir, '--run-id', 'live', '--allow-degraded', '--quiet'], { timeoutMs: 240_000 });
+    expect(c.code, c.stderr).toBe(0);
+    run = path.join(dir, 'live');
+    const m = await simq(['measure', run, '--viewports', '320x180,640x360', '--quiet'], { timeoutMs: 600_000 });
+    expect(m.code, m.stderr).toBe(0);
+  }
+  record = readJson<RunRecord>(path.join(run, 'run.json'));
+  scenarioDir = path.join(run, record.scenarios[0].id);
+}, 900_000);
+afterAll(() => {
+  if (dir && !process.env.SIMQ_KEEP_TEST_DIR) execFileSync('rm', ['-rf', dir]);
+  else if (dir) console.log(`kept ${dir}`);
+});
+
+const viewerRecord = (name: string) => record.measure!.viewers!.find((v) => v.viewer === name)!;
+const pictures = () => readCsv(path.join(run, 'pictures.csv'));
+
+describe('(a) a fixed viewer against the same layer at the sender', () => {
+  it('every frame the viewer received after h\'s first one is a frame of the sender\'s h, byte for byte, in order and none missing', () => {
+    const sender = ivfHashes(path.join(scenarioDir, 'h.ivf'));
+    const viewer = ivfHashes(path.join(scenarioDir, 'viewers', `${FIXED}.ivf`));
+    expect(viewer.length).toBeGreaterThan(200);
+    // Janus may forward another substream until h's first keyframe reaches it (seen: 10 frames of q,
+    // 50 ms): those must be the sender's q, and last under a second.
+    const senderSet = new Set(sender);
+    const first = viewer.findIndex((x) => senderSet.has(x));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(30);
+    const q = new Set(ivfHashes(path.join(scenarioDir, 'q.ivf')));
+    expect(viewer.slice(0, first).filter((x) => !q.has(x))).toEqual([]);
+    const at = sender.indexOf(viewer[first]);
+    expect(viewer.slice(first)).toEqual(sender.slice(at, at + viewer.length - first));
+  });
+
+  it('the same encoded frame scores the same at the viewer as at the sender: per picture, mean difference within 1 VMAF', () => {
+    const sender = ivfHashes(path.join(scenarioDir, 'h.ivf'));
+    const viewer = ivfHashes(path.join(scenarioDir, 'viewers', `${FIXED}.ivf`));
+    const senderRowOf = new Map(sender.map((h, i) => [h, i]));
+    const fromS = record.scenarios[0].steadyStart?.fromS ?? 2;
+    const rows = pictures();
+    // The sender's h at its own size (320x180), displayed view: frame_index = row of h.frames.csv.
+    const senderVmaf = new Map(rows.filter((r) => r.rid === 'h' && r.size === 'native' && r.frozen === '0' && r.vmaf !== '').map((r) => [Number(r.frame_index), { vmaf: Number(r.vmaf), source: Number(r.source_index) }]));
+    const shown = rows.filter((r) => r.rid === `viewer:${FIXED}` && r.frozen === '0' && r.vmaf !== '' && Number(r.time_s) >= fromS);
+    const pairs = shown.flatMap((r) => {
+      const s = senderVmaf.get(senderRowOf.get(viewer[Number(r.frame_index)])!);
+      return s && s.source === Number(r.source_index) ? [Number(r.vmaf) - s.vmaf] : [];
+    });
+    // Most freshly shown pictures are a picture the sender's displayed view also scored against the same source frame.
+    expect(pairs.length).toBeGreaterThan(shown.length * 0.8);
+    const meanDiff = pairs.reduce((a, b) => a + b, 0) / pairs.length;
+    const meanAbs = pairs.reduce((a, b) => a + Math.abs(b), 0) / pairs.length;
+    console.log(`same frame, same source: viewer - sender VMAF mean ${meanDiff.toFixed(2)}, mean |diff| ${meanAbs.toFixed(2)} over ${pairs.length} of ${shown.length} pictures shown`);
+    // The steady means side by side (issue 21 asks them within 1 point; see the todo below).
+    const v = viewerRecord(FIXED);
+    const row = readCsv(path.join(run, 'quality.csv')).find((r) => r.rid === 'h' && r.size === 'native' && r.view === 'displayed')!;
+    const ticks = rows.filter((r) => r.rid === `viewer:${FIXED}`);
+    const stats = readCsv(path.join(scenarioDir, 'viewers', `${FIXED}.stats.csv`)).at(-1)!;
+    console.log(JSON.stringify({
+      viewerSteadyVmaf: v.steady?.vmafMean,
+      senderHVmaf: Number(row.vmaf_mean),
+      viewerRepeats: `${ticks.filter((r) => r.frozen === '1').length} of ${ticks.length} ticks`,
+      senderFrozen: `${row.dropped} of ${row.frames}`,
+      chrome: { framesReceived: stats.framesReceived, framesDecoded: stats.framesDecoded, framesDropped: stats.framesDropped, freezeCount: stats.freezeCount, jitterBufferMs: Math.round((1000 * Number(stats.jitterBufferDelay)) / Number(stats.jitterBufferEmittedCount)) },
+    }));
+    expect(Math.abs(meanDiff), `mean viewer - sender ${meanDiff.toFixed(2)} over ${pairs.length} pictures`).toBeLessThan(1);
+    expect(meanAbs).toBeLessThan(1.5);
+  });
+
+  // Issue 21's line as written (the viewer's steady mean within 1 point of the sender's h row) does
+  // not hold reliably on this 2-core machine: 73.2 against 78.1 in one run, 74.3 against 77.5 in
+  // another (0.0 and 1.2 apart in the two arms of a `simq viewers` run),
+  // although the bitstream is the same and each picture scores the same (the two tests above). The
+  // gap is the viewer's display timeline: 15-30% of its ticks repeat a picture (frames arrive
+  // bunched through Janus; the timeline shows what has arrived by each tick, without a jitter
+  // buffer), against 7% frozen in the sender's displayed view, while Chrome's own inbound-rtp
+  // counted 0-8 dropped frames and a 100-140 ms jitter buffer. Logged by the test above; left open.
+  it.todo('the fixed viewer\'s steady VMAF within 1 point of the sender\'s h row (issue 21, as written): not reliably met here, the display timeline repeats pictures Chrome shows');
+});
+
+/** The w3c freeze rule (libwebrtc video_quality_observer2.cc) on one interval, given the intervals before it. */
+function isFreeze(previous: readonly number[], interval: number): { freeze: boolean; thresholdMs: number } {
+  const window = [...previous.slice(-29), interval];
+  const avg = Math.floor(window.reduce((a, b) => a + b, 0) / window.length);
+  const thresholdMs = Math.max(3 * avg, avg + 150);
+  return { freeze: window.length >= 6 && interval >= thresholdMs, thresholdMs };
+}
+
+describe('(b) the switching viewer, measured across its switches', () => {
+  it('changed layer during the run (q, then h, from its frames table)', () => {
+    const frames = readCsv(path.join(scenarioDir, 'viewers', `${TABLE}.frames.csv`));
+    const sizes = [...new Set(frames.map((f) => `${f.width}x${f.height}`))];
+    expect(sizes).toEqual(['160x90', '320x180']);
+    expect(viewerRecord(TABLE).switches).toBeGreaterThanOrEqual(1);
+  });
+
+  it('every displayed picture is paired right: an independent brute-force search over the source frames at 640x360', async () => {
+    const ivf = path.join(scenarioDir, 'viewers', `${TABLE}.ivf`);
+    const frames = readCsv(path.join(scenarioDir, 'viewers', `${TABLE}.frames.csv`));
+    // ffmpeg decodes every received frame (no loss on this link): picture i is frames.csv row i.
+    expect(decodedCount(ivf)).toBe(frames.length);
+    const decoded = await grayFrames(FFMPEG, ivf, 640, 360);
+    expect(decoded.length).toBe(frames.length);
+    const ref = await grayFrames(FFMPEG, record.input.y4m, 640, 360);
+    const shown = pictures().filter((r) => r.rid === `viewer:${TABLE}` && r.frozen === '0');
+    expect(shown.length).toBeGreaterThan(150);
+    const wrong = shown.map((r) => [Number(r.display_index), wrongPairing(decoded[Number(r.frame_index)], ref, Number(r.source_index))] as const).filter(([, bad]) => bad);
+    expect(wrong).toEqual([]);
+    // Pictures of both layers were checked, those right after the switch included.
+    const checkedSizes = new Set(shown.map((r) => `${frames[Number(r.frame_index)].width}x${frames[Number(r.frame_index)].height}`));
+    expect(checkedSizes).toEqual(new Set(['160x90', '320x180']));
+  }, 300_000);
+
+  it('the freeze at each switch (if any), found from the arrival times, is the one the record lists', () => {
+    const frames = readCsv(path.join(scenarioDir, 'viewers', `${TABLE}.frames.csv`)).map((f) => ({ t: Number(f.arrival_ms), size: `${f.width}x${f.height}` }));
+    const freezes = viewerRecord(TABLE).freezes!.list;
+    const switches = frames.flatMap((f, i) => (i > 0 && f.size !== frames[i - 1].size ? [i] : []));
+    expect(switches.length).toBeGreaterThanOrEqual(1);
+    const intervals = frames.slice(1).map((f, i) => f.t - frames[i].t);
+    const found: string[] = [];
+    for (const i of switches) {
+      // The gap the switch left: from the last picture before the new layer's first to that first one.
+      const gap = frames[i].t - frames[i - 1].t;
+      const { freeze, thresholdMs } = isFreeze(intervals.slice(0, i - 1), gap);
+      const listed = freezes.filter((f) => f.startS * 1000 < frames[i].t + 2 * PERIOD_MS && (f.startS + f.durationS) * 1000 > frames[i - 1].t - 2 * PERIOD_MS);
+      found.push(`switch at ${frames[i].t.toFixed(0)} ms: gap ${gap.toFixed(0)} ms, threshold ${thresholdMs} ms, record ${JSON.stringify(listed)}`);
+      // Near the threshold the display ticks (33 ms apart) may fall either side: only the duration is checked then.
+      if (Math.abs(gap - thresholdMs) > 2 * PERIOD_MS) expect(listed.length, found.at(-1)).toBe(freeze ? 1 : 0);
+      for (const f of listed) expect(Math.abs(f.durationS * 1000 - gap), found.at(-1)).toBeLessThan(2 * PERIOD_MS + 1);
+    }
+    console.log(found.join('\n'));
+  });
+});
