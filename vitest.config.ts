@@ -39,6 +39,7 @@ const UNIT = [
   'test/svcCut.test.ts',
   'test/scenarioSvc.test.ts',
   'test/svcVersusSimulcast.test.ts',
+  'test/svcExports.test.ts',
   'test/svcFinish.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',

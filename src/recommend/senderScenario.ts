@@ -2,10 +2,14 @@
 // sent together, at the bitrates they get together, so it is built from one scenario per codec:
 // --sender-scenario NAME (a scenario name such as "all-layers", or a scenario id such as
 // "all-layers.vp8"), else the unswept, uncapped "all-layers" scenario, else the first complete one.
+// An SVC scenario (one encoding, operating points cut from it) stands for the sender when it is
+// named with --sender-scenario, or when the codec was measured as SVC only: the exports then carry
+// its scalabilityMode and the SFU's spatial/temporal layers (svcSender.ts).
 import { InputError } from '../errors.js';
 import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
 import type { QualityPoint, SenderScenario } from './RecommendationTypes.js';
+import { svcSender } from './svcSender.js';
 
 export const DEFAULT_SENDER_SCENARIO = 'all-layers';
 
@@ -20,8 +24,24 @@ function preferPlain(list: ScenarioRecord[]): ScenarioRecord | undefined {
 
 export function chooseSenderScenario(run: RunRecord, codec: Codec, points: readonly QualityPoint[], requested?: string): SenderScenario | undefined {
   const measured = new Set(points.filter((p) => p.codec === codec).map((p) => p.scenarioId));
-  // SVC scenarios (operating points, no encoding per layer) do not stand for a simulcast sender.
-  const ofCodec = run.scenarios.filter((s) => s.scenario.codec === codec && measured.has(s.id) && !s.layers.some((l) => l.svcPoint));
+  const measuredOfCodec = run.scenarios.filter((s) => s.scenario.codec === codec && measured.has(s.id));
+  const svcOfCodec = measuredOfCodec.filter((s) => svcSender(s) !== undefined);
+  // SVC scenarios (operating points, no encoding per layer) stand for the sender only when named, or
+  // when nothing else of the codec was measured.
+  const simulcastOfCodec = measuredOfCodec.filter((s) => !s.layers.some((l) => l.svcPoint));
+  const svcOnly = simulcastOfCodec.length === 0 && svcOfCodec.length > 0;
+  const named = requested !== undefined ? svcOfCodec.find((s) => s.id === requested || s.scenario.name === requested) : undefined;
+  if (named || (svcOnly && requested === undefined)) {
+    const chosenSvc = named ?? svcOfCodec[0];
+    return {
+      id: chosenSvc.id,
+      name: chosenSvc.scenario.name,
+      reason: named ? `--sender-scenario ${requested} (SVC: one encoding, the SFU forwards its spatial/temporal layers)` : `only SVC was measured for ${codec}: the SVC scenario stands for the sender`,
+      encodings: chosenSvc.scenario.encodings.map((e) => ({ ...e })),
+      svc: svcSender(chosenSvc)!,
+    };
+  }
+  const ofCodec = simulcastOfCodec;
   let chosen: ScenarioRecord | undefined;
   let reason: string;
   if (requested !== undefined) {
