@@ -40,6 +40,7 @@ const UNIT = [
   'test/scenarioSvc.test.ts',
   'test/svcVersusSimulcast.test.ts',
   'test/svcExports.test.ts',
+  'test/viewerSvcPolicy.test.ts',
   'test/svcFinish.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',

@@ -128,7 +128,7 @@ describe('--format janus (SVC)', () => {
     valid(encodingSchema, doc.publisher.sendEncodings[0]);
     expect(doc.spatialLayers.map((l: { spatial_layer: number; layer: string }) => [l.spatial_layer, l.layer])).toEqual([0, 1, 2].map((k) => [k, layerSize(k)]));
   });
-  it('--janus-export refuses it with the fixed-viewer command (it runs simulcast exports only)', () => {
+  it('--janus-export refuses it with the svc-viewer command (it runs simulcast exports only)', () => {
     const file = path.join(tmp, 'janus-svc.json');
     writeFileSync(file, renderExport(svcRec, 'janus'));
     let error: unknown;
@@ -139,7 +139,7 @@ describe('--format janus (SVC)', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toMatch(/an SVC export/);
-    expect((error as InputError).fix).toMatch(/--viewers 320x180:fixed:S0T2/);
+    expect((error as InputError).fix).toMatch(/--viewers 320x180:svc:S0T2/);
   });
 });
 
