@@ -41,6 +41,7 @@ const UNIT = [
   'test/svcVersusSimulcast.test.ts',
   'test/svcExports.test.ts',
   'test/viewerSvcPolicy.test.ts',
+  'test/svcReport.test.ts',
   'test/svcFinish.test.ts',
   'test/validity.test.ts',
   'test/verifyPairing.test.ts',
