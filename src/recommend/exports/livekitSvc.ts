@@ -42,7 +42,7 @@ export function liveKitSvcPublishOptions(ctx: ExportContext, svc: SvcSender, not
   const videoEncoding: LiveKitVideoEncoding = { maxBitrate: top?.maxBitrate ?? Math.round(svc.ceilingKbps * 1000), maxFramerate: fps };
   notes.push(
     `one ${codec.toUpperCase()} SVC stream, ${svc.scalabilityMode}: videoEncoding.maxBitrate ${videoEncoding.maxBitrate} bps caps all ${svc.spatialLayers} spatial layers together ` +
-      `(simq plan's total for the uncapped stream measured; it uploaded ${svc.uploadKbps} kbps). A lower cap takes bits from the top layer first (svc_rate_allocator.cc)`,
+      `(simq plan's total for the stream as measured: libwebrtc caps an uncapped SVC stream at its layers' maxima summed, svc_config.cc, so this was the encoder's target then too; it uploaded ${svc.uploadKbps} kbps). A lower cap takes bits from the top layer first (svc_rate_allocator.cc)`,
   );
   notes.push(`LiveKit's SFU forwards each subscriber one of the spatial layers ${svc.points.map((p) => `${p.spatialLayer} (${p.size})`).join(', ')} by its own rules (adaptiveStream); simq measured what each delivers (recommendation.json layerSelection)`);
   // The backup track: VP8 simulcast. Its top layer's measured advice when the run has a VP8 sender.
