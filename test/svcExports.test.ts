@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
-import { renderExport } from '../src/recommend/exports/formats.js';
+import { renderExport, renderExportWarnings } from '../src/recommend/exports/formats.js';
 import { buildQualityTable } from '../src/recommend/qualityTable.js';
 import { recommend } from '../src/recommend/recommend.js';
 import type { Recommendation } from '../src/recommend/RecommendationTypes.js';
@@ -126,6 +126,8 @@ describe('--format janus (SVC)', () => {
     }
     expect(doc.publisher.sendEncodings).toHaveLength(1);
     valid(encodingSchema, doc.publisher.sendEncodings[0]);
+    // The simulcast-only janus.js shorthand warning is not printed for one SVC encoding.
+    expect(renderExportWarnings(svcRec, 'janus')).toEqual([]);
     expect(doc.spatialLayers.map((l: { spatial_layer: number; layer: string }) => [l.spatial_layer, l.layer])).toEqual([0, 1, 2].map((k) => [k, layerSize(k)]));
   });
   it('--janus-export refuses it with the svc-viewer command (it runs simulcast exports only)', () => {
