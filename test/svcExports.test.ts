@@ -18,6 +18,7 @@ import { buildQualityTable } from '../src/recommend/qualityTable.js';
 import { recommend } from '../src/recommend/recommend.js';
 import type { Recommendation } from '../src/recommend/RecommendationTypes.js';
 import { readJanusExport } from '../src/sfu/janus/readJanusExport.js';
+import { handmadeParsedRows, handmadeRun } from './fixtures/recommend/handmade.js';
 import { handmadeSvcRows, handmadeSvcRun, SIM_ID, SVC_ID, SVC_MODE } from './fixtures/recommend/handmadeSvc.js';
 
 const upstream = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/upstream/${name}`, import.meta.url), 'utf8'));
@@ -154,6 +155,14 @@ describe('--format livekit (SVC)', () => {
     expect(o).not.toHaveProperty('videoSimulcastLayers');
     // simq plan's uncapped total at 1280x720: the svc_config.cc maxima 142 + 418 + 1524 kbps.
     expect(o.videoEncoding).toEqual({ maxBitrate: (142 + 418 + 1524) * 1000, maxFramerate: 30 });
+  });
+  it('a run that also measured VP8 simulcast gives the VP8 backup its top layer\'s advice (f 2500 kbps, derived in test/recommend.test.ts)', async () => {
+    const both = handmadeSvcRun();
+    both.scenarios = [...handmadeRun().scenarios, ...both.scenarios];
+    const withVp8 = recommend(buildQualityTable(both, [...handmadeParsedRows(), ...handmadeSvcRows()]), { runDir: 'x', simqVersion: 't', now: new Date(0), senderScenario: 'svc-l3t3-key' });
+    // --sender-scenario names the SVC scenario for VP9; VP8 keeps its own all-layers sender.
+    const m = await importModule('simq-livekit-backup.mjs', renderExport(withVp8, 'livekit', 'vp9'));
+    expect((m.simqPublishOptions as { backupCodec: unknown }).backupCodec).toEqual({ codec: 'vp8', encoding: { maxBitrate: 2_500_000, maxFramerate: 30 } });
   });
   it('refuses an S mode (livekit-client ScalabilityMode has none) with a fix', () => {
     expect(() => renderExport(rec({ senderScenario: 'svc-l3t3-key', mode: 'S3T3' }), 'livekit')).toThrow(/S3T3.*does not take/);

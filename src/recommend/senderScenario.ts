@@ -22,7 +22,12 @@ function preferPlain(list: ScenarioRecord[]): ScenarioRecord | undefined {
   return list.find(plain) ?? list[0];
 }
 
-export function chooseSenderScenario(run: RunRecord, codec: Codec, points: readonly QualityPoint[], requested?: string): SenderScenario | undefined {
+export function chooseSenderScenario(run: RunRecord, codec: Codec, points: readonly QualityPoint[], asked?: string): SenderScenario | undefined {
+  // An SVC scenario measured for another codec only (e.g. VP9 L3T3_KEY next to VP8 simulcast): naming
+  // it chooses the SVC sender of that codec and leaves this codec on its default sender.
+  const sameName = (s: ScenarioRecord) => s.id === asked || s.scenario.name === asked;
+  const svcElsewhere = asked !== undefined && !run.scenarios.some((s) => s.scenario.codec === codec && sameName(s)) && run.scenarios.some((s) => s.scenario.codec !== codec && sameName(s) && svcSender(s) !== undefined);
+  const requested = svcElsewhere ? undefined : asked;
   const measured = new Set(points.filter((p) => p.codec === codec).map((p) => p.scenarioId));
   const measuredOfCodec = run.scenarios.filter((s) => s.scenario.codec === codec && measured.has(s.id));
   const svcOfCodec = measuredOfCodec.filter((s) => svcSender(s) !== undefined);
