@@ -62,18 +62,32 @@ let scenarioDir: string;
 let result: Awaited<ReturnType<typeof simq>>;
 const forwardsLayers = atLeast(janusVersion(), FIRST_FIXED);
 
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'simq-janus-svc-'));
-  const clip = await cameraSample();
+/** One capture through Janus with the two viewers; the run's record. */
+async function capture(clip: string, runId: string): Promise<RunRecord> {
   // 15 fps: one 1280x720 VP9 SVC publisher and two decoding viewers share this 2-core machine.
   result = await simq(
     ['capture', clip, '--size', '1280x720', '--fps', '15', '--duration', '10', '--warmup', '2', '--scenario', 'svc-l3t3-key', '--codec', 'vp9', '--sfu', 'janus',
-      '--viewers', VIEWERS.map((v) => `${layerSize(v.spatial)}:svc:S${v.spatial}T${v.temporal}`).join(','), '--out', dir, '--run-id', 'svc', '--allow-degraded'],
+      '--viewers', VIEWERS.map((v) => `${layerSize(v.spatial)}:svc:S${v.spatial}T${v.temporal}`).join(','), '--out', dir, '--run-id', runId, '--allow-degraded'],
     { timeoutMs: 400_000 },
   );
-  run = readJson<RunRecord>(path.join(dir, 'svc', 'run.json'));
-  scenarioDir = path.join(dir, 'svc', run.scenarios[0].id);
-}, 460_000);
+  const record = readJson<RunRecord>(path.join(dir, runId, 'run.json'));
+  scenarioDir = path.join(dir, runId, record.scenarios[0].id);
+  return record;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'simq-janus-svc-'));
+  const clip = await cameraSample();
+  run = await capture(clip, 'svc');
+  // The viewer checks need the sender to have sent the three spatial layers. On a busy machine the
+  // encoder once sent fewer (the capture names it: svc.honoured false, a problem of kind svc-mode): such
+  // a capture is made once more, saying why; the checks below then fail on the second if it happens again.
+  const svc = run.scenarios[0]?.layers.find((l) => l.svc)?.svc;
+  if (!svc?.honoured) {
+    console.warn(`the sender did not send the L3T3_KEY layers (${svc?.problem ?? 'no SVC record'}); capturing once more`);
+    run = await capture(clip, 'svc-again');
+  }
+}, 900_000);
 afterAll(() => {
   if (process.env.SIMQ_KEEP_TEST_DIR) console.log(`kept ${dir}`);
   else execFileSync('rm', ['-rf', dir]);
