@@ -45,4 +45,27 @@ describe('svcVersusSimulcast', () => {
   it('SVC upload is the spatial layers\' tapped rate, not the points\' (which overlap)', () => {
     expect(uploadKbps(svc)).toBe(1870);
   });
+  it('at the same total upload: the pair of scenarios whose uploads are closest (2040 vs 1870, 8.3 % apart, within 10 %), not the best of every scenario', () => {
+    // A second simulcast scenario uploading 4000 kbps scores higher everywhere: it is not the pair.
+    const big = { id: 'big.vp9', layers: [layer('q', 500), layer('h', 1000), layer('f', 2500)] } as unknown as ScenarioRecord;
+    const points = [
+      point('big.vp9', 'f', 2500, { '1280x720': 95 }),
+      point('all-layers.vp9', 'f', 1500, { '1280x720': 85 }),
+      point('svc-l3t3-key.vp9', 'f-S2', 1400, { '1280x720': 87.5 }),
+    ];
+    const [row] = svcVersusSimulcast(points, [big, simulcast, svc], ['1280x720']);
+    expect(row.simulcast?.candidate.scenarioId).toBe('all-layers.vp9');
+    // (1870 - 2040) / 2040 = -0.0833
+    expect(row.uploadDifference).toBe(-0.083);
+    expect([row.sameUpload, row.better, row.by]).toEqual([true, 'svc', 2.5]);
+  });
+  it('uploads further apart than the tolerance: no winner, the difference stated', () => {
+    const small = { id: 'svc-small.vp9', layers: [layer('f', 0, { svc: { layersVsPlan: [{ measuredKbps: 100 }, { measuredKbps: 200 }, { measuredKbps: 700 }] } as never }), layer('f-S2', 700, { svcPoint: { of: 'f', spatial: 2, temporalLayers: 3, frames: 1, packets: 1 } })] } as unknown as ScenarioRecord;
+    const points = [point('all-layers.vp9', 'f', 1500, { '1280x720': 85 }), point('svc-small.vp9', 'f-S2', 700, { '1280x720': 80 })];
+    const [row] = svcVersusSimulcast(points, [simulcast, small], ['1280x720']);
+    // (1000 - 2040) / 2040 = -0.5098
+    expect([row.uploadDifference, row.sameUpload, row.better, row.by]).toEqual([-0.51, false, undefined, undefined]);
+    expect(row.simulcast?.candidate.score).toBe(85);
+    expect(row.svc?.candidate.score).toBe(80);
+  });
 });

@@ -212,7 +212,7 @@ export class CaptureSession {
     const { ctx, scenario } = this;
     if (!scenario.sfu) return;
     if (!ctx.janus) throw new SimqError(`${scenario.id}: sfu janus without a located Janus binary`, ExitCode.internal);
-    this.sfu = new JanusSfu({ janus: ctx.janus, codec: scenario.codec });
+    this.sfu = new JanusSfu({ janus: ctx.janus, codec: scenario.codec, svc: this.svc });
     ctx.progress.info(`${scenario.id}: starting Janus (${ctx.janus.path})`);
     await this.sfu.start(ctx.signal);
   }

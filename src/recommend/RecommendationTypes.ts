@@ -6,6 +6,7 @@ import type { StudyRecommendation } from './acrossClips.js';
 // Units: fields ending in `Kbps` are kilobits per second; `maxBitrate` and fields ending in `Bps` are
 // bits per second (the unit of RTCRtpEncodingParameters.maxBitrate).
 import type { SvcVersusSimulcastRow } from './svcVersusSimulcast.js';
+import type { InterLayerPrediction } from '../scenario/ScalabilityMode.js';
 import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js';
 
 export const RECOMMENDATION_SCHEMA = 'simq.recommendation/1';
@@ -252,6 +253,25 @@ export interface SenderScenario {
   /** Why this scenario represents what the app sends. */
   reason: string;
   encodings: RtpEncodingParameters[];
+  /** Set when the sender is one SVC encoding: its layer selection is over the operating points. */
+  svc?: SvcSender;
+}
+
+/** One SVC encoding as the sender (svcSender.ts). */
+export interface SvcSender {
+  /** The encoding's rid (operating point rids are "<rid>-S<n>"). */
+  rid: string;
+  /** As the browser reported it (outbound-rtp.scalabilityMode). */
+  scalabilityMode: string;
+  spatialLayers: number;
+  temporalLayers: number;
+  interLayer: InterLayerPrediction;
+  /** One per spatial layer, lowest first: the operating point with every temporal layer. */
+  points: { rid: string; spatialLayer: number; temporalLayers: number; size: string }[];
+  /** What the sender uploaded: the spatial layers' tapped rates summed (steady window). */
+  uploadKbps: number;
+  /** simq plan's total for the scenario as measured (uncapped: each layer's max of svc_config.cc summed). */
+  ceilingKbps: number;
 }
 
 export interface LayerSelection {

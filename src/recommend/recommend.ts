@@ -18,6 +18,7 @@ import {
   type Recommendation,
   type RecommendationWarning,
   type RecommendSettings,
+  type SvcSender,
 } from './RecommendationTypes.js';
 import { chooseSenderScenario } from './senderScenario.js';
 import { viewerSizeAnswer } from './viewerSizeAnswer.js';
@@ -128,6 +129,17 @@ function cleanEncoding(e: RtpEncodingParameters): RtpEncodingParameters {
   return out;
 }
 
+/**
+ * An SVC sender's one encoding. Its maxBitrate caps every spatial layer together (libvpx_vp9_encoder.cc
+ * / libaom_av1_encoder.cc take one target for the stream and SvcRateAllocator splits it), so there is
+ * no per-layer advice: the measured run was sent without a cap, and the export carries the total simq
+ * plan gives that setup (each layer's svc_config.cc max summed) so an SDK's lower default cap (LiveKit's
+ * and Jitsi's presets) does not cut the top layer the measurements were made with.
+ */
+function svcEncodings(encodings: readonly RtpEncodingParameters[], svc: SvcSender): RtpEncodingParameters[] {
+  return encodings.map((e) => cleanEncoding(e.rid === svc.rid && e.maxBitrate === undefined && svc.ceilingKbps > 0 ? { ...e, maxBitrate: Math.round(svc.ceilingKbps) * 1000 } : e));
+}
+
 function groupByLayer(points: readonly QualityPoint[]): QualityPoint[][] {
   const groups = new Map<string, QualityPoint[]>();
   for (const p of points) {
@@ -184,7 +196,13 @@ function codecRecommendation(codec: Codec, table: QualityTable, s: RecommendSett
 
   const viewerSizes = table.viewports.map((size) => viewerSizeAnswer(points, size, s.tolerance)).filter((v) => v !== undefined);
 
-  const spatialOrder = sender
+  // An SVC sender: the SFU chooses among its operating points (one per spatial layer, lowest first),
+  // each with every temporal layer of the mode.
+  const svc = sender?.svc;
+  if (svc) temporal = new Map(svc.points.map((p) => [p.rid, p.temporalLayers]));
+  const spatialOrder = svc
+    ? Array.from({ length: Math.max(...svc.points.map((p) => p.spatialLayer)) + 1 }, (_, i) => svc.points.find((p) => p.spatialLayer === i)?.rid ?? '')
+    : sender
     ? sender.encodings
         .map((e, i) => ({ e, i }))
         .sort((a, b) => b.e.scaleResolutionDownBy - a.e.scaleResolutionDownBy || a.i - b.i)
@@ -193,7 +211,9 @@ function codecRecommendation(codec: Codec, table: QualityTable, s: RecommendSett
   const selectable = selectableLayers(senderPoints, spatialOrder, temporal, s);
   const selection = layerSelection(selectable, table.viewports, s, temporalCandidates(selectable, table.temporal ?? [], s));
 
-  const recommendedEncodings = sender
+  const recommendedEncodings = svc
+    ? svcEncodings(sender!.encodings, svc)
+    : sender
     ? sender.encodings.map((e) => {
         const advice = layers.find((l) => l.rid === e.rid && l.layer === senderLayerOf.get(e.rid))?.advice;
         return cleanEncoding(advice && e.active ? { ...e, maxBitrate: advice.maxBitrate } : e);

@@ -2,10 +2,14 @@
 // sent together, at the bitrates they get together, so it is built from one scenario per codec:
 // --sender-scenario NAME (a scenario name such as "all-layers", or a scenario id such as
 // "all-layers.vp8"), else the unswept, uncapped "all-layers" scenario, else the first complete one.
+// An SVC scenario (one encoding, operating points cut from it) stands for the sender when it is
+// named with --sender-scenario, or when the codec was measured as SVC only: the exports then carry
+// its scalabilityMode and the SFU's spatial/temporal layers (svcSender.ts).
 import { InputError } from '../errors.js';
 import type { RunRecord, ScenarioRecord } from '../rundir/RunTypes.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
 import type { QualityPoint, SenderScenario } from './RecommendationTypes.js';
+import { svcSender } from './svcSender.js';
 
 export const DEFAULT_SENDER_SCENARIO = 'all-layers';
 
@@ -18,10 +22,31 @@ function preferPlain(list: ScenarioRecord[]): ScenarioRecord | undefined {
   return list.find(plain) ?? list[0];
 }
 
-export function chooseSenderScenario(run: RunRecord, codec: Codec, points: readonly QualityPoint[], requested?: string): SenderScenario | undefined {
+export function chooseSenderScenario(run: RunRecord, codec: Codec, points: readonly QualityPoint[], asked?: string): SenderScenario | undefined {
+  // An SVC scenario measured for another codec only (e.g. VP9 L3T3_KEY next to VP8 simulcast): naming
+  // it chooses the SVC sender of that codec and leaves this codec on its default sender.
+  const sameName = (s: ScenarioRecord) => s.id === asked || s.scenario.name === asked;
+  const svcElsewhere = asked !== undefined && !run.scenarios.some((s) => s.scenario.codec === codec && sameName(s)) && run.scenarios.some((s) => s.scenario.codec !== codec && sameName(s) && svcSender(s) !== undefined);
+  const requested = svcElsewhere ? undefined : asked;
   const measured = new Set(points.filter((p) => p.codec === codec).map((p) => p.scenarioId));
-  // SVC scenarios (operating points, no encoding per layer) do not stand for a simulcast sender.
-  const ofCodec = run.scenarios.filter((s) => s.scenario.codec === codec && measured.has(s.id) && !s.layers.some((l) => l.svcPoint));
+  const measuredOfCodec = run.scenarios.filter((s) => s.scenario.codec === codec && measured.has(s.id));
+  const svcOfCodec = measuredOfCodec.filter((s) => svcSender(s) !== undefined);
+  // SVC scenarios (operating points, no encoding per layer) stand for the sender only when named, or
+  // when nothing else of the codec was measured.
+  const simulcastOfCodec = measuredOfCodec.filter((s) => !s.layers.some((l) => l.svcPoint));
+  const svcOnly = simulcastOfCodec.length === 0 && svcOfCodec.length > 0;
+  const named = requested !== undefined ? svcOfCodec.find((s) => s.id === requested || s.scenario.name === requested) : undefined;
+  if (named || (svcOnly && requested === undefined)) {
+    const chosenSvc = named ?? svcOfCodec[0];
+    return {
+      id: chosenSvc.id,
+      name: chosenSvc.scenario.name,
+      reason: named ? `--sender-scenario ${requested} (SVC: one encoding, the SFU forwards its spatial/temporal layers)` : `only SVC was measured for ${codec}: the SVC scenario stands for the sender`,
+      encodings: chosenSvc.scenario.encodings.map((e) => ({ ...e })),
+      svc: svcSender(chosenSvc)!,
+    };
+  }
+  const ofCodec = simulcastOfCodec;
   let chosen: ScenarioRecord | undefined;
   let reason: string;
   if (requested !== undefined) {

@@ -1,6 +1,7 @@
 // The readable summary `simq recommend` prints on stdout (tables; --json prints the document instead).
 import { renderTable } from '../ui/table.js';
 import type { Recommendation, SelectionCell } from './RecommendationTypes.js';
+import { UPLOAD_TOLERANCE } from './svcVersusSimulcast.js';
 
 const k = (v: number | undefined) => (v === undefined ? '-' : `${Math.round(v)}`);
 
@@ -48,17 +49,24 @@ export function renderRecommendationSummary(rec: Recommendation): string {
       out.push('');
     }
     if (c.svcVersusSimulcast?.length) {
-      out.push('Simulcast or SVC, per render size (best layer vs best operating point; kbps: what the SFU sends the viewer; upload: what the sender sends):');
+      const first = c.svcVersusSimulcast[0];
+      out.push(
+        'Simulcast or SVC at the same total upload, per render size (the simulcast and SVC scenarios whose uploads are closest; best layer vs best operating point; kbps: what the SFU sends the viewer; upload: what the sender sends):',
+      );
+      if (first.sameUpload === false) {
+        out.push(`  no winner is named: the SVC upload is ${Math.round((first.uploadDifference ?? 0) * 100)} % off the simulcast one (more than ${Math.round(UPLOAD_TOLERANCE * 100)} %); measure the two at closer uploads (e.g. a maxBitrate on the SVC encoding)`);
+      }
       out.push(
         renderTable(
-          ['size', 'simulcast', `${metric}`, 'kbps', 'upload', 'SVC', `${metric}`, 'kbps', 'upload', 'better', 'by'],
+          ['size', 'simulcast', `${metric}`, 'kbps', 'upload', 'SVC', `${metric}`, 'kbps', 'upload', 'upload diff', 'better', 'by'],
           c.svcVersusSimulcast.map((r) => [
             r.size,
             r.simulcast ? `${r.simulcast.candidate.rid} (${r.simulcast.candidate.scenarioId})` : '-', fmt(r.simulcast?.candidate.score), k(r.simulcast?.candidate.kbps), k(r.simulcast?.uploadKbps),
             r.svc ? `${r.svc.candidate.rid} (${r.svc.candidate.scenarioId})` : '-', fmt(r.svc?.candidate.score), k(r.svc?.candidate.kbps), k(r.svc?.uploadKbps),
-            r.better ?? '-', fmt(r.by),
+            r.uploadDifference === undefined ? '-' : `${r.uploadDifference > 0 ? '+' : ''}${Math.round(r.uploadDifference * 1000) / 10} %`,
+            r.better ?? (r.sameUpload === false ? 'uploads differ' : '-'), fmt(r.by),
           ]),
-          [false, false, true, true, true, false, true, true, true, false, true],
+          [false, false, true, true, true, false, true, true, true, true, false, true],
         ),
       );
       out.push('');

@@ -1,8 +1,11 @@
-// Simulcast against SVC, per viewer size: for one codec, the best picture each mode delivers to a
-// viewer who renders at that size (the best measured layer of the simulcast scenarios, the best
-// operating point of the SVC scenarios), what the SFU sends that viewer (the layer's or point's kbps)
-// and what each mode costs the sender (all simulcast layers summed; every spatial layer of the SVC
-// stream, from its tapped bytes). Which mode serves the size better, and by how many VMAF points.
+// Simulcast against SVC at the same total upload (issue 23 point 4), per viewer size: for one codec,
+// one simulcast scenario and one SVC scenario are paired, the pair whose total uploads are closest
+// (all simulcast layers summed; every spatial layer of the SVC stream, from its tapped bytes). Per
+// size: the best picture each delivers to a viewer who renders at that size (its best layer / best
+// operating point), what the SFU sends that viewer (the layer's or point's kbps) and what the sender
+// uploads. A winner (and by how many VMAF points) is named only when the two uploads are within
+// UPLOAD_TOLERANCE of each other: otherwise the mode that uploads more could win by its bits alone,
+// and the row says how far apart the uploads are instead.
 import type { LayerRecord, ScenarioRecord } from '../rundir/RunTypes.js';
 import type { LayerCandidate, QualityPoint } from './RecommendationTypes.js';
 import { candidateAt, sentKbps } from './viewerSizeAnswer.js';
@@ -13,12 +16,19 @@ export interface ModeAtSize {
   uploadKbps: number;
 }
 
+/** Uploads within 10 % of each other count as the same upload (a steady-state rate varies by a few %). */
+export const UPLOAD_TOLERANCE = 0.1;
+
 export interface SvcVersusSimulcastRow {
   codec: string;
   size: string;
   simulcast?: ModeAtSize;
   svc?: ModeAtSize;
-  /** The mode with the higher score; absent when one side was not measured at this size. */
+  /** (SVC upload - simulcast upload) / simulcast upload, of the paired scenarios. */
+  uploadDifference?: number;
+  /** The two uploads are within UPLOAD_TOLERANCE: the comparison is at the same total upload. */
+  sameUpload?: boolean;
+  /** The mode with the higher score; absent when one side was not measured at this size, or the uploads differ. */
   better?: 'simulcast' | 'svc';
   /** Score difference (better minus worse), in the score's unit (VMAF points by default). */
   by?: number;
@@ -53,19 +63,43 @@ function best(points: readonly QualityPoint[], size: string, scenarios: Readonly
   return out;
 }
 
+/** The (simulcast, SVC) scenario pair of one codec whose uploads are closest (relative to the larger). */
+function closestPair(sim: readonly ScenarioRecord[], svc: readonly ScenarioRecord[]): [ScenarioRecord, ScenarioRecord] | undefined {
+  let out: [ScenarioRecord, ScenarioRecord] | undefined;
+  let gap = Infinity;
+  for (const a of sim) {
+    for (const b of svc) {
+      const ua = uploadKbps(a);
+      const ub = uploadKbps(b);
+      if (!(ua > 0) || !(ub > 0)) continue;
+      const d = Math.abs(ub - ua) / Math.max(ua, ub);
+      if (d < gap) [gap, out] = [d, [a, b]];
+    }
+  }
+  return out;
+}
+
 /** One row per (codec, size) where a simulcast and an SVC scenario of the codec were both measured. */
-export function svcVersusSimulcast(points: readonly QualityPoint[], scenarios: readonly ScenarioRecord[], sizes: readonly string[]): SvcVersusSimulcastRow[] {
+export function svcVersusSimulcast(points: readonly QualityPoint[], scenarios: readonly ScenarioRecord[], sizes: readonly string[], tolerance = UPLOAD_TOLERANCE): SvcVersusSimulcastRow[] {
   const byId = new Map(scenarios.map((s) => [s.id, s]));
   const svcIds = new Set(scenarios.filter(isSvcScenario).map((s) => s.id));
   const rows: SvcVersusSimulcastRow[] = [];
   for (const codec of [...new Set(points.map((p) => p.codec))]) {
     const mine = points.filter((p) => p.codec === codec);
-    const svc = mine.filter((p) => svcIds.has(p.scenarioId));
-    const sim = mine.filter((p) => !svcIds.has(p.scenarioId));
-    if (svc.length === 0 || sim.length === 0) continue;
+    const measured = [...new Set(mine.map((p) => p.scenarioId))].flatMap((id) => byId.get(id) ?? []);
+    const pair = closestPair(
+      measured.filter((s) => !svcIds.has(s.id)),
+      measured.filter((s) => svcIds.has(s.id)),
+    );
+    if (!pair) continue;
+    const sim = mine.filter((p) => p.scenarioId === pair[0].id);
+    const svc = mine.filter((p) => p.scenarioId === pair[1].id);
+    const [upSim, upSvc] = [uploadKbps(pair[0]), uploadKbps(pair[1])];
+    const uploadDifference = Math.round(((upSvc - upSim) / upSim) * 1000) / 1000;
+    const sameUpload = Math.abs(upSvc - upSim) / Math.max(upSim, upSvc) <= tolerance;
     for (const size of sizes) {
-      const row: SvcVersusSimulcastRow = { codec, size, simulcast: best(sim, size, byId), svc: best(svc, size, byId) };
-      if (row.simulcast && row.svc) {
+      const row: SvcVersusSimulcastRow = { codec, size, simulcast: best(sim, size, byId), svc: best(svc, size, byId), uploadDifference, sameUpload };
+      if (row.simulcast && row.svc && sameUpload) {
         const d = row.svc.candidate.score - row.simulcast.candidate.score;
         row.better = d > 0 ? 'svc' : 'simulcast';
         row.by = Math.round(Math.abs(d) * 100) / 100;

@@ -10,6 +10,8 @@ import { bitrateTimelineChart } from './charts/bitrateTimeline.js';
 import { frameQualityChart } from './charts/frameQuality.js';
 import { operatingPointCharts } from './charts/operatingPoints.js';
 import { qualityVsBitrateCharts } from './charts/qualityVsBitrate.js';
+import { svcVersusSimulcastCharts } from './charts/svcVersusSimulcast.js';
+import { renderSvcVersusSimulcast } from './svcVersusSimulcastHtml.js';
 import { ridColors } from './colors.js';
 import { renderHeader } from './header.js';
 import { esc, ridBadge } from './html.js';
@@ -137,6 +139,15 @@ ${timelineParts.join('\n')}`,
     sections.push({ id: 'recommendation', title: 'Recommendation (recommendation.json)', html: renderRecommendation(inputs.recommendation, colors) });
   }
 
+  // 5b. Simulcast against SVC (runs that measured both for a codec).
+  const modes = inputs.recommendation?.codecs.flatMap((c) => c.svcVersusSimulcast ?? []) ?? [];
+  if (modes.length && qualityMetric) {
+    const svcCharts = svcVersusSimulcastCharts(modes, qualityMetric);
+    charts.push(...svcCharts);
+    const html = renderSvcVersusSimulcast(modes, qualityMetric.name, svcCharts.length ? `<div class="half-grid">${svcCharts.map(chartFigure).join('\n')}</div>` : '');
+    if (html) sections.push({ id: 'svc-vs-simulcast', title: 'Simulcast or SVC, per viewer size', html });
+  }
+
   // 6. Browsers side by side (runs with Firefox only).
   const comparison = inputs.quality ? browserComparison(run, inputs.quality) : [];
   if (comparison.length) sections.push({ id: 'browsers', title: 'Chromium and Firefox side by side', html: browserComparisonHtml(comparison, firefoxSettingAdvice(run)) });
@@ -146,7 +157,7 @@ ${timelineParts.join('\n')}`,
   if (viewers.length) sections.push({ id: 'viewers', title: 'What each viewer displayed (SFU)', html: renderViewers(viewers, colors) });
 
   // The answer first, then the evidence, then the raw table.
-  const ORDER = ['recommendation', 'browsers', 'viewers', 'quality', 'operating-points', 'timelines', 'frames', 'table'];
+  const ORDER = ['recommendation', 'svc-vs-simulcast', 'browsers', 'viewers', 'quality', 'operating-points', 'timelines', 'frames', 'table'];
   sections.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
   const key = `<p class="key">Layer colours: ${rids.map((r) => ridBadge(r, colors)).join(' ')} <span class="dim">(the same in every chart and table)</span></p>`;
   const header = renderHeader(inputs, qualityMetric, generatedAt).replace('</header>', `${key}\n</header>`);

@@ -7,7 +7,7 @@ import { formatKbps } from '../units.js';
 import type { SweepSpec } from './sweepOption.js';
 import { codecSendsSpatialLayers, isSpatialMode } from './ScalabilityMode.js';
 import type { SfuKind } from '../sfu/SfuTypes.js';
-import { checkViewerLinks, checkViewerRids, parseViewers } from '../viewer/parseViewers.js';
+import { checkSvcViewers, checkViewerLinks, checkViewerRids, parseViewers } from '../viewer/parseViewers.js';
 import type { ViewerSpec } from '../viewer/ViewerTypes.js';
 import {
   DEFAULT_DURATION_S,
@@ -114,6 +114,7 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
     }
     for (const browser of browsers) for (const codec of codecs) {
       checkSpatialMode(def, codec, browser);
+      if (viewers) checkSvcViewers(viewers, codec, def.encodings, `scenario ${def.name}`);
       for (const bw of bandwidths) {
         for (const point of points) {
           const parts = [def.name, codec];

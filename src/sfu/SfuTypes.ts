@@ -9,6 +9,8 @@ export type SfuKind = (typeof SFU_KINDS)[number];
 export interface LayerRequest {
   substream: number;
   temporal: number;
+  /** An SVC publish: the spatial and temporal layer instead (Janus spatial_layer / temporal_layer). */
+  svc?: { spatialLayer: number; temporalLayer: number };
 }
 
 /** What the SFU said about a viewer (Janus: `substream`, `temporal`, `slowlink` and so on). */
@@ -30,6 +32,8 @@ export interface SfuRoomSettings {
   publishers: number;
   /** ms without packets before the SFU falls back to a lower substream (Janus `fallback`, us in the API). */
   fallbackUs?: number;
+  /** Janus `video_svc`: forward VP9 SVC layers per subscriber (an SVC publish). */
+  videoSvc?: boolean;
 }
 
 /** What run.json records of the SFU of a scenario. */

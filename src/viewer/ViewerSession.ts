@@ -74,6 +74,11 @@ export class ViewerSession {
     const { policy } = v.spec;
     if (policy.kind === 'fixed') {
       await this.ask(v, policy.rid, { substream: this.substream(policy.rid), temporal: policy.temporal ?? ALL_TEMPORAL }, 'policy fixed');
+    } else if (policy.kind === 'svc') {
+      // The operating point's rid as the capture names it (<rid>-S<n>, svcFinish.ts).
+      const temporal = policy.temporal ?? ALL_TEMPORAL;
+      const rid = `${[...this.o.substreams.keys()][0]}-S${policy.spatial}`;
+      await this.ask(v, rid, { substream: 0, temporal, svc: { spatialLayer: policy.spatial, temporalLayer: temporal } }, 'policy svc');
     } else if (policy.kind === 'janus') {
       const top = [...this.o.substreams].sort((a, b) => b[1] - a[1])[0];
       await this.ask(v, top[0], { substream: top[1], temporal: ALL_TEMPORAL }, 'policy janus: the top substream, then only Janus\'s fallback');

@@ -1,6 +1,6 @@
 // A viewer: a subscriber of the SFU with a render size, a layer policy and (with the links build) a
 // link. Spec syntax (README "Viewers"): SIZE[:POLICY][@LINK], e.g. 320x180:fixed:q,
-// 1280x720:fixed:f/T1, 640x360:table, 640x360:janus@800k.
+// 1280x720:fixed:f/T1, 640x360:table, 640x360:janus@800k, 640x360:svc:S1T2.
 
 /** fixed: always this rid (and temporal layer; absent = all of them, Janus's temporal 2). */
 export interface FixedPolicy {
@@ -19,7 +19,18 @@ export interface JanusPolicy {
   kind: 'janus';
 }
 
-export type ViewerPolicy = FixedPolicy | TablePolicy | JanusPolicy;
+/**
+ * svc: always this operating point of an SVC publish (one VP9 encoding with spatial layers): Janus
+ * configure spatial_layer / temporal_layer (janus_videoroom.c), spatial 0 the smallest layer as
+ * libwebrtc numbers them (svc_config.cc). Absent temporal = all of them (temporal_layer 2).
+ */
+export interface SvcPolicy {
+  kind: 'svc';
+  spatial: number;
+  temporal?: number;
+}
+
+export type ViewerPolicy = FixedPolicy | TablePolicy | JanusPolicy | SvcPolicy;
 
 export interface ViewerSpec {
   /** File-name-safe and unique in a scenario, e.g. "v1-320x180-fixed-q". */

@@ -21,9 +21,9 @@ export declare const simqProvenance: SimqProvenance;
 /** Structural types: mediasoup-client's RtpEncodingParameters and mediasoup's ConsumerLayers accept them. */
 const MEDIASOUP = `// Declarations for the simq mediasoup export (written by simq recommend; see the .mjs beside it).
 ${PROVENANCE}
-/** An RTCRtpEncodingParameters (mediasoup-client ProducerOptions.encodings entry). */
+/** An RTCRtpEncodingParameters (mediasoup-client ProducerOptions.encodings entry); no rid for an SVC sender's one encoding. */
 export interface SimqEncoding {
-  rid: string;
+  rid?: string;
   active: boolean;
   scaleResolutionDownBy: number;
   maxBitrate?: number;
@@ -58,8 +58,16 @@ export interface SimqPreferredLayersBySizeRow {
   rid: string;
   preferredLayers: SimqConsumerLayers;
 }
-/** Lowest resolution first: encodings[i] is spatial layer i. */
+/** An SVC sender: its scalabilityMode and spatial layers (0 the smallest). */
+export interface SimqSvc {
+  scalabilityMode: string;
+  spatialLayers: { spatialLayer: number; size: string; rid: string }[];
+  uploadBps: number;
+}
+/** Simulcast: lowest resolution first, encodings[i] is spatial layer i. SVC: one encoding with scalabilityMode. */
 export declare const simqEncodings: SimqEncoding[];
+/** null when the sender is simulcast. */
+export declare const simqSvc: SimqSvc | null;
 export declare const simqLayerSwitching: SimqLayerSwitching[];
 export declare const simqPreferredLayersBySize: SimqPreferredLayersBySizeRow[];
 export declare const simqPreferredLayersTable: SimqPreferredLayersRow[];

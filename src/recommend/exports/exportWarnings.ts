@@ -91,7 +91,8 @@ export function exportWarnings(ctx: ExportContext, format: string, options: Expo
     case 'jitsi':
       return jitsiWarnings(ctx, options);
     case 'janus':
-      return janusWarnings();
+      // An SVC sender has one encoding and no simulcastMaxBitrates: the shorthand warning does not apply.
+      return ctx.codec.senderScenario?.svc ? [] : janusWarnings();
     default:
       return [];
   }

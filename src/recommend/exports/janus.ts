@@ -28,6 +28,7 @@ import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
 import { parseSize } from '../../units.js';
 import { exportProvenance, lowToHigh, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
 import { exportWarnings } from './exportWarnings.js';
+import { janusSvcExport } from './janusSvc.js';
 
 /** Body of a VideoRoom subscriber `configure` request (the keys simq sets; add "mid" yourself). */
 export interface JanusConfigure {
@@ -96,5 +97,6 @@ export function janusExport(ctx: ExportContext): JanusExport {
 }
 
 export function renderJanus(ctx: ExportContext): string {
-  return JSON.stringify(janusExport(ctx), null, 2) + '\n';
+  const svc = ctx.codec.senderScenario?.svc;
+  return JSON.stringify(svc ? janusSvcExport(ctx, svc) : janusExport(ctx), null, 2) + '\n';
 }

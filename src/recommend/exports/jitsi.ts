@@ -13,19 +13,24 @@
 // - videoQuality.codecPreferenceOrder (default AV1, VP9, VP8, H264) decides the codec; the bitrates of
 //   another codec change nothing, so --jitsi-prefer-codec also puts the export's codec first.
 // - VP9 and AV1 default to SVC in Jitsi (useSimulcast: false); simq measures simulcast, so the export
-//   sets useSimulcast: true for them.
+//   sets useSimulcast: true for them; an SVC sender scenario is exported as Jitsi's SVC instead (jitsiSvc.ts).
 // Jitsi Videobridge chooses each receiver's layer itself (bandwidth allocation), so only the sender's
 // bitrates are configurable here.
 import type { Codec } from '../../scenario/ScenarioTypes.js';
 import { exportProvenance, jsComment, jsLiteral, lowToHigh, liveRunLine, provenanceLines, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
 import { exportWarnings, JITSI_DEFAULT_CODEC_ORDER, type ExportOptions } from './exportWarnings.js';
+import { jitsiSvcSettings } from './jitsiSvc.js';
 
 /** jitsi quality level keys of maxBitratesVideo (StandardVideoQualitySettings.ts VIDEO_QUALITY_SETTINGS). */
 export type JitsiLevel = 'low' | 'standard' | 'high' | 'fullHd' | 'ultraHd';
 
 export interface JitsiCodecSettings {
   maxBitratesVideo: Partial<Record<JitsiLevel, number>>;
+  /** SVC sender: one encoding with the mode (lib-jitsi-meet TPCUtils.ts); see jitsiSvc.ts. */
+  scalabilityModeEnabled?: boolean;
   useSimulcast?: boolean;
+  /** SVC sender: L3T3_KEY (true) or L3T3 (false). */
+  useKSVC?: boolean;
 }
 
 export interface JitsiExport {
@@ -55,6 +60,16 @@ function jitsiScales(level: JitsiLevel): number[] {
 }
 
 export function jitsiExport(ctx: ExportContext, options: ExportOptions = {}): JitsiExport {
+  const svc = ctx.codec.senderScenario?.svc;
+  if (svc) {
+    requireSender(ctx, 'jitsi');
+    const notes: string[] = [];
+    const settings = jitsiSvcSettings(ctx, svc, notes);
+    notes.push(...exportWarnings(ctx, 'jitsi', options).map((w) => w.message));
+    const name = ctx.codec.codec.toUpperCase();
+    const codecPreferenceOrder = options.jitsiPreferCodec ? [name, ...JITSI_DEFAULT_CODEC_ORDER.filter((c) => c !== name)] : undefined;
+    return { provenance: exportProvenance(ctx), codecKey: ctx.codec.codec, settings, codecPreferenceOrder, notes };
+  }
   const encodings = lowToHigh(requireSender(ctx, 'jitsi')).filter((e) => e.active);
   const height = ctx.rec.provenance.clip.height;
   const topLevel = jitsiLevelForHeight(height);
@@ -89,7 +104,9 @@ export function renderJitsi(ctx: ExportContext, options: ExportOptions = {}): st
     liveRunLine('Jitsi Meet', 'the videoQuality schema of Jitsi Meet config.js'),
     '',
     `Sets config.videoQuality.${k}.maxBitratesVideo (bps) and keeps every other videoQuality setting.`,
-    'Jitsi sends three encodings, lowest first: low, standard, and the capture-height level (high for 720p).',
+    j.settings.useKSVC !== undefined
+      ? `SVC: Jitsi sends one ${k.toUpperCase()} encoding (scalabilityModeEnabled, useSimulcast false, useKSVC ${j.settings.useKSVC}).`
+      : 'Jitsi sends three encodings, lowest first: low, standard, and the capture-height level (high for 720p).',
     'Sources: https://github.com/jitsi/jitsi-meet/blob/master/config.js (videoQuality)',
     '         https://github.com/jitsi/lib-jitsi-meet/blob/master/modules/RTC/TPCUtils.ts',
     ...j.notes.map((n) => `NOTE: ${n}`),

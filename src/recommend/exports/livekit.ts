@@ -16,6 +16,7 @@ import type { Codec, RtpEncodingParameters } from '../../scenario/ScenarioTypes.
 import { parseSize } from '../../units.js';
 import { exportProvenance, jsComment, jsLiteral, lowToHigh, liveRunLine, provenanceLines, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
 import { exportWarnings } from './exportWarnings.js';
+import { liveKitSvcPublishOptions } from './livekitSvc.js';
 
 /** livekit-client VideoEncoding. */
 export interface LiveKitVideoEncoding {
@@ -36,10 +37,13 @@ export interface LiveKitExport {
   captureResolution: { width: number; height: number; frameRate: number };
   publishOptions: {
     videoCodec: Codec;
-    simulcast: boolean;
+    /** Absent for an SVC sender (livekit-client turns simulcast off for 2 or 3 spatial layers). */
+    simulcast?: boolean;
     scalabilityMode?: string;
     videoEncoding: LiveKitVideoEncoding;
     videoSimulcastLayers?: LiveKitPresetArgs[];
+    /** SVC sender: the codec LiveKit publishes for subscribers that cannot decode VP9/AV1. */
+    backupCodec?: { codec: 'vp8'; encoding?: LiveKitVideoEncoding };
   };
   notes: string[];
 }
@@ -58,6 +62,14 @@ function svcSimulcast(codec: Codec, lowToHighActive: readonly RtpEncodingParamet
 }
 
 export function liveKitExport(ctx: ExportContext): LiveKitExport {
+  const svc = ctx.codec.senderScenario?.svc;
+  if (svc) {
+    requireSender(ctx, 'livekit');
+    const notes: string[] = [];
+    const p = ctx.rec.provenance;
+    const publishOptions = liveKitSvcPublishOptions(ctx, svc, notes);
+    return { provenance: exportProvenance(ctx), captureResolution: { width: p.clip.width, height: p.clip.height, frameRate: p.clip.fps }, publishOptions, notes };
+  }
   const encodings = lowToHigh(requireSender(ctx, 'livekit')).filter((e) => e.active);
   const p = ctx.rec.provenance;
   const layerSize = new Map(ctx.codec.layerSelection.layers.map((l) => [l.rid, parseSize(l.layer)]));
@@ -115,14 +127,16 @@ export function renderLiveKit(ctx: ExportContext): string {
     '  const track = await createLocalVideoTrack({ resolution: simqCaptureResolution });',
     '  await room.localParticipant.publishTrack(track, simqPublishOptions);',
     '  (or new Room({ publishDefaults: simqPublishOptions }))',
-    'videoEncoding = the top layer; videoSimulcastLayers = the lower layers, lowest first. Bitrates in bps.',
+    lk.publishOptions.videoSimulcastLayers || !lk.publishOptions.backupCodec
+      ? 'videoEncoding = the top layer; videoSimulcastLayers = the lower layers, lowest first. Bitrates in bps.'
+      : `One SVC stream (scalabilityMode ${lk.publishOptions.scalabilityMode}): videoEncoding caps all its spatial layers together. Bitrates in bps.`,
     'TypeScript: the .d.mts simq writes beside this file types simqPublishOptions as livekit-client TrackPublishOptions.',
     'Source: https://docs.livekit.io/reference/client-sdk-js/interfaces/TrackPublishOptions.html',
     ...lk.notes.map((n) => `NOTE: ${n}`),
   ]);
   return [
     header,
-    "import { VideoPreset } from 'livekit-client';\n",
+    ...(videoSimulcastLayers ? ["import { VideoPreset } from 'livekit-client';\n"] : []),
     `export const simqProvenance = ${jsLiteral(lk.provenance)};\n`,
     `export const simqCaptureResolution = ${jsLiteral(lk.captureResolution)};\n`,
     `export const simqPublishOptions = ${body}${presets};\n`,

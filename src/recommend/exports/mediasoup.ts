@@ -18,6 +18,7 @@ import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
 import { parseSize } from '../../units.js';
 import { exportProvenance, jsComment, jsLiteral, lowToHigh, liveRunLine, provenanceLines, requireSender, selectableByRid, type ExportContext, type ExportProvenance } from './exportContext.js';
 import { exportWarnings } from './exportWarnings.js';
+import { svcEncoding, svcSummary, type SvcEncoding } from './svcLayers.js';
 
 /** mediasoup's ConsumerLayers (api/#ConsumerLayers). */
 export interface ConsumerLayers {
@@ -36,7 +37,10 @@ export interface MediasoupPreferredRow {
 
 export interface MediasoupExport {
   provenance: ExportProvenance;
-  encodings: RtpEncodingParameters[];
+  /** Simulcast: one per layer, lowest first. SVC: the one encoding with its scalabilityMode (no rid). */
+  encodings: (RtpEncodingParameters | SvcEncoding)[];
+  /** SVC sender: the mode and its spatial layers (mediasoup's consumer is then of type "svc"). */
+  svc?: { scalabilityMode: string; spatialLayers: { spatialLayer: number; size: string; rid: string }[]; uploadBps: number };
   layerSwitching: { rid: string; spatialLayer: number; temporalLayer: number; bitrateBps: number; upSwitchBps: number; downSwitchBps: number }[];
   preferredLayersTable: MediasoupPreferredRow[];
   preferredLayersBySize: { viewerSize: string; viewerWidth: number; viewerHeight: number; rid: string; preferredLayers: ConsumerLayers }[];
@@ -48,7 +52,13 @@ const withTemporal = (l: ConsumerLayers | null, temporalLayer: number | undefine
   l === null || temporalLayer === undefined ? l : { ...l, temporalLayer };
 
 export function mediasoupExport(ctx: ExportContext): MediasoupExport {
-  const encodings = lowToHigh(requireSender(ctx, 'mediasoup'));
+  const sent = requireSender(ctx, 'mediasoup');
+  // SVC: mediasoup takes one encoding with a spatial scalabilityMode as SVC (RtpEncodingParameters
+  // scalabilityMode, rtp-parameters-and-capabilities/#RtpEncodingParameters) and its consumers then
+  // choose { spatialLayer, temporalLayer } inside that stream (SvcConsumer.cpp); layer i is the mode's
+  // spatial layer i, lowest first, as libwebrtc numbers them (svc_config.cc).
+  const svc = ctx.codec.senderScenario?.svc;
+  const encodings = svc ? [svcEncoding(ctx, svc)] : lowToHigh(sent);
   const layers = selectableByRid(ctx);
   const layersOf = (rid: string): ConsumerLayers | null => {
     const l = layers.get(rid);
@@ -77,6 +87,7 @@ export function mediasoupExport(ctx: ExportContext): MediasoupExport {
   return {
     provenance: exportProvenance(ctx),
     encodings,
+    ...(svc ? { svc: { scalabilityMode: svc.scalabilityMode, spatialLayers: svc.points.map((p) => ({ spatialLayer: p.spatialLayer, size: p.size, rid: p.rid })), uploadBps: bps(svc.uploadKbps) } } : {}),
     layerSwitching: sel.layers.map((l) => ({
       rid: l.rid,
       spatialLayer: l.spatialLayer,
@@ -114,13 +125,16 @@ export function simqPreferredLayers(viewerWidth, viewerHeight, availableBps) {
 
 export function renderMediasoup(ctx: ExportContext): string {
   const m = mediasoupExport(ctx);
+  const svc = ctx.codec.senderScenario?.svc;
   const header = jsComment([
     ...provenanceLines(ctx, 'simq recommendation for mediasoup (ES module)'),
     liveRunLine('mediasoup', 'mediasoup-client types and the mediasoup documentation'),
     '',
     'mediasoup-client:  await sendTransport.produce({ track, encodings: simqEncodings })',
     'mediasoup server:  await consumer.setPreferredLayers(simqPreferredLayers(tileWidth, tileHeight, availableBps) ?? ...)',
-    'Spatial layer i is simqEncodings[i] (lowest resolution first, as mediasoup expects); bitrates in bps.',
+    svc
+      ? `SVC: simqEncodings is one encoding, ${svcSummary(svc)}. spatialLayer i is the mode's spatial layer i (0 the smallest, libwebrtc svc_config.cc); mediasoup makes the consumer an "svc" consumer. Bitrates in bps.`
+      : 'Spatial layer i is simqEncodings[i] (lowest resolution first, as mediasoup expects); bitrates in bps.',
     'Sources: https://mediasoup.org/documentation/v3/mediasoup-client/api/#transport-produce',
     '         https://mediasoup.org/documentation/v3/mediasoup/api/#consumer-setPreferredLayers',
     '         https://mediasoup.org/documentation/v3/mediasoup/rtp-parameters-and-capabilities/#RtpSendParameters',
@@ -131,6 +145,8 @@ export function renderMediasoup(ctx: ExportContext): string {
     header,
     `export const simqProvenance = ${jsLiteral(m.provenance)};\n`,
     `export const simqEncodings = ${jsLiteral(m.encodings)};\n`,
+    '// SVC sender: the mode and each spatial layer (rid: the operating point simq measured); null for simulcast.',
+    `export const simqSvc = ${m.svc ? jsLiteral(m.svc) : 'null'};\n`,
     '// Hysteresis per layer: switch up at >= upSwitchBps, switch down below downSwitchBps.',
     `export const simqLayerSwitching = ${jsLiteral(m.layerSwitching)};\n`,
     '// Highest layers per render size when bandwidth is not the limit (mediasoup lowers them itself on a low estimate).',

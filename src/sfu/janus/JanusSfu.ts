@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { SimqError, ExitCode } from '../../errors.js';
 import type { LayerRequest, PublishRequest, Sfu, SfuEvent, SfuRecord, SfuRoomSettings, Subscription } from '../SfuTypes.js';
+import { janusSvcConfigure } from '../../recommend/exports/janusSvc.js';
 import { JanusClient, type JanusEvent } from './JanusClient.js';
 import { JanusProcess } from './JanusProcess.js';
 import type { JanusLocation } from './locateJanus.js';
@@ -15,6 +16,8 @@ export interface JanusSfuOptions {
   codec: string;
   /** Subscriber `fallback` (us without packets before dropping a substream); Janus's 250000 when absent. */
   fallbackUs?: number;
+  /** The publish is VP9 SVC: create the room with video_svc (janus_videoroom.c: VP9 rooms only). */
+  svc?: boolean;
 }
 
 interface ViewerHandle {
@@ -32,7 +35,7 @@ export class JanusSfu implements Sfu {
   private events: SfuEvent[] = [];
 
   constructor(private readonly options: JanusSfuOptions) {
-    this.room = { room: randomInt(1_000_000, 2 ** 31), bitrate: 0, videocodec: options.codec, publishers: 1, fallbackUs: options.fallbackUs };
+    this.room = { room: randomInt(1_000_000, 2 ** 31), bitrate: 0, videocodec: options.codec, publishers: 1, fallbackUs: options.fallbackUs, ...(options.svc ? { videoSvc: true } : {}) };
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -51,6 +54,9 @@ export class JanusSfu implements Sfu {
       audiocodec: 'opus',
       is_private: true,
       permanent: false,
+      // Without video_svc Janus relays every VP9 SVC packet to every subscriber and ignores
+      // spatial_layer / temporal_layer (janus_videoroom.c do_svc).
+      ...(this.room.videoSvc ? { video_svc: true } : {}),
     });
     const joined = await this.client.message(handle, { request: 'join', ptype: 'publisher', room: this.room.room, display: 'simq-sender' });
     this.publisher = { handle, id: joined.data.id as number };
@@ -85,7 +91,10 @@ export class JanusSfu implements Sfu {
   async selectLayer(viewer: string, layer: LayerRequest): Promise<Record<string, unknown>> {
     const { client } = this.ready();
     const v = this.viewer(viewer);
-    const body: Record<string, unknown> = { request: 'configure', mid: v.mid, substream: layer.substream, temporal: layer.temporal };
+    // SVC: the Janus export's own configure body (janusSvc.ts) plus the mid.
+    const body: Record<string, unknown> = layer.svc
+      ? { ...janusSvcConfigure(layer.svc.spatialLayer, layer.svc.temporalLayer), mid: v.mid }
+      : { request: 'configure', mid: v.mid, substream: layer.substream, temporal: layer.temporal };
     if (this.room.fallbackUs !== undefined) body.fallback = this.room.fallbackUs;
     await client.message(v.handle, body);
     return body;
@@ -129,13 +138,16 @@ export class JanusSfu implements Sfu {
     return v;
   }
 
-  /** Keeps what concerns layers and links: substream/temporal changes, slowlink, media and hangup. */
+  /** Keeps what concerns layers and links: substream/temporal (and SVC spatial_layer/temporal_layer) changes, slowlink, media and hangup. */
   private onEvent(e: JanusEvent): void {
     const viewer = [...this.viewers].find(([, v]) => v.handle === e.sender)?.[0];
     const data = e.plugindata?.data ?? {};
     const push = (kind: string, detail: unknown) => this.events.push({ epochMs: Date.now(), viewer, kind, detail: typeof detail === 'string' ? detail : JSON.stringify(detail) });
     if (data.substream !== undefined) push('substream', String(data.substream));
     if (data.temporal !== undefined) push('temporal', String(data.temporal));
+    // VP9 SVC subscribers: Janus reports the layers it now forwards (janus_videoroom.c, "spatial_layer" / "temporal_layer").
+    if (data.spatial_layer !== undefined) push('spatial_layer', String(data.spatial_layer));
+    if (data.temporal_layer !== undefined) push('temporal_layer', String(data.temporal_layer));
     if (e.janus === 'slowlink') push('slowlink', { uplink: e.uplink, lost: e.lost, mid: e.mid });
     if (e.janus === 'webrtcup' || e.janus === 'hangup') push(e.janus, e.reason ?? '');
     if (e.janus === 'media') push('media', { type: e.type, receiving: e.receiving, mid: e.mid });

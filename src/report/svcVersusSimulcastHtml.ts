@@ -1,0 +1,31 @@
+// The report's simulcast-vs-SVC section: what it compares, the two charts per codec, and the table of
+// recommendation.json svcVersusSimulcast (every text from the run escaped).
+import type { SvcVersusSimulcastRow } from '../recommend/svcVersusSimulcast.js';
+import { UPLOAD_TOLERANCE } from '../recommend/svcVersusSimulcast.js';
+import { esc, num, table } from './html.js';
+
+const pct = (v: number | undefined) => (v === undefined ? '–' : `${v > 0 ? '+' : ''}${num(v * 100, 1)} %`);
+
+export function renderSvcVersusSimulcast(rows: readonly SvcVersusSimulcastRow[], metricName: string, chartsHtml: string): string | undefined {
+  if (rows.length === 0) return undefined;
+  const body = rows.map((r) => [
+    esc(r.codec.toUpperCase()),
+    esc(r.size),
+    r.simulcast ? `${esc(r.simulcast.candidate.rid)} <span class="dim">${esc(r.simulcast.candidate.scenarioId)}</span>` : '–',
+    num(r.simulcast?.candidate.score, 1),
+    num(r.simulcast?.candidate.kbps, 0),
+    num(r.simulcast?.uploadKbps, 0),
+    r.svc ? `${esc(r.svc.candidate.rid)} <span class="dim">${esc(r.svc.candidate.scenarioId)}</span>` : '–',
+    num(r.svc?.candidate.score, 1),
+    num(r.svc?.candidate.kbps, 0),
+    num(r.svc?.uploadKbps, 0),
+    pct(r.uploadDifference),
+    r.better ? `<b>${esc(r.better === 'svc' ? 'SVC' : 'simulcast')}</b> by ${num(r.by, 2)}` : r.sameUpload === false ? '<span class="warn">uploads differ</span>' : '–',
+  ]);
+  return `<p>The simulcast scenario and the SVC scenario whose total uploads are closest, compared per viewer size: the best ${esc(metricName)} each delivers to a viewer of that size, what the SFU sends that viewer, and what the sender uploads. A winner is named only when the uploads are within ${num(UPLOAD_TOLERANCE * 100, 0)} % of each other.</p>
+${chartsHtml}
+${table(['codec', 'viewer', 'simulcast layer', metricName, 'kbps to viewer', 'upload kbps', 'SVC point', metricName, 'kbps to viewer', 'upload kbps', 'SVC upload vs simulcast', 'better'], body, {
+  cls: 'compact',
+  numeric: [false, false, false, true, true, true, false, true, true, true, true, false],
+})}`;
+}
