@@ -7,6 +7,7 @@ import { SimqError, ExitCode } from '../../errors.js';
 import type { LayerRequest, PublishRequest, Sfu, SfuEvent, SfuRecord, SfuRoomSettings, Subscription } from '../SfuTypes.js';
 import { JanusClient, type JanusEvent } from './JanusClient.js';
 import { JanusProcess } from './JanusProcess.js';
+import { iceInterface } from './janusConfig.js';
 import type { JanusLocation } from './locateJanus.js';
 
 export interface JanusSfuOptions {
@@ -15,6 +16,11 @@ export interface JanusSfuOptions {
   codec: string;
   /** Subscriber `fallback` (us without packets before dropping a substream); Janus's 250000 when absent. */
   fallbackUs?: number;
+  /**
+   * Shaped viewers' root-side veths (src/link/ShapedViewer.ts), gathered on besides the machine's
+   * interface: a candidate on the viewer's own veth is the only one whose answers reach it.
+   */
+  extraIceInterfaces?: string[];
 }
 
 interface ViewerHandle {
@@ -36,7 +42,8 @@ export class JanusSfu implements Sfu {
   }
 
   async start(signal: AbortSignal): Promise<void> {
-    this.process = await JanusProcess.start({ binary: this.options.janus.path, signal });
+    const extra = this.options.extraIceInterfaces ?? [];
+    this.process = await JanusProcess.start({ binary: this.options.janus.path, signal, ...(extra.length ? { iceInterface: [iceInterface(), ...extra].join(',') } : {}) });
     this.client = new JanusClient(this.process.baseUrl, (e) => this.onEvent(e));
     await this.client.createSession();
     const handle = await this.client.attachVideoRoom();
