@@ -58,6 +58,7 @@ const UNIT = [
   'test/linkSpec.test.ts',
   'test/linkCommands.test.ts',
   'test/layerSwitches.test.ts',
+  'test/layerStateChart.test.ts',
 ];
 
 export default defineConfig({

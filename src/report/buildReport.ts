@@ -7,6 +7,7 @@ import { isViewerRid, type ParsedQualityRow } from '../rundir/CsvTypes.js';
 import type { Recommendation } from '../recommend/RecommendationTypes.js';
 import type { PictureRow } from '../rundir/CsvTypes.js';
 import { bitrateTimelineChart } from './charts/bitrateTimeline.js';
+import { layerStateChart } from './charts/layerStateTimeline.js';
 import { frameQualityChart } from './charts/frameQuality.js';
 import { operatingPointCharts } from './charts/operatingPoints.js';
 import { qualityVsBitrateCharts } from './charts/qualityVsBitrate.js';
@@ -53,8 +54,12 @@ export function buildReport(allInputs: ReportInputs, uplot: UplotAssets, generat
     const rows = inputs.stats.get(s.id);
     const chart = rows ? bitrateTimelineChart(s, rows, colors) : undefined;
     if (chart) charts.push(chart);
+    // Behind a shaped uplink: each layer on/off and its limitation reason, on the same time axis.
+    const state = rows ? layerStateChart(s, rows, colors) : undefined;
+    if (state) charts.push(state);
     timelineParts.push(`<h3 id="s-${esc(s.id)}">${esc(s.id)} <span class="status status-${esc(s.status)}">${esc(s.status)}</span></h3>
 ${chart ? chartFigure(chart) : '<p class="dim">No stats.csv for this scenario.</p>'}
+${state ? chartFigure(state) : ''}
 <p class="dim">Steady state per layer (bitrates in kbps; plan target: simq plan's prediction, ⚑ outside its tolerance).</p>
 <div class="scroll">${steadyStateTable(s, colors)}</div>`);
   }

@@ -45,7 +45,7 @@ export interface ChartView {
   markers?: { series: number; index: number }[];
 }
 
-export type ChartKind = 'bitrate-timeline' | 'quality-vs-bitrate' | 'operating-points' | 'frame-quality';
+export type ChartKind = 'bitrate-timeline' | 'layer-state' | 'quality-vs-bitrate' | 'operating-points' | 'frame-quality';
 
 export interface ChartSpec {
   id: string;

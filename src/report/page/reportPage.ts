@@ -97,7 +97,7 @@ function xScale(spec: ChartSpec): UPlot.Scale {
   if (kbpsX(spec)) {
     return { time: false, distr: 3, log: 10, range: (_u, min, max) => [Math.max(1, min / 1.4), Math.max(2, max * 1.4)] };
   }
-  if (spec.kind === 'bitrate-timeline') return { time: false, range: (_u, _min, max) => [0, max] };
+  if (spec.kind === 'bitrate-timeline' || spec.kind === 'layer-state') return { time: false, range: (_u, _min, max) => [0, max] };
   return { time: false };
 }
 

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { SimqError, ExitCode } from '../../errors.js';
 import type { LayerRequest, PublishRequest, Sfu, SfuEvent, SfuRecord, SfuRoomSettings, Subscription } from '../SfuTypes.js';
-import { JanusClient, type JanusEvent } from './JanusClient.js';
+import { JanusApiError, JanusClient, type JanusEvent } from './JanusClient.js';
 import { JanusProcess } from './JanusProcess.js';
 import { iceInterface } from './janusConfig.js';
 import type { JanusLocation } from './locateJanus.js';
@@ -22,6 +22,9 @@ export interface JanusSfuOptions {
    */
   extraIceInterfaces?: string[];
 }
+
+/** How long a subscriber waits for the publisher's PeerConnection to come up. */
+const SUBSCRIBE_WAIT_MS = 15_000;
 
 interface ViewerHandle {
   handle: number;
@@ -75,13 +78,33 @@ export class JanusSfu implements Sfu {
   async subscribe(viewer: string, layer: LayerRequest): Promise<Subscription> {
     const { client, publisher } = this.ready();
     const handle = await client.attachVideoRoom();
-    const reply = await client.message(handle, { request: 'join', ptype: 'subscriber', room: this.room.room, streams: [{ feed: publisher.id }] });
+    const reply = await this.joinWhenPublished(handle, publisher.id);
     const streams = (reply.data.streams as { mid: string; type: string }[] | undefined) ?? [];
     const video = streams.find((s) => s.type === 'video');
     if (!reply.jsep || !video) throw new SimqError(`Janus subscribe ${viewer}: no offer or no video stream (${JSON.stringify(reply.data)})`, ExitCode.incomplete);
     this.viewers.set(viewer, { handle, mid: video.mid });
     void layer;
     return { viewer, offerSdp: reply.jsep.sdp, mid: video.mid };
+  }
+
+  /**
+   * Janus refuses a subscriber "No such feed" (error_code 428) until the publisher's PeerConnection is
+   * up (janus_videoroom.c, subscriber join: publisher->session->started is set at webrtcup). A viewer
+   * page opened first used to take long enough; shaped viewers run in browsers started before the
+   * call, so their join came within a second of the publish and was refused once. Tried again for
+   * up to SUBSCRIBE_WAIT_MS.
+   */
+  private async joinWhenPublished(handle: number, feed: number): Promise<Awaited<ReturnType<JanusClient['message']>>> {
+    const { client } = this.ready();
+    const until = Date.now() + SUBSCRIBE_WAIT_MS;
+    for (;;) {
+      try {
+        return await client.message(handle, { request: 'join', ptype: 'subscriber', room: this.room.room, streams: [{ feed }] });
+      } catch (e) {
+        if (!(e instanceof JanusApiError && /error_code 428\)/.test(e.message)) || Date.now() > until) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   async answer(viewer: string, answerSdp: string): Promise<void> {
