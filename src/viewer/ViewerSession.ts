@@ -163,9 +163,10 @@ export class ViewerSession {
 
   /** Last stats, the rest of the frames; upload errors are failures. */
   async stop(): Promise<void> {
+    // The sender's viewers' page and each shaped viewer's own page, at once: one capture timed out
+    // stopping three shaped viewers one after the other on a loaded machine.
     const pages = [...new Set(this.o.viewers.map((v) => this.o.pageOf(v)))];
-    const errors: string[] = [];
-    for (const page of pages) errors.push(...((await page.evaluate(() => (globalThis as unknown as PageViewerGlobal).simq.stopViewers(), undefined)) as string[]));
+    const errors = (await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as unknown as PageViewerGlobal).simq.stopViewers(), undefined) as Promise<string[]>))).flat();
     // Only the events: a layer decision now would configure a subscriber whose connection is closed.
     this.drainEvents();
     if (errors.length) throw new SimqError(`viewer frames did not reach simq: ${errors.join('; ')}`, ExitCode.incomplete);
