@@ -193,15 +193,16 @@ describe('viewers behind shaped links, through a real Janus', () => {
   }
   const FIXED = ['v1-480x270-fixed-h', 'v2-480x270-fixed-h'];
 
-  it('simq never reports more freeze than the viewer\'s own inbound-rtp counted', () => {
+  it('simq reports no more freeze time than the viewer\'s own inbound-rtp counted', () => {
     // simq's freezes are gaps between pictures on its display ticks (66.7 ms at 15 fps), placed
-    // from the tap's arrival times: a frame that has not arrived cannot be rendered either, so each
-    // such gap is a freeze for the browser too. Its length can be up to a tick longer on simq's
-    // side (tick quantization at each end): 0.1 s per freeze plus 0.1 s; one freeze just at the
-    // threshold (3 x the average interval) may be counted by simq only.
+    // from the tap's arrival times: a frame that has not arrived cannot be rendered either, so such
+    // a gap is mostly a freeze for the browser too, up to a tick longer on simq's side (tick
+    // quantization at each end): 0.1 s per freeze plus 0.1 s. Not a law: the jitter buffer can
+    // absorb part of an arrival gap (and simq then reports more); the counts are not compared, since
+    // simq split one browser freeze in two in one run (table viewer: 5 against 3, 1.47 s against
+    // 1.51 s). Held in the three runs made (docs/viewers.md).
     for (const name of [...FIXED, 'v3-640x360-table']) {
       const { simq: s, browser: b } = freezesOf(name);
-      expect(s.count, name).toBeLessThanOrEqual(b.count + 1);
       expect(s.totalS, name).toBeLessThanOrEqual(b.totalS + 0.1 * s.count + 0.1);
     }
   });
