@@ -13,6 +13,9 @@ import { TablePolicyState } from './tablePolicy.js';
 import { ViewerRecorder } from './ViewerRecorder.js';
 import type { RateSource, ViewerRecord, ViewerSpec } from './ViewerTypes.js';
 
+/** Under the capture's own 30 s stop timeout, so the error names the viewer page that did not answer. */
+const PAGE_STOP_MS = 25_000;
+
 /** Janus's temporal 2 = every temporal layer (janus_videoroom.c: the default target). */
 const ALL_TEMPORAL = 2;
 
@@ -165,8 +168,22 @@ export class ViewerSession {
   async stop(): Promise<void> {
     // The sender's viewers' page and each shaped viewer's own page, at once: one capture timed out
     // stopping three shaped viewers one after the other on a loaded machine.
+    // Each page named by its viewers: two of four e2e runs with three shaped viewers timed out here
+    // (cause not found yet), and the error should say which page did not answer.
     const pages = [...new Set(this.o.viewers.map((v) => this.o.pageOf(v)))];
-    const errors = (await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as unknown as PageViewerGlobal).simq.stopViewers(), undefined) as Promise<string[]>))).flat();
+    const names = (page: DriverPage) => this.o.viewers.filter((v) => this.o.pageOf(v) === page).map((v) => v.name).join(', ');
+    const errors = (
+      await Promise.all(
+        pages.map((page) => {
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<string[]>((_, reject) => {
+            timer = setTimeout(() => reject(new SimqError(`the page of viewer ${names(page)} did not stop within ${PAGE_STOP_MS / 1000} s`, ExitCode.incomplete)), PAGE_STOP_MS);
+          });
+          const done = page.evaluate(() => (globalThis as unknown as PageViewerGlobal).simq.stopViewers(), undefined) as Promise<string[]>;
+          return Promise.race([done, late]).finally(() => clearTimeout(timer));
+        }),
+      )
+    ).flat();
     // Only the events: a layer decision now would configure a subscriber whose connection is closed.
     this.drainEvents();
     if (errors.length) throw new SimqError(`viewer frames did not reach simq: ${errors.join('; ')}`, ExitCode.incomplete);
