@@ -46,6 +46,12 @@ const SIZE = { q: '240x135', h: '480x270', f: '960x540' } as const;
 /** The table viewer is re-decided once a second; the configure reply, Janus's switch and the new keyframe took 33-120 ms (../shared/docs/sfu-and-links.md). */
 const DECIDE_MS = 1000;
 const SWITCH_MS = 1500;
+/**
+ * The switch down takes effect later: q's keyframe (asked for with the switch) reaches the viewer
+ * behind the h packets already in its 400 kbps queue, and packets of it the full queue dropped are
+ * re-sent after a NACK or a new PLI. Measured 3.55 s on a quiet machine (the rise: 0.41 s).
+ */
+const DOWN_SWITCH_MS = 5000;
 
 interface Watched {
   /** nft loss counters of the lossy viewer's namespace, last read. */
@@ -251,13 +257,13 @@ describe('viewers behind shaped links, through a real Janus', () => {
     // frames table, the first frame at the layer's size (libwebrtc's, by construction) after the
     // request. The first up-switch may wait for the sender's own ramp (h is not sent until its
     // bandwidth estimate allows: one run waited 5 s); the drop and the rise come when every layer is
-    // sent, and take effect within SWITCH_MS.
+    // sent, and take effect within DOWN_SWITCH_MS (the drop) and SWITCH_MS (the rise).
     const firstAt = (from: number, size: string) => frames.find((f) => f.t >= from && f.size === size)?.t ?? Infinity;
     const hFrom = firstAt(asked[1]!.t, SIZE.h);
     const qFrom = firstAt(down, SIZE.q);
     const hAgainFrom = firstAt(up, SIZE.h);
     console.log(`table viewer: asked h at ${asked[1]!.t} ms (h from ${hFrom}), q at ${down} ms (q from ${qFrom}), h at ${up} ms (h from ${hAgainFrom})`);
-    expect(qFrom - down).toBeLessThan(SWITCH_MS);
+    expect(qFrom - down).toBeLessThan(DOWN_SWITCH_MS);
     expect(hAgainFrom - up).toBeLessThan(SWITCH_MS);
     const low = between(qFrom, up);
     const highAgain = between(hAgainFrom, Infinity);
