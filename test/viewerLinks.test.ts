@@ -245,11 +245,13 @@ describe('viewers behind shaped links, through a real Janus', () => {
     expect(asked.map((a) => a.rid)).toEqual([0, 1, 0, 1]);
     const down = asked[2]!.t;
     const up = asked[3]!.t;
-    // Within a decision (once a second) of the trace's own step times, never before them.
+    // Within two decisions (once a second; a tick is skipped while the previous one's configure is
+    // still in flight, ViewerSession.tick) of the trace's own step times, never before them.
+    // Measured: 0.47 and 0.56 s in one run, 1.55 s for the rise in another.
     expect(down).toBeGreaterThanOrEqual(DROP_MS);
-    expect(down).toBeLessThan(DROP_MS + DECIDE_MS + 500);
+    expect(down).toBeLessThan(DROP_MS + 2 * DECIDE_MS + 500);
     expect(up).toBeGreaterThanOrEqual(RISE_MS);
-    expect(up).toBeLessThan(RISE_MS + DECIDE_MS + 500);
+    expect(up).toBeLessThan(RISE_MS + 2 * DECIDE_MS + 500);
     // What arrived: frames table (asked layer and the size of the last keyframe) and the sizes libwebrtc sends.
     const frames = readCsv(path.join(scenarioDir, 'viewers', `${name}.frames.csv`)).map((f) => ({ t: Number(f.arrival_ms), asked: f.requested_rid, size: `${f.width}x${f.height}`, bytes: Number(f.bytes) }));
     const between = (a: number, b: number) => frames.filter((f) => f.t >= a && f.t < b);
