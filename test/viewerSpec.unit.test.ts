@@ -11,7 +11,7 @@ import { InputError } from '../src/errors.js';
 import { iceInterface, writeJanusConfig } from '../src/sfu/janus/janusConfig.js';
 import { parseJanusVersion } from '../src/sfu/janus/locateJanus.js';
 import { ridOrderOf, substreamsOf } from '../src/sfu/janus/ridOrder.js';
-import { checkViewerLinks, parseViewers } from '../src/viewer/parseViewers.js';
+import { parseViewers } from '../src/viewer/parseViewers.js';
 import { nextEstimateKbps } from '../src/viewer/rateEstimate.js';
 import { TablePolicyState } from '../src/viewer/tablePolicy.js';
 import { vp8KeyframeSize } from '../src/viewer/vp8FrameSize.js';
@@ -35,11 +35,16 @@ describe('--viewers SIZE[:POLICY][@LINK]', () => {
   ])('refuses %s', (text, message) => {
     expect(() => parseViewers(text)).toThrow(message);
   });
-  it('a viewer link is refused in this build, naming the viewer and what to drop', () => {
-    const v = parseViewers('640x360:table@800k');
-    expect(() => checkViewerLinks(v)).toThrow(InputError);
-    expect(() => checkViewerLinks(v)).toThrow(/"640x360:table@800k": shaping a viewer's link is not available in this build/);
-    expect(() => checkViewerLinks(parseViewers('640x360:table'))).not.toThrow();
+  it('a viewer link is parsed as a LINK (rate, trace, options); a bad one is refused naming the viewer and the field', () => {
+    const [a, b] = parseViewers('640x360:table@step-3000-800-3000,320x180:fixed:q@800k,loss=2%');
+    expect(a.linkSpec).toMatchObject({ text: 'step-3000-800-3000', rate: { kind: 'named', name: 'step-3000-800-3000' } });
+    expect(a.linkSpec!.steps.map((x) => x.kbps)).toEqual([3000, 800, 3000]);
+    expect(b).toMatchObject({ link: '800k,loss=2%', linkSpec: { steps: [{ atMs: 0, kbps: 800 }], lossPercent: 2 } });
+    expect(parseViewers('640x360:table')[0]).not.toHaveProperty('linkSpec');
+    expect(() => parseViewers('640x360:table@800k,loss=200%')).toThrow(InputError);
+    expect(() => parseViewers('640x360:table@800k,loss=200%')).toThrow(/--viewers 640x360:table@800k,loss=200%: @LINK "800k,loss=200%": loss=200%: expected a percentage/);
+    expect(() => parseViewers('640x360:table@800k,burst=3')).toThrow(/@LINK "800k,burst=3": option "burst=3" is not one of queue=, loss=, delay=, jitter=/);
+    expect(() => parseViewers('640x360:table@800')).toThrow(/a rate needs its unit/);
   });
 });
 
@@ -156,9 +161,9 @@ describe('SFU options into the plan (no browser)', () => {
     expect(plan.scenarios[0].sfu).toBe('janus');
     expect(plan.scenarios[0].viewers!.map((v) => v.name)).toEqual(['v1-160x90-fixed-q', 'v2-640x360-janus']);
   });
-  it('refuses a fixed rid the sender does not send, a viewer link, and Firefox', () => {
+  it('refuses a fixed rid the sender does not send and Firefox; keeps a viewer link', () => {
     expect(() => planCapture({ ...base, viewers: '160x90:fixed:x' })).toThrow(/asks for rid "x", which the sender does not send \(rids: q, h, f\)/);
-    expect(() => planCapture({ ...base, viewers: '160x90:fixed:q@800k' })).toThrow(/not available in this build/);
+    expect(planCapture({ ...base, viewers: '160x90:fixed:q@800k' }).scenarios[0].viewers![0]).toMatchObject({ link: '800k', linkSpec: { steps: [{ atMs: 0, kbps: 800 }] } });
     expect(() => planCapture({ ...base, sfu: 'janus', browser: 'firefox' })).toThrow(/Chromium only/);
     expect(() => planCapture({ ...base, sfu: 'mediasoup' })).toThrow(/unknown SFU/);
   });

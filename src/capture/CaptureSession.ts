@@ -33,6 +33,10 @@ import type { JanusExport } from '../recommend/exports/janus.js';
 import { ViewerSession } from '../viewer/ViewerSession.js';
 import type { ViewerRecord } from '../viewer/ViewerTypes.js';
 import { ShapedUplink, type LinkRunRecord } from '../link/ShapedUplink.js';
+import { ShapedViewer } from '../link/ShapedViewer.js';
+import { NetSandbox } from '../link/NetSandbox.js';
+import { VIEWERS_DIR } from '../viewer/ViewerRecorder.js';
+import os from 'node:os';
 import { isMoving } from '../link/LinkTypes.js';
 import { LINK_TIMELINE_COLUMNS, linkTimelineRows } from '../link/linkTimeline.js';
 
@@ -112,6 +116,9 @@ export class CaptureSession {
   /** The sender's shaped uplink, when the scenario has one (loopback mode, src/link/ShapedUplink.ts). */
   private uplink: ShapedUplink | undefined;
   private links: LinkRunRecord[] | undefined;
+  /** Shaped viewers (@LINK): their namespaces, links and page servers, and the browser each runs in. */
+  private viewerNet: NetSandbox | undefined;
+  private shapedViewers = new Map<string, { link: ShapedViewer; browser?: DriverBrowser; page?: DriverPage }>();
 
   private get server(): HarnessServer {
     return this.uplink?.server ?? this.ctx.server;
@@ -166,7 +173,11 @@ export class CaptureSession {
       onViewerStats: (s: PageViewerStats) => this.viewers?.onStats(s),
     });
     try {
+      await this.openViewerNet();
       await this.startSfu();
+      // Before the sender's track is attached (the time base the links' traces start from), so a
+      // shaped viewer subscribes as soon as the call is up.
+      await this.launchViewerBrowsers();
       const { page, browserVersion } = await this.openPage();
       const start = await this.startCall(page, browserVersion);
       await this.startViewers();
@@ -178,6 +189,7 @@ export class CaptureSession {
       const layers = this.finish();
       const viewers = this.viewers?.finish();
       await this.finishLinks();
+      await this.finishViewerLinks(viewers ?? []);
       return {
         ...(this.sfu ? { sfu: this.sfu.record() } : {}),
         ...(viewers ? { viewers } : {}),
@@ -197,9 +209,21 @@ export class CaptureSession {
       clearInterval(this.viewerTimer);
       this.server.setSink(undefined);
       await this.closeBrowser();
+      await this.closeViewerNet();
       await this.sfu?.stop();
       await this.uplink?.close();
     }
+  }
+
+  /** Every shaped viewer's browser, page server and link schedule, then their namespaces (veths, qdiscs, nft tables go with them). */
+  private async closeViewerNet(): Promise<void> {
+    for (const v of this.shapedViewers.values()) {
+      const b = v.browser;
+      v.browser = undefined;
+      if (b) await this.closeWithin(b);
+      await v.link.close();
+    }
+    await this.viewerNet?.close();
   }
 
   /** One VP9/AV1 encoding with a spatial scalabilityMode: sent as one SVC stream, cut into operating points. */
@@ -212,12 +236,17 @@ export class CaptureSession {
     const { ctx, scenario } = this;
     if (!scenario.sfu) return;
     if (!ctx.janus) throw new SimqError(`${scenario.id}: sfu janus without a located Janus binary`, ExitCode.internal);
-    this.sfu = new JanusSfu({ janus: ctx.janus, codec: scenario.codec, svc: this.svc });
+    const veths = [...this.shapedViewers.values()].map((v) => v.link.host.rootIfname);
+    this.sfu = new JanusSfu({ janus: ctx.janus, codec: scenario.codec, svc: this.svc, ...(veths.length ? { extraIceInterfaces: veths } : {}) });
     ctx.progress.info(`${scenario.id}: starting Janus (${ctx.janus.path})`);
     await this.sfu.start(ctx.signal);
   }
 
-  /** The viewers' page in the same browser (no link is shaped in this build), each viewer subscribed. */
+  /**
+   * The viewers without a link share one page in the sender's browser; each viewer with a link gets
+   * its namespace, shaped downlink and own browser there (src/link/ShapedViewer.ts). Then each
+   * viewer is subscribed.
+   */
   private async startViewers(): Promise<void> {
     const { ctx, scenario } = this;
     if (!this.sfu || !scenario.viewers?.length) return;
@@ -226,13 +255,18 @@ export class CaptureSession {
       // e.g. f of a 640x360 input: libwebrtc sends two streams there, and Janus forwards what it has.
       if (v.policy.kind === 'fixed' && !sent.includes(v.policy.rid)) ctx.progress.warn(`${scenario.id}: viewer ${v.spec} asks for ${v.policy.rid}, which is not sent for this input (sent: ${sent.join(', ')}); Janus forwards another layer`);
     }
-    const page = await this.guard(this.browser!.newPage(), START_TIMEOUT_MS, 'opening the viewers\' page');
-    page.onPageError((message) => this.logLines.push(`viewer pageerror: ${message}`));
-    await page.goto(this.serverUrl, START_TIMEOUT_MS);
-    await page.waitForGlobal('simq', START_TIMEOUT_MS);
+    let page: DriverPage | undefined;
+    if (scenario.viewers.some((v) => !v.linkSpec)) {
+      page = await this.guard(this.browser!.newPage(), START_TIMEOUT_MS, 'opening the viewers\' page');
+      page.onPageError((message) => this.logLines.push(`viewer pageerror: ${message}`));
+      await page.goto(this.serverUrl, START_TIMEOUT_MS);
+      await page.waitForGlobal('simq', START_TIMEOUT_MS);
+    }
+    const shared = page;
     this.viewers = new ViewerSession({
       sfu: this.sfu,
-      page,
+      pageOf: (v) => this.shapedViewers.get(v.name)?.page ?? shared!,
+      linkKbps: (v) => this.shapedViewers.get(v.name)?.link.currentKbps,
       viewers: scenario.viewers,
       codec: scenario.codec,
       scenarioDir: this.dir,
@@ -243,12 +277,77 @@ export class CaptureSession {
       timeoutMs: START_TIMEOUT_MS,
     });
     await this.guard(this.viewers.start(), START_TIMEOUT_MS, 'subscribing the viewers');
+    // The viewers' trace times are on the scenario's time base too (seconds since the sender's attach).
+    for (const v of this.shapedViewers.values()) await v.link.start(this.attachEpochMs);
     let busy = false;
     this.viewerTimer = setInterval(() => {
       if (busy) return;
       busy = true;
       this.viewers!.tick().catch((e: unknown) => this.logLines.push(`viewers: ${String(e)}`)).finally(() => (busy = false));
     }, STATS_INTERVAL_MS);
+  }
+
+  /**
+   * Before Janus starts: a namespace, shaped downlink and page server for each viewer with a link.
+   * Janus must gather ICE candidates on each viewer's root-side veth (janusConfig.ts
+   * ice_enforce_list), and it reads its interfaces only when it starts: measured, with only the
+   * machine's interface listed, Janus's answers to a viewer's checks left through that interface
+   * (23 packets out of eth0, none out of the viewer's veth) and the viewer never connected.
+   */
+  private async openViewerNet(): Promise<void> {
+    const linked = (this.scenario.viewers ?? []).filter((v) => v.linkSpec);
+    if (!this.scenario.sfu || !linked.length) return;
+    this.viewerNet = await NetSandbox.open(`${this.scenario.id}: viewers`);
+    for (const spec of linked) {
+      const link = await ShapedViewer.open(this.viewerNet, spec.name, spec.linkSpec!);
+      this.shapedViewers.set(spec.name, { link });
+      link.server.setSink({
+        onFrames: (b) => this.onFrames(b),
+        onStats: () => undefined,
+        onLog: (l) => this.logLines.push(`${spec.name}: ${l}`),
+        onViewerStats: (s: PageViewerStats) => this.viewers?.onStats(s),
+      });
+    }
+  }
+
+  /** Each shaped viewer's own Chromium, in its namespace, on its page. */
+  private async launchViewerBrowsers(): Promise<void> {
+    for (const [name, entry] of this.shapedViewers) {
+      const launch = entry.link.launch(this.ctx.browserPath);
+      entry.browser = await launchBrowser('chromium', { executablePath: launch.executablePath, env: launch.env, secureOrigin: launch.secureOrigin, extraArgs: launch.extraArgs, timeoutMs: START_TIMEOUT_MS });
+      entry.browser.onDisconnected(() => {
+        if (!entry.browser) return;
+        this.crashed = true;
+        for (const wake of this.crashWaiters) wake();
+      });
+      const page = await this.guard(entry.browser.newPage(), START_TIMEOUT_MS, `opening viewer ${name}'s page`);
+      page.onPageError((message) => this.logLines.push(`${name} pageerror: ${message}`));
+      await this.guard(page.goto(entry.link.serverUrl, START_TIMEOUT_MS), START_TIMEOUT_MS + 1000, `loading viewer ${name}'s page`);
+      await this.guard(page.waitForGlobal('simq', START_TIMEOUT_MS), START_TIMEOUT_MS + 1000, `loading viewer ${name}'s page`);
+      entry.page = page;
+    }
+  }
+
+  /** Each shaped viewer's link timeline (viewers/<name>.link.csv) and its run.json record (scenarios[].links[], role downlink). */
+  private async finishViewerLinks(records: ViewerRecord[]): Promise<void> {
+    if (!this.shapedViewers.size) return;
+    const janusAddress = this.janusAddress();
+    for (const [name, v] of this.shapedViewers) {
+      const { samples, applied } = await v.link.stop();
+      const file = `${VIEWERS_DIR}/${name}.link.csv`;
+      writeCsvAtomic(path.join(this.dir, file), LINK_TIMELINE_COLUMNS, linkTimelineRows(samples));
+      const bytesReceived = this.viewers?.lastBytesReceived(name) ?? 0;
+      (this.links ??= []).push(await v.link.record(applied, bytesReceived, file, janusAddress));
+      const record = records.find((r) => r.name === name);
+      if (record) record.files.link = file;
+    }
+  }
+
+  /** The IPv4 address of the interface Janus gathers on (the viewers' media comes from there). */
+  private janusAddress(): string | undefined {
+    const ifname = this.sfu?.record().settings.iceInterface;
+    // The first interface listed is the machine's (the publisher's); the rest are viewers' veths.
+    return typeof ifname === 'string' ? os.networkInterfaces()[ifname.split(',')[0]!]?.find((a) => a.family === 'IPv4')?.address : undefined;
   }
 
   private async stopViewers(): Promise<void> {
@@ -357,7 +456,10 @@ export class CaptureSession {
   private async closeBrowser(): Promise<void> {
     const b = this.browser;
     this.browser = undefined;
-    if (!b) return;
+    if (b) await this.closeWithin(b);
+  }
+
+  private async closeWithin(b: DriverBrowser): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
       timer = setTimeout(() => {

@@ -87,7 +87,10 @@ export async function captureFromCli(clipArgs: readonly string[], opts: CaptureC
   validatePrepareOptions({ size: plan.size, fps: plan.fps, durationS: plan.clipDurationS });
   // Shaped links need Linux, the capabilities and ip/tc/nft (netem for delay/jitter): refused now, with the fix.
   refuseFirefoxUplink(plan.scenarios);
-  await NetSandbox.check(plan.scenarios.flatMap((s) => (s.uplink ? [{ spec: s.uplink, where: `${s.id}: uplink` }] : [])));
+  await NetSandbox.check(plan.scenarios.flatMap((s) => [
+    ...(s.uplink ? [{ spec: s.uplink, where: `${s.id}: uplink` }] : []),
+    ...(s.viewers ?? []).flatMap((v) => (v.linkSpec ? [{ spec: v.linkSpec, where: `${s.id}: viewer ${v.spec.slice(0, v.spec.indexOf('@'))} @LINK` }] : [])),
+  ]));
   if (opts.resume === undefined) checkRunTarget({ outDir: opts.out, runId: opts.runId, force: opts.force });
   if (opts.resume === undefined) await confirmLongRun(plan.scenarios, opts, progress, run.laterStagesSecondsPerScenario ?? 0, clips.length);
   const controller = new AbortController();

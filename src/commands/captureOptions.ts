@@ -69,7 +69,7 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--firefox <path>', 'Firefox binary (else FIREFOX_PATH, then standard locations)')
     .option('--sfu <kind>', `publish through a real SFU instead of the loopback: ${SFU_KINDS.join(', ')} (simq starts its own; README "SFU and viewers")`)
     .option('--janus <path>', 'Janus binary for --sfu janus (else JANUS_PATH, standard locations, PATH)')
-    .option('--viewers <list>', 'subscribers of the SFU, SIZE[:POLICY][@LINK],... with POLICY fixed:<rid>[/T<n>], svc:S<n>[T<t>] (a VP9 SVC publish), table or janus, e.g. 320x180:fixed:q,1280x720:fixed:f,640x360:table')
+    .option('--viewers <list>', 'subscribers of the SFU, SIZE[:POLICY][@LINK],... with POLICY fixed:<rid>[/T<n>], svc:S<n>[T<t>] (a VP9 SVC publish), table or janus, e.g. 320x180:fixed:q,1280x720:fixed:f,640x360:table; @LINK shapes that viewer\'s downlink, e.g. 640x360:table@step-3000-800-3000')
     .option('--janus-export <file.json>', 'a `simq recommend --format janus` file: the sender publishes its publisher.sendEncodings and table viewers run its subscriber table')
     .option('--ffmpeg <path>', 'ffmpeg binary (else SIMQ_FFMPEG, ffmpeg-static, @ffmpeg-installer/ffmpeg, PATH)')
     .option('--allow-degraded', 'exit 0 even when a layer was CPU-limited or below its configured resolution / frame rate')

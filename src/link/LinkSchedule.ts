@@ -34,7 +34,8 @@ export class LinkSchedule {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private last?: { t: number; c: LinkCounters };
-  private currentKbps: number;
+  /** The rate on the class now: the first step, then each step once `tc` applied it. */
+  currentKbps: number;
   private failure?: Error;
   private pending = new Set<Promise<unknown>>();
 
@@ -53,7 +54,9 @@ export class LinkSchedule {
     const c = await this.link.counters();
     this.last = { t: Math.round((before + this.now()) / 2) - this.epochMs, c };
     this.scheduleNextStep(this.now() - this.epochMs);
-    this.scheduleSample(1);
+    // A schedule started after its epoch (a viewer's link starts once the viewers subscribed, seconds
+    // after the sender's attach) samples from the next whole second on, not every missed second at once.
+    this.scheduleSample(Math.max(1, Math.floor((this.now() - this.epochMs) / this.sampleMs) + 1));
   }
 
   private nextChange(afterMs: number): number | undefined {

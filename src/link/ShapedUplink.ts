@@ -13,7 +13,10 @@ import { probeNetCapability, requireLinkSupport, type NetTool } from './netCapab
 
 /** What run.json records of one link of a scenario. */
 export interface LinkRunRecord {
-  role: 'uplink';
+  /** uplink: the sender's; downlink: a viewer's (Janus -> viewer, src/link/ShapedViewer.ts). */
+  role: 'uplink' | 'downlink';
+  /** downlink: the viewer's name. */
+  viewer?: string;
   spec: string;
   rate: LinkSpec['rate'];
   steps: LinkSpec['steps'];
@@ -22,14 +25,19 @@ export interface LinkRunRecord {
   lossPercent: number;
   /** True when the rate moves: the scenario has no steady state and is measured over time. */
   moving: boolean;
-  mode: 'loopback';
+  /** loopback: the sender's namespace, pc2 on its second address; sfu-viewer: a viewer's namespace, Janus in the root one. */
+  mode: 'loopback' | 'sfu-viewer';
   namespace: string;
-  sendAddress: string;
+  /** loopback: pc1's address; sfu-viewer: Janus's ICE address (root namespace). */
+  sendAddress?: string;
   receiveAddress: string;
   qdisc: ShapedLinkRecord;
   applied: AppliedStep[];
   tools: { ip?: NetTool; tc?: NetTool; nft?: NetTool; kernel: string; netem?: boolean };
-  /** Bytes the shaped class let out against the layers' outbound-rtp bytesSent (payload only): media really crossed it. */
+  /**
+   * Bytes the shaped class let out against the layers' outbound-rtp bytesSent (uplink) or the
+   * viewer's inbound-rtp bytesReceived (downlink), payload only: media really crossed it.
+   */
   crossing?: { qdiscBytes: number; qdiscPackets: number; rtpBytesSent: number; ratio: number };
   /** The link timeline file in the scenario directory. */
   timelineCsv: string;

@@ -7,7 +7,7 @@ import { formatKbps } from '../units.js';
 import type { SweepSpec } from './sweepOption.js';
 import { codecSendsSpatialLayers, isSpatialMode } from './ScalabilityMode.js';
 import type { SfuKind } from '../sfu/SfuTypes.js';
-import { checkSvcViewers, checkViewerLinks, checkViewerRids, parseViewers } from '../viewer/parseViewers.js';
+import { checkSvcViewers, checkViewerRids, parseViewers } from '../viewer/parseViewers.js';
 import type { ViewerSpec } from '../viewer/ViewerTypes.js';
 import {
   DEFAULT_DURATION_S,
@@ -109,7 +109,6 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
     const viewers = options.viewers ?? (def.viewers ? parseViewers(def.viewers, `scenario ${def.name}: viewers`) : undefined);
     if (viewers && !sfu) throw new InputError(`scenario ${def.name}: viewers need an SFU to subscribe to`, 'add --sfu janus (or "sfu": "janus" in the scenario file)');
     if (viewers) {
-      checkViewerLinks(viewers);
       checkViewerRids(viewers, def.encodings.map((e) => e.rid), `scenario ${def.name}`);
     }
     for (const browser of browsers) for (const codec of codecs) {

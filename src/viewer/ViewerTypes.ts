@@ -1,6 +1,8 @@
-// A viewer: a subscriber of the SFU with a render size, a layer policy and (with the links build) a
-// link. Spec syntax (README "Viewers"): SIZE[:POLICY][@LINK], e.g. 320x180:fixed:q,
+// A viewer: a subscriber of the SFU with a render size, a layer policy and optionally a shaped
+// downlink (src/link/ShapedViewer.ts). Spec syntax (README "Viewers"): SIZE[:POLICY][@LINK], e.g. 320x180:fixed:q,
 // 1280x720:fixed:f/T1, 640x360:table, 640x360:janus@800k, 640x360:svc:S1T2.
+
+import type { LinkSpec } from '../link/LinkTypes.js';
 
 /** fixed: always this rid (and temporal layer; absent = all of them, Janus's temporal 2). */
 export interface FixedPolicy {
@@ -40,8 +42,10 @@ export interface ViewerSpec {
   width: number;
   height: number;
   policy: ViewerPolicy;
-  /** The link as written after '@' (applied by the links build; refused before it). */
+  /** The link as written after '@'. */
   link?: string;
+  /** The link parsed (src/link/parseLinkSpec.ts): this viewer's downlink is shaped in its own namespace. */
+  linkSpec?: LinkSpec;
 }
 
 /** Where a table viewer's rate came from (run.json and events.csv record it). */
@@ -87,7 +91,8 @@ export interface ViewerRecord extends ViewerSpec {
   rateSource?: RateSource;
   /** table viewers: the export the table was read from. */
   table?: string;
-  files: { bitstream?: string; frames: string; stats: string; events: string };
+  /** link: a shaped viewer's link timeline (its record is in scenarios[].links[], role "downlink"). */
+  files: { bitstream?: string; frames: string; stats: string; events: string; link?: string };
   framesReceived: number;
   /** Layer changes simq asked for (the first request included). */
   requests: number;

@@ -2,9 +2,11 @@
 // POLICY: fixed:<rid>[/T<n>] | svc:S<n>[T<t>] | table | janus (default table).
 // svc is its own kind, not fixed:S1T2: a rid may be any [A-Za-z0-9_-]{1,16} (so "S1T2" could be a
 // simulcast rid), and the SFU request differs (Janus spatial_layer/temporal_layer, not substream); the
-// S<n>T<t> notation is the scalabilityMode's (W3C webrtc-svc), layer 0 the smallest. The link after '@' is kept as written;
-// this build cannot shape links yet and refuses one (checkViewerLinks), so nothing is silently ignored.
+// S<n>T<t> notation is the scalabilityMode's (W3C webrtc-svc), layer 0 the smallest. The link after '@'
+// is a LINK (src/link/parseLinkSpec.ts), parsed here so a bad one is refused before anything runs; the
+// capture shapes it (src/link/ShapedViewer.ts).
 import { InputError } from '../errors.js';
+import { parseLinkSpec } from '../link/parseLinkSpec.js';
 import { parseScalabilityMode } from '../scenario/ScalabilityMode.js';
 import { parseSize } from '../units.js';
 import type { ViewerPolicy, ViewerSpec } from './ViewerTypes.js';
@@ -56,7 +58,7 @@ export function parseViewer(text: string, index: number, where = '--viewers'): V
     width: size.width,
     height: size.height,
     policy,
-    ...(link === undefined ? {} : { link }),
+    ...(link === undefined ? {} : { link, linkSpec: parseLinkSpec(link, `${where} ${spec}: @LINK`) }),
   };
 }
 
@@ -77,17 +79,6 @@ export function parseViewers(list: string | readonly string[], where = '--viewer
   const items = (typeof list === 'string' ? splitViewerList(list) : [...list]).map((s) => s.trim()).filter(Boolean);
   if (items.length === 0) throw new InputError(`${where}: empty list`, EXAMPLE);
   return items.map((s, i) => parseViewer(s, i, where));
-}
-
-/** Links on viewers come with the links build (issue 22): until then a clear refusal, never an ignored field. */
-export function checkViewerLinks(viewers: readonly ViewerSpec[]): void {
-  const linked = viewers.filter((v) => v.link !== undefined);
-  if (linked.length) {
-    throw new InputError(
-      `viewer link${linked.length > 1 ? 's' : ''} ${linked.map((v) => `"${v.spec}"`).join(', ')}: shaping a viewer's link is not available in this build (it comes with the links work, issue 22)`,
-      `leave out "@${linked[0].link}" (e.g. ${linked[0].spec.slice(0, linked[0].spec.indexOf('@'))}) to run the viewer on an unshaped link`,
-    );
-  }
 }
 
 /**

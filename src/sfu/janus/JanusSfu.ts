@@ -6,8 +6,9 @@ import { randomInt } from 'node:crypto';
 import { SimqError, ExitCode } from '../../errors.js';
 import type { LayerRequest, PublishRequest, Sfu, SfuEvent, SfuRecord, SfuRoomSettings, Subscription } from '../SfuTypes.js';
 import { janusSvcConfigure } from '../../recommend/exports/janusSvc.js';
-import { JanusClient, type JanusEvent } from './JanusClient.js';
+import { JanusApiError, JanusClient, type JanusEvent } from './JanusClient.js';
 import { JanusProcess } from './JanusProcess.js';
+import { iceInterface } from './janusConfig.js';
 import type { JanusLocation } from './locateJanus.js';
 
 export interface JanusSfuOptions {
@@ -18,7 +19,15 @@ export interface JanusSfuOptions {
   fallbackUs?: number;
   /** The publish is VP9 SVC: create the room with video_svc (janus_videoroom.c: VP9 rooms only). */
   svc?: boolean;
+  /**
+   * Shaped viewers' root-side veths (src/link/ShapedViewer.ts), gathered on besides the machine's
+   * interface: a candidate on the viewer's own veth is the only one whose answers reach it.
+   */
+  extraIceInterfaces?: string[];
 }
+
+/** How long a subscriber waits for the publisher's PeerConnection to come up. */
+const SUBSCRIBE_WAIT_MS = 15_000;
 
 interface ViewerHandle {
   handle: number;
@@ -39,7 +48,8 @@ export class JanusSfu implements Sfu {
   }
 
   async start(signal: AbortSignal): Promise<void> {
-    this.process = await JanusProcess.start({ binary: this.options.janus.path, signal });
+    const extra = this.options.extraIceInterfaces ?? [];
+    this.process = await JanusProcess.start({ binary: this.options.janus.path, signal, ...(extra.length ? { iceInterface: [iceInterface(), ...extra].join(',') } : {}) });
     this.client = new JanusClient(this.process.baseUrl, (e) => this.onEvent(e));
     await this.client.createSession();
     const handle = await this.client.attachVideoRoom();
@@ -74,13 +84,33 @@ export class JanusSfu implements Sfu {
   async subscribe(viewer: string, layer: LayerRequest): Promise<Subscription> {
     const { client, publisher } = this.ready();
     const handle = await client.attachVideoRoom();
-    const reply = await client.message(handle, { request: 'join', ptype: 'subscriber', room: this.room.room, streams: [{ feed: publisher.id }] });
+    const reply = await this.joinWhenPublished(handle, publisher.id);
     const streams = (reply.data.streams as { mid: string; type: string }[] | undefined) ?? [];
     const video = streams.find((s) => s.type === 'video');
     if (!reply.jsep || !video) throw new SimqError(`Janus subscribe ${viewer}: no offer or no video stream (${JSON.stringify(reply.data)})`, ExitCode.incomplete);
     this.viewers.set(viewer, { handle, mid: video.mid });
     void layer;
     return { viewer, offerSdp: reply.jsep.sdp, mid: video.mid };
+  }
+
+  /**
+   * Janus refuses a subscriber "No such feed" (error_code 428) until the publisher's PeerConnection is
+   * up (janus_videoroom.c, subscriber join: publisher->session->started is set at webrtcup). A viewer
+   * page opened first used to take long enough; shaped viewers run in browsers started before the
+   * call, so their join came within a second of the publish and was refused once. Tried again for
+   * up to SUBSCRIBE_WAIT_MS.
+   */
+  private async joinWhenPublished(handle: number, feed: number): Promise<Awaited<ReturnType<JanusClient['message']>>> {
+    const { client } = this.ready();
+    const until = Date.now() + SUBSCRIBE_WAIT_MS;
+    for (;;) {
+      try {
+        return await client.message(handle, { request: 'join', ptype: 'subscriber', room: this.room.room, streams: [{ feed }] });
+      } catch (e) {
+        if (!(e instanceof JanusApiError && /error_code 428\)/.test(e.message)) || Date.now() > until) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   async answer(viewer: string, answerSdp: string): Promise<void> {

