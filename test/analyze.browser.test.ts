@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Recommendation } from '../src/recommend/RecommendationTypes.js';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { runProcess } from '../src/tools/process.js';
+import { checkPairing } from './helpers/pairingCheck.js';
 import { cameraSample, FFMPEG, readCsv, readJson, ROOT, SESSION_DIR, simq, type SimqResult } from './helpers/simq.js';
 
 /** Every frame of a clip as yuv420p buffers, decoded by ffmpeg in decode order. */
@@ -115,11 +116,25 @@ describe('measure', () => {
     for (const l of run.measure!.layers) {
       expect(l.status).toBe('measured');
       expect(l.alignmentConfidence).toBeLessThanOrEqual(1);
-      // alignmentConfidence is the share of pictures placed by content (alignFrames.ts): on a clip
-      // where the search above singles out this share, simq's own margin may miss a few, not many.
-      expect(l.alignmentConfidence, `${l.scenarioId} ${l.rid}`).toBeGreaterThanOrEqual(0.9 * (singledOut / rows.length));
     }
+    // alignmentConfidence is the share of pictures placed by content (alignFrames.ts): on the layer
+    // where the search above singles out this share, simq's own margin may miss a few, not many. Only
+    // f: the share was measured on f, and a smaller layer singles out fewer (a fresh-clone run had q
+    // of the h-300k scenario at 0.72 against f's 0.97, every q picture paired right; next test).
+    const fRecord = run.measure!.layers.find((l) => l.scenarioId === scenario.id && l.rid === 'f')!;
+    expect(fRecord.alignmentConfidence, `${fRecord.scenarioId} f`).toBeGreaterThanOrEqual(0.9 * (singledOut / rows.length));
   });
+
+  it('every layer of every scenario is paired right: a brute-force search at the layer\'s own size (pairingCheck.ts)', async () => {
+    // The check busyMachine.browser.test.ts makes, here on a quiet capture: at most 1% of pictures
+    // may pick a neighbour scoring more than 0.5 dB better.
+    const checks = await checkPairing(FFMPEG, RUN);
+    expect(checks.length).toBe(run.scenarios.flatMap((s) => s.layers.filter((l) => l.bitstream)).length);
+    for (const c of checks) {
+      expect(c.pictures, `${c.scenarioId} ${c.rid}`).toBeGreaterThan(30);
+      expect(c.right / c.pictures, `${c.scenarioId} ${c.rid}: ${c.right}/${c.pictures} right, wrong: ${JSON.stringify(c.wrong.slice(0, 5))}`).toBeGreaterThanOrEqual(0.99);
+    }
+  }, 300_000);
 });
 
 describe('recommend', () => {
