@@ -1,6 +1,6 @@
 // The SVC exports as a TypeScript user meets them, against the real client libraries of the fresh
 // consumer project (test/fixtures/export-consumer: livekit-client, mediasoup, mediasoup-client,
-// typescript, pinned by its lockfile), as test/exportTypes.test.ts does for simulcast:
+// typescript, pinned by its lockfile), as test/exportTypes.cli.test.ts does for simulcast:
 // - the VALUES of the LiveKit publish options and of the mediasoup encodings / ConsumerLayers are
 //   written into a .ts file as literals typed with the libraries' own types (TrackPublishOptions,
 //   mediasoup-client types.RtpEncodingParameters, mediasoup types.ConsumerLayers) and type-checked

@@ -156,7 +156,7 @@ describe('--format livekit (SVC)', () => {
     // simq plan's uncapped total at 1280x720: the svc_config.cc maxima 142 + 418 + 1524 kbps.
     expect(o.videoEncoding).toEqual({ maxBitrate: (142 + 418 + 1524) * 1000, maxFramerate: 30 });
   });
-  it('a run that also measured VP8 simulcast gives the VP8 backup its top layer\'s advice (f 2500 kbps, derived in test/recommend.test.ts)', async () => {
+  it('a run that also measured VP8 simulcast gives the VP8 backup its top layer\'s advice (f 2500 kbps, derived in test/recommend.unit.test.ts)', async () => {
     const both = handmadeSvcRun();
     both.scenarios = [...handmadeRun().scenarios, ...both.scenarios];
     const withVp8 = recommend(buildQualityTable(both, [...handmadeParsedRows(), ...handmadeSvcRows()]), { runDir: 'x', simqVersion: 't', now: new Date(0), senderScenario: 'svc-l3t3-key' });

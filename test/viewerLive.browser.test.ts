@@ -31,7 +31,7 @@ const PERIOD_MS = 1000 / 30;
 
 /** The export under test, by hand: q/h/f lowest first; the 640x360 table gives q below 600 kbps and h from there. */
 const EXPORT = {
-  simq: { generatedBy: 'test/viewerLive.test.ts', notes: [] },
+  simq: { generatedBy: 'test/viewerLive.browser.test.ts', notes: [] },
   publisher: {
     sendEncodings: [
       { rid: 'q', active: true, scaleResolutionDownBy: 4, maxBitrate: 150_000 },

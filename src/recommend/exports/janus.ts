@@ -25,10 +25,9 @@
 // Pure JSON cannot carry a comment, so the provenance is the "simq" member; Janus is never handed the
 // whole document, only the `configure` bodies inside it, which carry nothing but Janus keys.
 import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
-import { parseSize } from '../../units.js';
 import { exportProvenance, lowToHigh, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
 import { exportWarnings } from './exportWarnings.js';
-import { janusSvcExport } from './janusSvc.js';
+import { janusSubscriberTable, janusSvcExport, type JanusSubscriberRow } from './janusSvc.js';
 
 /** Body of a VideoRoom subscriber `configure` request (the keys simq sets; add "mid" yourself). */
 export interface JanusConfigure {
@@ -47,7 +46,7 @@ export interface JanusExport {
     simulcastMaxBitrates?: { high?: number; medium?: number; low?: number };
   };
   substreams: { substream: number; rid: string; layer: string; bitrateBps: number; upSwitchBps: number; downSwitchBps: number; temporal: number }[];
-  subscriberTable: { viewerSize: string; viewerWidth: number; viewerHeight: number; bandwidthBps: number; rid: string | null; configure: JanusConfigure | null }[];
+  subscriberTable: JanusSubscriberRow<JanusConfigure>[];
 }
 
 const bps = (kbps: number) => Math.round(kbps * 1000);
@@ -64,7 +63,6 @@ export function janusExport(ctx: ExportContext): JanusExport {
   notes.push(...exportWarnings(ctx, 'janus').map((w) => w.message));
   const substreamOf = new Map(ordered.map((e, i) => [e.rid, i]));
   const sel = ctx.codec.layerSelection;
-  const layer = new Map(sel.layers.map((l) => [l.rid, l]));
   const publisher: JanusExport['publisher'] = { sendEncodings: [...ordered], ridOrder: 'lmh' };
   if (ordered.length === 3 && ordered.every((e) => e.maxBitrate !== undefined)) {
     publisher.simulcastMaxBitrates = { low: ordered[0].maxBitrate, medium: ordered[1].maxBitrate, high: ordered[2].maxBitrate };
@@ -81,18 +79,7 @@ export function janusExport(ctx: ExportContext): JanusExport {
       downSwitchBps: bps(l.downSwitchKbps),
       temporal: l.temporalLayer,
     })),
-    subscriberTable: sel.table.map((c) => {
-      const wh = parseSize(c.size)!;
-      const l = c.rid === null ? undefined : layer.get(c.rid);
-      return {
-        viewerSize: c.size,
-        viewerWidth: wh.width,
-        viewerHeight: wh.height,
-        bandwidthBps: bps(c.bandwidthKbps),
-        rid: c.rid,
-        configure: l ? { request: 'configure', substream: substreamOf.get(l.rid) ?? l.spatialLayer, temporal: c.temporalLayer ?? l.temporalLayer } : null,
-      };
-    }),
+    subscriberTable: janusSubscriberTable(sel, (l, temporal): JanusConfigure => ({ request: 'configure', substream: substreamOf.get(l.rid) ?? l.spatialLayer, temporal })),
   };
 }
 

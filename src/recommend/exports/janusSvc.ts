@@ -13,7 +13,7 @@
 // Janus before 1.1.3 ignores these bodies for a WebRTC publisher: janus_videoroom.c never sets the
 // publisher stream's `svc` flag (only remote publishers get it), so it parses no VP9 layers and relays
 // every layer to every subscriber. Fixed by commit cfb1c54e ("Fixed broken VP9-SVC demo (fixes
-// #3169)", in v1.1.3). Measured with Janus 1.1.2 and Chromium 156: test/janusSvc.test.ts, docs/svc.md.
+// #3169)", in v1.1.3). Measured with Janus 1.1.2 and Chromium 156: test/janusSvc.browser.test.ts, docs/svc.md.
 //
 // Like simulcast, Janus never moves a subscriber between layers by bandwidth: the application sends
 // configure with the layer for the bandwidth it measures (the subscriberTable below).
@@ -45,10 +45,39 @@ export interface JanusSvcExport {
     room: { videocodec: 'vp9'; video_svc: true };
   };
   spatialLayers: { spatial_layer: number; rid: string; layer: string; bitrateBps: number; upSwitchBps: number; downSwitchBps: number; temporal_layer: number }[];
-  subscriberTable: { viewerSize: string; viewerWidth: number; viewerHeight: number; bandwidthBps: number; rid: string | null; configure: JanusSvcConfigure | null }[];
+  subscriberTable: JanusSubscriberRow<JanusSvcConfigure>[];
 }
 
 const bps = (kbps: number) => Math.round(kbps * 1000);
+
+/** One row of a Janus export's subscriber table: the configure body to send a viewer of that size at that bandwidth. */
+export interface JanusSubscriberRow<C> {
+  viewerSize: string;
+  viewerWidth: number;
+  viewerHeight: number;
+  bandwidthBps: number;
+  rid: string | null;
+  configure: C | null;
+}
+
+type SelectedLayer = ExportContext['codec']['layerSelection']['layers'][number];
+
+/** The subscriber table of both Janus exports (simulcast substreams, SVC layers): only the configure body differs. */
+export function janusSubscriberTable<C>(sel: ExportContext['codec']['layerSelection'], configure: (layer: SelectedLayer, temporal: number) => C): JanusSubscriberRow<C>[] {
+  const layer = new Map(sel.layers.map((l) => [l.rid, l]));
+  return sel.table.map((c) => {
+    const wh = parseSize(c.size)!;
+    const l = c.rid === null ? undefined : layer.get(c.rid);
+    return {
+      viewerSize: c.size,
+      viewerWidth: wh.width,
+      viewerHeight: wh.height,
+      bandwidthBps: bps(c.bandwidthKbps),
+      rid: c.rid,
+      configure: l ? configure(l, c.temporalLayer ?? l.temporalLayer) : null,
+    };
+  });
+}
 
 export function janusSvcExport(ctx: ExportContext, svc: SvcSender): JanusSvcExport {
   requireSender(ctx, 'janus');
@@ -65,10 +94,9 @@ export function janusSvcExport(ctx: ExportContext, svc: SvcSender): JanusSvcExpo
     `SVC: ${svcSummary(svc)}.`,
     'Janus VideoRoom forwards a subscriber the spatial layers <= spatial_layer and temporal layers <= temporal_layer of the one stream; it does not switch them by bandwidth. Send configure with the layers for the bandwidth you measure.',
     'Add "mid" (the subscription\'s video mid) to each configure body: Janus needs it to know which stream to change.',
-    'Run live by simq against Janus 1.1.2 (simq capture --sfu janus --scenario svc-l3t3-key --viewers SIZE:svc:S<n>T<t>): these configure bodies are sent and acknowledged, and 1.1.2 then forwards every layer anyway (test/janusSvc.test.ts).',
+    'Run live by simq against Janus 1.1.2 (simq capture --sfu janus --scenario svc-l3t3-key --viewers SIZE:svc:S<n>T<t>): these configure bodies are sent and acknowledged, and 1.1.2 then forwards every layer anyway (test/janusSvc.browser.test.ts).',
   ];
   const sel = ctx.codec.layerSelection;
-  const layer = new Map(sel.layers.map((l) => [l.rid, l]));
   return {
     simq: { ...exportProvenance(ctx), notes },
     publisher: { sendEncodings: [svcEncoding(ctx, svc)], svc: { scalabilityMode: svc.scalabilityMode, uploadBps: bps(svc.uploadKbps) }, room: { videocodec: 'vp9', video_svc: true } },
@@ -81,17 +109,6 @@ export function janusSvcExport(ctx: ExportContext, svc: SvcSender): JanusSvcExpo
       downSwitchBps: bps(l.downSwitchKbps),
       temporal_layer: l.temporalLayer,
     })),
-    subscriberTable: sel.table.map((c) => {
-      const wh = parseSize(c.size)!;
-      const l = c.rid === null ? undefined : layer.get(c.rid);
-      return {
-        viewerSize: c.size,
-        viewerWidth: wh.width,
-        viewerHeight: wh.height,
-        bandwidthBps: bps(c.bandwidthKbps),
-        rid: c.rid,
-        configure: l ? janusSvcConfigure(l.spatialLayer, c.temporalLayer ?? l.temporalLayer) : null,
-      };
-    }),
+    subscriberTable: janusSubscriberTable(sel, (l, temporal) => janusSvcConfigure(l.spatialLayer, temporal)),
   };
 }
