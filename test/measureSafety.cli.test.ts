@@ -2,63 +2,19 @@
 // test/fixtures/capture-run; no browser): a second measure on a run is refused naming the first, which
 // finishes with full tables; INT/TERM/HUP during measure leave a measure record marked incomplete, no
 // work folder and no lock. The same for captures (with a browser): runSafety.browser.test.ts.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/errors.js';
-import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { copyCaptureFixture } from './helpers/captureFixture.js';
-import { readJson, simq, type SimqResult } from './helpers/simq.js';
+import { leftovers, runStatus, start, waitFor } from './helpers/stageSafety.js';
 
 let dir: string;
 const outputs: string[] = [];
 
-interface Started {
-  pid: Promise<number>;
-  done: Promise<SimqResult>;
-}
-
-function start(args: string[], env?: NodeJS.ProcessEnv): Started {
-  let setPid!: (pid: number) => void;
-  const pid = new Promise<number>((r) => (setPid = r));
-  const done = simq(args, { onStart: setPid, env }).then((r) => {
-    outputs.push(r.stdout, r.stderr);
-    return r;
-  });
-  return { pid, done };
-}
-
-async function waitFor(what: string, test: () => boolean, timeoutMs = 45_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function runStatus(runDir: string): RunRecord | undefined {
-  try {
-    return readJson<RunRecord>(path.join(runDir, 'run.json'));
-  } catch {
-    return undefined;
-  }
-}
 
 
-/** Files a stopped stage must not leave: partial bitstreams, temporary files, locks, work folders. */
-function leftovers(root: string): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (/\.part$|\.tmp$|^\.simq\.lock$|^\.measure-work$|\.simq-(new|old)-/.test(name)) found.push(p);
-      else if (statSync(p).isDirectory()) walk(p);
-    }
-  };
-  walk(root);
-  return found;
-}
 function copyRun(name: string): string {
   return copyCaptureFixture(path.join(dir, name));
 }
@@ -71,10 +27,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('measure', () => {
   it('two measures on one run: the second is refused with exit 6 naming the first; the first finishes with full tables', async () => {
     const run = copyRun('twice');
-    const first = start(['measure', run, '--vmaf-backend', 'none', '--viewports', '320x180', '--allow-degraded']);
+    const first = start(outputs, ['measure', run, '--vmaf-backend', 'none', '--viewports', '320x180', '--allow-degraded']);
     const pid = await first.pid;
     await waitFor('the first measure to hold the run', () => existsSync(path.join(run, '.simq.lock')));
-    const second = await start(['measure', run, '--vmaf-backend', 'none', '--viewports', '320x180', '--allow-degraded']).done;
+    const second = await start(outputs, ['measure', run, '--vmaf-backend', 'none', '--viewports', '320x180', '--allow-degraded']).done;
     expect(second.code, second.stderr).toBe(ExitCode.output);
     expect(second.stderr).toContain(`pid ${pid}`);
     const r = await first.done;
@@ -93,7 +49,7 @@ describe('measure', () => {
     ['SIGHUP', 129],
   ] as const)('%s during measure: exit %i, a measure record marked incomplete, no work folder, no lock', async (signal, code) => {
     const run = copyRun(`measure-${signal}`);
-    const m = start(['measure', run, '--vmaf-backend', 'ffmpeg', '--viewports', '640x360']);
+    const m = start(outputs, ['measure', run, '--vmaf-backend', 'ffmpeg', '--viewports', '640x360']);
     const pid = await m.pid;
     await waitFor('metric jobs to start', () => existsSync(path.join(run, '.measure-work')) && readdirSync(path.join(run, '.measure-work')).length > 0);
     process.kill(pid, signal);

@@ -5,14 +5,14 @@
 // measureSafety.cli.test.ts. Run under the browser lock:
 // flock /tmp/simq-browser.lock npx vitest run test/runSafety.browser.test.ts
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/errors.js';
-import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { copyCaptureFixture } from './helpers/captureFixture.js';
-import { cameraSample, FFMPEG, readJson, simq, testEnv, type SimqResult } from './helpers/simq.js';
+import { leftovers, runStatus, start, waitFor } from './helpers/stageSafety.js';
+import { cameraSample, FFMPEG, testEnv } from './helpers/simq.js';
 
 let dir: string;
 let clip: string;
@@ -20,52 +20,9 @@ let base: string;
 const outputs: string[] = [];
 const CAPTURE = ['--scenario', 'all-layers', '--duration', '3', '--warmup', '1', '--allow-degraded', '--quiet'];
 
-interface Started {
-  pid: Promise<number>;
-  done: Promise<SimqResult>;
-}
-
-function start(args: string[], env?: NodeJS.ProcessEnv): Started {
-  let setPid!: (pid: number) => void;
-  const pid = new Promise<number>((r) => (setPid = r));
-  const done = simq(args, { onStart: setPid, env }).then((r) => {
-    outputs.push(r.stdout, r.stderr);
-    return r;
-  });
-  return { pid, done };
-}
-
-async function waitFor(what: string, test: () => boolean, timeoutMs = 45_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function runStatus(runDir: string): RunRecord | undefined {
-  try {
-    return readJson<RunRecord>(path.join(runDir, 'run.json'));
-  } catch {
-    return undefined;
-  }
-}
 
 const scenarioRunning = (runDir: string) => () => runStatus(runDir)?.scenarios.some((s) => s.status === 'running') ?? false;
 
-/** Files a stopped stage must not leave: partial bitstreams, temporary files, locks, work folders. */
-function leftovers(root: string): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (/\.part$|\.tmp$|^\.simq\.lock$|^\.measure-work$|\.simq-(new|old)-/.test(name)) found.push(p);
-      else if (statSync(p).isDirectory()) walk(p);
-    }
-  };
-  walk(root);
-  return found;
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'simq-run-safety-'));
@@ -80,7 +37,7 @@ describe('capture', () => {
     ['SIGHUP', 129],
   ] as const)('%s during a capture: exit %i, the run marked incomplete, no .part file, no lock', async (signal, code) => {
     const out = path.join(dir, `capture-${signal}`);
-    const c = start(['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'r']);
+    const c = start(outputs, ['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'r']);
     const pid = await c.pid;
     await waitFor('the scenario to run', scenarioRunning(path.join(out, 'r')));
     await new Promise((r) => setTimeout(r, 2500));
@@ -99,7 +56,7 @@ describe('capture', () => {
     cpSync(base, path.join(out, 'victim'), { recursive: true });
     writeFileSync(path.join(out, 'victim', 'quality.csv'), 'old results\n');
     const before = readFileSync(path.join(out, 'victim', 'run.json'), 'utf8');
-    const c = start(['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'victim', '--force']);
+    const c = start(outputs, ['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'victim', '--force']);
     const pid = await c.pid;
     await waitFor('the new run to capture', () => readdirSync(out).some((n) => n.includes('simq-new') && scenarioRunning(path.join(out, n))()));
     await new Promise((r) => setTimeout(r, 2500));
@@ -118,7 +75,7 @@ describe('capture', () => {
     mkdirSync(out);
     cpSync(base, path.join(out, 'victim'), { recursive: true });
     writeFileSync(path.join(out, 'victim', 'quality.csv'), 'old results\n');
-    const c = start(['capture', clip, ...CAPTURE, '--out', out, '--run-id', 'victim', '--force']);
+    const c = start(outputs, ['capture', clip, ...CAPTURE, '--out', out, '--run-id', 'victim', '--force']);
     await waitFor('the new run to capture', () => readdirSync(out).some((n) => n.includes('simq-new') && scenarioRunning(path.join(out, n))()));
     // While it runs, the old results are still there.
     expect(readFileSync(path.join(out, 'victim', 'quality.csv'), 'utf8')).toBe('old results\n');
@@ -131,7 +88,7 @@ describe('capture', () => {
 
   it('a SIGKILLed capture is found stale by the next command and marked incomplete', async () => {
     const out = path.join(dir, 'killed');
-    const c = start(['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'r']);
+    const c = start(outputs, ['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'r']);
     const pid = await c.pid;
     await waitFor('the scenario to run', scenarioRunning(path.join(out, 'r')));
     process.kill(pid, 'SIGKILL');
@@ -139,7 +96,7 @@ describe('capture', () => {
     // The browser of the killed process is gone with its process group or soon after; wait for it.
     spawnSync('sleep', ['1']);
     expect(runStatus(path.join(out, 'r'))!.status).toBe('running');
-    const r = await start(['report', path.join(out, 'r')]).done;
+    const r = await start(outputs, ['report', path.join(out, 'r')]).done;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`pid ${pid}`);
     expect(runStatus(path.join(out, 'r'))!.status).toBe('incomplete');
@@ -155,7 +112,7 @@ describe('capture', () => {
       execFileSync(FFMPEG, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=20', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', big]);
     }
     const out = path.join(dir, `prep-${signal}`);
-    const c = start(['capture', big, ...CAPTURE, '--duration', '20', '--out', out, '--run-id', 'r'], testEnv({ SIMQ_CACHE_DIR: cache }));
+    const c = start(outputs, ['capture', big, ...CAPTURE, '--duration', '20', '--out', out, '--run-id', 'r'], testEnv({ SIMQ_CACHE_DIR: cache }));
     const pid = await c.pid;
     const clips = path.join(cache, 'clips');
     await waitFor('the conversion to start', () => existsSync(clips) && readdirSync(clips).some((n) => n.endsWith('.tmp')));
@@ -184,7 +141,7 @@ describe('capture on a full disk', () => {
       console.warn('SKIPPED: cannot mount a tmpfs here (needs root); the full-disk capture check cannot run');
       return ctx.skip();
     }
-    const r = await start(['capture', clip, ...CAPTURE, '--out', disk, '--run-id', 'r']).done;
+    const r = await start(outputs, ['capture', clip, ...CAPTURE, '--out', disk, '--run-id', 'r']).done;
     expect(r.code, r.stderr).toBe(ExitCode.output);
     expect(r.stderr).toMatch(/ENOSPC/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
