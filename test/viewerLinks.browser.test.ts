@@ -121,6 +121,7 @@ describe('viewers behind shaped links, through a real Janus', () => {
   let watched: Watched;
   let exportFile: string;
   let measureCode: number | null;
+  let measureStderr = '';
 
   beforeAll(async () => {
     const rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), { runDir: 'results/handmade', simqVersion: 'test', now: new Date('2025-01-02T00:00:00Z') });
@@ -142,6 +143,7 @@ describe('viewers behind shaped links, through a real Janus', () => {
     scenarioDir = path.join(dir, 'links', run.scenarios[0]!.id);
     const m = await simq(['measure', path.join(dir, 'links'), '--vmaf-subsample', '5', '--allow-degraded'], { timeoutMs: 400_000 });
     measureCode = m.code;
+    measureStderr = m.stderr;
     run = readJson<RunRecord>(path.join(dir, 'links', 'run.json'));
   }, 900_000);
 
@@ -150,7 +152,7 @@ describe('viewers behind shaped links, through a real Janus', () => {
 
   it('runs, records each viewer\'s link in run.json and its timeline in viewers/<name>.link.csv', () => {
     expect(code, stderr).toBe(0);
-    expect(measureCode).toBe(0);
+    expect(measureCode, measureStderr).toBe(0);
     const entry = run.scenarios[0]!;
     const names = ['v1-480x270-fixed-h', 'v2-480x270-fixed-h', 'v3-640x360-table'];
     expect(entry.viewers!.map((v) => v.name)).toEqual(names);
@@ -202,39 +204,27 @@ describe('viewers behind shaped links, through a real Janus', () => {
   }
   const FIXED = ['v1-480x270-fixed-h', 'v2-480x270-fixed-h'];
 
-  it('simq reports no more freeze time than the viewer\'s own inbound-rtp counted', () => {
-    // simq's freezes are gaps between pictures on its display ticks (66.7 ms at 15 fps), placed
-    // from the tap's arrival times: a frame that has not arrived cannot be rendered either, so such
-    // a gap is mostly a freeze for the browser too, up to a tick longer on simq's side (tick
-    // quantization at each end): 0.1 s per freeze plus 0.1 s. Not a law: the jitter buffer can
-    // absorb part of an arrival gap (and simq then reports more); the counts are not compared, since
-    // simq split one browser freeze in two in one run (table viewer: 5 against 3, 1.47 s against
-    // 1.51 s). Held in the three runs made (docs/viewers.md).
+  // simq's freezes come from the browser's own presentation times (render.csv, from the page's
+  // requestVideoFrameCallback) by the w3c rule libwebrtc applies at the renderer's sink
+  // (video_quality_observer2.cc OnRenderedFrame); the browser's inbound-rtp counters, read each
+  // second, are the independent side. Before the render record (arrival times only), lossless v1
+  // gave simq 1 freeze / 0.267 s against inbound-rtp 3 / 0.949 s, lossy v2 1 / 0.267 s against 8 / 2.406 s.
+  it('the freezes simq reports for each viewer are the ones its own inbound-rtp counted', () => {
     for (const name of [...FIXED, 'v3-640x360-table']) {
       const { simq: s, browser: b } = freezesOf(name);
-      expect(s.totalS, name).toBeLessThanOrEqual(b.totalS + 0.1 * s.count + 0.1);
-    }
-  });
-
-  // KNOWN GAP, not fixed in this branch (measured on the first runs: lossless v1 simq 1 freeze /
-  // 0.267 s against inbound-rtp 3 / 0.949 s; lossy v2 simq 1 / 0.267 s against 8 / 2.406 s). Two
-  // causes: (1) the receiver-side tap sees a frame once its packets are assembled, before the
-  // frame buffer holds back a delta whose reference was lost (libwebrtc rtp_video_stream_receiver2
-  // -> frame transformer -> reference finder / frame buffer), and Janus forwards no dependency
-  // descriptor, so the viewer's frames.csv has no frame_id/dependencies and simq counts every delta
-  // as decodable (lossEvidence "none"); (2) on this shared 2-core machine with four Chromiums the
-  // renderer stalls on its own (v1 froze twice within one second at the keyframe burst of the
-  // table viewer's switch with a single 0.3 s arrival gap). A render timeline from the page
-  // (requestVideoFrameCallback gives each presented frame's rtpTimestamp) would give simq what
-  // libwebrtc counts (VideoQualityObserver::OnRenderedFrame). `it.fails`: this passes while the
-  // gap is there; once the match holds, it fails and the marker goes.
-  it.fails('the freeze time simq reports for each fixed viewer matches its own inbound-rtp freeze stats', () => {
-    for (const name of FIXED) {
-      const { simq: s, browser: b } = freezesOf(name);
-      // Both sides the same events: count within 1; total within a tick at each end per freeze plus
-      // one threshold-sized freeze (~0.2 s at 15 fps): 0.15 s per freeze plus 0.1 s.
-      expect(Math.abs(s.count - b.count), name).toBeLessThanOrEqual(1);
-      expect(Math.abs(s.totalS - b.totalS), name).toBeLessThanOrEqual(0.15 * Math.max(s.count, b.count) + 0.1);
+      // Every freeze simq lists ended in a second where the browser's freezeCount rose (to 100 ms).
+      const rows = stats(name).map((r) => ({ t: Number(r.t_ms), count: Number(r.freezeCount) }));
+      const rises = rows.flatMap((r, i) => (i > 0 && r.count > rows[i - 1]!.count ? [{ from: rows[i - 1]!.t, to: r.t }] : []));
+      const measured = (run as unknown as { measure: { viewers: { viewer: string; freezes: { list: { startS: number; durationS: number }[] } }[] } }).measure.viewers.find((v) => v.viewer === name)!;
+      for (const f of measured.freezes.list) {
+        const endMs = (f.startS + f.durationS) * 1000;
+        expect(rises.some((r) => endMs >= r.from - 100 && endMs <= r.to + 100), `${name}: simq's freeze ending at ${endMs.toFixed(0)} ms, browser's rises ${JSON.stringify(rises)}`).toBe(true);
+      }
+      // A gap within a vsync (17 ms) of the threshold can fall either side (the page sees the
+      // compositor's times, a vsync after the sink's; measured: a 234 ms gap against a ~235 ms
+      // threshold): counts within 1 or a quarter; total within 0.1 s per freeze plus 0.1 s.
+      expect(Math.abs(s.count - b.count), name).toBeLessThanOrEqual(Math.max(1, Math.ceil(b.count / 4)));
+      expect(Math.abs(s.totalS - b.totalS), name).toBeLessThanOrEqual(0.1 * Math.max(s.count, b.count) + 0.1);
     }
   });
 

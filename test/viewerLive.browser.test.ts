@@ -7,13 +7,12 @@
 // `simq measure`. Checked against sources simq did not write:
 // (a) the fixed viewer against the sender's same layer, same run, same size: the IVFs read by the test
 //     (every frame the viewer received is byte-identical to a frame of the sender's h), and per
-//     picture both sides' VMAF of the same encoded frame against the same source frame; the steady
-//     means are logged beside them: issue 21's "within 1 point" of those means is not met here
-//     (the it.todo below says why);
+//     picture both sides' VMAF of the same encoded frame against the same source frame (issue 21's
+//     line on the steady means is a todo below: the viewer's browser leaves frames unpresented);
 // (b) the switching viewer: every picture it showed, decoded from its own IVF by ffmpeg and scaled
 //     to 640x360, is confirmed by a brute-force search over the source frames (helpers/pairingCheck),
-//     and the freeze at each switch (if any) found by the test from the frames' arrival times with
-//     the w3c rule is the one simq's record lists.
+//     and the freeze at each switch (if any) found by the test from the browser's own presentation
+//     times (render.csv, requestVideoFrameCallback) with the w3c rule is the one simq's record lists.
 // SIMQ_VIEWER_LIVE_RUN=<run dir> reuses a run made by this test (to see a check fail without a capture).
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,7 +26,6 @@ import { cameraSample, FFMPEG, readCsv, readJson, simq } from './helpers/simq.js
 
 const FIXED = 'v1-320x180-fixed-h';
 const TABLE = 'v2-640x360-table';
-const PERIOD_MS = 1000 / 30;
 
 /** The export under test, by hand: q/h/f lowest first; the 640x360 table gives q below 600 kbps and h from there. */
 const EXPORT = {
@@ -130,7 +128,7 @@ describe('(a) a fixed viewer against the same layer at the sender', () => {
     const meanDiff = pairs.reduce((a, b) => a + b, 0) / pairs.length;
     const meanAbs = pairs.reduce((a, b) => a + Math.abs(b), 0) / pairs.length;
     console.log(`same frame, same source: viewer - sender VMAF mean ${meanDiff.toFixed(2)}, mean |diff| ${meanAbs.toFixed(2)} over ${pairs.length} of ${shown.length} pictures shown`);
-    // The steady means side by side (issue 21 asks them within 1 point; see the todo below).
+    // The steady means side by side (issue 21's line: the next test).
     const v = viewerRecord(FIXED);
     const row = readCsv(path.join(run, 'quality.csv')).find((r) => r.rid === 'h' && r.size === 'native' && r.view === 'displayed')!;
     const ticks = rows.filter((r) => r.rid === `viewer:${FIXED}`);
@@ -146,15 +144,16 @@ describe('(a) a fixed viewer against the same layer at the sender', () => {
     expect(meanAbs).toBeLessThan(1.5);
   });
 
-  // Issue 21's line as written (the viewer's steady mean within 1 point of the sender's h row) does
-  // not hold reliably on this 2-core machine: 73.2 against 78.1 in one run, 74.3 against 77.5 in
-  // another (0.0 and 1.2 apart in the two arms of a `simq viewers` run),
-  // although the bitstream is the same and each picture scores the same (the two tests above). The
-  // gap is the viewer's display timeline: 15-30% of its ticks repeat a picture (frames arrive
-  // bunched through Janus; the timeline shows what has arrived by each tick, without a jitter
-  // buffer), against 7% frozen in the sender's displayed view, while Chrome's own inbound-rtp
-  // counted 0-8 dropped frames and a 100-140 ms jitter buffer. Logged by the test above; left open.
-  it.todo('the fixed viewer\'s steady VMAF within 1 point of the sender\'s h row (issue 21, as written): not reliably met here, the display timeline repeats pictures Chrome shows');
+  // Issue 21's line as written: NOT MET on this machine, and now explained. While the viewer's
+  // timeline placed pictures by arrival it read 73.2 against 78.1 and 74.3 against 77.5 (15-30% of the
+  // ticks repeated). From the browser's own presentations (render.csv) it reads 78.1 against 79.2 and
+  // 77.7 against 79.0: the viewer's <video> presented 329 of the 355 frames that arrived while it
+  // played (its own presented_frames count; Chrome's inbound-rtp framesDropped said 6), so about 8%
+  // of its ticks repeat a picture where the sender's displayed view froze 2.5%, while each picture
+  // scores the same at both ends (the test above, mean difference 0.05). At 15 fps it was worse (31
+  // of 185 frames never presented). What the viewer really saw is what simq reports; the sender's
+  // row has no renderer. A todo, not a test that passes while the gap is there.
+  it.todo('the fixed viewer\'s steady VMAF within 1 point of the sender\'s h row (issue 21, as written): the viewer\'s browser leaves ~8% of frames unpresented on this 2-core machine');
 });
 
 /** The w3c freeze rule (libwebrtc video_quality_observer2.cc) on one interval, given the intervals before it. */
@@ -190,23 +189,39 @@ describe('(b) the switching viewer, measured across its switches', () => {
     expect(checkedSizes).toEqual(new Set(['160x90', '320x180']));
   }, 300_000);
 
-  it('the freeze at each switch (if any), found from the arrival times, is the one the record lists', () => {
-    const frames = readCsv(path.join(scenarioDir, 'viewers', `${TABLE}.frames.csv`)).map((f) => ({ t: Number(f.arrival_ms), size: `${f.width}x${f.height}` }));
+  it('the freeze at each switch (if any), found from the browser\'s presentation times, is the one the record lists', () => {
+    // render.csv is the page's requestVideoFrameCallback record: what the <video> presented, its size and when.
+    const shown = readCsv(path.join(scenarioDir, 'viewers', `${TABLE}.render.csv`)).map((r) => ({ t: Number(r.presented_ms), size: `${r.width}x${r.height}`, count: Number(r.presented_frames) }));
     const freezes = viewerRecord(TABLE).freezes!.list;
-    const switches = frames.flatMap((f, i) => (i > 0 && f.size !== frames[i - 1].size ? [i] : []));
+    const switches = shown.flatMap((f, i) => (i > 0 && f.size !== shown[i - 1].size ? [i] : []));
     expect(switches.length).toBeGreaterThanOrEqual(1);
-    const intervals = frames.slice(1).map((f, i) => f.t - frames[i].t);
+    const intervals = shown.slice(1).map((f, i) => f.t - shown[i].t);
     const found: string[] = [];
     for (const i of switches) {
-      // The gap the switch left: from the last picture before the new layer's first to that first one.
-      const gap = frames[i].t - frames[i - 1].t;
+      // The gap the switch left: from the last picture of the old layer to the first of the new one.
+      const gap = shown[i].t - shown[i - 1].t;
       const { freeze, thresholdMs } = isFreeze(intervals.slice(0, i - 1), gap);
-      const listed = freezes.filter((f) => f.startS * 1000 < frames[i].t + 2 * PERIOD_MS && (f.startS + f.durationS) * 1000 > frames[i - 1].t - 2 * PERIOD_MS);
-      found.push(`switch at ${frames[i].t.toFixed(0)} ms: gap ${gap.toFixed(0)} ms, threshold ${thresholdMs} ms, record ${JSON.stringify(listed)}`);
-      // Near the threshold the display ticks (33 ms apart) may fall either side: only the duration is checked then.
-      if (Math.abs(gap - thresholdMs) > 2 * PERIOD_MS) expect(listed.length, found.at(-1)).toBe(freeze ? 1 : 0);
-      for (const f of listed) expect(Math.abs(f.durationS * 1000 - gap), found.at(-1)).toBeLessThan(2 * PERIOD_MS + 1);
+      // simq's freeze that ends with the new layer's first picture (ms in run.json are rounded to 1 ms).
+      const listed = freezes.filter((f) => Math.abs((f.startS + f.durationS) * 1000 - shown[i].t) <= 2);
+      // A picture presented between the two without a callback (presented_frames jumped) splits the gap: not judged.
+      const unseen = shown[i].count - shown[i - 1].count > 1;
+      found.push(`switch at ${shown[i].t.toFixed(0)} ms: gap ${gap.toFixed(0)} ms, threshold ${thresholdMs} ms${unseen ? ' (a picture between without a callback)' : ''}, record ${JSON.stringify(listed)}`);
+      if (unseen) continue;
+      // Near the threshold the window's rounding may fall either side: only the duration is checked then.
+      if (Math.abs(gap - thresholdMs) > 2) expect(listed.length, found.at(-1)).toBe(freeze ? 1 : 0);
+      for (const f of listed) expect(Math.abs(f.durationS * 1000 - gap), found.at(-1)).toBeLessThan(2);
     }
     console.log(found.join('\n'));
+  });
+
+  it('the freezes simq lists are the ones the viewer\'s own inbound-rtp counted (freezeCount, totalFreezesDuration)', () => {
+    const v = viewerRecord(TABLE);
+    const stats = readCsv(path.join(scenarioDir, 'viewers', `${TABLE}.stats.csv`)).at(-1)!;
+    const browser = { count: Number(stats.freezeCount), totalS: Number(stats.totalFreezesDuration) };
+    console.log(`simq ${v.freezes!.count} freezes / ${v.freezes!.totalS} s, inbound-rtp ${browser.count} / ${browser.totalS} s`);
+    // libwebrtc counts at the renderer's sink, the page at the compositor (a vsync later at most): the
+    // same events, each within a vsync (17 ms) at both ends.
+    expect(Math.abs(v.freezes!.count - browser.count)).toBeLessThanOrEqual(1);
+    expect(Math.abs(v.freezes!.totalS - browser.totalS)).toBeLessThanOrEqual(0.035 * Math.max(v.freezes!.count, browser.count) + 0.05);
   });
 });

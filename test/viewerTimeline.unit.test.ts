@@ -86,3 +86,83 @@ describe('display ticks at the source rate', () => {
     expect(late.freezes.count).toBe(0);
   });
 });
+
+describe('with a render record: the browser\'s presentations place the pictures', () => {
+  // 20 frames arriving in bursts (every 4th frame's arrival late by 60 ms: frames 3, 7, 11, ... come
+  // in together with the next one), presented smoothly every T by the browser's jitter buffer, 100 ms
+  // after arrival time on the lattice.
+  const frames = Array.from({ length: 20 }, (_, i) => frame(i, { type: i === 0 ? 'key' : 'delta', arrivalMs: 500 + i * T + (i % 4 === 3 ? 60 : 0) }));
+  const presented = (i: number, count = i + 1) => ({ rtpTimestamp: 1000 + i * 3000, presentedMs: 600 + i * T, presentedFrames: count });
+
+  it('arrival bursts the jitter buffer smoothed are no repeats; from arrival times they are', () => {
+    const byArrival = viewerTimeline(frames, 30);
+    expect(byArrival.displaySource).toBe('arrival');
+    expect(byArrival.ticks.filter((t) => t.repeat).length).toBeGreaterThan(0);
+    const rendered = viewerTimeline(frames, 30, frames.map((f) => presented(f.index)));
+    expect(rendered.displaySource).toBe('rendered');
+    expect(rendered.ticks.map((t) => t.frameIndex)).toEqual(frames.map((f) => f.index));
+    expect(rendered.ticks.some((t) => t.repeat)).toBe(false);
+    expect(rendered.freezes.count).toBe(0);
+  });
+
+  it('a frame the browser never presented is "unrendered" and never on screen; a 400 ms presentation gap is a freeze of 400 ms', () => {
+    // Frames 10-14 never presented (presented_frames does not jump: the browser did not show them);
+    // frame 15 presented 6 intervals after frame 9: 200 ms. Make it 400 ms: later ones shift.
+    const shown = frames.filter((f) => f.index < 10 || f.index >= 15).map((f) => ({ ...presented(f.index, f.index < 10 ? f.index + 1 : f.index - 4), presentedMs: 600 + f.index * T + (f.index >= 15 ? 400 - 6 * T : 0) }));
+    const t = viewerTimeline(frames, 30, shown);
+    expect([10, 11, 12, 13, 14].map((i) => t.fates[i])).toEqual(Array(5).fill('unrendered'));
+    expect(t.ticks.some((k) => k.frameIndex >= 10 && k.frameIndex < 15)).toBe(false);
+    // Nine 33 ms intervals (integer ms: 33 or 34) then 400: avg ~ 73 -> threshold max(219, 223): a freeze.
+    expect(t.freezes.count).toBe(1);
+    expect(t.freezes.totalMs).toBeGreaterThanOrEqual(399);
+    expect(t.freezes.totalMs).toBeLessThanOrEqual(401);
+  });
+
+  it('a picture presented without a callback (presented_frames jumps by 2) is the frame between, placed halfway', () => {
+    // Callbacks for every frame but 6; the one for 7 says presented_frames 8 (frame 6 was presented too).
+    const shown = frames.filter((f) => f.index !== 6).map((f) => presented(f.index));
+    const t = viewerTimeline(frames, 30, shown);
+    expect(t.fates[6]).toBe('shown');
+    expect(t.ticks.map((k) => k.frameIndex)).toEqual(frames.map((f) => f.index));
+    // Without the jump (the browser presented 7 as its 7th picture), 6 was not shown.
+    const notShown = viewerTimeline(frames, 30, shown.map((r) => (r.presentedFrames > 6 ? { ...r, presentedFrames: r.presentedFrames - 1 } : r)));
+    expect(notShown.fates[6]).toBe('unrendered');
+  });
+
+  it('a presented RTP timestamp names the last frame with it that had arrived', () => {
+    // Two frames share frame 5's timestamp (a keyframe and a delta of another layer after a switch);
+    // the second arrives after the presentation: the first is what was shown.
+    const dup = [...frames.slice(0, 6), { ...frames[5], index: 6, arrivalMs: 600 + 5 * T + 10 }, ...frames.slice(6).map((f) => ({ ...f, index: f.index + 1 }))];
+    const t = viewerTimeline(dup, 30, frames.map((f) => presented(f.index)));
+    expect(t.fates[5]).toBe('shown');
+    expect(t.fates[6]).toBe('unrendered');
+  });
+
+  it('a frame the tap saw after the next one (completed by a retransmission) is decoded and shown in RTP order', () => {
+    // Arrival order 0..4, 6, 5, 7..: frame 5's last packet came back after a NACK, after frame 6.
+    const swapped = frames.map((f) => (f.index === 5 ? { ...frames[6], index: 5 } : f.index === 6 ? { ...frames[5], index: 6, arrivalMs: frames[6].arrivalMs + 5 } : f));
+    const t = viewerTimeline(swapped, 30, frames.map((f) => presented(f.index)));
+    // Presented: RTP order, so row 6 (frame 5's picture) before row 5.
+    expect(t.ticks.slice(4, 8).map((k) => k.frameIndex)).toEqual([4, 6, 5, 7]);
+    expect(t.decoded.slice(4, 8)).toEqual([4, 6, 5, 7]);
+    // From arrival times the decode order stays the arrival order.
+    expect(viewerTimeline(swapped, 30).decoded.slice(4, 8)).toEqual([4, 5, 6, 7]);
+  });
+
+  it('after a stall, a picture presented without a callback counts as late in the gap: the freeze is the wait before it', () => {
+    // 15 fps (67 ms): ten pictures on time, then 400 ms to the next callback, which says two were
+    // presented (the one before it had no callback). The unseen picture is placed one interval
+    // before the callback (333 ms after the last one), not halfway (200 ms): nine 67 ms intervals
+    // (integer ms: 66 or 67) and 333 average 93 -> threshold max(279, 243): a 333 ms freeze. Halfway
+    // (200 ms) would be none. In the run this comes from, inbound-rtp counted a 287 ms freeze in a
+    // 317 ms gap with one picture unseen.
+    const P = 1000 / 15;
+    const f15 = Array.from({ length: 13 }, (_, i) => frame(i, { type: i === 0 ? 'key' : 'delta', arrivalMs: 500 + i * P }));
+    const at = (i: number) => (i <= 9 ? 600 + i * P : 600 + 9 * P + 400 + (i - 11) * P);
+    const shown = f15.filter((f) => f.index !== 10).map((f) => ({ rtpTimestamp: f.rtpTimestamp, presentedMs: at(f.index), presentedFrames: f.index + 1 }));
+    const t = viewerTimeline(f15, 15, shown);
+    expect(t.fates[10]).toBe('shown');
+    expect(t.freezes.count).toBe(1);
+    expect(Math.abs(t.freezes.totalMs - 333)).toBeLessThanOrEqual(1);
+  });
+});

@@ -178,3 +178,20 @@ export const VIEWER_FRAMES_SCHEMA = {
 };
 export type ViewerFrameRow = RowOf<typeof VIEWER_FRAMES_SCHEMA>;
 export const VIEWER_FRAMES_COLUMNS = columnsOf(VIEWER_FRAMES_SCHEMA);
+
+/**
+ * <scenario-id>/viewers/<viewer>.render.csv (capture, Janus mode): one row per picture the viewer's
+ * <video> presented, from requestVideoFrameCallback (src/capture/page/viewer.ts).
+ */
+export const VIEWER_RENDER_SCHEMA = {
+  rtp_timestamp: num(),
+  /** presentationTime, ms since the sender's track was attached. */
+  presented_ms: num(),
+  expected_display_ms: num(),
+  /** The element's count of presented pictures: a jump of more than 1 is pictures without a callback. */
+  presented_frames: num(),
+  width: num(),
+  height: num(),
+};
+export type ViewerRenderRow = RowOf<typeof VIEWER_RENDER_SCHEMA>;
+export const VIEWER_RENDER_COLUMNS = columnsOf(VIEWER_RENDER_SCHEMA);

@@ -8,7 +8,7 @@ import type { PageFrameMeta, PageViewerStats } from '../capture/page/protocol.js
 import { writeCsvAtomic } from '../io/csv.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
 import { vp8KeyframeSize } from './vp8FrameSize.js';
-import { VIEWER_FRAMES_COLUMNS } from '../rundir/CsvTypes.js';
+import { VIEWER_FRAMES_COLUMNS, VIEWER_RENDER_COLUMNS, type ViewerRenderRow } from '../rundir/CsvTypes.js';
 import { VIEWER_EVENT_COLUMNS, VIEWER_STATS_COLUMNS, VIEWER_STATS_FIELDS, type ViewerEventRow, type ViewerFrameRow, type ViewerRecord, type ViewerSpec } from './ViewerTypes.js';
 
 export const VIEWERS_DIR = 'viewers';
@@ -26,6 +26,7 @@ export class ViewerRecorder {
   private frames: ViewerFrameRow[] = [];
   private stats: StatsRow[] = [];
   private events: ViewerEventRow[] = [];
+  private rendered: ViewerRenderRow[] = [];
   private requests: Request[] = [];
   private size = { width: 0, height: 0 };
   readonly dir: string;
@@ -82,6 +83,9 @@ export class ViewerRecorder {
       row[f] = typeof v === 'number' ? v : undefined;
     }
     this.stats.push(row);
+    for (const r of sample.rendered ?? []) {
+      this.rendered.push({ rtp_timestamp: r.rtpTimestamp, presented_ms: r.presentedMs, expected_display_ms: r.expectedDisplayMs, presented_frames: r.presentedFrames, width: r.width, height: r.height });
+    }
   }
 
   /** The last stats sample (the table policy's rate estimate reads it). */
@@ -110,6 +114,12 @@ export class ViewerRecorder {
     }
     writeCsvAtomic(path.join(this.dir, `${base}.frames.csv`), VIEWER_FRAMES_COLUMNS, this.frames as unknown as Record<string, string | number>[]);
     writeCsvAtomic(path.join(this.dir, `${base}.stats.csv`), VIEWER_STATS_COLUMNS, this.stats);
+    if (this.rendered.length > 0) {
+      files.render = `${VIEWERS_DIR}/${base}.render.csv`;
+      // Samples arrive once a second; a late one may overtake: in presentation order.
+      const rows = [...this.rendered].sort((a, b) => a.presented_frames - b.presented_frames);
+      writeCsvAtomic(path.join(this.dir, `${base}.render.csv`), VIEWER_RENDER_COLUMNS, rows as unknown as Record<string, string | number>[]);
+    }
     // Janus's events are drained once a second: sorted, the table reads in time order.
     const events = [...this.events].sort((a, b) => a.t_ms - b.t_ms);
     writeCsvAtomic(path.join(this.dir, `${base}.events.csv`), VIEWER_EVENT_COLUMNS, events as unknown as Record<string, string | number>[]);

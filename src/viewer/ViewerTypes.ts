@@ -92,7 +92,7 @@ export interface ViewerRecord extends ViewerSpec {
   /** table viewers: the export the table was read from. */
   table?: string;
   /** link: a shaped viewer's link timeline (its record is in scenarios[].links[], role "downlink"). */
-  files: { bitstream?: string; frames: string; stats: string; events: string; link?: string };
+  files: { bitstream?: string; frames: string; stats: string; events: string; render?: string; link?: string };
   framesReceived: number;
   /** Layer changes simq asked for (the first request included). */
   requests: number;

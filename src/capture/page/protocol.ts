@@ -116,5 +116,25 @@ export interface PageViewerStats {
   tMs: number;
   /** The video inbound-rtp record as getStats() gave it (undefined before the first packet). */
   inbound?: Record<string, unknown>;
+  /** Pictures the viewer's <video> presented since the last sample (requestVideoFrameCallback). */
+  rendered?: PageRenderedFrame[];
   final?: boolean;
+}
+
+/**
+ * One picture the viewer's <video> element presented, as requestVideoFrameCallback reported it
+ * (https://wicg.github.io/video-rvfc/: VideoFrameCallbackMetadata). Chromium fires the callback at
+ * most once per composited frame; `presentedFrames` counts every presented picture, so a jump of more
+ * than one says pictures were presented without a callback.
+ */
+export interface PageRenderedFrame {
+  /** RTP timestamp of the presented picture (the WebRTC-source field of the metadata). */
+  rtpTimestamp: number;
+  /** presentationTime, ms since the sender's track was attached. */
+  presentedMs: number;
+  /** expectedDisplayTime, same time base. */
+  expectedDisplayMs: number;
+  presentedFrames: number;
+  width: number;
+  height: number;
 }

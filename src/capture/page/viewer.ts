@@ -3,7 +3,7 @@
 // size, as an app would), a receiver-side encoded transform copying every received frame to simq
 // (the viewer's exact bitstream; ../shared/docs/sfu-and-links.md), and inbound-rtp each second.
 // Times are ms since the sender's track was attached (docs/design-sfu-links.md "Time base").
-import type { PageViewerConfig, PageViewerStats } from './protocol.js';
+import type { PageRenderedFrame, PageViewerConfig, PageViewerStats } from './protocol.js';
 import { Uploader, post, log } from './upload.js';
 import { gathered } from './ice.js';
 
@@ -19,6 +19,8 @@ class ViewerPeer {
   private uploader = new Uploader();
   private count = 0;
   private statsTimer = 0;
+  private rendered: PageRenderedFrame[] = [];
+  private stopped = false;
 
   constructor(private readonly config: PageViewerConfig) {
     // encodedInsertableStreams: every receiver of this connection must be piped (tap() does).
@@ -38,11 +40,41 @@ class ViewerPeer {
     return performance.timeOrigin + performance.now() - this.config.attachEpochMs;
   }
 
+  /** performance.now()-based DOMHighResTimeStamp on the scenario's time base. */
+  private sinceAttach(t: number): number {
+    return performance.timeOrigin + t - this.config.attachEpochMs;
+  }
+
+  /**
+   * Records every picture the <video> presents: what the viewer saw and when (the render timeline
+   * libwebrtc counts freezes on, video_quality_observer2.cc OnRenderedFrame, seen from the page).
+   */
+  private watchRendering(): void {
+    const video = this.video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: (now: number, m: Record<string, number | undefined>) => void) => number };
+    if (!video.requestVideoFrameCallback) return log(`${this.config.name}: no requestVideoFrameCallback: no render timeline`);
+    const onFrame = (_now: number, m: Record<string, number | undefined>) => {
+      if (this.stopped) return;
+      if (m.rtpTimestamp !== undefined && m.presentationTime !== undefined) {
+        this.rendered.push({
+          rtpTimestamp: m.rtpTimestamp,
+          presentedMs: round1(this.sinceAttach(m.presentationTime)),
+          expectedDisplayMs: round1(this.sinceAttach(m.expectedDisplayTime ?? m.presentationTime)),
+          presentedFrames: m.presentedFrames ?? 0,
+          width: m.width ?? 0,
+          height: m.height ?? 0,
+        });
+      }
+      video.requestVideoFrameCallback!(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }
+
   async answer(): Promise<string> {
     this.pc.ontrack = (e) => {
       if (e.track.kind !== 'video') return;
       this.tap(e.receiver as ReceiverWithStreams);
       this.video.srcObject = new MediaStream([e.track]);
+      this.watchRendering();
       void this.video.play().catch((err: unknown) => log(`${this.config.name}: play: ${String(err)}`));
     };
     await this.pc.setRemoteDescription({ type: 'offer', sdp: this.config.offerSdp });
@@ -87,7 +119,8 @@ class ViewerPeer {
     report.forEach((s: Record<string, unknown>) => {
       if (s.type === 'inbound-rtp' && s.kind === 'video') inbound = s;
     });
-    return { viewer: this.config.name, tMs: this.nowMs(), inbound, ...(final ? { final } : {}) };
+    const rendered = this.rendered.splice(0);
+    return { viewer: this.config.name, tMs: this.nowMs(), inbound, rendered, ...(final ? { final } : {}) };
   }
 
   private async sampleStats(): Promise<void> {
@@ -100,6 +133,7 @@ class ViewerPeer {
 
   async stop(): Promise<string | undefined> {
     window.clearInterval(this.statsTimer);
+    this.stopped = true;
     await post('/vstats', JSON.stringify(await this.collect(true)));
     await this.uploader.close();
     this.pc.close();
@@ -127,3 +161,5 @@ export async function stopViewers(): Promise<string[]> {
   viewers.clear();
   return errors;
 }
+
+const round1 = (ms: number) => Math.round(ms * 10) / 10;

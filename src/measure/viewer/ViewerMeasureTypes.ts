@@ -22,14 +22,23 @@ export interface ViewerFrame {
   dependencies?: number[];
 }
 
+/** One picture the viewer's <video> presented (<viewer>.render.csv, requestVideoFrameCallback). */
+export interface RenderedPicture {
+  rtpTimestamp: number;
+  /** presentationTime, ms on the scenario's time base. */
+  presentedMs: number;
+  presentedFrames: number;
+}
+
 /**
  * What became of a received frame:
  * - shown: on screen at one or more display ticks;
  * - skipped: decodable, but a newer frame had arrived by the next tick (never on screen);
  * - superseded: a keyframe of a burst followed within BURST_TICKS by another keyframe (one picture);
- * - undecodable: before the first keyframe, or a delta whose reference was lost, until the next keyframe.
+ * - undecodable: before the first keyframe, or a delta whose reference was lost, until the next keyframe;
+ * - unrendered: with a render record, a decodable frame the browser never presented.
  */
-export type FrameFate = 'shown' | 'skipped' | 'superseded' | 'undecodable';
+export type FrameFate = 'shown' | 'skipped' | 'superseded' | 'undecodable' | 'unrendered';
 
 /** One display tick of the viewer's timeline (the source frame rate). */
 export interface DisplayTick {
@@ -62,6 +71,8 @@ export interface ViewerTimeline {
   /** Received frames a decoder gets (undecodable ones left out), in order: the decode list. */
   decoded: number[];
   freezes: FreezeSummary;
+  /** What placed the pictures in time: the browser's presentations (render record) or the frames' arrival. */
+  displaySource: 'rendered' | 'arrival';
 }
 
 /** One second of a viewer's timeline (report, run.json). */
@@ -91,7 +102,14 @@ export interface ViewerMeasureRecord {
   framesUndecodable?: number;
   framesSuperseded?: number;
   framesSkipped?: number;
+  /** With a render record: decodable frames the browser never presented. */
+  framesUnrendered?: number;
   picturesShown?: number;
+  /** What placed the pictures in time (viewerTimeline.ts): 'rendered' (the browser's own
+   *  presentations, <viewer>.render.csv) or 'arrival' (frames' arrival, runs without a render record). */
+  displaySource?: 'rendered' | 'arrival';
+  /** With a render record: pictures the element presented without a callback (its presentedFrames jumped). */
+  renderMissed?: number;
   /** Display ticks, and those showing a frozen repeat. */
   ticks?: number;
   repeats?: number;

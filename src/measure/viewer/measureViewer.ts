@@ -14,6 +14,7 @@ import { PAIRING_DOUBT_SHARE } from '../pairingSummary.js';
 import { readIvf, writeIvfSubset } from './ivfFile.js';
 import { pairViewer } from './pairViewer.js';
 import { readViewerFramesCsv } from './viewerFramesCsv.js';
+import { missedCallbacks, readViewerRenderCsv } from './viewerRenderCsv.js';
 import { readViewerStats } from './viewerStats.js';
 import { summarizeViewer, tickLayers, type LayerSize } from './viewerSummary.js';
 import { BURST_TICKS, TICK_PHASE, viewerTimeline } from './viewerTimeline.js';
@@ -27,6 +28,8 @@ export interface ViewerFiles {
   bitstream: string;
   framesCsv: string;
   statsCsv?: string;
+  /** <viewer>.render.csv, when the capture recorded the browser's presentations. */
+  renderCsv?: string;
   /** The size the viewer renders at; unset: the largest picture it received. */
   renderSize?: Size;
 }
@@ -75,7 +78,8 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
     throw new InputError(`${viewer.bitstream} holds ${ivf.frames.length} frames but ${viewer.framesCsv} lists ${frames.length}: both must come from the same capture`, 'capture the run again');
   }
   const fps = reference.fps;
-  const timeline = viewerTimeline(frames, fps);
+  const rendered = viewer.renderCsv && existsSync(viewer.renderCsv) ? readViewerRenderCsv(viewer.renderCsv) : undefined;
+  const timeline = viewerTimeline(frames, fps, rendered);
   if (timeline.ticks.length === 0) throw new InputError(`${viewer.framesCsv}: no decodable picture (${frames.length} frames received, ${frames.filter((f) => f.type === 'key').length} keyframes)`);
   const renderSize = viewer.renderSize ?? largest(frames);
 
@@ -111,7 +115,9 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
   const layerAt = tickLayers(frames, timeline.ticks, input.layers);
   const verdictOf = new Map(shownFrames.map((f, j) => [f, pairing.verification.verdict[j]]));
   const pictures: ViewerPicture[] = timeline.ticks.map((t, k) => ({ ...t, sourceIndex: entries[k].sourceIndex, layer: layerAt[k], metrics: metrics[k], pairing: t.repeat ? undefined : verdictOf.get(t.frameIndex) }));
-  return { record: viewerRecord(input, frames, timeline, pairing.verification.verdict, metrics, renderSize), pictures };
+  const record = viewerRecord(input, frames, timeline, pairing.verification.verdict, metrics, renderSize);
+  if (rendered) record.renderMissed = missedCallbacks(rendered);
+  return { record, pictures };
 }
 
 /** run.json's measure.viewers[] entry of a measured viewer. */
@@ -129,7 +135,9 @@ function viewerRecord(input: MeasureViewerInput, frames: ViewerFrame[], timeline
     framesUndecodable: timeline.fates.filter((f) => f === 'undecodable').length,
     framesSuperseded: timeline.fates.filter((f) => f === 'superseded').length,
     framesSkipped: timeline.fates.filter((f) => f === 'skipped').length,
+    ...(timeline.displaySource === 'rendered' ? { framesUnrendered: timeline.fates.filter((f) => f === 'unrendered').length } : {}),
     picturesShown: shown,
+    displaySource: timeline.displaySource,
     settings: {
       fps,
       burstTicks: BURST_TICKS,

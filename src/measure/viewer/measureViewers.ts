@@ -41,7 +41,7 @@ export function scenarioViewers(runDir: string, s: ScenarioRecord): ViewerFiles[
     .map((f) => {
       const name = f.slice(0, -FRAMES_SUFFIX.length);
       const bitstream = ['ivf', 'h264'].map((ext) => layerFile(dir, `${name}.${ext}`)).find((p) => existsSync(p)) ?? layerFile(dir, `${name}.ivf`);
-      return { name, bitstream, framesCsv: layerFile(dir, f), statsCsv: layerFile(dir, `${name}.stats.csv`), renderSize: renderSizeOf(s, name) };
+      return { name, bitstream, framesCsv: layerFile(dir, f), statsCsv: layerFile(dir, `${name}.stats.csv`), renderCsv: layerFile(dir, `${name}.render.csv`), renderSize: renderSizeOf(s, name) };
     });
 }
 

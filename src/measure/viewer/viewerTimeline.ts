@@ -17,9 +17,15 @@
 //    picture overtaken before any tick showed it is "skipped". Ticks run until the last picture
 //    has been shown once.
 // 4. Freezes: the w3c / libwebrtc rule (freezes.ts) over the times new pictures went on screen.
+// With a render record (<viewer>.render.csv: the pictures the viewer's <video> presented and when,
+// from requestVideoFrameCallback) rules 3 and 4 use it instead of arrival times: the browser's jitter
+// buffer and renderer decide when a picture is shown, and a frame the browser never presented is
+// never on screen ("unrendered"). Arrival times alone place a picture as soon as its last packet is
+// in, so every arrival burst after a network stall looked like a repeat (measured: 15-30% repeated
+// ticks, and freezes that did not match inbound-rtp's freezeCount).
 import { InputError } from '../../errors.js';
 import { freezesOf } from './freezes.js';
-import type { DisplayTick, FrameFate, ViewerFrame, ViewerTimeline } from './ViewerMeasureTypes.js';
+import type { DisplayTick, FrameFate, RenderedPicture, ViewerFrame, ViewerTimeline } from './ViewerMeasureTypes.js';
 
 /** Keyframes at most this many RTP ticks after the previous keyframe belong to its burst. */
 export const BURST_TICKS = 5;
@@ -55,36 +61,137 @@ export function supersededInBurst(frames: readonly ViewerFrame[]): boolean[] {
   });
 }
 
-export function viewerTimeline(frames: readonly ViewerFrame[], fps: number): ViewerTimeline {
+/** A picture on its way to the screen: the received frame and when it counts as there. */
+interface Candidate {
+  index: number;
+  atMs: number;
+}
+
+export function viewerTimeline(frames: readonly ViewerFrame[], fps: number, rendered?: readonly RenderedPicture[]): ViewerTimeline {
   if (!(fps > 0)) throw new InputError(`frame rate ${fps} is not a positive number`);
   const decodable = decodability(frames);
   const superseded = supersededInBurst(frames);
   const fates: FrameFate[] = frames.map((_, i) => (!decodable[i] ? 'undecodable' : superseded[i] ? 'superseded' : 'skipped'));
-  const candidates = frames.filter((_, i) => fates[i] === 'skipped');
-  const ticks: DisplayTick[] = [];
-  if (candidates.length > 0) {
-    const periodMs = 1000 / fps;
-    const t0 = candidates[0].arrivalMs;
-    const last = candidates[candidates.length - 1];
-    let next = 0;
-    let onScreen = -1;
-    for (let k = 0; onScreen !== last.index; k++) {
-      const timeMs = t0 + (k + TICK_PHASE) * periodMs;
-      while (next < candidates.length && candidates[next].arrivalMs <= timeMs) next++;
-      const frameIndex = candidates[next - 1].index;
-      ticks.push({ tick: k, timeMs, frameIndex, repeat: frameIndex === onScreen });
-      onScreen = frameIndex;
-      fates[frameIndex] = 'shown';
-    }
+  const fromRender = rendered !== undefined && rendered.length > 0;
+  let candidates: Candidate[];
+  if (fromRender) {
+    candidates = presentedFrames(frames, rendered, fps);
+    const presented = new Set(candidates.map((c) => c.index));
+    frames.forEach((_, i) => {
+      if (presented.has(i)) fates[i] = 'skipped';
+      else if (fates[i] === 'skipped') fates[i] = 'unrendered';
+    });
+  } else {
+    candidates = frames.filter((_, i) => fates[i] === 'skipped').map((f) => ({ index: f.index, atMs: f.arrivalMs }));
   }
-  const fresh = ticks.filter((t) => !t.repeat);
+  const ticks = displayTicks(candidates, fps);
+  for (const t of ticks) fates[t.frameIndex] = 'shown';
+  const decodedSet = new Set([...frames.filter((_, i) => decodable[i]).map((f) => f.index), ...candidates.map((c) => c.index)]);
+  // The decode order: arrival order, or with a render record RTP order (the order the browser
+  // decoded and presented them in; the tap can see a retransmitted frame after the next one).
+  const order = fromRender ? unwrappedRtp(frames) : frames.map((f) => f.index);
   return {
     fates,
     ticks,
-    decoded: frames.filter((_, i) => decodable[i]).map((f) => f.index),
-    freezes: freezesOf(
-      fresh.map((t) => t.timeMs),
-      fresh.map((t) => t.tick),
-    ),
+    decoded: [...decodedSet].sort((a, b) => order[a] - order[b] || a - b),
+    freezes: fromRender ? renderFreezes(candidates, ticks) : tickFreezes(ticks),
+    displaySource: fromRender ? 'rendered' : 'arrival',
   };
+}
+
+/** Rule 3: the display ticks over the candidates (in order of `atMs`). */
+function displayTicks(candidates: readonly Candidate[], fps: number): DisplayTick[] {
+  const ticks: DisplayTick[] = [];
+  if (candidates.length === 0) return ticks;
+  const periodMs = 1000 / fps;
+  const t0 = candidates[0].atMs;
+  let next = 0;
+  let onScreen = -1;
+  // Until the tick that shows the last picture.
+  for (let k = 0; ; k++) {
+    const timeMs = t0 + (k + TICK_PHASE) * periodMs;
+    while (next < candidates.length && candidates[next].atMs <= timeMs) next++;
+    const frameIndex = candidates[next - 1].index;
+    ticks.push({ tick: k, timeMs, frameIndex, repeat: frameIndex === onScreen });
+    onScreen = frameIndex;
+    if (next === candidates.length) break;
+  }
+  return ticks;
+}
+
+/** Rule 4 on the ticks: the times new pictures went on screen. */
+function tickFreezes(ticks: readonly DisplayTick[]) {
+  const fresh = ticks.filter((t) => !t.repeat);
+  return freezesOf(
+    fresh.map((t) => t.timeMs),
+    fresh.map((t) => t.tick),
+  );
+}
+
+/** Rule 4 on the browser's own presentation times, each freeze named by the first tick at or after its end. */
+function renderFreezes(candidates: readonly Candidate[], ticks: readonly DisplayTick[]) {
+  const tickAt = (ms: number) => ticks.find((t) => t.timeMs >= ms)?.tick ?? ticks[ticks.length - 1]?.tick ?? 0;
+  return freezesOf(
+    candidates.map((c) => c.atMs),
+    candidates.map((c) => tickAt(c.atMs)),
+  );
+}
+
+/** RTP timestamps unwrapped across the 32-bit wrap, each against the frame before it in arrival order. */
+export function unwrappedRtp(frames: readonly ViewerFrame[]): number[] {
+  const out: number[] = [];
+  frames.forEach((f, i) => {
+    if (i === 0) return out.push(f.rtpTimestamp);
+    const d = rtpDiff(frames[i - 1].rtpTimestamp, f.rtpTimestamp);
+    out.push(out[i - 1] + (d > TWO_32 / 2 ? d - TWO_32 : d));
+  });
+  return out;
+}
+
+/**
+ * The received frame of each presented picture: the last one with its RTP timestamp that had
+ * arrived by the presentation (a picture cannot be shown before its frame is in). Consecutive
+ * callbacks for the same picture count once. Pictures presented without a callback (Chromium runs
+ * the callbacks in the page's rendering steps, so a busy main thread sees only the newest of two
+ * presentations; presented_frames still counts both) are the frames received between the two
+ * callbacks' pictures in RTP order, the newest ones first, placed between the two presentation
+ * times (placedBetween): the compositor showed them, and leaving them out would turn two short
+ * intervals into one long. The result is in presentation order, which is RTP order (the tap's
+ * arrival order is not: a frame completed by a retransmission arrives after the next one).
+ */
+export function presentedFrames(frames: readonly ViewerFrame[], rendered: readonly RenderedPicture[], fps: number): Candidate[] {
+  const byRtp = new Map<number, ViewerFrame[]>();
+  for (const f of frames) byRtp.set(f.rtpTimestamp, [...(byRtp.get(f.rtpTimestamp) ?? []), f]);
+  const order = unwrappedRtp(frames);
+  const out: Candidate[] = [];
+  let before: RenderedPicture | undefined;
+  for (const r of rendered) {
+    const same = byRtp.get(r.rtpTimestamp);
+    if (!same) continue;
+    const arrived = same.filter((f) => f.arrivalMs <= r.presentedMs);
+    const frame = arrived.length > 0 ? arrived[arrived.length - 1] : same[0];
+    const previous = out[out.length - 1];
+    if (previous?.index === frame.index) continue;
+    if (previous && before) {
+      const missed = r.presentedFrames - before.presentedFrames - 1;
+      const between = frames.filter((f) => order[f.index] > order[previous.index] && order[f.index] < order[frame.index] && f.arrivalMs <= r.presentedMs);
+      out.push(...placedBetween(between.sort((a, b) => order[a.index] - order[b.index]).slice(-Math.max(0, missed)), previous.atMs, r.presentedMs, missed, 1000 / fps));
+    }
+    out.push({ index: frame.index, atMs: r.presentedMs });
+    before = r;
+  }
+  return out;
+}
+
+/**
+ * Frames presented without a callback between two presentation times: spaced evenly, but none
+ * earlier than a source frame interval per picture before the second one. A callback is missed when
+ * pictures come bunched (after a stall, the renderer catches up): a 317 ms gap at 15 fps with one
+ * picture unseen was a 287 ms freeze for inbound-rtp, so the unseen picture came late in the gap, not
+ * halfway. At a steady rate both rules give the same place.
+ */
+function placedBetween(frames: readonly ViewerFrame[], fromMs: number, toMs: number, missed: number, periodMs: number): Candidate[] {
+  if (missed <= 0) return [];
+  const step = (toMs - fromMs) / (frames.length + 1);
+  return frames.map((f, k) => ({ index: f.index, atMs: Math.max(fromMs + step * (k + 1), toMs - (frames.length - k) * periodMs) }));
 }
