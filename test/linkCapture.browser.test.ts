@@ -8,6 +8,7 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../src/tools/process.js';
+import { backloggedKbps, pollIntervals, watchQueue } from './helpers/queueWatch.js';
 import { cameraSample, readCsv, readJson, ROOT, simq } from './helpers/simq.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'simq-linkcapture-'));
@@ -15,52 +16,12 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 // The 10 s camera sample made for this test session (a fresh clone has no samples/).
 const CAMERA = await cameraSample(10);
 
-interface Poll {
-  t: number;
-  rateKbit: number;
-  bytes: number;
-  backlog: number;
-  drops: number;
-}
-
-/** Reads the shaped class's rate and its leaf's counters in the child's namespace every 0.5 s until stopped. */
-function watchQueue(pid: () => number | undefined) {
-  const polls: Poll[] = [];
-  let stop = false;
-  const done = (async () => {
-    let ns: string | undefined;
-    while (!stop) {
-      const p = pid();
-      if (p && !ns) ns = (await runProcess('ip', ['netns', 'list'])).stdout.toString().split('\n').map((l) => l.split(' ')[0]!).find((n) => n.startsWith(`simq-${p}-`));
-      if (ns) {
-        // iproute2 6.1 prints htb classes as text even with -j: "class htb 1:10 root ... rate 800Kbit ceil ...".
-        const rateNow = async () => {
-          const c = await runProcess('tc', ['-n', ns!, 'class', 'show', 'dev', 'lo']);
-          const m = /class htb 1:10 .*?\brate (\d+(?:\.\d+)?)([KMG]?)bit/.exec(c.stdout.toString());
-          const scale: Record<string, number> = { '': 0.001, K: 1, M: 1000, G: 1e6 };
-          return m ? Math.round(Number(m[1]) * scale[m[2]!]!) : undefined;
-        };
-        const before = await rateNow();
-        const t0 = Date.now();
-        const q = await runProcess('tc', ['-n', ns, '-s', '-j', 'qdisc', 'show', 'dev', 'lo']);
-        const t = (t0 + Date.now()) / 2;
-        const after = await rateNow();
-        const leaf = q.code === 0 ? (JSON.parse(q.stdout.toString()) as { handle: string; bytes: number; backlog: number; drops: number }[]).find((x) => x.handle === '10:') : undefined;
-        // A read with a rate change around it belongs to neither rate: skipped.
-        if (leaf && before !== undefined && before === after) polls.push({ t, rateKbit: before, bytes: leaf.bytes, backlog: leaf.backlog, drops: leaf.drops });
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  })();
-  return { polls, stop: async () => ((stop = true), await done) };
-}
-
 describe('capture behind a shaped uplink', () => {
   it('step 3000 -> 800 -> 3000 kbps: f goes off after the drop and on after the rise; the queue delivers each step', async () => {
     const trace = JSON.parse(readFileSync(path.join(ROOT, 'data', 'traces', 'step-3000-800-3000.json'), 'utf8')) as { steps: { t_s: number; kbps: number }[] };
     expect(trace.steps.map((s) => [s.t_s, s.kbps])).toEqual([[0, 3000], [10, 800], [20, 3000]]);
     let child: number | undefined;
-    const watch = watchQueue(() => child);
+    const watch = watchQueue(() => child, 'lo');
     const r = await simq(['capture', CAMERA, '--codec', 'vp8', '--uplink', 'step-3000-800-3000', '--duration', '40', '--out', out, '--run-id', 'step', '--allow-degraded', '--quiet'], { onStart: (pid) => (child = pid), timeoutMs: 240_000 });
     await watch.stop();
     expect(r.code, r.stderr).toBe(0);
@@ -88,14 +49,14 @@ describe('capture behind a shaped uplink', () => {
     expect(backAt, 'f never came back after the rise').toBeDefined();
     console.log(`link 800 at ${dropAt} s, f off at ${offAt} s; link 3000 at ${riseAt} s, f back at ${backAt} s`);
 
+    const uplink = readCsv(path.join(dir, entry.id, 'uplink.csv')).map((u) => ({ t: Number(u.t_s), rate: Number(u.rate_kbps), kbps: Number(u.delivered_kbps) }));
     // The test's own reads: the class rate went 3000 -> 800 -> 3000 about 10 s apart (its clock).
     const polls = watch.polls;
     const changes = polls.filter((p, i) => i > 0 && p.rateKbit !== polls[i - 1]!.rateKbit);
     expect(changes.map((p) => p.rateKbit)).toEqual([800, 3000]);
     expect(Math.abs(changes[1]!.t - changes[0]!.t - 10_000)).toBeLessThan(1500);
     // Never more than the rate over each step (its first second left out: bytes read around the change).
-    const intervals = polls.slice(1).map((p, i) => ({ p, prev: polls[i]!, kbps: ((p.bytes - polls[i]!.bytes) * 8) / (p.t - polls[i]!.t) }));
-    const sameRate = intervals.filter(({ p, prev }) => p.rateKbit === prev.rateKbit);
+    const sameRate = pollIntervals(polls).filter(({ p, prev }) => p.rateKbit === prev.rateKbit);
     const starts = [polls[0]!.t, ...changes.map((c) => c.t)];
     for (const [k, from] of starts.entries()) {
       const to = starts[k + 1] ?? Infinity;
@@ -104,16 +65,23 @@ describe('capture behind a shaped uplink', () => {
       const rate = inStep[0]!.p.rateKbit;
       console.log(`step ${k}: ${rate} kbps set, ${kbps.toFixed(0)} kbps let out over ${inStep.length} reads`);
       expect(kbps, `${kbps.toFixed(0)} kbps over the ${rate} kbps step`).toBeLessThan(rate * 1.1);
+      // simq's own delivered rate for the step (uplink.csv, its reads of the same class on the
+      // scenario's clock) against the test's reads: within 10%.
+      const bounds = [0, ...link.applied.map((a) => a.t_ms / 1000), Infinity];
+      // Rows of the step, its first second left out (a row is what was let out since the previous one).
+      const stepRows = uplink.filter((u) => u.t >= bounds[k]! + 1.5 && u.t <= bounds[k + 1]!);
+      const simqKbps = stepRows.reduce((a, u) => a + u.kbps, 0) / stepRows.length;
+      console.log(`step ${k}: simq's uplink.csv says ${simqKbps.toFixed(0)} kbps delivered over ${stepRows.length} s`);
+      expect(Math.abs(simqKbps - kbps) / kbps, `uplink.csv ${simqKbps.toFixed(0)} against the test's ${kbps.toFixed(0)} kbps`).toBeLessThan(0.1);
     }
     // At 800 kbps the sender (still asking for about 3 Mbps when the step comes) keeps the queue
     // full: where it held packets at both ends of a read interval the link was the bottleneck and
     // let out its rate. At 3000 kbps the layers' own targets (about 3150 kbps with f, less while the
     // estimate ramps) keep the queue mostly empty: a backlog there is a keyframe passing, not a
     // saturated link (first run: 2373 kbps over 9 such reads), so only the upper bound above holds.
-    const busy = sameRate.filter(({ p, prev }) => p.rateKbit === 800 && p.backlog > 0 && prev.backlog > 0);
-    expect(busy.length, 'backlogged reads at 800 kbps').toBeGreaterThan(0);
-    const busyKbps = (busy.reduce((s, { p, prev }) => s + p.bytes - prev.bytes, 0) * 8) / busy.reduce((s, { p, prev }) => s + p.t - prev.t, 0);
-    console.log(`backlogged reads at 800 kbps: ${busy.length}, ${busyKbps.toFixed(0)} kbps let out`);
+    const { reads, kbps: busyKbps } = backloggedKbps(polls, 800);
+    expect(reads, 'backlogged reads at 800 kbps').toBeGreaterThan(0);
+    console.log(`backlogged reads at 800 kbps: ${reads}, ${busyKbps.toFixed(0)} kbps let out`);
     expect(Math.abs(busyKbps - 800) / 800, `${busyKbps.toFixed(0)} kbps delivered at 800`).toBeLessThan(0.1);
 
   }, 300_000);

@@ -113,7 +113,7 @@ export class CaptureSession {
   private viewers: ViewerSession | undefined;
   private viewerTimer: NodeJS.Timeout | undefined;
   private attachEpochMs = 0;
-  /** The sender's shaped uplink, when the scenario has one (loopback mode, src/link/ShapedUplink.ts). */
+  /** The sender's shaped uplink, when the scenario has one (loopback or SFU mode, src/link/ShapedUplink.ts). */
   private uplink: ShapedUplink | undefined;
   private links: LinkRunRecord[] | undefined;
   /** Shaped viewers (@LINK): their namespaces, links and page servers, and the browser each runs in. */
@@ -165,7 +165,7 @@ export class CaptureSession {
 
   async run(): Promise<ScenarioCaptureResult> {
     mkdirSync(this.dir, { recursive: true });
-    if (this.scenario.uplink) this.uplink = await ShapedUplink.open(this.scenario.uplink, this.scenario.id);
+    if (this.scenario.uplink) this.uplink = await ShapedUplink.open(this.scenario.uplink, this.scenario.id, this.scenario.sfu ? 'sfu-sender' : 'loopback');
     this.server.setSink({
       onFrames: (b) => this.onFrames(b),
       onStats: (s: PageStatsSample) => this.timeline.add(s),
@@ -236,7 +236,8 @@ export class CaptureSession {
     const { ctx, scenario } = this;
     if (!scenario.sfu) return;
     if (!ctx.janus) throw new SimqError(`${scenario.id}: sfu janus without a located Janus binary`, ExitCode.internal);
-    const veths = [...this.shapedViewers.values()].map((v) => v.link.host.rootIfname);
+    // The shaped sender's and shaped viewers' root-side veths: Janus answers each only through its own.
+    const veths = [...(this.uplink ? [this.uplink.rootInterface] : []), ...[...this.shapedViewers.values()].map((v) => v.link.host.rootIfname)];
     this.sfu = new JanusSfu({ janus: ctx.janus, codec: scenario.codec, svc: this.svc, ...(veths.length ? { extraIceInterfaces: veths } : {}) });
     ctx.progress.info(`${scenario.id}: starting Janus (${ctx.janus.path})`);
     await this.sfu.start(ctx.signal);

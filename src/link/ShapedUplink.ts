@@ -1,8 +1,13 @@
-// A loopback capture behind a shaped uplink (docs/design-sfu-links.md "Loopback mode"): the sender's
-// browser runs in a namespace; pc1 sends from the namespace's veth address to a second address of
-// the same namespace (pc2's), so media crosses that namespace's lo, where UDP to pc2's address is
-// shaped and (with loss=) dropped on ingress; RTCP feedback back to pc1 is not shaped, as on a real
-// uplink. The harness page is served on the root-side veth address (TCP, never shaped).
+// A capture behind a shaped uplink (docs/design-sfu-links.md "Loopback mode", "SFU mode"): the
+// sender's browser runs in a namespace.
+// - Loopback: pc1 sends from the namespace's veth address to a second address of the same namespace
+//   (pc2's), so media crosses that namespace's lo, where UDP to pc2's address is shaped and (with
+//   loss=) dropped on ingress; RTCP feedback back to pc1 is not shaped, as on a real uplink.
+// - SFU (Janus in the root namespace, its ICE also on the sender's root-side veth, as for shaped
+//   viewers, ShapedViewer.ts): what the sender sends leaves the namespace through its veth, whose
+//   egress is shaped (UDP only); loss is an nft rule on the root-side veth's ingress (the receiving
+//   end); what Janus sends back (RTCP, and media to viewers on the sender's page) is not shaped.
+// The harness page is served on the root-side veth address (TCP, never shaped).
 import { HarnessServer } from '../capture/HarnessServer.js';
 import { LinkSchedule, type AppliedStep, type LinkSample } from './LinkSchedule.js';
 import { LinkShaper, type ShapedLink, type ShapedLinkRecord } from './LinkShaper.js';
@@ -25,10 +30,10 @@ export interface LinkRunRecord {
   lossPercent: number;
   /** True when the rate moves: the scenario has no steady state and is measured over time. */
   moving: boolean;
-  /** loopback: the sender's namespace, pc2 on its second address; sfu-viewer: a viewer's namespace, Janus in the root one. */
-  mode: 'loopback' | 'sfu-viewer';
+  /** loopback: the sender's namespace, pc2 on its second address; sfu-sender / sfu-viewer: the sender's / a viewer's namespace, Janus in the root one. */
+  mode: 'loopback' | 'sfu-sender' | 'sfu-viewer';
   namespace: string;
-  /** loopback: pc1's address; sfu-viewer: Janus's ICE address (root namespace). */
+  /** loopback, sfu-sender: the sender's address; sfu-viewer: Janus's ICE address (root namespace). */
   sendAddress?: string;
   receiveAddress: string;
   qdisc: ShapedLinkRecord;
@@ -52,18 +57,28 @@ export class ShapedUplink {
     readonly spec: LinkSpec,
     readonly sandbox: NetSandbox,
     readonly host: NetHost,
+    readonly mode: 'loopback' | 'sfu-sender',
+    /** loopback: pc2's address in the namespace; sfu-sender: the root-side veth's (where the shaped link ends). */
     readonly receiveAddress: string,
     readonly link: ShapedLink,
   ) {}
 
-  static async open(spec: LinkSpec, label: string): Promise<ShapedUplink> {
+  static async open(spec: LinkSpec, label: string, mode: 'loopback' | 'sfu-sender' = 'loopback'): Promise<ShapedUplink> {
     requireLinkSupport(await probeNetCapability(), [{ spec, where: `${label}: uplink` }]);
     const sandbox = await NetSandbox.open(label);
     try {
       const host = await sandbox.addHost('sender');
-      const receiveAddress = await host.addNsAddress();
-      const link = await new LinkShaper(sandbox).shape(host, 'uplink', spec, { loopbackReceiveAddress: receiveAddress });
-      const up = new ShapedUplink(spec, sandbox, host, receiveAddress, link);
+      const shaper = new LinkShaper(sandbox);
+      let receiveAddress: string;
+      let link: ShapedLink;
+      if (mode === 'loopback') {
+        receiveAddress = await host.addNsAddress();
+        link = await shaper.shape(host, 'uplink', spec, { loopbackReceiveAddress: receiveAddress });
+      } else {
+        receiveAddress = host.rootAddress;
+        link = await shaper.shape(host, 'uplink', spec);
+      }
+      const up = new ShapedUplink(spec, sandbox, host, mode, receiveAddress, link);
       up.serverUrl = await up.server.listen(host.rootAddress);
       return up;
     } catch (e) {
@@ -76,8 +91,14 @@ export class ShapedUplink {
     return { ...this.host.browserLaunch(browserPath), secureOrigin: new URL(this.serverUrl).origin };
   }
 
-  get candidates(): { send: string; receive: string } {
-    return { send: this.host.nsAddress, receive: this.receiveAddress };
+  /** Loopback only: the addresses pc1 and pc2 keep their candidates to (the SFU answers with its own). */
+  get candidates(): { send: string; receive: string } | undefined {
+    return this.mode === 'loopback' ? { send: this.host.nsAddress, receive: this.receiveAddress } : undefined;
+  }
+
+  /** SFU mode: the root-side veth Janus must gather ICE candidates on (janusConfig.ts ice_enforce_list). */
+  get rootInterface(): string {
+    return this.host.rootIfname;
   }
 
   /** From the sender's attach time on (the scenario's time base) the trace's steps follow. */
@@ -104,7 +125,7 @@ export class ShapedUplink {
       queue: this.spec.queue,
       lossPercent: this.spec.lossPercent,
       moving: isMoving(this.spec),
-      mode: 'loopback',
+      mode: this.mode,
       namespace: this.host.nsName,
       sendAddress: this.host.nsAddress,
       receiveAddress: this.receiveAddress,

@@ -142,7 +142,6 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
             if (viewers) scenario.viewers = viewers;
           }
           const uplink = options.uplink ?? (def.uplink !== undefined ? parseLinkSpec(def.uplink, `scenario ${def.name}: uplink`) : undefined);
-          if (uplink && sfu) throw new InputError(`scenario ${def.name}: --uplink with --sfu is not wired in this build (the sender's namespace is for the loopback)`, 'shape the sender without --sfu, or drop --uplink');
           if (uplink) {
             scenario.uplink = uplink;
             scenario.id += `.up-${linkLabel(uplink)}`;
