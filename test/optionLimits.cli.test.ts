@@ -1,13 +1,13 @@
 // Option mistakes and absurd numbers are refused at once, with the allowed range, before a browser
 // starts or a clip is prepared (the built CLI, no browser: each command must end within seconds
-// with exit 2 and no stack trace). Ranges are the ones the messages promise. A FIFO given to capture
-// is refused only after capture has found and started the browser: optionLimits.browser.test.ts.
+// with exit 2 and no stack trace). Ranges are the ones the messages promise.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/errors.js';
-import { simq } from './helpers/simq.js';
+import { simq, testEnv } from './helpers/simq.js';
 
 let tmp: string;
 let clip: string;
@@ -19,9 +19,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function refused(args: string[], message: RegExp) {
+async function refused(args: string[], message: RegExp, env?: NodeJS.ProcessEnv) {
   const started = Date.now();
-  const r = await simq(args, { timeoutMs: 30_000 });
+  const r = await simq(args, { timeoutMs: 30_000, ...(env ? { env } : {}) });
   expect(r.code, r.stderr).toBe(ExitCode.badInput);
   expect(r.stderr).toMatch(message);
   expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
@@ -73,5 +73,15 @@ describe('a study file\'s values are reported as the file\'s, not as flags never
     expect(r.stderr).toContain(study);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(flag);
+  });
+});
+
+describe('a clip source that is not a regular file', () => {
+  // CHROME_PATH pointing nowhere: a browser looked for first would end with exit 3 (not found), so
+  // exit 2 with the FIFO's message shows the clip was checked before any browser, ffmpeg or Janus.
+  it('a FIFO is refused at once by capture, before a browser is looked for', async () => {
+    const fifo = path.join(tmp, 'fifo.mp4');
+    execFileSync('mkfifo', [fifo]);
+    await refused(['capture', fifo, '--out', tmp], /is a FIFO \(named pipe\), not a regular file/, { ...testEnv(), CHROME_PATH: path.join(tmp, 'no-chromium') });
   });
 });

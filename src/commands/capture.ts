@@ -8,7 +8,7 @@ import { runCaptureStage, type CaptureStageResult } from '../capture/captureStag
 import { captureSummary, renderCaptureSummary, type CaptureSummary } from '../capture/captureSummary.js';
 import { ExitCode, InputError, SimqError } from '../errors.js';
 import { printable } from '../ui/printable.js';
-import { prepareClip, validatePrepareOptions } from '../input/prepareClip.js';
+import { prepareClip, requireRegularFile, validatePrepareOptions } from '../input/prepareClip.js';
 import { DEFAULT_SAMPLE, ensureSample } from '../samples/recipes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import { probeFfmpeg } from '../tools/ffmpeg.js';
@@ -163,6 +163,9 @@ async function prepareSfu(scenarios: readonly Scenario[], opts: CaptureCliOption
 }
 
 async function captureWithSignals(study: StudyRequest, opts: CaptureCliOptions, argv: string[], run: CaptureRunOptions, progress: Progress, signal: AbortSignal): Promise<CaptureCommandResult> {
+  // A FIFO, device or folder is refused before Janus, ffmpeg or a browser is started (a missing
+  // path is left to probeClip, which names the formats).
+  for (const c of study.clips) if (existsSync(c.path)) requireRegularFile(c.path);
   const janus = await prepareSfu(study.plan.scenarios, opts, progress, signal);
   const ffmpeg = await probeFfmpeg(opts.ffmpeg);
   const names = [...new Set(study.plan.scenarios.map((s) => s.browser ?? 'chromium'))].sort();
