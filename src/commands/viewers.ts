@@ -23,6 +23,8 @@ import type { ViewerSpec } from '../viewer/ViewerTypes.js';
 import { renderExport } from '../recommend/exports/formats.js';
 import { runRecommendStage, writeTextFile } from '../recommend/recommendStage.js';
 import type { Recommendation } from '../recommend/RecommendationTypes.js';
+import type { JanusExport } from '../recommend/exports/janus.js';
+import { TablePolicyState } from '../viewer/tablePolicy.js';
 import { RECOMMENDATION_JSON } from '../rundir/RunFiles.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import { packageVersion } from '../paths.js';
@@ -79,6 +81,14 @@ export function defaultArmViewers(viewers: readonly ViewerSpec[]): string[] {
 }
 
 /** --recommendation: a recommendation.json, or a run directory holding one. */
+/** Every `table` viewer's size has rows in the recommendation's Janus subscriber table (TablePolicyState throws, naming the sizes it has). */
+function checkTableViewers(rec: Recommendation, codecOption: string | undefined, viewers: readonly ViewerSpec[]): void {
+  const codec = codecOption ?? (rec.codecs.length === 1 ? rec.codecs[0].codec : undefined);
+  if (codec === undefined) return;
+  const doc = JSON.parse(renderExport(rec, 'janus', codec)) as JanusExport;
+  for (const v of viewers) if (v.policy.kind === 'table') new TablePolicyState(doc, `${v.width}x${v.height}`, `viewer ${v.spec}`);
+}
+
 function readRecommendation(given: string): { rec: Recommendation; file: string } {
   const abs = path.resolve(given);
   const file = existsSync(abs) && statSync(abs).isDirectory() ? path.join(abs, RECOMMENDATION_JSON) : abs;
@@ -130,6 +140,8 @@ export async function viewersCommand(clips: readonly string[], opts: ViewersOpti
     save: true,
   });
   const given = opts.recommendation === undefined ? undefined : readRecommendation(opts.recommendation);
+  // A table viewer needs its size in the export's subscriber table: refused now, not after an arm.
+  if (given) checkTableViewers(given.rec, opts.codec, viewers);
   const clipName = clips[0] === undefined ? 'camera' : path.basename(clips[0]).replace(/\.[^.]+$/, '');
   const runId = opts.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-viewers-${clipName.replace(/[^A-Za-z0-9._-]/g, '_')}`;
   const base = path.resolve(opts.out, runId);
@@ -188,6 +200,7 @@ export async function viewersCommand(clips: readonly string[], opts: ViewersOpti
   }
   const codec = opts.codec ?? (rec.codecs.length === 1 ? rec.codecs[0].codec : undefined);
   if (codec === undefined) throw new InputError(`the recommendation holds several codecs (${rec.codecs.map((c) => c.codec).join(', ')})`, `add --codec ${rec.codecs[0].codec}`);
+  if (!given) checkTableViewers(rec, codec, viewers);
   const exportFile = path.join(base, 'janus.json');
   writeTextFile(exportFile, renderExport(rec, 'janus', codec));
   const targetVmaf = opts.targetVmaf !== undefined ? decisions.targetVmaf : rec.settings.metric.name === 'vmaf' ? rec.settings.targetScore : rec.settings.targetVmaf ?? DEFAULT_TARGET_VMAF;
