@@ -4,7 +4,7 @@
 // keyframe bursts, and display ticks. Every expectation is worked out in the comments.
 import { describe, expect, it } from 'vitest';
 import { freezesOf } from '../src/measure/viewer/freezes.js';
-import { decodability, supersededInBurst, viewerTimeline } from '../src/measure/viewer/viewerTimeline.js';
+import { decodability, sizesInDecodeOrder, supersededInBurst, viewerTimeline } from '../src/measure/viewer/viewerTimeline.js';
 import type { ViewerFrame } from '../src/measure/viewer/ViewerMeasureTypes.js';
 
 const T = 1000 / 30;
@@ -164,5 +164,13 @@ describe('with a render record: the browser\'s presentations place the pictures'
     expect(t.fates[10]).toBe('shown');
     expect(t.freezes.count).toBe(1);
     expect(Math.abs(t.freezes.totalMs - 333)).toBeLessThanOrEqual(1);
+  });
+
+  it('a delta the tap saw before its keyframe (size 0x0 in the record) takes the keyframe\'s size in decode order', () => {
+    // Seen in a run: row 0 a delta at RTP 8460 (no size yet), row 1 the keyframe at RTP 0 (960x540).
+    const rows = [frame(0, { rtpTimestamp: 1000 + 3000, width: 0, height: 0 }), frame(1, { rtpTimestamp: 1000, type: 'key', width: 960, height: 540 }), frame(2, { rtpTimestamp: 1000 + 6000, width: 960, height: 540 })];
+    const t = viewerTimeline(rows, 30, rows.map((f, i) => ({ rtpTimestamp: f.rtpTimestamp, presentedMs: 600 + [1, 0, 2][i]! * T, presentedFrames: [2, 1, 3][i]! })).sort((a, b) => a.presentedFrames - b.presentedFrames));
+    expect(t.decoded).toEqual([1, 0, 2]);
+    expect(sizesInDecodeOrder(rows, t.decoded).map((f) => `${f.width}x${f.height}`)).toEqual(['960x540', '960x540', '960x540']);
   });
 });

@@ -17,7 +17,7 @@ import { readViewerFramesCsv } from './viewerFramesCsv.js';
 import { missedCallbacks, readViewerRenderCsv } from './viewerRenderCsv.js';
 import { readViewerStats } from './viewerStats.js';
 import { summarizeViewer, tickLayers, type LayerSize } from './viewerSummary.js';
-import { BURST_TICKS, TICK_PHASE, viewerTimeline } from './viewerTimeline.js';
+import { BURST_TICKS, sizesInDecodeOrder, TICK_PHASE, viewerTimeline } from './viewerTimeline.js';
 import { FREEZE_MIN_INCREASE_MS, FREEZE_MIN_SAMPLES, FREEZE_WINDOW_FRAMES } from './freezes.js';
 import { SCALER } from '../metrics/metricGraph.js';
 import type { DisplayTick, ViewerFrame, ViewerMeasureRecord, ViewerTimeline } from './ViewerMeasureTypes.js';
@@ -72,14 +72,15 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
     throw new InputError(`${viewer.bitstream}: only IVF viewer recordings (VP8, VP9, AV1) can be measured so far`, 'capture the viewers with --codec vp8 (H.264 viewers are not measured yet)');
   }
   if (!existsSync(viewer.bitstream)) throw new InputError(`${viewer.bitstream} is missing`, 'capture the run again');
-  const frames = readViewerFramesCsv(viewer.framesCsv);
+  const received = readViewerFramesCsv(viewer.framesCsv);
   const ivf = readIvf(viewer.bitstream);
-  if (ivf.frames.length !== frames.length) {
-    throw new InputError(`${viewer.bitstream} holds ${ivf.frames.length} frames but ${viewer.framesCsv} lists ${frames.length}: both must come from the same capture`, 'capture the run again');
+  if (ivf.frames.length !== received.length) {
+    throw new InputError(`${viewer.bitstream} holds ${ivf.frames.length} frames but ${viewer.framesCsv} lists ${received.length}: both must come from the same capture`, 'capture the run again');
   }
   const fps = reference.fps;
   const rendered = viewer.renderCsv && existsSync(viewer.renderCsv) ? readViewerRenderCsv(viewer.renderCsv) : undefined;
-  const timeline = viewerTimeline(frames, fps, rendered);
+  const timeline = viewerTimeline(received, fps, rendered);
+  const frames = sizesInDecodeOrder(received, timeline.decoded);
   if (timeline.ticks.length === 0) throw new InputError(`${viewer.framesCsv}: no decodable picture (${frames.length} frames received, ${frames.filter((f) => f.type === 'key').length} keyframes)`);
   const renderSize = viewer.renderSize ?? largest(frames);
 

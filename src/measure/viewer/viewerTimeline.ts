@@ -195,3 +195,18 @@ function placedBetween(frames: readonly ViewerFrame[], fromMs: number, toMs: num
   const step = (toMs - fromMs) / (frames.length + 1);
   return frames.map((f, k) => ({ index: f.index, atMs: Math.max(fromMs + step * (k + 1), toMs - (frames.length - k) * periodMs) }));
 }
+
+/**
+ * A frame's size is the last keyframe's before it in decode order. The recorder gives it in arrival
+ * order, so a delta the tap saw before its keyframe (a retransmitted keyframe completing late) has
+ * none (0x0), though the browser decoded it after that keyframe.
+ */
+export function sizesInDecodeOrder(frames: readonly ViewerFrame[], decoded: readonly number[]): ViewerFrame[] {
+  const out = [...frames];
+  let last: ViewerFrame | undefined;
+  for (const i of decoded) {
+    if (out[i].width === 0 && last) out[i] = { ...out[i], width: last.width, height: last.height };
+    if (out[i].width > 0) last = out[i];
+  }
+  return out;
+}
