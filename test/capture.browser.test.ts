@@ -145,8 +145,18 @@ describe('every layer bitstream is exactly what the browser encoded', () => {
   for (const codec of ['vp8', 'h264', 'vp9', 'av1']) {
     it(`${codec}: each file decodes to the captured count = framesEncoded, at the layer's size`, async () => {
       const scenario = codecRun.scenarios.find((s) => s.id === `all-layers.${codec}`)!;
+      let checked = 0;
       for (const layer of scenario.layers) {
-        const file = path.join(codecDir, scenario.id, layer.bitstream!);
+        // A layer the browser never sent has no file (f under a low bandwidth estimate: seen in a CI
+        // run, H.264 at 611 kbps): then it must have encoded nothing, and the other layers are checked.
+        if (!layer.bitstream) {
+          console.warn(`${codec} ${layer.rid}: not sent in this capture (no bitstream), framesEncoded ${layer.framesEncoded ?? 0}`);
+          expect(layer.framesEncoded ?? 0, `${codec} ${layer.rid} has no bitstream but encoded frames`).toBe(0);
+          expect(layer.framesCaptured ?? 0).toBe(0);
+          continue;
+        }
+        checked++;
+        const file = path.join(codecDir, scenario.id, layer.bitstream);
         expect(path.extname(file)).toBe(codec === 'h264' ? '.h264' : '.ivf');
         const rows = readCsv(path.join(codecDir, scenario.id, layer.framesCsv!));
         const decoded = await decode(file);
@@ -171,6 +181,7 @@ describe('every layer bitstream is exactly what the browser encoded', () => {
         const steps = ts.slice(1).map((t, i) => ((t - ts[i]) >>> 0) / 3000);
         expect(Math.min(...steps)).toBeGreaterThan(0);
       }
+      expect(checked, `${codec}: no layer was sent`).toBeGreaterThan(0);
     });
   }
 });
