@@ -212,13 +212,15 @@ describe('viewers behind shaped links, through a real Janus', () => {
   it('the freezes simq reports for each viewer are the ones its own inbound-rtp counted', () => {
     for (const name of [...FIXED, 'v3-640x360-table']) {
       const { simq: s, browser: b } = freezesOf(name);
-      // Every freeze simq lists ended in a second where the browser's freezeCount rose (to 100 ms).
+      // Every freeze simq lists ended in the second where the browser's freezeCount rose, or in the
+      // second before it: a row's counters are read by getStats before the row's time is taken, which
+      // on a loaded machine can be most of a second earlier (a CI run failed with 100 ms of slack).
       const rows = stats(name).map((r) => ({ t: Number(r.t_ms), count: Number(r.freezeCount) }));
       const rises = rows.flatMap((r, i) => (i > 0 && r.count > rows[i - 1]!.count ? [{ from: rows[i - 1]!.t, to: r.t }] : []));
       const measured = (run as unknown as { measure: { viewers: { viewer: string; freezes: { list: { startS: number; durationS: number }[] } }[] } }).measure.viewers.find((v) => v.viewer === name)!;
       for (const f of measured.freezes.list) {
         const endMs = (f.startS + f.durationS) * 1000;
-        expect(rises.some((r) => endMs >= r.from - 100 && endMs <= r.to + 100), `${name}: simq's freeze ending at ${endMs.toFixed(0)} ms, browser's rises ${JSON.stringify(rises)}`).toBe(true);
+        expect(rises.some((r) => endMs >= r.from - 1000 && endMs <= r.to + 250), `${name}: simq's freeze ending at ${endMs.toFixed(0)} ms, browser's rises ${JSON.stringify(rises)}`).toBe(true);
       }
       // A gap within a vsync (17 ms) of the threshold can fall either side (the page sees the
       // compositor's times, a vsync after the sink's; measured: a 234 ms gap against a ~235 ms
