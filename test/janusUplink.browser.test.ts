@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../src/tools/process.js';
-import { backloggedKbps, watchQueue, type Poll } from './helpers/queueWatch.js';
+import { backloggedKbps, fOffAfterDropAndBack, watchQueue, type Poll } from './helpers/queueWatch.js';
 import { cameraSample, readCsv, readJson, ROOT, simq } from './helpers/simq.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'simq-janusuplink-'));
@@ -79,17 +79,7 @@ describe('a Janus publish behind a moving uplink', () => {
   });
 
   it('f goes off after the drop and comes back after the rise (the browser\'s outbound-rtp)', () => {
-    const stats = readCsv(path.join(dir, entry.id, 'stats.csv'));
-    const f = stats.filter((s) => s.rid === 'f').map((s) => ({ t: Number(s.t_s), fps: Number(s.fps), link: Number(s.link_rate_kbps) }));
-    const dropAt = f.find((s) => s.link === 800)!.t;
-    const riseAt = f.find((s) => s.t > dropAt && s.link === 3000)!.t;
-    expect(f.some((s) => s.t > 3 && s.t < dropAt && s.fps > 5)).toBe(true);
-    const offAt = f.find((s) => s.t > dropAt && s.fps === 0)?.t;
-    expect(offAt, 'f never went off after the drop').toBeDefined();
-    expect(offAt!).toBeLessThan(riseAt);
-    const backAt = f.find((s) => s.t > riseAt && s.fps > 5)?.t;
-    expect(backAt, 'f never came back after the rise').toBeDefined();
-    console.log(`link 800 at ${dropAt} s, f off at ${offAt} s; link 3000 at ${riseAt} s, f back at ${backAt} s`);
+    fOffAfterDropAndBack(path.join(dir, entry.id, 'stats.csv'));
   });
 
   it('the viewer of h received h through Janus in every step of the trace', () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../src/tools/process.js';
-import { backloggedKbps, pollIntervals, watchQueue } from './helpers/queueWatch.js';
+import { backloggedKbps, fOffAfterDropAndBack, pollIntervals, watchQueue } from './helpers/queueWatch.js';
 import { cameraSample, readCsv, readJson, ROOT, simq } from './helpers/simq.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'simq-linkcapture-'));
@@ -37,17 +37,7 @@ describe('capture behind a shaped uplink', () => {
     expect(link.crossing.ratio).toBeLessThan(1.3);
 
     // f in stats.csv, on the link timeline's axis: on before the drop, off after it, on again after the rise.
-    const stats = readCsv(path.join(dir, entry.id, 'stats.csv'));
-    const f = stats.filter((s) => s.rid === 'f').map((s) => ({ t: Number(s.t_s), fps: Number(s.fps), link: Number(s.link_rate_kbps) }));
-    const dropAt = f.find((s) => s.link === 800)!.t;
-    const riseAt = f.find((s) => s.t > dropAt && s.link === 3000)!.t;
-    expect(f.some((s) => s.t > 3 && s.t < dropAt && s.fps > 5)).toBe(true);
-    const offAt = f.find((s) => s.t > dropAt && s.fps === 0)?.t;
-    expect(offAt, 'f never went off after the drop').toBeDefined();
-    expect(offAt!).toBeLessThan(riseAt);
-    const backAt = f.find((s) => s.t > riseAt && s.fps > 5)?.t;
-    expect(backAt, 'f never came back after the rise').toBeDefined();
-    console.log(`link 800 at ${dropAt} s, f off at ${offAt} s; link 3000 at ${riseAt} s, f back at ${backAt} s`);
+    fOffAfterDropAndBack(path.join(dir, entry.id, 'stats.csv'));
 
     const uplink = readCsv(path.join(dir, entry.id, 'uplink.csv')).map((u) => ({ t: Number(u.t_s), rate: Number(u.rate_kbps), kbps: Number(u.delivered_kbps) }));
     // The test's own reads: the class rate went 3000 -> 800 -> 3000 about 10 s apart (its clock).

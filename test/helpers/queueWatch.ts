@@ -1,7 +1,9 @@
 // The shaped queue, read by a test on its own: the class rate and the leaf's counters of a simq
 // child's namespace every 0.5 s (`tc -s -j` on its own clock), so the rates a test checks do not come
 // from simq's timeline.
+import { expect } from 'vitest';
 import { runProcess } from '../../src/tools/process.js';
+import { readCsv } from './simq.js';
 
 export interface Poll {
   t: number;
@@ -54,4 +56,19 @@ export function backloggedKbps(polls: readonly Poll[], kbps: number): { reads: n
   const bytes = busy.reduce((s, { p, prev }) => s + p.bytes - prev.bytes, 0);
   const ms = busy.reduce((s, { p, prev }) => s + p.t - prev.t, 0);
   return { reads: busy.length, kbps: ms > 0 ? (bytes * 8) / ms : 0 };
+}
+
+/** A step 3000 -> 800 -> 3000 trace in stats.csv (the browser's outbound-rtp per second): f on before the drop, off after it, on again after the rise. */
+export function fOffAfterDropAndBack(statsCsv: string): void {
+  const stats = readCsv(statsCsv);
+  const f = stats.filter((s) => s.rid === 'f').map((s) => ({ t: Number(s.t_s), fps: Number(s.fps), link: Number(s.link_rate_kbps) }));
+  const dropAt = f.find((s) => s.link === 800)!.t;
+  const riseAt = f.find((s) => s.t > dropAt && s.link === 3000)!.t;
+  expect(f.some((s) => s.t > 3 && s.t < dropAt && s.fps > 5)).toBe(true);
+  const offAt = f.find((s) => s.t > dropAt && s.fps === 0)?.t;
+  expect(offAt, 'f never went off after the drop').toBeDefined();
+  expect(offAt!).toBeLessThan(riseAt);
+  const backAt = f.find((s) => s.t > riseAt && s.fps > 5)?.t;
+  expect(backAt, 'f never came back after the rise').toBeDefined();
+  console.log(`link 800 at ${dropAt} s, f off at ${offAt} s; link 3000 at ${riseAt} s, f back at ${backAt} s`);
 }
