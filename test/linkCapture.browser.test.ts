@@ -42,6 +42,7 @@ describe('capture behind a shaped uplink', () => {
     const uplink = readCsv(path.join(dir, entry.id, 'uplink.csv')).map((u) => ({ t: Number(u.t_s), rate: Number(u.rate_kbps), kbps: Number(u.delivered_kbps) }));
     // The test's own reads: the class rate went 3000 -> 800 -> 3000 about 10 s apart (its clock).
     const polls = watch.polls;
+    expect(polls.length, 'the test\'s watch read the shaped class this many times').toBeGreaterThan(20);
     const changes = polls.filter((p, i) => i > 0 && p.rateKbit !== polls[i - 1]!.rateKbit);
     expect(changes.map((p) => p.rateKbit)).toEqual([800, 3000]);
     expect(Math.abs(changes[1]!.t - changes[0]!.t - 10_000)).toBeLessThan(1500);

@@ -21,7 +21,12 @@ export function watchQueue(pid: () => number | undefined, dev: string) {
     let ns: string | undefined;
     while (!stop) {
       const p = pid();
-      if (p && !ns) ns = (await runProcess('ip', ['netns', 'list'])).stdout.toString().split('\n').map((l) => l.split(' ')[0]!).find((n) => n.startsWith(`simq-${p}-`));
+      // Only the sandbox's namespace (src/link/NetSandbox.ts: simq-<pid>-<n>), looked up again when it is
+      // gone: the netem probe's simq-<pid>-netem lives for a moment at start-up, and a watch that latched
+      // onto it read nothing after (a CI run: no reads at all).
+      const names = p ? (await runProcess('ip', ['netns', 'list'])).stdout.toString().split('\n').map((l) => l.split(' ')[0]!) : [];
+      if (ns && !names.includes(ns)) ns = undefined;
+      ns ??= names.find((n) => new RegExp(`^simq-${p}-\\d+$`).test(n));
       if (ns) {
         // iproute2 6.1 prints htb classes as text even with -j: "class htb 1:10 root ... rate 800Kbit ceil ...".
         const rateNow = async () => {
