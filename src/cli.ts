@@ -21,7 +21,7 @@ export function buildProgram(): Command {
   program
     .name('simq')
     .description(
-      'Simulcast layer quality analysis with the browser\'s own encoder.\n' +
+      "Simulcast layer quality analysis with the browser's own encoder.\n" +
         'capture -> measure -> recommend/report, each stage reading and writing one run directory.',
     )
     .version(packageVersion())
@@ -51,7 +51,10 @@ export function checkOptionLikeFiles(args: readonly string[]): void {
   for (const a of end < 0 ? args : args.slice(0, end)) {
     if (!/^-[^-]/.test(a) && !/^--[^=]*\./.test(a)) continue;
     if (MEDIA_OR_JSON.test(a) || (existsSync(a) && statSync(a).isFile())) {
-      throw new InputError(`"${a}" looks like an option but is a file name`, `put -- before it, e.g. simq capture [options] -- ${shellQuote(a)}  (or write it as ./${a})`);
+      throw new InputError(
+        `"${a}" looks like an option but is a file name`,
+        `put -- before it, e.g. simq capture [options] -- ${shellQuote(a)}  (or write it as ./${a})`,
+      );
     }
   }
 }

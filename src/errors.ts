@@ -57,7 +57,11 @@ export class OutputError extends SimqError {
   }
 }
 
-export const SIGNAL_EXIT_CODES = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, SIGHUP: ExitCode.hangup } as const;
+export const SIGNAL_EXIT_CODES = {
+  SIGINT: ExitCode.interrupted,
+  SIGTERM: ExitCode.terminated,
+  SIGHUP: ExitCode.hangup,
+} as const;
 export type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
 
 export class InterruptedError extends SimqError {
@@ -81,6 +85,8 @@ export function outputErrorFromErrno(e: unknown): OutputError | undefined {
   const err = e as NodeJS.ErrnoException;
   if (!err || typeof err.code !== 'string' || !OUTPUT_ERRNO.has(err.code)) return undefined;
   const where = err.path ? ` ${err.path}` : '';
-  return new OutputError(`cannot write${where} (${describeWriteError(err)}${err.syscall ? `, ${err.syscall}` : ''})`, 'free some space or choose another folder (--out), then run the command again');
+  return new OutputError(
+    `cannot write${where} (${describeWriteError(err)}${err.syscall ? `, ${err.syscall}` : ''})`,
+    'free some space or choose another folder (--out), then run the command again',
+  );
 }
-

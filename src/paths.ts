@@ -11,7 +11,8 @@ export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'simq') return (root = dir);
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'simq')
+      return (root = dir);
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error('cannot find the simq package root');
     dir = parent;

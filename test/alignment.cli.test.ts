@@ -11,7 +11,11 @@ import { DEFAULT_ALIGN_TUNING, type Thumbnails } from '../src/measure/alignment/
 import { alignFrames } from '../src/measure/alignment/alignFrames.js';
 import { alignLayer } from '../src/measure/alignment/alignLayer.js';
 import { expectedSteps, unwrapRtpTimestamps } from '../src/measure/alignment/rtpTimeline.js';
-import { forgetReferenceThumbnails, referenceCachePath, referenceThumbnails } from '../src/measure/alignment/thumbnails.js';
+import {
+  forgetReferenceThumbnails,
+  referenceCachePath,
+  referenceThumbnails,
+} from '../src/measure/alignment/thumbnails.js';
 import { InputError } from '../src/errors.js';
 import { FfmpegCommand } from '../src/tools/FfmpegArgs.js';
 import { locateFfmpeg } from '../src/tools/ffmpeg.js';
@@ -101,23 +105,50 @@ function rtpTimestamps(positions: number[], offset: number, jitter: (p: number) 
 
 function writeFramesCsv(file: string, ts: number[], width: number, height: number): void {
   const rows = ['frame_index,rtp_timestamp,time_s,bytes,type,temporal_index,width,height'];
-  ts.forEach((t, i) => rows.push(`${i},${t},${(1 + i / FPS).toFixed(3)},,${i === 0 ? 'key' : 'delta'},0,${width},${height}`));
+  ts.forEach((t, i) =>
+    rows.push(`${i},${t},${(1 + i / FPS).toFixed(3)},,${i === 0 ? 'key' : 'delta'},0,${width},${height}`),
+  );
   writeFileSync(file, rows.join('\n') + '\n');
 }
 
 /** Writes the chosen source frames into a raw stream; ffmpeg halves the size and encodes them. */
-async function encodeLayer(frames: Buffer[], sourceIndex: number[], out: string, codec: 'libvpx' | 'libx264'): Promise<void> {
+async function encodeLayer(
+  frames: Buffer[],
+  sourceIndex: number[],
+  out: string,
+  codec: 'libvpx' | 'libx264',
+): Promise<void> {
   const raw = Buffer.concat(sourceIndex.map((s) => frames[s]));
   const codecArgs: [string, string][] =
     codec === 'libvpx'
       ? // Realtime VP8 like libwebrtc's: no lag, no alt-ref (hidden) frames, no encoder-side dropping.
-        [['-b:v', '150k'], ['-deadline', 'realtime'], ['-cpu-used', '8'], ['-lag-in-frames', '0'], ['-auto-alt-ref', '0'], ['-g', '3000']]
+        [
+          ['-b:v', '150k'],
+          ['-deadline', 'realtime'],
+          ['-cpu-used', '8'],
+          ['-lag-in-frames', '0'],
+          ['-auto-alt-ref', '0'],
+          ['-g', '3000'],
+        ]
       : // Baseline-like H.264 as OpenH264 sends it: no B-frames, so decode order is capture order.
-        [['-b:v', '150k'], ['-preset', 'veryfast'], ['-tune', 'zerolatency'], ['-bf', '0'], ['-g', '3000']];
+        [
+          ['-b:v', '150k'],
+          ['-preset', 'veryfast'],
+          ['-tune', 'zerolatency'],
+          ['-bf', '0'],
+          ['-g', '3000'],
+        ];
   const args = new FfmpegCommand()
     .overwrite()
     .input('-', { raw: { width: W, height: H, pixFmt: 'yuv420p', fps: FPS } })
-    .output(out, { codec, codecArgs, size: { width: W / 2, height: H / 2 }, scaler: 'bicubic', pixFmt: 'yuv420p', format: codec === 'libvpx' ? 'ivf' : 'h264' })
+    .output(out, {
+      codec,
+      codecArgs,
+      size: { width: W / 2, height: H / 2 },
+      scaler: 'bicubic',
+      pixFmt: 'yuv420p',
+      format: codec === 'libvpx' ? 'ivf' : 'h264',
+    })
     .args();
   await ff(args, raw);
 }
@@ -127,7 +158,13 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'simq-align-'));
   refY4m = path.join(dir, 'ref.y4m');
   // testsrc2: moving gradients, blocks and a frame counter: every frame differs from its neighbours.
-  await ff(new FfmpegCommand().overwrite().input(`testsrc2=size=${W}x${H}:rate=${FPS}`, { format: 'lavfi' }).output(refY4m, { pixFmt: 'yuv420p', frames: REF_FRAMES, format: 'yuv4mpegpipe' }).args());
+  await ff(
+    new FfmpegCommand()
+      .overwrite()
+      .input(`testsrc2=size=${W}x${H}:rate=${FPS}`, { format: 'lavfi' })
+      .output(refY4m, { pixFmt: 'yuv420p', frames: REF_FRAMES, format: 'yuv4mpegpipe' })
+      .args(),
+  );
   refFrames = readY4mFrames(refY4m, W, H);
   expect(refFrames.length).toBe(REF_FRAMES);
 });
@@ -139,7 +176,13 @@ afterAll(() => {
 describe('rtpTimestamp timeline', () => {
   it('unwraps across 2^32 and keeps the spacing', () => {
     const ts = [TWO_32 - 4000, TWO_32 - 1000, 2000, 5000, 11000];
-    expect(unwrapRtpTimestamps(ts)).toEqual([TWO_32 - 4000, TWO_32 - 1000, TWO_32 + 2000, TWO_32 + 5000, TWO_32 + 11000]);
+    expect(unwrapRtpTimestamps(ts)).toEqual([
+      TWO_32 - 4000,
+      TWO_32 - 1000,
+      TWO_32 + 2000,
+      TWO_32 + 5000,
+      TWO_32 + 11000,
+    ]);
     // Exactly at the boundary: 2^32 - 1 then 0 is one tick.
     expect(unwrapRtpTimestamps([TWO_32 - 1, 0])).toEqual([TWO_32 - 1, TWO_32]);
   });
@@ -153,7 +196,9 @@ describe('rtpTimestamp timeline', () => {
   it('reads steps against the frame lattice where gap-by-gap rounding is fooled by jitter', () => {
     // 80 frames with drops, each capture time off by up to +-1000 ticks (a third of a period).
     const r = rng(7);
-    const positions = Array.from({ length: 90 }, (_, i) => i).filter((i) => ![4, 17, 18, 40, 61, 62, 63, 77, 78, 85].includes(i));
+    const positions = Array.from({ length: 90 }, (_, i) => i).filter(
+      (i) => ![4, 17, 18, 40, 61, 62, 63, 77, 78, 85].includes(i),
+    );
     const ts = positions.map((p) => 7000 + p * PERIOD + Math.round((r() * 2 - 1) * 1000));
     const truth = positions.slice(1).map((p, i) => p - positions[i]);
     const steps = expectedSteps(ts, FPS, LATTICE_WINDOW, LATTICE_COHERENCE);
@@ -183,7 +228,8 @@ describe('alignFrames on synthetic thumbnails', () => {
     const px = ref.width * ref.height;
     const data = new Uint8Array(indices.length * px);
     indices.forEach((s, i) => {
-      for (let j = 0; j < px; j++) data[i * px + j] = Math.max(0, Math.min(255, ref.data[s * px + j] + Math.round((r() - 0.5) * 40)));
+      for (let j = 0; j < px; j++)
+        data[i * px + j] = Math.max(0, Math.min(255, ref.data[s * px + j] + Math.round((r() - 0.5) * 40)));
     });
     return { ...ref, count: indices.length, data };
   }
@@ -241,7 +287,11 @@ describe('alignLayer on encoded clips (real ffmpeg)', () => {
       for (let s = 0; s < 30; s++) sourceIndex.push(s);
       const ivf = path.join(dir, `loop-${repeated}.ivf`);
       await encodeLayer(refFrames, sourceIndex, ivf, 'libvpx');
-      const ts = rtpTimestamps(sourceIndex.map((_, i) => i), Math.floor(r() * TWO_32), () => Math.round((r() * 2 - 1) * 600));
+      const ts = rtpTimestamps(
+        sourceIndex.map((_, i) => i),
+        Math.floor(r() * TWO_32),
+        () => Math.round((r() * 2 - 1) * 600),
+      );
       const csv = path.join(dir, `loop-${repeated}.frames.csv`);
       writeFramesCsv(csv, ts, W / 2, H / 2);
       const res = await alignLayer({ ffmpegPath: ffmpeg, bitstream: ivf, framesCsv: csv, referenceY4m: refY4m });
@@ -288,7 +338,12 @@ describe('alignLayer on encoded clips (real ffmpeg)', () => {
     const unwrapped = unwrapRtpTimestamps(ts);
     const gapOnlyWrong = c.position.some((p, i) => {
       const s = c.sourceIndex[i];
-      return i > 0 && s >= 50 && s < 80 && Math.max(1, Math.round((unwrapped[i] - unwrapped[i - 1]) / PERIOD)) !== p - c.position[i - 1];
+      return (
+        i > 0 &&
+        s >= 50 &&
+        s < 80 &&
+        Math.max(1, Math.round((unwrapped[i] - unwrapped[i - 1]) / PERIOD)) !== p - c.position[i - 1]
+      );
     });
     expect(gapOnlyWrong).toBe(true);
 
@@ -308,7 +363,13 @@ describe('alignLayer on encoded clips (real ffmpeg)', () => {
 
   it('does not claim content matches against a reference the layer was not made from', async () => {
     const other = path.join(dir, 'other.y4m');
-    await ff(new FfmpegCommand().overwrite().input(`mandelbrot=size=${W}x${H}:rate=${FPS}`, { format: 'lavfi' }).output(other, { pixFmt: 'yuv420p', frames: REF_FRAMES, format: 'yuv4mpegpipe' }).args());
+    await ff(
+      new FfmpegCommand()
+        .overwrite()
+        .input(`mandelbrot=size=${W}x${H}:rate=${FPS}`, { format: 'lavfi' })
+        .output(other, { pixFmt: 'yuv420p', frames: REF_FRAMES, format: 'yuv4mpegpipe' })
+        .args(),
+    );
     const { ivf, csv } = await vp8Layer();
     const right = await alignLayer({ ffmpegPath: ffmpeg, bitstream: ivf, framesCsv: csv, referenceY4m: refY4m });
     const wrong = await alignLayer({ ffmpegPath: ffmpeg, bitstream: ivf, framesCsv: csv, referenceY4m: other });
@@ -320,7 +381,10 @@ describe('alignLayer on encoded clips (real ffmpeg)', () => {
   it('caches reference thumbnails next to the Y4M and reuses them', async () => {
     const size = { width: 32, height: 18 };
     const cache = referenceCachePath(refY4m, size);
-    const [first, concurrent] = await Promise.all([referenceThumbnails(ffmpeg, refY4m, size), referenceThumbnails(ffmpeg, refY4m, size)]);
+    const [first, concurrent] = await Promise.all([
+      referenceThumbnails(ffmpeg, refY4m, size),
+      referenceThumbnails(ffmpeg, refY4m, size),
+    ]);
     expect(first.cache).toBe('written');
     expect(concurrent.cache).toBe('hit'); // two layers asking at once share one decode
     expect(existsSync(cache)).toBe(true);
@@ -342,9 +406,13 @@ describe('alignLayer on encoded clips (real ffmpeg)', () => {
 
   it('says which file is at fault when frame counts disagree or the bitstream does not decode', async () => {
     const { ivf } = await vp8Layer();
-    await expect(alignLayer({ ffmpegPath: ffmpeg, bitstream: ivf, rtpTimestamps: [1, 2, 3], referenceY4m: refY4m })).rejects.toThrow(/q\.ivf decodes to \d+ frames but the rtpTimestamps given lists 3/);
+    await expect(
+      alignLayer({ ffmpegPath: ffmpeg, bitstream: ivf, rtpTimestamps: [1, 2, 3], referenceY4m: refY4m }),
+    ).rejects.toThrow(/q\.ivf decodes to \d+ frames but the rtpTimestamps given lists 3/);
     const junk = path.join(dir, 'junk.ivf');
     writeFileSync(junk, Buffer.alloc(1000, 7));
-    await expect(alignLayer({ ffmpegPath: ffmpeg, bitstream: junk, rtpTimestamps: [1], referenceY4m: refY4m })).rejects.toThrow(/junk\.ivf/);
+    await expect(
+      alignLayer({ ffmpegPath: ffmpeg, bitstream: junk, rtpTimestamps: [1], referenceY4m: refY4m }),
+    ).rejects.toThrow(/junk\.ivf/);
   });
 });

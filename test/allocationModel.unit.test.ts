@@ -30,7 +30,12 @@ const IDEAL: Partial<SendSideCalibration> = { rtpHeaderBytes: 0, transportOverhe
 
 describe('unconstrained presets equal the doc table', () => {
   // Doc: VP8/H.264 320x180 150, 640x360 500, 1280x720 2500 (target); VP9/AV1 142, 420, 1524.
-  const expected: Record<Codec, [number, number, number]> = { vp8: [150, 500, 2500], h264: [150, 500, 2500], vp9: [142, 420, 1524], av1: [142, 420, 1524] };
+  const expected: Record<Codec, [number, number, number]> = {
+    vp8: [150, 500, 2500],
+    h264: [150, 500, 2500],
+    vp9: [142, 420, 1524],
+    av1: [142, 420, 1524],
+  };
   for (const codec of ['vp8', 'h264', 'vp9', 'av1'] as Codec[]) {
     it(`all-layers ${codec}: ${expected[codec].join('/')} kbps at 320x180/640x360/1280x720`, () => {
       const p = predictAllocation(preset('all-layers', codec), INPUT, null);
@@ -98,7 +103,7 @@ describe('ordering and inactive layers', () => {
     expect(byRid(p.layers, (l) => kbps(l.allocatedBps))).toEqual({ q: 3000, h: 500, f: 2500 });
   });
 
-  it('lowest layer inactive: the first active one may go down to the lowest layer\'s min', () => {
+  it("lowest layer inactive: the first active one may go down to the lowest layer's min", () => {
     const enc = structuredClone(PRESETS['all-layers'].encodings);
     enc[0].active = false;
     const p = predictAllocation({ codec: 'vp8', encodings: enc }, INPUT, 100_000, { calibration: IDEAL });
@@ -117,7 +122,11 @@ describe('ordering and inactive layers', () => {
     expect([kbps(h.minBps), kbps(h.targetBps), kbps(h.maxBps)]).toEqual([30, 500, 800]);
     expect(kbps(h.allocatedBps)).toBe(800);
     // VP9 limits for <= 1280x720: max 1500 instead of the table's 1524.
-    const high = structuredClone(PRESETS['all-layers'].encodings).map((e) => ({ ...e, active: e.rid === 'f', scalabilityMode: 'L1T3' }));
+    const high = structuredClone(PRESETS['all-layers'].encodings).map((e) => ({
+      ...e,
+      active: e.rid === 'f',
+      scalabilityMode: 'L1T3',
+    }));
     const f = predictAllocation({ codec: 'vp9', encodings: high }, INPUT, null).layers[2];
     expect([kbps(f.targetBps), kbps(f.maxBps), kbps(f.allocatedBps)]).toEqual([1500, 1500, 1500]);
   });
@@ -133,7 +142,7 @@ describe('allocation at a given total (doc allocation rules, by hand)', () => {
   it('1400k: q 150, h 500, f gets the remaining 750 (>= 1.2 x 600 hysteresis)', () => {
     expect(at(1400)).toEqual({ q: 150, h: 500, f: 750 });
   });
-  it('1300k: 650 left is above f\'s min 600 but below 1.2 x 600 = 720: f stays off, h (top) climbs to its max 700', () => {
+  it("1300k: 650 left is above f's min 600 but below 1.2 x 600 = 720: f stays off, h (top) climbs to its max 700", () => {
     expect(at(1300)).toEqual({ q: 150, h: 700, f: 0 });
   });
   it('1000k: q 150, h 500 + 200 up to its max, f off', () => {
@@ -158,9 +167,13 @@ describe('allocation at a given total (doc allocation rules, by hand)', () => {
     // 320k: 170 left for h. First allocation: 170 >= 150 -> on.
     expect(allocateSimulcast(layers, 320_000, { order, hysteresis: 1.2 }).bps).toEqual([150_000, 170_000]);
     // h was off before: needs 1.2 x 150 = 180 > 170 -> off, q takes up to its max.
-    expect(allocateSimulcast(layers, 320_000, { order, hysteresis: 1.2, previouslyEnabled: [true, false] }).bps).toEqual([200_000, 0]);
+    expect(
+      allocateSimulcast(layers, 320_000, { order, hysteresis: 1.2, previouslyEnabled: [true, false] }).bps,
+    ).toEqual([200_000, 0]);
     // h was on: 170 >= 150 keeps it on.
-    expect(allocateSimulcast(layers, 320_000, { order, hysteresis: 1.2, previouslyEnabled: [true, true] }).bps).toEqual([150_000, 170_000]);
+    expect(allocateSimulcast(layers, 320_000, { order, hysteresis: 1.2, previouslyEnabled: [true, true] }).bps).toEqual(
+      [150_000, 170_000],
+    );
   });
 
   it('temporal split rounds in kbps like the allocator', () => {
@@ -179,14 +192,14 @@ describe('total cap -> encoder target (rtp_video_sender.cc overhead rule)', () =
     expect(b.headroomBps).toBe(0);
   });
 
-  it('never gives the encoder more than the active layers\' max; the rest is headroom', () => {
+  it("never gives the encoder more than the active layers' max; the rest is headroom", () => {
     const b = sendBudget(5_000_000, 900_000, DEFAULT_CALIBRATION);
     expect(b.encoderTargetBps).toBe(900_000);
     const overhead = Math.ceil(5_000_000 / 9952) * 800;
     expect(b.headroomBps).toBe(5_000_000 - overhead - 900_000);
   });
 
-  it('a cap above the layers\' total raises the top layer\'s max (BoostMaxSimulcastLayer)', () => {
+  it("a cap above the layers' total raises the top layer's max (BoostMaxSimulcastLayer)", () => {
     // VP8 720p: 150 + 500 + 2500 = 3150 < 5000 -> f max 2500 + 1850.
     const p = predictAllocation(preset('all-layers', 'vp8'), INPUT, 5_000_000);
     expect(kbps(p.layers[2].maxBps)).toBe(4350);
@@ -231,24 +244,34 @@ describe('the issue-5 hand measurements (Chromium 156, VP8, 1280x720, b=AS on th
       for (const rid of on) {
         const measured = cell[rid as 'q' | 'h' | 'f']!;
         const predicted = kbps(p.layers.find((l) => l.rid === rid)!.predictedTargetBps);
-        expect(Math.abs(predicted - measured) / measured, `${rid}: predicted ${predicted}, measured ${measured}`).toBeLessThanOrEqual(0.1);
+        expect(
+          Math.abs(predicted - measured) / measured,
+          `${rid}: predicted ${predicted}, measured ${measured}`,
+        ).toBeLessThanOrEqual(0.1);
       }
     });
   }
 });
 
 describe('inputs the model refuses', () => {
-  const enc = (n: number): RtpEncodingParameters[] => Array.from({ length: n }, (_, i) => ({ rid: `r${i}`, scaleResolutionDownBy: 1, active: true }));
+  const enc = (n: number): RtpEncodingParameters[] =>
+    Array.from({ length: n }, (_, i) => ({ rid: `r${i}`, scaleResolutionDownBy: 1, active: true }));
   it('more than 3 encodings (kMaxSimulcastStreams)', () => {
     expect(() => predictAllocation({ codec: 'vp8', encodings: enc(4) }, INPUT, null)).toThrow(InputError);
     expect(() => predictAllocation({ codec: 'vp8', encodings: enc(4) }, INPUT, null)).toThrow(/at most 3/);
   });
   it('zero sizes, zero caps', () => {
-    expect(() => predictAllocation({ codec: 'vp8', encodings: enc(1) }, { width: 0, height: 720, fps: 30 }, null)).toThrow(/width/);
+    expect(() =>
+      predictAllocation({ codec: 'vp8', encodings: enc(1) }, { width: 0, height: 720, fps: 30 }, null),
+    ).toThrow(/width/);
     expect(() => predictAllocation({ codec: 'vp8', encodings: enc(1) }, INPUT, 0)).toThrow(/cap/);
   });
   it('VP9 without scalabilityMode is not simulcast', () => {
-    const p = predictAllocation({ codec: 'vp9', encodings: structuredClone(PRESETS['all-layers'].encodings) }, INPUT, null);
+    const p = predictAllocation(
+      { codec: 'vp9', encodings: structuredClone(PRESETS['all-layers'].encodings) },
+      INPUT,
+      null,
+    );
     expect(p.simulcast).toBe(false);
     expect(p.layers.map((l) => l.state)).toEqual(['on', 'not-sent', 'not-sent']);
   });

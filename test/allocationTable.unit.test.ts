@@ -115,8 +115,16 @@ describe('layer resolutions (encoder_stream_factory.cc rules)', () => {
     expect([q.width, q.height, h.width, h.height, f.width, f.height]).toEqual([400, 225, 800, 450, 1600, 900]);
     // q between 480x270 and 320x180; its min is the first stream's 30 kbps.
     expect([kbps(q.minBps), kbps(q.targetBps), kbps(q.maxBps)]).toEqual([30, mix(350, 150), mix(450, 200)]);
-    expect([kbps(h.minBps), kbps(h.targetBps), kbps(h.maxBps)]).toEqual([mix(350, 150), mix(1200, 500), mix(1200, 700)]);
-    expect([kbps(f.minBps), kbps(f.targetBps), kbps(f.maxBps)]).toEqual([mix(800, 600), mix(4000, 2500), mix(5000, 2500)]);
+    expect([kbps(h.minBps), kbps(h.targetBps), kbps(h.maxBps)]).toEqual([
+      mix(350, 150),
+      mix(1200, 500),
+      mix(1200, 700),
+    ]);
+    expect([kbps(f.minBps), kbps(f.targetBps), kbps(f.maxBps)]).toEqual([
+      mix(800, 600),
+      mix(4000, 2500),
+      mix(5000, 2500),
+    ]);
     // Ample bandwidth: q and h at target, f (top) at its max.
     expect(p.layers.map((l) => kbps(l.allocatedBps))).toEqual([mix(350, 150), mix(1200, 500), mix(5000, 2500)]);
   });
@@ -126,10 +134,18 @@ describe('layer resolutions (encoder_stream_factory.cc rules)', () => {
     // (320x180) carry frames, f none (data/validation-matrix.json, input 640x360).
     const all = predictAllocation({ codec: 'vp8', encodings: qhf() }, { width: 640, height: 360, fps: 30 }, null);
     expect(all.layers.map((l) => l.state)).toEqual(['on', 'on', 'dropped']);
-    const topOff = predictAllocation({ codec: 'vp8', encodings: qhf({ f: { active: false } }) }, { width: 640, height: 360, fps: 30 }, null);
+    const topOff = predictAllocation(
+      { codec: 'vp8', encodings: qhf({ f: { active: false } }) },
+      { width: 640, height: 360, fps: 30 },
+      null,
+    );
     expect(topOff.layers.map((l) => l.state)).toEqual(['on', 'on', 'dropped']);
     // q inactive: the first active encoding is h, so two are still enough.
-    const lowOff = predictAllocation({ codec: 'vp8', encodings: qhf({ q: { active: false } }) }, { width: 640, height: 360, fps: 30 }, null);
+    const lowOff = predictAllocation(
+      { codec: 'vp8', encodings: qhf({ q: { active: false } }) },
+      { width: 640, height: 360, fps: 30 },
+      null,
+    );
     expect(lowOff.layers.map((l) => l.state)).toEqual(['inactive', 'on', 'dropped']);
   });
 });

@@ -13,7 +13,21 @@ import { cameraSample, FFMPEG, readCsv, readJson, ROOT, SESSION_DIR, simq, type 
 
 /** Every frame of a clip as yuv420p buffers, decoded by ffmpeg in decode order. */
 async function rawFrames(ffmpeg: string, file: string): Promise<Buffer[]> {
-  const r = await runProcess(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', file, '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-']);
+  const r = await runProcess(ffmpeg, [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-i',
+    file,
+    '-vsync',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    '-',
+  ]);
   expect(r.code, r.stderr).toBe(0);
   const size = 1280 * 720 * 1.5;
   return Array.from({ length: r.stdout.length / size }, (_, i) => r.stdout.subarray(i * size, (i + 1) * size));
@@ -28,13 +42,29 @@ let rec: Recommendation;
 
 beforeAll(async () => {
   const clip = await cameraSample();
-  result = await simq([
-    'analyze', clip,
-    '--scenario', 'all-layers,top-off',
-    '--sweep', 'all-layers:h.maxBitrate=300k:900k:3',
-    '--duration', '4', '--warmup', '2',
-    '--out', OUT, '--run-id', 'e2e', '--force', '--yes', '--allow-degraded', '--json',
-  ], { timeoutMs: 900_000 });
+  result = await simq(
+    [
+      'analyze',
+      clip,
+      '--scenario',
+      'all-layers,top-off',
+      '--sweep',
+      'all-layers:h.maxBitrate=300k:900k:3',
+      '--duration',
+      '4',
+      '--warmup',
+      '2',
+      '--out',
+      OUT,
+      '--run-id',
+      'e2e',
+      '--force',
+      '--yes',
+      '--allow-degraded',
+      '--json',
+    ],
+    { timeoutMs: 900_000 },
+  );
   expect(result.code, result.stderr).toBe(0);
   run = readJson<RunRecord>(path.join(RUN, 'run.json'));
   quality = readCsv(path.join(RUN, 'quality.csv'));
@@ -51,7 +81,12 @@ describe('the run', () => {
       'top-off.vp8',
     ]);
     expect(run.measure).toBeDefined();
-    const json = JSON.parse(result.stdout) as { capture: unknown; measure: unknown; recommendation: unknown; files: string[] };
+    const json = JSON.parse(result.stdout) as {
+      capture: unknown;
+      measure: unknown;
+      recommendation: unknown;
+      files: string[];
+    };
     expect(json.files.some((f) => f.endsWith('report.html'))).toBe(true);
   });
 });
@@ -61,7 +96,12 @@ describe('measure', () => {
     for (const s of run.scenarios) {
       for (const l of s.layers.filter((x) => x.bitstream)) {
         const rows = quality.filter((r) => r.scenario_id === s.id && r.rid === l.rid);
-        expect(rows.map((r) => r.size).sort(), `${s.id} ${l.rid}`).toEqual(['1280x720', '320x180', '640x360', 'native']);
+        expect(rows.map((r) => r.size).sort(), `${s.id} ${l.rid}`).toEqual([
+          '1280x720',
+          '320x180',
+          '640x360',
+          'native',
+        ]);
         for (const r of rows) {
           expect(Number(r.vmaf_mean), `${s.id} ${l.rid} ${r.size}`).toBeGreaterThan(0);
           expect(r.vmaf_mean).not.toBe('');
@@ -72,7 +112,8 @@ describe('measure', () => {
   });
 
   it('h @640x360 sends more when f is off (top-off) than under f (all-layers)', () => {
-    const kbps = (id: string) => Number(quality.find((r) => r.scenario_id === id && r.rid === 'h' && r.size === '640x360')!.actual_kbps);
+    const kbps = (id: string) =>
+      Number(quality.find((r) => r.scenario_id === id && r.rid === 'h' && r.size === '640x360')!.actual_kbps);
     expect(kbps('top-off.vp8')).toBeGreaterThan(kbps('all-layers.vp8'));
   });
 
@@ -81,7 +122,9 @@ describe('measure', () => {
     // reference frame (luma PSNR on a pixel grid); the best match must be simq's source index.
     const scenario = run.scenarios.find((s) => s.id === 'all-layers.vp8')!;
     const f = scenario.layers.find((l) => l.rid === 'f')!;
-    const rows = readCsv(path.join(RUN, 'pictures.csv')).filter((r) => r.scenario_id === scenario.id && r.rid === 'f' && r.size === 'native' && r.frozen === '0');
+    const rows = readCsv(path.join(RUN, 'pictures.csv')).filter(
+      (r) => r.scenario_id === scenario.id && r.rid === 'f' && r.size === 'native' && r.frozen === '0',
+    );
     const decoded = await rawFrames(FFMPEG, path.join(RUN, scenario.id, f.bitstream!));
     const ref = await rawFrames(FFMPEG, run.input.y4m);
     const luma = 1280 * 720;
@@ -103,7 +146,10 @@ describe('measure', () => {
       const scores = ref.map((r) => psnr(frame, r));
       const best = scores.indexOf(Math.max(...scores));
       // Equal pictures (the camera's repeated loop frame) may tie: simq's choice must score as well.
-      expect(scores[Number(row.source_index)], `frame ${row.frame_index}: simq ${row.source_index}, search ${best}`).toBeGreaterThanOrEqual(scores[best] - 0.01);
+      expect(
+        scores[Number(row.source_index)],
+        `frame ${row.frame_index}: simq ${row.source_index}, search ${best}`,
+      ).toBeGreaterThanOrEqual(scores[best] - 0.01);
       // Content alone singles the picture out when it beats the source frames +-1 and +-2 (the
       // neighbours a timing mistake would pick) by 1 dB: those are pictures placed by content.
       const neighbours = [-2, -1, 1, 2].map((o) => scores[best + o]).filter((v) => v !== undefined);
@@ -122,17 +168,22 @@ describe('measure', () => {
     // f: the share was measured on f, and a smaller layer singles out fewer (a fresh-clone run had q
     // of the h-300k scenario at 0.72 against f's 0.97, every q picture paired right; next test).
     const fRecord = run.measure!.layers.find((l) => l.scenarioId === scenario.id && l.rid === 'f')!;
-    expect(fRecord.alignmentConfidence, `${fRecord.scenarioId} f`).toBeGreaterThanOrEqual(0.9 * (singledOut / rows.length));
+    expect(fRecord.alignmentConfidence, `${fRecord.scenarioId} f`).toBeGreaterThanOrEqual(
+      0.9 * (singledOut / rows.length),
+    );
   });
 
-  it('every layer of every scenario is paired right: a brute-force search at the layer\'s own size (pairingCheck.ts)', async () => {
+  it("every layer of every scenario is paired right: a brute-force search at the layer's own size (pairingCheck.ts)", async () => {
     // The check busyMachine.browser.test.ts makes, here on a quiet capture: at most 1% of pictures
     // may pick a neighbour scoring more than 0.5 dB better.
     const checks = await checkPairing(FFMPEG, RUN);
     expect(checks.length).toBe(run.scenarios.flatMap((s) => s.layers.filter((l) => l.bitstream)).length);
     for (const c of checks) {
       expect(c.pictures, `${c.scenarioId} ${c.rid}`).toBeGreaterThan(30);
-      expect(c.right / c.pictures, `${c.scenarioId} ${c.rid}: ${c.right}/${c.pictures} right, wrong: ${JSON.stringify(c.wrong.slice(0, 5))}`).toBeGreaterThanOrEqual(0.99);
+      expect(
+        c.right / c.pictures,
+        `${c.scenarioId} ${c.rid}: ${c.right}/${c.pictures} right, wrong: ${JSON.stringify(c.wrong.slice(0, 5))}`,
+      ).toBeGreaterThanOrEqual(0.99);
     }
   }, 300_000);
 });
@@ -155,7 +206,9 @@ describe('recommend', () => {
     } else {
       // The advice points at a measured curve point at or above the target.
       expect(advice.measured.score).toBeGreaterThanOrEqual(target);
-      const measured = quality.find((r) => r.scenario_id === advice.measured.scenarioId && r.rid === 'h' && r.size === 'native')!;
+      const measured = quality.find(
+        (r) => r.scenario_id === advice.measured.scenarioId && r.rid === 'h' && r.size === 'native',
+      )!;
       expect(Number(measured.vmaf_mean)).toBeGreaterThanOrEqual(target);
       if (advice.rule === 'interpolated') expect(advice.below!.score).toBeLessThan(target);
     }

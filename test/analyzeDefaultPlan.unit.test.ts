@@ -7,7 +7,8 @@ import { applyDefaultPlan } from '../src/commands/analyze.js';
 import { planCapture, type CaptureCliOptions } from '../src/commands/captureOptions.js';
 import { predictAllocation } from '../src/allocation/predictAllocation.js';
 
-const bare = (): CaptureCliOptions & { vmafSubsample?: string } => ({ scenario: [], sweep: [] }) as unknown as CaptureCliOptions & { vmafSubsample?: string };
+const bare = (): CaptureCliOptions & { vmafSubsample?: string } =>
+  ({ scenario: [], sweep: [] }) as unknown as CaptureCliOptions & { vmafSubsample?: string };
 
 describe('analyze with no scenario, sweep or cap', () => {
   it('runs all-layers, top-off and all-layers with h maxBitrate 300k, 6 s each, quick mode 3, without a question', () => {
@@ -15,13 +16,15 @@ describe('analyze with no scenario, sweep or cap', () => {
     const line = applyDefaultPlan(opts as never);
     expect(line).toMatch(/default plan/);
     const plan = planCapture(opts);
-    expect(plan.scenarios.map((s) => s.id).sort()).toEqual(['all-layers.vp8', 'all-layers.vp8.h-maxBitrate-300k', 'top-off.vp8'].sort());
+    expect(plan.scenarios.map((s) => s.id).sort()).toEqual(
+      ['all-layers.vp8', 'all-layers.vp8.h-maxBitrate-300k', 'top-off.vp8'].sort(),
+    );
     expect(plan.scenarios.every((s) => s.durationS === 6)).toBe(true);
     expect(opts.vmafSubsample).toBe('3');
     expect((opts as { yes?: boolean }).yes).toBe(true);
   });
 
-  it("h gets three bitrates: 300 (maxBitrate 300k caps it), 500 (the table, under f) and 700 (top layer, top-off)", () => {
+  it('h gets three bitrates: 300 (maxBitrate 300k caps it), 500 (the table, under f) and 700 (top layer, top-off)', () => {
     const opts = bare();
     applyDefaultPlan(opts as never);
     const h = planCapture(opts).scenarios.map((s) => {

@@ -16,7 +16,11 @@ afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 describe('the answer block', () => {
   const dir = path.join(TMP, 'run');
   writeHandmadeRunDir(dir);
-  const rec = runRecommendStage(dir, { simqVersion: 't', now: new Date('2025-01-02T00:00:00Z'), save: false }).recommendation;
+  const rec = runRecommendStage(dir, {
+    simqVersion: 't',
+    now: new Date('2025-01-02T00:00:00Z'),
+    save: false,
+  }).recommendation;
   const block = renderAnswerBlock(rec, '/r/report.html', false);
 
   it('answers the seed question in about ten lines', () => {
@@ -25,9 +29,11 @@ describe('the answer block', () => {
     expect(block).toMatch(/For a 640x360 viewer \(VP8, VMAF, sender all-layers\.vp8\)/);
     expect(block).toMatch(/f scaled down\s+88\.0 at\s+2400 kbps/);
     expect(block).toMatch(/h\s+70\.0 at\s+490 kbps/);
-    expect(block).toContain('-> f scaled down is 18.0 VMAF better for 1910 kbps more (h sends 20% of f\'s bits)');
+    expect(block).toContain("-> f scaled down is 18.0 VMAF better for 1910 kbps more (h sends 20% of f's bits)");
     const h = rec.codecs[0].layers.find((l) => l.rid === 'h')!.advice!;
-    expect(block).toContain(`h maxBitrate for VMAF ${rec.settings.targetScore}: ${Math.round(h.maxBitrate / 1000)} kbps`);
+    expect(block).toContain(
+      `h maxBitrate for VMAF ${rec.settings.targetScore}: ${Math.round(h.maxBitrate / 1000)} kbps`,
+    );
     expect(lines.at(-1)).toContain('full tables: add --details; report: /r/report.html');
   });
 

@@ -18,8 +18,6 @@ function busyLoop(): ChildProcess {
   return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
 }
 
-
-
 async function conferenceSample(): Promise<string> {
   const dir = path.join(SESSION_DIR, 'samples-6s');
   const file = path.join(dir, 'conference.mp4');
@@ -40,8 +38,28 @@ describe('with one core busy', () => {
   beforeAll(async () => {
     const clip = await conferenceSample();
     busy = busyLoop();
-    capture = await simq(['capture', clip, '--duration', '6', '--warmup', '2', '--out', OUT, '--run-id', 'busy', '--force', '--allow-degraded', '--quiet'], { timeoutMs: 300_000 });
-    measure = await simq(['measure', path.join(OUT, 'busy'), '--vmaf-backend', 'none', '--viewports', '320x180', '--quiet'], { timeoutMs: 300_000 });
+    capture = await simq(
+      [
+        'capture',
+        clip,
+        '--duration',
+        '6',
+        '--warmup',
+        '2',
+        '--out',
+        OUT,
+        '--run-id',
+        'busy',
+        '--force',
+        '--allow-degraded',
+        '--quiet',
+      ],
+      { timeoutMs: 300_000 },
+    );
+    measure = await simq(
+      ['measure', path.join(OUT, 'busy'), '--vmaf-backend', 'none', '--viewports', '320x180', '--quiet'],
+      { timeoutMs: 300_000 },
+    );
     busy.kill('SIGKILL');
     busy = undefined;
     run = readJson<RunRecord>(path.join(OUT, 'busy', 'run.json'));
@@ -56,10 +74,11 @@ describe('with one core busy', () => {
     expect(s.layers.filter((l) => l.bitstream).map((l) => l.rid)).toEqual(['q', 'h', 'f']);
     // One busy core slows Chromium's file camera (22-25 fps on some runs, not on others): a degraded
     // result is only ever the second attempt.
-    if (s.problems.some((p) => p.kind === 'cpu-limited' || p.kind === 'low-framerate')) expect(s.retried).toMatch(/CPU-degraded|ramping|start value/);
+    if (s.problems.some((p) => p.kind === 'cpu-limited' || p.kind === 'low-framerate'))
+      expect(s.retried).toMatch(/CPU-degraded|ramping|start value/);
   });
 
-  it('pairs at least 99% of every layer\'s pictures with the source frame a full-size search (+-3 frames and the whole clip) finds, or names the layer with exit 4', () => {
+  it("pairs at least 99% of every layer's pictures with the source frame a full-size search (+-3 frames and the whole clip) finds, or names the layer with exit 4", () => {
     expect(checks.map((c) => c.rid).sort()).toEqual(['f', 'h', 'q']);
     const layers = run.measure!.layers;
     for (const c of checks) {
@@ -69,14 +88,20 @@ describe('with one core busy', () => {
       const record = layers.find((l) => l.rid === c.rid)!;
       expect(record.pairing?.pictures, c.rid).toBe(c.pictures);
       if (share < 0.99) {
-        expect(record.pairing?.doubtful, `${c.rid}: ${c.right}/${c.pictures} right, wrong: ${JSON.stringify(c.wrong.slice(0, 5))}`).toBe(true);
+        expect(
+          record.pairing?.doubtful,
+          `${c.rid}: ${c.right}/${c.pictures} right, wrong: ${JSON.stringify(c.wrong.slice(0, 5))}`,
+        ).toBe(true);
         expect(measure.code).toBe(4);
         expect(measure.stdout + measure.stderr).toContain(`${c.rid}: pairing doubtful`);
       }
     }
     const right = checks.reduce((n, c) => n + c.right, 0);
     const all = checks.reduce((n, c) => n + c.pictures, 0);
-    expect(right / all, JSON.stringify(checks.map((c) => [c.rid, c.right, c.pictures, c.wrong.slice(0, 3)]))).toBeGreaterThanOrEqual(0.99);
+    expect(
+      right / all,
+      JSON.stringify(checks.map((c) => [c.rid, c.right, c.pictures, c.wrong.slice(0, 3)])),
+    ).toBeGreaterThanOrEqual(0.99);
     if (!layers.some((l) => l.pairing?.doubtful)) expect(measure.code, measure.stderr).toBe(0);
   });
 });
@@ -90,10 +115,27 @@ describe('a slow bandwidth ramp', () => {
     // 0.5 s (StatsTimeline MIN_INTERVAL_S; the page samples every 1 s). So no attempt can settle,
     // however fast the machine lets Chrome ramp from the 50 kbps start (a 1 s warm-up was ramped
     // through on a quiet machine and the test failed with `retried` undefined).
-    const r = await simq(['capture', clip, '--duration', '3', '--warmup', '0', '--out', OUT, '--run-id', 'ramp', '--force', '--allow-degraded', '--quiet'], {
-      env: testEnv({ SIMQ_START_BITRATE_KBPS: '50', SIMQ_SETTLE_WAIT_S: '0' }),
-      timeoutMs: 300_000,
-    });
+    const r = await simq(
+      [
+        'capture',
+        clip,
+        '--duration',
+        '3',
+        '--warmup',
+        '0',
+        '--out',
+        OUT,
+        '--run-id',
+        'ramp',
+        '--force',
+        '--allow-degraded',
+        '--quiet',
+      ],
+      {
+        env: testEnv({ SIMQ_START_BITRATE_KBPS: '50', SIMQ_SETTLE_WAIT_S: '0' }),
+        timeoutMs: 300_000,
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     const s = readJson<RunRecord>(path.join(OUT, 'ramp', 'run.json')).scenarios[0];
     // Either the targets were still moving at the latest start, or the estimate had not even left

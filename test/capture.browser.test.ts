@@ -28,7 +28,20 @@ let presetRun: RunRecord;
 /** Frame count and sizes of a bitstream, decoded by ffmpeg itself (showinfo prints one line per frame). */
 async function decode(file: string): Promise<{ frames: number; sizes: Set<string> }> {
   const demuxer = file.endsWith('.h264') ? ['-f', 'h264'] : [];
-  const r = await runProcess(FFMPEG, ['-hide_banner', '-nostdin', ...demuxer, '-i', file, '-vsync', 'passthrough', '-vf', 'showinfo', '-f', 'null', '-']);
+  const r = await runProcess(FFMPEG, [
+    '-hide_banner',
+    '-nostdin',
+    ...demuxer,
+    '-i',
+    file,
+    '-vsync',
+    'passthrough',
+    '-vf',
+    'showinfo',
+    '-f',
+    'null',
+    '-',
+  ]);
   expect(r.code, r.stderr).toBe(0);
   const lines = r.stderr.split('\n').filter((l) => /Parsed_showinfo.*\bn:\s*\d+/.test(l));
   const sizes = new Set(lines.map((l) => /\bs:(\d+x\d+)/.exec(l)![1]));
@@ -42,7 +55,10 @@ async function decode(file: string): Promise<{ frames: number; sizes: Set<string
 const ALLOCATOR_TOLERANCE = 0.03;
 function expectAllocatorValue(measured: number | undefined, expected: number, label: string) {
   expect(measured, label).toBeDefined();
-  expect(Math.abs(measured! - expected) / expected, `${label}: measured ${measured}, libwebrtc ${expected}`).toBeLessThanOrEqual(ALLOCATOR_TOLERANCE);
+  expect(
+    Math.abs(measured! - expected) / expected,
+    `${label}: measured ${measured}, libwebrtc ${expected}`,
+  ).toBeLessThanOrEqual(ALLOCATOR_TOLERANCE);
 }
 
 /**
@@ -54,13 +70,16 @@ function expectAllocatorValue(measured: number | undefined, expected: number, la
  */
 function tableUntestable(run: RunRecord, scenarioId: string, neededKbps: number): string | undefined {
   const s = run.scenarios.find((x) => x.id === scenarioId)!;
-  const estimate = s.layers.find((l) => l.steady?.availableOutgoingKbpsMedian !== undefined)?.steady?.availableOutgoingKbpsMedian;
-  const forEncoder = estimate === undefined ? undefined : estimate - packetOverheadRate(estimate * 1000, DEFAULT_CALIBRATION) / 1000;
+  const estimate = s.layers.find((l) => l.steady?.availableOutgoingKbpsMedian !== undefined)?.steady
+    ?.availableOutgoingKbpsMedian;
+  const forEncoder =
+    estimate === undefined ? undefined : estimate - packetOverheadRate(estimate * 1000, DEFAULT_CALIBRATION) / 1000;
   if (forEncoder !== undefined && forEncoder < neededKbps * 0.98) {
     return `${scenarioId}: bandwidth estimate ${estimate} kbps leaves the encoder ${forEncoder.toFixed(0)} kbps, below the ${neededKbps} kbps the table needs`;
   }
   const f = steadyTarget(run, scenarioId, 'f');
-  if (f.width !== SIZES.f[0]) return `${scenarioId}: sent at ${f.width}x${f.height} (CPU adaptation), not the 1280x720 the table row is for`;
+  if (f.width !== SIZES.f[0])
+    return `${scenarioId}: sent at ${f.width}x${f.height} (CPU adaptation), not the 1280x720 the table row is for`;
   return undefined;
 }
 
@@ -74,7 +93,23 @@ async function tableCapture(codec: string, neededKbps: number): Promise<{ run: R
   const first = tableUntestable(codecRun, id, neededKbps);
   if (!first) return { run: codecRun };
   console.warn(`${first}; not a test of the table, capturing ${id} again in a fresh browser`);
-  const r = await simq(['capture', await cameraSample(), '--codec', codec, '--duration', '8', '--warmup', '2', '--out', OUT, '--run-id', `table-${codec}`, '--force', '--allow-degraded', '--quiet']);
+  const r = await simq([
+    'capture',
+    await cameraSample(),
+    '--codec',
+    codec,
+    '--duration',
+    '8',
+    '--warmup',
+    '2',
+    '--out',
+    OUT,
+    '--run-id',
+    `table-${codec}`,
+    '--force',
+    '--allow-degraded',
+    '--quiet',
+  ]);
   expect(r.code, r.stderr).toBe(0);
   const run = readJson<RunRecord>(path.join(OUT, `table-${codec}`, 'run.json'));
   const second = tableUntestable(run, id, neededKbps);
@@ -93,17 +128,53 @@ beforeAll(async () => {
   // flags; the allocation numbers this test checks do not depend on it. Six steady seconds: the
   // encoder bitrate adjuster dips a layer's target for a second or two after an overshoot, and the
   // allocator's own value must show at least once in the window (three seconds were sometimes all dips).
-  const a = await simq(['capture', clip, '--codec', 'vp8,h264,vp9,av1', '--duration', '8', '--warmup', '2', '--out', OUT, '--run-id', 'codecs', '--force', '--allow-degraded', '--json']);
+  const a = await simq([
+    'capture',
+    clip,
+    '--codec',
+    'vp8,h264,vp9,av1',
+    '--duration',
+    '8',
+    '--warmup',
+    '2',
+    '--out',
+    OUT,
+    '--run-id',
+    'codecs',
+    '--force',
+    '--allow-degraded',
+    '--json',
+  ]);
   expect(a.code, a.stderr).toBe(0);
   codecDir = path.join(OUT, 'codecs');
   codecRun = readJson<RunRecord>(path.join(codecDir, 'run.json'));
-  const b = await simq(['capture', clip, '--scenario', 'top-off,boost-mid', '--duration', '8', '--warmup', '2', '--out', OUT, '--run-id', 'presets', '--force', '--allow-degraded']);
+  const b = await simq([
+    'capture',
+    clip,
+    '--scenario',
+    'top-off,boost-mid',
+    '--duration',
+    '8',
+    '--warmup',
+    '2',
+    '--out',
+    OUT,
+    '--run-id',
+    'presets',
+    '--force',
+    '--allow-degraded',
+  ]);
   expect(b.code, b.stderr).toBe(0);
   presetRun = readJson<RunRecord>(path.join(OUT, 'presets', 'run.json'));
 }, 400_000);
 
-describe('steady-state targetBitrate equals libwebrtc\'s allocation', () => {
-  for (const [codec, table] of [['vp8', VP8_H264_TARGETS], ['h264', VP8_H264_TARGETS], ['vp9', VP9_AV1_TARGETS], ['av1', VP9_AV1_TARGETS]] as const) {
+describe("steady-state targetBitrate equals libwebrtc's allocation", () => {
+  for (const [codec, table] of [
+    ['vp8', VP8_H264_TARGETS],
+    ['h264', VP8_H264_TARGETS],
+    ['vp9', VP9_AV1_TARGETS],
+    ['av1', VP9_AV1_TARGETS],
+  ] as const) {
     it(`${codec} all-layers: ${table.q} / ${table.h} / ${table.f} kbps`, async (ctx) => {
       // The table holds only while the bandwidth estimate covers every layer. On a CPU-starved
       // runner the loopback's delay-based estimate fell to 1741 kbps once (VP9, 2086 wanted), and the
@@ -123,7 +194,10 @@ describe('steady-state targetBitrate equals libwebrtc\'s allocation', () => {
         // drops frames for CPU: a CPU-degraded VP9 capture here held f at a median 1299 of 1524.
         const scenario = run.scenarios.find((x) => x.id === `all-layers.${codec}`)!;
         const medianTolerance = scenario.status === 'degraded' ? 0.2 : 0.1;
-        expect(Math.abs(steady.targetKbpsMedian! - table[rid]) / table[rid], `${codec} ${rid} median (${scenario.status})`).toBeLessThan(medianTolerance);
+        expect(
+          Math.abs(steady.targetKbpsMedian! - table[rid]) / table[rid],
+          `${codec} ${rid} median (${scenario.status})`,
+        ).toBeLessThan(medianTolerance);
         expect([steady.width, steady.height]).toEqual([...SIZES[rid]]);
       }
     }, 240_000);
@@ -150,7 +224,9 @@ describe('every layer bitstream is exactly what the browser encoded', () => {
         // A layer the browser never sent has no file (f under a low bandwidth estimate: seen in a CI
         // run, H.264 at 611 kbps): then it must have encoded nothing, and the other layers are checked.
         if (!layer.bitstream) {
-          console.warn(`${codec} ${layer.rid}: not sent in this capture (no bitstream), framesEncoded ${layer.framesEncoded ?? 0}`);
+          console.warn(
+            `${codec} ${layer.rid}: not sent in this capture (no bitstream), framesEncoded ${layer.framesEncoded ?? 0}`,
+          );
           expect(layer.framesEncoded ?? 0, `${codec} ${layer.rid} has no bitstream but encoded frames`).toBe(0);
           expect(layer.framesCaptured ?? 0).toBe(0);
           continue;
@@ -163,15 +239,20 @@ describe('every layer bitstream is exactly what the browser encoded', () => {
         expect(decoded.frames, `${codec} ${layer.rid} decoded vs <rid>.frames.csv`).toBe(rows.length);
         expect(layer.framesCaptured).toBe(rows.length);
         // framesEncoded is the browser's own counter (outbound-rtp), read after the encoder drained.
-        expect(Math.abs(rows.length - layer.framesEncoded), `${codec} ${layer.rid} vs framesEncoded`).toBeLessThanOrEqual(1);
+        expect(
+          Math.abs(rows.length - layer.framesEncoded),
+          `${codec} ${layer.rid} vs framesEncoded`,
+        ).toBeLessThanOrEqual(1);
         // The sizes the layer was sent at: the configured one, or the browser's own when its CPU
         // adaptation scaled the input (OpenH264 went to 960x540 on a starved runner; under load a q
         // went from 320x180 to 240x135 mid-capture). Each decoded size is one outbound-rtp reported,
         // H.264 rounded down to even sizes (4:2:0 crops by 2: 240x135 is coded as 240x134).
         const even = (n: number) => (codec === 'h264' ? n - (n % 2) : n);
-        const reported = new Set(readCsv(path.join(codecDir, scenario.id, 'stats.csv'))
-          .filter((r) => r.rid === layer.rid && Number(r.frames_encoded) > 0 && r.width)
-          .map((r) => `${even(Number(r.width))}x${even(Number(r.height))}`));
+        const reported = new Set(
+          readCsv(path.join(codecDir, scenario.id, 'stats.csv'))
+            .filter((r) => r.rid === layer.rid && Number(r.frames_encoded) > 0 && r.width)
+            .map((r) => `${even(Number(r.width))}x${even(Number(r.height))}`),
+        );
         reported.add(`${even(layer.configured.width)}x${even(layer.configured.height)}`);
         expect(decoded.sizes.size, `${codec} ${layer.rid}`).toBeGreaterThan(0);
         for (const size of decoded.sizes) expect(reported, `${codec} ${layer.rid} decoded at ${size}`).toContain(size);
@@ -208,7 +289,9 @@ describe('run directory', () => {
       const table = s.id.includes('vp9') || s.id.includes('av1') ? VP9_AV1_TARGETS : VP8_H264_TARGETS;
       // A capture whose estimate left the encoder less than the table's targets tests the allocator's
       // sharing, not the model's table: printed and passed over, as before.
-      const why = s.id.startsWith('all-layers.') ? tableUntestable(codecRun, s.id, table.q + table.h + table.f) : undefined;
+      const why = s.id.startsWith('all-layers.')
+        ? tableUntestable(codecRun, s.id, table.q + table.h + table.f)
+        : undefined;
       if (why?.includes('bandwidth estimate')) {
         console.warn(`model comparison passed over: ${why}`);
         continue;
@@ -221,7 +304,8 @@ describe('run directory', () => {
   it('no temporary files are left behind', () => {
     for (const s of codecRun.scenarios) {
       const dir = path.join(codecDir, s.id);
-      for (const l of s.layers) expect(existsSync(path.join(dir, `.ssrc-${l.ssrc}.${l.bitstream?.split('.')[1]}.part`))).toBe(false);
+      for (const l of s.layers)
+        expect(existsSync(path.join(dir, `.ssrc-${l.ssrc}.${l.bitstream?.split('.')[1]}.part`))).toBe(false);
     }
   });
 });

@@ -47,10 +47,25 @@ describe('bad input is named, with exit code 2, before any browser starts', () =
   });
 
   const cases: [string, unknown, string, RegExp][] = [
-    ['unknown-field', { name: 'x', encodings: [{ ...q, maxBitRate: 100000 }] }, 'encodings[0].maxBitRate', /unknown field/],
-    ['wrong-type', { name: 'x', encodings: [{ ...q, active: 'yes' }] }, 'encodings[0].active', /expected true or false/],
+    [
+      'unknown-field',
+      { name: 'x', encodings: [{ ...q, maxBitRate: 100000 }] },
+      'encodings[0].maxBitRate',
+      /unknown field/,
+    ],
+    [
+      'wrong-type',
+      { name: 'x', encodings: [{ ...q, active: 'yes' }] },
+      'encodings[0].active',
+      /expected true or false/,
+    ],
     ['zero-bitrate', { name: 'x', encodings: [{ ...q, maxBitrate: 0 }] }, 'encodings[0].maxBitrate', /must be > 0/],
-    ['negative-bitrate', { name: 'x', encodings: [q, { ...h, maxBitrate: -5 }] }, 'encodings[1].maxBitrate', /must be > 0/],
+    [
+      'negative-bitrate',
+      { name: 'x', encodings: [q, { ...h, maxBitrate: -5 }] },
+      'encodings[1].maxBitrate',
+      /must be > 0/,
+    ],
     ['duplicate-rid', { name: 'x', encodings: [q, { ...h, rid: 'q' }] }, 'encodings[1].rid', /duplicate rid "q"/],
     ['four-layers', { name: 'x', encodings: [q, h, { rid: 'f' }, { rid: 'g' }] }, 'encodings', /at most 3/],
   ];
@@ -106,7 +121,8 @@ describe('missing tools: exit code 3 with the fix', () => {
     expect(error).toBeInstanceOf(SimqError);
     expect((error as SimqError).exitCode).toBe(ExitCode.environment);
     expect((error as SimqError).message).toContain('cannot encode av1');
-    for (const c of withoutAv1.encodableCodecs.filter((x) => ['vp8', 'vp9', 'h264'].includes(x))) expect((error as SimqError).message).toContain(c);
+    for (const c of withoutAv1.encodableCodecs.filter((x) => ['vp8', 'vp9', 'h264'].includes(x)))
+      expect((error as SimqError).message).toContain(c);
   });
 });
 
@@ -119,7 +135,19 @@ describe('outputs are never lost', () => {
 
   it('an existing run is not overwritten without --force', async () => {
     const out = path.join(dir, 'keep');
-    const first = await simq(['capture', clip, '--out', out, '--run-id', 'r1', '--duration', '3', '--warmup', '1', '--allow-degraded']);
+    const first = await simq([
+      'capture',
+      clip,
+      '--out',
+      out,
+      '--run-id',
+      'r1',
+      '--duration',
+      '3',
+      '--warmup',
+      '1',
+      '--allow-degraded',
+    ]);
     expect(first.code, first.stderr).toBe(0);
     const runJson = path.join(out, 'r1', 'run.json');
     const before = readFileSync(runJson, 'utf8');
@@ -175,7 +203,24 @@ describe('a crash or Ctrl-C ends the run cleanly and keeps finished scenarios', 
       killed = chromiumPids(cache());
       for (const pid of killed) process.kill(pid, 'SIGKILL');
     });
-    const r = await simq(['capture', clip, '--scenario', 'all-layers,top-off', '--out', out, '--run-id', 'c1', '--duration', '5', '--warmup', '1', '--allow-degraded'], { env });
+    const r = await simq(
+      [
+        'capture',
+        clip,
+        '--scenario',
+        'all-layers,top-off',
+        '--out',
+        out,
+        '--run-id',
+        'c1',
+        '--duration',
+        '5',
+        '--warmup',
+        '1',
+        '--allow-degraded',
+      ],
+      { env },
+    );
     await watcher;
     expect(killed.length).toBeGreaterThan(0);
     expect(r.code).toBe(ExitCode.incomplete);
@@ -200,7 +245,10 @@ describe('a crash or Ctrl-C ends the run cleanly and keeps finished scenarios', 
     const runJson = path.join(out, 'i1', 'run.json');
     let pid = 0;
     const watcher = whenRunning(runJson, 0, 2000).then(() => process.kill(pid, 'SIGINT'));
-    const r = await simq(['capture', clip, '--scenario', 'all-layers,top-off', '--out', out, '--run-id', 'i1', '--duration', '6'], { env, onStart: (p) => (pid = p) });
+    const r = await simq(
+      ['capture', clip, '--scenario', 'all-layers,top-off', '--out', out, '--run-id', 'i1', '--duration', '6'],
+      { env, onStart: (p) => (pid = p) },
+    );
     await watcher;
     expect(r.code).toBe(ExitCode.interrupted);
     const run = readJson<RunRecord>(runJson);

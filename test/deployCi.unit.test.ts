@@ -30,7 +30,7 @@ describe('deploy/ci/github-actions-study.yml', () => {
     expect(mergeJobProblems(workflow, 'shard', 'merge')).toEqual([]);
   });
 
-  it('shards and merge run on the Dockerfile\'s base (Node 20, Debian bookworm)', () => {
+  it("shards and merge run on the Dockerfile's base (Node 20, Debian bookworm)", () => {
     const base = /^FROM (\S+)/m.exec(readFileSync(path.join(ROOT, 'deploy', 'Dockerfile'), 'utf8'))![1];
     for (const id of ['shard', 'merge']) expect(base.startsWith(workflow.jobs[id].container)).toBe(true);
   });
@@ -39,19 +39,27 @@ describe('deploy/ci/github-actions-study.yml', () => {
     const steps = workflow.jobs.shard.steps;
     const study = path.join(ROOT, flag(simqCall(steps, 'analyze')!.args, '--study')!);
     expect(existsSync(study)).toBe(true);
-    const generated = flag(simqCall(steps, 'samples')!.args, '--only')!.split(',').map((n) => path.join(ROOT, 'samples', `${n}.mp4`));
-    const clips = JSON.parse(readFileSync(study, 'utf8')).clips.map((c: { path: string }) => path.resolve(path.dirname(study), c.path));
+    const generated = flag(simqCall(steps, 'samples')!.args, '--only')!
+      .split(',')
+      .map((n) => path.join(ROOT, 'samples', `${n}.mp4`));
+    const clips = JSON.parse(readFileSync(study, 'utf8')).clips.map((c: { path: string }) =>
+      path.resolve(path.dirname(study), c.path),
+    );
     expect(clips.sort()).toEqual(generated.sort());
   });
 
   it('rejects a matrix of 3 for a 4-shard command, a renamed artifact, a merge without needs, merge-multiple', () => {
     const broken = copy((w) => {
       w.jobs.shard.strategy.matrix.shard = [1, 2, 3];
-      w.jobs.shard.steps.find((s: any) => s.uses?.startsWith('actions/upload-artifact@')).with.name = 'shard-${{ matrix.shard }}';
+      w.jobs.shard.steps.find((s: any) => s.uses?.startsWith('actions/upload-artifact@')).with.name =
+        'shard-${{ matrix.shard }}';
       delete w.jobs.merge.needs;
-      w.jobs.merge.steps.find((s: any) => s.uses?.startsWith('actions/download-artifact@')).with['merge-multiple'] = true;
+      w.jobs.merge.steps.find((s: any) => s.uses?.startsWith('actions/download-artifact@')).with['merge-multiple'] =
+        true;
     });
-    expect(shardJobProblems(broken.jobs.shard)).toEqual(['--shard is "${{ matrix.shard }}/4", not "${{ matrix.shard }}/3" (the matrix has 3 entries)']);
+    expect(shardJobProblems(broken.jobs.shard)).toEqual([
+      '--shard is "${{ matrix.shard }}/4", not "${{ matrix.shard }}/3" (the matrix has 3 entries)',
+    ]);
     expect(mergeJobProblems(broken, 'shard', 'merge')).toEqual([
       'merge does not need shard: it could start before the shards finish',
       'downloads pattern "simq-shard-*", the shards upload "shard-${{ matrix.shard }}" (pattern shard-*)',
@@ -66,7 +74,11 @@ describe('deploy/ci/github-actions-study.yml', () => {
       const report = w.jobs.merge.steps.find((s: any) => /simq report/.test(s.run ?? ''));
       report.run = 'npx simq report results/other';
     });
-    expect(shardJobProblems(broken.jobs.shard)).toEqual(['uploads results, the shard writes results/study-shard-${{ matrix.shard }}']);
-    expect(mergeJobProblems(broken, 'shard', 'merge')).toEqual(['report reads results/other, merge writes results/study']);
+    expect(shardJobProblems(broken.jobs.shard)).toEqual([
+      'uploads results, the shard writes results/study-shard-${{ matrix.shard }}',
+    ]);
+    expect(mergeJobProblems(broken, 'shard', 'merge')).toEqual([
+      'report reads results/other, merge writes results/study',
+    ]);
   });
 });

@@ -18,9 +18,13 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('copies the sources the build needs and none that .dockerignore drops', () => {
-    expect(copySources(parseDockerfile(DOCKERFILE))).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'tsconfig.json', 'src/', 'bin/', 'data/']));
-    for (const p of ['node_modules', 'dist/cli.js', 'results/x', 'samples/camera.mp4', 'test/x.test.ts', '.git']) expect(isIgnored(p, ctx.dockerignore), p).toBe(true);
-    for (const p of ['src/cli.ts', 'bin/simq', 'package.json', 'deploy/fetch-vmaf-models.mjs']) expect(isIgnored(p, ctx.dockerignore), p).toBe(false);
+    expect(copySources(parseDockerfile(DOCKERFILE))).toEqual(
+      expect.arrayContaining(['package.json', 'package-lock.json', 'tsconfig.json', 'src/', 'bin/', 'data/']),
+    );
+    for (const p of ['node_modules', 'dist/cli.js', 'results/x', 'samples/camera.mp4', 'test/x.test.ts', '.git'])
+      expect(isIgnored(p, ctx.dockerignore), p).toBe(true);
+    for (const p of ['src/cli.ts', 'bin/simq', 'package.json', 'deploy/fetch-vmaf-models.mjs'])
+      expect(isIgnored(p, ctx.dockerignore), p).toBe(false);
   });
 
   it('shows the capabilities shaped links need, in the run line users copy', () => {
@@ -38,7 +42,8 @@ describe('deploy/Dockerfile', () => {
     expect(imports.length).toBe(2);
     for (const [, names, mod] of imports) {
       const src = readFileSync(path.join(ROOT, 'src', `${mod}.ts`), 'utf8');
-      for (const n of names.split(',').map((x) => x.trim())) expect(src, `${mod}: ${n}`).toMatch(new RegExp(`export (async function|function|const) ${n}\\b`));
+      for (const n of names.split(',').map((x) => x.trim()))
+        expect(src, `${mod}: ${n}`).toMatch(new RegExp(`export (async function|function|const) ${n}\\b`));
     }
   });
 
@@ -58,7 +63,10 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('rejects a COPY of a missing path, of an ignored path, a COPY after npm ci, and a build without tsconfig.json', () => {
-    const broken = DOCKERFILE.replace('COPY data/ data/', 'COPY data/ data/\nCOPY deploy/missing.json deploy/\nCOPY test/ test/')
+    const broken = DOCKERFILE.replace(
+      'COPY data/ data/',
+      'COPY data/ data/\nCOPY deploy/missing.json deploy/\nCOPY test/ test/',
+    )
       .replace('COPY package.json package-lock.json tsconfig.json ./', 'COPY package.json package-lock.json ./')
       .replace('ENTRYPOINT', 'COPY README.md ./\nENTRYPOINT');
     expect(problemsOf(broken)).toEqual([

@@ -5,12 +5,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests, typeCheckManifests, type ManifestDoc } from './helpers/kubernetesManifest.js';
-import { findDoc, jobProblems, mergeJobProblems, optionValue, shardJobProblems, shardRunDirs } from './helpers/studyJobRules.js';
+import {
+  findDoc,
+  jobProblems,
+  mergeJobProblems,
+  optionValue,
+  shardJobProblems,
+  shardRunDirs,
+} from './helpers/studyJobRules.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIR = path.join(ROOT, 'deploy', 'kubernetes');
 const WORK = path.join(ROOT, 'test-artifacts', 'kubernetes-types');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).map((f) => path.join(DIR, f));
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => path.join(DIR, f));
 const docs = loadManifests(files);
 const job = (name: string) => findDoc(docs, 'Job', name)!.object;
 
@@ -23,8 +32,18 @@ function withJob(name: string, edit: (job: any) => void): ManifestDoc[] {
 
 describe('deploy/kubernetes against the Kubernetes API types (kubernetes-types)', () => {
   it('has the study Job, the merge Job, the resume Job, the volume claim and the study ConfigMap', () => {
-    expect(files.map((f) => path.basename(f)).sort()).toEqual(['links-job.yaml', 'merge-job.yaml', 'resume-shard-job.yaml', 'study-job.yaml']);
-    for (const [kind, name] of [['Job', 'simq-study'], ['Job', 'simq-study-merge'], ['PersistentVolumeClaim', 'simq-results'], ['ConfigMap', 'simq-study']]) {
+    expect(files.map((f) => path.basename(f)).sort()).toEqual([
+      'links-job.yaml',
+      'merge-job.yaml',
+      'resume-shard-job.yaml',
+      'study-job.yaml',
+    ]);
+    for (const [kind, name] of [
+      ['Job', 'simq-study'],
+      ['Job', 'simq-study-merge'],
+      ['PersistentVolumeClaim', 'simq-results'],
+      ['ConfigMap', 'simq-study'],
+    ]) {
       expect(findDoc(docs, kind, name), `${kind} ${name}`).toBeDefined();
     }
   });
@@ -39,14 +58,18 @@ describe('deploy/kubernetes against the Kubernetes API types (kubernetes-types)'
     const broken = withJob('simq-study', (j) => {
       j.spec.parallelizm = j.spec.parallelism;
     });
-    expect(typeCheckManifests(broken, path.join(WORK, 'misspelt')).join('\n')).toMatch(/Job simq-study\): Object literal may only specify known properties, and '"parallelizm"' does not exist in type 'JobSpec'/);
+    expect(typeCheckManifests(broken, path.join(WORK, 'misspelt')).join('\n')).toMatch(
+      /Job simq-study\): Object literal may only specify known properties, and '"parallelizm"' does not exist in type 'JobSpec'/,
+    );
   }, 60_000);
 
   it('the type check rejects a value of the wrong type (args as one string)', () => {
     const broken = withJob('simq-study', (j) => {
       j.spec.template.spec.containers[0].args = 'analyze --study /study/study.json';
     });
-    expect(typeCheckManifests(broken, path.join(WORK, 'wrong-type')).join('\n')).toMatch(/Job simq-study\).*Type 'string' is not assignable to type 'string\[\]'/);
+    expect(typeCheckManifests(broken, path.join(WORK, 'wrong-type')).join('\n')).toMatch(
+      /Job simq-study\).*Type 'string' is not assignable to type 'string\[\]'/,
+    );
   }, 60_000);
 });
 
@@ -59,7 +82,8 @@ function linkCapabilityProblems(j: any): string[] {
   const add: string[] = sc.capabilities?.add ?? [];
   for (const cap of ['NET_ADMIN', 'SYS_ADMIN']) if (!add.includes(cap)) out.push(`capabilities.add lacks ${cap}`);
   // Added capabilities are not ambient: only uid 0 has them in effect (the image's USER is 10001).
-  if ((sc.runAsUser ?? podUser) !== 0) out.push(`runs as uid ${sc.runAsUser ?? podUser ?? 'of the image (10001)'}, not 0`);
+  if ((sc.runAsUser ?? podUser) !== 0)
+    out.push(`runs as uid ${sc.runAsUser ?? podUser ?? 'of the image (10001)'}, not 0`);
   if (!(c.args as string[]).includes('--uplink')) out.push('no --uplink');
   return out;
 }
@@ -76,13 +100,17 @@ describe('deploy/kubernetes: the shaped-link Job', () => {
       sc.capabilities.add = ['NET_ADMIN'];
       delete sc.runAsUser;
     });
-    expect(linkCapabilityProblems(findDoc(broken, 'Job', 'simq-links')!.object)).toEqual(['capabilities.add lacks SYS_ADMIN', 'runs as uid of the image (10001), not 0']);
+    expect(linkCapabilityProblems(findDoc(broken, 'Job', 'simq-links')!.object)).toEqual([
+      'capabilities.add lacks SYS_ADMIN',
+      'runs as uid of the image (10001), not 0',
+    ]);
   });
 });
 
 describe('deploy/kubernetes: Job rules the types cannot express', () => {
   it('every Job keeps the API rules and runs simq without a shell', () => {
-    for (const d of docs.filter((x) => x.object.kind === 'Job')) expect(jobProblems(d, docs), d.object.metadata.name).toEqual([]);
+    for (const d of docs.filter((x) => x.object.kind === 'Job'))
+      expect(jobProblems(d, docs), d.object.metadata.name).toEqual([]);
   });
 
   it('rejects completionMode "indexed" (the API has Indexed), a shell command and an undeclared $(VAR)', () => {
@@ -101,7 +129,9 @@ describe('deploy/kubernetes: Job rules the types cannot express', () => {
   it('the study Job: one pod per shard, JOB_COMPLETION_INDEX -> --shard i/n with base 0, 2 CPUs, results on the claim', () => {
     expect(shardJobProblems(job('simq-study'), docs)).toEqual([]);
     expect(job('simq-study').spec.completions).toBe(4);
-    expect(optionValue(job('simq-study').spec.template.spec.containers[0].args, '--shard')).toBe('$(JOB_COMPLETION_INDEX)/4');
+    expect(optionValue(job('simq-study').spec.template.spec.containers[0].args, '--shard')).toBe(
+      '$(JOB_COMPLETION_INDEX)/4',
+    );
   });
 
   it('rejects a shard count that differs from completions, base 1, and one run-id for all shards', () => {
@@ -118,18 +148,29 @@ describe('deploy/kubernetes: Job rules the types cannot express', () => {
     expect(problems).toContain('--run-id does not contain $(JOB_COMPLETION_INDEX)');
   });
 
-  it('the study\'s clips are samples the image generates (deploy/Dockerfile: simq samples in the package folder)', () => {
+  it("the study's clips are samples the image generates (deploy/Dockerfile: simq samples in the package folder)", () => {
     const dockerfile = readFileSync(path.join(ROOT, 'deploy', 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/&& simq samples --quiet\n/); // all recipes, no --only
     const packageDir = /^WORKDIR (\S+)/m.exec(dockerfile)![1];
-    const recipes = [...readFileSync(path.join(ROOT, 'src', 'samples', 'recipes.ts'), 'utf8').matchAll(/^ {2}name: '([a-z]+)',$/gm)].map((m) => m[1]);
+    const recipes = [
+      ...readFileSync(path.join(ROOT, 'src', 'samples', 'recipes.ts'), 'utf8').matchAll(/^ {2}name: '([a-z]+)',$/gm),
+    ].map((m) => m[1]);
     expect(recipes.length).toBeGreaterThanOrEqual(3);
     const study = JSON.parse(findDoc(docs, 'ConfigMap', 'simq-study')!.object.data['study.json']);
-    for (const c of study.clips) expect(recipes.map((r) => `${packageDir}/samples/${r}.mp4`), c.path).toContain(c.path);
+    for (const c of study.clips)
+      expect(
+        recipes.map((r) => `${packageDir}/samples/${r}.mp4`),
+        c.path,
+      ).toContain(c.path);
   });
 
   it('the merge Job reads exactly the shard runs from the same claim; recommend and report read the merged run', () => {
-    expect(shardRunDirs(job('simq-study'))).toEqual(['/results/study-shard-0', '/results/study-shard-1', '/results/study-shard-2', '/results/study-shard-3']);
+    expect(shardRunDirs(job('simq-study'))).toEqual([
+      '/results/study-shard-0',
+      '/results/study-shard-1',
+      '/results/study-shard-2',
+      '/results/study-shard-3',
+    ]);
     expect(mergeJobProblems(job('simq-study-merge'), job('simq-study'))).toEqual([]);
   });
 
@@ -144,10 +185,14 @@ describe('deploy/kubernetes: Job rules the types cannot express', () => {
   });
 
   it('the resume Job continues one of the shard runs on the same claim', () => {
-    const resume = docs.find((d) => d.object.kind === 'Job' && d.object.spec.template.spec.containers[0].args.includes('--resume'))!.object;
+    const resume = docs.find(
+      (d) => d.object.kind === 'Job' && d.object.spec.template.spec.containers[0].args.includes('--resume'),
+    )!.object;
     const args: string[] = resume.spec.template.spec.containers[0].args;
     expect(args[0]).toBe('analyze');
     expect(shardRunDirs(job('simq-study'))).toContain(optionValue(args, '--resume'));
-    expect(resume.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName).toBe('simq-results');
+    expect(
+      resume.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName,
+    ).toBe('simq-results');
   });
 });

@@ -11,8 +11,11 @@ import { loadManifests, type ManifestDoc } from './helpers/kubernetesManifest.js
 import { findDoc } from './helpers/studyJobRules.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const HAS_STUDIES = existsSync(path.join(ROOT, 'src', 'study', 'studyFile.ts')) && existsSync(path.join(ROOT, 'src', 'commands', 'studyOptions.ts'));
-if (!HAS_STUDIES) console.warn('SKIPPED: study files of deploy/: this checkout has no study support (src/study/studyFile.ts)');
+const HAS_STUDIES =
+  existsSync(path.join(ROOT, 'src', 'study', 'studyFile.ts')) &&
+  existsSync(path.join(ROOT, 'src', 'commands', 'studyOptions.ts'));
+if (!HAS_STUDIES)
+  console.warn('SKIPPED: study files of deploy/: this checkout has no study support (src/study/studyFile.ts)');
 
 /** Scenarios of the whole plan (clips x expanded scenarios), as `simq analyze --study FILE` expands it. */
 async function planSize(file: string): Promise<number> {
@@ -38,6 +41,8 @@ describe.skipIf(!HAS_STUDIES)('study files of deploy/', () => {
 
   it('deploy/ci/study.json loads and has at least one scenario per matrix entry', async () => {
     const workflow = parse(readFileSync(path.join(ROOT, 'deploy', 'ci', 'github-actions-study.yml'), 'utf8'));
-    expect(await planSize(path.join(ROOT, 'deploy', 'ci', 'study.json'))).toBeGreaterThanOrEqual(workflow.jobs.shard.strategy.matrix.shard.length);
+    expect(await planSize(path.join(ROOT, 'deploy', 'ci', 'study.json'))).toBeGreaterThanOrEqual(
+      workflow.jobs.shard.strategy.matrix.shard.length,
+    );
   });
 });

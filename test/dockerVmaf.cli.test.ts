@@ -57,7 +57,12 @@ function standinEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 function recordedArgv(): string[][] {
-  return existsSync(argvFile) ? readFileSync(argvFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]) : [];
+  return existsSync(argvFile)
+    ? readFileSync(argvFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as string[])
+    : [];
 }
 
 /** Raw frames as the measure stage sends them: distorted (noisy testsrc2) stacked over the reference. */
@@ -87,7 +92,10 @@ function metricJob(vmafFilter: string, psnrLog: string): string[] {
     .args();
 }
 
-const vmafOf = (log: string) => (JSON.parse(readFileSync(log, 'utf8')) as { frames: { metrics: { vmaf: number } }[] }).frames.map((f) => f.metrics.vmaf);
+const vmafOf = (log: string) =>
+  (JSON.parse(readFileSync(log, 'utf8')) as { frames: { metrics: { vmaf: number } }[] }).frames.map(
+    (f) => f.metrics.vmaf,
+  );
 
 describe('docker backend through the stand-in', () => {
   it('builds the exact docker argv and gives the same VMAF as the local ffmpeg', async () => {
@@ -99,22 +107,45 @@ describe('docker backend through the stand-in', () => {
     expect(setup.libvmafMajor).toBe(1);
     expect(setup.libvmafOptions).toBe(`model_path=${PKL}`);
     const prefix = [
-      'run', '--rm', '-i', '--network', 'none', '--user', USER,
+      'run',
+      '--rm',
+      '-i',
+      '--network',
+      'none',
+      '--user',
+      USER,
       // glibc keeps libvmaf 1.x's per-picture buffers (src/tools/mallocTuning.ts): a 4x cheaper measure.
-      '--env', 'MALLOC_MMAP_MAX_=0', '--env', 'MALLOC_TRIM_THRESHOLD_=1073741824',
-      '-v', `${runDir}:${runDir}:ro`,
-      '-v', `${workDir}:${workDir}`,
-      '-v', `${PKL}:${PKL}:ro`,
-      '-v', `${PKL}.model:${PKL}.model:ro`,
-      '--entrypoint', 'ffmpeg', IMAGE,
+      '--env',
+      'MALLOC_MMAP_MAX_=0',
+      '--env',
+      'MALLOC_TRIM_THRESHOLD_=1073741824',
+      '-v',
+      `${runDir}:${runDir}:ro`,
+      '-v',
+      `${workDir}:${workDir}`,
+      '-v',
+      `${PKL}:${PKL}:ro`,
+      '-v',
+      `${PKL}.model:${PKL}.model:ro`,
+      '--entrypoint',
+      'ffmpeg',
+      IMAGE,
     ];
     expect(setup.argsPrefix).toEqual(prefix);
-    expect(setup.description.docker).toMatchObject({ image: IMAGE, entrypoint: 'ffmpeg', serverVersion: '27.5.1-standin' });
+    expect(setup.description.docker).toMatchObject({
+      image: IMAGE,
+      entrypoint: 'ffmpeg',
+      serverVersion: '27.5.1-standin',
+    });
 
     const frames = await stackedFrames();
     const dockerLog = path.join(workDir, 'docker.vmaf.json');
     const jobArgs = metricJob(libvmafFilter(setup, dockerLog)!, path.join(workDir, 'docker.psnr.log'));
-    const viaDocker = await runProcess(setup.command, [...setup.argsPrefix, ...jobArgs], { env, input: frames, timeoutMs: 60_000 });
+    const viaDocker = await runProcess(setup.command, [...setup.argsPrefix, ...jobArgs], {
+      env,
+      input: frames,
+      timeoutMs: 60_000,
+    });
     expect(viaDocker.code, viaDocker.stderr).toBe(0);
 
     const calls = recordedArgv();
@@ -123,12 +154,18 @@ describe('docker backend through the stand-in', () => {
     for (const call of calls.slice(1)) expect(call.slice(0, 7)).toEqual(prefix.slice(0, 7));
 
     const localLog = path.join(tmp, 'local.vmaf.json');
-    const direct = await runProcess(FFMPEG, metricJob(`libvmaf=model_path=${PKL}:log_path=${localLog}:log_fmt=json`, path.join(tmp, 'local.psnr.log')), { input: frames, timeoutMs: 60_000 });
+    const direct = await runProcess(
+      FFMPEG,
+      metricJob(`libvmaf=model_path=${PKL}:log_path=${localLog}:log_fmt=json`, path.join(tmp, 'local.psnr.log')),
+      { input: frames, timeoutMs: 60_000 },
+    );
     expect(direct.code, direct.stderr).toBe(0);
     const expected = vmafOf(localLog);
     expect(expected).toHaveLength(FRAMES);
     expect(vmafOf(dockerLog)).toEqual(expected);
-    expect(readFileSync(path.join(workDir, 'docker.psnr.log'), 'utf8')).toBe(readFileSync(path.join(tmp, 'local.psnr.log'), 'utf8'));
+    expect(readFileSync(path.join(workDir, 'docker.psnr.log'), 'utf8')).toBe(
+      readFileSync(path.join(tmp, 'local.psnr.log'), 'utf8'),
+    );
   });
 
   it('uses /ffmpeg as entrypoint for the default image (mwader/static-ffmpeg)', async () => {
@@ -148,7 +185,9 @@ describe('docker backend through the stand-in', () => {
     expect(err.message).toContain('Docker engine is not answering');
     expect(err.message).toContain('Cannot connect to the Docker daemon');
     expect(err.fix).toMatch(/start the Docker engine.*--vmaf-backend ffmpeg.*--vmaf-backend none/);
-    const viaSetup = (await resolveVmafSetup({ backend: 'docker', dockerImage: IMAGE, runDir, workDir, env }).catch((e: unknown) => e)) as EnvironmentError;
+    const viaSetup = (await resolveVmafSetup({ backend: 'docker', dockerImage: IMAGE, runDir, workDir, env }).catch(
+      (e: unknown) => e,
+    )) as EnvironmentError;
     expect(viaSetup).toBeInstanceOf(EnvironmentError);
     expect(viaSetup.exitCode).toBe(ExitCode.environment);
     expect(recordedArgv().every((a) => a[0] === 'version')).toBe(true); // no container was started
@@ -166,7 +205,9 @@ describe('docker backend through the stand-in', () => {
     writeFileSync(stuck, '#!/bin/sh\nexec sleep 30\n');
     chmodSync(stuck, 0o755);
     const started = Date.now();
-    await expect(dockerAvailable({ command: stuck, timeoutMs: 300, env: {} })).rejects.toThrow('did not answer `docker version` within');
+    await expect(dockerAvailable({ command: stuck, timeoutMs: 300, env: {} })).rejects.toThrow(
+      'did not answer `docker version` within',
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
@@ -192,16 +233,74 @@ describe('the stand-in rejects what a careless backend would do', () => {
   });
 
   it.each([
-    ['a mount outside the run directory', () => [...head(), '-v', `${tmp}:${tmp}:ro`, ...tailArgs], 'outside the run directory'],
-    ['the run directory read-write', () => [...head(), '-v', `${runDir}:${runDir}`, ...tailArgs], 'read-write outside the work dir'],
-    ['a different container path', () => [...head(), '-v', `${runDir}:/data:ro`, ...tailArgs], 'container path differs'],
-    ['a network', () => ['run', '--rm', '-i', '--network', 'bridge', '--user', USER, ...tailArgs], '--network must be none'],
+    [
+      'a mount outside the run directory',
+      () => [...head(), '-v', `${tmp}:${tmp}:ro`, ...tailArgs],
+      'outside the run directory',
+    ],
+    [
+      'the run directory read-write',
+      () => [...head(), '-v', `${runDir}:${runDir}`, ...tailArgs],
+      'read-write outside the work dir',
+    ],
+    [
+      'a different container path',
+      () => [...head(), '-v', `${runDir}:/data:ro`, ...tailArgs],
+      'container path differs',
+    ],
+    [
+      'a network',
+      () => ['run', '--rm', '-i', '--network', 'bridge', '--user', USER, ...tailArgs],
+      '--network must be none',
+    ],
     ['no --rm', () => ['run', '-i', '--network', 'none', '--user', USER, ...tailArgs], '--rm missing'],
-    ['another user', () => ['run', '--rm', '-i', '--network', 'none', '--user', '12345:12345', ...tailArgs], '--user must be'],
+    [
+      'another user',
+      () => ['run', '--rm', '-i', '--network', 'none', '--user', '12345:12345', ...tailArgs],
+      '--user must be',
+    ],
     ['no --user', () => ['run', '--rm', '-i', '--network', 'none', ...tailArgs], '--user must be'],
     ['another image', () => [...head(), '--entrypoint', 'ffmpeg', 'other/image', '-version'], 'image must be'],
-    ['a log outside the writable work dir', () => [...head(), '-v', `${runDir}:${runDir}:ro`, '-v', `${workDir}:${workDir}`, '--entrypoint', 'ffmpeg', IMAGE, '-f', 'lavfi', '-i', 'testsrc2', '-lavfi', `psnr=stats_file=${runDir}/x.log`, '-f', 'null', '-'], 'not writable'],
-    ['a model the container cannot see', () => [...head(), '-v', `${runDir}:${runDir}:ro`, '--entrypoint', 'ffmpeg', IMAGE, '-lavfi', `libvmaf=model_path=${PKL}`, '-f', 'null', '-'], 'not visible'],
+    [
+      'a log outside the writable work dir',
+      () => [
+        ...head(),
+        '-v',
+        `${runDir}:${runDir}:ro`,
+        '-v',
+        `${workDir}:${workDir}`,
+        '--entrypoint',
+        'ffmpeg',
+        IMAGE,
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2',
+        '-lavfi',
+        `psnr=stats_file=${runDir}/x.log`,
+        '-f',
+        'null',
+        '-',
+      ],
+      'not writable',
+    ],
+    [
+      'a model the container cannot see',
+      () => [
+        ...head(),
+        '-v',
+        `${runDir}:${runDir}:ro`,
+        '--entrypoint',
+        'ffmpeg',
+        IMAGE,
+        '-lavfi',
+        `libvmaf=model_path=${PKL}`,
+        '-f',
+        'null',
+        '-',
+      ],
+      'not visible',
+    ],
   ])('rejects %s', async (_what, args, message) => {
     const r = await standin(args());
     expect(r.code).toBe(125);

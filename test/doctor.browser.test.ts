@@ -22,7 +22,10 @@ describe('simq doctor', () => {
     expect(doc.canAnalyze).toBe(true);
     const by = (c: string) => doc.checks.find((x) => x.component === c)!;
     // The versions the tools print themselves.
-    const chromium = execFileSync(locateChrome().path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const chromium = execFileSync(locateChrome().path, ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     expect(by('chromium').detail).toContain(/(\d+\.\d+\.\d+\.\d+)/.exec(chromium)![1]);
     for (const codec of ['vp8', 'vp9', 'h264', 'av1']) expect(by('chromium').detail).toContain(codec);
     const ffmpegVersion = /^ffmpeg version (\S+)/.exec(execFileSync(FFMPEG, ['-version'], { encoding: 'utf8' }))![1];

@@ -28,8 +28,12 @@ function hostileRecommendation(clipName = CLIP_NAME, scenarioId = SCENARIO_ID, r
   const run = handmadeRun();
   run.runId = runId;
   run.input.source = `/clips/${clipName}`;
-  run.scenarios = run.scenarios.map((s) => (s.id === 'all-layers.vp8' ? { ...s, id: scenarioId, scenario: { ...s.scenario, id: scenarioId } } : s));
-  const rows = handmadeParsedRows().map((r) => (r.scenario_id === 'all-layers.vp8' ? { ...r, scenario_id: scenarioId } : r));
+  run.scenarios = run.scenarios.map((s) =>
+    s.id === 'all-layers.vp8' ? { ...s, id: scenarioId, scenario: { ...s.scenario, id: scenarioId } } : s,
+  );
+  const rows = handmadeParsedRows().map((r) =>
+    r.scenario_id === 'all-layers.vp8' ? { ...r, scenario_id: scenarioId } : r,
+  );
   return recommend(buildQualityTable(run, rows), { runDir: 'x', simqVersion: 't', now: new Date(0) });
 }
 
@@ -49,21 +53,27 @@ describe('untrusted names never become code', () => {
     expect(rec.provenance.clip.name).toBe(CLIP_NAME);
   });
 
-  it.each(['mediasoup', 'livekit'] as const)('%s: the module parses, runs without the injected code, and keeps the names as data', (format) => {
-    const file = path.join(tmp, `simq-${format}.mjs`);
-    const text = renderExport(rec, format);
-    writeFileSync(file, text);
-    expect(text.toLowerCase()).not.toContain('</script');
-    const check = node(['--check', file]);
-    expect(check.stderr).toBe('');
-    expect(check.status).toBe(0);
-    const script = path.join(tmp, `${format}-run.mjs`);
-    writeFileSync(script, `import * as m from './simq-${format}.mjs';\nprocess.stdout.write(JSON.stringify(m.simqProvenance));\nprocess.exit(0);\n`);
-    const out = execFileSync(process.execPath, [script], { cwd: tmp, encoding: 'utf8' });
-    expect(out).not.toContain('PWNED');
-    const provenance = JSON.parse(out);
-    expect([provenance.clip, provenance.senderScenario, provenance.runId]).toEqual([CLIP_NAME, SCENARIO_ID, RUN_ID]);
-  });
+  it.each(['mediasoup', 'livekit'] as const)(
+    '%s: the module parses, runs without the injected code, and keeps the names as data',
+    (format) => {
+      const file = path.join(tmp, `simq-${format}.mjs`);
+      const text = renderExport(rec, format);
+      writeFileSync(file, text);
+      expect(text.toLowerCase()).not.toContain('</script');
+      const check = node(['--check', file]);
+      expect(check.stderr).toBe('');
+      expect(check.status).toBe(0);
+      const script = path.join(tmp, `${format}-run.mjs`);
+      writeFileSync(
+        script,
+        `import * as m from './simq-${format}.mjs';\nprocess.stdout.write(JSON.stringify(m.simqProvenance));\nprocess.exit(0);\n`,
+      );
+      const out = execFileSync(process.execPath, [script], { cwd: tmp, encoding: 'utf8' });
+      expect(out).not.toContain('PWNED');
+      const provenance = JSON.parse(out);
+      expect([provenance.clip, provenance.senderScenario, provenance.runId]).toEqual([CLIP_NAME, SCENARIO_ID, RUN_ID]);
+    },
+  );
 
   it('jitsi: appended to config.js it sets only videoQuality', () => {
     const file = path.join(tmp, 'config.cjs');
@@ -77,14 +87,17 @@ describe('untrusted names never become code', () => {
     expect(Object.keys(JSON.parse(run.stdout))).toEqual(['videoQuality']);
   });
 
-  it.each(['mediasoup', 'livekit', 'jitsi'] as const)('%s: a scenario id that is a clean statement after its line break does not run', (format) => {
-    const file = path.join(tmp, `clean-${format}.${format === 'jitsi' ? 'cjs' : 'mjs'}`);
-    const text = renderExport(hostileRecommendation('cam.y4m', CLEAN_INJECTION, 'run-1'), format);
-    writeFileSync(file, format === 'jitsi' ? `var config = {};\n${text}` : text);
-    const run = node([file]);
-    expect(run.stderr).toBe('');
-    expect(run.stdout).not.toContain('PWNED');
-  });
+  it.each(['mediasoup', 'livekit', 'jitsi'] as const)(
+    '%s: a scenario id that is a clean statement after its line break does not run',
+    (format) => {
+      const file = path.join(tmp, `clean-${format}.${format === 'jitsi' ? 'cjs' : 'mjs'}`);
+      const text = renderExport(hostileRecommendation('cam.y4m', CLEAN_INJECTION, 'run-1'), format);
+      writeFileSync(file, format === 'jitsi' ? `var config = {};\n${text}` : text);
+      const run = node([file]);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).not.toContain('PWNED');
+    },
+  );
 
   it.each(['encodings', 'janus', 'json'] as const)('%s: valid JSON that keeps the names', (format) => {
     const doc = JSON.stringify(JSON.parse(renderExport(rec, format)));

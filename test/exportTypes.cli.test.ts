@@ -7,7 +7,16 @@
 // that its Room keeps as publishDefaults, and mediasoup-client's own FakeHandler produces with
 // simqEncodings.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,7 +49,8 @@ function readmeWalkthrough(): { snippets: string[]; tscArgs: string[] } {
 
 /** What each snippet takes as given (its first comment names it), typed by the real packages. */
 const CONTEXT: Record<string, string> = {
-  'mediasoup-client': "import type { types } from 'mediasoup-client';\ndeclare const sendTransport: types.Transport;\ndeclare const track: MediaStreamTrack;\n",
+  'mediasoup-client':
+    "import type { types } from 'mediasoup-client';\ndeclare const sendTransport: types.Transport;\ndeclare const track: MediaStreamTrack;\n",
   'mediasoup server':
     "import type { types } from 'mediasoup';\ndeclare const consumer: types.Consumer;\n" +
     'declare const tileWidth: number;\ndeclare const tileHeight: number;\ndeclare const availableBps: number;\n',
@@ -50,7 +60,11 @@ const CONTEXT: Record<string, string> = {
 /** Package versions by node_modules path, from a lockfile (npm ci writes node_modules/.package-lock.json). */
 function lockedVersions(lockFile: string): string {
   const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, { version?: string }> };
-  return JSON.stringify(Object.entries(lock.packages).filter(([k]) => k !== '').map(([k, p]) => [k, p.version]));
+  return JSON.stringify(
+    Object.entries(lock.packages)
+      .filter(([k]) => k !== '')
+      .map(([k, p]) => [k, p.version]),
+  );
 }
 
 /**
@@ -60,8 +74,13 @@ function lockedVersions(lockFile: string): string {
  */
 function installConsumer(): void {
   const installed = path.join(CONSUMER, 'node_modules', '.package-lock.json');
-  if (existsSync(installed) && lockedVersions(installed) === lockedVersions(path.join(CONSUMER, 'package-lock.json'))) return;
-  execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: CONSUMER, stdio: 'pipe', timeout: 240_000 });
+  if (existsSync(installed) && lockedVersions(installed) === lockedVersions(path.join(CONSUMER, 'package-lock.json')))
+    return;
+  execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: CONSUMER,
+    stdio: 'pipe',
+    timeout: 240_000,
+  });
 }
 
 function contextOf(snippet: string): string {
@@ -79,7 +98,10 @@ function typeCheck(files: string[], tscArgs: string[]): Map<string, string[]> {
   for (const d of ts.getPreEmitDiagnostics(program)) {
     const name = d.file ? path.relative(tmp, d.file.fileName) : '(global)';
     const line = d.file ? d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1 : 0;
-    byFile.set(name, [...(byFile.get(name) ?? []), `${name}:${line} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`]);
+    byFile.set(name, [
+      ...(byFile.get(name) ?? []),
+      `${name}:${line} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+    ]);
   }
   return byFile;
 }
@@ -89,7 +111,14 @@ function vp9Recommendation() {
   const run = handmadeRun();
   const sender = run.scenarios[0];
   const encodings = sender.scenario.encodings.map((e) => ({ ...e, scalabilityMode: 'L1T3' }));
-  run.scenarios = [{ ...sender, id: 'all-layers.vp9', scenario: { ...sender.scenario, id: 'all-layers.vp9', codec: 'vp9', encodings }, problems: [] }];
+  run.scenarios = [
+    {
+      ...sender,
+      id: 'all-layers.vp9',
+      scenario: { ...sender.scenario, id: 'all-layers.vp9', codec: 'vp9', encodings },
+      problems: [],
+    },
+  ];
   const rows = handmadeParsedRows()
     .filter((r) => r.scenario_id === 'all-layers.vp8')
     .map((r) => ({ ...r, scenario_id: 'all-layers.vp9', codec: 'vp9' }));
@@ -105,12 +134,24 @@ beforeAll(async () => {
   copyFileSync(path.join(CONSUMER, 'package.json'), path.join(tmp, 'package.json'));
   symlinkSync(path.join(CONSUMER, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
   for (const format of ['mediasoup', 'livekit']) {
-    const r = await simq(['recommend', FIXTURE_RUN, '--no-save', '--format', format, '--out', path.join(app, `simq-${format}.mjs`)]);
+    const r = await simq([
+      'recommend',
+      FIXTURE_RUN,
+      '--no-save',
+      '--format',
+      format,
+      '--out',
+      path.join(app, `simq-${format}.mjs`),
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`its TypeScript declarations to ${path.join(app, `simq-${format}.d.mts`)}`);
   }
-  mediasoupEncodings = ((await import(pathToFileURL(path.join(app, 'simq-mediasoup.mjs')).href)) as { simqEncodings: typeof mediasoupEncodings }).simqEncodings;
+  mediasoupEncodings = (
+    (await import(pathToFileURL(path.join(app, 'simq-mediasoup.mjs')).href)) as {
+      simqEncodings: typeof mediasoupEncodings;
+    }
+  ).simqEncodings;
   expect(mediasoupEncodings.map((e) => e.rid)).toEqual(['q', 'h', 'f']);
   // The VP9 LiveKit export (scalabilityMode) in a second folder, with the same declarations.
   mkdirSync(path.join(tmp, 'vp9'));
@@ -138,7 +179,10 @@ describe('the README snippets type-check against the real packages (tsc --strict
     // mediasoup's real Consumer has no setLayers (the snippet's call, misspelt): TS2339.
     const mediasoupSnippet = snippets.find((s) => s.startsWith('// mediasoup server'))!;
     expect(mediasoupSnippet).toContain('consumer.setPreferredLayers(layers)');
-    const noMethod = write(path.join(app, 'no-method.ts'), contextOf(mediasoupSnippet) + mediasoupSnippet.replace('consumer.setPreferredLayers(', 'consumer.setLayers('));
+    const noMethod = write(
+      path.join(app, 'no-method.ts'),
+      contextOf(mediasoupSnippet) + mediasoupSnippet.replace('consumer.setPreferredLayers(', 'consumer.setLayers('),
+    );
     const found = typeCheck([...files, bare, wrong, noMethod], tscArgs);
     const errors = (file: string) => found.get(path.relative(tmp, file)) ?? [];
     expect(files.flatMap(errors)).toEqual([]);
@@ -148,7 +192,7 @@ describe('the README snippets type-check against the real packages (tsc --strict
     expect(errors(noMethod).join('\n')).toMatch(/TS2339: Property 'setLayers' does not exist on type 'Consumer</);
   });
 
-  it('the declarations themselves check without skipLibCheck (errors inside livekit-client\'s own .d.ts aside)', () => {
+  it("the declarations themselves check without skipLibCheck (errors inside livekit-client's own .d.ts aside)", () => {
     const { tscArgs } = readmeWalkthrough();
     const found = typeCheck(
       [path.join(app, 'simq-mediasoup.d.mts'), path.join(app, 'simq-livekit.d.mts')],
@@ -191,7 +235,20 @@ const check = async (dir) => {
 process.stdout.write(JSON.stringify({ vp8: await check('app'), vp9: await check('vp9') }));
 process.exit(0);
 `,
-    ) as Record<'vp8' | 'vp9', { presets: boolean[]; resolutions: number[][]; encodings: unknown[]; keptSame: boolean[]; videoEncoding: unknown; codec: string; svcCodec: boolean; simulcast: boolean; scalabilityMode: string | null }>;
+    ) as Record<
+      'vp8' | 'vp9',
+      {
+        presets: boolean[];
+        resolutions: number[][];
+        encodings: unknown[];
+        keptSame: boolean[];
+        videoEncoding: unknown;
+        codec: string;
+        svcCodec: boolean;
+        simulcast: boolean;
+        scalabilityMode: string | null;
+      }
+    >;
     // The same run's mediasoup export carries the same layers (q 320x180, h 640x360, f 1280x720 in the fixture run).
     const bitrate = (rid: string) => mediasoupEncodings.find((e) => e.rid === rid)!.maxBitrate;
     expect(out.vp8.presets).toEqual([true, true]);
@@ -207,7 +264,12 @@ process.exit(0);
     expect(out.vp8.videoEncoding).toEqual({ maxBitrate: bitrate('f'), maxFramerate: 30 });
     expect([out.vp8.codec, out.vp8.simulcast, out.vp8.scalabilityMode]).toEqual(['vp8', true, null]);
     // VP9: rid-based simulcast needs simulcast on and an L1Tx mode (livekit-client room/utils.ts isSVCSimulcast).
-    expect([out.vp9.codec, out.vp9.svcCodec, out.vp9.simulcast, out.vp9.scalabilityMode]).toEqual(['vp9', true, true, 'L1T3']);
+    expect([out.vp9.codec, out.vp9.svcCodec, out.vp9.simulcast, out.vp9.scalabilityMode]).toEqual([
+      'vp9',
+      true,
+      true,
+      'L1T3',
+    ]);
     expect(out.vp9.presets).toEqual([true, true]);
   });
 

@@ -44,7 +44,10 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 function recordedArgv(): string[][] {
-  return readFileSync(argvFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+  return readFileSync(argvFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as string[]);
 }
 
 // The stand-in reads its mode from its environment: a metric job spawns it with process.env, so
@@ -67,7 +70,9 @@ describe('choosing the ffmpeg', () => {
     expect(f.path).toBe(STANDIN);
     expect(f.source).toBe('PATH');
     expect(f.libvmafMajor).toBe(2);
-    expect(f.alternatives).toEqual([expect.objectContaining({ path: BUNDLED, source: '@ffmpeg-installer/ffmpeg', hasLibvmaf: true, libvmafMajor: 1 })]);
+    expect(f.alternatives).toEqual([
+      expect.objectContaining({ path: BUNDLED, source: '@ffmpeg-installer/ffmpeg', hasLibvmaf: true, libvmafMajor: 1 }),
+    ]);
   });
 
   it('an ffmpeg without libvmaf on PATH loses to the bundled one with libvmaf 1.x', async () => {
@@ -106,9 +111,16 @@ describe('an ffmpeg with libvmaf >= 2', () => {
     expect(setup.command).toBe(STANDIN);
     expect(setup.libvmafMajor).toBe(2);
     expect(setup.libvmafOptions).toBe('model=version=vmaf_v0.6.1');
-    expect(setup.description.libvmaf).toMatchObject({ major: 2, version: '3.0.0', model: 'vmaf_v0.6.1', modelSource: 'built-in' });
+    expect(setup.description.libvmaf).toMatchObject({
+      major: 2,
+      version: '3.0.0',
+      model: 'vmaf_v0.6.1',
+      modelSource: 'built-in',
+    });
     const smoke = recordedArgv().find((a) => a.includes('-filter_complex'))!;
-    expect(smoke[smoke.indexOf('-filter_complex') + 1]).toMatch(/^\[0:v\]\[1:v\]libvmaf=model=version=vmaf_v0\.6\.1:log_path=\/\S+\/vmaf\.json:log_fmt=json$/);
+    expect(smoke[smoke.indexOf('-filter_complex') + 1]).toMatch(
+      /^\[0:v\]\[1:v\]libvmaf=model=version=vmaf_v0\.6\.1:log_path=\/\S+\/vmaf\.json:log_fmt=json$/,
+    );
   });
 
   it('a metric job gives it pipe:0, the built-in model and n_threads', async () => {
@@ -117,7 +129,22 @@ describe('an ffmpeg with libvmaf >= 2', () => {
     const ref = path.join(tmp, 'ref.y4m');
     const ivf = path.join(tmp, 'layer.ivf');
     const make = async (args: string[]) => expect((await runProcess(FFMPEG, args)).code).toBe(0);
-    await make(['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=30', '-frames:v', '4', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', ref]);
+    await make([
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=320x180:r=30',
+      '-frames:v',
+      '4',
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'yuv4mpegpipe',
+      ref,
+    ]);
     await make(['-hide_banner', '-loglevel', 'error', '-i', ref, '-c:v', 'libvpx', '-b:v', '300k', '-f', 'ivf', ivf]);
     const workDir = path.join(tmp, 'job');
     const metrics = await withStandinMode('3', () =>
@@ -129,20 +156,45 @@ describe('an ffmpeg with libvmaf >= 2', () => {
         reference: Y4mFile.open(ref),
         entries: [0, 1, 2, 3].map((i) => ({ frameIndex: i, sourceIndex: i, frozen: false })),
         size: { width: 320, height: 180 },
-        runner: { command: setup.command, argsPrefix: setup.argsPrefix, libvmafOptions: setup.libvmafOptions, threads: 2 },
+        runner: {
+          command: setup.command,
+          argsPrefix: setup.argsPrefix,
+          libvmafOptions: setup.libvmafOptions,
+          threads: 2,
+        },
         workDir,
       }),
     );
     expect(metrics).toHaveLength(4);
-    const job = recordedArgv().filter((a) => a.includes('-filter_complex')).pop()!;
+    const job = recordedArgv()
+      .filter((a) => a.includes('-filter_complex'))
+      .pop()!;
     expect(job).toEqual([
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', '320x360', '-framerate', '30', '-i', 'pipe:0',
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-s',
+      '320x360',
+      '-framerate',
+      '30',
+      '-i',
+      'pipe:0',
       '-filter_complex',
       '[0:v]split=2[top][bottom];[top]crop=w=320:h=180:x=0:y=0:exact=1[dist];[bottom]crop=w=320:h=180:x=0:y=180:exact=1,split=3[r0][r1][r2];' +
         `[dist][r0]libvmaf=model=version=vmaf_v0.6.1:n_threads=2:log_path=${workDir}/vmaf.json:log_fmt=json[v];` +
         `[v][r1]psnr=stats_file=${workDir}/psnr.log[p];[p][r2]ssim=stats_file=${workDir}/ssim.log[out]`,
-      '-map', '[out]', '-an', '-f', 'null', '-',
+      '-map',
+      '[out]',
+      '-an',
+      '-f',
+      'null',
+      '-',
     ]);
   });
 });

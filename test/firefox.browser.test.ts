@@ -20,7 +20,19 @@ let run: RunRecord & { measure?: MeasureRecord };
 
 /** Frame count and sizes of a bitstream, decoded by ffmpeg itself (showinfo prints one line per frame). */
 async function decode(file: string): Promise<{ frames: number; sizes: Set<string> }> {
-  const r = await runProcess(FFMPEG, ['-hide_banner', '-nostdin', '-i', file, '-vsync', 'passthrough', '-vf', 'showinfo', '-f', 'null', '-']);
+  const r = await runProcess(FFMPEG, [
+    '-hide_banner',
+    '-nostdin',
+    '-i',
+    file,
+    '-vsync',
+    'passthrough',
+    '-vf',
+    'showinfo',
+    '-f',
+    'null',
+    '-',
+  ]);
   expect(r.code, r.stderr).toBe(0);
   const lines = r.stderr.split('\n').filter((l) => /Parsed_showinfo.*\bn:\s*\d+/.test(l));
   return { frames: lines.length, sizes: new Set(lines.map((l) => /\bs:(\d+x\d+)/.exec(l)![1])) };
@@ -28,11 +40,32 @@ async function decode(file: string): Promise<{ frames: number; sizes: Set<string
 
 beforeAll(async () => {
   const clip = await cameraSample(4);
-  result = await simq([
-    'analyze', clip, '--browser', 'chromium,firefox', '--size', '640x360', '--scenario', 'all-layers',
-    '--duration', '4', '--warmup', '2', '--viewports', '640x360',
-    '--out', OUT, '--run-id', 'ff', '--force', '--allow-degraded', '--json',
-  ], { timeoutMs: 400_000 });
+  result = await simq(
+    [
+      'analyze',
+      clip,
+      '--browser',
+      'chromium,firefox',
+      '--size',
+      '640x360',
+      '--scenario',
+      'all-layers',
+      '--duration',
+      '4',
+      '--warmup',
+      '2',
+      '--viewports',
+      '640x360',
+      '--out',
+      OUT,
+      '--run-id',
+      'ff',
+      '--force',
+      '--allow-degraded',
+      '--json',
+    ],
+    { timeoutMs: 400_000 },
+  );
   expect(result.code, result.stderr).toBe(0);
   run = readJson(path.join(RUN, 'run.json'));
 }, 400_000);
@@ -43,7 +76,10 @@ describe('simq analyze --browser chromium,firefox', () => {
   it('records both browsers, the feed Firefox played and the reference decoded from it', () => {
     expect(run.environment.browsers?.map((b) => b.name)).toEqual(['chromium', 'firefox']);
     expect(run.environment.browsers![1].version).toMatch(/^\d+\.\d+/);
-    expect(run.scenarios.map((s) => [s.id, s.status])).toEqual([['all-layers.vp8', 'complete'], ['all-layers.vp8.firefox', 'complete']]);
+    expect(run.scenarios.map((s) => [s.id, s.status])).toEqual([
+      ['all-layers.vp8', 'complete'],
+      ['all-layers.vp8.firefox', 'complete'],
+    ]);
     expect(run.input.feed?.file).toMatch(/\.webm$/);
     expect(run.input.y4m).toMatch(/decoded\.y4m$/);
     expect(existsSync(path.join(RUN, 'report.html'))).toBe(true);
@@ -67,7 +103,12 @@ describe('simq analyze --browser chromium,firefox', () => {
 
   it('every measured picture is paired with the source frame a brute-force full-size search finds (+-3 and whole clip)', async () => {
     const checks = await checkPairing(FFMPEG, RUN);
-    expect(checks.filter((c) => c.scenarioId === 'all-layers.vp8.firefox').map((c) => c.rid).sort()).toEqual(['f', 'h', 'q']);
+    expect(
+      checks
+        .filter((c) => c.scenarioId === 'all-layers.vp8.firefox')
+        .map((c) => c.rid)
+        .sort(),
+    ).toEqual(['f', 'h', 'q']);
     for (const c of checks) {
       expect(c.pictures, `${c.rid} measured pictures`).toBeGreaterThan(20);
       expect(c.wrong, `${c.rid}: [frame, simq's source, best source, dB lost]`).toEqual([]);
@@ -85,24 +126,43 @@ describe('simq analyze --browser chromium,firefox', () => {
       expect(l.derived?.source).toBe('derived');
       expect(l.steady?.targetKbpsMedian, `${l.rid}: a target Firefox never reported`).toBeUndefined();
       // Bitrate from the tapped frames' bytes: the frames.csv rows in the steady window, summed here.
-      const rows = readCsv(path.join(RUN, s.id, l.framesCsv!)).filter((r) => Number(r.time_s) >= l.steady!.fromS && Number(r.time_s) <= l.steady!.toS);
-      const kbps = rows.reduce((sum, r) => sum + Number(r.bytes), 0) * 8 / l.steady!.seconds / 1000;
+      const rows = readCsv(path.join(RUN, s.id, l.framesCsv!)).filter(
+        (r) => Number(r.time_s) >= l.steady!.fromS && Number(r.time_s) <= l.steady!.toS,
+      );
+      const kbps = (rows.reduce((sum, r) => sum + Number(r.bytes), 0) * 8) / l.steady!.seconds / 1000;
       expect(l.derived!.bitrateFromFramesKbps!).toBeCloseTo(kbps, 0);
       // Near Firefox's own bytesSent rate; not equal: frames still in the pacer's queue at the window's
       // ends (a ramping f layer held 15% of a 2 s window's bytes) are tapped but not yet sent.
-      expect(Math.abs(l.derived!.bitrateFromFramesKbps! - l.steady!.actualKbpsMean!)).toBeLessThanOrEqual(l.steady!.actualKbpsMean! * 0.25);
+      expect(Math.abs(l.derived!.bitrateFromFramesKbps! - l.steady!.actualKbpsMean!)).toBeLessThanOrEqual(
+        l.steady!.actualKbpsMean! * 0.25,
+      );
     }
     expect(s.model, 'no libwebrtc model comparison for Firefox').toBeUndefined();
     const quality = readCsv(path.join(RUN, 'quality.csv'));
-    expect(new Set(quality.map((r) => `${r.scenario_id} ${r.browser}`))).toEqual(new Set(['all-layers.vp8 chromium', 'all-layers.vp8.firefox firefox']));
+    expect(new Set(quality.map((r) => `${r.scenario_id} ${r.browser}`))).toEqual(
+      new Set(['all-layers.vp8 chromium', 'all-layers.vp8.firefox firefox']),
+    );
     expect(quality.filter((r) => r.browser === 'firefox').every((r) => r.target_kbps === '')).toBe(true);
     expect(quality.filter((r) => r.browser === 'chromium').every((r) => r.target_kbps !== '')).toBe(true);
     expect(run.scenarios[0].layers.every((l) => l.derived === undefined)).toBe(true);
   });
 
   it('puts the same layer and viewer size of both browsers side by side, and says what to set in Firefox', () => {
-    const json = JSON.parse(result.stdout) as { browsers: { sideBySide: { scenario: string; rid: string; size: string; chromium?: { kbpsSource: string }; firefox?: { kbpsSource: string } }[]; firefoxAdvice: string[] } };
-    const h = json.browsers.sideBySide.find((r) => r.scenario === 'all-layers.vp8' && r.rid === 'h' && r.size === '320x180')!;
+    const json = JSON.parse(result.stdout) as {
+      browsers: {
+        sideBySide: {
+          scenario: string;
+          rid: string;
+          size: string;
+          chromium?: { kbpsSource: string };
+          firefox?: { kbpsSource: string };
+        }[];
+        firefoxAdvice: string[];
+      };
+    };
+    const h = json.browsers.sideBySide.find(
+      (r) => r.scenario === 'all-layers.vp8' && r.rid === 'h' && r.size === '320x180',
+    )!;
     expect(h.chromium?.kbpsSource).toBe('target');
     expect(h.firefox?.kbpsSource).toBe('sent');
     expect(json.browsers.firefoxAdvice.some((a) => /f \(640x360, top\).*max 2000 kbps/.test(a))).toBe(true);

@@ -4,8 +4,22 @@ import { deriveLayer, derivedCpuLimited } from '../src/capture/firefoxDerived.js
 import type { LayerFrameRow } from '../src/rundir/CsvTypes.js';
 import type { SteadyState } from '../src/rundir/RunTypes.js';
 
-const steady = (fromS: number, toS: number): SteadyState => ({ fromS, toS, seconds: toS - fromS, fps: 30, limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 0 } });
-const frame = (i: number, time: number, bytes = 1000): LayerFrameRow => ({ frame_index: i, rtp_timestamp: i * 3000, time_s: time, bytes, type: 'delta', width: 640, height: 360 });
+const steady = (fromS: number, toS: number): SteadyState => ({
+  fromS,
+  toS,
+  seconds: toS - fromS,
+  fps: 30,
+  limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 0 },
+});
+const frame = (i: number, time: number, bytes = 1000): LayerFrameRow => ({
+  frame_index: i,
+  rtp_timestamp: i * 3000,
+  time_s: time,
+  bytes,
+  type: 'delta',
+  width: 640,
+  height: 360,
+});
 const enc = [{ rid: 'f', scaleResolutionDownBy: 1, active: true }];
 
 describe('deriveLayer', () => {
@@ -22,7 +36,14 @@ describe('deriveLayer', () => {
   it('counts time lost in gaps of more than 2.5 frame intervals as CPU-limited', () => {
     // 30 fps, frames 10..18 missing: frame 9 at 0.300 s, frame 19 at 0.633 s, a 333 ms gap of which 300 ms were lost.
     const times = Array.from({ length: 60 }, (_, i) => i / 30).filter((_, i) => i < 10 || i > 18);
-    const d = deriveLayer(enc, 0, { width: 640, height: 360 }, 30, times.map((t, i) => frame(i, t)), steady(0, 2));
+    const d = deriveLayer(
+      enc,
+      0,
+      { width: 640, height: 360 },
+      30,
+      times.map((t, i) => frame(i, t)),
+      steady(0, 2),
+    );
     expect(d.longestTapGapMs).toBe(333);
     expect(d.cpuLimitedS).toBeCloseTo(0.3, 2);
     expect(derivedCpuLimited(d, 2)).toBe(true);

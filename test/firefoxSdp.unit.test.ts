@@ -5,14 +5,23 @@
 // negotiated for sending.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { answerExtmapDirection, answerMidsToRids, offerRidsToMids, simulcastRids, splitSdp } from '../src/capture/page/sdpMunging.js';
+import {
+  answerExtmapDirection,
+  answerMidsToRids,
+  offerRidsToMids,
+  simulcastRids,
+  splitSdp,
+} from '../src/capture/page/sdpMunging.js';
 
 const dir = new URL('./fixtures/firefox/', import.meta.url);
 const offer = readFileSync(new URL('vp8-3rids.offer.sdp', dir), 'utf8');
 const answer = readFileSync(new URL('vp8-3rids.answer.sdp', dir), 'utf8');
 
 const RID_URI = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
-const extmaps = (sdp: string) => splitSdp(sdp).media.flat().filter((l) => l.startsWith('a=extmap:'));
+const extmaps = (sdp: string) =>
+  splitSdp(sdp)
+    .media.flat()
+    .filter((l) => l.startsWith('a=extmap:'));
 
 describe("Firefox's offer through the rid-as-mid rewrite", () => {
   it('is a real Firefox offer: simulcast q;h;f and directional extmap lines', () => {

@@ -37,17 +37,26 @@ describe('alignment on the recorded capture', () => {
       'top-off.vp8 h measured',
       'top-off.vp8 q measured',
     ]);
-    for (const l of record.measure!.layers) expect(l.pairing?.doubtful ?? false, `${l.scenarioId} ${l.rid}`).toBe(false);
+    for (const l of record.measure!.layers)
+      expect(l.pairing?.doubtful ?? false, `${l.scenarioId} ${l.rid}`).toBe(false);
   });
 
   it('every shown picture is paired with the source frame an independent full-size search finds', () => {
-    expect(checks.map((c) => `${c.scenarioId} ${c.rid}`).sort()).toEqual(['all-layers.vp8 f', 'all-layers.vp8 h', 'all-layers.vp8 q', 'top-off.vp8 h', 'top-off.vp8 q']);
+    expect(checks.map((c) => `${c.scenarioId} ${c.rid}`).sort()).toEqual([
+      'all-layers.vp8 f',
+      'all-layers.vp8 h',
+      'all-layers.vp8 q',
+      'top-off.vp8 h',
+      'top-off.vp8 q',
+    ]);
     const layers = readJson<RunRecord>(path.join(run, 'run.json')).measure!.layers;
     for (const c of checks) {
       const label = `${c.scenarioId} ${c.rid}`;
       // A steady window of at least a second at 30 fps.
       expect(c.pictures, label).toBeGreaterThanOrEqual(30);
-      expect(layers.find((l) => l.scenarioId === c.scenarioId && l.rid === c.rid)!.pairing?.pictures, label).toBe(c.pictures);
+      expect(layers.find((l) => l.scenarioId === c.scenarioId && l.rid === c.rid)!.pairing?.pictures, label).toBe(
+        c.pictures,
+      );
       expect(c.wrong, label).toEqual([]);
       expect(c.right, label).toBe(c.pictures);
     }

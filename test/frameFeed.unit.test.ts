@@ -15,7 +15,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'simq-framefeed-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A frame of `bytes` bytes whose every byte encodes the frame number and position. */
-const frameOf = (n: number, bytes: number) => Buffer.from(Array.from({ length: bytes }, (_, j) => (n * 31 + j * 7) & 255));
+const frameOf = (n: number, bytes: number) =>
+  Buffer.from(Array.from({ length: bytes }, (_, j) => (n * 31 + j * 7) & 255));
 
 describe('rawFrames', () => {
   for (const reuse of [false, true]) {
@@ -24,7 +25,13 @@ describe('rawFrames', () => {
       const all = Buffer.concat([0, 1, 2, 3].map((n) => frameOf(n, bytes)));
       // Chunks of 3, 14, 1, 22 bytes, as a pipe may deliver them: frames end inside chunks and chunks end inside frames.
       const chunks = async function* () {
-        for (const [a, b] of [[0, 3], [3, 17], [17, 18], [18, 40]]) yield all.subarray(a, b);
+        for (const [a, b] of [
+          [0, 3],
+          [3, 17],
+          [17, 18],
+          [18, 40],
+        ])
+          yield all.subarray(a, b);
       };
       const got: Buffer[] = [];
       for await (const f of rawFrames(chunks() as unknown as Readable, bytes, { reuse })) got.push(Buffer.from(f));
@@ -46,7 +53,11 @@ describe('rawFrames', () => {
  * The stacked layout written out from its definition (yuv420p, planes one after the other; the
  * distorted picture at row 0, the reference from row referenceTop, zero padding), not from StackedPair.
  */
-function stackByHand(width: number, height: number, parts: { frame: Buffer; w: number; h: number; row: number }[]): Buffer {
+function stackByHand(
+  width: number,
+  height: number,
+  parts: { frame: Buffer; w: number; h: number; row: number }[],
+): Buffer {
   const out = Buffer.alloc(width * height * 1.5);
   const planeStart = [0, width * height, width * height * 1.25];
   for (const { frame, w, h, row } of parts) {
@@ -58,7 +69,8 @@ function stackByHand(width: number, height: number, parts: { frame: Buffer; w: n
       [cw, ch, width / 2, row / 2],
       [cw, ch, width / 2, row / 2],
     ].forEach(([pw, ph, stride, r0], p) => {
-      for (let y = 0; y < ph; y++) for (let x = 0; x < pw; x++) out[planeStart[p] + (r0 + y) * stride + x] = frame[srcStart[p] + y * pw + x];
+      for (let y = 0; y < ph; y++)
+        for (let x = 0; x < pw; x++) out[planeStart[p] + (r0 + y) * stride + x] = frame[srcStart[p] + y * pw + x];
     });
   }
   return out;
@@ -69,34 +81,60 @@ describe('StackedPair.placeReference', () => {
   // planes are read straight into the stacked frame; a 4x2 reference is narrower than an 6x2 picture.
   const writeY4m = (name: string, w: number, h: number, frames: Buffer[]) => {
     const file = path.join(dir, name);
-    writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F30:1 Ip C420jpeg\n`), ...frames.flatMap((f) => [Buffer.from('FRAME\n'), f])]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`YUV4MPEG2 W${w} H${h} F30:1 Ip C420jpeg\n`),
+        ...frames.flatMap((f) => [Buffer.from('FRAME\n'), f]),
+      ]),
+    );
     return Y4mFile.open(file);
   };
 
   it('places the reference where compose() would, reading the planes from the file', () => {
     const refBytes = 6 * 4 + 2 * 3 * 2;
-    const y4m = writeY4m('wide.y4m', 6, 4, [0, 1, 2].map((n) => frameOf(n, refBytes)));
+    const y4m = writeY4m(
+      'wide.y4m',
+      6,
+      4,
+      [0, 1, 2].map((n) => frameOf(n, refBytes)),
+    );
     const pair = new StackedPair({ width: 2, height: 2 }, { width: 6, height: 4 });
     const distorted = frameOf(9, 2 * 2 + 2);
     const stacked = Buffer.alloc(pair.frameBytes);
     pair.placeDistorted(stacked, distorted);
     pair.placeReference(stacked, y4m, 2);
     expect([pair.width, pair.height, pair.referenceTop]).toEqual([6, 6, 2]);
-    expect(stacked).toEqual(stackByHand(6, 6, [{ frame: distorted, w: 2, h: 2, row: 0 }, { frame: frameOf(2, refBytes), w: 6, h: 4, row: 2 }]));
+    expect(stacked).toEqual(
+      stackByHand(6, 6, [
+        { frame: distorted, w: 2, h: 2, row: 0 },
+        { frame: frameOf(2, refBytes), w: 6, h: 4, row: 2 },
+      ]),
+    );
     expect(stacked).toEqual(pair.compose(distorted, frameOf(2, refBytes)));
     y4m.close();
   });
 
   it('places a reference narrower than the stacked frame through the scratch buffer', () => {
     const refBytes = 4 * 2 + 2 * 2 * 1;
-    const y4m = writeY4m('narrow.y4m', 4, 2, [0, 1].map((n) => frameOf(n, refBytes)));
+    const y4m = writeY4m(
+      'narrow.y4m',
+      4,
+      2,
+      [0, 1].map((n) => frameOf(n, refBytes)),
+    );
     const pair = new StackedPair({ width: 6, height: 2 }, { width: 4, height: 2 });
     const distorted = frameOf(5, 6 * 2 + 2 * 3);
     const stacked = Buffer.alloc(pair.frameBytes);
     pair.placeDistorted(stacked, distorted);
     pair.placeReference(stacked, y4m, 1, Buffer.alloc(refBytes));
     expect([pair.width, pair.height, pair.referenceTop]).toEqual([6, 4, 2]);
-    expect(stacked).toEqual(stackByHand(6, 4, [{ frame: distorted, w: 6, h: 2, row: 0 }, { frame: frameOf(1, refBytes), w: 4, h: 2, row: 2 }]));
+    expect(stacked).toEqual(
+      stackByHand(6, 4, [
+        { frame: distorted, w: 6, h: 2, row: 0 },
+        { frame: frameOf(1, refBytes), w: 4, h: 2, row: 2 },
+      ]),
+    );
     y4m.close();
   });
 });

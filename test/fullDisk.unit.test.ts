@@ -36,8 +36,16 @@ describe('writeFilesAtomic on a full disk', () => {
       console.warn(`SKIPPED: cannot mount a tmpfs here (${why}); run as root`);
       return ctx.skip();
     }
-    const files = { quality: path.join(mnt, 'quality.csv'), pictures: path.join(mnt, 'pictures.csv'), run: path.join(mnt, 'run.json') };
-    const before = { quality: 'scenario_id,rid\nold,q\n', pictures: 'scenario_id,rid,display_index\nold,q,0\n', run: '{"old":true}\n' };
+    const files = {
+      quality: path.join(mnt, 'quality.csv'),
+      pictures: path.join(mnt, 'pictures.csv'),
+      run: path.join(mnt, 'run.json'),
+    };
+    const before = {
+      quality: 'scenario_id,rid\nold,q\n',
+      pictures: 'scenario_id,rid,display_index\nold,q,0\n',
+      run: '{"old":true}\n',
+    };
     for (const k of ['quality', 'pictures', 'run'] as const) writeFileSync(files[k], before[k]);
     // Fill the disk but for ~100 KiB: the new quality.csv fits, the new pictures.csv (300 KiB) does not.
     writeFileSync(path.join(mnt, 'filler'), Buffer.alloc(1024 * 1024 - 100 * 1024 - 3 * 4096));

@@ -19,7 +19,18 @@ describe('bench:fuller', () => {
   });
 
   it('prints wall, capture and measure seconds, the exit code and which scenarios were retried or degraded', () => {
-    const line = resultLine({ variant: FULLER_VARIANTS[0], exitCode: 4, wallS: 412.34, captureS: 116.5, measureS: 290.1, scenarios: 8, retried: ['top-off.vp8'], degraded: [] });
-    expect(line).toBe('quick: 412.3 s wall (capture 116.5 s, measure 290.1 s), exit 4, 8 scenarios, retried 1: top-off.vp8, none degraded');
+    const line = resultLine({
+      variant: FULLER_VARIANTS[0],
+      exitCode: 4,
+      wallS: 412.34,
+      captureS: 116.5,
+      measureS: 290.1,
+      scenarios: 8,
+      retried: ['top-off.vp8'],
+      degraded: [],
+    });
+    expect(line).toBe(
+      'quick: 412.3 s wall (capture 116.5 s, measure 290.1 s), exit 4, 8 scenarios, retried 1: top-off.vp8, none degraded',
+    );
   });
 });

@@ -10,7 +10,12 @@ import { resolveScenarioSpec, validateDefinition } from '../src/scenario/loadSce
 import { parseBrowsers } from '../src/commands/captureOptions.js';
 import type { RtpEncodingParameters } from '../src/scenario/ScenarioTypes.js';
 
-const enc = (rid: string, scale: number, extra: Partial<RtpEncodingParameters> = {}): RtpEncodingParameters => ({ rid, scaleResolutionDownBy: scale, active: true, ...extra });
+const enc = (rid: string, scale: number, extra: Partial<RtpEncodingParameters> = {}): RtpEncodingParameters => ({
+  rid,
+  scaleResolutionDownBy: scale,
+  active: true,
+  ...extra,
+});
 const triple = [enc('q', 4), enc('h', 2), enc('f', 1)];
 
 describe("gecko's kResolutionAndBitrateLimits", () => {
@@ -81,10 +86,15 @@ describe('scenarios per browser', () => {
   });
 
   it('a scenario file may name its browser; --browser overrides it; unknown names are refused with the field', () => {
-    const def = validateDefinition({ name: 'ff', browser: 'firefox', encodings: [{ rid: 'q' }, { rid: 'f' }] }, 's.json');
+    const def = validateDefinition(
+      { name: 'ff', browser: 'firefox', encodings: [{ rid: 'q' }, { rid: 'f' }] },
+      's.json',
+    );
     expect(expandScenarios([def]).map((x) => x.id)).toEqual(['ff.vp8.firefox']);
     expect(expandScenarios([def], { browsers: ['chromium'] }).map((x) => x.id)).toEqual(['ff.vp8']);
-    expect(() => validateDefinition({ name: 'x', browser: 'safari', encodings: [{ rid: 'q' }] }, 's.json')).toThrow(/browser.*"chromium" or "firefox".*safari/);
+    expect(() => validateDefinition({ name: 'x', browser: 'safari', encodings: [{ rid: 'q' }] }, 's.json')).toThrow(
+      /browser.*"chromium" or "firefox".*safari/,
+    );
     expect(parseBrowsers('Firefox, chromium')).toEqual(['firefox', 'chromium']);
     expect(() => parseBrowsers('edge')).toThrow(/--browser edge: unknown browser/);
   });

@@ -6,7 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const NEEDED = ['vmaf_float_v0.6.1.pkl', 'vmaf_float_v0.6.1.pkl.model', 'vmaf_float_v0.6.1neg.pkl', 'vmaf_float_v0.6.1neg.pkl.model'];
+const NEEDED = [
+  'vmaf_float_v0.6.1.pkl',
+  'vmaf_float_v0.6.1.pkl.model',
+  'vmaf_float_v0.6.1neg.pkl',
+  'vmaf_float_v0.6.1neg.pkl.model',
+];
 
 export default function setup(): void {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit', cwd: ROOT });

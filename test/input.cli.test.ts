@@ -2,7 +2,19 @@
 // (cached), random access to Y4M frames, and the errors for clips simq cannot use.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +40,14 @@ async function ffmpegRun(cmd: FfmpegCommand | string[]): Promise<Buffer> {
 }
 
 /** A synthetic clip of known size, rate and length (testsrc2 draws a frame counter, so frames differ). */
-async function makeClip(name: string, size: string, rate: string, seconds: number, codec?: string, codecArgs: [string, string][] = []): Promise<string> {
+async function makeClip(
+  name: string,
+  size: string,
+  rate: string,
+  seconds: number,
+  codec?: string,
+  codecArgs: [string, string][] = [],
+): Promise<string> {
   const file = path.join(dir, name);
   await ffmpegRun(
     new FfmpegCommand()
@@ -57,14 +76,25 @@ function y4mFacts(file: string): { width: number; height: number; rate: string; 
 
 /** Frames ffmpeg decodes from a clip (raw byte count / frame size). */
 async function countFrames(file: string, width: number, height: number): Promise<number> {
-  const raw = await ffmpegRun(new FfmpegCommand().input(file).output('-', { codec: 'rawvideo', pixFmt: 'gray', format: 'rawvideo', passthrough: true }));
+  const raw = await ffmpegRun(
+    new FfmpegCommand()
+      .input(file)
+      .output('-', { codec: 'rawvideo', pixFmt: 'gray', format: 'rawvideo', passthrough: true }),
+  );
   return raw.length / (width * height);
 }
 
 function recordingProgress(): Progress & { warnings: string[]; infos: string[] } {
   const warnings: string[] = [];
   const infos: string[] = [];
-  return { warnings, infos, info: (m) => infos.push(m), warn: (m) => warnings.push(m), update: () => undefined, done: () => undefined };
+  return {
+    warnings,
+    infos,
+    info: (m) => infos.push(m),
+    warn: (m) => warnings.push(m),
+    update: () => undefined,
+    done: () => undefined,
+  };
 }
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -74,7 +104,10 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'simq-input-'));
   cache = path.join(dir, 'cache');
   clips.mp4 = await makeClip('clip.mp4', '320x240', '25', 2, 'libx264', [['-preset', 'ultrafast']]);
-  clips.webm = await makeClip('clip.webm', '640x360', '30000/1001', 1, 'libvpx', [['-deadline', 'realtime'], ['-cpu-used', '8']]);
+  clips.webm = await makeClip('clip.webm', '640x360', '30000/1001', 1, 'libvpx', [
+    ['-deadline', 'realtime'],
+    ['-cpu-used', '8'],
+  ]);
   clips.mkv = await makeClip('clip.mkv', '1920x1080', '60', 0.5, 'libx264', [['-preset', 'ultrafast']]);
   clips.mkv43 = await makeClip('clip43.mkv', '1440x1080', '30', 0.2, 'libx264', [['-preset', 'ultrafast']]);
   clips.y4m = await makeClip('clip.y4m', '352x288', '15', 1);
@@ -113,7 +146,15 @@ describe('probeClip', () => {
     expect(listing.container).toBe('matroska,webm');
     expect(listing.durationS).toBeCloseTo(62.5, 6);
     // The size is the "WxH" part, not the codec tag's hex number; commas inside (...) do not split.
-    expect(listing.video).toEqual({ codec: 'h264', pixFmt: 'yuv420p', width: 1920, height: 1080, fps: 29.97, frames: 1873, rotation: 270 });
+    expect(listing.video).toEqual({
+      codec: 'h264',
+      pixFmt: 'yuv420p',
+      width: 1920,
+      height: 1080,
+      fps: 29.97,
+      frames: 1873,
+      rotation: 270,
+    });
     expect(listing.otherStreams).toEqual(['Audio: aac (LC)', 'Video: mjpeg']);
     expect(fpsToRational(29.97)).toEqual({ num: 30000, den: 1001 });
     expect(fpsToRational(23.98)).toEqual({ num: 24000, den: 1001 });
@@ -125,14 +166,23 @@ describe('prepareClip', () => {
   it.each([
     ['mp4', 320, 240, '25:1'],
     ['y4m', 352, 288, '15:1'],
-  ])('converts the %s clip to a 4:2:0 Y4M at its own size and rate, every frame kept', async (kind, width, height, rate) => {
-    const ref = await prepareClip(clips[kind], { ffmpeg, cacheDir: cache });
-    const facts = y4mFacts(ref.y4m);
-    expect(facts).toMatchObject({ width, height, rate });
-    expect(facts.frames).toBe(await countFrames(clips[kind], width, height));
-    expect(ref).toMatchObject({ source: clips[kind], width, height, frames: facts.frames, sourceSha256: sha256(clips[kind]) });
-    expect(ref.y4m.startsWith(cache)).toBe(true);
-  });
+  ])(
+    'converts the %s clip to a 4:2:0 Y4M at its own size and rate, every frame kept',
+    async (kind, width, height, rate) => {
+      const ref = await prepareClip(clips[kind], { ffmpeg, cacheDir: cache });
+      const facts = y4mFacts(ref.y4m);
+      expect(facts).toMatchObject({ width, height, rate });
+      expect(facts.frames).toBe(await countFrames(clips[kind], width, height));
+      expect(ref).toMatchObject({
+        source: clips[kind],
+        width,
+        height,
+        frames: facts.frames,
+        sourceSha256: sha256(clips[kind]),
+      });
+      expect(ref.y4m.startsWith(cache)).toBe(true);
+    },
+  );
 
   it('gives a 29.97 fps clip a whole-number rate (Chromium reads F30000:1001 as 29 fps)', async () => {
     const ref = await prepareClip(clips.webm, { ffmpeg, cacheDir: cache });
@@ -157,7 +207,12 @@ describe('prepareClip', () => {
     const first = await prepareClip(clips.mp4, { ffmpeg, cacheDir: cache, size: { width: 160, height: 120 } });
     const before = statSync(first.y4m);
     const progress = recordingProgress();
-    const second = await prepareClip(clips.mp4, { ffmpeg, cacheDir: cache, size: { width: 160, height: 120 }, progress });
+    const second = await prepareClip(clips.mp4, {
+      ffmpeg,
+      cacheDir: cache,
+      size: { width: 160, height: 120 },
+      progress,
+    });
     expect(second).toEqual(first);
     const after = statSync(first.y4m);
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
@@ -165,12 +220,22 @@ describe('prepareClip', () => {
     // A copy of the clip under another name has the same content hash: same cache entry.
     const copy = path.join(dir, 'copy-of-clip.mp4');
     copyFileSync(clips.mp4, copy);
-    const third = await prepareClip(copy, { ffmpeg, cacheDir: path.join(dir, 'cache-copy'), size: { width: 160, height: 120 } });
+    const third = await prepareClip(copy, {
+      ffmpeg,
+      cacheDir: path.join(dir, 'cache-copy'),
+      size: { width: 160, height: 120 },
+    });
     expect(third.sourceSha256).toBe(first.sourceSha256);
   });
 
   it('honours --size, --fps and --duration, and its preparedWith rebuilds the same file', async () => {
-    const ref = await prepareClip(clips.mp4, { ffmpeg, cacheDir: cache, size: { width: 160, height: 96 }, fps: 10, durationS: 1 });
+    const ref = await prepareClip(clips.mp4, {
+      ffmpeg,
+      cacheDir: cache,
+      size: { width: 160, height: 96 },
+      fps: 10,
+      durationS: 1,
+    });
     expect(y4mFacts(ref.y4m)).toEqual({ width: 160, height: 96, rate: '10:1', frames: 10 });
     expect(ref.fps).toBe(10);
     const hash = sha256(ref.y4m);
@@ -209,7 +274,9 @@ describe('prepareClip', () => {
   });
 
   it('rounds capped sizes to even numbers', () => {
-    const clip = { path: '/c.mp4', width: 1080, height: 1920, fps: 60, durationS: 3 } as Parameters<typeof prepareSettings>[0];
+    const clip = { path: '/c.mp4', width: 1080, height: 1920, fps: 60, durationS: 3 } as Parameters<
+      typeof prepareSettings
+    >[0];
     // Portrait 1080x1920: the height cap gives 405 wide, which 4:2:0 needs even.
     expect(prepareSettings(clip, {})).toMatchObject({ width: 406, height: 720, fps: 30 });
   });
@@ -218,8 +285,14 @@ describe('prepareClip', () => {
 describe('the camera tail (the fake camera must not wrap inside the measured window)', () => {
   /** Every frame of a clip as ffmpeg decodes it, independently of prepareClip. */
   async function decodeAll(file: string, frameBytes: number): Promise<Buffer[]> {
-    const raw = await ffmpegRun(new FfmpegCommand().input(file).output('-', { codec: 'rawvideo', pixFmt: 'yuv420p', format: 'rawvideo', passthrough: true }));
-    return Array.from({ length: raw.length / frameBytes }, (_, k) => raw.subarray(k * frameBytes, (k + 1) * frameBytes));
+    const raw = await ffmpegRun(
+      new FfmpegCommand()
+        .input(file)
+        .output('-', { codec: 'rawvideo', pixFmt: 'yuv420p', format: 'rawvideo', passthrough: true }),
+    );
+    return Array.from({ length: raw.length / frameBytes }, (_, k) =>
+      raw.subarray(k * frameBytes, (k + 1) * frameBytes),
+    );
   }
 
   function framesOf(file: string): Buffer[] {
@@ -267,10 +340,14 @@ describe('Y4mFile', () => {
   /** Frame k as ffmpeg extracts it: select the k-th frame, raw yuv420p. */
   async function ffmpegFrame(file: string, k: number): Promise<Buffer> {
     return ffmpegRun(
-      new FfmpegCommand()
-        .input(file)
-        .filterComplex(`[0:v]select=eq(n\\,${k})[v]`)
-        .output('-', { map: '[v]', codec: 'rawvideo', pixFmt: 'yuv420p', format: 'rawvideo', frames: 1, passthrough: true }),
+      new FfmpegCommand().input(file).filterComplex(`[0:v]select=eq(n\\,${k})[v]`).output('-', {
+        map: '[v]',
+        codec: 'rawvideo',
+        pixFmt: 'yuv420p',
+        format: 'rawvideo',
+        frames: 1,
+        passthrough: true,
+      }),
     );
   }
 
@@ -330,7 +407,10 @@ describe('Y4mFile', () => {
 
   it('refuses Y4M files that are not 8-bit 4:2:0', () => {
     const y444 = path.join(dir, 'c444.y4m');
-    writeFileSync(y444, Buffer.concat([Buffer.from('YUV4MPEG2 W64 H48 F10:1 Ip C444\nFRAME\n'), Buffer.alloc(64 * 48 * 3)]));
+    writeFileSync(
+      y444,
+      Buffer.concat([Buffer.from('YUV4MPEG2 W64 H48 F10:1 Ip C444\nFRAME\n'), Buffer.alloc(64 * 48 * 3)]),
+    );
     expect(() => Y4mFile.open(y444)).toThrow(/C444.*not 8-bit 4:2:0/);
     const text = path.join(dir, 'fake.y4m');
     writeFileSync(text, 'hello\n');
@@ -373,11 +453,23 @@ describe('clips simq cannot use: clear message, exit code 2', () => {
     expect((await rejection(text)).message).toMatch(/is a text file/);
 
     const audio = path.join(dir, 'tone.m4a');
-    await ffmpegRun(['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=0.5', '-y', audio]);
+    await ffmpegRun([
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=0.5',
+      '-y',
+      audio,
+    ]);
     expect((await rejection(audio)).message).toMatch(/has no video stream: it has Audio: aac/);
 
     const png = path.join(dir, 'still.png');
-    await ffmpegRun(new FfmpegCommand().overwrite().input('testsrc2=size=64x48', { format: 'lavfi' }).output(png, { frames: 1 }));
+    await ffmpegRun(
+      new FfmpegCommand().overwrite().input('testsrc2=size=64x48', { format: 'lavfi' }).output(png, { frames: 1 }),
+    );
     expect((await rejection(png)).message).toMatch(/is a still image/);
   });
 
@@ -394,13 +486,23 @@ describe('clips simq cannot use: clear message, exit code 2', () => {
     const probe = path.join(packageRoot(), 'dist', 'input', 'probeClip.js');
     // The unprivileged child must be able to load simq itself: not so in a checkout under a private
     // (0700) folder such as one made by mktemp. Then this case cannot be shown here.
-    const reachable = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(probe)})`], { uid: 65534, gid: 65534 });
+    const reachable = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(probe)})`], {
+      uid: 65534,
+      gid: 65534,
+    });
     if (reachable.status !== 0) {
-      console.warn(`SKIPPED: the unprivileged user (nobody) cannot read ${probe} (a checkout under a private folder); the root-only clip check cannot be shown here`);
+      console.warn(
+        `SKIPPED: the unprivileged user (nobody) cannot read ${probe} (a checkout under a private folder); the root-only clip check cannot be shown here`,
+      );
       return ctx.skip();
     }
     const script = `import(${JSON.stringify(probe)}).then(async (m) => { try { await m.probeClip(${JSON.stringify(locked)}, { path: 'ffmpeg' }); console.log('accepted'); } catch (e) { console.log(JSON.stringify({ name: e.name, exitCode: e.exitCode, message: e.message })); } });`;
-    const r = spawnSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, ['-e', script], {
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     const out = JSON.parse(r.stdout.trim()) as { name: string; exitCode: number; message: string };
     expect(out).toMatchObject({ name: 'InputError', exitCode: ExitCode.badInput });
     expect(out.message).toBe(`clip ${locked} cannot be read (permission denied)`);

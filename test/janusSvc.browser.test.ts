@@ -44,7 +44,11 @@ const rows = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true
 
 /** Every picture libvpx-vp9 decodes from a file, by size (ffmpeg showinfo; independent of simq). */
 function decodedSizes(file: string): Map<string, number> {
-  const r = spawnSync(FFMPEG, ['-hide_banner', '-nostats', '-c:v', 'libvpx-vp9', '-i', file, '-vf', 'showinfo', '-f', 'null', '-'], { encoding: 'utf8' });
+  const r = spawnSync(
+    FFMPEG,
+    ['-hide_banner', '-nostats', '-c:v', 'libvpx-vp9', '-i', file, '-vf', 'showinfo', '-f', 'null', '-'],
+    { encoding: 'utf8' },
+  );
   const out = new Map<string, number>();
   for (const m of r.stderr.matchAll(/\bs:(\d+x\d+)\b/g)) out.set(m[1], (out.get(m[1]) ?? 0) + 1);
   return out;
@@ -52,9 +56,13 @@ function decodedSizes(file: string): Map<string, number> {
 
 /** `janus --version` prints "Janus version: 1102 (1.1.2)" and exits non-zero: read its output. */
 function janusVersion(): number[] {
-  return /\((\d+)\.(\d+)\.(\d+)\)/.exec(spawnSync('janus', ['--version'], { encoding: 'utf8' }).stdout)!.slice(1).map(Number);
+  return /\((\d+)\.(\d+)\.(\d+)\)/
+    .exec(spawnSync('janus', ['--version'], { encoding: 'utf8' }).stdout)!
+    .slice(1)
+    .map(Number);
 }
-const atLeast = (v: number[], w: number[]) => v[0] !== w[0] ? v[0] > w[0] : v[1] !== w[1] ? v[1] > w[1] : v[2] >= w[2];
+const atLeast = (v: number[], w: number[]) =>
+  v[0] !== w[0] ? v[0] > w[0] : v[1] !== w[1] ? v[1] > w[1] : v[2] >= w[2];
 
 let dir: string;
 let run: RunRecord;
@@ -66,8 +74,31 @@ const forwardsLayers = atLeast(janusVersion(), FIRST_FIXED);
 async function capture(clip: string, runId: string): Promise<RunRecord> {
   // 15 fps: one 1280x720 VP9 SVC publisher and two decoding viewers share this 2-core machine.
   result = await simq(
-    ['capture', clip, '--size', '1280x720', '--fps', '15', '--duration', '10', '--warmup', '2', '--scenario', 'svc-l3t3-key', '--codec', 'vp9', '--sfu', 'janus',
-      '--viewers', VIEWERS.map((v) => `${layerSize(v.spatial)}:svc:S${v.spatial}T${v.temporal}`).join(','), '--out', dir, '--run-id', runId, '--allow-degraded'],
+    [
+      'capture',
+      clip,
+      '--size',
+      '1280x720',
+      '--fps',
+      '15',
+      '--duration',
+      '10',
+      '--warmup',
+      '2',
+      '--scenario',
+      'svc-l3t3-key',
+      '--codec',
+      'vp9',
+      '--sfu',
+      'janus',
+      '--viewers',
+      VIEWERS.map((v) => `${layerSize(v.spatial)}:svc:S${v.spatial}T${v.temporal}`).join(','),
+      '--out',
+      dir,
+      '--run-id',
+      runId,
+      '--allow-degraded',
+    ],
     { timeoutMs: 400_000 },
   );
   const record = readJson<RunRecord>(path.join(dir, runId, 'run.json'));
@@ -84,7 +115,9 @@ beforeAll(async () => {
   // a capture is made once more, saying why; the checks below then fail on the second if it happens again.
   const svc = run.scenarios[0]?.layers.find((l) => l.svc)?.svc;
   if (!svc?.honoured) {
-    console.warn(`the sender did not send the L3T3_KEY layers (${svc?.problem ?? 'no SVC record'}); capturing once more`);
+    console.warn(
+      `the sender did not send the L3T3_KEY layers (${svc?.problem ?? 'no SVC record'}); capturing once more`,
+    );
     run = await capture(clip, 'svc-again');
   }
 }, 900_000);
@@ -128,12 +161,14 @@ describe('VP9 L3T3_KEY through a real Janus, two viewers asking for different sp
         expect(last.length).toBe(3);
         if (forwardsLayers) {
           // Layers above the asked one never arrive; the decoder outputs the asked layer's size.
-          for (let k = v.spatial + 1; k < 3; k++) expect(decoded.get(layerSize(k)) ?? 0, `${layerSize(k)} pictures`).toBe(0);
+          for (let k = v.spatial + 1; k < 3; k++)
+            expect(decoded.get(layerSize(k)) ?? 0, `${layerSize(k)} pictures`).toBe(0);
           expect(decoded.get(layerSize(v.spatial)) ?? 0).toBeGreaterThan(50);
           expect(new Set(last)).toEqual(new Set([layerSize(v.spatial)]));
         } else {
           // Every layer, the top one included, reaches a viewer that asked for a lower one.
-          for (let k = 0; k < 3; k++) expect(decoded.get(layerSize(k)) ?? 0, `${layerSize(k)} pictures`).toBeGreaterThan(50);
+          for (let k = 0; k < 3; k++)
+            expect(decoded.get(layerSize(k)) ?? 0, `${layerSize(k)} pictures`).toBeGreaterThan(50);
           expect(new Set(last)).toEqual(new Set([layerSize(2)]));
         }
       },

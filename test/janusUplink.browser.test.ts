@@ -43,10 +43,36 @@ describe('a Janus publish behind a moving uplink', () => {
 
   beforeAll(async () => {
     const watch = watchQueue(() => child || undefined, NS_DEV);
-    const r = await simq(['capture', CAMERA, '--size', '960x540', '--fps', '15', '--codec', 'vp8', '--sfu', 'janus', '--viewers', '480x270:fixed:h', '--uplink', 'step-3000-800-3000', '--duration', '32', '--out', out, '--run-id', 'up', '--allow-degraded', '--quiet'], {
-      onStart: (pid) => (child = pid),
-      timeoutMs: 300_000,
-    });
+    const r = await simq(
+      [
+        'capture',
+        CAMERA,
+        '--size',
+        '960x540',
+        '--fps',
+        '15',
+        '--codec',
+        'vp8',
+        '--sfu',
+        'janus',
+        '--viewers',
+        '480x270:fixed:h',
+        '--uplink',
+        'step-3000-800-3000',
+        '--duration',
+        '32',
+        '--out',
+        out,
+        '--run-id',
+        'up',
+        '--allow-degraded',
+        '--quiet',
+      ],
+      {
+        onStart: (pid) => (child = pid),
+        timeoutMs: 300_000,
+      },
+    );
     await watch.stop();
     polls = watch.polls;
     code = r.code;
@@ -55,21 +81,23 @@ describe('a Janus publish behind a moving uplink', () => {
     entry = readJson<{ scenarios: Scenario[] }>(path.join(dir, 'run.json')).scenarios[0]!;
   }, 400_000);
 
-  it('runs through Janus with the shaped class on the sender\'s namespace veth, at the trace\'s steps', () => {
+  it("runs through Janus with the shaped class on the sender's namespace veth, at the trace's steps", () => {
     expect(code, stderr).toBe(0);
     expect(entry.sfu?.version).toBeDefined();
     expect(entry.measuredOverTime).toBe(true);
     const link = entry.links![0]!;
     expect([link.role, link.mode, link.qdisc.egress.dev]).toEqual(['uplink', 'sfu-sender', NS_DEV]);
-    const trace = JSON.parse(readFileSync(path.join(ROOT, 'data', 'traces', 'step-3000-800-3000.json'), 'utf8')) as { steps: { t_s: number; kbps: number }[] };
+    const trace = JSON.parse(readFileSync(path.join(ROOT, 'data', 'traces', 'step-3000-800-3000.json'), 'utf8')) as {
+      steps: { t_s: number; kbps: number }[];
+    };
     expect(link.applied.map((a) => [a.t_ms, a.kbps])).toEqual(trace.steps.slice(1).map((s) => [s.t_s * 1000, s.kbps]));
     // The media to Janus crossed the shaped class: its bytes are the layers' payload plus headers.
     expect(link.crossing.ratio).toBeGreaterThan(1.0);
     expect(link.crossing.ratio).toBeLessThan(1.3);
   });
 
-  it('the test\'s own reads: the class went 3000 -> 800 -> 3000, and let out 800 kbps (within 10%) while the sender filled it', () => {
-    expect(polls.length, 'the test\'s watch read the shaped class this many times').toBeGreaterThan(20);
+  it("the test's own reads: the class went 3000 -> 800 -> 3000, and let out 800 kbps (within 10%) while the sender filled it", () => {
+    expect(polls.length, "the test's watch read the shaped class this many times").toBeGreaterThan(20);
     const changes = polls.filter((p, i) => i > 0 && p.rateKbit !== polls[i - 1]!.rateKbit);
     expect(changes.map((p) => p.rateKbit)).toEqual([800, 3000]);
     expect(Math.abs(changes[1]!.t - changes[0]!.t - 10_000)).toBeLessThan(1500);
@@ -79,13 +107,20 @@ describe('a Janus publish behind a moving uplink', () => {
     expect(Math.abs(kbps - 800) / 800).toBeLessThan(0.1);
   });
 
-  it('f goes off after the drop and comes back after the rise (the browser\'s outbound-rtp)', () => {
+  it("f goes off after the drop and comes back after the rise (the browser's outbound-rtp)", () => {
     fOffAfterDropAndBack(path.join(dir, entry.id, 'stats.csv'));
   });
 
   it('the viewer of h received h through Janus in every step of the trace', () => {
-    const frames = readCsv(path.join(dir, entry.id, 'viewers', 'v1-480x270-fixed-h.frames.csv')).map((r) => ({ t: Number(r.arrival_ms), size: `${r.width}x${r.height}` }));
-    for (const [from, to] of [[3_000, 10_000], [12_000, 20_000], [22_000, 30_000]] as const) {
+    const frames = readCsv(path.join(dir, entry.id, 'viewers', 'v1-480x270-fixed-h.frames.csv')).map((r) => ({
+      t: Number(r.arrival_ms),
+      size: `${r.width}x${r.height}`,
+    }));
+    for (const [from, to] of [
+      [3_000, 10_000],
+      [12_000, 20_000],
+      [22_000, 30_000],
+    ] as const) {
       const inStep = frames.filter((x) => x.t >= from && x.t < to);
       // 15 fps: at least half the frames of the step, and h's size.
       expect(inStep.length, `${from}-${to} ms`).toBeGreaterThan(((to - from) / 1000) * 15 * 0.5);

@@ -28,7 +28,11 @@ beforeAll(async () => {
   clip = await cameraSample();
   // The export under test: simq's own --format janus output for the hand-made recommendation
   // (q/h/f with maxBitrate 400k/1200k/2500k, lowest first, ridOrder "lmh").
-  const rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), { runDir: 'results/handmade', simqVersion: 'test', now: new Date('2025-01-02T00:00:00Z') });
+  const rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), {
+    runDir: 'results/handmade',
+    simqVersion: 'test',
+    now: new Date('2025-01-02T00:00:00Z'),
+  });
   exportFile = path.join(dir, 'janus.json');
   writeFileSync(exportFile, renderExport(rec, 'janus'));
 });
@@ -41,7 +45,9 @@ const rows = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true
 
 /** Every decoded picture's size, from ffmpeg's showinfo (independent of simq's frames table). */
 function decodedSizes(file: string): string[] {
-  const r = spawnSync(FFMPEG, ['-hide_banner', '-nostats', '-i', file, '-vf', 'showinfo', '-f', 'null', '-'], { encoding: 'utf8' });
+  const r = spawnSync(FFMPEG, ['-hide_banner', '-nostats', '-i', file, '-vf', 'showinfo', '-f', 'null', '-'], {
+    encoding: 'utf8',
+  });
   const err = r.stderr;
   return [...err.matchAll(/\bs:(\d+x\d+)\b/g)].map((m) => m[1]);
 }
@@ -49,10 +55,15 @@ function decodedSizes(file: string): string[] {
 /** pid -> command line of every process now. */
 function processTable(): Map<number, string> {
   const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
-  return new Map(out.trim().split('\n').map((l) => {
-    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
-    return [Number(m[1]), `${m[2]} ${m[3]}`];
-  }));
+  return new Map(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
+        return [Number(m[1]), `${m[2]} ${m[3]}`];
+      }),
+  );
 }
 
 /** Watches simq's descendants while it runs (browser, Janus, ffmpeg), so the test knows exactly which are its own. */
@@ -63,7 +74,7 @@ class Descendants {
     this.timer = setInterval(() => {
       const table = processTable();
       const parents = new Set([root, ...this.seen.keys()]);
-      for (let changed = true; changed; ) {
+      for (let changed = true; changed;) {
         changed = false;
         for (const [pid, line] of table) {
           const ppid = Number(line.split(' ')[0]);
@@ -86,7 +97,9 @@ class Descendants {
   /** The recorded descendants still alive (same pid and same command line). */
   leftOver(): string[] {
     const table = processTable();
-    return [...this.seen].filter(([pid, args]) => table.get(pid)?.endsWith(args)).map(([pid, args]) => `${pid} ${args}`);
+    return [...this.seen]
+      .filter(([pid, args]) => table.get(pid)?.endsWith(args))
+      .map(([pid, args]) => `${pid} ${args}`);
   }
   janusFolders(): string[] {
     return [...this.seen.values()].flatMap((a) => /-F (\/\S*simq-janus-\S+)/.exec(a)?.[1] ?? []);
@@ -103,7 +116,12 @@ class Descendants {
    */
   browserProcesses(): number[] {
     const table = processTable();
-    return [...this.seen].filter(([pid, a]) => /chrom/i.test(a) && /--remote-debugging-pipe/.test(a) && !/--type=/.test(a) && table.get(pid)?.endsWith(a)).map(([pid]) => pid);
+    return [...this.seen]
+      .filter(
+        ([pid, a]) =>
+          /chrom/i.test(a) && /--remote-debugging-pipe/.test(a) && !/--type=/.test(a) && table.get(pid)?.endsWith(a),
+      )
+      .map(([pid]) => pid);
   }
 }
 
@@ -125,13 +143,16 @@ type Rid = (typeof RID_OF_SUBSTREAM)[number];
  * what the sender sent, not with a size fixed in the test.
  */
 function sentSizes(scenarioDir: string): Record<Rid, Set<string>> {
-  const of = (rid: Rid) => new Set(rows(path.join(scenarioDir, `${rid}.frames.csv`)).map((f) => `${f.width}x${f.height}`));
+  const of = (rid: Rid) =>
+    new Set(rows(path.join(scenarioDir, `${rid}.frames.csv`)).map((f) => `${f.width}x${f.height}`));
   return { q: of('q'), h: of('h'), f: of('f') };
 }
 
 /** Janus's own `substream` events of a viewer: what it forwarded from when. */
 function janusSubstreams(file: string): { t: number; substream: number }[] {
-  return rows(file).filter((e) => e.source === 'janus' && e.kind === 'substream').map((e) => ({ t: Number(e.t_ms), substream: Number(e.detail) }));
+  return rows(file)
+    .filter((e) => e.source === 'janus' && e.kind === 'substream')
+    .map((e) => ({ t: Number(e.t_ms), substream: Number(e.detail) }));
 }
 
 describe('three viewers through a real Janus', () => {
@@ -144,7 +165,27 @@ describe('three viewers through a real Janus', () => {
   /** One capture through Janus with the three viewers; the run's record. */
   async function captureViewers(runId: string): Promise<RunRecord> {
     result = await simq(
-      ['capture', clip, '--size', '960x540', '--fps', '15', '--duration', '14', '--warmup', '2', '--janus-export', exportFile, '--viewers', '240x135:fixed:q,960x540:fixed:f,640x360:table', '--out', dir, '--run-id', runId, '--allow-degraded'],
+      [
+        'capture',
+        clip,
+        '--size',
+        '960x540',
+        '--fps',
+        '15',
+        '--duration',
+        '14',
+        '--warmup',
+        '2',
+        '--janus-export',
+        exportFile,
+        '--viewers',
+        '240x135:fixed:q,960x540:fixed:f,640x360:table',
+        '--out',
+        dir,
+        '--run-id',
+        runId,
+        '--allow-degraded',
+      ],
       { onStart: (pid) => procs.start(pid), timeoutMs: 240_000 },
     );
     const record = readJson<RunRecord>(path.join(dir, runId, 'run.json'));
@@ -179,7 +220,7 @@ describe('three viewers through a real Janus', () => {
     expect(entry.viewers!.map((v) => v.name)).toEqual(['v1-240x135-fixed-q', 'v2-960x540-fixed-f', 'v3-640x360-table']);
   });
 
-  it('the sender-side tap still records every layer (the export\'s encodings, lowest first)', () => {
+  it("the sender-side tap still records every layer (the export's encodings, lowest first)", () => {
     const entry = run.scenarios[0];
     expect(entry.scenario.encodings.map((e) => e.rid)).toEqual(['q', 'h', 'f']);
     for (const rid of ['q', 'h', 'f'] as const) {
@@ -189,12 +230,19 @@ describe('three viewers through a real Janus', () => {
       // CPU adaptation shrank it to while outbound-rtp said so.
       const sizes = new Set(decodedSizes(path.join(scenarioDir, layer.bitstream!)));
       expect(sizes.has(SIZES[rid]), `${rid} decoded at ${[...sizes].join(', ')}`).toBe(true);
-      const reported = new Set(rows(path.join(scenarioDir, 'stats.csv')).filter((r) => r.rid === rid && r.width !== '').map((r) => `${r.width}x${r.height}`));
+      const reported = new Set(
+        rows(path.join(scenarioDir, 'stats.csv'))
+          .filter((r) => r.rid === rid && r.width !== '')
+          .map((r) => `${r.width}x${r.height}`),
+      );
       for (const size of sizes) if (size !== SIZES[rid]) expect(reported, `${rid} decoded at ${size}`).toContain(size);
     }
   });
 
-  for (const [name, rid] of [['v1-240x135-fixed-q', 'q'], ['v2-960x540-fixed-f', 'f']] as const) {
+  for (const [name, rid] of [
+    ['v1-240x135-fixed-q', 'q'],
+    ['v2-960x540-fixed-f', 'f'],
+  ] as const) {
     it(`${name}: every picture after its request is ${rid}'s size (frames table, ffmpeg, inbound-rtp)`, () => {
       const frames = rows(path.join(scenarioDir, 'viewers', `${name}.frames.csv`));
       expect(frames.length).toBeGreaterThan(150);
@@ -208,10 +256,16 @@ describe('three viewers through a real Janus', () => {
         const t = Number(f.arrival_ms);
         if (forwarded.some((e) => Math.abs(e.t - t) < EVENT_SLACK_MS)) continue;
         const by = forwarded.filter((e) => e.t <= t).at(-1);
-        const expected: Rid = by && by.t > Number(frames[0].arrival_ms) + SWITCH_SETTLE_MS ? RID_OF_SUBSTREAM[by.substream] : rid;
-        expect([...sent[expected]], `frame ${f.index} at ${t} ms is ${f.width}x${f.height} (Janus forwarded ${by?.substream})`).toContain(`${f.width}x${f.height}`);
+        const expected: Rid =
+          by && by.t > Number(frames[0].arrival_ms) + SWITCH_SETTLE_MS ? RID_OF_SUBSTREAM[by.substream] : rid;
+        expect(
+          [...sent[expected]],
+          `frame ${f.index} at ${t} ms is ${f.width}x${f.height} (Janus forwarded ${by?.substream})`,
+        ).toContain(`${f.width}x${f.height}`);
       }
-      expect(settled.filter((f) => sent[rid].has(`${f.width}x${f.height}`)).length).toBeGreaterThan(settled.length * 0.8);
+      expect(settled.filter((f) => sent[rid].has(`${f.width}x${f.height}`)).length).toBeGreaterThan(
+        settled.length * 0.8,
+      );
       // The bitstream as ffmpeg decodes it: the same count of pictures, the last ones at the layer's size.
       const decoded = decodedSizes(path.join(scenarioDir, 'viewers', `${name}.ivf`));
       expect(decoded.length).toBe(frames.length);
@@ -229,11 +283,15 @@ describe('three viewers through a real Janus', () => {
     const asked = [...new Set(frames.map((f) => f.requested_rid))];
     expect(asked.length).toBeGreaterThan(1);
     // Frames well after each request carry the requested layer's size.
-    const events = rows(path.join(scenarioDir, 'viewers', `${name}.events.csv`)).filter((e) => e.source === 'simq' && e.kind === 'configure');
+    const events = rows(path.join(scenarioDir, 'viewers', `${name}.events.csv`)).filter(
+      (e) => e.source === 'simq' && e.kind === 'configure',
+    );
     // Up and down again is allowed (loss or a freeze lowers the rate): every rid asked was requested.
     expect(events.length).toBeGreaterThanOrEqual(asked.length);
     const requestTimes = events.map((e) => Number(e.t_ms));
-    const settled = frames.filter((f) => requestTimes.every((t) => Math.abs(Number(f.arrival_ms) - t) > SWITCH_SETTLE_MS || Number(f.arrival_ms) < t));
+    const settled = frames.filter((f) =>
+      requestTimes.every((t) => Math.abs(Number(f.arrival_ms) - t) > SWITCH_SETTLE_MS || Number(f.arrival_ms) < t),
+    );
     expect(settled.length).toBeGreaterThan(frames.length / 2);
     // As for the fixed viewers: the asked layer, or the substream Janus's own events say it fell back to.
     const forwarded = janusSubstreams(path.join(scenarioDir, 'viewers', `${name}.events.csv`));
@@ -244,20 +302,32 @@ describe('three viewers through a real Janus', () => {
       const size = `${f.width}x${f.height}`;
       const by = forwarded.filter((e) => e.t <= t).at(-1);
       if (sent[f.requested_rid as Rid].has(size)) asRequested++;
-      else expect(by ? [...sent[RID_OF_SUBSTREAM[by.substream]]] : [], `frame ${f.index} at ${t} ms (${size}) asked ${f.requested_rid}, Janus forwarded ${by?.substream}`).toContain(size);
+      else
+        expect(
+          by ? [...sent[RID_OF_SUBSTREAM[by.substream]]] : [],
+          `frame ${f.index} at ${t} ms (${size}) asked ${f.requested_rid}, Janus forwarded ${by?.substream}`,
+        ).toContain(size);
     }
     expect(asRequested).toBeGreaterThan(settled.length * 0.8);
     // Each configure body sent is the export's own body for that rid (plus the mid).
-    const doc = readJson<{ subscriberTable: { rid: string | null; configure: Record<string, unknown> | null }[] }>(exportFile);
+    const doc = readJson<{ subscriberTable: { rid: string | null; configure: Record<string, unknown> | null }[] }>(
+      exportFile,
+    );
     for (const e of events) {
       const body = JSON.parse(e.detail.slice(0, e.detail.indexOf('} ') + 1)) as Record<string, unknown>;
       const { mid: _mid, ...rest } = body;
-      expect(doc.subscriberTable.some((r) => r.configure && JSON.stringify(r.configure) === JSON.stringify(rest))).toBe(true);
+      expect(doc.subscriberTable.some((r) => r.configure && JSON.stringify(r.configure) === JSON.stringify(rest))).toBe(
+        true,
+      );
     }
     // Janus confirmed the switches (its substream events), and inbound-rtp saw the last size.
-    const janus = rows(path.join(scenarioDir, 'viewers', `${name}.events.csv`)).filter((e) => e.source === 'janus' && e.kind === 'substream');
+    const janus = rows(path.join(scenarioDir, 'viewers', `${name}.events.csv`)).filter(
+      (e) => e.source === 'janus' && e.kind === 'substream',
+    );
     expect(janus.length).toBeGreaterThan(0);
-    const last = rows(path.join(scenarioDir, 'viewers', `${name}.stats.csv`)).filter((s) => s.frameWidth !== '').at(-1)!;
+    const last = rows(path.join(scenarioDir, 'viewers', `${name}.stats.csv`))
+      .filter((s) => s.frameWidth !== '')
+      .at(-1)!;
     expect(`${last.frameWidth}x${last.frameHeight}`).toBe(`${frames.at(-1)!.width}x${frames.at(-1)!.height}`);
     expect(run.scenarios[0].viewers![2]).toMatchObject({ rateSource: 'receive-stats', table: exportFile });
   });
@@ -271,51 +341,72 @@ describe('three viewers through a real Janus', () => {
 });
 
 describe('stopping early', () => {
-  async function stopped(how: 'SIGINT' | 'crash'): Promise<{ r: Awaited<ReturnType<typeof simq>>; procs: Descendants; killed: string[] }> {
+  async function stopped(
+    how: 'SIGINT' | 'crash',
+  ): Promise<{ r: Awaited<ReturnType<typeof simq>>; procs: Descendants; killed: string[] }> {
     const procs = new Descendants();
     let timer: NodeJS.Timeout | undefined;
     let killError: Error | undefined;
     let killer: NodeJS.Timeout | undefined;
     const killed: string[] = [];
-    const r = await simq(['capture', clip, '--size', '640x360', '--duration', '30', '--sfu', 'janus', '--viewers', '160x90:fixed:q', '--out', dir, '--run-id', `stop-${how}`, '--allow-degraded'], {
-      onStart: (pid) => {
-        procs.start(pid);
-        // Once the viewer subscribed (its record folder exists: Janus, both pages and the viewer are up), stop.
-        const viewersDir = path.join(dir, `stop-${how}`, 'all-layers.vp8.janus', 'viewers');
-        timer = setInterval(() => {
-          if (!existsSync(viewersDir)) return;
-          clearInterval(timer);
-          setTimeout(() => {
-            try {
-              if (how === 'SIGINT') process.kill(pid, 'SIGINT');
-              else {
-                const browsers = procs.browserProcesses();
-                if (browsers.length === 0) throw new Error('no Chromium of simq\'s found to kill');
-                for (const b of browsers) {
-                  killed.push(`${b} ${procs.seen.get(b)}`);
-                  process.kill(b, 'SIGKILL');
-                }
-                // The premise is "the browser dies during the capture": a capture simq starts again
-                // (a retry of a scenario that had not settled when the kill came) dies too, so the
-                // outcome does not depend on how far the capture was on a busy machine.
-                killer = setInterval(() => {
-                  for (const again of procs.browserProcesses()) {
-                    killed.push(`${again} ${procs.seen.get(again)}`);
-                    try {
-                      process.kill(again, 'SIGKILL');
-                    } catch {
-                      // gone between the process table and the kill
-                    }
+    const r = await simq(
+      [
+        'capture',
+        clip,
+        '--size',
+        '640x360',
+        '--duration',
+        '30',
+        '--sfu',
+        'janus',
+        '--viewers',
+        '160x90:fixed:q',
+        '--out',
+        dir,
+        '--run-id',
+        `stop-${how}`,
+        '--allow-degraded',
+      ],
+      {
+        onStart: (pid) => {
+          procs.start(pid);
+          // Once the viewer subscribed (its record folder exists: Janus, both pages and the viewer are up), stop.
+          const viewersDir = path.join(dir, `stop-${how}`, 'all-layers.vp8.janus', 'viewers');
+          timer = setInterval(() => {
+            if (!existsSync(viewersDir)) return;
+            clearInterval(timer);
+            setTimeout(() => {
+              try {
+                if (how === 'SIGINT') process.kill(pid, 'SIGINT');
+                else {
+                  const browsers = procs.browserProcesses();
+                  if (browsers.length === 0) throw new Error("no Chromium of simq's found to kill");
+                  for (const b of browsers) {
+                    killed.push(`${b} ${procs.seen.get(b)}`);
+                    process.kill(b, 'SIGKILL');
                   }
-                }, 500);
+                  // The premise is "the browser dies during the capture": a capture simq starts again
+                  // (a retry of a scenario that had not settled when the kill came) dies too, so the
+                  // outcome does not depend on how far the capture was on a busy machine.
+                  killer = setInterval(() => {
+                    for (const again of procs.browserProcesses()) {
+                      killed.push(`${again} ${procs.seen.get(again)}`);
+                      try {
+                        process.kill(again, 'SIGKILL');
+                      } catch {
+                        // gone between the process table and the kill
+                      }
+                    }
+                  }, 500);
+                }
+              } catch (e) {
+                killError = e as Error;
               }
-            } catch (e) {
-              killError = e as Error;
-            }
-          }, 3000);
-        }, 200);
+            }, 3000);
+          }, 200);
+        },
       },
-    });
+    );
     clearInterval(timer);
     clearInterval(killer);
     procs.stop();
@@ -340,7 +431,20 @@ describe('stopping early', () => {
 });
 
 describe('Janus missing or failing to start: exit 3 with the fix, nothing written', () => {
-  const args = (runId: string) => ['capture', clip, '--size', '640x360', '--duration', '4', '--sfu', 'janus', '--out', dir, '--run-id', runId];
+  const args = (runId: string) => [
+    'capture',
+    clip,
+    '--size',
+    '640x360',
+    '--duration',
+    '4',
+    '--sfu',
+    'janus',
+    '--out',
+    dir,
+    '--run-id',
+    runId,
+  ];
 
   it('--janus /nonexistent', async () => {
     const r = await simq([...args('missing'), '--janus', '/nonexistent']);
@@ -359,7 +463,7 @@ describe('Janus missing or failing to start: exit 3 with the fix, nothing writte
     expect(existsSync(path.join(dir, 'notexec'))).toBe(false);
   });
 
-  it('its HTTP port taken: Janus exits, simq says which port and shows Janus\'s own log line', async () => {
+  it("its HTTP port taken: Janus exits, simq says which port and shows Janus's own log line", async () => {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const port = (server.address() as net.AddressInfo).port;

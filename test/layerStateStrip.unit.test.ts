@@ -23,14 +23,18 @@ function rows(): StatsRow[] {
         target_kbps: fOff ? 0 : 300,
         actual_kbps: fOff || hInactive ? 0 : 280,
         fps: fOff || hInactive ? 0 : 30,
-        quality_limitation_reason: rid === 'h' && (s === 2 || s === 3) ? 'bandwidth' : rid === 'q' && s === 9 ? 'cpu' : 'none',
+        quality_limitation_reason:
+          rid === 'h' && (s === 2 || s === 3) ? 'bandwidth' : rid === 'q' && s === 9 ? 'cpu' : 'none',
       } as StatsRow);
     }
   }
   return out;
 }
 
-const scenario = { id: 'step<x>', scenario: { encodings: [{ rid: 'q' }, { rid: 'h' }, { rid: 'f' }] } } as unknown as ScenarioRecord;
+const scenario = {
+  id: 'step<x>',
+  scenario: { encodings: [{ rid: 'q' }, { rid: 'h' }, { rid: 'f' }] },
+} as unknown as ScenarioRecord;
 
 function cells(html: string, rid: string): string[] {
   const line = html.split('\n').find((l) => l.includes(`>${rid}</span></td>`));
@@ -70,7 +74,10 @@ describe('layer-state strip', () => {
 
   it('titles are escaped', () => {
     const odd = rows().map((r) => (r.rid === 'q' ? { ...r, rid: 'q"<b>' } : r));
-    const s = { ...scenario, scenario: { encodings: [{ rid: 'q"<b>' }, { rid: 'h' }, { rid: 'f' }] } } as unknown as ScenarioRecord;
+    const s = {
+      ...scenario,
+      scenario: { encodings: [{ rid: 'q"<b>' }, { rid: 'h' }, { rid: 'f' }] },
+    } as unknown as ScenarioRecord;
     const out = layerStateStrip(s, odd, {});
     expect(out).not.toContain('q"<b>');
     expect(out).toContain('q&quot;&lt;b&gt;');

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { StatsRow } from '../src/rundir/CsvTypes.js';
 import { layerSwitching } from '../src/link/layerSwitches.js';
 
-const row = (t: number, rid: string, fps: number, active = 'true') => ({ second: t, t_s: t, warmup: 0, rid, fps, active }) as StatsRow;
+const row = (t: number, rid: string, fps: number, active = 'true') =>
+  ({ second: t, t_s: t, warmup: 0, rid, fps, active }) as StatsRow;
 
 describe('layerSwitching', () => {
   it('counts the seconds off and each on/off transition after the warm-up', () => {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { layerTimeline, OFF_GAP_S } from '../src/measure/layerTimeline.js';
 import { perSecondMeans } from '../src/measure/perSecond.js';
 
-const at30 = (fromS: number, toS: number) => Array.from({ length: Math.round((toS - fromS) * 30) + 1 }, (_, i) => fromS + i / 30);
+const at30 = (fromS: number, toS: number) =>
+  Array.from({ length: Math.round((toS - fromS) * 30) + 1 }, (_, i) => fromS + i / 30);
 
 describe('per-second means', () => {
   it('buckets by whole second, in time order; undefined values do not count', () => {
@@ -20,7 +21,10 @@ describe('per-second means', () => {
 describe('a layer switched off and on', () => {
   it('on 2..4 s, off until 5.5 s, on until 6 s, off until the scenario ends at 8 s: 3.5 s off, 3 switches', () => {
     const t = layerTimeline([...at30(2, 4), ...at30(5.5, 6)], 8, []);
-    expect(t.offPeriods).toEqual([{ fromS: 4, toS: 5.5 }, { fromS: 6, toS: 8 }]);
+    expect(t.offPeriods).toEqual([
+      { fromS: 4, toS: 5.5 },
+      { fromS: 6, toS: 8 },
+    ]);
     expect(t.offS).toBeCloseTo(3.5, 3);
     expect(t.switches).toBe(3);
   });
@@ -32,6 +36,9 @@ describe('a layer switched off and on', () => {
       { timeS: 3.0, vmaf: 40 },
     ]);
     expect([t.offS, t.switches]).toEqual([0, 0]);
-    expect(t.vmafPerSecond).toEqual([{ second: 2, vmaf: 75 }, { second: 3, vmaf: 40 }]);
+    expect(t.vmafPerSecond).toEqual([
+      { second: 2, vmaf: 75 },
+      { second: 3, vmaf: 40 },
+    ]);
   });
 });

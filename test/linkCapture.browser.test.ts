@@ -18,20 +18,54 @@ const CAMERA = await cameraSample(10);
 
 describe('capture behind a shaped uplink', () => {
   it('step 3000 -> 800 -> 3000 kbps: f goes off after the drop and on after the rise; the queue delivers each step', async () => {
-    const trace = JSON.parse(readFileSync(path.join(ROOT, 'data', 'traces', 'step-3000-800-3000.json'), 'utf8')) as { steps: { t_s: number; kbps: number }[] };
-    expect(trace.steps.map((s) => [s.t_s, s.kbps])).toEqual([[0, 3000], [10, 800], [20, 3000]]);
+    const trace = JSON.parse(readFileSync(path.join(ROOT, 'data', 'traces', 'step-3000-800-3000.json'), 'utf8')) as {
+      steps: { t_s: number; kbps: number }[];
+    };
+    expect(trace.steps.map((s) => [s.t_s, s.kbps])).toEqual([
+      [0, 3000],
+      [10, 800],
+      [20, 3000],
+    ]);
     let child: number | undefined;
     const watch = watchQueue(() => child, 'lo');
-    const r = await simq(['capture', CAMERA, '--codec', 'vp8', '--uplink', 'step-3000-800-3000', '--duration', '40', '--out', out, '--run-id', 'step', '--allow-degraded', '--quiet'], { onStart: (pid) => (child = pid), timeoutMs: 240_000 });
+    const r = await simq(
+      [
+        'capture',
+        CAMERA,
+        '--codec',
+        'vp8',
+        '--uplink',
+        'step-3000-800-3000',
+        '--duration',
+        '40',
+        '--out',
+        out,
+        '--run-id',
+        'step',
+        '--allow-degraded',
+        '--quiet',
+      ],
+      { onStart: (pid) => (child = pid), timeoutMs: 240_000 },
+    );
     await watch.stop();
     expect(r.code, r.stderr).toBe(0);
     const dir = path.join(out, 'step');
-    const run = readJson<{ scenarios: { id: string; measuredOverTime?: boolean; retried?: string; links?: { applied: { t_ms: number; kbps: number }[]; crossing: { ratio: number; qdiscBytes: number } }[] }[] }>(path.join(dir, 'run.json'));
+    const run = readJson<{
+      scenarios: {
+        id: string;
+        measuredOverTime?: boolean;
+        retried?: string;
+        links?: { applied: { t_ms: number; kbps: number }[]; crossing: { ratio: number; qdiscBytes: number } }[];
+      }[];
+    }>(path.join(dir, 'run.json'));
     const entry = run.scenarios[0]!;
     expect(entry.measuredOverTime).toBe(true);
     expect(entry.retried).toBeUndefined();
     const link = entry.links![0]!;
-    expect(link.applied.map((a) => [a.t_ms, a.kbps])).toEqual([[10_000, 800], [20_000, 3000]]);
+    expect(link.applied.map((a) => [a.t_ms, a.kbps])).toEqual([
+      [10_000, 800],
+      [20_000, 3000],
+    ]);
     // Media crossed the shaped class: its bytes are the layers' RTP payload plus headers (SRTP, UDP, IP, lo's Ethernet).
     expect(link.crossing.ratio).toBeGreaterThan(1.0);
     expect(link.crossing.ratio).toBeLessThan(1.3);
@@ -39,10 +73,14 @@ describe('capture behind a shaped uplink', () => {
     // f in stats.csv, on the link timeline's axis: on before the drop, off after it, on again after the rise.
     fOffAfterDropAndBack(path.join(dir, entry.id, 'stats.csv'));
 
-    const uplink = readCsv(path.join(dir, entry.id, 'uplink.csv')).map((u) => ({ t: Number(u.t_s), rate: Number(u.rate_kbps), kbps: Number(u.delivered_kbps) }));
+    const uplink = readCsv(path.join(dir, entry.id, 'uplink.csv')).map((u) => ({
+      t: Number(u.t_s),
+      rate: Number(u.rate_kbps),
+      kbps: Number(u.delivered_kbps),
+    }));
     // The test's own reads: the class rate went 3000 -> 800 -> 3000 about 10 s apart (its clock).
     const polls = watch.polls;
-    expect(polls.length, 'the test\'s watch read the shaped class this many times').toBeGreaterThan(20);
+    expect(polls.length, "the test's watch read the shaped class this many times").toBeGreaterThan(20);
     const changes = polls.filter((p, i) => i > 0 && p.rateKbit !== polls[i - 1]!.rateKbit);
     expect(changes.map((p) => p.rateKbit)).toEqual([800, 3000]);
     expect(Math.abs(changes[1]!.t - changes[0]!.t - 10_000)).toBeLessThan(1500);
@@ -52,7 +90,9 @@ describe('capture behind a shaped uplink', () => {
     for (const [k, from] of starts.entries()) {
       const to = starts[k + 1] ?? Infinity;
       const inStep = sameRate.filter(({ prev, p }) => prev.t >= from + 1000 && p.t <= to);
-      const kbps = (inStep.reduce((s, { p, prev }) => s + p.bytes - prev.bytes, 0) * 8) / inStep.reduce((s, { p, prev }) => s + p.t - prev.t, 0);
+      const kbps =
+        (inStep.reduce((s, { p, prev }) => s + p.bytes - prev.bytes, 0) * 8) /
+        inStep.reduce((s, { p, prev }) => s + p.t - prev.t, 0);
       const rate = inStep[0]!.p.rateKbit;
       console.log(`step ${k}: ${rate} kbps set, ${kbps.toFixed(0)} kbps let out over ${inStep.length} reads`);
       expect(kbps, `${kbps.toFixed(0)} kbps over the ${rate} kbps step`).toBeLessThan(rate * 1.1);
@@ -65,12 +105,19 @@ describe('capture behind a shaped uplink', () => {
       const anchorTest = k === 0 ? changes[0]!.t : changes[k - 1]!.t;
       const anchorSimq = k === 0 ? simqStart[0]! : simqStart[k - 1]!;
       const testPart = sameRate.filter(({ prev, p }) => prev.t >= anchorTest + ws && p.t <= anchorTest + we);
-      const testKbps = (testPart.reduce((a, { p, prev }) => a + p.bytes - prev.bytes, 0) * 8) / testPart.reduce((a, { p, prev }) => a + p.t - prev.t, 0);
+      const testKbps =
+        (testPart.reduce((a, { p, prev }) => a + p.bytes - prev.bytes, 0) * 8) /
+        testPart.reduce((a, { p, prev }) => a + p.t - prev.t, 0);
       const simqPart = uplink.filter((u) => u.t * 1000 >= anchorSimq + ws + 1000 && u.t * 1000 <= anchorSimq + we);
       const simqKbps = simqPart.reduce((a, u) => a + u.kbps, 0) / simqPart.length;
-      console.log(`step ${k}: over the same part, the test's reads ${testKbps.toFixed(0)} kbps, simq's uplink.csv ${simqKbps.toFixed(0)} kbps (${testPart.length} reads, ${simqPart.length} rows)`);
+      console.log(
+        `step ${k}: over the same part, the test's reads ${testKbps.toFixed(0)} kbps, simq's uplink.csv ${simqKbps.toFixed(0)} kbps (${testPart.length} reads, ${simqPart.length} rows)`,
+      );
       expect(testPart.length).toBeGreaterThan(8);
-      expect(Math.abs(simqKbps - testKbps) / testKbps, `uplink.csv ${simqKbps.toFixed(0)} against the test's ${testKbps.toFixed(0)} kbps`).toBeLessThan(0.1);
+      expect(
+        Math.abs(simqKbps - testKbps) / testKbps,
+        `uplink.csv ${simqKbps.toFixed(0)} against the test's ${testKbps.toFixed(0)} kbps`,
+      ).toBeLessThan(0.1);
     }
     // At 800 kbps the sender (still asking for about 3 Mbps when the step comes) keeps the queue
     // full: where it held packets at both ends of a read interval the link was the bottleneck and
@@ -81,12 +128,29 @@ describe('capture behind a shaped uplink', () => {
     expect(reads, 'backlogged reads at 800 kbps').toBeGreaterThan(0);
     console.log(`backlogged reads at 800 kbps: ${reads}, ${busyKbps.toFixed(0)} kbps let out`);
     expect(Math.abs(busyKbps - 800) / 800, `${busyKbps.toFixed(0)} kbps delivered at 800`).toBeLessThan(0.1);
-
   }, 300_000);
 
-  it('2% loss on the loopback receiver\'s side raises outbound-rtp nackCount over the same link without loss', async () => {
+  it("2% loss on the loopback receiver's side raises outbound-rtp nackCount over the same link without loss", async () => {
     const nacks = async (link: string, runId: string) => {
-      const r = await simq(['capture', CAMERA, '--codec', 'vp8', '--uplink', link, '--duration', '12', '--out', out, '--run-id', runId, '--allow-degraded', '--quiet'], { timeoutMs: 180_000 });
+      const r = await simq(
+        [
+          'capture',
+          CAMERA,
+          '--codec',
+          'vp8',
+          '--uplink',
+          link,
+          '--duration',
+          '12',
+          '--out',
+          out,
+          '--run-id',
+          runId,
+          '--allow-degraded',
+          '--quiet',
+        ],
+        { timeoutMs: 180_000 },
+      );
       expect(r.code, r.stderr).toBe(0);
       const run = readJson<{ scenarios: { id: string }[] }>(path.join(out, runId, 'run.json'));
       const dir = path.join(out, runId, run.scenarios[0]!.id);
@@ -99,7 +163,9 @@ describe('capture behind a shaped uplink', () => {
     };
     const clean = await nacks('5M', 'noloss');
     const lossy = await nacks('5M,loss=2%', 'loss2');
-    console.log(`NACKs without loss ${clean.nacks}, with 2% loss ${lossy.nacks} (${lossy.lossDrops} of ${lossy.packets} packets dropped)`);
+    console.log(
+      `NACKs without loss ${clean.nacks}, with 2% loss ${lossy.nacks} (${lossy.lossDrops} of ${lossy.packets} packets dropped)`,
+    );
     expect(clean.lossDrops).toBe(0);
     // The nft rule drops after the queue: about 2% of what the class let out (binomial, 4 sd).
     const sd = Math.sqrt(lossy.packets * 0.02 * 0.98);
@@ -111,20 +177,46 @@ describe('capture behind a shaped uplink', () => {
     let child: number | undefined;
     let ns: string | undefined;
     let poll: NodeJS.Timeout | undefined;
-    const r = await simq(['capture', CAMERA, '--codec', 'vp8', '--uplink', '2M,loss=1%', '--duration', '20', '--out', out, '--run-id', 'sigint', '--quiet'], {
-      timeoutMs: 180_000,
-      onStart: (pid) => {
-        child = pid;
-        poll = setInterval(async () => {
-          ns ??= (await runProcess('ip', ['netns', 'list'])).stdout.toString().split('\n').map((l) => l.split(' ')[0]!).find((n) => n.startsWith(`simq-${pid}-`));
-          // Interrupt once the browser is sending through the queue.
-          if (ns && (await runProcess('tc', ['-n', ns, '-s', '-j', 'qdisc', 'show', 'dev', 'lo'])).stdout.toString().match(/"handle":"10:".*?"packets":(\d+)/)?.[1] !== '0') {
-            clearInterval(poll);
-            setTimeout(() => process.kill(pid, 'SIGINT'), 2000);
-          }
-        }, 300);
+    const r = await simq(
+      [
+        'capture',
+        CAMERA,
+        '--codec',
+        'vp8',
+        '--uplink',
+        '2M,loss=1%',
+        '--duration',
+        '20',
+        '--out',
+        out,
+        '--run-id',
+        'sigint',
+        '--quiet',
+      ],
+      {
+        timeoutMs: 180_000,
+        onStart: (pid) => {
+          child = pid;
+          poll = setInterval(async () => {
+            ns ??= (await runProcess('ip', ['netns', 'list'])).stdout
+              .toString()
+              .split('\n')
+              .map((l) => l.split(' ')[0]!)
+              .find((n) => n.startsWith(`simq-${pid}-`));
+            // Interrupt once the browser is sending through the queue.
+            if (
+              ns &&
+              (await runProcess('tc', ['-n', ns, '-s', '-j', 'qdisc', 'show', 'dev', 'lo'])).stdout
+                .toString()
+                .match(/"handle":"10:".*?"packets":(\d+)/)?.[1] !== '0'
+            ) {
+              clearInterval(poll);
+              setTimeout(() => process.kill(pid, 'SIGINT'), 2000);
+            }
+          }, 300);
+        },
       },
-    });
+    );
     clearInterval(poll);
     expect(r.code, r.stderr).toBe(130);
     expect(ns).toBeDefined();

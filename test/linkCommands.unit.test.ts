@@ -4,7 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../src/errors.js';
 import { egressCommands, leafArgs, lossRuleset, queueLimit, rateChangeCommands } from '../src/link/LinkShaper.js';
-import { effectiveCaps, missingCapabilities, requireLinkSupport, type NetCapability } from '../src/link/netCapability.js';
+import {
+  effectiveCaps,
+  missingCapabilities,
+  requireLinkSupport,
+  type NetCapability,
+} from '../src/link/netCapability.js';
 import { parseLinkSpec } from '../src/link/parseLinkSpec.js';
 
 const spec = (text: string) => parseLinkSpec(text, '--uplink');
@@ -14,22 +19,109 @@ describe('egress shaping commands', () => {
     // 600 kbit/s x 100 ms = 60 000 bit = 7500 bytes: the limit the shared notes measured 95-102 ms with.
     expect(egressCommands({ netns: 'simq-1-1', dev: 'simq0' }, spec('600k'))).toEqual([
       ['-n', 'simq-1-1', 'qdisc', 'add', 'dev', 'simq0', 'root', 'handle', '1:', 'htb', 'default', '20'],
-      ['-n', 'simq-1-1', 'class', 'add', 'dev', 'simq0', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '600kbit', 'ceil', '600kbit', 'quantum', '1514'],
-      ['-n', 'simq-1-1', 'class', 'add', 'dev', 'simq0', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '10gbit', 'quantum', '1514'],
+      [
+        '-n',
+        'simq-1-1',
+        'class',
+        'add',
+        'dev',
+        'simq0',
+        'parent',
+        '1:',
+        'classid',
+        '1:10',
+        'htb',
+        'rate',
+        '600kbit',
+        'ceil',
+        '600kbit',
+        'quantum',
+        '1514',
+      ],
+      [
+        '-n',
+        'simq-1-1',
+        'class',
+        'add',
+        'dev',
+        'simq0',
+        'parent',
+        '1:',
+        'classid',
+        '1:20',
+        'htb',
+        'rate',
+        '10gbit',
+        'quantum',
+        '1514',
+      ],
       ['-n', 'simq-1-1', 'qdisc', 'add', 'dev', 'simq0', 'parent', '1:10', 'handle', '10:', 'bfifo', 'limit', '7500'],
-      ['-n', 'simq-1-1', 'filter', 'add', 'dev', 'simq0', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'flowid', '1:10'],
+      [
+        '-n',
+        'simq-1-1',
+        'filter',
+        'add',
+        'dev',
+        'simq0',
+        'parent',
+        '1:',
+        'protocol',
+        'ip',
+        'prio',
+        '1',
+        'u32',
+        'match',
+        'ip',
+        'protocol',
+        '17',
+        '0xff',
+        'flowid',
+        '1:10',
+      ],
     ]);
   });
 
   it('loopback mode shapes only UDP to the receive address; a packet queue is a pfifo', () => {
     const cmds = egressCommands({ netns: 'n', dev: 'lo', dstAddress: '10.213.0.10' }, spec('800k,queue=32p'));
-    expect(cmds[3]).toEqual(['-n', 'n', 'qdisc', 'add', 'dev', 'lo', 'parent', '1:10', 'handle', '10:', 'pfifo', 'limit', '32']);
-    expect(cmds[4]!.join(' ')).toBe('-n n filter add dev lo parent 1: protocol ip prio 1 u32 match ip protocol 17 0xff match ip dst 10.213.0.10/32 flowid 1:10');
+    expect(cmds[3]).toEqual([
+      '-n',
+      'n',
+      'qdisc',
+      'add',
+      'dev',
+      'lo',
+      'parent',
+      '1:10',
+      'handle',
+      '10:',
+      'pfifo',
+      'limit',
+      '32',
+    ]);
+    expect(cmds[4]!.join(' ')).toBe(
+      '-n n filter add dev lo parent 1: protocol ip prio 1 u32 match ip protocol 17 0xff match ip dst 10.213.0.10/32 flowid 1:10',
+    );
   });
 
   it('a rate change moves the class and the ms queue with it; a small rate keeps two frames of queue', () => {
     expect(rateChangeCommands({ dev: 'sq1-1' }, spec('step-3000-800-3000'), 800)).toEqual([
-      ['class', 'change', 'dev', 'sq1-1', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '800kbit', 'ceil', '800kbit', 'quantum', '1514'],
+      [
+        'class',
+        'change',
+        'dev',
+        'sq1-1',
+        'parent',
+        '1:',
+        'classid',
+        '1:10',
+        'htb',
+        'rate',
+        '800kbit',
+        'ceil',
+        '800kbit',
+        'quantum',
+        '1514',
+      ],
       ['qdisc', 'change', 'dev', 'sq1-1', 'parent', '1:10', 'handle', '10:', 'bfifo', 'limit', '10000'],
     ]);
     expect(queueLimit(spec('100k'), 100)).toEqual({ kind: 'bfifo', limit: 3028 });
@@ -38,14 +130,23 @@ describe('egress shaping commands', () => {
 
   it('delay and jitter: a netem leaf "delay D J limit P" (tc-netem(8)), the queue in packets', () => {
     expect(leafArgs(spec('500k,delay=100ms'), 500)).toEqual(['netem', 'delay', '100ms', 'limit', '6']);
-    expect(leafArgs(spec('500k,queue=32p,delay=50ms,jitter=10ms'), 500)).toEqual(['netem', 'delay', '50ms', '10ms', 'limit', '32']);
+    expect(leafArgs(spec('500k,queue=32p,delay=50ms,jitter=10ms'), 500)).toEqual([
+      'netem',
+      'delay',
+      '50ms',
+      '10ms',
+      'limit',
+      '32',
+    ]);
   });
 
   it('the loss table drops in hundredths of a percent, UDP only, on a netdev ingress hook', () => {
     const text = lossRuleset('simq_7_3', { dev: 'sq7-1' }, 2.5);
     expect(text).toContain('type filter hook ingress device "sq7-1" priority 0; policy accept;');
     expect(text).toContain('meta l4proto udp numgen random mod 10000 < 250 counter drop comment "dropped"');
-    expect(lossRuleset('t', { netns: 'n', dev: 'lo', dstAddress: '10.213.0.10' }, 1)).toContain('meta l4proto udp ip daddr 10.213.0.10 numgen random mod 10000 < 100');
+    expect(lossRuleset('t', { netns: 'n', dev: 'lo', dstAddress: '10.213.0.10' }, 1)).toContain(
+      'meta l4proto udp ip daddr 10.213.0.10 numgen random mod 10000 < 100',
+    );
   });
 });
 
@@ -62,13 +163,19 @@ describe('capability checks', () => {
   it('delay/jitter without netem: an error naming the missing netem qdisc, never ignored', () => {
     const links = [{ spec: spec('600k,delay=50ms'), where: '--uplink' }];
     expect(() => requireLinkSupport(here, links)).toThrow(EnvironmentError);
-    expect(() => requireLinkSupport(here, links)).toThrow(/--uplink 600k,delay=50ms: delay\/jitter need the kernel's netem qdisc/);
+    expect(() => requireLinkSupport(here, links)).toThrow(
+      /--uplink 600k,delay=50ms: delay\/jitter need the kernel's netem qdisc/,
+    );
     expect(() => requireLinkSupport({ ...here, netem: true }, links)).not.toThrow();
     expect(() => requireLinkSupport(here, [{ spec: spec('600k,loss=1%'), where: '--uplink' }])).not.toThrow();
   });
 
   it('not Linux or no capability: the reason and the container/capability fix', () => {
-    const mac: NetCapability = { ...here, linux: false, problem: { message: 'links cannot be shaped on darwin', fix: 'docker run --cap-add NET_ADMIN' } };
+    const mac: NetCapability = {
+      ...here,
+      linux: false,
+      problem: { message: 'links cannot be shaped on darwin', fix: 'docker run --cap-add NET_ADMIN' },
+    };
     const links = [{ spec: spec('600k'), where: '--uplink' }];
     expect(() => requireLinkSupport(mac, links)).toThrow(/--uplink 600k: links cannot be shaped on darwin/);
     expect(() => requireLinkSupport(mac, [])).not.toThrow();

@@ -39,7 +39,9 @@ function receiver(host: NetHost, epoch: () => number) {
     const b = Math.floor((Date.now() - epoch()) / 100);
     bins.set(b, (bins.get(b) ?? 0) + 1);
   });
-  const ready = new Promise<number>((resolve) => socket.bind(0, host.rootAddress, () => resolve(socket.address().port)));
+  const ready = new Promise<number>((resolve) =>
+    socket.bind(0, host.rootAddress, () => resolve(socket.address().port)),
+  );
   /** Frame kbit/s between two times (ms since epoch), from the receiver's count. */
   const kbps = (fromMs: number, toMs: number) => {
     let n = 0;
@@ -51,15 +53,29 @@ function receiver(host: NetHost, epoch: () => number) {
 
 function blast(host: NetHost, port: number, kbps: number, ms: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', host.nsName, process.execPath, path.join(HELPERS, 'udpBlaster.mjs'), host.rootAddress, String(port), String(kbps), String(ms), String(PAYLOAD)]);
+    const child = spawn('ip', [
+      'netns',
+      'exec',
+      host.nsName,
+      process.execPath,
+      path.join(HELPERS, 'udpBlaster.mjs'),
+      host.rootAddress,
+      String(port),
+      String(kbps),
+      String(ms),
+      String(PAYLOAD),
+    ]);
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve((JSON.parse(out) as { sent: number }).sent) : reject(new Error(`blaster exit ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve((JSON.parse(out) as { sent: number }).sent) : reject(new Error(`blaster exit ${code}`)),
+    );
   });
 }
 
-const within10 = (measured: number, set: number, what = "") => expect(Math.abs(measured - set) / set, `${what} ${measured.toFixed(0)} kbps vs ${set}`).toBeLessThan(0.1);
+const within10 = (measured: number, set: number, what = '') =>
+  expect(Math.abs(measured - set) / set, `${what} ${measured.toFixed(0)} kbps vs ${set}`).toBeLessThan(0.1);
 
 describe('a shaped uplink delivers its rate', () => {
   it('600 kbps: receiver count and qdisc counters within 10%', async () => {
@@ -79,14 +95,27 @@ describe('a shaped uplink delivers its rate', () => {
     expect(inside.length).toBeGreaterThanOrEqual(3);
     const first = samples[samples.indexOf(inside[0]!) - 1]!;
     const last = inside.at(-1)!;
-    within10(((last.sent_bytes - first.sent_bytes) * 8) / (last.t_ms - first.t_ms), 600, `qdisc ${first.t_ms}-${last.t_ms}`);
+    within10(
+      ((last.sent_bytes - first.sent_bytes) * 8) / (last.t_ms - first.t_ms),
+      600,
+      `qdisc ${first.t_ms}-${last.t_ms}`,
+    );
     // The blaster sent twice the rate: the 100 ms queue overflowed.
     expect(samples.at(-1)!.drops).toBeGreaterThan(100);
   }, 30_000);
 
   it('a step trace 1200 -> 400 -> 1200 kbps (4 s each): every step within 10%, both counts', async () => {
     const trace = path.join(dir, 'step.json');
-    writeFileSync(trace, JSON.stringify({ steps: [{ t_s: 0, kbps: 1200 }, { t_s: 4, kbps: 400 }, { t_s: 8, kbps: 1200 }] }));
+    writeFileSync(
+      trace,
+      JSON.stringify({
+        steps: [
+          { t_s: 0, kbps: 1200 },
+          { t_s: 4, kbps: 400 },
+          { t_s: 8, kbps: 1200 },
+        ],
+      }),
+    );
     const host = await sandbox.addHost('step');
     const link = await new LinkShaper(sandbox).shape(host, 'uplink', parseLinkSpec(trace, 'test'));
     let epoch = Date.now();
@@ -98,9 +127,16 @@ describe('a shaped uplink delivers its rate', () => {
     await blast(host, port, 2000, 12_000);
     const samples = await schedule.stop();
     rx.close();
-    expect(schedule.applied.map((a) => [a.t_ms, a.kbps])).toEqual([[4000, 400], [8000, 1200]]);
+    expect(schedule.applied.map((a) => [a.t_ms, a.kbps])).toEqual([
+      [4000, 400],
+      [8000, 1200],
+    ]);
     // The blaster's node starts a few hundred ms after the epoch: the first window starts at 1 s.
-    for (const [from, to, set] of [[1000, 4000, 1200], [4500, 8000, 400], [8500, 12_000, 1200]] as const) {
+    for (const [from, to, set] of [
+      [1000, 4000, 1200],
+      [4500, 8000, 400],
+      [8500, 12_000, 1200],
+    ] as const) {
       within10(rx.kbps(from, to), set, `receiver ${from}-${to}`);
       // Samples whose whole interval lies in the step (a loaded machine makes them late: not every second fits).
       const inStep = samples.filter((s) => s.from_ms >= from && s.t_ms <= to);
@@ -109,7 +145,11 @@ describe('a shaped uplink delivers its rate', () => {
       // The qdisc's own byte counter over the step (first to last sample inside it).
       const first = samples[samples.indexOf(inStep[0]!) - 1]!;
       const last = inStep.at(-1)!;
-      within10(((last.sent_bytes - first.sent_bytes) * 8) / (last.t_ms - first.t_ms), set, `qdisc ${first.t_ms}-${last.t_ms}`);
+      within10(
+        ((last.sent_bytes - first.sent_bytes) * 8) / (last.t_ms - first.t_ms),
+        set,
+        `qdisc ${first.t_ms}-${last.t_ms}`,
+      );
     }
   }, 40_000);
 

@@ -92,9 +92,22 @@ describe('shipped traces', () => {
 
 describe('trace files', () => {
   it('reads simq JSON steps, with repeat and duration_s', () => {
-    const p = file('t.json', JSON.stringify({ repeat: true, duration_s: 6, steps: [{ t_s: 0, kbps: 1000 }, { t_s: 4, kbps: 300 }] }));
+    const p = file(
+      't.json',
+      JSON.stringify({
+        repeat: true,
+        duration_s: 6,
+        steps: [
+          { t_s: 0, kbps: 1000 },
+          { t_s: 4, kbps: 300 },
+        ],
+      }),
+    );
     const s = parseLinkSpec(`${p},loss=1%`, 'x');
-    expect(s.steps).toEqual([{ atMs: 0, kbps: 1000 }, { atMs: 4000, kbps: 300 }]);
+    expect(s.steps).toEqual([
+      { atMs: 0, kbps: 1000 },
+      { atMs: 4000, kbps: 300 },
+    ]);
     expect([0, 4000, 5999, 6000, 10500].map((t) => rateAt(s, t))).toEqual([1000, 300, 300, 1000, 300]);
     expect(s.lossPercent).toBe(1);
   });
@@ -102,7 +115,10 @@ describe('trace files', () => {
   it('reads CSV steps with or without the header', () => {
     const a = parseLinkSpec(file('a.csv', 't_s,kbps\n0,2000\n2.5,500\n'), 'x');
     const b = parseLinkSpec(file('b.csv', '0, 2000\n2.5, 500\n'), 'x');
-    expect(a.steps).toEqual([{ atMs: 0, kbps: 2000 }, { atMs: 2500, kbps: 500 }]);
+    expect(a.steps).toEqual([
+      { atMs: 0, kbps: 2000 },
+      { atMs: 2500, kbps: 500 },
+    ]);
     expect(b.steps).toEqual(a.steps);
   });
 
@@ -126,7 +142,10 @@ describe('trace files', () => {
     lines.push(2000);
     const s = parseLinkSpec(file('lte.up', `${lines.join('\n')}\n`), 'x');
     expect(s.rate).toMatchObject({ kind: 'mahimahi', binMs: 1000, periodMs: 2000 });
-    expect(s.steps).toEqual([{ atMs: 0, kbps: 102 * 12 }, { atMs: 1000, kbps: 600 }]);
+    expect(s.steps).toEqual([
+      { atMs: 0, kbps: 102 * 12 },
+      { atMs: 1000, kbps: 600 },
+    ]);
     expect(s.repeat).toBe(true);
     expect(rateAt(s, 3500)).toBe(600);
   });
@@ -152,14 +171,22 @@ describe('uplink in the capture plan, scenario files and study files', async () 
   it('refuses Firefox behind a shaped uplink, naming why and what works', async () => {
     const { refuseFirefoxUplink } = await import('../src/commands/capture.js');
     const plan = planCapture({ ...base, uplink: '800k', browser: 'chromium,firefox' });
-    expect(() => refuseFirefoxUplink(plan.scenarios)).toThrow(/all-layers\.vp8\.firefox\.up-800k: a shaped uplink \(800k\) cannot run in Firefox/);
+    expect(() => refuseFirefoxUplink(plan.scenarios)).toThrow(
+      /all-layers\.vp8\.firefox\.up-800k: a shaped uplink \(800k\) cannot run in Firefox/,
+    );
     expect(() => refuseFirefoxUplink(plan.scenarios.filter((x) => x.browser !== 'firefox'))).not.toThrow();
   });
 
   it('a scenario file\'s "uplink" is checked with the file and field', () => {
-    const good = file('up.json', JSON.stringify({ name: 'up', encodings: [{ rid: 'q', scaleResolutionDownBy: 1 }], uplink: '600k' }));
+    const good = file(
+      'up.json',
+      JSON.stringify({ name: 'up', encodings: [{ rid: 'q', scaleResolutionDownBy: 1 }], uplink: '600k' }),
+    );
     expect(planCapture({ ...base, scenario: [good] }).scenarios[0]!.id).toBe('up.vp8.up-600k');
-    const badFile = file('bad-up.json', JSON.stringify({ name: 'up', encodings: [{ rid: 'q', scaleResolutionDownBy: 1 }], uplink: '600k,loss=x' }));
+    const badFile = file(
+      'bad-up.json',
+      JSON.stringify({ name: 'up', encodings: [{ rid: 'q', scaleResolutionDownBy: 1 }], uplink: '600k,loss=x' }),
+    );
     expect(() => planCapture({ ...base, scenario: [badFile] })).toThrow(/bad-up\.json: uplink "600k,loss=x": loss=x/);
   });
 
@@ -167,6 +194,8 @@ describe('uplink in the capture plan, scenario files and study files', async () 
     file('beside.csv', '0,1000\n5,400\n');
     const study = file('study.json', JSON.stringify({ clips: ['a.mp4'], uplink: 'beside.csv,queue=32p' }));
     expect(loadStudyFile(study).uplink).toBe(`${path.join(dir, 'beside.csv')},queue=32p`);
-    expect(() => loadStudyFile(file('study2.json', JSON.stringify({ clips: ['a.mp4'], uplink: 5 })))).toThrow(/"uplink" must be a LINK string/);
+    expect(() => loadStudyFile(file('study2.json', JSON.stringify({ clips: ['a.mp4'], uplink: 5 })))).toThrow(
+      /"uplink" must be a LINK string/,
+    );
   });
 });

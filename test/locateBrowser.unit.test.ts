@@ -17,10 +17,15 @@ describe('browser binaries: the flag, then the variable, then standard locations
   it.each([
     ['chromium', locateChrome, '--chrome', 'CHROME_PATH'],
     ['firefox', locateFirefox, '--firefox', 'FIREFOX_PATH'],
-  ] as const)('%s: the flag wins over the variable; either must name an executable file', (_name, locate, flag, variable) => {
-    expect(locate(exe, { [variable]: plain })).toEqual({ path: exe, source: 'flag' });
-    expect(locate(undefined, { [variable]: exe })).toEqual({ path: exe, source: variable });
-    expect(() => locate(plain, {})).toThrow(`${flag} ${plain}: no executable file there`);
-    expect(() => locate(undefined, { [variable]: path.join(dir, 'missing') })).toThrow(`${variable}=${path.join(dir, 'missing')}: no executable file there`);
-  });
+  ] as const)(
+    '%s: the flag wins over the variable; either must name an executable file',
+    (_name, locate, flag, variable) => {
+      expect(locate(exe, { [variable]: plain })).toEqual({ path: exe, source: 'flag' });
+      expect(locate(undefined, { [variable]: exe })).toEqual({ path: exe, source: variable });
+      expect(() => locate(plain, {})).toThrow(`${flag} ${plain}: no executable file there`);
+      expect(() => locate(undefined, { [variable]: path.join(dir, 'missing') })).toThrow(
+        `${variable}=${path.join(dir, 'missing')}: no executable file there`,
+      );
+    },
+  );
 });

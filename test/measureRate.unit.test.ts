@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FALLBACK_SECONDS_PER_CAPTURE_SECOND, measureSecondsPerCaptureSecond, rememberMeasureRate } from '../src/study/measureRate.js';
+import {
+  FALLBACK_SECONDS_PER_CAPTURE_SECOND,
+  measureSecondsPerCaptureSecond,
+  rememberMeasureRate,
+} from '../src/study/measureRate.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'simq-rate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -11,7 +15,10 @@ const q3 = { subsample: 3, viewports: '320x180,640x360,1280x720' };
 
 describe('the measure estimate rests on the rate the last run on this machine measured', () => {
   it('without a measured run: the fallback, marked as not measured', () => {
-    expect(measureSecondsPerCaptureSecond(q3, env)).toEqual({ rate: FALLBACK_SECONDS_PER_CAPTURE_SECOND, measured: false });
+    expect(measureSecondsPerCaptureSecond(q3, env)).toEqual({
+      rate: FALLBACK_SECONDS_PER_CAPTURE_SECOND,
+      measured: false,
+    });
   });
   it('after a run: its measure seconds per second of capture, for the same settings only', () => {
     // 3 scenarios of 6 s measured in 45 s: 2.5 s per second of capture.

@@ -25,7 +25,26 @@ beforeAll(async () => {
   const record = readJson<RunRecord>(path.join(run, 'run.json'));
   const scenarios = path.join(dir, 'scenarios.json');
   writeFileSync(scenarios, JSON.stringify(fixtureInfo().scenarios));
-  record.argv = ['analyze', record.input.source, '--scenario', scenarios, '--size', '640x360', '--duration', '2', '--warmup', '1', '--viewports', '640x360', '--out', dir, '--run-id', 'base', '--allow-degraded', '--yes'];
+  record.argv = [
+    'analyze',
+    record.input.source,
+    '--scenario',
+    scenarios,
+    '--size',
+    '640x360',
+    '--duration',
+    '2',
+    '--warmup',
+    '1',
+    '--viewports',
+    '640x360',
+    '--out',
+    dir,
+    '--run-id',
+    'base',
+    '--allow-degraded',
+    '--yes',
+  ];
   writeFileSync(path.join(run, 'run.json'), JSON.stringify(record, null, 2));
   const r = await simq(['analyze', '--resume', run, '--yes']);
   expect(r.code, r.stderr).toBe(0);
@@ -72,8 +91,12 @@ describe('a Chromium-only measured run', () => {
     expect(r.code, r.stderr).toBe(0);
     const after = lines(path.join(copy, 'quality.csv'));
     // The kept scenario's rows are byte for byte the first measure's; the other one is back.
-    expect(after.filter((l) => l.startsWith('all-layers.vp8,'))).toEqual(quality.filter((l) => l.startsWith('all-layers.vp8,')));
-    expect(after.filter((l) => l.startsWith(`${gone},`)).length).toBe(quality.filter((l) => l.startsWith(`${gone},`)).length);
+    expect(after.filter((l) => l.startsWith('all-layers.vp8,'))).toEqual(
+      quality.filter((l) => l.startsWith('all-layers.vp8,')),
+    );
+    expect(after.filter((l) => l.startsWith(`${gone},`)).length).toBe(
+      quality.filter((l) => l.startsWith(`${gone},`)).length,
+    );
     expect(readJson<RunRecord>(path.join(copy, 'run.json')).measure!.status).toBe('complete');
   }, 300_000);
 });

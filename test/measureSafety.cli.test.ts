@@ -13,8 +13,6 @@ import { leftovers, runStatus, start, waitFor } from './helpers/stageSafety.js';
 let dir: string;
 const outputs: string[] = [];
 
-
-
 function copyRun(name: string): string {
   return copyCaptureFixture(path.join(dir, name));
 }
@@ -27,17 +25,35 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('measure', () => {
   it('two measures on one run: the second is refused with exit 6 naming the first; the first finishes with full tables', async () => {
     const run = copyRun('twice');
-    const first = start(outputs, ['measure', run, '--vmaf-backend', 'none', '--viewports', '320x180', '--allow-degraded']);
+    const first = start(outputs, [
+      'measure',
+      run,
+      '--vmaf-backend',
+      'none',
+      '--viewports',
+      '320x180',
+      '--allow-degraded',
+    ]);
     const pid = await first.pid;
     await waitFor('the first measure to hold the run', () => existsSync(path.join(run, '.simq.lock')));
-    const second = await start(outputs, ['measure', run, '--vmaf-backend', 'none', '--viewports', '320x180', '--allow-degraded']).done;
+    const second = await start(outputs, [
+      'measure',
+      run,
+      '--vmaf-backend',
+      'none',
+      '--viewports',
+      '320x180',
+      '--allow-degraded',
+    ]).done;
     expect(second.code, second.stderr).toBe(ExitCode.output);
     expect(second.stderr).toContain(`pid ${pid}`);
     const r = await first.done;
     expect(r.code, r.stderr).toBe(0);
     // One row per measured layer at its native size and at the one viewport: never header-only.
     const rows = readFileSync(path.join(run, 'quality.csv'), 'utf8').trim().split('\n');
-    const measured = (runStatus(run)!.measure as { layers: { status: string }[] }).layers.filter((l) => l.status === 'measured').length;
+    const measured = (runStatus(run)!.measure as { layers: { status: string }[] }).layers.filter(
+      (l) => l.status === 'measured',
+    ).length;
     expect(measured).toBeGreaterThan(0);
     expect(rows.length).toBe(1 + measured * 2);
     expect(leftovers(run)).toEqual([]);
@@ -47,19 +63,25 @@ describe('measure', () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
     ['SIGHUP', 129],
-  ] as const)('%s during measure: exit %i, a measure record marked incomplete, no work folder, no lock', async (signal, code) => {
-    const run = copyRun(`measure-${signal}`);
-    const m = start(outputs, ['measure', run, '--vmaf-backend', 'ffmpeg', '--viewports', '640x360']);
-    const pid = await m.pid;
-    await waitFor('metric jobs to start', () => existsSync(path.join(run, '.measure-work')) && readdirSync(path.join(run, '.measure-work')).length > 0);
-    process.kill(pid, signal);
-    const r = await m.done;
-    expect(r.code, r.stderr).toBe(code);
-    expect(r.stderr).toContain(`stopped by ${signal}`);
-    const record = runStatus(run)!.measure as { status: string };
-    expect(record.status).toBe('incomplete');
-    expect(leftovers(run)).toEqual([]);
-  });
+  ] as const)(
+    '%s during measure: exit %i, a measure record marked incomplete, no work folder, no lock',
+    async (signal, code) => {
+      const run = copyRun(`measure-${signal}`);
+      const m = start(outputs, ['measure', run, '--vmaf-backend', 'ffmpeg', '--viewports', '640x360']);
+      const pid = await m.pid;
+      await waitFor(
+        'metric jobs to start',
+        () => existsSync(path.join(run, '.measure-work')) && readdirSync(path.join(run, '.measure-work')).length > 0,
+      );
+      process.kill(pid, signal);
+      const r = await m.done;
+      expect(r.code, r.stderr).toBe(code);
+      expect(r.stderr).toContain(`stopped by ${signal}`);
+      const record = runStatus(run)!.measure as { status: string };
+      expect(record.status).toBe('incomplete');
+      expect(leftovers(run)).toEqual([]);
+    },
+  );
 });
 describe('no probe ends in an unexpected error', () => {
   it('none of the outputs above holds "unexpected error"', () => {

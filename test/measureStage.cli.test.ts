@@ -50,7 +50,9 @@ describe('VMAF backends give the same numbers', () => {
     for (const row of ffmpegRows) {
       const layer = record.scenarios.find((s) => s.id === row.scenario_id)!.layers.find((l) => l.rid === row.rid)!;
       const [width, height] = (row.size === 'native' ? row.layer : row.size).split('x').map(Number);
-      const shown = pictures.filter((p) => p.scenario_id === row.scenario_id && p.rid === row.rid && p.size === row.size);
+      const shown = pictures.filter(
+        (p) => p.scenario_id === row.scenario_id && p.rid === row.rid && p.size === row.size,
+      );
       const direct = await directVmaf({
         ffmpeg: FFMPEG,
         modelOption: `model_path=${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl')}`,
@@ -62,7 +64,9 @@ describe('VMAF backends give the same numbers', () => {
       });
       const label = `${row.scenario_id} ${row.rid} ${row.size}`;
       // Every picture's score (libvmaf's temporal features see the same predecessor in both runs).
-      direct.forEach((v, i) => expect(Math.abs(Number(shown[i].vmaf) - v), `${label} picture ${i}`).toBeLessThanOrEqual(0.05));
+      direct.forEach((v, i) =>
+        expect(Math.abs(Number(shown[i].vmaf) - v), `${label} picture ${i}`).toBeLessThanOrEqual(0.05),
+      );
       const steady = direct.filter((_, i) => shown[i].warmup === '0');
       const mean = steady.reduce((a, b) => a + b, 0) / steady.length;
       expect(Math.abs(Number(row.vmaf_mean) - mean), label).toBeLessThanOrEqual(0.05);
@@ -81,14 +85,22 @@ describe('VMAF backends give the same numbers', () => {
       DOCKER_STANDIN_MODEL_DIR: VMAF_MODEL_DIR,
       DOCKER_STANDIN_ARGV_FILE: argvFile,
     });
-    const r = await simq(['measure', run, '--vmaf-backend', 'docker', '--docker-image', IMAGE, ...viewports, '--quiet'], { env });
+    const r = await simq(
+      ['measure', run, '--vmaf-backend', 'docker', '--docker-image', IMAGE, ...viewports, '--quiet'],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
-    const calls = readFileSync(argvFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const calls = readFileSync(argvFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     // Metric jobs read the stacked frames as rawvideo on stdin (the setup's smoke test uses lavfi).
     const jobs = calls.filter((a) => a[0] === 'run' && a.includes('rawvideo'));
     // One job per layer and measurement size: a layer's native row and the viewport of its own size
     // (f at 640x360 here) are the same computation.
-    const measured = new Set(ffmpegRows.map((x) => `${x.scenario_id} ${x.rid} ${x.size === 'native' ? x.layer : x.size}`));
+    const measured = new Set(
+      ffmpegRows.map((x) => `${x.scenario_id} ${x.rid} ${x.size === 'native' ? x.layer : x.size}`),
+    );
     expect(measured.size).toBeLessThan(ffmpegRows.length);
     expect(jobs.length).toBe(measured.size);
     const uid = process.getuid!();
@@ -96,19 +108,36 @@ describe('VMAF backends give the same numbers', () => {
     for (const a of jobs) {
       const image = a.indexOf(IMAGE);
       expect(a.slice(0, image + 1)).toEqual([
-        'run', '--rm', '-i', '--network', 'none', '--user', `${uid}:${gid}`,
-        '--env', 'MALLOC_MMAP_MAX_=0', '--env', 'MALLOC_TRIM_THRESHOLD_=1073741824',
-        '-v', `${run}:${run}:ro`,
-        '-v', `${path.join(run, '.measure-work')}:${path.join(run, '.measure-work')}`,
-        '-v', `${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl')}:${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl')}:ro`,
-        '-v', `${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl.model')}:${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl.model')}:ro`,
-        '--entrypoint', 'ffmpeg', IMAGE,
+        'run',
+        '--rm',
+        '-i',
+        '--network',
+        'none',
+        '--user',
+        `${uid}:${gid}`,
+        '--env',
+        'MALLOC_MMAP_MAX_=0',
+        '--env',
+        'MALLOC_TRIM_THRESHOLD_=1073741824',
+        '-v',
+        `${run}:${run}:ro`,
+        '-v',
+        `${path.join(run, '.measure-work')}:${path.join(run, '.measure-work')}`,
+        '-v',
+        `${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl')}:${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl')}:ro`,
+        '-v',
+        `${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl.model')}:${path.join(VMAF_MODEL_DIR, 'vmaf_float_v0.6.1.pkl.model')}:ro`,
+        '--entrypoint',
+        'ffmpeg',
+        IMAGE,
       ]);
       // Frames come on stdin: the container reads no clip from disk.
       expect(a.slice(image + 1)).toContain('pipe:0');
     }
     const rows = readCsv(path.join(run, 'quality.csv'));
-    expect(rows.map((x) => `${x.scenario_id} ${x.rid} ${x.size}`)).toEqual(ffmpegRows.map((x) => `${x.scenario_id} ${x.rid} ${x.size}`));
+    expect(rows.map((x) => `${x.scenario_id} ${x.rid} ${x.size}`)).toEqual(
+      ffmpegRows.map((x) => `${x.scenario_id} ${x.rid} ${x.size}`),
+    );
     rows.forEach((x, i) => {
       expect(Math.abs(Number(x.vmaf_mean) - Number(ffmpegRows[i].vmaf_mean))).toBeLessThanOrEqual(0.01);
       expect(x.psnr_y_mean).toBe(ffmpegRows[i].psnr_y_mean);
@@ -166,7 +195,9 @@ describe('errors', () => {
     expect(r.stdout + r.stderr).toContain('top-off.vp8');
     expect(r.stdout + r.stderr).toMatch(/all-layers\.vp8 q/);
     const rows = readCsv(path.join(run, 'quality.csv'));
-    expect(new Set(rows.map((x) => `${x.scenario_id} ${x.rid}`))).toEqual(new Set(['all-layers.vp8 h', 'all-layers.vp8 f']));
+    expect(new Set(rows.map((x) => `${x.scenario_id} ${x.rid}`))).toEqual(
+      new Set(['all-layers.vp8 h', 'all-layers.vp8 f']),
+    );
     const measured = readJson<RunRecord>(path.join(run, 'run.json'));
     expect(measured.measure?.status).toBe('incomplete');
   });

@@ -5,10 +5,27 @@ import { measureSummary, renderMeasureSummary } from '../src/measure/measureSumm
 import type { QualityRow } from '../src/rundir/CsvTypes.js';
 
 const row = (scenario: string, rid: string, vmaf: number): QualityRow =>
-  ({ scenario_id: scenario, scenario: 'all-layers', codec: 'vp8', rid, layer: rid === 'f' ? '1280x720' : '640x360', size: '640x360', view: 'displayed', vmaf_mean: vmaf, actual_kbps: 100 }) as unknown as QualityRow;
+  ({
+    scenario_id: scenario,
+    scenario: 'all-layers',
+    codec: 'vp8',
+    rid,
+    layer: rid === 'f' ? '1280x720' : '640x360',
+    size: '640x360',
+    view: 'displayed',
+    vmaf_mean: vmaf,
+    actual_kbps: 100,
+  }) as unknown as QualityRow;
 
 describe('measure summary of a 3-clip study', () => {
-  const rows = [row('a.all-layers.vp8', 'f', 60), row('a.all-layers.vp8', 'h', 55), row('b.all-layers.vp8', 'f', 80), row('b.all-layers.vp8', 'h', 85), row('c.all-layers.vp8', 'f', 95), row('c.all-layers.vp8', 'h', 90)];
+  const rows = [
+    row('a.all-layers.vp8', 'f', 60),
+    row('a.all-layers.vp8', 'h', 55),
+    row('b.all-layers.vp8', 'f', 80),
+    row('b.all-layers.vp8', 'h', 85),
+    row('c.all-layers.vp8', 'f', 95),
+    row('c.all-layers.vp8', 'h', 90),
+  ];
   const clipOf = (id: string) => id.split('.')[0];
 
   it('one ranking per clip, each with its own best', () => {

@@ -2,7 +2,17 @@
 // one --out, a malformed shard quality.csv. The built CLI on hand-made shard runs (no browser).
 // Expected by construction: the exit codes the README gives (130/143 for a signal, 6 for output,
 // 2 for input), no stack trace, and no hidden `.<out>.simq-merge-<pid>` folder left.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  writeSync,
+  closeSync,
+  existsSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,12 +31,22 @@ let b: string;
 function writeShard(name: string, index: number, bigMiB = 0): string {
   const dir = path.join(tmp, name);
   const full = handmadeRun();
-  const run: RunRecord = { ...full, runId: name, plan: { hash: 'plan-hash', scenarioIds: full.scenarios.map((s) => s.id), shard: { index, count: 2 } } };
+  const run: RunRecord = {
+    ...full,
+    runId: name,
+    plan: { hash: 'plan-hash', scenarioIds: full.scenarios.map((s) => s.id), shard: { index, count: 2 } },
+  };
   run.scenarios = full.scenarios.filter((_, i) => i % 2 === index - 1);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'run.json'), JSON.stringify(run, null, 2));
   const keep = new Set(run.scenarios.map((s) => s.id));
-  writeFileSync(path.join(dir, 'quality.csv'), toCsv(QUALITY_COLUMNS, handmadeQualityRows().filter((r) => keep.has(r.scenario_id))));
+  writeFileSync(
+    path.join(dir, 'quality.csv'),
+    toCsv(
+      QUALITY_COLUMNS,
+      handmadeQualityRows().filter((r) => keep.has(r.scenario_id)),
+    ),
+  );
   const chunk = Buffer.alloc(1024 * 1024, 7);
   for (const s of run.scenarios) {
     mkdirSync(path.join(dir, s.id));
@@ -51,7 +71,10 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('simq merge', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${signal} during the copy: exit ${code}, no hidden folder, no merged run`, async () => {
       const outDir = path.join(tmp, `out-${signal}`);
       mkdirSync(outDir);

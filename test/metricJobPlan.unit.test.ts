@@ -8,14 +8,20 @@ const VIEWPORTS = [
   { width: 640, height: 360 },
   { width: 1280, height: 720 },
 ];
-const layer = (work: string, width: number, height: number, scored = 80, sent = 240) => ({ work, decodedSize: { width, height }, scored, sent });
+const layer = (work: string, width: number, height: number, scored = 80, sent = 240) => ({
+  work,
+  decodedSize: { width, height },
+  scored,
+  sent,
+});
 
 describe('planMetricJobs', () => {
   it('measures a layer whose size is a viewport once for both rows (3 layers: 9 jobs for 12 rows)', () => {
     const plan = planMetricJobs([layer('q', 320, 180), layer('h', 640, 360), layer('f', 1280, 720)], VIEWPORTS);
     expect(plan.rows).toHaveLength(12);
     expect(plan.jobs).toHaveLength(9);
-    const jobOf = (work: string, label: string) => plan.jobs[plan.rows.find((r) => r.work === work && r.label === label)!.job];
+    const jobOf = (work: string, label: string) =>
+      plan.jobs[plan.rows.find((r) => r.work === work && r.label === label)!.job];
     expect(jobOf('f', 'native')).toBe(jobOf('f', '1280x720'));
     expect(jobOf('h', 'native')).toBe(jobOf('h', '640x360'));
     expect(jobOf('q', 'native')).toBe(jobOf('q', '320x180'));
@@ -46,7 +52,10 @@ describe('planMetricJobs', () => {
   });
 
   it('orders jobs by pixels x pictures sent, the costliest first', () => {
-    const plan = planMetricJobs([layer('a', 320, 180, 10, 30), layer('b', 320, 180, 10, 300)], [{ width: 640, height: 360 }]);
+    const plan = planMetricJobs(
+      [layer('a', 320, 180, 10, 30), layer('b', 320, 180, 10, 300)],
+      [{ width: 640, height: 360 }],
+    );
     // b 640: 230400 x 300 = 69.1 M; b 320: 57600 x 300 = 17.3 M; a 640: 230400 x 30 = 6.9 M; a 320: 1.7 M.
     // The rows (by scored pictures, equal here) would put both 640x360 jobs first.
     expect(plan.jobs.map((j) => `${j.work} ${j.size.width}`)).toEqual(['b 640', 'b 320', 'a 640', 'a 320']);

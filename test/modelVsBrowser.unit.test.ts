@@ -14,7 +14,10 @@ import { PRESETS } from '../src/scenario/presets.js';
 const INPUT = { width: 1280, height: 720, fps: 30 };
 const run = { input: { ...INPUT } } as RunRecord;
 
-function scenarioWith(bandwidths: number[] | undefined, targetKbps: (rid: string, predictedKbps: number, range?: [number, number]) => number | undefined): ScenarioRecord {
+function scenarioWith(
+  bandwidths: number[] | undefined,
+  targetKbps: (rid: string, predictedKbps: number, range?: [number, number]) => number | undefined,
+): ScenarioRecord {
   const [scenario] = expandScenarios([structuredClone(PRESETS['all-layers'])], { codecs: ['vp8'], bandwidths });
   const prediction = predictAllocation(scenario, INPUT);
   const layers: LayerRecord[] = prediction.layers.map((p) => {
@@ -27,7 +30,16 @@ function scenarioWith(bandwidths: number[] | undefined, targetKbps: (rid: string
       configured: { ...size, fps: 30 },
       framesCaptured: 300,
       framesEncoded: 300,
-      steady: { fromS: 2, toS: 10, seconds: 8, targetKbpsMedian: target, actualKbpsMean: target, fps: target === undefined ? 0 : 30, ...size, limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 8 } },
+      steady: {
+        fromS: 2,
+        toS: 10,
+        seconds: 8,
+        targetKbpsMedian: target,
+        actualKbpsMean: target,
+        fps: target === undefined ? 0 : 30,
+        ...size,
+        limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 8 },
+      },
     };
   });
   return { id: scenario.id, scenario, status: 'complete', layers, problems: [] };
@@ -42,7 +54,13 @@ function asCell(s: ScenarioRecord) {
       scenario: s.scenario.name,
       capKbps: s.scenario.bandwidthBps === undefined ? undefined : s.scenario.bandwidthBps / 1000,
       encodings: s.scenario.encodings,
-      measured: s.layers.map((l) => ({ rid: l.rid, width: l.steady!.width!, height: l.steady!.height!, on: Boolean(l.steady?.fps), targetKbps: l.steady?.targetKbpsMedian })),
+      measured: s.layers.map((l) => ({
+        rid: l.rid,
+        width: l.steady!.width!,
+        height: l.steady!.height!,
+        on: Boolean(l.steady?.fps),
+        targetKbps: l.steady?.targetKbpsMedian,
+      })),
       captureProblems: [],
       durationS: 10,
       warmupS: 2,
@@ -54,7 +72,9 @@ function flagged(s: ScenarioRecord): string[] {
   const model = compareWithModel(s, run)!;
   const matrix = asCell(s);
   // One comparison: the matrix's "outside the range" is the capture's flag, layer by layer.
-  expect(matrix.layers.filter((l) => !l.withinRange).map((l) => l.rid)).toEqual(model.layers.filter((l) => l.flagged).map((l) => l.rid));
+  expect(matrix.layers.filter((l) => !l.withinRange).map((l) => l.rid)).toEqual(
+    model.layers.filter((l) => l.flagged).map((l) => l.rid),
+  );
   return model.layers.filter((l) => l.flagged).map((l) => l.rid);
 }
 
@@ -74,19 +94,33 @@ describe('model vs browser', () => {
   });
 
   it('run.json keeps its keys and their order', () => {
-    const layer = compareWithModel(scenarioWith([1_500_000], (_rid, p) => p), run)!.layers[0];
+    const layer = compareWithModel(
+      scenarioWith([1_500_000], (_rid, p) => p),
+      run,
+    )!.layers[0];
     expect(Object.keys(JSON.parse(JSON.stringify(layer)))).toEqual([
-      'rid', 'predictedState', 'measuredOn', 'predictedTargetKbps', 'predictedAllocatedKbps', 'predictedRangeKbps', 'measuredTargetKbps', 'measuredActualKbps', 'deviation', 'flagged',
+      'rid',
+      'predictedState',
+      'measuredOn',
+      'predictedTargetKbps',
+      'predictedAllocatedKbps',
+      'predictedRangeKbps',
+      'measuredTargetKbps',
+      'measuredActualKbps',
+      'deviation',
+      'flagged',
     ]);
   });
 
   it('under a binding cap: inside the range (10% at its edges) agrees, beyond it is flagged', () => {
-    const ranged = (factor: number) =>
-      scenarioWith([1_500_000], (_rid, p, range) => (range ? range[0] * factor : p));
+    const ranged = (factor: number) => scenarioWith([1_500_000], (_rid, p, range) => (range ? range[0] * factor : p));
     const inside = ranged(0.92);
     expect(inside.layers.length).toBeGreaterThan(0);
     const withRange = compareWithModel(inside, run)!.layers.filter((l) => l.predictedRangeKbps);
-    expect(withRange.map((l) => l.rid), 'the 1500 kbps cap binds every layer').toEqual(['q', 'h', 'f']);
+    expect(
+      withRange.map((l) => l.rid),
+      'the 1500 kbps cap binds every layer',
+    ).toEqual(['q', 'h', 'f']);
     expect(flagged(inside)).toEqual([]);
     expect(flagged(ranged(0.85))).toEqual(withRange.map((l) => l.rid));
   });

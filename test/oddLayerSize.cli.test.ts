@@ -20,7 +20,9 @@ let ref: string;
 let layer: string;
 
 async function ffmpeg(args: string[]) {
-  const r = await runProcess(FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], { timeoutMs: 120_000 });
+  const r = await runProcess(FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], {
+    timeoutMs: 120_000,
+  });
   expect(r.code, r.stderr).toBe(0);
 }
 
@@ -28,20 +30,62 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-odd-layer-'));
   ref = path.join(tmp, 'ref.y4m');
   layer = path.join(tmp, 'q.ivf');
-  await ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=960x540:rate=30`, '-frames:v', String(FRAMES), '-pix_fmt', 'yuv420p', ref]);
-  await ffmpeg(['-i', ref, '-vf', 'scale=240:135', '-c:v', 'libvpx', '-b:v', '150k', '-auto-alt-ref', '0', '-lag-in-frames', '0', '-f', 'ivf', layer]);
+  await ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=960x540:rate=30`,
+    '-frames:v',
+    String(FRAMES),
+    '-pix_fmt',
+    'yuv420p',
+    ref,
+  ]);
+  await ffmpeg([
+    '-i',
+    ref,
+    '-vf',
+    'scale=240:135',
+    '-c:v',
+    'libvpx',
+    '-b:v',
+    '150k',
+    '-auto-alt-ref',
+    '0',
+    '-lag-in-frames',
+    '0',
+    '-f',
+    'ivf',
+    layer,
+  ]);
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('a 240x135 layer', () => {
   it('4:2:0 frame bytes of an odd size round chroma up', async () => {
     // The decoder's own output length for the layer, against ((w+1)>>1)*((h+1)>>1) per chroma plane.
-    const r = await runProcess(FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', layer, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-']);
+    const r = await runProcess(FFMPEG, [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-i',
+      layer,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-',
+    ]);
     expect(r.stdout.length).toBe(FRAMES * (240 * 135 + 2 * 120 * 68));
     expect(yuv420pFrameBytes(240, 135)).toBe(240 * 135 + 2 * 120 * 68);
   });
 
-  for (const size of [{ width: 240, height: 135 }, { width: 480, height: 270 }, { width: 640, height: 360 }]) {
+  for (const size of [
+    { width: 240, height: 135 },
+    { width: 480, height: 270 },
+    { width: 640, height: 360 },
+  ]) {
     it(`scores at ${size.width}x${size.height} as libvmaf does on the same frames`, async () => {
       const entries = Array.from({ length: FRAMES }, (_, i) => ({ frameIndex: i, sourceIndex: i, frozen: false }));
       const metrics = await runMetricJob({
@@ -56,7 +100,14 @@ describe('a 240x135 layer', () => {
         workDir: path.join(tmp, `work-${size.width}`),
       });
       expect(metrics).toHaveLength(FRAMES);
-      const direct = await directVmaf({ ffmpeg: FFMPEG, modelOption: MODEL, bitstream: layer, referenceY4m: ref, ...size, pairs: entries.map((e) => [e.frameIndex, e.sourceIndex]) });
+      const direct = await directVmaf({
+        ffmpeg: FFMPEG,
+        modelOption: MODEL,
+        bitstream: layer,
+        referenceY4m: ref,
+        ...size,
+        pairs: entries.map((e) => [e.frameIndex, e.sourceIndex]),
+      });
       metrics.forEach((m, i) => expect(Math.abs(m.vmaf! - direct[i]), `picture ${i}`).toBeLessThanOrEqual(0.05));
       for (const m of metrics) expect(m.psnr_y).toBeGreaterThan(15);
     }, 120_000);

@@ -41,8 +41,14 @@ describe('analyze refuses before a browser starts', () => {
     [['--warmup', '1e9'], /--warmup 1e9: expected seconds from 0 to 600/],
     [['--size', '100000x100000'], /--size 100000x100000: expected WIDTHxHEIGHT from 2x2 to 8192x8192/],
     [['--shard', '1/100000000000000000000'], /the count must be at least 1 and at most 10000/],
-    [['--sweep', 'all-layers:h.maxBitrate=300k:1500k:1000000000'], /the count "1000000000" must be a whole number from 2 to 50/],
-    [['--sweep', 'all-layers:f.scaleResolutionDownBy=0.5'], /scaleResolutionDownBy must be >= 1 \(the spec forbids upscaling\), got 0\.5/],
+    [
+      ['--sweep', 'all-layers:h.maxBitrate=300k:1500k:1000000000'],
+      /the count "1000000000" must be a whole number from 2 to 50/,
+    ],
+    [
+      ['--sweep', 'all-layers:f.scaleResolutionDownBy=0.5'],
+      /scaleResolutionDownBy must be >= 1 \(the spec forbids upscaling\), got 0\.5/,
+    ],
   ])('%j', async (args, message) => {
     await refused(['analyze', clip, '--out', tmp, ...args], message);
   });
@@ -54,13 +60,20 @@ describe('analyze refuses before a browser starts', () => {
   });
 
   it('--resume with --size, --warmup or --browser it would not apply', async () => {
-    for (const [flag, value] of [['--size', '640x360'], ['--warmup', '3'], ['--browser', 'firefox']]) {
-      await refused(['analyze', '--resume', path.join(tmp, 'some-run'), flag, value], new RegExp(`--resume .*: ${flag} ${value} would not apply`));
+    for (const [flag, value] of [
+      ['--size', '640x360'],
+      ['--warmup', '3'],
+      ['--browser', 'firefox'],
+    ]) {
+      await refused(
+        ['analyze', '--resume', path.join(tmp, 'some-run'), flag, value],
+        new RegExp(`--resume .*: ${flag} ${value} would not apply`),
+      );
     }
   });
 });
 
-describe('a study file\'s values are reported as the file\'s, not as flags never typed', () => {
+describe("a study file's values are reported as the file's, not as flags never typed", () => {
   it.each([
     [{ codecs: ['h265'] }, /"codecs": h265/, /--codec/],
     [{ sweeps: ['h.maxBitrate=1k:2k:1000000000'] }, /"sweeps": h\.maxBitrate=1k:2k:1000000000: the count/, /--sweep/],
@@ -82,6 +95,9 @@ describe('a clip source that is not a regular file', () => {
   it('a FIFO is refused at once by capture, before a browser is looked for', async () => {
     const fifo = path.join(tmp, 'fifo.mp4');
     execFileSync('mkfifo', [fifo]);
-    await refused(['capture', fifo, '--out', tmp], /is a FIFO \(named pipe\), not a regular file/, { ...testEnv(), CHROME_PATH: path.join(tmp, 'no-chromium') });
+    await refused(['capture', fifo, '--out', tmp], /is a FIFO \(named pipe\), not a regular file/, {
+      ...testEnv(),
+      CHROME_PATH: path.join(tmp, 'no-chromium'),
+    });
   });
 });

@@ -67,7 +67,11 @@ describe('simq plan --codec vp8 --size 1280x720 --bandwidth 300k,800k,1500k,3000
     expect(alloc.get('1500k')!.at(-1)).toBe('q h f');
     expect(alloc.get('3000k')!.at(-1)).toBe('q h f');
     // The encoder gets less than the cap (packet overhead).
-    for (const [label, cap] of [['800k', 800], ['1500k', 1500], ['3000k', 3000]] as const) {
+    for (const [label, cap] of [
+      ['800k', 800],
+      ['1500k', 1500],
+      ['3000k', 3000],
+    ] as const) {
       const encoder = Number(alloc.get(label)![1]);
       expect(encoder).toBeLessThan(cap);
       expect(encoder).toBeGreaterThan(cap * 0.85);
@@ -104,23 +108,37 @@ describe('simq plan --json', () => {
     expect(typeof doc.calibration.encoderOvershoot).toBe('number');
     expect(doc.plans.map((p: { id: string }) => p.id)).toEqual(['all-layers.vp8', 'all-layers.vp9']);
     for (const plan of doc.plans) {
-      expect(plan.allocations.map((a: { budget: { capBps: number | null } }) => a.budget.capBps)).toEqual([null, 800_000, 1_500_000]);
+      expect(plan.allocations.map((a: { budget: { capBps: number | null } }) => a.budget.capBps)).toEqual([
+        null,
+        800_000,
+        1_500_000,
+      ]);
       for (const a of plan.allocations) {
         expect(a.layers.map((l: { rid: string }) => l.rid)).toEqual(['q', 'h', 'f']);
         for (const l of a.layers) {
-          for (const key of ['width', 'height', 'minBps', 'targetBps', 'maxBps', 'maxFramerate', 'allocatedBps', 'predictedTargetBps']) {
+          for (const key of [
+            'width',
+            'height',
+            'minBps',
+            'targetBps',
+            'maxBps',
+            'maxFramerate',
+            'allocatedBps',
+            'predictedTargetBps',
+          ]) {
             expect(typeof l[key], key).toBe('number');
           }
           expect(['on', 'off-bandwidth', 'inactive', 'dropped', 'not-sent']).toContain(l.state);
         }
       }
     }
-    const unconstrained = (i: number) => doc.plans[i].allocations[0].layers.map((l: { predictedTargetBps: number }) => l.predictedTargetBps / 1000);
+    const unconstrained = (i: number) =>
+      doc.plans[i].allocations[0].layers.map((l: { predictedTargetBps: number }) => l.predictedTargetBps / 1000);
     expect(unconstrained(0)).toEqual([150, 500, 2500]); // doc VP8 table
     expect(unconstrained(1)).toEqual([142, 420, 1524]); // doc VP9 table (L1T3 added by default)
   });
 
-  it('uses a scenario file\'s codec and bandwidths when the options do not give them', async () => {
+  it("uses a scenario file's codec and bandwidths when the options do not give them", async () => {
     const file = path.join(dir, 'mine.json');
     writeFileSync(
       file,

@@ -22,7 +22,9 @@ describe('quickModeDoubt', () => {
   });
 
   it('an encoder at 7.5 fps (75% frozen repeats): named, with the share', () => {
-    expect(quickModeDoubt(window(120, 4), 3)).toMatch(/^quick mode \(--vmaf-subsample 3\): 75% of its displayed pictures are frozen repeats, so/);
+    expect(quickModeDoubt(window(120, 4), 3)).toMatch(
+      /^quick mode \(--vmaf-subsample 3\): 75% of its displayed pictures are frozen repeats, so/,
+    );
   });
 
   it('20 of 30 fps (one in three frozen) is a doubt; 9 of 10 kept (10%) is not', () => {

@@ -24,7 +24,9 @@ function run(options: { vmaf?: boolean } = {}): Recommendation {
 const vp8 = (rec: Recommendation): CodecRecommendation => rec.codecs.find((c) => c.codec === 'vp8')!;
 const layer = (rec: Recommendation, rid: string) => vp8(rec).layers.find((l) => l.rid === rid)!;
 
-const schema = JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8'));
+const schema = JSON.parse(
+  readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8'),
+);
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const validateRecommendation = ajv.compile(schema);
 
@@ -86,21 +88,33 @@ describe('recommend on a hand-made quality table', () => {
       ['h', 1_200_000, 2, true],
       ['f', 2_500_000, 1, true],
     ]);
-    expect(validateEncodings(new ScenarioChecker('recommendedEncodings'), JSON.parse(JSON.stringify(enc)), 'encodings')).toEqual(enc);
+    expect(
+      validateEncodings(new ScenarioChecker('recommendedEncodings'), JSON.parse(JSON.stringify(enc)), 'encodings'),
+    ).toEqual(enc);
   });
 
   it('answers the seed question per render size: best, and cheapest within 1 VMAF point', () => {
     const at = (size: string) => vp8(rec).viewerSizes.find((v) => v.size === size)!;
     // 640x360: f scaled down 88 (2400 kbps) is best; h@2000k sweep 87.5 (1480 kbps) is within 1 and cheaper.
     expect(at('640x360').best).toMatchObject({ rid: 'f', scenarioId: 'all-layers.vp8', score: 88, kbps: 2400 });
-    expect(at('640x360').cheapest).toMatchObject({ rid: 'h', scenarioId: 'all-layers.vp8.h-maxBitrate-2000k', score: 87.5, kbps: 1480 });
+    expect(at('640x360').cheapest).toMatchObject({
+      rid: 'h',
+      scenarioId: 'all-layers.vp8.h-maxBitrate-2000k',
+      score: 87.5,
+      kbps: 1480,
+    });
     // The sender's own h at 640x360 scores 70 for 490 kbps: f beats it by 18 for 4.9x the bits.
     const hSender = at('640x360').candidates.find((c) => c.rid === 'h' && c.scenarioId === 'all-layers.vp8')!;
     expect(at('640x360').best.score - hSender.score).toBe(18);
     expect(at('640x360').best.kbps / hSender.kbps).toBeCloseTo(4.9, 1);
     // 320x180: h@2000k 87 is best; within 1 point: h@1600k 86 at 1170 kbps, the cheapest.
     expect(at('320x180').best).toMatchObject({ rid: 'h', scenarioId: 'all-layers.vp8.h-maxBitrate-2000k', score: 87 });
-    expect(at('320x180').cheapest).toMatchObject({ rid: 'h', scenarioId: 'all-layers.vp8.h-maxBitrate-1600k', score: 86, kbps: 1170 });
+    expect(at('320x180').cheapest).toMatchObject({
+      rid: 'h',
+      scenarioId: 'all-layers.vp8.h-maxBitrate-1600k',
+      score: 86,
+      kbps: 1170,
+    });
     // 1280x720: f alone.
     expect(at('1280x720').best.rid).toBe('f');
     expect(at('1280x720').cheapest.rid).toBe('f');
@@ -149,11 +163,17 @@ describe('recommend on a hand-made quality table', () => {
 
   it('warns in plain words', () => {
     const text = rec.warnings.map((w) => `${w.kind}: ${w.message}`);
-    expect(text).toContain('beaten-by-larger: at 640x360 the h layer (490 kbps) scores 18.0 VMAF below f scaled down (2400 kbps) in all-layers.vp8');
-    expect(rec.warnings.some((w) => w.kind === 'cpu-limited' && w.rid === 'q' && /CPU-limited/.test(w.message))).toBe(true);
+    expect(text).toContain(
+      'beaten-by-larger: at 640x360 the h layer (490 kbps) scores 18.0 VMAF below f scaled down (2400 kbps) in all-layers.vp8',
+    );
+    expect(rec.warnings.some((w) => w.kind === 'cpu-limited' && w.rid === 'q' && /CPU-limited/.test(w.message))).toBe(
+      true,
+    );
     expect(rec.warnings.some((w) => w.kind === 'knee' && w.rid === 'q')).toBe(true);
     expect(rec.warnings.some((w) => w.kind === 'below-range' && w.rid === 'f')).toBe(true);
-    expect(rec.warnings.some((w) => w.kind === 'low-alignment' && w.scenarioId === 'top-off.vp8' && w.rid === 'h')).toBe(true);
+    expect(
+      rec.warnings.some((w) => w.kind === 'low-alignment' && w.scenarioId === 'top-off.vp8' && w.rid === 'h'),
+    ).toBe(true);
     expect(rec.warnings.some((w) => w.kind === 'vmaf-missing')).toBe(false);
   });
 
@@ -206,7 +226,12 @@ describe('curve rules in isolation', () => {
   });
   it('a lower layer wanted below its table target gets maxBitrate = the wanted bitrate', () => {
     // h table target 500 kbps; wanted 400: target = min(max(500, 300), 400) = 400 with maxBitrate 400.
-    const c = maxBitrateForWanted({ codec: 'vp8', input: { width: 1280, height: 720, fps: 30 }, encodings: qhf() }, 'h', 400_000, 'lower');
+    const c = maxBitrateForWanted(
+      { codec: 'vp8', input: { width: 1280, height: 720, fps: 30 }, encodings: qhf() },
+      'h',
+      400_000,
+      'lower',
+    );
     expect(c.maxBitrate).toBe(400_000);
     expect(c.predictedBps).toBe(400_000);
   });
@@ -217,11 +242,22 @@ describe('quality.csv parsing', () => {
     const text = toCsv(QUALITY_COLUMNS, handmadeQualityRows());
     const rows = parseQualityCsv(text, 'quality.csv');
     expect(rows).toHaveLength(handmadeQualityRows().length);
-    expect(rows[0]).toMatchObject({ scenario_id: 'all-layers.vp8', rid: 'q', size: 'native', target_kbps: 150, vmaf_mean: 55 });
+    expect(rows[0]).toMatchObject({
+      scenario_id: 'all-layers.vp8',
+      rid: 'q',
+      size: 'native',
+      target_kbps: 150,
+      vmaf_mean: 55,
+    });
     expect(rows[0].max_bitrate_kbps).toBeUndefined();
   });
   it('names the file, line and column of a bad number', () => {
-    const text = toCsv(QUALITY_COLUMNS, handmadeQualityRows()).replace(/\n([^,]*,[^,]*,vp8,,q,320x180,native,displayed,,)150/, '\n$1abc');
-    expect(() => parseQualityCsv(text, '/x/quality.csv')).toThrow(/\/x\/quality\.csv line 2: target_kbps "abc" is not a number/);
+    const text = toCsv(QUALITY_COLUMNS, handmadeQualityRows()).replace(
+      /\n([^,]*,[^,]*,vp8,,q,320x180,native,displayed,,)150/,
+      '\n$1abc',
+    );
+    expect(() => parseQualityCsv(text, '/x/quality.csv')).toThrow(
+      /\/x\/quality\.csv line 2: target_kbps "abc" is not a number/,
+    );
   });
 });

@@ -18,7 +18,9 @@ async function simq(...args: string[]) {
   return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
 }
 
-const schema = JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8'));
+const schema = JSON.parse(
+  readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8'),
+);
 const validate = new Ajv2020({ strict: true }).compile(schema);
 
 describe('simq recommend (CLI)', () => {
@@ -33,7 +35,9 @@ describe('simq recommend (CLI)', () => {
     expect(r.stdout).toMatch(/at 640x360 the h layer \(490 kbps\) scores 18\.0 VMAF below f/);
     const doc = JSON.parse(readFileSync(path.join(runDir, 'recommendation.json'), 'utf8'));
     expect(validate(doc)).toBe(true);
-    expect(readFileSync(path.join(runDir, 'recommendation.csv'), 'utf8').split('\n')[0]).toMatch(/^run_id,codec,sender_scenario,viewer_size/);
+    expect(readFileSync(path.join(runDir, 'recommendation.csv'), 'utf8').split('\n')[0]).toMatch(
+      /^run_id,codec,sender_scenario,viewer_size/,
+    );
   });
 
   it('--json prints the document; --format encodings prints the export', async () => {
@@ -42,7 +46,9 @@ describe('simq recommend (CLI)', () => {
     expect(JSON.parse(j.stdout).provenance.runId).toBe(RUN_ID);
     const e = await simq(runDir, '--format', 'encodings', '--no-save');
     expect(e.code).toBe(0);
-    expect(JSON.parse(e.stdout).sendEncodings.map((x: { maxBitrate: number }) => x.maxBitrate)).toEqual([400_000, 1_200_000, 2_500_000]);
+    expect(JSON.parse(e.stdout).sendEncodings.map((x: { maxBitrate: number }) => x.maxBitrate)).toEqual([
+      400_000, 1_200_000, 2_500_000,
+    ]);
   });
 
   it('--format mediasoup --out writes the file; options change the decisions', async () => {
@@ -50,7 +56,9 @@ describe('simq recommend (CLI)', () => {
     const r = await simq(runDir, '--format', 'mediasoup', '--out', out, '--no-save');
     expect(r.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/export const simqEncodings/);
-    expect(readFileSync(path.join(tmp, 'simq-mediasoup.d.mts'), 'utf8')).toMatch(/export declare const simqEncodings: SimqEncoding\[\];/);
+    expect(readFileSync(path.join(tmp, 'simq-mediasoup.d.mts'), 'utf8')).toMatch(
+      /export declare const simqEncodings: SimqEncoding\[\];/,
+    );
     // --target-vmaf 85: h's first point >= 85 is 1500 (87.5), below 1200 (84): 1200 + 1 x 300 / 3.5 = 1285.7 -> 1286 kbps,
     // lower layer above its 500 kbps table target -> maxBitrate ceil(1286 x 4/3) = 1715 kbps.
     const t = await simq(runDir, '--format', 'encodings', '--no-save', '--target-vmaf', '85');
@@ -60,7 +68,9 @@ describe('simq recommend (CLI)', () => {
   it('--format jitsi: the codec-preference warning on stderr; --jitsi-prefer-codec sets codecPreferenceOrder instead', async () => {
     const plain = await simq(runDir, '--format', 'jitsi', '--no-save');
     expect(plain.code).toBe(0);
-    expect(plain.stderr).toMatch(/simq: warning \(jitsi\): Jitsi prefers AV1 > VP9 > VP8 > H264 by default .* pass --jitsi-prefer-codec/);
+    expect(plain.stderr).toMatch(
+      /simq: warning \(jitsi\): Jitsi prefers AV1 > VP9 > VP8 > H264 by default .* pass --jitsi-prefer-codec/,
+    );
     const preferred = await simq(runDir, '--format', 'jitsi', '--jitsi-prefer-codec', '--no-save');
     expect(preferred.stderr).not.toMatch(/Jitsi prefers/);
     expect(preferred.stdout).toContain('config.videoQuality.codecPreferenceOrder = ["VP8","AV1","VP9","H264"];');
@@ -99,7 +109,9 @@ describe('simq recommend (CLI)', () => {
   it('an unknown format: exit 2, lists the formats', async () => {
     const r = await simq(runDir, '--format', 'pion');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--format pion: unknown format \(use one of encodings, mediasoup, livekit, jitsi, janus, json, csv\)/);
+    expect(r.stderr).toMatch(
+      /--format pion: unknown format \(use one of encodings, mediasoup, livekit, jitsi, janus, json, csv\)/,
+    );
   });
 
   it.each([['abc'], ['150'], ['0'], ['-5']])('--target-vmaf %s: exit 2', async (value) => {

@@ -16,7 +16,8 @@ import type { Recommendation } from '../src/recommend/RecommendationTypes.js';
 import { ScenarioChecker, validateEncodings } from '../src/scenario/loadScenarios.js';
 import { CLIP, handmadeParsedRows, handmadeRun, RUN_CREATED_AT, RUN_ID } from './fixtures/recommend/handmade.js';
 
-const upstream = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/upstream/${name}`, import.meta.url), 'utf8'));
+const upstream = (name: string) =>
+  JSON.parse(readFileSync(new URL(`./fixtures/upstream/${name}`, import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const encodingSchema = ajv.compile(upstream('rtc-rtp-encoding-parameters.schema.json'));
 const consumerLayersSchema = ajv.compile(upstream('mediasoup-consumer-layers.schema.json'));
@@ -26,7 +27,9 @@ const videoResolutionSchema = ajv.compile({ ...livekitSchemaDoc.$defs.videoResol
 const jitsiSchema = ajv.compile(upstream('jitsi-video-quality.schema.json'));
 const janusConfigureSchema = ajv.compile(upstream('janus-videoroom-subscriber-configure.schema.json'));
 const janusMaxBitratesSchema = ajv.compile(upstream('janus-js-simulcast-max-bitrates.schema.json'));
-const recommendationSchema = ajv.compile(JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8')));
+const recommendationSchema = ajv.compile(
+  JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8')),
+);
 
 function valid(validate: ReturnType<typeof ajv.compile>, value: unknown): void {
   const ok = validate(value);
@@ -82,7 +85,9 @@ describe('--format encodings', () => {
     ]);
   });
   it('is accepted by the scenario validator (simq can capture it back)', () => {
-    expect(() => validateEncodings(new ScenarioChecker('--format encodings'), doc.sendEncodings, 'sendEncodings')).not.toThrow();
+    expect(() =>
+      validateEncodings(new ScenarioChecker('--format encodings'), doc.sendEncodings, 'sendEncodings'),
+    ).not.toThrow();
   });
   it('the upstream schema rejects an invented key (the check can fail)', () => {
     expect(encodingSchema({ ...doc.sendEncodings[0], maxBitrateKbps: 400 })).toBe(false);
@@ -100,7 +105,11 @@ describe('--format mediasoup', async () => {
     expect(() => validateEncodings(new ScenarioChecker('mediasoup'), encodings, 'encodings')).not.toThrow();
   });
   it('every preferredLayers is a mediasoup ConsumerLayers pointing at the chosen rid', () => {
-    const table = m.simqPreferredLayersTable as { rid: string | null; bandwidthBps: number; preferredLayers: { spatialLayer: number } | null }[];
+    const table = m.simqPreferredLayersTable as {
+      rid: string | null;
+      bandwidthBps: number;
+      preferredLayers: { spatialLayer: number } | null;
+    }[];
     expect(table.length).toBe(3 * 7);
     for (const row of table) {
       if (row.rid === null) {
@@ -110,7 +119,8 @@ describe('--format mediasoup', async () => {
       valid(consumerLayersSchema, row.preferredLayers);
       expect(encodings[row.preferredLayers!.spatialLayer].rid).toBe(row.rid);
     }
-    for (const row of m.simqPreferredLayersBySize as { preferredLayers: unknown }[]) valid(consumerLayersSchema, row.preferredLayers);
+    for (const row of m.simqPreferredLayersBySize as { preferredLayers: unknown }[])
+      valid(consumerLayersSchema, row.preferredLayers);
   });
   it('simqPreferredLayers() looks the table up: render size covered, highest bucket <= bandwidth', () => {
     const pick = m.simqPreferredLayers as (w: number, h: number, bps: number) => { spatialLayer: number } | null;
@@ -122,7 +132,8 @@ describe('--format mediasoup', async () => {
     expect(pick(500, 300, 700_000)?.spatialLayer).toBe(1);
   });
   it('hysteresis thresholds: up > down for every layer', () => {
-    for (const l of m.simqLayerSwitching as { upSwitchBps: number; downSwitchBps: number }[]) expect(l.upSwitchBps).toBeGreaterThan(l.downSwitchBps);
+    for (const l of m.simqLayerSwitching as { upSwitchBps: number; downSwitchBps: number }[])
+      expect(l.upSwitchBps).toBeGreaterThan(l.downSwitchBps);
   });
 });
 
@@ -149,7 +160,10 @@ describe('--format jitsi', () => {
   const code = renderExport(rec, 'jitsi');
   it('runs after config.js and sets videoQuality.vp8.maxBitratesVideo, keeping the other settings', () => {
     const config: { videoQuality: Record<string, unknown> } = {
-      videoQuality: { preferredCodec: 'VP8', vp8: { scalabilityModeEnabled: false, maxBitratesVideo: { ssHigh: 2_500_000 } } },
+      videoQuality: {
+        preferredCodec: 'VP8',
+        vp8: { scalabilityModeEnabled: false, maxBitratesVideo: { ssHigh: 2_500_000 } },
+      },
     };
     new Function('config', code)(config);
     valid(jitsiSchema, config.videoQuality);
@@ -183,7 +197,9 @@ describe('--format janus', () => {
     expect(doc.publisher.simulcastMaxBitrates).toEqual({ low: EXPECTED.q, medium: EXPECTED.h, high: EXPECTED.f });
     const sub = Object.fromEntries(doc.substreams.map((s: { rid: string; substream: number }) => [s.rid, s.substream]));
     expect(sub).toEqual({ q: 0, h: 1, f: 2 });
-    const cell = doc.subscriberTable.find((r: { viewerSize: string; bandwidthBps: number }) => r.viewerSize === '640x360' && r.bandwidthBps === 4_000_000);
+    const cell = doc.subscriberTable.find(
+      (r: { viewerSize: string; bandwidthBps: number }) => r.viewerSize === '640x360' && r.bandwidthBps === 4_000_000,
+    );
     expect(cell.configure).toEqual({ request: 'configure', substream: 2, temporal: 2 });
   });
   it('says honestly what Janus does not do', () => {
@@ -216,16 +232,29 @@ describe('a run with two codecs (VP8 + VP9)', () => {
   const runRecord = handmadeRun();
   const vp8Sender = runRecord.scenarios[0];
   const vp9Encodings = vp8Sender.scenario.encodings.map((e) => ({ ...e, scalabilityMode: 'L1T3' }));
-  runRecord.scenarios.push({ ...vp8Sender, id: 'all-layers.vp9', scenario: { ...vp8Sender.scenario, id: 'all-layers.vp9', codec: 'vp9', encodings: vp9Encodings }, problems: [] });
+  runRecord.scenarios.push({
+    ...vp8Sender,
+    id: 'all-layers.vp9',
+    scenario: { ...vp8Sender.scenario, id: 'all-layers.vp9', codec: 'vp9', encodings: vp9Encodings },
+    problems: [],
+  });
   const rows = handmadeParsedRows();
-  const vp9Rows = rows.filter((r) => r.scenario_id === 'all-layers.vp8').map((r) => ({ ...r, scenario_id: 'all-layers.vp9', codec: 'vp9' }));
-  const two = recommend(buildQualityTable(runRecord, [...rows, ...vp9Rows]), { runDir: 'x', simqVersion: 't', now: new Date(0) });
+  const vp9Rows = rows
+    .filter((r) => r.scenario_id === 'all-layers.vp8')
+    .map((r) => ({ ...r, scenario_id: 'all-layers.vp9', codec: 'vp9' }));
+  const two = recommend(buildQualityTable(runRecord, [...rows, ...vp9Rows]), {
+    runDir: 'x',
+    simqVersion: 't',
+    now: new Date(0),
+  });
 
   it('SDK/SFU exports need --codec; json/csv cover both', () => {
     expect(() => renderExport(two, 'mediasoup')).toThrow(/several codecs \(vp8, vp9\)/);
     expect(() => renderExport(two, 'encodings', 'av1')).toThrow(/--codec av1: this run measured vp8, vp9/);
     valid(recommendationSchema, JSON.parse(renderExport(two, 'json')));
-    expect(new Set((parse(renderExport(two, 'csv'), { columns: true }) as { codec: string }[]).map((r) => r.codec))).toEqual(new Set(['vp8', 'vp9']));
+    expect(
+      new Set((parse(renderExport(two, 'csv'), { columns: true }) as { codec: string }[]).map((r) => r.codec)),
+    ).toEqual(new Set(['vp8', 'vp9']));
     expect(JSON.parse(renderExport(two, 'json', 'vp9')).codecs.map((c: { codec: string }) => c.codec)).toEqual(['vp9']);
   });
 
@@ -247,9 +276,16 @@ describe('a run with two codecs (VP8 + VP9)', () => {
     const text = renderExport(two, 'livekit', 'vp9');
     const m = await importModule('livekit-vp9.mjs', text);
     const options = JSON.parse(JSON.stringify(m.simqPublishOptions));
-    expect(options).toMatchObject({ videoCodec: 'vp9', simulcast: true, scalabilityMode: 'L1T3', videoEncoding: { maxBitrate: 2_500_000 } });
+    expect(options).toMatchObject({
+      videoCodec: 'vp9',
+      simulcast: true,
+      scalabilityMode: 'L1T3',
+      videoEncoding: { maxBitrate: 2_500_000 },
+    });
     expect(options.videoSimulcastLayers.map((l: { width: number }) => l.width)).toEqual([320, 640]);
-    expect(text).toMatch(/NOTE: VP9 as simulcast \(scalabilityMode L1T3 on each layer\) needs livekit-client >= 2\.22\.3, livekit-server > 1\.13\.6/);
+    expect(text).toMatch(
+      /NOTE: VP9 as simulcast \(scalabilityMode L1T3 on each layer\) needs livekit-client >= 2\.22\.3, livekit-server > 1\.13\.6/,
+    );
   });
 });
 
@@ -257,12 +293,20 @@ describe('what each SFU does differently, said in the export and by simq recomme
   const runRecord = handmadeRun();
   const vp8Sender = runRecord.scenarios[0];
   const vp9Encodings = vp8Sender.scenario.encodings.map((e) => ({ ...e, scalabilityMode: 'L1T3' }));
-  runRecord.scenarios = [{ ...vp8Sender, id: 'all-layers.vp9', scenario: { ...vp8Sender.scenario, id: 'all-layers.vp9', codec: 'vp9', encodings: vp9Encodings }, problems: [] }];
+  runRecord.scenarios = [
+    {
+      ...vp8Sender,
+      id: 'all-layers.vp9',
+      scenario: { ...vp8Sender.scenario, id: 'all-layers.vp9', codec: 'vp9', encodings: vp9Encodings },
+      problems: [],
+    },
+  ];
   const vp9Rows = handmadeParsedRows()
     .filter((r) => r.scenario_id === 'all-layers.vp8')
     .map((r) => ({ ...r, scenario_id: 'all-layers.vp9', codec: 'vp9' }));
   const vp9 = recommend(buildQualityTable(runRecord, vp9Rows), { runDir: 'x', simqVersion: 't', now: new Date(0) });
-  const kinds = (r: Recommendation, format: Parameters<typeof renderExportWarnings>[1], options = {}) => renderExportWarnings(r, format, undefined, options).map((w) => w.kind);
+  const kinds = (r: Recommendation, format: Parameters<typeof renderExportWarnings>[1], options = {}) =>
+    renderExportWarnings(r, format, undefined, options).map((w) => w.kind);
 
   it('mediasoup: VP9 simulcast is not what mediasoup documents (VP8/H.264 only); VP8 says nothing', () => {
     expect(kinds(vp9, 'mediasoup')).toEqual(['mediasoup-svc-codec-simulcast']);
@@ -272,10 +316,18 @@ describe('what each SFU does differently, said in the export and by simq recomme
 
   it('LiveKit: a capture under 960 px loses the middle layer, under 480 px both lower ones (publishUtils)', () => {
     // The same layers from a 640x360 clip: longer side 640 < 960 -> livekit-client sends [q, f] only.
-    const small = { ...rec, provenance: { ...rec.provenance, clip: { ...rec.provenance.clip, width: 640, height: 360 } } };
+    const small = {
+      ...rec,
+      provenance: { ...rec.provenance, clip: { ...rec.provenance.clip, width: 640, height: 360 } },
+    };
     expect(kinds(small, 'livekit')).toEqual(['livekit-small-capture']);
-    expect(renderExport(small, 'livekit')).toMatch(/NOTE: the capture is 640x360: livekit-client sends three layers only from a 960 px longer side .*the measured layer h will not be sent/);
-    const tiny = { ...rec, provenance: { ...rec.provenance, clip: { ...rec.provenance.clip, width: 426, height: 240 } } };
+    expect(renderExport(small, 'livekit')).toMatch(
+      /NOTE: the capture is 640x360: livekit-client sends three layers only from a 960 px longer side .*the measured layer h will not be sent/,
+    );
+    const tiny = {
+      ...rec,
+      provenance: { ...rec.provenance, clip: { ...rec.provenance.clip, width: 426, height: 240 } },
+    };
     expect(renderExport(tiny, 'livekit')).toMatch(/the measured layers q, h will not be sent/);
     expect(kinds(rec, 'livekit')).toEqual([]);
   });
@@ -284,7 +336,9 @@ describe('what each SFU does differently, said in the export and by simq recomme
     expect(kinds(rec, 'jitsi')).toEqual(['jitsi-codec-preference']);
     expect(renderExport(rec, 'jitsi')).toMatch(/NOTE: Jitsi prefers AV1 > VP9 > VP8 > H264 by default/);
     expect(kinds(rec, 'jitsi', { jitsiPreferCodec: true })).toEqual([]);
-    const config: { videoQuality?: Record<string, unknown> } = { videoQuality: { codecPreferenceOrder: ['AV1', 'VP9', 'VP8', 'H264'] } };
+    const config: { videoQuality?: Record<string, unknown> } = {
+      videoQuality: { codecPreferenceOrder: ['AV1', 'VP9', 'VP8', 'H264'] },
+    };
     new Function('config', renderExport(rec, 'jitsi', undefined, { jitsiPreferCodec: true }))(config);
     valid(jitsiSchema, config.videoQuality);
     expect(config.videoQuality!.codecPreferenceOrder).toEqual(['VP8', 'AV1', 'VP9', 'H264']);
@@ -292,6 +346,8 @@ describe('what each SFU does differently, said in the export and by simq recomme
 
   it('Janus: the notes say to publish with sendEncodings rather than simulcastMaxBitrates', () => {
     expect(kinds(rec, 'janus')).toEqual(['janus-send-encodings']);
-    expect(JSON.parse(renderExport(rec, 'janus')).simq.notes.join(' ')).toMatch(/publish with publisher\.sendEncodings .* simulcastMaxBitrates shorthand/);
+    expect(JSON.parse(renderExport(rec, 'janus')).simq.notes.join(' ')).toMatch(
+      /publish with publisher\.sendEncodings .* simulcastMaxBitrates shorthand/,
+    );
   });
 });

@@ -20,7 +20,8 @@ const FIXTURE = path.join(ROOT, 'test/fixtures/report-run');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 type Row = Record<string, string>;
-const readCsv = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
+const readCsv = (file: string): Row[] =>
+  parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
 const filled = (v: string | undefined) => v !== undefined && v !== '';
 
 let tmp: string;
@@ -92,7 +93,12 @@ interface PageResult {
   extra?: unknown;
 }
 
-async function openReport(file: string, screenshot: string, colorsById: Record<string, string[]>, interact?: (page: Page) => Promise<unknown>): Promise<PageResult> {
+async function openReport(
+  file: string,
+  screenshot: string,
+  colorsById: Record<string, string[]>,
+  interact?: (page: Page) => Promise<unknown>,
+): Promise<PageResult> {
   if (!browser) throw new Error('no browser');
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
@@ -105,7 +111,14 @@ async function openReport(file: string, screenshot: string, colorsById: Record<s
   try {
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     const ready = await page.evaluate(() => (window as unknown as { __simqReady?: boolean }).__simqReady === true);
-    if (!ready) return { errors: [...errors, 'page script did not finish (__simqReady unset)'], requests, charts: [], pixels: {}, text: '' };
+    if (!ready)
+      return {
+        errors: [...errors, 'page script did not finish (__simqReady unset)'],
+        requests,
+        charts: [],
+        pixels: {},
+        text: '',
+      };
     const charts = await page.evaluate(() => (window as unknown as { __simqCharts: ChartSummary[] }).__simqCharts);
     const pixels = await page.evaluate((wanted: Record<string, string[]>) => {
       const out: Record<string, Record<string, number>> = {};
@@ -118,7 +131,13 @@ async function openReport(file: string, screenshot: string, colorsById: Record<s
           const want = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
           let n = 0;
           for (let p = 0; p < img.length; p += 4) {
-            if (img[p + 3] > 200 && Math.abs(img[p] - want[0]) < 16 && Math.abs(img[p + 1] - want[1]) < 16 && Math.abs(img[p + 2] - want[2]) < 16) n++;
+            if (
+              img[p + 3] > 200 &&
+              Math.abs(img[p] - want[0]) < 16 &&
+              Math.abs(img[p + 1] - want[1]) < 16 &&
+              Math.abs(img[p + 2] - want[2]) < 16
+            )
+              n++;
           }
           out[id][color] = n;
         }
@@ -144,7 +163,11 @@ function checkPage(result: PageResult, file: string, expected: Map<string, Expec
     expect({ id: chart.id, points: chart.points }).toEqual({ id: chart.id, points: want.points });
     for (const color of want.colors) {
       // A layer's line or markers: at least a few dozen pixels of its colour (axes and grid are grey).
-      expect({ id: chart.id, color, drawn: result.pixels[chart.id][color] > 20 }).toEqual({ id: chart.id, color, drawn: true });
+      expect({ id: chart.id, color, drawn: result.pixels[chart.id][color] > 20 }).toEqual({
+        id: chart.id,
+        color,
+        drawn: true,
+      });
     }
   }
 }
@@ -154,7 +177,14 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: locateChrome().path,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -174,23 +204,42 @@ describe('report.html in headless Chromium', () => {
     const colors = Object.fromEntries([...expected].map(([id, e]) => [id, e.colors]));
     // Switch the first per-frame chart to the 640x360 viewer: it redraws with that size's pictures.
     const switched = await openReport(file, 'report.png', colors, async (page) => {
-      await page.selectOption('[data-chart="frames-all-layers.vp8"] >> xpath=.. >> select', { label: '640x360 viewer' });
-      return page.evaluate(() => (window as unknown as { __simqCharts: { id: string; view: string; points: number }[] }).__simqCharts.find((c) => c.id === 'frames-all-layers.vp8'));
+      await page.selectOption('[data-chart="frames-all-layers.vp8"] >> xpath=.. >> select', {
+        label: '640x360 viewer',
+      });
+      return page.evaluate(() =>
+        (window as unknown as { __simqCharts: { id: string; view: string; points: number }[] }).__simqCharts.find(
+          (c) => c.id === 'frames-all-layers.vp8',
+        ),
+      );
     });
     const result = switched;
     checkPage(result, file, expected);
     expect(result.errors).toEqual([]);
-    const at640 = readCsv(path.join(dir, 'pictures.csv')).filter((r) => r.scenario_id === 'all-layers.vp8' && r.size === '640x360').length;
-    expect(result.extra).toEqual({ id: 'frames-all-layers.vp8', kind: 'frame-quality', title: expect.any(String), view: '640x360', points: at640, series: expect.any(Array) });
+    const at640 = readCsv(path.join(dir, 'pictures.csv')).filter(
+      (r) => r.scenario_id === 'all-layers.vp8' && r.size === '640x360',
+    ).length;
+    expect(result.extra).toEqual({
+      id: 'frames-all-layers.vp8',
+      kind: 'frame-quality',
+      title: expect.any(String),
+      view: '640x360',
+      points: at640,
+      series: expect.any(Array),
+    });
 
     // The sweep points: three h points at native size, one per maxBitrate, in the native chart.
     const native = result.charts.find((c) => c.id === 'quality-vp8-native')!;
-    expect(native.series.find((s) => s.label.startsWith('h'))!.points).toBe(readCsv(path.join(dir, 'quality.csv')).filter((r) => r.rid === 'h' && r.size === 'native').length);
+    expect(native.series.find((s) => s.label.startsWith('h'))!.points).toBe(
+      readCsv(path.join(dir, 'quality.csv')).filter((r) => r.rid === 'h' && r.size === 'native').length,
+    );
     // The recommendation's numbers as recommendation.json has them.
     const rec = JSON.parse(readFileSync(path.join(dir, 'recommendation.json'), 'utf8'));
     const h = rec.codecs[0].layers.find((l: { rid: string }) => l.rid === 'h').advice;
     expect(result.text).toContain('maxBitrate per layer');
-    expect(result.text).toMatch(new RegExp(`h\\s+640x360\\s+lower\\s+${h.rule}\\s+${h.wantedKbps}\\s+${Math.round(h.maxBitrate / 1000)}`));
+    expect(result.text).toMatch(
+      new RegExp(`h\\s+640x360\\s+lower\\s+${h.rule}\\s+${h.wantedKbps}\\s+${Math.round(h.maxBitrate / 1000)}`),
+    );
     for (const w of rec.warnings) expect(result.text).toContain(w.message);
     expect(result.text).toContain('SFU layer selection');
     // The flagged model comparison of the capped scenario (run.json: f predicted 320, measured 420).

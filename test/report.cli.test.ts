@@ -20,7 +20,8 @@ const FIXTURE = path.join(ROOT, 'test/fixtures/report-run');
 const BIN = path.join(ROOT, 'bin/simq');
 
 type Row = Record<string, string>;
-const readCsv = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
+const readCsv = (file: string): Row[] =>
+  parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
 
 let tmp: string;
 
@@ -40,7 +41,9 @@ afterAll(() => {
 describe('the fixture run', () => {
   it('has a recommendation.json valid against the schema', () => {
     const ajv = new Ajv2020({ allErrors: true, strict: true });
-    const validate = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'src/recommend/recommendation.schema.json'), 'utf8')));
+    const validate = ajv.compile(
+      JSON.parse(readFileSync(path.join(ROOT, 'src/recommend/recommendation.schema.json'), 'utf8')),
+    );
     const ok = validate(JSON.parse(readFileSync(path.join(FIXTURE, 'recommendation.json'), 'utf8')));
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
@@ -51,8 +54,19 @@ describe('report contents without a browser', () => {
   it('upper envelope: keeps each point no cheaper point beats', () => {
     // Worked by hand: (100,50) starts it; (200,45) is beaten by (100,50); (300,60) and (500,70) climb;
     // (500,65) loses the tie on kbps; (800,70) is no better than (500,70).
-    const pts = [{ x: 500, y: 65 }, { x: 200, y: 45 }, { x: 100, y: 50 }, { x: 800, y: 70 }, { x: 300, y: 60 }, { x: 500, y: 70 }];
-    expect(upperEnvelope(pts).map((i) => pts[i])).toEqual([{ x: 100, y: 50 }, { x: 300, y: 60 }, { x: 500, y: 70 }]);
+    const pts = [
+      { x: 500, y: 65 },
+      { x: 200, y: 45 },
+      { x: 100, y: 50 },
+      { x: 800, y: 70 },
+      { x: 300, y: 60 },
+      { x: 500, y: 70 },
+    ];
+    expect(upperEnvelope(pts).map((i) => pts[i])).toEqual([
+      { x: 100, y: 50 },
+      { x: 300, y: 60 },
+      { x: 500, y: 70 },
+    ]);
   });
 
   it('leaves the recommendation out when recommendation.json is absent', () => {
@@ -69,7 +83,10 @@ describe('report contents without a browser', () => {
       const rows = readCsv(path.join(dir, name));
       const cols = Object.keys(rows[0]);
       const blank = new Set(['vmaf_mean', 'vmaf_hmean', 'vmaf_p5', 'vmaf_min', 'vmaf']);
-      writeFileSync(path.join(dir, name), [cols.join(','), ...rows.map((r) => cols.map((c) => (blank.has(c) ? '' : r[c])).join(','))].join('\n') + '\n');
+      writeFileSync(
+        path.join(dir, name),
+        [cols.join(','), ...rows.map((r) => cols.map((c) => (blank.has(c) ? '' : r[c])).join(','))].join('\n') + '\n',
+      );
     }
     const { html, charts } = buildReport(loadReportInputs(dir), loadUplotAssets());
     expect(html).toContain('PSNR-Y is shown instead');
@@ -96,7 +113,8 @@ describe('report contents without a browser', () => {
 });
 
 describe('simq report (CLI)', () => {
-  const simq = (...args: string[]) => spawnSync(process.execPath, [BIN, 'report', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const simq = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, 'report', ...args], { encoding: 'utf8', timeout: 60_000 });
 
   it('writes report.html, refuses to overwrite it without --force (exit 6), replaces it with --force', () => {
     const dir = copyRun(FIXTURE, 'cli');

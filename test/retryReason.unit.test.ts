@@ -13,15 +13,25 @@ function layer(rid: string, fps: number, availableKbps: number, width = 1280): L
     framesCaptured: fps * 3,
     framesEncoded: fps * 3,
     steady: {
-      fromS: 2, toS: 5, seconds: 3, fps, limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 3 }, availableOutgoingKbpsMedian: availableKbps,
+      fromS: 2,
+      toS: 5,
+      seconds: 3,
+      fps,
+      limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 3 },
+      availableOutgoingKbpsMedian: availableKbps,
     },
   };
 }
 
 const scenario = { id: 'all-layers.vp8', codec: 'vp8', encodings: [], durationS: 5, warmupS: 2 } as unknown as Scenario;
 const result = (layers: LayerRecord[], settled = true): ScenarioCaptureResult =>
-  ({ layers, settle: settled ? { settled, steadyFromS: 2 } : { settled, steadyFromS: 8, problem: 'f was bandwidth-limited' } }) as unknown as ScenarioCaptureResult;
-const lowFps: ValidityProblem[] = [{ rid: 'f', kind: 'low-framerate', message: 'f: 22.1 fps in steady state, configured 30 fps' }];
+  ({
+    layers,
+    settle: settled ? { settled, steadyFromS: 2 } : { settled, steadyFromS: 8, problem: 'f was bandwidth-limited' },
+  }) as unknown as ScenarioCaptureResult;
+const lowFps: ValidityProblem[] = [
+  { rid: 'f', kind: 'low-framerate', message: 'f: 22.1 fps in steady state, configured 30 fps' },
+];
 
 describe('retryReason', () => {
   it('retries a CPU-degraded capture after a pause, naming the layers', () => {
@@ -30,12 +40,17 @@ describe('retryReason', () => {
   });
 
   it('retries a sender that had not settled, without a pause', () => {
-    expect(retryReason(result([layer('f', 30, 4000)], false), [], scenario)).toEqual({ reason: 'the sender was still ramping 6 s after the warm-up (f was bandwidth-limited)', pauseMs: undefined });
+    expect(retryReason(result([layer('f', 30, 4000)], false), [], scenario)).toEqual({
+      reason: 'the sender was still ramping 6 s after the warm-up (f was bandwidth-limited)',
+      pauseMs: undefined,
+    });
   });
 
   it('retries an estimate stuck at its start with a layer that never sent, and names every reason at once', () => {
     const r = retryReason(result([layer('q', 30, 300, 320), layer('f', 0, 300)], false), lowFps, scenario)!;
-    expect(r.reason).toBe('the bandwidth estimate stayed at its start value (higher layers never switched on); CPU-degraded (f: 22.1 fps in steady state, configured 30 fps)');
+    expect(r.reason).toBe(
+      'the bandwidth estimate stayed at its start value (higher layers never switched on); CPU-degraded (f: 22.1 fps in steady state, configured 30 fps)',
+    );
   });
 
   it('does not read a layer libwebrtc never configures for the input size (0x0) as a stuck estimate', () => {

@@ -20,9 +20,8 @@ let base: string;
 const outputs: string[] = [];
 const CAPTURE = ['--scenario', 'all-layers', '--duration', '3', '--warmup', '1', '--allow-degraded', '--quiet'];
 
-
-const scenarioRunning = (runDir: string) => () => runStatus(runDir)?.scenarios.some((s) => s.status === 'running') ?? false;
-
+const scenarioRunning = (runDir: string) => () =>
+  runStatus(runDir)?.scenarios.some((s) => s.status === 'running') ?? false;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'simq-run-safety-'));
@@ -35,20 +34,23 @@ describe('capture', () => {
   it.each([
     ['SIGTERM', 143],
     ['SIGHUP', 129],
-  ] as const)('%s during a capture: exit %i, the run marked incomplete, no .part file, no lock', async (signal, code) => {
-    const out = path.join(dir, `capture-${signal}`);
-    const c = start(outputs, ['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'r']);
-    const pid = await c.pid;
-    await waitFor('the scenario to run', scenarioRunning(path.join(out, 'r')));
-    await new Promise((r) => setTimeout(r, 2500));
-    process.kill(pid, signal);
-    const r = await c.done;
-    expect(r.code, r.stderr).toBe(code);
-    const run = runStatus(path.join(out, 'r'))!;
-    expect(run.status).toBe('incomplete');
-    expect(run.scenarios[0].status).toBe('incomplete');
-    expect(leftovers(out)).toEqual([]);
-  });
+  ] as const)(
+    '%s during a capture: exit %i, the run marked incomplete, no .part file, no lock',
+    async (signal, code) => {
+      const out = path.join(dir, `capture-${signal}`);
+      const c = start(outputs, ['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'r']);
+      const pid = await c.pid;
+      await waitFor('the scenario to run', scenarioRunning(path.join(out, 'r')));
+      await new Promise((r) => setTimeout(r, 2500));
+      process.kill(pid, signal);
+      const r = await c.done;
+      expect(r.code, r.stderr).toBe(code);
+      const run = runStatus(path.join(out, 'r'))!;
+      expect(run.status).toBe('incomplete');
+      expect(run.scenarios[0].status).toBe('incomplete');
+      expect(leftovers(out)).toEqual([]);
+    },
+  );
 
   it('SIGINT during a forced capture: exit 130, the old run stays exactly as it was', async () => {
     const out = path.join(dir, 'forced');
@@ -56,9 +58,22 @@ describe('capture', () => {
     cpSync(base, path.join(out, 'victim'), { recursive: true });
     writeFileSync(path.join(out, 'victim', 'quality.csv'), 'old results\n');
     const before = readFileSync(path.join(out, 'victim', 'run.json'), 'utf8');
-    const c = start(outputs, ['capture', clip, ...CAPTURE, '--duration', '6', '--out', out, '--run-id', 'victim', '--force']);
+    const c = start(outputs, [
+      'capture',
+      clip,
+      ...CAPTURE,
+      '--duration',
+      '6',
+      '--out',
+      out,
+      '--run-id',
+      'victim',
+      '--force',
+    ]);
     const pid = await c.pid;
-    await waitFor('the new run to capture', () => readdirSync(out).some((n) => n.includes('simq-new') && scenarioRunning(path.join(out, n))()));
+    await waitFor('the new run to capture', () =>
+      readdirSync(out).some((n) => n.includes('simq-new') && scenarioRunning(path.join(out, n))()),
+    );
     await new Promise((r) => setTimeout(r, 2500));
     process.kill(pid, 'SIGINT');
     const r = await c.done;
@@ -76,7 +91,9 @@ describe('capture', () => {
     cpSync(base, path.join(out, 'victim'), { recursive: true });
     writeFileSync(path.join(out, 'victim', 'quality.csv'), 'old results\n');
     const c = start(outputs, ['capture', clip, ...CAPTURE, '--out', out, '--run-id', 'victim', '--force']);
-    await waitFor('the new run to capture', () => readdirSync(out).some((n) => n.includes('simq-new') && scenarioRunning(path.join(out, n))()));
+    await waitFor('the new run to capture', () =>
+      readdirSync(out).some((n) => n.includes('simq-new') && scenarioRunning(path.join(out, n))()),
+    );
     // While it runs, the old results are still there.
     expect(readFileSync(path.join(out, 'victim', 'quality.csv'), 'utf8')).toBe('old results\n');
     const r = await c.done;
@@ -109,13 +126,34 @@ describe('capture', () => {
     const cache = path.join(dir, `cache-${signal}`);
     const big = path.join(dir, 'big.mp4');
     if (!existsSync(big)) {
-      execFileSync(FFMPEG, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=20', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', big]);
+      execFileSync(FFMPEG, [
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=1280x720:rate=30:duration=20',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        big,
+      ]);
     }
     const out = path.join(dir, `prep-${signal}`);
-    const c = start(outputs, ['capture', big, ...CAPTURE, '--duration', '20', '--out', out, '--run-id', 'r'], testEnv({ SIMQ_CACHE_DIR: cache }));
+    const c = start(
+      outputs,
+      ['capture', big, ...CAPTURE, '--duration', '20', '--out', out, '--run-id', 'r'],
+      testEnv({ SIMQ_CACHE_DIR: cache }),
+    );
     const pid = await c.pid;
     const clips = path.join(cache, 'clips');
-    await waitFor('the conversion to start', () => existsSync(clips) && readdirSync(clips).some((n) => n.endsWith('.tmp')));
+    await waitFor(
+      'the conversion to start',
+      () => existsSync(clips) && readdirSync(clips).some((n) => n.endsWith('.tmp')),
+    );
     process.kill(pid, signal);
     const r = await c.done;
     expect(r.code, r.stderr).toBe(code);

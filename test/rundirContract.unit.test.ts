@@ -9,7 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toCsv } from '../src/io/csv.js';
 import { numericColumnsOf } from '../src/io/csvSchema.js';
-import { LAYER_FRAMES_COLUMNS, PICTURE_COLUMNS, PICTURES_SCHEMA, QUALITY_COLUMNS, STATS_COLUMNS, STATS_SCHEMA, type LayerFrameRow } from '../src/rundir/CsvTypes.js';
+import {
+  LAYER_FRAMES_COLUMNS,
+  PICTURE_COLUMNS,
+  PICTURES_SCHEMA,
+  QUALITY_COLUMNS,
+  STATS_COLUMNS,
+  STATS_SCHEMA,
+  type LayerFrameRow,
+} from '../src/rundir/CsvTypes.js';
 import { readRunRecord } from '../src/rundir/RunDirectory.js';
 import { layerFile, picturesCsvToRead, scenarioDir, workDir } from '../src/rundir/RunFiles.js';
 import { loadReportInputs } from '../src/report/loadReportInputs.js';
@@ -26,34 +34,132 @@ function copyFixture(name: string): string {
 
 describe('CSV columns', () => {
   it('are the columns docs/run-directory.md documents, in that order', () => {
-    expect(LAYER_FRAMES_COLUMNS).toEqual(['frame_index', 'rtp_timestamp', 'time_s', 'bytes', 'type', 'temporal_index', 'width', 'height', 'spatial_index', 'frame_id', 'dependencies']);
+    expect(LAYER_FRAMES_COLUMNS).toEqual([
+      'frame_index',
+      'rtp_timestamp',
+      'time_s',
+      'bytes',
+      'type',
+      'temporal_index',
+      'width',
+      'height',
+      'spatial_index',
+      'frame_id',
+      'dependencies',
+    ]);
     expect(STATS_COLUMNS).toEqual([
-      'second', 't_s', 'warmup', 'rid', 'ssrc', 'active', 'target_kbps', 'actual_kbps', 'fps', 'width', 'height', 'qp_avg',
-      'quality_limitation_reason', 'limitation_cpu_s', 'limitation_bandwidth_s', 'encoder_implementation', 'scalability_mode',
-      'frames_encoded', 'key_frames_encoded', 'available_outgoing_kbps', 'bandwidth_cap_kbps',
-      'link_rate_kbps', 'link_delivered_kbps', 'link_drops', 'link_backlog_bytes', 'link_loss_drops', 'nack_count',
+      'second',
+      't_s',
+      'warmup',
+      'rid',
+      'ssrc',
+      'active',
+      'target_kbps',
+      'actual_kbps',
+      'fps',
+      'width',
+      'height',
+      'qp_avg',
+      'quality_limitation_reason',
+      'limitation_cpu_s',
+      'limitation_bandwidth_s',
+      'encoder_implementation',
+      'scalability_mode',
+      'frames_encoded',
+      'key_frames_encoded',
+      'available_outgoing_kbps',
+      'bandwidth_cap_kbps',
+      'link_rate_kbps',
+      'link_delivered_kbps',
+      'link_drops',
+      'link_backlog_bytes',
+      'link_loss_drops',
+      'nack_count',
     ]);
     expect(QUALITY_COLUMNS).toEqual([
-      'scenario_id', 'scenario', 'codec', 'bandwidth_kbps', 'rid', 'layer', 'size', 'view', 'max_bitrate_kbps', 'target_kbps',
-      'actual_kbps', 'fps', 'frames', 'dropped', 'vmaf_mean', 'vmaf_hmean', 'vmaf_p5', 'vmaf_min', 'psnr_y_mean', 'psnr_avg_mean',
-      'ssim_mean', 'alignment_confidence', 'paired_verified', 'paired_tied', 'paired_repaired', 'paired_ambiguous', 'pairing',
-      'temporal_layer', 'op_fps', 'op_kbps', 'browser', 'freeze_count', 'freeze_s', 'switches_per_min',
+      'scenario_id',
+      'scenario',
+      'codec',
+      'bandwidth_kbps',
+      'rid',
+      'layer',
+      'size',
+      'view',
+      'max_bitrate_kbps',
+      'target_kbps',
+      'actual_kbps',
+      'fps',
+      'frames',
+      'dropped',
+      'vmaf_mean',
+      'vmaf_hmean',
+      'vmaf_p5',
+      'vmaf_min',
+      'psnr_y_mean',
+      'psnr_avg_mean',
+      'ssim_mean',
+      'alignment_confidence',
+      'paired_verified',
+      'paired_tied',
+      'paired_repaired',
+      'paired_ambiguous',
+      'pairing',
+      'temporal_layer',
+      'op_fps',
+      'op_kbps',
+      'browser',
+      'freeze_count',
+      'freeze_s',
+      'switches_per_min',
     ]);
     expect(PICTURE_COLUMNS).toEqual([
-      'scenario_id', 'rid', 'size', 'display_index', 'source_index', 'frame_index', 'frozen', 'time_s', 'warmup', 'vmaf', 'psnr_y',
-      'psnr_avg', 'ssim', 'pairing',
+      'scenario_id',
+      'rid',
+      'size',
+      'display_index',
+      'source_index',
+      'frame_index',
+      'frozen',
+      'time_s',
+      'warmup',
+      'vmaf',
+      'psnr_y',
+      'psnr_avg',
+      'ssim',
+      'pairing',
     ]);
   });
 
   it('reads back as numbers exactly the columns that hold numbers', () => {
     expect(numericColumnsOf(STATS_SCHEMA)).not.toContain('rid');
     expect(numericColumnsOf(STATS_SCHEMA)).not.toContain('quality_limitation_reason');
-    expect(numericColumnsOf(PICTURES_SCHEMA)).toEqual(['display_index', 'source_index', 'frame_index', 'frozen', 'time_s', 'warmup', 'vmaf', 'psnr_y', 'psnr_avg', 'ssim']);
+    expect(numericColumnsOf(PICTURES_SCHEMA)).toEqual([
+      'display_index',
+      'source_index',
+      'frame_index',
+      'frozen',
+      'time_s',
+      'warmup',
+      'vmaf',
+      'psnr_y',
+      'psnr_avg',
+      'ssim',
+    ]);
   });
 
   it('a layer frame row is written in column order, an absent temporal index as an empty cell', () => {
-    const row: LayerFrameRow = { frame_index: 0, rtp_timestamp: 3000, time_s: 0.5, bytes: 1200, type: 'key', width: 320, height: 180 };
-    expect(toCsv(LAYER_FRAMES_COLUMNS, [row])).toBe('frame_index,rtp_timestamp,time_s,bytes,type,temporal_index,width,height,spatial_index,frame_id,dependencies\n0,3000,0.5,1200,key,,320,180,,,\n');
+    const row: LayerFrameRow = {
+      frame_index: 0,
+      rtp_timestamp: 3000,
+      time_s: 0.5,
+      bytes: 1200,
+      type: 'key',
+      width: 320,
+      height: 180,
+    };
+    expect(toCsv(LAYER_FRAMES_COLUMNS, [row])).toBe(
+      'frame_index,rtp_timestamp,time_s,bytes,type,temporal_index,width,height,spatial_index,frame_id,dependencies\n0,3000,0.5,1200,key,,320,180,,,\n',
+    );
   });
 });
 

@@ -3,7 +3,17 @@
 // the loopback server's request checks. Each expectation comes from the rule itself (OWASP CSV
 // injection, POSIX sh quoting, the file system), never from simq's own output.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -137,7 +147,20 @@ describe('--force and --out never replace what simq did not make', () => {
     mkdirSync(path.join(out, 'victim'), { recursive: true });
     writeFileSync(path.join(out, 'victim', 'thesis.txt'), 'four years of work');
     // --chrome points nowhere: reaching the browser would be exit 3, not the refusal.
-    const r = await run(['capture', '--run-id', 'victim', '--force', '--out', out, '--chrome', '/nonexistent/chrome', '--duration', '3', '--warmup', '1']);
+    const r = await run([
+      'capture',
+      '--run-id',
+      'victim',
+      '--force',
+      '--out',
+      out,
+      '--chrome',
+      '/nonexistent/chrome',
+      '--duration',
+      '3',
+      '--warmup',
+      '1',
+    ]);
     expect(r.code, r.stderr).toBe(ExitCode.output);
     expect(r.stderr).toMatch(/not a simq run/);
     expect(readFileSync(path.join(out, 'victim', 'thesis.txt'), 'utf8')).toBe('four years of work');
@@ -151,7 +174,17 @@ describe('--force and --out never replace what simq did not make', () => {
     expect(r.code, r.stderr).toBe(ExitCode.output);
     expect(r.stderr).toContain(`${file} already exists`);
     expect(readFileSync(file, 'utf8')).toBe('not javascript');
-    const forced = await run(['recommend', runDir, '--format', 'encodings', '--out', file, '--codec', 'vp8', '--force']);
+    const forced = await run([
+      'recommend',
+      runDir,
+      '--format',
+      'encodings',
+      '--out',
+      file,
+      '--codec',
+      'vp8',
+      '--force',
+    ]);
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).not.toBe('not javascript');
   });
@@ -162,7 +195,15 @@ describe('one simq per run directory', () => {
     const runDir = copyFixture('locked');
     const holder = spawn('sleep', ['60']);
     try {
-      writeFileSync(path.join(runDir, '.simq.lock'), JSON.stringify({ pid: holder.pid, host: os.hostname(), startedAt: new Date().toISOString(), command: 'measure' }));
+      writeFileSync(
+        path.join(runDir, '.simq.lock'),
+        JSON.stringify({
+          pid: holder.pid,
+          host: os.hostname(),
+          startedAt: new Date().toISOString(),
+          command: 'measure',
+        }),
+      );
       const r = await run(['recommend', runDir]);
       expect(r.code, r.stderr).toBe(ExitCode.output);
       expect(r.stderr).toContain(`pid ${holder.pid}`);
@@ -179,7 +220,10 @@ describe('one simq per run directory', () => {
       r.status = 'running';
       r.scenarios[0].status = 'running';
     });
-    writeFileSync(path.join(runDir, '.simq.lock'), JSON.stringify({ pid: dead, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', command: 'capture' }));
+    writeFileSync(
+      path.join(runDir, '.simq.lock'),
+      JSON.stringify({ pid: dead, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', command: 'capture' }),
+    );
     mkdirSync(path.join(runDir, '.measure-work', 'x'), { recursive: true });
     const r = await run(['report', runDir]);
     expect(r.code, r.stderr).toBe(0);
@@ -201,7 +245,11 @@ describe('a crafted run.json cannot lead outside its run', () => {
     editRun(runDir, (r) => {
       r.scenarios[0].id = '../../../x';
     });
-    for (const args of [['measure', runDir, '--force', '--vmaf-backend', 'none'], ['recommend', runDir], ['report', runDir, '--force']]) {
+    for (const args of [
+      ['measure', runDir, '--force', '--vmaf-backend', 'none'],
+      ['recommend', runDir],
+      ['report', runDir, '--force'],
+    ]) {
       const r = await run(args);
       expect(r.code, r.stderr).toBe(ExitCode.badInput);
       expect(r.stderr).toContain('scenarios[0].id');
@@ -260,14 +308,25 @@ describe('names never become formulas or shell code', () => {
       { name: 'plain', n: -0.25 },
     ];
     const cells = parse(toCsv(['name', 'n'], rows), { columns: true }) as { name: string; n: string }[];
-    expect(cells.map((c) => c.name)).toEqual(["'=HYPERLINK(\"http://x\",\"y\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx", 'plain']);
+    expect(cells.map((c) => c.name)).toEqual([
+      '\'=HYPERLINK("http://x","y")',
+      "'+1+1",
+      "'-2+3",
+      "'@SUM(A1)",
+      "'\tx",
+      "'\rx",
+      'plain',
+    ]);
     expect(cells.map((c) => c.n)).toEqual(['-5', '3', '0', '1.5', '2', '2', '-0.25']);
   });
 
   it('shellCommand: sh gets back exactly the arguments, and $(...) never runs', () => {
     const marker = path.join(dir, 'PWNED');
     const args = ['ffmpeg', '-i', `my clip $(touch ${marker}) \`id\` it's "q".mp4`, '', 'a;b|c&d', '*'];
-    const out = execFileSync('sh', ['-c', `for a in ${shellCommand(args)}; do printf '%s\\n' "[$a]"; done`], { encoding: 'utf8', cwd: dir });
+    const out = execFileSync('sh', ['-c', `for a in ${shellCommand(args)}; do printf '%s\\n' "[$a]"; done`], {
+      encoding: 'utf8',
+      cwd: dir,
+    });
     expect(out.trimEnd().split('\n')).toEqual(args.map((a) => `[${a}]`));
     expect(existsSync(marker)).toBe(false);
   });
@@ -285,8 +344,13 @@ describe('names never become formulas or shell code', () => {
     const fix = /fix: re-create it with: (.*)/.exec(r.stderr)?.[1];
     expect(fix, r.stderr).toBeDefined();
     // Replace the program by printf: what sh passes to it is what ffmpeg would get.
-    const printed = execFileSync('sh', ['-c', `printf '[%s]\\n' ${fix!.slice(fix!.indexOf(' ') + 1)}`], { encoding: 'utf8', cwd: dir });
-    expect(printed.trimEnd().split('\n')).toEqual(['-i', `/clips/a b $(touch ${marker}).mp4`, '-pix_fmt', 'yuv420p', y4m].map((a) => `[${a}]`));
+    const printed = execFileSync('sh', ['-c', `printf '[%s]\\n' ${fix!.slice(fix!.indexOf(' ') + 1)}`], {
+      encoding: 'utf8',
+      cwd: dir,
+    });
+    expect(printed.trimEnd().split('\n')).toEqual(
+      ['-i', `/clips/a b $(touch ${marker}).mp4`, '-pix_fmt', 'yuv420p', y4m].map((a) => `[${a}]`),
+    );
     expect(existsSync(marker)).toBe(false);
   });
 });
@@ -295,11 +359,14 @@ describe('options are checked before any browser starts', () => {
   // --chrome points nowhere: a check that came after the browser probe would give exit 3 instead.
   const early = ['--chrome', '/nonexistent/chrome', '--out', '/tmp/simq-safety-never'];
 
-  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('--scenario %s: exit 2, no such preset', async (name) => {
-    const r = await run(['capture', '--scenario', name, ...early]);
-    expect(r.code, r.stderr).toBe(ExitCode.badInput);
-    expect(r.stderr).toContain('no preset of that name');
-  });
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    '--scenario %s: exit 2, no such preset',
+    async (name) => {
+      const r = await run(['capture', '--scenario', name, ...early]);
+      expect(r.code, r.stderr).toBe(ExitCode.badInput);
+      expect(r.stderr).toContain('no preset of that name');
+    },
+  );
 
   it.each([
     [['--fps', '1.5'], /--fps 1\.5/],
@@ -336,7 +403,10 @@ describe('options are checked before any browser starts', () => {
 
   it('a scenario file with a UTF-8 BOM is accepted (the run gets as far as the browser)', async () => {
     const file = path.join(dir, 'bom.json');
-    writeFileSync(file, '\ufeff' + JSON.stringify({ name: 'bom', encodings: [{ rid: 'q', scaleResolutionDownBy: 2 }, { rid: 'f' }] }));
+    writeFileSync(
+      file,
+      '\ufeff' + JSON.stringify({ name: 'bom', encodings: [{ rid: 'q', scaleResolutionDownBy: 2 }, { rid: 'f' }] }),
+    );
     const r = await run(['capture', '--scenario', file, ...early]);
     expect(r.stderr).not.toMatch(/not valid JSON/);
     expect(r.code, r.stderr).toBe(ExitCode.environment);
@@ -357,7 +427,12 @@ describe('the loopback server answers only its own page', () => {
   });
   afterAll(() => server.close());
 
-  function request(method: string, p: string, headers: http.OutgoingHttpHeaders, body = ''): Promise<{ status: number; body: string }> {
+  function request(
+    method: string,
+    p: string,
+    headers: http.OutgoingHttpHeaders,
+    body = '',
+  ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port: url.port, method, path: p, headers }, (res) => {
         const chunks: Buffer[] = [];

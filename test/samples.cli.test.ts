@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRecipes } from '../src/commands/samples.js';
 import { ExitCode, InputError } from '../src/errors.js';
 import { probeClip } from '../src/input/probeClip.js';
-import { ensureSample, findRecipe, generateSample, RECIPES, samplePath, SAMPLE_FPS, SAMPLE_HEIGHT, SAMPLE_WIDTH } from '../src/samples/recipes.js';
+import {
+  ensureSample,
+  findRecipe,
+  generateSample,
+  RECIPES,
+  samplePath,
+  SAMPLE_FPS,
+  SAMPLE_HEIGHT,
+  SAMPLE_WIDTH,
+} from '../src/samples/recipes.js';
 import { probeFfmpeg, type FfmpegInfo } from '../src/tools/ffmpeg.js';
 import { FfmpegCommand, filterValue } from '../src/tools/FfmpegArgs.js';
 import { runProcess } from '../src/tools/process.js';
@@ -50,7 +59,9 @@ async function temporalDifference(file: string): Promise<Decoded> {
   await ffmpegRun(
     new FfmpegCommand()
       .input(file)
-      .filterComplex(`[0:v]tblend=all_mode=difference,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=${filterValue(log)}[v]`)
+      .filterComplex(
+        `[0:v]tblend=all_mode=difference,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=${filterValue(log)}[v]`,
+      )
       .output('-', { map: '[v]', format: 'null', passthrough: true }),
   );
   // Lines: "frame:N pts:P pts_time:T" then "lavfi.signalstats.YAVG=V"; T is the later frame's time.
@@ -157,7 +168,10 @@ describe('simq samples', () => {
 
   it('rejects unknown sample names and bad durations with exit code 2', async () => {
     await expect(generateSample('cats', { ffmpeg, dir: root })).rejects.toSatisfy(
-      (e: unknown) => e instanceof InputError && e.exitCode === ExitCode.badInput && /unknown sample "cats".*camera, motion, screen, conference/.test(e.message),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.exitCode === ExitCode.badInput &&
+        /unknown sample "cats".*camera, motion, screen, conference/.test(e.message),
     );
     await expect(generateSample('camera', { ffmpeg, dir: path.join(root, 'none'), durationS: 0 })).rejects.toSatisfy(
       (e: unknown) => e instanceof InputError && /duration 0/.test(e.message),

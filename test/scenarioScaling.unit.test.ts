@@ -14,26 +14,63 @@ const def = (encodings: unknown[]) => validateDefinition({ name: 's', encodings 
 describe('scaleResolutionDownBy left out', () => {
   it('none set: the spec scale 4 / 2 / 1, marked unset so the page leaves it to the browser', () => {
     const e = def([{ rid: 'q' }, { rid: 'h' }, { rid: 'f' }]).encodings;
-    expect(e.map((x) => [x.scaleResolutionDownBy, x.scaleResolutionDownByUnset])).toEqual([[4, true], [2, true], [1, true]]);
+    expect(e.map((x) => [x.scaleResolutionDownBy, x.scaleResolutionDownByUnset])).toEqual([
+      [4, true],
+      [2, true],
+      [1, true],
+    ]);
   });
   it('some set: the unset ones are 1', () => {
     const e = def([{ rid: 'q', scaleResolutionDownBy: 2 }, { rid: 'f' }]).encodings;
-    expect(e.map((x) => [x.scaleResolutionDownBy, x.scaleResolutionDownByUnset ?? false])).toEqual([[2, false], [1, true]]);
+    expect(e.map((x) => [x.scaleResolutionDownBy, x.scaleResolutionDownByUnset ?? false])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
   });
 });
 
 describe('scaleResolutionDownTo', () => {
   it('is accepted on every encoding', () => {
-    const e = def([{ rid: 'q', scaleResolutionDownTo: { maxWidth: 320, maxHeight: 180 } }, { rid: 'f', scaleResolutionDownTo: { maxWidth: 1280, maxHeight: 720 } }]).encodings;
-    expect(e.map((x) => x.scaleResolutionDownTo)).toEqual([{ maxWidth: 320, maxHeight: 180 }, { maxWidth: 1280, maxHeight: 720 }]);
+    const e = def([
+      { rid: 'q', scaleResolutionDownTo: { maxWidth: 320, maxHeight: 180 } },
+      { rid: 'f', scaleResolutionDownTo: { maxWidth: 1280, maxHeight: 720 } },
+    ]).encodings;
+    expect(e.map((x) => x.scaleResolutionDownTo)).toEqual([
+      { maxWidth: 320, maxHeight: 180 },
+      { maxWidth: 1280, maxHeight: 720 },
+    ]);
   });
   const bad: [string, unknown[], RegExp][] = [
-    ['on some encodings only', [{ rid: 'q', scaleResolutionDownTo: { maxWidth: 320, maxHeight: 180 } }, { rid: 'f' }], /encodings\[1\]\.scaleResolutionDownTo: missing: set scaleResolutionDownTo on every encoding or on none/],
-    ['without maxHeight', [{ rid: 'q', scaleResolutionDownTo: { maxWidth: 320 } }], /encodings\[0\]\.scaleResolutionDownTo\.maxHeight: missing/],
-    ['with a zero side', [{ rid: 'q', scaleResolutionDownTo: { maxWidth: 0, maxHeight: 180 } }], /maxWidth: must be > 0, got 0/],
-    ['with a fractional side', [{ rid: 'q', scaleResolutionDownTo: { maxWidth: 320.5, maxHeight: 180 } }], /maxWidth: expected a whole number of pixels, got 320.5/],
-    ['with a typo in a field', [{ rid: 'q', scaleResolutionDownTo: { width: 320, maxHeight: 180 } }], /scaleResolutionDownTo\.width: unknown field \(allowed: maxWidth, maxHeight\)/],
-    ['as a number', [{ rid: 'q', scaleResolutionDownTo: 2 }], /scaleResolutionDownTo: expected an object, got number 2/],
+    [
+      'on some encodings only',
+      [{ rid: 'q', scaleResolutionDownTo: { maxWidth: 320, maxHeight: 180 } }, { rid: 'f' }],
+      /encodings\[1\]\.scaleResolutionDownTo: missing: set scaleResolutionDownTo on every encoding or on none/,
+    ],
+    [
+      'without maxHeight',
+      [{ rid: 'q', scaleResolutionDownTo: { maxWidth: 320 } }],
+      /encodings\[0\]\.scaleResolutionDownTo\.maxHeight: missing/,
+    ],
+    [
+      'with a zero side',
+      [{ rid: 'q', scaleResolutionDownTo: { maxWidth: 0, maxHeight: 180 } }],
+      /maxWidth: must be > 0, got 0/,
+    ],
+    [
+      'with a fractional side',
+      [{ rid: 'q', scaleResolutionDownTo: { maxWidth: 320.5, maxHeight: 180 } }],
+      /maxWidth: expected a whole number of pixels, got 320.5/,
+    ],
+    [
+      'with a typo in a field',
+      [{ rid: 'q', scaleResolutionDownTo: { width: 320, maxHeight: 180 } }],
+      /scaleResolutionDownTo\.width: unknown field \(allowed: maxWidth, maxHeight\)/,
+    ],
+    [
+      'as a number',
+      [{ rid: 'q', scaleResolutionDownTo: 2 }],
+      /scaleResolutionDownTo: expected an object, got number 2/,
+    ],
   ];
   for (const [what, encodings, message] of bad) {
     it(`is refused ${what}, naming file and field`, () => {
@@ -51,11 +88,21 @@ describe('simq plan reads them from a scenario file', () => {
     file,
     JSON.stringify([
       { name: 'default-scale', encodings: [{ rid: 'q' }, { rid: 'h' }, { rid: 'f' }] },
-      { name: 'down-to', encodings: [{ rid: 'q', scaleResolutionDownTo: { maxWidth: 320, maxHeight: 180 } }, { rid: 'h', scaleResolutionDownTo: { maxWidth: 640, maxHeight: 360 } }, { rid: 'f', scaleResolutionDownTo: { maxWidth: 1280, maxHeight: 720 } }] },
+      {
+        name: 'down-to',
+        encodings: [
+          { rid: 'q', scaleResolutionDownTo: { maxWidth: 320, maxHeight: 180 } },
+          { rid: 'h', scaleResolutionDownTo: { maxWidth: 640, maxHeight: 360 } },
+          { rid: 'f', scaleResolutionDownTo: { maxWidth: 1280, maxHeight: 720 } },
+        ],
+      },
     ]),
   );
   const sizes = (size: string) =>
-    buildPlan({ size, fps: '30', scenario: file }).plans.map((p) => [p.scenario, p.allocations[0].layers.map((l) => (l.configured ? `${l.width}x${l.height}` : '-'))]);
+    buildPlan({ size, fps: '30', scenario: file }).plans.map((p) => [
+      p.scenario,
+      p.allocations[0].layers.map((l) => (l.configured ? `${l.width}x${l.height}` : '-')),
+    ]);
   it('1280x720: both give 320x180 / 640x360 / 1280x720', () => {
     expect(loadScenarioFile(file)).toHaveLength(2);
     expect(sizes('1280x720')).toEqual([

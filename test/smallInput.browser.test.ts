@@ -12,7 +12,27 @@ describe('640x360 input, all-layers (VP8)', () => {
   it('simq plan predicts the streams the browser sends and their sizes; the guard notes, not fails', async () => {
     const clip = await cameraSample();
     const out = path.join(SESSION_DIR, 'small-input');
-    const r = await simq(['capture', clip, '--size', '640x360', '--scenario', 'all-layers', '--codec', 'vp8', '--duration', '5', '--warmup', '2', '--out', out, '--run-id', 'small', '--force', '--allow-degraded', '--json']);
+    const r = await simq([
+      'capture',
+      clip,
+      '--size',
+      '640x360',
+      '--scenario',
+      'all-layers',
+      '--codec',
+      'vp8',
+      '--duration',
+      '5',
+      '--warmup',
+      '2',
+      '--out',
+      out,
+      '--run-id',
+      'small',
+      '--force',
+      '--allow-degraded',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
 
     // What the browser sent: per rid, the largest frame size outbound-rtp reported once frames flowed.
@@ -39,8 +59,13 @@ describe('640x360 input, all-layers (VP8)', () => {
     const entry = run.scenarios[0];
     const notSent = ['q', 'h', 'f'].filter((rid) => !sent.has(rid));
     for (const rid of notSent) {
-      expect(entry.problems.filter((p) => p.rid === rid), JSON.stringify(entry.problems)).toEqual([]);
-      expect(entry.notes ?? []).toContain(`${rid}: not sent: libwebrtc sends ${browser.length} streams for a 640x360 input (encoder_stream_factory.cc)`);
+      expect(
+        entry.problems.filter((p) => p.rid === rid),
+        JSON.stringify(entry.problems),
+      ).toEqual([]);
+      expect(entry.notes ?? []).toContain(
+        `${rid}: not sent: libwebrtc sends ${browser.length} streams for a 640x360 input (encoder_stream_factory.cc)`,
+      );
     }
     expect(entry.model?.activeSetMatches).toBe(true);
   }, 240_000);

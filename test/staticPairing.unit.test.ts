@@ -20,7 +20,9 @@ function sourceFrame(f: number): Uint8Array {
   // Screen content: text-like stripes, static.
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) px[y * W + x] = y % 6 < 2 && x % 9 < 6 ? 40 : 220;
   const x0 = insetX(f);
-  for (let y = 0; y < 12; y++) for (let x = 0; x < 16; x++) px[(70 + y) * W + x0 + x] = 90 + ((x * 11 + y * 7 + f * 3) % 60) * (f >= 60 && f < 90 ? 1 : 0);
+  for (let y = 0; y < 12; y++)
+    for (let x = 0; x < 16; x++)
+      px[(70 + y) * W + x0 + x] = 90 + ((x * 11 + y * 7 + f * 3) % 60) * (f >= 60 && f < 90 ? 1 : 0);
   return px;
 }
 
@@ -51,7 +53,8 @@ const reference = frames(Array.from({ length: N }, (_, f) => sourceFrame(f)));
 // coded much worse (+-24 levels) than the rest (+-2): they match their source about 15 dB worse.
 const truth = Array.from({ length: 98 }, (_, i) => i + 3);
 const layer = frames(truth.map((s, i) => noisy(sourceFrame(s), i + 1, i < 10 ? 24 : 2)));
-const doubtful = (verdicts: string[]) => verdicts.filter((v) => v === 'ambiguous').length / verdicts.length > PAIRING_DOUBT_SHARE;
+const doubtful = (verdicts: string[]) =>
+  verdicts.filter((v) => v === 'ambiguous').length / verdicts.length > PAIRING_DOUBT_SHARE;
 
 describe('static content with a small moving region', () => {
   it('right pairings, coded worse at the window start: not one ambiguous, the layer not doubtful', () => {
@@ -65,7 +68,11 @@ describe('static content with a small moving region', () => {
     expect(countVerdicts(v.verdict).ambiguous).toBe(0);
     expect(doubtful(v.verdict)).toBe(false);
     // Every picture right by the brute-force search: its source scores as well as the best of the whole clip.
-    truth.forEach((s, i) => expect(framePsnr(layer, i, reference, s), `picture ${i}`).toBeGreaterThanOrEqual(bruteForceBest(layer, i, reference) - 0.5));
+    truth.forEach((s, i) =>
+      expect(framePsnr(layer, i, reference, s), `picture ${i}`).toBeGreaterThanOrEqual(
+        bruteForceBest(layer, i, reference) - 0.5,
+      ),
+    );
   });
 
   it('the same pictures paired 12 frames off on purpose where the inset moved: ambiguous, the layer doubtful', () => {
@@ -74,7 +81,9 @@ describe('static content with a small moving region', () => {
     const wrong = truth.map((s) => (s >= 62 && s <= 86 ? s + 12 : s));
     const v = verifyPairing(layer, reference, wrong);
     const moved = truth.map((s, i) => (s >= 62 && s <= 86 ? i : -1)).filter((i) => i >= 0);
-    const caught = moved.filter((i) => v.verdict[i] === 'ambiguous' || (v.verdict[i] === 'repaired' && v.sourceIndex[i] === truth[i]));
+    const caught = moved.filter(
+      (i) => v.verdict[i] === 'ambiguous' || (v.verdict[i] === 'repaired' && v.sourceIndex[i] === truth[i]),
+    );
     expect(caught.length).toBeGreaterThan(moved.length / 2);
     expect(countVerdicts(v.verdict).ambiguous / v.verdict.length).toBeGreaterThan(PAIRING_DOUBT_SHARE);
     expect(doubtful(v.verdict)).toBe(true);

@@ -12,7 +12,16 @@ function timeline(entries: [tS: number, q: Layer, h: Layer, f: Layer, availableK
     const available = rest[3] as number | undefined;
     return (['q', 'h', 'f'] as const).map((rid, k) => {
       const [target, fps, bw] = rest[k] as Layer;
-      return { second: i + 1, t_s: tS, warmup: 0, rid, target_kbps: target, fps, limitation_bandwidth_s: bw ?? 0, available_outgoing_kbps: available };
+      return {
+        second: i + 1,
+        t_s: tS,
+        warmup: 0,
+        rid,
+        target_kbps: target,
+        fps,
+        limitation_bandwidth_s: bw ?? 0,
+        available_outgoing_kbps: available,
+      };
     });
   });
 }
@@ -70,7 +79,9 @@ describe('findSteadyStart', () => {
     ]);
     expect(findSteadyStart({ ...base, rows, warmupS: 1, latestS: 1 })).toBeUndefined();
     expect(findSteadyStart({ ...base, rows, warmupS: 1, latestS: 3 })).toBe(3);
-    expect(settleProblem({ ...base, rows: rows.slice(0, 6), warmupS: 1, latestS: 1 })).toMatch(/target moved from 1000 to 1500 kbps|target moved from 250 to 350 kbps|target moved from 75 to 100 kbps/);
+    expect(settleProblem({ ...base, rows: rows.slice(0, 6), warmupS: 1, latestS: 1 })).toMatch(
+      /target moved from 1000 to 1500 kbps|target moved from 250 to 350 kbps|target moved from 75 to 100 kbps/,
+    );
   });
 
   it('one still second followed by the start-up step is not settled; two still seconds are', () => {
@@ -85,7 +96,9 @@ describe('findSteadyStart', () => {
     expect(findSteadyStart({ ...base, rows, warmupS: 1, latestS: 1 })).toBeUndefined();
     expect(findSteadyStart({ ...base, rows, warmupS: 1, latestS: 4 })).toBe(3);
     // The live capture asks before the next second exists: not yet.
-    expect(findSteadyStart({ ...base, rows: rows.filter((r) => r.second <= 4), warmupS: 1, latestS: 4 })).toBeUndefined();
+    expect(
+      findSteadyStart({ ...base, rows: rows.filter((r) => r.second <= 4), warmupS: 1, latestS: 4 }),
+    ).toBeUndefined();
   });
 
   it('under a cap, a layer switched off is the behaviour under test: only the estimate and targets must rest', () => {

@@ -14,7 +14,24 @@ import { readCsv, readJson, SESSION_DIR, simq } from './helpers/simq.js';
 const OUT = path.join(SESSION_DIR, 'study-test');
 const SAMPLES = path.join(SESSION_DIR, 'samples-study-3s');
 const SCENARIOS = ['all-layers.vp8', 'top-off.vp8'];
-const SHORT = ['--scenario', 'all-layers,top-off', '--duration', '3', '--warmup', '1', '--size', '640x360', '--vmaf-subsample', '3', '--viewports', '640x360', '--yes', '--allow-degraded', '--out', OUT];
+const SHORT = [
+  '--scenario',
+  'all-layers,top-off',
+  '--duration',
+  '3',
+  '--warmup',
+  '1',
+  '--size',
+  '640x360',
+  '--vmaf-subsample',
+  '3',
+  '--viewports',
+  '640x360',
+  '--yes',
+  '--allow-degraded',
+  '--out',
+  OUT,
+];
 const MIN = 60_000;
 
 let camera: string;
@@ -48,14 +65,25 @@ describe('a study in two shards, merged', () => {
 
   beforeAll(async () => {
     planned = [camera, screen].flatMap((c) => SCENARIOS.map((s) => `${clipId(c)}.${s}`));
-    const one = await simq(['analyze', camera, screen, ...SHORT, '--shard', '1/2', '--run-id', 'shard-1'], { timeoutMs: 6 * MIN });
+    const one = await simq(['analyze', camera, screen, ...SHORT, '--shard', '1/2', '--run-id', 'shard-1'], {
+      timeoutMs: 6 * MIN,
+    });
     expect(one.code, one.stderr).toBe(0);
     expect(one.stderr).toMatch(/study: \d\/2 scenarios captured of shard 1\/2 \(plan: 4\), \d left, about/);
     // The second machine passes a 0-based index, as a Kubernetes Indexed Job would.
-    const two = await simq(['analyze', camera, screen, ...SHORT, '--shard', '1/2', '--shard-base', '0', '--run-id', 'shard-2'], { timeoutMs: 6 * MIN });
+    const two = await simq(
+      ['analyze', camera, screen, ...SHORT, '--shard', '1/2', '--shard-base', '0', '--run-id', 'shard-2'],
+      { timeoutMs: 6 * MIN },
+    );
     expect(two.code, two.stderr).toBe(0);
     shardJson = ['shard-1', 'shard-2'].map((id) => readFileSync(path.join(OUT, id, 'run.json'), 'utf8'));
-    const merged = await simq(['merge', path.join(OUT, 'shard-1'), path.join(OUT, 'shard-2'), '--out', path.join(OUT, 'merged')]);
+    const merged = await simq([
+      'merge',
+      path.join(OUT, 'shard-1'),
+      path.join(OUT, 'shard-2'),
+      '--out',
+      path.join(OUT, 'merged'),
+    ]);
     expect(merged.code, merged.stderr).toBe(0);
   }, 14 * MIN);
 
@@ -89,18 +117,25 @@ describe('a study in two shards, merged', () => {
     expect(['shard-1', 'shard-2'].map((id) => readFileSync(path.join(OUT, id, 'run.json'), 'utf8'))).toEqual(shardJson);
   });
 
-  it('recommend and report work on the merged run, per clip and across clips', async () => {
-    const dir = path.join(OUT, 'merged');
-    const rec = await simq(['recommend', dir, '--clip-share', '0.5']);
-    expect(rec.code, rec.stderr).toBe(0);
-    expect(rec.stdout).toMatch(/Across 2 clips/);
-    const doc = readJson<Recommendation>(path.join(dir, 'recommendation.json'));
-    expect(doc.study?.clips.map((c) => c.id)).toEqual([clipId(camera), clipId(screen)]);
-    expect(doc.study?.perClip.map((p) => p.recommendation.provenance.clip.sha256)).toEqual([sha256(camera), sha256(screen)]);
-    const report = await simq(['report', dir]);
-    expect(report.code, report.stderr).toBe(0);
-    expect(statSync(path.join(dir, 'report.html')).size).toBeGreaterThan(1000);
-  }, 2 * MIN);
+  it(
+    'recommend and report work on the merged run, per clip and across clips',
+    async () => {
+      const dir = path.join(OUT, 'merged');
+      const rec = await simq(['recommend', dir, '--clip-share', '0.5']);
+      expect(rec.code, rec.stderr).toBe(0);
+      expect(rec.stdout).toMatch(/Across 2 clips/);
+      const doc = readJson<Recommendation>(path.join(dir, 'recommendation.json'));
+      expect(doc.study?.clips.map((c) => c.id)).toEqual([clipId(camera), clipId(screen)]);
+      expect(doc.study?.perClip.map((p) => p.recommendation.provenance.clip.sha256)).toEqual([
+        sha256(camera),
+        sha256(screen),
+      ]);
+      const report = await simq(['report', dir]);
+      expect(report.code, report.stderr).toBe(0);
+      expect(statSync(path.join(dir, 'report.html')).size).toBeGreaterThan(1000);
+    },
+    2 * MIN,
+  );
 
   it('shards of another browser version are refused, naming the field; --allow-mixed records it', async () => {
     const copy = path.join(OUT, 'shard-2-other-browser');
@@ -112,7 +147,14 @@ describe('a study in two shards, merged', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/environment\.browser\.version differs \(.*"1\.2\.3\.4"/);
     expect(existsSync(path.join(OUT, 'mixed'))).toBe(false);
-    const allowed = await simq(['merge', path.join(OUT, 'shard-1'), copy, '--out', path.join(OUT, 'mixed'), '--allow-mixed']);
+    const allowed = await simq([
+      'merge',
+      path.join(OUT, 'shard-1'),
+      copy,
+      '--out',
+      path.join(OUT, 'mixed'),
+      '--allow-mixed',
+    ]);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(run('mixed').merge?.mixed?.map((d) => d.field)).toEqual(['environment.browser.version']);
   });
@@ -166,7 +208,9 @@ describe('a run killed while scenario 2 captures, resumed', () => {
     expect(killed.signal).toBe('SIGKILL');
     const r = run('killed');
     expect(r.status).toBe('running');
-    expect(r.scenarios.map((s) => s.status)).toEqual(['complete', 'running'].map((s, i) => (i === 0 && r.scenarios[0].status === 'degraded' ? 'degraded' : s)));
+    expect(r.scenarios.map((s) => s.status)).toEqual(
+      ['complete', 'running'].map((s, i) => (i === 0 && r.scenarios[0].status === 'degraded' ? 'degraded' : s)),
+    );
     first = r.scenarios[0];
     firstFiles = filesOf(path.join(RUN, first.id));
     expect(firstFiles.size).toBeGreaterThan(3);
@@ -193,19 +237,32 @@ describe('a run killed while scenario 2 captures, resumed', () => {
     expect(r.scenarios[1].startedAt! > r.resumedAt![0]).toBe(true);
   });
 
-  it('a resume with another clip, or another ffmpeg version on record, is refused naming the difference', async () => {
-    // --size and --warmup come from the run on resume (giving them is refused on its own: optionLimits.cli.test.ts).
-    const other = await simq(['analyze', '--resume', RUN, screen, '--scenario', 'all-layers,top-off', '--duration', '3']);
-    expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/plan differs.*clips \(sha256\) differs/);
-    const copy = path.join(OUT, 'killed-copy');
-    cpSync(RUN, copy, { recursive: true });
-    const r = readJson<RunRecord>(path.join(copy, 'run.json'));
-    r.environment.ffmpeg.version = '0.0-other';
-    r.scenarios[1].status = 'incomplete';
-    writeFileSync(path.join(copy, 'run.json'), JSON.stringify(r));
-    const tools = await simq(['analyze', '--resume', copy]);
-    expect(tools.code).toBe(2);
-    expect(tools.stderr).toMatch(/environment\.ffmpeg\.version differs \("0\.0-other" vs/);
-  }, 2 * MIN);
+  it(
+    'a resume with another clip, or another ffmpeg version on record, is refused naming the difference',
+    async () => {
+      // --size and --warmup come from the run on resume (giving them is refused on its own: optionLimits.cli.test.ts).
+      const other = await simq([
+        'analyze',
+        '--resume',
+        RUN,
+        screen,
+        '--scenario',
+        'all-layers,top-off',
+        '--duration',
+        '3',
+      ]);
+      expect(other.code).toBe(2);
+      expect(other.stderr).toMatch(/plan differs.*clips \(sha256\) differs/);
+      const copy = path.join(OUT, 'killed-copy');
+      cpSync(RUN, copy, { recursive: true });
+      const r = readJson<RunRecord>(path.join(copy, 'run.json'));
+      r.environment.ffmpeg.version = '0.0-other';
+      r.scenarios[1].status = 'incomplete';
+      writeFileSync(path.join(copy, 'run.json'), JSON.stringify(r));
+      const tools = await simq(['analyze', '--resume', copy]);
+      expect(tools.code).toBe(2);
+      expect(tools.stderr).toMatch(/environment\.ffmpeg\.version differs \("0\.0-other" vs/);
+    },
+    2 * MIN,
+  );
 });

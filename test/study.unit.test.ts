@@ -69,7 +69,9 @@ describe('shard assignment', () => {
   it('every scenario in exactly one shard; the shards together are the plan', () => {
     const items = Array.from({ length: 11 }, (_, i) => ({ id: `s${i}`, cost: 1 + (i % 4) }));
     for (const count of [1, 2, 3, 5]) {
-      const shares = Array.from({ length: count }, (_, i) => shardShare(items, { index: i + 1, count }).map((x) => x.id));
+      const shares = Array.from({ length: count }, (_, i) =>
+        shardShare(items, { index: i + 1, count }).map((x) => x.id),
+      );
       const all = shares.flat();
       expect(new Set(all).size).toBe(all.length);
       expect([...all].sort()).toEqual(items.map((i) => i.id).sort());
@@ -81,7 +83,10 @@ describe('shard assignment', () => {
     const items = Array.from({ length: 9 }, (_, i) => ({ id: `c${i}`, cost: Math.ceil(rnd() * 10) }));
     const a = assignShards(items, 3);
     const b = assignShards([...items].reverse(), 3);
-    const c = assignShards([...items].sort((x, y) => x.cost - y.cost), 3);
+    const c = assignShards(
+      [...items].sort((x, y) => x.cost - y.cost),
+      3,
+    );
     for (const i of items) {
       expect(b.get(i.id)).toBe(a.get(i.id));
       expect(c.get(i.id)).toBe(a.get(i.id));
@@ -102,7 +107,11 @@ describe('shard assignment', () => {
 
   it('equal costs split into shares that differ by at most one scenario', () => {
     const items = Array.from({ length: 10 }, (_, i) => ({ id: `e${i}`, cost: 5 }));
-    expect(loadsOf(items, 3).map((l) => l / 5).sort()).toEqual([3, 3, 4]);
+    expect(
+      loadsOf(items, 3)
+        .map((l) => l / 5)
+        .sort(),
+    ).toEqual([3, 3, 4]);
   });
 
   it('a scenario costs the pixels of its active layers times its seconds', () => {
@@ -127,11 +136,24 @@ function scenario(id: string, scales: number[], active: boolean[], durationS: nu
 }
 
 function clip(id: string, sha: string): ClipRecord {
-  return { id, source: `/clips/${id}.mp4`, sourceSha256: sha.repeat(64), y4m: `/cache/${id}.y4m`, width: 640, height: 360, fps: 30, frames: 90, preparedWith: [] };
+  return {
+    id,
+    source: `/clips/${id}.mp4`,
+    sourceSha256: sha.repeat(64),
+    y4m: `/cache/${id}.y4m`,
+    width: 640,
+    height: 360,
+    fps: 30,
+    frames: 90,
+    preparedWith: [],
+  };
 }
 
 describe('the plan of a study', () => {
-  const scenarios = [scenario('all-layers.vp8', [4, 2, 1], [true, true, true], 3), scenario('top-off.vp8', [4, 2, 1], [true, true, false], 3)];
+  const scenarios = [
+    scenario('all-layers.vp8', [4, 2, 1], [true, true, true], 3),
+    scenario('top-off.vp8', [4, 2, 1], [true, true, false], 3),
+  ];
   const clips = [clip('camera-aaaaaaaa', 'a'), clip('screen-bbbbbbbb', 'b')];
 
   it('is every clip x every scenario, ids prefixed by the clip id', () => {
@@ -142,7 +164,12 @@ describe('the plan of a study', () => {
       'screen-bbbbbbbb.all-layers.vp8',
       'screen-bbbbbbbb.top-off.vp8',
     ]);
-    expect(plan.all.map((p) => p.clipId)).toEqual(['camera-aaaaaaaa', 'camera-aaaaaaaa', 'screen-bbbbbbbb', 'screen-bbbbbbbb']);
+    expect(plan.all.map((p) => p.clipId)).toEqual([
+      'camera-aaaaaaaa',
+      'camera-aaaaaaaa',
+      'screen-bbbbbbbb',
+      'screen-bbbbbbbb',
+    ]);
   });
 
   it('a run of one clip keeps the plain scenario ids', () => {
@@ -162,14 +189,18 @@ describe('the plan of a study', () => {
   });
 
   it('another clip content changes the plan hash', () => {
-    expect(planStudy([clips[0], clip('screen-bbbbbbbb', 'c')], scenarios).record.hash).not.toBe(planStudy(clips, scenarios).record.hash);
+    expect(planStudy([clips[0], clip('screen-bbbbbbbb', 'c')], scenarios).record.hash).not.toBe(
+      planStudy(clips, scenarios).record.hash,
+    );
   });
 });
 
 /** A recommendation holding one layer's advice, enough for acrossClips. */
 function recWith(maxBitrate: number | undefined, rule: string): Recommendation {
   const advice = maxBitrate === undefined ? undefined : { rule, maxBitrate };
-  return { codecs: [{ codec: 'vp8', layers: [{ codec: 'vp8', rid: 'f', layer: '640x360', points: [], curve: [], advice }] }] } as unknown as Recommendation;
+  return {
+    codecs: [{ codec: 'vp8', layers: [{ codec: 'vp8', rid: 'f', layer: '640x360', points: [], curve: [], advice }] }],
+  } as unknown as Recommendation;
 }
 
 describe('maxBitrate across clips', () => {
@@ -195,19 +226,42 @@ describe('maxBitrate across clips', () => {
 
 describe('the study estimate', () => {
   it('remaining time: the mean measured capture per scenario left, plus the later stages for what this process captures', () => {
-    expect(remainingSeconds({ done: 2, left: 3, measuredCaptureS: [10, 14], leftDurationsS: [3, 3, 3], laterStagesSecondsPerScenario: 40, capturedHere: 2 })).toBe(3 * 12 + 40 * 5);
+    expect(
+      remainingSeconds({
+        done: 2,
+        left: 3,
+        measuredCaptureS: [10, 14],
+        leftDurationsS: [3, 3, 3],
+        laterStagesSecondsPerScenario: 40,
+        capturedHere: 2,
+      }),
+    ).toBe(3 * 12 + 40 * 5);
     // Nothing timed yet: duration + 4 s overhead per scenario.
-    expect(remainingSeconds({ done: 0, left: 2, measuredCaptureS: [], leftDurationsS: [3, 6], laterStagesSecondsPerScenario: 0, capturedHere: 0 })).toBe(7 + 10);
+    expect(
+      remainingSeconds({
+        done: 0,
+        left: 2,
+        measuredCaptureS: [],
+        leftDurationsS: [3, 6],
+        laterStagesSecondsPerScenario: 0,
+        capturedHere: 0,
+      }),
+    ).toBe(7 + 10);
   });
 });
 
 describe('shard differences', () => {
   it('names every field that differs, with its values', () => {
-    expect(differences([{ a: '1', b: 'x' }, { a: '1', b: 'y' }])).toEqual([{ field: 'b', values: ['x', 'y'] }]);
+    expect(
+      differences([
+        { a: '1', b: 'x' },
+        { a: '1', b: 'y' },
+      ]),
+    ).toEqual([{ field: 'b', values: ['x', 'y'] }]);
   });
 });
 
-describe('the study file\'s browsers', () => {
+describe("the study file's browsers", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'simq-study-browsers-'));
   const study = (browsers: unknown) => {
     const f = path.join(dir, `s${Math.random().toString(36).slice(2)}.json`);
@@ -218,9 +272,17 @@ describe('the study file\'s browsers', () => {
     const opts = { scenario: [], sweep: [], study: study(['chromium', 'firefox']) } as unknown as CaptureCliOptions;
     applyStudyFile([], opts);
     expect(opts.browser).toBe('chromium,firefox');
-    const withPaths = { scenario: [], sweep: [], study: study(['/opt/chromium/chrome', '/opt/ff/firefox-esr']) } as unknown as CaptureCliOptions;
+    const withPaths = {
+      scenario: [],
+      sweep: [],
+      study: study(['/opt/chromium/chrome', '/opt/ff/firefox-esr']),
+    } as unknown as CaptureCliOptions;
     applyStudyFile([], withPaths);
-    expect([withPaths.browser, withPaths.chrome, withPaths.firefox]).toEqual(['chromium,firefox', '/opt/chromium/chrome', '/opt/ff/firefox-esr']);
+    expect([withPaths.browser, withPaths.chrome, withPaths.firefox]).toEqual([
+      'chromium,firefox',
+      '/opt/chromium/chrome',
+      '/opt/ff/firefox-esr',
+    ]);
   });
   it('refuses a browser it does not drive, and the same browser twice, naming the file', () => {
     expect(() => loadStudyFile(study(['safari']))).toThrow(/browsers\[0\] "safari": not a browser simq drives/);

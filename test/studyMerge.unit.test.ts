@@ -24,13 +24,23 @@ function writeShard(name: string, index: number, edit: (r: RunRecord) => void = 
   const dir = path.join(TMP, name);
   const full = handmadeRun();
   const ids = full.scenarios.map((s) => s.id);
-  const run: RunRecord = { ...full, runId: name, plan: { hash: 'plan-hash', scenarioIds: ids, shard: { index, count: 2 } } };
+  const run: RunRecord = {
+    ...full,
+    runId: name,
+    plan: { hash: 'plan-hash', scenarioIds: ids, shard: { index, count: 2 } },
+  };
   run.scenarios = full.scenarios.filter((_, i) => i % 2 === index - 1);
   edit(run);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'run.json'), JSON.stringify(run, null, 2));
   const keep = new Set(run.scenarios.map((s) => s.id));
-  writeFileSync(path.join(dir, 'quality.csv'), toCsv(QUALITY_COLUMNS, handmadeQualityRows().filter((r) => keep.has(r.scenario_id))));
+  writeFileSync(
+    path.join(dir, 'quality.csv'),
+    toCsv(
+      QUALITY_COLUMNS,
+      handmadeQualityRows().filter((r) => keep.has(r.scenario_id)),
+    ),
+  );
   for (const s of run.scenarios) {
     mkdirSync(path.join(dir, s.id));
     writeFileSync(path.join(dir, s.id, 'stats.csv'), `second\n${s.id}\n`);
@@ -52,26 +62,39 @@ describe('simq merge', () => {
     const fromWhole = runRecommendStage(whole, options).recommendation;
     expect(fromMerged.codecs).toEqual(fromWhole.codecs);
     expect(fromMerged.warnings).toEqual(fromWhole.warnings);
-    for (const s of merged.record.scenarios) expect(readFileSync(path.join(merged.dir, s.id, 'stats.csv'), 'utf8')).toContain(s.id);
+    for (const s of merged.record.scenarios)
+      expect(readFileSync(path.join(merged.dir, s.id, 'stats.csv'), 'utf8')).toContain(s.id);
   });
 
   it('refuses a scenario held by two shards and a plan scenario held by none', async () => {
-    await expect(mergeRuns({ runs: [a, a], out: path.join(TMP, 'twice'), argv: [] })).rejects.toThrow(/is in two shard runs/);
-    await expect(mergeRuns({ runs: [a], out: path.join(TMP, 'half'), argv: [] })).rejects.toThrow(/lack 4 scenario\(s\) of the plan: top-off\.vp8, /);
+    await expect(mergeRuns({ runs: [a, a], out: path.join(TMP, 'twice'), argv: [] })).rejects.toThrow(
+      /is in two shard runs/,
+    );
+    await expect(mergeRuns({ runs: [a], out: path.join(TMP, 'half'), argv: [] })).rejects.toThrow(
+      /lack 4 scenario\(s\) of the plan: top-off\.vp8, /,
+    );
     expect(existsSync(path.join(TMP, 'twice'))).toBe(false);
   });
 
   it('refuses another browser or libvmaf or plan, naming the field; --allow-mixed records it', async () => {
     const other = writeShard('b-browser', 2, (r) => (r.environment.browser.version = 'Chromium 999'));
-    await expect(mergeRuns({ runs: [a, other], out: path.join(TMP, 'x'), argv: [] })).rejects.toThrow(/environment\.browser\.version differs \("Chromium 156" vs "Chromium 999"\)/);
+    await expect(mergeRuns({ runs: [a, other], out: path.join(TMP, 'x'), argv: [] })).rejects.toThrow(
+      /environment\.browser\.version differs \("Chromium 156" vs "Chromium 999"\)/,
+    );
     const plan = writeShard('b-plan', 2, (r) => (r.plan!.hash = 'another'));
-    await expect(mergeRuns({ runs: [a, plan], out: path.join(TMP, 'y'), argv: [] })).rejects.toThrow(/plan\.hash differs/);
+    await expect(mergeRuns({ runs: [a, plan], out: path.join(TMP, 'y'), argv: [] })).rejects.toThrow(
+      /plan\.hash differs/,
+    );
     const ok = await mergeRuns({ runs: [a, other], out: path.join(TMP, 'mixed'), argv: [], allowMixed: true });
-    expect(ok.record.merge?.mixed).toEqual([{ field: 'environment.browser.version', values: ['Chromium 156', 'Chromium 999'] }]);
+    expect(ok.record.merge?.mixed).toEqual([
+      { field: 'environment.browser.version', values: ['Chromium 156', 'Chromium 999'] },
+    ]);
   });
 
   it('never writes over an existing run', async () => {
-    await expect(mergeRuns({ runs: [a, b], out: path.join(TMP, 'merged'), argv: [] })).rejects.toThrow(/already exists/);
+    await expect(mergeRuns({ runs: [a, b], out: path.join(TMP, 'merged'), argv: [] })).rejects.toThrow(
+      /already exists/,
+    );
   });
 });
 

@@ -37,7 +37,10 @@ describe('subsampleEntries', () => {
   });
 
   it('a frozen picture chosen stays frozen and keeps the decoded frame it repeats', () => {
-    expect(subsampleEntries(sequence(), 7).find((e) => e.displayIndex === 7)).toMatchObject({ frozen: true, frameIndex: 6 });
+    expect(subsampleEntries(sequence(), 7).find((e) => e.displayIndex === 7)).toMatchObject({
+      frozen: true,
+      frameIndex: 6,
+    });
   });
 
   it('the decoded frame indices stay in display order (the metric job decodes forwards only)', () => {
@@ -63,12 +66,33 @@ describe('a subsampled metric job', () => {
       // A moving, noisy 640x360 reference and a VP8 layer at 320x180 scored at 640x360 (both sides scaled).
       const ref = path.join(tmp, 'ref.y4m');
       const ivf = path.join(tmp, 'q.ivf');
-      const make = async (args: string[]) => expect((await runProcess(FFMPEG, ['-hide_banner', '-loglevel', 'error', ...args])).code).toBe(0);
-      await make(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=30,noise=alls=12:allf=t', '-frames:v', '31', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', ref]);
+      const make = async (args: string[]) =>
+        expect((await runProcess(FFMPEG, ['-hide_banner', '-loglevel', 'error', ...args])).code).toBe(0);
+      await make([
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=s=640x360:r=30,noise=alls=12:allf=t',
+        '-frames:v',
+        '31',
+        '-pix_fmt',
+        'yuv420p',
+        '-f',
+        'yuv4mpegpipe',
+        ref,
+      ]);
       await make(['-i', ref, '-s', '320x180', '-c:v', 'libvpx', '-b:v', '200k', '-f', 'ivf', ivf]);
-      const setup = await resolveVmafSetup({ backend: 'ffmpeg', ffmpeg: FFMPEG, env: { ...process.env, SIMQ_VMAF_MODEL_DIR: VMAF_MODEL_DIR } });
+      const setup = await resolveVmafSetup({
+        backend: 'ffmpeg',
+        ffmpeg: FFMPEG,
+        env: { ...process.env, SIMQ_VMAF_MODEL_DIR: VMAF_MODEL_DIR },
+      });
       // Frame 10 dropped by the "encoder": picture 11 repeats decoded frame 10 while the source moves on.
-      const entries = Array.from({ length: 31 }, (_, i) => ({ frameIndex: i === 11 ? 10 : i, sourceIndex: i, frozen: i === 11 }));
+      const entries = Array.from({ length: 31 }, (_, i) => ({
+        frameIndex: i === 11 ? 10 : i,
+        sourceIndex: i,
+        frozen: i === 11,
+      }));
       const job = (subsample: number | undefined, dir: string) =>
         runMetricJob({
           ffmpegPath: FFMPEG,

@@ -31,7 +31,22 @@ let libvmaf: string;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'simq-svc-'));
   const clip = await cameraSample(8);
-  const c = await simq(['capture', clip, '--scenario', CASES.map((k) => k.scenario).join(','), '--duration', '8', '--warmup', '2', '--out', dir, '--run-id', 'svc', '--allow-degraded', '--quiet']);
+  const c = await simq([
+    'capture',
+    clip,
+    '--scenario',
+    CASES.map((k) => k.scenario).join(','),
+    '--duration',
+    '8',
+    '--warmup',
+    '2',
+    '--out',
+    dir,
+    '--run-id',
+    'svc',
+    '--allow-degraded',
+    '--quiet',
+  ]);
   expect(c.code, c.stderr).toBe(0);
   run = path.join(dir, 'svc');
   const m = await simq(['measure', run, '--viewports', '640x360', '--quiet']);
@@ -39,7 +54,12 @@ beforeAll(async () => {
   record = readJson<RunRecord>(path.join(run, 'run.json'));
   quality = readCsv(path.join(run, 'quality.csv'));
   pictures = readCsv(path.join(run, 'pictures.csv'));
-  const setup = await resolveVmafSetup({ backend: 'ffmpeg', vmafModelDir: VMAF_MODEL_DIR, runDir: dir, workDir: path.join(dir, 'work') });
+  const setup = await resolveVmafSetup({
+    backend: 'ffmpeg',
+    vmafModelDir: VMAF_MODEL_DIR,
+    runDir: dir,
+    workDir: path.join(dir, 'work'),
+  });
   libvmaf = setup.libvmafOptions!;
 }, 900_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,7 +72,11 @@ const file = (s: ScenarioRecord, name: string) => path.join(run, s.id, name);
 
 /** Each decoded picture's size, in decode order, with the decoder chosen by name. */
 function decodedSizes(ivf: string, decoder: string): string[] {
-  const r = spawnSync(FFMPEG, ['-hide_banner', '-c:v', decoder, '-i', ivf, '-vsync', 'passthrough', '-vf', 'showinfo', '-f', 'null', '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(
+    FFMPEG,
+    ['-hide_banner', '-c:v', decoder, '-i', ivf, '-vsync', 'passthrough', '-vf', 'showinfo', '-f', 'null', '-'],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   expect(r.status, r.stderr).toBe(0);
   return [...r.stderr.matchAll(/ s:(\d+x\d+) /g)].map((m) => m[1]);
 }
@@ -62,7 +86,11 @@ function decodedSizes(ivf: string, decoder: string): string[] {
  * the browser's frame list: the layer-S frames and, transitively, every frame they reference; a
  * referenced frame counts with the next layer-S frame (the picture it is forwarded with).
  */
-function forwardedBytes(raw: Record<string, string>[], spatial: number, window: { fromS: number; toS: number }): number {
+function forwardedBytes(
+  raw: Record<string, string>[],
+  spatial: number,
+  window: { fromS: number; toS: number },
+): number {
   const index = new Map(raw.map((f, i) => [f.frame_id, i]));
   const need = new Set<number>();
   const todo = raw.map((f, i) => (Number(f.spatial_index) === spatial ? i : -1)).filter((i) => i >= 0);
@@ -93,10 +121,11 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
     expect(f.scalabilityMode).toBe(mode);
     expect(f.svc!.spatialLayersSeen.map((l) => l.sizes)).toEqual(SIZES.map((x) => [x]));
     // The spatial index of every raw frame matches its size.
-    for (const row of readCsv(file(s, 'f.frames.csv'))) expect(`${row.width}x${row.height}`).toBe(SIZES[Number(row.spatial_index)]);
+    for (const row of readCsv(file(s, 'f.frames.csv')))
+      expect(`${row.width}x${row.height}`).toBe(SIZES[Number(row.spatial_index)]);
   });
 
-  it('each spatial point decodes alone, every picture at the point\'s size, one per row of its frames table', () => {
+  it("each spatial point decodes alone, every picture at the point's size, one per row of its frames table", () => {
     const s = scenarioOf(scenario);
     SIZES.forEach((size, spatial) => {
       const point = s.layers.find((l) => l.rid === `f-S${spatial}`)!;
@@ -107,38 +136,49 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
     });
   });
 
-  it('each point\'s kbps is the bytes of the frames an SFU forwards for it over the steady window', () => {
+  it("each point's kbps is the bytes of the frames an SFU forwards for it over the steady window", () => {
     const s = scenarioOf(scenario);
     const raw = readCsv(file(s, 'f.frames.csv'));
     for (let spatial = 0; spatial < 3; spatial++) {
       const point = s.layers.find((l) => l.rid === `f-S${spatial}`)!;
       const window = point.steady!;
       const expected = (forwardedBytes(raw, spatial, window) * 8) / 1000 / (window.toS - window.fromS);
-      const row = quality.find((r) => r.scenario_id === s.id && r.rid === point.rid && r.size === 'native' && r.temporal_layer === '')!;
+      const row = quality.find(
+        (r) => r.scenario_id === s.id && r.rid === point.rid && r.size === 'native' && r.temporal_layer === '',
+      )!;
       expect(Number(row.actual_kbps), `S${spatial}`).toBeCloseTo(expected, 0);
     }
   });
 
-  it('simq plan: the browser\'s target is spatial layer 0\'s share, and each spatial layer\'s tapped rate is within 15% of the plan', async () => {
+  it("simq plan: the browser's target is spatial layer 0's share, and each spatial layer's tapped rate is within 15% of the plan", async () => {
     const s = scenarioOf(scenario);
     const raw = readCsv(file(s, 'f.frames.csv'));
     const f = s.layers.find((l) => l.rid === 'f')!;
     const window = f.steady!;
     const plan = await simq(['plan', '--scenario', scenario, '--size', '1280x720', '--json']);
     expect(plan.code, plan.stderr).toBe(0);
-    const predicted = (JSON.parse(plan.stdout) as { plans: { allocations: { svc: { allocation: { spatialBps: number[] } } }[] }[] }).plans[0].allocations[0].svc.allocation.spatialBps;
+    const predicted = (
+      JSON.parse(plan.stdout) as { plans: { allocations: { svc: { allocation: { spatialBps: number[] } } }[] }[] }
+    ).plans[0].allocations[0].svc.allocation.spatialBps;
     // outbound-rtp.targetBitrate of the SVC stream: the allocator's share of spatial layer 0.
     expect(Math.abs(f.steady!.targetKbpsMax! * 1000 - predicted[0]) / predicted[0]).toBeLessThanOrEqual(0.15);
     // An encoder slowed by a busy machine (fewer frames than configured) undershoots its share: then
     // only "not above the plan" holds, and the shortfall is printed.
     const slowed = s.problems.some((p) => p.kind === 'cpu-limited' || p.kind === 'low-framerate');
     for (let spatial = 0; spatial < 3; spatial++) {
-      const bytes = raw.filter((r) => Number(r.spatial_index) === spatial && Number(r.time_s) >= window.fromS && Number(r.time_s) < window.toS).reduce((n, r) => n + Number(r.bytes), 0);
+      const bytes = raw
+        .filter(
+          (r) =>
+            Number(r.spatial_index) === spatial && Number(r.time_s) >= window.fromS && Number(r.time_s) < window.toS,
+        )
+        .reduce((n, r) => n + Number(r.bytes), 0);
       const measured = (bytes * 8) / (window.toS - window.fromS);
       const deviation = (measured - predicted[spatial]) / predicted[spatial];
       const label = `S${spatial}: measured ${Math.round(measured / 1000)} kbps, plan ${predicted[spatial] / 1000}`;
       if (slowed) {
-        console.warn(`${s.id} ${label} (${(deviation * 100).toFixed(0)}%, encoder slowed: ${s.problems.map((p) => p.message).join('; ')})`);
+        console.warn(
+          `${s.id} ${label} (${(deviation * 100).toFixed(0)}%, encoder slowed: ${s.problems.map((p) => p.message).join('; ')})`,
+        );
         expect(deviation, label).toBeLessThanOrEqual(0.15);
       } else {
         expect(Math.abs(deviation), label).toBeLessThanOrEqual(0.15);
@@ -146,36 +186,88 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
     }
   });
 
-  it('each point\'s VMAF equals, within 0.5, libvmaf on an independent decode of its file paired as simq paired it', () => {
+  it("each point's VMAF equals, within 0.5, libvmaf on an independent decode of its file paired as simq paired it", () => {
     const s = scenarioOf(scenario);
     const ref = record.clips?.[0] ?? record.input;
     SIZES.forEach((size, spatial) => {
       const point = s.layers.find((l) => l.rid === `f-S${spatial}`)!;
       const [w, h] = size.split('x').map(Number);
       // The displayed sequence of the steady window: a frozen picture repeats the last frame shown.
-      const pairs = pictures.filter((p) => p.scenario_id === s.id && p.rid === point.rid && p.size === 'native' && p.warmup === '0');
+      const pairs = pictures.filter(
+        (p) => p.scenario_id === s.id && p.rid === point.rid && p.size === 'native' && p.warmup === '0',
+      );
       expect(pairs.length, `S${spatial}`).toBeGreaterThan(30);
       const decoded = path.join(dir, `${scenario}.S${spatial}.yuv`);
       const refRaw = path.join(dir, `${scenario}.ref.yuv`);
-      ffmpeg(['-c:v', decoder, '-i', file(s, point.bitstream!), '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', decoded]);
-      ffmpeg(['-i', ref.y4m, '-vf', `scale=w=${w}:h=${h}:flags=${SCALER}`, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', refRaw]);
+      ffmpeg([
+        '-c:v',
+        decoder,
+        '-i',
+        file(s, point.bitstream!),
+        '-vsync',
+        'passthrough',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'yuv420p',
+        decoded,
+      ]);
+      ffmpeg([
+        '-i',
+        ref.y4m,
+        '-vf',
+        `scale=w=${w}:h=${h}:flags=${SCALER}`,
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'yuv420p',
+        refRaw,
+      ]);
       const bytes = w * h * 1.5;
       const d = readFileSync(decoded);
       const r = readFileSync(refRaw);
-      writeFileSync(`${decoded}.pairs`, Buffer.concat(pairs.map((p) => d.subarray(Number(p.frame_index) * bytes, (Number(p.frame_index) + 1) * bytes))));
-      writeFileSync(`${refRaw}.pairs`, Buffer.concat(pairs.map((p) => r.subarray(Number(p.source_index) * bytes, (Number(p.source_index) + 1) * bytes))));
+      writeFileSync(
+        `${decoded}.pairs`,
+        Buffer.concat(pairs.map((p) => d.subarray(Number(p.frame_index) * bytes, (Number(p.frame_index) + 1) * bytes))),
+      );
+      writeFileSync(
+        `${refRaw}.pairs`,
+        Buffer.concat(
+          pairs.map((p) => r.subarray(Number(p.source_index) * bytes, (Number(p.source_index) + 1) * bytes)),
+        ),
+      );
       const log = path.join(dir, `${scenario}.S${spatial}.json`);
       const raw = ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', size, '-framerate', '30'];
-      ffmpeg([...raw, '-i', `${decoded}.pairs`, ...raw, '-i', `${refRaw}.pairs`, '-lavfi', `[0:v][1:v]libvmaf=${libvmaf}:n_threads=2:log_path=${log}:log_fmt=json`, '-f', 'null', '-']);
+      ffmpeg([
+        ...raw,
+        '-i',
+        `${decoded}.pairs`,
+        ...raw,
+        '-i',
+        `${refRaw}.pairs`,
+        '-lavfi',
+        `[0:v][1:v]libvmaf=${libvmaf}:n_threads=2:log_path=${log}:log_fmt=json`,
+        '-f',
+        'null',
+        '-',
+      ]);
       const frames = (JSON.parse(readFileSync(log, 'utf8')) as { frames: { metrics: { vmaf: number } }[] }).frames;
       const direct = frames.reduce((a, f) => a + f.metrics.vmaf, 0) / frames.length;
-      const row = quality.find((q) => q.scenario_id === s.id && q.rid === point.rid && q.size === 'native' && q.temporal_layer === '')!;
-      expect(Math.abs(Number(row.vmaf_mean) - direct), `S${spatial}: simq ${row.vmaf_mean}, direct ${direct.toFixed(2)}`).toBeLessThanOrEqual(0.5);
+      const row = quality.find(
+        (q) => q.scenario_id === s.id && q.rid === point.rid && q.size === 'native' && q.temporal_layer === '',
+      )!;
+      expect(
+        Math.abs(Number(row.vmaf_mean) - direct),
+        `S${spatial}: simq ${row.vmaf_mean}, direct ${direct.toFixed(2)}`,
+      ).toBeLessThanOrEqual(0.5);
     });
   });
 });
 
 function ffmpeg(args: string[]): void {
-  const r = spawnSync(FFMPEG, ['-hide_banner', '-v', 'error', '-y', ...args], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const r = spawnSync(FFMPEG, ['-hide_banner', '-v', 'error', '-y', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+  });
   expect(r.status, r.stderr).toBe(0);
 }

@@ -6,20 +6,48 @@ import { describe, expect, it } from 'vitest';
 import { cutOperatingPoint, neededFrames, packetPayload, vp9SuperframeIndex } from '../src/capture/svcCut.js';
 import type { SvcFrame } from '../src/capture/SvcCaptureTypes.js';
 
-const SIZES = [[320, 180], [640, 360], [1280, 720]];
+const SIZES = [
+  [320, 180],
+  [640, 360],
+  [1280, 720],
+];
 let nextId = 1;
-function frame(picture: number, spatial: number, temporal: number, deps: number[], bytes: number, key = false): SvcFrame {
+function frame(
+  picture: number,
+  spatial: number,
+  temporal: number,
+  deps: number[],
+  bytes: number,
+  key = false,
+): SvcFrame {
   const [width, height] = SIZES[spatial];
-  return { rtpTimestamp: 3000 * picture, timeS: picture / 30, bytes, type: key ? 'key' : 'delta', spatialIndex: spatial, temporalIndex: temporal, frameId: nextId++, dependencies: deps, width, height };
+  return {
+    rtpTimestamp: 3000 * picture,
+    timeS: picture / 30,
+    bytes,
+    type: key ? 'key' : 'delta',
+    spatialIndex: spatial,
+    temporalIndex: temporal,
+    frameId: nextId++,
+    dependencies: deps,
+    width,
+    height,
+  };
 }
 
 /** Three pictures of three layers; ids 1..9 in capture order. K-SVC: deltas reference their own layer. */
 function ksvc(): SvcFrame[] {
   nextId = 1;
   return [
-    frame(0, 0, 0, [], 1000, true), frame(0, 1, 0, [1], 2000), frame(0, 2, 0, [2], 4000),
-    frame(1, 0, 1, [1], 100), frame(1, 1, 1, [2], 200), frame(1, 2, 1, [3], 400),
-    frame(2, 0, 0, [1], 110), frame(2, 1, 0, [2], 220), frame(2, 2, 0, [3], 440),
+    frame(0, 0, 0, [], 1000, true),
+    frame(0, 1, 0, [1], 2000),
+    frame(0, 2, 0, [2], 4000),
+    frame(1, 0, 1, [1], 100),
+    frame(1, 1, 1, [2], 200),
+    frame(1, 2, 1, [3], 400),
+    frame(2, 0, 0, [1], 110),
+    frame(2, 1, 0, [2], 220),
+    frame(2, 2, 0, [3], 440),
   ];
 }
 
@@ -27,8 +55,12 @@ function ksvc(): SvcFrame[] {
 function full(): SvcFrame[] {
   nextId = 1;
   return [
-    frame(0, 0, 0, [], 1000, true), frame(0, 1, 0, [1], 2000), frame(0, 2, 0, [2], 4000),
-    frame(1, 0, 1, [1], 100), frame(1, 1, 1, [2, 4], 200), frame(1, 2, 1, [3, 5], 400),
+    frame(0, 0, 0, [], 1000, true),
+    frame(0, 1, 0, [1], 2000),
+    frame(0, 2, 0, [2], 4000),
+    frame(1, 0, 1, [1], 100),
+    frame(1, 1, 1, [2, 4], 200),
+    frame(1, 2, 1, [3, 5], 400),
   ];
 }
 
@@ -54,7 +86,11 @@ describe('cutOperatingPoint', () => {
     const packets = cutOperatingPoint(ksvc(), 2, 1);
     expect(packets.map((p) => p.frames)).toEqual([[0, 1, 2], [5], [8]]);
     expect(packets.map((p) => p.bytes)).toEqual([7000, 400, 440]);
-    expect(packets.map((p) => [p.width, p.height, p.key, p.temporalIndex])).toEqual([[1280, 720, true, 0], [1280, 720, false, 1], [1280, 720, false, 0]]);
+    expect(packets.map((p) => [p.width, p.height, p.key, p.temporalIndex])).toEqual([
+      [1280, 720, true, 0],
+      [1280, 720, false, 1],
+      [1280, 720, false, 0],
+    ]);
   });
   it('needed frames of a picture without layer S ride in the next packet', () => {
     const frames = ksvc();

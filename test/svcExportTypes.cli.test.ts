@@ -13,7 +13,16 @@
 // Browser-free, but it installs the consumer project when absent (npm ci --ignore-scripts), so it runs
 // with the e2e project as exportTypes.test.ts does.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -31,8 +40,23 @@ const CONSUMER = path.join(ROOT, 'test', 'fixtures', 'export-consumer');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-svc-export-types-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const rec = recommend(buildQualityTable(handmadeSvcRun(), handmadeSvcRows()), { runDir: 'x', simqVersion: 't', now: new Date(0), senderScenario: 'svc-l3t3-key' });
-const TSC = ['--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', '--noEmit'];
+const rec = recommend(buildQualityTable(handmadeSvcRun(), handmadeSvcRows()), {
+  runDir: 'x',
+  simqVersion: 't',
+  now: new Date(0),
+  senderScenario: 'svc-l3t3-key',
+});
+const TSC = [
+  '--strict',
+  '--target',
+  'es2022',
+  '--module',
+  'nodenext',
+  '--moduleResolution',
+  'nodenext',
+  '--skipLibCheck',
+  '--noEmit',
+];
 
 function typeCheck(files: string[]): Map<string, string[]> {
   const parsed = ts.parseCommandLine(TSC);
@@ -41,7 +65,10 @@ function typeCheck(files: string[]): Map<string, string[]> {
   const byFile = new Map<string, string[]>();
   for (const d of ts.getPreEmitDiagnostics(program)) {
     const name = d.file ? path.relative(tmp, d.file.fileName) : '(global)';
-    byFile.set(name, [...(byFile.get(name) ?? []), `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`]);
+    byFile.set(name, [
+      ...(byFile.get(name) ?? []),
+      `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+    ]);
   }
   return byFile;
 }
@@ -53,19 +80,34 @@ function runInProject(name: string, script: string): unknown {
 }
 
 let lk: { simqPublishOptions: unknown };
-let ms: { simqEncodings: unknown[]; simqPreferredLayersTable: { preferredLayers: unknown }[]; simqPreferredLayersBySize: { preferredLayers: unknown }[] };
+let ms: {
+  simqEncodings: unknown[];
+  simqPreferredLayersTable: { preferredLayers: unknown }[];
+  simqPreferredLayersBySize: { preferredLayers: unknown }[];
+};
 
 /** Package versions by node_modules path, from a lockfile (npm ci writes node_modules/.package-lock.json). */
 function lockedVersions(lockFile: string): string {
   const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, { version?: string }> };
-  return JSON.stringify(Object.entries(lock.packages).filter(([k]) => k !== '').map(([k, p]) => [k, p.version]));
+  return JSON.stringify(
+    Object.entries(lock.packages)
+      .filter(([k]) => k !== '')
+      .map(([k, p]) => [k, p.version]),
+  );
 }
 
 beforeAll(async () => {
   // As exportTypes.test.ts: install only when node_modules does not hold exactly the lockfile.
   const installed = path.join(CONSUMER, 'node_modules', '.package-lock.json');
-  if (!existsSync(installed) || lockedVersions(installed) !== lockedVersions(path.join(CONSUMER, 'package-lock.json'))) {
-    execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: CONSUMER, stdio: 'pipe', timeout: 240_000 });
+  if (
+    !existsSync(installed) ||
+    lockedVersions(installed) !== lockedVersions(path.join(CONSUMER, 'package-lock.json'))
+  ) {
+    execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: CONSUMER,
+      stdio: 'pipe',
+      timeout: 240_000,
+    });
   }
   copyFileSync(path.join(CONSUMER, 'package.json'), path.join(tmp, 'package.json'));
   symlinkSync(path.join(CONSUMER, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
@@ -74,8 +116,28 @@ beforeAll(async () => {
     writeFileSync(path.join(tmp, 'app', `simq-${format}.mjs`), renderExport(rec, format));
     writeFileSync(path.join(tmp, 'app', `simq-${format}.d.mts`), exportDeclaration(format)!);
   }
-  lk = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./app/simq-livekit.mjs'); process.stdout.write(JSON.stringify(m))"], { cwd: tmp, encoding: 'utf8' }));
-  ms = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./app/simq-mediasoup.mjs'); process.stdout.write(JSON.stringify(m))"], { cwd: tmp, encoding: 'utf8' }));
+  lk = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('./app/simq-livekit.mjs'); process.stdout.write(JSON.stringify(m))",
+      ],
+      { cwd: tmp, encoding: 'utf8' },
+    ),
+  );
+  ms = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('./app/simq-mediasoup.mjs'); process.stdout.write(JSON.stringify(m))",
+      ],
+      { cwd: tmp, encoding: 'utf8' },
+    ),
+  );
 }, 300_000);
 
 describe('SVC export values type-check against the real client types (tsc --strict)', () => {
@@ -86,7 +148,10 @@ describe('SVC export values type-check against the real client types (tsc --stri
       return file;
     };
     const ok = [
-      write('livekit-values.ts', `import type { TrackPublishOptions } from 'livekit-client';\nexport const o: TrackPublishOptions = ${JSON.stringify(lk.simqPublishOptions)};\n`),
+      write(
+        'livekit-values.ts',
+        `import type { TrackPublishOptions } from 'livekit-client';\nexport const o: TrackPublishOptions = ${JSON.stringify(lk.simqPublishOptions)};\n`,
+      ),
       write(
         'mediasoup-values.ts',
         "import type { types as client } from 'mediasoup-client';\nimport type { types } from 'mediasoup';\n" +
@@ -95,11 +160,20 @@ describe('SVC export values type-check against the real client types (tsc --stri
           'declare const consumer: types.Consumer;\nfor (const x of l) if (x) void consumer.setPreferredLayers(x);\n',
       ),
       // The README's import through the declarations still type-checks with the SVC module.
-      write('import-decl.ts', "import { simqEncodings, simqSvc, simqPreferredLayers } from './simq-mediasoup.mjs';\nimport { simqPublishOptions } from './simq-livekit.mjs';\nexport const x = [simqEncodings.length, simqSvc?.scalabilityMode, simqPreferredLayers(320, 180, 1e6)?.spatialLayer, simqPublishOptions.scalabilityMode];\n"),
+      write(
+        'import-decl.ts',
+        "import { simqEncodings, simqSvc, simqPreferredLayers } from './simq-mediasoup.mjs';\nimport { simqPublishOptions } from './simq-livekit.mjs';\nexport const x = [simqEncodings.length, simqSvc?.scalabilityMode, simqPreferredLayers(320, 180, 1e6)?.spatialLayer, simqPublishOptions.scalabilityMode];\n",
+      ),
     ];
     // Must fail: a backup codec LiveKit has no such thing as (TS2322), a ConsumerLayers without spatialLayer (TS2741).
-    const badBackup = write('bad-backup.ts', `import type { TrackPublishOptions } from 'livekit-client';\nexport const o: TrackPublishOptions = ${JSON.stringify({ ...(lk.simqPublishOptions as object), backupCodec: { codec: 'vp9' } })};\n`);
-    const badLayers = write('bad-layers.ts', "import type { types } from 'mediasoup';\nexport const l: types.ConsumerLayers = { temporalLayer: 2 };\n");
+    const badBackup = write(
+      'bad-backup.ts',
+      `import type { TrackPublishOptions } from 'livekit-client';\nexport const o: TrackPublishOptions = ${JSON.stringify({ ...(lk.simqPublishOptions as object), backupCodec: { codec: 'vp9' } })};\n`,
+    );
+    const badLayers = write(
+      'bad-layers.ts',
+      "import type { types } from 'mediasoup';\nexport const l: types.ConsumerLayers = { temporalLayer: 2 };\n",
+    );
     const found = typeCheck([...ok, badBackup, badLayers]);
     const errors = (f: string) => found.get(path.relative(tmp, f)) ?? [];
     expect(ok.flatMap(errors)).toEqual([]);
@@ -111,7 +185,10 @@ describe('SVC export values type-check against the real client types (tsc --stri
     const modes = allScalabilityModes();
     const files = modes.map((m) => {
       const file = path.join(tmp, 'app', `mode-${m}.ts`);
-      writeFileSync(file, `import type { ScalabilityMode } from 'livekit-client';\nexport const m: ScalabilityMode = ${JSON.stringify(m)};\n`);
+      writeFileSync(
+        file,
+        `import type { ScalabilityMode } from 'livekit-client';\nexport const m: ScalabilityMode = ${JSON.stringify(m)};\n`,
+      );
       return file;
     });
     const found = typeCheck(files);
@@ -134,10 +211,12 @@ process.exit(0);
 `,
     ) as { codec: string; svc: boolean; mode: string; enc: { maxBitrate: number }; backup: unknown };
     expect([out.codec, out.svc, out.mode, out.backup]).toEqual(['vp9', true, SVC_MODE, { codec: 'vp8' }]);
-    expect(out.enc.maxBitrate).toBe((lk.simqPublishOptions as { videoEncoding: { maxBitrate: number } }).videoEncoding.maxBitrate);
+    expect(out.enc.maxBitrate).toBe(
+      (lk.simqPublishOptions as { videoEncoding: { maxBitrate: number } }).videoEncoding.maxBitrate,
+    );
   });
 
-  it("mediasoup-client: parseScalabilityMode reads the mode as 3 spatial x 3 temporal layers, every preferred layer lies inside it, and its FakeHandler produces VP9 with the one encoding", () => {
+  it('mediasoup-client: parseScalabilityMode reads the mode as 3 spatial x 3 temporal layers, every preferred layer lies inside it, and its FakeHandler produces VP9 with the one encoding', () => {
     const out = runInProject(
       'mediasoup-svc-check.mjs',
       `import { Device, FakeHandler, testFakeParameters, parseScalabilityMode } from 'mediasoup-client';
@@ -154,7 +233,12 @@ const layers = [...simqPreferredLayersTable, ...simqPreferredLayersBySize].map((
 process.stdout.write(JSON.stringify({ parsed: parseScalabilityMode(simqEncodings[0].scalabilityMode), layers, sent: producer.rtpParameters.encodings.map((e) => e.scalabilityMode), codec: producer.rtpParameters.codecs[0].mimeType }));
 process.exit(0);
 `,
-    ) as { parsed: { spatialLayers: number; temporalLayers: number; ksvc: boolean }; layers: { spatialLayer: number; temporalLayer: number }[]; sent: string[]; codec: string };
+    ) as {
+      parsed: { spatialLayers: number; temporalLayers: number; ksvc: boolean };
+      layers: { spatialLayer: number; temporalLayer: number }[];
+      sent: string[];
+      codec: string;
+    };
     expect(out.parsed).toEqual({ spatialLayers: 3, temporalLayers: 3 });
     expect(out.layers.length).toBeGreaterThan(0);
     for (const l of out.layers) {

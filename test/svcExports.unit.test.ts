@@ -21,14 +21,17 @@ import { readJanusExport } from '../src/sfu/janus/readJanusExport.js';
 import { handmadeParsedRows, handmadeRun } from './fixtures/recommend/handmade.js';
 import { handmadeSvcRows, handmadeSvcRun, SIM_ID, SVC_ID, SVC_MODE } from './fixtures/recommend/handmadeSvc.js';
 
-const upstream = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/upstream/${name}`, import.meta.url), 'utf8'));
+const upstream = (name: string) =>
+  JSON.parse(readFileSync(new URL(`./fixtures/upstream/${name}`, import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const encodingSchema = ajv.compile(upstream('rtc-rtp-encoding-parameters.schema.json'));
 const consumerLayersSchema = ajv.compile(upstream('mediasoup-consumer-layers.schema.json'));
 const livekitSchema = ajv.compile(upstream('livekit-track-publish-options.schema.json'));
 const jitsiSchema = ajv.compile(upstream('jitsi-video-quality.schema.json'));
 const janusConfigureSchema = ajv.compile(upstream('janus-videoroom-subscriber-configure.schema.json'));
-const recommendationSchema = ajv.compile(JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8')));
+const recommendationSchema = ajv.compile(
+  JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8')),
+);
 
 function valid(validate: ReturnType<typeof ajv.compile>, value: unknown): void {
   const ok = validate(value);
@@ -50,7 +53,12 @@ function rec(options: { senderScenario?: string; mode?: string; svcOnly?: boolea
     run.scenarios = run.scenarios.filter((s) => s.id === SVC_ID);
     rows = rows.filter((r) => r.scenario_id === SVC_ID);
   }
-  return recommend(buildQualityTable(run, rows), { runDir: 'results/handmade-svc', simqVersion: '0.1.0-test', now: new Date('2025-01-02T00:00:00.000Z'), senderScenario: options.senderScenario });
+  return recommend(buildQualityTable(run, rows), {
+    runDir: 'results/handmade-svc',
+    simqVersion: '0.1.0-test',
+    now: new Date('2025-01-02T00:00:00.000Z'),
+    senderScenario: options.senderScenario,
+  });
 }
 
 const svcRec = rec({ senderScenario: 'svc-l3t3-key' });
@@ -99,10 +107,19 @@ describe('--format mediasoup (SVC)', () => {
     for (const e of encodings) valid(encodingSchema, e);
     expect(encodings[0].scalabilityMode).toBe(SVC_MODE);
     expect(encodings[0]).not.toHaveProperty('rid');
-    const bySize = m.simqPreferredLayersBySize as { viewerSize: string; preferredLayers: { spatialLayer: number; temporalLayer: number } }[];
+    const bySize = m.simqPreferredLayersBySize as {
+      viewerSize: string;
+      preferredLayers: { spatialLayer: number; temporalLayer: number };
+    }[];
     for (const row of bySize) valid(consumerLayersSchema, row.preferredLayers);
-    expect(bySize.map((r) => [r.viewerSize, r.preferredLayers])).toEqual(SIZES.map((s) => [s, { spatialLayer: spatialFor(s), temporalLayer: topTemporal(SVC_MODE) }]));
-    const lookup = m.simqPreferredLayers as (w: number, h: number, bps: number) => { spatialLayer: number; temporalLayer: number } | null;
+    expect(bySize.map((r) => [r.viewerSize, r.preferredLayers])).toEqual(
+      SIZES.map((s) => [s, { spatialLayer: spatialFor(s), temporalLayer: topTemporal(SVC_MODE) }]),
+    );
+    const lookup = m.simqPreferredLayers as (
+      w: number,
+      h: number,
+      bps: number,
+    ) => { spatialLayer: number; temporalLayer: number } | null;
     for (const size of SIZES) {
       const [w, h] = size.split('x').map(Number);
       expect(BANDWIDTHS.map((b) => lookup(w, h, b)?.spatialLayer ?? null)).toEqual(EXPECTED_TABLE[size]);
@@ -118,18 +135,29 @@ describe('--format mediasoup (SVC)', () => {
 describe('--format janus (SVC)', () => {
   const doc = JSON.parse(renderExport(svcRec, 'janus'));
   it('configure bodies are VideoRoom subscriber configures with spatial_layer / temporal_layer (no substream), per bandwidth as derived', () => {
-    for (const row of doc.subscriberTable) if (row.configure) valid(janusConfigureSchema, { ...row.configure, mid: '0' });
+    for (const row of doc.subscriberTable)
+      if (row.configure) valid(janusConfigureSchema, { ...row.configure, mid: '0' });
     for (const size of SIZES) {
       const rows = doc.subscriberTable.filter((r: { viewerSize: string }) => r.viewerSize === size);
       expect(rows.map((r: { bandwidthBps: number }) => r.bandwidthBps)).toEqual(BANDWIDTHS);
-      expect(rows.map((r: { configure: { spatial_layer: number } | null }) => r.configure?.spatial_layer ?? null)).toEqual(EXPECTED_TABLE[size]);
-      for (const r of rows) if (r.configure) expect(r.configure).toEqual({ request: 'configure', spatial_layer: r.configure.spatial_layer, temporal_layer: topTemporal(SVC_MODE) });
+      expect(
+        rows.map((r: { configure: { spatial_layer: number } | null }) => r.configure?.spatial_layer ?? null),
+      ).toEqual(EXPECTED_TABLE[size]);
+      for (const r of rows)
+        if (r.configure)
+          expect(r.configure).toEqual({
+            request: 'configure',
+            spatial_layer: r.configure.spatial_layer,
+            temporal_layer: topTemporal(SVC_MODE),
+          });
     }
     expect(doc.publisher.sendEncodings).toHaveLength(1);
     valid(encodingSchema, doc.publisher.sendEncodings[0]);
     // The simulcast-only janus.js shorthand warning is not printed for one SVC encoding.
     expect(renderExportWarnings(svcRec, 'janus')).toEqual([]);
-    expect(doc.spatialLayers.map((l: { spatial_layer: number; layer: string }) => [l.spatial_layer, l.layer])).toEqual([0, 1, 2].map((k) => [k, layerSize(k)]));
+    expect(doc.spatialLayers.map((l: { spatial_layer: number; layer: string }) => [l.spatial_layer, l.layer])).toEqual(
+      [0, 1, 2].map((k) => [k, layerSize(k)]),
+    );
   });
   it('--janus-export refuses it with the svc-viewer command (it runs simulcast exports only)', () => {
     const file = path.join(tmp, 'janus-svc.json');
@@ -156,30 +184,47 @@ describe('--format livekit (SVC)', () => {
     // simq plan's uncapped total at 1280x720: the svc_config.cc maxima 142 + 418 + 1524 kbps.
     expect(o.videoEncoding).toEqual({ maxBitrate: (142 + 418 + 1524) * 1000, maxFramerate: 30 });
   });
-  it('a run that also measured VP8 simulcast gives the VP8 backup its top layer\'s advice (f 2500 kbps, derived in test/recommend.unit.test.ts)', async () => {
+  it("a run that also measured VP8 simulcast gives the VP8 backup its top layer's advice (f 2500 kbps, derived in test/recommend.unit.test.ts)", async () => {
     const both = handmadeSvcRun();
     both.scenarios = [...handmadeRun().scenarios, ...both.scenarios];
-    const withVp8 = recommend(buildQualityTable(both, [...handmadeParsedRows(), ...handmadeSvcRows()]), { runDir: 'x', simqVersion: 't', now: new Date(0), senderScenario: 'svc-l3t3-key' });
+    const withVp8 = recommend(buildQualityTable(both, [...handmadeParsedRows(), ...handmadeSvcRows()]), {
+      runDir: 'x',
+      simqVersion: 't',
+      now: new Date(0),
+      senderScenario: 'svc-l3t3-key',
+    });
     // --sender-scenario names the SVC scenario for VP9; VP8 keeps its own all-layers sender.
     const m = await importModule('simq-livekit-backup.mjs', renderExport(withVp8, 'livekit', 'vp9'));
-    expect((m.simqPublishOptions as { backupCodec: unknown }).backupCodec).toEqual({ codec: 'vp8', encoding: { maxBitrate: 2_500_000, maxFramerate: 30 } });
+    expect((m.simqPublishOptions as { backupCodec: unknown }).backupCodec).toEqual({
+      codec: 'vp8',
+      encoding: { maxBitrate: 2_500_000, maxFramerate: 30 },
+    });
   });
   it('refuses an S mode (livekit-client ScalabilityMode has none) with a fix', () => {
-    expect(() => renderExport(rec({ senderScenario: 'svc-l3t3-key', mode: 'S3T3' }), 'livekit')).toThrow(/S3T3.*does not take/);
+    expect(() => renderExport(rec({ senderScenario: 'svc-l3t3-key', mode: 'S3T3' }), 'livekit')).toThrow(
+      /S3T3.*does not take/,
+    );
   });
 });
 
 describe('--format jitsi (SVC)', () => {
   /** Runs the statements after a config.js whose vp9 entry already has settings of its own. */
   function apply(text: string): Record<string, unknown> {
-    const sandbox = { config: { videoQuality: { vp9: { maxBitratesVideo: { low: 111 } }, keep: 1 } } as Record<string, unknown> };
+    const sandbox = {
+      config: { videoQuality: { vp9: { maxBitratesVideo: { low: 111 } }, keep: 1 } } as Record<string, unknown>,
+    };
     vm.runInNewContext(text, sandbox);
     return sandbox.config.videoQuality as Record<string, unknown>;
   }
   it('L3T3_KEY at 720p: scalabilityModeEnabled, useSimulcast false, useKSVC true, the stream cap on "high"; other settings kept', () => {
     const vq = apply(renderExport(svcRec, 'jitsi'));
     valid(jitsiSchema, { vp9: vq.vp9 });
-    expect(vq.vp9).toEqual({ scalabilityModeEnabled: true, useSimulcast: false, useKSVC: true, maxBitratesVideo: { low: 111, high: (142 + 418 + 1524) * 1000 } });
+    expect(vq.vp9).toEqual({
+      scalabilityModeEnabled: true,
+      useSimulcast: false,
+      useKSVC: true,
+      maxBitratesVideo: { low: 111, high: (142 + 418 + 1524) * 1000 },
+    });
     expect(vq.keep).toBe(1);
   });
   it('L3T3 (inter-layer prediction on every picture) is useKSVC false', () => {
@@ -187,6 +232,8 @@ describe('--format jitsi (SVC)', () => {
     expect((vq.vp9 as { useKSVC: boolean }).useKSVC).toBe(false);
   });
   it('refuses a mode Jitsi cannot be asked for at 720p (L2T2_KEY) with a fix', () => {
-    expect(() => renderExport(rec({ senderScenario: 'svc-l3t3-key', mode: 'L2T2_KEY' }), 'jitsi')).toThrow(/Jitsi sends only L3T3_KEY or L3T3/);
+    expect(() => renderExport(rec({ senderScenario: 'svc-l3t3-key', mode: 'L2T2_KEY' }), 'jitsi')).toThrow(
+      /Jitsi sends only L3T3_KEY or L3T3/,
+    );
   });
 });

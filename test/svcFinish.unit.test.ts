@@ -12,8 +12,20 @@ import type { Scenario } from '../src/scenario/ScenarioTypes.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'simq-svcfinish-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const scenario: Scenario = { id: 'svc.vp9', name: 'svc', codec: 'vp9', encodings: [{ rid: 'f', scaleResolutionDownBy: 1, active: true, scalabilityMode: 'L3T3_KEY' }], durationS: 2, warmupS: 0, contentHint: '' };
-const SIZES = [[320, 180], [640, 360], [1280, 720]];
+const scenario: Scenario = {
+  id: 'svc.vp9',
+  name: 'svc',
+  codec: 'vp9',
+  encodings: [{ rid: 'f', scaleResolutionDownBy: 1, active: true, scalabilityMode: 'L3T3_KEY' }],
+  durationS: 2,
+  warmupS: 0,
+  contentHint: '',
+};
+const SIZES = [
+  [320, 180],
+  [640, 360],
+  [1280, 720],
+];
 
 /** 30 pictures of three K-SVC layers, 100 / 200 / 400 bytes per frame, one second. */
 function tap(spatial = 3, sizes = SIZES): SvcTap {
@@ -22,7 +34,18 @@ function tap(spatial = 3, sizes = SIZES): SvcTap {
   for (let p = 0; p < 30; p++) {
     for (let s = 0; s < spatial; s++) {
       const deps = p === 0 ? (s === 0 ? [] : [id - 1]) : [id - spatial];
-      t.frames.push({ rtpTimestamp: 3000 * p, timeS: p / 30, bytes: 100 << s, type: p === 0 && s === 0 ? 'key' : 'delta', spatialIndex: s, temporalIndex: p % 2, frameId: id++, dependencies: deps, width: sizes[s][0], height: sizes[s][1] });
+      t.frames.push({
+        rtpTimestamp: 3000 * p,
+        timeS: p / 30,
+        bytes: 100 << s,
+        type: p === 0 && s === 0 ? 'key' : 'delta',
+        spatialIndex: s,
+        temporalIndex: p % 2,
+        frameId: id++,
+        dependencies: deps,
+        width: sizes[s][0],
+        height: sizes[s][1],
+      });
       t.data.push(new Uint8Array(100 << s).fill(s + 1));
     }
   }
@@ -31,7 +54,12 @@ function tap(spatial = 3, sizes = SIZES): SvcTap {
 
 function layer(mode: string): LayerRecord {
   return {
-    rid: 'f', active: true, configured: { width: 1280, height: 720, fps: 30, scalabilityMode: 'L3T3_KEY' }, framesCaptured: 90, framesEncoded: 90, scalabilityMode: mode,
+    rid: 'f',
+    active: true,
+    configured: { width: 1280, height: 720, fps: 30, scalabilityMode: 'L3T3_KEY' },
+    framesCaptured: 90,
+    framesEncoded: 90,
+    scalabilityMode: mode,
     steady: { fromS: 0, toS: 1, seconds: 1, limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 1 } },
   };
 }
@@ -42,7 +70,11 @@ describe('finishSvc', () => {
   it('cuts one layer per spatial point: sizes, one packet per picture, the forwarded bytes as its rate', () => {
     const r = finishSvc({ dir, scenario, input, layer: layer('L3T3_KEY'), tap: tap(), rawBitstream: 'f.svc.ivf' });
     expect(r.svc.honoured).toBe(true);
-    expect(r.points.map((p) => [p.rid, p.configured.width, p.configured.height, p.framesCaptured])).toEqual([['f-S0', 320, 180, 30], ['f-S1', 640, 360, 30], ['f-S2', 1280, 720, 30]]);
+    expect(r.points.map((p) => [p.rid, p.configured.width, p.configured.height, p.framesCaptured])).toEqual([
+      ['f-S0', 320, 180, 30],
+      ['f-S1', 640, 360, 30],
+      ['f-S2', 1280, 720, 30],
+    ]);
     // K-SVC: point 2 forwards picture 0 whole (100 + 200 + 400 bytes), then 400 bytes per picture.
     expect(r.points[2].steady?.actualKbpsMean).toBe(((700 + 29 * 400) * 8) / 1000);
     expect(r.points[0].steady?.actualKbpsMean).toBe((30 * 100 * 8) / 1000);
@@ -54,13 +86,26 @@ describe('finishSvc', () => {
     expect(ivf.readUInt32LE(24)).toBe(30);
     expect(ivf.readUInt32LE(32)).toBe(700 + 8);
     // Per spatial layer, the tapped rate against simq plan (142 / 418 / 1524 kbps at 1280x720).
-    expect(r.svc.layersVsPlan.map((l) => [l.size, l.measuredKbps, l.predictedKbps])).toEqual([['320x180', 24, 142], ['640x360', 48, 418], ['1280x720', 96, 1524]]);
+    expect(r.svc.layersVsPlan.map((l) => [l.size, l.measuredKbps, l.predictedKbps])).toEqual([
+      ['320x180', 24, 142],
+      ['640x360', 48, 418],
+      ['1280x720', 96, 1524],
+    ]);
   });
 
   it('names a mode the browser did not honour and cuts nothing', () => {
-    const r = finishSvc({ dir, scenario, input, layer: layer('L1T3'), tap: tap(1, [[640, 360]]), rawBitstream: 'f.svc.ivf' });
+    const r = finishSvc({
+      dir,
+      scenario,
+      input,
+      layer: layer('L1T3'),
+      tap: tap(1, [[640, 360]]),
+      rawBitstream: 'f.svc.ivf',
+    });
     expect(r.svc.honoured).toBe(false);
-    expect(r.svc.problem).toBe('asked L3T3_KEY, but outbound-rtp.scalabilityMode is L1T3 and its frames carry S0 640x360 (expected S0 320x180, S1 640x360, S2 1280x720): not measured as L3T3_KEY');
+    expect(r.svc.problem).toBe(
+      'asked L3T3_KEY, but outbound-rtp.scalabilityMode is L1T3 and its frames carry S0 640x360 (expected S0 320x180, S1 640x360, S2 1280x720): not measured as L3T3_KEY',
+    );
     expect(r.points).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ const modes = rec.codecs[0].svcVersusSimulcast!;
 const metric = chooseQualityMetric(rows);
 
 describe('report: simulcast vs SVC', () => {
-  it('quality per viewer size: simulcast q/h/f 78/83/86, SVC S0/S1/S2 80/85/88 (the fixture\'s best at each size)', () => {
+  it("quality per viewer size: simulcast q/h/f 78/83/86, SVC S0/S1/S2 80/85/88 (the fixture's best at each size)", () => {
     const [quality] = svcVersusSimulcastCharts(modes, metric);
     const view = quality.views[0];
     expect(view.x).toEqual([180, 360, 720]);
@@ -40,7 +40,11 @@ describe('report: simulcast vs SVC', () => {
     const html = renderSvcVersusSimulcast(modes, 'VMAF', '')!;
     expect(html.match(/<b>SVC<\/b> by 2/g)).toHaveLength(3);
     expect(html).toContain('-8.3 %');
-    const hostile = modes.map((r) => ({ ...r, size: '<img src=x onerror=alert(1)>', svc: { ...r.svc!, candidate: { ...r.svc!.candidate, scenarioId: '</td><script>alert(1)</script>' } } }));
+    const hostile = modes.map((r) => ({
+      ...r,
+      size: '<img src=x onerror=alert(1)>',
+      svc: { ...r.svc!, candidate: { ...r.svc!.candidate, scenarioId: '</td><script>alert(1)</script>' } },
+    }));
     const out = renderSvcVersusSimulcast(hostile, 'VMAF', '')!;
     expect(out).not.toMatch(/<script>|<img/);
     expect(out).toContain('&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -7,17 +7,47 @@ import type { LayerRecord, ScenarioRecord } from '../src/rundir/RunTypes.js';
 
 function point(scenarioId: string, rid: string, actualKbps: number, scores: Record<string, number>): QualityPoint {
   const sizes = Object.fromEntries(Object.entries(scores).map(([size, score]) => [size, { score, vmafMean: score }]));
-  return { scenarioId, scenario: scenarioId, codec: 'vp9', rid, layer: '', width: 0, height: 0, actualKbps, kbps: actualKbps, kbpsSource: 'actual', topLayer: false, frames: 100, dropped: 0, cpuLimited: false, problems: [], sizes } as unknown as QualityPoint;
+  return {
+    scenarioId,
+    scenario: scenarioId,
+    codec: 'vp9',
+    rid,
+    layer: '',
+    width: 0,
+    height: 0,
+    actualKbps,
+    kbps: actualKbps,
+    kbpsSource: 'actual',
+    topLayer: false,
+    frames: 100,
+    dropped: 0,
+    cpuLimited: false,
+    problems: [],
+    sizes,
+  } as unknown as QualityPoint;
 }
 
 const layer = (rid: string, kbps: number, extra: Partial<LayerRecord> = {}): LayerRecord =>
-  ({ rid, active: true, configured: { width: 0, height: 0, fps: 30 }, framesCaptured: 1, framesEncoded: 1, steady: { actualKbpsMean: kbps }, ...extra }) as unknown as LayerRecord;
+  ({
+    rid,
+    active: true,
+    configured: { width: 0, height: 0, fps: 30 },
+    framesCaptured: 1,
+    framesEncoded: 1,
+    steady: { actualKbpsMean: kbps },
+    ...extra,
+  }) as unknown as LayerRecord;
 
-const simulcast = { id: 'all-layers.vp9', layers: [layer('q', 140), layer('h', 400), layer('f', 1500)] } as unknown as ScenarioRecord;
+const simulcast = {
+  id: 'all-layers.vp9',
+  layers: [layer('q', 140), layer('h', 400), layer('f', 1500)],
+} as unknown as ScenarioRecord;
 const svc = {
   id: 'svc-l3t3-key.vp9',
   layers: [
-    layer('f', 0, { svc: { layersVsPlan: [{ measuredKbps: 150 }, { measuredKbps: 420 }, { measuredKbps: 1300 }] } as never }),
+    layer('f', 0, {
+      svc: { layersVsPlan: [{ measuredKbps: 150 }, { measuredKbps: 420 }, { measuredKbps: 1300 }] } as never,
+    }),
     layer('f-S0', 150, { svcPoint: { of: 'f', spatial: 0, temporalLayers: 3, frames: 1, packets: 1 } }),
     layer('f-S2', 1400, { svcPoint: { of: 'f', spatial: 2, temporalLayers: 3, frames: 1, packets: 1 } }),
   ],
@@ -40,14 +70,19 @@ describe('svcVersusSimulcast', () => {
     expect(rows[0].svc?.uploadKbps).toBe(150 + 420 + 1300);
   });
   it('no rows for a codec measured in one mode only', () => {
-    expect(svcVersusSimulcast([point('all-layers.vp9', 'q', 140, { '320x180': 70 })], [simulcast, svc], ['320x180'])).toEqual([]);
+    expect(
+      svcVersusSimulcast([point('all-layers.vp9', 'q', 140, { '320x180': 70 })], [simulcast, svc], ['320x180']),
+    ).toEqual([]);
   });
-  it('SVC upload is the spatial layers\' tapped rate, not the points\' (which overlap)', () => {
+  it("SVC upload is the spatial layers' tapped rate, not the points' (which overlap)", () => {
     expect(uploadKbps(svc)).toBe(1870);
   });
   it('at the same total upload: the pair of scenarios whose uploads are closest (2040 vs 1870, 8.3 % apart, within 10 %), not the best of every scenario', () => {
     // A second simulcast scenario uploading 4000 kbps scores higher everywhere: it is not the pair.
-    const big = { id: 'big.vp9', layers: [layer('q', 500), layer('h', 1000), layer('f', 2500)] } as unknown as ScenarioRecord;
+    const big = {
+      id: 'big.vp9',
+      layers: [layer('q', 500), layer('h', 1000), layer('f', 2500)],
+    } as unknown as ScenarioRecord;
     const points = [
       point('big.vp9', 'f', 2500, { '1280x720': 95 }),
       point('all-layers.vp9', 'f', 1500, { '1280x720': 85 }),
@@ -60,8 +95,19 @@ describe('svcVersusSimulcast', () => {
     expect([row.sameUpload, row.better, row.by]).toEqual([true, 'svc', 2.5]);
   });
   it('uploads further apart than the tolerance: no winner, the difference stated', () => {
-    const small = { id: 'svc-small.vp9', layers: [layer('f', 0, { svc: { layersVsPlan: [{ measuredKbps: 100 }, { measuredKbps: 200 }, { measuredKbps: 700 }] } as never }), layer('f-S2', 700, { svcPoint: { of: 'f', spatial: 2, temporalLayers: 3, frames: 1, packets: 1 } })] } as unknown as ScenarioRecord;
-    const points = [point('all-layers.vp9', 'f', 1500, { '1280x720': 85 }), point('svc-small.vp9', 'f-S2', 700, { '1280x720': 80 })];
+    const small = {
+      id: 'svc-small.vp9',
+      layers: [
+        layer('f', 0, {
+          svc: { layersVsPlan: [{ measuredKbps: 100 }, { measuredKbps: 200 }, { measuredKbps: 700 }] } as never,
+        }),
+        layer('f-S2', 700, { svcPoint: { of: 'f', spatial: 2, temporalLayers: 3, frames: 1, packets: 1 } }),
+      ],
+    } as unknown as ScenarioRecord;
+    const points = [
+      point('all-layers.vp9', 'f', 1500, { '1280x720': 85 }),
+      point('svc-small.vp9', 'f-S2', 700, { '1280x720': 80 }),
+    ];
     const [row] = svcVersusSimulcast(points, [simulcast, small], ['1280x720']);
     // (1000 - 2040) / 2040 = -0.5098
     expect([row.uploadDifference, row.sameUpload, row.better, row.by]).toEqual([-0.51, false, undefined, undefined]);

@@ -19,7 +19,22 @@ let record: RunRecord;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'simq-temporal-'));
   const clip = await cameraSample();
-  const c = await simq(['capture', clip, '--scenario', 'all-layers', '--duration', '4', '--warmup', '1', '--out', dir, '--run-id', 'tl', '--allow-degraded', '--quiet']);
+  const c = await simq([
+    'capture',
+    clip,
+    '--scenario',
+    'all-layers',
+    '--duration',
+    '4',
+    '--warmup',
+    '1',
+    '--out',
+    dir,
+    '--run-id',
+    'tl',
+    '--allow-degraded',
+    '--quiet',
+  ]);
   expect(c.code, c.stderr).toBe(0);
   run = path.join(dir, 'tl');
   const m = await simq(['measure', run, '--temporal-layers', '--viewports', '640x360', '--quiet']);
@@ -48,7 +63,10 @@ describe('measure --temporal-layers on the camera sample', () => {
     for (const { l } of layers()) {
       for (const size of ['native', '640x360']) {
         const ops = rows.filter((r) => r.rid === l.rid && r.size === size && r.temporal_layer !== '');
-        expect(ops.map((r) => r.temporal_layer), `${l.rid} ${size}`).toEqual(['0', '1', '2']);
+        expect(
+          ops.map((r) => r.temporal_layer),
+          `${l.rid} ${size}`,
+        ).toEqual(['0', '1', '2']);
         // The top level forwards every frame: the layer's own pictures and scores.
         const own = full.find((r) => r.rid === l.rid && r.size === size)!;
         for (const c of METRICS) expect(ops[2][c], `${l.rid} ${size} ${c}`).toBe(own[c]);
@@ -56,7 +74,7 @@ describe('measure --temporal-layers on the camera sample', () => {
     }
   });
 
-  it('fps near 7.5 / 15 / 30 and kbps the sum of the frames\' bytes over the steady window, rising with the level', () => {
+  it("fps near 7.5 / 15 / 30 and kbps the sum of the frames' bytes over the steady window, rising with the level", () => {
     for (const { l } of layers()) {
       const ops = rows.filter((r) => r.rid === l.rid && r.size === 'native' && r.temporal_layer !== '');
       const fps = ops.map((r) => Number(r.op_fps));
@@ -67,7 +85,9 @@ describe('measure --temporal-layers on the camera sample', () => {
       const own = Number(rows.find((r) => r.rid === l.rid && r.size === 'native' && r.temporal_layer === '')!.fps);
       expect(fps[2] / own, l.rid).toBeGreaterThan(0.85);
       expect(fps[2] / own, l.rid).toBeLessThan(1.15);
-      const slowed = record.scenarios[0].problems.some((p) => p.rid === l.rid && (p.kind === 'cpu-limited' || p.kind === 'low-framerate'));
+      const slowed = record.scenarios[0].problems.some(
+        (p) => p.rid === l.rid && (p.kind === 'cpu-limited' || p.kind === 'low-framerate'),
+      );
       if (!slowed) expect(fps[2], l.rid).toBeGreaterThan(22);
       if (!slowed && own >= 27) {
         expect(fps[0] / fps[2], l.rid).toBeCloseTo(0.25, 1);
@@ -135,7 +155,11 @@ function ivfSubset(file: Buffer, keep: Set<number>): Buffer {
 
 /** MD5 of each decoded picture, in decode order (ffmpeg's framemd5 muxer). */
 function frameMd5(ivf: string): string[] {
-  const r = spawnSync(FFMPEG, ['-v', 'error', '-i', ivf, '-vsync', 'passthrough', '-pix_fmt', 'yuv420p', '-f', 'framemd5', '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(
+    FFMPEG,
+    ['-v', 'error', '-i', ivf, '-vsync', 'passthrough', '-pix_fmt', 'yuv420p', '-f', 'framemd5', '-'],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   expect(r.status, r.stderr).toBe(0);
   return r.stdout
     .split('\n')

@@ -26,7 +26,8 @@ import { FFMPEG, readCsv, readJson, ROOT, simq } from './helpers/simq.js';
 
 const FRAMES = 120; // 4 s at 30 fps
 /** A detailed still (a zoomed-in Mandelbrot boundary), one frame looped. */
-const STILL = (width: number) => `mandelbrot=s=${width}x720:r=30:start_scale=0.6:end_scale=0.6,trim=end_frame=1,loop=loop=-1:size=1,setpts=N/30/TB`;
+const STILL = (width: number) =>
+  `mandelbrot=s=${width}x720:r=30:start_scale=0.6:end_scale=0.6,trim=end_frame=1,loop=loop=-1:size=1,setpts=N/30/TB`;
 const CLIPS = {
   still: `${STILL(1280)}`,
   pan: `${STILL(1280 + FRAMES * 10)},crop=w=1280:h=720:x='n*10':y=0`,
@@ -38,14 +39,57 @@ const runs = {} as Record<Clip, { run: string; record: RunRecord; rows: Record<s
 
 async function captureAndMeasure(clip: Clip): Promise<void> {
   const file = path.join(dir, `${clip}.y4m`);
-  execFileSync(FFMPEG, ['-v', 'error', '-f', 'lavfi', '-i', CLIPS[clip], '-frames:v', String(FRAMES), '-pix_fmt', 'yuv420p', '-y', file]);
-  const c = await simq(['capture', file, '--scenario', 'all-layers', '--codec', 'vp8', '--duration', '4', '--warmup', '2', '--out', dir, '--run-id', clip, '--allow-degraded', '--quiet']);
+  execFileSync(FFMPEG, [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    CLIPS[clip],
+    '-frames:v',
+    String(FRAMES),
+    '-pix_fmt',
+    'yuv420p',
+    '-y',
+    file,
+  ]);
+  const c = await simq([
+    'capture',
+    file,
+    '--scenario',
+    'all-layers',
+    '--codec',
+    'vp8',
+    '--duration',
+    '4',
+    '--warmup',
+    '2',
+    '--out',
+    dir,
+    '--run-id',
+    clip,
+    '--allow-degraded',
+    '--quiet',
+  ]);
   expect(c.code, c.stderr).toBe(0);
   rmSync(file);
   const run = path.join(dir, clip);
-  const m = await simq(['measure', run, '--temporal-layers', '--viewports', '320x180', '--vmaf-subsample', '3', '--quiet']);
+  const m = await simq([
+    'measure',
+    run,
+    '--temporal-layers',
+    '--viewports',
+    '320x180',
+    '--vmaf-subsample',
+    '3',
+    '--quiet',
+  ]);
   expect([ExitCode.ok, ExitCode.degraded], m.stderr).toContain(m.code);
-  runs[clip] = { run, record: readJson<RunRecord>(path.join(run, 'run.json')), rows: readCsv(path.join(run, 'quality.csv')) };
+  runs[clip] = {
+    run,
+    record: readJson<RunRecord>(path.join(run, 'run.json')),
+    rows: readCsv(path.join(run, 'quality.csv')),
+  };
 }
 
 beforeAll(async () => {
@@ -60,7 +104,10 @@ const RIDS = ['q', 'h', 'f'];
 /** Score and cost of levels 0, 1, 2 of a layer at its own size. */
 function levels(clip: Clip, rid: string) {
   const ops = runs[clip].rows.filter((r) => r.rid === rid && r.size === 'native' && r.temporal_layer !== '');
-  expect(ops.map((r) => r.temporal_layer), `${clip} ${rid}`).toEqual(['0', '1', '2']);
+  expect(
+    ops.map((r) => r.temporal_layer),
+    `${clip} ${rid}`,
+  ).toEqual(['0', '1', '2']);
   return ops.map((r) => ({ vmaf: Number(r.vmaf_mean), kbps: Number(r.op_kbps), fps: Number(r.op_fps) }));
 }
 
@@ -73,7 +120,13 @@ async function selection(clip: Clip) {
     codecs: {
       layerSelection: {
         temporalPoints: { rid: string; temporalLayer: number; kbps: number }[];
-        table: { size: string; bandwidthKbps: number; rid: string | null; temporalLayer?: number; cheaper?: { rid: string; kbps: number; temporalLayer?: number } }[];
+        table: {
+          size: string;
+          bandwidthKbps: number;
+          rid: string | null;
+          temporalLayer?: number;
+          cheaper?: { rid: string; kbps: number; temporalLayer?: number };
+        }[];
       };
     }[];
   };
@@ -85,7 +138,9 @@ describe('a still picture: every temporal level scores the same, so the cheapest
   it('VMAF of levels 0, 1, 2 within 0.5 of each other at the layer size and at 320x180, while the cost rises', () => {
     for (const rid of RIDS) {
       const own = levels('still', rid);
-      const small = runs.still.rows.filter((r) => r.rid === rid && r.size === '320x180' && r.temporal_layer !== '').map((r) => Number(r.vmaf_mean));
+      const small = runs.still.rows
+        .filter((r) => r.rid === rid && r.size === '320x180' && r.temporal_layer !== '')
+        .map((r) => Number(r.vmaf_mean));
       for (const scores of [own.map((l) => l.vmaf), small]) {
         expect(scores.length, rid).toBe(3);
         expect(Math.max(...scores) - Math.min(...scores), `${rid} ${scores.join(' ')}`).toBeLessThan(0.5);
@@ -95,10 +150,12 @@ describe('a still picture: every temporal level scores the same, so the cheapest
     }
   });
 
-  it('wherever a level above 0 is chosen, simq names a near-equal alternative no dearer than that layer\'s level 0', async () => {
+  it("wherever a level above 0 is chosen, simq names a near-equal alternative no dearer than that layer's level 0", async () => {
     const { table, temporalPoints } = await selection('still');
     // Level 0's cost as the selection counts it (the layer's sent kbps times level 0's share of the bytes).
-    const t0 = Object.fromEntries(RIDS.map((rid) => [rid, temporalPoints.find((p) => p.rid === rid && p.temporalLayer === 0)!.kbps]));
+    const t0 = Object.fromEntries(
+      RIDS.map((rid) => [rid, temporalPoints.find((p) => p.rid === rid && p.temporalLayer === 0)!.kbps]),
+    );
     const above = table.filter((c) => c.rid !== null && (c.temporalLayer ?? 0) > 0);
     expect(above.length).toBeGreaterThan(0);
     for (const c of above) {
@@ -122,7 +179,10 @@ describe('a fast pan: lower temporal levels lose clearly', () => {
     const { table } = await selection('pan');
     for (const c of table.filter((x) => x.cheaper)) {
       const lower = c.cheaper!.rid === c.rid && (c.cheaper!.temporalLayer ?? 2) < (c.temporalLayer ?? 2);
-      expect(lower, `${c.size} @ ${c.bandwidthKbps} kbps: ${c.rid} T${c.temporalLayer} -> T${c.cheaper!.temporalLayer}`).toBe(false);
+      expect(
+        lower,
+        `${c.size} @ ${c.bandwidthKbps} kbps: ${c.rid} T${c.temporalLayer} -> T${c.cheaper!.temporalLayer}`,
+      ).toBe(false);
     }
   });
 });
@@ -134,7 +194,9 @@ describe('the kbps and fps of each level are its frames over the steady window (
     for (const rid of RIDS) {
       const layer = s.layers.find((l) => l.rid === rid)!;
       const { fromS, toS } = layer.steady!;
-      const frames = readCsv(path.join(run, s.id, `${rid}.frames.csv`)).filter((f) => Number(f.time_s) >= fromS && Number(f.time_s) < toS);
+      const frames = readCsv(path.join(run, s.id, `${rid}.frames.csv`)).filter(
+        (f) => Number(f.time_s) >= fromS && Number(f.time_s) < toS,
+      );
       expect(new Set(frames.map((f) => f.temporal_index)), rid).toEqual(new Set(['0', '1', '2']));
       levels(clip, rid).forEach((level, t) => {
         const mine = frames.filter((f) => Number(f.temporal_index) <= t);
@@ -153,14 +215,27 @@ describe('the report shows the operating points of the pan', () => {
     expect(r.code, r.stderr).toBe(0);
     const pairs = rows.filter((x) => x.size === '320x180' && x.temporal_layer !== '');
     expect(pairs.length).toBe(9);
-    const browser = await chromium.launch({ executablePath: locateChrome().path, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: locateChrome().path,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(pathToFileURL(path.join(dir, 'pan.html')).href, { waitUntil: 'load' });
-      const charts = await page.evaluate(() => (window as unknown as { __simqCharts: { id: string; points: number; series: { label: string; points: number }[] }[] }).__simqCharts);
-      await page.locator('#operating-points').screenshot({ path: path.join(ROOT, 'test-artifacts', 'report-temporal-pan.png') });
+      const charts = await page.evaluate(
+        () =>
+          (
+            window as unknown as {
+              __simqCharts: { id: string; points: number; series: { label: string; points: number }[] }[];
+            }
+          ).__simqCharts,
+      );
+      await page
+        .locator('#operating-points')
+        .screenshot({ path: path.join(ROOT, 'test-artifacts', 'report-temporal-pan.png') });
       expect(errors).toEqual([]);
       const chart = charts.find((c) => c.id === 'operating-points-vp8-320x180')!;
       expect(chart.points).toBe(pairs.length);

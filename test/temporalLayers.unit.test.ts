@@ -2,13 +2,22 @@
 // default_temporal_layers.cc), so every expected picture, fps and kbps is worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { displaySequence } from '../src/measure/displaySequence.js';
-import { lastForwarded, operatingPointCost, temporalDisplaySequence, temporalLevels } from '../src/measure/temporalLayers.js';
+import {
+  lastForwarded,
+  operatingPointCost,
+  temporalDisplaySequence,
+  temporalLevels,
+} from '../src/measure/temporalLayers.js';
 
 const PATTERN = [0, 2, 1, 2];
 const BYTES = [1000, 500, 250]; // by level
 const FPS = 30;
 /** 16 frames at 30 fps, frame i showing source i, levels repeating 0,2,1,2. */
-const frames = Array.from({ length: 16 }, (_, i) => ({ temporalIndex: PATTERN[i % 4], timeS: i / FPS, bytes: BYTES[PATTERN[i % 4]] }));
+const frames = Array.from({ length: 16 }, (_, i) => ({
+  temporalIndex: PATTERN[i % 4],
+  timeS: i / FPS,
+  bytes: BYTES[PATTERN[i % 4]],
+}));
 const full = displaySequence({
   frameTimesS: frames.map((f) => f.timeS),
   alignment: { sourceIndex: frames.map((_, i) => i), droppedAfter: frames.map(() => 0) },
@@ -69,7 +78,8 @@ describe('temporal operating points', () => {
     // The picture error is the distance between where the object is shown and where it is.
     const error = (t: number, position: (source: number) => number) => {
       const seq = temporalDisplaySequence(full, frames, t);
-      const shownSource = (e: (typeof seq)[number]) => full.find((f) => f.frameIndex === e.frameIndex && !f.frozen)!.sourceIndex;
+      const shownSource = (e: (typeof seq)[number]) =>
+        full.find((f) => f.frameIndex === e.frameIndex && !f.frozen)!.sourceIndex;
       return seq.reduce((n, e) => n + Math.abs(position(shownSource(e)) - position(e.sourceIndex)), 0) / seq.length;
     };
     for (const t of [0, 1, 2]) expect(error(t, () => 0)).toBe(0);

@@ -22,7 +22,14 @@ function temporalRows(score: (rid: string, size: string, level: number, full: nu
   for (const r of handmadeParsedRows().filter((x) => x.scenario_id === 'all-layers.vp8')) {
     for (const level of [0, 1, 2]) {
       const vmaf = score(r.rid, r.size, level, r.vmaf_mean!);
-      out.push({ ...r, temporal_layer: level, op_fps: FPS[level], op_kbps: 1000 * SHARE[level], vmaf_mean: vmaf, psnr_y_mean: 20 + vmaf / 5 });
+      out.push({
+        ...r,
+        temporal_layer: level,
+        op_fps: FPS[level],
+        op_kbps: 1000 * SHARE[level],
+        vmaf_mean: vmaf,
+        psnr_y_mean: 20 + vmaf / 5,
+      });
     }
   }
   return out;
@@ -30,12 +37,20 @@ function temporalRows(score: (rid: string, size: string, level: number, full: nu
 
 function recommendWith(rows: ParsedQualityRow[], minFps?: number): Recommendation {
   const table = buildQualityTable(handmadeRun(), [...handmadeParsedRows(), ...rows]);
-  return recommend(table, { runDir: 'results/handmade', simqVersion: '0.1.0-test', now: new Date('2025-01-02T00:00:00.000Z'), minFps });
+  return recommend(table, {
+    runDir: 'results/handmade',
+    simqVersion: '0.1.0-test',
+    now: new Date('2025-01-02T00:00:00.000Z'),
+    minFps,
+  });
 }
 
 const vp8 = (rec: Recommendation): CodecRecommendation => rec.codecs.find((c) => c.codec === 'vp8')!;
-const cell = (rec: Recommendation, size: string, b: number) => vp8(rec).layerSelection.table.find((t) => t.size === size && t.bandwidthKbps === b)!;
-const schema = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8')));
+const cell = (rec: Recommendation, size: string, b: number) =>
+  vp8(rec).layerSelection.table.find((t) => t.size === size && t.bandwidthKbps === b)!;
+const schema = new Ajv2020({ allErrors: true, strict: true }).compile(
+  JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8')),
+);
 
 // Moving content at 640x360: h 55 / 63 / 70 and f 60 / 80 / 88 at levels 0 / 1 / 2 (the level-2
 // scores are the handmade layers' own); other sizes lose 10 per level below the top.
@@ -48,11 +63,15 @@ const moving = temporalRows((rid, size, level, full) => {
 describe('SFU table over spatial and temporal layers (moving content)', () => {
   const rec = recommendWith(moving);
 
-  it('prices each level from the layer\'s bitrate and its share of the frame bytes', () => {
+  it("prices each level from the layer's bitrate and its share of the frame bytes", () => {
     // f: 2400 kbps actual. T0: 2400 x 0.38 = 912, fit 912 x 1.15 = 1048.8, up 1048.8 x 1.2 = 1258.56.
     // T1: 2400 x 0.6 = 1440, fit 1656, up 1987.2.
     const points = vp8(rec).layerSelection.temporalPoints!;
-    expect(points.filter((p) => p.rid === 'f').map((p) => [p.temporalLayer, p.fps, p.kbps, p.requiredKbps, p.upSwitchKbps, p.spatialLayer])).toEqual([
+    expect(
+      points
+        .filter((p) => p.rid === 'f')
+        .map((p) => [p.temporalLayer, p.fps, p.kbps, p.requiredKbps, p.upSwitchKbps, p.spatialLayer]),
+    ).toEqual([
       [0, 7.5, 912, 1048.8, 1258.6, 2],
       [1, 15, 1440, 1656, 1987.2, 2],
     ]);
@@ -62,7 +81,14 @@ describe('SFU table over spatial and temporal layers (moving content)', () => {
 
   it('f at 15 fps wins 640x360 at 2500 kbps, where the whole-layer table forwards h', () => {
     // At 2500 kbps: f T2 needs 2760 (no); f T1 needs 1656 (fits, 80) > h T2 70 > f T0 60.
-    expect(cell(rec, '640x360', 2500)).toMatchObject({ rid: 'f', temporalLayer: 1, fps: 15, kbps: 1440, requiredKbps: 1656, score: 80 });
+    expect(cell(rec, '640x360', 2500)).toMatchObject({
+      rid: 'f',
+      temporalLayer: 1,
+      fps: 15,
+      kbps: 1440,
+      requiredKbps: 1656,
+      score: 80,
+    });
     // At 1500: f T1 does not fit; h T2 (563.5, 70) beats f T0 (1048.8, 60).
     expect(cell(rec, '640x360', 1500)).toMatchObject({ rid: 'h', temporalLayer: 2, score: 70 });
     // At 4000 everything fits: f T2, 88.
@@ -86,12 +112,23 @@ describe('SFU table over spatial and temporal layers (moving content)', () => {
 
   it('exports name the temporal layer: mediasoup temporalLayer, Janus temporal, the CSV', async () => {
     const janus = JSON.parse(renderExport(rec, 'janus'));
-    const j = janus.subscriberTable.find((x: { viewerSize: string; bandwidthBps: number }) => x.viewerSize === '640x360' && x.bandwidthBps === 2_500_000);
+    const j = janus.subscriberTable.find(
+      (x: { viewerSize: string; bandwidthBps: number }) => x.viewerSize === '640x360' && x.bandwidthBps === 2_500_000,
+    );
     // Janus substreams count from the lowest rid: f is substream 2.
     expect(j.configure).toEqual({ request: 'configure', substream: 2, temporal: 1 });
-    const csv = parse(renderExport(rec, 'csv'), { columns: true, skip_empty_lines: true, comment: '#' }) as Record<string, string>[];
+    const csv = parse(renderExport(rec, 'csv'), { columns: true, skip_empty_lines: true, comment: '#' }) as Record<
+      string,
+      string
+    >[];
     const c = csv.find((x) => x.viewer_size === '640x360' && x.bandwidth_kbps === '2500')!;
-    expect([c.rid, c.spatial_layer, c.temporal_layer, c.layer_kbps, c.required_kbps]).toEqual(['f', '2', '1', '1440', '1656']);
+    expect([c.rid, c.spatial_layer, c.temporal_layer, c.layer_kbps, c.required_kbps]).toEqual([
+      'f',
+      '2',
+      '1',
+      '1440',
+      '1656',
+    ]);
     const mediasoup = renderExport(rec, 'mediasoup');
     const mod = await import(`data:text/javascript;base64,${Buffer.from(mediasoup).toString('base64')}`);
     expect(mod.simqPreferredLayers(640, 360, 2_500_000)).toEqual({ spatialLayer: 2, temporalLayer: 1 });
@@ -105,7 +142,8 @@ describe('SFU table on static content: every level scores the same, the cheapest
   it('always level 0 (same score, fewer bits), so a larger layer fits a smaller bucket', () => {
     // Level 0 scores as its layer and costs 38 %: wherever a level of a layer fits, its level 0 fits
     // and ties it, and the tie goes to the cheaper.
-    for (const c of vp8(rec).layerSelection.table) if (c.rid !== null) expect(c.temporalLayer, `${c.size} ${c.bandwidthKbps}`).toBe(0);
+    for (const c of vp8(rec).layerSelection.table)
+      if (c.rid !== null) expect(c.temporalLayer, `${c.size} ${c.bandwidthKbps}`).toBe(0);
     // q T0: 148 x 0.38 = 56.24 -> 56.2 kbps, fit 64.7: the 150 kbps bucket, where q T2 (170.2) did not fit.
     expect(cell(recommendWith([]), '640x360', 150).rid).toBeNull();
     expect(cell(rec, '640x360', 150)).toMatchObject({ rid: 'q', temporalLayer: 0, kbps: 56.2 });

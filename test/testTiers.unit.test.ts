@@ -10,7 +10,10 @@ const TEST = fileURLToPath(new URL('.', import.meta.url));
 const files = readdirSync(TEST).filter((f) => f.endsWith('.test.ts'));
 const source = (f: string) => readFileSync(path.join(TEST, f), 'utf8');
 /** Names a file imports from helpers/simq.js (the built CLI, the ffmpeg binary, samples). */
-const simqHelpers = (f: string) => [...source(f).matchAll(/^import \{([^}]*)\} from '\.\/helpers\/simq\.js';/gm)].flatMap((m) => m[1].split(',').map((n) => n.replace(/^\s*type\s+/, '').trim()));
+const simqHelpers = (f: string) =>
+  [...source(f).matchAll(/^import \{([^}]*)\} from '\.\/helpers\/simq\.js';/gm)].flatMap((m) =>
+    m[1].split(',').map((n) => n.replace(/^\s*type\s+/, '').trim()),
+  );
 const imports = (f: string) => [...source(f).matchAll(/^import [^;]*? from '([^']+)';/gms)].map((m) => m[1]);
 
 describe('test tiers by file name', () => {
@@ -23,8 +26,14 @@ describe('test tiers by file name', () => {
     const bad = files
       .filter((f) => f.endsWith('.unit.test.ts'))
       .flatMap((f) => [
-        ...imports(f).filter((m) => /playwright|puppeteer|launchBrowser|browserInfo|tools\/(ffmpeg|process)\b|helpers\/captureFixture/.test(m)).map((m) => `${f}: ${m}`),
-        ...simqHelpers(f).filter((n) => ['simq', 'cameraSample', 'FFMPEG', 'BIN', 'testEnv'].includes(n)).map((n) => `${f}: ${n} from helpers/simq`),
+        ...imports(f)
+          .filter((m) =>
+            /playwright|puppeteer|launchBrowser|browserInfo|tools\/(ffmpeg|process)\b|helpers\/captureFixture/.test(m),
+          )
+          .map((m) => `${f}: ${m}`),
+        ...simqHelpers(f)
+          .filter((n) => ['simq', 'cameraSample', 'FFMPEG', 'BIN', 'testEnv'].includes(n))
+          .map((n) => `${f}: ${n} from helpers/simq`),
       ]);
     expect(bad).toEqual([]);
   });
@@ -32,7 +41,13 @@ describe('test tiers by file name', () => {
   it('CLI files drive no browser: no browser driver, no browser lookup, no Janus, no link shaping', () => {
     const bad = files
       .filter((f) => f.endsWith('.cli.test.ts'))
-      .flatMap((f) => imports(f).filter((m) => /playwright|puppeteer|tools\/(chrome|firefox)\b|launchBrowser|browserInfo|\/sfu\/|\/link\//.test(m)).map((m) => `${f}: ${m}`));
+      .flatMap((f) =>
+        imports(f)
+          .filter((m) =>
+            /playwright|puppeteer|tools\/(chrome|firefox)\b|launchBrowser|browserInfo|\/sfu\/|\/link\//.test(m),
+          )
+          .map((m) => `${f}: ${m}`),
+      );
     expect(bad).toEqual([]);
   });
 

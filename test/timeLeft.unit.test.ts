@@ -17,9 +17,15 @@ describe('time left from the rate measured in this run', () => {
   });
   it('plain progress lines carry it once per quarter, not once per tick', () => {
     let out = '';
-    const stream = new Writable({ write(chunk, _e, cb) { out += String(chunk); cb(); } }) as unknown as NodeJS.WriteStream;
+    const stream = new Writable({
+      write(chunk, _e, cb) {
+        out += String(chunk);
+        cb();
+      },
+    }) as unknown as NodeJS.WriteStream;
     const p = createProgress({ stream });
-    for (let done = 1; done <= 100; done++) p.update('measure: pictures compared', done, 100, done < 100 ? `about ${100 - done} s left` : undefined);
+    for (let done = 1; done <= 100; done++)
+      p.update('measure: pictures compared', done, 100, done < 100 ? `about ${100 - done} s left` : undefined);
     const lines = out.trim().split('\n');
     expect(lines[0]).toBe('measure: pictures compared 1/100, about 99 s left');
     expect(lines.at(-1)).toBe('measure: pictures compared 100/100');

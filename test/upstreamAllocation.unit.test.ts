@@ -26,7 +26,12 @@ function createStreamResolutions(n: number, width: number, height: number, first
 
 const sizes = (list: { width: number; height: number }[]) => list.map((s) => `${s.width}x${s.height}`);
 
-function predict(codec: Codec, raw: Record<string, unknown>[], input = { width: 1280, height: 720 }, contentHint: ContentHint = '') {
+function predict(
+  codec: Codec,
+  raw: Record<string, unknown>[],
+  input = { width: 1280, height: 720 },
+  contentHint: ContentHint = '',
+) {
   return predictAllocation({ codec, encodings: encodings(raw), contentHint }, { ...input, fps: 30 }, null);
 }
 
@@ -51,7 +56,9 @@ describe('encoder_stream_factory_unittest.cc: stream count and resolutions', () 
   });
 
   const byScales = (scales: (number | undefined)[], width: number, height: number) => {
-    const encs = encodings(scales.map((s, i) => (s === undefined ? { rid: `r${i}` } : { rid: `r${i}`, scaleResolutionDownBy: s })));
+    const encs = encodings(
+      scales.map((s, i) => (s === undefined ? { rid: `r${i}` } : { rid: `r${i}`, scaleResolutionDownBy: s })),
+    );
     const r = streamResolutions('vp8', { width, height }, encs, 'libwebrtc');
     return sizes(r.sizes.slice(0, r.kept));
   };
@@ -72,17 +79,39 @@ describe('encoder_stream_factory_unittest.cc: stream count and resolutions', () 
   });
 
   const byBox = (boxes: [number, number][], width: number, height: number, extra: Record<string, unknown> = {}) =>
-    encodings(boxes.map(([w, h], i) => ({ rid: `r${i}`, scaleResolutionDownTo: { maxWidth: w, maxHeight: h }, ...extra })));
+    encodings(
+      boxes.map(([w, h], i) => ({ rid: `r${i}`, scaleResolutionDownTo: { maxWidth: w, maxHeight: h }, ...extra })),
+    );
   it('SimulcastScaleResolutionDownToUnrestricted (encoder_stream_factory_unittest.cc)', () => {
-    const r = streamResolutions('vp8', { width: 1280, height: 720 }, byBox([[320, 180], [640, 360], [1280, 720]], 1280, 720));
+    const r = streamResolutions(
+      'vp8',
+      { width: 1280, height: 720 },
+      byBox(
+        [
+          [320, 180],
+          [640, 360],
+          [1280, 720],
+        ],
+        1280,
+        720,
+      ),
+    );
     expect(sizes(r.sizes.slice(0, r.kept))).toEqual(['320x180', '640x360', '1280x720']);
   });
   it('SinglecastScaleResolutionDownTo (encoder_stream_factory_unittest.cc)', () => {
-    const p = predictAllocation({ codec: 'vp8', encodings: byBox([[640, 360]], 1280, 720) }, { width: 1280, height: 720, fps: 30 }, null);
+    const p = predictAllocation(
+      { codec: 'vp8', encodings: byBox([[640, 360]], 1280, 720) },
+      { width: 1280, height: 720, fps: 30 },
+      null,
+    );
     expect(sizes(p.layers)).toEqual(['640x360']);
   });
   it('SinglecastScaleResolutionDownToTakesPrecedenceOverBy (encoder_stream_factory_unittest.cc)', () => {
-    const p = predictAllocation({ codec: 'vp8', encodings: byBox([[960, 650]], 1280, 720, { scaleResolutionDownBy: 2 }) }, { width: 1280, height: 720, fps: 30 }, null);
+    const p = predictAllocation(
+      { codec: 'vp8', encodings: byBox([[960, 650]], 1280, 720, { scaleResolutionDownBy: 2 }) },
+      { width: 1280, height: 720, fps: 30 },
+      null,
+    );
     expect(sizes(p.layers)).toEqual(['960x540']);
   });
 });
@@ -112,11 +141,15 @@ describe('encoder_stream_factory_unittest.cc: OverrideStreamSettings', () => {
 
 describe('the layers Chrome sends for a small input (encoder_stream_factory.cc, browser-checked)', () => {
   it('640x360 input, q/h/f at 4/2/1: the first two encodings are sent (160x90, 320x180), f is not', () => {
-    const p = predict('vp8', [
-      { rid: 'q', scaleResolutionDownBy: 4 },
-      { rid: 'h', scaleResolutionDownBy: 2 },
-      { rid: 'f', scaleResolutionDownBy: 1 },
-    ], { width: 640, height: 360 });
+    const p = predict(
+      'vp8',
+      [
+        { rid: 'q', scaleResolutionDownBy: 4 },
+        { rid: 'h', scaleResolutionDownBy: 2 },
+        { rid: 'f', scaleResolutionDownBy: 1 },
+      ],
+      { width: 640, height: 360 },
+    );
     expect(p.layers.map((l) => [l.rid, l.state, `${l.width}x${l.height}`])).toEqual([
       ['q', 'on', '160x90'],
       ['h', 'on', '320x180'],
@@ -159,14 +192,17 @@ describe('single-stream limits (encoder_info_settings.cc GetDefaultSinglecastBit
       [960, 540, 1_024_000, 384_000],
       [1280, 720, 1_536_000, 576_000],
     ];
-    for (const [w, h, max, start] of rows) expect(singlecastLimits('av1', w, h)).toEqual({ pixels: w * h, minBps: 0, maxBps: max, minStartBps: start });
+    for (const [w, h, max, start] of rows)
+      expect(singlecastLimits('av1', w, h)).toEqual({ pixels: w * h, minBps: 0, maxBps: max, minStartBps: start });
   });
   it('a lone 1280x720 VP9 stream starts below 720p: Chrome starts at 300 kbps, under the 480 kbps min start bitrate (browser: sent at 640x360)', () => {
     const p = predict('vp9', [
       { rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' },
       { rid: 'h', scaleResolutionDownBy: 2, scalabilityMode: 'L1T3', active: false },
     ]);
-    expect(p.notes.join(' ')).toMatch(/f starts below 1280x720: the 300 kbps start bitrate is under this size's 480 kbps min start bitrate/);
+    expect(p.notes.join(' ')).toMatch(
+      /f starts below 1280x720: the 300 kbps start bitrate is under this size's 480 kbps min start bitrate/,
+    );
   });
   it('every table has a 1920x1080 row: VP8 5000 kbps, VP9 and AV1 3700 kbps; none above it', () => {
     expect(singlecastLimits('vp8', 1920, 1080)?.maxBps).toBe(5_000_000);
@@ -186,10 +222,14 @@ describe('single-stream limits (encoder_info_settings.cc GetDefaultSinglecastBit
     expect(p.layers[2].predictedTargetBps).toBe(1_536_000);
   });
   it('one active VP9 1080p stream: the 1920x1080 row (3700 kbps)', () => {
-    const p = predict('vp9', [
-      { rid: 'q', scaleResolutionDownBy: 4, scalabilityMode: 'L1T3', active: false },
-      { rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' },
-    ], { width: 1920, height: 1080 });
+    const p = predict(
+      'vp9',
+      [
+        { rid: 'q', scaleResolutionDownBy: 4, scalabilityMode: 'L1T3', active: false },
+        { rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' },
+      ],
+      { width: 1920, height: 1080 },
+    );
     expect(p.layers[1].maxBps).toBe(3_700_000);
   });
 });
@@ -202,9 +242,15 @@ describe('svc_rate_allocator_unittest.cc: temporal split of one VP9/AV1 stream',
     expect(splitTemporalSvc(1_024_000, 3)).toEqual([552_766, 167_212, 304_022]);
   });
   it('a single VP9 stream uses it, simulcast keeps the 40/20/40 split', () => {
-    const single = predict('vp9', [{ rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' }, { rid: 'h', scaleResolutionDownBy: 2, scalabilityMode: 'L1T3', active: false }]);
+    const single = predict('vp9', [
+      { rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' },
+      { rid: 'h', scaleResolutionDownBy: 2, scalabilityMode: 'L1T3', active: false },
+    ]);
     expect(single.layers[0].temporalBps).toEqual(splitTemporalSvc(single.layers[0].predictedTargetBps, 3));
-    const simulcast = predict('vp9', [{ rid: 'q', scaleResolutionDownBy: 4, scalabilityMode: 'L1T3' }, { rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' }]);
+    const simulcast = predict('vp9', [
+      { rid: 'q', scaleResolutionDownBy: 4, scalabilityMode: 'L1T3' },
+      { rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' },
+    ]);
     // q at 320x180: 142 kbps target -> 57 / 28 / 57 (cumulative 0.4 / 0.6 / 1.0, kbps rounding).
     expect(simulcast.layers[0].temporalBps).toEqual([57_000, 28_000, 57_000]);
   });

@@ -4,26 +4,47 @@
 // modules/video_coding/svc/svc_rate_allocator_unittest.cc (libwebrtc as of October 2024, the
 // webrtc-sdk/webrtc mirror). Tests left out, and why, are listed at the end of the file.
 import { describe, expect, it } from 'vitest';
-import { configureSvcNormalVideo, MIN_SPATIAL_LAYER_LONG_SIDE as LONG, MIN_SPATIAL_LAYER_SHORT_SIDE as SHORT, svcConfiguration } from '../src/allocation/SvcConfig.js';
+import {
+  configureSvcNormalVideo,
+  MIN_SPATIAL_LAYER_LONG_SIDE as LONG,
+  MIN_SPATIAL_LAYER_SHORT_SIDE as SHORT,
+  svcConfiguration,
+} from '../src/allocation/SvcConfig.js';
 import { allocateSvc, layerStartBitrates, svcMaxBitrate } from '../src/allocation/SvcRateAllocator.js';
 import type { SvcConfiguration, SvcSpatialLayer } from '../src/allocation/SvcTypes.js';
 
 /** GetSvcConfig(w, h, 30, first_active, num_spatial, num_temporal, false) of the tests. */
-const getSvcConfig = (w: number, h: number, first: number, spatial: number, temporal: number) => configureSvcNormalVideo({ width: w, height: h }, first, spatial, temporal);
+const getSvcConfig = (w: number, h: number, first: number, spatial: number, temporal: number) =>
+  configureSvcNormalVideo({ width: w, height: h }, first, spatial, temporal);
 
 /** GetVp9SvcConfig(codec) for a VideoCodec of this size and mode. */
-const getVp9SvcConfig = (w: number, h: number, mode: string) => svcConfiguration('vp9', mode, { width: w, height: h, fps: 30 });
+const getVp9SvcConfig = (w: number, h: number, mode: string) =>
+  svcConfiguration('vp9', mode, { width: w, height: h, fps: 30 });
 
 /** The test helper Configure(w, h, S, T, false): GetSvcConfig's layers in a VP9 codec, no codec max. */
 function configure(w: number, h: number, spatial: number, temporal: number): SvcConfiguration {
   const layers = getSvcConfig(w, h, 0, spatial, temporal);
-  return { codec: 'vp9', requestedMode: `L${spatial}T${temporal}`, mode: `L${layers.length}T${temporal}`, layers, codecMaxBps: 0, notes: [] };
+  return {
+    codec: 'vp9',
+    requestedMode: `L${spatial}T${temporal}`,
+    mode: `L${layers.length}T${temporal}`,
+    layers,
+    codecMaxBps: 0,
+    notes: [],
+  };
 }
 
 /** A codec whose spatialLayers the test sets by hand (kbps), with a mode of `spatial` layers. */
 function handMade(spatial: number, temporal: number, rows: [boolean, number, number, number][]): SvcConfiguration {
   const layers: SvcSpatialLayer[] = rows.slice(0, spatial).map(([active, min, target, max], index) => ({
-    index, width: 0, height: 0, temporalLayers: temporal, active, minBps: min * 1000, targetBps: target * 1000, maxBps: max * 1000,
+    index,
+    width: 0,
+    height: 0,
+    temporalLayers: temporal,
+    active,
+    minBps: min * 1000,
+    targetBps: target * 1000,
+    maxBps: max * 1000,
   }));
   return { codec: 'av1', requestedMode: '', mode: '', layers, codecMaxBps: 0, notes: [] };
 }
@@ -196,18 +217,30 @@ describe('svc_rate_allocator_unittest.cc', () => {
     expect(starts[2]).toBe(891_052);
   });
   it('SupportsAv1 (svc_rate_allocator_unittest.cc)', () => {
-    const c = handMade(3, 3, [[true, 30, 51, 73], [true, 49, 64, 97], [true, 193, 305, 418]]);
+    const c = handMade(3, 3, [
+      [true, 30, 51, 73],
+      [true, 49, 64, 97],
+      [true, 193, 305, 418],
+    ]);
     for (const s of [0, 1, 2]) expect(sum(c, 1_000_000, s)).toBeGreaterThan(0);
   });
   it('SupportsAv1WithSkippedLayer (svc_rate_allocator_unittest.cc)', () => {
-    const c = handMade(3, 3, [[false, 30, 51, 73], [true, 49, 64, 97], [true, 193, 305, 418]]);
+    const c = handMade(3, 3, [
+      [false, 30, 51, 73],
+      [true, 49, 64, 97],
+      [true, 193, 305, 418],
+    ]);
     expect(sum(c, 1_000_000, 0)).toBe(0);
     expect(sum(c, 1_000_000, 1)).toBeGreaterThan(0);
     expect(sum(c, 1_000_000, 2)).toBeGreaterThan(0);
   });
   it('UsesScalabilityModeToGetNumberOfLayers (svc_rate_allocator_unittest.cc)', () => {
     // L2T2: the mode's two spatial layers count, the third spatialLayers entry is ignored.
-    const c = handMade(2, 2, [[true, 30, 51, 73], [true, 49, 64, 97], [true, 193, 305, 418]]);
+    const c = handMade(2, 2, [
+      [true, 30, 51, 73],
+      [true, 49, 64, 97],
+      [true, 193, 305, 418],
+    ]);
     const a = allocateSvc(c, 1_000_000);
     expect(a.temporalBps[1]).toHaveLength(2);
     expect(a.temporalBps[1].every((b) => b > 0)).toBe(true);
@@ -255,7 +288,11 @@ describe('the plan path: one encoding with a spatial mode', () => {
   // 320x180 -> 142, 640x360 -> 418, 1280x720 -> 1524; unlimited, each layer reaches its max.
   it('VP9 L3T3_KEY at 1280x720, unlimited: every spatial layer at its max, split 0.55-weighted over T0/T1/T2', async () => {
     const { predictAllocation } = await import('../src/allocation/predictAllocation.js');
-    const p = predictAllocation({ codec: 'vp9', encodings: [{ rid: 'f', scaleResolutionDownBy: 1, active: true, scalabilityMode: 'L3T3_KEY' }] }, { width: 1280, height: 720, fps: 30 }, null);
+    const p = predictAllocation(
+      { codec: 'vp9', encodings: [{ rid: 'f', scaleResolutionDownBy: 1, active: true, scalabilityMode: 'L3T3_KEY' }] },
+      { width: 1280, height: 720, fps: 30 },
+      null,
+    );
     expect(p.svc?.allocation.spatialBps).toEqual([142_000, 418_000, 1_524_000]);
     expect(p.layers[0].maxBps).toBe(2_084_000);
     // T3 shares of 1524 kbps: 1524 * (1, 0.3025, 0.55) / 1.8525 -> 823 / 249 / 452 (rounded).

@@ -15,9 +15,15 @@ describe('committed validation matrix', () => {
   it('covers VP8, H.264, VP9 and AV1 x all-layers, top-off, boost-mid x at least four caps in 300-3000 kbps, and uncapped', () => {
     for (const codec of ['vp8', 'h264', 'vp9', 'av1']) {
       for (const scenario of ['all-layers', 'top-off', 'boost-mid']) {
-        const caps = new Set(matrix.cells.filter((c) => c.codec === codec && c.scenario === scenario && c.capKbps !== undefined).map((c) => c.capKbps!));
+        const caps = new Set(
+          matrix.cells
+            .filter((c) => c.codec === codec && c.scenario === scenario && c.capKbps !== undefined)
+            .map((c) => c.capKbps!),
+        );
         expect([...caps].filter((c) => c >= 300 && c <= 3000).length, `${codec} ${scenario}`).toBeGreaterThanOrEqual(4);
-        expect(matrix.cells.some((c) => c.codec === codec && c.scenario === scenario && c.capKbps === undefined)).toBe(true);
+        expect(matrix.cells.some((c) => c.codec === codec && c.scenario === scenario && c.capKbps === undefined)).toBe(
+          true,
+        );
       }
     }
     expect(matrix.browser.version).toMatch(/^\d+\./);
@@ -39,7 +45,9 @@ describe('committed validation matrix', () => {
     // With headroom the encoder bitrate adjuster does not cut targets, so the allocator's share is
     // what the browser reports: a lone q at 300 kbps gets its max, top-off and boost-mid at 1500 kbps
     // fit whole.
-    const headroom = matrix.cells.filter((c) => c.capKbps !== undefined && (c.capKbps === 300 || (c.capKbps === 1500 && c.scenario !== 'all-layers')));
+    const headroom = matrix.cells.filter(
+      (c) => c.capKbps !== undefined && (c.capKbps === 300 || (c.capKbps === 1500 && c.scenario !== 'all-layers')),
+    );
     expect(headroom.length).toBeGreaterThanOrEqual(16);
     for (const cell of headroom) {
       const c = compareCell(matrix, cell);
@@ -51,13 +59,24 @@ describe('committed validation matrix', () => {
 describe('committed validation matrix: small inputs, single streams, ranges', () => {
   it('has 640x360 all-layers cells for every codec, where the browser sent two streams, and single VP9/AV1 streams', () => {
     for (const codec of ['vp8', 'h264', 'vp9', 'av1']) {
-      const cell = matrix.cells.find((c) => c.codec === codec && c.scenario === 'all-layers' && c.input?.width === 640 && c.input.height === 360);
+      const cell = matrix.cells.find(
+        (c) => c.codec === codec && c.scenario === 'all-layers' && c.input?.width === 640 && c.input.height === 360,
+      );
       expect(cell, codec).toBeDefined();
-      expect(cell!.measured.filter((m) => m.on).map((m) => `${m.rid} ${m.width}x${m.height}`), codec).toEqual(['q 160x90', 'h 320x180']);
+      expect(
+        cell!.measured.filter((m) => m.on).map((m) => `${m.rid} ${m.width}x${m.height}`),
+        codec,
+      ).toEqual(['q 160x90', 'h 320x180']);
     }
     for (const codec of ['vp9', 'av1']) {
-      expect(matrix.cells.some((c) => c.codec === codec && c.scenario === 'standard-l1t3'), codec).toBe(true);
-      expect(matrix.cells.some((c) => c.codec === codec && c.scenario === 'only-f'), codec).toBe(true);
+      expect(
+        matrix.cells.some((c) => c.codec === codec && c.scenario === 'standard-l1t3'),
+        codec,
+      ).toBe(true);
+      expect(
+        matrix.cells.some((c) => c.codec === codec && c.scenario === 'only-f'),
+        codec,
+      ).toBe(true);
     }
   });
 
@@ -75,7 +94,24 @@ describe('re-measured on the installed Chromium', () => {
   it('VP8 under caps: which layers are on and their targets match the model', async () => {
     const clip = await cameraSample();
     const out = path.join(SESSION_DIR, 'matrix-recheck');
-    const r = await simq(['capture', clip, '--scenario', 'all-layers,top-off,boost-mid', '--bandwidth', '300k,1500k', '--duration', '6', '--warmup', '3', '--out', out, '--run-id', 'recheck', '--force', '--allow-degraded']);
+    const r = await simq([
+      'capture',
+      clip,
+      '--scenario',
+      'all-layers,top-off,boost-mid',
+      '--bandwidth',
+      '300k,1500k',
+      '--duration',
+      '6',
+      '--warmup',
+      '3',
+      '--out',
+      out,
+      '--run-id',
+      'recheck',
+      '--force',
+      '--allow-degraded',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const run = readJson<RunRecord>(path.join(out, 'recheck', 'run.json'));
     for (const s of run.scenarios) {

@@ -32,7 +32,9 @@ describe('validity guard', () => {
     expect(checkLayer(layer(), false)).toEqual([]);
   });
   it('CPU-limited steady-state time is flagged', () => {
-    expect(checkLayer(layer({ limitationS: { cpu: 1.5, bandwidth: 0, other: 0, none: 6.5 } }), false).map((p) => p.kind)).toEqual(['cpu-limited']);
+    expect(
+      checkLayer(layer({ limitationS: { cpu: 1.5, bandwidth: 0, other: 0, none: 6.5 } }), false).map((p) => p.kind),
+    ).toEqual(['cpu-limited']);
   });
   it('a layer encoded below its configured size is flagged', () => {
     expect(checkLayer(layer({ width: 480, height: 270 }), false).map((p) => p.kind)).toEqual(['low-resolution']);
@@ -72,8 +74,19 @@ describe('a layer libwebrtc does not send for the input size', () => {
   // Measured (Chromium 156, 640x360 camera, all-layers, every codec): q 160x90 and h 320x180 carried
   // frames, f's outbound-rtp none. That is encoder_stream_factory.cc's layer limit, not CPU load.
   const [scenario] = expandScenarios([structuredClone(PRESETS['all-layers'])], { codecs: ['vp8'] });
-  const sized = (rid: string, w: number, h: number) => ({ ...layer({ width: w, height: h }), rid, configured: { width: w, height: h, fps: 30 } });
-  const silent = (rid: string): LayerRecord => ({ rid, active: true, configured: { width: 640, height: 360, fps: 30 }, framesCaptured: 0, framesEncoded: 0, steady: { ...layer().steady!, fps: 0, width: undefined, height: undefined } });
+  const sized = (rid: string, w: number, h: number) => ({
+    ...layer({ width: w, height: h }),
+    rid,
+    configured: { width: w, height: h, fps: 30 },
+  });
+  const silent = (rid: string): LayerRecord => ({
+    rid,
+    active: true,
+    configured: { width: 640, height: 360, fps: 30 },
+    framesCaptured: 0,
+    framesEncoded: 0,
+    steady: { ...layer().steady!, fps: 0, width: undefined, height: undefined },
+  });
   const measured = [sized('q', 160, 90), sized('h', 320, 180), silent('f')];
 
   it('is a note naming the stream count and the libwebrtc file, not a problem', () => {

@@ -42,7 +42,16 @@ describe('verifyPairing', () => {
     const chosen = [2, 4, 5, 6, 9, 8, 9, 10]; // frames 1, 2 and 4 are off by one or two
     const v = verifyPairing(layer, reference, chosen);
     expect(v.sourceIndex).toEqual(truth);
-    expect(v.verdict).toEqual(['verified', 'repaired', 'repaired', 'verified', 'repaired', 'verified', 'verified', 'verified']);
+    expect(v.verdict).toEqual([
+      'verified',
+      'repaired',
+      'repaired',
+      'verified',
+      'repaired',
+      'verified',
+      'verified',
+      'verified',
+    ]);
     expect(countVerdicts(v.verdict)).toEqual({ verified: 5, tied: 0, repaired: 3, ambiguous: 0 });
     truth.forEach((s, i) => expect(v.psnrDb[i]).toBeCloseTo(framePsnr(layer, i, reference, s), 1));
   });
@@ -111,7 +120,16 @@ describe('PairingVerifier (one frame at a time, as a decoder delivers them)', ()
     buffer.fill(0);
     const v = verifier.finish();
     expect(v.sourceIndex).toEqual(truth);
-    expect(v.verdict).toEqual(['verified', 'repaired', 'repaired', 'verified', 'repaired', 'verified', 'verified', 'verified']);
+    expect(v.verdict).toEqual([
+      'verified',
+      'repaired',
+      'repaired',
+      'verified',
+      'repaired',
+      'verified',
+      'verified',
+      'verified',
+    ]);
   });
 
   it('marks outlier ties only when finished, against the pictures on both sides', () => {

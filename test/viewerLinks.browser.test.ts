@@ -41,7 +41,13 @@ const CLIP = await cameraSample(10);
 const DROP_MS = 10_000;
 // 14 s at 400 kbps: the switch down can take several seconds to take effect there (below).
 const RISE_MS = 24_000;
-const TRACE = { steps: [{ t_s: 0, kbps: 3000 }, { t_s: DROP_MS / 1000, kbps: 400 }, { t_s: RISE_MS / 1000, kbps: 3000 }] };
+const TRACE = {
+  steps: [
+    { t_s: 0, kbps: 3000 },
+    { t_s: DROP_MS / 1000, kbps: 400 },
+    { t_s: RISE_MS / 1000, kbps: 3000 },
+  ],
+};
 /** libwebrtc's VP8 layers of a 960x540 input (scaleResolutionDownBy 4 / 2 / 1). */
 const SIZE = { q: '240x135', h: '480x270', f: '960x540' } as const;
 /** The table viewer is re-decided once a second; the configure reply, Janus's switch and the new keyframe took 33-120 ms (../shared/docs/sfu-and-links.md). */
@@ -70,16 +76,30 @@ function watchLinks(pid: () => number | undefined) {
     while (!stop) {
       const p = pid();
       if (p) {
-        const names = (await runProcess('ip', ['netns', 'list'])).stdout.toString().split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(`simq-${p}-`));
+        const names = (await runProcess('ip', ['netns', 'list'])).stdout
+          .toString()
+          .split('\n')
+          .map((l) => l.split(' ')[0]!)
+          .filter((n) => n.startsWith(`simq-${p}-`));
         for (const n of names) w.namespaces.add(n);
         for (const ns of names) {
           const tables = await runProcess('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'tables']);
-          const table = tables.code === 0 ? (JSON.parse(tables.stdout.toString()) as { nftables: { table?: { name: string } }[] }).nftables.find((x) => x.table)?.table?.name : undefined;
+          const table =
+            tables.code === 0
+              ? (JSON.parse(tables.stdout.toString()) as { nftables: { table?: { name: string } }[] }).nftables.find(
+                  (x) => x.table,
+                )?.table?.name
+              : undefined;
           if (!table) continue;
           const r = await runProcess('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'table', 'netdev', table]);
           if (r.code !== 0) continue;
-          const rules = (JSON.parse(r.stdout.toString()) as { nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[] }).nftables.flatMap((x) => (x.rule ? [x.rule] : []));
-          const count = (c: string) => rules.find((x) => x.comment === c)?.expr.find((e) => e.counter)?.counter?.packets ?? 0;
+          const rules = (
+            JSON.parse(r.stdout.toString()) as {
+              nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[];
+            }
+          ).nftables.flatMap((x) => (x.rule ? [x.rule] : []));
+          const count = (c: string) =>
+            rules.find((x) => x.comment === c)?.expr.find((e) => e.counter)?.counter?.packets ?? 0;
           w.loss = { seen: count('seen'), dropped: count('dropped') };
         }
       }
@@ -92,9 +112,16 @@ function watchLinks(pid: () => number | undefined) {
 /** Every line of `ip link`, `ip netns list`, `nft list tables`, `tc qdisc` naming simq process `pid`'s objects. */
 async function leftOf(pid: number): Promise<string[]> {
   const out: string[] = [];
-  for (const args of [['ip', 'netns', 'list'], ['ip', 'link'], ['nft', 'list', 'tables'], ['tc', 'qdisc', 'show']]) {
+  for (const args of [
+    ['ip', 'netns', 'list'],
+    ['ip', 'link'],
+    ['nft', 'list', 'tables'],
+    ['tc', 'qdisc', 'show'],
+  ]) {
     const r = await runProcess(args[0]!, args.slice(1));
-    for (const line of r.stdout.toString().split('\n')) if (line.includes(`simq-${pid}-`) || line.includes(`sq${pid}-`) || line.includes(`simq_${pid}_`)) out.push(`${args.join(' ')}: ${line.trim()}`);
+    for (const line of r.stdout.toString().split('\n'))
+      if (line.includes(`simq-${pid}-`) || line.includes(`sq${pid}-`) || line.includes(`simq_${pid}_`))
+        out.push(`${args.join(' ')}: ${line.trim()}`);
   }
   return out;
 }
@@ -102,7 +129,10 @@ async function leftOf(pid: number): Promise<string[]> {
 /** Processes still alive whose environment names one of simq `pid`'s namespaces (the shaped viewers' browsers). */
 function browsersIn(pid: number): string[] {
   const out: string[] = [];
-  for (const p of execFileSync('ps', ['-eo', 'pid='], { encoding: 'utf8' }).split('\n').map((s) => s.trim()).filter(Boolean)) {
+  for (const p of execFileSync('ps', ['-eo', 'pid='], { encoding: 'utf8' })
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     try {
       if (readFileSync(`/proc/${p}/environ`, 'utf8').includes(`SIMQ_NETNS=simq-${pid}-`)) out.push(p);
     } catch {
@@ -124,33 +154,63 @@ describe('viewers behind shaped links, through a real Janus', () => {
   let measureStderr = '';
 
   beforeAll(async () => {
-    const rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), { runDir: 'results/handmade', simqVersion: 'test', now: new Date('2025-01-02T00:00:00Z') });
+    const rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), {
+      runDir: 'results/handmade',
+      simqVersion: 'test',
+      now: new Date('2025-01-02T00:00:00Z'),
+    });
     exportFile = path.join(dir, 'janus.json');
     writeFileSync(exportFile, renderExport(rec, 'janus'));
     const traceFile = path.join(dir, 'step-3000-400-3000.json');
     writeFileSync(traceFile, JSON.stringify(TRACE));
     const viewers = `480x270:fixed:h@5M,480x270:fixed:h@5M,loss=2%,640x360:table@${traceFile}`;
     const watch = watchLinks(() => child || undefined);
-    const r = await simq(['capture', CLIP, '--size', '960x540', '--fps', '15', '--duration', '32', '--warmup', '2', '--janus-export', exportFile, '--viewers', viewers, '--out', dir, '--run-id', 'links', '--allow-degraded'], {
-      onStart: (pid) => (child = pid),
-      timeoutMs: 400_000,
-    });
+    const r = await simq(
+      [
+        'capture',
+        CLIP,
+        '--size',
+        '960x540',
+        '--fps',
+        '15',
+        '--duration',
+        '32',
+        '--warmup',
+        '2',
+        '--janus-export',
+        exportFile,
+        '--viewers',
+        viewers,
+        '--out',
+        dir,
+        '--run-id',
+        'links',
+        '--allow-degraded',
+      ],
+      {
+        onStart: (pid) => (child = pid),
+        timeoutMs: 400_000,
+      },
+    );
     await watch.stop();
     watched = watch.w;
     code = r.code;
     stderr = r.stderr;
     run = readJson<RunRecord>(path.join(dir, 'links', 'run.json'));
     scenarioDir = path.join(dir, 'links', run.scenarios[0]!.id);
-    const m = await simq(['measure', path.join(dir, 'links'), '--vmaf-subsample', '5', '--allow-degraded'], { timeoutMs: 400_000 });
+    const m = await simq(['measure', path.join(dir, 'links'), '--vmaf-subsample', '5', '--allow-degraded'], {
+      timeoutMs: 400_000,
+    });
     measureCode = m.code;
     measureStderr = m.stderr;
     run = readJson<RunRecord>(path.join(dir, 'links', 'run.json'));
   }, 900_000);
 
-  const stats = (name: string) => readCsv(path.join(scenarioDir, 'viewers', `${name}.stats.csv`)).filter((s) => s.framesReceived !== '');
+  const stats = (name: string) =>
+    readCsv(path.join(scenarioDir, 'viewers', `${name}.stats.csv`)).filter((s) => s.framesReceived !== '');
   const last = (name: string) => stats(name).at(-1)!;
 
-  it('runs, records each viewer\'s link in run.json and its timeline in viewers/<name>.link.csv', () => {
+  it("runs, records each viewer's link in run.json and its timeline in viewers/<name>.link.csv", () => {
     expect(code, stderr).toBe(0);
     expect(measureCode, measureStderr).toBe(0);
     const entry = run.scenarios[0]!;
@@ -165,7 +225,7 @@ describe('viewers behind shaped links, through a real Janus', () => {
       expect(entry.viewers![i]!.files.link).toBe(`viewers/${n}.link.csv`);
       const rows = readCsv(path.join(scenarioDir, 'viewers', `${n}.link.csv`));
       expect(rows.length).toBeGreaterThan(10);
-        // Media crossed the shaped queue: what it let out is the viewer's received payload
+      // Media crossed the shaped queue: what it let out is the viewer's received payload
       // (inbound-rtp bytesReceived, payload only) plus every packet's headers (Ethernet, IP, UDP,
       // RTP with its extensions, SRTP tag), RTCP and STUN, and on the lossy link what nft dropped
       // after the queue. Measured 1.52-1.58 (about 830 B on the wire per 530 B of payload): more
@@ -173,10 +233,13 @@ describe('viewers behind shaped links, through a real Janus', () => {
       expect(links[i]!.crossing!.ratio, n).toBeGreaterThan(1.0);
       expect(links[i]!.crossing!.ratio, n).toBeLessThan(2.0);
     }
-    expect(links[2]!.applied.map((a) => [a.t_ms, a.kbps])).toEqual([[DROP_MS, 400], [RISE_MS, 3000]]);
+    expect(links[2]!.applied.map((a) => [a.t_ms, a.kbps])).toEqual([
+      [DROP_MS, 400],
+      [RISE_MS, 3000],
+    ]);
   });
 
-  it('2% loss on a viewer\'s link: its NACK count is clearly higher than the same viewer\'s without loss', () => {
+  it("2% loss on a viewer's link: its NACK count is clearly higher than the same viewer's without loss", () => {
     const lossless = Number(last('v1-480x270-fixed-h').nackCount);
     const lossy = Number(last('v2-480x270-fixed-h').nackCount);
     // The test's own last read of the lossy namespace's nft counters: about 2% of the UDP it saw dropped.
@@ -184,7 +247,9 @@ describe('viewers behind shaped links, through a real Janus', () => {
     expect(loss.seen).toBeGreaterThan(500);
     expect(loss.dropped / loss.seen).toBeGreaterThan(0.01);
     expect(loss.dropped / loss.seen).toBeLessThan(0.035);
-    console.log(`nackCount without loss ${lossless}, with 2% loss ${lossy}; nft dropped ${loss.dropped} of ${loss.seen} (last read)`);
+    console.log(
+      `nackCount without loss ${lossless}, with 2% loss ${lossy}; nft dropped ${loss.dropped} of ${loss.seen} (last read)`,
+    );
     // Every dropped media packet is NACKed (a gap in sequence numbers, rtp_rtcp nack_requester.cc),
     // except ones dropped at the very end and whole lost retransmissions; a clean veth loses none.
     expect(lossy).toBeGreaterThanOrEqual(Math.floor(loss.dropped * 0.5));
@@ -192,14 +257,21 @@ describe('viewers behind shaped links, through a real Janus', () => {
   });
 
   /** simq's freezes for a viewer (run.json measure, the same in quality.csv) and the browser's own inbound-rtp counters at the end. */
-  function freezesOf(name: string): { simq: { count: number; totalS: number }; browser: { count: number; totalS: number } } {
-    const measured = (run as unknown as { measure: { viewers: { viewer: string; freezes: { count: number; totalS: number } }[] } }).measure.viewers;
+  function freezesOf(name: string): {
+    simq: { count: number; totalS: number };
+    browser: { count: number; totalS: number };
+  } {
+    const measured = (
+      run as unknown as { measure: { viewers: { viewer: string; freezes: { count: number; totalS: number } }[] } }
+    ).measure.viewers;
     const simqSays = measured.find((v) => v.viewer === name)!.freezes;
     const row = readCsv(path.join(dir, 'links', 'quality.csv')).find((q) => q.rid === `viewer:${name}`)!;
     expect(Number(row.freeze_count)).toBe(simqSays.count);
     expect(Number(row.freeze_s)).toBeCloseTo(simqSays.totalS, 2);
     const browser = { count: Number(last(name).freezeCount), totalS: Number(last(name).totalFreezesDuration) };
-    console.log(`${name}: simq ${simqSays.count} freezes / ${simqSays.totalS} s, inbound-rtp ${browser.count} / ${browser.totalS} s`);
+    console.log(
+      `${name}: simq ${simqSays.count} freezes / ${simqSays.totalS} s, inbound-rtp ${browser.count} / ${browser.totalS} s`,
+    );
     return { simq: simqSays, browser };
   }
   const FIXED = ['v1-480x270-fixed-h', 'v2-480x270-fixed-h'];
@@ -216,27 +288,46 @@ describe('viewers behind shaped links, through a real Janus', () => {
       // second before it: a row's counters are read by getStats before the row's time is taken, which
       // on a loaded machine can be most of a second earlier (a CI run failed with 100 ms of slack).
       const rows = stats(name).map((r) => ({ t: Number(r.t_ms), count: Number(r.freezeCount) }));
-      const rises = rows.flatMap((r, i) => (i > 0 && r.count > rows[i - 1]!.count ? [{ from: rows[i - 1]!.t, to: r.t }] : []));
-      const measured = (run as unknown as { measure: { viewers: { viewer: string; freezes: { list: { startS: number; durationS: number }[] } }[] } }).measure.viewers.find((v) => v.viewer === name)!;
+      const rises = rows.flatMap((r, i) =>
+        i > 0 && r.count > rows[i - 1]!.count ? [{ from: rows[i - 1]!.t, to: r.t }] : [],
+      );
+      const measured = (
+        run as unknown as {
+          measure: { viewers: { viewer: string; freezes: { list: { startS: number; durationS: number }[] } }[] };
+        }
+      ).measure.viewers.find((v) => v.viewer === name)!;
       for (const f of measured.freezes.list) {
         const endMs = (f.startS + f.durationS) * 1000;
-        expect(rises.some((r) => endMs >= r.from - 1000 && endMs <= r.to + 250), `${name}: simq's freeze ending at ${endMs.toFixed(0)} ms, browser's rises ${JSON.stringify(rises)}`).toBe(true);
+        expect(
+          rises.some((r) => endMs >= r.from - 1000 && endMs <= r.to + 250),
+          `${name}: simq's freeze ending at ${endMs.toFixed(0)} ms, browser's rises ${JSON.stringify(rises)}`,
+        ).toBe(true);
       }
       // A gap within a vsync (17 ms) of the threshold can fall either side (the page sees the
       // compositor's times, a vsync after the sink's; measured: a 234 ms gap against a ~235 ms
       // threshold): counts within 1 or a quarter; total within 0.1 s per freeze, plus a
       // threshold-sized freeze (0.25 s) per freeze one side did not count, plus 0.1 s.
       expect(Math.abs(s.count - b.count), name).toBeLessThanOrEqual(Math.max(1, Math.ceil(b.count / 4)));
-      expect(Math.abs(s.totalS - b.totalS), name).toBeLessThanOrEqual(0.1 * Math.max(s.count, b.count) + 0.25 * Math.abs(s.count - b.count) + 0.1);
+      expect(Math.abs(s.totalS - b.totalS), name).toBeLessThanOrEqual(
+        0.1 * Math.max(s.count, b.count) + 0.25 * Math.abs(s.count - b.count) + 0.1,
+      );
     }
   });
 
-  it('the table viewer is fed the link\'s rate: h at 3000 kbps, q after the drop to 400, h again after the rise', () => {
+  it("the table viewer is fed the link's rate: h at 3000 kbps, q after the drop to 400, h again after the rise", () => {
     const name = 'v3-640x360-table';
     expect(run.scenarios[0]!.viewers![2]).toMatchObject({ rateSource: 'link', table: exportFile });
     // events.csv quotes its JSON details: csv-parse, not the test helper's plain split.
-    const events = (parse(readFileSync(path.join(scenarioDir, 'viewers', `${name}.events.csv`), 'utf8'), { columns: true }) as Record<string, string>[]).filter((e) => e.source === 'simq' && e.kind === 'configure');
-    const asked = events.map((e) => ({ t: Number(e.t_ms), rid: (JSON.parse(e.detail.slice(0, e.detail.indexOf('} ') + 1)) as { substream: number }).substream }));
+    const events = (
+      parse(readFileSync(path.join(scenarioDir, 'viewers', `${name}.events.csv`), 'utf8'), { columns: true }) as Record<
+        string,
+        string
+      >[]
+    ).filter((e) => e.source === 'simq' && e.kind === 'configure');
+    const asked = events.map((e) => ({
+      t: Number(e.t_ms),
+      rid: (JSON.parse(e.detail.slice(0, e.detail.indexOf('} ') + 1)) as { substream: number }).substream,
+    }));
     // substream 0 = q, 1 = h (rid_order lmh). Collapsed sequence: start low, h, q after the drop, h after the rise.
     expect(asked.map((a) => a.rid)).toEqual([0, 1, 0, 1]);
     const down = asked[2]!.t;
@@ -249,7 +340,12 @@ describe('viewers behind shaped links, through a real Janus', () => {
     expect(up).toBeGreaterThanOrEqual(RISE_MS);
     expect(up).toBeLessThan(RISE_MS + 2 * DECIDE_MS + 500);
     // What arrived: frames table (asked layer and the size of the last keyframe) and the sizes libwebrtc sends.
-    const frames = readCsv(path.join(scenarioDir, 'viewers', `${name}.frames.csv`)).map((f) => ({ t: Number(f.arrival_ms), asked: f.requested_rid, size: `${f.width}x${f.height}`, bytes: Number(f.bytes) }));
+    const frames = readCsv(path.join(scenarioDir, 'viewers', `${name}.frames.csv`)).map((f) => ({
+      t: Number(f.arrival_ms),
+      asked: f.requested_rid,
+      size: `${f.width}x${f.height}`,
+      bytes: Number(f.bytes),
+    }));
     const between = (a: number, b: number) => frames.filter((f) => f.t >= a && f.t < b);
     // A switch takes effect at the first keyframe of the new layer (Janus waits for one); from the
     // frames table, the first frame at the layer's size (libwebrtc's, by construction) after the
@@ -260,13 +356,19 @@ describe('viewers behind shaped links, through a real Janus', () => {
     const hFrom = firstAt(asked[1]!.t, SIZE.h);
     const qFrom = firstAt(down, SIZE.q);
     const hAgainFrom = firstAt(up, SIZE.h);
-    console.log(`table viewer: asked h at ${asked[1]!.t} ms (h from ${hFrom}), q at ${down} ms (q from ${qFrom}), h at ${up} ms (h from ${hAgainFrom})`);
+    console.log(
+      `table viewer: asked h at ${asked[1]!.t} ms (h from ${hFrom}), q at ${down} ms (q from ${qFrom}), h at ${up} ms (h from ${hAgainFrom})`,
+    );
     expect(qFrom, 'the switch down took effect while the link was low').toBeLessThan(up);
     expect(hAgainFrom - up).toBeLessThan(SWITCH_MS);
     const low = between(qFrom, up);
     const highAgain = between(hAgainFrom, Infinity);
     const highBefore = between(hFrom, down);
-    for (const [what, set, rid] of [['before the drop', highBefore, 'h'], ['after the drop', low, 'q'], ['after the rise', highAgain, 'h']] as const) {
+    for (const [what, set, rid] of [
+      ['before the drop', highBefore, 'h'],
+      ['after the drop', low, 'q'],
+      ['after the rise', highAgain, 'h'],
+    ] as const) {
       expect(set.length, what).toBeGreaterThan(15);
       expect(new Set(set.map((f) => f.asked)), what).toEqual(new Set([rid]));
       expect(set.filter((f) => f.size === SIZE[rid]).length, what).toBeGreaterThan(set.length * 0.9);
@@ -290,20 +392,41 @@ describe('SIGINT with shaped viewers', () => {
     let child = 0;
     let timer: NodeJS.Timeout | undefined;
     let sawNamespace = false;
-    const r = await simq(['capture', CLIP, '--size', '640x360', '--duration', '30', '--sfu', 'janus', '--viewers', '320x180:fixed:q@2M,loss=1%', '--out', dir, '--run-id', 'sigint', '--allow-degraded'], {
-      onStart: (pid) => {
-        child = pid;
-        const viewersDir = path.join(dir, 'sigint', 'all-layers.vp8.janus', 'viewers');
-        timer = setInterval(() => {
-          if (!existsSync(viewersDir)) return;
-          clearInterval(timer);
-          setTimeout(() => {
-            sawNamespace = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(`simq-${pid}-`) && browsersIn(pid).length > 0;
-            process.kill(pid, 'SIGINT');
-          }, 3000);
-        }, 200);
+    const r = await simq(
+      [
+        'capture',
+        CLIP,
+        '--size',
+        '640x360',
+        '--duration',
+        '30',
+        '--sfu',
+        'janus',
+        '--viewers',
+        '320x180:fixed:q@2M,loss=1%',
+        '--out',
+        dir,
+        '--run-id',
+        'sigint',
+        '--allow-degraded',
+      ],
+      {
+        onStart: (pid) => {
+          child = pid;
+          const viewersDir = path.join(dir, 'sigint', 'all-layers.vp8.janus', 'viewers');
+          timer = setInterval(() => {
+            if (!existsSync(viewersDir)) return;
+            clearInterval(timer);
+            setTimeout(() => {
+              sawNamespace =
+                execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(`simq-${pid}-`) &&
+                browsersIn(pid).length > 0;
+              process.kill(pid, 'SIGINT');
+            }, 3000);
+          }, 200);
+        },
       },
-    });
+    );
     clearInterval(timer);
     expect(sawNamespace).toBe(true);
     expect(r.code, r.stderr).toBe(ExitCode.interrupted);

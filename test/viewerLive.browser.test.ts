@@ -40,12 +40,42 @@ const EXPORT = {
   },
   substreams: [
     { substream: 0, rid: 'q', layer: '160x90', bitrateBps: 150_000, upSwitchBps: 0, downSwitchBps: 0, temporal: 2 },
-    { substream: 1, rid: 'h', layer: '320x180', bitrateBps: 400_000, upSwitchBps: 600_000, downSwitchBps: 450_000, temporal: 2 },
-    { substream: 2, rid: 'f', layer: '640x360', bitrateBps: 1_500_000, upSwitchBps: 9_000_000, downSwitchBps: 8_000_000, temporal: 2 },
+    {
+      substream: 1,
+      rid: 'h',
+      layer: '320x180',
+      bitrateBps: 400_000,
+      upSwitchBps: 600_000,
+      downSwitchBps: 450_000,
+      temporal: 2,
+    },
+    {
+      substream: 2,
+      rid: 'f',
+      layer: '640x360',
+      bitrateBps: 1_500_000,
+      upSwitchBps: 9_000_000,
+      downSwitchBps: 8_000_000,
+      temporal: 2,
+    },
   ],
   subscriberTable: [
-    { viewerSize: '640x360', viewerWidth: 640, viewerHeight: 360, bandwidthBps: 100_000, rid: 'q', configure: { request: 'configure', substream: 0, temporal: 2 } },
-    { viewerSize: '640x360', viewerWidth: 640, viewerHeight: 360, bandwidthBps: 600_000, rid: 'h', configure: { request: 'configure', substream: 1, temporal: 2 } },
+    {
+      viewerSize: '640x360',
+      viewerWidth: 640,
+      viewerHeight: 360,
+      bandwidthBps: 100_000,
+      rid: 'q',
+      configure: { request: 'configure', substream: 0, temporal: 2 },
+    },
+    {
+      viewerSize: '640x360',
+      viewerWidth: 640,
+      viewerHeight: 360,
+      bandwidthBps: 600_000,
+      rid: 'h',
+      configure: { request: 'configure', substream: 1, temporal: 2 },
+    },
   ],
 };
 
@@ -58,13 +88,20 @@ let record: RunRecord;
 function ivfHashes(file: string): string[] {
   const buf = readFileSync(file);
   const out: string[] = [];
-  for (let at = buf.readUInt16LE(6); at + 12 <= buf.length; at += 12 + buf.readUInt32LE(at)) out.push(createHash('md5').update(buf.subarray(at + 12, at + 12 + buf.readUInt32LE(at))).digest('hex'));
+  for (let at = buf.readUInt16LE(6); at + 12 <= buf.length; at += 12 + buf.readUInt32LE(at))
+    out.push(
+      createHash('md5')
+        .update(buf.subarray(at + 12, at + 12 + buf.readUInt32LE(at)))
+        .digest('hex'),
+    );
   return out;
 }
 
 /** Pictures ffmpeg decodes from a file (its own decoder and showinfo; not simq's). */
 function decodedCount(file: string): number {
-  const r = spawnSync(FFMPEG, ['-hide_banner', '-nostats', '-i', file, '-vf', 'showinfo', '-f', 'null', '-'], { encoding: 'utf8' });
+  const r = spawnSync(FFMPEG, ['-hide_banner', '-nostats', '-i', file, '-vf', 'showinfo', '-f', 'null', '-'], {
+    encoding: 'utf8',
+  });
   return [...r.stderr.matchAll(/\bs:\d+x\d+\b/g)].length;
 }
 
@@ -76,7 +113,29 @@ beforeAll(async () => {
     const clip = await cameraSample(8);
     const exportFile = path.join(dir, 'janus.json');
     writeFileSync(exportFile, JSON.stringify(EXPORT, null, 2));
-    const c = await simq(['capture', clip, '--size', '640x360', '--duration', '12', '--warmup', '2', '--janus-export', exportFile, '--viewers', '320x180:fixed:h,640x360:table', '--out', dir, '--run-id', 'live', '--allow-degraded', '--quiet'], { timeoutMs: 240_000 });
+    const c = await simq(
+      [
+        'capture',
+        clip,
+        '--size',
+        '640x360',
+        '--duration',
+        '12',
+        '--warmup',
+        '2',
+        '--janus-export',
+        exportFile,
+        '--viewers',
+        '320x180:fixed:h,640x360:table',
+        '--out',
+        dir,
+        '--run-id',
+        'live',
+        '--allow-degraded',
+        '--quiet',
+      ],
+      { timeoutMs: 240_000 },
+    );
     expect(c.code, c.stderr).toBe(0);
     run = path.join(dir, 'live');
     const m = await simq(['measure', run, '--viewports', '320x180,640x360', '--quiet'], { timeoutMs: 600_000 });
@@ -94,7 +153,7 @@ const viewerRecord = (name: string) => record.measure!.viewers!.find((v) => v.vi
 const pictures = () => readCsv(path.join(run, 'pictures.csv'));
 
 describe('(a) a fixed viewer against the same layer at the sender', () => {
-  it('every frame the viewer received after h\'s first one is a frame of the sender\'s h, byte for byte, in order and none missing', () => {
+  it("every frame the viewer received after h's first one is a frame of the sender's h, byte for byte, in order and none missing", () => {
     const sender = ivfHashes(path.join(scenarioDir, 'h.ivf'));
     const viewer = ivfHashes(path.join(scenarioDir, 'viewers', `${FIXED}.ivf`));
     expect(viewer.length).toBeGreaterThan(200);
@@ -117,8 +176,14 @@ describe('(a) a fixed viewer against the same layer at the sender', () => {
     const fromS = record.scenarios[0].steadyStart?.fromS ?? 2;
     const rows = pictures();
     // The sender's h at its own size (320x180), displayed view: frame_index = row of h.frames.csv.
-    const senderVmaf = new Map(rows.filter((r) => r.rid === 'h' && r.size === 'native' && r.frozen === '0' && r.vmaf !== '').map((r) => [Number(r.frame_index), { vmaf: Number(r.vmaf), source: Number(r.source_index) }]));
-    const shown = rows.filter((r) => r.rid === `viewer:${FIXED}` && r.frozen === '0' && r.vmaf !== '' && Number(r.time_s) >= fromS);
+    const senderVmaf = new Map(
+      rows
+        .filter((r) => r.rid === 'h' && r.size === 'native' && r.frozen === '0' && r.vmaf !== '')
+        .map((r) => [Number(r.frame_index), { vmaf: Number(r.vmaf), source: Number(r.source_index) }]),
+    );
+    const shown = rows.filter(
+      (r) => r.rid === `viewer:${FIXED}` && r.frozen === '0' && r.vmaf !== '' && Number(r.time_s) >= fromS,
+    );
     const pairs = shown.flatMap((r) => {
       const s = senderVmaf.get(senderRowOf.get(viewer[Number(r.frame_index)])!);
       return s && s.source === Number(r.source_index) ? [Number(r.vmaf) - s.vmaf] : [];
@@ -127,20 +192,35 @@ describe('(a) a fixed viewer against the same layer at the sender', () => {
     expect(pairs.length).toBeGreaterThan(shown.length * 0.8);
     const meanDiff = pairs.reduce((a, b) => a + b, 0) / pairs.length;
     const meanAbs = pairs.reduce((a, b) => a + Math.abs(b), 0) / pairs.length;
-    console.log(`same frame, same source: viewer - sender VMAF mean ${meanDiff.toFixed(2)}, mean |diff| ${meanAbs.toFixed(2)} over ${pairs.length} of ${shown.length} pictures shown`);
+    console.log(
+      `same frame, same source: viewer - sender VMAF mean ${meanDiff.toFixed(2)}, mean |diff| ${meanAbs.toFixed(2)} over ${pairs.length} of ${shown.length} pictures shown`,
+    );
     // The steady means side by side (issue 21's line: the next test).
     const v = viewerRecord(FIXED);
-    const row = readCsv(path.join(run, 'quality.csv')).find((r) => r.rid === 'h' && r.size === 'native' && r.view === 'displayed')!;
+    const row = readCsv(path.join(run, 'quality.csv')).find(
+      (r) => r.rid === 'h' && r.size === 'native' && r.view === 'displayed',
+    )!;
     const ticks = rows.filter((r) => r.rid === `viewer:${FIXED}`);
     const stats = readCsv(path.join(scenarioDir, 'viewers', `${FIXED}.stats.csv`)).at(-1)!;
-    console.log(JSON.stringify({
-      viewerSteadyVmaf: v.steady?.vmafMean,
-      senderHVmaf: Number(row.vmaf_mean),
-      viewerRepeats: `${ticks.filter((r) => r.frozen === '1').length} of ${ticks.length} ticks`,
-      senderFrozen: `${row.dropped} of ${row.frames}`,
-      chrome: { framesReceived: stats.framesReceived, framesDecoded: stats.framesDecoded, framesDropped: stats.framesDropped, freezeCount: stats.freezeCount, jitterBufferMs: Math.round((1000 * Number(stats.jitterBufferDelay)) / Number(stats.jitterBufferEmittedCount)) },
-    }));
-    expect(Math.abs(meanDiff), `mean viewer - sender ${meanDiff.toFixed(2)} over ${pairs.length} pictures`).toBeLessThan(1);
+    console.log(
+      JSON.stringify({
+        viewerSteadyVmaf: v.steady?.vmafMean,
+        senderHVmaf: Number(row.vmaf_mean),
+        viewerRepeats: `${ticks.filter((r) => r.frozen === '1').length} of ${ticks.length} ticks`,
+        senderFrozen: `${row.dropped} of ${row.frames}`,
+        chrome: {
+          framesReceived: stats.framesReceived,
+          framesDecoded: stats.framesDecoded,
+          framesDropped: stats.framesDropped,
+          freezeCount: stats.freezeCount,
+          jitterBufferMs: Math.round((1000 * Number(stats.jitterBufferDelay)) / Number(stats.jitterBufferEmittedCount)),
+        },
+      }),
+    );
+    expect(
+      Math.abs(meanDiff),
+      `mean viewer - sender ${meanDiff.toFixed(2)} over ${pairs.length} pictures`,
+    ).toBeLessThan(1);
     expect(meanAbs).toBeLessThan(1.5);
   });
 
@@ -153,7 +233,9 @@ describe('(a) a fixed viewer against the same layer at the sender', () => {
   // scores the same at both ends (the test above, mean difference 0.05). At 15 fps it was worse (31
   // of 185 frames never presented). What the viewer really saw is what simq reports; the sender's
   // row has no renderer. A todo, not a test that passes while the gap is there.
-  it.todo('the fixed viewer\'s steady VMAF within 1 point of the sender\'s h row (issue 21, as written): the viewer\'s browser leaves ~8% of frames unpresented on this 2-core machine');
+  it.todo(
+    "the fixed viewer's steady VMAF within 1 point of the sender's h row (issue 21, as written): the viewer's browser leaves ~8% of frames unpresented on this 2-core machine",
+  );
 });
 
 /** The w3c freeze rule (libwebrtc video_quality_observer2.cc) on one interval, given the intervals before it. */
@@ -182,16 +264,27 @@ describe('(b) the switching viewer, measured across its switches', () => {
     const ref = await grayFrames(FFMPEG, record.input.y4m, 640, 360);
     const shown = pictures().filter((r) => r.rid === `viewer:${TABLE}` && r.frozen === '0');
     expect(shown.length).toBeGreaterThan(150);
-    const wrong = shown.map((r) => [Number(r.display_index), wrongPairing(decoded[Number(r.frame_index)], ref, Number(r.source_index))] as const).filter(([, bad]) => bad);
+    const wrong = shown
+      .map(
+        (r) =>
+          [Number(r.display_index), wrongPairing(decoded[Number(r.frame_index)], ref, Number(r.source_index))] as const,
+      )
+      .filter(([, bad]) => bad);
     expect(wrong).toEqual([]);
     // Pictures of both layers were checked, those right after the switch included.
-    const checkedSizes = new Set(shown.map((r) => `${frames[Number(r.frame_index)].width}x${frames[Number(r.frame_index)].height}`));
+    const checkedSizes = new Set(
+      shown.map((r) => `${frames[Number(r.frame_index)].width}x${frames[Number(r.frame_index)].height}`),
+    );
     expect(checkedSizes).toEqual(new Set(['160x90', '320x180']));
   }, 300_000);
 
-  it('the freeze at each switch (if any), found from the browser\'s presentation times, is the one the record lists', () => {
+  it("the freeze at each switch (if any), found from the browser's presentation times, is the one the record lists", () => {
     // render.csv is the page's requestVideoFrameCallback record: what the <video> presented, its size and when.
-    const shown = readCsv(path.join(scenarioDir, 'viewers', `${TABLE}.render.csv`)).map((r) => ({ t: Number(r.presented_ms), size: `${r.width}x${r.height}`, count: Number(r.presented_frames) }));
+    const shown = readCsv(path.join(scenarioDir, 'viewers', `${TABLE}.render.csv`)).map((r) => ({
+      t: Number(r.presented_ms),
+      size: `${r.width}x${r.height}`,
+      count: Number(r.presented_frames),
+    }));
     const freezes = viewerRecord(TABLE).freezes!.list;
     const switches = shown.flatMap((f, i) => (i > 0 && f.size !== shown[i - 1].size ? [i] : []));
     expect(switches.length).toBeGreaterThanOrEqual(1);
@@ -205,7 +298,9 @@ describe('(b) the switching viewer, measured across its switches', () => {
       const listed = freezes.filter((f) => Math.abs((f.startS + f.durationS) * 1000 - shown[i].t) <= 2);
       // A picture presented between the two without a callback (presented_frames jumped) splits the gap: not judged.
       const unseen = shown[i].count - shown[i - 1].count > 1;
-      found.push(`switch at ${shown[i].t.toFixed(0)} ms: gap ${gap.toFixed(0)} ms, threshold ${thresholdMs} ms${unseen ? ' (a picture between without a callback)' : ''}, record ${JSON.stringify(listed)}`);
+      found.push(
+        `switch at ${shown[i].t.toFixed(0)} ms: gap ${gap.toFixed(0)} ms, threshold ${thresholdMs} ms${unseen ? ' (a picture between without a callback)' : ''}, record ${JSON.stringify(listed)}`,
+      );
       if (unseen) continue;
       // Near the threshold the window's rounding may fall either side: only the duration is checked then.
       if (Math.abs(gap - thresholdMs) > 2) expect(listed.length, found.at(-1)).toBe(freeze ? 1 : 0);
@@ -214,11 +309,13 @@ describe('(b) the switching viewer, measured across its switches', () => {
     console.log(found.join('\n'));
   });
 
-  it('the freezes simq lists are the ones the viewer\'s own inbound-rtp counted (freezeCount, totalFreezesDuration)', () => {
+  it("the freezes simq lists are the ones the viewer's own inbound-rtp counted (freezeCount, totalFreezesDuration)", () => {
     const v = viewerRecord(TABLE);
     const stats = readCsv(path.join(scenarioDir, 'viewers', `${TABLE}.stats.csv`)).at(-1)!;
     const browser = { count: Number(stats.freezeCount), totalS: Number(stats.totalFreezesDuration) };
-    console.log(`simq ${v.freezes!.count} freezes / ${v.freezes!.totalS} s, inbound-rtp ${browser.count} / ${browser.totalS} s`);
+    console.log(
+      `simq ${v.freezes!.count} freezes / ${v.freezes!.totalS} s, inbound-rtp ${browser.count} / ${browser.totalS} s`,
+    );
     // libwebrtc counts at the renderer's sink, the page at the compositor (a vsync later): the same
     // events, each end within a vsync, except a gap within a vsync of the threshold, which one side
     // may count and the other not (a CI run: simq 1 freeze of 0.2 s against a ~193 ms threshold,
@@ -226,6 +323,8 @@ describe('(b) the switching viewer, measured across its switches', () => {
     // (0.25 s) per freeze one side did not count, plus 0.1 s.
     const counts = [v.freezes!.count, browser.count];
     expect(Math.abs(counts[0]! - counts[1]!)).toBeLessThanOrEqual(1);
-    expect(Math.abs(v.freezes!.totalS - browser.totalS)).toBeLessThanOrEqual(0.1 * Math.max(...counts) + 0.25 * Math.abs(counts[0]! - counts[1]!) + 0.1);
+    expect(Math.abs(v.freezes!.totalS - browser.totalS)).toBeLessThanOrEqual(
+      0.1 * Math.max(...counts) + 0.25 * Math.abs(counts[0]! - counts[1]!) + 0.1,
+    );
   });
 });

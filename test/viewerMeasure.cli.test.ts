@@ -53,7 +53,8 @@ const received: Received[] = [];
 function ivfFrames(file: string): Buffer[] {
   const buf = readFileSync(file);
   const out: Buffer[] = [];
-  for (let at = buf.readUInt16LE(6); at + 12 <= buf.length; at += 12 + buf.readUInt32LE(at)) out.push(buf.subarray(at + 12, at + 12 + buf.readUInt32LE(at)));
+  for (let at = buf.readUInt16LE(6); at + 12 <= buf.length; at += 12 + buf.readUInt32LE(at))
+    out.push(buf.subarray(at + 12, at + 12 + buf.readUInt32LE(at)));
   return out;
 }
 
@@ -67,12 +68,15 @@ function ivf(frames: Buffer[], width: number, height: number, pts: number[]): Bu
   header.writeUInt32LE(90000, 16);
   header.writeUInt32LE(1, 20);
   header.writeUInt32LE(frames.length, 24);
-  return Buffer.concat([header, ...frames.flatMap((f, i) => {
-    const h = Buffer.alloc(12);
-    h.writeUInt32LE(f.length, 0);
-    h.writeBigUInt64LE(BigInt(pts[i]), 4);
-    return [h, f];
-  })]);
+  return Buffer.concat([
+    header,
+    ...frames.flatMap((f, i) => {
+      const h = Buffer.alloc(12);
+      h.writeUInt32LE(f.length, 0);
+      h.writeBigUInt64LE(BigInt(pts[i]), 4);
+      return [h, f];
+    }),
+  ]);
 }
 
 /** VP8 key frame: bit 0 of the frame tag is 0 (RFC 6386 9.1). */
@@ -86,12 +90,22 @@ const idOf = (rid: Rid, source: number) => source * 4 + ['q', 'h', 'f'].indexOf(
 function construct(): void {
   const add = (rid: Rid, source: number, extra: Partial<Received> = {}) => {
     const key = isKey(encoded[rid][source]);
-    received.push({ rid, source, key, rtp: rtpOf(source), arrivalMs: normalArrival(source), frameId: idOf(rid, source), deps: key ? [] : [idOf(rid, source - 1)], ...extra });
+    received.push({
+      rid,
+      source,
+      key,
+      rtp: rtpOf(source),
+      arrivalMs: normalArrival(source),
+      frameId: idOf(rid, source),
+      deps: key ? [] : [idOf(rid, source - 1)],
+      ...extra,
+    });
   };
   for (let s = 28; s < 60; s++) add('q', s);
   add('h', 60);
   add('f', 60, { rtp: rtpOf(60) + 3, arrivalMs: normalArrival(60) + 1 });
-  for (let s = 61; s < 150; s++) add('f', s, s >= 105 && s <= 119 ? { arrivalMs: normalArrival(120) - (120 - s) * 0.2 } : {});
+  for (let s = 61; s < 150; s++)
+    add('f', s, s >= 105 && s <= 119 ? { arrivalMs: normalArrival(120) - (120 - s) * 0.2 } : {});
   add('f', 150);
   add('h', 150, { rtp: rtpOf(150) + 2, arrivalMs: normalArrival(150) + 1 });
   for (let s = 151; s < FRAMES; s++) if (s !== 171) add('h', s);
@@ -105,21 +119,95 @@ function writeRunDir(): void {
   for (const layer of scenario.layers) {
     const rid = layer.rid as Rid;
     const frames = encoded[rid];
-    writeFileSync(path.join(sdir, `${rid}.ivf`), ivf(frames, LAYERS[rid][0], LAYERS[rid][1], frames.map((_, i) => i * 3000)));
-    const rows = frames.map((f, i) => [i, rtpOf(i) + idOf(rid, 0), (normalArrival(i) / 1000).toFixed(4), f.length, isKey(f) ? 'key' : 'delta', '', ...LAYERS[rid]].join(','));
-    writeFileSync(path.join(sdir, `${rid}.frames.csv`), ['frame_index,rtp_timestamp,time_s,bytes,type,temporal_index,width,height', ...rows].join('\n') + '\n');
-    Object.assign(layer, { bitstream: `${rid}.ivf`, framesCsv: `${rid}.frames.csv`, framesCaptured: frames.length, framesEncoded: frames.length });
+    writeFileSync(
+      path.join(sdir, `${rid}.ivf`),
+      ivf(
+        frames,
+        LAYERS[rid][0],
+        LAYERS[rid][1],
+        frames.map((_, i) => i * 3000),
+      ),
+    );
+    const rows = frames.map((f, i) =>
+      [
+        i,
+        rtpOf(i) + idOf(rid, 0),
+        (normalArrival(i) / 1000).toFixed(4),
+        f.length,
+        isKey(f) ? 'key' : 'delta',
+        '',
+        ...LAYERS[rid],
+      ].join(','),
+    );
+    writeFileSync(
+      path.join(sdir, `${rid}.frames.csv`),
+      ['frame_index,rtp_timestamp,time_s,bytes,type,temporal_index,width,height', ...rows].join('\n') + '\n',
+    );
+    Object.assign(layer, {
+      bitstream: `${rid}.ivf`,
+      framesCsv: `${rid}.frames.csv`,
+      framesCaptured: frames.length,
+      framesEncoded: frames.length,
+    });
   }
   const viewerFrames = received.map((r) => encoded[r.rid][r.source]);
-  writeFileSync(path.join(sdir, 'viewers', `${VIEWER}.ivf`), ivf(viewerFrames, 320, 180, received.map((r) => r.rtp - RTP_BASE)));
-  const rows = received.map((r, i) => [i, r.rtp, r.arrivalMs.toFixed(3), viewerFrames[i].length, r.key ? 'key' : 'delta', ...LAYERS[r.rid], r.rid, '', r.frameId, r.deps.join(' ')].join(','));
-  writeFileSync(path.join(sdir, 'viewers', `${VIEWER}.frames.csv`), ['index,rtp_timestamp,arrival_ms,bytes,type,width,height,requested_rid,requested_temporal,frame_id,dependencies', ...rows].join('\n') + '\n');
+  writeFileSync(
+    path.join(sdir, 'viewers', `${VIEWER}.ivf`),
+    ivf(
+      viewerFrames,
+      320,
+      180,
+      received.map((r) => r.rtp - RTP_BASE),
+    ),
+  );
+  const rows = received.map((r, i) =>
+    [
+      i,
+      r.rtp,
+      r.arrivalMs.toFixed(3),
+      viewerFrames[i].length,
+      r.key ? 'key' : 'delta',
+      ...LAYERS[r.rid],
+      r.rid,
+      '',
+      r.frameId,
+      r.deps.join(' '),
+    ].join(','),
+  );
+  writeFileSync(
+    path.join(sdir, 'viewers', `${VIEWER}.frames.csv`),
+    [
+      'index,rtp_timestamp,arrival_ms,bytes,type,width,height,requested_rid,requested_temporal,frame_id,dependencies',
+      ...rows,
+    ].join('\n') + '\n',
+  );
   // The record the capture writes (src/viewer/ViewerTypes.ts ViewerRecord): the render size is its width and height.
   const [renderWidth, renderHeight] = RENDER.split('x').map(Number);
   (scenario as unknown as { viewers: unknown[] }).viewers = [
-    { name: VIEWER, spec: `${RENDER}:table`, width: renderWidth, height: renderHeight, policy: { kind: 'table' }, files: { bitstream: `viewers/${VIEWER}.ivf`, frames: `viewers/${VIEWER}.frames.csv`, stats: `viewers/${VIEWER}.stats.csv`, events: `viewers/${VIEWER}.events.csv` }, framesReceived: 0, requests: 0 },
+    {
+      name: VIEWER,
+      spec: `${RENDER}:table`,
+      width: renderWidth,
+      height: renderHeight,
+      policy: { kind: 'table' },
+      files: {
+        bitstream: `viewers/${VIEWER}.ivf`,
+        frames: `viewers/${VIEWER}.frames.csv`,
+        stats: `viewers/${VIEWER}.stats.csv`,
+        events: `viewers/${VIEWER}.events.csv`,
+      },
+      framesReceived: 0,
+      requests: 0,
+    },
   ];
-  const record = { ...fixture, measure: undefined, runId: 'viewer', status: 'complete', input: { ...fixture.input, source: y4m, y4m, frames: FRAMES }, scenarios: [scenario] };
+  const record = {
+    ...fixture,
+    measure: undefined,
+    runId: 'viewer',
+    status: 'complete',
+    input: { ...fixture.input, source: y4m, y4m, frames: FRAMES },
+    scenarios: [scenario],
+  };
   writeFileSync(path.join(run, 'run.json'), JSON.stringify(record, null, 2));
 }
 
@@ -134,8 +222,36 @@ beforeAll(async () => {
     // No alt-ref (invisible) frames and no lag: one IVF frame per source frame, as a WebRTC encoder
     // sends. "good" with one thread is deterministic (the realtime deadline adapts its speed to the
     // wall clock: two encodes differed, and a starved frame after a keyframe then looked like its predecessor).
-    execFileSync(FFMPEG, ['-v', 'error', '-i', y4m, '-vf', `scale=${w}:${h}`, '-c:v', 'libvpx', '-threads', '1', '-deadline', 'good', '-cpu-used', '5', '-b:v', `${(w * h) / 400}k`,
-      '-g', '30', '-keyint_min', '30', '-auto-alt-ref', '0', '-lag-in-frames', '0', '-f', 'ivf', '-y', file]);
+    execFileSync(FFMPEG, [
+      '-v',
+      'error',
+      '-i',
+      y4m,
+      '-vf',
+      `scale=${w}:${h}`,
+      '-c:v',
+      'libvpx',
+      '-threads',
+      '1',
+      '-deadline',
+      'good',
+      '-cpu-used',
+      '5',
+      '-b:v',
+      `${(w * h) / 400}k`,
+      '-g',
+      '30',
+      '-keyint_min',
+      '30',
+      '-auto-alt-ref',
+      '0',
+      '-lag-in-frames',
+      '0',
+      '-f',
+      'ivf',
+      '-y',
+      file,
+    ]);
     encoded[rid] = ivfFrames(file);
   }
   run = path.join(dir, 'run');
@@ -159,13 +275,17 @@ function expectedTicks(): { row: number; frozen: boolean; rid: Rid }[] {
 }
 
 const viewerPictures = () => readCsv(path.join(run, 'pictures.csv')).filter((r) => r.rid === `viewer:${VIEWER}`);
-const viewerRecord = () => readJson<RunRecord>(path.join(run, 'run.json')).measure!.viewers!.find((v) => v.viewer === VIEWER)!;
+const viewerRecord = () =>
+  readJson<RunRecord>(path.join(run, 'run.json')).measure!.viewers!.find((v) => v.viewer === VIEWER)!;
 
 describe('a viewer recording built from known frames', () => {
   it('the construction holds: keyframes every 30 frames in every layer, 210 frames each', () => {
     for (const rid of Object.keys(LAYERS) as Rid[]) {
       expect(encoded[rid].length, rid).toBe(FRAMES);
-      expect(encoded[rid].map((f, i) => (isKey(f) ? i : -1)).filter((i) => i >= 0), rid).toEqual([0, 30, 60, 90, 120, 150, 180]);
+      expect(
+        encoded[rid].map((f, i) => (isKey(f) ? i : -1)).filter((i) => i >= 0),
+        rid,
+      ).toEqual([0, 30, 60, 90, 120, 150, 180]);
     }
   });
 
@@ -174,21 +294,29 @@ describe('a viewer recording built from known frames', () => {
     const want = expectedTicks();
     expect(rows.length).toBe(want.length);
     rows.forEach((r, k) => {
-      expect([Number(r.display_index), Number(r.frame_index), r.frozen, Number(r.source_index)], `tick ${k}`).toEqual([k, want[k].row, want[k].frozen ? '1' : '0', 30 + k]);
+      expect([Number(r.display_index), Number(r.frame_index), r.frozen, Number(r.source_index)], `tick ${k}`).toEqual([
+        k,
+        want[k].row,
+        want[k].frozen ? '1' : '0',
+        30 + k,
+      ]);
       expect(r.size).toBe(RENDER);
     });
   });
 
-  it('an independent brute-force search confirms every shown picture\'s source frame at the render size', async () => {
+  it("an independent brute-force search confirms every shown picture's source frame at the render size", async () => {
     const [w, h] = RENDER.split('x').map(Number);
     const ref = await grayFrames(FFMPEG, y4m, w, h);
     const decoded = {} as Record<Rid, Buffer[]>;
-    for (const rid of Object.keys(LAYERS) as Rid[]) decoded[rid] = await grayFrames(FFMPEG, path.join(dir, `${rid}.ivf`), w, h);
+    for (const rid of Object.keys(LAYERS) as Rid[])
+      decoded[rid] = await grayFrames(FFMPEG, path.join(dir, `${rid}.ivf`), w, h);
     const shown = viewerPictures().filter((r) => r.frozen === '0');
-    const wrong = shown.map((r) => {
-      const got = received[Number(r.frame_index)];
-      return [r.display_index, wrongPairing(decoded[got.rid][got.source], ref, Number(r.source_index))];
-    }).filter(([, bad]) => bad);
+    const wrong = shown
+      .map((r) => {
+        const got = received[Number(r.frame_index)];
+        return [r.display_index, wrongPairing(decoded[got.rid][got.source], ref, Number(r.source_index))];
+      })
+      .filter(([, bad]) => bad);
     expect(shown.length).toBe(180 - 15 - 9);
     expect(wrong).toEqual([]);
   });
@@ -207,7 +335,13 @@ describe('a viewer recording built from known frames', () => {
     expect(v.timeOnLayerS).toEqual({ q: 1, f: 3, h: 2 });
     expect(v.switches).toBe(2);
     expect(v.switchesPerMinute).toBe(20);
-    expect([v.framesReceived, v.framesUndecodable, v.framesSuperseded, v.framesSkipped, v.picturesShown]).toEqual([received.length, 2 + 8, 2, 15, 156]);
+    expect([v.framesReceived, v.framesUndecodable, v.framesSuperseded, v.framesSkipped, v.picturesShown]).toEqual([
+      received.length,
+      2 + 8,
+      2,
+      15,
+      156,
+    ]);
     const bytes = received.slice(2).reduce((n, r) => n + encoded[r.rid][r.source].length, 0);
     expect(v.receivedKbps).toBeCloseTo((bytes * 8) / 1000 / 6, 0);
     expect(v.lossEvidence).toBe('frame-ids');
@@ -215,7 +349,14 @@ describe('a viewer recording built from known frames', () => {
 
   it('quality.csv has the viewer row with its freezes and switches; recommend ignores it', async () => {
     const row = readCsv(path.join(run, 'quality.csv')).find((r) => r.rid === `viewer:${VIEWER}`)!;
-    expect([row.size, row.view, row.frames, row.dropped, row.freeze_count, row.switches_per_min]).toEqual([RENDER, 'displayed', '180', '24', '2', '20']);
+    expect([row.size, row.view, row.frames, row.dropped, row.freeze_count, row.switches_per_min]).toEqual([
+      RENDER,
+      'displayed',
+      '180',
+      '24',
+      '2',
+      '20',
+    ]);
     const rec = await simq(['recommend', run, '--no-save', '--json']);
     expect(rec.code, rec.stderr).toBe(0);
     expect(rec.stdout).not.toContain('viewer:');
@@ -230,16 +371,28 @@ describe('a viewer recording built from known frames', () => {
     expect(html).not.toContain('v640<i>');
   });
 
-  it('one picture\'s VMAF equals libvmaf run directly by ffmpeg on the same decoded and scaled frames (within 0.5)', () => {
+  it("one picture's VMAF equals libvmaf run directly by ffmpeg on the same decoded and scaled frames (within 0.5)", () => {
     // Tick 50 shows f's frame 80. ffmpeg decodes f's own IVF (frames 70..90: VMAF's motion feature
     // needs the neighbours), scales both sides to 640x360 with bicubic, and scores them with the model
     // simq recorded using.
     const model = readJson<RunRecord>(path.join(run, 'run.json')).measure!.vmaf.libvmaf!.modelPath!;
     const log = path.join(dir, 'direct-vmaf.json');
     const pick = 'select=between(n\\,70\\,90),setpts=N/30/TB,scale=640:360:flags=bicubic,format=yuv420p';
-    execFileSync(FFMPEG, ['-v', 'error', '-i', path.join(dir, 'f.ivf'), '-i', y4m, '-filter_complex',
-      `[0:v]${pick}[d];[1:v]${pick}[r];[d][r]libvmaf=model_path=${model}:log_path=${log}:log_fmt=json`, '-f', 'null', '-']);
-    const direct = (JSON.parse(readFileSync(log, 'utf8')) as { frames: { metrics: { vmaf: number } }[] }).frames[10].metrics.vmaf;
+    execFileSync(FFMPEG, [
+      '-v',
+      'error',
+      '-i',
+      path.join(dir, 'f.ivf'),
+      '-i',
+      y4m,
+      '-filter_complex',
+      `[0:v]${pick}[d];[1:v]${pick}[r];[d][r]libvmaf=model_path=${model}:log_path=${log}:log_fmt=json`,
+      '-f',
+      'null',
+      '-',
+    ]);
+    const direct = (JSON.parse(readFileSync(log, 'utf8')) as { frames: { metrics: { vmaf: number } }[] }).frames[10]
+      .metrics.vmaf;
     const simqVmaf = Number(viewerPictures()[50].vmaf);
     expect(Math.abs(simqVmaf - direct), `simq ${simqVmaf}, direct ${direct}`).toBeLessThan(0.5);
   });

@@ -25,7 +25,12 @@ describe('--viewers SIZE:svc:S<n>[T<t>]', () => {
 describe('svc viewers in the plan', () => {
   const base = { scenario: [] as string[], sweep: [] as string[], out: 'results' };
   it('VP9 L3T3_KEY through Janus with two svc viewers', () => {
-    const plan = planCapture({ ...base, scenario: ['svc-l3t3-key'], codec: 'vp9', viewers: '320x180:svc:S0T2,640x360:svc:S1T2' });
+    const plan = planCapture({
+      ...base,
+      scenario: ['svc-l3t3-key'],
+      codec: 'vp9',
+      viewers: '320x180:svc:S0T2,640x360:svc:S1T2',
+    });
     expect(plan.scenarios.map((s) => s.id)).toEqual(['svc-l3t3-key.vp9.janus']);
     expect(plan.scenarios[0].viewers!.map((v) => v.policy)).toEqual([
       { kind: 'svc', spatial: 0, temporal: 2 },
@@ -34,8 +39,12 @@ describe('svc viewers in the plan', () => {
   });
   it('refuses a simulcast sender, AV1 (Janus 1.1.2: SVC for VP9 rooms only) and a layer the mode lacks', () => {
     expect(() => planCapture({ ...base, viewers: '320x180:svc:S0' })).toThrow(/not one encoding with spatial layers/);
-    expect(() => planCapture({ ...base, scenario: ['svc-l3t3'], codec: 'av1', viewers: '320x180:svc:S0' })).toThrow(/forwards SVC layers of VP9 only/);
+    expect(() => planCapture({ ...base, scenario: ['svc-l3t3'], codec: 'av1', viewers: '320x180:svc:S0' })).toThrow(
+      /forwards SVC layers of VP9 only/,
+    );
     // L3T3_KEY has 3 spatial layers (0-2) and 3 temporal layers: S2 is fine, and the parse refuses S3.
-    expect(() => planCapture({ ...base, scenario: ['svc-l3t3-key'], codec: 'vp9', viewers: '320x180:svc:S2T2' })).not.toThrow();
+    expect(() =>
+      planCapture({ ...base, scenario: ['svc-l3t3-key'], codec: 'vp9', viewers: '320x180:svc:S2T2' }),
+    ).not.toThrow();
   });
 });

@@ -4,13 +4,26 @@
 // keyframe bursts, and display ticks. Every expectation is worked out in the comments.
 import { describe, expect, it } from 'vitest';
 import { freezesOf } from '../src/measure/viewer/freezes.js';
-import { decodability, sizesInDecodeOrder, supersededInBurst, viewerTimeline } from '../src/measure/viewer/viewerTimeline.js';
+import {
+  decodability,
+  sizesInDecodeOrder,
+  supersededInBurst,
+  viewerTimeline,
+} from '../src/measure/viewer/viewerTimeline.js';
 import type { ViewerFrame } from '../src/measure/viewer/ViewerMeasureTypes.js';
 
 const T = 1000 / 30;
 
 function frame(index: number, over: Partial<ViewerFrame> = {}): ViewerFrame {
-  return { index, rtpTimestamp: 1000 + index * 3000, arrivalMs: 500 + index * T, type: 'delta', width: 640, height: 360, ...over };
+  return {
+    index,
+    rtpTimestamp: 1000 + index * 3000,
+    arrivalMs: 500 + index * T,
+    type: 'delta',
+    width: 640,
+    height: 360,
+    ...over,
+  };
 }
 
 describe('freezes: the w3c rule as libwebrtc computes it', () => {
@@ -46,9 +59,18 @@ describe('which frames a decoder can decode', () => {
   });
 
   it('with frame ids: a delta referencing a frame never received, and what follows it, until the next keyframe', () => {
-    const ids = (i: number, deps: number[], type: 'key' | 'delta' = 'delta') => frame(i, { frameId: 10 + i, dependencies: deps, type });
+    const ids = (i: number, deps: number[], type: 'key' | 'delta' = 'delta') =>
+      frame(i, { frameId: 10 + i, dependencies: deps, type });
     // frame id 13 never arrived: 14 references it, 15 references 14; 16 is a keyframe; 17 references 16.
-    const frames = [ids(0, [], 'key'), ids(1, [10]), ids(2, [11]), ids(4, [13]), ids(5, [14]), ids(6, [], 'key'), ids(7, [16])].map((f, i) => ({ ...f, index: i }));
+    const frames = [
+      ids(0, [], 'key'),
+      ids(1, [10]),
+      ids(2, [11]),
+      ids(4, [13]),
+      ids(5, [14]),
+      ids(6, [], 'key'),
+      ids(7, [16]),
+    ].map((f, i) => ({ ...f, index: i }));
     expect(decodability(frames)).toEqual([true, true, true, false, false, true, true]);
   });
 
@@ -69,7 +91,9 @@ describe('keyframe bursts', () => {
 
 describe('display ticks at the source rate', () => {
   it('jitter below half an interval neither repeats nor skips; 25 ms late (more than T/2) repeats once and skips that frame', () => {
-    const frames = Array.from({ length: 12 }, (_, i) => frame(i, { type: i === 0 ? 'key' : 'delta', arrivalMs: 500 + i * T + (i % 2 ? 5 : -5) }));
+    const frames = Array.from({ length: 12 }, (_, i) =>
+      frame(i, { type: i === 0 ? 'key' : 'delta', arrivalMs: 500 + i * T + (i % 2 ? 5 : -5) }),
+    );
     const smooth = viewerTimeline(frames, 30);
     expect(smooth.ticks.map((t) => t.frameIndex)).toEqual(frames.map((f) => f.index));
     expect(smooth.ticks.some((t) => t.repeat)).toBe(false);
@@ -87,18 +111,28 @@ describe('display ticks at the source rate', () => {
   });
 });
 
-describe('with a render record: the browser\'s presentations place the pictures', () => {
+describe("with a render record: the browser's presentations place the pictures", () => {
   // 20 frames arriving in bursts (every 4th frame's arrival late by 60 ms: frames 3, 7, 11, ... come
   // in together with the next one), presented smoothly every T by the browser's jitter buffer, 100 ms
   // after arrival time on the lattice.
-  const frames = Array.from({ length: 20 }, (_, i) => frame(i, { type: i === 0 ? 'key' : 'delta', arrivalMs: 500 + i * T + (i % 4 === 3 ? 60 : 0) }));
-  const presented = (i: number, count = i + 1) => ({ rtpTimestamp: 1000 + i * 3000, presentedMs: 600 + i * T, presentedFrames: count });
+  const frames = Array.from({ length: 20 }, (_, i) =>
+    frame(i, { type: i === 0 ? 'key' : 'delta', arrivalMs: 500 + i * T + (i % 4 === 3 ? 60 : 0) }),
+  );
+  const presented = (i: number, count = i + 1) => ({
+    rtpTimestamp: 1000 + i * 3000,
+    presentedMs: 600 + i * T,
+    presentedFrames: count,
+  });
 
   it('arrival bursts the jitter buffer smoothed are no repeats; from arrival times they are', () => {
     const byArrival = viewerTimeline(frames, 30);
     expect(byArrival.displaySource).toBe('arrival');
     expect(byArrival.ticks.filter((t) => t.repeat).length).toBeGreaterThan(0);
-    const rendered = viewerTimeline(frames, 30, frames.map((f) => presented(f.index)));
+    const rendered = viewerTimeline(
+      frames,
+      30,
+      frames.map((f) => presented(f.index)),
+    );
     expect(rendered.displaySource).toBe('rendered');
     expect(rendered.ticks.map((t) => t.frameIndex)).toEqual(frames.map((f) => f.index));
     expect(rendered.ticks.some((t) => t.repeat)).toBe(false);
@@ -108,7 +142,12 @@ describe('with a render record: the browser\'s presentations place the pictures'
   it('a frame the browser never presented is "unrendered" and never on screen; a 400 ms presentation gap is a freeze of 400 ms', () => {
     // Frames 10-14 never presented (presented_frames does not jump: the browser did not show them);
     // frame 15 presented 6 intervals after frame 9: 200 ms. Make it 400 ms: later ones shift.
-    const shown = frames.filter((f) => f.index < 10 || f.index >= 15).map((f) => ({ ...presented(f.index, f.index < 10 ? f.index + 1 : f.index - 4), presentedMs: 600 + f.index * T + (f.index >= 15 ? 400 - 6 * T : 0) }));
+    const shown = frames
+      .filter((f) => f.index < 10 || f.index >= 15)
+      .map((f) => ({
+        ...presented(f.index, f.index < 10 ? f.index + 1 : f.index - 4),
+        presentedMs: 600 + f.index * T + (f.index >= 15 ? 400 - 6 * T : 0),
+      }));
     const t = viewerTimeline(frames, 30, shown);
     expect([10, 11, 12, 13, 14].map((i) => t.fates[i])).toEqual(Array(5).fill('unrendered'));
     expect(t.ticks.some((k) => k.frameIndex >= 10 && k.frameIndex < 15)).toBe(false);
@@ -125,23 +164,45 @@ describe('with a render record: the browser\'s presentations place the pictures'
     expect(t.fates[6]).toBe('shown');
     expect(t.ticks.map((k) => k.frameIndex)).toEqual(frames.map((f) => f.index));
     // Without the jump (the browser presented 7 as its 7th picture), 6 was not shown.
-    const notShown = viewerTimeline(frames, 30, shown.map((r) => (r.presentedFrames > 6 ? { ...r, presentedFrames: r.presentedFrames - 1 } : r)));
+    const notShown = viewerTimeline(
+      frames,
+      30,
+      shown.map((r) => (r.presentedFrames > 6 ? { ...r, presentedFrames: r.presentedFrames - 1 } : r)),
+    );
     expect(notShown.fates[6]).toBe('unrendered');
   });
 
   it('a presented RTP timestamp names the last frame with it that had arrived', () => {
     // Two frames share frame 5's timestamp (a keyframe and a delta of another layer after a switch);
     // the second arrives after the presentation: the first is what was shown.
-    const dup = [...frames.slice(0, 6), { ...frames[5], index: 6, arrivalMs: 600 + 5 * T + 10 }, ...frames.slice(6).map((f) => ({ ...f, index: f.index + 1 }))];
-    const t = viewerTimeline(dup, 30, frames.map((f) => presented(f.index)));
+    const dup = [
+      ...frames.slice(0, 6),
+      { ...frames[5], index: 6, arrivalMs: 600 + 5 * T + 10 },
+      ...frames.slice(6).map((f) => ({ ...f, index: f.index + 1 })),
+    ];
+    const t = viewerTimeline(
+      dup,
+      30,
+      frames.map((f) => presented(f.index)),
+    );
     expect(t.fates[5]).toBe('shown');
     expect(t.fates[6]).toBe('unrendered');
   });
 
   it('a frame the tap saw after the next one (completed by a retransmission) is decoded and shown in RTP order', () => {
     // Arrival order 0..4, 6, 5, 7..: frame 5's last packet came back after a NACK, after frame 6.
-    const swapped = frames.map((f) => (f.index === 5 ? { ...frames[6], index: 5 } : f.index === 6 ? { ...frames[5], index: 6, arrivalMs: frames[6].arrivalMs + 5 } : f));
-    const t = viewerTimeline(swapped, 30, frames.map((f) => presented(f.index)));
+    const swapped = frames.map((f) =>
+      f.index === 5
+        ? { ...frames[6], index: 5 }
+        : f.index === 6
+          ? { ...frames[5], index: 6, arrivalMs: frames[6].arrivalMs + 5 }
+          : f,
+    );
+    const t = viewerTimeline(
+      swapped,
+      30,
+      frames.map((f) => presented(f.index)),
+    );
     // Presented: RTP order, so row 6 (frame 5's picture) before row 5.
     expect(t.ticks.slice(4, 8).map((k) => k.frameIndex)).toEqual([4, 6, 5, 7]);
     expect(t.decoded.slice(4, 8)).toEqual([4, 6, 5, 7]);
@@ -157,20 +218,42 @@ describe('with a render record: the browser\'s presentations place the pictures'
     // (200 ms) would be none. In the run this comes from, inbound-rtp counted a 287 ms freeze in a
     // 317 ms gap with one picture unseen.
     const P = 1000 / 15;
-    const f15 = Array.from({ length: 13 }, (_, i) => frame(i, { type: i === 0 ? 'key' : 'delta', arrivalMs: 500 + i * P }));
+    const f15 = Array.from({ length: 13 }, (_, i) =>
+      frame(i, { type: i === 0 ? 'key' : 'delta', arrivalMs: 500 + i * P }),
+    );
     const at = (i: number) => (i <= 9 ? 600 + i * P : 600 + 9 * P + 400 + (i - 11) * P);
-    const shown = f15.filter((f) => f.index !== 10).map((f) => ({ rtpTimestamp: f.rtpTimestamp, presentedMs: at(f.index), presentedFrames: f.index + 1 }));
+    const shown = f15
+      .filter((f) => f.index !== 10)
+      .map((f) => ({ rtpTimestamp: f.rtpTimestamp, presentedMs: at(f.index), presentedFrames: f.index + 1 }));
     const t = viewerTimeline(f15, 15, shown);
     expect(t.fates[10]).toBe('shown');
     expect(t.freezes.count).toBe(1);
     expect(Math.abs(t.freezes.totalMs - 333)).toBeLessThanOrEqual(1);
   });
 
-  it('a delta the tap saw before its keyframe (size 0x0 in the record) takes the keyframe\'s size in decode order', () => {
+  it("a delta the tap saw before its keyframe (size 0x0 in the record) takes the keyframe's size in decode order", () => {
     // Seen in a run: row 0 a delta at RTP 8460 (no size yet), row 1 the keyframe at RTP 0 (960x540).
-    const rows = [frame(0, { rtpTimestamp: 1000 + 3000, width: 0, height: 0 }), frame(1, { rtpTimestamp: 1000, type: 'key', width: 960, height: 540 }), frame(2, { rtpTimestamp: 1000 + 6000, width: 960, height: 540 })];
-    const t = viewerTimeline(rows, 30, rows.map((f, i) => ({ rtpTimestamp: f.rtpTimestamp, presentedMs: 600 + [1, 0, 2][i]! * T, presentedFrames: [2, 1, 3][i]! })).sort((a, b) => a.presentedFrames - b.presentedFrames));
+    const rows = [
+      frame(0, { rtpTimestamp: 1000 + 3000, width: 0, height: 0 }),
+      frame(1, { rtpTimestamp: 1000, type: 'key', width: 960, height: 540 }),
+      frame(2, { rtpTimestamp: 1000 + 6000, width: 960, height: 540 }),
+    ];
+    const t = viewerTimeline(
+      rows,
+      30,
+      rows
+        .map((f, i) => ({
+          rtpTimestamp: f.rtpTimestamp,
+          presentedMs: 600 + [1, 0, 2][i]! * T,
+          presentedFrames: [2, 1, 3][i]!,
+        }))
+        .sort((a, b) => a.presentedFrames - b.presentedFrames),
+    );
     expect(t.decoded).toEqual([1, 0, 2]);
-    expect(sizesInDecodeOrder(rows, t.decoded).map((f) => `${f.width}x${f.height}`)).toEqual(['960x540', '960x540', '960x540']);
+    expect(sizesInDecodeOrder(rows, t.decoded).map((f) => `${f.width}x${f.height}`)).toEqual([
+      '960x540',
+      '960x540',
+      '960x540',
+    ]);
   });
 });

@@ -11,7 +11,21 @@ import { parseViewers } from '../src/viewer/parseViewers.js';
 function arm(vmaf: number[], kbps: number[], freezes = 0): ArmViewerFigures {
   const seconds = vmaf.map((v, i) => ({ second: 2 + i, vmaf: v, kbps: kbps[i] }));
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { viewer: 'v1', spec: '640x360:table', fromS: 2, toS: 10, ticks: 240, vmafMean: avg(vmaf), vmafP5: Math.min(...vmaf), kbps: avg(kbps), freezeCount: freezes, freezeS: freezes * 0.2, timeOnLayerS: { h: 8 }, seconds, atTarget: { target: 80, seconds: 8, share: 0 } };
+  return {
+    viewer: 'v1',
+    spec: '640x360:table',
+    fromS: 2,
+    toS: 10,
+    ticks: 240,
+    vmafMean: avg(vmaf),
+    vmafP5: Math.min(...vmaf),
+    kbps: avg(kbps),
+    freezeCount: freezes,
+    freezeS: freezes * 0.2,
+    timeOnLayerS: { h: 8 },
+    seconds,
+    atTarget: { target: 80, seconds: 8, share: 0 },
+  };
 }
 const flat = (v: number) => Array(8).fill(v) as number[];
 /** Content that moves: the same ups and downs in both arms (they cancel in the paired differences). */
@@ -26,21 +40,45 @@ describe('simq viewers: the verdict per viewer', () => {
   });
 
   it('+5 VMAF on every second at the same kbps: recommended, although the content varies by 35 points', () => {
-    const c = compareViewer('640x360:table', '640x360', arm(content, flat(300)), arm(content.map((v) => v + 5), flat(300)));
+    const c = compareViewer(
+      '640x360:table',
+      '640x360',
+      arm(content, flat(300)),
+      arm(
+        content.map((v) => v + 5),
+        flat(300),
+      ),
+    );
     expect(c.vmaf).toMatchObject({ diff: 5, noise: 1, better: 'recommended' });
     expect(c.qualityForBits).toBe('recommended');
     expect(c.says[0]).toMatch(/^quality for the bits: recommended \(VMAF 67\.5 -> 72\.5 \(\+5\.0, noise 1\.0\)/);
   });
 
   it('0.8 VMAF more (below the 1-point floor) for 30% fewer kbps: recommended, on the bits', () => {
-    const c = compareViewer('640x360:table', '640x360', arm(content, flat(300)), arm(content.map((v) => v + 0.8), flat(210)));
+    const c = compareViewer(
+      '640x360:table',
+      '640x360',
+      arm(content, flat(300)),
+      arm(
+        content.map((v) => v + 0.8),
+        flat(210),
+      ),
+    );
     expect(c.vmaf.better).toBeUndefined();
     expect(c.kbps).toMatchObject({ diff: -90, noise: 30, better: 'recommended' });
     expect(c.qualityForBits).toBe('recommended');
   });
 
   it('+5 VMAF for +50% kbps: a trade-off, no winner', () => {
-    const c = compareViewer('640x360:table', '640x360', arm(content, flat(300)), arm(content.map((v) => v + 5), flat(450)));
+    const c = compareViewer(
+      '640x360:table',
+      '640x360',
+      arm(content, flat(300)),
+      arm(
+        content.map((v) => v + 5),
+        flat(450),
+      ),
+    );
     expect(c.qualityForBits).toBe('trade-off');
     expect(c.says[0]).toMatch(/a trade-off, no winner: recommended is 5\.0 VMAF better for 150 kbps more/);
   });
@@ -56,7 +94,9 @@ describe('simq viewers: the verdict per viewer', () => {
   });
 
   it('freezes: 0 against 1 is no clear difference (noise 2); 0 against 6 is (noise 4.9)', () => {
-    expect(compareViewer('a', '640x360', arm(content, flat(300), 0), arm(content, flat(300), 1)).fewerFreezes).toBe('no clear difference');
+    expect(compareViewer('a', '640x360', arm(content, flat(300), 0), arm(content, flat(300), 1)).fewerFreezes).toBe(
+      'no clear difference',
+    );
     const c = compareViewer('a', '640x360', arm(content, flat(300), 0), arm(content, flat(300), 6));
     expect(c.freezes.noise).toBeCloseTo(4.9, 1);
     expect(c.fewerFreezes).toBe('default');
@@ -69,8 +109,13 @@ describe('simq viewers: the verdict per viewer', () => {
   });
 });
 
-describe('simq viewers: the default arm\'s viewers', () => {
-  it('a table viewer gets Janus\'s own behaviour; fixed and janus viewers stay, in their places', () => {
-    expect(defaultArmViewers(parseViewers('640x360:table,320x180:fixed:q,1280x720:janus,160x90'))).toEqual(['640x360:janus', '320x180:fixed:q', '1280x720:janus', '160x90:janus']);
+describe("simq viewers: the default arm's viewers", () => {
+  it("a table viewer gets Janus's own behaviour; fixed and janus viewers stay, in their places", () => {
+    expect(defaultArmViewers(parseViewers('640x360:table,320x180:fixed:q,1280x720:janus,160x90'))).toEqual([
+      '640x360:janus',
+      '320x180:fixed:q',
+      '1280x720:janus',
+      '160x90:janus',
+    ]);
   });
 });

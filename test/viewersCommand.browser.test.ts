@@ -17,12 +17,33 @@ import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { handmadeParsedRows, handmadeRun } from './fixtures/recommend/handmade.js';
 import { cameraSample, readCsv, readJson, simq } from './helpers/simq.js';
 
-interface Figures { viewer: string; spec: string; fromS: number; toS: number; vmafMean?: number; kbps?: number; freezeCount: number }
-interface Diff { default?: number; recommended?: number; diff?: number; noise?: number; better?: string }
+interface Figures {
+  viewer: string;
+  spec: string;
+  fromS: number;
+  toS: number;
+  vmafMean?: number;
+  kbps?: number;
+  freezeCount: number;
+}
+interface Diff {
+  default?: number;
+  recommended?: number;
+  diff?: number;
+  noise?: number;
+  better?: string;
+}
 interface Doc {
   fromS: number;
   arms: Record<'default' | 'recommended', { runDir: string; encodings: { rid: string; maxBitrate?: number }[] }>;
-  viewers: { spec: string; arms: Record<'default' | 'recommended', Figures>; vmaf: Diff; kbps: Diff; qualityForBits: string; fewerFreezes: string }[];
+  viewers: {
+    spec: string;
+    arms: Record<'default' | 'recommended', Figures>;
+    vmaf: Diff;
+    kbps: Diff;
+    qualityForBits: string;
+    fewerFreezes: string;
+  }[];
 }
 
 let dir: string;
@@ -34,19 +55,52 @@ beforeAll(async () => {
   // SIMQ_VIEWERS_CMD_DIR=<a folder this test kept> reuses its comparison (to see a check fail without a capture).
   dir = process.env.SIMQ_VIEWERS_CMD_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'simq-viewers-cmd-'));
   const clip = await cameraSample(8);
-  rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), { runDir: 'results/handmade', simqVersion: 'test', now: new Date('2025-01-02T00:00:00Z') });
+  rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), {
+    runDir: 'results/handmade',
+    simqVersion: 'test',
+    now: new Date('2025-01-02T00:00:00Z'),
+  });
   const recFile = path.join(dir, 'recommendation.json');
   writeFileSync(recFile, JSON.stringify(rec));
   if (process.env.SIMQ_VIEWERS_CMD_DIR) {
-    result = { code: 0, signal: null, stdout: readFileSync(path.join(dir, 'cmp', 'viewers.json'), 'utf8'), stderr: readFileSync(path.join(dir, 'stderr.txt'), 'utf8') };
+    result = {
+      code: 0,
+      signal: null,
+      stdout: readFileSync(path.join(dir, 'cmp', 'viewers.json'), 'utf8'),
+      stderr: readFileSync(path.join(dir, 'stderr.txt'), 'utf8'),
+    };
     doc = JSON.parse(result.stdout) as Doc;
     return;
   }
-  result = await simq(['viewers', clip, '--size', '640x360', '--duration', '8', '--viewers', '640x360:table', '--recommendation', recFile, '--out', dir, '--run-id', 'cmp', '--allow-degraded', '--json'], { timeoutMs: 600_000 });
+  result = await simq(
+    [
+      'viewers',
+      clip,
+      '--size',
+      '640x360',
+      '--duration',
+      '8',
+      '--viewers',
+      '640x360:table',
+      '--recommendation',
+      recFile,
+      '--out',
+      dir,
+      '--run-id',
+      'cmp',
+      '--allow-degraded',
+      '--json',
+    ],
+    { timeoutMs: 600_000 },
+  );
   writeFileSync(path.join(dir, 'stderr.txt'), result.stderr);
   doc = JSON.parse(result.stdout) as Doc;
 }, 700_000);
-afterAll(() => (process.env.SIMQ_KEEP_TEST_DIR || process.env.SIMQ_VIEWERS_CMD_DIR ? console.log(`kept ${dir}`) : execFileSync('rm', ['-rf', dir])));
+afterAll(() =>
+  process.env.SIMQ_KEEP_TEST_DIR || process.env.SIMQ_VIEWERS_CMD_DIR
+    ? console.log(`kept ${dir}`)
+    : execFileSync('rm', ['-rf', dir]),
+);
 
 describe('simq viewers: default against recommended through a real Janus', () => {
   it('exits 0, stdout is the JSON document alone, progress on stderr', () => {
@@ -57,33 +111,59 @@ describe('simq viewers: default against recommended through a real Janus', () =>
     expect(readJson(path.join(dir, 'cmp', 'viewers.json'))).toEqual(doc);
   });
 
-  it('each arm sent what it should: the all-layers preset, and the recommendation\'s own encodings', () => {
-    const sent = (arm: 'default' | 'recommended') => readJson<RunRecord>(path.join(doc.arms[arm].runDir, 'run.json')).scenarios[0].scenario.encodings.map((e) => [e.rid, e.scaleResolutionDownBy, e.maxBitrate ?? null]);
-    expect(sent('default')).toEqual([['q', 4, null], ['h', 2, null], ['f', 1, null]]);
-    expect(sent('recommended')).toEqual(rec.codecs[0].recommendedEncodings.map((e) => [e.rid, e.scaleResolutionDownBy, e.maxBitrate ?? null]));
+  it("each arm sent what it should: the all-layers preset, and the recommendation's own encodings", () => {
+    const sent = (arm: 'default' | 'recommended') =>
+      readJson<RunRecord>(path.join(doc.arms[arm].runDir, 'run.json')).scenarios[0].scenario.encodings.map((e) => [
+        e.rid,
+        e.scaleResolutionDownBy,
+        e.maxBitrate ?? null,
+      ]);
+    expect(sent('default')).toEqual([
+      ['q', 4, null],
+      ['h', 2, null],
+      ['f', 1, null],
+    ]);
+    expect(sent('recommended')).toEqual(
+      rec.codecs[0].recommendedEncodings.map((e) => [e.rid, e.scaleResolutionDownBy, e.maxBitrate ?? null]),
+    );
   });
 
-  it('the table viewer: Janus\'s own in the default arm, the export\'s table in the recommended arm', () => {
-    const viewer = (arm: 'default' | 'recommended') => readJson<RunRecord>(path.join(doc.arms[arm].runDir, 'run.json')).scenarios[0].viewers![0];
+  it("the table viewer: Janus's own in the default arm, the export's table in the recommended arm", () => {
+    const viewer = (arm: 'default' | 'recommended') =>
+      readJson<RunRecord>(path.join(doc.arms[arm].runDir, 'run.json')).scenarios[0].viewers![0];
     expect(viewer('default').policy).toEqual({ kind: 'janus' });
-    expect(viewer('recommended')).toMatchObject({ policy: { kind: 'table' }, table: path.join(dir, 'cmp', 'janus.json') });
+    expect(viewer('recommended')).toMatchObject({
+      policy: { kind: 'table' },
+      table: path.join(dir, 'cmp', 'janus.json'),
+    });
   });
 
-  it('each arm\'s VMAF mean (pictures.csv) and kbps (the viewer\'s frames.csv) recomputed by the test', () => {
+  it("each arm's VMAF mean (pictures.csv) and kbps (the viewer's frames.csv) recomputed by the test", () => {
     const v = doc.viewers[0];
     for (const arm of ['default', 'recommended'] as const) {
       const f = v.arms[arm];
       const runDir = doc.arms[arm].runDir;
-      const ticks = readCsv(path.join(runDir, 'pictures.csv')).filter((r) => r.rid === `viewer:${f.viewer}` && Number(r.time_s) >= doc.fromS && Number(r.time_s) < f.toS && r.vmaf !== '');
+      const ticks = readCsv(path.join(runDir, 'pictures.csv')).filter(
+        (r) =>
+          r.rid === `viewer:${f.viewer}` && Number(r.time_s) >= doc.fromS && Number(r.time_s) < f.toS && r.vmaf !== '',
+      );
       const mean = ticks.reduce((s, r) => s + Number(r.vmaf), 0) / ticks.length;
       expect(f.vmafMean, arm).toBeCloseTo(mean, 1);
       const run = readJson<RunRecord>(path.join(runDir, 'run.json'));
       const frames = readCsv(path.join(runDir, run.scenarios[0].id, 'viewers', `${f.viewer}.frames.csv`));
       const bySecond = new Map<number, number>();
-      for (const fr of frames) bySecond.set(Math.floor(Number(fr.arrival_ms) / 1000), (bySecond.get(Math.floor(Number(fr.arrival_ms) / 1000)) ?? 0) + Number(fr.bytes));
+      for (const fr of frames)
+        bySecond.set(
+          Math.floor(Number(fr.arrival_ms) / 1000),
+          (bySecond.get(Math.floor(Number(fr.arrival_ms) / 1000)) ?? 0) + Number(fr.bytes),
+        );
       // Whole seconds from the common steady start to the common end, which is before both arms' last
       // ticks (the last second is cut by the capture's end).
-      const lastTick = Math.max(...readCsv(path.join(runDir, 'pictures.csv')).filter((r) => r.rid === `viewer:${f.viewer}`).map((r) => Math.floor(Number(r.time_s))));
+      const lastTick = Math.max(
+        ...readCsv(path.join(runDir, 'pictures.csv'))
+          .filter((r) => r.rid === `viewer:${f.viewer}`)
+          .map((r) => Math.floor(Number(r.time_s))),
+      );
       expect(f.toS).toBeLessThanOrEqual(lastTick);
       const seconds = [...bySecond.keys()].filter((s) => s >= Math.ceil(doc.fromS) && s < f.toS);
       const kbps = seconds.reduce((t, s) => t + (bySecond.get(s)! * 8) / 1000, 0) / seconds.length;
@@ -97,7 +177,8 @@ describe('simq viewers: default against recommended through a real Janus', () =>
     expect(v.vmaf.noise).toBeGreaterThanOrEqual(1);
     expect(v.kbps.noise).toBeGreaterThanOrEqual(0.1 * Math.max(v.kbps.default!, v.kbps.recommended!) - 0.01);
     if (!clear(v.vmaf) && !clear(v.kbps)) expect(v.qualityForBits).toBe('no clear difference');
-    if (clear(v.vmaf) && clear(v.kbps) && Math.sign(v.vmaf.diff!) === Math.sign(v.kbps.diff!)) expect(v.qualityForBits).toBe('trade-off');
+    if (clear(v.vmaf) && clear(v.kbps) && Math.sign(v.vmaf.diff!) === Math.sign(v.kbps.diff!))
+      expect(v.qualityForBits).toBe('trade-off');
     if (v.qualityForBits === 'recommended' || v.qualityForBits === 'default') {
       const sign = v.qualityForBits === 'recommended' ? 1 : -1;
       expect(sign * v.vmaf.diff!).toBeGreaterThanOrEqual(-v.vmaf.noise!);
@@ -106,6 +187,8 @@ describe('simq viewers: default against recommended through a real Janus', () =>
     const a = v.arms.default.freezeCount;
     const b = v.arms.recommended.freezeCount;
     if (Math.abs(a - b) <= Math.max(1, 2 * Math.sqrt(a + b))) expect(v.fewerFreezes).toBe('no clear difference');
-    console.log(JSON.stringify({ vmaf: v.vmaf, kbps: v.kbps, qualityForBits: v.qualityForBits, fewerFreezes: v.fewerFreezes }));
+    console.log(
+      JSON.stringify({ vmaf: v.vmaf, kbps: v.kbps, qualityForBits: v.qualityForBits, fewerFreezes: v.fewerFreezes }),
+    );
   });
 });

@@ -16,15 +16,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('simq viewers: a table viewer needs its size in the recommendation', () => {
   it('480x270:table against a recommendation for other sizes: exit 2 at once, naming the sizes it has; nothing written', async () => {
-    const rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), { runDir: 'results/handmade', simqVersion: 'test', now: new Date('2025-01-02T00:00:00Z') });
+    const rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), {
+      runDir: 'results/handmade',
+      simqVersion: 'test',
+      now: new Date('2025-01-02T00:00:00Z'),
+    });
     const recFile = path.join(dir, 'recommendation.json');
     writeFileSync(recFile, JSON.stringify(rec));
     const clip = path.join(dir, 'clip.mp4');
     writeFileSync(clip, 'not read');
     const started = Date.now();
-    const r = await simq(['viewers', clip, '--viewers', '480x270:table', '--recommendation', recFile, '--out', dir, '--run-id', 'cmp'], { env: { ...testEnv(), CHROME_PATH: path.join(dir, 'no-chromium') }, timeoutMs: 30_000 });
+    const r = await simq(
+      ['viewers', clip, '--viewers', '480x270:table', '--recommendation', recFile, '--out', dir, '--run-id', 'cmp'],
+      { env: { ...testEnv(), CHROME_PATH: path.join(dir, 'no-chromium') }, timeoutMs: 30_000 },
+    );
     expect(r.code, r.stderr).toBe(ExitCode.badInput);
-    expect(r.stderr).toMatch(/viewer 480x270:table: the Janus export has no subscriber table for 480x270 \(it has [0-9x, ]+\)/);
+    expect(r.stderr).toMatch(
+      /viewer 480x270:table: the Janus export has no subscriber table for 480x270 \(it has [0-9x, ]+\)/,
+    );
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(existsSync(path.join(dir, 'cmp'))).toBe(false);
   });

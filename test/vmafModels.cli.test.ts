@@ -3,14 +3,29 @@
 // Expected digests come from that folder's SHA256SUMS or are computed here from the bytes,
 // never from the code under test.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EnvironmentError, InputError } from '../src/errors.js';
-import { findVmafModel, libvmafModelOptions, locateVmafModel, resolveVmafModel, verifyModelFile } from '../src/measure/vmaf/VmafModels.js';
+import {
+  findVmafModel,
+  libvmafModelOptions,
+  locateVmafModel,
+  resolveVmafModel,
+  verifyModelFile,
+} from '../src/measure/vmaf/VmafModels.js';
 import { VMAF_MODEL_DIR } from './helpers/simq.js';
 
 // The model files (SIMQ_VMAF_MODEL_DIR, else a vmaf-models folder beside the checkout).
@@ -104,7 +119,10 @@ describe('pinned download into the user cache', () => {
 
   it('uses $XDG_CACHE_HOME/simq, then ~/.cache/simq when SIMQ_CACHE_DIR is unset', async () => {
     const s = await server();
-    const xdg = await resolveVmafModel({ libvmafMajor: 1, env: envWith({ XDG_CACHE_HOME: path.join(tmp, 'xdg'), SIMQ_VMAF_MODEL_URL: s.url }) });
+    const xdg = await resolveVmafModel({
+      libvmafMajor: 1,
+      env: envWith({ XDG_CACHE_HOME: path.join(tmp, 'xdg'), SIMQ_VMAF_MODEL_URL: s.url }),
+    });
     expect(xdg.path).toBe(path.join(tmp, 'xdg', 'simq', 'vmaf-models', PKL));
     const home = await resolveVmafModel({ libvmafMajor: 1, env: envWith({ SIMQ_VMAF_MODEL_URL: s.url }) });
     expect(home.path).toBe(path.join(tmp, 'home', '.cache', 'simq', 'vmaf-models', PKL));
@@ -182,7 +200,9 @@ describe('directory resolution (libvmaf 1.x)', () => {
     const bytes = Buffer.from(readFileSync(path.join(dir, PKL)));
     bytes[bytes.length - 3] ^= 0x01;
     writeFileSync(path.join(dir, PKL), bytes);
-    const err = await resolveVmafModel({ libvmafMajor: 1, vmafModelDir: dir, env: envWith({}) }).catch((e: unknown) => e);
+    const err = await resolveVmafModel({ libvmafMajor: 1, vmafModelDir: dir, env: envWith({}) }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(EnvironmentError);
     expect((err as Error).message).toContain(`model file ${path.join(dir, PKL)} is corrupt (sha256 ${sha(bytes)}`);
     expect((err as Error).message).toContain(SUMS[PKL]);
@@ -191,7 +211,9 @@ describe('directory resolution (libvmaf 1.x)', () => {
   it('rejects an empty model file and a .pkl without its .pkl.model', () => {
     const dir = path.join(tmp, 'models');
     copyModel(dir, [PKL]);
-    expect(() => locateVmafModel({ libvmafMajor: 1, vmafModelDir: dir, env: envWith({}) })).toThrow(`${PKL}.model beside it`);
+    expect(() => locateVmafModel({ libvmafMajor: 1, vmafModelDir: dir, env: envWith({}) })).toThrow(
+      `${PKL}.model beside it`,
+    );
     writeFileSync(path.join(dir, 'custom.pkl'), '');
     expect(() => verifyModelFile(path.join(dir, 'custom.pkl'))).toThrow('is corrupt (empty');
   });
@@ -250,7 +272,9 @@ describe('model choice and libvmaf options', () => {
     expect(pkl.found && libvmafModelOptions(pkl.model)).toBe(`model_path=${path.join(SHARED, PKL)}`);
     const json = locateVmafModel({ libvmafMajor: 2, vmafModel: path.join(SHARED, 'vmaf_v0.6.1.json'), env });
     expect(json.found && libvmafModelOptions(json.model)).toBe(`model=path=${path.join(SHARED, 'vmaf_v0.6.1.json')}`);
-    expect(() => locateVmafModel({ libvmafMajor: 1, vmafModel: path.join(SHARED, 'vmaf_v0.6.1.json'), env })).toThrow(InputError);
+    expect(() => locateVmafModel({ libvmafMajor: 1, vmafModel: path.join(SHARED, 'vmaf_v0.6.1.json'), env })).toThrow(
+      InputError,
+    );
     expect(() => locateVmafModel({ libvmafMajor: 2, vmafModel: path.join(SHARED, PKL), env })).toThrow(InputError);
     expect(() => locateVmafModel({ libvmafMajor: 1, vmafModel: 'vmaf_v9', env })).toThrow('unknown model');
   });

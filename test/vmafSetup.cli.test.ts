@@ -36,7 +36,9 @@ function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv 
 
 /** Per-frame VMAF from a libvmaf JSON log (libvmaf 1.x and >= 2 both write frames[].metrics.vmaf). */
 function vmafFrames(logPath: string): number[] {
-  const log = JSON.parse(readFileSync(logPath, 'utf8')) as { frames: { frameNum: number; metrics: { vmaf: number } }[] };
+  const log = JSON.parse(readFileSync(logPath, 'utf8')) as {
+    frames: { frameNum: number; metrics: { vmaf: number } }[];
+  };
   return log.frames.map((f) => f.metrics.vmaf);
 }
 
@@ -58,7 +60,10 @@ async function runVmaf(setup: VmafSetup, logPath: string, noisy: boolean): Promi
 /** An "ffmpeg" that answers like ffmpeg but has no filters at all. */
 function fakeFfmpegWithoutLibvmaf(): string {
   const p = path.join(tmp, 'ffmpeg-no-vmaf');
-  writeFileSync(p, '#!/bin/sh\ncase "$*" in\n  *-version*) echo "ffmpeg version 9.9-fake Copyright (c) the FFmpeg developers";;\n  *-filters*) echo "Filters:";;\n  *) echo "";;\nesac\nexit 0\n');
+  writeFileSync(
+    p,
+    '#!/bin/sh\ncase "$*" in\n  *-version*) echo "ffmpeg version 9.9-fake Copyright (c) the FFmpeg developers";;\n  *-filters*) echo "Filters:";;\n  *) echo "";;\nesac\nexit 0\n',
+  );
   chmodSync(p, 0o755);
   return p;
 }
@@ -90,14 +95,22 @@ describe('resolveVmafSetup', () => {
   });
 
   it('NEG on libvmaf 1.x loads, with a warning that its limits are not applied', async () => {
-    const setup = await resolveVmafSetup({ backend: 'ffmpeg', vmafModel: 'vmaf_v0.6.1neg', env: env({ SIMQ_VMAF_MODEL_DIR: SHARED }) });
+    const setup = await resolveVmafSetup({
+      backend: 'ffmpeg',
+      vmafModel: 'vmaf_v0.6.1neg',
+      env: env({ SIMQ_VMAF_MODEL_DIR: SHARED }),
+    });
     expect(setup.libvmafOptions).toBe(`model_path=${path.join(SHARED, 'vmaf_float_v0.6.1neg.pkl')}`);
     expect(setup.warnings.join('\n')).toMatch(/enhancement-gain limits are applied only by libvmaf >= 2/);
   });
 
   it('ffmpeg backend with an ffmpeg lacking libvmaf: EnvironmentError naming it and the fix', async () => {
     const fake = fakeFfmpegWithoutLibvmaf();
-    const err = (await resolveVmafSetup({ backend: 'ffmpeg', ffmpeg: fake, env: env({ SIMQ_VMAF_MODEL_DIR: SHARED }) }).catch((e: unknown) => e)) as EnvironmentError;
+    const err = (await resolveVmafSetup({
+      backend: 'ffmpeg',
+      ffmpeg: fake,
+      env: env({ SIMQ_VMAF_MODEL_DIR: SHARED }),
+    }).catch((e: unknown) => e)) as EnvironmentError;
     expect(err).toBeInstanceOf(EnvironmentError);
     expect(err.exitCode).toBe(ExitCode.environment);
     expect(err.message).toContain(fake);
@@ -136,9 +149,20 @@ describe('resolveVmafSetup', () => {
 
   it('auto offline (no model dir, download fails) does not stop the run', async () => {
     // Port 9 on 127.0.0.1 (discard) is closed here: the download is refused at once.
-    const setup = await resolveVmafSetup({ backend: 'auto', env: env({ SIMQ_VMAF_MODEL_URL: 'http://127.0.0.1:9/', PATH: `${STANDIN_DIR}${path.delimiter}${HERMETIC_PATH}`, DOCKER_STANDIN_ENGINE: 'down' }), runDir: tmp, workDir: path.join(tmp, 'w') });
+    const setup = await resolveVmafSetup({
+      backend: 'auto',
+      env: env({
+        SIMQ_VMAF_MODEL_URL: 'http://127.0.0.1:9/',
+        PATH: `${STANDIN_DIR}${path.delimiter}${HERMETIC_PATH}`,
+        DOCKER_STANDIN_ENGINE: 'down',
+      }),
+      runDir: tmp,
+      workDir: path.join(tmp, 'w'),
+    });
     expect(setup.backend).toBe('none');
-    expect(setup.warnings.join('\n')).toContain('could not download VMAF model file http://127.0.0.1:9/vmaf_float_v0.6.1.pkl');
+    expect(setup.warnings.join('\n')).toContain(
+      'could not download VMAF model file http://127.0.0.1:9/vmaf_float_v0.6.1.pkl',
+    );
   });
 
   it('rejects an unknown backend name', async () => {

@@ -36,7 +36,10 @@ export function sendBudget(capBps: number | null, encoderMaxBps: number, cal: Se
   const payloadBps = Math.max(0, networkBps - packetOverheadBps);
   const protectionBps = Math.round(payloadBps * cal.protectionFraction);
   const afterProtection = payloadBps - protectionBps;
-  const postEncodeOverheadBps = Math.min(Math.round(afterProtection * cal.postEncodeOverheadFraction), Math.floor(afterProtection / 2));
+  const postEncodeOverheadBps = Math.min(
+    Math.round(afterProtection * cal.postEncodeOverheadFraction),
+    Math.floor(afterProtection / 2),
+  );
   const fixedOverheadBps = Math.min(cal.fixedOverheadBps, afterProtection - postEncodeOverheadBps);
   const available = Math.max(0, afterProtection - postEncodeOverheadBps - fixedOverheadBps);
   const encoderTargetBps = Math.min(available, encoderMaxBps);

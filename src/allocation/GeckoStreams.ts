@@ -53,7 +53,10 @@ export interface GeckoStream {
  * truncated; libvpx asks for no alignment) and bitrates (SelectBitrates: MinIgnoreZero with the
  * encoding's maxBitrate, min <= start <= max, nothing below 30 kbps).
  */
-export function geckoStreams(input: { width: number; height: number }, encodings: readonly RtpEncodingParameters[]): GeckoStream[] {
+export function geckoStreams(
+  input: { width: number; height: number },
+  encodings: readonly RtpEncodingParameters[],
+): GeckoStream[] {
   return encodings.map((e) => {
     const scale = e.scaleResolutionDownBy > 1 ? e.scaleResolutionDownBy : 1;
     // scaleResolutionDownTo is not read by VideoStreamFactory.cpp: the factor decides.
@@ -67,6 +70,15 @@ export function geckoStreams(input: { width: number; height: number }, encodings
     if (min > max) min = max;
     max = Math.max(max, min);
     const start = Math.min(Math.max(Math.min(minIgnoreZero(limits.startKbps), max), min), max);
-    return { rid: e.rid, width, height, sent: e.active && width > 0 && height > 0, minKbps: min, startKbps: start, maxKbps: max, limits };
+    return {
+      rid: e.rid,
+      width,
+      height,
+      sent: e.active && width > 0 && height > 0,
+      minKbps: min,
+      startKbps: start,
+      maxKbps: max,
+      limits,
+    };
   });
 }

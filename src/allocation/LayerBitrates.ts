@@ -70,17 +70,26 @@ function toKbpsGrain(bps: number): number {
 }
 
 /** Whether Chrome sends these encodings as simulcast, and why not when it does not. */
-export function simulcastDecision(codec: Codec, encodings: readonly RtpEncodingParameters[]): { simulcast: boolean; reason?: string } {
+export function simulcastDecision(
+  codec: Codec,
+  encodings: readonly RtpEncodingParameters[],
+): { simulcast: boolean; reason?: string } {
   if (encodings.length <= 1) return { simulcast: false, reason: 'a single encoding' };
   // Legacy SVC: VP9/AV1 encodings without scalabilityMode are one stream with spatial layers
   // (webrtc_video_engine.cc IsCodecDisabledForSimulcast; scaleResolutionDownBy is always set here).
   if ((codec === 'vp9' || codec === 'av1') && !encodings.some((e) => e.scalabilityMode)) {
-    return { simulcast: false, reason: `${codec.toUpperCase()} without scalabilityMode on the encodings is sent as one SVC stream (set e.g. L1T3 on each)` };
+    return {
+      simulcast: false,
+      reason: `${codec.toUpperCase()} without scalabilityMode on the encodings is sent as one SVC stream (set e.g. L1T3 on each)`,
+    };
   }
   // crbug.com/webrtc/15041: with a scalabilityMode on the first encoding, {active, inactive, ...} is
   // not simulcast (encoder_stream_factory.cc CreateEncoderStreams).
   if (encodings[0].scalabilityMode && !encodings.slice(1).some((e) => e.active)) {
-    return { simulcast: false, reason: 'only the first encoding is active and it has a scalabilityMode: Chrome sends it as a single stream' };
+    return {
+      simulcast: false,
+      reason: 'only the first encoding is active and it has a scalabilityMode: Chrome sends it as a single stream',
+    };
   }
   return { simulcast: true };
 }
@@ -98,7 +107,8 @@ export function configureStreams(
 }
 
 function baseLayer(encoding: RtpEncodingParameters, index: number, input: InputVideo, codec: Codec): LayerConfig {
-  const maxFramerate = encoding.maxFramerate && encoding.maxFramerate > 0 ? encoding.maxFramerate : DEFAULT_MAX_FRAMERATE;
+  const maxFramerate =
+    encoding.maxFramerate && encoding.maxFramerate > 0 ? encoding.maxFramerate : DEFAULT_MAX_FRAMERATE;
   return {
     rid: encoding.rid,
     index,
@@ -139,7 +149,9 @@ function configureSimulcast(
     const layer = layers[i];
     const enc = encodings[i];
     layer.configured = true;
-    const format = interpolateSimulcastFormat(codec, layer.width, layer.height, { lowresInterpolation: cal.lowresBitrateInterpolation });
+    const format = interpolateSimulcastFormat(codec, layer.width, layer.height, {
+      lowresInterpolation: cal.lowresBitrateInterpolation,
+    });
     let maxBps = format.maxBps;
     let targetBps = format.targetBps;
     let minBps = format.minBps;
@@ -176,11 +188,18 @@ function configureSimulcast(
   // layers + max of the top one), the top layer's max is raised by the difference, unless the app
   // set the top layer's maxBitrate or the content is screen.
   const top = layers[kept - 1];
-  if (options.capBps !== null && options.capBps > 0 && !options.screencast && !((encodings[kept - 1].maxBitrate ?? 0) > 0)) {
+  if (
+    options.capBps !== null &&
+    options.capBps > 0 &&
+    !options.screencast &&
+    !((encodings[kept - 1].maxBitrate ?? 0) > 0)
+  ) {
     const total = layers.slice(0, kept - 1).reduce((s, l) => s + l.targetBps, 0) + top.maxBps;
     if (total < options.capBps) {
       top.maxBps += options.capBps - total;
-      top.notes.push(`max raised by ${Math.round((options.capBps - total) / 1000)} kbps to use the SDP cap (BoostMaxSimulcastLayer)`);
+      top.notes.push(
+        `max raised by ${Math.round((options.capBps - total) / 1000)} kbps to use the SDP cap (BoostMaxSimulcastLayer)`,
+      );
     }
   }
 
@@ -194,7 +213,9 @@ function configureSimulcast(
     const firstActive = factoryOrder.map((i) => layers[i]).find((l) => l.active);
     if (firstActive && firstActive.minBps !== lowest.minBps) {
       firstActive.minBps = lowest.minBps;
-      firstActive.notes.push(`min lowered to ${Math.round(lowest.minBps / 1000)} kbps (lowest layer ${lowest.rid} is inactive)`);
+      firstActive.notes.push(
+        `min lowered to ${Math.round(lowest.minBps / 1000)} kbps (lowest layer ${lowest.rid} is inactive)`,
+      );
     }
   }
   notes.push(...applySingleActiveStreamLimits(codec, configured, encodings, cal.startBitrateBps));
@@ -216,14 +237,26 @@ function configureSimulcast(
  * active encoding that is not the first takes min/max from the codec's single-stream limits for its
  * resolution (SinglecastLimits.ts; unless the app set maxBitrate), and its target is clamped to them.
  */
-function applySingleActiveStreamLimits(codec: Codec, layers: LayerConfig[], encodings: readonly RtpEncodingParameters[], startBitrateBps: number): string[] {
+function applySingleActiveStreamLimits(
+  codec: Codec,
+  layers: LayerConfig[],
+  encodings: readonly RtpEncodingParameters[],
+  startBitrateBps: number,
+): string[] {
   const active = layers.filter((l) => l.active);
-  if (layers.length <= 1 || active.length !== 1 || layers[0].active || encodings.filter((e) => e.active).length !== 1) return [];
+  if (layers.length <= 1 || active.length !== 1 || layers[0].active || encodings.filter((e) => e.active).length !== 1)
+    return [];
   return applyLimits(codec, active[0], encodings[active[0].index], 'single active stream', startBitrateBps);
 }
 
 /** Applies the single-stream limits to a layer; returns notes for the whole scenario. */
-function applyLimits(codec: Codec, layer: LayerConfig, encoding: RtpEncodingParameters, why: string, startBitrateBps: number): string[] {
+function applyLimits(
+  codec: Codec,
+  layer: LayerConfig,
+  encoding: RtpEncodingParameters,
+  why: string,
+  startBitrateBps: number,
+): string[] {
   const limits = singlecastLimits(codec, layer.width, layer.height);
   if (!limits) return [];
   const appMax = (encoding.maxBitrate ?? 0) > 0;
@@ -232,7 +265,9 @@ function applyLimits(codec: Codec, layer: LayerConfig, encoding: RtpEncodingPara
   layer.minBps = minBps;
   layer.maxBps = maxBps;
   layer.targetBps = Math.min(Math.max(layer.targetBps, minBps), maxBps);
-  layer.notes.push(`${why}: ${codec.toUpperCase()} limits ${Math.round(minBps / 1000)}-${Math.round(maxBps / 1000)} kbps (encoder_info_settings.cc)`);
+  layer.notes.push(
+    `${why}: ${codec.toUpperCase()} limits ${Math.round(minBps / 1000)}-${Math.round(maxBps / 1000)} kbps (encoder_info_settings.cc)`,
+  );
   if (limits.minStartBps !== undefined && startBitrateBps < limits.minStartBps) {
     return [
       `${layer.rid} starts below ${layer.width}x${layer.height}: the ${Math.round(startBitrateBps / 1000)} kbps start bitrate is under this size's ${Math.round(limits.minStartBps / 1000)} kbps ` +
@@ -255,7 +290,9 @@ function configureSingleStream(
   const enc = encodings[0];
   layer.configured = true;
   layer.active = encodings.some((e) => e.active);
-  const res = enc.scaleResolutionDownTo ? scaleResolutionDownTo(input, enc.scaleResolutionDownTo) : scaleResolutionDownBy(input, enc.scaleResolutionDownBy);
+  const res = enc.scaleResolutionDownTo
+    ? scaleResolutionDownTo(input, enc.scaleResolutionDownTo)
+    : scaleResolutionDownBy(input, enc.scaleResolutionDownBy);
   layer.width = res.width;
   layer.height = res.height;
   // CreateDefaultVideoStreams: max = the encoding's maxBitrate and the SDP cap (the smaller), else a

@@ -27,7 +27,11 @@ export function scaleFactorsArePowerOfTwo(scales: readonly number[]): boolean {
  * largest is > 1, libwebrtc rounds width and height down to a multiple of that largest factor, so
  * every layer divides evenly (1283x721 with 4/2/1 -> 1280x720). Other factors leave the size as is.
  */
-export function normalizeInputResolution(input: Resolution, scales: readonly number[], defaultHalvingLayers?: number): Resolution {
+export function normalizeInputResolution(
+  input: Resolution,
+  scales: readonly number[],
+  defaultHalvingLayers?: number,
+): Resolution {
   if (input.width < MIN_LAYER_SIZE || input.height < MIN_LAYER_SIZE) return input;
   let log2: number;
   if (defaultHalvingLayers !== undefined) {

@@ -38,7 +38,11 @@ export interface LayerSplit {
  * 3. Each switched-on layer gets up to its target; what is left goes to the highest switched-on
  *    layer, up to its max.
  */
-export function allocateSimulcast(layers: readonly AllocatorLayer[], totalBps: number, options: AllocatorOptions): LayerSplit {
+export function allocateSimulcast(
+  layers: readonly AllocatorLayer[],
+  totalBps: number,
+  options: AllocatorOptions,
+): LayerSplit {
   const bps = layers.map(() => 0);
   const enabled = layers.map(() => false);
   let bandwidthLimited = false;
@@ -94,7 +98,9 @@ export function temporalShares(temporalLayers: number, baseHeavy = false): numbe
 export function splitTemporal(layerBps: number, temporalLayers: number, baseHeavy = false): number[] {
   const kbps = Math.trunc(layerBps / 1000);
   if (kbps <= 0) return [];
-  const cumulative = temporalShares(temporalLayers, baseHeavy).map((share) => Math.trunc(kbps * Math.fround(share) + 0.5));
+  const cumulative = temporalShares(temporalLayers, baseHeavy).map((share) =>
+    Math.trunc(kbps * Math.fround(share) + 0.5),
+  );
   const out: number[] = [];
   let sum = 0;
   for (const c of cumulative) {

@@ -90,7 +90,10 @@ export function interpolateSimulcastFormat(
       maxBps: row.maxKbps * 1000,
       targetBps: row.targetKbps * 1000,
       minBps: row.minKbps * 1000,
-      source: pixels === row.width * row.height ? `table ${row.width}x${row.height}` : `table ${row.width}x${row.height} (largest row)`,
+      source:
+        pixels === row.width * row.height
+          ? `table ${row.width}x${row.height}`
+          : `table ${row.width}x${row.height} (largest row)`,
     };
   }
   const up = rows[index - 1];
@@ -101,7 +104,10 @@ export function interpolateSimulcastFormat(
   const maxLayers = rate < (options.maxRoundupRate ?? DEFAULT_MAX_ROUNDUP_RATE) ? up.maxLayers : row.maxLayers;
   let source: string;
   if (pixels === pixelsDown) source = `table ${row.width}x${row.height}`;
-  else if (pixelsDown === 0) source = options.lowresInterpolation ? `below ${up.width}x${up.height}, towards 0` : `below ${up.width}x${up.height} (held at its values)`;
+  else if (pixelsDown === 0)
+    source = options.lowresInterpolation
+      ? `below ${up.width}x${up.height}, towards 0`
+      : `below ${up.width}x${up.height} (held at its values)`;
   else source = `between ${up.width}x${up.height} and ${row.width}x${row.height}`;
   return {
     maxLayers,
@@ -118,7 +124,15 @@ export function interpolateSimulcastFormat(
  * (with the 10 % round-up), but at least up to the FIRST active encoding (requiredLayers). The first
  * encodings in list order are kept; the ones above are not sent even when active.
  */
-export function limitSimulcastLayerCount(codec: Codec, inputWidth: number, inputHeight: number, requiredLayers: number, requestedLayers: number): number {
-  const tableLayers = interpolateSimulcastFormat(codec, inputWidth, inputHeight, { lowresInterpolation: false }).maxLayers;
+export function limitSimulcastLayerCount(
+  codec: Codec,
+  inputWidth: number,
+  inputHeight: number,
+  requiredLayers: number,
+  requestedLayers: number,
+): number {
+  const tableLayers = interpolateSimulcastFormat(codec, inputWidth, inputHeight, {
+    lowresInterpolation: false,
+  }).maxLayers;
   return Math.min(requestedLayers, Math.max(requiredLayers, tableLayers));
 }

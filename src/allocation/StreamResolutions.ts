@@ -4,7 +4,12 @@
 // encoder_stream_factory_unittest.cc (ReducesStreamCountWhenResolutionIsLow,
 // ReducesStreamCountDownToFirstActiveStream, KeepsHighResolutionWhenStreamCountIsReduced, ...).
 import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js';
-import { normalizeInputResolution, scaleResolutionDownBy, scaleResolutionDownTo, type Resolution } from './LayerResolution.js';
+import {
+  normalizeInputResolution,
+  scaleResolutionDownBy,
+  scaleResolutionDownTo,
+  type Resolution,
+} from './LayerResolution.js';
 import { limitSimulcastLayerCount } from './SimulcastTable.js';
 
 export interface StreamResolutions {
@@ -32,8 +37,15 @@ export function requiredLayers(encodings: readonly Pick<RtpEncodingParameters, '
 export type UnsetScaleRule = 'chrome' | 'libwebrtc';
 
 /** True when libwebrtc itself picks the scales: no encoding sets one and the rule is libwebrtc's. */
-export function usesDefaultHalving(encodings: readonly RtpEncodingParameters[], rule: UnsetScaleRule = 'chrome'): boolean {
-  return rule === 'libwebrtc' && encodings.every((e) => e.scaleResolutionDownByUnset) && !encodings.some((e) => e.scaleResolutionDownTo);
+export function usesDefaultHalving(
+  encodings: readonly RtpEncodingParameters[],
+  rule: UnsetScaleRule = 'chrome',
+): boolean {
+  return (
+    rule === 'libwebrtc' &&
+    encodings.every((e) => e.scaleResolutionDownByUnset) &&
+    !encodings.some((e) => e.scaleResolutionDownTo)
+  );
 }
 
 export function streamResolutions(
@@ -45,7 +57,9 @@ export function streamResolutions(
   const notes: string[] = [];
   const hasDownTo = encodings.some((e) => e.scaleResolutionDownTo);
   // With scaleResolutionDownTo the input-size layer limit does not apply.
-  const kept = hasDownTo ? encodings.length : limitSimulcastLayerCount(codec, input.width, input.height, requiredLayers(encodings), encodings.length);
+  const kept = hasDownTo
+    ? encodings.length
+    : limitSimulcastLayerCount(codec, input.width, input.height, requiredLayers(encodings), encodings.length);
   if (kept < encodings.length) {
     const dropped = encodings.slice(kept).map((e) => e.rid);
     notes.push(
@@ -60,7 +74,9 @@ export function streamResolutions(
     halving ? kept : undefined,
   );
   if (norm.width !== input.width || norm.height !== input.height) {
-    notes.push(`input ${input.width}x${input.height} rounded down to ${norm.width}x${norm.height} (multiple of the largest power-of-two scale factor)`);
+    notes.push(
+      `input ${input.width}x${input.height} rounded down to ${norm.width}x${norm.height} (multiple of the largest power-of-two scale factor)`,
+    );
   }
   const sizes = encodings.map((e, i): Resolution => {
     if (e.scaleResolutionDownTo) return scaleResolutionDownTo(norm, e.scaleResolutionDownTo);
@@ -71,15 +87,27 @@ export function streamResolutions(
     }
     return scaleResolutionDownBy(norm, e.scaleResolutionDownBy);
   });
-  if (halving) notes.push(`no scaleResolutionDownBy set: each layer is half the next (${sizes.slice(0, kept).map((s) => `${s.width}x${s.height}`).join(', ')})`);
+  if (halving)
+    notes.push(
+      `no scaleResolutionDownBy set: each layer is half the next (${sizes
+        .slice(0, kept)
+        .map((s) => `${s.width}x${s.height}`)
+        .join(', ')})`,
+    );
   else if (encodings.every((e) => e.scaleResolutionDownByUnset) && !hasDownTo) {
-    notes.push(`no scaleResolutionDownBy set: Chrome uses ${encodings.map((e) => e.scaleResolutionDownBy).join('/')} (2^(n-1-i), as the spec says)`);
+    notes.push(
+      `no scaleResolutionDownBy set: Chrome uses ${encodings.map((e) => e.scaleResolutionDownBy).join('/')} (2^(n-1-i), as the spec says)`,
+    );
   }
   return { kept, sizes, notes };
 }
 
 /** The size each encoding is configured with (0x0 for one that is not sent): for the capture's records. */
-export function configuredLayerSizes(codec: Codec, input: Resolution, encodings: readonly RtpEncodingParameters[]): (Resolution & { sent: boolean })[] {
+export function configuredLayerSizes(
+  codec: Codec,
+  input: Resolution,
+  encodings: readonly RtpEncodingParameters[],
+): (Resolution & { sent: boolean })[] {
   const r = streamResolutions(codec, input, encodings);
   return r.sizes.map((s, i) => ({ ...s, sent: i < r.kept }));
 }

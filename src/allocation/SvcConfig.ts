@@ -63,7 +63,13 @@ export function av1LayerKbps(width: number, height: number): { min: number; targ
  * formulas' bitrates; with a first active layer above 0 the lowest configured layer gets min 30 kbps
  * and 1.1 x its max. Too many layers for the input are reduced (at least first + 1 stay).
  */
-export function configureSvcNormalVideo(input: { width: number; height: number }, firstActive: number, spatialLayers: number, temporalLayers: number, mode?: ScalabilityMode): SvcSpatialLayer[] {
+export function configureSvcNormalVideo(
+  input: { width: number; height: number },
+  firstActive: number,
+  spatialLayers: number,
+  temporalLayers: number,
+  mode?: ScalabilityMode,
+): SvcSpatialLayer[] {
   const count = Math.max(Math.min(spatialLayers, limitedSpatialLayerCount(input.width, input.height)), firstActive + 1);
   let divisor = 1 << (count - firstActive - 1);
   if (mode) {
@@ -95,7 +101,13 @@ function vp9Layers(mode: ScalabilityMode, input: InputVideo): SvcSpatialLayer[] 
 
 /** AV1 spatial layers: the input times each scaling factor (no trimming), SetAv1SvcConfig's bitrates. */
 function av1Layers(mode: ScalabilityMode, input: InputVideo): SvcSpatialLayer[] {
-  return layerSizes(mode, input.width, input.height).map((size, index) => ({ ...size, index, ...kbpsToBps(av1LayerKbps(size.width, size.height)), temporalLayers: mode.temporalLayers, active: true }));
+  return layerSizes(mode, input.width, input.height).map((size, index) => ({
+    ...size,
+    index,
+    ...kbpsToBps(av1LayerKbps(size.width, size.height)),
+    temporalLayers: mode.temporalLayers,
+    active: true,
+  }));
 }
 
 function layerSizes(mode: ScalabilityMode, width: number, height: number): { width: number; height: number }[] {
@@ -105,7 +117,11 @@ function layerSizes(mode: ScalabilityMode, width: number, height: number): { wid
   });
 }
 
-function kbpsToBps(k: { min: number; target: number; max: number }): { minBps: number; targetBps: number; maxBps: number } {
+function kbpsToBps(k: { min: number; target: number; max: number }): {
+  minBps: number;
+  targetBps: number;
+  maxBps: number;
+} {
   return { minBps: k.min * 1000, targetBps: k.target * 1000, maxBps: k.max * 1000 };
 }
 
@@ -118,24 +134,46 @@ function kbpsToBps(k: { min: number; target: number; max: number }): { minBps: n
 function codecMaxBps(codec: Codec, mode: ScalabilityMode, input: InputVideo, apiMaxBps: number | undefined): number {
   if (apiMaxBps !== undefined) return apiMaxBps;
   if (codec === 'av1') return defaultSingleStreamMaxKbps(input.width, input.height, false) * 1000;
-  return configureSvcNormalVideo(input, 0, mode.spatialLayers, mode.temporalLayers).reduce((sum, l) => sum + l.maxBps, 0);
+  return configureSvcNormalVideo(input, 0, mode.spatialLayers, mode.temporalLayers).reduce(
+    (sum, l) => sum + l.maxBps,
+    0,
+  );
 }
 
 /**
  * The spatial layers of one SVC encoding. `apiMaxBps`: the encoding's maxBitrate and the SDP cap,
  * the smaller (undefined: neither set).
  */
-export function svcConfiguration(codec: Codec, modeName: string, input: InputVideo, apiMaxBps?: number): SvcConfiguration {
+export function svcConfiguration(
+  codec: Codec,
+  modeName: string,
+  input: InputVideo,
+  apiMaxBps?: number,
+): SvcConfiguration {
   const requested = parseScalabilityMode(modeName);
   if (!requested) throw new InputError(`scalabilityMode "${modeName}" is not one libwebrtc knows`);
-  if (codec !== 'vp9' && codec !== 'av1') throw new InputError(`scalabilityMode ${modeName} needs VP9 or AV1, not ${codec}`);
+  if (codec !== 'vp9' && codec !== 'av1')
+    throw new InputError(`scalabilityMode ${modeName} needs VP9 or AV1, not ${codec}`);
   const limit = limitedSpatialLayerCount(input.width, input.height);
   const mode = limitSpatialLayers(requested, limit);
   const notes: string[] = [];
   if (mode.name !== requested.name) {
-    notes.push(`${input.width}x${input.height} fits ${limit} spatial layer(s) of at least 240x135: ${requested.name} is configured as ${mode.name} (scalability_mode_util.cc LimitNumSpatialLayers)`);
+    notes.push(
+      `${input.width}x${input.height} fits ${limit} spatial layer(s) of at least 240x135: ${requested.name} is configured as ${mode.name} (scalability_mode_util.cc LimitNumSpatialLayers)`,
+    );
   }
   const layers = codec === 'vp9' ? vp9Layers(mode, input) : av1Layers(mode, input);
-  notes.push(codec === 'vp9' ? 'spatial layers from svc_config.cc (GetVp9SvcConfig)' : 'spatial layers from av1_svc_config.cc (SetAv1SvcConfig)');
-  return { codec, requestedMode: requested.name, mode: mode.name, layers, codecMaxBps: codecMaxBps(codec, mode, input, apiMaxBps), notes };
+  notes.push(
+    codec === 'vp9'
+      ? 'spatial layers from svc_config.cc (GetVp9SvcConfig)'
+      : 'spatial layers from av1_svc_config.cc (SetAv1SvcConfig)',
+  );
+  return {
+    codec,
+    requestedMode: requested.name,
+    mode: mode.name,
+    layers,
+    codecMaxBps: codecMaxBps(codec, mode, input, apiMaxBps),
+    notes,
+  };
 }

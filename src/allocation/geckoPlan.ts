@@ -24,15 +24,28 @@ export interface GeckoPlan {
   layers: GeckoPlanLayer[];
 }
 
-export function geckoPlan(scenario: Scenario, input: { width: number; height: number }, capsBps: (number | null)[]): GeckoPlan {
+export function geckoPlan(
+  scenario: Scenario,
+  input: { width: number; height: number },
+  capsBps: (number | null)[],
+): GeckoPlan {
   const streams = geckoStreams(input, scenario.encodings);
   const order = streams.map((_, i) => i).sort((a, b) => streams[a].maxKbps - streams[b].maxKbps || a - b);
-  const layers = streams.map((s) => ({ minBps: s.minKbps * 1000, targetBps: s.startKbps * 1000, maxBps: s.maxKbps * 1000, active: s.sent, temporalLayers: FIREFOX_TEMPORAL_LAYERS }));
+  const layers = streams.map((s) => ({
+    minBps: s.minKbps * 1000,
+    targetBps: s.startKbps * 1000,
+    maxBps: s.maxKbps * 1000,
+    active: s.sent,
+    temporalLayers: FIREFOX_TEMPORAL_LAYERS,
+  }));
   const unlimited = layers.reduce((sum, l) => sum + (l.active ? l.maxBps : 0), 0);
-  const allocations = capsBps.map((cap) => allocateSimulcast(layers, cap ?? unlimited, { order, hysteresis: HYSTERESIS }).bps);
+  const allocations = capsBps.map(
+    (cap) => allocateSimulcast(layers, cap ?? unlimited, { order, hysteresis: HYSTERESIS }).bps,
+  );
   return {
     id: scenario.id,
-    source: 'gecko dom/media/webrtc/libwebrtcglue/VideoStreamFactory.cpp + libwebrtc simulcast_rate_allocator.cc (derived, not measured)',
+    source:
+      'gecko dom/media/webrtc/libwebrtcglue/VideoStreamFactory.cpp + libwebrtc simulcast_rate_allocator.cc (derived, not measured)',
     budgetsKbps: capsBps.map((c) => (c === null ? null : Math.round(c / 1000))),
     layers: streams.map((s, i) => ({ ...s, allocatedKbps: allocations.map((a) => Math.round(a[i] / 1000)) })),
   };

@@ -56,7 +56,11 @@ export function compareModelWithBrowser(
     { width: camera.width, height: camera.height },
     measured
       .filter((m) => m.on)
-      .map((m) => ({ width: m.width, height: m.height, scaleResolutionDownBy: scenario.encodings.find((e) => e.rid === m.rid)?.scaleResolutionDownBy ?? 1 })),
+      .map((m) => ({
+        width: m.width,
+        height: m.height,
+        scaleResolutionDownBy: scenario.encodings.find((e) => e.rid === m.rid)?.scaleResolutionDownBy ?? 1,
+      })),
   );
   const prediction = predictAllocation(scenario, { ...size, fps: camera.fps }, capBps);
   const layers = prediction.layers.map((p): LayerAgreement => {
@@ -65,13 +69,19 @@ export function compareModelWithBrowser(
     const predictedOn = p.state === 'on';
     const measuredTarget = m?.targetKbps;
     const predictedTarget = predictedOn ? kbps(p.predictedTargetBps) : undefined;
-    const deviation = measuredTarget !== undefined && predictedTarget ? (measuredTarget - predictedTarget) / predictedTarget : undefined;
+    const deviation =
+      measuredTarget !== undefined && predictedTarget
+        ? (measuredTarget - predictedTarget) / predictedTarget
+        : undefined;
     const range = predictedOn && p.predictedRangeBps ? (p.predictedRangeBps.map(kbps) as [number, number]) : undefined;
     const sameState = predictedOn === measuredOn;
     const withinTolerance = sameState && (deviation === undefined || Math.abs(deviation) <= MODEL_TOLERANCE);
     // Under a binding cap the adjuster's factor is only known after encoding: a target inside the
     // predicted range (10% at the edges) is no disagreement.
-    const inRange = range && measuredTarget !== undefined ? measuredTarget >= range[0] * (1 - MODEL_TOLERANCE) && measuredTarget <= range[1] * (1 + MODEL_TOLERANCE) : withinTolerance;
+    const inRange =
+      range && measuredTarget !== undefined
+        ? measuredTarget >= range[0] * (1 - MODEL_TOLERANCE) && measuredTarget <= range[1] * (1 + MODEL_TOLERANCE)
+        : withinTolerance;
     return {
       rid: p.rid,
       predictedState: p.state,

@@ -25,7 +25,8 @@ export interface PredictOptions {
 function checkInput(input: InputVideo): void {
   for (const key of ['width', 'height'] as const) {
     const v = input[key];
-    if (!Number.isInteger(v) || v <= 0) throw new InputError(`input ${key} must be a whole number of pixels > 0, got ${v}`);
+    if (!Number.isInteger(v) || v <= 0)
+      throw new InputError(`input ${key} must be a whole number of pixels > 0, got ${v}`);
   }
   if (!Number.isFinite(input.fps) || input.fps <= 0) throw new InputError(`input fps must be > 0, got ${input.fps}`);
 }
@@ -51,10 +52,13 @@ export function predictAllocation(
   const encodings = scenario.encodings;
   if (encodings.length === 0) throw new InputError('no encodings: a scenario needs at least one');
   if (encodings.length > MAX_SIMULCAST_LAYERS) {
-    throw new InputError(`${encodings.length} encodings; libwebrtc sends at most ${MAX_SIMULCAST_LAYERS} simulcast layers (kMaxSimulcastStreams)`);
+    throw new InputError(
+      `${encodings.length} encodings; libwebrtc sends at most ${MAX_SIMULCAST_LAYERS} simulcast layers (kMaxSimulcastStreams)`,
+    );
   }
   const cap = capBps === undefined ? (scenario.bandwidthBps ?? null) : capBps;
-  if (cap !== null && (!Number.isFinite(cap) || cap <= 0)) throw new InputError(`bandwidth cap must be > 0 bps, got ${cap}`);
+  if (cap !== null && (!Number.isFinite(cap) || cap <= 0))
+    throw new InputError(`bandwidth cap must be > 0 bps, got ${cap}`);
   const cal = withCalibration(options.calibration);
   // VideoRtpSender::SetSend: content hint "detail"/"text" marks the track as screencast.
   const screencast = scenario.contentHint === 'detail' || scenario.contentHint === 'text';
@@ -70,7 +74,10 @@ export function predictAllocation(
   // video_send_stream_impl.cc: the encoder's max is the sum of the active layers' max, at least the
   // first stream's min.
   const firstMin = Math.max(config.layers[0].minBps, DEFAULT_MIN_VIDEO_BITRATE_BPS);
-  const encoderMaxBps = Math.max(firstMin, allocatorLayers.reduce((s, l) => s + (l.active ? l.maxBps : 0), 0));
+  const encoderMaxBps = Math.max(
+    firstMin,
+    allocatorLayers.reduce((s, l) => s + (l.active ? l.maxBps : 0), 0),
+  );
   const budget = sendBudget(cap, encoderMaxBps, cal);
 
   // A call starts at the start bitrate and ramps up: the first allocation applies no hysteresis;
@@ -110,14 +117,29 @@ export function predictAllocation(
   const layers: LayerPrediction[] = config.layers.map((l, i) => ({
     ...l,
     ...(binding && steady.bps[i] > 0
-      ? { predictedRangeBps: [Math.max(l.active ? l.minBps : 0, Math.min(predicted[i], Math.round(steady.bps[i] / rangeFactor))), Math.max(predicted[i], steady.bps[i])] as [number, number] }
+      ? {
+          predictedRangeBps: [
+            Math.max(l.active ? l.minBps : 0, Math.min(predicted[i], Math.round(steady.bps[i] / rangeFactor))),
+            Math.max(predicted[i], steady.bps[i]),
+          ] as [number, number],
+        }
       : {}),
-    state: !l.configured ? (config.simulcast ? 'dropped' : 'not-sent') : !l.active ? 'inactive' : steady.bps[i] > 0 ? 'on' : 'off-bandwidth',
+    state: !l.configured
+      ? config.simulcast
+        ? 'dropped'
+        : 'not-sent'
+      : !l.active
+        ? 'inactive'
+        : steady.bps[i] > 0
+          ? 'on'
+          : 'off-bandwidth',
     allocatedBps: steady.bps[i],
     predictedTargetBps: predicted[i],
     // builtin_video_bitrate_allocator_factory.cc: one VP9/AV1 stream uses SvcRateAllocator, simulcast
     // the SimulcastRateAllocator's 40/20/40.
-    temporalBps: svcSplit ? splitTemporalSvc(predicted[i], l.temporalLayers) : splitTemporal(predicted[i], l.temporalLayers, baseHeavy),
+    temporalBps: svcSplit
+      ? splitTemporalSvc(predicted[i], l.temporalLayers)
+      : splitTemporal(predicted[i], l.temporalLayers, baseHeavy),
   }));
 
   const notes = [...config.notes];
@@ -160,6 +182,8 @@ function svcNotes(svc: SvcPrediction): string[] {
     'SVC split (svc_rate_allocator.cc): spatial layers 0.55^2 : 0.55 : 1 of the total, each capped at its max with the excess moved up; ' +
       'a layer is switched on when the total reaches its start rate; temporal layers of each spatial layer split the same way (T0 the largest share)',
   );
-  notes.push('outbound-rtp.targetBitrate of an SVC stream is spatial layer 0\'s share only (measured on Chromium 156): compare the per-layer rates with the tapped bytes instead');
+  notes.push(
+    "outbound-rtp.targetBitrate of an SVC stream is spatial layer 0's share only (measured on Chromium 156): compare the per-layer rates with the tapped bytes instead",
+  );
   return notes;
 }

@@ -28,7 +28,8 @@ export function operatingPoints(config: SvcConfiguration, allocation: SvcAllocat
     if (allocation.spatialBps[s] <= 0) return;
     for (let t = 0; t < layer.temporalLayers; t++) {
       let bps = 0;
-      for (let s2 = full ? 0 : s; s2 <= s; s2++) for (let t2 = 0; t2 <= t; t2++) bps += allocation.temporalBps[s2][t2] ?? 0;
+      for (let s2 = full ? 0 : s; s2 <= s; s2++)
+        for (let t2 = 0; t2 <= t; t2++) bps += allocation.temporalBps[s2][t2] ?? 0;
       out.push({ spatial: s, temporal: t, width: layer.width, height: layer.height, bps });
     }
   });
@@ -36,7 +37,12 @@ export function operatingPoints(config: SvcConfiguration, allocation: SvcAllocat
 }
 
 /** The SVC layers of an encoding, or undefined when its mode has one spatial layer. */
-export function svcLayersOf(codec: Codec, encoding: RtpEncodingParameters, input: InputVideo, capBps: number | null): SvcConfiguration | undefined {
+export function svcLayersOf(
+  codec: Codec,
+  encoding: RtpEncodingParameters,
+  input: InputVideo,
+  capBps: number | null,
+): SvcConfiguration | undefined {
   const mode = parseScalabilityMode(encoding.scalabilityMode ?? '');
   if (!mode || mode.spatialLayers < 2 || (codec !== 'vp9' && codec !== 'av1')) return undefined;
   const apiMax = [encoding.maxBitrate, capBps ?? undefined].filter((v): v is number => v !== undefined && v > 0);

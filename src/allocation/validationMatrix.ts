@@ -75,7 +75,16 @@ function cellsOf(run: RunRecord, base: { width: number; height: number }): Matri
     .map((s) => ({
       codec: s.scenario.codec,
       scenario: s.scenario.name,
-      ...(own ? { input: { width: run.input.width, height: run.input.height, fps: run.input.fps, clip: run.input.source.split('/').pop() ?? run.input.source } } : {}),
+      ...(own
+        ? {
+            input: {
+              width: run.input.width,
+              height: run.input.height,
+              fps: run.input.fps,
+              clip: run.input.source.split('/').pop() ?? run.input.source,
+            },
+          }
+        : {}),
       capKbps: s.scenario.bandwidthBps === undefined ? undefined : s.scenario.bandwidthBps / 1000,
       encodings: s.scenario.encodings,
       measured: s.layers.map((l) => ({
@@ -92,7 +101,8 @@ function cellsOf(run: RunRecord, base: { width: number; height: number }): Matri
     }));
 }
 
-const cellKey = (c: MatrixCell) => `${c.codec}|${c.scenario}|${c.capKbps ?? 'none'}|${c.input ? `${c.input.width}x${c.input.height}` : ''}`;
+const cellKey = (c: MatrixCell) =>
+  `${c.codec}|${c.scenario}|${c.capKbps ?? 'none'}|${c.input ? `${c.input.width}x${c.input.height}` : ''}`;
 
 /** One cell per codec x scenario x cap: the longest capture wins (binding caps settle slowly). */
 function dedupe(cells: MatrixCell[]): MatrixCell[] {
@@ -101,7 +111,16 @@ function dedupe(cells: MatrixCell[]): MatrixCell[] {
     const had = byKey.get(cellKey(c));
     if (!had || c.durationS > had.durationS) byKey.set(cellKey(c), c);
   }
-  const order = ['all-layers', 'top-off', 'boost-mid', 'only-low', 'only-f', 'standard-l1t3', 'default-scale', 'down-to'];
+  const order = [
+    'all-layers',
+    'top-off',
+    'boost-mid',
+    'only-low',
+    'only-f',
+    'standard-l1t3',
+    'default-scale',
+    'down-to',
+  ];
   const rank = (c: MatrixCell) => (order.includes(c.scenario) ? order.indexOf(c.scenario) : order.length);
   const pixels = (c: MatrixCell) => (c.input ? c.input.width * c.input.height : Infinity);
   const codecs = ['vp8', 'h264', 'vp9', 'av1'];
@@ -121,17 +140,28 @@ export function buildMatrix(runDirs: string[], base?: ValidationMatrix): Validat
   if (base) {
     const cells = dedupe([...base.cells, ...runs.flatMap((r) => cellsOf(r, base.input))]);
     const encoders = { ...base.encoderImplementations };
-    for (const r of runs) for (const s of r.scenarios) if (s.encoderImplementation) encoders[`${s.scenario.codec}${r.input.width === base.input.width ? '' : ` @${r.input.width}x${r.input.height}`}`] ??= s.encoderImplementation;
+    for (const r of runs)
+      for (const s of r.scenarios)
+        if (s.encoderImplementation)
+          encoders[
+            `${s.scenario.codec}${r.input.width === base.input.width ? '' : ` @${r.input.width}x${r.input.height}`}`
+          ] ??= s.encoderImplementation;
     return { ...base, encoderImplementations: encoders, cells };
   }
   const first = runs[0];
   const encoders: Record<string, string> = {};
-  for (const r of runs) for (const s of r.scenarios) if (s.encoderImplementation) encoders[s.scenario.codec] = s.encoderImplementation;
+  for (const r of runs)
+    for (const s of r.scenarios) if (s.encoderImplementation) encoders[s.scenario.codec] = s.encoderImplementation;
   return {
     schema: MATRIX_SCHEMA,
     browser: { version: first.environment.browser.version, userAgent: first.environment.browser.userAgent },
     encoderImplementations: encoders,
-    input: { width: first.input.width, height: first.input.height, fps: first.input.fps, clip: first.input.source.split('/').pop() ?? first.input.source },
+    input: {
+      width: first.input.width,
+      height: first.input.height,
+      fps: first.input.fps,
+      clip: first.input.source.split('/').pop() ?? first.input.source,
+    },
     measuredAt: first.createdAt,
     cells: dedupe(runs.flatMap((r) => cellsOf(r, first.input))),
   };
@@ -140,7 +170,12 @@ export function buildMatrix(runDirs: string[], base?: ValidationMatrix): Validat
 /** The current model against one measured cell. */
 export function compareCell(matrix: Pick<ValidationMatrix, 'input'>, cell: MatrixCell): CellComparison {
   const camera = cell.input ?? matrix.input;
-  const a = compareModelWithBrowser({ codec: cell.codec as never, encodings: cell.encodings }, camera, cell.measured, cell.capKbps === undefined ? null : cell.capKbps * 1000);
+  const a = compareModelWithBrowser(
+    { codec: cell.codec as never, encodings: cell.encodings },
+    camera,
+    cell.measured,
+    cell.capKbps === undefined ? null : cell.capKbps * 1000,
+  );
   const layers = a.layers.map((l) => ({
     rid: l.rid,
     measuredOn: l.measuredOn,
@@ -194,13 +229,19 @@ export function matrixMarkdown(matrix: ValidationMatrix): string {
       const l = c.layers.find((x) => x.rid === rid);
       if (!l) return '';
       const m = l.measuredOn ? String(Math.round(l.measuredKbps ?? 0)) : 'off';
-      const p = l.predictedOn ? (l.predictedRangeKbps ? `${Math.round(l.predictedRangeKbps[0])}-${Math.round(l.predictedRangeKbps[1])}` : String(Math.round(l.predictedKbps ?? 0))) : 'off';
+      const p = l.predictedOn
+        ? l.predictedRangeKbps
+          ? `${Math.round(l.predictedRangeKbps[0])}-${Math.round(l.predictedRangeKbps[1])}`
+          : String(Math.round(l.predictedKbps ?? 0))
+        : 'off';
       return `${m} / ${p}${l.withinRange ? '' : ' **!**'}`;
     };
     const note = c.adapted ? ` (browser scaled input to ${c.input.width}x${c.input.height})` : '';
     const camera = cell.input ?? matrix.input;
     const match = c.ok ? 'yes' : c.okRange ? 'in range' : '**no**';
-    lines.push(`| ${cell.codec} | ${cell.scenario} | ${camera.width}x${camera.height} | ${cap(cell)} | ${cell.durationS} (${cell.warmupS}) | ${show('q')} | ${show('h')} | ${show('f')} | ${match}${note} |`);
+    lines.push(
+      `| ${cell.codec} | ${cell.scenario} | ${camera.width}x${camera.height} | ${cap(cell)} | ${cell.durationS} (${cell.warmupS}) | ${show('q')} | ${show('h')} | ${show('f')} | ${match}${note} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -29,7 +29,8 @@ export interface BareJob {
 
 type Row = Record<string, string>;
 
-const csv = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
+const csv = (file: string): Row[] =>
+  parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
 
 /**
  * One job per (scenario, rid, measurement size) of a measured run, with its pictures from pictures.csv.
@@ -71,9 +72,24 @@ async function ffmpeg(bin: string, args: string[], env?: NodeJS.ProcessEnv): Pro
   if (r.code !== 0) throw new Error(`ffmpeg ${args.join(' ')}: ${tail(r.stderr)}`);
 }
 
-async function scaleRaw(bin: string, from: string, fromSize: Size, to: string, toSize: Size, fps: number): Promise<void> {
+async function scaleRaw(
+  bin: string,
+  from: string,
+  fromSize: Size,
+  to: string,
+  toSize: Size,
+  fps: number,
+): Promise<void> {
   const raw = { ...fromSize, pixFmt: 'yuv420p' as const, fps };
-  await ffmpeg(bin, new FfmpegCommand().overwrite().input(from, { raw }).filterComplex(`[0:v]scale=w=${toSize.width}:h=${toSize.height}:flags=${SCALER}[s]`).output(to, { map: '[s]', format: 'rawvideo', pixFmt: 'yuv420p' }).args());
+  await ffmpeg(
+    bin,
+    new FfmpegCommand()
+      .overwrite()
+      .input(from, { raw })
+      .filterComplex(`[0:v]scale=w=${toSize.width}:h=${toSize.height}:flags=${SCALER}[s]`)
+      .output(to, { map: '[s]', format: 'rawvideo', pixFmt: 'yuv420p' })
+      .args(),
+  );
   rmSync(from);
 }
 
@@ -81,7 +97,14 @@ async function scaleRaw(bin: string, from: string, fromSize: Size, to: string, t
 export async function prepareBareJob(job: BareJob, bin: string, dir: string): Promise<void> {
   const base = path.join(dir, job.key);
   const decoded = `${base}.decoded.yuv`;
-  await ffmpeg(bin, new FfmpegCommand().overwrite().input(job.bitstream, { format: job.codec === 'h264' ? 'h264' : 'ivf' }).output(decoded, { format: 'rawvideo', pixFmt: 'yuv420p', passthrough: true }).args());
+  await ffmpeg(
+    bin,
+    new FfmpegCommand()
+      .overwrite()
+      .input(job.bitstream, { format: job.codec === 'h264' ? 'h264' : 'ivf' })
+      .output(decoded, { format: 'rawvideo', pixFmt: 'yuv420p', passthrough: true })
+      .args(),
+  );
   const reference = Y4mFile.open(job.reference);
   const refSize = { width: reference.width, height: reference.height };
   const frameBytes = rawFrameBytes(job.decodedSize.width, job.decodedSize.height, 'yuv420p');
@@ -103,19 +126,36 @@ export async function prepareBareJob(job: BareJob, bin: string, dir: string): Pr
   const same = (a: Size, b: Size) => a.width === b.width && a.height === b.height;
   job.dist = same(job.decodedSize, job.size) ? `${base}.dist0.yuv` : `${base}.dist.yuv`;
   job.ref = same(refSize, job.size) ? `${base}.ref0.yuv` : `${base}.ref.yuv`;
-  if (job.dist !== `${base}.dist0.yuv`) await scaleRaw(bin, `${base}.dist0.yuv`, job.decodedSize, job.dist, job.size, job.fps);
+  if (job.dist !== `${base}.dist0.yuv`)
+    await scaleRaw(bin, `${base}.dist0.yuv`, job.decodedSize, job.dist, job.size, job.fps);
   if (job.ref !== `${base}.ref0.yuv`) await scaleRaw(bin, `${base}.ref0.yuv`, refSize, job.ref, job.size, job.fps);
 }
 
 /** libvmaf + psnr + ssim over the prepared pictures, the graph simq runs minus the crop and scale. */
 /** One bare job; `env` for the ffmpeg (default: this process's, i.e. glibc's allocator defaults). Removes its inputs. */
-export async function runBareJob(job: BareJob, bin: string, libvmafOptions: string, threads: number, env?: NodeJS.ProcessEnv): Promise<void> {
+export async function runBareJob(
+  job: BareJob,
+  bin: string,
+  libvmafOptions: string,
+  threads: number,
+  env?: NodeJS.ProcessEnv,
+): Promise<void> {
   const raw = { ...job.size, pixFmt: 'yuv420p' as const, fps: job.fps };
   const log = (ext: string) => filterValue(`${job.dist}.${ext}`);
   const graph = `[1:v]split=3[r0][r1][r2];[0:v][r0]libvmaf=${libvmafOptions}:n_threads=${threads}:log_path=${log('json')}:log_fmt=json[v];[v][r1]psnr=stats_file=${log('psnr')}[p];[p][r2]ssim=stats_file=${log('ssim')}[out]`;
   try {
-    await ffmpeg(bin, new FfmpegCommand().input(job.dist!, { raw }).input(job.ref!, { raw }).filterComplex(graph).output('-', { map: '[out]', format: 'null' }).args(), env);
+    await ffmpeg(
+      bin,
+      new FfmpegCommand()
+        .input(job.dist!, { raw })
+        .input(job.ref!, { raw })
+        .filterComplex(graph)
+        .output('-', { map: '[out]', format: 'null' })
+        .args(),
+      env,
+    );
   } finally {
-    for (const f of [job.dist!, job.ref!, `${job.dist}.json`, `${job.dist}.psnr`, `${job.dist}.ssim`]) rmSync(f, { force: true });
+    for (const f of [job.dist!, job.ref!, `${job.dist}.json`, `${job.dist}.psnr`, `${job.dist}.ssim`])
+      rmSync(f, { force: true });
   }
 }

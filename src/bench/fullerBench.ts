@@ -16,7 +16,14 @@ import type { RunRecord } from '../rundir/RunTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 
 /** The README's fuller command, after `npx simq` (test/fullerBench.unit.test.ts keeps the two equal). */
-export const FULLER_ARGS = ['analyze', '--scenario', 'all-layers,top-off,boost-mid', '--sweep', 'all-layers:h.maxBitrate=300k:1500k:5', '--yes'] as const;
+export const FULLER_ARGS = [
+  'analyze',
+  '--scenario',
+  'all-layers,top-off,boost-mid',
+  '--sweep',
+  'all-layers:h.maxBitrate=300k:1500k:5',
+  '--yes',
+] as const;
 
 export interface FullerVariant {
   name: 'quick' | 'full';
@@ -41,8 +48,10 @@ export interface FullerResult {
 
 /** One line per run, e.g. `quick: 412.3 s wall (capture 116.5 s, measure 290.1 s), exit 0, 8 scenarios, none retried`. */
 export function resultLine(r: FullerResult): string {
-  const split = r.captureS !== undefined ? ` (capture ${r.captureS.toFixed(1)} s, measure ${r.measureS?.toFixed(1) ?? '-'} s)` : '';
-  const list = (label: string, ids: string[]) => (ids.length ? `${label} ${ids.length}: ${ids.join(', ')}` : `none ${label}`);
+  const split =
+    r.captureS !== undefined ? ` (capture ${r.captureS.toFixed(1)} s, measure ${r.measureS?.toFixed(1) ?? '-'} s)` : '';
+  const list = (label: string, ids: string[]) =>
+    ids.length ? `${label} ${ids.length}: ${ids.join(', ')}` : `none ${label}`;
   return `${r.variant.name.padEnd(5)}: ${r.wallS.toFixed(1)} s wall${split}, exit ${r.exitCode}, ${r.scenarios} scenarios, ${list('retried', r.retried)}, ${list('degraded', r.degraded)}`;
 }
 
@@ -52,7 +61,9 @@ function runVariant(variant: FullerVariant, out: string): FullerResult {
   const command = [process.execPath, bin, ...FULLER_ARGS, ...variant.extra, '--out', out, '--run-id', runId];
   const lock = process.env.SIMQ_BROWSER_LOCK;
   const argv = lock ? ['flock', lock, ...command] : command;
-  console.log(`${variant.name}: simq ${[...FULLER_ARGS, ...variant.extra].join(' ')}${lock ? ` (under ${lock})` : ''} ...`);
+  console.log(
+    `${variant.name}: simq ${[...FULLER_ARGS, ...variant.extra].join(' ')}${lock ? ` (under ${lock})` : ''} ...`,
+  );
   const started = process.hrtime.bigint();
   const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
@@ -86,7 +97,10 @@ function main(): void {
     const results = variants.map((v) => runVariant(v, out));
     console.log(`\nthe README's fuller command on ${os.cpus().length} CPUs:`);
     for (const r of results) console.log(resultLine(r));
-    const [quick, full] = [results.find((r) => r.variant.name === 'quick'), results.find((r) => r.variant.name === 'full')];
+    const [quick, full] = [
+      results.find((r) => r.variant.name === 'quick'),
+      results.find((r) => r.variant.name === 'full'),
+    ];
     if (quick && full) console.log(`quick / full wall: ${(quick.wallS / full.wallS).toFixed(2)}`);
   } finally {
     if (!keep) rmSync(out, { recursive: true, force: true });

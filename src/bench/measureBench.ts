@@ -17,7 +17,14 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_VIEWPORTS, defaultJobs, pool, runMeasureStage } from '../measure/measureStage.js';
-import { LEGACY_PICTURES_CSV, MEASURE_WORK_DIR, PICTURES_CSV, QUALITY_CSV, RUN_JSON, workDir } from '../rundir/RunFiles.js';
+import {
+  LEGACY_PICTURES_CSV,
+  MEASURE_WORK_DIR,
+  PICTURES_CSV,
+  QUALITY_CSV,
+  RUN_JSON,
+  workDir,
+} from '../rundir/RunFiles.js';
 import { resolveVmafSetup } from '../measure/vmaf/VmafSetup.js';
 import { probeFfmpeg } from '../tools/ffmpeg.js';
 import { metricProcessEnv } from '../tools/mallocTuning.js';
@@ -25,7 +32,12 @@ import type { Progress } from '../ui/progress.js';
 import { bareJobs, prepareBareJob, runBareJob, type BareJob } from './bareJobs.js';
 import { cpuNow, cpuSince } from './cpuTime.js';
 
-const quiet: Progress = { update: () => undefined, done: () => undefined, info: () => undefined, warn: (l: string) => console.error(l) } as unknown as Progress;
+const quiet: Progress = {
+  update: () => undefined,
+  done: () => undefined,
+  info: () => undefined,
+  warn: (l: string) => console.error(l),
+} as unknown as Progress;
 
 function captureDefaultRun(parent: string): string {
   const bin = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'bin', 'simq');
@@ -46,21 +58,38 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-bench-'));
   try {
     const source = process.argv[2] ? path.resolve(process.argv[2]) : captureDefaultRun(tmp);
-    if (!existsSync(path.join(source, RUN_JSON))) throw new Error(`${source}: no ${RUN_JSON} (pass a run directory written by simq capture)`);
+    if (!existsSync(path.join(source, RUN_JSON)))
+      throw new Error(`${source}: no ${RUN_JSON} (pass a run directory written by simq capture)`);
     const runDir = path.join(tmp, 'run');
-    const earlier = new Set([QUALITY_CSV, PICTURES_CSV, LEGACY_PICTURES_CSV, MEASURE_WORK_DIR].map((f) => path.join(source, f)));
+    const earlier = new Set(
+      [QUALITY_CSV, PICTURES_CSV, LEGACY_PICTURES_CSV, MEASURE_WORK_DIR].map((f) => path.join(source, f)),
+    );
     cpSync(source, runDir, { recursive: true, filter: (f) => !earlier.has(f) });
     const ffmpeg = await probeFfmpeg();
     const vmaf = await resolveVmafSetup({ backend: 'ffmpeg', runDir, workDir: workDir(runDir) });
     const jobs = defaultJobs();
     const subsample = Number(process.env.BENCH_SUBSAMPLE ?? 1);
     const lib = vmaf.description.libvmaf;
-    console.log(`run ${source}; ffmpeg ${ffmpeg.version} (${ffmpeg.source}), libvmaf ${lib?.version ?? lib?.major}; ${jobs} jobs, ${os.cpus().length} CPUs; viewports ${DEFAULT_VIEWPORTS.map((v) => `${v.width}x${v.height}`).join(', ')}${subsample > 1 ? `; --vmaf-subsample ${subsample}` : ''}`);
+    console.log(
+      `run ${source}; ffmpeg ${ffmpeg.version} (${ffmpeg.source}), libvmaf ${lib?.version ?? lib?.major}; ${jobs} jobs, ${os.cpus().length} CPUs; viewports ${DEFAULT_VIEWPORTS.map((v) => `${v.width}x${v.height}`).join(', ')}${subsample > 1 ? `; --vmaf-subsample ${subsample}` : ''}`,
+    );
 
     const simqStart = cpuNow();
-    const measured = await runMeasureStage({ runDir, ffmpeg, vmaf, viewports: DEFAULT_VIEWPORTS, view: 'displayed', jobs, includeWarmup: false, subsample, force: true, progress: quiet });
+    const measured = await runMeasureStage({
+      runDir,
+      ffmpeg,
+      vmaf,
+      viewports: DEFAULT_VIEWPORTS,
+      view: 'displayed',
+      jobs,
+      includeWarmup: false,
+      subsample,
+      force: true,
+      progress: quiet,
+    });
     const simq = cpuSince(simqStart);
-    if (measured.error || measured.rows.length === 0) throw new Error(`the measure stage did not finish: ${measured.error?.message ?? 'no rows'}`);
+    if (measured.error || measured.rows.length === 0)
+      throw new Error(`the measure stage did not finish: ${measured.error?.message ?? 'no rows'}`);
 
     const list: BareJob[] = bareJobs(runDir);
     const pictures = list.reduce((n, j) => n + j.pictures.length, 0);
@@ -87,9 +116,13 @@ async function main(): Promise<void> {
     console.log(line('simq measure (all processes)', simq.wallS, simq.cpuS, pictures));
     for (const b of bare) {
       console.log(line(b.label, b.cpu.wallS, b.cpu.cpuS, pictures));
-      console.log(`  ratio simq / ${b.label}: CPU per picture ${(simq.cpuS / b.cpu.cpuS).toFixed(3)}, wall ${(simq.wallS / b.cpu.wallS).toFixed(3)}`);
+      console.log(
+        `  ratio simq / ${b.label}: CPU per picture ${(simq.cpuS / b.cpu.cpuS).toFixed(3)}, wall ${(simq.wallS / b.cpu.wallS).toFixed(3)}`,
+      );
     }
-    console.log(`simq split: node ${simq.nodeCpuS.toFixed(1)} CPU-s, child processes ${simq.childCpuS.toFixed(1)} CPU-s`);
+    console.log(
+      `simq split: node ${simq.nodeCpuS.toFixed(1)} CPU-s, child processes ${simq.childCpuS.toFixed(1)} CPU-s`,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -9,7 +9,8 @@ import { parse } from 'csv-parse/sync';
 import { aggregate } from '../measure/aggregate.js';
 
 type Row = Record<string, string>;
-const csv = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
+const csv = (file: string): Row[] =>
+  parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
 
 const METRICS = [
   { column: 'vmaf_mean', frame: 'vmaf', pick: (a: ReturnType<typeof aggregate>) => a.mean },
@@ -24,7 +25,12 @@ function errors(runDir: string, every: number): Map<string, { diff: number; at: 
   const out = new Map<string, { diff: number; at: string }[]>(METRICS.map((m) => [m.column, []]));
   for (const q of quality) {
     const pictures = frames.filter(
-      (f) => f.scenario_id === q.scenario_id && f.rid === q.rid && f.size === q.size && f.warmup === '0' && (q.view === 'displayed' || f.frozen === '0'),
+      (f) =>
+        f.scenario_id === q.scenario_id &&
+        f.rid === q.rid &&
+        f.size === q.size &&
+        f.warmup === '0' &&
+        (q.view === 'displayed' || f.frozen === '0'),
     );
     const chosen = pictures.filter((f) => Number(f.display_index) % every === 0);
     for (const m of METRICS) {
@@ -45,7 +51,9 @@ function main(): void {
       const abs = list.map((e) => Math.abs(e.diff));
       const worst = list[abs.indexOf(Math.max(...abs))];
       const meanAbs = abs.reduce((a, b) => a + b, 0) / abs.length;
-      console.log(`N=${every} ${column.padEnd(12)} mean |d| ${meanAbs.toFixed(4)}  max |d| ${Math.abs(worst.diff).toFixed(4)} (${worst.at}, ${worst.diff > 0 ? '+' : ''}${worst.diff.toFixed(4)})  over ${list.length} rows`);
+      console.log(
+        `N=${every} ${column.padEnd(12)} mean |d| ${meanAbs.toFixed(4)}  max |d| ${Math.abs(worst.diff).toFixed(4)} (${worst.at}, ${worst.diff > 0 ? '+' : ''}${worst.diff.toFixed(4)})  over ${list.length} rows`,
+      );
     }
   }
 }

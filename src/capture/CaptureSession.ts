@@ -5,7 +5,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { configuredLayerSizes } from '../allocation/StreamResolutions.js';
 import { geckoStreams } from '../allocation/GeckoStreams.js';
-import { EnvironmentError, InputError, InterruptedError, SimqError, ExitCode, outputErrorFromErrno } from '../errors.js';
+import {
+  EnvironmentError,
+  InputError,
+  InterruptedError,
+  SimqError,
+  ExitCode,
+  outputErrorFromErrno,
+} from '../errors.js';
 import { writeCsvAtomic } from '../io/csv.js';
 import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
 import { CODEC_MIME, type Scenario } from '../scenario/ScenarioTypes.js';
@@ -15,7 +22,13 @@ import { launchBrowser } from './launchBrowser.js';
 import type { DriverBrowser, DriverPage } from './BrowserDriverTypes.js';
 import { BROWSER_LABEL } from './browserInfo.js';
 import { FEED_PATH, type FrameBatch, type HarnessServer } from './HarnessServer.js';
-import type { PageCaptureConfig, PageFrameMeta, PageStartResult, PageStatsSample, PageStopResult } from './page/protocol.js';
+import type {
+  PageCaptureConfig,
+  PageFrameMeta,
+  PageStartResult,
+  PageStatsSample,
+  PageStopResult,
+} from './page/protocol.js';
 import { StatsTimeline } from './StatsTimeline.js';
 import { LAYER_FRAMES_COLUMNS, STATS_COLUMNS, type LayerFrameRow } from '../rundir/CsvTypes.js';
 import { layerBitstreamName, layerFramesName, STATS_CSV, svcRawBitstreamName } from '../rundir/RunFiles.js';
@@ -44,14 +57,17 @@ export const STATS_INTERVAL_MS = 1000;
 
 /** What harness.ts puts on the page's window (evaluated in the browser, typed here without DOM types). */
 interface PageGlobal {
-  simq: { start(c: PageCaptureConfig): Promise<PageStartResult>; connect(answerSdp: string): Promise<PageConnectResult>; stop(): Promise<PageStopResult> };
+  simq: {
+    start(c: PageCaptureConfig): Promise<PageStartResult>;
+    connect(answerSdp: string): Promise<PageConnectResult>;
+    stop(): Promise<PageStopResult>;
+  };
 }
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 const CLOSE_TIMEOUT_MS = 15_000;
 /** How long a frame-upload error waits for the browser's disconnect, which would be its cause. */
 const CRASH_SETTLE_MS = 1000;
-
 
 export interface CaptureContext {
   /** The executable of the scenario's browser (Chromium unless scenario.browser says firefox). */
@@ -97,7 +113,6 @@ interface SsrcStream {
   /** SVC only: every layer frame kept for cutting the operating points (a few MB for a capture). */
   svc?: SvcTap;
 }
-
 
 export class CaptureSession {
   private streams = new Map<number, SsrcStream>();
@@ -146,7 +161,10 @@ export class CaptureSession {
       }
       let stream = this.streams.get(meta.ssrc);
       if (!stream) {
-        stream = { writer: new BitstreamWriter(this.scenario.codec, path.join(this.dir, `.ssrc-${meta.ssrc}.${ext}.part`)), frames: [] };
+        stream = {
+          writer: new BitstreamWriter(this.scenario.codec, path.join(this.dir, `.ssrc-${meta.ssrc}.${ext}.part`)),
+          frames: [],
+        };
         if (this.svc) stream.svc = { frames: [], data: [] };
         this.streams.set(meta.ssrc, stream);
       }
@@ -165,7 +183,12 @@ export class CaptureSession {
 
   async run(): Promise<ScenarioCaptureResult> {
     mkdirSync(this.dir, { recursive: true });
-    if (this.scenario.uplink) this.uplink = await ShapedUplink.open(this.scenario.uplink, this.scenario.id, this.scenario.sfu ? 'sfu-sender' : 'loopback');
+    if (this.scenario.uplink)
+      this.uplink = await ShapedUplink.open(
+        this.scenario.uplink,
+        this.scenario.id,
+        this.scenario.sfu ? 'sfu-sender' : 'loopback',
+      );
     this.server.setSink({
       onFrames: (b) => this.onFrames(b),
       onStats: (s: PageStatsSample) => this.timeline.add(s),
@@ -237,8 +260,16 @@ export class CaptureSession {
     if (!scenario.sfu) return;
     if (!ctx.janus) throw new SimqError(`${scenario.id}: sfu janus without a located Janus binary`, ExitCode.internal);
     // The shaped sender's and shaped viewers' root-side veths: Janus answers each only through its own.
-    const veths = [...(this.uplink ? [this.uplink.rootInterface] : []), ...[...this.shapedViewers.values()].map((v) => v.link.host.rootIfname)];
-    this.sfu = new JanusSfu({ janus: ctx.janus, codec: scenario.codec, svc: this.svc, ...(veths.length ? { extraIceInterfaces: veths } : {}) });
+    const veths = [
+      ...(this.uplink ? [this.uplink.rootInterface] : []),
+      ...[...this.shapedViewers.values()].map((v) => v.link.host.rootIfname),
+    ];
+    this.sfu = new JanusSfu({
+      janus: ctx.janus,
+      codec: scenario.codec,
+      svc: this.svc,
+      ...(veths.length ? { extraIceInterfaces: veths } : {}),
+    });
     ctx.progress.info(`${scenario.id}: starting Janus (${ctx.janus.path})`);
     await this.sfu.start(ctx.signal);
   }
@@ -254,11 +285,14 @@ export class CaptureSession {
     const sent = this.sentRids();
     for (const v of scenario.viewers) {
       // e.g. f of a 640x360 input: libwebrtc sends two streams there, and Janus forwards what it has.
-      if (v.policy.kind === 'fixed' && !sent.includes(v.policy.rid)) ctx.progress.warn(`${scenario.id}: viewer ${v.spec} asks for ${v.policy.rid}, which is not sent for this input (sent: ${sent.join(', ')}); Janus forwards another layer`);
+      if (v.policy.kind === 'fixed' && !sent.includes(v.policy.rid))
+        ctx.progress.warn(
+          `${scenario.id}: viewer ${v.spec} asks for ${v.policy.rid}, which is not sent for this input (sent: ${sent.join(', ')}); Janus forwards another layer`,
+        );
     }
     let page: DriverPage | undefined;
     if (scenario.viewers.some((v) => !v.linkSpec)) {
-      page = await this.guard(this.browser!.newPage(), START_TIMEOUT_MS, 'opening the viewers\' page');
+      page = await this.guard(this.browser!.newPage(), START_TIMEOUT_MS, "opening the viewers' page");
       page.onPageError((message) => this.logLines.push(`viewer pageerror: ${message}`));
       await page.goto(this.serverUrl, START_TIMEOUT_MS);
       await page.waitForGlobal('simq', START_TIMEOUT_MS);
@@ -284,7 +318,9 @@ export class CaptureSession {
     this.viewerTimer = setInterval(() => {
       if (busy) return;
       busy = true;
-      this.viewers!.tick().catch((e: unknown) => this.logLines.push(`viewers: ${String(e)}`)).finally(() => (busy = false));
+      this.viewers!.tick()
+        .catch((e: unknown) => this.logLines.push(`viewers: ${String(e)}`))
+        .finally(() => (busy = false));
     }, STATS_INTERVAL_MS);
   }
 
@@ -315,7 +351,13 @@ export class CaptureSession {
   private async launchViewerBrowsers(): Promise<void> {
     for (const [name, entry] of this.shapedViewers) {
       const launch = entry.link.launch(this.ctx.browserPath);
-      entry.browser = await launchBrowser('chromium', { executablePath: launch.executablePath, env: launch.env, secureOrigin: launch.secureOrigin, extraArgs: launch.extraArgs, timeoutMs: START_TIMEOUT_MS });
+      entry.browser = await launchBrowser('chromium', {
+        executablePath: launch.executablePath,
+        env: launch.env,
+        secureOrigin: launch.secureOrigin,
+        extraArgs: launch.extraArgs,
+        timeoutMs: START_TIMEOUT_MS,
+      });
       entry.browser.onDisconnected(() => {
         if (!entry.browser) return;
         this.crashed = true;
@@ -323,8 +365,16 @@ export class CaptureSession {
       });
       const page = await this.guard(entry.browser.newPage(), START_TIMEOUT_MS, `opening viewer ${name}'s page`);
       page.onPageError((message) => this.logLines.push(`${name} pageerror: ${message}`));
-      await this.guard(page.goto(entry.link.serverUrl, START_TIMEOUT_MS), START_TIMEOUT_MS + 1000, `loading viewer ${name}'s page`);
-      await this.guard(page.waitForGlobal('simq', START_TIMEOUT_MS), START_TIMEOUT_MS + 1000, `loading viewer ${name}'s page`);
+      await this.guard(
+        page.goto(entry.link.serverUrl, START_TIMEOUT_MS),
+        START_TIMEOUT_MS + 1000,
+        `loading viewer ${name}'s page`,
+      );
+      await this.guard(
+        page.waitForGlobal('simq', START_TIMEOUT_MS),
+        START_TIMEOUT_MS + 1000,
+        `loading viewer ${name}'s page`,
+      );
       entry.page = page;
     }
   }
@@ -348,7 +398,9 @@ export class CaptureSession {
   private janusAddress(): string | undefined {
     const ifname = this.sfu?.record().settings.iceInterface;
     // The first interface listed is the machine's (the publisher's); the rest are viewers' veths.
-    return typeof ifname === 'string' ? os.networkInterfaces()[ifname.split(',')[0]!]?.find((a) => a.family === 'IPv4')?.address : undefined;
+    return typeof ifname === 'string'
+      ? os.networkInterfaces()[ifname.split(',')[0]!]?.find((a) => a.family === 'IPv4')?.address
+      : undefined;
   }
 
   private async stopViewers(): Promise<void> {
@@ -364,7 +416,10 @@ export class CaptureSession {
     writeCsvAtomic(path.join(this.dir, file), LINK_TIMELINE_COLUMNS, linkTimelineRows(samples));
     this.timeline.setLinkSamples(samples);
     writeCsvAtomic(path.join(this.dir, STATS_CSV), STATS_COLUMNS, this.timeline.rows());
-    const bytesSent = this.scenario.encodings.reduce((sum, e) => sum + (this.timeline.lastOutbound(e.rid)?.bytesSent ?? 0), 0);
+    const bytesSent = this.scenario.encodings.reduce(
+      (sum, e) => sum + (this.timeline.lastOutbound(e.rid)?.bytesSent ?? 0),
+      0,
+    );
     this.links = [await this.uplink.record(applied, bytesSent, file)];
   }
 
@@ -379,7 +434,8 @@ export class CaptureSession {
   /** Chromium with the clip as its fake camera, or Firefox playing the clip's feed, on the harness page. */
   private async openPage(): Promise<{ page: DriverPage; browserVersion: string }> {
     const { ctx } = this;
-    if (this.firefox && !ctx.reference.feed) throw new SimqError(`${this.scenario.id}: no camera feed was prepared for Firefox`, ExitCode.internal);
+    if (this.firefox && !ctx.reference.feed)
+      throw new SimqError(`${this.scenario.id}: no camera feed was prepared for Firefox`, ExitCode.internal);
     this.server.setFeed(this.firefox ? ctx.reference.feed!.file : undefined);
     // Behind a shaped uplink the browser runs in the sender's namespace through the wrapper.
     const launch = this.uplink?.launch(ctx.browserPath);
@@ -406,7 +462,11 @@ export class CaptureSession {
   private async startCall(page: DriverPage, browserVersion: string): Promise<PageStartResult> {
     const { ctx, scenario } = this;
     const config = this.pageConfig();
-    const start = (await this.guard(page.evaluate((c) => (globalThis as unknown as PageGlobal).simq.start(c), config), START_TIMEOUT_MS, 'starting the loopback call')) as PageStartResult;
+    const start = (await this.guard(
+      page.evaluate((c) => (globalThis as unknown as PageGlobal).simq.start(c), config),
+      START_TIMEOUT_MS,
+      'starting the loopback call',
+    )) as PageStartResult;
     if (!start.ok) {
       throw new EnvironmentError(
         `${scenario.id}: ${this.label} ${browserVersion} cannot encode ${scenario.codec} (it can encode: ${start.encodableCodecs.join(', ')})`,
@@ -415,8 +475,16 @@ export class CaptureSession {
     }
     if (this.sfu) {
       // SFU mode: Janus answers the page's offer; the page attaches the track once it has the answer.
-      const answer = await this.guard(this.sfu.publish({ offerSdp: start.offerSdp!, ridOrder: ridOrderOf(scenario.encodings) }), START_TIMEOUT_MS, 'publishing to Janus');
-      const connected = (await this.guard(page.evaluate((a) => (globalThis as unknown as PageGlobal).simq.connect(a), answer), START_TIMEOUT_MS, 'connecting to Janus')) as PageConnectResult;
+      const answer = await this.guard(
+        this.sfu.publish({ offerSdp: start.offerSdp!, ridOrder: ridOrderOf(scenario.encodings) }),
+        START_TIMEOUT_MS,
+        'publishing to Janus',
+      );
+      const connected = (await this.guard(
+        page.evaluate((a) => (globalThis as unknown as PageGlobal).simq.connect(a), answer),
+        START_TIMEOUT_MS,
+        'connecting to Janus',
+      )) as PageConnectResult;
       this.attachEpochMs = connected.attachEpochMs;
     } else {
       this.attachEpochMs = start.connected?.attachEpochMs ?? Date.now();
@@ -424,7 +492,7 @@ export class CaptureSession {
     const ts = start.trackSettings;
     if (ts && (ts.width !== ctx.reference.width || ts.height !== ctx.reference.height)) {
       throw new SimqError(
-        `${scenario.id}: the ${this.firefox ? 'page\'s clip' : 'fake camera'} delivers ${ts.width}x${ts.height}, not the prepared clip's ${ctx.reference.width}x${ctx.reference.height}`,
+        `${scenario.id}: the ${this.firefox ? "page's clip" : 'fake camera'} delivers ${ts.width}x${ts.height}, not the prepared clip's ${ctx.reference.width}x${ctx.reference.height}`,
         ExitCode.internal,
       );
     }
@@ -434,19 +502,30 @@ export class CaptureSession {
   /** Stops the call; every frame must have reached simq. */
   private async stopCall(page: DriverPage): Promise<void> {
     const { scenario } = this;
-    const stop = (await this.guard(page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop(), undefined), STOP_TIMEOUT_MS, 'stopping the capture')) as PageStopResult;
-    if (this.server.sinkError) throw outputErrorFromErrno(this.server.sinkError) ?? new SimqError(`${scenario.id}: ${this.server.sinkError.message}`);
+    const stop = (await this.guard(
+      page.evaluate(() => (globalThis as unknown as PageGlobal).simq.stop(), undefined),
+      STOP_TIMEOUT_MS,
+      'stopping the capture',
+    )) as PageStopResult;
+    if (this.server.sinkError)
+      throw (
+        outputErrorFromErrno(this.server.sinkError) ?? new SimqError(`${scenario.id}: ${this.server.sinkError.message}`)
+      );
     if (stop.uploadError) throw new SimqError(`${scenario.id}: frames did not reach simq: ${stop.uploadError}`);
   }
 
   private explain(e: unknown): unknown {
-    if (this.crashed && !this.ctx.signal.aborted && !(e instanceof SimqError && e.exitCode !== ExitCode.incomplete)) return this.crashError();
+    if (this.crashed && !this.ctx.signal.aborted && !(e instanceof SimqError && e.exitCode !== ExitCode.incomplete))
+      return this.crashError();
     if (e instanceof SimqError) return e;
     const io = outputErrorFromErrno(e) ?? outputErrorFromErrno(this.server.sinkError);
     if (io) return io;
     if (this.ctx.signal.aborted) return new InterruptedError(`${this.scenario.id}: interrupted`);
     const log = this.logLines.length ? ` (page log: ${this.logLines.slice(-3).join(' | ')})` : '';
-    return new SimqError(`${this.scenario.id}: capture failed: ${(e as Error)?.message ?? String(e)}${log}`, ExitCode.incomplete);
+    return new SimqError(
+      `${this.scenario.id}: capture failed: ${(e as Error)?.message ?? String(e)}${log}`,
+      ExitCode.incomplete,
+    );
   }
 
   /**
@@ -483,7 +562,10 @@ export class CaptureSession {
    */
   private guard<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new SimqError(`${this.scenario.id}: timed out ${what}`, ExitCode.incomplete)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new SimqError(`${this.scenario.id}: timed out ${what}`, ExitCode.incomplete)),
+        timeoutMs,
+      );
       const onAbort = () => reject(new InterruptedError(`${this.scenario.id}: interrupted`));
       const onCrash = () => reject(this.crashError());
       this.ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -530,25 +612,51 @@ export class CaptureSession {
       const elapsed = (Date.now() - started) / 1000;
       this.settledAtS ??= findSteadyStart({ ...settleInput, rows: this.timeline.rows() });
       // Past the deadline the window starts there, unless the interval that began there turns out settled.
-      const from = this.settledAtS !== undefined ? Math.max(warmupS, Math.min(deadline, this.settledAtS)) : elapsed >= deadline ? deadline : undefined;
+      const from =
+        this.settledAtS !== undefined
+          ? Math.max(warmupS, Math.min(deadline, this.settledAtS))
+          : elapsed >= deadline
+            ? deadline
+            : undefined;
       const endS = from === undefined ? undefined : from + steadyLength;
       const shownEnd = Math.ceil(endS ?? Math.max(durationS, elapsed + 1));
-      this.ctx.progress.update(`${this.ctx.label} ${this.scenario.id}: seconds captured`, Math.min(Math.floor(elapsed), shownEnd), shownEnd);
+      this.ctx.progress.update(
+        `${this.ctx.label} ${this.scenario.id}: seconds captured`,
+        Math.min(Math.floor(elapsed), shownEnd),
+        shownEnd,
+      );
       if (endS !== undefined && elapsed >= endS) break;
-      if (this.ctx.signal.aborted) throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
-      if (this.crashed) throw new SimqError(`${this.scenario.id}: ${this.label} exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
+      if (this.ctx.signal.aborted)
+        throw new InterruptedError(`${this.scenario.id}: interrupted after ${elapsed.toFixed(1)} s`);
+      if (this.crashed)
+        throw new SimqError(
+          `${this.scenario.id}: ${this.label} exited after ${elapsed.toFixed(1)} s of capture`,
+          ExitCode.incomplete,
+        );
       if (this.server.sinkError) {
         // A killed browser can lose a frame batch before its disconnect is seen (a test killed it
         // and got "frame 68 arrived when 65 were expected", exit 1): the crash is the cause.
         await new Promise((r) => setTimeout(r, CRASH_SETTLE_MS));
-        if (this.crashed) throw new SimqError(`${this.scenario.id}: ${this.label} exited after ${elapsed.toFixed(1)} s of capture`, ExitCode.incomplete);
-        throw outputErrorFromErrno(this.server.sinkError) ?? new SimqError(`${this.scenario.id}: ${this.server.sinkError.message}`);
+        if (this.crashed)
+          throw new SimqError(
+            `${this.scenario.id}: ${this.label} exited after ${elapsed.toFixed(1)} s of capture`,
+            ExitCode.incomplete,
+          );
+        throw (
+          outputErrorFromErrno(this.server.sinkError) ??
+          new SimqError(`${this.scenario.id}: ${this.server.sinkError.message}`)
+        );
       }
       await new Promise((r) => setTimeout(r, Math.min(200, endS === undefined ? 200 : (endS - elapsed) * 1000 + 1)));
     }
-    this.settle = this.settledAtS === undefined
-      ? { settled: false, steadyFromS: deadline, problem: settleProblem({ ...settleInput, rows: this.timeline.rows() }) }
-      : { settled: true, steadyFromS: Math.max(warmupS, Math.min(deadline, this.settledAtS)) };
+    this.settle =
+      this.settledAtS === undefined
+        ? {
+            settled: false,
+            steadyFromS: deadline,
+            problem: settleProblem({ ...settleInput, rows: this.timeline.rows() }),
+          }
+        : { settled: true, steadyFromS: Math.max(warmupS, Math.min(deadline, this.settledAtS)) };
     this.timeline.setSteadyStart(this.settle.steadyFromS);
     this.ctx.progress.done();
   }
@@ -556,7 +664,9 @@ export class CaptureSession {
   /** Each encoding's configured size: libwebrtc's encoder_stream_factory.cc, or gecko's VideoStreamFactory.cpp. */
   private layerSizes(): { width: number; height: number; sent: boolean }[] {
     const input = { width: this.ctx.reference.width, height: this.ctx.reference.height };
-    return this.firefox ? geckoStreams(input, this.scenario.encodings) : configuredLayerSizes(this.scenario.codec, input, this.scenario.encodings);
+    return this.firefox
+      ? geckoStreams(input, this.scenario.encodings)
+      : configuredLayerSizes(this.scenario.codec, input, this.scenario.encodings);
   }
 
   private pageConfig(): PageCaptureConfig {
@@ -590,7 +700,15 @@ export class CaptureSession {
       const out = this.timeline.lastOutbound(enc.rid);
       const stream = out?.ssrc !== undefined ? this.streams.get(out.ssrc) : undefined;
       const layer = this.layerRecord(enc, { width: sizes[index].width, height: sizes[index].height }, out, stream);
-      if (this.firefox) layer.derived = deriveLayer(scenario.encodings, index, this.ctx.reference, layer.configured.fps, stream?.frames ?? [], layer.steady);
+      if (this.firefox)
+        layer.derived = deriveLayer(
+          scenario.encodings,
+          index,
+          this.ctx.reference,
+          layer.configured.fps,
+          stream?.frames ?? [],
+          layer.steady,
+        );
       if (stream?.svc && stream.frames.length > 0) {
         layers.push(layer, ...this.finishSvc(layer, stream, stream.svc));
         continue;
@@ -621,7 +739,14 @@ export class CaptureSession {
     stream.writer.finish(path.join(this.dir, rawBitstream));
     writeCsvAtomic(path.join(this.dir, layer.framesCsv), LAYER_FRAMES_COLUMNS, stream.frames);
     const { reference } = this.ctx;
-    const result = finishSvc({ dir: this.dir, scenario: this.scenario, input: { width: reference.width, height: reference.height, fps: reference.fps }, layer, tap, rawBitstream });
+    const result = finishSvc({
+      dir: this.dir,
+      scenario: this.scenario,
+      input: { width: reference.width, height: reference.height, fps: reference.fps },
+      layer,
+      tap,
+      rawBitstream,
+    });
     layer.svc = result.svc;
     return result.points;
   }
@@ -632,7 +757,12 @@ export class CaptureSession {
   }
 
   /** What run.json records of one encoding: as configured, as the browser reported it, as captured. */
-  private layerRecord(enc: Scenario['encodings'][number], size: { width: number; height: number }, out: ReturnType<StatsTimeline['lastOutbound']>, stream: SsrcStream | undefined): LayerRecord {
+  private layerRecord(
+    enc: Scenario['encodings'][number],
+    size: { width: number; height: number },
+    out: ReturnType<StatsTimeline['lastOutbound']>,
+    stream: SsrcStream | undefined,
+  ): LayerRecord {
     return {
       rid: enc.rid,
       active: enc.active,
@@ -662,7 +792,10 @@ export function startBitrateFromEnv(): number | undefined {
   if (text === undefined || text === '') return undefined;
   const kbps = Number(text);
   if (!Number.isFinite(kbps) || kbps < 30 || kbps > 100_000) {
-    throw new InputError(`SIMQ_START_BITRATE_KBPS=${text}: expected kbps between 30 and 100000`, 'unset SIMQ_START_BITRATE_KBPS, or set it to e.g. 1000');
+    throw new InputError(
+      `SIMQ_START_BITRATE_KBPS=${text}: expected kbps between 30 and 100000`,
+      'unset SIMQ_START_BITRATE_KBPS, or set it to e.g. 1000',
+    );
   }
   return kbps;
 }
@@ -684,5 +817,14 @@ function toCsvRow(meta: PageFrameMeta): LayerFrameRow {
 }
 
 function toSvcFrame(row: LayerFrameRow): SvcFrame {
-  return { rtpTimestamp: row.rtp_timestamp, timeS: row.time_s, bytes: row.bytes, type: row.type, spatialIndex: row.spatial_index, temporalIndex: row.temporal_index, width: row.width, height: row.height };
+  return {
+    rtpTimestamp: row.rtp_timestamp,
+    timeS: row.time_s,
+    bytes: row.bytes,
+    type: row.type,
+    spatialIndex: row.spatial_index,
+    temporalIndex: row.temporal_index,
+    width: row.width,
+    height: row.height,
+  };
 }

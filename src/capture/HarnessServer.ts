@@ -9,7 +9,15 @@ import { ExitCode, SimqError } from '../errors.js';
 import { pageDir } from '../paths.js';
 import type { PageFrameMeta, PageStatsSample, PageViewerStats } from './page/protocol.js';
 
-const PAGE_FILES = ['harness.js', 'sdpMunging.js', 'protocol.js', 'tapWorker.js', 'upload.js', 'viewer.js', 'ice.js'] as const;
+const PAGE_FILES = [
+  'harness.js',
+  'sdpMunging.js',
+  'protocol.js',
+  'tapWorker.js',
+  'upload.js',
+  'viewer.js',
+  'ice.js',
+] as const;
 
 /** The page carries the capture's token; other origins cannot read it (no CORS headers are sent). */
 function indexHtml(token: string): string {
@@ -38,7 +46,10 @@ export interface HarnessSink {
 /** Splits a POST /frames body: u32 header length, JSON header {batch, frames[]}, then the payloads in order. */
 export function parseFrameBatch(body: Buffer): FrameBatch {
   const headerLength = body.readUInt32BE(0);
-  const header = JSON.parse(body.subarray(4, 4 + headerLength).toString('utf8')) as { batch: number; frames: PageFrameMeta[] };
+  const header = JSON.parse(body.subarray(4, 4 + headerLength).toString('utf8')) as {
+    batch: number;
+    frames: PageFrameMeta[];
+  };
   let offset = 4 + headerLength;
   const frames = header.frames.map((meta) => {
     const data = body.subarray(offset, offset + meta.bytes);
@@ -65,7 +76,8 @@ export class HarnessServer {
     const dir = pageDir();
     for (const f of PAGE_FILES) {
       const file = path.join(dir, f);
-      if (!existsSync(file)) throw new SimqError(`the loopback page is not built (${file} missing)`, ExitCode.internal, 'npm run build');
+      if (!existsSync(file))
+        throw new SimqError(`the loopback page is not built (${file} missing)`, ExitCode.internal, 'npm run build');
       this.files.set(`/${f}`, readFileSync(file));
     }
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -86,7 +98,10 @@ export class HarnessServer {
 
   /** Serves `file` at FEED_PATH (a WebM or MP4 the page's <video> plays); undefined stops serving it. */
   setFeed(file: string | undefined): void {
-    this.feed = file === undefined ? undefined : { data: readFileSync(file), type: file.endsWith('.mp4') ? 'video/mp4' : 'video/webm' };
+    this.feed =
+      file === undefined
+        ? undefined
+        : { data: readFileSync(file), type: file.endsWith('.mp4') ? 'video/mp4' : 'video/webm' };
   }
 
   setSink(sink: HarnessSink | undefined): void {
@@ -113,7 +128,12 @@ export class HarnessServer {
     if (method === 'POST') {
       const token = req.headers['x-simq-token'];
       const expected = Buffer.from(this.token);
-      if (typeof token !== 'string' || token.length !== this.token.length || !timingSafeEqual(Buffer.from(token), expected)) return false;
+      if (
+        typeof token !== 'string' ||
+        token.length !== this.token.length ||
+        !timingSafeEqual(Buffer.from(token), expected)
+      )
+        return false;
     }
     return true;
   }
@@ -131,7 +151,8 @@ export class HarnessServer {
       if (file) return this.send(res, 200, 'text/javascript; charset=utf-8', file);
       return this.send(res, 404, 'text/plain', 'not found');
     }
-    if (req.method !== 'POST' || !['/frames', '/stats', '/vstats', '/log'].includes(url)) return this.send(res, 404, 'text/plain', 'not found');
+    if (req.method !== 'POST' || !['/frames', '/stats', '/vstats', '/log'].includes(url))
+      return this.send(res, 404, 'text/plain', 'not found');
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -157,7 +178,12 @@ export class HarnessServer {
     const total = feed.data.length;
     const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
     if (!m) {
-      res.writeHead(200, { 'content-type': feed.type, 'content-length': total, 'accept-ranges': 'bytes', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': feed.type,
+        'content-length': total,
+        'accept-ranges': 'bytes',
+        'cache-control': 'no-store',
+      });
       return void res.end(feed.data);
     }
     const start = m[1] === '' ? Math.max(0, total - Number(m[2])) : Number(m[1]);

@@ -120,7 +120,8 @@ export class StatsTimeline {
         const p = before.get(rid) ?? {};
         const frames = (o.framesEncoded ?? 0) - (p.framesEncoded ?? 0);
         const qp = (o.qpSum ?? 0) - (p.qpSum ?? 0);
-        const lim = (k: string) => round((o.qualityLimitationDurations?.[k] ?? 0) - (p.qualityLimitationDurations?.[k] ?? 0), 3);
+        const lim = (k: string) =>
+          round((o.qualityLimitationDurations?.[k] ?? 0) - (p.qualityLimitationDurations?.[k] ?? 0), 3);
         const link = linkRowAt(this.link, cur.tMs / 1000);
         rows.push({
           second,
@@ -142,7 +143,8 @@ export class StatsTimeline {
           scalability_mode: o.scalabilityMode,
           frames_encoded: o.framesEncoded,
           key_frames_encoded: o.keyFramesEncoded,
-          available_outgoing_kbps: cur.availableOutgoingBitrate === undefined ? undefined : round(cur.availableOutgoingBitrate / 1000),
+          available_outgoing_kbps:
+            cur.availableOutgoingBitrate === undefined ? undefined : round(cur.availableOutgoingBitrate / 1000),
           bandwidth_cap_kbps: this.bandwidthCapBps === undefined ? undefined : round(this.bandwidthCapBps / 1000),
           link_rate_kbps: link?.rate_kbps,
           link_delivered_kbps: link?.delivered_kbps,
@@ -168,7 +170,8 @@ export class StatsTimeline {
     const seconds = (end.tMs - start.tMs) / 1000;
     const steadyRows = this.rows().filter((r) => r.rid === rid && r.warmup === 0);
     const frames = (b.framesEncoded ?? 0) - (a.framesEncoded ?? 0);
-    const lim = (k: string) => round((b.qualityLimitationDurations?.[k] ?? 0) - (a.qualityLimitationDurations?.[k] ?? 0), 3);
+    const lim = (k: string) =>
+      round((b.qualityLimitationDurations?.[k] ?? 0) - (a.qualityLimitationDurations?.[k] ?? 0), 3);
     const targets = steadyRows.map((r) => r.target_kbps).filter((v): v is number => v !== undefined);
     const available = steadyRows.map((r) => r.available_outgoing_kbps).filter((v): v is number => v !== undefined);
     const sizes = steadyRows.filter((r) => r.width && r.height).map((r) => `${r.width}x${r.height}`);

@@ -29,7 +29,11 @@ function locate(name: BrowserName, paths: BrowserPaths, env: NodeJS.ProcessEnv) 
   return name === 'firefox' ? locateFirefox(paths.firefox, env) : locateChrome(paths.chrome, env);
 }
 
-export async function probeBrowser(paths: BrowserPaths = {}, env: NodeJS.ProcessEnv = process.env, name: BrowserName = 'chromium'): Promise<BrowserInfo> {
+export async function probeBrowser(
+  paths: BrowserPaths = {},
+  env: NodeJS.ProcessEnv = process.env,
+  name: BrowserName = 'chromium',
+): Promise<BrowserInfo> {
   const located = locate(name, paths, env);
   let browser;
   try {
@@ -70,7 +74,10 @@ export async function probeBrowser(paths: BrowserPaths = {}, env: NodeJS.Process
 export function assertEncodable(browser: BrowserInfo, codecs: Codec[]): void {
   const missing = codecs.filter((c) => !browser.encodableCodecs.includes(c));
   if (missing.length) {
-    const why = browser.name === 'firefox' && missing.includes('h264') ? ' (Firefox encodes H.264 only with the OpenH264 plugin, which it downloads; offline it has none)' : '';
+    const why =
+      browser.name === 'firefox' && missing.includes('h264')
+        ? ' (Firefox encodes H.264 only with the OpenH264 plugin, which it downloads; offline it has none)'
+        : '';
     throw new EnvironmentError(
       `${BROWSER_LABEL[browser.name]} ${browser.version} (${browser.path}) cannot encode ${missing.join(', ')}${why}; it can encode: ${browser.encodableCodecs.join(', ')}`,
       `use --codec ${browser.encodableCodecs.filter((c) => ['vp8', 'vp9', 'h264', 'av1'].includes(c)).join(',')}`,

@@ -11,13 +11,28 @@ import { abortOnSignals, interruptedBy } from '../signals.js';
 import { markRunIncomplete } from '../rundir/openRun.js';
 import { packageVersion } from '../paths.js';
 import { createRunDirectory, writeRunRecord } from '../rundir/RunDirectory.js';
-import { RUN_SCHEMA, type ClipRecord, type EnvironmentRecord, type LayerRecord, type PlanRecord, type ReferenceClip, type RunRecord, type ScenarioRecord, type ValidityProblem } from '../rundir/RunTypes.js';
+import {
+  RUN_SCHEMA,
+  type ClipRecord,
+  type EnvironmentRecord,
+  type LayerRecord,
+  type PlanRecord,
+  type ReferenceClip,
+  type RunRecord,
+  type ScenarioRecord,
+  type ValidityProblem,
+} from '../rundir/RunTypes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import type { PlannedScenario } from '../study/StudyTypes.js';
 import { StudyEstimate } from '../study/studyEstimate.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import type { Progress } from '../ui/progress.js';
-import { CaptureSession, startBitrateFromEnv, STATS_INTERVAL_MS, type ScenarioCaptureResult } from './CaptureSession.js';
+import {
+  CaptureSession,
+  startBitrateFromEnv,
+  STATS_INTERVAL_MS,
+  type ScenarioCaptureResult,
+} from './CaptureSession.js';
 import { settleWaitS } from './steadyStart.js';
 import { HarnessServer } from './HarnessServer.js';
 import { checkScenario } from './validity.js';
@@ -40,11 +55,19 @@ export function bandwidthEstimateStuck(layers: LayerRecord[], capBps: number | u
 /** Seconds of quiet before a CPU-degraded scenario is captured again (lets a passing load go by). */
 const CPU_RETRY_PAUSE_MS = 3000;
 
-function validityProblems(result: ScenarioCaptureResult, scenario: Scenario, reference: ReferenceClip): ValidityProblem[] {
+function validityProblems(
+  result: ScenarioCaptureResult,
+  scenario: Scenario,
+  reference: ReferenceClip,
+): ValidityProblem[] {
   // Layers libwebrtc does not send for this input are notes, not problems (validity.ts checkScenario).
   const problems = checkScenario(scenario, reference, result.layers).problems;
   if (!result.settle.settled) {
-    problems.push({ rid: '*', kind: 'unsettled', message: `the sender had not settled ${settleWaitS()} s after the warm-up (${result.settle.problem})` });
+    problems.push({
+      rid: '*',
+      kind: 'unsettled',
+      message: `the sender had not settled ${settleWaitS()} s after the warm-up (${result.settle.problem})`,
+    });
   }
   return problems;
 }
@@ -53,13 +76,19 @@ function validityProblems(result: ScenarioCaptureResult, scenario: Scenario, ref
  * Why a scenario is worth one more capture in a fresh browser, if it is: its numbers would describe
  * a loopback or machine accident rather than the encodings under test.
  */
-export function retryReason(result: ScenarioCaptureResult, problems: ValidityProblem[], scenario: Scenario): { reason: string; pauseMs?: number } | undefined {
+export function retryReason(
+  result: ScenarioCaptureResult,
+  problems: ValidityProblem[],
+  scenario: Scenario,
+): { reason: string; pauseMs?: number } | undefined {
   const reasons: string[] = [];
   // On loopback the send side's first bandwidth probe is now and then lost: the estimate stays at
   // Chrome's 300 kbps start and the higher layers never switch on.
-  if (bandwidthEstimateStuck(result.layers, scenario.bandwidthBps)) reasons.push('the bandwidth estimate stayed at its start value (higher layers never switched on)');
+  if (bandwidthEstimateStuck(result.layers, scenario.bandwidthBps))
+    reasons.push('the bandwidth estimate stayed at its start value (higher layers never switched on)');
   // A moving link (src/link/) has no steady state: it is measured over time and never "still ramping".
-  else if (!result.settle.settled && !(scenario.uplink && isMoving(scenario.uplink))) reasons.push(`the sender was still ramping ${settleWaitS()} s after the warm-up (${result.settle.problem})`);
+  else if (!result.settle.settled && !(scenario.uplink && isMoving(scenario.uplink)))
+    reasons.push(`the sender was still ramping ${settleWaitS()} s after the warm-up (${result.settle.problem})`);
   const cpu = problems.filter((p) => p.kind === 'cpu-limited' || p.kind === 'low-framerate');
   if (cpu.length) reasons.push(`CPU-degraded (${cpu.map((p) => p.message).join('; ')})`);
   if (reasons.length === 0) return undefined;
@@ -77,10 +106,14 @@ function browserFor(options: CaptureStageOptions, scenario: Scenario): BrowserIn
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -122,7 +155,12 @@ export interface CaptureStageResult {
 }
 
 function browserRecord(browser: BrowserInfo): EnvironmentRecord['browser'] {
-  const record: EnvironmentRecord['browser'] = { path: browser.path, source: browser.source, version: browser.version, userAgent: browser.userAgent };
+  const record: EnvironmentRecord['browser'] = {
+    path: browser.path,
+    source: browser.source,
+    version: browser.version,
+    userAgent: browser.userAgent,
+  };
   // Chromium-only runs keep the record they always had.
   if (browser.name !== 'chromium') record.name = browser.name;
   return record;
@@ -131,7 +169,9 @@ function browserRecord(browser: BrowserInfo): EnvironmentRecord['browser'] {
 export function environmentOf(browser: BrowserInfo, ffmpeg: FfmpegInfo, browsers?: BrowserInfo[]): EnvironmentRecord {
   return {
     browser: browserRecord(browser),
-    ...(browsers && browsers.length > 1 ? { browsers: browsers.map((b) => ({ ...browserRecord(b), name: b.name })) } : {}),
+    ...(browsers && browsers.length > 1
+      ? { browsers: browsers.map((b) => ({ ...browserRecord(b), name: b.name })) }
+      : {}),
     ffmpeg: {
       path: ffmpeg.path,
       source: ffmpeg.source,
@@ -196,7 +236,8 @@ async function captureInto(
   if (options.resume) {
     record.status = 'running';
     delete record.finishedAt;
-    for (const p of scenarios) Object.assign(entryOf(p), { status: 'pending', layers: [], problems: [], error: undefined, retried: undefined });
+    for (const p of scenarios)
+      Object.assign(entryOf(p), { status: 'pending', layers: [], problems: [], error: undefined, retried: undefined });
     record.resumedAt = [...(record.resumedAt ?? []), new Date().toISOString()];
   }
   writeRunRecord(dir, record);
@@ -228,7 +269,17 @@ async function captureInto(
         rmSync(scenarioDir, { recursive: true, force: true });
         const capture = () =>
           new CaptureSession(
-            { browserPath: browserFor(options, scenario).path, server, serverUrl, reference, signal: controller.signal, progress, label, janus: options.janus, janusExport: options.janusExport },
+            {
+              browserPath: browserFor(options, scenario).path,
+              server,
+              serverUrl,
+              reference,
+              signal: controller.signal,
+              progress,
+              label,
+              janus: options.janus,
+              janusExport: options.janusExport,
+            },
             scenario,
             scenarioDir,
           ).run();
@@ -266,7 +317,11 @@ async function captureInto(
       } catch (e) {
         entry.status = e instanceof InterruptedError || controller.signal.aborted ? 'incomplete' : 'failed';
         entry.error = (e as Error).message;
-        error = controller.signal.aborted ? interruptedBy(controller.signal, scenario.id) : e instanceof SimqError ? e : (outputErrorFromErrno(e) ?? new SimqError(String(e), ExitCode.incomplete));
+        error = controller.signal.aborted
+          ? interruptedBy(controller.signal, scenario.id)
+          : e instanceof SimqError
+            ? e
+            : (outputErrorFromErrno(e) ?? new SimqError(String(e), ExitCode.incomplete));
       }
       entry.finishedAt = new Date().toISOString();
       entry.captureS = Math.round((Date.now() - scenarioStarted) / 100) / 10;
@@ -288,7 +343,8 @@ async function captureInto(
       s.error ??= 'not run: the run stopped early';
     }
   }
-  record.timings.captureS = Math.round(((record.timings.captureS ?? 0) * (options.resume ? 1 : 0) + (Date.now() - started) / 1000) * 10) / 10;
+  record.timings.captureS =
+    Math.round(((record.timings.captureS ?? 0) * (options.resume ? 1 : 0) + (Date.now() - started) / 1000) * 10) / 10;
   record.status = record.scenarios.some((s) => s.status === 'failed' || s.status === 'incomplete')
     ? 'incomplete'
     : record.scenarios.some((s) => s.status === 'degraded')
@@ -300,12 +356,20 @@ async function captureInto(
   if (finalDir === undefined) {
     // --force on a run that did not finish: the old run is untouched and nothing of the new one is kept.
     const e = error!;
-    throw new SimqError(`${e.message}; the run was not replaced: ${path.join(path.dirname(dir), runId)} is kept as it was`, e.exitCode, e.fix);
+    throw new SimqError(
+      `${e.message}; the run was not replaced: ${path.join(path.dirname(dir), runId)} is kept as it was`,
+      e.exitCode,
+      e.fix,
+    );
   }
   return { dir: finalDir, record, error };
 }
 
-function newRecord(runId: string, options: CaptureStageOptions, { waitS, startBitrateKbps }: { waitS: number; startBitrateKbps: number | undefined }): RunRecord {
+function newRecord(
+  runId: string,
+  options: CaptureStageOptions,
+  { waitS, startBitrateKbps }: { waitS: number; startBitrateKbps: number | undefined },
+): RunRecord {
   const [first] = options.clips;
   const { id: _id, label: _label, ...input } = first;
   return {
@@ -326,7 +390,14 @@ function newRecord(runId: string, options: CaptureStageOptions, { waitS, startBi
       settleWaitS: waitS,
       startBitrateKbps,
     },
-    scenarios: options.scenarios.map(({ clipId, scenario }) => ({ id: scenario.id, clipId, scenario, status: 'pending', layers: [], problems: [] })),
+    scenarios: options.scenarios.map(({ clipId, scenario }) => ({
+      id: scenario.id,
+      clipId,
+      scenario,
+      status: 'pending',
+      layers: [],
+      problems: [],
+    })),
     timings: {},
   };
 }

@@ -45,7 +45,12 @@ export interface CaptureSummary {
     /** Seconds the steady window started after the configured warm-up (the sender was still ramping). */
     steadyWaitS?: number;
     /** SVC: per spatial layer, simq plan's rate next to the tapped bytes' rate (run.json layers[].svc). */
-    svc?: { rid: string; mode: string; reported?: string; layers: { spatial: number; size: string; predictedKbps: number; measuredKbps: number }[] }[];
+    svc?: {
+      rid: string;
+      mode: string;
+      reported?: string;
+      layers: { spatial: number; size: string; predictedKbps: number; measuredKbps: number }[];
+    }[];
   }[];
 }
 
@@ -82,28 +87,48 @@ export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
       retried: s.retried,
       steadyWaitS: s.steadyStart?.waitedS,
       ...(s.layers.some((l) => l.svc)
-        ? { svc: s.layers.filter((l) => l.svc).map((l) => ({ rid: l.rid, mode: l.svc!.requestedMode, reported: l.svc!.reportedMode, layers: l.svc!.layersVsPlan.map(({ spatial, size, predictedKbps, measuredKbps }) => ({ spatial, size, predictedKbps, measuredKbps })) })) }
+        ? {
+            svc: s.layers
+              .filter((l) => l.svc)
+              .map((l) => ({
+                rid: l.rid,
+                mode: l.svc!.requestedMode,
+                reported: l.svc!.reportedMode,
+                layers: l.svc!.layersVsPlan.map(({ spatial, size, predictedKbps, measuredKbps }) => ({
+                  spatial,
+                  size,
+                  predictedKbps,
+                  measuredKbps,
+                })),
+              })),
+          }
         : {}),
       layers: s.layers.map((l) => {
         const m = s.model?.layers.find((x) => x.rid === l.rid);
         return {
-        rid: l.rid,
-        active: l.active,
-        width: l.steady?.width,
-        height: l.steady?.height,
-        targetKbps: l.steady?.targetKbpsMedian,
-        actualKbps: l.steady?.actualKbpsMean,
-        fps: l.steady?.fps,
-        limitation: limitation(l),
-        framesCaptured: l.framesCaptured,
-        framesEncoded: l.framesEncoded,
-        modelTargetKbps: m?.predictedTargetKbps,
-        modelState: m?.predictedState,
-        modelDeviation: m?.deviation,
-        modelFlagged: m?.flagged,
-        ...(l.derived
-          ? { derived: { geckoMaxKbps: l.derived.geckoAllocation.maxKbps, bitrateFromFramesKbps: l.derived.bitrateFromFramesKbps, cpuLimitedS: l.derived.cpuLimitedS } }
-          : {}),
+          rid: l.rid,
+          active: l.active,
+          width: l.steady?.width,
+          height: l.steady?.height,
+          targetKbps: l.steady?.targetKbpsMedian,
+          actualKbps: l.steady?.actualKbpsMean,
+          fps: l.steady?.fps,
+          limitation: limitation(l),
+          framesCaptured: l.framesCaptured,
+          framesEncoded: l.framesEncoded,
+          modelTargetKbps: m?.predictedTargetKbps,
+          modelState: m?.predictedState,
+          modelDeviation: m?.deviation,
+          modelFlagged: m?.flagged,
+          ...(l.derived
+            ? {
+                derived: {
+                  geckoMaxKbps: l.derived.geckoAllocation.maxKbps,
+                  bitrateFromFramesKbps: l.derived.bitrateFromFramesKbps,
+                  cpuLimitedS: l.derived.cpuLimitedS,
+                },
+              }
+            : {}),
         };
       }),
     })),
@@ -137,18 +162,34 @@ export function renderCaptureSummary(summary: CaptureSummary): string {
       ]);
     }
   }
-  const lines = [renderTable(['scenario', 'rid', 'resolution', 'target kbps', 'actual kbps', 'fps', 'model kbps', 'limitation'], rows, [false, false, false, true, true, true, true, false])];
+  const lines = [
+    renderTable(
+      ['scenario', 'rid', 'resolution', 'target kbps', 'actual kbps', 'fps', 'model kbps', 'limitation'],
+      rows,
+      [false, false, false, true, true, true, true, false],
+    ),
+  ];
   for (const s of summary.scenarios) {
     if (s.error) lines.push(`${s.id}: ${s.status}: ${s.error}`);
     if (s.retried) lines.push(`${s.id}: captured twice: ${s.retried}`);
-    if (s.steadyWaitS) lines.push(`${s.id}: steady state started ${s.steadyWaitS.toFixed(1)} s after the warm-up (the sender was still ramping)`);
-    if (s.modelActiveSetMatches === false) lines.push(`${s.id}: the browser's active layers differ from the model's (simq plan)`);
+    if (s.steadyWaitS)
+      lines.push(
+        `${s.id}: steady state started ${s.steadyWaitS.toFixed(1)} s after the warm-up (the sender was still ramping)`,
+      );
+    if (s.modelActiveSetMatches === false)
+      lines.push(`${s.id}: the browser's active layers differ from the model's (simq plan)`);
     for (const l of s.layers.filter((x) => x.modelFlagged && x.modelDeviation !== undefined)) {
-      lines.push(`${s.id}: ${l.rid} target ${l.targetKbps} kbps is ${(l.modelDeviation! * 100).toFixed(0)}% off the model's ${l.modelTargetKbps} kbps (more than 10%)`);
+      lines.push(
+        `${s.id}: ${l.rid} target ${l.targetKbps} kbps is ${(l.modelDeviation! * 100).toFixed(0)}% off the model's ${l.modelTargetKbps} kbps (more than 10%)`,
+      );
     }
     for (const v of s.svc ?? []) {
-      const layers = v.layers.map((l) => `S${l.spatial} ${l.size} ${Math.round(l.measuredKbps)} (plan ${l.predictedKbps})`).join(', ');
-      lines.push(`${s.id}: ${v.rid} SVC ${v.mode} (browser reports ${v.reported ?? 'no mode'}), kbps from tapped bytes: ${layers}; target kbps is spatial layer 0's only`);
+      const layers = v.layers
+        .map((l) => `S${l.spatial} ${l.size} ${Math.round(l.measuredKbps)} (plan ${l.predictedKbps})`)
+        .join(', ');
+      lines.push(
+        `${s.id}: ${v.rid} SVC ${v.mode} (browser reports ${v.reported ?? 'no mode'}), kbps from tapped bytes: ${layers}; target kbps is spatial layer 0's only`,
+      );
     }
     for (const p of s.problems) lines.push(`${s.id}: ${p}`);
     for (const n of s.notes ?? []) lines.push(`${s.id}: note: ${n}`);

@@ -28,7 +28,13 @@ export function deriveLayer(
   const gecko = geckoStreams(input, encodings)[index];
   const derived: DerivedLayer = {
     source: 'derived',
-    geckoAllocation: { minKbps: gecko.minKbps, startKbps: gecko.startKbps, maxKbps: gecko.maxKbps, row: gecko.limits.label, from: GECKO_SOURCE },
+    geckoAllocation: {
+      minKbps: gecko.minKbps,
+      startKbps: gecko.startKbps,
+      maxKbps: gecko.maxKbps,
+      row: gecko.limits.label,
+      from: GECKO_SOURCE,
+    },
   };
   if (!steady || steady.seconds <= 0) return derived;
   const inWindow = frames.filter((f) => f.time_s >= steady.fromS && f.time_s <= steady.toS);

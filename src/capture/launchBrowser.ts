@@ -8,14 +8,27 @@ export async function launchBrowser(name: BrowserName, options: LaunchOptions): 
   return name === 'firefox' ? launchFirefox(options) : launchChromium(options);
 }
 
-async function launchChromium({ executablePath, fakeCaptureY4m, timeoutMs, env, extraArgs, secureOrigin }: LaunchOptions): Promise<DriverBrowser> {
+async function launchChromium({
+  executablePath,
+  fakeCaptureY4m,
+  timeoutMs,
+  env,
+  extraArgs,
+  secureOrigin,
+}: LaunchOptions): Promise<DriverBrowser> {
   // Loaded on use: playwright-core takes half a second to import, which `simq plan` should not pay.
   const { chromium } = await import('playwright-core');
-  const args = chromeArgs(fakeCaptureY4m ?? '').filter((a) => fakeCaptureY4m !== undefined || !a.startsWith('--use-file-for-fake'));
+  const args = chromeArgs(fakeCaptureY4m ?? '').filter(
+    (a) => fakeCaptureY4m !== undefined || !a.startsWith('--use-file-for-fake'),
+  );
   const browser = await chromium.launch({
     executablePath,
     headless: true,
-    args: [...args, ...(extraArgs ?? []), ...(secureOrigin ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigin}`] : [])],
+    args: [
+      ...args,
+      ...(extraArgs ?? []),
+      ...(secureOrigin ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigin}`] : []),
+    ],
     ...(env ? { env: { ...process.env, ...env } } : {}),
     timeout: timeoutMs,
     handleSIGINT: false,
@@ -30,7 +43,8 @@ async function launchChromium({ executablePath, fakeCaptureY4m, timeoutMs, env, 
       return {
         goto: async (url, timeout) => void (await page.goto(url, { timeout })),
         evaluate: (fn, arg) => page.evaluate(fn as never, arg as never) as never,
-        waitForGlobal: async (global, timeout) => void (await page.waitForFunction((g) => g in globalThis, global, { timeout })),
+        waitForGlobal: async (global, timeout) =>
+          void (await page.waitForFunction((g) => g in globalThis, global, { timeout })),
         onPageError: (listener) => page.on('pageerror', (e) => listener(e.message)),
       };
     },
@@ -58,7 +72,13 @@ export const FIREFOX_PREFS: Record<string, unknown> = {
   'dom.min_background_timeout_value': 0,
 };
 
-async function launchFirefox({ executablePath, timeoutMs, env, extraArgs, secureOrigin }: LaunchOptions): Promise<DriverBrowser> {
+async function launchFirefox({
+  executablePath,
+  timeoutMs,
+  env,
+  extraArgs,
+  secureOrigin,
+}: LaunchOptions): Promise<DriverBrowser> {
   // puppeteer-core drives Debian's Firefox over WebDriver BiDi; playwright-core needs its own Firefox build.
   const puppeteer = (await import('puppeteer-core')).default;
   const browser = await puppeteer.launch({
@@ -68,7 +88,9 @@ async function launchFirefox({ executablePath, timeoutMs, env, extraArgs, secure
     timeout: timeoutMs,
     protocolTimeout: Math.max(timeoutMs, 180_000),
     // dom/security/nsMixedContentBlocker.cpp reads dom.securecontext.allowlist (host names).
-    extraPrefsFirefox: secureOrigin ? { ...FIREFOX_PREFS, 'dom.securecontext.allowlist': new URL(secureOrigin).hostname } : FIREFOX_PREFS,
+    extraPrefsFirefox: secureOrigin
+      ? { ...FIREFOX_PREFS, 'dom.securecontext.allowlist': new URL(secureOrigin).hostname }
+      : FIREFOX_PREFS,
     ...(env ? { env: { ...process.env, ...env } } : {}),
     ...(extraArgs?.length ? { args: extraArgs } : {}),
     handleSIGINT: false,
@@ -85,7 +107,8 @@ async function launchFirefox({ executablePath, timeoutMs, env, extraArgs, secure
       return {
         goto: async (url, timeout) => void (await page.goto(url, { timeout })),
         evaluate: (fn, arg) => page.evaluate(fn as never, arg as never) as never,
-        waitForGlobal: async (global, timeout) => void (await page.waitForFunction((g: string) => g in globalThis, { timeout }, global)),
+        waitForGlobal: async (global, timeout) =>
+          void (await page.waitForFunction((g: string) => g in globalThis, { timeout }, global)),
         onPageError: (listener) => page.on('pageerror', (e) => listener((e as Error).message ?? String(e))),
       };
     },

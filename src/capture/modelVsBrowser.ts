@@ -23,7 +23,10 @@ export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelCo
     activeSetMatches: a.activeSetMatches,
     predictedActive: a.predictedActive,
     // Same keys in the same order as run.json always had; the flag is "outside the range".
-    layers: a.layers.map(({ predictedOn: _on, withinTolerance: _tol, withinRange, ...layer }) => ({ ...layer, flagged: !withinRange })),
+    layers: a.layers.map(({ predictedOn: _on, withinTolerance: _tol, withinRange, ...layer }) => ({
+      ...layer,
+      flagged: !withinRange,
+    })),
   };
 }
 

@@ -29,7 +29,10 @@ export function settleWaitS(env: NodeJS.ProcessEnv = process.env): number {
   if (text === undefined || text === '') return DEFAULT_SETTLE_WAIT_S;
   const s = Number(text);
   if (!Number.isFinite(s) || s < 0 || s > 120) {
-    throw new InputError(`SIMQ_SETTLE_WAIT_S=${text}: expected seconds between 0 and 120`, `unset SIMQ_SETTLE_WAIT_S (default ${DEFAULT_SETTLE_WAIT_S})`);
+    throw new InputError(
+      `SIMQ_SETTLE_WAIT_S=${text}: expected seconds between 0 and 120`,
+      `unset SIMQ_SETTLE_WAIT_S (default ${DEFAULT_SETTLE_WAIT_S})`,
+    );
   }
   return s;
 }
@@ -75,7 +78,8 @@ function intervals(rows: readonly StatsRow[]): Interval[] {
   return [...out.values()].sort((a, b) => a.tS - b.tS);
 }
 
-const moved = (a: number | undefined, b: number | undefined) => a !== undefined && b !== undefined && Math.abs(a - b) > TARGET_SETTLED_SHARE * Math.max(a, b, 1);
+const moved = (a: number | undefined, b: number | undefined) =>
+  a !== undefined && b !== undefined && Math.abs(a - b) > TARGET_SETTLED_SHARE * Math.max(a, b, 1);
 
 /** Why an interval does not count as settled, or undefined when it does (prev is the interval before it). */
 function unsettled(cur: Interval, prev: Interval, input: SettleInput): string | undefined {
@@ -86,9 +90,11 @@ function unsettled(cur: Interval, prev: Interval, input: SettleInput): string | 
       if (!r?.fps) return `${rid} encoded no frame`;
       if ((r.limitation_bandwidth_s ?? 0) > BANDWIDTH_LIMITED_TOLERANCE_S) return `${rid} was bandwidth-limited`;
       const configured = input.configuredFps?.[rid];
-      if (configured !== undefined && r.fps < FRAMERATE_TOLERANCE * configured) return `${rid} encoded ${r.fps} fps of its ${configured}`;
+      if (configured !== undefined && r.fps < FRAMERATE_TOLERANCE * configured)
+        return `${rid} encoded ${r.fps} fps of its ${configured}`;
     }
-    if (moved(r?.target_kbps, p?.target_kbps)) return `${rid}'s target moved from ${p?.target_kbps} to ${r?.target_kbps} kbps`;
+    if (moved(r?.target_kbps, p?.target_kbps))
+      return `${rid}'s target moved from ${p?.target_kbps} to ${r?.target_kbps} kbps`;
   }
   if (input.capped) {
     const a = [...cur.byRid.values()][0]?.available_outgoing_kbps;

@@ -81,7 +81,10 @@ export function vp9SuperframeIndex(sizes: readonly number[]): Uint8Array {
  * frames' OBUs one after the other (one temporal unit).
  */
 export function packetPayload(codec: Codec, parts: readonly Uint8Array[]): Uint8Array {
-  const index = codec === 'vp9' && parts.length > 1 && parts.length <= 8 ? vp9SuperframeIndex(parts.map((p) => p.byteLength)) : undefined;
+  const index =
+    codec === 'vp9' && parts.length > 1 && parts.length <= 8
+      ? vp9SuperframeIndex(parts.map((p) => p.byteLength))
+      : undefined;
   const total = parts.reduce((s, p) => s + p.byteLength, 0) + (index?.byteLength ?? 0);
   const out = new Uint8Array(total);
   let offset = 0;

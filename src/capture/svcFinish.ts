@@ -46,7 +46,10 @@ function inWindow(f: SvcFrame, steady: SteadyState | undefined): boolean {
   return steady === undefined || (f.timeS >= steady.fromS && f.timeS < steady.toS);
 }
 
-function spatialLayersSeen(frames: readonly SvcFrame[], steady: SteadyState | undefined): SvcRecord['spatialLayersSeen'] {
+function spatialLayersSeen(
+  frames: readonly SvcFrame[],
+  steady: SteadyState | undefined,
+): SvcRecord['spatialLayersSeen'] {
   const bySpatial = new Map<number, { sizes: Set<string>; frames: number }>();
   for (const f of frames) {
     if (!inWindow(f, steady)) continue;
@@ -55,13 +58,22 @@ function spatialLayersSeen(frames: readonly SvcFrame[], steady: SteadyState | un
     entry.frames++;
     bySpatial.set(f.spatialIndex ?? 0, entry);
   }
-  return [...bySpatial.entries()].sort(([a], [b]) => a - b).map(([spatial, e]) => ({ spatial, sizes: [...e.sizes], frames: e.frames }));
+  return [...bySpatial.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([spatial, e]) => ({ spatial, sizes: [...e.sizes], frames: e.frames }));
 }
 
 /** What the browser sent against what libwebrtc configures for the mode at this input (fewer layers for a small input). */
-function honoured(input: SvcFinishInput, seen: SvcRecord['spatialLayersSeen']): { expectedMode: string; problem?: string; plan: ReturnType<typeof predictAllocation> } {
+function honoured(
+  input: SvcFinishInput,
+  seen: SvcRecord['spatialLayersSeen'],
+): { expectedMode: string; problem?: string; plan: ReturnType<typeof predictAllocation> } {
   const { scenario, layer } = input;
-  const plan = predictAllocation(scenario, { width: input.input.width, height: input.input.height, fps: input.input.fps }, scenario.bandwidthBps ?? null);
+  const plan = predictAllocation(
+    scenario,
+    { width: input.input.width, height: input.input.height, fps: input.input.fps },
+    scenario.bandwidthBps ?? null,
+  );
   const expected = plan.svc?.config;
   const requested = scenario.encodings[0].scalabilityMode ?? '';
   const expectedMode = expected?.mode ?? requested;
@@ -75,7 +87,11 @@ function honoured(input: SvcFinishInput, seen: SvcRecord['spatialLayersSeen']): 
     problems.push(`its frames carry ${sent} (expected ${sizes.map((s, i) => `S${i} ${s}`).join(', ')})`);
   }
   if (problems.length === 0) return { expectedMode, plan };
-  return { expectedMode, plan, problem: `asked ${requested}${expectedMode !== requested ? ` (configured as ${expectedMode} for this input)` : ''}, but ${problems.join(' and ')}: not measured as ${expectedMode}` };
+  return {
+    expectedMode,
+    plan,
+    problem: `asked ${requested}${expectedMode !== requested ? ` (configured as ${expectedMode} for this input)` : ''}, but ${problems.join(' and ')}: not measured as ${expectedMode}`,
+  };
 }
 
 function sameSize(a: string, b: string): boolean {
@@ -84,15 +100,27 @@ function sameSize(a: string, b: string): boolean {
   return Math.abs(aw - bw) <= SIZE_TOLERANCE_PX && Math.abs(ah - bh) <= SIZE_TOLERANCE_PX;
 }
 
-function layersVsPlan(frames: readonly SvcFrame[], steady: SteadyState | undefined, plan: ReturnType<typeof predictAllocation>): SvcLayerVsPlan[] {
+function layersVsPlan(
+  frames: readonly SvcFrame[],
+  steady: SteadyState | undefined,
+  plan: ReturnType<typeof predictAllocation>,
+): SvcLayerVsPlan[] {
   const seconds = steady?.seconds ?? 0;
   const layers = plan.svc?.config.layers ?? [];
   if (!(seconds > 0)) return [];
   return layers.map((l, s) => {
-    const bytes = frames.filter((f) => (f.spatialIndex ?? 0) === s && inWindow(f, steady)).reduce((sum, f) => sum + f.bytes, 0);
+    const bytes = frames
+      .filter((f) => (f.spatialIndex ?? 0) === s && inWindow(f, steady))
+      .reduce((sum, f) => sum + f.bytes, 0);
     const measuredKbps = Math.round((bytes * 8) / seconds / 100) / 10;
     const predictedKbps = Math.round((plan.svc?.allocation.spatialBps[s] ?? 0) / 1000);
-    return { spatial: s, size: `${l.width}x${l.height}`, predictedKbps, measuredKbps, deviation: predictedKbps > 0 ? Math.round(((measuredKbps - predictedKbps) / predictedKbps) * 1000) / 1000 : 0 };
+    return {
+      spatial: s,
+      size: `${l.width}x${l.height}`,
+      predictedKbps,
+      measuredKbps,
+      deviation: predictedKbps > 0 ? Math.round(((measuredKbps - predictedKbps) / predictedKbps) * 1000) / 1000 : 0,
+    };
   });
 }
 
@@ -107,8 +135,26 @@ function writePoint(input: SvcFinishInput, spatial: number, temporalLayers: numb
   const rows: LayerFrameRow[] = [];
   try {
     packets.forEach((p, k) => {
-      writer.append(packetPayload(scenario.codec, p.frames.map((i) => tap.data[i])), p.rtpTimestamp, p.width, p.height);
-      rows.push({ frame_index: k, rtp_timestamp: p.rtpTimestamp, time_s: p.timeS, bytes: p.bytes, type: p.key ? 'key' : 'delta', temporal_index: p.temporalIndex, width: p.width, height: p.height, spatial_index: spatial });
+      writer.append(
+        packetPayload(
+          scenario.codec,
+          p.frames.map((i) => tap.data[i]),
+        ),
+        p.rtpTimestamp,
+        p.width,
+        p.height,
+      );
+      rows.push({
+        frame_index: k,
+        rtp_timestamp: p.rtpTimestamp,
+        time_s: p.timeS,
+        bytes: p.bytes,
+        type: p.key ? 'key' : 'delta',
+        temporal_index: p.temporalIndex,
+        width: p.width,
+        height: p.height,
+        spatial_index: spatial,
+      });
     });
     writer.finish(path.join(dir, bitstream));
   } catch (e) {
@@ -126,7 +172,12 @@ function writePoint(input: SvcFinishInput, spatial: number, temporalLayers: numb
     ssrc: layer.ssrc,
     bitstream,
     framesCsv,
-    configured: { width: first?.width ?? 0, height: first?.height ?? 0, fps: layer.configured.fps, scalabilityMode: layer.configured.scalabilityMode },
+    configured: {
+      width: first?.width ?? 0,
+      height: first?.height ?? 0,
+      fps: layer.configured.fps,
+      scalabilityMode: layer.configured.scalabilityMode,
+    },
     framesCaptured: packets.length,
     framesEncoded: packets.length,
     encoderImplementation: layer.encoderImplementation,
@@ -139,9 +190,16 @@ function writePoint(input: SvcFinishInput, spatial: number, temporalLayers: numb
       width: first?.width,
       height: first?.height,
       fps: seconds > 0 ? Math.round((inSteady.length / seconds) * 10) / 10 : undefined,
-      actualKbpsMean: seconds > 0 ? Math.round((inSteady.reduce((s, p) => s + p.bytes, 0) * 8) / seconds / 100) / 10 : undefined,
+      actualKbpsMean:
+        seconds > 0 ? Math.round((inSteady.reduce((s, p) => s + p.bytes, 0) * 8) / seconds / 100) / 10 : undefined,
     },
-    svcPoint: { of: layer.rid, spatial, temporalLayers, frames: new Set(packets.flatMap((p) => p.frames)).size, packets: packets.length },
+    svcPoint: {
+      of: layer.rid,
+      spatial,
+      temporalLayers,
+      frames: new Set(packets.flatMap((p) => p.frames)).size,
+      packets: packets.length,
+    },
   };
 }
 
@@ -149,7 +207,9 @@ export function finishSvc(input: SvcFinishInput): SvcFinishResult {
   const { tap, layer } = input;
   const seen = spatialLayersSeen(tap.frames, layer.steady);
   const check = honoured(input, seen);
-  const cut = tap.frames.every((f) => f.frameId !== undefined && f.dependencies !== undefined) ? 'dependencies' : 'spatial-index';
+  const cut = tap.frames.every((f) => f.frameId !== undefined && f.dependencies !== undefined)
+    ? 'dependencies'
+    : 'spatial-index';
   const svc: SvcRecord = {
     requestedMode: input.scenario.encodings[0].scalabilityMode ?? '',
     reportedMode: layer.scalabilityMode,

@@ -45,7 +45,10 @@ export function checkLayer(layer: LayerRecord, capped: boolean): ValidityProblem
     });
   }
   if (steady.width !== undefined && steady.height !== undefined) {
-    if (steady.width < configured.width - RESOLUTION_TOLERANCE_PX || steady.height < configured.height - RESOLUTION_TOLERANCE_PX) {
+    if (
+      steady.width < configured.width - RESOLUTION_TOLERANCE_PX ||
+      steady.height < configured.height - RESOLUTION_TOLERANCE_PX
+    ) {
       problems.push({
         rid,
         kind: 'low-resolution',
@@ -74,7 +77,11 @@ export interface ScenarioValidity {
  * input (encoder_stream_factory.cc: a 640x360 camera with q/h/f at 4/2/1 is sent as two streams) and
  * that indeed sent nothing is a note, not a problem: it is no sign of CPU load.
  */
-export function checkScenario(scenario: Scenario, input: { width: number; height: number; fps: number }, layers: LayerRecord[]): ScenarioValidity {
+export function checkScenario(
+  scenario: Scenario,
+  input: { width: number; height: number; fps: number },
+  layers: LayerRecord[],
+): ScenarioValidity {
   const problems: ValidityProblem[] = [];
   const notes: string[] = [];
   let prediction: ReturnType<typeof predictAllocation> | undefined;
@@ -90,14 +97,19 @@ export function checkScenario(scenario: Scenario, input: { width: number; height
     const silent = layer.framesEncoded === 0 && !layer.steady?.fps;
     if (p && (p.state === 'dropped' || p.state === 'not-sent') && silent) {
       if (p.state === 'dropped') {
-        notes.push(`${layer.rid}: not sent: libwebrtc sends ${sent} stream${sent === 1 ? '' : 's'} for a ${input.width}x${input.height} input (encoder_stream_factory.cc)`);
+        notes.push(
+          `${layer.rid}: not sent: libwebrtc sends ${sent} stream${sent === 1 ? '' : 's'} for a ${input.width}x${input.height} input (encoder_stream_factory.cc)`,
+        );
       } else {
-        notes.push(`${layer.rid}: not sent: ${scenario.codec.toUpperCase()} sends these encodings as one stream (encoder_stream_factory.cc)`);
+        notes.push(
+          `${layer.rid}: not sent: ${scenario.codec.toUpperCase()} sends these encodings as one stream (encoder_stream_factory.cc)`,
+        );
       }
       continue;
     }
     // An SVC stream the browser sent in another mode is named, and nothing was cut from it (svcFinish.ts).
-    if (layer.svc && !layer.svc.honoured) problems.push({ rid: layer.rid, kind: 'svc-mode', message: `${layer.rid}: ${layer.svc.problem}` });
+    if (layer.svc && !layer.svc.honoured)
+      problems.push({ rid: layer.rid, kind: 'svc-mode', message: `${layer.rid}: ${layer.svc.problem}` });
     // Behind a shaped uplink the allocator may switch a layer off, and under a moving link it is off
     // for part of the window: its steady frame rate is then no sign of CPU load.
     const moving = scenario.uplink !== undefined && isMoving(scenario.uplink);

@@ -29,10 +29,12 @@ import { DEFAULT_DURATION_S } from '../scenario/ScenarioTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import type { RunRecord } from '../rundir/RunTypes.js';
 
-type AnalyzeOptions = CaptureCliOptions & MeasureCliOptions & Omit<RecommendCliOptions, 'format' | 'out' | 'codec' | 'jitsiPreferCodec' | 'json' | 'save'> & {
-  /** Print every stage's tables before the answer (the default prints the answer block only). */
-  details?: boolean;
-};
+type AnalyzeOptions = CaptureCliOptions &
+  MeasureCliOptions &
+  Omit<RecommendCliOptions, 'format' | 'out' | 'codec' | 'jitsiPreferCodec' | 'json' | 'save'> & {
+    /** Print every stage's tables before the answer (the default prints the answer block only). */
+    details?: boolean;
+  };
 
 /** Rough measure cost per captured second and layer-size job on 2 cores, for the sweep estimate. */
 
@@ -81,7 +83,8 @@ export function applyDefaultPlan(opts: AnalyzeOptions): string | undefined {
   opts.vmafSubsample ??= DEFAULT_ANALYZE_PLAN.vmafSubsample;
   // The default is known to be short: no question before its sweep.
   opts.yes = true;
-  const sampling = opts.vmafSubsample === '1' ? 'every picture scored' : `quick mode, --vmaf-subsample ${opts.vmafSubsample}`;
+  const sampling =
+    opts.vmafSubsample === '1' ? 'every picture scored' : `quick mode, --vmaf-subsample ${opts.vmafSubsample}`;
   return `default plan: all-layers and top-off, plus all-layers with h maxBitrate 300k; ${opts.duration} s each; ${sampling}. Choose your own with --scenario / --sweep.`;
 }
 
@@ -107,7 +110,10 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
     save: true,
   });
   // The measure stage's time per scenario, from the rate the last run on this machine measured.
-  const rateKey = { subsample: Number(opts.vmafSubsample ?? 1), viewports: opts.viewports ?? DEFAULT_VIEWPORTS.map((v) => `${v.width}x${v.height}`).join(',') };
+  const rateKey = {
+    subsample: Number(opts.vmafSubsample ?? 1),
+    viewports: opts.viewports ?? DEFAULT_VIEWPORTS.map((v) => `${v.width}x${v.height}`).join(','),
+  };
   const measureRate = measureSecondsPerCaptureSecond(rateKey).rate;
   const captured = await captureFromCli(clips, opts, argv, {
     laterStagesSecondsPerScenario: measureRate * Number(opts.duration ?? DEFAULT_DURATION_S),
@@ -121,17 +127,34 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   const shown: { answer?: string } = {};
   const finish = () => {
     if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-    else process.stdout.write(printable(analyzeText(out, shown.answer, { details: Boolean(opts.details) || exitCode !== ExitCode.ok, defaultPlan, runDir: capture.dir })) + '\n');
+    else
+      process.stdout.write(
+        printable(
+          analyzeText(out, shown.answer, {
+            details: Boolean(opts.details) || exitCode !== ExitCode.ok,
+            defaultPlan,
+            runDir: capture.dir,
+          }),
+        ) + '\n',
+      );
     return exitCode;
   };
   // Interrupted, or nothing captured: nothing to measure.
-  if (isSignalExit(exitCode) || !capture.record.scenarios.some((s) => s.status === 'complete' || s.status === 'degraded')) return finish();
+  if (
+    isSignalExit(exitCode) ||
+    !capture.record.scenarios.some((s) => s.status === 'complete' || s.status === 'degraded')
+  )
+    return finish();
 
   // A resume measures only what is not measured yet (as the interrupted command would have), and
   // rewrites the recommendation and report.
   const resuming = opts.resume !== undefined;
   const measureOpts = resuming ? measureOptionsOf(capture.record.argv, opts) : opts;
-  const measured = await measureFromCli(capture.dir, { ...measureOpts, force: false, resume: resuming, json: false }, false);
+  const measured = await measureFromCli(
+    capture.dir,
+    { ...measureOpts, force: false, resume: resuming, json: false },
+    false,
+  );
   out.push(renderMeasureSummary(measured.summary));
   json.measure = measured.summary;
   if (exitCode === ExitCode.ok) exitCode = measured.exitCode;
@@ -151,12 +174,21 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   const sideBySide = browserComparison(runRecord, layerRows(readQualityRows(capture.dir)));
   if (sideBySide.length) {
     const advice = firefoxSettingAdvice(runRecord);
-    const shifts = (runRecord.measure?.feedShift ?? []).map((f) => `  ${f.scenarioId} ${f.rid}: Y ${f.meanDiff.y} / U ${f.meanDiff.u} / V ${f.meanDiff.v} (${f.frames} frames)`);
+    const shifts = (runRecord.measure?.feedShift ?? []).map(
+      (f) =>
+        `  ${f.scenarioId} ${f.rid}: Y ${f.meanDiff.y} / U ${f.meanDiff.u} / V ${f.meanDiff.v} (${f.frames} frames)`,
+    );
     out.push(
       [
         renderBrowserComparison(sideBySide),
         ...(advice.length ? ['', 'What to set in Firefox:', ...advice.map((a) => `  ${a}`)] : []),
-        ...(shifts.length ? ['', 'Level shift of the page-played feed (mean code values, decoded layer minus reference; VMAF does not see it):', ...shifts] : []),
+        ...(shifts.length
+          ? [
+              '',
+              'Level shift of the page-played feed (mean code values, decoded layer minus reference; VMAF does not see it):',
+              ...shifts,
+            ]
+          : []),
       ].join('\n'),
     );
     json.browsers = { sideBySide, firefoxAdvice: advice };
@@ -174,7 +206,11 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
  * closes with its scores the same way). The stages' tables come before it with --details, or when
  * the run did not end well (their lines say why); without either, only the default plan's line.
  */
-export function analyzeText(tables: readonly string[], answer: string | undefined, o: { details: boolean; defaultPlan?: string; runDir: string }): string {
+export function analyzeText(
+  tables: readonly string[],
+  answer: string | undefined,
+  o: { details: boolean; defaultPlan?: string; runDir: string },
+): string {
   if (answer === undefined) return tables.join('\n\n');
   if (o.details) return [...tables, answer].join('\n\n');
   return [...(o.defaultPlan ? [o.defaultPlan] : []), `run directory: ${o.runDir}`, answer].join('\n\n');
@@ -183,7 +219,11 @@ export function analyzeText(tables: readonly string[], answer: string | undefine
 /** The measure stage's wall seconds per second of capture it measured, kept for the next estimate. */
 function rememberRate(run: RunRecord, key: MeasureRateKey): void {
   const measured = run.scenarios.filter((s) => s.status === 'complete' || s.status === 'degraded');
-  rememberMeasureRate(key, run.timings.measureS ?? 0, measured.reduce((t, s) => t + s.scenario.durationS, 0));
+  rememberMeasureRate(
+    key,
+    run.timings.measureS ?? 0,
+    measured.reduce((t, s) => t + s.scenario.durationS, 0),
+  );
 }
 
 /** Measure options the resumed run's own command line gave, where this command line leaves them unset. */
@@ -197,7 +237,12 @@ export function measureOptionsOf(runArgv: readonly string[], opts: AnalyzeOption
   return {
     ...opts,
     viewports: opts.viewports ?? value('--viewports'),
-    vmafSubsample: opts.vmafSubsample ?? value('--vmaf-subsample') ?? (runArgv.some((a) => /^(-s|--scenario|--sweep|-b|--bandwidth|--study)/.test(a)) ? undefined : DEFAULT_ANALYZE_PLAN.vmafSubsample),
+    vmafSubsample:
+      opts.vmafSubsample ??
+      value('--vmaf-subsample') ??
+      (runArgv.some((a) => /^(-s|--scenario|--sweep|-b|--bandwidth|--study)/.test(a))
+        ? undefined
+        : DEFAULT_ANALYZE_PLAN.vmafSubsample),
     view: opts.view === 'displayed' ? (value('--view') ?? opts.view) : opts.view,
     vmafBackend: opts.vmafBackend === 'auto' ? (value('--vmaf-backend') ?? opts.vmafBackend) : opts.vmafBackend,
     vmafModel: opts.vmafModel ?? value('--vmaf-model'),
@@ -213,7 +258,10 @@ export function registerAnalyze(program: Command): void {
   addCaptureOptions(cmd);
   addMeasureOptions(cmd);
   addRecommendDecisionOptions(cmd);
-  cmd.option('--details', 'print every stage\'s tables before the answer (they are always in the report and the run directory)');
+  cmd.option(
+    '--details',
+    "print every stage's tables before the answer (they are always in the report and the run directory)",
+  );
   cmd.action(async (clips: string[], opts: AnalyzeOptions) => {
     process.exitCode = await analyze(clips, opts, process.argv.slice(2));
   });

@@ -43,11 +43,18 @@ export function estimateCaptureSeconds(scenarios: Scenario[]): number {
   return scenarios.reduce((s, sc) => s + sc.durationS + CAPTURE_OVERHEAD_S, 0);
 }
 
-async function confirmLongRun(scenarios: Scenario[], opts: CaptureCliOptions, progress: Progress, extraSecondsPerScenario = 0, clipCount = 1): Promise<void> {
+async function confirmLongRun(
+  scenarios: Scenario[],
+  opts: CaptureCliOptions,
+  progress: Progress,
+  extraSecondsPerScenario = 0,
+  clipCount = 1,
+): Promise<void> {
   const swept = scenarios.some((s) => s.sweepPoint);
   if (!swept && clipCount <= 1) return;
   const n = scenarios.length * Math.max(1, clipCount);
-  const seconds = (estimateCaptureSeconds(scenarios) + extraSecondsPerScenario * scenarios.length) * Math.max(1, clipCount);
+  const seconds =
+    (estimateCaptureSeconds(scenarios) + extraSecondsPerScenario * scenarios.length) * Math.max(1, clipCount);
   const line = `${n} scenarios (${[clipCount > 1 ? `${clipCount} clips` : '', swept ? 'sweep included' : ''].filter(Boolean).join(', ')}${opts.shard ? `; shard ${opts.shard} runs a share` : ''}), about ${Math.ceil(seconds / 60)} min`;
   progress.info(line);
   // Only sweeps ask (as before studies); a shard runs unattended on a machine of a job array.
@@ -76,7 +83,12 @@ export interface CaptureRunOptions {
   preflight?: () => Promise<void>;
 }
 
-export async function captureFromCli(clipArgs: readonly string[], opts: CaptureCliOptions, argv: string[], run: CaptureRunOptions = {}): Promise<CaptureCommandResult> {
+export async function captureFromCli(
+  clipArgs: readonly string[],
+  opts: CaptureCliOptions,
+  argv: string[],
+  run: CaptureRunOptions = {},
+): Promise<CaptureCommandResult> {
   const progress = createProgress({ quiet: opts.quiet });
   checkStudyOptions(opts);
   const planGiven = givesPlan(clipArgs, opts);
@@ -87,17 +99,25 @@ export async function captureFromCli(clipArgs: readonly string[], opts: CaptureC
   validatePrepareOptions({ size: plan.size, fps: plan.fps, durationS: plan.clipDurationS });
   // Shaped links need Linux, the capabilities and ip/tc/nft (netem for delay/jitter): refused now, with the fix.
   refuseFirefoxUplink(plan.scenarios);
-  await NetSandbox.check(plan.scenarios.flatMap((s) => [
-    ...(s.uplink ? [{ spec: s.uplink, where: `${s.id}: uplink` }] : []),
-    ...(s.viewers ?? []).flatMap((v) => (v.linkSpec ? [{ spec: v.linkSpec, where: `${s.id}: viewer ${v.spec.slice(0, v.spec.indexOf('@'))} @LINK` }] : [])),
-  ]));
+  await NetSandbox.check(
+    plan.scenarios.flatMap((s) => [
+      ...(s.uplink ? [{ spec: s.uplink, where: `${s.id}: uplink` }] : []),
+      ...(s.viewers ?? []).flatMap((v) =>
+        v.linkSpec
+          ? [{ spec: v.linkSpec, where: `${s.id}: viewer ${v.spec.slice(0, v.spec.indexOf('@'))} @LINK` }]
+          : [],
+      ),
+    ]),
+  );
   if (opts.resume === undefined) checkRunTarget({ outDir: opts.out, runId: opts.runId, force: opts.force });
-  if (opts.resume === undefined) await confirmLongRun(plan.scenarios, opts, progress, run.laterStagesSecondsPerScenario ?? 0, clips.length);
+  if (opts.resume === undefined)
+    await confirmLongRun(plan.scenarios, opts, progress, run.laterStagesSecondsPerScenario ?? 0, clips.length);
   const controller = new AbortController();
   const untrap = abortOnSignals(controller);
   try {
     const study: StudyRequest = { clips, plan, planGiven, shard };
-    if (opts.resume !== undefined) return await resumeWithSignals(opts.resume, study, opts, argv, run, progress, controller.signal);
+    if (opts.resume !== undefined)
+      return await resumeWithSignals(opts.resume, study, opts, argv, run, progress, controller.signal);
     return await captureWithSignals(study, opts, argv, run, progress, controller.signal);
   } finally {
     untrap();
@@ -129,17 +149,34 @@ interface StudyRequest {
 }
 
 /** Prepares every clip (the default sample when none is given) and gives each its id. */
-async function prepareClips(study: StudyRequest, ffmpeg: FfmpegInfo, progress: Progress, signal: AbortSignal, feed = false): Promise<ClipRecord[]> {
-  const given = study.clips.length ? study.clips : [{ path: await ensureSample(DEFAULT_SAMPLE, { ffmpeg, progress, signal }) }];
+async function prepareClips(
+  study: StudyRequest,
+  ffmpeg: FfmpegInfo,
+  progress: Progress,
+  signal: AbortSignal,
+  feed = false,
+): Promise<ClipRecord[]> {
+  const given = study.clips.length
+    ? study.clips
+    : [{ path: await ensureSample(DEFAULT_SAMPLE, { ffmpeg, progress, signal }) }];
   const out: ClipRecord[] = [];
   for (const c of given) {
     if (signal.aborted) throw interruptedBy(signal, 'capture');
     const { plan } = study;
-    const prepared = await prepareClip(c.path, { size: plan.size, fps: plan.fps, durationS: plan.clipDurationS, tailS: cameraTailS(), ffmpeg, progress, signal });
+    const prepared = await prepareClip(c.path, {
+      size: plan.size,
+      fps: plan.fps,
+      durationS: plan.clipDurationS,
+      tailS: cameraTailS(),
+      ffmpeg,
+      progress,
+      signal,
+    });
     // Firefox plays the clip in its page: the reference (and Chromium's camera, when both run) becomes that feed's decode.
     const reference = feed ? await prepareFeed(prepared, { ffmpeg, progress, signal }) : prepared;
     const id = clipIdOf(reference.source, reference.sourceSha256);
-    if (out.some((o) => o.id === id)) throw new InputError(`clip ${c.path} is given twice (same name and content as ${id})`);
+    if (out.some((o) => o.id === id))
+      throw new InputError(`clip ${c.path} is given twice (same name and content as ${id})`);
     out.push({ id, ...(c.label ? { label: c.label } : {}), ...reference });
   }
   if (signal.aborted) throw interruptedBy(signal, 'capture');
@@ -150,9 +187,15 @@ async function prepareClips(study: StudyRequest, ffmpeg: FfmpegInfo, progress: P
  * SFU scenarios: the Janus binary, found like the browsers, and started and stopped once before any
  * clip is converted or run directory made, so a missing or broken Janus writes nothing.
  */
-async function prepareSfu(scenarios: readonly Scenario[], opts: CaptureCliOptions, progress: Progress, signal: AbortSignal): Promise<JanusLocation | undefined> {
+async function prepareSfu(
+  scenarios: readonly Scenario[],
+  opts: CaptureCliOptions,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<JanusLocation | undefined> {
   if (!scenarios.some((s) => s.sfu === 'janus')) {
-    if (opts.janus !== undefined) throw new InputError(`--janus ${opts.janus} without --sfu janus`, 'add --sfu janus, or drop --janus');
+    if (opts.janus !== undefined)
+      throw new InputError(`--janus ${opts.janus} without --sfu janus`, 'add --sfu janus, or drop --janus');
     return undefined;
   }
   const janus = locateJanus(opts.janus);
@@ -162,7 +205,14 @@ async function prepareSfu(scenarios: readonly Scenario[], opts: CaptureCliOption
   return janus;
 }
 
-async function captureWithSignals(study: StudyRequest, opts: CaptureCliOptions, argv: string[], run: CaptureRunOptions, progress: Progress, signal: AbortSignal): Promise<CaptureCommandResult> {
+async function captureWithSignals(
+  study: StudyRequest,
+  opts: CaptureCliOptions,
+  argv: string[],
+  run: CaptureRunOptions,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<CaptureCommandResult> {
   // A FIFO, device or folder is refused before Janus, ffmpeg or a browser is started (a missing
   // path is left to probeClip, which names the formats).
   for (const c of study.clips) if (existsSync(c.path)) requireRegularFile(c.path);
@@ -172,7 +222,9 @@ async function captureWithSignals(study: StudyRequest, opts: CaptureCliOptions, 
   const browsers: BrowserInfo[] = [];
   for (const name of names) {
     const info = await probeBrowser({ chrome: opts.chrome, firefox: opts.firefox }, process.env, name);
-    assertEncodable(info, [...new Set(study.plan.scenarios.filter((s) => (s.browser ?? 'chromium') === name).map((s) => s.codec))]);
+    assertEncodable(info, [
+      ...new Set(study.plan.scenarios.filter((s) => (s.browser ?? 'chromium') === name).map((s) => s.codec)),
+    ]);
     browsers.push(info);
   }
   const browser = browsers[0];
@@ -180,10 +232,17 @@ async function captureWithSignals(study: StudyRequest, opts: CaptureCliOptions, 
   if (signal.aborted) throw interruptedBy(signal, 'capture');
   const clips = await prepareClips(study, ffmpeg, progress, signal, names.includes('firefox'));
   const plan = planStudy(clips, study.plan.scenarios, study.shard);
-  if (study.shard) progress.info(`shard ${study.shard.index}/${study.shard.count}: ${plan.share.length} of the plan's ${plan.all.length} scenarios (${plan.share.map((p) => p.scenario.id).join(', ') || 'none'})`);
+  if (study.shard)
+    progress.info(
+      `shard ${study.shard.index}/${study.shard.count}: ${plan.share.length} of the plan's ${plan.all.length} scenarios (${plan.share.map((p) => p.scenario.id).join(', ') || 'none'})`,
+    );
   // More shards than scenarios (a fixed-size job array on a small plan): this one has nothing to do,
   // which is not a failure; it writes no run and the merge of the others is complete without it.
-  if (plan.share.length === 0) throw new SimqError(`--shard ${opts.shard}: this shard has no scenario of the plan's ${plan.all.length}; nothing to do, no run directory written`, ExitCode.ok);
+  if (plan.share.length === 0)
+    throw new SimqError(
+      `--shard ${opts.shard}: this shard has no scenario of the plan's ${plan.all.length}; nothing to do, no run directory written`,
+      ExitCode.ok,
+    );
   const capture = await runCaptureStage({
     signal,
     browser,
@@ -206,7 +265,15 @@ async function captureWithSignals(study: StudyRequest, opts: CaptureCliOptions, 
 }
 
 /** --resume: checks the run still describes these clips, this plan and these tools, then captures what it lacks. */
-async function resumeWithSignals(dir: string, study: StudyRequest, opts: CaptureCliOptions, argv: string[], run: CaptureRunOptions, progress: Progress, signal: AbortSignal): Promise<CaptureCommandResult> {
+async function resumeWithSignals(
+  dir: string,
+  study: StudyRequest,
+  opts: CaptureCliOptions,
+  argv: string[],
+  run: CaptureRunOptions,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<CaptureCommandResult> {
   const abs = path.resolve(dir);
   const { lock, staleNote } = openRun(abs, 'capture --resume');
   try {
@@ -215,20 +282,52 @@ async function resumeWithSignals(dir: string, study: StudyRequest, opts: Capture
     const ffmpeg = await probeFfmpeg(opts.ffmpeg ?? record.environment.ffmpeg.path);
     // Every browser the run's scenarios use, from the paths the run recorded unless given again.
     const names = [...new Set(record.scenarios.map((s) => s.scenario.browser ?? 'chromium'))].sort();
-    const recorded = (name: string) => record.environment.browsers?.find((b) => b.name === name)?.path ?? ((record.environment.browser.name ?? 'chromium') === name ? record.environment.browser.path : undefined);
+    const recorded = (name: string) =>
+      record.environment.browsers?.find((b) => b.name === name)?.path ??
+      ((record.environment.browser.name ?? 'chromium') === name ? record.environment.browser.path : undefined);
     const browsers: BrowserInfo[] = [];
-    for (const name of names) browsers.push(await probeBrowser({ chrome: opts.chrome ?? recorded('chromium'), firefox: opts.firefox ?? recorded('firefox') }, process.env, name));
+    for (const name of names)
+      browsers.push(
+        await probeBrowser(
+          { chrome: opts.chrome ?? recorded('chromium'), firefox: opts.firefox ?? recorded('firefox') },
+          process.env,
+          name,
+        ),
+      );
     const browser = browsers[0];
-    const tools = differences([toolVersions(record.environment), toolVersions(environmentOf(browser, ffmpeg, browsers))]);
-    if (tools.length) throw new InputError(`--resume ${abs}: ${describeDifferences(tools)} (run vs this machine); simq does not mix tool versions in one run`, 'resume on a machine with the same browser, ffmpeg and libvmaf, or start a new run');
+    const tools = differences([
+      toolVersions(record.environment),
+      toolVersions(environmentOf(browser, ffmpeg, browsers)),
+    ]);
+    if (tools.length)
+      throw new InputError(
+        `--resume ${abs}: ${describeDifferences(tools)} (run vs this machine); simq does not mix tool versions in one run`,
+        'resume on a machine with the same browser, ffmpeg and libvmaf, or start a new run',
+      );
     await checkResumedClips(abs, record, study, opts, ffmpeg, progress, signal);
     const missing = record.scenarios.filter((s) => s.status !== 'complete' && s.status !== 'degraded');
-    progress.info(`resume ${abs}: ${record.scenarios.length - missing.length} of ${record.scenarios.length} scenarios kept, ${missing.length} to capture`);
+    progress.info(
+      `resume ${abs}: ${record.scenarios.length - missing.length} of ${record.scenarios.length} scenarios kept, ${missing.length} to capture`,
+    );
     await run.preflight?.();
-    if (missing.length === 0) return { capture: { dir: abs, record }, summary: captureSummary(abs, record), exitCode: ExitCode.ok, resumed: { captured: 0 } };
-    for (const b of browsers) assertEncodable(b, [...new Set(missing.filter((s) => (s.scenario.browser ?? 'chromium') === b.name).map((s) => s.scenario.codec))]);
+    if (missing.length === 0)
+      return {
+        capture: { dir: abs, record },
+        summary: captureSummary(abs, record),
+        exitCode: ExitCode.ok,
+        resumed: { captured: 0 },
+      };
+    for (const b of browsers)
+      assertEncodable(b, [
+        ...new Set(missing.filter((s) => (s.scenario.browser ?? 'chromium') === b.name).map((s) => s.scenario.codec)),
+      ]);
     const clips = record.clips ?? [{ id: clipIdOf(record.input.source, record.input.sourceSha256), ...record.input }];
-    const janus = await prepareSfu(missing.map((s) => s.scenario), opts, progress, signal);
+    const janus = await prepareSfu(
+      missing.map((s) => s.scenario),
+      opts,
+      progress,
+      signal,
+    );
     const capture = await runCaptureStage({
       janus,
       janusExport: study.plan.janusExport,
@@ -253,13 +352,33 @@ async function resumeWithSignals(dir: string, study: StudyRequest, opts: Capture
 }
 
 /** The clips' content (and, when the command line gives one, the plan) must be what the run was made from. */
-async function checkResumedClips(abs: string, record: RunRecord, study: StudyRequest, opts: CaptureCliOptions, ffmpeg: FfmpegInfo, progress: Progress, signal: AbortSignal): Promise<void> {
+async function checkResumedClips(
+  abs: string,
+  record: RunRecord,
+  study: StudyRequest,
+  opts: CaptureCliOptions,
+  ffmpeg: FfmpegInfo,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<void> {
   const clips = record.clips ?? [{ id: 'input', ...record.input }];
   for (const c of clips) {
-    if (!existsSync(c.source)) throw new InputError(`--resume ${abs}: clip ${c.source} (${c.id}) is gone`, 'put the clip back where the run found it, or start a new run');
+    if (!existsSync(c.source))
+      throw new InputError(
+        `--resume ${abs}: clip ${c.source} (${c.id}) is gone`,
+        'put the clip back where the run found it, or start a new run',
+      );
     const sha = await sha256File(c.source, signal);
-    if (sha !== c.sourceSha256) throw new InputError(`--resume ${abs}: clip ${c.source} (${c.id}) changed: sha256 ${sha.slice(0, 12)}... is not the run's ${c.sourceSha256.slice(0, 12)}...`, 'restore the clip the run was made from, or start a new run');
-    if (!existsSync(c.y4m)) throw new InputError(`--resume ${abs}: the prepared clip ${c.y4m} is gone (the clip cache was cleared?)`, `re-create it with: ${shellCommand([ffmpeg.path, ...c.preparedWith])}`);
+    if (sha !== c.sourceSha256)
+      throw new InputError(
+        `--resume ${abs}: clip ${c.source} (${c.id}) changed: sha256 ${sha.slice(0, 12)}... is not the run's ${c.sourceSha256.slice(0, 12)}...`,
+        'restore the clip the run was made from, or start a new run',
+      );
+    if (!existsSync(c.y4m))
+      throw new InputError(
+        `--resume ${abs}: the prepared clip ${c.y4m} is gone (the clip cache was cleared?)`,
+        `re-create it with: ${shellCommand([ffmpeg.path, ...c.preparedWith])}`,
+      );
   }
   if (!study.planGiven) return;
   const prepared = await prepareClips(study, ffmpeg, progress, signal);
@@ -269,16 +388,27 @@ async function checkResumedClips(abs: string, record: RunRecord, study: StudyReq
   const now = new Set(plan.record.scenarioIds);
   const onlyRun = [...had].filter((id) => !now.has(id));
   const onlyCmd = [...now].filter((id) => !had.has(id));
-  const clipDiff = differences([{ 'clips (sha256)': clipHashes(record) }, { 'clips (sha256)': prepared.map((c) => `${c.id} ${c.sourceSha256}`).join(', ') }]);
+  const clipDiff = differences([
+    { 'clips (sha256)': clipHashes(record) },
+    { 'clips (sha256)': prepared.map((c) => `${c.id} ${c.sourceSha256}`).join(', ') },
+  ]);
   const what = [
     ...(clipDiff.length ? [describeDifferences(clipDiff)] : []),
     ...(onlyRun.length ? [`scenarios only in the run: ${onlyRun.join(', ')}`] : []),
     ...(onlyCmd.length ? [`scenarios only in this command: ${onlyCmd.join(', ')}`] : []),
   ];
-  throw new InputError(`--resume ${abs}: the plan differs from the run's (plan.hash ${record.plan?.hash.slice(0, 12) ?? 'none'} vs ${plan.record.hash.slice(0, 12)}${what.length ? `; ${what.join('; ')}` : '; same scenario ids, other settings'})`, `simq analyze --resume ${abs} with no clip or plan options continues the run's own plan`);
+  throw new InputError(
+    `--resume ${abs}: the plan differs from the run's (plan.hash ${record.plan?.hash.slice(0, 12) ?? 'none'} vs ${plan.record.hash.slice(0, 12)}${what.length ? `; ${what.join('; ')}` : '; same scenario ids, other settings'})`,
+    `simq analyze --resume ${abs} with no clip or plan options continues the run's own plan`,
+  );
 }
 
-function finishCapture(capture: CaptureStageResult, opts: CaptureCliOptions, run: CaptureRunOptions, progress: Progress): CaptureCommandResult {
+function finishCapture(
+  capture: CaptureStageResult,
+  opts: CaptureCliOptions,
+  run: CaptureRunOptions,
+  progress: Progress,
+): CaptureCommandResult {
   const summary = captureSummary(capture.dir, capture.record);
   if (run.print !== false) {
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
@@ -289,7 +419,9 @@ function finishCapture(capture: CaptureStageResult, opts: CaptureCliOptions, run
     progress.warn(capture.error.message);
     exitCode = capture.error.exitCode;
   } else if (capture.record.status === 'degraded' && !opts.allowDegraded) {
-    progress.warn('some layers were CPU-limited or below their configured resolution / frame rate (see above): their numbers do not describe the configuration. Re-run on a quieter machine, or add --allow-degraded to accept them.');
+    progress.warn(
+      'some layers were CPU-limited or below their configured resolution / frame rate (see above): their numbers do not describe the configuration. Re-run on a quieter machine, or add --allow-degraded to accept them.',
+    );
     exitCode = ExitCode.degraded;
   }
   return { capture, summary, exitCode };
@@ -299,7 +431,9 @@ export function registerCapture(program: Command): void {
   addCaptureOptions(
     program
       .command('capture')
-      .description('capture stage: send simulcast from Chromium and record every layer\'s bitstream and a per-second stats timeline'),
+      .description(
+        "capture stage: send simulcast from Chromium and record every layer's bitstream and a per-second stats timeline",
+      ),
   ).action(async (clips: string[], opts: CaptureCliOptions) => {
     const { exitCode } = await captureFromCli(clips, opts, process.argv.slice(2));
     process.exitCode = exitCode;

@@ -33,21 +33,34 @@ interface DoctorOptions {
 }
 
 function failure(component: string, e: unknown, optional = false): DoctorCheck {
-  return { component, ok: false, optional, detail: (e as Error).message, fix: e instanceof SimqError ? e.fix : undefined };
+  return {
+    component,
+    ok: false,
+    optional,
+    detail: (e as Error).message,
+    fix: e instanceof SimqError ? e.fix : undefined,
+  };
 }
 
 const FASTER_ENGINE =
-  'put an ffmpeg built with libvmaf >= 2 on PATH (Homebrew\'s ffmpeg, a static Linux build with libvmaf, a container image\'s ffmpeg): simq prefers it without options; or point SIMQ_FFMPEG / --ffmpeg at it';
+  "put an ffmpeg built with libvmaf >= 2 on PATH (Homebrew's ffmpeg, a static Linux build with libvmaf, a container image's ffmpeg): simq prefers it without options; or point SIMQ_FFMPEG / --ffmpeg at it";
 
 /** Which VMAF engine the measure stage will use, and how to get a faster one (docs/vmaf.md). */
 export function engineCheck(f: FfmpegInfo): DoctorCheck {
   const others = (f.alternatives ?? []).map((a) =>
-    a.error ? `${a.path} (${a.source}): does not run` : `${a.path} (${a.source}, ffmpeg ${a.version}): libvmaf ${a.hasLibvmaf ? (a.libvmafMajor === 2 ? '>= 2' : '1.x') : 'none'}`,
+    a.error
+      ? `${a.path} (${a.source}): does not run`
+      : `${a.path} (${a.source}, ffmpeg ${a.version}): libvmaf ${a.hasLibvmaf ? (a.libvmafMajor === 2 ? '>= 2' : '1.x') : 'none'}`,
   );
   const also = others.length ? `; also found: ${others.join('; ')}` : '';
   const where = `ffmpeg ${f.version} at ${f.path} (${f.source})`;
   if (f.libvmafMajor === 2) {
-    return { component: 'vmaf engine', ok: true, optional: true, detail: `libvmaf >= 2 in ${where}: the fast generation (built-in models, n_threads)${also}` };
+    return {
+      component: 'vmaf engine',
+      ok: true,
+      optional: true,
+      detail: `libvmaf >= 2 in ${where}: the fast generation (built-in models, n_threads)${also}`,
+    };
   }
   if (f.hasLibvmaf) {
     return {
@@ -58,7 +71,13 @@ export function engineCheck(f: FfmpegInfo): DoctorCheck {
       fix: FASTER_ENGINE,
     };
   }
-  return { component: 'vmaf engine', ok: false, optional: true, detail: `no libvmaf in ${where}${also}`, fix: FASTER_ENGINE };
+  return {
+    component: 'vmaf engine',
+    ok: false,
+    optional: true,
+    detail: `no libvmaf in ${where}${also}`,
+    fix: FASTER_ENGINE,
+  };
 }
 
 /** Janus, the SFU of --sfu janus: optional, simq runs without it. */
@@ -67,8 +86,20 @@ async function janusCheck(flag: string | undefined): Promise<DoctorCheck> {
     const j = locateJanus(flag);
     const r = await runProcess(j.path, ['--version'], { timeoutMs: 10_000 });
     const version = parseJanusVersion(r.stdout.toString('utf8') + r.stderr);
-    if (!version) return { component: 'janus', ok: false, optional: true, detail: `${j.path} (${j.source}) does not report a Janus version (exit ${r.code})`, fix: JANUS_INSTALL_FIX };
-    return { component: 'janus', ok: true, optional: true, detail: `${version} at ${j.path} (${j.source}) (for --sfu janus)` };
+    if (!version)
+      return {
+        component: 'janus',
+        ok: false,
+        optional: true,
+        detail: `${j.path} (${j.source}) does not report a Janus version (exit ${r.code})`,
+        fix: JANUS_INSTALL_FIX,
+      };
+    return {
+      component: 'janus',
+      ok: true,
+      optional: true,
+      detail: `${version} at ${j.path} (${j.source}) (for --sfu janus)`,
+    };
   } catch (e) {
     return { ...failure('janus', e, true), detail: `${(e as Error).message} (only needed for --sfu janus)` };
   }
@@ -162,11 +193,22 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
 
   const dockerClient = findOnPath('docker');
   if (!dockerClient) {
-    checks.push({ component: 'docker', ok: false, optional: true, detail: 'no docker client (only needed for --vmaf-backend docker)', fix: 'install Docker to use --vmaf-backend docker' });
+    checks.push({
+      component: 'docker',
+      ok: false,
+      optional: true,
+      detail: 'no docker client (only needed for --vmaf-backend docker)',
+      fix: 'install Docker to use --vmaf-backend docker',
+    });
   } else {
     try {
       const d = await dockerAvailable({ timeoutMs: 5000 });
-      checks.push({ component: 'docker', ok: true, optional: true, detail: `client ${dockerClient}, engine ${d.serverVersion} answers` });
+      checks.push({
+        component: 'docker',
+        ok: true,
+        optional: true,
+        detail: `client ${dockerClient}, engine ${d.serverVersion} answers`,
+      });
     } catch (e) {
       checks.push(failure('docker', e, true));
     }
@@ -178,7 +220,9 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('check what simq needs (Chromium, ffmpeg, libvmaf and models, Docker, shaped links) and print the fix for what is missing')
+    .description(
+      'check what simq needs (Chromium, ffmpeg, libvmaf and models, Docker, shaped links) and print the fix for what is missing',
+    )
     .option('--chrome <path>', 'Chrome/Chromium binary to check')
     .option('--firefox <path>', 'Firefox binary to check (optional: for --browser firefox)')
     .option('--janus <path>', 'Janus binary to check (optional: for --sfu janus)')
@@ -196,7 +240,9 @@ export function registerDoctor(program: Command): void {
           process.stdout.write(`${mark} ${c.component.padEnd(11)} ${c.detail}\n`);
           if (!c.ok && c.fix) process.stdout.write(`        ${''.padEnd(11)} fix: ${c.fix}\n`);
         }
-        process.stdout.write(canAnalyze ? 'simq analyze can run.\n' : 'simq analyze cannot run until the MISSING lines are fixed.\n');
+        process.stdout.write(
+          canAnalyze ? 'simq analyze can run.\n' : 'simq analyze cannot run until the MISSING lines are fixed.\n',
+        );
       }
       process.exitCode = canAnalyze ? ExitCode.ok : ExitCode.environment;
     });

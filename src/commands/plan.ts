@@ -32,7 +32,10 @@ export function parseCodecList(text: string): Codec[] {
     const c = raw.trim().toLowerCase();
     if (!c) throw new InputError(`--codec "${text}": empty codec name in the list (use e.g. vp8,h264)`, EXAMPLE);
     if (!(CODECS as readonly string[]).includes(c)) {
-      throw new InputError(`--codec: unknown codec "${raw.trim()}" (use one of ${CODECS.join(', ')}, comma-separated for several)`, EXAMPLE);
+      throw new InputError(
+        `--codec: unknown codec "${raw.trim()}" (use one of ${CODECS.join(', ')}, comma-separated for several)`,
+        EXAMPLE,
+      );
     }
     if (!out.includes(c as Codec)) out.push(c as Codec);
   }
@@ -40,18 +43,22 @@ export function parseCodecList(text: string): Codec[] {
 }
 
 export function parseSizeOption(text: string): Size {
-  if (/^\s*-/.test(text) || /x\s*-/i.test(text)) throw new InputError(`--size ${text}: width and height must be > 0`, EXAMPLE);
+  if (/^\s*-/.test(text) || /x\s*-/i.test(text))
+    throw new InputError(`--size ${text}: width and height must be > 0`, EXAMPLE);
   const size = parseSize(text);
   if (!size) throw new InputError(`--size "${text}": expected WIDTHxHEIGHT in pixels, e.g. 1280x720`, EXAMPLE);
-  if (size.width <= 0 || size.height <= 0) throw new InputError(`--size ${text}: width and height must be > 0`, EXAMPLE);
-  if (size.width > MAX_SIDE || size.height > MAX_SIDE) throw new InputError(`--size ${text}: each side must be at most ${MAX_SIDE} pixels`, EXAMPLE);
+  if (size.width <= 0 || size.height <= 0)
+    throw new InputError(`--size ${text}: width and height must be > 0`, EXAMPLE);
+  if (size.width > MAX_SIDE || size.height > MAX_SIDE)
+    throw new InputError(`--size ${text}: each side must be at most ${MAX_SIDE} pixels`, EXAMPLE);
   return size;
 }
 
 export function parseFpsOption(text: string): number {
   if (/^\s*-\d/.test(text)) throw new InputError(`--fps ${text}: must be > 0, e.g. 30`, EXAMPLE);
   const fps = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(fps) || fps <= 0 || fps > 1000) throw new InputError(`--fps "${text}": expected frames per second > 0, e.g. 30`, EXAMPLE);
+  if (!Number.isFinite(fps) || fps <= 0 || fps > 1000)
+    throw new InputError(`--fps "${text}": expected frames per second > 0, e.g. 30`, EXAMPLE);
   return fps;
 }
 
@@ -60,7 +67,11 @@ export function parseBandwidthList(text: string): number[] {
     const part = raw.trim();
     if (part.startsWith('-')) throw new InputError(`--bandwidth: ${part} must be > 0`, EXAMPLE);
     const bps = parseBitrate(part);
-    if (!part || Number.isNaN(bps)) throw new InputError(`--bandwidth: "${part}" is not a bitrate (use e.g. 800k, 1.5M or 800000 bps, comma-separated)`, EXAMPLE);
+    if (!part || Number.isNaN(bps))
+      throw new InputError(
+        `--bandwidth: "${part}" is not a bitrate (use e.g. 800k, 1.5M or 800000 bps, comma-separated)`,
+        EXAMPLE,
+      );
     if (bps <= 0) throw new InputError(`--bandwidth: ${part} must be > 0`, EXAMPLE);
     return bps;
   });
@@ -74,7 +85,8 @@ export function buildPlan(opts: PlanCliOptions): PlanDocument {
   const input = { width: size.width, height: size.height, fps };
   const plans: PlanEntry[] = [];
   for (const def of resolveScenarioSpec(opts.scenario)) {
-    const defBandwidths = def.bandwidth === undefined ? [] : Array.isArray(def.bandwidth) ? def.bandwidth : [def.bandwidth];
+    const defBandwidths =
+      def.bandwidth === undefined ? [] : Array.isArray(def.bandwidth) ? def.bandwidth : [def.bandwidth];
     const bandwidths = optionBandwidths ?? defBandwidths;
     // Bandwidths are rows of one table here, not separate scenarios: expand codecs and sweeps only.
     for (const scenario of expandScenarios([{ ...def, bandwidth: undefined }], { codecs })) {
@@ -91,7 +103,11 @@ export function buildPlan(opts: PlanCliOptions): PlanDocument {
 }
 
 /** `--browser firefox`: gecko's stream table and the allocator over it, per scenario. */
-export function buildFirefoxPlan(opts: PlanCliOptions): { input: { width: number; height: number; fps: number }; browser: 'firefox'; plans: GeckoPlan[] } {
+export function buildFirefoxPlan(opts: PlanCliOptions): {
+  input: { width: number; height: number; fps: number };
+  browser: 'firefox';
+  plans: GeckoPlan[];
+} {
   const codecs = opts.codec === undefined ? undefined : parseCodecList(opts.codec);
   const size = parseSizeOption(opts.size);
   const fps = parseFpsOption(opts.fps);
@@ -119,10 +135,22 @@ export function renderFirefoxPlan(doc: ReturnType<typeof buildFirefoxPlan>): str
       l.maxKbps,
       ...l.allocatedKbps.map((k) => (l.sent ? (k > 0 ? k : 'off') : '-')),
     ]);
-    out.push(renderTable(['rid', 'size', 'gecko row', 'min', 'start', 'max', ...budgets.map((b) => `@${b}`)], rows, [false, false, false, true, true, true, ...budgets.map(() => true)]));
+    out.push(
+      renderTable(['rid', 'size', 'gecko row', 'min', 'start', 'max', ...budgets.map((b) => `@${b}`)], rows, [
+        false,
+        false,
+        false,
+        true,
+        true,
+        true,
+        ...budgets.map(() => true),
+      ]),
+    );
     out.push('');
   }
-  out.push('kbps. Firefox reports no target bitrate: these are gecko\'s configuration, not measurements. maxBitrate only lowers a row; scalabilityMode is ignored (two temporal layers).');
+  out.push(
+    "kbps. Firefox reports no target bitrate: these are gecko's configuration, not measurements. maxBitrate only lowers a row; scalabilityMode is ignored (two temporal layers).",
+  );
   return out.join('\n') + '\n';
 }
 
@@ -133,17 +161,32 @@ export function registerPlan(program: Command): void {
       'Predict how Chrome (libwebrtc) sizes each simulcast layer: resolution, min/target/max and the\n' +
         'allocation at each bandwidth. No browser; instant. See docs/plan.md for what the numbers mean.',
     )
-    .option('--codec <list>', `codec: ${CODECS.join(', ')}; comma-separated for one table each (default vp8, or the scenario file's codec)`)
+    .option(
+      '--codec <list>',
+      `codec: ${CODECS.join(', ')}; comma-separated for one table each (default vp8, or the scenario file's codec)`,
+    )
     .option('--size <WxH>', 'input (camera) resolution', '1280x720')
     .option('--fps <n>', 'input frame rate', '30')
-    .option('--scenario <spec>', 'preset name(s) or scenario .json file, comma-separated (as for capture)', 'all-layers')
+    .option(
+      '--scenario <spec>',
+      'preset name(s) or scenario .json file, comma-separated (as for capture)',
+      'all-layers',
+    )
     .option('--bandwidth <list>', 'total send caps, e.g. 300k,800k,1500k (b=AS/b=TIAS on the answer)')
-    .option('--browser <name>', 'chromium (libwebrtc\'s table, default) or firefox (gecko\'s VideoStreamFactory.cpp table)', 'chromium')
+    .option(
+      '--browser <name>',
+      "chromium (libwebrtc's table, default) or firefox (gecko's VideoStreamFactory.cpp table)",
+      'chromium',
+    )
     .option('--json', 'print one JSON document on stdout instead of tables')
     .addHelpText('after', `\nExample:\n  ${EXAMPLE}\n`)
     .action((opts: PlanCliOptions) => {
       const browser = (opts.browser ?? 'chromium').trim().toLowerCase();
-      if (browser !== 'chromium' && browser !== 'firefox') throw new InputError(`--browser ${opts.browser}: expected chromium or firefox`, 'e.g. simq plan --browser firefox --size 640x360');
+      if (browser !== 'chromium' && browser !== 'firefox')
+        throw new InputError(
+          `--browser ${opts.browser}: expected chromium or firefox`,
+          'e.g. simq plan --browser firefox --size 640x360',
+        );
       if (browser === 'firefox') {
         const ff = buildFirefoxPlan(opts);
         process.stdout.write(opts.json ? JSON.stringify(ff, null, 2) + '\n' : renderFirefoxPlan(ff));

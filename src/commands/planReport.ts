@@ -32,7 +32,9 @@ function layerCell(l: LayerPrediction): string {
     case 'on':
       // Under a binding cap the adjuster's factor is not knowable without encoding: a range, not one number.
       if (l.predictedRangeBps) return `${kbps(l.predictedRangeBps[0])}-${kbps(l.predictedRangeBps[1])}`;
-      return l.predictedTargetBps === l.allocatedBps ? `${kbps(l.allocatedBps)}` : `${kbps(l.predictedTargetBps)} (${kbps(l.allocatedBps)})`;
+      return l.predictedTargetBps === l.allocatedBps
+        ? `${kbps(l.allocatedBps)}`
+        : `${kbps(l.predictedTargetBps)} (${kbps(l.allocatedBps)})`;
     case 'off-bandwidth':
       return 'off';
     case 'inactive':
@@ -47,14 +49,42 @@ function layerCell(l: LayerPrediction): string {
 function configTable(p: AllocationPrediction): string {
   const rows = p.layers.map((l) =>
     l.configured
-      ? [l.rid, `${l.width}x${l.height}`, l.active ? 'yes' : 'no', String(l.frameRate), `T${l.temporalLayers}`, kbps(l.minBps), kbps(l.targetBps), kbps(l.maxBps), l.notes.join('; ')]
-      : [l.rid, '-', l.active ? 'yes' : 'no', '-', '-', '-', '-', '-', l.state === 'dropped' ? 'not sent for this input size (encoder_stream_factory.cc)' : 'not sent (single stream)'],
+      ? [
+          l.rid,
+          `${l.width}x${l.height}`,
+          l.active ? 'yes' : 'no',
+          String(l.frameRate),
+          `T${l.temporalLayers}`,
+          kbps(l.minBps),
+          kbps(l.targetBps),
+          kbps(l.maxBps),
+          l.notes.join('; '),
+        ]
+      : [
+          l.rid,
+          '-',
+          l.active ? 'yes' : 'no',
+          '-',
+          '-',
+          '-',
+          '-',
+          '-',
+          l.state === 'dropped'
+            ? 'not sent for this input size (encoder_stream_factory.cc)'
+            : 'not sent (single stream)',
+        ],
   );
-  return renderTable(
-    ['rid', 'resolution', 'active', 'fps', 'TL', 'min', 'target', 'max', 'from'],
-    rows,
-    [false, false, false, true, false, true, true, true, false],
-  );
+  return renderTable(['rid', 'resolution', 'active', 'fps', 'TL', 'min', 'target', 'max', 'from'], rows, [
+    false,
+    false,
+    false,
+    true,
+    false,
+    true,
+    true,
+    true,
+    false,
+  ]);
 }
 
 function allocationTable(allocations: AllocationPrediction[]): string {
@@ -65,14 +95,21 @@ function allocationTable(allocations: AllocationPrediction[]): string {
     ...p.layers.map(layerCell),
     p.activeRids.length ? p.activeRids.join(' ') : 'none',
   ]);
-  return renderTable(['bandwidth', 'encoder', ...rids, 'layers on'], rows, [false, true, ...rids.map(() => true), false]);
+  return renderTable(['bandwidth', 'encoder', ...rids, 'layers on'], rows, [
+    false,
+    true,
+    ...rids.map(() => true),
+    false,
+  ]);
 }
 
 export function renderPlanText(doc: PlanDocument): string {
   const out: string[] = [];
   for (const plan of doc.plans) {
     const base = plan.allocations[0];
-    out.push(`${plan.scenario} / ${base.codec} - input ${doc.input.width}x${doc.input.height} @ ${doc.input.fps} fps${base.simulcast ? '' : ' (NOT simulcast)'}`);
+    out.push(
+      `${plan.scenario} / ${base.codec} - input ${doc.input.width}x${doc.input.height} @ ${doc.input.fps} fps${base.simulcast ? '' : ' (NOT simulcast)'}`,
+    );
     if (plan.description) out.push(`  ${plan.description}`);
     out.push('');
     out.push(indent(configTable(base)));
@@ -90,8 +127,8 @@ export function renderPlanText(doc: PlanDocument): string {
     }
     out.push('');
     out.push('  kbps. encoder: total the simulcast allocator splits (the cap minus packet overhead, at most the');
-    out.push('  active layers\' max). Per layer: predicted outbound-rtp.targetBitrate; under a binding cap the');
-    out.push('  range it falls in (low-high, high = the allocator\'s share: see the adjuster note).');
+    out.push("  active layers' max). Per layer: predicted outbound-rtp.targetBitrate; under a binding cap the");
+    out.push("  range it falls in (low-high, high = the allocator's share: see the adjuster note).");
     // Cap arithmetic first, then what holds for several rows.
     const ordered = [...notes].sort((a, b) => Number(!a.startsWith('cap ')) - Number(!b.startsWith('cap ')));
     for (const n of ordered) out.push(`  - ${n}`);

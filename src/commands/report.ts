@@ -15,10 +15,15 @@ export function registerReport(program: Command): void {
     .argument('<run-dir>', 'a run directory made by simq capture (measured and recommended runs show more)')
     .option('--out <file>', 'where to write the report (default: <run-dir>/report.html)')
     .option('--force', 'replace an existing report')
-    .addHelpText('after', '\nExamples:\n  simq report results/<run-id>\n  simq report results/<run-id> --out /tmp/run.html --force\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  simq report results/<run-id>\n  simq report results/<run-id> --out /tmp/run.html --force\n',
+    )
     .action((runDir: string, opts: { out?: string; force?: boolean }) => {
       const warn = (line: string) => process.stderr.write(`simq: warning: ${line}\n`);
-      const file = withRun(runDir, 'report', warn, () => writeReport(runDir, { out: opts.out, force: opts.force }), { readOnly: opts.out !== undefined });
+      const file = withRun(runDir, 'report', warn, () => writeReport(runDir, { out: opts.out, force: opts.force }), {
+        readOnly: opts.out !== undefined,
+      });
       process.stdout.write(`wrote ${file} (${Math.round(statSync(file).size / 1024)} KiB)\n`);
     });
 }

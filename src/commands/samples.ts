@@ -3,7 +3,15 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { DEFAULT_SAMPLE_DURATION_S, RECIPES, defaultSampleDir, findRecipe, generateSample, recipeNames, type SampleResult } from '../samples/recipes.js';
+import {
+  DEFAULT_SAMPLE_DURATION_S,
+  RECIPES,
+  defaultSampleDir,
+  findRecipe,
+  generateSample,
+  recipeNames,
+  type SampleResult,
+} from '../samples/recipes.js';
 import { probeFfmpeg } from '../tools/ffmpeg.js';
 import { renderTable } from '../ui/table.js';
 import { createProgress } from '../ui/progress.js';
@@ -24,10 +32,17 @@ export function selectRecipes(only: string | undefined): string[] {
     .split(',')
     .map((n) => n.trim())
     .filter(Boolean);
-  if (names.length === 0) throw new InputError(`--only "${only}": name at least one sample (${recipeNames().join(', ')})`, `--only ${recipeNames()[0]}`);
+  if (names.length === 0)
+    throw new InputError(
+      `--only "${only}": name at least one sample (${recipeNames().join(', ')})`,
+      `--only ${recipeNames()[0]}`,
+    );
   const unknown = names.filter((n) => !findRecipe(n));
   if (unknown.length) {
-    throw new InputError(`--only: unknown sample ${unknown.map((n) => `"${n}"`).join(', ')}; the samples are ${recipeNames().join(', ')}`, `--only ${recipeNames().join(',')}`);
+    throw new InputError(
+      `--only: unknown sample ${unknown.map((n) => `"${n}"`).join(', ')}; the samples are ${recipeNames().join(', ')}`,
+      `--only ${recipeNames().join(',')}`,
+    );
   }
   return [...new Set(names)];
 }
@@ -44,8 +59,14 @@ export function registerSamples(program: Command): void {
   program
     .command('samples')
     .description('generate the synthetic sample clips (camera, motion, screen, conference) with ffmpeg, no downloads')
-    .addHelpText('after', `\nSamples (1280x720, 30 fps):\n${RECIPES.map((r) => `  ${r.name.padEnd(7)} ${r.description}`).join('\n')}`)
-    .option('--out <dir>', `folder to write them to (default: ${path.relative(process.cwd(), defaultSampleDir()) || '.'})`)
+    .addHelpText(
+      'after',
+      `\nSamples (1280x720, 30 fps):\n${RECIPES.map((r) => `  ${r.name.padEnd(7)} ${r.description}`).join('\n')}`,
+    )
+    .option(
+      '--out <dir>',
+      `folder to write them to (default: ${path.relative(process.cwd(), defaultSampleDir()) || '.'})`,
+    )
     .option('--duration <s>', 'seconds per sample', String(DEFAULT_SAMPLE_DURATION_S))
     .option('--only <names>', `comma-separated subset of ${recipeNames().join(',')}`)
     .option('--force', 'regenerate samples that already exist')

@@ -8,8 +8,22 @@ const kbps = (bps: number) => Math.round(bps / 1000);
 
 function spatialConfigTable(p: AllocationPrediction): string {
   const svc = p.svc!;
-  const rows = svc.config.layers.map((l) => [`S${l.index}`, `${l.width}x${l.height}`, `T${l.temporalLayers}`, kbps(l.minBps), kbps(l.targetBps), kbps(l.maxBps)]);
-  return renderTable(['layer', 'resolution', 'TL', 'min', 'target', 'max'], rows, [false, false, false, true, true, true]);
+  const rows = svc.config.layers.map((l) => [
+    `S${l.index}`,
+    `${l.width}x${l.height}`,
+    `T${l.temporalLayers}`,
+    kbps(l.minBps),
+    kbps(l.targetBps),
+    kbps(l.maxBps),
+  ]);
+  return renderTable(['layer', 'resolution', 'TL', 'min', 'target', 'max'], rows, [
+    false,
+    false,
+    false,
+    true,
+    true,
+    true,
+  ]);
 }
 
 function spatialAllocationTable(allocations: AllocationPrediction[]): string {
@@ -27,7 +41,11 @@ function spatialAllocationTable(allocations: AllocationPrediction[]): string {
 }
 
 function operatingPointTable(p: AllocationPrediction): string {
-  const rows = (p.svc?.operatingPoints ?? []).map((o) => [`S${o.spatial}T${o.temporal}`, `${o.width}x${o.height}`, kbps(o.bps)]);
+  const rows = (p.svc?.operatingPoints ?? []).map((o) => [
+    `S${o.spatial}T${o.temporal}`,
+    `${o.width}x${o.height}`,
+    kbps(o.bps),
+  ]);
   return renderTable(['point', 'size', 'kbps'], rows, [false, false, true]);
 }
 

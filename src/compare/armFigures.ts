@@ -25,14 +25,25 @@ export function readViewerPictures(runDir: string): PictureRow[] {
 }
 
 /** The figures of one measured viewer; undefined when it was not measured. */
-export function armViewerFigures(scenario: ScenarioRecord, m: ViewerMeasureRecord | undefined, pictures: readonly PictureRow[], spec: string, targetVmaf: number, window: CompareWindow): ArmViewerFigures | undefined {
+export function armViewerFigures(
+  scenario: ScenarioRecord,
+  m: ViewerMeasureRecord | undefined,
+  pictures: readonly PictureRow[],
+  spec: string,
+  targetVmaf: number,
+  window: CompareWindow,
+): ArmViewerFigures | undefined {
   const { fromS, toS } = window;
   if (!m || m.status !== 'measured') return undefined;
   const rid = `${VIEWER_RID_PREFIX}${m.viewer}`;
-  const ticks = pictures.filter((p) => p.scenario_id === scenario.id && p.rid === rid && p.time_s >= fromS && p.time_s < toS);
+  const ticks = pictures.filter(
+    (p) => p.scenario_id === scenario.id && p.rid === rid && p.time_s >= fromS && p.time_s < toS,
+  );
   const vmaf = aggregate(ticks.map((p) => p.vmaf));
   // Whole seconds only: the first from the steady start on, the last before toS.
-  const seconds = (m.seconds ?? []).filter((s) => s.second >= Math.ceil(fromS) && s.second < toS).map((s) => ({ second: s.second, vmaf: s.vmaf, kbps: s.kbps }));
+  const seconds = (m.seconds ?? [])
+    .filter((s) => s.second >= Math.ceil(fromS) && s.second < toS)
+    .map((s) => ({ second: s.second, vmaf: s.vmaf, kbps: s.kbps }));
   const freezes = (m.freezes?.list ?? []).filter((f) => f.startS >= fromS && f.startS < toS);
   const scored = seconds.filter((s) => s.vmaf !== undefined);
   return {
@@ -45,10 +56,17 @@ export function armViewerFigures(scenario: ScenarioRecord, m: ViewerMeasureRecor
     vmafP5: round(vmaf.p5, 2),
     kbps: round(mean(seconds.map((s) => s.kbps)), 1),
     freezeCount: freezes.length,
-    freezeS: round(freezes.reduce((t, f) => t + f.durationS, 0), 3)!,
+    freezeS: round(
+      freezes.reduce((t, f) => t + f.durationS, 0),
+      3,
+    )!,
     timeOnLayerS: m.timeOnLayerS ?? {},
     seconds,
-    atTarget: { target: targetVmaf, seconds: scored.length, share: scored.length ? round(scored.filter((s) => s.vmaf! >= targetVmaf).length / scored.length, 3) : undefined },
+    atTarget: {
+      target: targetVmaf,
+      seconds: scored.length,
+      share: scored.length ? round(scored.filter((s) => s.vmaf! >= targetVmaf).length / scored.length, 3) : undefined,
+    },
   };
 }
 
@@ -83,16 +101,26 @@ export function viewerMeasure(run: RunRecord, i: number): ViewerMeasureRecord | 
  * ends with its own capture, and the last second, cut by the capture's end, would read low in kbps).
  */
 export function commonEndS(runs: readonly RunRecord[], i: number): number {
-  return Math.min(...runs.map((r) => {
-    const seconds = viewerMeasure(r, i)?.seconds ?? [];
-    return seconds.length ? Math.max(...seconds.map((s) => s.second)) : Infinity;
-  }));
+  return Math.min(
+    ...runs.map((r) => {
+      const seconds = viewerMeasure(r, i)?.seconds ?? [];
+      return seconds.length ? Math.max(...seconds.map((s) => s.second)) : Infinity;
+    }),
+  );
 }
 
 /** Each viewer's figures in the scenario's viewer order, over its window. */
-export function runViewerFigures(runDir: string, run: RunRecord, specs: readonly string[], targetVmaf: number, windowOf: (i: number) => CompareWindow): { scenario: ScenarioRecord; figures: (ArmViewerFigures | undefined)[] } {
+export function runViewerFigures(
+  runDir: string,
+  run: RunRecord,
+  specs: readonly string[],
+  targetVmaf: number,
+  windowOf: (i: number) => CompareWindow,
+): { scenario: ScenarioRecord; figures: (ArmViewerFigures | undefined)[] } {
   const scenario = viewerScenario(run);
   const pictures = readViewerPictures(runDir);
-  const figures = (scenario.viewers ?? []).map((v, i) => armViewerFigures(scenario, viewerMeasure(run, i), pictures, specs[i] ?? v.spec, targetVmaf, windowOf(i)));
+  const figures = (scenario.viewers ?? []).map((v, i) =>
+    armViewerFigures(scenario, viewerMeasure(run, i), pictures, specs[i] ?? v.spec, targetVmaf, windowOf(i)),
+  );
   return { scenario, figures };
 }

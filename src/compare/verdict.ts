@@ -26,7 +26,11 @@ function standardError(values: readonly number[]): number | undefined {
 }
 
 /** Per-second differences recommended - default of one quantity, over the seconds both arms have it. */
-function pairedDiffs(a: ArmViewerFigures, b: ArmViewerFigures, pick: (s: ArmViewerFigures['seconds'][number]) => number | undefined): number[] {
+function pairedDiffs(
+  a: ArmViewerFigures,
+  b: ArmViewerFigures,
+  pick: (s: ArmViewerFigures['seconds'][number]) => number | undefined,
+): number[] {
   const other = new Map(a.seconds.map((s) => [s.second, pick(s)]));
   return b.seconds.flatMap((s) => {
     const x = other.get(s.second);
@@ -35,25 +39,55 @@ function pairedDiffs(a: ArmViewerFigures, b: ArmViewerFigures, pick: (s: ArmView
   });
 }
 
-function difference(def: number | undefined, rec: number | undefined, noise: number | undefined, higherIsBetter: boolean, basis: string): Difference {
+function difference(
+  def: number | undefined,
+  rec: number | undefined,
+  noise: number | undefined,
+  higherIsBetter: boolean,
+  basis: string,
+): Difference {
   if (def === undefined || rec === undefined || noise === undefined) return { default: def, recommended: rec, basis };
   const diff = rec - def;
-  const better: Arm | undefined = Math.abs(diff) <= noise ? undefined : (diff > 0) === higherIsBetter ? 'recommended' : 'default';
-  return { default: def, recommended: rec, diff: round(diff, 2), noise: round(noise, 2), ...(better ? { better } : {}), basis };
+  const better: Arm | undefined =
+    Math.abs(diff) <= noise ? undefined : diff > 0 === higherIsBetter ? 'recommended' : 'default';
+  return {
+    default: def,
+    recommended: rec,
+    diff: round(diff, 2),
+    noise: round(noise, 2),
+    ...(better ? { better } : {}),
+    basis,
+  };
 }
 
 export function vmafDifference(def: ArmViewerFigures, rec: ArmViewerFigures): Difference {
   const d = pairedDiffs(def, rec, (s) => s.vmaf);
   const se = standardError(d);
   const noise = Math.max(VMAF_NOISE_FLOOR, 2 * (se ?? 0));
-  return difference(def.vmafMean, rec.vmafMean, noise, true, se === undefined ? `floor ${VMAF_NOISE_FLOOR} VMAF (${d.length} paired seconds)` : `max(${VMAF_NOISE_FLOOR} VMAF, 2 x SE of ${d.length} paired seconds)`);
+  return difference(
+    def.vmafMean,
+    rec.vmafMean,
+    noise,
+    true,
+    se === undefined
+      ? `floor ${VMAF_NOISE_FLOOR} VMAF (${d.length} paired seconds)`
+      : `max(${VMAF_NOISE_FLOOR} VMAF, 2 x SE of ${d.length} paired seconds)`,
+  );
 }
 
 export function kbpsDifference(def: ArmViewerFigures, rec: ArmViewerFigures): Difference {
   const d = pairedDiffs(def, rec, (s) => s.kbps);
   const se = standardError(d);
   const floor = KBPS_NOISE_SHARE * Math.max(def.kbps ?? 0, rec.kbps ?? 0);
-  return difference(def.kbps, rec.kbps, Math.max(floor, 2 * (se ?? 0)), false, se === undefined ? `floor ${KBPS_NOISE_SHARE * 100}% (${d.length} paired seconds)` : `max(${KBPS_NOISE_SHARE * 100}%, 2 x SE of ${d.length} paired seconds)`);
+  return difference(
+    def.kbps,
+    rec.kbps,
+    Math.max(floor, 2 * (se ?? 0)),
+    false,
+    se === undefined
+      ? `floor ${KBPS_NOISE_SHARE * 100}% (${d.length} paired seconds)`
+      : `max(${KBPS_NOISE_SHARE * 100}%, 2 x SE of ${d.length} paired seconds)`,
+  );
 }
 
 export function freezeDifference(def: ArmViewerFigures, rec: ArmViewerFigures): Difference {
@@ -69,7 +103,8 @@ export function qualityForBits(vmaf: Difference, kbps: Difference): Verdict {
 }
 
 const fmt = (v: number | undefined, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
-const signed = (v: number | undefined, digits = 1) => (v === undefined ? '-' : `${v > 0 ? '+' : ''}${v.toFixed(digits)}`);
+const signed = (v: number | undefined, digits = 1) =>
+  v === undefined ? '-' : `${v > 0 ? '+' : ''}${v.toFixed(digits)}`;
 
 function sayQuality(verdict: Verdict, vmaf: Difference, kbps: Difference): string {
   const numbers = `VMAF ${fmt(vmaf.default)} -> ${fmt(vmaf.recommended)} (${signed(vmaf.diff)}, noise ${fmt(vmaf.noise)}), ${fmt(kbps.default, 0)} -> ${fmt(kbps.recommended, 0)} kbps (${signed(kbps.diff, 0)}, noise ${fmt(kbps.noise, 0)})`;
@@ -92,11 +127,26 @@ function sayFreezes(verdict: Verdict, f: Difference, def: ArmViewerFigures, rec:
   return `fewer freezes: ${verdict === 'default' || verdict === 'recommended' ? verdict : 'no clear difference'} (${numbers})`;
 }
 
-export function compareViewer(spec: string, renderSize: string, def: ArmViewerFigures | undefined, rec: ArmViewerFigures | undefined): ViewerComparison {
+export function compareViewer(
+  spec: string,
+  renderSize: string,
+  def: ArmViewerFigures | undefined,
+  rec: ArmViewerFigures | undefined,
+): ViewerComparison {
   if (!def || !rec) {
     const missing = [!def ? 'default' : '', !rec ? 'recommended' : ''].filter(Boolean).join(' and ');
     const none: Difference = { basis: `not measured in the ${missing} arm` };
-    return { spec, renderSize, arms: { default: def, recommended: rec }, vmaf: none, kbps: none, freezes: none, qualityForBits: 'not measured', fewerFreezes: 'not measured', says: [`not measured in the ${missing} arm: no comparison`] };
+    return {
+      spec,
+      renderSize,
+      arms: { default: def, recommended: rec },
+      vmaf: none,
+      kbps: none,
+      freezes: none,
+      qualityForBits: 'not measured',
+      fewerFreezes: 'not measured',
+      says: [`not measured in the ${missing} arm: no comparison`],
+    };
   }
   const vmaf = vmafDifference(def, rec);
   const kbps = kbpsDifference(def, rec);

@@ -10,7 +10,11 @@ const HEADER =
 
 /** A Markdown table cell: pipes escaped, line breaks folded, so a description cannot break the table. */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 function defaultOf(option: Option): string {
@@ -21,7 +25,9 @@ function defaultOf(option: Option): string {
 }
 
 function commandSection(command: Command): string {
-  const args = command.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? '...' : ''}>` : `[${a.name()}${a.variadic ? '...' : ''}]`));
+  const args = command.registeredArguments.map((a) =>
+    a.required ? `<${a.name()}${a.variadic ? '...' : ''}>` : `[${a.name()}${a.variadic ? '...' : ''}]`,
+  );
   const lines = [`## \`simq ${[command.name(), ...args].join(' ')}\``, '', cell(command.description()), ''];
   const options = command.options.filter((o) => !o.hidden);
   if (options.length === 0) return [...lines, 'No options.', ''].join('\n');

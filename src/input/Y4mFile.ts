@@ -63,7 +63,8 @@ export function parseY4mHeader(line: string, file: string): Omit<Y4mHeader, 'hea
   if (!(width > 0 && height > 0 && Number.isInteger(width) && Number.isInteger(height))) {
     throw new InputError(`${file}: Y4M header "${line.trim()}" has no valid W/H (frame size)`);
   }
-  if (!(fpsNum > 0 && fpsDen > 0)) throw new InputError(`${file}: Y4M header "${line.trim()}" has no valid F<num>:<den> (frame rate)`);
+  if (!(fpsNum > 0 && fpsDen > 0))
+    throw new InputError(`${file}: Y4M header "${line.trim()}" has no valid F<num>:<den> (frame rate)`);
   if (!YUV420.has(colorSpace)) {
     throw new InputError(
       `${file}: Y4M colour space C${colorSpace} is not 8-bit 4:2:0 (C420jpeg, C420mpeg2, C420paldv or C420)`,
@@ -153,9 +154,11 @@ export class Y4mFile {
       throw new RangeError(`${this.path}: frame ${index} does not exist (the file has ${this.frameCount} frames)`);
     }
     const buf = into ?? Buffer.allocUnsafe(this.frameBytes);
-    if (buf.length < this.frameBytes) throw new RangeError(`buffer of ${buf.length} bytes is smaller than a frame (${this.frameBytes})`);
+    if (buf.length < this.frameBytes)
+      throw new RangeError(`buffer of ${buf.length} bytes is smaller than a frame (${this.frameBytes})`);
     const got = readSync(this.fdOrThrow(), buf, 0, this.frameBytes, this.dataOffset(index));
-    if (got !== this.frameBytes) throw new InputError(`${this.path}: frame ${index} is truncated (${got} of ${this.frameBytes} bytes)`);
+    if (got !== this.frameBytes)
+      throw new InputError(`${this.path}: frame ${index} is truncated (${got} of ${this.frameBytes} bytes)`);
     return into ? buf.subarray(0, this.frameBytes) : buf;
   }
 
@@ -168,9 +171,11 @@ export class Y4mFile {
     const chroma = Math.ceil(this.width / 2) * Math.ceil(this.height / 2);
     const start = plane === 0 ? 0 : luma + (plane - 1) * chroma;
     const length = plane === 0 ? luma : chroma;
-    if (offset < 0 || offset + length > into.length) throw new RangeError(`plane ${plane} (${length} bytes) does not fit at ${offset} in a buffer of ${into.length}`);
+    if (offset < 0 || offset + length > into.length)
+      throw new RangeError(`plane ${plane} (${length} bytes) does not fit at ${offset} in a buffer of ${into.length}`);
     const got = readSync(this.fdOrThrow(), into, offset, length, this.dataOffset(index) + start);
-    if (got !== length) throw new InputError(`${this.path}: frame ${index} is truncated (plane ${plane}: ${got} of ${length} bytes)`);
+    if (got !== length)
+      throw new InputError(`${this.path}: frame ${index} is truncated (plane ${plane}: ${got} of ${length} bytes)`);
   }
 
   close(): void {
@@ -197,7 +202,9 @@ export class Y4mFile {
       const head = this.read(pos, Math.min(MAX_HEADER, size - pos));
       const nl = head.indexOf(0x0a);
       if (nl < 0 || head.subarray(0, 5).toString('latin1') !== 'FRAME') {
-        throw new InputError(`${this.path}: expected a FRAME header at byte ${pos} (frame ${offsets.length}); the file is damaged`);
+        throw new InputError(
+          `${this.path}: expected a FRAME header at byte ${pos} (frame ${offsets.length}); the file is damaged`,
+        );
       }
       const data = pos + nl + 1;
       if (data + this.frameBytes > size) break;

@@ -68,12 +68,28 @@ export function requireRegularFile(file: string): void {
   try {
     st = statSync(file);
   } catch (e) {
-    throw new InputError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'pass the path of a video file');
+    throw new InputError(
+      `${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+      'pass the path of a video file',
+    );
   }
   if (st.isFile()) return;
-  if (st.isDirectory()) throw new InputError(`${file}: is a directory, not a video file`, 'pass the path of a video file (mp4, webm, mkv, y4m)');
-  const kind = st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
-  throw new InputError(`${file}: is ${kind}, not a regular file; simq hashes and re-reads its clips, which a stream cannot give`, 'save the video to a file first (e.g. ffmpeg -i <stream> -c copy clip.mp4) and pass that file');
+  if (st.isDirectory())
+    throw new InputError(
+      `${file}: is a directory, not a video file`,
+      'pass the path of a video file (mp4, webm, mkv, y4m)',
+    );
+  const kind = st.isFIFO()
+    ? 'a FIFO (named pipe)'
+    : st.isCharacterDevice() || st.isBlockDevice()
+      ? 'a device'
+      : st.isSocket()
+        ? 'a socket'
+        : 'not a regular file';
+  throw new InputError(
+    `${file}: is ${kind}, not a regular file; simq hashes and re-reads its clips, which a stream cannot give`,
+    'save the video to a file first (e.g. ffmpeg -i <stream> -c copy clip.mp4) and pass that file',
+  );
 }
 
 /**
@@ -116,7 +132,10 @@ export function validatePrepareOptions(opts: Pick<PrepareOptions, 'size' | 'fps'
     );
   }
   if (opts.durationS !== undefined && !(Number.isFinite(opts.durationS) && opts.durationS > 0)) {
-    throw new InputError(`--duration ${opts.durationS}: the duration must be a number of seconds above 0`, '--duration 10');
+    throw new InputError(
+      `--duration ${opts.durationS}: the duration must be a number of seconds above 0`,
+      '--duration 10',
+    );
   }
 }
 
@@ -134,7 +153,10 @@ export interface PrepareSettings {
 }
 
 /** Capture size, rate and length for a clip: the clip's own, capped at 1280x720 and 30 fps, unless overridden. */
-export function prepareSettings(clip: ClipInfo, opts: Pick<PrepareOptions, 'size' | 'fps' | 'durationS' | 'tailS'>): PrepareSettings {
+export function prepareSettings(
+  clip: ClipInfo,
+  opts: Pick<PrepareOptions, 'size' | 'fps' | 'durationS' | 'tailS'>,
+): PrepareSettings {
   const warnings: string[] = [];
   let width: number;
   let height: number;
@@ -155,8 +177,15 @@ export function prepareSettings(clip: ClipInfo, opts: Pick<PrepareOptions, 'size
     warnings.push(`--duration ${durationS} s is longer than ${clip.path} (${clip.durationS} s): using the whole clip`);
     durationS = undefined;
   }
-  if (durationS === undefined && opts.durationS === undefined && clip.durationS !== undefined && clip.durationS > MAX_DEFAULT_DURATION_S) {
-    warnings.push(`${clip.path} lasts ${clip.durationS} s: using its first ${MAX_DEFAULT_DURATION_S} s (choose with --duration)`);
+  if (
+    durationS === undefined &&
+    opts.durationS === undefined &&
+    clip.durationS !== undefined &&
+    clip.durationS > MAX_DEFAULT_DURATION_S
+  ) {
+    warnings.push(
+      `${clip.path} lasts ${clip.durationS} s: using its first ${MAX_DEFAULT_DURATION_S} s (choose with --duration)`,
+    );
     durationS = MAX_DEFAULT_DURATION_S;
   }
   const frames = durationS === undefined ? undefined : Math.max(1, Math.round(durationS * fps));
@@ -178,7 +207,13 @@ export function planTail(clip: ClipInfo, s: PrepareSettings, usedFrames: number)
  * The ffmpeg arguments that write the reference Y4M for these settings. `usedFrames` is the number of
  * the clip's frames used (needed for a tail; undefined = s.frames, or the whole clip without a tail).
  */
-export function prepareArgs(clip: ClipInfo, s: PrepareSettings, target: string, tail?: CameraTail, usedFrames = s.frames): string[] {
+export function prepareArgs(
+  clip: ClipInfo,
+  s: PrepareSettings,
+  target: string,
+  tail?: CameraTail,
+  usedFrames = s.frames,
+): string[] {
   // fps filter: a constant-rate stream (variable-rate clips, 60 fps phones) sampled at the capture rate.
   // scale: the capture size (bicubic, ffmpeg's default). format: plain yuv420p, what the fake camera reads.
   const chain = [`fps=fps=${s.fps}`];
@@ -196,17 +231,24 @@ export function prepareArgs(clip: ClipInfo, s: PrepareSettings, target: string, 
       `[a][r]concat=n=2:v=1:a=0[v]`;
     frames = undefined;
   }
-  return new FfmpegCommand()
-    .overwrite()
-    .input(clip.path)
-    .filterComplex(graph)
-    // No -c:v: the Y4M muxer picks its own (ffmpeg 4.1 accepts only wrapped_avframe, not rawvideo).
-    .output(target, { map: '[v]', pixFmt: 'yuv420p', frames, format: 'yuv4mpegpipe' })
-    .args();
+  return (
+    new FfmpegCommand()
+      .overwrite()
+      .input(clip.path)
+      .filterComplex(graph)
+      // No -c:v: the Y4M muxer picks its own (ffmpeg 4.1 accepts only wrapped_avframe, not rawvideo).
+      .output(target, { map: '[v]', pixFmt: 'yuv420p', frames, format: 'yuv4mpegpipe' })
+      .args()
+  );
 }
 
 function cacheName(clip: ClipInfo, s: PrepareSettings, key: string): string {
-  const base = path.basename(clip.path).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || 'clip';
+  const base =
+    path
+      .basename(clip.path)
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .slice(0, 60) || 'clip';
   return `${base}.${s.width}x${s.height}.${s.fps}fps.${key.slice(0, 16)}.y4m`;
 }
 
@@ -218,24 +260,45 @@ interface PreparedMeta {
 }
 
 /** Runs one conversion into `tmp` and returns its frame count. */
-async function convert(ffmpeg: FfmpegInfo, clipPath: string, args: string[], tmp: string, signal?: AbortSignal): Promise<number> {
+async function convert(
+  ffmpeg: FfmpegInfo,
+  clipPath: string,
+  args: string[],
+  tmp: string,
+  signal?: AbortSignal,
+): Promise<number> {
   const result = await runProcess(ffmpeg.path, args, { timeoutMs: 30 * 60_000, signal });
   if (signal?.aborted) throw interruptedBy(signal, `preparing ${clipPath}`);
   if (result.code !== 0) {
     if (/No space left|Permission denied|Read-only file system/i.test(result.stderr)) {
-      throw new OutputError(`cannot write ${tmp}: ${tail(result.stderr, 2)}`, 'free disk space, or set SIMQ_CACHE_DIR to another folder');
+      throw new OutputError(
+        `cannot write ${tmp}: ${tail(result.stderr, 2)}`,
+        'free disk space, or set SIMQ_CACHE_DIR to another folder',
+      );
     }
-    throw new InputError(`ffmpeg could not convert ${clipPath} to a 4:2:0 Y4M: ${tail(result.stderr)}`, 'check the clip plays: ffmpeg -i CLIP -f null -');
+    throw new InputError(
+      `ffmpeg could not convert ${clipPath} to a 4:2:0 Y4M: ${tail(result.stderr)}`,
+      'check the clip plays: ffmpeg -i CLIP -f null -',
+    );
   }
   const check = Y4mFile.open(tmp);
   const frames = check.frameCount;
   check.close();
-  if (frames === 0) throw new InputError(`${clipPath}: ffmpeg decoded no frames from its video stream`, 'check the clip plays: ffmpeg -i CLIP -f null -');
+  if (frames === 0)
+    throw new InputError(
+      `${clipPath}: ffmpeg decoded no frames from its video stream`,
+      'check the clip plays: ffmpeg -i CLIP -f null -',
+    );
   return frames;
 }
 
 /** Writes the Y4M (clip part, then tail) to `target` and returns how it was made. */
-async function writePrepared(clip: ClipInfo, settings: PrepareSettings, target: string, opts: PrepareOptions): Promise<PreparedMeta> {
+async function writePrepared(
+  clip: ClipInfo,
+  settings: PrepareSettings,
+  target: string,
+  opts: PrepareOptions,
+): Promise<PreparedMeta> {
   const tmp = tempPathFor(target);
   try {
     let args = prepareArgs(clip, settings, target);
@@ -249,7 +312,13 @@ async function writePrepared(clip: ClipInfo, settings: PrepareSettings, target: 
     }
     if (cameraTail) {
       args = prepareArgs(clip, settings, target, cameraTail, usedFrames);
-      const written = await convert(opts.ffmpeg, clip.path, prepareArgs(clip, settings, tmp, cameraTail, usedFrames), tmp, opts.signal);
+      const written = await convert(
+        opts.ffmpeg,
+        clip.path,
+        prepareArgs(clip, settings, tmp, cameraTail, usedFrames),
+        tmp,
+        opts.signal,
+      );
       // A clip a frame shorter than its stated length ends the continuation early: record what is there.
       cameraTail.frames = Math.min(cameraTail.frames, written - usedFrames);
     }
@@ -270,7 +339,16 @@ export async function prepareClip(clipPath: string, opts: PrepareOptions): Promi
   const sourceSha256 = await sha256File(clip.path, opts.signal);
   const key = createHash('sha256')
     .update(
-      JSON.stringify({ v: PREPARE_VERSION, sourceSha256, width: settings.width, height: settings.height, fps: settings.fps, frames: settings.frames ?? null, tail: settings.tailFrames, ffmpeg: opts.ffmpeg.version }),
+      JSON.stringify({
+        v: PREPARE_VERSION,
+        sourceSha256,
+        width: settings.width,
+        height: settings.height,
+        fps: settings.fps,
+        frames: settings.frames ?? null,
+        tail: settings.tailFrames,
+        ffmpeg: opts.ffmpeg.version,
+      }),
     )
     .digest('hex');
   const dir = opts.cacheDir ?? clipCacheDir();
@@ -282,7 +360,10 @@ export async function prepareClip(clipPath: string, opts: PrepareOptions): Promi
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
-      throw new OutputError(`cannot create the clip cache ${dir}: ${(e as Error).message}`, 'set SIMQ_CACHE_DIR to a folder you can write to');
+      throw new OutputError(
+        `cannot create the clip cache ${dir}: ${(e as Error).message}`,
+        'set SIMQ_CACHE_DIR to a folder you can write to',
+      );
     }
     opts.progress?.info(`preparing ${clip.path} -> ${label} Y4M (${target})`);
     meta = await writePrepared(clip, settings, target, opts);
@@ -293,7 +374,9 @@ export async function prepareClip(clipPath: string, opts: PrepareOptions): Promi
   const y4m = Y4mFile.open(target);
   try {
     if (y4m.width !== settings.width || y4m.height !== settings.height) {
-      throw new SimqError(`${target} is ${y4m.width}x${y4m.height}, expected ${settings.width}x${settings.height}; delete it to rebuild it`);
+      throw new SimqError(
+        `${target} is ${y4m.width}x${y4m.height}, expected ${settings.width}x${settings.height}; delete it to rebuild it`,
+      );
     }
     return {
       source: clip.path,

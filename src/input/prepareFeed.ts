@@ -21,25 +21,80 @@ const FEED_VERSION = 1;
 
 export function feedEncodeArgs(y4m: string, fps: number, target: string): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', y4m,
-    '-c:v', 'libvpx-vp9', '-crf', String(FEED_CRF), '-b:v', '0', '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1',
-    '-g', String(fps * 2), '-pix_fmt', 'yuv420p',
-    '-colorspace', 'smpte170m', '-color_primaries', 'smpte170m', '-color_trc', 'smpte170m', '-color_range', 'tv',
-    '-an', '-f', 'webm', target,
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    y4m,
+    '-c:v',
+    'libvpx-vp9',
+    '-crf',
+    String(FEED_CRF),
+    '-b:v',
+    '0',
+    '-deadline',
+    'good',
+    '-cpu-used',
+    '4',
+    '-row-mt',
+    '1',
+    '-g',
+    String(fps * 2),
+    '-pix_fmt',
+    'yuv420p',
+    '-colorspace',
+    'smpte170m',
+    '-color_primaries',
+    'smpte170m',
+    '-color_trc',
+    'smpte170m',
+    '-color_range',
+    'tv',
+    '-an',
+    '-f',
+    'webm',
+    target,
   ];
 }
 
 export function feedDecodeArgs(webm: string, target: string): string[] {
-  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', webm, '-vsync', 'passthrough', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', target];
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    webm,
+    '-vsync',
+    'passthrough',
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'yuv4mpegpipe',
+    target,
+  ];
 }
 
-async function runOnce(ffmpeg: FfmpegInfo, args: (tmp: string) => string[], target: string, what: string, signal?: AbortSignal): Promise<void> {
+async function runOnce(
+  ffmpeg: FfmpegInfo,
+  args: (tmp: string) => string[],
+  target: string,
+  what: string,
+  signal?: AbortSignal,
+): Promise<void> {
   if (existsSync(target)) return;
   const tmp = tempPathFor(target);
   try {
     const r = await runProcess(ffmpeg.path, args(tmp), { timeoutMs: 30 * 60_000, signal });
     if (signal?.aborted) throw interruptedBy(signal, what);
-    if (r.code !== 0) throw new InputError(`ffmpeg could not ${what}: ${tail(r.stderr)}`, 'check the clip plays: ffmpeg -i CLIP -f null -; and that ffmpeg has libvpx-vp9 (ffmpeg -encoders)');
+    if (r.code !== 0)
+      throw new InputError(
+        `ffmpeg could not ${what}: ${tail(r.stderr)}`,
+        'check the clip plays: ffmpeg -i CLIP -f null -; and that ffmpeg has libvpx-vp9 (ffmpeg -encoders)',
+      );
     renameSync(tmp, target);
   } finally {
     rmSync(tmp, { force: true });
@@ -47,17 +102,29 @@ async function runOnce(ffmpeg: FfmpegInfo, args: (tmp: string) => string[], targ
 }
 
 /** The WebM feed of a prepared reference, and the reference replaced by ffmpeg's decode of it. */
-export async function prepareFeed(reference: ReferenceClip, opts: { ffmpeg: FfmpegInfo; progress?: Progress; signal?: AbortSignal }): Promise<ReferenceClip> {
+export async function prepareFeed(
+  reference: ReferenceClip,
+  opts: { ffmpeg: FfmpegInfo; progress?: Progress; signal?: AbortSignal },
+): Promise<ReferenceClip> {
   const base = reference.y4m.replace(/\.y4m$/, '');
   const webm = `${base}.feed${FEED_VERSION}-crf${FEED_CRF}.webm`;
   const decoded = `${base}.feed${FEED_VERSION}-crf${FEED_CRF}.decoded.y4m`;
-  if (!existsSync(decoded)) opts.progress?.info(`encoding the page's camera feed ${webm} (VP9 crf ${FEED_CRF}) and its decode, the reference`);
-  await runOnce(opts.ffmpeg, (tmp) => feedEncodeArgs(reference.y4m, reference.fps, tmp), webm, `encode ${reference.y4m} to a VP9 feed`, opts.signal);
+  if (!existsSync(decoded))
+    opts.progress?.info(`encoding the page's camera feed ${webm} (VP9 crf ${FEED_CRF}) and its decode, the reference`);
+  await runOnce(
+    opts.ffmpeg,
+    (tmp) => feedEncodeArgs(reference.y4m, reference.fps, tmp),
+    webm,
+    `encode ${reference.y4m} to a VP9 feed`,
+    opts.signal,
+  );
   await runOnce(opts.ffmpeg, (tmp) => feedDecodeArgs(webm, tmp), decoded, `decode the feed ${webm}`, opts.signal);
   const y4m = Y4mFile.open(decoded);
   try {
     if (y4m.frameCount !== reference.frames || y4m.width !== reference.width || y4m.height !== reference.height) {
-      throw new SimqError(`${decoded}: ${y4m.frameCount} frames of ${y4m.width}x${y4m.height}, expected ${reference.frames} of ${reference.width}x${reference.height}; delete it to rebuild it`);
+      throw new SimqError(
+        `${decoded}: ${y4m.frameCount} frames of ${y4m.width}x${y4m.height}, expected ${reference.frames} of ${reference.width}x${reference.height}; delete it to rebuild it`,
+      );
     }
   } finally {
     y4m.close();

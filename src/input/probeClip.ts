@@ -48,7 +48,11 @@ export function assertReadableFile(clipPath: string): { abs: string; bytes: numb
     st = statSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`clip ${abs}: no such file`, `check the path, or run without a clip to use the default sample (simq samples makes them)`);
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new InputError(
+        `clip ${abs}: no such file`,
+        `check the path, or run without a clip to use the default sample (simq samples makes them)`,
+      );
     throw new InputError(`clip ${abs} cannot be read: ${(e as Error).message}`, `ls -l ${abs}`);
   }
   if (st.isDirectory()) throw new InputError(`clip ${abs} is a directory, not a video file`, FIX_FORMATS);
@@ -103,7 +107,15 @@ export interface ParsedListing {
   container?: string;
   durationS?: number;
   /** The first video stream that is not cover art. */
-  video?: { codec: string; pixFmt?: string; width?: number; height?: number; fps?: number; frames?: number; rotation: number };
+  video?: {
+    codec: string;
+    pixFmt?: string;
+    width?: number;
+    height?: number;
+    fps?: number;
+    frames?: number;
+    rotation: number;
+  };
   /** Other streams, as "Audio: aac (LC)" etc., for messages. */
   otherStreams: string[];
 }
@@ -126,7 +138,10 @@ export function parseInputListing(stderr: string): ParsedListing {
     }
     const parts = topLevelParts(desc);
     const codec = /^([\w.-]+)/.exec(parts[0] ?? '')?.[1] ?? 'unknown';
-    const pixFmt = parts[1] && /^[a-z0-9_]+/.test(parts[1]) && !/^\d+x\d+/.test(parts[1]) ? /^[a-z0-9_]+/.exec(parts[1])![0] : undefined;
+    const pixFmt =
+      parts[1] && /^[a-z0-9_]+/.test(parts[1]) && !/^\d+x\d+/.test(parts[1])
+        ? /^[a-z0-9_]+/.exec(parts[1])![0]
+        : undefined;
     let width: number | undefined;
     let height: number | undefined;
     for (const p of parts) {
@@ -137,7 +152,9 @@ export function parseInputListing(stderr: string): ParsedListing {
         break;
       }
     }
-    const fps = rateValue(/(?:^|,\s*)([\d.]+)(k?) fps(?:,|$)/.exec(parts.join(','))) ?? rateValue(/(?:^|,\s*)([\d.]+)(k?) tbr(?:,|$)/.exec(parts.join(',')));
+    const fps =
+      rateValue(/(?:^|,\s*)([\d.]+)(k?) fps(?:,|$)/.exec(parts.join(','))) ??
+      rateValue(/(?:^|,\s*)([\d.]+)(k?) tbr(?:,|$)/.exec(parts.join(',')));
     // The stream's own blocks follow it: "Metadata:" / "Side data:" at the Stream line's indent,
     // their entries deeper.
     let frames: number | undefined;
@@ -149,7 +166,8 @@ export function parseInputListing(stderr: string): ParsedListing {
       if ((lead <= indent.length && !blockTitle) || /^\s*Stream #/.test(line)) break;
       const nf = /^\s*NUMBER_OF_FRAMES(?:-\w+)?\s*:\s*(\d+)\s*$/.exec(line);
       if (nf) frames = Number(nf[1]);
-      const rot = /^\s*rotate\s*:\s*(-?\d+)\s*$/.exec(line) ?? /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(line);
+      const rot =
+        /^\s*rotate\s*:\s*(-?\d+)\s*$/.exec(line) ?? /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(line);
       if (rot) rotation = ((Math.round(Number(rot[1])) % 360) + 360) % 360;
     }
     out.video = { codec, pixFmt, width, height, fps, frames, rotation };
@@ -169,11 +187,17 @@ export async function probeClip(clipPath: string, ffmpeg: Pick<FfmpegInfo, 'path
   if (!listing.container) {
     const last = stderr.trim().split('\n').pop() ?? '';
     const reason = last.includes(abs) ? last.slice(last.indexOf(abs) + abs.length).replace(/^:\s*/, '') : last;
-    throw new InputError(`clip ${abs} is not a media file ffmpeg can read (${reason || 'no input found'})`, FIX_FORMATS);
+    throw new InputError(
+      `clip ${abs} is not a media file ffmpeg can read (${reason || 'no input found'})`,
+      FIX_FORMATS,
+    );
   }
   if (listing.container === 'tty') {
     // ffmpeg's tty demuxer shows any .txt/.nfo/.asc file as ANSI art "video".
-    throw new InputError(`clip ${abs} is a text file (ffmpeg would only render it as ANSI art), not a video`, FIX_FORMATS);
+    throw new InputError(
+      `clip ${abs} is a text file (ffmpeg would only render it as ANSI art), not a video`,
+      FIX_FORMATS,
+    );
   }
   const v = listing.video;
   if (!v) {
@@ -181,10 +205,18 @@ export async function probeClip(clipPath: string, ffmpeg: Pick<FfmpegInfo, 'path
     throw new InputError(`clip ${abs} has no video stream${others}`, FIX_FORMATS);
   }
   if (listing.container === 'image2' || listing.container.endsWith('_pipe')) {
-    throw new InputError(`clip ${abs} is a still image (${v.codec}), not a video: the fake camera needs moving frames`, FIX_FORMATS);
+    throw new InputError(
+      `clip ${abs} is a still image (${v.codec}), not a video: the fake camera needs moving frames`,
+      FIX_FORMATS,
+    );
   }
-  if (!v.width || !v.height) throw new InputError(`clip ${abs}: ffmpeg reports no frame size for its video stream (${v.codec})`, FIX_FORMATS);
-  if (!v.fps) throw new InputError(`clip ${abs}: ffmpeg reports no frame rate for its video stream (${v.codec})`, `pass the rate to use with --fps`);
+  if (!v.width || !v.height)
+    throw new InputError(`clip ${abs}: ffmpeg reports no frame size for its video stream (${v.codec})`, FIX_FORMATS);
+  if (!v.fps)
+    throw new InputError(
+      `clip ${abs}: ffmpeg reports no frame rate for its video stream (${v.codec})`,
+      `pass the rate to use with --fps`,
+    );
   const quarter = v.rotation === 90 || v.rotation === 270;
   let frames = v.frames;
   if (listing.container === 'yuv4mpegpipe') {

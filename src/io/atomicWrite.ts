@@ -72,8 +72,17 @@ export function writeFilesAtomic(files: readonly { target: string; data: string 
     }
   } catch (e) {
     for (const f of staged) rmSync(f.tmp, { force: true });
-    const others = files.length > 1 ? ` nor ${files.filter((f) => f.target !== current).map((f) => path.basename(f.target)).join(', ')}` : '';
-    throw new OutputError(`cannot write ${current}${others ? ` (so${others} either)` : ''} (${describeWriteError(e)}); the previous files, if any, are unchanged`, 'free some space or choose a writable folder, then run the command again');
+    const others =
+      files.length > 1
+        ? ` nor ${files
+            .filter((f) => f.target !== current)
+            .map((f) => path.basename(f.target))
+            .join(', ')}`
+        : '';
+    throw new OutputError(
+      `cannot write ${current}${others ? ` (so${others} either)` : ''} (${describeWriteError(e)}); the previous files, if any, are unchanged`,
+      'free some space or choose a writable folder, then run the command again',
+    );
   }
 }
 

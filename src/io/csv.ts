@@ -13,7 +13,10 @@ export function neutraliseCell(v: string): string {
 }
 
 /** Columns are written in the given order; undefined / null / NaN cells are left empty (never 0). */
-export function toCsv<T extends Record<string, CsvValue>>(columns: readonly (keyof T & string)[], rows: readonly T[]): string {
+export function toCsv<T extends Record<string, CsvValue>>(
+  columns: readonly (keyof T & string)[],
+  rows: readonly T[],
+): string {
   const clean = rows.map((r) =>
     columns.map((c) => {
       const v = r[c];
@@ -25,6 +28,10 @@ export function toCsv<T extends Record<string, CsvValue>>(columns: readonly (key
   return stringify(clean, { header: true, columns: columns as string[] });
 }
 
-export function writeCsvAtomic<T extends Record<string, CsvValue>>(file: string, columns: readonly (keyof T & string)[], rows: readonly T[]): void {
+export function writeCsvAtomic<T extends Record<string, CsvValue>>(
+  file: string,
+  columns: readonly (keyof T & string)[],
+  rows: readonly T[],
+): void {
   writeFileAtomic(file, toCsv(columns, rows));
 }

@@ -14,8 +14,10 @@ export const num = (): Column<number, false> => ({ kind: 'number', optional: fal
 /** A number cell that may be empty (written as '' for undefined, never 0). */
 export const optNum = (): Column<number, true> => ({ kind: 'number', optional: true });
 /** A text cell that every row has (T narrows it to a union of words). */
-export const text = <T extends string = string>(): Column<T, false> => ({ kind: 'text', optional: false }) as Column<T, false>;
-export const optText = <T extends string = string>(): Column<T, true> => ({ kind: 'text', optional: true }) as Column<T, true>;
+export const text = <T extends string = string>(): Column<T, false> =>
+  ({ kind: 'text', optional: false }) as Column<T, false>;
+export const optText = <T extends string = string>(): Column<T, true> =>
+  ({ kind: 'text', optional: true }) as Column<T, true>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CsvSchema = Record<string, Column<any, boolean>>;
@@ -34,7 +36,9 @@ export type RowOf<S extends CsvSchema> = Flatten<
  *  words are kept as text), number columns undefined when the cell is empty or the column absent
  *  (older runs lack newer columns). */
 export type ReadRowOf<S extends CsvSchema> = Flatten<
-  { [K in keyof S as S[K]['kind'] extends 'text' ? (S[K]['optional'] extends false ? K : never) : never]: ValueOf<S[K]> } & {
+  {
+    [K in keyof S as S[K]['kind'] extends 'text' ? (S[K]['optional'] extends false ? K : never) : never]: ValueOf<S[K]>;
+  } & {
     [K in keyof S as S[K]['kind'] extends 'text' ? (S[K]['optional'] extends true ? K : never) : K]?: ValueOf<S[K]>;
   }
 >;

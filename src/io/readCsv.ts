@@ -24,20 +24,25 @@ export function parseCsvText(text: string, file: string, spec: CsvSpec): CsvRow[
   let header: string[] = [];
   try {
     // The header is kept even when no row follows it, so a header-only file is still checked.
-    records = parse(text, { columns: (h: string[]) => (header = h), skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    records = parse(text, { columns: (h: string[]) => (header = h), skip_empty_lines: true, trim: true }) as Record<
+      string,
+      string
+    >[];
   } catch (e) {
     throw new InputError(`${file}: not a readable CSV (${(e as Error).message})`, spec.fix);
   }
   if (header.length === 0) return [];
   const missing = spec.required.filter((c) => !header.includes(c));
-  if (missing.length) throw new InputError(`${file}: missing column(s) ${missing.join(', ')} (has ${header.join(', ')})`, spec.fix);
+  if (missing.length)
+    throw new InputError(`${file}: missing column(s) ${missing.join(', ')} (has ${header.join(', ')})`, spec.fix);
   const filled = new Set(spec.filled ?? []);
   return records.map((record, i) => {
     const row: CsvRow = { ...record };
     for (const c of spec.numeric) {
       const cell = record[c];
       // Line i + 2: the header is line 1.
-      if ((cell === undefined || cell === '') && filled.has(c)) throw new InputError(`${file} line ${i + 2}: ${c} is empty`, spec.fix);
+      if ((cell === undefined || cell === '') && filled.has(c))
+        throw new InputError(`${file} line ${i + 2}: ${c} is empty`, spec.fix);
       if (cell === undefined || cell === '') {
         row[c] = undefined;
         continue;

@@ -19,7 +19,11 @@ export function readInputFile(file: string, maxBytes: number, what: string): str
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new InputError(`${what} ${file} is not a regular file`, 'give the path of a .json file');
-    if (st.size > maxBytes) throw new InputError(`${what} ${file} is ${st.size} bytes; the limit is ${maxBytes} bytes`, 'give the right file (is it really a simq file?)');
+    if (st.size > maxBytes)
+      throw new InputError(
+        `${what} ${file} is ${st.size} bytes; the limit is ${maxBytes} bytes`,
+        'give the right file (is it really a simq file?)',
+      );
     const buf = Buffer.alloc(st.size);
     let done = 0;
     while (done < st.size) {

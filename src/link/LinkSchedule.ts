@@ -76,26 +76,32 @@ export class LinkSchedule {
   private scheduleNextStep(fromMs: number): void {
     const t = this.nextChange(fromMs);
     if (t === undefined || this.stopped) return;
-    const timer = setTimeout(() => {
-      const kbps = rateAt(this.link.spec, t);
-      const began = this.now();
-      this.track(
-        this.link.setRate(kbps).then(() => {
-          this.currentKbps = kbps;
-          this.applied.push({ t_ms: t, kbps, took_ms: this.now() - began });
-        }),
-      );
-      this.scheduleNextStep(t);
-    }, Math.max(0, this.epochMs + t - this.now()));
+    const timer = setTimeout(
+      () => {
+        const kbps = rateAt(this.link.spec, t);
+        const began = this.now();
+        this.track(
+          this.link.setRate(kbps).then(() => {
+            this.currentKbps = kbps;
+            this.applied.push({ t_ms: t, kbps, took_ms: this.now() - began });
+          }),
+        );
+        this.scheduleNextStep(t);
+      },
+      Math.max(0, this.epochMs + t - this.now()),
+    );
     this.timers.push(timer);
   }
 
   private scheduleSample(k: number): void {
     if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.track(this.sample());
-      this.scheduleSample(k + 1);
-    }, Math.max(0, this.epochMs + k * this.sampleMs - this.now()));
+    const timer = setTimeout(
+      () => {
+        this.track(this.sample());
+        this.scheduleSample(k + 1);
+      },
+      Math.max(0, this.epochMs + k * this.sampleMs - this.now()),
+    );
     this.timers.push(timer);
   }
 
@@ -120,7 +126,7 @@ export class LinkSchedule {
       from_ms: prev.t,
       t_ms: t,
       rate_kbps: rate,
-      delivered_kbps: Math.round(((c.sentBytes - prev.c.sentBytes) * 8) / dt * 10) / 10,
+      delivered_kbps: Math.round((((c.sentBytes - prev.c.sentBytes) * 8) / dt) * 10) / 10,
       sent_bytes: c.sentBytes,
       sent_packets: c.sentPackets,
       drops: c.drops,

@@ -79,11 +79,48 @@ export function egressCommands(t: ShapeTarget, spec: LinkSpec): string[][] {
   const kbps = spec.steps[0]!.kbps;
   const dev = ['dev', t.dev];
   const p = tcPrefix(t);
-  const match = ['match', 'ip', 'protocol', '17', '0xff', ...(t.dstAddress ? ['match', 'ip', 'dst', `${t.dstAddress}/32`] : [])];
+  const match = [
+    'match',
+    'ip',
+    'protocol',
+    '17',
+    '0xff',
+    ...(t.dstAddress ? ['match', 'ip', 'dst', `${t.dstAddress}/32`] : []),
+  ];
   return [
     [...p, 'qdisc', 'add', ...dev, 'root', 'handle', '1:', 'htb', 'default', '20'],
-    [...p, 'class', 'add', ...dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', tcRate(kbps), 'ceil', tcRate(kbps), 'quantum', `${FRAME_BYTES}`],
-    [...p, 'class', 'add', ...dev, 'parent', '1:', 'classid', '1:20', 'htb', 'rate', UNSHAPED, 'quantum', `${FRAME_BYTES}`],
+    [
+      ...p,
+      'class',
+      'add',
+      ...dev,
+      'parent',
+      '1:',
+      'classid',
+      '1:10',
+      'htb',
+      'rate',
+      tcRate(kbps),
+      'ceil',
+      tcRate(kbps),
+      'quantum',
+      `${FRAME_BYTES}`,
+    ],
+    [
+      ...p,
+      'class',
+      'add',
+      ...dev,
+      'parent',
+      '1:',
+      'classid',
+      '1:20',
+      'htb',
+      'rate',
+      UNSHAPED,
+      'quantum',
+      `${FRAME_BYTES}`,
+    ],
     [...p, 'qdisc', 'add', ...dev, 'parent', '1:10', 'handle', '10:', ...leafArgs(spec, kbps)],
     [...p, 'filter', 'add', ...dev, 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', ...match, 'flowid', '1:10'],
   ];
@@ -92,8 +129,28 @@ export function egressCommands(t: ShapeTarget, spec: LinkSpec): string[][] {
 /** tc argument arrays that move the shaped class (and a ms queue) to a new rate. */
 export function rateChangeCommands(t: ShapeTarget, spec: LinkSpec, kbps: number): string[][] {
   const p = tcPrefix(t);
-  const out = [[...p, 'class', 'change', 'dev', t.dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', tcRate(kbps), 'ceil', tcRate(kbps), 'quantum', `${FRAME_BYTES}`]];
-  if (spec.queue.unit === 'ms' && spec.delayMs === undefined) out.push([...p, 'qdisc', 'change', 'dev', t.dev, 'parent', '1:10', 'handle', '10:', ...leafArgs(spec, kbps)]);
+  const out = [
+    [
+      ...p,
+      'class',
+      'change',
+      'dev',
+      t.dev,
+      'parent',
+      '1:',
+      'classid',
+      '1:10',
+      'htb',
+      'rate',
+      tcRate(kbps),
+      'ceil',
+      tcRate(kbps),
+      'quantum',
+      `${FRAME_BYTES}`,
+    ],
+  ];
+  if (spec.queue.unit === 'ms' && spec.delayMs === undefined)
+    out.push([...p, 'qdisc', 'change', 'dev', t.dev, 'parent', '1:10', 'handle', '10:', ...leafArgs(spec, kbps)]);
   return out;
 }
 
@@ -122,7 +179,14 @@ export class ShapedLink {
     readonly table: string | undefined,
     commands: string[][],
   ) {
-    this.record = { id: table ?? `${egress.netns ?? 'root'}/${egress.dev}`, spec: spec.text, egress, lossAt, table, commands };
+    this.record = {
+      id: table ?? `${egress.netns ?? 'root'}/${egress.dev}`,
+      spec: spec.text,
+      egress,
+      lossAt,
+      table,
+      commands,
+    };
   }
 
   async setRate(kbps: number): Promise<void> {
@@ -130,10 +194,35 @@ export class ShapedLink {
   }
 
   async counters(): Promise<LinkCounters> {
-    const out = await netRun(this.shaper.sandbox.tc, [...tcPrefix(this.egress), '-s', '-j', 'qdisc', 'show', 'dev', this.egress.dev]);
-    const leaf = (JSON.parse(out) as { handle: string; bytes: number; packets: number; drops: number; backlog: number; qlen: number }[]).find((q) => q.handle === '10:');
+    const out = await netRun(this.shaper.sandbox.tc, [
+      ...tcPrefix(this.egress),
+      '-s',
+      '-j',
+      'qdisc',
+      'show',
+      'dev',
+      this.egress.dev,
+    ]);
+    const leaf = (
+      JSON.parse(out) as {
+        handle: string;
+        bytes: number;
+        packets: number;
+        drops: number;
+        backlog: number;
+        qlen: number;
+      }[]
+    ).find((q) => q.handle === '10:');
     if (!leaf) throw new SimqError(`the shaped queue 10: on ${this.egress.dev} is gone`, 1);
-    const c: LinkCounters = { sentBytes: leaf.bytes, sentPackets: leaf.packets, drops: leaf.drops, backlogBytes: leaf.backlog, backlogPackets: leaf.qlen, lossSeen: 0, lossDrops: 0 };
+    const c: LinkCounters = {
+      sentBytes: leaf.bytes,
+      sentPackets: leaf.packets,
+      drops: leaf.drops,
+      backlogBytes: leaf.backlog,
+      backlogPackets: leaf.qlen,
+      lossSeen: 0,
+      lossDrops: 0,
+    };
     if (this.table && this.lossAt) Object.assign(c, await this.lossCounters());
     return c;
   }
@@ -141,8 +230,11 @@ export class ShapedLink {
   private async lossCounters(): Promise<{ lossSeen: number; lossDrops: number }> {
     const args = ['-j', 'list', 'table', 'netdev', this.table!];
     const out = await this.shaper.nft(this.lossAt!.netns, args);
-    const rules = (JSON.parse(out) as { nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[] }).nftables.flatMap((x) => (x.rule ? [x.rule] : []));
-    const count = (comment: string) => rules.find((r) => r.comment === comment)?.expr.find((e) => e.counter)?.counter?.packets ?? 0;
+    const rules = (
+      JSON.parse(out) as { nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[] }
+    ).nftables.flatMap((x) => (x.rule ? [x.rule] : []));
+    const count = (comment: string) =>
+      rules.find((r) => r.comment === comment)?.expr.find((e) => e.counter)?.counter?.packets ?? 0;
     return { lossSeen: count('seen'), lossDrops: count('dropped') };
   }
 }
@@ -157,7 +249,12 @@ export class LinkShaper {
    * Loopback mode passes `loopbackReceiveAddress`: the sender's media to that address crosses the
    * namespace's lo, which is shaped instead (and the loss is applied on lo's ingress).
    */
-  async shape(host: NetHost, direction: 'uplink' | 'downlink', spec: LinkSpec, opts: { loopbackReceiveAddress?: string } = {}): Promise<ShapedLink> {
+  async shape(
+    host: NetHost,
+    direction: 'uplink' | 'downlink',
+    spec: LinkSpec,
+    opts: { loopbackReceiveAddress?: string } = {},
+  ): Promise<ShapedLink> {
     const ns: ShapeTarget = { netns: host.nsName, dev: host.nsIfname };
     const root: ShapeTarget = { dev: host.rootIfname };
     if (opts.loopbackReceiveAddress) {
@@ -170,7 +267,11 @@ export class LinkShaper {
   async shapeDevice(egress: ShapeTarget, lossAt: ShapeTarget, spec: LinkSpec): Promise<ShapedLink> {
     const cap = await probeNetCapability();
     if (spec.delayMs !== undefined && !cap.netem) {
-      throw new SimqError(`link ${spec.text}: delay/jitter need the netem qdisc, which this kernel lacks (${cap.kernel})`, 3, 'drop delay=/jitter= from the link, or run on a kernel with sch_netem');
+      throw new SimqError(
+        `link ${spec.text}: delay/jitter need the netem qdisc, which this kernel lacks (${cap.kernel})`,
+        3,
+        'drop delay=/jitter= from the link, or run on a kernel with sch_netem',
+      );
     }
     const commands = egressCommands(egress, spec);
     for (const args of commands) await netRun(this.sandbox.tc, args);
@@ -190,6 +291,8 @@ export class LinkShaper {
 
   /** nft has no -n: in a namespace it runs through `ip netns exec`. */
   nft(netns: string | undefined, args: string[], input?: string): Promise<string> {
-    return netns ? netRun(this.sandbox.ip, ['netns', 'exec', netns, this.sandbox.nft, ...args], input) : netRun(this.sandbox.nft, args, input);
+    return netns
+      ? netRun(this.sandbox.ip, ['netns', 'exec', netns, this.sandbox.nft, ...args], input)
+      : netRun(this.sandbox.nft, args, input);
   }
 }

@@ -65,6 +65,12 @@ export function linkLabel(link: LinkSpec): string {
       : link.rate.kind === 'named'
         ? link.rate.name
         : (link.rate.file.split('/').pop() ?? 'trace').replace(/\.(json|csv)$/i, '');
-  const opts = [link.lossPercent ? `loss${link.lossPercent}` : '', link.delayMs !== undefined ? `d${link.delayMs}` : ''].filter(Boolean);
-  return [base, ...opts].join('-').toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+  const opts = [
+    link.lossPercent ? `loss${link.lossPercent}` : '',
+    link.delayMs !== undefined ? `d${link.delayMs}` : '',
+  ].filter(Boolean);
+  return [base, ...opts]
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-');
 }

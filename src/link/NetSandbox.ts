@@ -52,7 +52,11 @@ export interface NetHost {
 export async function netRun(tool: string, args: string[], input?: string): Promise<string> {
   const r = await runProcess(tool, args, { timeoutMs: 15_000, input });
   if (r.code !== 0) {
-    throw new SimqError(`${path.basename(tool)} ${args.join(' ')} failed (exit ${r.code}): ${tail(r.stderr, 3)}`, 3, 'run `simq doctor` (links line); the command above is what failed');
+    throw new SimqError(
+      `${path.basename(tool)} ${args.join(' ')} failed (exit ${r.code}): ${tail(r.stderr, 3)}`,
+      3,
+      'run `simq doctor` (links line); the command above is what failed',
+    );
   }
   return r.stdout.toString('utf8');
 }
@@ -129,7 +133,9 @@ export class NetSandbox {
    * goes on the root veth at once (with prefix `rootPrefix`), which is what marks it taken.
    */
   private async takeSubnet(rootIfname: string, rootPrefix: '30' | '32'): Promise<{ root: string; ns: string }> {
-    const addrs = JSON.parse(await netRun(this.ip, ['-j', '-4', 'addr', 'show'])) as { addr_info?: { local: string }[] }[];
+    const addrs = JSON.parse(await netRun(this.ip, ['-j', '-4', 'addr', 'show'])) as {
+      addr_info?: { local: string }[];
+    }[];
     const taken = new Set<number>();
     for (const a of addrs.flatMap((x) => x.addr_info ?? [])) {
       const p = a.local.split('.').map(Number);
@@ -142,7 +148,10 @@ export class NetSandbox {
       await netRun(this.ip, ['addr', 'add', `${at(1)}/${rootPrefix}`, 'dev', rootIfname]);
       return { root: at(1), ns: at(2) };
     }
-    throw new EnvironmentError('no free /30 left in 10.213.0.0/16', 'remove stale simq namespaces: ip netns list | grep simq-');
+    throw new EnvironmentError(
+      'no free /30 left in 10.213.0.0/16',
+      'remove stale simq namespaces: ip netns list | grep simq-',
+    );
   }
 
   /**
@@ -160,7 +169,8 @@ export class NetSandbox {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.rootTables) await runProcess(this.nft, ['delete', 'table', 'netdev', t], { timeoutMs: 10_000 });
+    for (const t of this.rootTables)
+      await runProcess(this.nft, ['delete', 'table', 'netdev', t], { timeoutMs: 10_000 });
     for (const h of this.hosts) await runProcess(this.ip, ['netns', 'del', h.nsName], { timeoutMs: 10_000 });
     open.delete(this);
   }
@@ -202,7 +212,12 @@ export async function sweepStale(ip: string, nft: string): Promise<string[]> {
     }
   }
   const tables = await runProcess(nft, ['-j', 'list', 'tables'], { timeoutMs: 10_000 });
-  const doc = tables.code === 0 ? (JSON.parse(tables.stdout.toString() || '{"nftables":[]}') as { nftables: { table?: { family: string; name: string } }[] }) : { nftables: [] };
+  const doc =
+    tables.code === 0
+      ? (JSON.parse(tables.stdout.toString() || '{"nftables":[]}') as {
+          nftables: { table?: { family: string; name: string } }[];
+        })
+      : { nftables: [] };
   for (const t of doc.nftables.flatMap((x) => (x.table ? [x.table] : []))) {
     const m = TABLE.exec(t.name);
     if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) {
@@ -222,11 +237,22 @@ export async function withNetLock<T>(fn: () => Promise<T>): Promise<T> {
   const fd = openSync(NET_LOCK, 'a');
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn('flock', ['--exclusive', '--timeout', '60', '3'], { stdio: ['ignore', 'ignore', 'pipe', fd] });
+      const child = spawn('flock', ['--exclusive', '--timeout', '60', '3'], {
+        stdio: ['ignore', 'ignore', 'pipe', fd],
+      });
       let err = '';
       child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
       child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve() : reject(new EnvironmentError(`flock ${NET_LOCK} failed (exit ${code}): ${err.trim()}`, `another simq holds ${NET_LOCK} for over 60 s; check \`fuser ${NET_LOCK}\``))));
+      child.on('close', (code) =>
+        code === 0
+          ? resolve()
+          : reject(
+              new EnvironmentError(
+                `flock ${NET_LOCK} failed (exit ${code}): ${err.trim()}`,
+                `another simq holds ${NET_LOCK} for over 60 s; check \`fuser ${NET_LOCK}\``,
+              ),
+            ),
+      );
     });
     return await fn();
   } finally {

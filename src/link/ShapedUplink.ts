@@ -63,7 +63,11 @@ export class ShapedUplink {
     readonly link: ShapedLink,
   ) {}
 
-  static async open(spec: LinkSpec, label: string, mode: 'loopback' | 'sfu-sender' = 'loopback'): Promise<ShapedUplink> {
+  static async open(
+    spec: LinkSpec,
+    label: string,
+    mode: 'loopback' | 'sfu-sender' = 'loopback',
+  ): Promise<ShapedUplink> {
     requireLinkSupport(await probeNetCapability(), [{ spec, where: `${label}: uplink` }]);
     const sandbox = await NetSandbox.open(label);
     try {
@@ -132,7 +136,12 @@ export class ShapedUplink {
       qdisc: this.link.record,
       applied,
       tools: { ...cap.tools, kernel: cap.kernel, netem: cap.netem },
-      crossing: { qdiscBytes: c.sentBytes, qdiscPackets: c.sentPackets, rtpBytesSent, ratio: rtpBytesSent > 0 ? Math.round((c.sentBytes / rtpBytesSent) * 1000) / 1000 : 0 },
+      crossing: {
+        qdiscBytes: c.sentBytes,
+        qdiscPackets: c.sentPackets,
+        rtpBytesSent,
+        ratio: rtpBytesSent > 0 ? Math.round((c.sentBytes / rtpBytesSent) * 1000) / 1000 : 0,
+      },
       timelineCsv,
     };
   }

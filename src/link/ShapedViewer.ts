@@ -47,7 +47,11 @@ export class ShapedViewer {
    */
   launch(browserPath: string): BrowserLaunch & { secureOrigin: string } {
     const launch = this.host.browserLaunch(browserPath);
-    return { ...launch, extraArgs: [...launch.extraArgs, '--disable-features=WebRtcHideLocalIpsWithMdns'], secureOrigin: new URL(this.serverUrl).origin };
+    return {
+      ...launch,
+      extraArgs: [...launch.extraArgs, '--disable-features=WebRtcHideLocalIpsWithMdns'],
+      secureOrigin: new URL(this.serverUrl).origin,
+    };
   }
 
   /** From the sender's attach time on (the scenario's time base) the trace's steps follow. */
@@ -71,7 +75,12 @@ export class ShapedViewer {
   }
 
   /** run.json's record of this link; `bytesReceived` is the viewer's inbound-rtp payload bytes. */
-  async record(applied: AppliedStep[], bytesReceived: number, timelineCsv: string, janusAddress: string | undefined): Promise<LinkRunRecord> {
+  async record(
+    applied: AppliedStep[],
+    bytesReceived: number,
+    timelineCsv: string,
+    janusAddress: string | undefined,
+  ): Promise<LinkRunRecord> {
     const cap = await probeNetCapability();
     const c = await this.link.counters();
     return {
@@ -91,7 +100,12 @@ export class ShapedViewer {
       qdisc: this.link.record,
       applied,
       tools: { ...cap.tools, kernel: cap.kernel, netem: cap.netem },
-      crossing: { qdiscBytes: c.sentBytes, qdiscPackets: c.sentPackets, rtpBytesSent: bytesReceived, ratio: bytesReceived > 0 ? Math.round((c.sentBytes / bytesReceived) * 1000) / 1000 : 0 },
+      crossing: {
+        qdiscBytes: c.sentBytes,
+        qdiscPackets: c.sentPackets,
+        rtpBytesSent: bytesReceived,
+        ratio: bytesReceived > 0 ? Math.round((c.sentBytes / bytesReceived) * 1000) / 1000 : 0,
+      },
       timelineCsv,
     };
   }

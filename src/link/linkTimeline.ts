@@ -36,6 +36,7 @@ export function linkTimelineRows(samples: LinkSample[]): LinkTimelineRow[] {
 /** The row whose time is nearest to t_s (within 0.6 s): the link's second that matches a stats second. */
 export function linkRowAt(rows: LinkTimelineRow[], tS: number): LinkTimelineRow | undefined {
   let best: LinkTimelineRow | undefined;
-  for (const r of rows) if (Math.abs(r.t_s - tS) <= 0.6 && (!best || Math.abs(r.t_s - tS) < Math.abs(best.t_s - tS))) best = r;
+  for (const r of rows)
+    if (Math.abs(r.t_s - tS) <= 0.6 && (!best || Math.abs(r.t_s - tS) < Math.abs(best.t_s - tS))) best = r;
   return best;
 }

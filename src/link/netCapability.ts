@@ -67,23 +67,41 @@ export function probeNetCapability(): Promise<NetCapability> {
 }
 
 async function probe(): Promise<NetCapability> {
-  const cap: NetCapability = { linux: process.platform === 'linux', missingCaps: [], tools: {}, kernel: `${os.type()} ${os.release()}` };
+  const cap: NetCapability = {
+    linux: process.platform === 'linux',
+    missingCaps: [],
+    tools: {},
+    kernel: `${os.type()} ${os.release()}`,
+  };
   if (!cap.linux) {
-    cap.problem = { message: `links cannot be shaped on ${process.platform}: simq uses Linux network namespaces and tc`, fix: NOT_LINUX_FIX };
+    cap.problem = {
+      message: `links cannot be shaped on ${process.platform}: simq uses Linux network namespaces and tc`,
+      fix: NOT_LINUX_FIX,
+    };
     return cap;
   }
   cap.missingCaps = missingCapabilities(effectiveCaps());
-  for (const [name, flag] of [['ip', '-V'], ['tc', '-V'], ['nft', '-v']] as const) {
+  for (const [name, flag] of [
+    ['ip', '-V'],
+    ['tc', '-V'],
+    ['nft', '-v'],
+  ] as const) {
     const p = findNetTool(name);
     if (p) cap.tools[name] = { path: p, version: await toolVersion(p, flag) };
   }
   const absent = (['ip', 'tc', 'nft'] as const).filter((t) => !cap.tools[t]);
   if (absent.length) {
-    cap.problem = { message: `links need ${absent.join(', ')}, not found on PATH or in ${SBIN.join(', ')}`, fix: 'apt-get install iproute2 nftables   (Fedora: dnf install iproute iproute-tc nftables)' };
+    cap.problem = {
+      message: `links need ${absent.join(', ')}, not found on PATH or in ${SBIN.join(', ')}`,
+      fix: 'apt-get install iproute2 nftables   (Fedora: dnf install iproute iproute-tc nftables)',
+    };
     return cap;
   }
   if (cap.missingCaps.length) {
-    cap.problem = { message: `links cannot be shaped: this process lacks ${cap.missingCaps.join(' and ')} (uid ${process.getuid?.()})`, fix: CAPABILITY_FIX };
+    cap.problem = {
+      message: `links cannot be shaped: this process lacks ${cap.missingCaps.join(' and ')} (uid ${process.getuid?.()})`,
+      fix: CAPABILITY_FIX,
+    };
     return cap;
   }
   cap.netem = await probeNetem(cap.tools.ip!.path, cap.tools.tc!.path);
@@ -96,9 +114,13 @@ async function probeNetem(ip: string, tc: string): Promise<boolean> {
   const made = await runProcess(ip, ['netns', 'add', ns], { timeoutMs: 5000 });
   if (made.code !== 0) return false;
   try {
-    const veth = await runProcess(ip, ['-n', ns, 'link', 'add', 'probe0', 'type', 'veth', 'peer', 'name', 'probe1'], { timeoutMs: 5000 });
+    const veth = await runProcess(ip, ['-n', ns, 'link', 'add', 'probe0', 'type', 'veth', 'peer', 'name', 'probe1'], {
+      timeoutMs: 5000,
+    });
     if (veth.code !== 0) return false;
-    const r = await runProcess(tc, ['-n', ns, 'qdisc', 'add', 'dev', 'probe0', 'root', 'netem', 'delay', '1ms'], { timeoutMs: 5000 });
+    const r = await runProcess(tc, ['-n', ns, 'qdisc', 'add', 'dev', 'probe0', 'root', 'netem', 'delay', '1ms'], {
+      timeoutMs: 5000,
+    });
     return r.code === 0;
   } finally {
     await runProcess(ip, ['netns', 'del', ns], { timeoutMs: 5000 });
@@ -108,7 +130,8 @@ async function probeNetem(ip: string, tc: string): Promise<boolean> {
 /** Throws what stops these links here: no Linux, no capability, no tools, or delay/jitter without netem. */
 export function requireLinkSupport(cap: NetCapability, links: { spec: LinkSpec; where: string }[]): void {
   if (links.length === 0) return;
-  if (cap.problem) throw new EnvironmentError(`${links[0]!.where} ${links[0]!.spec.text}: ${cap.problem.message}`, cap.problem.fix);
+  if (cap.problem)
+    throw new EnvironmentError(`${links[0]!.where} ${links[0]!.spec.text}: ${cap.problem.message}`, cap.problem.fix);
   const wantsNetem = links.find((l) => l.spec.delayMs !== undefined || l.spec.jitterMs !== undefined);
   if (wantsNetem && !cap.netem) {
     throw new EnvironmentError(
@@ -119,9 +142,22 @@ export function requireLinkSupport(cap: NetCapability, links: { spec: LinkSpec; 
 }
 
 /** `simq doctor`'s links line: can --uplink / @LINK be shaped here, and is netem there. */
-export async function linksCheck(): Promise<{ component: string; ok: boolean; optional: boolean; detail: string; fix?: string }> {
+export async function linksCheck(): Promise<{
+  component: string;
+  ok: boolean;
+  optional: boolean;
+  detail: string;
+  fix?: string;
+}> {
   const cap = await probeNetCapability();
-  if (cap.problem) return { component: 'links', ok: false, optional: true, detail: `${cap.problem.message} (only needed for --uplink / @LINK)`, fix: cap.problem.fix };
+  if (cap.problem)
+    return {
+      component: 'links',
+      ok: false,
+      optional: true,
+      detail: `${cap.problem.message} (only needed for --uplink / @LINK)`,
+      fix: cap.problem.fix,
+    };
   const versions = [cap.tools.ip!.version, cap.tools.nft!.version].join('; ');
   return {
     component: 'links',

@@ -8,11 +8,34 @@ import type { FeedLevelShift } from '../rundir/MeasureTypes.js';
 import { Y4mFile } from '../input/Y4mFile.js';
 import { runProcess } from '../tools/process.js';
 
-export async function feedLevelShift(ffmpegPath: string, bitstream: string, referenceY4m: string, sourceIndex: readonly number[]): Promise<Omit<FeedLevelShift, 'scenarioId' | 'rid' | 'browser'>> {
+export async function feedLevelShift(
+  ffmpegPath: string,
+  bitstream: string,
+  referenceY4m: string,
+  sourceIndex: readonly number[],
+): Promise<Omit<FeedLevelShift, 'scenarioId' | 'rid' | 'browser'>> {
   const ref = Y4mFile.open(referenceY4m);
   try {
     const { width, height } = ref;
-    const r = await runProcess(ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', bitstream, '-vsync', 'passthrough', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-'], { timeoutMs: 600_000 });
+    const r = await runProcess(
+      ffmpegPath,
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
+        '-i',
+        bitstream,
+        '-vsync',
+        'passthrough',
+        '-pix_fmt',
+        'yuv420p',
+        '-f',
+        'rawvideo',
+        '-',
+      ],
+      { timeoutMs: 600_000 },
+    );
     if (r.code !== 0) throw new Error(`ffmpeg could not decode ${bitstream}: ${r.stderr.split('\n')[0]}`);
     const ySize = width * height;
     // 4:2:0 chroma of an odd size is rounded up (libavutil/imgutils.c AV_CEIL_RSHIFT).
@@ -20,7 +43,11 @@ export async function feedLevelShift(ffmpegPath: string, bitstream: string, refe
     const frameSize = ySize + 2 * cSize;
     const count = Math.min(Math.floor(r.stdout.length / frameSize), sourceIndex.length);
     const sums = [0, 0, 0];
-    const planes: [number, number][] = [[0, ySize], [ySize, cSize], [ySize + cSize, cSize]];
+    const planes: [number, number][] = [
+      [0, ySize],
+      [ySize, cSize],
+      [ySize + cSize, cSize],
+    ];
     for (let i = 0; i < count; i++) {
       const dec = r.stdout.subarray(i * frameSize, (i + 1) * frameSize);
       const src = ref.readFrame(sourceIndex[i]);

@@ -20,10 +20,15 @@ export interface LayerTimeline {
  * `frameTimesS`: the layer's tapped frames (time_s); `endS`: the last tapped frame of any layer of the
  * scenario; `pictures`: the layer's measured pictures (time, VMAF at its own size).
  */
-export function layerTimeline(frameTimesS: readonly number[], endS: number, pictures: readonly { timeS: number; vmaf?: number }[]): LayerTimeline {
+export function layerTimeline(
+  frameTimesS: readonly number[],
+  endS: number,
+  pictures: readonly { timeS: number; vmaf?: number }[],
+): LayerTimeline {
   const times = [...frameTimesS].sort((a, b) => a - b);
   const offPeriods: { fromS: number; toS: number }[] = [];
-  for (let i = 1; i < times.length; i++) if (times[i] - times[i - 1] > OFF_GAP_S) offPeriods.push({ fromS: times[i - 1], toS: times[i] });
+  for (let i = 1; i < times.length; i++)
+    if (times[i] - times[i - 1] > OFF_GAP_S) offPeriods.push({ fromS: times[i - 1], toS: times[i] });
   const last = times[times.length - 1];
   const offAtEnd = last !== undefined && endS - last > OFF_GAP_S;
   if (offAtEnd) offPeriods.push({ fromS: last, toS: endS });

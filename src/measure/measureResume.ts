@@ -43,7 +43,10 @@ function settingsOf(m: MeasureRecord): Record<string, string> {
  */
 function keptRecords(file: string | undefined, scenarioIds: Set<string>, columns: readonly string[]): KeptRows {
   if (!file || !existsSync(file)) return { records: [] };
-  const records = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const records = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<
+    string,
+    string
+  >[];
   const header = Object.keys(records[0] ?? {});
   const unknown = header.filter((c) => !columns.includes(c));
   if (records.length && (unknown.length || !header.includes('scenario_id'))) {
@@ -55,9 +58,20 @@ function keptRecords(file: string | undefined, scenarioIds: Set<string>, columns
   return { records: records.filter((r) => scenarioIds.has(r.scenario_id)) };
 }
 
-export function keptMeasurements(runDir: string, run: RunRecord, next: MeasureRecord, columns: { quality: readonly string[]; pictures: readonly string[] }): KeptMeasurements {
+export function keptMeasurements(
+  runDir: string,
+  run: RunRecord,
+  next: MeasureRecord,
+  columns: { quality: readonly string[]; pictures: readonly string[] },
+): KeptMeasurements {
   const previous = run.measure;
-  const none: KeptMeasurements = { scenarioIds: new Set(), layers: [], viewers: [], quality: { records: [] }, pictures: { records: [] } };
+  const none: KeptMeasurements = {
+    scenarioIds: new Set(),
+    layers: [],
+    viewers: [],
+    quality: { records: [] },
+    pictures: { records: [] },
+  };
   if (!previous) return none;
   const was = settingsOf(previous);
   const now = settingsOf(next);
@@ -72,10 +86,18 @@ export function keptMeasurements(runDir: string, run: RunRecord, next: MeasureRe
   for (const l of previous.layers) byScenario.set(l.scenarioId, [...(byScenario.get(l.scenarioId) ?? []), l]);
   const scenarioIds = new Set(
     run.scenarios
-      .filter((s) => (s.status === 'complete' || s.status === 'degraded') && byScenario.get(s.id)?.every((l) => l.status === 'measured'))
+      .filter(
+        (s) =>
+          (s.status === 'complete' || s.status === 'degraded') &&
+          byScenario.get(s.id)?.every((l) => l.status === 'measured'),
+      )
       .map((s) => s.id),
   );
-  next.warnings.push(...previous.warnings.filter((w) => [...scenarioIds].some((id) => w.startsWith(`${id} `)) && !next.warnings.includes(w)));
+  next.warnings.push(
+    ...previous.warnings.filter(
+      (w) => [...scenarioIds].some((id) => w.startsWith(`${id} `)) && !next.warnings.includes(w),
+    ),
+  );
   return {
     scenarioIds,
     layers: previous.layers.filter((l) => scenarioIds.has(l.scenarioId)),
@@ -86,11 +108,19 @@ export function keptMeasurements(runDir: string, run: RunRecord, next: MeasureRe
 }
 
 /** The CSV text: header, the kept rows under these columns (cells as they were), then the new rows. */
-export function keptRowsCsv<T extends Record<string, CsvValue>>(kept: KeptRows, columns: readonly (keyof T & string)[], rows: readonly T[]): string {
+export function keptRowsCsv<T extends Record<string, CsvValue>>(
+  kept: KeptRows,
+  columns: readonly (keyof T & string)[],
+  rows: readonly T[],
+): string {
   const fresh = toCsv(columns, rows).split('\n');
   const header = fresh[0];
   const body = fresh.slice(1).filter((l) => l !== '');
   // Kept cells were made safe for spreadsheets when first written (io/csv.ts): not neutralised twice.
-  const keptBody = kept.records.length ? stringify(kept.records.map((r) => columns.map((c) => r[c] ?? ''))).trimEnd().split('\n') : [];
+  const keptBody = kept.records.length
+    ? stringify(kept.records.map((r) => columns.map((c) => r[c] ?? '')))
+        .trimEnd()
+        .split('\n')
+    : [];
   return [header, ...keptBody, ...body].join('\n') + '\n';
 }

@@ -11,7 +11,14 @@ import { toCsv } from '../io/csv.js';
 import { writeFilesAtomic } from '../io/atomicWrite.js';
 import { shellCommand } from '../io/shellQuote.js';
 import { readRunRecord, RUN_FILE } from '../rundir/RunDirectory.js';
-import { clipOfScenario, steadyStartS, type LayerRecord, type ReferenceClip, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
+import {
+  clipOfScenario,
+  steadyStartS,
+  type LayerRecord,
+  type ReferenceClip,
+  type RunRecord,
+  type ScenarioRecord,
+} from '../rundir/RunTypes.js';
 import { keptMeasurements, keptRowsCsv, type KeptMeasurements } from './measureResume.js';
 import type { FfmpegInfo } from '../tools/ffmpeg.js';
 import type { Progress } from '../ui/progress.js';
@@ -32,10 +39,25 @@ import type { FrameMetrics } from './metrics/metricLogs.js';
 import { runMetricJob, type MetricRunner } from './metrics/MetricJob.js';
 import { planMetricJobs, type PlannedJob } from './metricJobPlan.js';
 import { JobQueue } from './jobQueue.js';
-import { PICTURE_COLUMNS, QUALITY_COLUMNS, VIEWER_QUALITY_COLUMNS, type PictureRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
+import {
+  PICTURE_COLUMNS,
+  QUALITY_COLUMNS,
+  VIEWER_QUALITY_COLUMNS,
+  type PictureRow,
+  type QualityRow,
+  type QualityView,
+} from '../rundir/CsvTypes.js';
 import type { FeedLevelShift, LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
 import { feedLevelShift } from './feedLevelShift.js';
-import { LEGACY_PICTURES_CSV, layerFile, PICTURES_CSV, QUALITY_CSV, runFile, scenarioDir, workDir } from '../rundir/RunFiles.js';
+import {
+  LEGACY_PICTURES_CSV,
+  layerFile,
+  PICTURES_CSV,
+  QUALITY_CSV,
+  runFile,
+  scenarioDir,
+  workDir,
+} from '../rundir/RunFiles.js';
 import type { VmafSetup } from './vmaf/VmafSetup.js';
 import { metricMallocEnv } from '../tools/mallocTuning.js';
 import { timeLeftText } from '../ui/timeLeft.js';
@@ -67,8 +89,6 @@ export interface MeasureOptions {
   signal?: AbortSignal;
 }
 
-
-
 function fail(w: LayerWork, error: string, progress: Progress): void {
   w.record.status = 'failed';
   w.record.error = error;
@@ -76,7 +96,14 @@ function fail(w: LayerWork, error: string, progress: Progress): void {
 }
 
 /** The layer's displayed sequence over the steady window, and its pairing counts over those pictures. */
-function planPictures(w: LayerWork, times: (number | undefined)[], referenceFrames: number, fps: number, includeWarmup: boolean, progress: Progress): void {
+function planPictures(
+  w: LayerWork,
+  times: (number | undefined)[],
+  referenceFrames: number,
+  fps: number,
+  includeWarmup: boolean,
+  progress: Progress,
+): void {
   const a = w.alignment!;
   const sourceIndex = w.sourceIndex!;
   const droppedAfter = droppedBetween(sourceIndex, referenceFrames);
@@ -112,7 +139,6 @@ function planPictures(w: LayerWork, times: (number | undefined)[], referenceFram
   });
 }
 
-
 interface LayerWork {
   scenario: ScenarioRecord;
   /** The clip the scenario played and its prepared Y4M (the reference of every metric). */
@@ -139,7 +165,11 @@ interface JobResult {
 }
 
 /** Runs async work with at most `limit` at a time, in order of the list. */
-export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -175,7 +205,9 @@ interface MeasureContext {
   kept?: KeptMeasurements;
 }
 
-export async function runMeasureStage(options: MeasureOptions): Promise<{ record: RunRecord; measure: MeasureRecord; rows: QualityRow[]; error?: SimqError }> {
+export async function runMeasureStage(
+  options: MeasureOptions,
+): Promise<{ record: RunRecord; measure: MeasureRecord; rows: QualityRow[]; error?: SimqError }> {
   const ctx = openMeasure(options);
   const { run, measure } = ctx;
   const started = Date.now();
@@ -192,8 +224,12 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   const { done, runner, error: jobError } = await finishMetricJobs(ctx, metrics, work);
   let error = jobError;
 
-  const qualityRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).map((r) => qualityRow(w, r, options.view)));
-  const pictureRows = work.filter((w) => w.record.status === 'measured').flatMap((w) => done.filter((d) => d.work === w).flatMap((r) => picturesOf(w, r)));
+  const qualityRows = work
+    .filter((w) => w.record.status === 'measured')
+    .flatMap((w) => done.filter((d) => d.work === w).map((r) => qualityRow(w, r, options.view)));
+  const pictureRows = work
+    .filter((w) => w.record.status === 'measured')
+    .flatMap((w) => done.filter((d) => d.work === w).flatMap((r) => picturesOf(w, r)));
   if (options.temporalLayers) qualityRows.push(...(await temporalRows(ctx, work, qualityRows, runner)));
   addLayerTimelines(work, done, frameTimes);
   const viewers = await viewerRows(ctx, work, runner);
@@ -201,23 +237,42 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
   pictureRows.push(...viewers.pictures);
   const qualityColumns = qualityColumnsOf(run, options.runDir);
   const withBrowser = qualityColumns.includes('browser');
-  if (withBrowser) for (const r of qualityRows) r.browser = run.scenarios.find((s) => s.id === r.scenario_id)?.scenario.browser ?? 'chromium';
+  if (withBrowser)
+    for (const r of qualityRows)
+      r.browser = run.scenarios.find((s) => s.id === r.scenario_id)?.scenario.browser ?? 'chromium';
   const kept = ctx.kept;
-  const qualityText = kept ? keptRowsCsv(kept.quality, qualityColumns, qualityRows) : toCsv(qualityColumns, qualityRows);
-  const picturesText = kept ? keptRowsCsv(kept.pictures, PICTURE_COLUMNS, pictureRows) : toCsv(PICTURE_COLUMNS, pictureRows);
+  const qualityText = kept
+    ? keptRowsCsv(kept.quality, qualityColumns, qualityRows)
+    : toCsv(qualityColumns, qualityRows);
+  const picturesText = kept
+    ? keptRowsCsv(kept.pictures, PICTURE_COLUMNS, pictureRows)
+    : toCsv(PICTURE_COLUMNS, pictureRows);
 
   measure.layers = [...(kept?.layers ?? []), ...work.map((w) => w.record)];
   if (viewers.records.length || kept?.viewers?.length) measure.viewers = [...(kept?.viewers ?? []), ...viewers.records];
   if (viewers.records.some((v) => v.status === 'failed')) {
-    error ??= new SimqError(`some viewers could not be measured: ${viewers.records.filter((v) => v.status === 'failed').map((v) => `${v.scenarioId} ${v.viewer}`).join(', ')}`, ExitCode.incomplete);
+    error ??= new SimqError(
+      `some viewers could not be measured: ${viewers.records
+        .filter((v) => v.status === 'failed')
+        .map((v) => `${v.scenarioId} ${v.viewer}`)
+        .join(', ')}`,
+      ExitCode.incomplete,
+    );
   }
   if (work.some((w) => w.record.status === 'failed')) {
-    error ??= new SimqError(`some layers could not be measured: ${work.filter((w) => w.record.status === 'failed').map((w) => `${w.scenario.id} ${w.layer.rid}`).join(', ')}`, ExitCode.incomplete);
+    error ??= new SimqError(
+      `some layers could not be measured: ${work
+        .filter((w) => w.record.status === 'failed')
+        .map((w) => `${w.scenario.id} ${w.layer.rid}`)
+        .join(', ')}`,
+      ExitCode.incomplete,
+    );
   }
   measure.status = error || measure.skippedScenarios.length ? 'incomplete' : 'complete';
   measure.finishedAt = new Date().toISOString();
   run.measure = measure;
-  run.timings.measureS = Math.round(((kept ? (run.timings.measureS ?? 0) : 0) + (Date.now() - started) / 1000) * 10) / 10;
+  run.timings.measureS =
+    Math.round(((kept ? (run.timings.measureS ?? 0) : 0) + (Date.now() - started) / 1000) * 10) / 10;
   // The three files of one measure go down together (io/atomicWrite.ts writeFilesAtomic): on a full
   // disk the previous quality.csv, pictures.csv and run.json stay as they were, side by side.
   writeFilesAtomic([
@@ -237,7 +292,10 @@ export async function runMeasureStage(options: MeasureOptions): Promise<{ record
 function qualityColumnsOf(run: RunRecord, runDir: string): (keyof QualityRow & string)[] {
   const withBrowser = run.scenarios.some((s) => s.scenario.browser === 'firefox');
   const withViewers = run.scenarios.some((s) => scenarioViewers(runDir, s).length > 0);
-  return QUALITY_COLUMNS.filter((c) => (withBrowser || c !== 'browser') && (withViewers || !(VIEWER_QUALITY_COLUMNS as readonly string[]).includes(c)));
+  return QUALITY_COLUMNS.filter(
+    (c) =>
+      (withBrowser || c !== 'browser') && (withViewers || !(VIEWER_QUALITY_COLUMNS as readonly string[]).includes(c)),
+  );
 }
 
 /** Reads run.json, refuses to overwrite earlier measurements without --force, opens the reference. */
@@ -246,7 +304,10 @@ function openMeasure(options: MeasureOptions): MeasureContext {
   const run = readRunRecord(runDir);
   const measured = existsSync(runFile(runDir, QUALITY_CSV)) || run.measure !== undefined;
   if (!options.force && !options.resume && measured) {
-    throw new OutputError(`${runDir} already has measurements (${QUALITY_CSV}); simq does not overwrite them`, `add --resume to measure only what is not measured yet, --force to measure again, or capture a new run`);
+    throw new OutputError(
+      `${runDir} already has measurements (${QUALITY_CSV}); simq does not overwrite them`,
+      `add --resume to measure only what is not measured yet, --force to measure again, or capture a new run`,
+    );
   }
   const references = new Map<string, { clip: ReferenceClip; y4m: Y4mFile }>();
   for (const s of run.scenarios) {
@@ -277,7 +338,10 @@ function openMeasure(options: MeasureOptions): MeasureContext {
     warnings: [...options.vmaf.warnings],
     files: { quality: QUALITY_CSV, pictures: PICTURES_CSV },
   };
-  const kept = options.resume && !options.force && measured ? keptMeasurements(runDir, run, measure, { quality: qualityColumnsOf(run, runDir), pictures: PICTURE_COLUMNS }) : undefined;
+  const kept =
+    options.resume && !options.force && measured
+      ? keptMeasurements(runDir, run, measure, { quality: qualityColumnsOf(run, runDir), pictures: PICTURE_COLUMNS })
+      : undefined;
   if (kept) measure.startedAt = run.measure?.startedAt ?? measure.startedAt;
   return { options, run, references, measure, kept };
 }
@@ -295,16 +359,30 @@ function layersToMeasure({ options, run, measure, references, kept }: MeasureCon
     for (const layer of s.layers) {
       if (!layer.active || !layer.bitstream || !layer.framesCsv) continue;
       const ref = references.get(s.clipId ?? '')!;
-      work.push({ scenario: s, clip: ref.clip, reference: ref.y4m, layer, dir: scenarioDir(options.runDir, s.id), record: { scenarioId: s.id, rid: layer.rid, status: 'measured' } });
+      work.push({
+        scenario: s,
+        clip: ref.clip,
+        reference: ref.y4m,
+        layer,
+        dir: scenarioDir(options.runDir, s.id),
+        record: { scenarioId: s.id, rid: layer.rid, status: 'measured' },
+      });
     }
   }
-  if (work.length === 0 && kept) options.progress.info(`measure: every measurable scenario is measured already (${kept.scenarioIds.size} kept)`);
-  else if (work.length === 0) throw new InputError(`${options.runDir}: no captured layer to measure (scenarios: ${run.scenarios.map((s) => `${s.id} ${s.status}`).join(', ')})`);
+  if (work.length === 0 && kept)
+    options.progress.info(`measure: every measurable scenario is measured already (${kept.scenarioIds.size} kept)`);
+  else if (work.length === 0)
+    throw new InputError(
+      `${options.runDir}: no captured layer to measure (scenarios: ${run.scenarios.map((s) => `${s.id} ${s.status}`).join(', ')})`,
+    );
   return work;
 }
 
 /** 1. Alignment, one layer at a time per job slot. Returns each layer's frame times (<rid>.frames.csv time_s). */
-async function alignLayers({ options }: MeasureContext, work: LayerWork[]): Promise<Map<LayerWork, (number | undefined)[]>> {
+async function alignLayers(
+  { options }: MeasureContext,
+  work: LayerWork[],
+): Promise<Map<LayerWork, (number | undefined)[]>> {
   const { progress } = options;
   let aligned = 0;
   const frameTimes = new Map<LayerWork, (number | undefined)[]>();
@@ -314,10 +392,23 @@ async function alignLayers({ options }: MeasureContext, work: LayerWork[]): Prom
       const framesCsv = layerFile(w.dir, w.layer.framesCsv!);
       if (!existsSync(bitstream)) throw new SimqError(`${bitstream} is missing`, ExitCode.badInput);
       const frames = readLayerFramesCsv(framesCsv);
-      w.alignment = await alignLayer({ ffmpegPath: options.ffmpeg.path, bitstream, decoder: svcDecoder(w.scenario.scenario.codec, w.layer), framesCsv, referenceY4m: w.clip.y4m, fps: w.clip.fps });
-      frameTimes.set(w, frames.map((f) => f.timeS));
+      w.alignment = await alignLayer({
+        ffmpegPath: options.ffmpeg.path,
+        bitstream,
+        decoder: svcDecoder(w.scenario.scenario.codec, w.layer),
+        framesCsv,
+        referenceY4m: w.clip.y4m,
+        fps: w.clip.fps,
+      });
+      frameTimes.set(
+        w,
+        frames.map((f) => f.timeS),
+      );
       const first = frames[0];
-      w.decodedSize = { width: first?.width || w.layer.configured.width, height: first?.height || w.layer.configured.height };
+      w.decodedSize = {
+        width: first?.width || w.layer.configured.width,
+        height: first?.height || w.layer.configured.height,
+      };
     } catch (e) {
       w.record.status = 'failed';
       w.record.error = (e as Error).message;
@@ -333,7 +424,9 @@ async function alignLayers({ options }: MeasureContext, work: LayerWork[]): Prom
 function followBestAlignedLayers(work: LayerWork[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
   for (const s of new Set(work.map((w) => w.scenario))) {
     const referenceFrames = work.find((w) => w.scenario === s)!.reference.frameCount;
-    const layers = work.filter((w) => w.scenario === s && w.alignment).map((w) => ({ w, times: frameTimes.get(w)!, alignment: w.alignment! }));
+    const layers = work
+      .filter((w) => w.scenario === s && w.alignment)
+      .map((w) => ({ w, times: frameTimes.get(w)!, alignment: w.alignment! }));
     for (const [{ w }, outcome] of followBestAligned(layers, referenceFrames)) {
       w.sourceIndex = outcome.sourceIndex;
       w.record.alignmentConfidence = round(outcome.confidence, 4);
@@ -351,7 +444,11 @@ function followBestAlignedLayers(work: LayerWork[], frameTimes: Map<LayerWork, (
  * 1c. Every pairing checked at the layer's own size against its neighbours (verifyPairing.ts). Each
  * scenario's layers go to `verified` once all of them are checked, scenarios in run order.
  */
-async function verifyPairings({ options }: MeasureContext, work: LayerWork[], verified: (layers: LayerWork[]) => void): Promise<void> {
+async function verifyPairings(
+  { options }: MeasureContext,
+  work: LayerWork[],
+  verified: (layers: LayerWork[]) => void,
+): Promise<void> {
   const { progress } = options;
   let count = 0;
   const toVerify = work.filter((w) => w.sourceIndex);
@@ -391,11 +488,27 @@ async function verifyPairings({ options }: MeasureContext, work: LayerWork[], ve
 /** 1c'. A page-played feed: the level/colour shift of every full-size layer against the reference. */
 async function measureFeedShift({ options, run }: MeasureContext, work: LayerWork[]): Promise<FeedLevelShift[]> {
   const out: FeedLevelShift[] = [];
-  const full = work.filter((w) => w.sourceIndex && w.record.status === 'measured' && w.decodedSize?.width === run.input.width && w.decodedSize?.height === run.input.height);
+  const full = work.filter(
+    (w) =>
+      w.sourceIndex &&
+      w.record.status === 'measured' &&
+      w.decodedSize?.width === run.input.width &&
+      w.decodedSize?.height === run.input.height,
+  );
   for (const w of full) {
     try {
-      const shift = await feedLevelShift(options.ffmpeg.path, layerFile(w.dir, w.layer.bitstream!), run.input.y4m, w.sourceIndex!);
-      out.push({ scenarioId: w.scenario.id, rid: w.layer.rid, browser: w.scenario.scenario.browser ?? 'chromium', ...shift });
+      const shift = await feedLevelShift(
+        options.ffmpeg.path,
+        layerFile(w.dir, w.layer.bitstream!),
+        run.input.y4m,
+        w.sourceIndex!,
+      );
+      out.push({
+        scenarioId: w.scenario.id,
+        rid: w.layer.rid,
+        browser: w.scenario.scenario.browser ?? 'chromium',
+        ...shift,
+      });
     } catch (e) {
       options.progress.warn(`${w.scenario.id} ${w.layer.rid}: level shift not measured: ${(e as Error).message}`);
     }
@@ -404,7 +517,11 @@ async function measureFeedShift({ options, run }: MeasureContext, work: LayerWor
 }
 
 /** 1d. The pictures to measure (every Nth in quick mode), and what the pairing is worth. */
-function planLayerPictures({ options, measure }: MeasureContext, work: LayerWork[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
+function planLayerPictures(
+  { options, measure }: MeasureContext,
+  work: LayerWork[],
+  frameTimes: Map<LayerWork, (number | undefined)[]>,
+): void {
   for (const w of work) {
     if (w.record.status !== 'measured' || !w.sourceIndex || !w.verification) continue;
     planPictures(w, frameTimes.get(w)!, w.reference.frameCount, w.clip.fps, options.includeWarmup, options.progress);
@@ -475,7 +592,12 @@ function metricProgress(progress: Progress, m: MetricRun): void {
   const totalWork = m.jobs.reduce((n, j) => n + j.sent * pixelsOf(j.size), 0);
   const doneWork = m.jobs.reduce((n, j, k) => n + (m.sent[k] ?? 0) * pixelsOf(j.size), 0);
   const left = timeLeftText((Date.now() - (m.started ?? Date.now())) / 1000, totalWork > 0 ? doneWork / totalWork : 1);
-  progress.update('measure: pictures compared', m.sent.reduce((a, b) => a + (b ?? 0), 0), totalPictures, left);
+  progress.update(
+    'measure: pictures compared',
+    m.sent.reduce((a, b) => a + (b ?? 0), 0),
+    totalPictures,
+    left,
+  );
 }
 
 function measurableLayers(work: LayerWork[]): LayerWork[] {
@@ -483,7 +605,12 @@ function measurableLayers(work: LayerWork[]): LayerWork[] {
 }
 
 function jobLayers(work: LayerWork[]) {
-  return measurableLayers(work).map((w) => ({ work: w, decodedSize: w.decodedSize!, scored: w.entries!.length, sent: (w.sentEntries ?? w.entries!).length }));
+  return measurableLayers(work).map((w) => ({
+    work: w,
+    decodedSize: w.decodedSize!,
+    scored: w.entries!.length,
+    sent: (w.sentEntries ?? w.entries!).length,
+  }));
 }
 
 /** Queues the metric jobs of these (planned) layers. */
@@ -497,7 +624,11 @@ function queueMetricJobs({ options }: MeasureContext, m: MetricRun, layers: Laye
 }
 
 /** Waits for every job; the rows in quality.csv's order, each from the job of its layer and size. A failed job fails its layer. */
-async function finishMetricJobs({ options }: MeasureContext, m: MetricRun, work: LayerWork[]): Promise<{ done: JobResult[]; runner: MetricRunner; error?: SimqError }> {
+async function finishMetricJobs(
+  { options }: MeasureContext,
+  m: MetricRun,
+  work: LayerWork[],
+): Promise<{ done: JobResult[]; runner: MetricRunner; error?: SimqError }> {
   m.showProgress = true;
   if (m.jobs.length > 0) metricProgress(options.progress, m);
   m.queue.close();
@@ -521,7 +652,11 @@ async function finishMetricJobs({ options }: MeasureContext, m: MetricRun, work:
 }
 
 /** 3b. Each measured layer over time: VMAF per second at its own size, when it was off (layerTimeline.ts). */
-function addLayerTimelines(work: LayerWork[], done: JobResult[], frameTimes: Map<LayerWork, (number | undefined)[]>): void {
+function addLayerTimelines(
+  work: LayerWork[],
+  done: JobResult[],
+  frameTimes: Map<LayerWork, (number | undefined)[]>,
+): void {
   const defined = (w: LayerWork) => (frameTimes.get(w) ?? []).filter((t): t is number => t !== undefined);
   for (const s of new Set(work.map((w) => w.scenario))) {
     const layers = work.filter((w) => w.scenario === s);
@@ -529,18 +664,32 @@ function addLayerTimelines(work: LayerWork[], done: JobResult[], frameTimes: Map
     for (const w of layers) {
       const native = done.find((d) => d.work === w && d.size === 'native');
       if (w.record.status !== 'measured' || !native || !w.entries) continue;
-      w.record.timeline = layerTimeline(defined(w), endS, w.entries.map((e, k) => ({ timeS: e.timeS, vmaf: native.metrics[k]?.vmaf })));
+      w.record.timeline = layerTimeline(
+        defined(w),
+        endS,
+        w.entries.map((e, k) => ({ timeS: e.timeS, vmaf: native.metrics[k]?.vmaf })),
+      );
     }
   }
 }
 
 /** 4. The SFU viewers of the scenarios measured now (src/measure/viewer/), after their layers. */
-async function viewerRows({ options, references }: MeasureContext, work: LayerWork[], runner: MetricRunner): Promise<ViewerRows> {
+async function viewerRows(
+  { options, references }: MeasureContext,
+  work: LayerWork[],
+  runner: MetricRunner,
+): Promise<ViewerRows> {
   const scenarios = [...new Set(work.map((w) => w.scenario))].map((s) => {
     const ref = references.get(s.clipId ?? '')!;
     return { scenario: s, referenceY4m: ref.clip.y4m, reference: ref.y4m };
   });
-  return measureViewers(scenarios, { runDir: options.runDir, ffmpegPath: options.ffmpeg.path, runner, progress: options.progress, signal: options.signal });
+  return measureViewers(scenarios, {
+    runDir: options.runDir,
+    ffmpegPath: options.ffmpeg.path,
+    runner,
+    progress: options.progress,
+    signal: options.signal,
+  });
 }
 
 /** 3. pictures.csv rows of one (layer, size) job. */
@@ -567,7 +716,12 @@ function picturesOf(w: LayerWork, r: JobResult): PictureRow[] {
 }
 
 /** measure --temporal-layers: a quality row per temporal operating point of each measured layer. */
-async function temporalRows({ options, measure }: MeasureContext, work: LayerWork[], qualityRows: QualityRow[], runner: MetricRunner): Promise<QualityRow[]> {
+async function temporalRows(
+  { options, measure }: MeasureContext,
+  work: LayerWork[],
+  qualityRows: QualityRow[],
+  runner: MetricRunner,
+): Promise<QualityRow[]> {
   const measured = work.filter((w) => w.record.status === 'measured' && w.entries?.length);
   const temporal = await temporalLayerRows(
     measured.map((w) => ({
@@ -584,7 +738,16 @@ async function temporalRows({ options, measure }: MeasureContext, work: LayerWor
       window: w.layer.steady && { fromS: w.layer.steady.fromS, toS: w.layer.steady.toS },
       rows: qualityRows.filter((r) => r.scenario_id === w.scenario.id && r.rid === w.layer.rid),
     })),
-    { ffmpegPath: options.ffmpeg.path, reference: measured[0]?.reference, runner, view: options.view, workDir: workDir(options.runDir), progress: options.progress, signal: options.signal, pool: (items, fn) => pool(items, options.jobs, fn) },
+    {
+      ffmpegPath: options.ffmpeg.path,
+      reference: measured[0]?.reference,
+      runner,
+      view: options.view,
+      workDir: workDir(options.runDir),
+      progress: options.progress,
+      signal: options.signal,
+      pool: (items, fn) => pool(items, options.jobs, fn),
+    },
   );
   measure.warnings.push(...temporal.warnings);
   return temporal.rows;

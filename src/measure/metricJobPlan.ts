@@ -43,7 +43,10 @@ const pixels = (s: Size) => s.width * s.height;
 
 export function planMetricJobs<W>(layers: readonly JobLayer<W>[], viewports: readonly Size[]): MetricJobPlan<W> {
   const rows = layers
-    .flatMap((l) => [{ l, label: 'native', size: l.decodedSize }, ...viewports.map((v) => ({ l, label: formatSize(v), size: v }))])
+    .flatMap((l) => [
+      { l, label: 'native', size: l.decodedSize },
+      ...viewports.map((v) => ({ l, label: formatSize(v), size: v })),
+    ])
     // The row order quality.csv always had: larger sizes (by scored pictures) first, stable.
     .sort((a, b) => pixels(b.size) * b.l.scored - pixels(a.size) * a.l.scored);
   const jobs: PlannedJob<W>[] = [];
@@ -60,7 +63,9 @@ export function planMetricJobs<W>(layers: readonly JobLayer<W>[], viewports: rea
     out.push({ work: r.l.work, label: r.label, size: r.size, job });
   }
   // Longest first by what the job processes: every sent picture goes through libvmaf.
-  const order = jobs.map((_, i) => i).sort((a, b) => pixels(jobs[b].size) * jobs[b].sent - pixels(jobs[a].size) * jobs[a].sent);
+  const order = jobs
+    .map((_, i) => i)
+    .sort((a, b) => pixels(jobs[b].size) * jobs[b].sent - pixels(jobs[a].size) * jobs[a].sent);
   const rank = new Map(order.map((j, k) => [j, k]));
   return { rows: out.map((r) => ({ ...r, job: rank.get(r.job)! })), jobs: order.map((j) => jobs[j]) };
 }

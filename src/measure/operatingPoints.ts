@@ -24,7 +24,19 @@ export interface ViewerOperatingPoints {
 }
 
 /** The quality.csv columns read here (a written row or a parsed one). */
-export type OperatingPointRow = Pick<QualityRow, 'scenario_id' | 'rid' | 'layer' | 'codec' | 'size' | 'temporal_layer' | 'op_fps' | 'op_kbps' | 'vmaf_mean' | 'psnr_y_mean'>;
+export type OperatingPointRow = Pick<
+  QualityRow,
+  | 'scenario_id'
+  | 'rid'
+  | 'layer'
+  | 'codec'
+  | 'size'
+  | 'temporal_layer'
+  | 'op_fps'
+  | 'op_kbps'
+  | 'vmaf_mean'
+  | 'psnr_y_mean'
+>;
 
 const score = (p: OperatingPoint) => p.vmaf ?? p.psnrY ?? -Infinity;
 
@@ -42,13 +54,27 @@ export function viewerOperatingPoints(rows: readonly OperatingPointRow[]): Viewe
   for (const r of rows) {
     if (r.temporal_layer === undefined || r.size === 'native') continue;
     const key = `${r.codec} ${r.size}`;
-    const p: OperatingPoint = { scenarioId: r.scenario_id, rid: r.rid, layer: r.layer, temporalLayer: r.temporal_layer, fps: r.op_fps, kbps: r.op_kbps, vmaf: r.vmaf_mean, psnrY: r.psnr_y_mean };
+    const p: OperatingPoint = {
+      scenarioId: r.scenario_id,
+      rid: r.rid,
+      layer: r.layer,
+      temporalLayer: r.temporal_layer,
+      fps: r.op_fps,
+      kbps: r.op_kbps,
+      vmaf: r.vmaf_mean,
+      psnrY: r.psnr_y_mean,
+    };
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
   return [...groups.entries()]
     .map(([key, points]) => {
       const [codec, size] = key.split(' ');
-      return { codec, size, points: upperEnvelope(points), all: [...points].sort((a, b) => (a.kbps ?? Infinity) - (b.kbps ?? Infinity)) };
+      return {
+        codec,
+        size,
+        points: upperEnvelope(points),
+        all: [...points].sort((a, b) => (a.kbps ?? Infinity) - (b.kbps ?? Infinity)),
+      };
     })
     .sort((a, b) => a.codec.localeCompare(b.codec) || Number(a.size.split('x')[0]) - Number(b.size.split('x')[0]));
 }

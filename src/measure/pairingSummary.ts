@@ -4,7 +4,9 @@ import type { QualityRow } from '../rundir/CsvTypes.js';
 /** Share of a layer's measured pictures that may be ambiguous before the layer is named as doubtful. */
 export const PAIRING_DOUBT_SHARE = 0.01;
 
-type PairingCells = Pick<QualityRow, 'paired_verified' | 'paired_tied' | 'paired_repaired' | 'paired_ambiguous'> & { pairing?: string };
+type PairingCells = Pick<QualityRow, 'paired_verified' | 'paired_tied' | 'paired_repaired' | 'paired_ambiguous'> & {
+  pairing?: string;
+};
 
 /** "100 %" of the measured pictures paired with certainty, "99.4 % (3 re-paired)", or "93.1 % doubtful". */
 export function pairedLabel(r: PairingCells): string {

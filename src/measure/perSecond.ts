@@ -20,5 +20,9 @@ export function perSecondMeans(timesS: readonly number[], values: readonly (numb
   });
   return [...by.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([second, v]) => ({ second, mean: mean(v.filter((x): x is number => x !== undefined && Number.isFinite(x))), count: v.length }));
+    .map(([second, v]) => ({
+      second,
+      mean: mean(v.filter((x): x is number => x !== undefined && Number.isFinite(x))),
+      count: v.length,
+    }));
 }

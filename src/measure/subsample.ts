@@ -16,7 +16,8 @@ export interface SubsampledEntry extends TimedDisplayEntry {
 
 /** The pictures libvmaf's n_subsample=N scores: positions 0, N, 2N, ... of the sequence. */
 export function subsampleEntries(entries: readonly TimedDisplayEntry[], every: number): SubsampledEntry[] {
-  if (!Number.isInteger(every) || every < 1) throw new RangeError(`subsample interval ${every}: expected a whole number >= 1`);
+  if (!Number.isInteger(every) || every < 1)
+    throw new RangeError(`subsample interval ${every}: expected a whole number >= 1`);
   return entries.flatMap((e, displayIndex) => (displayIndex % every === 0 ? [{ ...e, displayIndex }] : []));
 }
 
@@ -36,7 +37,8 @@ export function quickModeDoubt(entries: readonly TimedDisplayEntry[], every: num
   const scored = Math.ceil(entries.length / every);
   const frozen = entries.filter((e) => e.frozen).length / entries.length;
   const why: string[] = [];
-  if (frozen > QUICK_MODE_MAX_FROZEN_SHARE) why.push(`${Math.round(frozen * 100)}% of its displayed pictures are frozen repeats`);
+  if (frozen > QUICK_MODE_MAX_FROZEN_SHARE)
+    why.push(`${Math.round(frozen * 100)}% of its displayed pictures are frozen repeats`);
   if (scored < QUICK_MODE_MIN_SCORED) why.push(`only ${scored} pictures are scored`);
   if (why.length === 0) return undefined;
   return `quick mode (--vmaf-subsample ${every}): ${why.join(' and ')}, so its aggregates can be several VMAF points from a full run's; measure it without --vmaf-subsample`;

@@ -49,7 +49,11 @@ export interface TemporalRowsOptions {
 }
 
 /** The metric columns of a row from its pictures, as the full-rate rows count them. */
-export function metricColumns(entries: readonly TimedDisplayEntry[], metrics: readonly FrameMetrics[], view: QualityView): Partial<QualityRow> & { frames: number; dropped: number } {
+export function metricColumns(
+  entries: readonly TimedDisplayEntry[],
+  metrics: readonly FrameMetrics[],
+  view: QualityView,
+): Partial<QualityRow> & { frames: number; dropped: number } {
   const steady = entries.map((e, k) => ({ e, m: metrics[k] })).filter(({ e }) => !e.warmup);
   const counted = view === 'displayed' ? steady : steady.filter(({ e }) => !e.frozen);
   const vmaf = aggregate(counted.map(({ m }) => m.vmaf));
@@ -78,14 +82,19 @@ interface LevelJob {
 }
 
 /** Rows for temporal levels 0..top of each layer; a layer without a steady window or bytes gets none (warned). */
-export async function temporalLayerRows(layers: readonly TemporalLayerWork[], o: TemporalRowsOptions): Promise<{ rows: QualityRow[]; warnings: string[] }> {
+export async function temporalLayerRows(
+  layers: readonly TemporalLayerWork[],
+  o: TemporalRowsOptions,
+): Promise<{ rows: QualityRow[]; warnings: string[] }> {
   const warnings: string[] = [];
   const rows: QualityRow[] = [];
   const jobs: LevelJob[] = [];
   for (const w of layers) {
     const frames = readLayerFramesCsv(w.framesCsv);
     if (!w.window || frames.some((f) => f.bytes === undefined || f.timeS === undefined)) {
-      warnings.push(`${w.scenarioId} ${w.rid}: no temporal-layer rows (${w.window ? '<rid>.frames.csv lacks bytes or time_s' : 'no steady window in run.json'})`);
+      warnings.push(
+        `${w.scenarioId} ${w.rid}: no temporal-layer rows (${w.window ? '<rid>.frames.csv lacks bytes or time_s' : 'no steady window in run.json'})`,
+      );
       continue;
     }
     const levels = temporalLevels(frames);
@@ -127,9 +136,15 @@ export async function temporalLayerRows(layers: readonly TemporalLayerWork[], o:
   o.progress.done();
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') rows.push(r.value);
-    else warnings.push(`${jobs[i].w.scenarioId} ${jobs[i].w.rid} T${jobs[i].level} ${jobs[i].row.size}: ${(r.reason as Error).message}`);
+    else
+      warnings.push(
+        `${jobs[i].w.scenarioId} ${jobs[i].w.rid} T${jobs[i].level} ${jobs[i].row.size}: ${(r.reason as Error).message}`,
+      );
   });
   // Rows in a stable order: scenario, layer, size, level.
   const order = (r: QualityRow) => `${r.scenario_id}\u0000${r.rid}\u0000${r.size}`;
-  return { rows: rows.sort((a, b) => order(a).localeCompare(order(b)) || Number(a.temporal_layer) - Number(b.temporal_layer)), warnings };
+  return {
+    rows: rows.sort((a, b) => order(a).localeCompare(order(b)) || Number(a.temporal_layer) - Number(b.temporal_layer)),
+    warnings,
+  };
 }

@@ -19,7 +19,10 @@ export function temporalLevels(frames: readonly Pick<CapturedFrame, 'temporalInd
 }
 
 /** For each captured frame i, the last frame <= i an SFU forwarding levels <= t passes on (undefined: none yet). */
-export function lastForwarded(frames: readonly Pick<CapturedFrame, 'temporalIndex'>[], t: number): (number | undefined)[] {
+export function lastForwarded(
+  frames: readonly Pick<CapturedFrame, 'temporalIndex'>[],
+  t: number,
+): (number | undefined)[] {
   let last: number | undefined;
   return frames.map((f, i) => {
     if (temporalIndexOf(f) <= t) last = i;
@@ -32,7 +35,11 @@ export function lastForwarded(frames: readonly Pick<CapturedFrame, 'temporalInde
  * forwarded frame; a picture whose frame is dropped counts as frozen (like an encoder drop). Pictures
  * before the first forwarded frame are left out (the viewer has nothing on screen yet).
  */
-export function temporalDisplaySequence(entries: readonly TimedDisplayEntry[], frames: readonly Pick<CapturedFrame, 'temporalIndex'>[], t: number): TimedDisplayEntry[] {
+export function temporalDisplaySequence(
+  entries: readonly TimedDisplayEntry[],
+  frames: readonly Pick<CapturedFrame, 'temporalIndex'>[],
+  t: number,
+): TimedDisplayEntry[] {
   const forwarded = lastForwarded(frames, t);
   const out: TimedDisplayEntry[] = [];
   for (const e of entries) {
@@ -54,10 +61,21 @@ export interface OperatingPointCost {
 }
 
 /** Cost of forwarding levels <= t over the steady window [fromS, toS): frame bytes and frame count. */
-export function operatingPointCost(frames: readonly Pick<CapturedFrame, 'temporalIndex' | 'timeS' | 'bytes'>[], t: number, window: { fromS: number; toS: number }): OperatingPointCost {
+export function operatingPointCost(
+  frames: readonly Pick<CapturedFrame, 'temporalIndex' | 'timeS' | 'bytes'>[],
+  t: number,
+  window: { fromS: number; toS: number },
+): OperatingPointCost {
   const seconds = window.toS - window.fromS;
   if (!(seconds > 0)) throw new Error(`empty steady window [${window.fromS}, ${window.toS}) s`);
-  const inWindow = frames.filter((f) => f.timeS !== undefined && f.timeS >= window.fromS && f.timeS < window.toS && temporalIndexOf(f) <= t);
+  const inWindow = frames.filter(
+    (f) => f.timeS !== undefined && f.timeS >= window.fromS && f.timeS < window.toS && temporalIndexOf(f) <= t,
+  );
   const bytes = inWindow.reduce((n, f) => n + (f.bytes ?? 0), 0);
-  return { temporalLayer: t, frames: inWindow.length, fps: inWindow.length / seconds, kbps: (bytes * 8) / 1000 / seconds };
+  return {
+    temporalLayer: t,
+    frames: inWindow.length,
+    fps: inWindow.length / seconds,
+    kbps: (bytes * 8) / 1000 / seconds,
+  };
 }

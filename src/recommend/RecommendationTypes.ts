@@ -10,7 +10,10 @@ import type { InterLayerPrediction } from '../scenario/ScalabilityMode.js';
 import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js';
 
 export const RECOMMENDATION_SCHEMA = 'simq.recommendation/1';
-export { RECOMMENDATION_CSV as RECOMMENDATION_CSV_FILE, RECOMMENDATION_JSON as RECOMMENDATION_FILE } from '../rundir/RunFiles.js';
+export {
+  RECOMMENDATION_CSV as RECOMMENDATION_CSV_FILE,
+  RECOMMENDATION_JSON as RECOMMENDATION_FILE,
+} from '../rundir/RunFiles.js';
 
 /** The quality metric the decisions use: VMAF, or PSNR-Y when the run has no VMAF scores. */
 export type MetricName = 'vmaf' | 'psnr_y';
@@ -325,7 +328,14 @@ export interface Recommendation {
   provenance: Provenance;
   settings: RecommendSettings;
   /** The rules applied, in words (also printed by the summary). */
-  rules: { maxBitrate: string; interpolation: string; knee: string; chrome: string; selection: string; hysteresis: string };
+  rules: {
+    maxBitrate: string;
+    interpolation: string;
+    knee: string;
+    chrome: string;
+    selection: string;
+    hysteresis: string;
+  };
   codecs: CodecRecommendation[];
   warnings: RecommendationWarning[];
   /** Runs of several clips: "codecs" above is the first clip's; this holds every clip's and the across-clips maxBitrate. */

@@ -54,17 +54,27 @@ export function clipTable(table: QualityTable, clip: ClipRecord): QualityTable {
  * Per (codec, rid, layer): sort the clips' maxBitrates (a clip that never reaches the target counts
  * as unreachable) and take the one at rank ceil(share x clips): every clip up to it reaches the target.
  */
-export function acrossClips(perClip: readonly { clipId: string; recommendation: Recommendation }[], clipShare: number): AcrossClipsLayer[] {
+export function acrossClips(
+  perClip: readonly { clipId: string; recommendation: Recommendation }[],
+  clipShare: number,
+): AcrossClipsLayer[] {
   const keys = new Map<string, { codec: Codec; rid: string; layer: string }>();
-  for (const { recommendation } of perClip) for (const c of recommendation.codecs) for (const l of c.layers) keys.set(`${c.codec}|${l.rid}|${l.layer}`, { codec: c.codec, rid: l.rid, layer: l.layer });
+  for (const { recommendation } of perClip)
+    for (const c of recommendation.codecs)
+      for (const l of c.layers)
+        keys.set(`${c.codec}|${l.rid}|${l.layer}`, { codec: c.codec, rid: l.rid, layer: l.layer });
   const out: AcrossClipsLayer[] = [];
   for (const key of keys.values()) {
     const advice: ClipLayerAdvice[] = perClip.map(({ clipId, recommendation }) => {
-      const a = recommendation.codecs.find((c) => c.codec === key.codec)?.layers.find((l) => l.rid === key.rid && l.layer === key.layer)?.advice;
+      const a = recommendation.codecs
+        .find((c) => c.codec === key.codec)
+        ?.layers.find((l) => l.rid === key.rid && l.layer === key.layer)?.advice;
       return a ? { clipId, maxBitrate: a.maxBitrate, reached: REACHED.has(a.rule) } : { clipId, reached: false };
     });
     const need = Math.max(1, Math.ceil(clipShare * perClip.length - 1e-9));
-    const reaching = advice.filter((a) => a.reached && a.maxBitrate !== undefined).sort((a, b) => a.maxBitrate! - b.maxBitrate!);
+    const reaching = advice
+      .filter((a) => a.reached && a.maxBitrate !== undefined)
+      .sort((a, b) => a.maxBitrate! - b.maxBitrate!);
     const entry: AcrossClipsLayer = { ...key, perClip: advice, clipsCovered: [] };
     if (reaching.length >= need) {
       entry.maxBitrate = reaching[need - 1].maxBitrate!;

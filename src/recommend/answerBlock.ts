@@ -20,8 +20,10 @@ function comparison(f: LayerCandidate, h: LayerCandidate, metric: string, digits
   const diff = f.score - h.score;
   const cost = f.kbps - h.kbps;
   const share = f.kbps > 0 ? `, ${Math.round((h.kbps / f.kbps) * 100)}% of f's bits` : '';
-  if (Math.abs(diff) <= tolerance) return `  -> h looks as good (within ${tolerance} ${metric}) for ${kbps(Math.abs(cost))} ${cost >= 0 ? 'less' : 'more'}${share}`;
-  if (diff > 0) return `  -> f scaled down is ${diff.toFixed(digits)} ${metric} better for ${kbps(cost)} more (h sends${share.replace(',', '')})`;
+  if (Math.abs(diff) <= tolerance)
+    return `  -> h looks as good (within ${tolerance} ${metric}) for ${kbps(Math.abs(cost))} ${cost >= 0 ? 'less' : 'more'}${share}`;
+  if (diff > 0)
+    return `  -> f scaled down is ${diff.toFixed(digits)} ${metric} better for ${kbps(cost)} more (h sends${share.replace(',', '')})`;
   return `  -> h is ${(-diff).toFixed(digits)} ${metric} better for ${kbps(Math.abs(cost))} ${cost >= 0 ? 'less' : 'more'}`;
 }
 
@@ -29,7 +31,9 @@ function comparison(f: LayerCandidate, h: LayerCandidate, metric: string, digits
 function answerSize(c: CodecRecommendation): string {
   if (c.viewerSizes.length === 0 || c.viewerSizes.some((v) => v.size === ANSWER_VIEWER_SIZE)) return ANSWER_VIEWER_SIZE;
   const target = 640 * 360;
-  return [...c.viewerSizes].sort((a, b) => Math.abs(a.width * a.height - target) - Math.abs(b.width * b.height - target))[0].size;
+  return [...c.viewerSizes].sort(
+    (a, b) => Math.abs(a.width * a.height - target) - Math.abs(b.width * b.height - target),
+  )[0].size;
 }
 
 function codecLines(rec: Recommendation, c: CodecRecommendation): string[] {
@@ -37,17 +41,25 @@ function codecLines(rec: Recommendation, c: CodecRecommendation): string[] {
   const metric = s.metric.name === 'vmaf' ? 'VMAF' : 'dB PSNR-Y';
   const digits = s.metric.name === 'vmaf' ? 1 : 2;
   const size = answerSize(c);
-  const out = [`For a ${size} viewer (${c.codec.toUpperCase()}, ${s.metric.name === 'vmaf' ? 'VMAF' : 'PSNR-Y'}${c.senderScenario ? `, sender ${c.senderScenario.id}` : ''}):`];
+  const out = [
+    `For a ${size} viewer (${c.codec.toUpperCase()}, ${s.metric.name === 'vmaf' ? 'VMAF' : 'PSNR-Y'}${c.senderScenario ? `, sender ${c.senderScenario.id}` : ''}):`,
+  ];
   const f = layerAt(c, 'f', size);
   const h = layerAt(c, 'h', size);
-  const line = (name: string, x: LayerCandidate) => `  ${name.padEnd(14)} ${x.score.toFixed(digits).padStart(6)} at ${kbps(x.kbps).padStart(10)}  (${x.scenarioId})`;
+  const line = (name: string, x: LayerCandidate) =>
+    `  ${name.padEnd(14)} ${x.score.toFixed(digits).padStart(6)} at ${kbps(x.kbps).padStart(10)}  (${x.scenarioId})`;
   if (f) out.push(line('f scaled down', f));
   if (h) out.push(line('h', h));
   if (f && h) out.push(comparison(f, h, metric, digits, s.tolerance));
-  if (!f || !h) out.push(`  ${!f && !h ? 'neither f nor h' : !f ? 'f' : 'h'} was measured at ${size} (measure --viewports ${size})`);
+  if (!f || !h)
+    out.push(
+      `  ${!f && !h ? 'neither f nor h' : !f ? 'f' : 'h'} was measured at ${size} (measure --viewports ${size})`,
+    );
   const hAdvice = c.layers.find((l) => l.rid === 'h')?.advice;
   if (hAdvice) {
-    out.push(`h maxBitrate for ${metric} ${s.targetScore}: ${kbps(hAdvice.maxBitrate / 1000)} (expected ${hAdvice.expectedScore.toFixed(digits)}; Chrome then gives h ${kbps(hAdvice.predictedBps / 1000)})`);
+    out.push(
+      `h maxBitrate for ${metric} ${s.targetScore}: ${kbps(hAdvice.maxBitrate / 1000)} (expected ${hAdvice.expectedScore.toFixed(digits)}; Chrome then gives h ${kbps(hAdvice.predictedBps / 1000)})`,
+    );
   } else {
     out.push(`h maxBitrate for ${metric} ${s.targetScore}: no advice (h has no native score)`);
   }
@@ -59,6 +71,8 @@ export function renderAnswerBlock(rec: Recommendation, reportPath: string | unde
   const out = ['== Answer'];
   for (const c of rec.codecs) out.push(...codecLines(rec, c));
   const warnings = rec.warnings.length ? `${rec.warnings.length} warning(s); ` : '';
-  out.push(`${warnings}${detailsShown ? 'full tables above' : 'full tables: add --details'}${reportPath ? `; report: ${reportPath}` : ''}`);
+  out.push(
+    `${warnings}${detailsShown ? 'full tables above' : 'full tables: add --details'}${reportPath ? `; report: ${reportPath}` : ''}`,
+  );
   return out.join('\n');
 }

@@ -44,7 +44,9 @@ export function browserComparison(run: RunRecord, rows: readonly ParsedQualityRo
   const byKey = new Map<string, ComparisonRow>();
   for (const r of rows) {
     if (r.temporal_layer !== undefined) continue;
-    const firefox = r.scenario_id.endsWith(FIREFOX_SUFFIX) && run.scenarios.find((s) => s.id === r.scenario_id)?.scenario.browser === 'firefox';
+    const firefox =
+      r.scenario_id.endsWith(FIREFOX_SUFFIX) &&
+      run.scenarios.find((s) => s.id === r.scenario_id)?.scenario.browser === 'firefox';
     const scenario = firefox ? r.scenario_id.slice(0, -FIREFOX_SUFFIX.length) : r.scenario_id;
     const size = r.size === 'native' ? r.layer : r.size;
     // A viewport equal to the layer's own size is the native row again.
@@ -59,7 +61,9 @@ export function browserComparison(run: RunRecord, rows: readonly ParsedQualityRo
 /** What to set, per browser, for each layer of a Firefox scenario (rules from gecko's and libwebrtc's sources). */
 export function firefoxSettingAdvice(run: RunRecord): string[] {
   const lines: string[] = [];
-  for (const s of run.scenarios.filter((x) => x.scenario.browser === 'firefox' && !x.scenario.sweepPoint && x.scenario.bandwidthBps === undefined)) {
+  for (const s of run.scenarios.filter(
+    (x) => x.scenario.browser === 'firefox' && !x.scenario.sweepPoint && x.scenario.bandwidthBps === undefined,
+  )) {
     const streams = geckoStreams(run.input, s.scenario.encodings).filter((g) => g.sent);
     const top = streams[streams.length - 1];
     for (const g of streams) {
@@ -72,7 +76,10 @@ export function firefoxSettingAdvice(run: RunRecord): string[] {
       );
     }
   }
-  if (lines.length) lines.push('Firefox ignores scalabilityMode (two temporal layers per stream) and honours `active` in addTransceiver; allocation numbers are derived from gecko\'s VideoStreamFactory.cpp, not reported by Firefox.');
+  if (lines.length)
+    lines.push(
+      "Firefox ignores scalabilityMode (two temporal layers per stream) and honours `active` in addTransceiver; allocation numbers are derived from gecko's VideoStreamFactory.cpp, not reported by Firefox.",
+    );
   return lines;
 }
 
@@ -81,15 +88,40 @@ const num = (v: number | undefined, digits = 0) => (v === undefined ? '-' : v.to
 /** The side-by-side table as text (analyze's summary). */
 export function renderBrowserComparison(rows: readonly ComparisonRow[]): string {
   if (rows.length === 0) return '';
-  const header = ['scenario', 'rid', 'layer', 'size', 'chromium kbps', 'firefox kbps (sent)', 'chromium VMAF', 'firefox VMAF', 'chromium fps', 'firefox fps'];
+  const header = [
+    'scenario',
+    'rid',
+    'layer',
+    'size',
+    'chromium kbps',
+    'firefox kbps (sent)',
+    'chromium VMAF',
+    'firefox VMAF',
+    'chromium fps',
+    'firefox fps',
+  ];
   const body = rows.map((r) => [
-    r.scenario, r.rid, r.layer, r.size,
+    r.scenario,
+    r.rid,
+    r.layer,
+    r.size,
     r.chromium ? `${num(r.chromium.kbps)}${r.chromium.kbpsSource === 'sent' ? ' (sent)' : ''}` : '-',
     num(r.firefox?.kbps),
-    num(r.chromium?.vmaf, 1), num(r.firefox?.vmaf, 1),
-    num(r.chromium?.fps, 1), num(r.firefox?.fps, 1),
+    num(r.chromium?.vmaf, 1),
+    num(r.firefox?.vmaf, 1),
+    num(r.chromium?.fps, 1),
+    num(r.firefox?.fps, 1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
-  const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
-  return ['Browsers side by side (Chromium kbps: its reported target; Firefox kbps: what it sent, it reports no target)', line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  const line = (cells: (string | number)[]) =>
+    cells
+      .map((c, i) => String(c).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [
+    'Browsers side by side (Chromium kbps: its reported target; Firefox kbps: what it sent, it reports no target)',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+  ].join('\n');
 }

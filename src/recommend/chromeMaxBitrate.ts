@@ -31,7 +31,11 @@ const roundUpToKbps = (bps: number) => Math.ceil(bps / 1000 - 1e-9) * 1000;
 
 function streamConfig(sender: SenderConfig, encodings: readonly RtpEncodingParameters[]) {
   const screencast = sender.contentHint === 'detail' || sender.contentHint === 'text';
-  return configureStreams(sender.codec, sender.input, encodings, { capBps: null, screencast, calibration: withCalibration() });
+  return configureStreams(sender.codec, sender.input, encodings, {
+    capBps: null,
+    screencast,
+    calibration: withCalibration(),
+  });
 }
 
 /**
@@ -40,7 +44,11 @@ function streamConfig(sender: SenderConfig, encodings: readonly RtpEncodingParam
  */
 export function senderRoles(sender: SenderConfig): Map<string, LayerRole> {
   const roles = new Map<string, LayerRole>();
-  const prediction = predictAllocation({ codec: sender.codec, encodings: [...sender.encodings], contentHint: sender.contentHint }, sender.input, null);
+  const prediction = predictAllocation(
+    { codec: sender.codec, encodings: [...sender.encodings], contentHint: sender.contentHint },
+    sender.input,
+    null,
+  );
   prediction.activeRids.forEach((rid, i) => roles.set(rid, i === prediction.activeRids.length - 1 ? 'top' : 'lower'));
   return roles;
 }
@@ -59,7 +67,12 @@ export function temporalLayersByRid(sender: SenderConfig): Map<string, number> {
  * Rounded up to whole kbps (libwebrtc keeps kbps). The model is then run with the answer to report
  * what it predicts.
  */
-export function maxBitrateForWanted(sender: SenderConfig, rid: string, wantedBps: number, role: LayerRole): MaxBitrateChoice {
+export function maxBitrateForWanted(
+  sender: SenderConfig,
+  rid: string,
+  wantedBps: number,
+  role: LayerRole,
+): MaxBitrateChoice {
   const index = sender.encodings.findIndex((e) => e.rid === rid);
   if (index < 0) throw new Error(`maxBitrateForWanted: rid ${rid} is not among the sender's encodings`);
   const wanted = roundUpToKbps(wantedBps);

@@ -77,10 +77,16 @@ export function selectableLayers(
  * The temporal levels below each layer's top as SFU candidates. The top level is the layer itself;
  * a lower level's bitrate is the layer's scaled by its share of the top level's frame bytes.
  */
-export function temporalCandidates(layers: readonly SelectableLayer[], levels: readonly TemporalLevelPoint[], options: Pick<SelectionOptions, 'headroom' | 'hysteresis'>): SelectableLayer[] {
+export function temporalCandidates(
+  layers: readonly SelectableLayer[],
+  levels: readonly TemporalLevelPoint[],
+  options: Pick<SelectionOptions, 'headroom' | 'hysteresis'>,
+): SelectableLayer[] {
   const out: SelectableLayer[] = [];
   for (const l of layers) {
-    const own = levels.filter((p) => p.scenarioId === l.scenarioId && p.rid === l.rid).sort((a, b) => a.temporalLayer - b.temporalLayer);
+    const own = levels
+      .filter((p) => p.scenarioId === l.scenarioId && p.rid === l.rid)
+      .sort((a, b) => a.temporalLayer - b.temporalLayer);
     const top = own[own.length - 1];
     if (!top || !(top.opKbps > 0)) continue;
     for (const p of own.slice(0, -1)) {
@@ -103,28 +109,55 @@ export function temporalCandidates(layers: readonly SelectableLayer[], levels: r
 }
 
 /** The layer (and temporal layer) to forward at one size and bandwidth (kbps), with a cheaper near-equal alternative. */
-export function selectLayer(layers: readonly SelectableLayer[], size: string, bandwidthKbps: number, tolerance: number, temporal = false): SelectionCell {
+export function selectLayer(
+  layers: readonly SelectableLayer[],
+  size: string,
+  bandwidthKbps: number,
+  tolerance: number,
+  temporal = false,
+): SelectionCell {
   const fitting = layers
     .filter((l) => l.scores[size] !== undefined && l.requiredKbps <= bandwidthKbps)
     .sort((a, b) => b.scores[size] - a.scores[size] || a.kbps - b.kbps);
   const chosen = fitting[0];
   if (!chosen) return { size, bandwidthKbps, rid: null };
-  const cell: SelectionCell = { size, bandwidthKbps, rid: chosen.rid, score: chosen.scores[size], kbps: chosen.kbps, requiredKbps: chosen.requiredKbps };
+  const cell: SelectionCell = {
+    size,
+    bandwidthKbps,
+    rid: chosen.rid,
+    score: chosen.scores[size],
+    kbps: chosen.kbps,
+    requiredKbps: chosen.requiredKbps,
+  };
   if (temporal) cell.temporalLayer = chosen.temporalLayer;
   if (temporal && chosen.fps !== undefined) cell.fps = chosen.fps;
   const cheaper = fitting
     .filter((l) => l !== chosen && l.kbps < chosen.kbps && l.scores[size] >= chosen.scores[size] - tolerance)
     .sort((a, b) => a.kbps - b.kbps)[0];
-  if (cheaper) cell.cheaper = { rid: cheaper.rid, kbps: cheaper.kbps, score: cheaper.scores[size], ...(temporal ? { temporalLayer: cheaper.temporalLayer } : {}) };
+  if (cheaper)
+    cell.cheaper = {
+      rid: cheaper.rid,
+      kbps: cheaper.kbps,
+      score: cheaper.scores[size],
+      ...(temporal ? { temporalLayer: cheaper.temporalLayer } : {}),
+    };
   return cell;
 }
 
-export function layerSelection(layers: SelectableLayer[], sizes: readonly string[], options: SelectionOptions, temporalPoints: SelectableLayer[] = []): LayerSelection {
+export function layerSelection(
+  layers: SelectableLayer[],
+  sizes: readonly string[],
+  options: SelectionOptions,
+  temporalPoints: SelectableLayer[] = [],
+): LayerSelection {
   const bandwidthsKbps = [...options.bandwidthsBps].sort((a, b) => a - b).map((b) => b / 1000);
   const temporal = temporalPoints.length > 0;
-  const allowed = temporalPoints.filter((p) => options.minFps === undefined || p.fps === undefined || p.fps >= options.minFps);
+  const allowed = temporalPoints.filter(
+    (p) => options.minFps === undefined || p.fps === undefined || p.fps >= options.minFps,
+  );
   const candidates = [...layers, ...allowed];
   const table: SelectionCell[] = [];
-  for (const size of sizes) for (const b of bandwidthsKbps) table.push(selectLayer(candidates, size, b, options.tolerance, temporal));
+  for (const size of sizes)
+    for (const b of bandwidthsKbps) table.push(selectLayer(candidates, size, b, options.tolerance, temporal));
   return { sizes: [...sizes], bandwidthsKbps, layers, ...(temporal ? { temporalPoints } : {}), table };
 }

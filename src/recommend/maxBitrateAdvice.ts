@@ -13,7 +13,14 @@
 //   buys less than `kneeSlopePer100Kbps` metric units (to the next curve point); if the curve never
 //   flattens that much, its last point ("highest").
 // Chrome's rules then turn the wanted bitrate into a maxBitrate (chromeMaxBitrate.ts).
-import type { CurvePoint, LayerRole, MaxBitrateAdvice, MaxBitrateRule, MetricChoice, QualityPoint } from './RecommendationTypes.js';
+import type {
+  CurvePoint,
+  LayerRole,
+  MaxBitrateAdvice,
+  MaxBitrateRule,
+  MetricChoice,
+  QualityPoint,
+} from './RecommendationTypes.js';
 import { maxBitrateForWanted, type SenderConfig } from './chromeMaxBitrate.js';
 
 /** Interpolate only between points at most this far apart (higher kbps / lower kbps). */
@@ -134,14 +141,21 @@ export function wantedBitrate(curve: readonly CurvePoint[], options: CurveOption
 }
 
 /** The full advice for one layer: wanted bitrate, then the maxBitrate Chrome needs for it. */
-export function maxBitrateAdvice(curve: readonly CurvePoint[], options: CurveOptions, sender: SenderConfig, rid: string, role: LayerRole): MaxBitrateAdvice {
+export function maxBitrateAdvice(
+  curve: readonly CurvePoint[],
+  options: CurveOptions,
+  sender: SenderConfig,
+  rid: string,
+  role: LayerRole,
+): MaxBitrateAdvice {
   const w = wantedBitrate(curve, options);
   const wantedKbps = Math.ceil(w.wantedKbps - 1e-9);
   const chrome = maxBitrateForWanted(sender, rid, wantedKbps * 1000, role);
   // Rounding the wanted bitrate up moves an interpolated point a little up the line.
   const expected =
     w.rule === 'interpolated' && w.below
-      ? w.below.score + ((wantedKbps - w.below.kbps) * (w.measured.score - w.below.score)) / (w.measured.kbps - w.below.kbps)
+      ? w.below.score +
+        ((wantedKbps - w.below.kbps) * (w.measured.score - w.below.score)) / (w.measured.kbps - w.below.kbps)
       : w.expectedScore;
   const advice: MaxBitrateAdvice = {
     rule: w.rule,

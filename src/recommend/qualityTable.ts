@@ -7,7 +7,13 @@ import { geckoStreams } from '../allocation/GeckoStreams.js';
 import { InputError } from '../errors.js';
 import { numericColumnsOf } from '../io/csvSchema.js';
 import { parseCsvText } from '../io/readCsv.js';
-import { isViewerRid, QUALITY_SCHEMA, type ParsedQualityRow, type QualityRow, type QualityView } from '../rundir/CsvTypes.js';
+import {
+  isViewerRid,
+  QUALITY_SCHEMA,
+  type ParsedQualityRow,
+  type QualityRow,
+  type QualityView,
+} from '../rundir/CsvTypes.js';
 import { QUALITY_CSV, runFile } from '../rundir/RunFiles.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import { clipOfScenario, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
@@ -18,7 +24,17 @@ import type { TemporalLevelPoint } from './layerSelection.js';
 import { shellCommand } from '../io/shellQuote.js';
 
 /** Columns recommend cannot work without. */
-const REQUIRED_COLUMNS = ['scenario_id', 'codec', 'rid', 'layer', 'size', 'target_kbps', 'actual_kbps', 'vmaf_mean', 'psnr_y_mean'] satisfies (keyof QualityRow)[];
+const REQUIRED_COLUMNS = [
+  'scenario_id',
+  'codec',
+  'rid',
+  'layer',
+  'size',
+  'target_kbps',
+  'actual_kbps',
+  'vmaf_mean',
+  'psnr_y_mean',
+] satisfies (keyof QualityRow)[];
 const NUMERIC_COLUMNS = numericColumnsOf(QUALITY_SCHEMA);
 
 export type { ParsedQualityRow };
@@ -36,8 +52,13 @@ export interface QualityTable {
 
 /** Parses quality.csv text; `file` names it in errors. */
 export function parseQualityCsv(text: string, file: string): ParsedQualityRow[] {
-  const rows = parseCsvText(text, file, { required: REQUIRED_COLUMNS, numeric: NUMERIC_COLUMNS, fix: 'measure the run again: simq measure <run-dir> --force' });
-  if (rows.length === 0) throw new InputError(`${file} has no rows: the measure stage measured no layer`, 'simq measure <run-dir> --force');
+  const rows = parseCsvText(text, file, {
+    required: REQUIRED_COLUMNS,
+    numeric: NUMERIC_COLUMNS,
+    fix: 'measure the run again: simq measure <run-dir> --force',
+  });
+  if (rows.length === 0)
+    throw new InputError(`${file} has no rows: the measure stage measured no layer`, 'simq measure <run-dir> --force');
   return rows as ParsedQualityRow[];
 }
 
@@ -73,7 +94,11 @@ function topLayerRid(s: ScenarioRecord, run: RunRecord): string | undefined {
   }
   try {
     const clip = clipOfScenario(run, s);
-    const prediction = predictAllocation(s.scenario, { width: clip.width, height: clip.height, fps: clip.fps }, s.scenario.bandwidthBps ?? null);
+    const prediction = predictAllocation(
+      s.scenario,
+      { width: clip.width, height: clip.height, fps: clip.fps },
+      s.scenario.bandwidthBps ?? null,
+    );
     return prediction.activeRids[prediction.activeRids.length - 1];
   } catch {
     // The model refuses odd inputs; then the active encoding with the least downscaling is the top one.
@@ -84,9 +109,14 @@ function topLayerRid(s: ScenarioRecord, run: RunRecord): string | undefined {
 
 /** Chooses the decision metric: VMAF when any row has it, otherwise PSNR-Y (and says why). */
 export function chooseMetric(rows: readonly ParsedQualityRow[], run: RunRecord): MetricChoice {
-  if (rows.some((r) => r.vmaf_mean !== undefined)) return { name: 'vmaf', column: 'vmaf_mean', unit: 'VMAF', fallback: false };
+  if (rows.some((r) => r.vmaf_mean !== undefined))
+    return { name: 'vmaf', column: 'vmaf_mean', unit: 'VMAF', fallback: false };
   const measure = run.measure;
-  const why = measure?.vmaf?.vmafOff ?? (measure?.vmaf?.backend === 'none' ? 'the measure stage ran with --vmaf-backend none' : 'quality.csv has no VMAF scores');
+  const why =
+    measure?.vmaf?.vmafOff ??
+    (measure?.vmaf?.backend === 'none'
+      ? 'the measure stage ran with --vmaf-backend none'
+      : 'quality.csv has no VMAF scores');
   return { name: 'psnr_y', column: 'psnr_y_mean', unit: 'dB', fallback: true, reason: why };
 }
 
@@ -137,11 +167,19 @@ export function buildQualityTable(run: RunRecord, allRows: readonly ParsedQualit
     const first = list[0];
     const s = run.scenarios.find((x) => x.id === first.scenario_id);
     if (!s) {
-      warnings.push({ kind: 'not-measured', scenarioId: first.scenario_id, message: `quality.csv has scenario ${first.scenario_id}, which run.json does not know: its rows are ignored` });
+      warnings.push({
+        kind: 'not-measured',
+        scenarioId: first.scenario_id,
+        message: `quality.csv has scenario ${first.scenario_id}, which run.json does not know: its rows are ignored`,
+      });
       continue;
     }
     if (!isCodec(first.codec)) {
-      warnings.push({ kind: 'not-measured', scenarioId: s.id, message: `quality.csv: unknown codec "${first.codec}" for ${s.id}: its rows are ignored` });
+      warnings.push({
+        kind: 'not-measured',
+        scenarioId: s.id,
+        message: `quality.csv: unknown codec "${first.codec}" for ${s.id}: its rows are ignored`,
+      });
       continue;
     }
     const native = list.find((r) => r.size === 'native') ?? list[0];
@@ -149,7 +187,12 @@ export function buildQualityTable(run: RunRecord, allRows: readonly ParsedQualit
     const actual = native.actual_kbps;
     const kbps = target ?? actual;
     if (kbps === undefined || !(kbps > 0)) {
-      warnings.push({ kind: 'not-measured', scenarioId: s.id, rid: first.rid, message: `${s.id} ${first.rid}: no steady-state bitrate in quality.csv, so it has no place on a bitrate curve (ignored)` });
+      warnings.push({
+        kind: 'not-measured',
+        scenarioId: s.id,
+        rid: first.rid,
+        message: `${s.id} ${first.rid}: no steady-state bitrate in quality.csv, so it has no place on a bitrate curve (ignored)`,
+      });
       continue;
     }
     const size = parseSize(native.layer) ?? { width: 0, height: 0 };
@@ -195,14 +238,35 @@ export function buildQualityTable(run: RunRecord, allRows: readonly ParsedQualit
   for (const s of run.scenarios) {
     if (firefoxIds.has(s.id) && points.some((p) => !firefoxIds.has(p.scenarioId))) continue;
     if (!measured.has(s.id)) {
-      warnings.push({ kind: 'not-measured', codec: s.scenario.codec, scenarioId: s.id, message: `scenario ${s.id} (capture ${s.status}) has no quality scores: it is left out of every decision` });
+      warnings.push({
+        kind: 'not-measured',
+        codec: s.scenario.codec,
+        scenarioId: s.id,
+        message: `scenario ${s.id} (capture ${s.status}) has no quality scores: it is left out of every decision`,
+      });
     }
   }
   const viewports = [...new Set(kept.map((r) => r.size).filter((x) => x !== 'native'))]
     .filter((x) => parseSize(x) !== undefined)
     .sort((a, b) => area(a) - area(b));
-  points.sort((a, b) => a.codec.localeCompare(b.codec) || a.rid.localeCompare(b.rid) || a.kbps - b.kbps || a.scenarioId.localeCompare(b.scenarioId));
-  return { run, points, metric, viewports, warnings, temporal: temporalLevelPoints(rows.filter((r) => r.view === view), metric) };
+  points.sort(
+    (a, b) =>
+      a.codec.localeCompare(b.codec) ||
+      a.rid.localeCompare(b.rid) ||
+      a.kbps - b.kbps ||
+      a.scenarioId.localeCompare(b.scenarioId),
+  );
+  return {
+    run,
+    points,
+    metric,
+    viewports,
+    warnings,
+    temporal: temporalLevelPoints(
+      rows.filter((r) => r.view === view),
+      metric,
+    ),
+  };
 }
 
 /** One point per (scenario, rid, temporal level): its cost from the native row, its score at every size. */
@@ -211,7 +275,13 @@ function temporalLevelPoints(rows: readonly ParsedQualityRow[], metric: MetricCh
   for (const r of rows) {
     if (r.temporal_layer === undefined) continue;
     const key = `${r.scenario_id}\u0000${r.rid}\u0000${r.temporal_layer}`;
-    const p = out.get(key) ?? { scenarioId: r.scenario_id, rid: r.rid, temporalLayer: r.temporal_layer, opKbps: 0, scores: {} };
+    const p = out.get(key) ?? {
+      scenarioId: r.scenario_id,
+      rid: r.rid,
+      temporalLayer: r.temporal_layer,
+      opKbps: 0,
+      scores: {},
+    };
     out.set(key, p);
     const score = sizeScore(r, metric).score;
     if (score !== undefined) p.scores[r.size] = score;

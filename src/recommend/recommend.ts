@@ -23,7 +23,14 @@ import {
 import { chooseSenderScenario } from './senderScenario.js';
 import { viewerSizeAnswer } from './viewerSizeAnswer.js';
 import { svcVersusSimulcast } from './svcVersusSimulcast.js';
-import { adviceWarnings, beatenByLargerWarnings, captureProblemWarnings, layerOrderWarnings, measurementWarnings, metricWarnings } from './warnings.js';
+import {
+  adviceWarnings,
+  beatenByLargerWarnings,
+  captureProblemWarnings,
+  layerOrderWarnings,
+  measurementWarnings,
+  metricWarnings,
+} from './warnings.js';
 
 export const DEFAULT_TARGET_VMAF = 80;
 /** PSNR-Y target when VMAF is missing; around where VMAF 80 sits for camera content at these sizes. */
@@ -102,7 +109,8 @@ function provenance(table: QualityTable, o: RecommendOptions): Provenance {
     codecs: [...new Set(table.points.map((pt) => pt.codec))],
   };
   if (run.environment?.browser?.version) p.browser = run.environment.browser.version;
-  if (v?.backend) p.metricBackend = [v.backend, v.libvmaf ? `libvmaf ${v.libvmaf.major} ${v.libvmaf.model}` : 'no VMAF'].join(' ');
+  if (v?.backend)
+    p.metricBackend = [v.backend, v.libvmaf ? `libvmaf ${v.libvmaf.major} ${v.libvmaf.model}` : 'no VMAF'].join(' ');
   return p;
 }
 
@@ -114,7 +122,7 @@ function rules(s: RecommendSettings): Recommendation['rules'] {
     interpolation: `linear between the last measured point below the target and the first at or above it, when they are at most ${INTERPOLATION_MAX_RATIO}x apart in kbps; otherwise that first measured point`,
     knee: `when no point reaches the target: the first point of the curve's upper envelope after which the gain to the next point falls below ${s.kneeSlopePer100Kbps} ${unit} per 100 kbps; the last point when the curve never flattens that much`,
     chrome:
-      "Chrome gives a lower layer max(table target, 3/4 maxBitrate) clamped to [min, max], not its max: to get bitrate W set maxBitrate = 4/3 W (W itself when W is at or below the table target). The top layer gets up to its maxBitrate: maxBitrate = W",
+      'Chrome gives a lower layer max(table target, 3/4 maxBitrate) clamped to [min, max], not its max: to get bitrate W set maxBitrate = 4/3 W (W itself when W is at or below the table target). The top layer gets up to its maxBitrate: maxBitrate = W',
     selection: `at each render size and bandwidth B: the sender layer with the best ${name} at that size among those whose measured bitrate x ${1 + s.headroom} <= B; none when nothing fits`,
     hysteresis: `switch up to a layer when B >= bitrate x ${1 + s.headroom} x ${1 + s.hysteresis}; switch down from it when B < bitrate x ${1 + s.headroom}`,
   };
@@ -137,7 +145,13 @@ function cleanEncoding(e: RtpEncodingParameters): RtpEncodingParameters {
  * and Jitsi's presets) does not cut the top layer the measurements were made with.
  */
 function svcEncodings(encodings: readonly RtpEncodingParameters[], svc: SvcSender): RtpEncodingParameters[] {
-  return encodings.map((e) => cleanEncoding(e.rid === svc.rid && e.maxBitrate === undefined && svc.ceilingKbps > 0 ? { ...e, maxBitrate: Math.round(svc.ceilingKbps) * 1000 } : e));
+  return encodings.map((e) =>
+    cleanEncoding(
+      e.rid === svc.rid && e.maxBitrate === undefined && svc.ceilingKbps > 0
+        ? { ...e, maxBitrate: Math.round(svc.ceilingKbps) * 1000 }
+        : e,
+    ),
+  );
 }
 
 function groupByLayer(points: readonly QualityPoint[]): QualityPoint[][] {
@@ -151,7 +165,12 @@ function groupByLayer(points: readonly QualityPoint[]): QualityPoint[][] {
   return [...groups.values()];
 }
 
-function codecRecommendation(codec: Codec, table: QualityTable, s: RecommendSettings, warnings: RecommendationWarning[]): CodecRecommendation {
+function codecRecommendation(
+  codec: Codec,
+  table: QualityTable,
+  s: RecommendSettings,
+  warnings: RecommendationWarning[],
+): CodecRecommendation {
   const run = table.run;
   const input = { width: run.input.width, height: run.input.height, fps: run.input.fps };
   const points = table.points.filter((p) => p.codec === codec);
@@ -162,7 +181,11 @@ function codecRecommendation(codec: Codec, table: QualityTable, s: RecommendSett
   };
   const senderConfig = sender ? configOf(sender.id) : undefined;
   if (!sender) {
-    warnings.push({ kind: 'no-sender-scenario', codec, message: `${codec}: no measured scenario can stand for the sender; no layer-selection table and no encodings for this codec` });
+    warnings.push({
+      kind: 'no-sender-scenario',
+      codec,
+      message: `${codec}: no measured scenario can stand for the sender; no layer-selection table and no encodings for this codec`,
+    });
   }
   let roles = new Map<string, LayerRole>();
   let temporal = new Map<string, number>();
@@ -177,7 +200,11 @@ function codecRecommendation(codec: Codec, table: QualityTable, s: RecommendSett
     const { rid, layer } = group[0];
     const curve = qualityCurve(group);
     const entry: LayerAdvice = { codec, rid, layer, points: group, curve };
-    const inSender = senderConfig !== undefined && senderConfig.encodings.some((e) => e.rid === rid) && senderLayerOf.get(rid) !== undefined && senderLayerOf.get(rid) === layer;
+    const inSender =
+      senderConfig !== undefined &&
+      senderConfig.encodings.some((e) => e.rid === rid) &&
+      senderLayerOf.get(rid) !== undefined &&
+      senderLayerOf.get(rid) === layer;
     const role = inSender ? roles.get(rid) : undefined;
     if (role) entry.role = role;
     if (curve.length === 0) return entry;
@@ -188,37 +215,56 @@ function codecRecommendation(codec: Codec, table: QualityTable, s: RecommendSett
     // An SVC operating point (rid "<rid>-S<n>") is no encoding: there is no maxBitrate to advise for it.
     if (!config || !config.encodings.some((e) => e.rid === rid)) return entry;
     const adviceRole: LayerRole = role ?? (group.find((p) => p.scenarioId === home)?.topLayer ? 'top' : 'lower');
-    entry.advice = maxBitrateAdvice(curve, { metric: s.metric, targetScore: s.targetScore, kneeSlopePer100Kbps: s.kneeSlopePer100Kbps }, config, rid, adviceRole);
-    if (!inSender) entry.advice.explanation.push(`${rid} at ${layer} is not sent by the sender scenario; this advice assumes the setup of ${home}`);
+    entry.advice = maxBitrateAdvice(
+      curve,
+      { metric: s.metric, targetScore: s.targetScore, kneeSlopePer100Kbps: s.kneeSlopePer100Kbps },
+      config,
+      rid,
+      adviceRole,
+    );
+    if (!inSender)
+      entry.advice.explanation.push(
+        `${rid} at ${layer} is not sent by the sender scenario; this advice assumes the setup of ${home}`,
+      );
     return entry;
   });
   layers.sort((a, b) => area(a.layer) - area(b.layer) || a.rid.localeCompare(b.rid));
 
-  const viewerSizes = table.viewports.map((size) => viewerSizeAnswer(points, size, s.tolerance)).filter((v) => v !== undefined);
+  const viewerSizes = table.viewports
+    .map((size) => viewerSizeAnswer(points, size, s.tolerance))
+    .filter((v) => v !== undefined);
 
   // An SVC sender: the SFU chooses among its operating points (one per spatial layer, lowest first),
   // each with every temporal layer of the mode.
   const svc = sender?.svc;
   if (svc) temporal = new Map(svc.points.map((p) => [p.rid, p.temporalLayers]));
   const spatialOrder = svc
-    ? Array.from({ length: Math.max(...svc.points.map((p) => p.spatialLayer)) + 1 }, (_, i) => svc.points.find((p) => p.spatialLayer === i)?.rid ?? '')
+    ? Array.from(
+        { length: Math.max(...svc.points.map((p) => p.spatialLayer)) + 1 },
+        (_, i) => svc.points.find((p) => p.spatialLayer === i)?.rid ?? '',
+      )
     : sender
-    ? sender.encodings
-        .map((e, i) => ({ e, i }))
-        .sort((a, b) => b.e.scaleResolutionDownBy - a.e.scaleResolutionDownBy || a.i - b.i)
-        .map(({ e }) => e.rid)
-    : [];
+      ? sender.encodings
+          .map((e, i) => ({ e, i }))
+          .sort((a, b) => b.e.scaleResolutionDownBy - a.e.scaleResolutionDownBy || a.i - b.i)
+          .map(({ e }) => e.rid)
+      : [];
   const selectable = selectableLayers(senderPoints, spatialOrder, temporal, s);
-  const selection = layerSelection(selectable, table.viewports, s, temporalCandidates(selectable, table.temporal ?? [], s));
+  const selection = layerSelection(
+    selectable,
+    table.viewports,
+    s,
+    temporalCandidates(selectable, table.temporal ?? [], s),
+  );
 
   const recommendedEncodings = svc
     ? svcEncodings(sender!.encodings, svc)
     : sender
-    ? sender.encodings.map((e) => {
-        const advice = layers.find((l) => l.rid === e.rid && l.layer === senderLayerOf.get(e.rid))?.advice;
-        return cleanEncoding(advice && e.active ? { ...e, maxBitrate: advice.maxBitrate } : e);
-      })
-    : [];
+      ? sender.encodings.map((e) => {
+          const advice = layers.find((l) => l.rid === e.rid && l.layer === senderLayerOf.get(e.rid))?.advice;
+          return cleanEncoding(advice && e.active ? { ...e, maxBitrate: advice.maxBitrate } : e);
+        })
+      : [];
 
   warnings.push(...beatenByLargerWarnings(codec, senderPoints, table.viewports, s.metric, s.warnGap));
   warnings.push(...adviceWarnings(layers, s.metric));
@@ -235,7 +281,9 @@ export function recommend(table: QualityTable, options: RecommendOptions): Recom
   const warnings: RecommendationWarning[] = [...metricWarnings(table.metric), ...table.warnings];
   warnings.push(...captureProblemWarnings(table.run, table.points));
   warnings.push(...measurementWarnings(table.points));
-  const codecs = [...new Set(table.points.map((p) => p.codec))].map((codec) => codecRecommendation(codec, table, settings, warnings));
+  const codecs = [...new Set(table.points.map((p) => p.codec))].map((codec) =>
+    codecRecommendation(codec, table, settings, warnings),
+  );
   return {
     schema: RECOMMENDATION_SCHEMA,
     provenance: provenance(table, options),

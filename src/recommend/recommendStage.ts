@@ -21,12 +21,18 @@ export function writeTextFile(file: string, text: string): void {
   try {
     writeFileAtomic(file, text);
   } catch (e) {
-    throw new OutputError((e as Error).message, 'free some space or choose a writable path, or --no-save to leave the run directory alone');
+    throw new OutputError(
+      (e as Error).message,
+      'free some space or choose a writable path, or --no-save to leave the run directory alone',
+    );
   }
 }
 
 /** Decides for the run in runDir; returns the record and the files written. */
-export function runRecommendStage(runDir: string, options: RecommendStageOptions): { recommendation: Recommendation; files: string[] } {
+export function runRecommendStage(
+  runDir: string,
+  options: RecommendStageOptions,
+): { recommendation: Recommendation; files: string[] } {
   const table = readQualityTable(runDir);
   // A shard run may hold the scenarios of some clips only: the others have nothing to recommend.
   const clips = (table.run.clips ?? []).filter((c) => table.run.scenarios.some((s) => s.clipId === c.id));
@@ -35,13 +41,21 @@ export function runRecommendStage(runDir: string, options: RecommendStageOptions
   else if (clips.length === 1) recommendation = recommend(clipTable(table, clips[0]), { ...options, runDir });
   else {
     // Each clip on its own; the first stands for the sender tables, the study part holds them all.
-    const perClip = clips.map((c) => ({ clipId: c.id, recommendation: recommend(clipTable(table, c), { ...options, runDir }) }));
+    const perClip = clips.map((c) => ({
+      clipId: c.id,
+      recommendation: recommend(clipTable(table, c), { ...options, runDir }),
+    }));
     const clipShare = options.clipShare ?? 1;
     recommendation = {
       ...perClip[0].recommendation,
       study: {
         clipShare,
-        clips: clips.map((c) => ({ id: c.id, ...(c.label ? { label: c.label } : {}), name: path.basename(c.source), sha256: c.sourceSha256 })),
+        clips: clips.map((c) => ({
+          id: c.id,
+          ...(c.label ? { label: c.label } : {}),
+          name: path.basename(c.source),
+          sha256: c.sourceSha256,
+        })),
         acrossClips: acrossClips(perClip, clipShare),
         perClip,
       },

@@ -22,11 +22,19 @@ function preferPlain(list: ScenarioRecord[]): ScenarioRecord | undefined {
   return list.find(plain) ?? list[0];
 }
 
-export function chooseSenderScenario(run: RunRecord, codec: Codec, points: readonly QualityPoint[], asked?: string): SenderScenario | undefined {
+export function chooseSenderScenario(
+  run: RunRecord,
+  codec: Codec,
+  points: readonly QualityPoint[],
+  asked?: string,
+): SenderScenario | undefined {
   // An SVC scenario measured for another codec only (e.g. VP9 L3T3_KEY next to VP8 simulcast): naming
   // it chooses the SVC sender of that codec and leaves this codec on its default sender.
   const sameName = (s: ScenarioRecord) => s.id === asked || s.scenario.name === asked;
-  const svcElsewhere = asked !== undefined && !run.scenarios.some((s) => s.scenario.codec === codec && sameName(s)) && run.scenarios.some((s) => s.scenario.codec !== codec && sameName(s) && svcSender(s) !== undefined);
+  const svcElsewhere =
+    asked !== undefined &&
+    !run.scenarios.some((s) => s.scenario.codec === codec && sameName(s)) &&
+    run.scenarios.some((s) => s.scenario.codec !== codec && sameName(s) && svcSender(s) !== undefined);
   const requested = svcElsewhere ? undefined : asked;
   const measured = new Set(points.filter((p) => p.codec === codec).map((p) => p.scenarioId));
   const measuredOfCodec = run.scenarios.filter((s) => s.scenario.codec === codec && measured.has(s.id));
@@ -35,13 +43,16 @@ export function chooseSenderScenario(run: RunRecord, codec: Codec, points: reado
   // when nothing else of the codec was measured.
   const simulcastOfCodec = measuredOfCodec.filter((s) => !s.layers.some((l) => l.svcPoint));
   const svcOnly = simulcastOfCodec.length === 0 && svcOfCodec.length > 0;
-  const named = requested !== undefined ? svcOfCodec.find((s) => s.id === requested || s.scenario.name === requested) : undefined;
+  const named =
+    requested !== undefined ? svcOfCodec.find((s) => s.id === requested || s.scenario.name === requested) : undefined;
   if (named || (svcOnly && requested === undefined)) {
     const chosenSvc = named ?? svcOfCodec[0];
     return {
       id: chosenSvc.id,
       name: chosenSvc.scenario.name,
-      reason: named ? `--sender-scenario ${requested} (SVC: one encoding, the SFU forwards its spatial/temporal layers)` : `only SVC was measured for ${codec}: the SVC scenario stands for the sender`,
+      reason: named
+        ? `--sender-scenario ${requested} (SVC: one encoding, the SFU forwards its spatial/temporal layers)`
+        : `only SVC was measured for ${codec}: the SVC scenario stands for the sender`,
       encodings: chosenSvc.scenario.encodings.map((e) => ({ ...e })),
       svc: svcSender(chosenSvc)!,
     };
@@ -50,7 +61,8 @@ export function chooseSenderScenario(run: RunRecord, codec: Codec, points: reado
   let chosen: ScenarioRecord | undefined;
   let reason: string;
   if (requested !== undefined) {
-    chosen = ofCodec.find((s) => s.id === requested) ?? preferPlain(ofCodec.filter((s) => s.scenario.name === requested));
+    chosen =
+      ofCodec.find((s) => s.id === requested) ?? preferPlain(ofCodec.filter((s) => s.scenario.name === requested));
     if (!chosen) {
       const names = [...new Set(ofCodec.map((s) => s.scenario.name))];
       throw new InputError(
@@ -69,5 +81,10 @@ export function chooseSenderScenario(run: RunRecord, codec: Codec, points: reado
     }
   }
   if (!chosen) return undefined;
-  return { id: chosen.id, name: chosen.scenario.name, reason, encodings: chosen.scenario.encodings.map((e) => ({ ...e })) };
+  return {
+    id: chosen.id,
+    name: chosen.scenario.name,
+    reason,
+    encodings: chosen.scenario.encodings.map((e) => ({ ...e })),
+  };
 }

@@ -16,7 +16,9 @@ export function svcSender(s: Pick<ScenarioRecord, 'layers'>): SvcSender | undefi
     .filter((l) => l.svcPoint?.of === encoding.rid)
     .sort((a, b) => a.svcPoint!.spatial - b.svcPoint!.spatial)
     .map((l) => {
-      const size = svc.layersVsPlan.find((p) => p.spatial === l.svcPoint!.spatial)?.size ?? `${l.configured.width}x${l.configured.height}`;
+      const size =
+        svc.layersVsPlan.find((p) => p.spatial === l.svcPoint!.spatial)?.size ??
+        `${l.configured.width}x${l.configured.height}`;
       return { rid: l.rid, spatialLayer: l.svcPoint!.spatial, temporalLayers: l.svcPoint!.temporalLayers, size };
     });
   if (points.length === 0) return undefined;

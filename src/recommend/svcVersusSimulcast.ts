@@ -43,19 +43,31 @@ export function isSvcScenario(s: Pick<ScenarioRecord, 'layers'>): boolean {
 export function uploadKbps(s: Pick<ScenarioRecord, 'layers'>): number {
   const svc = s.layers.find((l) => l.svc)?.svc;
   if (svc) return round(svc.layersVsPlan.reduce((sum, l) => sum + l.measuredKbps, 0));
-  return round(s.layers.filter((l: LayerRecord) => l.active && !l.svcPoint).reduce((sum, l) => sum + (l.steady?.actualKbpsMean ?? 0), 0));
+  return round(
+    s.layers
+      .filter((l: LayerRecord) => l.active && !l.svcPoint)
+      .reduce((sum, l) => sum + (l.steady?.actualKbpsMean ?? 0), 0),
+  );
 }
 
 function round(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
-function best(points: readonly QualityPoint[], size: string, scenarios: ReadonlyMap<string, ScenarioRecord>): ModeAtSize | undefined {
+function best(
+  points: readonly QualityPoint[],
+  size: string,
+  scenarios: ReadonlyMap<string, ScenarioRecord>,
+): ModeAtSize | undefined {
   let out: ModeAtSize | undefined;
   for (const p of points) {
     const c = candidateAt(p, size);
     if (!c) continue;
-    if (!out || c.score > out.candidate.score || (c.score === out.candidate.score && sentKbps(p) < out.candidate.kbps)) {
+    if (
+      !out ||
+      c.score > out.candidate.score ||
+      (c.score === out.candidate.score && sentKbps(p) < out.candidate.kbps)
+    ) {
       const s = scenarios.get(p.scenarioId);
       out = { candidate: c, uploadKbps: s ? uploadKbps(s) : 0 };
     }
@@ -64,7 +76,10 @@ function best(points: readonly QualityPoint[], size: string, scenarios: Readonly
 }
 
 /** The (simulcast, SVC) scenario pair of one codec whose uploads are closest (relative to the larger). */
-function closestPair(sim: readonly ScenarioRecord[], svc: readonly ScenarioRecord[]): [ScenarioRecord, ScenarioRecord] | undefined {
+function closestPair(
+  sim: readonly ScenarioRecord[],
+  svc: readonly ScenarioRecord[],
+): [ScenarioRecord, ScenarioRecord] | undefined {
   let out: [ScenarioRecord, ScenarioRecord] | undefined;
   let gap = Infinity;
   for (const a of sim) {
@@ -80,7 +95,12 @@ function closestPair(sim: readonly ScenarioRecord[], svc: readonly ScenarioRecor
 }
 
 /** One row per (codec, size) where a simulcast and an SVC scenario of the codec were both measured. */
-export function svcVersusSimulcast(points: readonly QualityPoint[], scenarios: readonly ScenarioRecord[], sizes: readonly string[], tolerance = UPLOAD_TOLERANCE): SvcVersusSimulcastRow[] {
+export function svcVersusSimulcast(
+  points: readonly QualityPoint[],
+  scenarios: readonly ScenarioRecord[],
+  sizes: readonly string[],
+  tolerance = UPLOAD_TOLERANCE,
+): SvcVersusSimulcastRow[] {
   const byId = new Map(scenarios.map((s) => [s.id, s]));
   const svcIds = new Set(scenarios.filter(isSvcScenario).map((s) => s.id));
   const rows: SvcVersusSimulcastRow[] = [];
@@ -98,7 +118,14 @@ export function svcVersusSimulcast(points: readonly QualityPoint[], scenarios: r
     const uploadDifference = Math.round(((upSvc - upSim) / upSim) * 1000) / 1000;
     const sameUpload = Math.abs(upSvc - upSim) / Math.max(upSim, upSvc) <= tolerance;
     for (const size of sizes) {
-      const row: SvcVersusSimulcastRow = { codec, size, simulcast: best(sim, size, byId), svc: best(svc, size, byId), uploadDifference, sameUpload };
+      const row: SvcVersusSimulcastRow = {
+        codec,
+        size,
+        simulcast: best(sim, size, byId),
+        svc: best(svc, size, byId),
+        uploadDifference,
+        sameUpload,
+      };
       if (row.simulcast && row.svc && sameUpload) {
         const d = row.svc.candidate.score - row.simulcast.candidate.score;
         row.better = d > 0 ? 'svc' : 'simulcast';

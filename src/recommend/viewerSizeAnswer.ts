@@ -36,7 +36,11 @@ export function candidateAt(p: QualityPoint, size: string): LayerCandidate | und
  * the cheapest layer scoring at least best - tolerance (ties: higher score). Undefined when no layer
  * was measured at this size.
  */
-export function viewerSizeAnswer(points: readonly QualityPoint[], size: string, tolerance: number): ViewerSizeAnswer | undefined {
+export function viewerSizeAnswer(
+  points: readonly QualityPoint[],
+  size: string,
+  tolerance: number,
+): ViewerSizeAnswer | undefined {
   const candidates = points
     .map((p) => candidateAt(p, size))
     .filter((c): c is LayerCandidate => c !== undefined)

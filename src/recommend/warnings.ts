@@ -19,7 +19,13 @@ function gapText(metric: MetricChoice, gap: number): string {
  * The seed article's finding, when the data shows it: at a render size equal to a layer's own size,
  * a larger layer of the same sender scaled down scores `warnGap` or more above it.
  */
-export function beatenByLargerWarnings(codec: Codec, senderPoints: readonly QualityPoint[], viewports: readonly string[], metric: MetricChoice, warnGap: number): RecommendationWarning[] {
+export function beatenByLargerWarnings(
+  codec: Codec,
+  senderPoints: readonly QualityPoint[],
+  viewports: readonly string[],
+  metric: MetricChoice,
+  warnGap: number,
+): RecommendationWarning[] {
   const out: RecommendationWarning[] = [];
   for (const size of viewports) {
     for (const own of senderPoints.filter((p) => p.layer === size)) {
@@ -64,7 +70,13 @@ export function captureProblemWarnings(run: RunRecord, points: readonly QualityP
               scenarioId: p.scenarioId,
               message: `layer ${p.rid} of ${p.scenarioId} is CPU-limited (${problem.message}): its scores understate what the encoder does on a faster machine`,
             }
-          : { kind: 'capture-problem', codec: p.codec, rid: p.rid, scenarioId: p.scenarioId, message: `layer ${p.rid} of ${p.scenarioId}: ${problem.message}` },
+          : {
+              kind: 'capture-problem',
+              codec: p.codec,
+              rid: p.rid,
+              scenarioId: p.scenarioId,
+              message: `layer ${p.rid} of ${p.scenarioId}: ${problem.message}`,
+            },
       );
     }
   }
@@ -98,7 +110,12 @@ export function measurementWarnings(points: readonly QualityPoint[]): Recommenda
 
 export function metricWarnings(metric: MetricChoice): RecommendationWarning[] {
   if (!metric.fallback) return [];
-  return [{ kind: 'vmaf-missing', message: `VMAF is missing (${metric.reason ?? 'no VMAF scores'}): every decision uses PSNR-Y instead; targets and thresholds are in dB` }];
+  return [
+    {
+      kind: 'vmaf-missing',
+      message: `VMAF is missing (${metric.reason ?? 'no VMAF scores'}): every decision uses PSNR-Y instead; targets and thresholds are in dB`,
+    },
+  ];
 }
 
 export function adviceWarnings(advice: readonly LayerAdvice[], metric: MetricChoice): RecommendationWarning[] {
@@ -107,7 +124,12 @@ export function adviceWarnings(advice: readonly LayerAdvice[], metric: MetricCho
     if (!a.advice) continue;
     const r = a.advice.rule;
     if (r === 'knee' || r === 'highest' || r === 'below-range') {
-      out.push({ kind: r === 'below-range' ? 'below-range' : 'knee', codec: a.codec, rid: a.rid, message: `${a.codec} ${a.rid}: ${a.advice.explanation[0]}` });
+      out.push({
+        kind: r === 'below-range' ? 'below-range' : 'knee',
+        codec: a.codec,
+        rid: a.rid,
+        message: `${a.codec} ${a.rid}: ${a.advice.explanation[0]}`,
+      });
     }
     const wantedBps = a.advice.wantedKbps * 1000;
     if (Math.abs(a.advice.predictedBps - wantedBps) > Math.max(2000, wantedBps * 0.02)) {
@@ -127,7 +149,9 @@ export function adviceWarnings(advice: readonly LayerAdvice[], metric: MetricCho
  * smaller layer above a larger one changes which layer is "top" and so every other layer's rule.
  */
 export function layerOrderWarnings(codec: Codec, encodings: readonly RtpEncodingParameters[]): RecommendationWarning[] {
-  const active = encodings.filter((e) => e.active && e.maxBitrate !== undefined).sort((a, b) => b.scaleResolutionDownBy - a.scaleResolutionDownBy);
+  const active = encodings
+    .filter((e) => e.active && e.maxBitrate !== undefined)
+    .sort((a, b) => b.scaleResolutionDownBy - a.scaleResolutionDownBy);
   const out: RecommendationWarning[] = [];
   for (let i = 0; i + 1 < active.length; i++) {
     const lo = active[i];

@@ -72,7 +72,9 @@ ${timelineParts.join('\n')}`,
   // 2. Quality vs bitrate.
   const qualityMetric = inputs.quality ? chooseQualityMetric(inputs.quality) : undefined;
   if (inputs.quality && qualityMetric) {
-    const fallback = qualityMetric.fallback ? '<p class="warn"><b>No VMAF scores in this run (VMAF was off or unavailable): PSNR-Y is shown instead.</b></p>' : '';
+    const fallback = qualityMetric.fallback
+      ? '<p class="warn"><b>No VMAF scores in this run (VMAF was off or unavailable): PSNR-Y is shown instead.</b></p>'
+      : '';
     const byCodec = new Map<string, ChartSpec[]>();
     // A study: one set of charts per clip (curves of different content are not one curve).
     for (const part of clipParts(run, inputs.quality, inputs.recommendation)) {
@@ -100,8 +102,15 @@ ${timelineParts.join('\n')}`,
   const opCharts = qualityMetric ? operatingPointCharts(temporalRows, qualityMetric, colors, rids) : [];
   charts.push(...opCharts);
   const opChartsHtml = opCharts.length ? `<div class="half-grid">${opCharts.map(chartFigure).join('\n')}</div>` : '';
-  const operatingPoints = qualityMetric ? renderOperatingPoints(temporalRows, colors, qualityMetric.name, opChartsHtml) : undefined;
-  if (operatingPoints) sections.push({ id: 'operating-points', title: '(spatial, temporal) operating points per viewer size', html: operatingPoints });
+  const operatingPoints = qualityMetric
+    ? renderOperatingPoints(temporalRows, colors, qualityMetric.name, opChartsHtml)
+    : undefined;
+  if (operatingPoints)
+    sections.push({
+      id: 'operating-points',
+      title: '(spatial, temporal) operating points per viewer size',
+      html: operatingPoints,
+    });
 
   // 3. Per-frame quality.
   if (inputs.frames && inputs.frames.length) {
@@ -136,7 +145,11 @@ ${timelineParts.join('\n')}`,
 
   // 5. Recommendation.
   if (inputs.recommendation) {
-    sections.push({ id: 'recommendation', title: 'Recommendation (recommendation.json)', html: renderRecommendation(inputs.recommendation, colors) });
+    sections.push({
+      id: 'recommendation',
+      title: 'Recommendation (recommendation.json)',
+      html: renderRecommendation(inputs.recommendation, colors),
+    });
   }
 
   // 5b. Simulcast against SVC (runs that measured both for a codec).
@@ -144,25 +157,47 @@ ${timelineParts.join('\n')}`,
   if (modes.length && qualityMetric) {
     const svcCharts = svcVersusSimulcastCharts(modes, qualityMetric);
     charts.push(...svcCharts);
-    const html = renderSvcVersusSimulcast(modes, qualityMetric.name, svcCharts.length ? `<div class="half-grid">${svcCharts.map(chartFigure).join('\n')}</div>` : '');
+    const html = renderSvcVersusSimulcast(
+      modes,
+      qualityMetric.name,
+      svcCharts.length ? `<div class="half-grid">${svcCharts.map(chartFigure).join('\n')}</div>` : '',
+    );
     if (html) sections.push({ id: 'svc-vs-simulcast', title: 'Simulcast or SVC, per viewer size', html });
   }
 
   // 6. Browsers side by side (runs with Firefox only).
   const comparison = inputs.quality ? browserComparison(run, inputs.quality) : [];
-  if (comparison.length) sections.push({ id: 'browsers', title: 'Chromium and Firefox side by side', html: browserComparisonHtml(comparison, firefoxSettingAdvice(run)) });
+  if (comparison.length)
+    sections.push({
+      id: 'browsers',
+      title: 'Chromium and Firefox side by side',
+      html: browserComparisonHtml(comparison, firefoxSettingAdvice(run)),
+    });
 
   // 7. SFU viewers.
   const viewers = inputs.measure?.viewers ?? [];
-  if (viewers.length) sections.push({ id: 'viewers', title: 'What each viewer displayed (SFU)', html: renderViewers(viewers, colors) });
+  if (viewers.length)
+    sections.push({ id: 'viewers', title: 'What each viewer displayed (SFU)', html: renderViewers(viewers, colors) });
 
   // The answer first, then the evidence, then the raw table.
-  const ORDER = ['recommendation', 'svc-vs-simulcast', 'browsers', 'viewers', 'quality', 'operating-points', 'timelines', 'frames', 'table'];
+  const ORDER = [
+    'recommendation',
+    'svc-vs-simulcast',
+    'browsers',
+    'viewers',
+    'quality',
+    'operating-points',
+    'timelines',
+    'frames',
+    'table',
+  ];
   sections.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
   const key = `<p class="key">Layer colours: ${rids.map((r) => ridBadge(r, colors)).join(' ')} <span class="dim">(the same in every chart and table)</span></p>`;
   const header = renderHeader(inputs, qualityMetric, generatedAt).replace('</header>', `${key}\n</header>`);
   const nav = `<nav>${sections.map((s, i) => `<a href="#${s.id}">${i + 1}. ${esc(s.title)}</a>`).join('')}</nav>`;
-  const body = sections.map((s, i) => `<section id="${s.id}"><h2>${i + 1}. ${esc(s.title)}</h2>\n${s.html}\n</section>`).join('\n');
+  const body = sections
+    .map((s, i) => `<section id="${s.id}"><h2>${i + 1}. ${esc(s.title)}</h2>\n${s.html}\n</section>`)
+    .join('\n');
   const footer = `Made by simq ${esc(run.environment.simq)} from ${esc(inputs.runDir)}. Charts: uPlot ${esc(uplot.version)} (MIT), inlined; this file makes no network requests.`;
   const html = renderPage({ title: `simq report ${run.runId}`, header, nav, body, footer, data: { charts }, uplot });
   return { html, charts };
@@ -172,7 +207,10 @@ ${timelineParts.join('\n')}`,
 function browserComparisonHtml(rows: readonly ComparisonRow[], advice: readonly string[]): string {
   const n = (v: number | undefined, d = 0) => (v === undefined ? '-' : esc(v.toFixed(d)));
   const body = rows
-    .map((r) => `<tr><td>${esc(r.scenario)}</td><td>${esc(r.rid)}</td><td>${esc(r.layer)}</td><td>${esc(r.size)}</td><td class="num">${n(r.chromium?.kbps)}</td><td class="num">${n(r.firefox?.kbps)}</td><td class="num">${n(r.chromium?.vmaf, 1)}</td><td class="num">${n(r.firefox?.vmaf, 1)}</td><td class="num">${n(r.chromium?.psnrY, 2)}</td><td class="num">${n(r.firefox?.psnrY, 2)}</td><td class="num">${n(r.chromium?.fps, 1)}</td><td class="num">${n(r.firefox?.fps, 1)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.scenario)}</td><td>${esc(r.rid)}</td><td>${esc(r.layer)}</td><td>${esc(r.size)}</td><td class="num">${n(r.chromium?.kbps)}</td><td class="num">${n(r.firefox?.kbps)}</td><td class="num">${n(r.chromium?.vmaf, 1)}</td><td class="num">${n(r.firefox?.vmaf, 1)}</td><td class="num">${n(r.chromium?.psnrY, 2)}</td><td class="num">${n(r.firefox?.psnrY, 2)}</td><td class="num">${n(r.chromium?.fps, 1)}</td><td class="num">${n(r.firefox?.fps, 1)}</td></tr>`,
+    )
     .join('\n');
   return `<p>Same clip, same scenarios, one row per layer and viewer size. Chromium's kbps is its reported steady target; <b>Firefox reports no target: its kbps is what it sent (bytes), and its allocation below is derived from gecko's table</b> (VideoStreamFactory.cpp; <code>simq plan --browser firefox</code>).</p>
 <div class="scroll"><table><thead><tr><th>scenario</th><th>rid</th><th>layer</th><th>size</th><th>Chromium kbps (target)</th><th>Firefox kbps (sent)</th><th>Chromium VMAF</th><th>Firefox VMAF</th><th>Chromium PSNR-Y</th><th>Firefox PSNR-Y</th><th>Chromium fps</th><th>Firefox fps</th></tr></thead><tbody>
@@ -182,7 +220,11 @@ ${advice.length ? `<h3>What to set in Firefox</h3><ul>${advice.map((a) => `<li>$
 }
 
 /** The quality rows (and recommendation) per clip of a study; one part for a run of one clip. */
-function clipParts(run: RunRecord, rows: ParsedQualityRow[], recommendation: Recommendation | undefined): { clipId?: string; index: number; rows: ParsedQualityRow[]; recommendation?: Recommendation }[] {
+function clipParts(
+  run: RunRecord,
+  rows: ParsedQualityRow[],
+  recommendation: Recommendation | undefined,
+): { clipId?: string; index: number; rows: ParsedQualityRow[]; recommendation?: Recommendation }[] {
   const clips = (run.clips ?? []).filter((c) => run.scenarios.some((s) => s.clipId === c.id));
   if (clips.length <= 1) return [{ index: 0, rows, recommendation }];
   return clips.map((c, index) => {

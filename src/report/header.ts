@@ -14,11 +14,14 @@ function encoders(run: RunRecord): string {
   const byCodec = new Map<string, Set<string>>();
   for (const s of run.scenarios) {
     const set = byCodec.get(s.scenario.codec) ?? new Set<string>();
-    const impl = s.encoderImplementation ?? [...new Set(s.layers.map((l) => l.encoderImplementation).filter(Boolean))].join(', ');
+    const impl =
+      s.encoderImplementation ?? [...new Set(s.layers.map((l) => l.encoderImplementation).filter(Boolean))].join(', ');
     if (impl) set.add(impl);
     byCodec.set(s.scenario.codec, set);
   }
-  return [...byCodec].map(([codec, set]) => `${codec.toUpperCase()}: ${set.size ? [...set].join(' | ') : 'not recorded'}`).join('; ');
+  return [...byCodec]
+    .map(([codec, set]) => `${codec.toUpperCase()}: ${set.size ? [...set].join(' | ') : 'not recorded'}`)
+    .join('; ');
 }
 
 function metricBackend(measure: MeasureRecord | undefined): string {
@@ -26,8 +29,13 @@ function metricBackend(measure: MeasureRecord | undefined): string {
   if (!v) return 'not measured';
   if (v.backend === 'none') return `VMAF off${v.vmafOff ? ` (${v.vmafOff})` : ''}`;
   const generation = v.libvmaf ? (v.libvmaf.version ?? (v.libvmaf.major === 2 ? '>= 2' : '1.x')) : '';
-  const model = v.libvmaf ? `libvmaf ${generation}, model ${v.libvmaf.model}${v.libvmaf.modelSource ? ` (${v.libvmaf.modelSource})` : ''}` : 'libvmaf';
-  const where = v.backend === 'docker' && v.docker ? `Docker image ${v.docker.image}, ffmpeg ${v.ffmpeg.version}` : `ffmpeg ${v.ffmpeg.version} (${v.ffmpeg.source})`;
+  const model = v.libvmaf
+    ? `libvmaf ${generation}, model ${v.libvmaf.model}${v.libvmaf.modelSource ? ` (${v.libvmaf.modelSource})` : ''}`
+    : 'libvmaf';
+  const where =
+    v.backend === 'docker' && v.docker
+      ? `Docker image ${v.docker.image}, ffmpeg ${v.ffmpeg.version}`
+      : `ffmpeg ${v.ffmpeg.version} (${v.ffmpeg.source})`;
   return `${model} via ${where}`;
 }
 
@@ -44,10 +52,14 @@ function unique<T>(values: T[]): T[] {
 function validityItems(inputs: ReportInputs): string[] {
   const items: string[] = [];
   for (const s of inputs.run.scenarios) {
-    if (s.status !== 'complete') items.push(`<b>${esc(s.id)}</b>: scenario ${esc(s.status)}${s.error ? ` – ${esc(s.error)}` : ''}`);
+    if (s.status !== 'complete')
+      items.push(`<b>${esc(s.id)}</b>: scenario ${esc(s.status)}${s.error ? ` – ${esc(s.error)}` : ''}`);
     for (const p of s.problems) items.push(`<b>${esc(s.id)}</b> ${esc(p.rid)}: ${esc(p.kind)} – ${esc(p.message)}`);
     if (s.retried) items.push(`<b>${esc(s.id)}</b>: captured twice (the first attempt is not kept): ${esc(s.retried)}`);
-    if (s.steadyStart?.waitedS) items.push(`<b>${esc(s.id)}</b>: steady state started ${num(s.steadyStart.waitedS, 1)} s after the warm-up (the sender was still ramping)`);
+    if (s.steadyStart?.waitedS)
+      items.push(
+        `<b>${esc(s.id)}</b>: steady state started ${num(s.steadyStart.waitedS, 1)} s after the warm-up (the sender was still ramping)`,
+      );
   }
   return items;
 }
@@ -61,11 +73,18 @@ function modelItems(run: RunRecord): { items: string[]; compared: number } {
     compared++;
     if (!m.activeSetMatches) {
       const measured = m.layers.filter((l) => l.measuredOn).map((l) => l.rid);
-      items.push(`<b>${esc(s.id)}</b>: simq plan predicted layers ${esc(m.predictedActive.join('/') || 'none')} on, the browser sent ${esc(measured.join('/') || 'none')}`);
+      items.push(
+        `<b>${esc(s.id)}</b>: simq plan predicted layers ${esc(m.predictedActive.join('/') || 'none')} on, the browser sent ${esc(measured.join('/') || 'none')}`,
+      );
     }
     for (const l of m.layers.filter((x) => x.flagged)) {
-      const dev = l.deviation === undefined ? '' : ` (${l.deviation > 0 ? '+' : ''}${Math.round(l.deviation * 100)} %, tolerance ±${Math.round(m.tolerance * 100)} %)`;
-      items.push(`<b>${esc(s.id)}</b> ${esc(l.rid)}: predicted target ${num(l.predictedTargetKbps, 0)} kbps, browser ${num(l.measuredTargetKbps, 0)} kbps${esc(dev)}`);
+      const dev =
+        l.deviation === undefined
+          ? ''
+          : ` (${l.deviation > 0 ? '+' : ''}${Math.round(l.deviation * 100)} %, tolerance ±${Math.round(m.tolerance * 100)} %)`;
+      items.push(
+        `<b>${esc(s.id)}</b> ${esc(l.rid)}: predicted target ${num(l.predictedTargetKbps, 0)} kbps, browser ${num(l.measuredTargetKbps, 0)} kbps${esc(dev)}`,
+      );
     }
   }
   return { items, compared };
@@ -76,8 +95,11 @@ function measureItems(inputs: ReportInputs): string[] {
   const m = inputs.measure;
   if (m) {
     for (const w of m.warnings ?? []) items.push(esc(w));
-    for (const s of m.skippedScenarios ?? []) items.push(`<b>${esc(s.id)}</b> not measured (${esc(s.status)}): ${esc(s.reason)}`);
-    for (const l of m.layers ?? []) if (l.status === 'failed') items.push(`<b>${esc(l.scenarioId)}</b> ${esc(l.rid)} not measured: ${esc(l.error ?? 'failed')}`);
+    for (const s of m.skippedScenarios ?? [])
+      items.push(`<b>${esc(s.id)}</b> not measured (${esc(s.status)}): ${esc(s.reason)}`);
+    for (const l of m.layers ?? [])
+      if (l.status === 'failed')
+        items.push(`<b>${esc(l.scenarioId)}</b> ${esc(l.rid)} not measured: ${esc(l.error ?? 'failed')}`);
   }
   // One entry per layer (its native row), grouped per scenario and per kind of problem.
   const lowAlignment = new Map<string, string[]>();
@@ -85,18 +107,27 @@ function measureItems(inputs: ReportInputs): string[] {
   const add = (map: Map<string, string[]>, key: string, text: string) => map.set(key, [...(map.get(key) ?? []), text]);
   for (const r of (inputs.quality ?? []).filter((q) => q.size === 'native')) {
     if (r.pairing === 'doubtful') add(lowAlignment, r.scenario_id, `${r.rid} ${r.paired_ambiguous ?? '?'} ambiguous`);
-    if (r.frames && r.dropped !== undefined && r.dropped / r.frames > DROPPED_SHARE) add(dropped, r.scenario_id, `${r.rid} ${r.dropped}/${r.frames}`);
+    if (r.frames && r.dropped !== undefined && r.dropped / r.frames > DROPPED_SHARE)
+      add(dropped, r.scenario_id, `${r.rid} ${r.dropped}/${r.frames}`);
   }
-  const group = (map: Map<string, string[]>) => [...map].map(([id, list]) => `<b>${esc(id)}</b> ${esc(list.join(', '))}`).join('; ');
+  const group = (map: Map<string, string[]>) =>
+    [...map].map(([id, list]) => `<b>${esc(id)}</b> ${esc(list.join(', '))}`).join('; ');
   if (lowAlignment.size) {
-    items.push(`Pictures whose source frame could not be established at full size above ${Math.round(PAIRING_DOUBT_SHARE * 100)} % (scores may describe the wrong pictures): ${group(lowAlignment)}`);
+    items.push(
+      `Pictures whose source frame could not be established at full size above ${Math.round(PAIRING_DOUBT_SHARE * 100)} % (scores may describe the wrong pictures): ${group(lowAlignment)}`,
+    );
   }
-  if (dropped.size) items.push(`Source frames dropped by the encoder above ${Math.round(DROPPED_SHARE * 100)} % of the window: ${group(dropped)}`);
+  if (dropped.size)
+    items.push(
+      `Source frames dropped by the encoder above ${Math.round(DROPPED_SHARE * 100)} % of the window: ${group(dropped)}`,
+    );
   return items;
 }
 
 function list(items: string[], empty: string): string {
-  return items.length ? `<ul class="issues">${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : `<p class="ok">${esc(empty)}</p>`;
+  return items.length
+    ? `<ul class="issues">${items.map((i) => `<li>${i}</li>`).join('')}</ul>`
+    : `<p class="ok">${esc(empty)}</p>`;
 }
 
 export function renderHeader(inputs: ReportInputs, metric: ReportMetric | undefined, generatedAt: Date): string {
@@ -104,18 +135,43 @@ export function renderHeader(inputs: ReportInputs, metric: ReportMetric | undefi
   const clip = run.input;
   const warmups = unique(run.scenarios.map((s) => s.scenario.warmupS));
   const durations = unique(run.scenarios.map((s) => s.scenario.durationS));
-  const clipFact = (c: typeof clip) => `${esc(path.basename(c.source))} – ${c.width}x${c.height} @ ${num(c.fps, 2)} fps, ${c.frames} frames <span class="dim">(sha256 ${esc(c.sourceSha256.slice(0, 12))}…)</span>`;
+  const clipFact = (c: typeof clip) =>
+    `${esc(path.basename(c.source))} – ${c.width}x${c.height} @ ${num(c.fps, 2)} fps, ${c.frames} frames <span class="dim">(sha256 ${esc(c.sourceSha256.slice(0, 12))}…)</span>`;
   const studyClips = run.clips && run.clips.length > 1 ? run.clips : undefined;
   const facts: [string, string][] = [
     studyClips
-      ? ['clips', studyClips.map((c) => `<b>${esc(c.id)}</b>${c.label ? ` [${esc(c.label)}]` : ''}: ${clipFact(c)}`).join('<br>')]
+      ? [
+          'clips',
+          studyClips
+            .map((c) => `<b>${esc(c.id)}</b>${c.label ? ` [${esc(c.label)}]` : ''}: ${clipFact(c)}`)
+            .join('<br>'),
+        ]
       : ['clip', clipFact(clip)],
-    ...(run.merge ? [['merged from', `${run.merge.from.map((f) => esc(f.shard ? `${f.runId} (shard ${f.shard.index}/${f.shard.count})` : f.runId)).join(', ')}${run.merge.mixed?.length ? ` – <b>mixed: ${esc(run.merge.mixed.map((m) => m.field).join(', '))}</b>` : ''}`] as [string, string]] : []),
-    ['captured', `${esc(run.createdAt)}${run.finishedAt ? ` → ${esc(run.finishedAt)}` : ''}; ${run.scenarios.length} scenario(s), ${durations.map((d) => `${d} s`).join('/')} each`],
-    ['browser', `${esc(run.environment.browser.version)} <span class="dim">(${esc(run.environment.browser.path)})</span>`],
+    ...(run.merge
+      ? [
+          [
+            'merged from',
+            `${run.merge.from.map((f) => esc(f.shard ? `${f.runId} (shard ${f.shard.index}/${f.shard.count})` : f.runId)).join(', ')}${run.merge.mixed?.length ? ` – <b>mixed: ${esc(run.merge.mixed.map((m) => m.field).join(', '))}</b>` : ''}`,
+          ] as [string, string],
+        ]
+      : []),
+    [
+      'captured',
+      `${esc(run.createdAt)}${run.finishedAt ? ` → ${esc(run.finishedAt)}` : ''}; ${run.scenarios.length} scenario(s), ${durations.map((d) => `${d} s`).join('/')} each`,
+    ],
+    [
+      'browser',
+      `${esc(run.environment.browser.version)} <span class="dim">(${esc(run.environment.browser.path)})</span>`,
+    ],
     ['encoders', esc(encoders(run))],
-    ['ffmpeg', `${esc(run.environment.ffmpeg.version)}${run.environment.ffmpeg.libvmaf ? `, ${esc(run.environment.ffmpeg.libvmaf)}` : ''} <span class="dim">(${esc(run.environment.ffmpeg.source)})</span>`],
-    ['quality metric', `${esc(metricBackend(measure))}${metric?.fallback ? ' – <b>no VMAF scores in this run: charts show PSNR-Y instead</b>' : ''}`],
+    [
+      'ffmpeg',
+      `${esc(run.environment.ffmpeg.version)}${run.environment.ffmpeg.libvmaf ? `, ${esc(run.environment.ffmpeg.libvmaf)}` : ''} <span class="dim">(${esc(run.environment.ffmpeg.source)})</span>`,
+    ],
+    [
+      'quality metric',
+      `${esc(metricBackend(measure))}${metric?.fallback ? ' – <b>no VMAF scores in this run: charts show PSNR-Y instead</b>' : ''}`,
+    ],
     ['sampling', measure ? sampling(measure) : '–'],
     ['scaler', measure ? `${esc(measure.scaler)} (each layer scaled to every viewer size before scoring)` : '–'],
     ['viewer sizes', measure ? esc((measure.viewports ?? []).join(', ') || '–') : '–'],
@@ -132,13 +188,19 @@ export function renderHeader(inputs: ReportInputs, metric: ReportMetric | undefi
       `first ${warmups.map((w) => `${w} s`).join('/')} of each capture ${measure?.includeWarmup ? '<b>included</b> in the quality scores (--include-warmup)' : 'excluded from steady state and from the quality scores'}`,
     ],
     ['command', `<code>${esc(run.argv.join(' ') || '(not recorded)')}</code>`],
-    ['simq', `${esc(run.environment.simq)} on ${esc(run.environment.platform)}, ${run.environment.cpus} CPUs, node ${esc(run.environment.node)}; report made ${esc(generatedAt.toISOString())}`],
+    [
+      'simq',
+      `${esc(run.environment.simq)} on ${esc(run.environment.platform)}, ${run.environment.cpus} CPUs, node ${esc(run.environment.node)}; report made ${esc(generatedAt.toISOString())}`,
+    ],
   ];
   const model = modelItems(run);
   const modelBody =
     model.compared === 0
       ? '<p class="dim">No model comparison recorded in run.json.</p>'
-      : list(model.items, `All ${model.compared} scenario(s): simq plan's predicted layer targets match the browser's within tolerance.`);
+      : list(
+          model.items,
+          `All ${model.compared} scenario(s): simq plan's predicted layer targets match the browser's within tolerance.`,
+        );
   const status = `<span class="status status-${esc(run.status)}">${esc(run.status)}</span>`;
   return `<header>
 <h1>simq report <span class="runid">${esc(run.runId)}</span> ${status}</h1>

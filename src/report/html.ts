@@ -18,7 +18,11 @@ export function num(value: number | undefined | null, digits = 1): string {
 }
 
 /** A table: header cells and rows of already-escaped cell HTML. */
-export function table(headers: string[], rows: string[][], options: { cls?: string; numeric?: boolean[]; wrap?: boolean[] } = {}): string {
+export function table(
+  headers: string[],
+  rows: string[][],
+  options: { cls?: string; numeric?: boolean[]; wrap?: boolean[] } = {},
+): string {
   const cls = options.cls ? ` class="${options.cls}"` : '';
   const align = (i: number) => (options.numeric?.[i] ? ' class="n"' : options.wrap?.[i] ? ' class="wrap"' : '');
   const head = headers.map((h, i) => `<th${align(i)}>${esc(h)}</th>`).join('');

@@ -3,7 +3,10 @@
 
 /** JSON for a <script type="application/json">: "<" becomes \u003c (same value once parsed). */
 export function escapeJsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** JavaScript source for an inline <script>: "</script" and "<!--" broken up ("<\/" is "</" in strings and regexes). */

@@ -33,7 +33,11 @@ export function layerState(row: StatsRow | undefined): LayerState {
 }
 
 /** The strip, or '' when the scenario has no per-second rows. */
-export function layerStateStrip(scenario: ScenarioRecord, rows: readonly StatsRow[], colors: Record<string, string>): string {
+export function layerStateStrip(
+  scenario: ScenarioRecord,
+  rows: readonly StatsRow[],
+  colors: Record<string, string>,
+): string {
   const seconds = [...new Set(rows.filter((r) => r.second !== undefined).map((r) => r.second))].sort((a, b) => a - b);
   if (seconds.length === 0) return '';
   const order = scenario.scenario.encodings.map((e) => e.rid);
@@ -46,13 +50,19 @@ export function layerStateStrip(scenario: ScenarioRecord, rows: readonly StatsRo
       const cells = seconds.map((s) => {
         const row = at.get(`${rid}@${s}`);
         const state = layerState(row);
-        const title = `${rid} at ${num(row?.t_s ?? tOf.get(s), 1)} s: ${STATE_LABEL[state]}` + (row ? `, ${num(row.fps, 0)} fps, target ${num(row.target_kbps, 0)} kbps, actual ${num(row.actual_kbps, 0)} kbps` : '');
+        const title =
+          `${rid} at ${num(row?.t_s ?? tOf.get(s), 1)} s: ${STATE_LABEL[state]}` +
+          (row
+            ? `, ${num(row.fps, 0)} fps, target ${num(row.target_kbps, 0)} kbps, actual ${num(row.actual_kbps, 0)} kbps`
+            : '');
         return `<td class="ls ls-${state}" title="${esc(title)}">${state === 'off' || state === 'unknown' ? '' : esc(num(row?.fps, 0))}</td>`;
       });
       return `<tr><td>${ridBadge(rid, colors)}</td>${cells.join('')}</tr>`;
     })
     .join('\n');
-  const key = (['none', 'bandwidth', 'cpu', 'other', 'off'] as const).map((s) => `<span class="ls ls-${s}">&nbsp;</span> ${esc(STATE_LABEL[s])}`).join(' &nbsp; ');
+  const key = (['none', 'bandwidth', 'cpu', 'other', 'off'] as const)
+    .map((s) => `<span class="ls ls-${s}">&nbsp;</span> ${esc(STATE_LABEL[s])}`)
+    .join(' &nbsp; ');
   return `<p class="dim">Each layer per second (columns: seconds since capture start; cell: frames per second sent; hover for target and actual kbps). ${key}.</p>
 <div class="scroll"><table class="layer-states"><thead>${head}</thead><tbody>
 ${body}

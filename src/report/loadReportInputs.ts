@@ -5,12 +5,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { numericColumnsOf } from '../io/csvSchema.js';
-import { PICTURES_SCHEMA, STATS_SCHEMA, type ParsedQualityRow, type PictureRow, type StatsRow } from '../rundir/CsvTypes.js';
+import {
+  PICTURES_SCHEMA,
+  STATS_SCHEMA,
+  type ParsedQualityRow,
+  type PictureRow,
+  type StatsRow,
+} from '../rundir/CsvTypes.js';
 import type { MeasureRecord } from '../rundir/MeasureTypes.js';
 import { parseQualityCsv } from '../recommend/qualityTable.js';
 import { RECOMMENDATION_SCHEMA, type Recommendation } from '../recommend/RecommendationTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
-import { PICTURES_CSV, picturesCsvToRead, QUALITY_CSV, RECOMMENDATION_JSON, runFile, scenarioDir, STATS_CSV } from '../rundir/RunFiles.js';
+import {
+  PICTURES_CSV,
+  picturesCsvToRead,
+  QUALITY_CSV,
+  RECOMMENDATION_JSON,
+  runFile,
+  scenarioDir,
+  STATS_CSV,
+} from '../rundir/RunFiles.js';
 import type { RunRecord } from '../rundir/RunTypes.js';
 import { readCsvFile } from '../io/readCsv.js';
 
@@ -47,7 +61,10 @@ function readRecommendation(file: string): Recommendation {
     throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, 'recompute it: simq recommend <run-dir>');
   }
   if (doc?.schema !== RECOMMENDATION_SCHEMA) {
-    throw new InputError(`${file}: schema "${String(doc?.schema)}" is not ${RECOMMENDATION_SCHEMA}; this simq cannot show it`, 'recompute it: simq recommend <run-dir>');
+    throw new InputError(
+      `${file}: schema "${String(doc?.schema)}" is not ${RECOMMENDATION_SCHEMA}; this simq cannot show it`,
+      'recompute it: simq recommend <run-dir>',
+    );
   }
   return doc;
 }
@@ -66,7 +83,9 @@ export function loadReportInputs(runDir: string): ReportInputs {
   for (const s of run.scenarios) {
     const file = path.join(scenarioDir(dir, s.id), STATS_CSV);
     if (!existsSync(file)) {
-      notes.push(`${s.id}: no ${STATS_CSV} (scenario ${s.status}${s.error ? `: ${s.error}` : ''}), no bitrate timeline`);
+      notes.push(
+        `${s.id}: no ${STATS_CSV} (scenario ${s.status}${s.error ? `: ${s.error}` : ''}), no bitrate timeline`,
+      );
       continue;
     }
     stats.set(s.id, readCsvFile(file, STATS_SPEC) as StatsRow[]);

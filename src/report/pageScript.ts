@@ -13,7 +13,10 @@ export function reportPageScript(): string {
   try {
     cached = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new EnvironmentError(`the report page script ${file} is missing (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'build simq first: npm run build');
+    throw new EnvironmentError(
+      `the report page script ${file} is missing (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      'build simq first: npm run build',
+    );
   }
   return cached;
 }

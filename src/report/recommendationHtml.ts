@@ -29,12 +29,22 @@ function codecSection(c: CodecRecommendation, rec: Recommendation, colors: Recor
         (a?.explanation ?? []).map(esc).join('<br>'),
       ];
     }),
-    { cls: 'compact', numeric: [false, false, false, false, true, true, true, false], wrap: [false, false, false, false, false, false, false, true] },
+    {
+      cls: 'compact',
+      numeric: [false, false, false, false, true, true, true, false],
+      wrap: [false, false, false, false, false, false, false, true],
+    },
   );
 
   const viewers = table(
     ['viewer size', `best ${unit}`, `cheapest within ${rec.settings.tolerance} ${unit}`],
-    c.viewerSizes.map((v) => [esc(v.size), candidate(v.best, unit, colors), v.cheapest.rid === v.best.rid && v.cheapest.scenarioId === v.best.scenarioId ? 'same' : candidate(v.cheapest, unit, colors)]),
+    c.viewerSizes.map((v) => [
+      esc(v.size),
+      candidate(v.best, unit, colors),
+      v.cheapest.rid === v.best.rid && v.cheapest.scenarioId === v.best.scenarioId
+        ? 'same'
+        : candidate(v.cheapest, unit, colors),
+    ]),
     { cls: 'compact' },
   );
 
@@ -48,9 +58,14 @@ function codecSection(c: CodecRecommendation, rec: Recommendation, colors: Recor
         ...sel.bandwidthsKbps.map((b) => {
           const cell = sel.table.find((t) => t.size === size && t.bandwidthKbps === b);
           if (!cell || cell.rid === null) return '<span class="dim">nothing fits</span>';
-          const cheaper = cell.cheaper ? `<br><span class="dim">or ${esc(cell.cheaper.rid)} ${num(cell.cheaper.kbps, 0)} kbps</span>` : '';
+          const cheaper = cell.cheaper
+            ? `<br><span class="dim">or ${esc(cell.cheaper.rid)} ${num(cell.cheaper.kbps, 0)} kbps</span>`
+            : '';
           // With temporal operating points measured, the cell names the temporal layer (and its fps below the top).
-          const temporal = cell.temporalLayer === undefined ? '' : ` T${cell.temporalLayer}${cell.fps === undefined ? '' : ` <span class="dim">${num(cell.fps, 1)} fps</span>`}`;
+          const temporal =
+            cell.temporalLayer === undefined
+              ? ''
+              : ` T${cell.temporalLayer}${cell.fps === undefined ? '' : ` <span class="dim">${num(cell.fps, 1)} fps</span>`}`;
           return `${ridBadge(cell.rid, colors)}${temporal} ${num(cell.score, 1)}${cheaper}`;
         }),
       ]),
@@ -58,7 +73,15 @@ function codecSection(c: CodecRecommendation, rec: Recommendation, colors: Recor
     );
     const thresholds = table(
       ['rid', 'layer', 'spatial layer', 'temporal layer', 'kbps', 'switch down below kbps', 'switch up at kbps'],
-      sel.layers.map((l) => [ridBadge(l.rid, colors), esc(l.layer), String(l.spatialLayer), String(l.temporalLayer), num(l.kbps, 0), num(l.downSwitchKbps, 0), num(l.upSwitchKbps, 0)]),
+      sel.layers.map((l) => [
+        ridBadge(l.rid, colors),
+        esc(l.layer),
+        String(l.spatialLayer),
+        String(l.temporalLayer),
+        num(l.kbps, 0),
+        num(l.downSwitchKbps, 0),
+        num(l.upSwitchKbps, 0),
+      ]),
       { cls: 'compact', numeric: [false, false, true, true, true, true, true] },
     );
     selection = `<h4>SFU layer selection: layer to forward per viewer size (rows) and available bandwidth (columns), with its ${esc(unit)}</h4>${grid}

@@ -16,8 +16,21 @@ export interface ReportMetric {
   range?: [number, number];
 }
 
-export const VMAF_METRIC: ReportMetric = { name: 'VMAF', column: 'vmaf_mean', frameColumn: 'vmaf', unit: 'VMAF', fallback: false, range: [0, 100] };
-export const PSNR_METRIC: ReportMetric = { name: 'PSNR-Y', column: 'psnr_y_mean', frameColumn: 'psnr_y', unit: 'PSNR-Y (dB)', fallback: true };
+export const VMAF_METRIC: ReportMetric = {
+  name: 'VMAF',
+  column: 'vmaf_mean',
+  frameColumn: 'vmaf',
+  unit: 'VMAF',
+  fallback: false,
+  range: [0, 100],
+};
+export const PSNR_METRIC: ReportMetric = {
+  name: 'PSNR-Y',
+  column: 'psnr_y_mean',
+  frameColumn: 'psnr_y',
+  unit: 'PSNR-Y (dB)',
+  fallback: true,
+};
 
 export function chooseQualityMetric(rows: readonly ParsedQualityRow[]): ReportMetric {
   return rows.some((r) => r.vmaf_mean !== undefined) ? VMAF_METRIC : PSNR_METRIC;

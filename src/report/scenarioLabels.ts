@@ -24,7 +24,9 @@ export function scenarioLabel(s: ScenarioRecord | undefined, fallbackId: string)
 
 /** "q/h/f at scale 4/2/1; h maxBitrate 600 kbps; f off" */
 export function encodingsSummary(encodings: RtpEncodingParameters[]): string {
-  const parts = [`${encodings.map((e) => e.rid).join('/')} at scale ${encodings.map((e) => e.scaleResolutionDownBy).join('/')}`];
+  const parts = [
+    `${encodings.map((e) => e.rid).join('/')} at scale ${encodings.map((e) => e.scaleResolutionDownBy).join('/')}`,
+  ];
   for (const e of encodings) {
     const extra: string[] = [];
     if (e.maxBitrate !== undefined) extra.push(`maxBitrate ${Math.round(e.maxBitrate / 1000)} kbps`);
@@ -49,6 +51,10 @@ export function compareSizes(a: string, b: string): number {
   if (a === b) return 0;
   if (a === 'native') return -1;
   if (b === 'native') return 1;
-  const px = (s: string) => s.split('x').map(Number).reduce((x, y) => x * y, 1);
+  const px = (s: string) =>
+    s
+      .split('x')
+      .map(Number)
+      .reduce((x, y) => x * y, 1);
   return px(a) - px(b) || a.localeCompare(b);
 }

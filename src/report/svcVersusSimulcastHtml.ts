@@ -6,12 +6,18 @@ import { esc, num, table } from './html.js';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${v > 0 ? '+' : ''}${num(v * 100, 1)} %`);
 
-export function renderSvcVersusSimulcast(rows: readonly SvcVersusSimulcastRow[], metricName: string, chartsHtml: string): string | undefined {
+export function renderSvcVersusSimulcast(
+  rows: readonly SvcVersusSimulcastRow[],
+  metricName: string,
+  chartsHtml: string,
+): string | undefined {
   if (rows.length === 0) return undefined;
   const body = rows.map((r) => [
     esc(r.codec.toUpperCase()),
     esc(r.size),
-    r.simulcast ? `${esc(r.simulcast.candidate.rid)} <span class="dim">${esc(r.simulcast.candidate.scenarioId)}</span>` : '–',
+    r.simulcast
+      ? `${esc(r.simulcast.candidate.rid)} <span class="dim">${esc(r.simulcast.candidate.scenarioId)}</span>`
+      : '–',
     num(r.simulcast?.candidate.score, 1),
     num(r.simulcast?.candidate.kbps, 0),
     num(r.simulcast?.uploadKbps, 0),
@@ -20,12 +26,33 @@ export function renderSvcVersusSimulcast(rows: readonly SvcVersusSimulcastRow[],
     num(r.svc?.candidate.kbps, 0),
     num(r.svc?.uploadKbps, 0),
     pct(r.uploadDifference),
-    r.better ? `<b>${esc(r.better === 'svc' ? 'SVC' : 'simulcast')}</b> by ${num(r.by, 2)}` : r.sameUpload === false ? '<span class="warn">uploads differ</span>' : '–',
+    r.better
+      ? `<b>${esc(r.better === 'svc' ? 'SVC' : 'simulcast')}</b> by ${num(r.by, 2)}`
+      : r.sameUpload === false
+        ? '<span class="warn">uploads differ</span>'
+        : '–',
   ]);
   return `<p>The simulcast scenario and the SVC scenario whose total uploads are closest, compared per viewer size: the best ${esc(metricName)} each delivers to a viewer of that size, what the SFU sends that viewer, and what the sender uploads. A winner is named only when the uploads are within ${num(UPLOAD_TOLERANCE * 100, 0)} % of each other.</p>
 ${chartsHtml}
-${table(['codec', 'viewer', 'simulcast layer', metricName, 'kbps to viewer', 'upload kbps', 'SVC point', metricName, 'kbps to viewer', 'upload kbps', 'SVC upload vs simulcast', 'better'], body, {
-  cls: 'compact',
-  numeric: [false, false, false, true, true, true, false, true, true, true, true, false],
-})}`;
+${table(
+  [
+    'codec',
+    'viewer',
+    'simulcast layer',
+    metricName,
+    'kbps to viewer',
+    'upload kbps',
+    'SVC point',
+    metricName,
+    'kbps to viewer',
+    'upload kbps',
+    'SVC upload vs simulcast',
+    'better',
+  ],
+  body,
+  {
+    cls: 'compact',
+    numeric: [false, false, false, true, true, true, false, true, true, true, true, false],
+  },
+)}`;
 }

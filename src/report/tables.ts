@@ -11,7 +11,14 @@ export function steadyStateTable(s: ScenarioRecord, colors: Record<string, strin
   const rows = s.layers.map((l) => {
     const st = l.steady;
     const m = model.get(l.rid);
-    const lim = st ? [st.limitationS.cpu > 0 ? `cpu ${num(st.limitationS.cpu)} s` : '', st.limitationS.bandwidth > 0 ? `bandwidth ${num(st.limitationS.bandwidth)} s` : ''].filter(Boolean).join(', ') || 'none' : '–';
+    const lim = st
+      ? [
+          st.limitationS.cpu > 0 ? `cpu ${num(st.limitationS.cpu)} s` : '',
+          st.limitationS.bandwidth > 0 ? `bandwidth ${num(st.limitationS.bandwidth)} s` : '',
+        ]
+          .filter(Boolean)
+          .join(', ') || 'none'
+      : '–';
     const problems = s.problems.filter((p) => p.rid === l.rid).map((p) => esc(p.message));
     const predicted = m ? `${num(m.predictedTargetKbps, 0)}${m.flagged ? ' <b class="flag">⚑</b>' : ''}` : '–';
     return [
@@ -32,9 +39,28 @@ export function steadyStateTable(s: ScenarioRecord, colors: Record<string, strin
     ];
   });
   return table(
-    ['rid', 'active', 'configured', 'steady size', 'maxBitrate', 'plan target', 'target median', 'target max', 'actual', 'fps', 'QP', 'limited by', 'frames captured / encoded', 'problems'],
+    [
+      'rid',
+      'active',
+      'configured',
+      'steady size',
+      'maxBitrate',
+      'plan target',
+      'target median',
+      'target max',
+      'actual',
+      'fps',
+      'QP',
+      'limited by',
+      'frames captured / encoded',
+      'problems',
+    ],
     rows,
-    { cls: 'compact', numeric: [false, false, false, false, true, true, true, true, true, true, true, false, true, false], wrap: [false, false, false, false, false, false, false, false, false, false, false, false, false, true] },
+    {
+      cls: 'compact',
+      numeric: [false, false, false, false, true, true, true, true, true, true, true, false, true, false],
+      wrap: [false, false, false, false, false, false, false, false, false, false, false, false, false, true],
+    },
   );
 }
 
@@ -57,7 +83,11 @@ const QUALITY_HEADERS: [keyof ParsedQualityRow, string, number][] = [
 ];
 
 /** quality.csv as a sortable table (the page script sorts on a header click). */
-export function qualityTable(rows: readonly ParsedQualityRow[], scenarios: Map<string, ScenarioRecord>, colors: Record<string, string>): string {
+export function qualityTable(
+  rows: readonly ParsedQualityRow[],
+  scenarios: Map<string, ScenarioRecord>,
+  colors: Record<string, string>,
+): string {
   const body = rows.map((r) => [
     `<span title="${esc(r.scenario_id)}">${esc(scenarioLabel(scenarios.get(r.scenario_id), r.scenario_id))}</span>`,
     esc(r.codec),
@@ -72,4 +102,3 @@ export function qualityTable(rows: readonly ParsedQualityRow[], scenarios: Map<s
     numeric: [false, false, false, false, false, ...QUALITY_HEADERS.map(() => true), false],
   });
 }
-

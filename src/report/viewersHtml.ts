@@ -21,24 +21,54 @@ function summaryRow(v: ViewerMeasureRecord, colors: Record<string, string>): str
     esc(num(v.switchesPerMinute, 1)),
     esc(num(v.receivedKbps, 0)),
     layers || '–',
-    v.pairing ? esc(`${v.pairing.verified + v.pairing.tied} of ${v.pairing.pictures} confirmed${v.pairing.doubtful ? ', doubtful' : ''}`) : '–',
+    v.pairing
+      ? esc(
+          `${v.pairing.verified + v.pairing.tied} of ${v.pairing.pictures} confirmed${v.pairing.doubtful ? ', doubtful' : ''}`,
+        )
+      : '–',
   ];
 }
 
 function timeline(v: ViewerMeasureRecord, colors: Record<string, string>): string {
-  const rows = (v.seconds ?? []).map((s) => [esc(s.second), ridBadge(s.layer, colors), esc(num(s.kbps, 0)), esc(num(s.vmaf, 1)), esc(num(s.frozenS, 2)), s.freezes ? `<b class="flag">${esc(s.freezes)}</b>` : '']);
-  return table(['second', 'layer on screen', 'kbps received', 'VMAF', 'frozen s', 'freezes'], rows, { cls: 'compact', numeric: [true, false, true, true, true, true] });
+  const rows = (v.seconds ?? []).map((s) => [
+    esc(s.second),
+    ridBadge(s.layer, colors),
+    esc(num(s.kbps, 0)),
+    esc(num(s.vmaf, 1)),
+    esc(num(s.frozenS, 2)),
+    s.freezes ? `<b class="flag">${esc(s.freezes)}</b>` : '',
+  ]);
+  return table(['second', 'layer on screen', 'kbps received', 'VMAF', 'frozen s', 'freezes'], rows, {
+    cls: 'compact',
+    numeric: [true, false, true, true, true, true],
+  });
 }
 
 export function renderViewers(viewers: readonly ViewerMeasureRecord[], colors: Record<string, string>): string {
   const summary = table(
-    ['scenario', 'viewer', 'render size', 'status', 'VMAF mean', 'VMAF p5', 'freezes (simq)', 'freezes (browser)', 'switches / min', 'kbps received', 'time on each layer', 'pairing'],
+    [
+      'scenario',
+      'viewer',
+      'render size',
+      'status',
+      'VMAF mean',
+      'VMAF p5',
+      'freezes (simq)',
+      'freezes (browser)',
+      'switches / min',
+      'kbps received',
+      'time on each layer',
+      'pairing',
+    ],
     viewers.map((v) => summaryRow(v, colors)),
     { cls: 'compact', numeric: [false, false, false, false, true, true, true, true, true, true, false, false] },
   );
   const details = viewers
     .filter((v) => v.status === 'measured')
-    .map((v) => `<h3>${esc(v.scenarioId)}: viewer ${esc(v.viewer)} at ${esc(v.renderSize)}</h3>\n<div class="scroll">${timeline(v, colors)}</div>`)
+    .map(
+      (v) =>
+        `<h3>${esc(v.scenarioId)}: viewer ${esc(v.viewer)} at ${esc(v.renderSize)}</h3>\n<div class="scroll">${timeline(v, colors)}</div>`,
+    )
     .join('\n');
   return `<p>What each SFU subscriber displayed, scored at its render size: every display tick at the source frame rate (a late, lost or undecodable frame is a frozen repeat of the picture before). Freezes follow the w3c webrtc-stats rule (an interval of at least max(3 x average, average + 150 ms)); "browser" is the viewer's inbound-rtp freezeCount / totalFreezesDuration.</p>
 <div class="scroll">${summary}</div>

@@ -26,13 +26,19 @@ export function writeReport(runDir: string, options: WriteReportOptions = {}): s
   const inputs = loadReportInputs(runDir);
   const file = path.resolve(options.out ?? path.join(runDir, REPORT_FILE));
   if (existsSync(file) && !options.force) {
-    throw new OutputError(`${file} already exists; simq does not overwrite a report`, `${shellCommand(['simq', 'report', runDir, '--force'])}   (or --out another.html)`);
+    throw new OutputError(
+      `${file} already exists; simq does not overwrite a report`,
+      `${shellCommand(['simq', 'report', runDir, '--force'])}   (or --out another.html)`,
+    );
   }
   const { html } = buildReport(inputs, loadUplotAssets(), options.now);
   try {
     writeFileAtomic(file, html);
   } catch (e) {
-    throw new OutputError((e as Error).message, 'free some space, or pass --out with a file in a folder you can write to');
+    throw new OutputError(
+      (e as Error).message,
+      'free some space, or pass --out with a file in a folder you can write to',
+    );
   }
   return file;
 }

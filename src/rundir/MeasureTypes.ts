@@ -5,7 +5,6 @@ import type { ViewerMeasureRecord } from '../measure/viewer/ViewerMeasureTypes.j
 export type { ViewerMeasureRecord };
 import type { LayerTimeline } from '../measure/layerTimeline.js';
 
-
 export type VmafBackend = 'ffmpeg' | 'docker' | 'none';
 
 /** What run.json records about the metric backend. */

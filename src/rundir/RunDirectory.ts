@@ -32,7 +32,9 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** True when dir holds a run.json of simq's schema: the only kind of folder --force may replace. */
 export function isSimqRun(dir: string): boolean {
   try {
-    const raw = JSON.parse(readInputFile(path.join(dir, RUN_FILE), MAX_RUN_FILE_BYTES, 'run file')) as { schema?: unknown };
+    const raw = JSON.parse(readInputFile(path.join(dir, RUN_FILE), MAX_RUN_FILE_BYTES, 'run file')) as {
+      schema?: unknown;
+    };
     return raw?.schema === RUN_SCHEMA;
   } catch {
     return false;
@@ -46,23 +48,43 @@ export function isSimqRun(dir: string): boolean {
  */
 export function checkRunTarget(options: CreateRunOptions): void {
   const outDir = path.resolve(options.outDir);
-  if (options.runId !== undefined && (!RUN_ID.test(options.runId) || options.runId.includes('..') || options.runId.length > 200)) {
-    throw new InputError(`--run-id ${JSON.stringify(options.runId)}: use letters, digits, '.', '_' and '-' (it names one folder)`, 'e.g. --run-id camera-vp8-1');
+  if (
+    options.runId !== undefined &&
+    (!RUN_ID.test(options.runId) || options.runId.includes('..') || options.runId.length > 200)
+  ) {
+    throw new InputError(
+      `--run-id ${JSON.stringify(options.runId)}: use letters, digits, '.', '_' and '-' (it names one folder)`,
+      'e.g. --run-id camera-vp8-1',
+    );
   }
   let existing = outDir;
   while (!existsSync(existing)) existing = path.dirname(existing);
-  if (!statSync(existing).isDirectory()) throw new OutputError(`--out ${options.outDir}: cannot create it, ${existing} is a file, not a folder`, 'pass --out DIR with the parent folder of run directories');
+  if (!statSync(existing).isDirectory())
+    throw new OutputError(
+      `--out ${options.outDir}: cannot create it, ${existing} is a file, not a folder`,
+      'pass --out DIR with the parent folder of run directories',
+    );
   try {
     accessSync(existing, constants.W_OK);
   } catch (e) {
-    throw new OutputError(`output directory ${outDir} is not writable (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'pass --out DIR with a folder you can write to');
+    throw new OutputError(
+      `output directory ${outDir} is not writable (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+      'pass --out DIR with a folder you can write to',
+    );
   }
   if (options.runId === undefined) return;
   const dir = path.join(outDir, options.runId);
   if (!existsSync(dir)) return;
-  if (!options.force) throw new OutputError(`run directory ${dir} already exists; simq never overwrites a run`, 'choose another --run-id, or add --force to replace it');
+  if (!options.force)
+    throw new OutputError(
+      `run directory ${dir} already exists; simq never overwrites a run`,
+      'choose another --run-id, or add --force to replace it',
+    );
   if (!statSync(dir).isDirectory() || !isSimqRun(dir)) {
-    throw new OutputError(`${dir} is not a simq run (no ${RUN_FILE} of schema ${RUN_SCHEMA}); --force only replaces runs simq made`, 'choose another --run-id, or move that folder away yourself');
+    throw new OutputError(
+      `${dir} is not a simq run (no ${RUN_FILE} of schema ${RUN_SCHEMA}); --force only replaces runs simq made`,
+      'choose another --run-id, or move that folder away yourself',
+    );
   }
 }
 
@@ -102,7 +124,9 @@ export function createRunDirectory(options: CreateRunOptions): NewRunDirectory {
     if (existsSync(finalDir)) return replacementRun(outDir, runId, finalDir);
     return lockedRun(finalDir, runId, () => mkdirSync(finalDir));
   }
-  const base = [timestampId(new Date()), options.label?.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[._-]+/, '')].filter(Boolean).join('-');
+  const base = [timestampId(new Date()), options.label?.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[._-]+/, '')]
+    .filter(Boolean)
+    .join('-');
   for (let n = 1; ; n++) {
     runId = n === 1 ? base : `${base}-${n}`;
     const dir = path.join(outDir, runId);
@@ -110,7 +134,8 @@ export function createRunDirectory(options: CreateRunOptions): NewRunDirectory {
       // mkdir without recursive fails if it exists: two simq processes never share a directory.
       return lockedRun(dir, runId, () => mkdirSync(dir));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw outputErrorFromErrno(e) ?? new OutputError(`cannot create ${dir}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw outputErrorFromErrno(e) ?? new OutputError(`cannot create ${dir}: ${(e as Error).message}`);
     }
   }
 }
@@ -158,12 +183,17 @@ export function writeRunRecord(dir: string, record: RunRecord): void {
 /** Reads a run directory's run.json with clear errors for the usual mistakes. */
 export function readRunRecord(dir: string): RunRecord {
   const abs = path.resolve(dir);
-  if (!existsSync(abs)) throw new InputError(`run directory ${abs} does not exist`, 'pass a folder made by `simq capture` (see results/)');
-  if (!statSync(abs).isDirectory()) throw new InputError(`${abs} is not a directory (expected a run directory made by simq capture)`);
+  if (!existsSync(abs))
+    throw new InputError(`run directory ${abs} does not exist`, 'pass a folder made by `simq capture` (see results/)');
+  if (!statSync(abs).isDirectory())
+    throw new InputError(`${abs} is not a directory (expected a run directory made by simq capture)`);
   const file = path.join(abs, RUN_FILE);
   if (!existsSync(file)) {
     const entries = readdirSync(abs).slice(0, 5).join(', ');
-    throw new InputError(`${abs} has no ${RUN_FILE}: not a simq run directory${entries ? ` (it holds ${entries})` : ''}`, 'pass a folder made by `simq capture`');
+    throw new InputError(
+      `${abs} has no ${RUN_FILE}: not a simq run directory${entries ? ` (it holds ${entries})` : ''}`,
+      'pass a folder made by `simq capture`',
+    );
   }
   let raw: { schema?: unknown };
   try {

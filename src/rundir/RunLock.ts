@@ -66,7 +66,9 @@ function tryCreate(file: string, holder: LockHolder): boolean {
   } catch (e) {
     closeSync(fd);
     rmSync(file, { force: true });
-    throw new OutputError(`cannot write the lock file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new OutputError(
+      `cannot write the lock file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   closeSync(fd);
   return true;

@@ -240,8 +240,13 @@ export interface SteadyStartRecord {
 }
 
 /** The clip a scenario played: its clips[] entry, or the run's input for runs of one clip. */
-export function clipOfScenario(run: Pick<RunRecord, 'input' | 'clips'>, s: Pick<ScenarioRecord, 'clipId'>): ReferenceClip & { id?: string; label?: string } {
-  return (s.clipId !== undefined ? run.clips?.find((c) => c.id === s.clipId) : undefined) ?? run.clips?.[0] ?? run.input;
+export function clipOfScenario(
+  run: Pick<RunRecord, 'input' | 'clips'>,
+  s: Pick<ScenarioRecord, 'clipId'>,
+): ReferenceClip & { id?: string; label?: string } {
+  return (
+    (s.clipId !== undefined ? run.clips?.find((c) => c.id === s.clipId) : undefined) ?? run.clips?.[0] ?? run.input
+  );
 }
 
 /** Where a scenario's steady state starts: the settled start, or the warm-up for runs made before it was recorded. */

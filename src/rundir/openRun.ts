@@ -8,7 +8,6 @@ import { readRunRecord, writeRunRecord } from './RunDirectory.js';
 import { workDir } from './RunFiles.js';
 import { lockRunDirectory, type LockHolder, type RunLock } from './RunLock.js';
 
-
 export interface OpenRun {
   lock: RunLock;
   /** Set when a dead process held the run: what was cleaned up, for the user to read. */
@@ -69,7 +68,13 @@ export function openRun(dir: string, command: string, options: { readOnly?: bool
 }
 
 /** Runs fn while holding the run's lock. */
-export function withRun<T>(dir: string, command: string, warn: (line: string) => void, fn: () => T, options: { readOnly?: boolean } = {}): T {
+export function withRun<T>(
+  dir: string,
+  command: string,
+  warn: (line: string) => void,
+  fn: () => T,
+  options: { readOnly?: boolean } = {},
+): T {
   const { lock, staleNote } = openRun(dir, command, options);
   if (staleNote) warn(staleNote);
   try {
@@ -78,4 +83,3 @@ export function withRun<T>(dir: string, command: string, warn: (line: string) =>
     lock.release();
   }
 }
-

@@ -22,11 +22,15 @@ class RunChecker {
   constructor(readonly file: string) {}
 
   fail(field: string, problem: string): never {
-    throw new InputError(`${this.file}: ${field} ${problem}`, 'capture the run again (run.json is written by simq capture and should not be edited)');
+    throw new InputError(
+      `${this.file}: ${field} ${problem}`,
+      'capture the run again (run.json is written by simq capture and should not be edited)',
+    );
   }
 
   object(v: unknown, field: string): Obj {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(field, `must be an object, not ${describe(v)}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      this.fail(field, `must be an object, not ${describe(v)}`);
     return v as Obj;
   }
 
@@ -37,12 +41,14 @@ class RunChecker {
 
   string(v: unknown, field: string, pattern?: RegExp, hint?: string): string {
     if (typeof v !== 'string') this.fail(field, `must be a string, not ${describe(v)}`);
-    if (pattern && (!pattern.test(v) || v === '.' || v === '..' || v.includes('..'))) this.fail(field, `"${v}" is not allowed (${hint})`);
+    if (pattern && (!pattern.test(v) || v === '.' || v === '..' || v.includes('..')))
+      this.fail(field, `"${v}" is not allowed (${hint})`);
     return v;
   }
 
   number(v: unknown, field: string, min = 0): number {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) this.fail(field, `must be a number >= ${min}, not ${describe(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
+      this.fail(field, `must be a number >= ${min}, not ${describe(v)}`);
     return v;
   }
 
@@ -51,7 +57,8 @@ class RunChecker {
   }
 
   oneOf(v: unknown, field: string, values: string[]): void {
-    if (typeof v !== 'string' || !values.includes(v)) this.fail(field, `must be one of ${values.join(', ')}, not ${describe(v)}`);
+    if (typeof v !== 'string' || !values.includes(v))
+      this.fail(field, `must be one of ${values.join(', ')}, not ${describe(v)}`);
   }
 }
 
@@ -76,17 +83,34 @@ function checkInput(c: RunChecker, v: unknown, at = 'input'): Record<string, unk
 /** clips (runs of a study): each a prepared clip with an id; scenarios name theirs in clipId. */
 function checkClips(c: RunChecker, v: unknown, scenarios: unknown[]): void {
   if (v === undefined) return;
-  const ids = new Set(c.array(v, 'clips').map((clip, i) => c.string(checkInput(c, clip, `clips[${i}]`).id, `clips[${i}].id`, ID, 'a clip id: letters, digits, ".", "_", "-"')));
+  const ids = new Set(
+    c
+      .array(v, 'clips')
+      .map((clip, i) =>
+        c.string(
+          checkInput(c, clip, `clips[${i}]`).id,
+          `clips[${i}].id`,
+          ID,
+          'a clip id: letters, digits, ".", "_", "-"',
+        ),
+      ),
+  );
   scenarios.forEach((s, i) => {
     const clipId = (s as Record<string, unknown>)?.clipId;
-    if (clipId !== undefined && !ids.has(clipId as string)) c.fail(`scenarios[${i}].clipId`, `"${String(clipId)}" is not in clips (${[...ids].join(', ')})`);
+    if (clipId !== undefined && !ids.has(clipId as string))
+      c.fail(`scenarios[${i}].clipId`, `"${String(clipId)}" is not in clips (${[...ids].join(', ')})`);
   });
 }
 
 function checkScenario(c: RunChecker, v: unknown, i: number, ids: Set<string>): void {
   const at = `scenarios[${i}]`;
   const s = c.object(v, at);
-  const id = c.string(s.id, `${at}.id`, ID, 'a scenario id names a folder inside the run: letters, digits, ".", "_", "-", no separators, no ".."');
+  const id = c.string(
+    s.id,
+    `${at}.id`,
+    ID,
+    'a scenario id names a folder inside the run: letters, digits, ".", "_", "-", no separators, no ".."',
+  );
   if (ids.has(id)) c.fail(`${at}.id`, `"${id}" appears twice`);
   ids.add(id);
   c.oneOf(s.status, `${at}.status`, SCENARIO_STATUSES);
@@ -104,9 +128,11 @@ function checkScenario(c: RunChecker, v: unknown, i: number, ids: Set<string>): 
     const rid = c.string(layer.rid, `${lat}.rid`, RID, 'a rid is letters, digits, "-" or "_" (RFC 8851)');
     if (rids.has(rid)) c.fail(`${lat}.rid`, `"${rid}" appears twice`);
     rids.add(rid);
-    if (typeof layer.active !== 'boolean') c.fail(`${lat}.active`, `must be true or false, not ${describe(layer.active)}`);
+    if (typeof layer.active !== 'boolean')
+      c.fail(`${lat}.active`, `must be true or false, not ${describe(layer.active)}`);
     for (const f of ['bitstream', 'framesCsv']) {
-      if (layer[f] !== undefined) c.string(layer[f], `${lat}.${f}`, FILE_NAME, 'a file name inside the scenario folder, no separators, no ".."');
+      if (layer[f] !== undefined)
+        c.string(layer[f], `${lat}.${f}`, FILE_NAME, 'a file name inside the scenario folder, no separators, no ".."');
     }
     const conf = c.object(layer.configured, `${lat}.configured`);
     for (const k of ['width', 'height', 'fps']) c.number(conf[k], `${lat}.configured.${k}`);
@@ -150,6 +176,7 @@ export function validateRunRecord(raw: unknown, file: string): RunRecord {
 export function insideDir(dir: string, ...names: string[]): string {
   const base = path.resolve(dir);
   const full = path.resolve(base, ...names);
-  if (full !== base && !full.startsWith(base + path.sep)) throw new InputError(`${names.join('/')} leads outside ${base}`);
+  if (full !== base && !full.startsWith(base + path.sep))
+    throw new InputError(`${names.join('/')} leads outside ${base}`);
   return full;
 }

@@ -32,7 +32,8 @@ export function parseScalabilityMode(name: string): ScalabilityMode | undefined 
   if (suffix && spatialLayers === 1) return undefined;
   if (kind === 'S' && (spatialLayers === 1 || (suffix && suffix !== 'h'))) return undefined;
   if (suffix === '_KEY_SHIFT' && !KEY_SHIFT_MODES.has(name)) return undefined;
-  const interLayer: InterLayerPrediction = kind === 'S' ? 'off' : suffix === '_KEY' ? 'key' : suffix === '_KEY_SHIFT' ? 'key-shift' : 'on';
+  const interLayer: InterLayerPrediction =
+    kind === 'S' ? 'off' : suffix === '_KEY' ? 'key' : suffix === '_KEY_SHIFT' ? 'key-shift' : 'on';
   return { name, spatialLayers, temporalLayers: Number(t), spatialRatio: suffix === 'h' ? 1.5 : 2, interLayer };
 }
 
@@ -74,7 +75,16 @@ export function codecSendsSpatialLayers(codec: Codec): boolean {
 export function limitSpatialLayers(mode: ScalabilityMode, maxSpatial: number): ScalabilityMode {
   if (mode.spatialLayers <= maxSpatial) return mode;
   const s = Math.max(1, maxSpatial);
-  const suffix = s === 1 ? '' : mode.spatialRatio === 1.5 ? 'h' : mode.interLayer === 'key' ? '_KEY' : mode.interLayer === 'key-shift' ? '_KEY_SHIFT' : '';
+  const suffix =
+    s === 1
+      ? ''
+      : mode.spatialRatio === 1.5
+        ? 'h'
+        : mode.interLayer === 'key'
+          ? '_KEY'
+          : mode.interLayer === 'key-shift'
+            ? '_KEY_SHIFT'
+            : '';
   const kind = mode.interLayer === 'off' && s > 1 ? 'S' : 'L';
   const name = `${kind}${s}T${mode.temporalLayers}${suffix}`;
   return parseScalabilityMode(name) ?? parseScalabilityMode(`${kind}${s}T${mode.temporalLayers}`)!;

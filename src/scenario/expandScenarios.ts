@@ -57,7 +57,10 @@ function applySweepPoint(encodings: RtpEncodingParameters[], point: Record<strin
   for (const [key, value] of Object.entries(point)) {
     const [rid, field] = key.split('.') as [string, 'maxBitrate' | 'maxFramerate' | 'scaleResolutionDownBy'];
     const enc = out.find((e) => e.rid === rid);
-    if (!enc) throw new InputError(`--sweep ${key}: no encoding with rid "${rid}" (have ${encodings.map((e) => e.rid).join(', ')})`);
+    if (!enc)
+      throw new InputError(
+        `--sweep ${key}: no encoding with rid "${rid}" (have ${encodings.map((e) => e.rid).join(', ')})`,
+      );
     enc[field] = value;
     if (field === 'scaleResolutionDownBy') delete enc.scaleResolutionDownByUnset;
   }
@@ -86,7 +89,10 @@ function checkSpatialMode(def: ScenarioDefinition, codec: Codec, browser: Scenar
     );
   }
   if (browser === 'firefox') {
-    throw new InputError(`scenario ${def.name}: Firefox ignores scalabilityMode (${mode}) and sends no spatial layers`, `run ${def.name} with --browser chromium`);
+    throw new InputError(
+      `scenario ${def.name}: Firefox ignores scalabilityMode (${mode}) and sends no spatial layers`,
+      `run ${def.name} with --browser chromium`,
+    );
   }
 }
 
@@ -94,71 +100,98 @@ export function expandScenarios(definitions: ScenarioDefinition[], options: Expa
   const out: Scenario[] = [];
   for (const def of definitions) {
     const codecs: Codec[] = options.codecs?.length ? options.codecs : [def.codec ?? 'vp8'];
-    const defBandwidths = def.bandwidth === undefined ? [] : Array.isArray(def.bandwidth) ? def.bandwidth : [def.bandwidth];
-    const bandwidths: (number | undefined)[] = options.bandwidths?.length ? options.bandwidths : defBandwidths.length ? defBandwidths : [undefined];
+    const defBandwidths =
+      def.bandwidth === undefined ? [] : Array.isArray(def.bandwidth) ? def.bandwidth : [def.bandwidth];
+    const bandwidths: (number | undefined)[] = options.bandwidths?.length
+      ? options.bandwidths
+      : defBandwidths.length
+        ? defBandwidths
+        : [undefined];
     const sweep = { ...(def.sweep ?? {}) };
-    for (const s of options.sweep ?? []) if (s.scenario === undefined || s.scenario === def.name) sweep[s.key] = s.values;
+    for (const s of options.sweep ?? [])
+      if (s.scenario === undefined || s.scenario === def.name) sweep[s.key] = s.values;
     const points = sweepPoints(sweep);
     const durationS = def.duration ?? options.durationS ?? DEFAULT_DURATION_S;
     const warmupS = def.warmup ?? options.warmupS ?? DEFAULT_WARMUP_S;
     if (warmupS >= durationS) {
-      throw new InputError(`scenario ${def.name}: warm-up ${warmupS} s leaves no steady state in a ${durationS} s capture (use --warmup below --duration)`);
+      throw new InputError(
+        `scenario ${def.name}: warm-up ${warmupS} s leaves no steady state in a ${durationS} s capture (use --warmup below --duration)`,
+      );
     }
     const browsers: ScenarioBrowser[] = options.browsers?.length ? options.browsers : [def.browser ?? 'chromium'];
     const sfu = options.sfu ?? def.sfu;
-    const viewers = options.viewers ?? (def.viewers ? parseViewers(def.viewers, `scenario ${def.name}: viewers`) : undefined);
-    if (viewers && !sfu) throw new InputError(`scenario ${def.name}: viewers need an SFU to subscribe to`, 'add --sfu janus (or "sfu": "janus" in the scenario file)');
+    const viewers =
+      options.viewers ?? (def.viewers ? parseViewers(def.viewers, `scenario ${def.name}: viewers`) : undefined);
+    if (viewers && !sfu)
+      throw new InputError(
+        `scenario ${def.name}: viewers need an SFU to subscribe to`,
+        'add --sfu janus (or "sfu": "janus" in the scenario file)',
+      );
     if (viewers) {
-      checkViewerRids(viewers, def.encodings.map((e) => e.rid), `scenario ${def.name}`);
+      checkViewerRids(
+        viewers,
+        def.encodings.map((e) => e.rid),
+        `scenario ${def.name}`,
+      );
     }
-    for (const browser of browsers) for (const codec of codecs) {
-      checkSpatialMode(def, codec, browser);
-      if (viewers) checkSvcViewers(viewers, codec, def.encodings, `scenario ${def.name}`);
-      for (const bw of bandwidths) {
-        for (const point of points) {
-          const parts = [def.name, codec];
-          if (bw !== undefined) parts.push(`bw${formatKbps(bw)}k`);
-          for (const [k, v] of Object.entries(point)) parts.push(sweepLabel(k, v));
-          const scenario: Scenario = {
-            id: parts.join('.'),
-            name: def.name,
-            codec,
-            encodings: withCodecDefaults(codec, applySweepPoint(def.encodings, point)),
-            durationS,
-            warmupS,
-            contentHint: def.contentHint ?? '',
-          };
-          if (bw !== undefined) scenario.bandwidthBps = bw;
-          if (Object.keys(point).length) scenario.sweepPoint = point;
-          // Chromium scenarios keep the ids and records they always had.
-          if (browser === 'firefox') {
-            scenario.browser = browser;
-            scenario.id += '.firefox';
+    for (const browser of browsers)
+      for (const codec of codecs) {
+        checkSpatialMode(def, codec, browser);
+        if (viewers) checkSvcViewers(viewers, codec, def.encodings, `scenario ${def.name}`);
+        for (const bw of bandwidths) {
+          for (const point of points) {
+            const parts = [def.name, codec];
+            if (bw !== undefined) parts.push(`bw${formatKbps(bw)}k`);
+            for (const [k, v] of Object.entries(point)) parts.push(sweepLabel(k, v));
+            const scenario: Scenario = {
+              id: parts.join('.'),
+              name: def.name,
+              codec,
+              encodings: withCodecDefaults(codec, applySweepPoint(def.encodings, point)),
+              durationS,
+              warmupS,
+              contentHint: def.contentHint ?? '',
+            };
+            if (bw !== undefined) scenario.bandwidthBps = bw;
+            if (Object.keys(point).length) scenario.sweepPoint = point;
+            // Chromium scenarios keep the ids and records they always had.
+            if (browser === 'firefox') {
+              scenario.browser = browser;
+              scenario.id += '.firefox';
+            }
+            if (sfu) {
+              if (browser === 'firefox')
+                throw new InputError(
+                  `scenario ${def.name}: --sfu ${sfu} runs with Chromium only in this build (its viewers tap with createEncodedStreams)`,
+                  'leave out --browser firefox for SFU runs',
+                );
+              scenario.sfu = sfu;
+              scenario.id += `.${sfu}`;
+              if (viewers) scenario.viewers = viewers;
+            }
+            const uplink =
+              options.uplink ??
+              (def.uplink !== undefined ? parseLinkSpec(def.uplink, `scenario ${def.name}: uplink`) : undefined);
+            if (uplink) {
+              scenario.uplink = uplink;
+              scenario.id += `.up-${linkLabel(uplink)}`;
+            }
+            out.push(scenario);
           }
-          if (sfu) {
-            if (browser === 'firefox') throw new InputError(`scenario ${def.name}: --sfu ${sfu} runs with Chromium only in this build (its viewers tap with createEncodedStreams)`, 'leave out --browser firefox for SFU runs');
-            scenario.sfu = sfu;
-            scenario.id += `.${sfu}`;
-            if (viewers) scenario.viewers = viewers;
-          }
-          const uplink = options.uplink ?? (def.uplink !== undefined ? parseLinkSpec(def.uplink, `scenario ${def.name}: uplink`) : undefined);
-          if (uplink) {
-            scenario.uplink = uplink;
-            scenario.id += `.up-${linkLabel(uplink)}`;
-          }
-          out.push(scenario);
         }
       }
-    }
   }
   for (const s of options.sweep ?? []) {
     if (s.scenario !== undefined && !definitions.some((d) => d.name === s.scenario)) {
-      throw new InputError(`--sweep ${s.scenario}:${s.key}: no scenario "${s.scenario}" in this run (have ${definitions.map((d) => d.name).join(', ')})`);
+      throw new InputError(
+        `--sweep ${s.scenario}:${s.key}: no scenario "${s.scenario}" in this run (have ${definitions.map((d) => d.name).join(', ')})`,
+      );
     }
   }
   const ids = new Set<string>();
   for (const s of out) {
-    if (ids.has(s.id)) throw new InputError(`two scenarios resolve to the same id "${s.id}": give them different names`);
+    if (ids.has(s.id))
+      throw new InputError(`two scenarios resolve to the same id "${s.id}": give them different names`);
     ids.add(s.id);
   }
   return out;

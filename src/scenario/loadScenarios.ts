@@ -5,10 +5,38 @@ import { InputError } from '../errors.js';
 import { PRESETS } from './presets.js';
 import { parseLinkSpec } from '../link/parseLinkSpec.js';
 import { allScalabilityModes, isSpatialMode, parseScalabilityMode } from './ScalabilityMode.js';
-import { CODECS, type Codec, type ContentHint, type RtpEncodingParameters, type ScenarioDefinition } from './ScenarioTypes.js';
+import {
+  CODECS,
+  type Codec,
+  type ContentHint,
+  type RtpEncodingParameters,
+  type ScenarioDefinition,
+} from './ScenarioTypes.js';
 
-const DEFINITION_FIELDS = ['name', 'description', 'codec', 'encodings', 'duration', 'warmup', 'bandwidth', 'sweep', 'contentHint', 'browser', 'sfu', 'viewers', 'uplink'];
-const ENCODING_FIELDS = ['rid', 'scaleResolutionDownBy', 'scaleResolutionDownTo', 'maxBitrate', 'maxFramerate', 'active', 'scalabilityMode'];
+const DEFINITION_FIELDS = [
+  'name',
+  'description',
+  'codec',
+  'encodings',
+  'duration',
+  'warmup',
+  'bandwidth',
+  'sweep',
+  'contentHint',
+  'browser',
+  'sfu',
+  'viewers',
+  'uplink',
+];
+const ENCODING_FIELDS = [
+  'rid',
+  'scaleResolutionDownBy',
+  'scaleResolutionDownTo',
+  'maxBitrate',
+  'maxFramerate',
+  'active',
+  'scalabilityMode',
+];
 const RESTRICTION_FIELDS = ['maxWidth', 'maxHeight'];
 /** Largest side accepted in scaleResolutionDownTo (8K is 7680; anything above is a typo). */
 const MAX_RESTRICTION_SIDE = 16384;
@@ -26,16 +54,19 @@ class Checker {
   }
 
   object(value: Json, path: string, allowed: readonly string[]): Record<string, Json> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, `expected an object, got ${describe(value)}`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      this.fail(path, `expected an object, got ${describe(value)}`);
     const obj = value as Record<string, Json>;
     for (const key of Object.keys(obj)) {
-      if (!allowed.includes(key)) this.fail(path ? `${path}.${key}` : key, `unknown field (allowed: ${allowed.join(', ')})`);
+      if (!allowed.includes(key))
+        this.fail(path ? `${path}.${key}` : key, `unknown field (allowed: ${allowed.join(', ')})`);
     }
     return obj;
   }
 
   string(value: Json, path: string): string {
-    if (typeof value !== 'string' || value.length === 0) this.fail(path, `expected a non-empty string, got ${describe(value)}`);
+    if (typeof value !== 'string' || value.length === 0)
+      this.fail(path, `expected a non-empty string, got ${describe(value)}`);
     return value;
   }
 
@@ -45,7 +76,8 @@ class Checker {
   }
 
   positive(value: Json, path: string, what = 'a number > 0'): number {
-    if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(path, `expected ${what}, got ${describe(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      this.fail(path, `expected ${what}, got ${describe(value)}`);
     if (value <= 0) this.fail(path, `must be > 0, got ${value}`);
     return value;
   }
@@ -66,36 +98,57 @@ function describe(value: Json): string {
 }
 
 export function validateEncodings(c: Checker, value: Json, path: string): RtpEncodingParameters[] {
-  if (!Array.isArray(value) || value.length === 0) c.fail(path, `expected a non-empty array of encodings, got ${describe(value)}`);
-  if (value.length > MAX_SIMULCAST_LAYERS) c.fail(path, `${value.length} encodings; libwebrtc sends at most ${MAX_SIMULCAST_LAYERS} simulcast layers`);
+  if (!Array.isArray(value) || value.length === 0)
+    c.fail(path, `expected a non-empty array of encodings, got ${describe(value)}`);
+  if (value.length > MAX_SIMULCAST_LAYERS)
+    c.fail(path, `${value.length} encodings; libwebrtc sends at most ${MAX_SIMULCAST_LAYERS} simulcast layers`);
   const seen = new Set<string>();
-  const anyScaleSet = value.some((raw: Json) => typeof raw === 'object' && raw !== null && (raw as Record<string, Json>).scaleResolutionDownBy !== undefined);
+  const anyScaleSet = value.some(
+    (raw: Json) =>
+      typeof raw === 'object' && raw !== null && (raw as Record<string, Json>).scaleResolutionDownBy !== undefined,
+  );
   const encodings = value.map((raw: Json, i: number) => {
     const p = `${path}[${i}]`;
     const o = c.object(raw, p, ENCODING_FIELDS);
     if (o.rid === undefined) c.fail(`${p}.rid`, 'missing (every encoding needs a rid, e.g. "q", "h", "f")');
     const rid = c.string(o.rid, `${p}.rid`);
     // RFC 8851: rid-id = 1*(alpha-numeric / "-" / "_"); also a file name here.
-    if (!/^[A-Za-z0-9_-]{1,16}$/.test(rid)) c.fail(`${p}.rid`, `"${rid}" is not a valid rid (letters, digits, - and _, up to 16)`);
+    if (!/^[A-Za-z0-9_-]{1,16}$/.test(rid))
+      c.fail(`${p}.rid`, `"${rid}" is not a valid rid (letters, digits, - and _, up to 16)`);
     if (seen.has(rid)) c.fail(`${p}.rid`, `duplicate rid "${rid}" (each encoding needs its own)`);
     seen.add(rid);
     const enc: RtpEncodingParameters = {
       rid,
-      scaleResolutionDownBy: o.scaleResolutionDownBy === undefined ? defaultScale(value.length, i, anyScaleSet) : c.positive(o.scaleResolutionDownBy, `${p}.scaleResolutionDownBy`),
+      scaleResolutionDownBy:
+        o.scaleResolutionDownBy === undefined
+          ? defaultScale(value.length, i, anyScaleSet)
+          : c.positive(o.scaleResolutionDownBy, `${p}.scaleResolutionDownBy`),
       active: o.active === undefined ? true : c.boolean(o.active, `${p}.active`),
     };
     if (o.scaleResolutionDownBy === undefined) enc.scaleResolutionDownByUnset = true;
-    if (enc.scaleResolutionDownBy < 1) c.fail(`${p}.scaleResolutionDownBy`, `must be >= 1 (the spec forbids upscaling), got ${enc.scaleResolutionDownBy}`);
-    if (o.scaleResolutionDownTo !== undefined) enc.scaleResolutionDownTo = restriction(c, o.scaleResolutionDownTo, `${p}.scaleResolutionDownTo`);
+    if (enc.scaleResolutionDownBy < 1)
+      c.fail(
+        `${p}.scaleResolutionDownBy`,
+        `must be >= 1 (the spec forbids upscaling), got ${enc.scaleResolutionDownBy}`,
+      );
+    if (o.scaleResolutionDownTo !== undefined)
+      enc.scaleResolutionDownTo = restriction(c, o.scaleResolutionDownTo, `${p}.scaleResolutionDownTo`);
     if (o.maxBitrate !== undefined) enc.maxBitrate = c.bitrate(o.maxBitrate, `${p}.maxBitrate`);
     if (o.maxFramerate !== undefined) enc.maxFramerate = c.positive(o.maxFramerate, `${p}.maxFramerate`);
     if (o.scalabilityMode !== undefined) {
       const mode = c.string(o.scalabilityMode, `${p}.scalabilityMode`);
-      if (!parseScalabilityMode(mode)) c.fail(`${p}.scalabilityMode`, `"${mode}" is not a scalability mode Chrome knows (use one of ${allScalabilityModes().join(', ')})`);
+      if (!parseScalabilityMode(mode))
+        c.fail(
+          `${p}.scalabilityMode`,
+          `"${mode}" is not a scalability mode Chrome knows (use one of ${allScalabilityModes().join(', ')})`,
+        );
       // Chrome takes a spatial mode on several encodings (addTransceiver), but each encoding would then be
       // an SVC stream of its own; simq measures SVC as one encoding with several spatial layers.
       if (isSpatialMode(mode) && value.length > 1) {
-        c.fail(`${p}.scalabilityMode`, `"${mode}" has several spatial layers: give it a single encoding (SVC), or use L1T1..L1T3 on each of the ${value.length} encodings (simulcast)`);
+        c.fail(
+          `${p}.scalabilityMode`,
+          `"${mode}" has several spatial layers: give it a single encoding (SVC), or use L1T1..L1T3 on each of the ${value.length} encodings (simulcast)`,
+        );
       }
       enc.scalabilityMode = mode;
     }
@@ -105,7 +158,10 @@ export function validateEncodings(c: Checker, value: Json, path: string): RtpEnc
   const withTo = encodings.filter((e) => e.scaleResolutionDownTo).length;
   if (withTo > 0 && withTo < encodings.length) {
     const missing = encodings.findIndex((e) => !e.scaleResolutionDownTo);
-    c.fail(`${path}[${missing}].scaleResolutionDownTo`, `missing: set scaleResolutionDownTo on every encoding or on none (${withTo} of ${encodings.length} have it)`);
+    c.fail(
+      `${path}[${missing}].scaleResolutionDownTo`,
+      `missing: set scaleResolutionDownTo on every encoding or on none (${withTo} of ${encodings.length} have it)`,
+    );
   }
   return encodings;
 }
@@ -121,7 +177,8 @@ export function defaultScale(count: number, index: number, anyScaleSet: boolean)
 function restriction(c: Checker, value: Json, path: string): { maxWidth: number; maxHeight: number } {
   const o = c.object(value, path, RESTRICTION_FIELDS);
   const side = (key: 'maxWidth' | 'maxHeight') => {
-    if (o[key] === undefined) c.fail(`${path}.${key}`, 'missing (scaleResolutionDownTo needs { "maxWidth": 640, "maxHeight": 360 })');
+    if (o[key] === undefined)
+      c.fail(`${path}.${key}`, 'missing (scaleResolutionDownTo needs { "maxWidth": 640, "maxHeight": 360 })');
     const v = c.positive(o[key], `${path}.${key}`, 'a whole number of pixels > 0');
     if (!Number.isInteger(v)) c.fail(`${path}.${key}`, `expected a whole number of pixels, got ${v}`);
     if (v > MAX_RESTRICTION_SIDE) c.fail(`${path}.${key}`, `${v} pixels is more than ${MAX_RESTRICTION_SIDE}`);
@@ -136,19 +193,22 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
   const o = c.object(raw, pathPrefix, DEFINITION_FIELDS);
   if (o.name === undefined) c.fail(at('name'), 'missing (a scenario needs a name, used as its directory)');
   const name = c.string(o.name, at('name'));
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) c.fail(at('name'), `"${name}" must be letters, digits, '.', '_' or '-' (it names a directory)`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name))
+    c.fail(at('name'), `"${name}" must be letters, digits, '.', '_' or '-' (it names a directory)`);
   if (o.encodings === undefined) c.fail(at('encodings'), 'missing (the list of RTCRtpEncodingParameters to send)');
   const def: ScenarioDefinition = { name, encodings: validateEncodings(c, o.encodings, at('encodings')) };
   if (!def.encodings.some((e) => e.active)) c.fail(at('encodings'), 'no encoding is active: nothing would be sent');
   if (o.description !== undefined) def.description = c.string(o.description, at('description'));
   if (o.codec !== undefined) {
     const codec = c.string(o.codec, at('codec')).toLowerCase();
-    if (!(CODECS as readonly string[]).includes(codec)) c.fail(at('codec'), `unknown codec "${codec}" (use one of ${CODECS.join(', ')})`);
+    if (!(CODECS as readonly string[]).includes(codec))
+      c.fail(at('codec'), `unknown codec "${codec}" (use one of ${CODECS.join(', ')})`);
     def.codec = codec as Codec;
   }
   if (o.duration !== undefined) def.duration = c.positive(o.duration, at('duration'), 'seconds > 0');
   if (o.warmup !== undefined) {
-    if (typeof o.warmup !== 'number' || o.warmup < 0) c.fail(at('warmup'), `expected seconds >= 0, got ${describe(o.warmup)}`);
+    if (typeof o.warmup !== 'number' || o.warmup < 0)
+      c.fail(at('warmup'), `expected seconds >= 0, got ${describe(o.warmup)}`);
     def.warmup = o.warmup as number;
   }
   if (def.duration !== undefined && def.warmup !== undefined && def.warmup >= def.duration) {
@@ -160,7 +220,8 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
       : c.bitrate(o.bandwidth, at('bandwidth'));
   }
   if (o.browser !== undefined) {
-    if (o.browser !== 'chromium' && o.browser !== 'firefox') c.fail(at('browser'), `expected "chromium" or "firefox", got ${describe(o.browser)}`);
+    if (o.browser !== 'chromium' && o.browser !== 'firefox')
+      c.fail(at('browser'), `expected "chromium" or "firefox", got ${describe(o.browser)}`);
     def.browser = o.browser as 'chromium' | 'firefox';
   }
   if (o.sfu !== undefined) {
@@ -169,7 +230,10 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
   }
   if (o.viewers !== undefined) {
     if (!Array.isArray(o.viewers) || o.viewers.length === 0 || o.viewers.some((v: Json) => typeof v !== 'string')) {
-      c.fail(at('viewers'), `expected a non-empty array of "SIZE[:POLICY][@LINK]" strings such as "640x360:fixed:h", got ${describe(o.viewers)}`);
+      c.fail(
+        at('viewers'),
+        `expected a non-empty array of "SIZE[:POLICY][@LINK]" strings such as "640x360:fixed:h", got ${describe(o.viewers)}`,
+      );
     }
     def.viewers = o.viewers as string[];
   }
@@ -180,7 +244,8 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
   }
   if (o.contentHint !== undefined) {
     const hint = o.contentHint;
-    if (!['', 'motion', 'detail', 'text'].includes(hint as string)) c.fail(at('contentHint'), `expected "", "motion", "detail" or "text", got ${describe(hint)}`);
+    if (!['', 'motion', 'detail', 'text'].includes(hint as string))
+      c.fail(at('contentHint'), `expected "", "motion", "detail" or "text", got ${describe(hint)}`);
     def.contentHint = hint as ContentHint;
   }
   if (o.sweep !== undefined) {
@@ -189,7 +254,8 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
     for (const [key, values] of Object.entries(sweep)) {
       const kp = `${at('sweep')}.${key}`;
       checkSweepKey(c, key, kp, def.encodings);
-      if (!Array.isArray(values) || values.length === 0) c.fail(kp, `expected a non-empty array of values, got ${describe(values)}`);
+      if (!Array.isArray(values) || values.length === 0)
+        c.fail(kp, `expected a non-empty array of values, got ${describe(values)}`);
       def.sweep[key] = (values as Json[]).map((v: Json, i: number) => c.positive(v, `${kp}[${i}]`));
     }
   }
@@ -199,8 +265,10 @@ export function validateDefinition(raw: Json, source: string, pathPrefix = ''): 
 function checkSweepKey(c: Checker, key: string, path: string, encodings: RtpEncodingParameters[]): void {
   const m = /^([^.]+)\.(.+)$/.exec(key);
   if (!m) c.fail(path, `expected "<rid>.<field>", e.g. "h.maxBitrate"`);
-  if (!encodings.some((e) => e.rid === m[1])) c.fail(path, `no encoding with rid "${m[1]}" (have ${encodings.map((e) => e.rid).join(', ')})`);
-  if (!(SWEEP_FIELDS as readonly string[]).includes(m[2])) c.fail(path, `cannot sweep "${m[2]}" (use ${SWEEP_FIELDS.join(', ')})`);
+  if (!encodings.some((e) => e.rid === m[1]))
+    c.fail(path, `no encoding with rid "${m[1]}" (have ${encodings.map((e) => e.rid).join(', ')})`);
+  if (!(SWEEP_FIELDS as readonly string[]).includes(m[2]))
+    c.fail(path, `cannot sweep "${m[2]}" (use ${SWEEP_FIELDS.join(', ')})`);
 }
 
 /** Reads a scenario file: one definition object or an array of them. */
@@ -232,11 +300,17 @@ function looksLikeFile(value: string): boolean {
 /** Resolves one --scenario value: comma-separated preset names and/or JSON files. */
 export function resolveScenarioSpec(spec: string): ScenarioDefinition[] {
   const out: ScenarioDefinition[] = [];
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     // Object.hasOwn: "constructor" or "__proto__" are no presets, whatever Object.prototype holds.
     if (Object.hasOwn(PRESETS, part)) out.push(structuredClone(PRESETS[part]));
     else if (looksLikeFile(part)) out.push(...loadScenarioFile(part));
-    else throw new InputError(`--scenario ${part}: no preset of that name (presets: ${Object.keys(PRESETS).join(', ')}; or give a .json file)`);
+    else
+      throw new InputError(
+        `--scenario ${part}: no preset of that name (presets: ${Object.keys(PRESETS).join(', ')}; or give a .json file)`,
+      );
   }
   const names = new Set<string>();
   for (const d of out) {

@@ -2,7 +2,9 @@
 // that simq started from: three layers q/h/f at 1/4, 1/2 and full resolution.
 import type { RtpEncodingParameters, ScenarioDefinition } from './ScenarioTypes.js';
 
-function layers(overrides: Partial<Record<'q' | 'h' | 'f', Partial<RtpEncodingParameters>>> = {}): RtpEncodingParameters[] {
+function layers(
+  overrides: Partial<Record<'q' | 'h' | 'f', Partial<RtpEncodingParameters>>> = {},
+): RtpEncodingParameters[] {
   const base: RtpEncodingParameters[] = [
     { rid: 'q', scaleResolutionDownBy: 4, active: true },
     { rid: 'h', scaleResolutionDownBy: 2, active: true },
@@ -35,7 +37,8 @@ export const PRESETS: Record<string, ScenarioDefinition> = {
   // SVC: one encoding whose spatial layers an SFU forwards as operating points (docs/svc.md).
   'svc-l3t3-key': {
     name: 'svc-l3t3-key',
-    description: 'VP9 SVC L3T3_KEY in one encoding (LiveKit\'s default for VP9): spatial layers 1/4, 1/2, 1 predicted from each other on key pictures only',
+    description:
+      "VP9 SVC L3T3_KEY in one encoding (LiveKit's default for VP9): spatial layers 1/4, 1/2, 1 predicted from each other on key pictures only",
     codec: 'vp9',
     encodings: [{ rid: 'f', scaleResolutionDownBy: 1, active: true, scalabilityMode: 'L3T3_KEY' }],
   },

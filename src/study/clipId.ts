@@ -6,7 +6,12 @@ import path from 'node:path';
 const HASH_CHARS = 8;
 
 export function clipIdOf(source: string, sourceSha256: string): string {
-  const name = path.parse(source).name.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^[_-]+/, '').slice(0, 40) || 'clip';
+  const name =
+    path
+      .parse(source)
+      .name.replace(/[^A-Za-z0-9_-]/g, '_')
+      .replace(/^[_-]+/, '')
+      .slice(0, 40) || 'clip';
   return `${name}-${sourceSha256.slice(0, HASH_CHARS)}`;
 }
 

@@ -38,18 +38,32 @@ function read(env: NodeJS.ProcessEnv): MeasureRateFile {
 const same = (a: MeasureRateKey, b: MeasureRateKey) => a.subsample === b.subsample && a.viewports === b.viewports;
 
 /** Seconds of measuring per second of capture: the last measured rate for these settings, else the fallback. */
-export function measureSecondsPerCaptureSecond(key: MeasureRateKey, env: NodeJS.ProcessEnv = process.env): { rate: number; measured: boolean } {
+export function measureSecondsPerCaptureSecond(
+  key: MeasureRateKey,
+  env: NodeJS.ProcessEnv = process.env,
+): { rate: number; measured: boolean } {
   const hit = read(env).rates.find((r) => same(r, key));
-  return hit && hit.secondsPerCaptureSecond > 0 ? { rate: hit.secondsPerCaptureSecond, measured: true } : { rate: FALLBACK_SECONDS_PER_CAPTURE_SECOND, measured: false };
+  return hit && hit.secondsPerCaptureSecond > 0
+    ? { rate: hit.secondsPerCaptureSecond, measured: true }
+    : { rate: FALLBACK_SECONDS_PER_CAPTURE_SECOND, measured: false };
 }
 
 /** Remembers a finished measure stage's rate (measure wall seconds / seconds of capture it measured). */
-export function rememberMeasureRate(key: MeasureRateKey, measureS: number, capturedS: number, env: NodeJS.ProcessEnv = process.env): void {
+export function rememberMeasureRate(
+  key: MeasureRateKey,
+  measureS: number,
+  capturedS: number,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   if (!(measureS > 0) || !(capturedS > 0)) return;
   try {
     const current = read(env);
     const rates = current.rates.filter((r) => !same(r, key));
-    rates.push({ ...key, secondsPerCaptureSecond: Math.round((measureS / capturedS) * 100) / 100, measuredAt: new Date().toISOString() });
+    rates.push({
+      ...key,
+      secondsPerCaptureSecond: Math.round((measureS / capturedS) * 100) / 100,
+      measuredAt: new Date().toISOString(),
+    });
     mkdirSync(path.dirname(file(env)), { recursive: true });
     writeJsonAtomic(file(env), { rates });
   } catch {

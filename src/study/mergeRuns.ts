@@ -32,27 +32,54 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 function measureIdentity(m: MeasureRecord | undefined): string {
   if (!m) return 'not measured';
-  return JSON.stringify({ viewports: m.viewports, view: m.view, subsample: m.subsample ?? 1, includeWarmup: m.includeWarmup, vmaf: m.vmaf?.backend, libvmaf: m.vmaf?.libvmaf ?? null });
+  return JSON.stringify({
+    viewports: m.viewports,
+    view: m.view,
+    subsample: m.subsample ?? 1,
+    includeWarmup: m.includeWarmup,
+    vmaf: m.vmaf?.backend,
+    libvmaf: m.vmaf?.libvmaf ?? null,
+  });
 }
 
 /** What must be equal between shards, by run.json field. */
 function identity(run: RunRecord): Record<string, string> {
-  return { ...runIdentity(run), 'plan.shard.count': String(run.plan?.shard?.count ?? 1), measure: measureIdentity(run.measure) };
+  return {
+    ...runIdentity(run),
+    'plan.shard.count': String(run.plan?.shard?.count ?? 1),
+    measure: measureIdentity(run.measure),
+  };
 }
 
 /** Refusals that --allow-mixed does not lift: they would make the merged run wrong, not just mixed. */
 function checkShape(dirs: string[], runs: RunRecord[]): ScenarioRecord[] {
   runs.forEach((r, i) => {
-    if (!r.plan) throw new InputError(`${dirs[i]}: run.json has no "plan" (made by an older simq?); only runs made with --shard can be merged`, 'capture the shards again with simq analyze --shard i/n');
-    if (r.status === 'running') throw new InputError(`${dirs[i]}: the run is still running (or its process died)`, `wait for it, or continue it: simq analyze --resume ${dirs[i]}`);
+    if (!r.plan)
+      throw new InputError(
+        `${dirs[i]}: run.json has no "plan" (made by an older simq?); only runs made with --shard can be merged`,
+        'capture the shards again with simq analyze --shard i/n',
+      );
+    if (r.status === 'running')
+      throw new InputError(
+        `${dirs[i]}: the run is still running (or its process died)`,
+        `wait for it, or continue it: simq analyze --resume ${dirs[i]}`,
+      );
   });
   const measured = runs.filter((r) => r.measure).length;
-  if (measured > 0 && measured < runs.length) throw new InputError(`${runs.length - measured} of ${runs.length} shard runs are not measured; a merged run is measured everywhere or nowhere`, 'simq measure <shard-run> on each, then merge');
+  if (measured > 0 && measured < runs.length)
+    throw new InputError(
+      `${runs.length - measured} of ${runs.length} shard runs are not measured; a merged run is measured everywhere or nowhere`,
+      'simq measure <shard-run> on each, then merge',
+    );
   const owner = new Map<string, string>();
   const scenarios: ScenarioRecord[] = [];
   runs.forEach((r, i) => {
     for (const s of r.scenarios) {
-      if (owner.has(s.id)) throw new InputError(`scenario ${s.id} is in two shard runs: ${owner.get(s.id)} and ${dirs[i]}`, 'merge each shard once (the same --shard twice?)');
+      if (owner.has(s.id))
+        throw new InputError(
+          `scenario ${s.id} is in two shard runs: ${owner.get(s.id)} and ${dirs[i]}`,
+          'merge each shard once (the same --shard twice?)',
+        );
       owner.set(s.id, dirs[i]);
       scenarios.push(s);
     }
@@ -77,11 +104,18 @@ function mergedCsv(files: (string | undefined)[]): string | undefined {
     try {
       records = parse(text, { raw: true, skip_empty_lines: true }) as unknown as { record: string[]; raw: string }[];
     } catch (e) {
-      throw new InputError(`${f}: not a CSV simq can read (${(e as Error).message})`, 'measure that shard again (simq measure <shard-run> --force), or leave the shard out');
+      throw new InputError(
+        `${f}: not a CSV simq can read (${(e as Error).message})`,
+        'measure that shard again (simq measure <shard-run> --force), or leave the shard out',
+      );
     }
     if (records.length === 0) continue;
     const h = records[0].raw.replace(/\r?\n$/, '');
-    if (header !== undefined && h !== header) throw new InputError(`${f}: its columns differ from the other shards' (${h.slice(0, 60)}...)`, 'measure every shard with the same simq version');
+    if (header !== undefined && h !== header)
+      throw new InputError(
+        `${f}: its columns differ from the other shards' (${h.slice(0, 60)}...)`,
+        'measure every shard with the same simq version',
+      );
     header = h;
     lines.push(...records.slice(1).map((r) => r.raw.replace(/\r?\n$/, '')));
   }
@@ -91,7 +125,11 @@ function mergedCsv(files: (string | undefined)[]): string | undefined {
 function mergedMeasure(runs: RunRecord[]): MeasureRecord | undefined {
   const ms = runs.map((r) => r.measure).filter((m): m is MeasureRecord => m !== undefined);
   if (ms.length === 0) return undefined;
-  const times = (k: 'startedAt' | 'finishedAt') => ms.map((m) => m[k]).filter((t): t is string => Boolean(t)).sort();
+  const times = (k: 'startedAt' | 'finishedAt') =>
+    ms
+      .map((m) => m[k])
+      .filter((t): t is string => Boolean(t))
+      .sort();
   return {
     ...ms[0],
     status: ms.every((m) => m.status === 'complete') ? 'complete' : 'incomplete',
@@ -111,31 +149,55 @@ function renameInto(tmp: string, out: string): void {
     renameSync(tmp, out);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOTEMPTY') throw new OutputError(`${out} was created by something else while this merge ran (two merges to one --out?); simq never overwrites a run`, 'choose another --out');
+    if (code === 'EEXIST' || code === 'ENOTEMPTY')
+      throw new OutputError(
+        `${out} was created by something else while this merge ran (two merges to one --out?); simq never overwrites a run`,
+        'choose another --out',
+      );
     throw e;
   }
 }
 
 function runStatus(scenarios: ScenarioRecord[]): RunStatus {
-  if (scenarios.some((s) => s.status === 'failed' || s.status === 'incomplete' || s.status === 'pending' || s.status === 'running')) return 'incomplete';
+  if (
+    scenarios.some(
+      (s) => s.status === 'failed' || s.status === 'incomplete' || s.status === 'pending' || s.status === 'running',
+    )
+  )
+    return 'incomplete';
   return scenarios.some((s) => s.status === 'degraded') ? 'degraded' : 'complete';
 }
 
 export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
   const dirs = options.runs.map((d) => path.resolve(d));
-  if (dirs.length === 0) throw new InputError('simq merge needs the shard runs to merge', 'simq merge results/shard-1 results/shard-2 --out results/study');
+  if (dirs.length === 0)
+    throw new InputError(
+      'simq merge needs the shard runs to merge',
+      'simq merge results/shard-1 results/shard-2 --out results/study',
+    );
   const out = path.resolve(options.out);
   const runId = path.basename(out);
-  if (!RUN_ID.test(runId)) throw new InputError(`--out ${options.out}: the last folder name is the run id; use letters, digits, '.', '_' and '-'`);
-  if (existsSync(out)) throw new OutputError(`${out} already exists; simq never overwrites a run`, 'choose another --out');
+  if (!RUN_ID.test(runId))
+    throw new InputError(
+      `--out ${options.out}: the last folder name is the run id; use letters, digits, '.', '_' and '-'`,
+    );
+  if (existsSync(out))
+    throw new OutputError(`${out} already exists; simq never overwrites a run`, 'choose another --out');
   const runs = dirs.map((d) => readRunRecord(d));
   const scenarios = checkShape(dirs, runs);
   const mixed = differences(runs.map(identity));
   if (mixed.length && !options.allowMixed) {
-    throw new InputError(`the shard runs do not belong together: ${describeDifferences(mixed)}`, 'merge shards of one study made with the same clips, plan and tools, or add --allow-mixed to merge them anyway (recorded in run.json "merge.mixed")');
+    throw new InputError(
+      `the shard runs do not belong together: ${describeDifferences(mixed)}`,
+      'merge shards of one study made with the same clips, plan and tools, or add --allow-mixed to merge them anyway (recorded in run.json "merge.mixed")',
+    );
   }
   const missing = missingFromPlan(runs, new Set(scenarios.map((s) => s.id)));
-  if (missing.length) throw new InputError(`the shard runs lack ${missing.length} scenario(s) of the plan: ${missing.join(', ')}`, 'merge every shard of the study (simq analyze --shard i/n for the missing ones), or --resume the shard that stopped');
+  if (missing.length)
+    throw new InputError(
+      `the shard runs lack ${missing.length} scenario(s) of the plan: ${missing.join(', ')}`,
+      'merge every shard of the study (simq analyze --shard i/n for the missing ones), or --resume the shard that stopped',
+    );
 
   const order = new Map(runs[0].plan!.scenarioIds.map((id, i) => [id, i]));
   scenarios.sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity));
@@ -147,7 +209,10 @@ export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
     runId,
     status: runStatus(scenarios),
     createdAt: runs.map((r) => r.createdAt).sort()[0],
-    finishedAt: runs.map((r) => r.finishedAt ?? r.createdAt).sort().at(-1),
+    finishedAt: runs
+      .map((r) => r.finishedAt ?? r.createdAt)
+      .sort()
+      .at(-1),
     argv: options.argv,
     ...(clips.length ? { clips } : {}),
     plan: { hash: runs[0].plan!.hash, scenarioIds: [...new Set(runs.flatMap((r) => r.plan!.scenarioIds))] },
@@ -156,7 +221,10 @@ export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
       ...(mixed.length ? { mixed } : {}),
     },
     scenarios,
-    timings: { captureS: sum('captureS'), ...(runs.some((r) => r.timings.measureS !== undefined) ? { measureS: sum('measureS') } : {}) },
+    timings: {
+      captureS: sum('captureS'),
+      ...(runs.some((r) => r.timings.measureS !== undefined) ? { measureS: sum('measureS') } : {}),
+    },
     measure: mergedMeasure(runs),
   };
   if (!record.measure) delete record.measure;
@@ -167,7 +235,10 @@ export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp);
   } catch (e) {
-    throw new OutputError(`--out ${options.out}: cannot create the run there (${describeWriteError(e)}${['ENOTDIR', 'EEXIST'].includes((e as NodeJS.ErrnoException).code ?? '') ? ': a part of the path is a file' : ''})`, 'choose an --out inside a folder you can write to');
+    throw new OutputError(
+      `--out ${options.out}: cannot create the run there (${describeWriteError(e)}${['ENOTDIR', 'EEXIST'].includes((e as NodeJS.ErrnoException).code ?? '') ? ': a part of the path is a file' : ''})`,
+      'choose an --out inside a folder you can write to',
+    );
   }
   // The copy is asynchronous so that SIGINT/SIGTERM are handled between scenario folders: the
   // hidden folder is removed and simq exits 130/143, never leaving a half merge behind.
@@ -193,7 +264,13 @@ export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (e instanceof SimqError) throw e;
-    throw outputErrorFromErrno(e) ?? new OutputError(`merge into ${out}: ${describeWriteError(e)}`, 'check the --out folder and the shard runs, then run the merge again');
+    throw (
+      outputErrorFromErrno(e) ??
+      new OutputError(
+        `merge into ${out}: ${describeWriteError(e)}`,
+        'check the --out folder and the shard runs, then run the merge again',
+      )
+    );
   }
   return { dir: out, record, mixed };
 }

@@ -9,14 +9,28 @@ function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
 
-export function planHash(clips: readonly Pick<ClipRecord, 'id' | 'sourceSha256' | 'width' | 'height' | 'fps' | 'frames'>[], scenarios: readonly Scenario[]): string {
+export function planHash(
+  clips: readonly Pick<ClipRecord, 'id' | 'sourceSha256' | 'width' | 'height' | 'fps' | 'frames'>[],
+  scenarios: readonly Scenario[],
+): string {
   const doc = {
-    clips: clips.map((c) => ({ id: c.id, sha256: c.sourceSha256, width: c.width, height: c.height, fps: c.fps, frames: c.frames })),
+    clips: clips.map((c) => ({
+      id: c.id,
+      sha256: c.sourceSha256,
+      width: c.width,
+      height: c.height,
+      fps: c.fps,
+      frames: c.frames,
+    })),
     scenarios,
   };
   return createHash('sha256').update(canonical(doc)).digest('hex');

@@ -15,16 +15,24 @@ export function parseShard(text: string, base: number): ShardSpec {
   if (!m) throw new InputError(`--shard ${text}: expected INDEX/COUNT`, example);
   const count = Number(m[2]);
   const index = Number(m[1]) - base + 1;
-  if (count < 1 || count > MAX_SHARDS) throw new InputError(`--shard ${text}: the count must be at least 1 and at most ${MAX_SHARDS}`, example);
+  if (count < 1 || count > MAX_SHARDS)
+    throw new InputError(`--shard ${text}: the count must be at least 1 and at most ${MAX_SHARDS}`, example);
   if (index < 1 || index > count) {
-    throw new InputError(`--shard ${text}: the index must be from ${base} to ${count - 1 + base} (--shard-base ${base})`, example);
+    throw new InputError(
+      `--shard ${text}: the index must be from ${base} to ${count - 1 + base} (--shard-base ${base})`,
+      example,
+    );
   }
   return { index, count };
 }
 
 export function parseShardBase(text: string | undefined): number {
   if (text === undefined) return 1;
-  if (text !== '0' && text !== '1') throw new InputError(`--shard-base ${text}: use 0 or 1`, '--shard-base 0 when the index counts from 0 (JOB_COMPLETION_INDEX)');
+  if (text !== '0' && text !== '1')
+    throw new InputError(
+      `--shard-base ${text}: use 0 or 1`,
+      '--shard-base 0 when the index counts from 0 (JOB_COMPLETION_INDEX)',
+    );
   return Number(text);
 }
 

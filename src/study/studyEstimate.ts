@@ -62,8 +62,12 @@ export class StudyEstimate {
   line(): string {
     const e = this.input();
     const total = e.done + e.left;
-    const per = e.measuredCaptureS.length ? ` (capture ${(e.measuredCaptureS.reduce((a, b) => a + b, 0) / e.measuredCaptureS.length).toFixed(1)} s per scenario measured)` : '';
-    const shard = this.run.plan?.shard ? ` of shard ${this.run.plan.shard.index}/${this.run.plan.shard.count} (plan: ${this.run.plan.scenarioIds.length})` : '';
+    const per = e.measuredCaptureS.length
+      ? ` (capture ${(e.measuredCaptureS.reduce((a, b) => a + b, 0) / e.measuredCaptureS.length).toFixed(1)} s per scenario measured)`
+      : '';
+    const shard = this.run.plan?.shard
+      ? ` of shard ${this.run.plan.shard.index}/${this.run.plan.shard.count} (plan: ${this.run.plan.scenarioIds.length})`
+      : '';
     return `study: ${e.done}/${total} scenarios captured${shard}, ${e.left} left, about ${formatDuration(remainingSeconds(e))} to go${per}`;
   }
 }

@@ -41,18 +41,36 @@ function browserOf(entry: string, i: number, file: string): StudyBrowser {
   const name = entry.trim().toLowerCase();
   if (name === 'chromium' || name === 'chrome') return { name: 'chromium' };
   if (name === 'firefox') return { name: 'firefox' };
-  if (!entry.includes('/')) throw new InputError(`${file}: browsers[${i}] ${JSON.stringify(entry)}: not a browser simq drives`, '"browsers": ["chromium", "firefox"], or a binary path such as "/usr/bin/chromium"');
+  if (!entry.includes('/'))
+    throw new InputError(
+      `${file}: browsers[${i}] ${JSON.stringify(entry)}: not a browser simq drives`,
+      '"browsers": ["chromium", "firefox"], or a binary path such as "/usr/bin/chromium"',
+    );
   const abs = path.resolve(path.dirname(file), entry);
   return { name: /firefox/i.test(path.basename(abs)) ? 'firefox' : 'chromium', path: abs };
 }
 
-const KEYS = ['clips', 'codecs', 'scenarios', 'sweeps', 'bandwidths', 'duration', 'browsers', 'sfu', 'viewers', 'uplink'];
+const KEYS = [
+  'clips',
+  'codecs',
+  'scenarios',
+  'sweeps',
+  'bandwidths',
+  'duration',
+  'browsers',
+  'sfu',
+  'viewers',
+  'uplink',
+];
 const MAX_STUDY_BYTES = 1 << 20;
 
 function strings(v: unknown, file: string, key: string): string[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' || x.trim() === '')) {
-    throw new InputError(`${file}: "${key}" must be a non-empty list of strings, not ${JSON.stringify(v)}`, `e.g. "${key}": ["..."]`);
+    throw new InputError(
+      `${file}: "${key}" must be a non-empty list of strings, not ${JSON.stringify(v)}`,
+      `e.g. "${key}": ["..."]`,
+    );
   }
   return v as string[];
 }
@@ -63,7 +81,10 @@ function clipOf(v: unknown, i: number, file: string): StudyClip {
   if (v && typeof v === 'object' && typeof (v as { path?: unknown }).path === 'string') {
     const { path: p, label } = v as { path: string; label?: unknown };
     if (label !== undefined && (typeof label !== 'string' || !/^[\w .-]{1,40}$/.test(label))) {
-      throw new InputError(`${file}: clips[${i}].label ${JSON.stringify(label)}: use up to 40 letters, digits, spaces, ".", "_", "-"`, '"label": "talking-head"');
+      throw new InputError(
+        `${file}: clips[${i}].label ${JSON.stringify(label)}: use up to 40 letters, digits, spaces, ".", "_", "-"`,
+        '"label": "talking-head"',
+      );
     }
     return { path: path.resolve(base, p), ...(label ? { label } : {}) };
   }
@@ -79,23 +100,42 @@ export function loadStudyFile(file: string): StudyFile {
     if (e instanceof InputError) throw e;
     throw new InputError(`${abs}: not valid JSON (${(e as Error).message})`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${abs}: a study file is a JSON object with "clips"`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new InputError(`${abs}: a study file is a JSON object with "clips"`);
   const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!KEYS.includes(k)) throw new InputError(`${abs}: unknown key "${k}"`, `keys: ${KEYS.join(', ')}`);
-  if (!Array.isArray(o.clips) || o.clips.length === 0) throw new InputError(`${abs}: "clips" must list at least one clip`, '"clips": ["talk.mp4", {"path": "screen.webm", "label": "screen"}]');
+  for (const k of Object.keys(o))
+    if (!KEYS.includes(k)) throw new InputError(`${abs}: unknown key "${k}"`, `keys: ${KEYS.join(', ')}`);
+  if (!Array.isArray(o.clips) || o.clips.length === 0)
+    throw new InputError(
+      `${abs}: "clips" must list at least one clip`,
+      '"clips": ["talk.mp4", {"path": "screen.webm", "label": "screen"}]',
+    );
   const browsers = strings(o.browsers, abs, 'browsers')?.map((b, i) => browserOf(b, i, abs));
   if (browsers && new Set(browsers.map((b) => b.name)).size !== browsers.length) {
-    throw new InputError(`${abs}: "browsers" names the same browser twice`, '"browsers": ["chromium", "firefox"] (or a binary path for each)');
+    throw new InputError(
+      `${abs}: "browsers" names the same browser twice`,
+      '"browsers": ["chromium", "firefox"] (or a binary path for each)',
+    );
   }
-  if (o.duration !== undefined && (typeof o.duration !== 'number' || !(o.duration > 0) || o.duration > MAX_DURATION_S)) {
-    throw new InputError(`${abs}: "duration" must be seconds > 0 and at most ${MAX_DURATION_S}, not ${JSON.stringify(o.duration)}`);
+  if (
+    o.duration !== undefined &&
+    (typeof o.duration !== 'number' || !(o.duration > 0) || o.duration > MAX_DURATION_S)
+  ) {
+    throw new InputError(
+      `${abs}: "duration" must be seconds > 0 and at most ${MAX_DURATION_S}, not ${JSON.stringify(o.duration)}`,
+    );
   }
   if (o.uplink !== undefined) {
-    if (typeof o.uplink !== 'string') throw new InputError(`${abs}: "uplink" must be a LINK string, not ${JSON.stringify(o.uplink)}`, '"uplink": "step-3000-800-3000" or "800k,loss=2%"');
+    if (typeof o.uplink !== 'string')
+      throw new InputError(
+        `${abs}: "uplink" must be a LINK string, not ${JSON.stringify(o.uplink)}`,
+        '"uplink": "step-3000-800-3000" or "800k,loss=2%"',
+      );
     // A trace path in the file is relative to the file; checked now, before anything runs.
     const [head, ...rest] = o.uplink.split(',');
     const beside = path.resolve(path.dirname(abs), head!.trim());
-    if (!path.isAbsolute(head!.trim()) && /[/.]/.test(head!) && existsSync(beside)) o.uplink = [beside, ...rest].join(',');
+    if (!path.isAbsolute(head!.trim()) && /[/.]/.test(head!) && existsSync(beside))
+      o.uplink = [beside, ...rest].join(',');
     parseLinkSpec(o.uplink as string, `${abs}: uplink`);
   }
   return {
@@ -103,7 +143,9 @@ export function loadStudyFile(file: string): StudyFile {
     uplink: o.uplink as string | undefined,
     clips: o.clips.map((c, i) => clipOf(c, i, abs)),
     codecs: strings(o.codecs, abs, 'codecs'),
-    scenarios: strings(o.scenarios, abs, 'scenarios')?.map((s) => (/\.json$/i.test(s) ? path.resolve(path.dirname(abs), s) : s)),
+    scenarios: strings(o.scenarios, abs, 'scenarios')?.map((s) =>
+      /\.json$/i.test(s) ? path.resolve(path.dirname(abs), s) : s,
+    ),
     sweeps: strings(o.sweeps, abs, 'sweeps'),
     bandwidths: strings(o.bandwidths, abs, 'bandwidths'),
     duration: o.duration as number | undefined,

@@ -26,7 +26,13 @@ export function planStudy(clips: readonly ClipRecord[], scenarios: readonly Scen
   const size = new Map(clips.map((c) => [c.id, c]));
   const items = all.map((p) => ({ id: p.scenario.id, cost: scenarioCost(p.scenario, size.get(p.clipId)!), p }));
   const share = shard && shard.count > 1 ? shardShare(items, shard).map((i) => i.p) : all;
-  const record: PlanRecord = { hash: planHash(clips, all.map((p) => p.scenario)), scenarioIds: all.map((p) => p.scenario.id) };
+  const record: PlanRecord = {
+    hash: planHash(
+      clips,
+      all.map((p) => p.scenario),
+    ),
+    scenarioIds: all.map((p) => p.scenario.id),
+  };
   if (shard) record.shard = { ...shard };
   return { all, share, record };
 }

@@ -55,7 +55,16 @@ export class FfmpegCommand {
 
   input(target: string, opts: InputOptions = {}): this {
     if (opts.raw) {
-      this.parts.push('-f', 'rawvideo', '-pix_fmt', opts.raw.pixFmt, '-s', `${opts.raw.width}x${opts.raw.height}`, '-framerate', String(opts.raw.fps));
+      this.parts.push(
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        opts.raw.pixFmt,
+        '-s',
+        `${opts.raw.width}x${opts.raw.height}`,
+        '-framerate',
+        String(opts.raw.fps),
+      );
     } else if (opts.format) {
       this.parts.push('-f', opts.format);
     }
@@ -113,5 +122,12 @@ export function rawFrameBytes(width: number, height: number, pixFmt: PixelFormat
 /** Escapes a value for use inside an ffmpeg filter option (e.g. a path in log_path=...). */
 export function filterValue(value: string): string {
   // Inside a filter graph, ':' separates options, and '\\' and '\'' are special at two levels.
-  return value.replace(/\\/g, '\\\\\\\\').replace(/'/g, "\\\\\\'").replace(/:/g, '\\\\:').replace(/,/g, '\\,').replace(/;/g, '\\;').replace(/\[/g, '\\[').replace(/]/g, '\\]');
+  return value
+    .replace(/\\/g, '\\\\\\\\')
+    .replace(/'/g, "\\\\\\'")
+    .replace(/:/g, '\\\\:')
+    .replace(/,/g, '\\,')
+    .replace(/;/g, '\\;')
+    .replace(/\[/g, '\\[')
+    .replace(/]/g, '\\]');
 }

@@ -32,10 +32,17 @@ export const CHROME_INSTALL_FIX =
     ? 'install Google Chrome, or pass --chrome /path/to/chrome (or set CHROME_PATH)'
     : 'sudo apt-get install -y chromium   (or pass --chrome /path/to/chrome, or set CHROME_PATH)';
 
-
 export function locateChrome(flag?: string, env: NodeJS.ProcessEnv = process.env): ChromeLocation {
   return locateBrowserBinary(
-    { flagName: '--chrome', envName: 'CHROME_PATH', standardLocations: STANDARD_LOCATIONS, pathNames: PATH_NAMES, installFix: CHROME_INSTALL_FIX, envFix: 'unset CHROME_PATH or point it at a Chrome/Chromium binary', notFound: 'no Chromium or Chrome found' },
+    {
+      flagName: '--chrome',
+      envName: 'CHROME_PATH',
+      standardLocations: STANDARD_LOCATIONS,
+      pathNames: PATH_NAMES,
+      installFix: CHROME_INSTALL_FIX,
+      envFix: 'unset CHROME_PATH or point it at a Chrome/Chromium binary',
+      notFound: 'no Chromium or Chrome found',
+    },
     flag,
     env,
   );

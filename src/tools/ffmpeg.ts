@@ -5,7 +5,17 @@
 //   npm package). The measure stage costs most of a run and libvmaf >= 2 is 2-4x faster than 1.x
 //   with the same scores, so the one with libvmaf >= 2 is taken, then libvmaf 1.x, then any; ties
 //   keep that order.
-import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, realpathSync, renameSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  realpathSync,
+  renameSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
@@ -113,14 +123,25 @@ function runnable(binary: string): string {
 }
 
 /** An explicit --ffmpeg / SIMQ_FFMPEG, checked; undefined when neither is given. */
-function explicitFfmpeg(flag: string | undefined, env: NodeJS.ProcessEnv): { path: string; source: FfmpegSource } | undefined {
+function explicitFfmpeg(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { path: string; source: FfmpegSource } | undefined {
   if (flag) {
-    if (!existsSync(flag) || !isExecutable(flag)) throw new EnvironmentError(`--ffmpeg ${flag}: no executable file there`, 'pass the path of an ffmpeg binary, or leave --ffmpeg out to search');
+    if (!existsSync(flag) || !isExecutable(flag))
+      throw new EnvironmentError(
+        `--ffmpeg ${flag}: no executable file there`,
+        'pass the path of an ffmpeg binary, or leave --ffmpeg out to search',
+      );
     return { path: flag, source: 'flag' };
   }
   if (env.SIMQ_FFMPEG) {
     const p = env.SIMQ_FFMPEG;
-    if (!existsSync(p) || !isExecutable(p)) throw new EnvironmentError(`SIMQ_FFMPEG=${p}: no executable file there`, 'unset SIMQ_FFMPEG or point it at an ffmpeg binary');
+    if (!existsSync(p) || !isExecutable(p))
+      throw new EnvironmentError(
+        `SIMQ_FFMPEG=${p}: no executable file there`,
+        'unset SIMQ_FFMPEG or point it at an ffmpeg binary',
+      );
     return { path: p, source: 'SIMQ_FFMPEG' };
   }
   return undefined;
@@ -153,7 +174,10 @@ export function ffmpegCandidates(env: NodeJS.ProcessEnv = process.env): { path: 
  * Throws when an explicit choice is wrong. probeFfmpeg is what the stages use: it also ranks the
  * candidates by libvmaf generation.
  */
-export function locateFfmpeg(flag?: string, env: NodeJS.ProcessEnv = process.env): { path: string; source: FfmpegSource } {
+export function locateFfmpeg(
+  flag?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { path: string; source: FfmpegSource } {
   const explicit = explicitFfmpeg(flag, env);
   if (explicit) return explicit;
   const first = ffmpegCandidates(env)[0];
@@ -208,20 +232,37 @@ async function describeFfmpeg(binary: string, source: FfmpegSource, env: NodeJS.
   const version = await runProcess(binary, ['-hide_banner', '-version'], { timeoutMs: 20_000, env });
   const text = version.stdout.toString('utf8');
   if (version.code !== 0 || !text.startsWith('ffmpeg version')) {
-    throw new EnvironmentError(`${binary} (${source}) does not run as ffmpeg: ${version.stderr.trim() || text.slice(0, 200)}`, 'pass a working ffmpeg with --ffmpeg');
+    throw new EnvironmentError(
+      `${binary} (${source}) does not run as ffmpeg: ${version.stderr.trim() || text.slice(0, 200)}`,
+      'pass a working ffmpeg with --ffmpeg',
+    );
   }
   const versionLine = text.split('\n')[0];
   const versionMatch = /^ffmpeg version (\S+)/.exec(versionLine);
-  const filters = (await runProcess(binary, ['-hide_banner', '-filters'], { timeoutMs: 20_000, env })).stdout.toString('utf8');
+  const filters = (await runProcess(binary, ['-hide_banner', '-filters'], { timeoutMs: 20_000, env })).stdout.toString(
+    'utf8',
+  );
   const hasLibvmaf = /^\s*\S+\s+libvmaf\s/m.test(filters);
   let libvmafMajor: 1 | 2 | undefined;
   if (hasLibvmaf) {
-    const help = (await runProcess(binary, ['-hide_banner', '-h', 'filter=libvmaf'], { timeoutMs: 20_000, env })).stdout.toString('utf8');
+    const help = (
+      await runProcess(binary, ['-hide_banner', '-h', 'filter=libvmaf'], { timeoutMs: 20_000, env })
+    ).stdout.toString('utf8');
     libvmafMajor = libvmafMajorFromHelp(help);
   }
-  const encodersText = (await runProcess(binary, ['-hide_banner', '-encoders'], { timeoutMs: 20_000, env })).stdout.toString('utf8');
+  const encodersText = (
+    await runProcess(binary, ['-hide_banner', '-encoders'], { timeoutMs: 20_000, env })
+  ).stdout.toString('utf8');
   const encoders = [...encodersText.matchAll(/^\s[VAS][.A-Z]{5}\s+(\S+)/gm)].map((m) => m[1]);
-  return { path: binary, source, versionLine, version: versionMatch?.[1] ?? 'unknown', hasLibvmaf, libvmafMajor, encoders };
+  return {
+    path: binary,
+    source,
+    versionLine,
+    version: versionMatch?.[1] ?? 'unknown',
+    hasLibvmaf,
+    libvmafMajor,
+    encoders,
+  };
 }
 
 /** libvmaf generation from `ffmpeg -h filter=libvmaf` (also used on an ffmpeg inside a Docker image). */

@@ -10,7 +10,13 @@ export interface FirefoxLocation {
 }
 
 const STANDARD_LOCATIONS: Record<string, string[]> = {
-  linux: ['/usr/bin/firefox-esr', '/usr/bin/firefox', '/usr/lib/firefox-esr/firefox-esr', '/usr/lib/firefox/firefox', '/snap/bin/firefox'],
+  linux: [
+    '/usr/bin/firefox-esr',
+    '/usr/bin/firefox',
+    '/usr/lib/firefox-esr/firefox-esr',
+    '/usr/lib/firefox/firefox',
+    '/snap/bin/firefox',
+  ],
   darwin: ['/Applications/Firefox.app/Contents/MacOS/firefox'],
 };
 
@@ -23,7 +29,15 @@ export const FIREFOX_INSTALL_FIX =
 
 export function locateFirefox(flag?: string, env: NodeJS.ProcessEnv = process.env): FirefoxLocation {
   return locateBrowserBinary(
-    { flagName: '--firefox', envName: 'FIREFOX_PATH', standardLocations: STANDARD_LOCATIONS, pathNames: PATH_NAMES, installFix: FIREFOX_INSTALL_FIX, envFix: 'unset FIREFOX_PATH or point it at a Firefox binary', notFound: 'no Firefox found' },
+    {
+      flagName: '--firefox',
+      envName: 'FIREFOX_PATH',
+      standardLocations: STANDARD_LOCATIONS,
+      pathNames: PATH_NAMES,
+      installFix: FIREFOX_INSTALL_FIX,
+      envFix: 'unset FIREFOX_PATH or point it at a Firefox binary',
+      notFound: 'no Firefox found',
+    },
     flag,
     env,
   );

@@ -19,7 +19,9 @@ export class FrameWriter {
   ) {
     this.buffers = Array.from({ length: count }, () => Buffer.alloc(frameBytes));
     this.inFlight = new Array<Promise<void> | undefined>(count).fill(undefined);
-    this.closed = new Promise<never>((_, reject) => stream.once('close', () => reject(new Error('the receiving process closed its input'))));
+    this.closed = new Promise<never>((_, reject) =>
+      stream.once('close', () => reject(new Error('the receiving process closed its input'))),
+    );
     this.closed.catch(() => undefined);
   }
 
@@ -35,7 +37,9 @@ export class FrameWriter {
   write(): void {
     if (this.stream.destroyed || this.stream.writableEnded) throw new Error('the receiving process closed its input');
     const k = this.turn++ % this.buffers.length;
-    const done = new Promise<void>((resolve, reject) => this.stream.write(this.buffers[k], (e) => (e ? reject(e) : resolve())));
+    const done = new Promise<void>((resolve, reject) =>
+      this.stream.write(this.buffers[k], (e) => (e ? reject(e) : resolve())),
+    );
     done.catch(() => undefined);
     this.inFlight[k] = done;
   }

@@ -24,15 +24,21 @@ export interface BrowserLocation<EnvName extends string> {
   source: 'flag' | EnvName | 'standard location' | 'PATH';
 }
 
-export function locateBrowserBinary<EnvName extends string>(lookup: BrowserLookup<EnvName>, flag: string | undefined, env: NodeJS.ProcessEnv): BrowserLocation<EnvName> {
+export function locateBrowserBinary<EnvName extends string>(
+  lookup: BrowserLookup<EnvName>,
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): BrowserLocation<EnvName> {
   const usable = (p: string) => existsSync(p) && isExecutable(p);
   if (flag) {
-    if (!usable(flag)) throw new EnvironmentError(`${lookup.flagName} ${flag}: no executable file there`, lookup.installFix);
+    if (!usable(flag))
+      throw new EnvironmentError(`${lookup.flagName} ${flag}: no executable file there`, lookup.installFix);
     return { path: flag, source: 'flag' };
   }
   const fromEnv = env[lookup.envName];
   if (fromEnv) {
-    if (!usable(fromEnv)) throw new EnvironmentError(`${lookup.envName}=${fromEnv}: no executable file there`, lookup.envFix);
+    if (!usable(fromEnv))
+      throw new EnvironmentError(`${lookup.envName}=${fromEnv}: no executable file there`, lookup.envFix);
     return { path: fromEnv, source: lookup.envName };
   }
   for (const p of lookup.standardLocations[process.platform] ?? []) {
@@ -42,5 +48,8 @@ export function locateBrowserBinary<EnvName extends string>(lookup: BrowserLooku
     const p = findOnPath(name, env.PATH);
     if (p) return { path: p, source: 'PATH' };
   }
-  throw new EnvironmentError(`${lookup.notFound} (looked at ${lookup.flagName}, ${lookup.envName}, standard locations, PATH)`, lookup.installFix);
+  throw new EnvironmentError(
+    `${lookup.notFound} (looked at ${lookup.flagName}, ${lookup.envName}, standard locations, PATH)`,
+    lookup.installFix,
+  );
 }

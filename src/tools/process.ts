@@ -21,7 +21,11 @@ export interface RunOptions {
 /** Runs a program to completion and collects its output. Rejects only if it cannot be started. */
 export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const spawnOptions: SpawnOptions = { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] };
+    const spawnOptions: SpawnOptions = {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    };
     const child = spawn(command, [...args], spawnOptions);
     const out: Buffer[] = [];
     const err: Buffer[] = [];

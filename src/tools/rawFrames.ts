@@ -7,7 +7,11 @@ import type { Readable } from 'node:stream';
  * Buffer; with `reuse`, two buffers take turns, so a frame stays valid only until the next one is
  * asked for (for a reader that copies each frame before reading on).
  */
-export async function* rawFrames(stream: Readable, frameBytes: number, options: { reuse?: boolean } = {}): AsyncGenerator<Buffer> {
+export async function* rawFrames(
+  stream: Readable,
+  frameBytes: number,
+  options: { reuse?: boolean } = {},
+): AsyncGenerator<Buffer> {
   const spare = options.reuse ? [Buffer.allocUnsafe(frameBytes), Buffer.allocUnsafe(frameBytes)] : undefined;
   let turn = 0;
   const nextFrame = () => (spare ? spare[turn++ % 2] : Buffer.allocUnsafe(frameBytes));

@@ -16,7 +16,13 @@ export interface Progress {
 
 export function createProgress(options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
   const out = options.stream ?? process.stderr;
-  const stream = { isTTY: out.isTTY, get columns() { return out.columns; }, write: (text: string) => out.write(text.startsWith('\r') ? `\r${printable(text.slice(1))}` : printable(text)) };
+  const stream = {
+    isTTY: out.isTTY,
+    get columns() {
+      return out.columns;
+    },
+    write: (text: string) => out.write(text.startsWith('\r') ? `\r${printable(text.slice(1))}` : printable(text)),
+  };
   const tty = Boolean(stream.isTTY);
   let barOpen = false;
   let lastPlain = '';

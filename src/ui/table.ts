@@ -8,5 +8,9 @@ export function renderTable(header: string[], rows: (string | number)[][], right
       .map((c, i) => (rightAlign[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  return [line(header), line(widths.map((w, i) => (header[i] === '' ? ' ' : '-').repeat(w))), ...cells.slice(1).map(line)].join('\n');
+  return [
+    line(header),
+    line(widths.map((w, i) => (header[i] === '' ? ' ' : '-').repeat(w))),
+    ...cells.slice(1).map(line),
+  ].join('\n');
 }

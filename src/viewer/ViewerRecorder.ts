@@ -9,7 +9,15 @@ import { writeCsvAtomic } from '../io/csv.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
 import { vp8KeyframeSize } from './vp8FrameSize.js';
 import { VIEWER_FRAMES_COLUMNS, VIEWER_RENDER_COLUMNS, type ViewerRenderRow } from '../rundir/CsvTypes.js';
-import { VIEWER_EVENT_COLUMNS, VIEWER_STATS_COLUMNS, VIEWER_STATS_FIELDS, type ViewerEventRow, type ViewerFrameRow, type ViewerRecord, type ViewerSpec } from './ViewerTypes.js';
+import {
+  VIEWER_EVENT_COLUMNS,
+  VIEWER_STATS_COLUMNS,
+  VIEWER_STATS_FIELDS,
+  type ViewerEventRow,
+  type ViewerFrameRow,
+  type ViewerRecord,
+  type ViewerSpec,
+} from './ViewerTypes.js';
 
 export const VIEWERS_DIR = 'viewers';
 
@@ -44,7 +52,12 @@ export class ViewerRecorder {
   /** What simq asked the SFU for, from tMs on (frames arriving later carry it). */
   request(tMs: number, rid: string, temporal: number, body: Record<string, unknown>, reason: string): void {
     this.requests.push({ tMs, rid, temporal });
-    this.events.push({ t_ms: round(tMs), source: 'simq', kind: 'configure', detail: `${JSON.stringify(body)} ${reason}` });
+    this.events.push({
+      t_ms: round(tMs),
+      source: 'simq',
+      kind: 'configure',
+      detail: `${JSON.stringify(body)} ${reason}`,
+    });
   }
 
   sfuEvent(tMs: number, kind: string, detail: string): void {
@@ -56,7 +69,10 @@ export class ViewerRecorder {
   }
 
   onFrame(meta: PageFrameMeta, data: Uint8Array): void {
-    if (meta.index !== this.frames.length) throw new Error(`viewer ${this.viewer.name}: frame ${meta.index} arrived when ${this.frames.length} were expected`);
+    if (meta.index !== this.frames.length)
+      throw new Error(
+        `viewer ${this.viewer.name}: frame ${meta.index} arrived when ${this.frames.length} were expected`,
+      );
     // The size changes only at a keyframe; delta frames carry the last keyframe's.
     const key = meta.type === 'key' ? (this.codec === 'vp8' ? vp8KeyframeSize(data) : undefined) : undefined;
     if (key) this.size = key;
@@ -84,7 +100,14 @@ export class ViewerRecorder {
     }
     this.stats.push(row);
     for (const r of sample.rendered ?? []) {
-      this.rendered.push({ rtp_timestamp: r.rtpTimestamp, presented_ms: r.presentedMs, expected_display_ms: r.expectedDisplayMs, presented_frames: r.presentedFrames, width: r.width, height: r.height });
+      this.rendered.push({
+        rtp_timestamp: r.rtpTimestamp,
+        presented_ms: r.presentedMs,
+        expected_display_ms: r.expectedDisplayMs,
+        presented_frames: r.presentedFrames,
+        width: r.width,
+        height: r.height,
+      });
     }
   }
 
@@ -105,24 +128,40 @@ export class ViewerRecorder {
 
   finish(extra: Pick<ViewerRecord, 'rateSource' | 'table'>): ViewerRecord {
     const base = this.viewer.name;
-    const files: ViewerRecord['files'] = { frames: `${VIEWERS_DIR}/${base}.frames.csv`, stats: `${VIEWERS_DIR}/${base}.stats.csv`, events: `${VIEWERS_DIR}/${base}.events.csv` };
+    const files: ViewerRecord['files'] = {
+      frames: `${VIEWERS_DIR}/${base}.frames.csv`,
+      stats: `${VIEWERS_DIR}/${base}.stats.csv`,
+      events: `${VIEWERS_DIR}/${base}.events.csv`,
+    };
     if (this.frames.length > 0) {
       files.bitstream = `${VIEWERS_DIR}/${base}.${bitstreamExtension(this.codec)}`;
       this.writer.finish(path.join(this.dir, '..', files.bitstream));
     } else {
       this.writer.abandon();
     }
-    writeCsvAtomic(path.join(this.dir, `${base}.frames.csv`), VIEWER_FRAMES_COLUMNS, this.frames as unknown as Record<string, string | number>[]);
+    writeCsvAtomic(
+      path.join(this.dir, `${base}.frames.csv`),
+      VIEWER_FRAMES_COLUMNS,
+      this.frames as unknown as Record<string, string | number>[],
+    );
     writeCsvAtomic(path.join(this.dir, `${base}.stats.csv`), VIEWER_STATS_COLUMNS, this.stats);
     if (this.rendered.length > 0) {
       files.render = `${VIEWERS_DIR}/${base}.render.csv`;
       // Samples arrive once a second; a late one may overtake: in presentation order.
       const rows = [...this.rendered].sort((a, b) => a.presented_frames - b.presented_frames);
-      writeCsvAtomic(path.join(this.dir, `${base}.render.csv`), VIEWER_RENDER_COLUMNS, rows as unknown as Record<string, string | number>[]);
+      writeCsvAtomic(
+        path.join(this.dir, `${base}.render.csv`),
+        VIEWER_RENDER_COLUMNS,
+        rows as unknown as Record<string, string | number>[],
+      );
     }
     // Janus's events are drained once a second: sorted, the table reads in time order.
     const events = [...this.events].sort((a, b) => a.t_ms - b.t_ms);
-    writeCsvAtomic(path.join(this.dir, `${base}.events.csv`), VIEWER_EVENT_COLUMNS, events as unknown as Record<string, string | number>[]);
+    writeCsvAtomic(
+      path.join(this.dir, `${base}.events.csv`),
+      VIEWER_EVENT_COLUMNS,
+      events as unknown as Record<string, string | number>[],
+    );
     const v = this.viewer;
     return {
       name: v.name,

@@ -62,15 +62,29 @@ export class ViewerSession {
     for (const spec of this.o.viewers) {
       const v: LiveViewer = { spec, recorder: new ViewerRecorder(spec, this.o.codec, this.o.scenarioDir) };
       if (spec.policy.kind === 'table') {
-        if (!this.o.table) throw new SimqError(`viewer ${spec.spec}: the table policy needs a Janus export (--janus-export FILE)`, ExitCode.badInput, 'simq recommend RUN --format janus --out janus.json, then --janus-export janus.json');
+        if (!this.o.table)
+          throw new SimqError(
+            `viewer ${spec.spec}: the table policy needs a Janus export (--janus-export FILE)`,
+            ExitCode.badInput,
+            'simq recommend RUN --format janus --out janus.json, then --janus-export janus.json',
+          );
         v.table = new TablePolicyState(this.o.table.doc, `${spec.width}x${spec.height}`, `viewer ${spec.spec}`);
         // A shaped link's rate is known (simq sets it); otherwise it is estimated from the receive stats.
         v.rateSource = this.o.linkKbps?.(spec) !== undefined ? 'link' : 'receive-stats';
       }
       this.live.set(spec.name, v);
       const sub = await this.o.sfu.subscribe(spec.name, { substream: 0, temporal: ALL_TEMPORAL });
-      const config: PageViewerConfig = { name: spec.name, offerSdp: sub.offerSdp, width: spec.width, height: spec.height, attachEpochMs: this.o.attachEpochMs, statsIntervalMs: this.o.statsIntervalMs };
-      const answer = (await this.o.pageOf(spec).evaluate((c) => (globalThis as unknown as PageViewerGlobal).simq.addViewer(c), config)) as string;
+      const config: PageViewerConfig = {
+        name: spec.name,
+        offerSdp: sub.offerSdp,
+        width: spec.width,
+        height: spec.height,
+        attachEpochMs: this.o.attachEpochMs,
+        statsIntervalMs: this.o.statsIntervalMs,
+      };
+      const answer = (await this.o
+        .pageOf(spec)
+        .evaluate((c) => (globalThis as unknown as PageViewerGlobal).simq.addViewer(c), config)) as string;
       await this.o.sfu.answer(spec.name, answer);
       await this.firstLayer(v);
     }
@@ -79,24 +93,48 @@ export class ViewerSession {
   private async firstLayer(v: LiveViewer): Promise<void> {
     const { policy } = v.spec;
     if (policy.kind === 'fixed') {
-      await this.ask(v, policy.rid, { substream: this.substream(policy.rid), temporal: policy.temporal ?? ALL_TEMPORAL }, 'policy fixed');
+      await this.ask(
+        v,
+        policy.rid,
+        { substream: this.substream(policy.rid), temporal: policy.temporal ?? ALL_TEMPORAL },
+        'policy fixed',
+      );
     } else if (policy.kind === 'svc') {
       // The operating point's rid as the capture names it (<rid>-S<n>, svcFinish.ts).
       const temporal = policy.temporal ?? ALL_TEMPORAL;
       const rid = `${[...this.o.substreams.keys()][0]}-S${policy.spatial}`;
-      await this.ask(v, rid, { substream: 0, temporal, svc: { spatialLayer: policy.spatial, temporalLayer: temporal } }, 'policy svc');
+      await this.ask(
+        v,
+        rid,
+        { substream: 0, temporal, svc: { spatialLayer: policy.spatial, temporalLayer: temporal } },
+        'policy svc',
+      );
     } else if (policy.kind === 'janus') {
       const top = [...this.o.substreams].sort((a, b) => b[1] - a[1])[0];
-      await this.ask(v, top[0], { substream: top[1], temporal: ALL_TEMPORAL }, 'policy janus: the top substream, then only Janus\'s fallback');
+      await this.ask(
+        v,
+        top[0],
+        { substream: top[1], temporal: ALL_TEMPORAL },
+        "policy janus: the top substream, then only Janus's fallback",
+      );
     } else {
       const first = v.table!.initial();
-      await this.askBody(v, first.rid, first.configure, 'policy table: start on the lowest layer the table gives this size');
+      await this.askBody(
+        v,
+        first.rid,
+        first.configure,
+        'policy table: start on the lowest layer the table gives this size',
+      );
     }
   }
 
   private substream(rid: string): number {
     const s = this.o.substreams.get(rid);
-    if (s === undefined) throw new SimqError(`rid ${rid} is not published (${[...this.o.substreams.keys()].join(', ')})`, ExitCode.badInput);
+    if (s === undefined)
+      throw new SimqError(
+        `rid ${rid} is not published (${[...this.o.substreams.keys()].join(', ')})`,
+        ExitCode.badInput,
+      );
     return s;
   }
 
@@ -107,7 +145,12 @@ export class ViewerSession {
   }
 
   /** Sends the export's own configure body (plus the mid the SFU needs). */
-  private async askBody(v: LiveViewer, rid: string, configure: { substream: number; temporal: number }, reason: string): Promise<void> {
+  private async askBody(
+    v: LiveViewer,
+    rid: string,
+    configure: { substream: number; temporal: number },
+    reason: string,
+  ): Promise<void> {
     await this.ask(v, rid, { substream: configure.substream, temporal: configure.temporal }, reason);
   }
 
@@ -136,11 +179,19 @@ export class ViewerSession {
     const lost = (b.packetsLost ?? 0) - (a.packetsLost ?? 0);
     const kbps = ((b.bytesReceived - a.bytesReceived) * 8) / 1000 / seconds;
     // packetsReceived is not in the stats table; bytes at ~1200 B a packet bound the loss fraction.
-    const packets = Math.max(1, ((b.bytesReceived - a.bytesReceived) / 1200) + lost);
-    const estimate = nextEstimateKbps(v.estimateKbps, { kbps, lossFraction: Math.max(0, lost) / packets, newFreezes: (b.freezeCount ?? 0) - (a.freezeCount ?? 0) });
+    const packets = Math.max(1, (b.bytesReceived - a.bytesReceived) / 1200 + lost);
+    const estimate = nextEstimateKbps(v.estimateKbps, {
+      kbps,
+      lossFraction: Math.max(0, lost) / packets,
+      newFreezes: (b.freezeCount ?? 0) - (a.freezeCount ?? 0),
+    });
     v.estimateKbps = estimate;
     const choice = v.table!.next(estimate * 1000);
-    v.recorder.note(b.t_ms!, 'rate', `${Math.round(estimate)} kbps (${v.rateSource}: received ${Math.round(kbps)} kbps, lost ${lost})`);
+    v.recorder.note(
+      b.t_ms!,
+      'rate',
+      `${Math.round(estimate)} kbps (${v.rateSource}: received ${Math.round(kbps)} kbps, lost ${lost})`,
+    );
     if (choice) await this.askBody(v, choice.rid, choice.configure, `policy table at ${Math.round(estimate)} kbps`);
   }
 
@@ -176,22 +227,39 @@ export class ViewerSession {
     // Each page named by its viewers: two of four e2e runs with three shaped viewers timed out here
     // (cause not found yet), and the error should say which page did not answer.
     const pages = [...new Set(this.o.viewers.map((v) => this.o.pageOf(v)))];
-    const names = (page: DriverPage) => this.o.viewers.filter((v) => this.o.pageOf(v) === page).map((v) => v.name).join(', ');
+    const names = (page: DriverPage) =>
+      this.o.viewers
+        .filter((v) => this.o.pageOf(v) === page)
+        .map((v) => v.name)
+        .join(', ');
     const errors = (
       await Promise.all(
         pages.map((page) => {
           let timer: NodeJS.Timeout | undefined;
           const late = new Promise<string[]>((_, reject) => {
-            timer = setTimeout(() => reject(new SimqError(`the page of viewer ${names(page)} did not stop within ${PAGE_STOP_MS / 1000} s`, ExitCode.incomplete)), PAGE_STOP_MS);
+            timer = setTimeout(
+              () =>
+                reject(
+                  new SimqError(
+                    `the page of viewer ${names(page)} did not stop within ${PAGE_STOP_MS / 1000} s`,
+                    ExitCode.incomplete,
+                  ),
+                ),
+              PAGE_STOP_MS,
+            );
           });
-          const done = page.evaluate(() => (globalThis as unknown as PageViewerGlobal).simq.stopViewers(), undefined) as Promise<string[]>;
+          const done = page.evaluate(
+            () => (globalThis as unknown as PageViewerGlobal).simq.stopViewers(),
+            undefined,
+          ) as Promise<string[]>;
           return Promise.race([done, late]).finally(() => clearTimeout(timer));
         }),
       )
     ).flat();
     // Only the events: a layer decision now would configure a subscriber whose connection is closed.
     this.drainEvents();
-    if (errors.length) throw new SimqError(`viewer frames did not reach simq: ${errors.join('; ')}`, ExitCode.incomplete);
+    if (errors.length)
+      throw new SimqError(`viewer frames did not reach simq: ${errors.join('; ')}`, ExitCode.incomplete);
   }
 
   /** The viewer's last inbound-rtp bytesReceived (payload bytes; a shaped link's crossing check). */
@@ -201,7 +269,12 @@ export class ViewerSession {
   }
 
   finish(): ViewerRecord[] {
-    return [...this.live.values()].map((v) => v.recorder.finish({ ...(v.rateSource ? { rateSource: v.rateSource } : {}), ...(v.table && this.o.table ? { table: this.o.table.file } : {}) }));
+    return [...this.live.values()].map((v) =>
+      v.recorder.finish({
+        ...(v.rateSource ? { rateSource: v.rateSource } : {}),
+        ...(v.table && this.o.table ? { table: this.o.table.file } : {}),
+      }),
+    );
   }
 
   abandon(): void {

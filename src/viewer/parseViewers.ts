@@ -21,17 +21,25 @@ function parsePolicy(text: string, where: string): ViewerPolicy {
     const spatial = Number(svc[1]);
     const temporal = svc[2] === undefined ? undefined : Number(svc[2]);
     // Janus takes spatial_layer and temporal_layer 0-2 (janus_videoroom.c configure).
-    if (spatial > 2 || (temporal !== undefined && temporal > 2)) throw new InputError(`${where}: svc:S${svc[1]}${svc[2] === undefined ? '' : `T${svc[2]}`}: Janus forwards spatial and temporal layers 0 to 2`, 'e.g. svc:S1T2');
+    if (spatial > 2 || (temporal !== undefined && temporal > 2))
+      throw new InputError(
+        `${where}: svc:S${svc[1]}${svc[2] === undefined ? '' : `T${svc[2]}`}: Janus forwards spatial and temporal layers 0 to 2`,
+        'e.g. svc:S1T2',
+      );
     return { kind: 'svc', spatial, ...(temporal === undefined ? {} : { temporal }) };
   }
   const fixed = /^fixed:([A-Za-z0-9_-]{1,16})(?:\/T(\d))?$/.exec(text);
   if (fixed) {
     const temporal = fixed[2] === undefined ? undefined : Number(fixed[2]);
     // Janus takes temporal 0-2 (janus_videoroom.c configure "temporal").
-    if (temporal !== undefined && temporal > 2) throw new InputError(`${where}: temporal layer T${temporal}: Janus forwards T0 to T2`, 'e.g. fixed:h/T1');
+    if (temporal !== undefined && temporal > 2)
+      throw new InputError(`${where}: temporal layer T${temporal}: Janus forwards T0 to T2`, 'e.g. fixed:h/T1');
     return { kind: 'fixed', rid: fixed[1], ...(temporal === undefined ? {} : { temporal }) };
   }
-  throw new InputError(`${where}: unknown policy "${text}" (use fixed:<rid>[/T<n>], svc:S<n>[T<t>], table or janus)`, EXAMPLE);
+  throw new InputError(
+    `${where}: unknown policy "${text}" (use fixed:<rid>[/T<n>], svc:S<n>[T<t>], table or janus)`,
+    EXAMPLE,
+  );
 }
 
 function policyLabel(p: ViewerPolicy): string {
@@ -44,12 +52,16 @@ export function parseViewer(text: string, index: number, where = '--viewers'): V
   const at = spec.indexOf('@');
   const main = at < 0 ? spec : spec.slice(0, at);
   const link = at < 0 ? undefined : spec.slice(at + 1);
-  if (link !== undefined && link === '') throw new InputError(`${where} ${spec}: nothing after '@' (a link such as 800k)`, EXAMPLE);
+  if (link !== undefined && link === '')
+    throw new InputError(`${where} ${spec}: nothing after '@' (a link such as 800k)`, EXAMPLE);
   const colon = main.indexOf(':');
   const sizeText = colon < 0 ? main : main.slice(0, colon);
   const size = parseSize(sizeText);
   if (!size || size.width < 16 || size.height < 16 || size.width > 7680 || size.height > 4320) {
-    throw new InputError(`${where} ${spec}: "${sizeText}" is not a render size WIDTHxHEIGHT (16x16 to 7680x4320)`, EXAMPLE);
+    throw new InputError(
+      `${where} ${spec}: "${sizeText}" is not a render size WIDTHxHEIGHT (16x16 to 7680x4320)`,
+      EXAMPLE,
+    );
   }
   const policy = parsePolicy(colon < 0 ? '' : main.slice(colon + 1), `${where} ${spec}`);
   return {
@@ -68,8 +80,12 @@ export function parseViewer(text: string, index: number, where = '--viewers'): V
  */
 export function splitViewerList(text: string): string[] {
   const out: string[] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (out.length && out[out.length - 1].includes('@') && !/^\d+\s*[xX]\s*\d+/.test(part)) out[out.length - 1] += `,${part}`;
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (out.length && out[out.length - 1].includes('@') && !/^\d+\s*[xX]\s*\d+/.test(part))
+      out[out.length - 1] += `,${part}`;
     else out.push(part);
   }
   return out;
@@ -86,19 +102,37 @@ export function parseViewers(list: string | readonly string[], where = '--viewer
  * layers for VP9 rooms only: janus_videoroom.c "SVC is only supported, in an experimental way, for
  * VP9"), and a spatial layer the mode has.
  */
-export function checkSvcViewers(viewers: readonly ViewerSpec[], codec: string, encodings: readonly { scalabilityMode?: string }[], where: string): void {
+export function checkSvcViewers(
+  viewers: readonly ViewerSpec[],
+  codec: string,
+  encodings: readonly { scalabilityMode?: string }[],
+  where: string,
+): void {
   for (const v of viewers) {
     if (v.policy.kind !== 'svc') continue;
     const mode = encodings.length === 1 ? parseScalabilityMode(encodings[0].scalabilityMode ?? '') : undefined;
     if (!mode || mode.spatialLayers < 2) {
-      throw new InputError(`${where}: viewer ${v.spec} asks for an SVC layer, but the sender is not one encoding with spatial layers`, 'use the svc-l3t3-key scenario (one VP9 L3T3_KEY encoding), or fixed:<rid> for simulcast');
+      throw new InputError(
+        `${where}: viewer ${v.spec} asks for an SVC layer, but the sender is not one encoding with spatial layers`,
+        'use the svc-l3t3-key scenario (one VP9 L3T3_KEY encoding), or fixed:<rid> for simulcast',
+      );
     }
-    if (codec !== 'vp9') throw new InputError(`${where}: viewer ${v.spec}: Janus 1.1.2 forwards SVC layers of VP9 only (janus_videoroom.c), not ${codec}`, 'send VP9 SVC (--scenario svc-l3t3-key)');
+    if (codec !== 'vp9')
+      throw new InputError(
+        `${where}: viewer ${v.spec}: Janus 1.1.2 forwards SVC layers of VP9 only (janus_videoroom.c), not ${codec}`,
+        'send VP9 SVC (--scenario svc-l3t3-key)',
+      );
     if (v.policy.spatial >= mode.spatialLayers) {
-      throw new InputError(`${where}: viewer ${v.spec} asks for spatial layer ${v.policy.spatial}; ${mode.name} has ${mode.spatialLayers} (0 to ${mode.spatialLayers - 1})`, `e.g. ${v.width}x${v.height}:svc:S${mode.spatialLayers - 1}`);
+      throw new InputError(
+        `${where}: viewer ${v.spec} asks for spatial layer ${v.policy.spatial}; ${mode.name} has ${mode.spatialLayers} (0 to ${mode.spatialLayers - 1})`,
+        `e.g. ${v.width}x${v.height}:svc:S${mode.spatialLayers - 1}`,
+      );
     }
     if (v.policy.temporal !== undefined && v.policy.temporal >= mode.temporalLayers) {
-      throw new InputError(`${where}: viewer ${v.spec} asks for temporal layer ${v.policy.temporal}; ${mode.name} has ${mode.temporalLayers} (0 to ${mode.temporalLayers - 1})`, `e.g. ${v.width}x${v.height}:svc:S${v.policy.spatial}T${mode.temporalLayers - 1}`);
+      throw new InputError(
+        `${where}: viewer ${v.spec} asks for temporal layer ${v.policy.temporal}; ${mode.name} has ${mode.temporalLayers} (0 to ${mode.temporalLayers - 1})`,
+        `e.g. ${v.width}x${v.height}:svc:S${v.policy.spatial}T${mode.temporalLayers - 1}`,
+      );
     }
   }
 }
@@ -107,7 +141,10 @@ export function checkSvcViewers(viewers: readonly ViewerSpec[], codec: string, e
 export function checkViewerRids(viewers: readonly ViewerSpec[], rids: readonly string[], where: string): void {
   for (const v of viewers) {
     if (v.policy.kind === 'fixed' && !rids.includes(v.policy.rid)) {
-      throw new InputError(`${where}: viewer ${v.spec} asks for rid "${v.policy.rid}", which the sender does not send (rids: ${rids.join(', ')})`, `e.g. ${v.width}x${v.height}:fixed:${rids[0]}`);
+      throw new InputError(
+        `${where}: viewer ${v.spec} asks for rid "${v.policy.rid}", which the sender does not send (rids: ${rids.join(', ')})`,
+        `e.g. ${v.width}x${v.height}:fixed:${rids[0]}`,
+      );
     }
   }
 }

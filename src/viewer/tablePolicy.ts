@@ -20,10 +20,15 @@ export class TablePolicyState {
     readonly viewerSize: string,
     where: string,
   ) {
-    this.rows = doc.subscriberTable.filter((r) => r.viewerSize === viewerSize).sort((a, b) => a.bandwidthBps - b.bandwidthBps);
+    this.rows = doc.subscriberTable
+      .filter((r) => r.viewerSize === viewerSize)
+      .sort((a, b) => a.bandwidthBps - b.bandwidthBps);
     if (this.rows.length === 0) {
       const sizes = [...new Set(doc.subscriberTable.map((r) => r.viewerSize))];
-      throw new InputError(`${where}: the Janus export has no subscriber table for ${viewerSize} (it has ${sizes.join(', ') || 'none'})`, `use one of those sizes, or run simq recommend --sizes ${viewerSize} --format janus`);
+      throw new InputError(
+        `${where}: the Janus export has no subscriber table for ${viewerSize} (it has ${sizes.join(', ') || 'none'})`,
+        `use one of those sizes, or run simq recommend --sizes ${viewerSize} --format janus`,
+      );
     }
   }
 
@@ -31,7 +36,13 @@ export class TablePolicyState {
   initial(): TableChoice {
     const lowest = this.doc.substreams.slice().sort((a, b) => a.substream - b.substream)[0];
     const row = this.rows.find((r) => r.configure) ?? undefined;
-    this.current = row?.configure && row.rid ? { rid: row.rid, configure: row.configure } : { rid: lowest.rid, configure: { request: 'configure', substream: lowest.substream, temporal: lowest.temporal } };
+    this.current =
+      row?.configure && row.rid
+        ? { rid: row.rid, configure: row.configure }
+        : {
+            rid: lowest.rid,
+            configure: { request: 'configure', substream: lowest.substream, temporal: lowest.temporal },
+          };
     return this.current;
   }
 

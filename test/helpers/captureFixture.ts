@@ -38,19 +38,28 @@ export function fixtureReference(): { clip: string; y4m: string } {
   const work = mkdtempSync(path.join(dir, 'make-'));
   try {
     const args = info.sampleArgs.map((a) => (a === '@FFMPEG@' ? FFMPEG : a));
-    execFileSync(process.execPath, [BIN, ...args, '--out', work], { env: testEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(process.execPath, [BIN, ...args, '--out', work], {
+      env: testEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const madeClip = path.join(work, 'camera.mp4');
     const clipSum = sha256(madeClip);
     if (clipSum !== info.sampleSha256) {
-      throw new Error(`the regenerated fixture clip has sha256 ${clipSum}, the recording ${info.sampleSha256}: samples changed; re-record with npm run fixture:record`);
+      throw new Error(
+        `the regenerated fixture clip has sha256 ${clipSum}, the recording ${info.sampleSha256}: samples changed; re-record with npm run fixture:record`,
+      );
     }
-    const run = JSON.parse(readFileSync(path.join(CAPTURE_FIXTURE, 'run.json'), 'utf8')) as { input: { preparedWith: string[] } };
+    const run = JSON.parse(readFileSync(path.join(CAPTURE_FIXTURE, 'run.json'), 'utf8')) as {
+      input: { preparedWith: string[] };
+    };
     const madeY4m = path.join(work, 'reference.y4m');
     const prepare = run.input.preparedWith.map((a) => (a === '@CLIP@' ? madeClip : a === '@Y4M@' ? madeY4m : a));
     execFileSync(FFMPEG, prepare, { stdio: ['ignore', 'ignore', 'pipe'] });
     const y4mSum = sha256(madeY4m);
     if (y4mSum !== info.y4mSha256) {
-      throw new Error(`the regenerated fixture reference has sha256 ${y4mSum}, the recording ${info.y4mSha256}: clip preparation changed; re-record with npm run fixture:record`);
+      throw new Error(
+        `the regenerated fixture reference has sha256 ${y4mSum}, the recording ${info.y4mSha256}: clip preparation changed; re-record with npm run fixture:record`,
+      );
     }
     renameSync(madeClip, clip);
     renameSync(madeY4m, y4m);
@@ -67,7 +76,25 @@ export function copyCaptureFixture(dest: string): string {
   rmSync(path.join(dest, 'fixture.json'));
   const file = path.join(dest, 'run.json');
   const text = readFileSync(file, 'utf8');
-  const swap = (v: unknown) => (typeof v === 'string' ? v.split('@Y4M@').join(y4m).split('@CLIP@').join(clip).split('@FFMPEG@').join(FFMPEG).split('@TMP@').join(path.dirname(dest)) : v);
-  writeFileSync(file, JSON.stringify(JSON.parse(text, (_k, v: unknown) => swap(v)), null, 2) + '\n');
+  const swap = (v: unknown) =>
+    typeof v === 'string'
+      ? v
+          .split('@Y4M@')
+          .join(y4m)
+          .split('@CLIP@')
+          .join(clip)
+          .split('@FFMPEG@')
+          .join(FFMPEG)
+          .split('@TMP@')
+          .join(path.dirname(dest))
+      : v;
+  writeFileSync(
+    file,
+    JSON.stringify(
+      JSON.parse(text, (_k, v: unknown) => swap(v)),
+      null,
+      2,
+    ) + '\n',
+  );
   return dest;
 }

@@ -35,21 +35,26 @@ const uses = (steps: Step[], action: string) => steps.filter((s) => s.uses?.star
 export function shardJobProblems(job: any): string[] {
   const out: string[] = [];
   const shards: unknown[] = job?.strategy?.matrix?.shard ?? [];
-  if (job?.strategy?.['fail-fast'] !== false) out.push('fail-fast is not false: one failed shard would cancel the others');
+  if (job?.strategy?.['fail-fast'] !== false)
+    out.push('fail-fast is not false: one failed shard would cancel the others');
   const analyze = simqCall(job?.steps ?? [], 'analyze');
   if (!analyze) return [...out, 'no step runs simq analyze'];
   const base = Number(flag(analyze.args, '--shard-base') ?? 1);
   const expected = shards.map((_, i) => i + base);
-  if (JSON.stringify(shards) !== JSON.stringify(expected)) out.push(`matrix shard ${JSON.stringify(shards)} is not ${JSON.stringify(expected)} (--shard-base ${base})`);
+  if (JSON.stringify(shards) !== JSON.stringify(expected))
+    out.push(`matrix shard ${JSON.stringify(shards)} is not ${JSON.stringify(expected)} (--shard-base ${base})`);
   const shard = flag(analyze.args, '--shard');
-  if (shard !== `${SHARD_EXPR}/${shards.length}`) out.push(`--shard is "${shard}", not "${SHARD_EXPR}/${shards.length}" (the matrix has ${shards.length} entries)`);
-  if (!flag(analyze.args, '--run-id')?.includes(SHARD_EXPR)) out.push('--run-id does not contain the matrix index: artifacts would collide');
+  if (shard !== `${SHARD_EXPR}/${shards.length}`)
+    out.push(`--shard is "${shard}", not "${SHARD_EXPR}/${shards.length}" (the matrix has ${shards.length} entries)`);
+  if (!flag(analyze.args, '--run-id')?.includes(SHARD_EXPR))
+    out.push('--run-id does not contain the matrix index: artifacts would collide');
   const runDir = `${flag(analyze.args, '--out') ?? 'results'}/${flag(analyze.args, '--run-id')}`;
   const upload = uses(job.steps, 'upload-artifact')[0];
   if (!upload) return [...out, 'no upload-artifact step'];
   if (job.steps.indexOf(upload) < analyze.index) out.push('the upload comes before the analyze step');
   if (upload.with?.path !== runDir) out.push(`uploads ${upload.with?.path}, the shard writes ${runDir}`);
-  if (!String(upload.with?.name ?? '').includes(SHARD_EXPR)) out.push(`artifact name "${upload.with?.name}" does not contain the matrix index`);
+  if (!String(upload.with?.name ?? '').includes(SHARD_EXPR))
+    out.push(`artifact name "${upload.with?.name}" does not contain the matrix index`);
   return out;
 }
 
@@ -58,12 +63,14 @@ export function mergeJobProblems(workflow: any, shardJobId: string, mergeJobId: 
   const shard = workflow.jobs[shardJobId];
   const merge = workflow.jobs[mergeJobId];
   const needs = [merge?.needs ?? []].flat();
-  if (!needs.includes(shardJobId)) out.push(`${mergeJobId} does not need ${shardJobId}: it could start before the shards finish`);
+  if (!needs.includes(shardJobId))
+    out.push(`${mergeJobId} does not need ${shardJobId}: it could start before the shards finish`);
   const uploadName = String(uses(shard?.steps ?? [], 'upload-artifact')[0]?.with?.name ?? '');
   const pattern = uploadName.replace(SHARD_EXPR, '*');
   const download = uses(merge?.steps ?? [], 'download-artifact')[0];
   if (!download) return [...out, 'no download-artifact step'];
-  if (download.with?.pattern !== pattern) out.push(`downloads pattern "${download.with?.pattern}", the shards upload "${uploadName}" (pattern ${pattern})`);
+  if (download.with?.pattern !== pattern)
+    out.push(`downloads pattern "${download.with?.pattern}", the shards upload "${uploadName}" (pattern ${pattern})`);
   // merge-multiple would pour every shard's files into one folder: the runs would overwrite each other.
   if (download.with?.['merge-multiple'] === true) out.push('merge-multiple: true mixes the shard runs into one folder');
   const m = simqCall(merge.steps, 'merge');
@@ -71,7 +78,8 @@ export function mergeJobProblems(workflow: any, shardJobId: string, mergeJobId: 
   const outIndex = m.args.indexOf('--out');
   const inputs = m.args.slice(0, outIndex < 0 ? undefined : outIndex);
   const wanted = `${download.with?.path ?? '.'}/${pattern}`;
-  if (JSON.stringify(inputs) !== JSON.stringify([wanted])) out.push(`merges ${JSON.stringify(inputs)}, the artifacts land in ${wanted}`);
+  if (JSON.stringify(inputs) !== JSON.stringify([wanted]))
+    out.push(`merges ${JSON.stringify(inputs)}, the artifacts land in ${wanted}`);
   if (merge.steps.indexOf(download) > m.index) out.push('merge runs before the download');
   const merged = flag(m.args, '--out');
   let last = m.index;

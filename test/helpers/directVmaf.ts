@@ -13,10 +13,36 @@ import { runProcess } from '../../src/tools/process.js';
 export const yuv420pFrameBytes = (w: number, h: number) => w * h + 2 * ((w + 1) >> 1) * ((h + 1) >> 1);
 
 /** The frames `wanted` of `file`, decoded and scaled to width x height (yuv420p), keyed by index. */
-function decodeFrames(ffmpeg: string, file: string, width: number, height: number, wanted: Set<number>): Promise<Map<number, Buffer>> {
+function decodeFrames(
+  ffmpeg: string,
+  file: string,
+  width: number,
+  height: number,
+  wanted: Set<number>,
+): Promise<Map<number, Buffer>> {
   const size = yuv420pFrameBytes(width, height);
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', file, '-vf', `scale=${width}:${height}:flags=bicubic`, '-vsync', 'passthrough', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
+        '-i',
+        file,
+        '-vf',
+        `scale=${width}:${height}:flags=bicubic`,
+        '-vsync',
+        'passthrough',
+        '-pix_fmt',
+        'yuv420p',
+        '-f',
+        'rawvideo',
+        '-',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const out = new Map<number, Buffer>();
     let pending: Buffer[] = [];
     let have = 0;
@@ -68,9 +94,29 @@ export async function directVmaf(input: DirectVmafInput): Promise<number[]> {
     writeFileSync(path.join(tmp, 'r.yuv'), Buffer.concat(pairs.map(([, s]) => pick(ref, s, 'reference'))));
     const raw = ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', '30'];
     const log = path.join(tmp, 'vmaf.json');
-    const r = await runProcess(ffmpeg, ['-hide_banner', '-nostdin', ...raw, '-i', path.join(tmp, 'd.yuv'), ...raw, '-i', path.join(tmp, 'r.yuv'), '-lavfi', `[0:v][1:v]libvmaf=${input.modelOption}:log_path=${log}:log_fmt=json`, '-f', 'null', '-'], { timeoutMs: 600_000 });
+    const r = await runProcess(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-nostdin',
+        ...raw,
+        '-i',
+        path.join(tmp, 'd.yuv'),
+        ...raw,
+        '-i',
+        path.join(tmp, 'r.yuv'),
+        '-lavfi',
+        `[0:v][1:v]libvmaf=${input.modelOption}:log_path=${log}:log_fmt=json`,
+        '-f',
+        'null',
+        '-',
+      ],
+      { timeoutMs: 600_000 },
+    );
     if (r.code !== 0) throw new Error(`libvmaf: ${r.stderr}`);
-    return (JSON.parse(readFileSync(log, 'utf8')) as { frames: { metrics: { vmaf: number } }[] }).frames.map((f) => f.metrics.vmaf);
+    return (JSON.parse(readFileSync(log, 'utf8')) as { frames: { metrics: { vmaf: number } }[] }).frames.map(
+      (f) => f.metrics.vmaf,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

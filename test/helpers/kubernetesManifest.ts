@@ -45,7 +45,10 @@ export function typeCheckManifests(docs: ManifestDoc[], dir: string): string[] {
   const bodies: { doc: ManifestDoc; text: string }[] = [];
   docs.forEach((doc, i) => {
     const api = API_TYPES[`${doc.object?.apiVersion} ${doc.object?.kind}`];
-    if (!api) return void problems.push(`${docName(doc)}: no API type known for apiVersion ${doc.object?.apiVersion}, kind ${doc.object?.kind}`);
+    if (!api)
+      return void problems.push(
+        `${docName(doc)}: no API type known for apiVersion ${doc.object?.apiVersion}, kind ${doc.object?.kind}`,
+      );
     imports.set(api.module, (imports.get(api.module) ?? new Set()).add(api.type));
     bodies.push({ doc, text: `export const doc${i}: ${api.type} = ${JSON.stringify(doc.object, null, 2)};\n` });
   });

@@ -15,7 +15,11 @@ let sandbox;
 try {
   sandbox = await NetSandbox.open('link-hold');
   const host = await sandbox.addHost('sender');
-  const link = await new LinkShaper(sandbox).shape(host, 'uplink', parseLinkSpec(process.argv[2] ?? '600k,loss=2%', 'argv'));
+  const link = await new LinkShaper(sandbox).shape(
+    host,
+    'uplink',
+    parseLinkSpec(process.argv[2] ?? '600k,loss=2%', 'argv'),
+  );
   process.stdout.write(JSON.stringify({ nsName: host.nsName, rootIfname: host.rootIfname, table: link.table }) + '\n');
   const keepAlive = setInterval(() => undefined, 1000);
   await new Promise((resolve) => controller.signal.addEventListener('abort', resolve, { once: true }));

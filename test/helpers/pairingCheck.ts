@@ -19,13 +19,30 @@ export interface PairingCheck {
 }
 
 export async function grayFrames(ffmpeg: string, file: string, width: number, height: number): Promise<Buffer[]> {
-  const r = await runProcess(ffmpeg, [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-i', file,
-    '-vf', `scale=${width}:${height},format=gray`, '-vsync', 'passthrough', '-f', 'rawvideo', '-',
-  ], { timeoutMs: 600_000 });
+  const r = await runProcess(
+    ffmpeg,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-i',
+      file,
+      '-vf',
+      `scale=${width}:${height},format=gray`,
+      '-vsync',
+      'passthrough',
+      '-f',
+      'rawvideo',
+      '-',
+    ],
+    { timeoutMs: 600_000 },
+  );
   if (r.code !== 0) throw new Error(`ffmpeg ${file}: ${r.stderr}`);
   const size = width * height;
-  return Array.from({ length: Math.floor(r.stdout.length / size) }, (_, i) => r.stdout.subarray(i * size, (i + 1) * size));
+  return Array.from({ length: Math.floor(r.stdout.length / size) }, (_, i) =>
+    r.stdout.subarray(i * size, (i + 1) * size),
+  );
 }
 
 function psnr(a: Buffer, b: Buffer, stride = 1): number {
@@ -58,7 +75,13 @@ function wholeClipBest(frame: Buffer, ref: Buffer[]): number {
  * `tieDb` of the best among its +-window neighbours and the best match over the whole clip.
  * Returns undefined when right, else [best source, dB lost].
  */
-export function wrongPairing(frame: Buffer, ref: Buffer[], chosen: number, window = 3, tieDb = 0.5): [number, number] | undefined {
+export function wrongPairing(
+  frame: Buffer,
+  ref: Buffer[],
+  chosen: number,
+  window = 3,
+  tieDb = 0.5,
+): [number, number] | undefined {
   const n = ref.length;
   let best = chosen;
   let bestScore = -Infinity;

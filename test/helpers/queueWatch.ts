@@ -24,7 +24,12 @@ export function watchQueue(pid: () => number | undefined, dev: string) {
       // Only the sandbox's namespace (src/link/NetSandbox.ts: simq-<pid>-<n>), looked up again when it is
       // gone: the netem probe's simq-<pid>-netem lives for a moment at start-up, and a watch that latched
       // onto it read nothing after (a CI run: no reads at all).
-      const names = p ? (await runProcess('ip', ['netns', 'list'])).stdout.toString().split('\n').map((l) => l.split(' ')[0]!) : [];
+      const names = p
+        ? (await runProcess('ip', ['netns', 'list'])).stdout
+            .toString()
+            .split('\n')
+            .map((l) => l.split(' ')[0]!)
+        : [];
       if (ns && !names.includes(ns)) ns = undefined;
       ns ??= names.find((n) => new RegExp(`^simq-${p}-\\d+$`).test(n));
       if (ns) {
@@ -40,9 +45,15 @@ export function watchQueue(pid: () => number | undefined, dev: string) {
         const q = await runProcess('tc', ['-n', ns, '-s', '-j', 'qdisc', 'show', 'dev', dev]);
         const t = (t0 + Date.now()) / 2;
         const after = await rateNow();
-        const leaf = q.code === 0 ? (JSON.parse(q.stdout.toString()) as { handle: string; bytes: number; backlog: number; drops: number }[]).find((x) => x.handle === '10:') : undefined;
+        const leaf =
+          q.code === 0
+            ? (
+                JSON.parse(q.stdout.toString()) as { handle: string; bytes: number; backlog: number; drops: number }[]
+              ).find((x) => x.handle === '10:')
+            : undefined;
         // A read with a rate change around it belongs to neither rate: skipped.
-        if (leaf && before !== undefined && before === after) polls.push({ t, rateKbit: before, bytes: leaf.bytes, backlog: leaf.backlog, drops: leaf.drops });
+        if (leaf && before !== undefined && before === after)
+          polls.push({ t, rateKbit: before, bytes: leaf.bytes, backlog: leaf.backlog, drops: leaf.drops });
       }
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -52,12 +63,16 @@ export function watchQueue(pid: () => number | undefined, dev: string) {
 
 /** Reads (each ~0.5 s, rate unchanged across it) as intervals, with the rate each let out in kbit/s. */
 export function pollIntervals(polls: readonly Poll[]) {
-  return polls.slice(1).map((p, i) => ({ p, prev: polls[i]!, kbps: ((p.bytes - polls[i]!.bytes) * 8) / (p.t - polls[i]!.t) }));
+  return polls
+    .slice(1)
+    .map((p, i) => ({ p, prev: polls[i]!, kbps: ((p.bytes - polls[i]!.bytes) * 8) / (p.t - polls[i]!.t) }));
 }
 
 /** What the queue let out (kbit/s) over reads at `kbps` where it held packets at both ends: the link was the bottleneck. */
 export function backloggedKbps(polls: readonly Poll[], kbps: number): { reads: number; kbps: number } {
-  const busy = pollIntervals(polls).filter(({ p, prev }) => p.rateKbit === kbps && prev.rateKbit === kbps && p.backlog > 0 && prev.backlog > 0);
+  const busy = pollIntervals(polls).filter(
+    ({ p, prev }) => p.rateKbit === kbps && prev.rateKbit === kbps && p.backlog > 0 && prev.backlog > 0,
+  );
   const bytes = busy.reduce((s, { p, prev }) => s + p.bytes - prev.bytes, 0);
   const ms = busy.reduce((s, { p, prev }) => s + p.t - prev.t, 0);
   return { reads: busy.length, kbps: ms > 0 ? (bytes * 8) / ms : 0 };
@@ -66,7 +81,9 @@ export function backloggedKbps(polls: readonly Poll[], kbps: number): { reads: n
 /** A step 3000 -> 800 -> 3000 trace in stats.csv (the browser's outbound-rtp per second): f on before the drop, off after it, on again after the rise. */
 export function fOffAfterDropAndBack(statsCsv: string): void {
   const stats = readCsv(statsCsv);
-  const f = stats.filter((s) => s.rid === 'f').map((s) => ({ t: Number(s.t_s), fps: Number(s.fps), link: Number(s.link_rate_kbps) }));
+  const f = stats
+    .filter((s) => s.rid === 'f')
+    .map((s) => ({ t: Number(s.t_s), fps: Number(s.fps), link: Number(s.link_rate_kbps) }));
   const dropAt = f.find((s) => s.link === 800)!.t;
   const riseAt = f.find((s) => s.t > dropAt && s.link === 3000)!.t;
   expect(f.some((s) => s.t > 3 && s.t < dropAt && s.fps > 5)).toBe(true);

@@ -17,7 +17,14 @@ if (!file || !out) {
 const browser = await chromium.launch({
   executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -28,8 +35,12 @@ try {
   const charts = await page.evaluate(() => window.__simqCharts);
   mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   await page.locator(`#${section}`).screenshot({ path: out });
-  const drawn = charts.filter((c) => c.id.startsWith(`${section}-`)).map((c) => ({ id: c.id, points: c.points, series: c.series.map((s) => `${s.label}:${s.points}`) }));
-  console.log(JSON.stringify({ ready: await page.evaluate(() => window.__simqReady === true), errors, drawn }, null, 1));
+  const drawn = charts
+    .filter((c) => c.id.startsWith(`${section}-`))
+    .map((c) => ({ id: c.id, points: c.points, series: c.series.map((s) => `${s.label}:${s.points}`) }));
+  console.log(
+    JSON.stringify({ ready: await page.evaluate(() => window.__simqReady === true), errors, drawn }, null, 1),
+  );
 } finally {
   await browser.close();
 }

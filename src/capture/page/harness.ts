@@ -3,7 +3,13 @@
 // layer, and frames and stats are posted to the Node harness server as they arrive, so the
 // browser never holds the whole run in memory.
 import { answerMidsToRids, answerWithCaps, offerRidsToMids, withVideoBandwidth } from './sdpMunging.js';
-import type { PageCaptureConfig, PageStartResult, PageStopResult, PageStatsSample, PageConnectResult } from './protocol.js';
+import type {
+  PageCaptureConfig,
+  PageStartResult,
+  PageStopResult,
+  PageStatsSample,
+  PageConnectResult,
+} from './protocol.js';
 import { Uploader, post, log } from './upload.js';
 import { addViewer, stopViewers } from './viewer.js';
 import { gathered } from './ice.js';
@@ -61,17 +67,20 @@ class LoopbackCapture {
     const stream = v.captureStream ? v.captureStream() : v.mozCaptureStream!();
     const track = stream.getVideoTracks()[0];
     // captureStream's track exists before its first frame: wait until it has a size.
-    for (let i = 0; i < 100 && !(track?.getSettings().width ?? video.videoWidth); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !(track?.getSettings().width ?? video.videoWidth); i++)
+      await new Promise((r) => setTimeout(r, 50));
     return stream;
   }
 
   async start(): Promise<PageStartResult> {
     const { config } = this;
     const caps = RTCRtpSender.getCapabilities('video');
-    const encodable = [...new Set((caps?.codecs ?? []).map((c) => c.mimeType.replace(/^video\//, '').toLowerCase()))].filter(
-      (c) => !['rtx', 'red', 'ulpfec', 'flexfec-03'].includes(c),
+    const encodable = [
+      ...new Set((caps?.codecs ?? []).map((c) => c.mimeType.replace(/^video\//, '').toLowerCase())),
+    ].filter((c) => !['rtx', 'red', 'ulpfec', 'flexfec-03'].includes(c));
+    const wanted = (caps?.codecs ?? []).filter(
+      (c) => c.mimeType.toLowerCase() === `video/${config.codecMime.toLowerCase()}`,
     );
-    const wanted = (caps?.codecs ?? []).filter((c) => c.mimeType.toLowerCase() === `video/${config.codecMime.toLowerCase()}`);
     if (wanted.length === 0) {
       return { ok: false, encodableCodecs: encodable };
     }
@@ -86,12 +95,19 @@ class LoopbackCapture {
     this.single = config.unicast === true && !this.firefox;
     // Behind a shaped uplink only the send address's candidates of pc1 and the receive address's of
     // pc2 are exchanged: the one pair left sends media to the receive address, which simq shapes.
-    const keep = (c: RTCIceCandidate, address: string | undefined) => address === undefined || c.address === address || c.candidate.includes(` ${address} `);
+    const keep = (c: RTCIceCandidate, address: string | undefined) =>
+      address === undefined || c.address === address || c.candidate.includes(` ${address} `);
     this.pc1.onicecandidate = (e) => {
-      if (e.candidate && !config.sfu && keep(e.candidate, config.candidates?.send)) void this.pc2.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.single ? this.pc1Mid : config.encodings[0].rid, sdpMLineIndex: 0 });
+      if (e.candidate && !config.sfu && keep(e.candidate, config.candidates?.send))
+        void this.pc2.addIceCandidate({
+          candidate: e.candidate.candidate,
+          sdpMid: this.single ? this.pc1Mid : config.encodings[0].rid,
+          sdpMLineIndex: 0,
+        });
     };
     this.pc2.onicecandidate = (e) => {
-      if (e.candidate && keep(e.candidate, config.candidates?.receive)) void this.pc1.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.pc1Mid, sdpMLineIndex: 0 });
+      if (e.candidate && keep(e.candidate, config.candidates?.receive))
+        void this.pc1.addIceCandidate({ candidate: e.candidate.candidate, sdpMid: this.pc1Mid, sdpMLineIndex: 0 });
     };
 
     // The track is attached only after the active flags are set (below), so no layer that should be
@@ -99,7 +115,10 @@ class LoopbackCapture {
     const transceiver = this.pc1.addTransceiver('video', {
       direction: 'sendonly',
       sendEncodings: config.encodings.map((e) => {
-        const enc: RTCRtpEncodingParameters & { scalabilityMode?: string; scaleResolutionDownTo?: { maxWidth: number; maxHeight: number } } = this.single ? {} : { rid: e.rid };
+        const enc: RTCRtpEncodingParameters & {
+          scalabilityMode?: string;
+          scaleResolutionDownTo?: { maxWidth: number; maxHeight: number };
+        } = this.single ? {} : { rid: e.rid };
         // Unset means unset: the browser (libwebrtc) picks the scale, which is what is under test.
         if (!e.scaleResolutionDownByUnset) enc.scaleResolutionDownBy = e.scaleResolutionDownBy;
         if (e.scaleResolutionDownTo) enc.scaleResolutionDownTo = { ...e.scaleResolutionDownTo };
@@ -124,7 +143,12 @@ class LoopbackCapture {
     // A captureStream() track may not report its size: the playing video's is the same.
     const width = settings.width ?? this.video?.videoWidth ?? 0;
     const height = settings.height ?? this.video?.videoHeight ?? 0;
-    const result: PageStartResult = { ok: true, encodableCodecs: encodable, userAgent: navigator.userAgent, trackSettings: { width, height } };
+    const result: PageStartResult = {
+      ok: true,
+      encodableCodecs: encodable,
+      userAgent: navigator.userAgent,
+      trackSettings: { width, height },
+    };
     if (config.sfu) {
       // The SFU answers (JanusSfu.publish): its answer comes back through connect(). The offer
       // carries every host candidate, so no trickle is needed.
@@ -136,14 +160,21 @@ class LoopbackCapture {
     const answer = await this.pc2.createAnswer();
     await this.pc2.setLocalDescription(answer);
     const answerOptions = { maxBitrateBps: config.maxTotalBitrateBps, startBitrateKbps: config.startBitrateKbps };
-    const connected = await this.connect(this.single ? answerWithCaps(answer.sdp!, answerOptions) : answerMidsToRids(answer.sdp!, offer.sdp!, answerOptions));
+    const connected = await this.connect(
+      this.single
+        ? answerWithCaps(answer.sdp!, answerOptions)
+        : answerMidsToRids(answer.sdp!, offer.sdp!, answerOptions),
+    );
     return { ...result, connected };
   }
 
   /** The answer (pc2's, or the SFU's), the active flags, then the track: the tap's clock starts here. */
   async connect(answerSdp: string): Promise<PageConnectResult> {
     const { config } = this;
-    const capped = config.sfu && config.maxTotalBitrateBps !== undefined ? withVideoBandwidth(answerSdp, config.maxTotalBitrateBps) : answerSdp;
+    const capped =
+      config.sfu && config.maxTotalBitrateBps !== undefined
+        ? withVideoBandwidth(answerSdp, config.maxTotalBitrateBps)
+        : answerSdp;
     await this.pc1.setRemoteDescription({ type: 'answer', sdp: capped });
 
     // Chrome ignores `active` in addTransceiver's sendEncodings: apply it after negotiation.
@@ -178,11 +209,19 @@ class LoopbackCapture {
   /** Firefox: RTCRtpScriptTransform in a worker, which posts each frame's copy back here. */
   private scriptTap(sender: RTCRtpSender): void {
     this.worker = new Worker('/tapWorker.js');
-    this.worker.onmessage = (e: MessageEvent<{ type: string; timestamp: number; meta: Record<string, unknown>; data: ArrayBuffer }>) => {
+    this.worker.onmessage = (
+      e: MessageEvent<{ type: string; timestamp: number; meta: Record<string, unknown>; data: ArrayBuffer }>,
+    ) => {
       const { type, timestamp, meta, data } = e.data;
-      this.onFrameData(meta as RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number }, type, timestamp, new Uint8Array(data));
+      this.onFrameData(
+        meta as RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number },
+        type,
+        timestamp,
+        new Uint8Array(data),
+      );
     };
-    const Transform = (window as unknown as { RTCRtpScriptTransform: new (w: Worker, o: unknown) => unknown }).RTCRtpScriptTransform;
+    const Transform = (window as unknown as { RTCRtpScriptTransform: new (w: Worker, o: unknown) => unknown })
+      .RTCRtpScriptTransform;
     (sender as unknown as { transform: unknown }).transform = new Transform(this.worker, { side: 'send' });
   }
 
@@ -191,7 +230,12 @@ class LoopbackCapture {
     this.onFrameData(meta, frame.type, frame.timestamp, new Uint8Array(frame.data.slice(0)));
   }
 
-  private onFrameData(meta: RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number }, frameType: string, timestamp: number, data: Uint8Array): void {
+  private onFrameData(
+    meta: RTCEncodedVideoFrameMetadata & { rtpTimestamp?: number },
+    frameType: string,
+    timestamp: number,
+    data: Uint8Array,
+  ): void {
     const ssrc = meta.synchronizationSource ?? 0;
     const count = this.frameCounts.get(ssrc) ?? 0;
     this.frameCounts.set(ssrc, count + 1);
@@ -218,17 +262,24 @@ class LoopbackCapture {
 
   private async collectStats(): Promise<PageStatsSample> {
     const report = await this.pc1.getStats();
-    const sample: PageStatsSample = { tMs: performance.now() - this.t0, outbound: [], availableOutgoingBitrate: undefined };
+    const sample: PageStatsSample = {
+      tMs: performance.now() - this.t0,
+      outbound: [],
+      availableOutgoingBitrate: undefined,
+    };
     const transports: Record<string, unknown>[] = [];
     const pairs = new Map<string, Record<string, unknown>>();
     report.forEach((s: Record<string, unknown>) => {
       // A lone encoding is sent without a rid: its stats are filed under the scenario's rid.
-      if (s.type === 'outbound-rtp' && s.kind === 'video') sample.outbound.push(this.single && s.rid === undefined ? { ...s, rid: this.config.encodings[0].rid } : s);
+      if (s.type === 'outbound-rtp' && s.kind === 'video')
+        sample.outbound.push(this.single && s.rid === undefined ? { ...s, rid: this.config.encodings[0].rid } : s);
       if (s.type === 'transport') transports.push(s);
       if (s.type === 'candidate-pair') pairs.set(s.id as string, s);
     });
     const selectedId = transports.map((t) => t.selectedCandidatePairId as string | undefined).find((id) => id);
-    const pair = selectedId ? pairs.get(selectedId) : [...pairs.values()].find((p) => p.nominated && p.state === 'succeeded');
+    const pair = selectedId
+      ? pairs.get(selectedId)
+      : [...pairs.values()].find((p) => p.nominated && p.state === 'succeeded');
     sample.availableOutgoingBitrate = pair?.availableOutgoingBitrate as number | undefined;
     return sample;
   }

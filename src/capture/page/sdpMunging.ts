@@ -133,7 +133,8 @@ function withStartBitrate(body: string[], kbps: number): string[] {
     const fmtp = /^a=fmtp:(\d+) /.exec(line);
     out.push(fmtp && isMediaCodec(body, fmtp[1]) ? `${line};${param}` : line);
     const rtpmap = /^a=rtpmap:(\d+) /.exec(line);
-    if (rtpmap && isMediaCodec(body, rtpmap[1]) && !body.some((l) => l.startsWith(`a=fmtp:${rtpmap[1]} `))) out.push(`a=fmtp:${rtpmap[1]} ${param}`);
+    if (rtpmap && isMediaCodec(body, rtpmap[1]) && !body.some((l) => l.startsWith(`a=fmtp:${rtpmap[1]} `)))
+      out.push(`a=fmtp:${rtpmap[1]} ${param}`);
   }
   return out;
 }
@@ -198,7 +199,12 @@ export function answerWithCaps(answerSdp: string, options: AnswerOptions = {}): 
   let body = sections.media[index].slice(1).filter((l) => !l.startsWith('b='));
   if (options.maxBitrateBps !== undefined) {
     const cIndex = body.findIndex((l) => l.startsWith('c='));
-    body.splice(cIndex + 1, 0, `b=AS:${Math.round(options.maxBitrateBps / 1000)}`, `b=TIAS:${Math.round(options.maxBitrateBps)}`);
+    body.splice(
+      cIndex + 1,
+      0,
+      `b=AS:${Math.round(options.maxBitrateBps / 1000)}`,
+      `b=TIAS:${Math.round(options.maxBitrateBps)}`,
+    );
   }
   if (options.startBitrateKbps !== undefined) body = withStartBitrate(body, options.startBitrateKbps);
   const media = sections.media.map((m, i) => (i === index ? [m[0], ...body] : m));
@@ -207,7 +213,10 @@ export function answerWithCaps(answerSdp: string, options: AnswerOptions = {}): 
 
 /** An offered extmap line as the answer must state it: /sendonly and /recvonly swapped (RFC 8285 section 7). */
 export function answerExtmapDirection(line: string): string {
-  return line.replace(/^(a=extmap:\d+)\/(sendonly|recvonly)\b/, (_, head: string, dir: string) => `${head}/${dir === 'sendonly' ? 'recvonly' : 'sendonly'}`);
+  return line.replace(
+    /^(a=extmap:\d+)\/(sendonly|recvonly)\b/,
+    (_, head: string, dir: string) => `${head}/${dir === 'sendonly' ? 'recvonly' : 'sendonly'}`,
+  );
 }
 
 /**

@@ -22,7 +22,9 @@ scope.onrtctransform = (event: TransformEvent) => {
   const transform = new TransformStream<TapFrame, TapFrame>({
     transform: (frame, controller) => {
       const copy = frame.data.slice(0);
-      scope.postMessage({ type: frame.type, timestamp: frame.timestamp, meta: frame.getMetadata(), data: copy }, [copy]);
+      scope.postMessage({ type: frame.type, timestamp: frame.timestamp, meta: frame.getMetadata(), data: copy }, [
+        copy,
+      ]);
       controller.enqueue(frame);
     },
   });

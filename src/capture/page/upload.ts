@@ -40,9 +40,11 @@ export class Uploader {
     this.metas = [];
     this.chunks = [];
     this.bytes = 0;
-    this.chain = this.chain.then(() => post('/frames', body)).catch((e: unknown) => {
-      this.failed = String(e);
-    });
+    this.chain = this.chain
+      .then(() => post('/frames', body))
+      .catch((e: unknown) => {
+        this.failed = String(e);
+      });
     return this.chain;
   }
 
@@ -63,4 +65,3 @@ export async function post(path: string, body: BodyInit): Promise<void> {
 export function log(message: string): void {
   void post('/log', message).catch(() => undefined);
 }
-

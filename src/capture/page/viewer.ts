@@ -50,8 +50,11 @@ class ViewerPeer {
    * libwebrtc counts freezes on, video_quality_observer2.cc OnRenderedFrame, seen from the page).
    */
   private watchRendering(): void {
-    const video = this.video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: (now: number, m: Record<string, number | undefined>) => void) => number };
-    if (!video.requestVideoFrameCallback) return log(`${this.config.name}: no requestVideoFrameCallback: no render timeline`);
+    const video = this.video as HTMLVideoElement & {
+      requestVideoFrameCallback?: (cb: (now: number, m: Record<string, number | undefined>) => void) => number;
+    };
+    if (!video.requestVideoFrameCallback)
+      return log(`${this.config.name}: no requestVideoFrameCallback: no render timeline`);
     const onFrame = (_now: number, m: Record<string, number | undefined>) => {
       if (this.stopped) return;
       if (m.rtpTimestamp !== undefined && m.presentationTime !== undefined) {

@@ -81,16 +81,26 @@ export function alignFrames(input: AlignFramesInput): AlignmentResult {
   const t: AlignTuning = { ...DEFAULT_ALIGN_TUNING, ...input.tuning };
   const { layer, reference } = input;
   if (layer.width !== reference.width || layer.height !== reference.height) {
-    throw new InputError(`layer thumbnails are ${layer.width}x${layer.height} but reference thumbnails are ${reference.width}x${reference.height}: both sides must use one thumbnail size`);
+    throw new InputError(
+      `layer thumbnails are ${layer.width}x${layer.height} but reference thumbnails are ${reference.width}x${reference.height}: both sides must use one thumbnail size`,
+    );
   }
   if (input.rtpTimestamps.length !== layer.count) {
-    throw new InputError(`${layer.count} decoded frames but ${input.rtpTimestamps.length} rtpTimestamps: every decoded frame needs the timestamp of its encoded frame`);
+    throw new InputError(
+      `${layer.count} decoded frames but ${input.rtpTimestamps.length} rtpTimestamps: every decoded frame needs the timestamp of its encoded frame`,
+    );
   }
   if (reference.count < 1) throw new InputError('the reference has no frames');
   if (layer.count === 0) return emptyResult();
 
   const steps = expectedSteps(unwrapRtpTimestamps(input.rtpTimestamps), input.fps, t.latticeWindow, t.latticeCoherence);
-  const frames: Frames = { lay: zeroMean(layer), ref: zeroMean(reference), px: layer.width * layer.height, M: layer.count, N: reference.count };
+  const frames: Frames = {
+    lay: zeroMean(layer),
+    ref: zeroMean(reference),
+    px: layer.width * layer.height,
+    M: layer.count,
+    N: reference.count,
+  };
   const beam = new ForwardPass(frames, steps, t).run();
   const path = backtrack(beam, frames.N);
 
@@ -157,7 +167,12 @@ class ForwardPass {
       if (i === 0) this.startAnywhere();
       else this.advance(i);
       let dMin = this.scoreTouched(i);
-      if (i > 0 && i >= this.rescanAfter && this.recentBest.length > 0 && dMin > this.t.reacquireRatio * median(this.recentBest)! + this.t.reacquireFloor) {
+      if (
+        i > 0 &&
+        i >= this.rescanAfter &&
+        this.recentBest.length > 0 &&
+        dMin > this.t.reacquireRatio * median(this.recentBest)! + this.t.reacquireFloor
+      ) {
         dMin = this.reacquire(i, dMin);
       }
       this.recentBest.push(dMin);

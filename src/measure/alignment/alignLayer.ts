@@ -46,7 +46,13 @@ export async function alignLayer(input: AlignLayerInput): Promise<LayerAlignment
       `${input.bitstream} decodes to ${layer.count} frames but ${listed} lists ${timestamps.length}: the bitstream and its frame list must come from the same capture`,
     );
   }
-  const result = alignFrames({ layer, rtpTimestamps: timestamps, fps: input.fps ?? header.fps, reference: ref.thumbnails, tuning: input.tuning });
+  const result = alignFrames({
+    layer,
+    rtpTimestamps: timestamps,
+    fps: input.fps ?? header.fps,
+    reference: ref.thumbnails,
+    tuning: input.tuning,
+  });
   return {
     ...result,
     bitstream: input.bitstream,
@@ -77,9 +83,13 @@ export async function verifyLayerPairing(input: VerifyLayerInput): Promise<Pairi
   // Not cached on disk: at 1280x720 these are as large as the Y4M's luma. Shared within the process.
   const ref = await referenceThumbnails(input.ffmpegPath, input.referenceY4m, input.size, { cache: false });
   const verifier = new PairingVerifier(ref.thumbnails, input.sourceIndex, input.tuning);
-  const count = await streamThumbnails(input.ffmpegPath, input.bitstream, input.size, (frame) => verifier.push(frame), { decoder: input.decoder });
+  const count = await streamThumbnails(input.ffmpegPath, input.bitstream, input.size, (frame) => verifier.push(frame), {
+    decoder: input.decoder,
+  });
   if (count !== input.sourceIndex.length) {
-    throw new InputError(`${input.bitstream} decodes to ${count} frames at ${input.size.width}x${input.size.height} but ${input.sourceIndex.length} were aligned`);
+    throw new InputError(
+      `${input.bitstream} decodes to ${count} frames at ${input.size.width}x${input.size.height} but ${input.sourceIndex.length} were aligned`,
+    );
   }
   return verifier.finish();
 }

@@ -38,8 +38,15 @@ export function bestAligned<T extends TimedAlignment>(layers: readonly T[]): T |
   return [...layers].sort((a, b) => b.alignment.confidence - a.alignment.confidence)[0];
 }
 
-export function adoptSourceIndices(target: TimedAlignment, reference: TimedAlignment, referenceFrames: number): Adopted {
-  const refTimes = reference.times.map((t, i) => ({ t, i })).filter((x): x is { t: number; i: number } => x.t !== undefined).sort((a, b) => a.t - b.t);
+export function adoptSourceIndices(
+  target: TimedAlignment,
+  reference: TimedAlignment,
+  referenceFrames: number,
+): Adopted {
+  const refTimes = reference.times
+    .map((t, i) => ({ t, i }))
+    .filter((x): x is { t: number; i: number } => x.t !== undefined)
+    .sort((a, b) => a.t - b.t);
   const sourceIndex = [...target.alignment.sourceIndex];
   let changed = 0;
   let matched = 0;
@@ -71,7 +78,10 @@ export interface FollowOutcome<T> {
  * One scenario's layers: each weaker layer takes the best-aligned layer's source index for the
  * frames both tapped at the same moment; the lead and equally confident layers keep their own.
  */
-export function followBestAligned<T extends TimedAlignment>(layers: readonly T[], referenceFrames: number): Map<T, FollowOutcome<T>> {
+export function followBestAligned<T extends TimedAlignment>(
+  layers: readonly T[],
+  referenceFrames: number,
+): Map<T, FollowOutcome<T>> {
   const lead = bestAligned(layers);
   const out = new Map<T, FollowOutcome<T>>();
   for (const layer of layers) {
@@ -82,8 +92,14 @@ export function followBestAligned<T extends TimedAlignment>(layers: readonly T[]
     }
     const adopted = adoptSourceIndices(layer, lead, referenceFrames);
     const n = a.sourceIndex.length;
-    const confidence = n ? (adopted.matched * lead.alignment.confidence + (n - adopted.matched) * a.confidence) / n : a.confidence;
-    out.set(layer, { sourceIndex: adopted.sourceIndex, confidence, followed: { lead, adopted, ownConfidence: a.confidence } });
+    const confidence = n
+      ? (adopted.matched * lead.alignment.confidence + (n - adopted.matched) * a.confidence) / n
+      : a.confidence;
+    out.set(layer, {
+      sourceIndex: adopted.sourceIndex,
+      confidence,
+      followed: { lead, adopted, ownConfidence: a.confidence },
+    });
   }
   return out;
 }

@@ -22,11 +22,18 @@ const FIX = 'capture the run again (<rid>.frames.csv is written by simq capture)
 
 export function readLayerFramesCsv(file: string): CapturedFrame[] {
   const text = readCsvText(file, FIX);
-  if (text.trim() === '') throw new InputError(`${file} is empty: expected a header row with ${REQUIRED.join(', ')}`, FIX);
-  const rows = parseCsvText(text, file, { required: REQUIRED, numeric: numericColumnsOf(LAYER_FRAMES_SCHEMA), filled: REQUIRED, fix: FIX });
+  if (text.trim() === '')
+    throw new InputError(`${file} is empty: expected a header row with ${REQUIRED.join(', ')}`, FIX);
+  const rows = parseCsvText(text, file, {
+    required: REQUIRED,
+    numeric: numericColumnsOf(LAYER_FRAMES_SCHEMA),
+    filled: REQUIRED,
+    fix: FIX,
+  });
   return rows.map((r, i) => {
     const type = r.type ?? '';
-    if (type !== '' && type !== 'key' && type !== 'delta') throw new InputError(`${file} line ${i + 2}: type "${type}" is neither key nor delta`, FIX);
+    if (type !== '' && type !== 'key' && type !== 'delta')
+      throw new InputError(`${file} line ${i + 2}: type "${type}" is neither key nor delta`, FIX);
     return {
       frameIndex: r.frame_index as number,
       rtpTimestamp: r.rtp_timestamp as number,

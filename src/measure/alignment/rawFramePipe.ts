@@ -32,13 +32,17 @@ export async function pipeRawFrames(
     if (stderr.length < 64_000) stderr += c.toString('utf8');
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.on('error', (e) => reject(new EnvironmentError(`cannot run ${command} for ${options.describe}: ${e.message}`, 'simq doctor')));
+    child.on('error', (e) =>
+      reject(new EnvironmentError(`cannot run ${command} for ${options.describe}: ${e.message}`, 'simq doctor')),
+    );
     child.on('close', (code, signal) => resolve({ code, signal }));
   });
   // Awaited below; this keeps a spawn failure from counting as an unhandled rejection meanwhile.
   exited.catch(() => undefined);
   let timedOut = false;
-  const timer = options.timeoutMs ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), options.timeoutMs) : undefined;
+  const timer = options.timeoutMs
+    ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), options.timeoutMs)
+    : undefined;
   let frames = 0;
   let partial: Error | undefined;
   try {
@@ -54,7 +58,11 @@ export async function pipeRawFrames(
   }
   const { code, signal } = await exited.finally(() => timer && clearTimeout(timer));
   if (timedOut) throw new InputError(`${options.describe}: ffmpeg did not finish within ${options.timeoutMs} ms`);
-  if (code !== 0) throw new InputError(`${options.describe} does not decode (ffmpeg exit ${code ?? signal}): ${tail(stderr)}`, options.fix);
+  if (code !== 0)
+    throw new InputError(
+      `${options.describe} does not decode (ffmpeg exit ${code ?? signal}): ${tail(stderr)}`,
+      options.fix,
+    );
   if (partial) throw new InputError(`${options.describe}: ffmpeg output ${partial.message}`, options.fix);
   return frames;
 }

@@ -58,7 +58,12 @@ export interface ExpectedSteps {
  * unwrapRtpTimestamps; `window` frames each side estimate the lattice phase; below `coherence`
  * (mean resultant length of the phases, 0..1) the gap-only rounding is used instead.
  */
-export function expectedSteps(unwrapped: readonly number[], fps: number, window: number, coherence: number): ExpectedSteps {
+export function expectedSteps(
+  unwrapped: readonly number[],
+  fps: number,
+  window: number,
+  coherence: number,
+): ExpectedSteps {
   if (!(fps > 0)) throw new InputError(`frame rate ${fps} is not a positive number`);
   const n = unwrapped.length;
   const period = RTP_VIDEO_CLOCK_HZ / fps;

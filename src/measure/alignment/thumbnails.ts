@@ -46,7 +46,13 @@ export interface DecodeThumbnailsOptions {
  * Decodes every frame of `file` to a `size` gray thumbnail (area scaler), in decode order, and hands
  * each to onFrame (valid only during the call). Resolves with the number of frames.
  */
-export async function streamThumbnails(ffmpegPath: string, file: string, size: ThumbnailSize, onFrame: (frame: Uint8Array, index: number) => void, options: DecodeThumbnailsOptions = {}): Promise<number> {
+export async function streamThumbnails(
+  ffmpegPath: string,
+  file: string,
+  size: ThumbnailSize,
+  onFrame: (frame: Uint8Array, index: number) => void,
+  options: DecodeThumbnailsOptions = {},
+): Promise<number> {
   const args = new FfmpegCommand()
     .input(file, { format: demuxerFor(file), decoder: options.decoder })
     // The area scaler averages every source pixel into the thumbnail: a downscaled layer and the
@@ -55,13 +61,22 @@ export async function streamThumbnails(ffmpegPath: string, file: string, size: T
     .output('-', { map: '[thumb]', passthrough: true, codec: 'rawvideo', format: 'rawvideo' })
     .args();
   const fix = `${ffmpegPath} -i ${file} -f null -`;
-  const count = await pipeRawFrames(ffmpegPath, args, size.width * size.height, onFrame, { describe: file, timeoutMs: options.timeoutMs ?? 600_000, fix });
+  const count = await pipeRawFrames(ffmpegPath, args, size.width * size.height, onFrame, {
+    describe: file,
+    timeoutMs: options.timeoutMs ?? 600_000,
+    fix,
+  });
   if (count === 0) throw new InputError(`${file}: ffmpeg decoded no frames`, fix);
   return count;
 }
 
 /** Decodes every frame of `file` to a `size` gray thumbnail (area scaler), in decode order. */
-export async function decodeThumbnails(ffmpegPath: string, file: string, size: ThumbnailSize, options: DecodeThumbnailsOptions = {}): Promise<Thumbnails> {
+export async function decodeThumbnails(
+  ffmpegPath: string,
+  file: string,
+  size: ThumbnailSize,
+  options: DecodeThumbnailsOptions = {},
+): Promise<Thumbnails> {
   const frameBytes = size.width * size.height;
   // Frames go straight into one store, grown when more come than expected.
   let data = new Uint8Array(frameBytes * Math.max(1, options.frames ?? 64));
@@ -81,7 +96,12 @@ export async function decodeThumbnails(ffmpegPath: string, file: string, size: T
   );
   // A store grown far past the frames is not kept alive for them.
   const used = count * frameBytes;
-  return { width: size.width, height: size.height, count, data: data.length > used * 1.25 ? data.slice(0, used) : data.subarray(0, used) };
+  return {
+    width: size.width,
+    height: size.height,
+    count,
+    data: data.length > used * 1.25 ? data.slice(0, used) : data.subarray(0, used),
+  };
 }
 
 // Cache file: magic, width, height, count, reserved (u32 LE), source size and mtime (f64 LE), data.
@@ -92,7 +112,11 @@ export function referenceCachePath(y4m: string, size: ThumbnailSize): string {
   return `${y4m}.thumbs-${size.width}x${size.height}.bin`;
 }
 
-function readCache(file: string, size: ThumbnailSize, source: { size: number; mtimeMs: number }): Thumbnails | undefined {
+function readCache(
+  file: string,
+  size: ThumbnailSize,
+  source: { size: number; mtimeMs: number },
+): Thumbnails | undefined {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -106,9 +130,15 @@ function readCache(file: string, size: ThumbnailSize, source: { size: number; mt
   const srcSize = buf.readDoubleLE(24);
   const srcMtime = buf.readDoubleLE(32);
   // A reference rewritten in place (same name, new content) must not reuse stale thumbnails.
-  if (width !== size.width || height !== size.height || srcSize !== source.size || srcMtime !== source.mtimeMs) return undefined;
+  if (width !== size.width || height !== size.height || srcSize !== source.size || srcMtime !== source.mtimeMs)
+    return undefined;
   if (count === 0 || buf.length !== CACHE_HEADER_BYTES + count * width * height) return undefined;
-  return { width, height, count, data: new Uint8Array(buf.buffer, buf.byteOffset + CACHE_HEADER_BYTES, count * width * height) };
+  return {
+    width,
+    height,
+    count,
+    data: new Uint8Array(buf.buffer, buf.byteOffset + CACHE_HEADER_BYTES, count * width * height),
+  };
 }
 
 function encodeCache(thumbs: Thumbnails, source: { size: number; mtimeMs: number }): Buffer {
@@ -148,7 +178,14 @@ export function referenceThumbnails(
   } catch (e) {
     return Promise.reject(new InputError(`reference ${y4m} cannot be read: ${(e as Error).message}`));
   }
-  const key = JSON.stringify([path.resolve(y4m), size.width, size.height, stat.size, stat.mtimeMs, options.cache ?? true]);
+  const key = JSON.stringify([
+    path.resolve(y4m),
+    size.width,
+    size.height,
+    stat.size,
+    stat.mtimeMs,
+    options.cache ?? true,
+  ]);
   let pending = inProcess.get(key);
   if (!pending) {
     pending = loadReferenceThumbnails(ffmpegPath, y4m, size, { size: stat.size, mtimeMs: stat.mtimeMs }, options);

@@ -42,8 +42,15 @@ export interface PairingTuning {
   tieSearch: number;
 }
 
-export const DEFAULT_PAIRING_TUNING: PairingTuning = { window: 3, maxWindow: 8, repairDb: 0.2, distinctDb: 0.2, outlierDb: 4, outlierSpan: 15, tieSearch: 30 };
-
+export const DEFAULT_PAIRING_TUNING: PairingTuning = {
+  window: 3,
+  maxWindow: 8,
+  repairDb: 0.2,
+  distinctDb: 0.2,
+  outlierDb: 4,
+  outlierSpan: 15,
+  tieSearch: 30,
+};
 
 export interface PairingVerification {
   /** Per captured frame: the source index after verification. */
@@ -88,13 +95,21 @@ function searchAround(layer: Thumbnails, i: number, reference: Thumbnails, chose
   }
 }
 
-export function verifyPairing(layer: Thumbnails, reference: Thumbnails, sourceIndex: readonly number[], tuning: Partial<PairingTuning> = {}): PairingVerification {
+export function verifyPairing(
+  layer: Thumbnails,
+  reference: Thumbnails,
+  sourceIndex: readonly number[],
+  tuning: Partial<PairingTuning> = {},
+): PairingVerification {
   if (layer.width !== reference.width || layer.height !== reference.height) {
-    throw new Error(`verifyPairing: layer frames are ${layer.width}x${layer.height}, reference frames ${reference.width}x${reference.height}`);
+    throw new Error(
+      `verifyPairing: layer frames are ${layer.width}x${layer.height}, reference frames ${reference.width}x${reference.height}`,
+    );
   }
   const verifier = new PairingVerifier(reference, sourceIndex, tuning);
   const px = layer.width * layer.height;
-  for (let i = 0; i < sourceIndex.length && i < layer.count; i++) verifier.push(layer.data.subarray(i * px, (i + 1) * px));
+  for (let i = 0; i < sourceIndex.length && i < layer.count; i++)
+    verifier.push(layer.data.subarray(i * px, (i + 1) * px));
   return verifier.finish();
 }
 
@@ -124,7 +139,10 @@ export class PairingVerifier {
     const { t, out, reference } = this;
     const i = out.sourceIndex.length;
     if (i >= this.sourceIndex.length) return;
-    if (frame.length !== this.px) throw new Error(`verifyPairing: frame ${i} has ${frame.length} bytes, the reference frames ${reference.width}x${reference.height}`);
+    if (frame.length !== this.px)
+      throw new Error(
+        `verifyPairing: frame ${i} has ${frame.length} bytes, the reference frames ${reference.width}x${reference.height}`,
+      );
     const layer: Thumbnails = { width: reference.width, height: reference.height, count: 1, data: frame };
     const n = reference.count;
     const chosen = this.sourceIndex[i];
@@ -186,7 +204,8 @@ function bestGainNearby(layer: Thumbnails, reference: Thumbnails, source: number
   const reach = Math.min(span, Math.floor((n - 1) / 2));
   const base = sampledPsnr(layer, reference, source);
   let gain = 0;
-  for (let o = -reach; o <= reach; o++) if (o !== 0) gain = Math.max(gain, sampledPsnr(layer, reference, mod(source + o, n)) - base);
+  for (let o = -reach; o <= reach; o++)
+    if (o !== 0) gain = Math.max(gain, sampledPsnr(layer, reference, mod(source + o, n)) - base);
   return gain;
 }
 

@@ -74,7 +74,12 @@ export function libvmafWithThreads(runner: MetricRunner): string | undefined {
   return `${runner.libvmafOptions}:n_threads=${runner.threads}`;
 }
 
-export function decoderArgs(bitstream: string, codec: string, size: { width: number; height: number }, decoder?: string): string[] {
+export function decoderArgs(
+  bitstream: string,
+  codec: string,
+  size: { width: number; height: number },
+  decoder?: string,
+): string[] {
   // -vsync passthrough: every decoded frame out once, in order; pairing is by position, never by timestamp.
   return new FfmpegCommand()
     .input(bitstream, { format: codec === 'h264' ? 'h264' : 'ivf', decoder })
@@ -96,12 +101,19 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
     .overwrite()
     // pipe:0, not '-': some ffmpeg builds with libvmaf >= 2 leave out the fd protocol that '-' needs.
     .input('pipe:0', { raw: { width: pair.width, height: pair.height, pixFmt: 'yuv420p', fps: reference.fps } })
-    .filterComplex(metricGraph({ pair, size, libvmafOptions: libvmafWithThreads(runner), logs, subsample: spec.subsample }))
+    .filterComplex(
+      metricGraph({ pair, size, libvmafOptions: libvmafWithThreads(runner), logs, subsample: spec.subsample }),
+    )
     .output('-', { map: '[out]', format: 'null' })
     .args();
-  const decoder = spawn(spec.ffmpegPath, decoderArgs(spec.bitstream, spec.codec, decodedSize, spec.decoder), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const decoder = spawn(spec.ffmpegPath, decoderArgs(spec.bitstream, spec.codec, decodedSize, spec.decoder), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // Inside docker the same variables travel as --env (dockerRunArgs); here they are the child's env.
-  const metric = spawn(runner.command, [...runner.argsPrefix, ...metricArgs], { stdio: ['pipe', 'ignore', 'pipe'], env: metricProcessEnv() });
+  const metric = spawn(runner.command, [...runner.argsPrefix, ...metricArgs], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    env: metricProcessEnv(),
+  });
   metric.stdin!.on('error', () => undefined);
   const decoderDone = track(decoder);
   const metricDone = track(metric);
@@ -115,7 +127,9 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
   let feedError: Error | undefined;
   try {
     // Each decoded frame is copied into the stacked frame before the next is read: two buffers do.
-    const frames = rawFrames(decoder.stdout!, rawFrameBytes(decodedSize.width, decodedSize.height, 'yuv420p'), { reuse: true });
+    const frames = rawFrames(decoder.stdout!, rawFrameBytes(decodedSize.width, decodedSize.height, 'yuv420p'), {
+      reuse: true,
+    });
     const writer = new FrameWriter(metric.stdin!, pair.frameBytes);
     const scratch = Buffer.allocUnsafe(reference.frameBytes);
     let decodedIndex = -1;
@@ -124,7 +138,8 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
     for (const entry of entries) {
       while (decodedIndex < entry.frameIndex) {
         const next = await frames.next();
-        if (next.done) throw new Error(`the decoder gave ${decodedIndex + 1} frames; frame ${entry.frameIndex} was expected`);
+        if (next.done)
+          throw new Error(`the decoder gave ${decodedIndex + 1} frames; frame ${entry.frameIndex} was expected`);
         current = next.value;
         decodedIndex++;
       }
@@ -154,12 +169,30 @@ export async function runMetricJob(spec: MetricJobSpec): Promise<FrameMetrics[]>
   if (spec.signal?.aborted) throw new SimqError(`${where}: interrupted`, ExitCode.interrupted);
   if (feedError) {
     const decoderSaid = dec.code !== 0 && dec.signal !== 'SIGKILL' ? `; ffmpeg said: ${tail(dec.stderr, 3)}` : '';
-    throw new SimqError(`${where}: ${feedError.message}${decoderSaid}${met.code ? `; metric ffmpeg said: ${tail(met.stderr, 3)}` : ''}`, ExitCode.incomplete);
+    throw new SimqError(
+      `${where}: ${feedError.message}${decoderSaid}${met.code ? `; metric ffmpeg said: ${tail(met.stderr, 3)}` : ''}`,
+      ExitCode.incomplete,
+    );
   }
-  if (met.code !== 0) throw new SimqError(`${where}: the metric ffmpeg failed (exit ${met.code ?? met.signal}): ${tail(met.stderr)}`, ExitCode.incomplete);
-  const metrics = readMetricLogs({ ...logs, vmaf: runner.libvmafOptions ? logs.vmaf : undefined }, entries.length, spec.subsample ?? 1);
-  const missing = metrics.findIndex((m) => m.psnr_y === undefined || m.ssim === undefined || (runner.libvmafOptions !== undefined && m.vmaf === undefined));
-  if (missing >= 0) throw new SimqError(`${where}: the metric logs have no values for scored picture ${missing} of ${metrics.length}`, ExitCode.internal);
+  if (met.code !== 0)
+    throw new SimqError(
+      `${where}: the metric ffmpeg failed (exit ${met.code ?? met.signal}): ${tail(met.stderr)}`,
+      ExitCode.incomplete,
+    );
+  const metrics = readMetricLogs(
+    { ...logs, vmaf: runner.libvmafOptions ? logs.vmaf : undefined },
+    entries.length,
+    spec.subsample ?? 1,
+  );
+  const missing = metrics.findIndex(
+    (m) =>
+      m.psnr_y === undefined || m.ssim === undefined || (runner.libvmafOptions !== undefined && m.vmaf === undefined),
+  );
+  if (missing >= 0)
+    throw new SimqError(
+      `${where}: the metric logs have no values for scored picture ${missing} of ${metrics.length}`,
+      ExitCode.internal,
+    );
   rmSync(spec.workDir, { recursive: true, force: true });
   return metrics;
 }

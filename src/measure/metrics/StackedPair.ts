@@ -54,7 +54,9 @@ export class StackedPair {
    */
   placeReference(buffer: Buffer, frames: ReferenceFrames, index: number, scratch?: Buffer): void {
     if (this.reference.width === this.width && this.reference.width % 2 === 0) {
-      this.planes(this.reference, this.referenceTop).forEach((d, p) => frames.readPlane(index, p as 0 | 1 | 2, buffer, d.offset));
+      this.planes(this.reference, this.referenceTop).forEach((d, p) =>
+        frames.readPlane(index, p as 0 | 1 | 2, buffer, d.offset),
+      );
     } else {
       this.place(buffer, frames.readFrame(index, scratch), this.reference, this.referenceTop);
     }

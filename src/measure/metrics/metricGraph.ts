@@ -33,7 +33,9 @@ function crop(side: { width: number; height: number }, y: number): string {
 }
 
 function scaleTo(from: { width: number; height: number }, to: { width: number; height: number }): string {
-  return from.width === to.width && from.height === to.height ? '' : `,scale=w=${to.width}:h=${to.height}:flags=${SCALER}`;
+  return from.width === to.width && from.height === to.height
+    ? ''
+    : `,scale=w=${to.width}:h=${to.height}:flags=${SCALER}`;
 }
 
 /** Pictures 0, N, 2N, ... of the stream; commas escaped for the filter graph. */
@@ -67,7 +69,13 @@ export function metricGraph({ pair, size, libvmafOptions, logs, subsample = 1 }:
  * Quick mode: libvmaf sees every picture (its motion feature needs the neighbours) and scores every
  * Nth (n_subsample); psnr and ssim get only those pictures, selected on both sides.
  */
-function subsampledGraph({ pair, size, libvmafOptions, logs, subsample }: Required<Omit<MetricGraphOptions, 'libvmafOptions'>> & { libvmafOptions?: string }): string {
+function subsampledGraph({
+  pair,
+  size,
+  libvmafOptions,
+  logs,
+  subsample,
+}: Required<Omit<MetricGraphOptions, 'libvmafOptions'>> & { libvmafOptions?: string }): string {
   const d = pair.distorted;
   const r = pair.reference;
   const pick = everyNth(subsample);
@@ -78,7 +86,9 @@ function subsampledGraph({ pair, size, libvmafOptions, logs, subsample }: Requir
     `[rs]${pick},split=2[r1][r2]`,
   ];
   if (libvmafOptions) {
-    parts.push(`[dist][r0]libvmaf=${libvmafOptions}:n_subsample=${subsample}:log_path=${filterValue(logs.vmaf)}:log_fmt=json,${pick}[v]`);
+    parts.push(
+      `[dist][r0]libvmaf=${libvmafOptions}:n_subsample=${subsample}:log_path=${filterValue(logs.vmaf)}:log_fmt=json,${pick}[v]`,
+    );
     parts.push(`[v][r1]psnr=stats_file=${filterValue(logs.psnr)}[p]`);
   } else {
     parts.push(`[dist]${pick}[ds]`, `[ds][r1]psnr=stats_file=${filterValue(logs.psnr)}[p]`);

@@ -74,7 +74,12 @@ export function readMetricLogs(files: MetricLogFiles, frames: number, subsample 
   const vmaf = files.vmaf ? parseVmafLog(readFileSync(files.vmaf, 'utf8')) : undefined;
   const out: FrameMetrics[] = [];
   for (let j = 0; j * subsample < frames; j++) {
-    out.push({ vmaf: vmaf?.get(j * subsample), psnr_y: psnr.get(j)?.psnr_y, psnr_avg: psnr.get(j)?.psnr_avg, ssim: ssim.get(j) });
+    out.push({
+      vmaf: vmaf?.get(j * subsample),
+      psnr_y: psnr.get(j)?.psnr_y,
+      psnr_avg: psnr.get(j)?.psnr_avg,
+      ssim: ssim.get(j),
+    });
   }
   return out;
 }

@@ -129,9 +129,24 @@ export interface ViewerMeasureRecord {
    *  (quality.csv scores a layer over its steady window). */
   steady?: { fromS: number; ticks: number; vmafMean?: number; vmafP5?: number };
   /** The rules the timeline was built with (viewerTimeline.ts, freezes.ts). */
-  settings?: { fps: number; burstTicks: number; tickPhase: number; freezeWindowFrames: number; freezeMinSamples: number; freezeMinIncreaseMs: number; scaler: string };
+  settings?: {
+    fps: number;
+    burstTicks: number;
+    tickPhase: number;
+    freezeWindowFrames: number;
+    freezeMinSamples: number;
+    freezeMinIncreaseMs: number;
+    scaler: string;
+  };
   /** Whether the record carried frame ids (without them a lost reference cannot be seen). */
   lossEvidence?: 'frame-ids' | 'none';
-  pairing?: { pictures: number; verified: number; tied: number; repaired: number; ambiguous: number; doubtful: boolean };
+  pairing?: {
+    pictures: number;
+    verified: number;
+    tied: number;
+    repaired: number;
+    ambiguous: number;
+    doubtful: boolean;
+  };
   seconds?: ViewerSecond[];
 }

@@ -21,7 +21,10 @@ export const FREEZE_MIN_INCREASE_MS = 150;
  * Freezes among rendered pictures: `renderMs` the times (ms) new pictures went on screen, in order;
  * `ticks` (same length) names each one in the result.
  */
-export function freezesOf(renderMs: readonly number[], ticks: readonly number[] = renderMs.map((_, i) => i)): FreezeSummary {
+export function freezesOf(
+  renderMs: readonly number[],
+  ticks: readonly number[] = renderMs.map((_, i) => i),
+): FreezeSummary {
   const window: number[] = [];
   const freezes: Freeze[] = [];
   for (let i = 1; i < renderMs.length; i++) {
@@ -31,7 +34,8 @@ export function freezesOf(renderMs: readonly number[], ticks: readonly number[] 
     if (window.length < FREEZE_MIN_SAMPLES) continue;
     // rtc::MovingAverage::GetAverageRoundedDown: integer division of the sum.
     const avg = Math.floor(window.reduce((a, b) => a + b, 0) / window.length);
-    if (delay >= Math.max(3 * avg, avg + FREEZE_MIN_INCREASE_MS)) freezes.push({ endTick: ticks[i], startMs: renderMs[i - 1], durationMs: delay });
+    if (delay >= Math.max(3 * avg, avg + FREEZE_MIN_INCREASE_MS))
+      freezes.push({ endTick: ticks[i], startMs: renderMs[i - 1], durationMs: delay });
   }
   return { count: freezes.length, totalMs: freezes.reduce((a, f) => a + f.durationMs, 0), freezes };
 }

@@ -17,14 +17,21 @@ export interface IvfFile {
 export function readIvf(file: string): IvfFile {
   const buf = readFileSync(file);
   if (buf.length < FILE_HEADER || buf.toString('ascii', 0, 4) !== 'DKIF') {
-    throw new InputError(`${file} is not an IVF file (no DKIF signature)`, 'capture the run again (the viewer tap writes <viewer>.ivf)');
+    throw new InputError(
+      `${file} is not an IVF file (no DKIF signature)`,
+      'capture the run again (the viewer tap writes <viewer>.ivf)',
+    );
   }
   const headerBytes = buf.readUInt16LE(6) || FILE_HEADER;
   const frames: Buffer[] = [];
   let at = headerBytes;
   while (at + FRAME_HEADER <= buf.length) {
     const size = buf.readUInt32LE(at);
-    if (at + FRAME_HEADER + size > buf.length) throw new InputError(`${file}: frame ${frames.length} is cut off (${size} bytes announced at byte ${at})`, 'capture the run again');
+    if (at + FRAME_HEADER + size > buf.length)
+      throw new InputError(
+        `${file}: frame ${frames.length} is cut off (${size} bytes announced at byte ${at})`,
+        'capture the run again',
+      );
     frames.push(buf.subarray(at, at + FRAME_HEADER + size));
     at += FRAME_HEADER + size;
   }

@@ -69,19 +69,28 @@ const mod = (v: number, n: number) => ((v % n) + n) % n;
 export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMeasurement> {
   const { viewer, reference } = input;
   if (path.extname(viewer.bitstream).toLowerCase() !== '.ivf') {
-    throw new InputError(`${viewer.bitstream}: only IVF viewer recordings (VP8, VP9, AV1) can be measured so far`, 'capture the viewers with --codec vp8 (H.264 viewers are not measured yet)');
+    throw new InputError(
+      `${viewer.bitstream}: only IVF viewer recordings (VP8, VP9, AV1) can be measured so far`,
+      'capture the viewers with --codec vp8 (H.264 viewers are not measured yet)',
+    );
   }
   if (!existsSync(viewer.bitstream)) throw new InputError(`${viewer.bitstream} is missing`, 'capture the run again');
   const received = readViewerFramesCsv(viewer.framesCsv);
   const ivf = readIvf(viewer.bitstream);
   if (ivf.frames.length !== received.length) {
-    throw new InputError(`${viewer.bitstream} holds ${ivf.frames.length} frames but ${viewer.framesCsv} lists ${received.length}: both must come from the same capture`, 'capture the run again');
+    throw new InputError(
+      `${viewer.bitstream} holds ${ivf.frames.length} frames but ${viewer.framesCsv} lists ${received.length}: both must come from the same capture`,
+      'capture the run again',
+    );
   }
   const fps = reference.fps;
   const rendered = viewer.renderCsv && existsSync(viewer.renderCsv) ? readViewerRenderCsv(viewer.renderCsv) : undefined;
   const timeline = viewerTimeline(received, fps, rendered);
   const frames = sizesInDecodeOrder(received, timeline.decoded);
-  if (timeline.ticks.length === 0) throw new InputError(`${viewer.framesCsv}: no decodable picture (${frames.length} frames received, ${frames.filter((f) => f.type === 'key').length} keyframes)`);
+  if (timeline.ticks.length === 0)
+    throw new InputError(
+      `${viewer.framesCsv}: no decodable picture (${frames.length} frames received, ${frames.filter((f) => f.type === 'key').length} keyframes)`,
+    );
   const renderSize = viewer.renderSize ?? largest(frames);
 
   mkdirSync(input.workDir, { recursive: true });
@@ -93,7 +102,11 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
     ffmpegPath: input.ffmpegPath,
     decodeIvf,
     decodedCount: timeline.decoded.length,
-    shown: shownFrames.map((i) => ({ position: position.get(i)!, rtpTimestamp: frames[i].rtpTimestamp, arrivalMs: frames[i].arrivalMs })),
+    shown: shownFrames.map((i) => ({
+      position: position.get(i)!,
+      rtpTimestamp: frames[i].rtpTimestamp,
+      arrivalMs: frames[i].arrivalMs,
+    })),
     referenceY4m: input.referenceY4m,
     reference: { width: reference.width, height: reference.height, fps },
     renderSize,
@@ -115,18 +128,32 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
 
   const layerAt = tickLayers(frames, timeline.ticks, input.layers);
   const verdictOf = new Map(shownFrames.map((f, j) => [f, pairing.verification.verdict[j]]));
-  const pictures: ViewerPicture[] = timeline.ticks.map((t, k) => ({ ...t, sourceIndex: entries[k].sourceIndex, layer: layerAt[k], metrics: metrics[k], pairing: t.repeat ? undefined : verdictOf.get(t.frameIndex) }));
+  const pictures: ViewerPicture[] = timeline.ticks.map((t, k) => ({
+    ...t,
+    sourceIndex: entries[k].sourceIndex,
+    layer: layerAt[k],
+    metrics: metrics[k],
+    pairing: t.repeat ? undefined : verdictOf.get(t.frameIndex),
+  }));
   const record = viewerRecord(input, frames, timeline, pairing.verification.verdict, metrics, renderSize);
   if (rendered) record.renderMissed = missedCallbacks(rendered);
   return { record, pictures };
 }
 
 /** run.json's measure.viewers[] entry of a measured viewer. */
-function viewerRecord(input: MeasureViewerInput, frames: ViewerFrame[], timeline: ViewerTimeline, verdicts: PairingVerdict[], metrics: FrameMetrics[], renderSize: Size): ViewerMeasureRecord {
+function viewerRecord(
+  input: MeasureViewerInput,
+  frames: ViewerFrame[],
+  timeline: ViewerTimeline,
+  verdicts: PairingVerdict[],
+  metrics: FrameMetrics[],
+  renderSize: Size,
+): ViewerMeasureRecord {
   const fps = input.reference.fps;
   const shown = timeline.ticks.filter((t) => !t.repeat).length;
   const counts = countVerdicts(verdicts);
-  const stats = input.viewer.statsCsv && existsSync(input.viewer.statsCsv) ? readViewerStats(input.viewer.statsCsv) : undefined;
+  const stats =
+    input.viewer.statsCsv && existsSync(input.viewer.statsCsv) ? readViewerStats(input.viewer.statsCsv) : undefined;
   return {
     scenarioId: input.scenarioId,
     viewer: input.viewer.name,
@@ -136,7 +163,9 @@ function viewerRecord(input: MeasureViewerInput, frames: ViewerFrame[], timeline
     framesUndecodable: timeline.fates.filter((f) => f === 'undecodable').length,
     framesSuperseded: timeline.fates.filter((f) => f === 'superseded').length,
     framesSkipped: timeline.fates.filter((f) => f === 'skipped').length,
-    ...(timeline.displaySource === 'rendered' ? { framesUnrendered: timeline.fates.filter((f) => f === 'unrendered').length } : {}),
+    ...(timeline.displaySource === 'rendered'
+      ? { framesUnrendered: timeline.fates.filter((f) => f === 'unrendered').length }
+      : {}),
     picturesShown: shown,
     displaySource: timeline.displaySource,
     settings: {
@@ -150,7 +179,15 @@ function viewerRecord(input: MeasureViewerInput, frames: ViewerFrame[], timeline
       scaler: SCALER,
     },
     lossEvidence: frames.every((f) => f.frameId !== undefined) ? 'frame-ids' : 'none',
-    ...summarizeViewer({ frames, ticks: timeline.ticks, freezes: timeline.freezes, metrics, layers: input.layers, fps, steadyFromS: input.steadyFromS }),
+    ...summarizeViewer({
+      frames,
+      ticks: timeline.ticks,
+      freezes: timeline.freezes,
+      metrics,
+      layers: input.layers,
+      fps,
+      steadyFromS: input.steadyFromS,
+    }),
     browserFreezes: stats?.freezes,
     pairing: { pictures: shown, ...counts, doubtful: shown > 0 && counts.ambiguous / shown > PAIRING_DOUBT_SHARE },
   };
@@ -168,11 +205,21 @@ function largest(frames: readonly { width: number; height: number }[]): Size {
  * source, advanced by the ticks it has stayed on screen), as a layer's dropped frames are
  * (displaySequence.ts).
  */
-function displayEntries(ticks: readonly DisplayTick[], shown: readonly number[], sourceIndex: readonly number[], position: Map<number, number>, n: number): DisplayEntry[] {
+function displayEntries(
+  ticks: readonly DisplayTick[],
+  shown: readonly number[],
+  sourceIndex: readonly number[],
+  position: Map<number, number>,
+  n: number,
+): DisplayEntry[] {
   const sourceOf = new Map(shown.map((f, j) => [f, sourceIndex[j]]));
   let since = 0;
   return ticks.map((t) => {
     since = t.repeat ? since + 1 : 0;
-    return { frameIndex: position.get(t.frameIndex)!, sourceIndex: mod(sourceOf.get(t.frameIndex)! + since, n), frozen: t.repeat };
+    return {
+      frameIndex: position.get(t.frameIndex)!,
+      sourceIndex: mod(sourceOf.get(t.frameIndex)! + since, n),
+      frozen: t.repeat,
+    };
   });
 }

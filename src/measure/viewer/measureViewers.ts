@@ -40,14 +40,29 @@ export function scenarioViewers(runDir: string, s: ScenarioRecord): ViewerFiles[
     .sort()
     .map((f) => {
       const name = f.slice(0, -FRAMES_SUFFIX.length);
-      const bitstream = ['ivf', 'h264'].map((ext) => layerFile(dir, `${name}.${ext}`)).find((p) => existsSync(p)) ?? layerFile(dir, `${name}.ivf`);
-      return { name, bitstream, framesCsv: layerFile(dir, f), statsCsv: layerFile(dir, `${name}.stats.csv`), renderCsv: layerFile(dir, `${name}.render.csv`), renderSize: renderSizeOf(s, name) };
+      const bitstream =
+        ['ivf', 'h264'].map((ext) => layerFile(dir, `${name}.${ext}`)).find((p) => existsSync(p)) ??
+        layerFile(dir, `${name}.ivf`);
+      return {
+        name,
+        bitstream,
+        framesCsv: layerFile(dir, f),
+        statsCsv: layerFile(dir, `${name}.stats.csv`),
+        renderCsv: layerFile(dir, `${name}.render.csv`),
+        renderSize: renderSizeOf(s, name),
+      };
     });
 }
 
 /** The run's layers by the picture size they were sent at (steady state, else as configured). */
 function layerSizes(s: ScenarioRecord): LayerSize[] {
-  return s.layers.filter((l) => l.active).map((l) => ({ rid: l.rid, width: l.steady?.width ?? l.configured.width, height: l.steady?.height ?? l.configured.height }));
+  return s.layers
+    .filter((l) => l.active)
+    .map((l) => ({
+      rid: l.rid,
+      width: l.steady?.width ?? l.configured.width,
+      height: l.steady?.height ?? l.configured.height,
+    }));
 }
 
 export interface ViewerScenario {
@@ -70,7 +85,10 @@ export interface ViewerRows {
   pictures: PictureRow[];
 }
 
-export async function measureViewers(scenarios: readonly ViewerScenario[], options: MeasureViewersOptions): Promise<ViewerRows> {
+export async function measureViewers(
+  scenarios: readonly ViewerScenario[],
+  options: MeasureViewersOptions,
+): Promise<ViewerRows> {
   const out: ViewerRows = { records: [], quality: [], pictures: [] };
   const work = scenarios.flatMap((v) => scenarioViewers(options.runDir, v.scenario).map((files) => ({ ...v, files })));
   let done = 0;
@@ -104,7 +122,13 @@ export async function measureViewers(scenarios: readonly ViewerScenario[], optio
 }
 
 function qualityRow(s: ScenarioRecord, r: ViewerMeasureRecord, pictures: readonly ViewerPicture[]): QualityRow {
-  const entries = pictures.map((p) => ({ frameIndex: p.frameIndex, sourceIndex: p.sourceIndex, frozen: p.repeat, timeS: p.timeMs / 1000, warmup: false }));
+  const entries = pictures.map((p) => ({
+    frameIndex: p.frameIndex,
+    sourceIndex: p.sourceIndex,
+    frozen: p.repeat,
+    timeS: p.timeMs / 1000,
+    warmup: false,
+  }));
   return {
     scenario_id: s.id,
     scenario: s.scenario.name,
@@ -116,7 +140,11 @@ function qualityRow(s: ScenarioRecord, r: ViewerMeasureRecord, pictures: readonl
     view: 'displayed',
     actual_kbps: r.receivedKbps,
     fps: r.durationS ? round(r.picturesShown! / r.durationS, 2) : undefined,
-    ...metricColumns(entries, pictures.map((p) => p.metrics), 'displayed'),
+    ...metricColumns(
+      entries,
+      pictures.map((p) => p.metrics),
+      'displayed',
+    ),
     paired_verified: r.pairing?.verified,
     paired_tied: r.pairing?.tied,
     paired_repaired: r.pairing?.repaired,

@@ -58,12 +58,25 @@ function stepClock(shown: PairViewerInput['shown']): { timestamps: number[]; fro
 export async function pairViewer(input: PairViewerInput): Promise<ViewerPairing> {
   const { ffmpegPath, decodeIvf, shown } = input;
   const thumbSize = thumbnailSizeFor(input.reference.width, input.reference.height);
-  const [decoded, ref] = await Promise.all([decodeThumbnails(ffmpegPath, decodeIvf, thumbSize, { frames: input.decodedCount }), referenceThumbnails(ffmpegPath, input.referenceY4m, thumbSize)]);
+  const [decoded, ref] = await Promise.all([
+    decodeThumbnails(ffmpegPath, decodeIvf, thumbSize, { frames: input.decodedCount }),
+    referenceThumbnails(ffmpegPath, input.referenceY4m, thumbSize),
+  ]);
   if (decoded.count !== input.decodedCount) {
-    throw new InputError(`${decodeIvf} decodes to ${decoded.count} frames, ${input.decodedCount} were written: the viewer's bitstream and its frames.csv must come from the same capture`);
+    throw new InputError(
+      `${decodeIvf} decodes to ${decoded.count} frames, ${input.decodedCount} were written: the viewer's bitstream and its frames.csv must come from the same capture`,
+    );
   }
   const clock = stepClock(shown);
-  const alignment = alignFrames({ layer: subset(decoded, shown.map((s) => s.position)), rtpTimestamps: clock.timestamps, fps: input.reference.fps, reference: ref.thumbnails });
+  const alignment = alignFrames({
+    layer: subset(
+      decoded,
+      shown.map((s) => s.position),
+    ),
+    rtpTimestamps: clock.timestamps,
+    fps: input.reference.fps,
+    reference: ref.thumbnails,
+  });
 
   const refAtRender = await referenceThumbnails(ffmpegPath, input.referenceY4m, input.renderSize, { cache: false });
   const verifier = new PairingVerifier(refAtRender.thumbnails, alignment.sourceIndex);

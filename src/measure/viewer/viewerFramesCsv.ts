@@ -7,19 +7,36 @@ import { VIEWER_FRAMES_SCHEMA } from '../../rundir/CsvTypes.js';
 import { parseCsvText, readCsvText } from '../../io/readCsv.js';
 import type { ViewerFrame } from './ViewerMeasureTypes.js';
 
-
 const REQUIRED = ['index', 'rtp_timestamp', 'arrival_ms', 'type', 'width', 'height'] as const;
 const FIX = 'capture the run again (<viewer>.frames.csv is written by simq capture --viewers)';
 
 export function readViewerFramesCsv(file: string): ViewerFrame[] {
   const body = readCsvText(file, FIX);
-  if (body.trim() === '') throw new InputError(`${file} is empty: expected a header row with ${REQUIRED.join(', ')}`, FIX);
-  const rows = parseCsvText(body, file, { required: REQUIRED, numeric: numericColumnsOf(VIEWER_FRAMES_SCHEMA), filled: REQUIRED.filter((c) => c !== 'type'), fix: FIX });
+  if (body.trim() === '')
+    throw new InputError(`${file} is empty: expected a header row with ${REQUIRED.join(', ')}`, FIX);
+  const rows = parseCsvText(body, file, {
+    required: REQUIRED,
+    numeric: numericColumnsOf(VIEWER_FRAMES_SCHEMA),
+    filled: REQUIRED.filter((c) => c !== 'type'),
+    fix: FIX,
+  });
   return rows.map((r, i) => {
-    if (r.type !== 'key' && r.type !== 'delta') throw new InputError(`${file} line ${i + 2}: type "${String(r.type)}" is neither key nor delta`, FIX);
-    if (r.index !== i) throw new InputError(`${file} line ${i + 2}: index ${String(r.index)}, expected ${i} (one row per received frame, in arrival order)`, FIX);
-    const deps = typeof r.dependencies === 'string' && r.dependencies.trim() !== '' ? r.dependencies.trim().split(/\s+/).map(Number) : undefined;
-    if (deps?.some((d) => !Number.isInteger(d))) throw new InputError(`${file} line ${i + 2}: dependencies "${String(r.dependencies)}" are not frame ids separated by spaces`, FIX);
+    if (r.type !== 'key' && r.type !== 'delta')
+      throw new InputError(`${file} line ${i + 2}: type "${String(r.type)}" is neither key nor delta`, FIX);
+    if (r.index !== i)
+      throw new InputError(
+        `${file} line ${i + 2}: index ${String(r.index)}, expected ${i} (one row per received frame, in arrival order)`,
+        FIX,
+      );
+    const deps =
+      typeof r.dependencies === 'string' && r.dependencies.trim() !== ''
+        ? r.dependencies.trim().split(/\s+/).map(Number)
+        : undefined;
+    if (deps?.some((d) => !Number.isInteger(d)))
+      throw new InputError(
+        `${file} line ${i + 2}: dependencies "${String(r.dependencies)}" are not frame ids separated by spaces`,
+        FIX,
+      );
     return {
       index: i,
       rtpTimestamp: r.rtp_timestamp as number,

@@ -10,8 +10,14 @@ export interface ViewerStats {
 }
 
 export function readViewerStats(file: string): ViewerStats {
-  const rows = parseCsvText(readCsvText(file, FIX), file, { required: [], numeric: ['freezeCount', 'totalFreezesDuration'], fix: FIX });
+  const rows = parseCsvText(readCsvText(file, FIX), file, {
+    required: [],
+    numeric: ['freezeCount', 'totalFreezesDuration'],
+    fix: FIX,
+  });
   const last = [...rows].reverse().find((r) => typeof r.freezeCount === 'number');
   if (!last) return {};
-  return { freezes: { count: last.freezeCount as number, totalS: (last.totalFreezesDuration as number | undefined) ?? 0 } };
+  return {
+    freezes: { count: last.freezeCount as number, totalS: (last.totalFreezesDuration as number | undefined) ?? 0 },
+  };
 }

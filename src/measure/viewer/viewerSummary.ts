@@ -4,7 +4,13 @@
 import { aggregate, round } from '../aggregate.js';
 import type { FrameMetrics } from '../metrics/metricLogs.js';
 import { perSecondMeans } from '../perSecond.js';
-import type { DisplayTick, FreezeSummary, ViewerFrame, ViewerMeasureRecord, ViewerSecond } from './ViewerMeasureTypes.js';
+import type {
+  DisplayTick,
+  FreezeSummary,
+  ViewerFrame,
+  ViewerMeasureRecord,
+  ViewerSecond,
+} from './ViewerMeasureTypes.js';
 
 /** A layer of the run by its picture size. */
 export interface LayerSize {
@@ -30,10 +36,28 @@ export interface SummaryInput {
   steadyFromS?: number;
 }
 
-type Figures = Pick<ViewerMeasureRecord, 'ticks' | 'repeats' | 'durationS' | 'freezes' | 'switches' | 'switchesPerMinute' | 'receivedKbps' | 'timeOnLayerS' | 'vmafMean' | 'vmafP5' | 'steady' | 'seconds'>;
+type Figures = Pick<
+  ViewerMeasureRecord,
+  | 'ticks'
+  | 'repeats'
+  | 'durationS'
+  | 'freezes'
+  | 'switches'
+  | 'switchesPerMinute'
+  | 'receivedKbps'
+  | 'timeOnLayerS'
+  | 'vmafMean'
+  | 'vmafP5'
+  | 'steady'
+  | 'seconds'
+>;
 
 /** The layer on screen at each tick. */
-export function tickLayers(frames: readonly ViewerFrame[], ticks: readonly DisplayTick[], layers: readonly LayerSize[]): string[] {
+export function tickLayers(
+  frames: readonly ViewerFrame[],
+  ticks: readonly DisplayTick[],
+  layers: readonly LayerSize[],
+): string[] {
   return ticks.map((t) => layerOfSize(frames[t.frameIndex].width, frames[t.frameIndex].height, layers));
 }
 
@@ -49,7 +73,9 @@ export function summarizeViewer(input: SummaryInput): Figures {
   // The frames that arrived while the timeline ran (from its first tick's interval to its last tick).
   const fromMs = ticks.length ? ticks[0].timeMs - 500 / fps : 0;
   const toMs = ticks.length ? ticks[ticks.length - 1].timeMs + 500 / fps : 0;
-  const bytes = frames.filter((f) => f.arrivalMs >= fromMs && f.arrivalMs < toMs).reduce((n, f) => n + (f.bytes ?? 0), 0);
+  const bytes = frames
+    .filter((f) => f.arrivalMs >= fromMs && f.arrivalMs < toMs)
+    .reduce((n, f) => n + (f.bytes ?? 0), 0);
   const vmaf = aggregate(metrics.map((m) => m.vmaf));
   const fromS = input.steadyFromS;
   const steadyTicks = fromS === undefined ? [] : ticks.map((t, k) => k).filter((k) => ticks[k].timeMs / 1000 >= fromS);
@@ -58,14 +84,24 @@ export function summarizeViewer(input: SummaryInput): Figures {
     ticks: ticks.length,
     repeats: ticks.filter((t) => t.repeat).length,
     durationS: round(durationS, 3),
-    freezes: { count: freezes.count, totalS: round(freezes.totalMs / 1000, 3)!, list: freezes.freezes.map((f) => ({ startS: round(f.startMs / 1000, 3)!, durationS: round(f.durationMs / 1000, 3)! })) },
+    freezes: {
+      count: freezes.count,
+      totalS: round(freezes.totalMs / 1000, 3)!,
+      list: freezes.freezes.map((f) => ({
+        startS: round(f.startMs / 1000, 3)!,
+        durationS: round(f.durationMs / 1000, 3)!,
+      })),
+    },
     switches,
     switchesPerMinute: durationS > 0 ? round((switches * 60) / durationS, 2) : undefined,
     receivedKbps: durationS > 0 ? round((bytes * 8) / 1000 / durationS, 1) : undefined,
     timeOnLayerS,
     vmafMean: round(vmaf.mean, 3),
     vmafP5: round(vmaf.p5, 3),
-    steady: fromS === undefined ? undefined : { fromS, ticks: steadyTicks.length, vmafMean: round(steadyVmaf.mean, 3), vmafP5: round(steadyVmaf.p5, 3) },
+    steady:
+      fromS === undefined
+        ? undefined
+        : { fromS, ticks: steadyTicks.length, vmafMean: round(steadyVmaf.mean, 3), vmafP5: round(steadyVmaf.p5, 3) },
     seconds: perSecond(input, layerAt),
   };
 }
@@ -89,7 +125,9 @@ function perSecond({ frames, ticks, freezes, metrics, fps }: SummaryInput, layer
     const counts = new Map<string, number>();
     for (const k of ks) counts.set(layerAt[k], (counts.get(layerAt[k]) ?? 0) + 1);
     const layer = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
-    const bytes = frames.filter((f) => Math.floor(f.arrivalMs / 1000) === second).reduce((n, f) => n + (f.bytes ?? 0), 0);
+    const bytes = frames
+      .filter((f) => Math.floor(f.arrivalMs / 1000) === second)
+      .reduce((n, f) => n + (f.bytes ?? 0), 0);
     return {
       second,
       layer,

@@ -57,7 +57,12 @@ export function decodability(frames: readonly ViewerFrame[]): boolean[] {
 export function supersededInBurst(frames: readonly ViewerFrame[]): boolean[] {
   return frames.map((f, i) => {
     const next = frames[i + 1];
-    return f.type === 'key' && next !== undefined && next.type === 'key' && rtpDiff(f.rtpTimestamp, next.rtpTimestamp) <= BURST_TICKS;
+    return (
+      f.type === 'key' &&
+      next !== undefined &&
+      next.type === 'key' &&
+      rtpDiff(f.rtpTimestamp, next.rtpTimestamp) <= BURST_TICKS
+    );
   });
 }
 
@@ -67,11 +72,17 @@ interface Candidate {
   atMs: number;
 }
 
-export function viewerTimeline(frames: readonly ViewerFrame[], fps: number, rendered?: readonly RenderedPicture[]): ViewerTimeline {
+export function viewerTimeline(
+  frames: readonly ViewerFrame[],
+  fps: number,
+  rendered?: readonly RenderedPicture[],
+): ViewerTimeline {
   if (!(fps > 0)) throw new InputError(`frame rate ${fps} is not a positive number`);
   const decodable = decodability(frames);
   const superseded = supersededInBurst(frames);
-  const fates: FrameFate[] = frames.map((_, i) => (!decodable[i] ? 'undecodable' : superseded[i] ? 'superseded' : 'skipped'));
+  const fates: FrameFate[] = frames.map((_, i) =>
+    !decodable[i] ? 'undecodable' : superseded[i] ? 'superseded' : 'skipped',
+  );
   const fromRender = rendered !== undefined && rendered.length > 0;
   let candidates: Candidate[];
   if (fromRender) {
@@ -86,7 +97,10 @@ export function viewerTimeline(frames: readonly ViewerFrame[], fps: number, rend
   }
   const ticks = displayTicks(candidates, fps);
   for (const t of ticks) fates[t.frameIndex] = 'shown';
-  const decodedSet = new Set([...frames.filter((_, i) => decodable[i]).map((f) => f.index), ...candidates.map((c) => c.index)]);
+  const decodedSet = new Set([
+    ...frames.filter((_, i) => decodable[i]).map((f) => f.index),
+    ...candidates.map((c) => c.index),
+  ]);
   // The decode order: arrival order, or with a render record RTP order (the order the browser
   // decoded and presented them in; the tap can see a retransmitted frame after the next one).
   const order = fromRender ? unwrappedRtp(frames) : frames.map((f) => f.index);
@@ -159,7 +173,11 @@ export function unwrappedRtp(frames: readonly ViewerFrame[]): number[] {
  * intervals into one long. The result is in presentation order, which is RTP order (the tap's
  * arrival order is not: a frame completed by a retransmission arrives after the next one).
  */
-export function presentedFrames(frames: readonly ViewerFrame[], rendered: readonly RenderedPicture[], fps: number): Candidate[] {
+export function presentedFrames(
+  frames: readonly ViewerFrame[],
+  rendered: readonly RenderedPicture[],
+  fps: number,
+): Candidate[] {
   const byRtp = new Map<number, ViewerFrame[]>();
   for (const f of frames) byRtp.set(f.rtpTimestamp, [...(byRtp.get(f.rtpTimestamp) ?? []), f]);
   const order = unwrappedRtp(frames);
@@ -174,8 +192,19 @@ export function presentedFrames(frames: readonly ViewerFrame[], rendered: readon
     if (previous?.index === frame.index) continue;
     if (previous && before) {
       const missed = r.presentedFrames - before.presentedFrames - 1;
-      const between = frames.filter((f) => order[f.index] > order[previous.index] && order[f.index] < order[frame.index] && f.arrivalMs <= r.presentedMs);
-      out.push(...placedBetween(between.sort((a, b) => order[a.index] - order[b.index]).slice(-Math.max(0, missed)), previous.atMs, r.presentedMs, missed, 1000 / fps));
+      const between = frames.filter(
+        (f) =>
+          order[f.index] > order[previous.index] && order[f.index] < order[frame.index] && f.arrivalMs <= r.presentedMs,
+      );
+      out.push(
+        ...placedBetween(
+          between.sort((a, b) => order[a.index] - order[b.index]).slice(-Math.max(0, missed)),
+          previous.atMs,
+          r.presentedMs,
+          missed,
+          1000 / fps,
+        ),
+      );
     }
     out.push({ index: frame.index, atMs: r.presentedMs });
     before = r;
@@ -190,10 +219,19 @@ export function presentedFrames(frames: readonly ViewerFrame[], rendered: readon
  * picture unseen was a 287 ms freeze for inbound-rtp, so the unseen picture came late in the gap, not
  * halfway. At a steady rate both rules give the same place.
  */
-function placedBetween(frames: readonly ViewerFrame[], fromMs: number, toMs: number, missed: number, periodMs: number): Candidate[] {
+function placedBetween(
+  frames: readonly ViewerFrame[],
+  fromMs: number,
+  toMs: number,
+  missed: number,
+  periodMs: number,
+): Candidate[] {
   if (missed <= 0) return [];
   const step = (toMs - fromMs) / (frames.length + 1);
-  return frames.map((f, k) => ({ index: f.index, atMs: Math.max(fromMs + step * (k + 1), toMs - (frames.length - k) * periodMs) }));
+  return frames.map((f, k) => ({
+    index: f.index,
+    atMs: Math.max(fromMs + step * (k + 1), toMs - (frames.length - k) * periodMs),
+  }));
 }
 
 /**

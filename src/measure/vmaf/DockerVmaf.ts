@@ -57,7 +57,11 @@ export interface DockerRunSpec {
 function checkMountPath(p: string, what: string): string {
   if (!path.isAbsolute(p)) throw new SimqError(`${what} ${p} must be an absolute path`);
   // `-v host:container[:ro]` has no escaping: a ':' (or ',' for some engines) would split the spec.
-  if (/[:,]/.test(p)) throw new InputError(`${what} ${p} contains ':' or ',', which a docker -v mount cannot take`, 'use a run directory path without those characters, or --vmaf-backend ffmpeg');
+  if (/[:,]/.test(p))
+    throw new InputError(
+      `${what} ${p} contains ':' or ',', which a docker -v mount cannot take`,
+      'use a run directory path without those characters, or --vmaf-backend ffmpeg',
+    );
   return path.resolve(p);
 }
 
@@ -70,7 +74,8 @@ function inside(child: string, parent: string): boolean {
 export function dockerRunArgs(spec: DockerRunSpec): string[] {
   const runDir = checkMountPath(spec.runDir, 'run directory');
   const workDir = checkMountPath(spec.workDir, 'measure work folder');
-  if (!inside(workDir, runDir) || workDir === runDir) throw new SimqError(`measure work folder ${workDir} must be a subfolder of the run directory ${runDir}`);
+  if (!inside(workDir, runDir) || workDir === runDir)
+    throw new SimqError(`measure work folder ${workDir} must be a subfolder of the run directory ${runDir}`);
   const args = ['run', '--rm', '-i', '--network', 'none'];
   if (spec.user) args.push('--user', `${spec.user.uid}:${spec.user.gid}`);
   // glibc's allocator keeps libvmaf's per-picture buffers (mallocTuning.ts); the host's values win.
@@ -88,7 +93,9 @@ export function dockerRunArgs(spec: DockerRunSpec): string[] {
 }
 
 export function hostUser(): { uid: number; gid: number } | undefined {
-  return typeof process.getuid === 'function' && typeof process.getgid === 'function' ? { uid: process.getuid(), gid: process.getgid() } : undefined;
+  return typeof process.getuid === 'function' && typeof process.getgid === 'function'
+    ? { uid: process.getuid(), gid: process.getgid() }
+    : undefined;
 }
 
 export interface DockerEngine {
@@ -105,14 +112,18 @@ export interface DockerCheckOptions {
   command?: string;
 }
 
-const NO_ENGINE_FIX = 'start the Docker engine (e.g. `sudo systemctl start docker`, or open Docker Desktop), or use --vmaf-backend ffmpeg (an ffmpeg with libvmaf) or --vmaf-backend none';
+const NO_ENGINE_FIX =
+  'start the Docker engine (e.g. `sudo systemctl start docker`, or open Docker Desktop), or use --vmaf-backend ffmpeg (an ffmpeg with libvmaf) or --vmaf-backend none';
 
 /** Is there a docker client, and does its engine answer? Throws EnvironmentError with the fix otherwise. */
 export async function dockerAvailable(options: DockerCheckOptions = {}): Promise<DockerEngine> {
   const env = options.env ?? process.env;
   const command = options.command ?? findOnPath('docker', env.PATH);
   if (!command || (options.command && !existsSync(options.command))) {
-    throw new EnvironmentError(`no docker client found${options.command ? ` at ${options.command}` : ' on PATH'} (needed by --vmaf-backend docker)`, 'install Docker (https://docs.docker.com/engine/install/), or use --vmaf-backend ffmpeg (an ffmpeg with libvmaf) or --vmaf-backend none');
+    throw new EnvironmentError(
+      `no docker client found${options.command ? ` at ${options.command}` : ' on PATH'} (needed by --vmaf-backend docker)`,
+      'install Docker (https://docs.docker.com/engine/install/), or use --vmaf-backend ffmpeg (an ffmpeg with libvmaf) or --vmaf-backend none',
+    );
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
   let result;
@@ -124,10 +135,16 @@ export async function dockerAvailable(options: DockerCheckOptions = {}): Promise
   }
   const out = result.stdout.toString('utf8').trim();
   if (result.signal) {
-    throw new EnvironmentError(`the Docker engine did not answer \`docker version\` within ${Math.round(timeoutMs / 1000)} s`, NO_ENGINE_FIX);
+    throw new EnvironmentError(
+      `the Docker engine did not answer \`docker version\` within ${Math.round(timeoutMs / 1000)} s`,
+      NO_ENGINE_FIX,
+    );
   }
   if (result.code !== 0 || !out) {
-    throw new EnvironmentError(`the Docker engine is not answering (${command} version: ${tail(result.stderr, 3) || `exit code ${result.code}`})`, NO_ENGINE_FIX);
+    throw new EnvironmentError(
+      `the Docker engine is not answering (${command} version: ${tail(result.stderr, 3) || `exit code ${result.code}`})`,
+      NO_ENGINE_FIX,
+    );
   }
   return { command, serverVersion: out.split('\n')[0] };
 }
@@ -143,14 +160,21 @@ export interface ImageFfmpeg {
  * Asks the ffmpeg inside the image what it is, through the same docker argv the jobs use.
  * The first call may pull the image, hence the long default timeout.
  */
-export async function probeImageFfmpeg(command: string, argsPrefix: readonly string[], image: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ImageFfmpeg> {
+export async function probeImageFfmpeg(
+  command: string,
+  argsPrefix: readonly string[],
+  image: string,
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ImageFfmpeg> {
   const timeoutMs = options.timeoutMs ?? 600_000;
   // Without -hide_banner, ffmpeg prints its version banner on stderr and the filter help on stdout.
   const result = await runProcess(command, [...argsPrefix, '-h', 'filter=libvmaf'], { env: options.env, timeoutMs });
   const stderr = result.stderr;
   const versionLine = stderr.split('\n').find((l) => l.startsWith('ffmpeg version')) ?? '';
   if (result.code !== 0 || !versionLine) {
-    const why = result.signal ? `no answer within ${Math.round(timeoutMs / 1000)} s (pulling the image?)` : tail(stderr, 4) || `exit code ${result.code}`;
+    const why = result.signal
+      ? `no answer within ${Math.round(timeoutMs / 1000)} s (pulling the image?)`
+      : tail(stderr, 4) || `exit code ${result.code}`;
     // docker run exits 125 for its own errors (pull failed, bad option) and 127 when the entrypoint is not in the image.
     const fix =
       result.code === 127

@@ -12,7 +12,15 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, InputError } from '../../errors.js';
 import { filterValue } from '../../tools/FfmpegArgs.js';
-import { CorruptModelError, downloadPinnedModelFiles, ModelUnavailableError, modelFileUrl, sha256Of, vmafModelCacheDir, type DownloadOptions } from './modelDownload.js';
+import {
+  CorruptModelError,
+  downloadPinnedModelFiles,
+  ModelUnavailableError,
+  modelFileUrl,
+  sha256Of,
+  vmafModelCacheDir,
+  type DownloadOptions,
+} from './modelDownload.js';
 import { PINNED_MODEL_SHA256 } from './pinnedModels.js';
 
 export const DEFAULT_VMAF_MODEL = 'vmaf_v0.6.1';
@@ -30,11 +38,22 @@ export interface NamedVmafModel {
 }
 
 export const NAMED_VMAF_MODELS: Readonly<Record<string, NamedVmafModel>> = {
-  'vmaf_v0.6.1': { name: 'vmaf_v0.6.1', neg: false, builtinVersion: 'vmaf_v0.6.1', pklNames: ['vmaf_float_v0.6.1.pkl', 'vmaf_v0.6.1.pkl'] },
-  'vmaf_v0.6.1neg': { name: 'vmaf_v0.6.1neg', neg: true, builtinVersion: 'vmaf_v0.6.1neg', pklNames: ['vmaf_float_v0.6.1neg.pkl', 'vmaf_v0.6.1neg.pkl'] },
+  'vmaf_v0.6.1': {
+    name: 'vmaf_v0.6.1',
+    neg: false,
+    builtinVersion: 'vmaf_v0.6.1',
+    pklNames: ['vmaf_float_v0.6.1.pkl', 'vmaf_v0.6.1.pkl'],
+  },
+  'vmaf_v0.6.1neg': {
+    name: 'vmaf_v0.6.1neg',
+    neg: true,
+    builtinVersion: 'vmaf_v0.6.1neg',
+    pklNames: ['vmaf_float_v0.6.1neg.pkl', 'vmaf_v0.6.1neg.pkl'],
+  },
 };
 
-export type VmafModelSpec = { kind: 'named'; model: NamedVmafModel } | { kind: 'file'; path: string; name: string; neg: boolean };
+export type VmafModelSpec =
+  { kind: 'named'; model: NamedVmafModel } | { kind: 'file'; path: string; name: string; neg: boolean };
 
 /** `--vmaf-model`: a model name we know, or a path to a model file. */
 export function parseVmafModelSpec(spec: string = DEFAULT_VMAF_MODEL, cwd = process.cwd()): VmafModelSpec {
@@ -51,7 +70,8 @@ export function parseVmafModelSpec(spec: string = DEFAULT_VMAF_MODEL, cwd = proc
   );
 }
 
-export type VmafModelSource = 'built-in' | '--vmaf-model' | '--vmaf-model-dir' | 'SIMQ_VMAF_MODEL_DIR' | 'cache' | 'download';
+export type VmafModelSource =
+  'built-in' | '--vmaf-model' | '--vmaf-model-dir' | 'SIMQ_VMAF_MODEL_DIR' | 'cache' | 'download';
 
 export interface ResolvedVmafModel {
   name: string;
@@ -86,10 +106,17 @@ export function verifyModelFile(file: string): { sha256: string; pinned: boolean
     size = st.size;
   } catch (e) {
     if (e instanceof EnvironmentError) throw e;
-    throw new EnvironmentError(`model file ${file} is missing`, `put the file there, or point --vmaf-model-dir at a folder holding it`);
+    throw new EnvironmentError(
+      `model file ${file} is missing`,
+      `put the file there, or point --vmaf-model-dir at a folder holding it`,
+    );
   }
   const sha256 = sha256Of(readFileSync(file));
-  if (size === 0) throw new CorruptModelError(`model file ${file} is corrupt (empty, sha256 ${sha256})`, `replace it with the file from ${modelFileUrl(path.basename(file))}`);
+  if (size === 0)
+    throw new CorruptModelError(
+      `model file ${file} is corrupt (empty, sha256 ${sha256})`,
+      `replace it with the file from ${modelFileUrl(path.basename(file))}`,
+    );
   const expected = PINNED_MODEL_SHA256[path.basename(file)];
   if (expected && expected !== sha256) {
     throw new CorruptModelError(
@@ -107,7 +134,10 @@ function pklModelIn(dir: string, model: NamedVmafModel): { pkl: string; files: s
     if (!existsSync(pkl)) continue;
     const companion = `${pkl}.model`;
     if (!existsSync(companion)) {
-      throw new InputError(`model file ${pkl} has no ${name}.model beside it (libvmaf 1.x reads both)`, `copy ${name}.model from ${modelFileUrl(`${name}.model`)} into ${dir}`);
+      throw new InputError(
+        `model file ${pkl} has no ${name}.model beside it (libvmaf 1.x reads both)`,
+        `copy ${name}.model from ${modelFileUrl(`${name}.model`)} into ${dir}`,
+      );
     }
     const { sha256 } = verifyModelFile(pkl);
     verifyModelFile(companion);
@@ -139,7 +169,18 @@ export function locateVmafModel(lookup: ModelLookup): ModelLocation {
 
   const model = spec.model;
   if (major === 2) {
-    return { found: true, searched: [], model: { name: model.name, source: 'built-in', libvmafMajor: 2, neg: model.neg, builtinVersion: model.builtinVersion, files: [] } };
+    return {
+      found: true,
+      searched: [],
+      model: {
+        name: model.name,
+        source: 'built-in',
+        libvmafMajor: 2,
+        neg: model.neg,
+        builtinVersion: model.builtinVersion,
+        files: [],
+      },
+    };
   }
 
   const searched: string[] = [];
@@ -153,7 +194,11 @@ export function locateVmafModel(lookup: ModelLookup): ModelLocation {
     searched.push(abs);
     // A folder the user named (flag or env) is a choice, not a hint: if it lacks the model, say so
     // rather than silently using (or downloading) something else.
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new InputError(`${source} ${abs}: no such directory`, `create it with ${model.pklNames[0]} and ${model.pklNames[0]}.model inside, or drop ${source}`);
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+      throw new InputError(
+        `${source} ${abs}: no such directory`,
+        `create it with ${model.pklNames[0]} and ${model.pklNames[0]}.model inside, or drop ${source}`,
+      );
     const hit = pklModelIn(abs, model);
     if (!hit) {
       throw new InputError(
@@ -161,7 +206,19 @@ export function locateVmafModel(lookup: ModelLookup): ModelLocation {
         `curl -fL -o '${path.join(abs, model.pklNames[0])}' '${modelFileUrl(model.pklNames[0], env)}' && curl -fL -o '${path.join(abs, model.pklNames[0])}.model' '${modelFileUrl(`${model.pklNames[0]}.model`, env)}'`,
       );
     }
-    return { found: true, searched, model: { name: model.name, source, libvmafMajor: 1, neg: model.neg, path: hit.pkl, sha256: hit.sha256, files: hit.files } };
+    return {
+      found: true,
+      searched,
+      model: {
+        name: model.name,
+        source,
+        libvmafMajor: 1,
+        neg: model.neg,
+        path: hit.pkl,
+        sha256: hit.sha256,
+        files: hit.files,
+      },
+    };
   }
 
   const cacheDir = vmafModelCacheDir(env);
@@ -182,7 +239,19 @@ export function locateVmafModel(lookup: ModelLookup): ModelLocation {
   if (complete && corruptCached.length === 0) {
     const file = path.join(cacheDir, pkl);
     const { sha256 } = verifyModelFile(file);
-    return { found: true, searched, model: { name: model.name, source: 'cache', libvmafMajor: 1, neg: model.neg, path: file, sha256, files: [file, `${file}.model`] } };
+    return {
+      found: true,
+      searched,
+      model: {
+        name: model.name,
+        source: 'cache',
+        libvmafMajor: 1,
+        neg: model.neg,
+        path: file,
+        sha256,
+        files: [file, `${file}.model`],
+      },
+    };
   }
   return { found: false, searched, cacheDir, needed, corruptCached, model };
 }
@@ -190,20 +259,38 @@ export function locateVmafModel(lookup: ModelLookup): ModelLocation {
 function modelFromFile(spec: Extract<VmafModelSpec, { kind: 'file' }>, major: 1 | 2): ResolvedVmafModel {
   const file = spec.path;
   if (major === 1 && !file.endsWith('.pkl')) {
-    throw new InputError(`--vmaf-model ${file}: libvmaf 1.x reads .pkl model files (with the .pkl.model beside it), not ${path.extname(file) || 'this file'}`, `--vmaf-model ${path.join(path.dirname(file), `${spec.name}.pkl`)}, or a libvmaf >= 2 backend (--vmaf-backend docker)`);
+    throw new InputError(
+      `--vmaf-model ${file}: libvmaf 1.x reads .pkl model files (with the .pkl.model beside it), not ${path.extname(file) || 'this file'}`,
+      `--vmaf-model ${path.join(path.dirname(file), `${spec.name}.pkl`)}, or a libvmaf >= 2 backend (--vmaf-backend docker)`,
+    );
   }
   if (major === 2 && !file.endsWith('.json')) {
-    throw new InputError(`--vmaf-model ${file}: libvmaf >= 2 reads JSON model files (it dropped .pkl support)`, `--vmaf-model ${path.join(path.dirname(file), `${spec.name.replace(/^vmaf_float_/, 'vmaf_')}.json`)}, or a built-in name: --vmaf-model ${DEFAULT_VMAF_MODEL}`);
+    throw new InputError(
+      `--vmaf-model ${file}: libvmaf >= 2 reads JSON model files (it dropped .pkl support)`,
+      `--vmaf-model ${path.join(path.dirname(file), `${spec.name.replace(/^vmaf_float_/, 'vmaf_')}.json`)}, or a built-in name: --vmaf-model ${DEFAULT_VMAF_MODEL}`,
+    );
   }
-  if (!existsSync(file)) throw new InputError(`--vmaf-model ${file}: no such file`, `pass an existing model file, or a name: --vmaf-model ${DEFAULT_VMAF_MODEL}`);
+  if (!existsSync(file))
+    throw new InputError(
+      `--vmaf-model ${file}: no such file`,
+      `pass an existing model file, or a name: --vmaf-model ${DEFAULT_VMAF_MODEL}`,
+    );
   // libvmaf >= 2 splits model=path=... at ':' and '|' one level below the filter graph's own
   // escaping; such paths cannot be passed reliably.
-  if (major === 2 && /[:|\\']/.test(file)) throw new InputError(`--vmaf-model ${file}: the path contains : | \\ or ', which libvmaf's model option cannot take`, 'copy the model to a path without those characters');
+  if (major === 2 && /[:|\\']/.test(file))
+    throw new InputError(
+      `--vmaf-model ${file}: the path contains : | \\ or ', which libvmaf's model option cannot take`,
+      'copy the model to a path without those characters',
+    );
   const { sha256 } = verifyModelFile(file);
   const files = [file];
   if (major === 1) {
     const companion = `${file}.model`;
-    if (!existsSync(companion)) throw new InputError(`--vmaf-model ${file}: ${path.basename(companion)} is missing beside it (libvmaf 1.x reads both)`, `put ${path.basename(companion)} in ${path.dirname(file)}`);
+    if (!existsSync(companion))
+      throw new InputError(
+        `--vmaf-model ${file}: ${path.basename(companion)} is missing beside it (libvmaf 1.x reads both)`,
+        `put ${path.basename(companion)} in ${path.dirname(file)}`,
+      );
     verifyModelFile(companion);
     files.push(companion);
   }
@@ -235,7 +322,15 @@ export async function resolveVmafModel(options: ResolveModelOptions): Promise<Re
   await downloadPinnedModelFiles(missing, located.cacheDir, { ...options.downloadOptions, env });
   const file = path.join(located.cacheDir, located.model.pklNames[0]);
   const { sha256 } = verifyModelFile(file);
-  return { name: located.model.name, source: 'download', libvmafMajor: 1, neg: located.model.neg, path: file, sha256, files: [file, `${file}.model`] };
+  return {
+    name: located.model.name,
+    source: 'download',
+    libvmafMajor: 1,
+    neg: located.model.neg,
+    path: file,
+    sha256,
+    files: [file, `${file}.model`],
+  };
 }
 
 export interface VmafModelFinding {
@@ -268,7 +363,8 @@ export function findVmafModel(lookup: ModelLookup): VmafModelFinding {
       wouldDownload: located.needed.map((n) => ({ url: modelFileUrl(n, env), target: path.join(located.cacheDir, n) })),
     };
   } catch (e) {
-    if (e instanceof InputError || e instanceof EnvironmentError) return { ok: false, searched: [], problem: e.message, fix: e.fix };
+    if (e instanceof InputError || e instanceof EnvironmentError)
+      return { ok: false, searched: [], problem: e.message, fix: e.fix };
     throw e;
   }
 }

@@ -15,7 +15,14 @@ import { EnvironmentError, InputError, SimqError } from '../../errors.js';
 import { FfmpegCommand, filterValue } from '../../tools/FfmpegArgs.js';
 import { probeFfmpeg, type FfmpegInfo } from '../../tools/ffmpeg.js';
 import { runProcess, tail } from '../../tools/process.js';
-import { DEFAULT_DOCKER_IMAGE, dockerAvailable, dockerRunArgs, ffmpegInImage, hostUser, probeImageFfmpeg } from './DockerVmaf.js';
+import {
+  DEFAULT_DOCKER_IMAGE,
+  dockerAvailable,
+  dockerRunArgs,
+  ffmpegInImage,
+  hostUser,
+  probeImageFfmpeg,
+} from './DockerVmaf.js';
 import { CorruptModelError, ModelUnavailableError } from './modelDownload.js';
 import { DEFAULT_VMAF_MODEL, libvmafModelOptions, resolveVmafModel, type ResolvedVmafModel } from './VmafModels.js';
 
@@ -55,7 +62,6 @@ export interface VmafSetupOptions {
   log?: (line: string) => void;
 }
 
-
 export interface VmafSetup {
   backend: VmafBackend;
   /** Program to spawn: an ffmpeg, or the docker client. */
@@ -89,12 +95,18 @@ export function libvmafFilter(setup: VmafSetup, logPath: string): string | undef
 export async function resolveVmafSetup(options: VmafSetupOptions = {}): Promise<VmafSetup> {
   const choice = options.backend ?? 'auto';
   if (!VMAF_BACKEND_CHOICES.includes(choice)) {
-    throw new InputError(`--vmaf-backend ${String(choice)}: expected one of ${VMAF_BACKEND_CHOICES.join(', ')}`, '--vmaf-backend auto');
+    throw new InputError(
+      `--vmaf-backend ${String(choice)}: expected one of ${VMAF_BACKEND_CHOICES.join(', ')}`,
+      '--vmaf-backend auto',
+    );
   }
   const env = options.env ?? process.env;
   switch (choice) {
     case 'none':
-      return noneSetup(await probeFfmpeg(options.ffmpeg, env), `VMAF is off (--vmaf-backend none): ${VMAF_OFF_WARNING}`);
+      return noneSetup(
+        await probeFfmpeg(options.ffmpeg, env),
+        `VMAF is off (--vmaf-backend none): ${VMAF_OFF_WARNING}`,
+      );
     case 'ffmpeg': {
       const local = await probeFfmpeg(options.ffmpeg, env);
       if (!local.hasLibvmaf) {
@@ -145,7 +157,11 @@ function noneSetup(local: FfmpegInfo, warning: string): VmafSetup {
     libvmafOptions: undefined,
     libvmafMajor: undefined,
     model: undefined,
-    description: { backend: 'none', ffmpeg: { path: local.path, source: local.source, version: local.version }, vmafOff: warning },
+    description: {
+      backend: 'none',
+      ffmpeg: { path: local.path, source: local.source, version: local.version },
+      vmafOff: warning,
+    },
     warnings: [warning],
   };
 }
@@ -160,13 +176,22 @@ function modelWarnings(model: ResolvedVmafModel, options: VmafSetupOptions, wher
     );
   }
   if (model.libvmafMajor === 2 && options.vmafModelDir && model.source === 'built-in') {
-    out.push(`--vmaf-model-dir ${options.vmafModelDir} is not used: libvmaf >= 2 (${where}) has ${model.name} built in`);
+    out.push(
+      `--vmaf-model-dir ${options.vmafModelDir} is not used: libvmaf >= 2 (${where}) has ${model.name} built in`,
+    );
   }
   return out;
 }
 
 function describeModel(model: ResolvedVmafModel, version: string | undefined): VmafSetupDescription['libvmaf'] {
-  return { major: model.libvmafMajor, version, model: model.name, modelSource: model.source, modelPath: model.path, modelSha256: model.sha256 };
+  return {
+    major: model.libvmafMajor,
+    version,
+    model: model.name,
+    modelSource: model.source,
+    modelPath: model.path,
+    modelSha256: model.sha256,
+  };
 }
 
 /** The model for a libvmaf generation, from the user's options (may download into the cache). */
@@ -187,7 +212,10 @@ async function ffmpegSetup(local: FfmpegInfo, options: VmafSetupOptions): Promis
   const major = local.libvmafMajor ?? 1;
   const model = await modelFor(major, options, env);
   const libvmafOptions = libvmafModelOptions(model);
-  const version = options.smokeTest !== false ? await smokeTest(local.path, [], libvmafOptions, env, `${local.path} (ffmpeg ${local.version})`, os.tmpdir()) : undefined;
+  const version =
+    options.smokeTest !== false
+      ? await smokeTest(local.path, [], libvmafOptions, env, `${local.path} (ffmpeg ${local.version})`, os.tmpdir())
+      : undefined;
   return {
     backend: 'ffmpeg',
     command: local.path,
@@ -195,18 +223,24 @@ async function ffmpegSetup(local: FfmpegInfo, options: VmafSetupOptions): Promis
     libvmafOptions,
     libvmafMajor: major,
     model,
-    description: { backend: 'ffmpeg', ffmpeg: { path: local.path, source: local.source, version: local.version }, libvmaf: describeModel(model, version) },
+    description: {
+      backend: 'ffmpeg',
+      ffmpeg: { path: local.path, source: local.source, version: local.version },
+      libvmaf: describeModel(model, version),
+    },
     warnings: modelWarnings(model, options, `ffmpeg ${local.version}`),
   };
 }
 
 async function dockerSetup(options: VmafSetupOptions): Promise<VmafSetup> {
   const env = options.env ?? process.env;
-  if (!options.runDir || !options.workDir) throw new SimqError('the docker VMAF backend needs the run directory and the measure work folder');
+  if (!options.runDir || !options.workDir)
+    throw new SimqError('the docker VMAF backend needs the run directory and the measure work folder');
   const engine = await dockerAvailable({ env, timeoutMs: options.dockerTimeoutMs });
   const runDir = path.resolve(options.runDir);
   const workDir = path.resolve(options.workDir);
-  if (!existsSync(runDir) || !statSync(runDir).isDirectory()) throw new InputError(`run directory ${runDir} does not exist`, 'pass the run directory that simq capture wrote');
+  if (!existsSync(runDir) || !statSync(runDir).isDirectory())
+    throw new InputError(`run directory ${runDir} does not exist`, 'pass the run directory that simq capture wrote');
   // Create the work folder as the user first: for a missing -v source, the engine would create it owned by root.
   mkdirSync(workDir, { recursive: true });
   const image = options.dockerImage ?? DEFAULT_DOCKER_IMAGE;
@@ -214,16 +248,25 @@ async function dockerSetup(options: VmafSetupOptions): Promise<VmafSetup> {
   const spec = { image, entrypoint, runDir, workDir, user: hostUser() };
 
   options.log?.(`checking ffmpeg in Docker image ${image} (the first use pulls it)`);
-  const inImage = await probeImageFfmpeg(engine.command, dockerRunArgs(spec), image, { env, timeoutMs: options.imageTimeoutMs });
+  const inImage = await probeImageFfmpeg(engine.command, dockerRunArgs(spec), image, {
+    env,
+    timeoutMs: options.imageTimeoutMs,
+  });
   if (!inImage.hasLibvmaf || !inImage.libvmafMajor) {
-    throw new EnvironmentError(`ffmpeg ${inImage.version} in Docker image ${image} has no libvmaf filter`, `--docker-image IMAGE with an ffmpeg built with --enable-libvmaf (default ${DEFAULT_DOCKER_IMAGE})`);
+    throw new EnvironmentError(
+      `ffmpeg ${inImage.version} in Docker image ${image} has no libvmaf filter`,
+      `--docker-image IMAGE with an ffmpeg built with --enable-libvmaf (default ${DEFAULT_DOCKER_IMAGE})`,
+    );
   }
   // An image with libvmaf 1.x has no built-in model: the host's model files are mounted read-only.
   const model = await modelFor(inImage.libvmafMajor, options, env);
   const argsPrefix = dockerRunArgs({ ...spec, readOnlyFiles: model.files });
   const libvmafOptions = libvmafModelOptions(model);
   const where = `ffmpeg ${inImage.version} in ${image}`;
-  const version = options.smokeTest !== false ? await smokeTest(engine.command, argsPrefix, libvmafOptions, env, where, workDir) : undefined;
+  const version =
+    options.smokeTest !== false
+      ? await smokeTest(engine.command, argsPrefix, libvmafOptions, env, where, workDir)
+      : undefined;
   return {
     backend: 'docker',
     command: engine.command,
@@ -246,7 +289,14 @@ async function dockerSetup(options: VmafSetupOptions): Promise<VmafSetup> {
  * unreadable .pkl or a broken image fails here with one clear message instead of in every job.
  * Returns libvmaf's version from the "version" field of its JSON log (1.3.7 and >= 2 both write it).
  */
-async function smokeTest(command: string, argsPrefix: readonly string[], libvmafOptions: string, env: NodeJS.ProcessEnv, where: string, logDir: string): Promise<string | undefined> {
+async function smokeTest(
+  command: string,
+  argsPrefix: readonly string[],
+  libvmafOptions: string,
+  env: NodeJS.ProcessEnv,
+  where: string,
+  logDir: string,
+): Promise<string | undefined> {
   // 320x180: libvmaf's feature extractors need a few pyramid levels; tiny frames are not representative.
   const source = 'testsrc2=size=320x180:rate=25';
   const dir = mkdtempSync(path.join(logDir, 'simq-vmaf-smoke-'));

@@ -65,17 +65,27 @@ export interface DownloadedFile {
  * (temporary name + rename), so a bad file means nothing new is kept. Throws ModelUnavailableError
  * when a file cannot be fetched and CorruptModelError when its digest is wrong.
  */
-export async function downloadPinnedModelFiles(fileNames: readonly string[], destDir: string, options: DownloadOptions = {}): Promise<DownloadedFile[]> {
+export async function downloadPinnedModelFiles(
+  fileNames: readonly string[],
+  destDir: string,
+  options: DownloadOptions = {},
+): Promise<DownloadedFile[]> {
   const fetched: { target: string; url: string; sha256: string; bytes: Uint8Array }[] = [];
-  for (const name of fileNames) fetched.push({ target: path.join(destDir, name), ...(await fetchPinned(name, destDir, options)) });
+  for (const name of fileNames)
+    fetched.push({ target: path.join(destDir, name), ...(await fetchPinned(name, destDir, options)) });
   for (const f of fetched) writeFileAtomic(f.target, f.bytes);
   return fetched.map((f) => ({ path: f.target, url: f.url, sha256: f.sha256 }));
 }
 
-async function fetchPinned(fileName: string, destDir: string, options: DownloadOptions): Promise<{ url: string; sha256: string; bytes: Uint8Array }> {
+async function fetchPinned(
+  fileName: string,
+  destDir: string,
+  options: DownloadOptions,
+): Promise<{ url: string; sha256: string; bytes: Uint8Array }> {
   const env = options.env ?? process.env;
   const expected = PINNED_MODEL_SHA256[fileName];
-  if (!expected) throw new SimqError(`no pinned digest for VMAF model file ${fileName}: only pinned files are downloaded`);
+  if (!expected)
+    throw new SimqError(`no pinned digest for VMAF model file ${fileName}: only pinned files are downloaded`);
   const url = modelFileUrl(fileName, env);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const manual = `curl -fL -o '${path.join(destDir, fileName)}' '${url}'  (or pass --vmaf-model-dir DIR with ${fileName} in DIR)`;
@@ -84,16 +94,24 @@ async function fetchPinned(fileName: string, destDir: string, options: DownloadO
     response = await (options.fetchImpl ?? fetch)(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    const why = (e as Error).name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : cause?.message ?? cause?.code ?? (e as Error).message;
+    const why =
+      (e as Error).name === 'TimeoutError'
+        ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+        : (cause?.message ?? cause?.code ?? (e as Error).message);
     throw new ModelUnavailableError(`could not download VMAF model file ${url}: ${why}`, manual);
   }
   if (!response.ok) {
-    throw new ModelUnavailableError(`could not download VMAF model file ${url}: HTTP ${response.status} ${response.statusText}`, manual);
+    throw new ModelUnavailableError(
+      `could not download VMAF model file ${url}: HTTP ${response.status} ${response.statusText}`,
+      manual,
+    );
   }
   const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > MAX_MODEL_BYTES) throw new CorruptModelError(`${url} is ${declared} bytes: not a VMAF model file (expected a few kB)`, manual);
+  if (declared > MAX_MODEL_BYTES)
+    throw new CorruptModelError(`${url} is ${declared} bytes: not a VMAF model file (expected a few kB)`, manual);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength > MAX_MODEL_BYTES) throw new CorruptModelError(`${url} sent ${bytes.byteLength} bytes: not a VMAF model file`, manual);
+  if (bytes.byteLength > MAX_MODEL_BYTES)
+    throw new CorruptModelError(`${url} sent ${bytes.byteLength} bytes: not a VMAF model file`, manual);
   const actual = sha256Of(bytes);
   if (actual !== expected) {
     throw new CorruptModelError(

@@ -45,7 +45,9 @@ export function recommendationRows(rec: Recommendation): RecommendationCsvRow[] 
       // The chosen (layer, temporal layer): its own bitrate and switch points.
       const layer = chosenCandidate(sel, cell);
       const fullRate = layer !== undefined && sel.layers.includes(layer);
-      const point = layer ? c.layers.flatMap((a) => a.points).find((p) => p.scenarioId === layer.scenarioId && p.rid === layer.rid) : undefined;
+      const point = layer
+        ? c.layers.flatMap((a) => a.points).find((p) => p.scenarioId === layer.scenarioId && p.rid === layer.rid)
+        : undefined;
       // Per-metric detail is the layer's at full rate; a temporal operating point has its score only.
       const size = fullRate ? point?.sizes[cell.size] : undefined;
       const enc = layer ? c.recommendedEncodings.find((e) => e.rid === layer.rid) : undefined;

@@ -23,7 +23,8 @@ export function encodingsExport(ctx: ExportContext): EncodingsExport {
     sendEncodings,
     simq: {
       ...exportProvenance(ctx),
-      usage: 'pc.addTransceiver(track, thisDocument) or mediasoup-client transport.produce({ track, encodings: thisDocument.sendEncodings })',
+      usage:
+        'pc.addTransceiver(track, thisDocument) or mediasoup-client transport.produce({ track, encodings: thisDocument.sendEncodings })',
     },
   };
 }

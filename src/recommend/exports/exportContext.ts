@@ -3,7 +3,13 @@
 import { InputError } from '../../errors.js';
 import { printable } from '../../ui/printable.js';
 import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
-import type { CodecRecommendation, LayerSelection, Recommendation, SelectableLayer, SelectionCell } from '../RecommendationTypes.js';
+import type {
+  CodecRecommendation,
+  LayerSelection,
+  Recommendation,
+  SelectableLayer,
+  SelectionCell,
+} from '../RecommendationTypes.js';
 
 export interface ExportContext {
   rec: Recommendation;
@@ -28,11 +34,15 @@ export function exportContext(rec: Recommendation, codec?: string): ExportContex
   const codecs = rec.codecs.map((c) => c.codec);
   if (codec !== undefined) {
     const found = rec.codecs.find((c) => c.codec === codec.toLowerCase());
-    if (!found) throw new InputError(`--codec ${codec}: this run measured ${codecs.join(', ')}`, `pass --codec ${codecs[0]}`);
+    if (!found)
+      throw new InputError(`--codec ${codec}: this run measured ${codecs.join(', ')}`, `pass --codec ${codecs[0]}`);
     return { rec, codec: found };
   }
   if (rec.codecs.length !== 1) {
-    throw new InputError(`this run measured several codecs (${codecs.join(', ')}); an SFU/SDK export is for one codec`, `add --codec ${codecs[0]}`);
+    throw new InputError(
+      `this run measured several codecs (${codecs.join(', ')}); an SFU/SDK export is for one codec`,
+      `add --codec ${codecs[0]}`,
+    );
   }
   return { rec, codec: rec.codecs[0] };
 }
@@ -75,7 +85,10 @@ export function liveRunLine(sfu: string, checkedAgainst: string): string {
 
 export function requireSender(ctx: ExportContext, format: string): RtpEncodingParameters[] {
   if (!ctx.codec.senderScenario || ctx.codec.recommendedEncodings.length === 0) {
-    throw new InputError(`--format ${format}: no sender scenario was measured for ${ctx.codec.codec}, so there are no encodings to export`, 'capture and measure an all-layers scenario, or pass --sender-scenario NAME');
+    throw new InputError(
+      `--format ${format}: no sender scenario was measured for ${ctx.codec.codec}, so there are no encodings to export`,
+      'capture and measure an all-layers scenario, or pass --sender-scenario NAME',
+    );
   }
   return ctx.codec.recommendedEncodings;
 }

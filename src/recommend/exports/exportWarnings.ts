@@ -3,7 +3,8 @@
 import type { Codec } from '../../scenario/ScenarioTypes.js';
 import { lowToHigh, requireSender, type ExportContext } from './exportContext.js';
 
-export type ExportWarningKind = 'mediasoup-svc-codec-simulcast' | 'livekit-small-capture' | 'jitsi-codec-preference' | 'janus-send-encodings';
+export type ExportWarningKind =
+  'mediasoup-svc-codec-simulcast' | 'livekit-small-capture' | 'jitsi-codec-preference' | 'janus-send-encodings';
 
 export interface ExportWarning {
   kind: ExportWarningKind;
@@ -43,7 +44,10 @@ function mediasoupWarnings(ctx: ExportContext): ExportWarning[] {
 function liveKitWarnings(ctx: ExportContext): ExportWarning[] {
   const { width, height } = ctx.rec.provenance.clip;
   const side = Math.max(width, height);
-  const lower = lowToHigh(requireSender(ctx, 'livekit')).filter((e) => e.active).slice(0, -1).slice(-2);
+  const lower = lowToHigh(requireSender(ctx, 'livekit'))
+    .filter((e) => e.active)
+    .slice(0, -1)
+    .slice(-2);
   if (side >= LIVEKIT_THREE_LAYERS_PX || lower.length === 0) return [];
   if (side >= LIVEKIT_TWO_LAYERS_PX && lower.length < 2) return [];
   const dropped = side >= LIVEKIT_TWO_LAYERS_PX ? [lower[1].rid] : lower.map((e) => e.rid);

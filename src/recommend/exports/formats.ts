@@ -21,11 +21,20 @@ export function isExportFormat(f: string): f is ExportFormat {
 function onlyCodec(rec: Recommendation, codec?: string): Recommendation {
   if (codec === undefined) return rec;
   const ctx = exportContext(rec, codec);
-  return { ...rec, codecs: [ctx.codec], warnings: rec.warnings.filter((w) => w.codec === undefined || w.codec === ctx.codec.codec) };
+  return {
+    ...rec,
+    codecs: [ctx.codec],
+    warnings: rec.warnings.filter((w) => w.codec === undefined || w.codec === ctx.codec.codec),
+  };
 }
 
 /** The text of one export. json and csv cover every codec; the others need one (--codec). */
-export function renderExport(rec: Recommendation, format: ExportFormat, codec?: string, options: ExportOptions = {}): string {
+export function renderExport(
+  rec: Recommendation,
+  format: ExportFormat,
+  codec?: string,
+  options: ExportOptions = {},
+): string {
   switch (format) {
     case 'json':
       return renderRecommendationJson(onlyCodec(rec, codec));
@@ -45,7 +54,12 @@ export function renderExport(rec: Recommendation, format: ExportFormat, codec?: 
 }
 
 /** What the SFU/SDK of this format does differently from the measurement (none for json/csv/encodings). */
-export function renderExportWarnings(rec: Recommendation, format: ExportFormat, codec?: string, options: ExportOptions = {}): ExportWarning[] {
+export function renderExportWarnings(
+  rec: Recommendation,
+  format: ExportFormat,
+  codec?: string,
+  options: ExportOptions = {},
+): ExportWarning[] {
   if (format === 'json' || format === 'csv' || format === 'encodings') return [];
   return exportWarnings(exportContext(rec, codec), format, options);
 }

@@ -25,7 +25,13 @@
 // Pure JSON cannot carry a comment, so the provenance is the "simq" member; Janus is never handed the
 // whole document, only the `configure` bodies inside it, which carry nothing but Janus keys.
 import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
-import { exportProvenance, lowToHigh, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
+import {
+  exportProvenance,
+  lowToHigh,
+  requireSender,
+  type ExportContext,
+  type ExportProvenance,
+} from './exportContext.js';
 import { exportWarnings } from './exportWarnings.js';
 import { janusSubscriberTable, janusSvcExport, type JanusSubscriberRow } from './janusSvc.js';
 
@@ -45,7 +51,15 @@ export interface JanusExport {
     ridOrder: 'lmh';
     simulcastMaxBitrates?: { high?: number; medium?: number; low?: number };
   };
-  substreams: { substream: number; rid: string; layer: string; bitrateBps: number; upSwitchBps: number; downSwitchBps: number; temporal: number }[];
+  substreams: {
+    substream: number;
+    rid: string;
+    layer: string;
+    bitrateBps: number;
+    upSwitchBps: number;
+    downSwitchBps: number;
+    temporal: number;
+  }[];
   subscriberTable: JanusSubscriberRow<JanusConfigure>[];
 }
 
@@ -59,13 +73,18 @@ export function janusExport(ctx: ExportContext): JanusExport {
     'sendEncodings are lowest resolution first, as measured: publish with jsep.rid_order = "lmh" (publisher.ridOrder) so Janus numbers substreams from the first rid (0 = lowest). Without it Janus reads the list highest first and substream 0 becomes the largest layer; reversing the encodings instead changes Chromium\'s encoder (SimulcastEncoderAdapter instead of one libvpx simulcast encoder).',
     'Run live by simq against Janus 1.1.2 (simq capture --sfu janus --janus-export): the publisher settings and the configure bodies of this file.',
   ];
-  if (ordered.length > 3) notes.push(`Janus handles at most three substreams; ${ordered.length} encodings were measured`);
+  if (ordered.length > 3)
+    notes.push(`Janus handles at most three substreams; ${ordered.length} encodings were measured`);
   notes.push(...exportWarnings(ctx, 'janus').map((w) => w.message));
   const substreamOf = new Map(ordered.map((e, i) => [e.rid, i]));
   const sel = ctx.codec.layerSelection;
   const publisher: JanusExport['publisher'] = { sendEncodings: [...ordered], ridOrder: 'lmh' };
   if (ordered.length === 3 && ordered.every((e) => e.maxBitrate !== undefined)) {
-    publisher.simulcastMaxBitrates = { low: ordered[0].maxBitrate, medium: ordered[1].maxBitrate, high: ordered[2].maxBitrate };
+    publisher.simulcastMaxBitrates = {
+      low: ordered[0].maxBitrate,
+      medium: ordered[1].maxBitrate,
+      high: ordered[2].maxBitrate,
+    };
   }
   return {
     simq: { ...exportProvenance(ctx), notes },
@@ -79,7 +98,11 @@ export function janusExport(ctx: ExportContext): JanusExport {
       downSwitchBps: bps(l.downSwitchKbps),
       temporal: l.temporalLayer,
     })),
-    subscriberTable: janusSubscriberTable(sel, (l, temporal): JanusConfigure => ({ request: 'configure', substream: substreamOf.get(l.rid) ?? l.spatialLayer, temporal })),
+    subscriberTable: janusSubscriberTable(sel, (l, temporal): JanusConfigure => ({
+      request: 'configure',
+      substream: substreamOf.get(l.rid) ?? l.spatialLayer,
+      temporal,
+    })),
   };
 }
 

@@ -44,7 +44,15 @@ export interface JanusSvcExport {
     /** The VideoRoom "create" settings SVC needs. */
     room: { videocodec: 'vp9'; video_svc: true };
   };
-  spatialLayers: { spatial_layer: number; rid: string; layer: string; bitrateBps: number; upSwitchBps: number; downSwitchBps: number; temporal_layer: number }[];
+  spatialLayers: {
+    spatial_layer: number;
+    rid: string;
+    layer: string;
+    bitrateBps: number;
+    upSwitchBps: number;
+    downSwitchBps: number;
+    temporal_layer: number;
+  }[];
   subscriberTable: JanusSubscriberRow<JanusSvcConfigure>[];
 }
 
@@ -63,7 +71,10 @@ export interface JanusSubscriberRow<C> {
 type SelectedLayer = ExportContext['codec']['layerSelection']['layers'][number];
 
 /** The subscriber table of both Janus exports (simulcast substreams, SVC layers): only the configure body differs. */
-export function janusSubscriberTable<C>(sel: ExportContext['codec']['layerSelection'], configure: (layer: SelectedLayer, temporal: number) => C): JanusSubscriberRow<C>[] {
+export function janusSubscriberTable<C>(
+  sel: ExportContext['codec']['layerSelection'],
+  configure: (layer: SelectedLayer, temporal: number) => C,
+): JanusSubscriberRow<C>[] {
   const layer = new Map(sel.layers.map((l) => [l.rid, l]));
   return sel.table.map((c) => {
     const wh = parseSize(c.size)!;
@@ -99,7 +110,11 @@ export function janusSvcExport(ctx: ExportContext, svc: SvcSender): JanusSvcExpo
   const sel = ctx.codec.layerSelection;
   return {
     simq: { ...exportProvenance(ctx), notes },
-    publisher: { sendEncodings: [svcEncoding(ctx, svc)], svc: { scalabilityMode: svc.scalabilityMode, uploadBps: bps(svc.uploadKbps) }, room: { videocodec: 'vp9', video_svc: true } },
+    publisher: {
+      sendEncodings: [svcEncoding(ctx, svc)],
+      svc: { scalabilityMode: svc.scalabilityMode, uploadBps: bps(svc.uploadKbps) },
+      room: { videocodec: 'vp9', video_svc: true },
+    },
     spatialLayers: sel.layers.map((l) => ({
       spatial_layer: l.spatialLayer,
       rid: l.rid,

@@ -17,7 +17,17 @@
 // Jitsi Videobridge chooses each receiver's layer itself (bandwidth allocation), so only the sender's
 // bitrates are configurable here.
 import type { Codec } from '../../scenario/ScenarioTypes.js';
-import { exportProvenance, jsComment, jsLiteral, lowToHigh, liveRunLine, provenanceLines, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
+import {
+  exportProvenance,
+  jsComment,
+  jsLiteral,
+  lowToHigh,
+  liveRunLine,
+  provenanceLines,
+  requireSender,
+  type ExportContext,
+  type ExportProvenance,
+} from './exportContext.js';
 import { exportWarnings, JITSI_DEFAULT_CODEC_ORDER, type ExportOptions } from './exportWarnings.js';
 import { jitsiSvcSettings } from './jitsiSvc.js';
 
@@ -67,20 +77,29 @@ export function jitsiExport(ctx: ExportContext, options: ExportOptions = {}): Ji
     const settings = jitsiSvcSettings(ctx, svc, notes);
     notes.push(...exportWarnings(ctx, 'jitsi', options).map((w) => w.message));
     const name = ctx.codec.codec.toUpperCase();
-    const codecPreferenceOrder = options.jitsiPreferCodec ? [name, ...JITSI_DEFAULT_CODEC_ORDER.filter((c) => c !== name)] : undefined;
+    const codecPreferenceOrder = options.jitsiPreferCodec
+      ? [name, ...JITSI_DEFAULT_CODEC_ORDER.filter((c) => c !== name)]
+      : undefined;
     return { provenance: exportProvenance(ctx), codecKey: ctx.codec.codec, settings, codecPreferenceOrder, notes };
   }
   const encodings = lowToHigh(requireSender(ctx, 'jitsi')).filter((e) => e.active);
   const height = ctx.rec.provenance.clip.height;
   const topLevel = jitsiLevelForHeight(height);
   const notes: string[] = [];
-  const keys: JitsiLevel[] = encodings.length >= 3 ? ['low', 'standard', topLevel] : encodings.length === 2 ? ['low', topLevel] : [topLevel];
-  if (encodings.length > 3) notes.push(`Jitsi sends three encodings; ${encodings.length} were measured, the three lowest are used`);
-  if (encodings.length < 3) notes.push(`Jitsi sends three encodings; only ${encodings.length} were active in the sender scenario, so only ${keys.join(', ')} are set`);
+  const keys: JitsiLevel[] =
+    encodings.length >= 3 ? ['low', 'standard', topLevel] : encodings.length === 2 ? ['low', topLevel] : [topLevel];
+  if (encodings.length > 3)
+    notes.push(`Jitsi sends three encodings; ${encodings.length} were measured, the three lowest are used`);
+  if (encodings.length < 3)
+    notes.push(
+      `Jitsi sends three encodings; only ${encodings.length} were active in the sender scenario, so only ${keys.join(', ')} are set`,
+    );
   const scales = jitsiScales(topLevel);
   const measuredScales = encodings.slice(0, 3).map((e) => e.scaleResolutionDownBy);
   if (encodings.length === 3 && measuredScales.some((s, i) => s !== scales[i])) {
-    notes.push(`Jitsi scales a ${height}p camera by ${scales.join('/')}; the sender scenario used ${measuredScales.join('/')}: the layer sizes differ from what was measured`);
+    notes.push(
+      `Jitsi scales a ${height}p camera by ${scales.join('/')}; the sender scenario used ${measuredScales.join('/')}: the layer sizes differ from what was measured`,
+    );
   }
   const maxBitratesVideo: Partial<Record<JitsiLevel, number>> = {};
   encodings.slice(0, 3).forEach((e, i) => {
@@ -91,7 +110,9 @@ export function jitsiExport(ctx: ExportContext, options: ExportOptions = {}): Ji
   if (ctx.codec.codec === 'vp9' || ctx.codec.codec === 'av1') settings.useSimulcast = true;
   notes.push(...exportWarnings(ctx, 'jitsi', options).map((w) => w.message));
   const name = ctx.codec.codec.toUpperCase();
-  const codecPreferenceOrder = options.jitsiPreferCodec ? [name, ...JITSI_DEFAULT_CODEC_ORDER.filter((c) => c !== name)] : undefined;
+  const codecPreferenceOrder = options.jitsiPreferCodec
+    ? [name, ...JITSI_DEFAULT_CODEC_ORDER.filter((c) => c !== name)]
+    : undefined;
   return { provenance: exportProvenance(ctx), codecKey: ctx.codec.codec, settings, codecPreferenceOrder, notes };
 }
 
@@ -119,7 +140,8 @@ export function renderJitsi(ctx: ExportContext, options: ExportOptions = {}): st
     `    maxBitratesVideo: Object.assign({}, (config.videoQuality.${k} || {}).maxBitratesVideo, ${jsLiteral(maxBitratesVideo, 0)})`,
     '});',
   ];
-  if (j.codecPreferenceOrder) lines.push(`config.videoQuality.codecPreferenceOrder = ${jsLiteral(j.codecPreferenceOrder, 0)};`);
+  if (j.codecPreferenceOrder)
+    lines.push(`config.videoQuality.codecPreferenceOrder = ${jsLiteral(j.codecPreferenceOrder, 0)};`);
   lines.push('');
   return lines.join('\n');
 }

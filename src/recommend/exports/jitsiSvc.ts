@@ -38,9 +38,16 @@ export function jitsiSvcSettings(ctx: ExportContext, svc: SvcSender, notes: stri
   }
   const level = jitsiLevelForHeight(height);
   const e = ctx.codec.recommendedEncodings.find((x) => x.rid === svc.rid);
-  const settings: JitsiCodecSettings = { maxBitratesVideo: {}, scalabilityModeEnabled: true, useSimulcast: false, useKSVC };
+  const settings: JitsiCodecSettings = {
+    maxBitratesVideo: {},
+    scalabilityModeEnabled: true,
+    useSimulcast: false,
+    useKSVC,
+  };
   if (e?.maxBitrate !== undefined) settings.maxBitratesVideo[level] = e.maxBitrate;
   notes.push(`SVC: ${svcSummary(svc)}. Jitsi caps it with maxBitratesVideo.${level} (the ${height}p capture's level)`);
-  notes.push('scalabilityModeEnabled only takes effect where the browser supports the scalabilityMode API (Chromium 113+); elsewhere Jitsi sends simulcast');
+  notes.push(
+    'scalabilityModeEnabled only takes effect where the browser supports the scalabilityMode API (Chromium 113+); elsewhere Jitsi sends simulcast',
+  );
   return settings;
 }

@@ -14,7 +14,17 @@
 // publisher side is configurable here.
 import type { Codec, RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
 import { parseSize } from '../../units.js';
-import { exportProvenance, jsComment, jsLiteral, lowToHigh, liveRunLine, provenanceLines, requireSender, type ExportContext, type ExportProvenance } from './exportContext.js';
+import {
+  exportProvenance,
+  jsComment,
+  jsLiteral,
+  lowToHigh,
+  liveRunLine,
+  provenanceLines,
+  requireSender,
+  type ExportContext,
+  type ExportProvenance,
+} from './exportContext.js';
 import { exportWarnings } from './exportWarnings.js';
 import { liveKitSvcPublishOptions } from './livekitSvc.js';
 
@@ -68,7 +78,12 @@ export function liveKitExport(ctx: ExportContext): LiveKitExport {
     const notes: string[] = [];
     const p = ctx.rec.provenance;
     const publishOptions = liveKitSvcPublishOptions(ctx, svc, notes);
-    return { provenance: exportProvenance(ctx), captureResolution: { width: p.clip.width, height: p.clip.height, frameRate: p.clip.fps }, publishOptions, notes };
+    return {
+      provenance: exportProvenance(ctx),
+      captureResolution: { width: p.clip.width, height: p.clip.height, frameRate: p.clip.fps },
+      publishOptions,
+      notes,
+    };
   }
   const encodings = lowToHigh(requireSender(ctx, 'livekit')).filter((e) => e.active);
   const p = ctx.rec.provenance;
@@ -80,9 +95,14 @@ export function liveKitExport(ctx: ExportContext): LiveKitExport {
   // The measurements ran at the clip's frame rate on every layer; LiveKit's default presets lower the
   // frame rate of small layers, so maxFramerate is always written out.
   const videoEncoding: LiveKitVideoEncoding = { maxBitrate: top.maxBitrate ?? 0, maxFramerate: fps(top) };
-  if (top.maxBitrate === undefined) notes.push(`no maxBitrate advice for the top layer ${top.rid}; set videoEncoding.maxBitrate yourself`);
+  if (top.maxBitrate === undefined)
+    notes.push(`no maxBitrate advice for the top layer ${top.rid}; set videoEncoding.maxBitrate yourself`);
   // One measured layer: simulcast off, or LiveKit would add default lower layers nobody measured.
-  const publishOptions: LiveKitExport['publishOptions'] = { videoCodec: ctx.codec.codec, simulcast: encodings.length > 1, videoEncoding };
+  const publishOptions: LiveKitExport['publishOptions'] = {
+    videoCodec: ctx.codec.codec,
+    simulcast: encodings.length > 1,
+    videoEncoding,
+  };
   const scalabilityMode = svcSimulcast(ctx.codec.codec, encodings);
   if (scalabilityMode) {
     publishOptions.scalabilityMode = scalabilityMode;
@@ -91,13 +111,22 @@ export function liveKitExport(ctx: ExportContext): LiveKitExport {
         'older ones send one SVC stream and videoEncoding.maxBitrate then caps all layers together',
     );
   } else if (ctx.codec.codec === 'vp9' || ctx.codec.codec === 'av1') {
-    notes.push(`one ${ctx.codec.codec.toUpperCase()} layer was measured: LiveKit sends it as one stream, videoEncoding caps it`);
+    notes.push(
+      `one ${ctx.codec.codec.toUpperCase()} layer was measured: LiveKit sends it as one stream, videoEncoding caps it`,
+    );
   }
-  if (lower.length > 2) notes.push(`LiveKit takes at most two custom lower layers; ${lower.length} were measured, the two largest are kept`);
+  if (lower.length > 2)
+    notes.push(
+      `LiveKit takes at most two custom lower layers; ${lower.length} were measured, the two largest are kept`,
+    );
   if (lower.length > 0) {
     publishOptions.videoSimulcastLayers = lower.slice(-2).map((e) => {
-      const size = layerSize.get(e.rid) ?? { width: Math.round(p.clip.width / e.scaleResolutionDownBy), height: Math.round(p.clip.height / e.scaleResolutionDownBy) };
-      if (e.maxBitrate === undefined) notes.push(`no maxBitrate advice for ${e.rid}; LiveKit needs one, ${e.rid} is written with 0`);
+      const size = layerSize.get(e.rid) ?? {
+        width: Math.round(p.clip.width / e.scaleResolutionDownBy),
+        height: Math.round(p.clip.height / e.scaleResolutionDownBy),
+      };
+      if (e.maxBitrate === undefined)
+        notes.push(`no maxBitrate advice for ${e.rid}; LiveKit needs one, ${e.rid} is written with 0`);
       return { width: size.width, height: size.height, maxBitrate: e.maxBitrate ?? 0, maxFramerate: fps(e) };
     });
   }
@@ -116,7 +145,10 @@ export function renderLiveKit(ctx: ExportContext): string {
   const body = jsLiteral(rest).replace(/\n}$/, '');
   const presets = videoSimulcastLayers
     ? `,\n  "videoSimulcastLayers": [\n${videoSimulcastLayers
-        .map((l) => `    new VideoPreset(${l.width}, ${l.height}, ${l.maxBitrate}${l.maxFramerate !== undefined ? `, ${l.maxFramerate}` : ''})`)
+        .map(
+          (l) =>
+            `    new VideoPreset(${l.width}, ${l.height}, ${l.maxBitrate}${l.maxFramerate !== undefined ? `, ${l.maxFramerate}` : ''})`,
+        )
         .join(',\n')}\n  ]\n}`
     : '\n}';
   const header = jsComment([

@@ -16,7 +16,18 @@
 // - simqPreferredLayers(width, height, availableBps): a lookup in the table.
 import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
 import { parseSize } from '../../units.js';
-import { exportProvenance, jsComment, jsLiteral, lowToHigh, liveRunLine, provenanceLines, requireSender, selectableByRid, type ExportContext, type ExportProvenance } from './exportContext.js';
+import {
+  exportProvenance,
+  jsComment,
+  jsLiteral,
+  lowToHigh,
+  liveRunLine,
+  provenanceLines,
+  requireSender,
+  selectableByRid,
+  type ExportContext,
+  type ExportProvenance,
+} from './exportContext.js';
 import { exportWarnings } from './exportWarnings.js';
 import { svcEncoding, svcSummary, type SvcEncoding } from './svcLayers.js';
 
@@ -40,10 +51,27 @@ export interface MediasoupExport {
   /** Simulcast: one per layer, lowest first. SVC: the one encoding with its scalabilityMode (no rid). */
   encodings: (RtpEncodingParameters | SvcEncoding)[];
   /** SVC sender: the mode and its spatial layers (mediasoup's consumer is then of type "svc"). */
-  svc?: { scalabilityMode: string; spatialLayers: { spatialLayer: number; size: string; rid: string }[]; uploadBps: number };
-  layerSwitching: { rid: string; spatialLayer: number; temporalLayer: number; bitrateBps: number; upSwitchBps: number; downSwitchBps: number }[];
+  svc?: {
+    scalabilityMode: string;
+    spatialLayers: { spatialLayer: number; size: string; rid: string }[];
+    uploadBps: number;
+  };
+  layerSwitching: {
+    rid: string;
+    spatialLayer: number;
+    temporalLayer: number;
+    bitrateBps: number;
+    upSwitchBps: number;
+    downSwitchBps: number;
+  }[];
   preferredLayersTable: MediasoupPreferredRow[];
-  preferredLayersBySize: { viewerSize: string; viewerWidth: number; viewerHeight: number; rid: string; preferredLayers: ConsumerLayers }[];
+  preferredLayersBySize: {
+    viewerSize: string;
+    viewerWidth: number;
+    viewerHeight: number;
+    rid: string;
+    preferredLayers: ConsumerLayers;
+  }[];
 }
 
 const bps = (kbps: number) => Math.round(kbps * 1000);
@@ -79,15 +107,31 @@ export function mediasoupExport(ctx: ExportContext): MediasoupExport {
   });
   const preferredLayersBySize: MediasoupExport['preferredLayersBySize'] = [];
   for (const size of sel.sizes) {
-    const best = sel.layers.filter((l) => l.scores[size] !== undefined).sort((a, b) => b.scores[size] - a.scores[size] || a.kbps - b.kbps)[0];
+    const best = sel.layers
+      .filter((l) => l.scores[size] !== undefined)
+      .sort((a, b) => b.scores[size] - a.scores[size] || a.kbps - b.kbps)[0];
     if (!best) continue;
     const wh = parseSize(size)!;
-    preferredLayersBySize.push({ viewerSize: size, viewerWidth: wh.width, viewerHeight: wh.height, rid: best.rid, preferredLayers: { spatialLayer: best.spatialLayer, temporalLayer: best.temporalLayer } });
+    preferredLayersBySize.push({
+      viewerSize: size,
+      viewerWidth: wh.width,
+      viewerHeight: wh.height,
+      rid: best.rid,
+      preferredLayers: { spatialLayer: best.spatialLayer, temporalLayer: best.temporalLayer },
+    });
   }
   return {
     provenance: exportProvenance(ctx),
     encodings,
-    ...(svc ? { svc: { scalabilityMode: svc.scalabilityMode, spatialLayers: svc.points.map((p) => ({ spatialLayer: p.spatialLayer, size: p.size, rid: p.rid })), uploadBps: bps(svc.uploadKbps) } } : {}),
+    ...(svc
+      ? {
+          svc: {
+            scalabilityMode: svc.scalabilityMode,
+            spatialLayers: svc.points.map((p) => ({ spatialLayer: p.spatialLayer, size: p.size, rid: p.rid })),
+            uploadBps: bps(svc.uploadKbps),
+          },
+        }
+      : {}),
     layerSwitching: sel.layers.map((l) => ({
       rid: l.rid,
       spatialLayer: l.spatialLayer,

@@ -11,7 +11,11 @@ export type SvcEncoding = Omit<RtpEncodingParameters, 'rid' | 'scaleResolutionDo
 
 export function svcEncoding(ctx: ExportContext, svc: SvcSender): SvcEncoding {
   const e = ctx.codec.recommendedEncodings.find((x) => x.rid === svc.rid) ?? ctx.codec.recommendedEncodings[0];
-  const out: SvcEncoding = { active: e.active, scaleResolutionDownBy: e.scaleResolutionDownBy, scalabilityMode: svc.scalabilityMode };
+  const out: SvcEncoding = {
+    active: e.active,
+    scaleResolutionDownBy: e.scaleResolutionDownBy,
+    scalabilityMode: svc.scalabilityMode,
+  };
   if (e.maxBitrate !== undefined) out.maxBitrate = e.maxBitrate;
   if (e.maxFramerate !== undefined) out.maxFramerate = e.maxFramerate;
   return out;

@@ -7,7 +7,11 @@ import { CAP_RED, GUIDE_GREY } from '../colors.js';
 import type { ChartSpec, SeriesSpec } from '../page/ReportTypes.js';
 import { encodingsSummary } from '../scenarioLabels.js';
 
-export function bitrateTimelineChart(scenario: ScenarioRecord, rows: StatsRow[], colors: Record<string, string>): ChartSpec | undefined {
+export function bitrateTimelineChart(
+  scenario: ScenarioRecord,
+  rows: StatsRow[],
+  colors: Record<string, string>,
+): ChartSpec | undefined {
   // One x per stats sample ("second"); every layer's row of that sample shares its t_s.
   const bySecond = new Map<number, StatsRow[]>();
   for (const r of rows) {
@@ -20,9 +24,18 @@ export function bitrateTimelineChart(scenario: ScenarioRecord, rows: StatsRow[],
   if (seconds.length === 0) return undefined;
   const x = seconds.map((s) => bySecond.get(s)![0].t_s);
   const order = scenario.scenario.encodings.map((e) => e.rid);
-  const rids = [...new Set(rows.map((r) => r.rid))].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  const rids = [...new Set(rows.map((r) => r.rid))].sort(
+    (a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99),
+  );
 
-  type Key = 'actual_kbps' | 'target_kbps' | 'available_outgoing_kbps' | 'bandwidth_cap_kbps' | 'link_rate_kbps' | 'link_delivered_kbps' | 'link_drops';
+  type Key =
+    | 'actual_kbps'
+    | 'target_kbps'
+    | 'available_outgoing_kbps'
+    | 'bandwidth_cap_kbps'
+    | 'link_rate_kbps'
+    | 'link_delivered_kbps'
+    | 'link_drops';
   const column = (rid: string | undefined, key: Key) =>
     seconds.map((s) => {
       const list = bySecond.get(s)!;
@@ -44,21 +57,47 @@ export function bitrateTimelineChart(scenario: ScenarioRecord, rows: StatsRow[],
   const layerMax = Math.max(0, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
   const availableMax = Math.max(0, ...available.filter((v): v is number => v !== null));
   const hideAvailable = cap.every((v) => v === null) && availableMax > 2 * layerMax;
-  if (availableMax > 0) series.push({ label: `available outgoing${hideAvailable ? ' (click to show)' : ''}`, color: GUIDE_GREY, style: 'dot', values: available, data: false, hidden: hideAvailable });
-  if (cap.some((v) => v !== null)) series.push({ label: 'bandwidth cap', color: CAP_RED, style: 'rule', values: cap, data: false });
+  if (availableMax > 0)
+    series.push({
+      label: `available outgoing${hideAvailable ? ' (click to show)' : ''}`,
+      color: GUIDE_GREY,
+      style: 'dot',
+      values: available,
+      data: false,
+      hidden: hideAvailable,
+    });
+  if (cap.some((v) => v !== null))
+    series.push({ label: 'bandwidth cap', color: CAP_RED, style: 'rule', values: cap, data: false });
   // A shaped uplink (src/link/): the rate set on the link, what its queue let out, and its drops
   // (packets in that second, on the same axis: few enough to read next to kbps; hidden at first).
   const linkRate = column(undefined, 'link_rate_kbps');
   if (linkRate.some((v) => v !== null)) {
     series.push({ label: 'link rate', color: CAP_RED, style: 'dash', values: linkRate, data: true });
-    series.push({ label: 'link delivered', color: CAP_RED, style: 'dot', values: column(undefined, 'link_delivered_kbps'), data: true });
-    series.push({ label: 'link queue drops (packets/s, click to show)', color: GUIDE_GREY, style: 'line', values: column(undefined, 'link_drops'), data: true, hidden: true });
+    series.push({
+      label: 'link delivered',
+      color: CAP_RED,
+      style: 'dot',
+      values: column(undefined, 'link_delivered_kbps'),
+      data: true,
+    });
+    series.push({
+      label: 'link queue drops (packets/s, click to show)',
+      color: GUIDE_GREY,
+      style: 'line',
+      values: column(undefined, 'link_drops'),
+      data: true,
+      hidden: true,
+    });
   }
 
   const warmupS = steadyStartS(scenario);
   const capText =
-    (scenario.scenario.bandwidthBps !== undefined ? `, send cap ${Math.round(scenario.scenario.bandwidthBps / 1000)} kbps` : '') +
-    (scenario.scenario.uplink ? `, uplink ${scenario.scenario.uplink.text}${scenario.measuredOverTime ? ' (a moving link: measured over time, no steady state)' : ''}` : '');
+    (scenario.scenario.bandwidthBps !== undefined
+      ? `, send cap ${Math.round(scenario.scenario.bandwidthBps / 1000)} kbps`
+      : '') +
+    (scenario.scenario.uplink
+      ? `, uplink ${scenario.scenario.uplink.text}${scenario.measuredOverTime ? ' (a moving link: measured over time, no steady state)' : ''}`
+      : '');
   return {
     id: `timeline-${scenario.id}`,
     kind: 'bitrate-timeline',
@@ -70,7 +109,16 @@ export function bitrateTimelineChart(scenario: ScenarioRecord, rows: StatsRow[],
     xLegend: 't (s)',
     yLabel: 'kbps',
     yFromZero: true,
-    shade: warmupS > 0 ? [{ from: 0, to: warmupS, label: `warm-up ${warmupS} s (not in steady state${scenario.steadyStart && !scenario.steadyStart.settled ? ': the sender never settled' : ''})` }] : undefined,
+    shade:
+      warmupS > 0
+        ? [
+            {
+              from: 0,
+              to: warmupS,
+              label: `warm-up ${warmupS} s (not in steady state${scenario.steadyStart && !scenario.steadyStart.settled ? ': the sender never settled' : ''})`,
+            },
+          ]
+        : undefined,
     views: [{ key: 'all', label: 'all', x, series }],
     height: 300,
   };

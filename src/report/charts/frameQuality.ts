@@ -7,18 +7,27 @@ import type { ReportMetric } from '../reportMetric.js';
 import type { ChartSpec, ChartView, SeriesSpec } from '../page/ReportTypes.js';
 import { compareSizes } from '../scenarioLabels.js';
 
-export function frameQualityChart(scenario: ScenarioRecord, rows: readonly PictureRow[], metric: ReportMetric, colors: Record<string, string>): ChartSpec | undefined {
+export function frameQualityChart(
+  scenario: ScenarioRecord,
+  rows: readonly PictureRow[],
+  metric: ReportMetric,
+  colors: Record<string, string>,
+): ChartSpec | undefined {
   const order = scenario.scenario.encodings.map((e) => e.rid);
   const sizes = [...new Set(rows.map((r) => r.size))].sort(compareSizes);
   const views: ChartView[] = [];
   for (const size of sizes) {
-    const sized = rows.filter((r) => r.size === size && typeof r[metric.frameColumn] === 'number' && typeof r.time_s === 'number');
+    const sized = rows.filter(
+      (r) => r.size === size && typeof r[metric.frameColumn] === 'number' && typeof r.time_s === 'number',
+    );
     if (sized.length === 0) continue;
     // Each layer is timed by its own pictures, and one layer can show two pictures with the same
     // time_s (a re-acquired frame): every row gets its own x slot, so none overwrites another.
     const ordered = [...sized].sort((a, b) => a.time_s - b.time_s);
     const x = ordered.map((r) => r.time_s);
-    const rids = [...new Set(sized.map((r) => r.rid))].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+    const rids = [...new Set(sized.map((r) => r.rid))].sort(
+      (a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99),
+    );
     const markers: { series: number; index: number }[] = [];
     const series: SeriesSpec[] = rids.map((rid, s) => {
       const values = ordered.map((r, i) => {
@@ -28,7 +37,13 @@ export function frameQualityChart(scenario: ScenarioRecord, rows: readonly Pictu
       });
       return { label: rid, color: colors[rid] ?? '#555', style: 'line', values, data: true };
     });
-    views.push({ key: size, label: size === 'native' ? "each layer's own size" : `${size} viewer`, x, series, markers });
+    views.push({
+      key: size,
+      label: size === 'native' ? "each layer's own size" : `${size} viewer`,
+      x,
+      series,
+      markers,
+    });
   }
   if (views.length === 0) return undefined;
   const warmupTimes = rows.filter((r) => r.warmup === 1).map((r) => r.time_s);
@@ -47,7 +62,9 @@ export function frameQualityChart(scenario: ScenarioRecord, rows: readonly Pictu
     xLegend: 't (s)',
     yLabel: metric.unit,
     yRange: metric.range,
-    shade: warmupTimes.length ? [{ from: Math.min(...warmupTimes), to: steadyStartS(scenario), label: 'warm-up' }] : undefined,
+    shade: warmupTimes.length
+      ? [{ from: Math.min(...warmupTimes), to: steadyStartS(scenario), label: 'warm-up' }]
+      : undefined,
     viewLabel: 'render size',
     views,
     height: 280,

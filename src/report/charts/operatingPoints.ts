@@ -3,7 +3,12 @@
 // and labelled with its level and frame rate; a dashed line in the rid's colour joins a layer's levels
 // (T0 -> T2: what dropping frames saves and costs), and the black dashed line is the upper envelope,
 // the best operating points (no cheaper pair scores higher).
-import { upperEnvelope, viewerOperatingPoints, type OperatingPoint, type OperatingPointRow } from '../../measure/operatingPoints.js';
+import {
+  upperEnvelope,
+  viewerOperatingPoints,
+  type OperatingPoint,
+  type OperatingPointRow,
+} from '../../measure/operatingPoints.js';
 import { ENVELOPE_BLACK } from '../colors.js';
 import type { ReportMetric } from '../reportMetric.js';
 import type { ChartSpec, PointLabel, SeriesSpec } from '../page/ReportTypes.js';
@@ -37,7 +42,12 @@ function layerLines(points: readonly Plotted[], single: boolean): Map<string, { 
   return lines;
 }
 
-export function operatingPointCharts(rows: readonly OperatingPointRow[], metric: ReportMetric, colors: Record<string, string>, ridOrder: readonly string[]): ChartSpec[] {
+export function operatingPointCharts(
+  rows: readonly OperatingPointRow[],
+  metric: ReportMetric,
+  colors: Record<string, string>,
+  ridOrder: readonly string[],
+): ChartSpec[] {
   const rank = (rid: string) => ridOrder.indexOf(rid) + 1 || 999;
   const charts: ChartSpec[] = [];
   for (const viewer of viewerOperatingPoints(rows)) {
@@ -47,18 +57,40 @@ export function operatingPointCharts(rows: readonly OperatingPointRow[], metric:
     const rids = [...new Set(points.map((q) => q.p.rid))].sort((a, b) => rank(a) - rank(b));
     const best = new Set(upperEnvelope(points.map((q) => q.p)));
     const values = (keep: (q: Plotted) => boolean) => points.map((q) => (keep(q) ? q.y : null));
-    const series: SeriesSpec[] = rids.map((rid) => ({ label: rid, color: colors[rid] ?? '#555', style: 'points', values: values((q) => q.p.rid === rid), data: true }));
+    const series: SeriesSpec[] = rids.map((rid) => ({
+      label: rid,
+      color: colors[rid] ?? '#555',
+      style: 'points',
+      values: values((q) => q.p.rid === rid),
+      data: true,
+    }));
     const lines = [...layerLines(points, single)].sort(([, a], [, b]) => rank(a.rid) - rank(b.rid));
     for (const [key, line] of lines) {
       if (line.members.size < 2) continue;
-      series.push({ label: `${key} T0..T${Math.max(...[...line.members].map((q) => q.p.temporalLayer))}`, color: colors[line.rid] ?? '#555', style: 'envelope', values: values((q) => line.members.has(q)), data: false });
+      series.push({
+        label: `${key} T0..T${Math.max(...[...line.members].map((q) => q.p.temporalLayer))}`,
+        color: colors[line.rid] ?? '#555',
+        style: 'envelope',
+        values: values((q) => line.members.has(q)),
+        data: false,
+      });
     }
-    series.push({ label: 'best operating points', color: ENVELOPE_BLACK, style: 'envelope', values: values((q) => best.has(q.p)), data: false });
+    series.push({
+      label: 'best operating points',
+      color: ENVELOPE_BLACK,
+      style: 'envelope',
+      values: values((q) => best.has(q.p)),
+      data: false,
+    });
     // Labels on the best points first: the page skips a label that would overlap one already drawn.
     const labels: PointLabel[] = points
       .map((q, index) => ({ q, index }))
       .sort((a, b) => Number(best.has(b.q.p)) - Number(best.has(a.q.p)))
-      .map(({ q, index }) => ({ series: rids.indexOf(q.p.rid), index, text: `${q.p.rid} T${q.p.temporalLayer}${q.p.fps !== undefined ? ` ${q.p.fps.toFixed(1)} fps` : ''}` }));
+      .map(({ q, index }) => ({
+        series: rids.indexOf(q.p.rid),
+        index,
+        text: `${q.p.rid} T${q.p.temporalLayer}${q.p.fps !== undefined ? ` ${q.p.fps.toFixed(1)} fps` : ''}`,
+      }));
     charts.push({
       id: `operating-points-${viewer.codec}-${viewer.size}`,
       kind: 'operating-points',

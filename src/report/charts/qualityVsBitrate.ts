@@ -35,7 +35,11 @@ export function upperEnvelope(points: readonly { x: number; y: number }[]): numb
   return out;
 }
 
-function adviceFor(rec: Recommendation | undefined, codec: string, metric: ReportMetric): CodecRecommendation | undefined {
+function adviceFor(
+  rec: Recommendation | undefined,
+  codec: string,
+  metric: ReportMetric,
+): CodecRecommendation | undefined {
   if (!rec) return undefined;
   // The advice is in the recommendation's metric; only draw it on a chart of the same metric.
   const same = (rec.settings.metric.name === 'vmaf') === (metric.name === 'VMAF');
@@ -83,7 +87,9 @@ export function qualityVsBitrateCharts(
       }
       if (points.length === 0) continue;
       // Envelope membership, before the advice rings join the points.
-      const groups = native ? [...new Set(points.map((p) => p.key))].map((k) => points.filter((p) => p.key === k)) : [points];
+      const groups = native
+        ? [...new Set(points.map((p) => p.key))].map((k) => points.filter((p) => p.key === k))
+        : [points];
       const onEnvelope = new Map<Point, string>();
       for (const group of groups) {
         const front = upperEnvelope(group);
@@ -94,7 +100,13 @@ export function qualityVsBitrateCharts(
       if (native && advice) {
         for (const layer of advice.layers) {
           if (!layer.advice || layer.advice.wantedKbps <= 0) continue;
-          points.push({ x: layer.advice.wantedKbps, y: layer.advice.expectedScore, key: 'advice', label: `${layer.rid}: maxBitrate ${Math.round(layer.advice.maxBitrate / 1000)}k`, priority: -1 });
+          points.push({
+            x: layer.advice.wantedKbps,
+            y: layer.advice.expectedScore,
+            key: 'advice',
+            label: `${layer.rid}: maxBitrate ${Math.round(layer.advice.maxBitrate / 1000)}k`,
+            priority: -1,
+          });
         }
       }
       points.sort((a, b) => a.x - b.x || b.y - a.y);
@@ -123,11 +135,21 @@ export function qualityVsBitrateCharts(
         .sort((a, b) => a.p.priority - b.p.priority || (onEnvelope.has(b.p) ? 1 : 0) - (onEnvelope.has(a.p) ? 1 : 0))
         .map(({ p, index }) => ({ series: keys.indexOf(p.key), index, text: p.label! }));
       const hLines =
-        native && advice ? [{ y: recommendation!.settings.targetScore, label: `target ${metric.name} ${recommendation!.settings.targetScore}`, color: '#6a3d9a' }] : undefined;
+        native && advice
+          ? [
+              {
+                y: recommendation!.settings.targetScore,
+                label: `target ${metric.name} ${recommendation!.settings.targetScore}`,
+                color: '#6a3d9a',
+              },
+            ]
+          : undefined;
       charts.push({
         id: `quality-${codec}-${size}`,
         kind: 'quality-vs-bitrate',
-        title: native ? `${codec.toUpperCase()}: ${metric.name} of each layer at its own size vs target kbps` : `${codec.toUpperCase()}: ${metric.name} for a ${size} viewer vs kbps sent`,
+        title: native
+          ? `${codec.toUpperCase()}: ${metric.name} of each layer at its own size vs target kbps`
+          : `${codec.toUpperCase()}: ${metric.name} for a ${size} viewer vs kbps sent`,
         note: native
           ? `One point per layer per scenario (sweep points included); dashed: each layer's upper envelope. x: steady-state encoder target (outbound-rtp.targetBitrate), the number maxBitrate controls.${advice ? ' Rings: the recommended operating points.' : ''}`
           : `Every layer decoded and scaled to ${size} before scoring; dashed: the upper envelope (no point scores higher for fewer kbps). x: steady-state kbps actually sent, what the SFU forwards to this viewer.`,

@@ -12,15 +12,17 @@ export const SVC_COLOR = '#d62728';
 
 /** The rows of one codec with a size that parses, by viewer height (then width), ascending. */
 function bySize(rows: readonly SvcVersusSimulcastRow[]): { row: SvcVersusSimulcastRow; height: number }[] {
-  return rows
-    .flatMap((row) => {
-      const s = parseSize(row.size);
-      return s ? [{ row, height: s.height, width: s.width }] : [];
-    })
-    .sort((a, b) => a.height - b.height || a.width - b.width)
-    // One x per height: uPlot needs ascending, distinct x values.
-    .filter((r, i, all) => i === 0 || all[i - 1].height !== r.height)
-    .map(({ row, height }) => ({ row, height }));
+  return (
+    rows
+      .flatMap((row) => {
+        const s = parseSize(row.size);
+        return s ? [{ row, height: s.height, width: s.width }] : [];
+      })
+      .sort((a, b) => a.height - b.height || a.width - b.width)
+      // One x per height: uPlot needs ascending, distinct x values.
+      .filter((r, i, all) => i === 0 || all[i - 1].height !== r.height)
+      .map(({ row, height }) => ({ row, height }))
+  );
 }
 
 export function svcVersusSimulcastCharts(rows: readonly SvcVersusSimulcastRow[], metric: ReportMetric): ChartSpec[] {
@@ -31,10 +33,25 @@ export function svcVersusSimulcastCharts(rows: readonly SvcVersusSimulcastRow[],
     const x = mine.map((m) => m.height);
     const first = mine[0].row;
     const pair = `${first.simulcast?.candidate.scenarioId ?? '-'} vs ${first.svc?.candidate.scenarioId ?? '-'}`;
-    const upload = first.uploadDifference === undefined ? '' : ` SVC uploads ${first.uploadDifference > 0 ? '+' : ''}${Math.round(first.uploadDifference * 1000) / 10} % of simulcast's${first.sameUpload === false ? ' (too far apart to name a winner)' : ''}.`;
+    const upload =
+      first.uploadDifference === undefined
+        ? ''
+        : ` SVC uploads ${first.uploadDifference > 0 ? '+' : ''}${Math.round(first.uploadDifference * 1000) / 10} % of simulcast's${first.sameUpload === false ? ' (too far apart to name a winner)' : ''}.`;
     const quality: SeriesSpec[] = [
-      { label: 'simulcast', color: SIMULCAST_COLOR, style: 'line', values: mine.map((m) => m.row.simulcast?.candidate.score ?? null), data: true },
-      { label: 'SVC', color: SVC_COLOR, style: 'line', values: mine.map((m) => m.row.svc?.candidate.score ?? null), data: true },
+      {
+        label: 'simulcast',
+        color: SIMULCAST_COLOR,
+        style: 'line',
+        values: mine.map((m) => m.row.simulcast?.candidate.score ?? null),
+        data: true,
+      },
+      {
+        label: 'SVC',
+        color: SVC_COLOR,
+        style: 'line',
+        values: mine.map((m) => m.row.svc?.candidate.score ?? null),
+        data: true,
+      },
     ];
     const labels: PointLabel[] = mine.flatMap((m, index) => [
       ...(m.row.simulcast ? [{ series: 0, index, text: m.row.simulcast.candidate.rid }] : []),
@@ -55,10 +72,34 @@ export function svcVersusSimulcastCharts(rows: readonly SvcVersusSimulcastRow[],
     });
     const rule = (v: number | undefined) => mine.map(() => v ?? null);
     const bits: SeriesSpec[] = [
-      { label: 'simulcast: SFU to viewer', color: SIMULCAST_COLOR, style: 'line', values: mine.map((m) => m.row.simulcast?.candidate.kbps ?? null), data: true },
-      { label: 'SVC: SFU to viewer', color: SVC_COLOR, style: 'line', values: mine.map((m) => m.row.svc?.candidate.kbps ?? null), data: true },
-      { label: 'simulcast: sender upload', color: SIMULCAST_COLOR, style: 'dash', values: rule(first.simulcast?.uploadKbps), data: false },
-      { label: 'SVC: sender upload', color: SVC_COLOR, style: 'dash', values: rule(first.svc?.uploadKbps), data: false },
+      {
+        label: 'simulcast: SFU to viewer',
+        color: SIMULCAST_COLOR,
+        style: 'line',
+        values: mine.map((m) => m.row.simulcast?.candidate.kbps ?? null),
+        data: true,
+      },
+      {
+        label: 'SVC: SFU to viewer',
+        color: SVC_COLOR,
+        style: 'line',
+        values: mine.map((m) => m.row.svc?.candidate.kbps ?? null),
+        data: true,
+      },
+      {
+        label: 'simulcast: sender upload',
+        color: SIMULCAST_COLOR,
+        style: 'dash',
+        values: rule(first.simulcast?.uploadKbps),
+        data: false,
+      },
+      {
+        label: 'SVC: sender upload',
+        color: SVC_COLOR,
+        style: 'dash',
+        values: rule(first.svc?.uploadKbps),
+        data: false,
+      },
     ];
     charts.push({
       id: `svc-bits-${codec}`,

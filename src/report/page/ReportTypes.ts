@@ -45,7 +45,8 @@ export interface ChartView {
   markers?: { series: number; index: number }[];
 }
 
-export type ChartKind = 'bitrate-timeline' | 'quality-vs-bitrate' | 'operating-points' | 'frame-quality' | 'svc-vs-simulcast';
+export type ChartKind =
+  'bitrate-timeline' | 'quality-vs-bitrate' | 'operating-points' | 'frame-quality' | 'svc-vs-simulcast';
 
 export interface ChartSpec {
   id: string;

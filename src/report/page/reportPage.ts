@@ -35,7 +35,15 @@ function fmt(v: number | null | undefined): string {
 }
 
 function seriesOptions(s: SeriesSpec): UPlot.Series {
-  const o: UPlot.Series = { label: s.label, stroke: s.color, width: 2, spanGaps: true, points: { show: false }, show: !s.hidden, value: (_u, v) => fmt(v) };
+  const o: UPlot.Series = {
+    label: s.label,
+    stroke: s.color,
+    width: 2,
+    spanGaps: true,
+    points: { show: false },
+    show: !s.hidden,
+    value: (_u, v) => fmt(v),
+  };
   if (s.style === 'dash') Object.assign(o, { dash: [7, 5], width: 1.5 });
   else if (s.style === 'dot') Object.assign(o, { dash: [2, 4], width: 1.5 });
   else if (s.style === 'rule') Object.assign(o, { dash: [10, 4], width: 1.5 });
@@ -95,7 +103,12 @@ function kbpsX(spec: ChartSpec): boolean {
 
 function xScale(spec: ChartSpec): UPlot.Scale {
   if (kbpsX(spec)) {
-    return { time: false, distr: 3, log: 10, range: (_u, min, max) => [Math.max(1, min / 1.4), Math.max(2, max * 1.4)] };
+    return {
+      time: false,
+      distr: 3,
+      log: 10,
+      range: (_u, min, max) => [Math.max(1, min / 1.4), Math.max(2, max * 1.4)],
+    };
   }
   if (spec.kind === 'bitrate-timeline') return { time: false, range: (_u, _min, max) => [0, max] };
   return { time: false };
@@ -212,7 +225,14 @@ function render(el: HTMLElement, spec: ChartSpec, viewIndex: number): { plot: UP
     },
   };
   const u = new uPlot(opts, [view.x, ...view.series.map((s) => s.values)] as UPlot.AlignedData, el);
-  const entry: ChartSummary = { id: spec.id, kind: spec.kind, title: spec.title, view: view.key, points: 0, series: [] };
+  const entry: ChartSummary = {
+    id: spec.id,
+    kind: spec.kind,
+    title: spec.title,
+    view: view.key,
+    points: 0,
+    series: [],
+  };
   view.series.forEach((s, i) => {
     const n = (u.data[i + 1] as (number | null | undefined)[]).filter((v) => v != null).length;
     entry.series.push({ label: s.label, color: s.color, style: s.style, data: s.data, points: n });

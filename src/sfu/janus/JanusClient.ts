@@ -56,7 +56,10 @@ export class JanusClient {
   async createSession(): Promise<void> {
     const reply = await this.post('', { janus: 'create' });
     this.session = (reply.data as { id: number }).id;
-    this.keepalive = setInterval(() => void this.post(`/${this.session}`, { janus: 'keepalive' }).catch(() => undefined), KEEPALIVE_MS);
+    this.keepalive = setInterval(
+      () => void this.post(`/${this.session}`, { janus: 'keepalive' }).catch(() => undefined),
+      KEEPALIVE_MS,
+    );
     void this.pollLoop();
   }
 
@@ -75,11 +78,19 @@ export class JanusClient {
     const transaction = randomBytes(8).toString('hex');
     const answer = new Promise<JanusEvent>((resolve, reject) => this.waiting.set(transaction, { resolve, reject }));
     answer.catch(() => undefined);
-    const reply = await this.post(`/${this.session}/${handle}`, { janus: 'message', body, ...(jsep ? { jsep } : {}) }, transaction);
-    const event = reply.janus === 'ack' ? await withTimeout(answer, REQUEST_TIMEOUT_MS, `${String(body.request)}: no answer from Janus`) : reply;
+    const reply = await this.post(
+      `/${this.session}/${handle}`,
+      { janus: 'message', body, ...(jsep ? { jsep } : {}) },
+      transaction,
+    );
+    const event =
+      reply.janus === 'ack'
+        ? await withTimeout(answer, REQUEST_TIMEOUT_MS, `${String(body.request)}: no answer from Janus`)
+        : reply;
     this.waiting.delete(transaction);
     const data = event.plugindata?.data ?? {};
-    if (typeof data.error === 'string') throw new JanusApiError(`${String(body.request)}: ${data.error} (error_code ${String(data.error_code)})`);
+    if (typeof data.error === 'string')
+      throw new JanusApiError(`${String(body.request)}: ${data.error} (error_code ${String(data.error_code)})`);
     return { data, jsep: event.jsep };
   }
 
@@ -93,7 +104,11 @@ export class JanusClient {
     if (this.session !== undefined) await this.post(`/${this.session}`, { janus: 'destroy' }).catch(() => undefined);
   }
 
-  private async post(pathPart: string, body: Record<string, unknown>, transaction = randomBytes(8).toString('hex')): Promise<JanusEvent> {
+  private async post(
+    pathPart: string,
+    body: Record<string, unknown>,
+    transaction = randomBytes(8).toString('hex'),
+  ): Promise<JanusEvent> {
     const res = await fetch(`${this.baseUrl}${pathPart}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -43,7 +43,11 @@ export function janusPortFromEnv(env: NodeJS.ProcessEnv = process.env): number |
   const text = env.SIMQ_JANUS_PORT;
   if (text === undefined || text === '') return undefined;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new InputError(`SIMQ_JANUS_PORT=${text}: expected a TCP port from 1024 to 65535`, 'unset SIMQ_JANUS_PORT (simq then picks a free port), or set it to e.g. 18088');
+  if (!Number.isInteger(port) || port < 1024 || port > 65535)
+    throw new InputError(
+      `SIMQ_JANUS_PORT=${text}: expected a TCP port from 1024 to 65535`,
+      'unset SIMQ_JANUS_PORT (simq then picks a free port), or set it to e.g. 18088',
+    );
   return port;
 }
 
@@ -126,7 +130,14 @@ export class JanusProcess {
     });
     await new Promise<void>((resolve, reject) => {
       this.child!.once('spawn', () => resolve());
-      this.child!.once('error', (e) => reject(new EnvironmentError(`${this.binary}: cannot start Janus (${e.message})`, 'check --janus / JANUS_PATH points at the janus binary')));
+      this.child!.once('error', (e) =>
+        reject(
+          new EnvironmentError(
+            `${this.binary}: cannot start Janus (${e.message})`,
+            'check --janus / JANUS_PATH points at the janus binary',
+          ),
+        ),
+      );
     });
     await this.waitReady(signal);
   }
@@ -136,11 +147,14 @@ export class JanusProcess {
     let last = '';
     while (Date.now() < deadline) {
       if (signal?.aborted) throw new InterruptedError('Janus start: interrupted');
-      if (this.exited) throw this.startError(`exited during start (${this.exited.signal ?? `code ${this.exited.code}`})`);
+      if (this.exited)
+        throw this.startError(`exited during start (${this.exited.signal ?? `code ${this.exited.code}`})`);
       try {
         const info = await JanusClient.info(this.baseUrl, 1000);
         if (info['server-name'] !== this.serverName) {
-          throw this.startError(`port ${this.settings.httpPort} answers as another Janus ("${String(info['server-name'])}")`);
+          throw this.startError(
+            `port ${this.settings.httpPort} answers as another Janus ("${String(info['server-name'])}")`,
+          );
         }
         this.version = String(info.version_string ?? info.version ?? '');
         return;

@@ -4,7 +4,15 @@
 // plugins/janus_videoroom.c (its header documents each request).
 import { randomInt } from 'node:crypto';
 import { SimqError, ExitCode } from '../../errors.js';
-import type { LayerRequest, PublishRequest, Sfu, SfuEvent, SfuRecord, SfuRoomSettings, Subscription } from '../SfuTypes.js';
+import type {
+  LayerRequest,
+  PublishRequest,
+  Sfu,
+  SfuEvent,
+  SfuRecord,
+  SfuRoomSettings,
+  Subscription,
+} from '../SfuTypes.js';
 import { janusSvcConfigure } from '../../recommend/exports/janusSvc.js';
 import { JanusApiError, JanusClient, type JanusEvent } from './JanusClient.js';
 import { JanusProcess } from './JanusProcess.js';
@@ -44,12 +52,23 @@ export class JanusSfu implements Sfu {
   private events: SfuEvent[] = [];
 
   constructor(private readonly options: JanusSfuOptions) {
-    this.room = { room: randomInt(1_000_000, 2 ** 31), bitrate: 0, videocodec: options.codec, publishers: 1, fallbackUs: options.fallbackUs, ...(options.svc ? { videoSvc: true } : {}) };
+    this.room = {
+      room: randomInt(1_000_000, 2 ** 31),
+      bitrate: 0,
+      videocodec: options.codec,
+      publishers: 1,
+      fallbackUs: options.fallbackUs,
+      ...(options.svc ? { videoSvc: true } : {}),
+    };
   }
 
   async start(signal: AbortSignal): Promise<void> {
     const extra = this.options.extraIceInterfaces ?? [];
-    this.process = await JanusProcess.start({ binary: this.options.janus.path, signal, ...(extra.length ? { iceInterface: [iceInterface(), ...extra].join(',') } : {}) });
+    this.process = await JanusProcess.start({
+      binary: this.options.janus.path,
+      signal,
+      ...(extra.length ? { iceInterface: [iceInterface(), ...extra].join(',') } : {}),
+    });
     this.client = new JanusClient(this.process.baseUrl, (e) => this.onEvent(e));
     await this.client.createSession();
     const handle = await this.client.attachVideoRoom();
@@ -68,7 +87,12 @@ export class JanusSfu implements Sfu {
       // spatial_layer / temporal_layer (janus_videoroom.c do_svc).
       ...(this.room.videoSvc ? { video_svc: true } : {}),
     });
-    const joined = await this.client.message(handle, { request: 'join', ptype: 'publisher', room: this.room.room, display: 'simq-sender' });
+    const joined = await this.client.message(handle, {
+      request: 'join',
+      ptype: 'publisher',
+      room: this.room.room,
+      display: 'simq-sender',
+    });
     this.publisher = { handle, id: joined.data.id as number };
   }
 
@@ -76,8 +100,13 @@ export class JanusSfu implements Sfu {
     const { client, publisher } = this.ready();
     // rid_order "lmh": the offer lists rids lowest first (janus.c reads jsep.rid_order; without it
     // rtp.c janus_rtp_simulcasting_prepare reverses the list and substream 0 becomes the largest).
-    const reply = await client.message(publisher.handle, { request: 'publish' }, { type: 'offer', sdp: offerSdp, ...(ridOrder ? { rid_order: ridOrder } : {}) });
-    if (!reply.jsep || reply.jsep.type !== 'answer') throw new SimqError(`Janus publish: no answer SDP (${JSON.stringify(reply.data)})`, ExitCode.incomplete);
+    const reply = await client.message(
+      publisher.handle,
+      { request: 'publish' },
+      { type: 'offer', sdp: offerSdp, ...(ridOrder ? { rid_order: ridOrder } : {}) },
+    );
+    if (!reply.jsep || reply.jsep.type !== 'answer')
+      throw new SimqError(`Janus publish: no answer SDP (${JSON.stringify(reply.data)})`, ExitCode.incomplete);
     return reply.jsep.sdp;
   }
 
@@ -87,7 +116,11 @@ export class JanusSfu implements Sfu {
     const reply = await this.joinWhenPublished(handle, publisher.id);
     const streams = (reply.data.streams as { mid: string; type: string }[] | undefined) ?? [];
     const video = streams.find((s) => s.type === 'video');
-    if (!reply.jsep || !video) throw new SimqError(`Janus subscribe ${viewer}: no offer or no video stream (${JSON.stringify(reply.data)})`, ExitCode.incomplete);
+    if (!reply.jsep || !video)
+      throw new SimqError(
+        `Janus subscribe ${viewer}: no offer or no video stream (${JSON.stringify(reply.data)})`,
+        ExitCode.incomplete,
+      );
     this.viewers.set(viewer, { handle, mid: video.mid });
     void layer;
     return { viewer, offerSdp: reply.jsep.sdp, mid: video.mid };
@@ -105,7 +138,12 @@ export class JanusSfu implements Sfu {
     const until = Date.now() + SUBSCRIBE_WAIT_MS;
     for (;;) {
       try {
-        return await client.message(handle, { request: 'join', ptype: 'subscriber', room: this.room.room, streams: [{ feed }] });
+        return await client.message(handle, {
+          request: 'join',
+          ptype: 'subscriber',
+          room: this.room.room,
+          streams: [{ feed }],
+        });
       } catch (e) {
         if (!(e instanceof JanusApiError && /error_code 428\)/.test(e.message)) || Date.now() > until) throw e;
         await new Promise((r) => setTimeout(r, 250));
@@ -143,7 +181,17 @@ export class JanusSfu implements Sfu {
       version: p?.version ?? '',
       binary: this.options.janus.path,
       binarySource: this.options.janus.source,
-      settings: p ? { ...p.settings, serverName: p.serverName, args: ['-F', '<temp folder>', '-o', '-n', p.serverName], plugins: ['janus.plugin.videoroom'], transports: ['janus.transport.http'], stun: 'none', turn: 'none' } : {},
+      settings: p
+        ? {
+            ...p.settings,
+            serverName: p.serverName,
+            args: ['-F', '<temp folder>', '-o', '-n', p.serverName],
+            plugins: ['janus.plugin.videoroom'],
+            transports: ['janus.transport.http'],
+            stun: 'none',
+            turn: 'none',
+          }
+        : {},
       room: this.room,
     };
   }
@@ -172,7 +220,13 @@ export class JanusSfu implements Sfu {
   private onEvent(e: JanusEvent): void {
     const viewer = [...this.viewers].find(([, v]) => v.handle === e.sender)?.[0];
     const data = e.plugindata?.data ?? {};
-    const push = (kind: string, detail: unknown) => this.events.push({ epochMs: Date.now(), viewer, kind, detail: typeof detail === 'string' ? detail : JSON.stringify(detail) });
+    const push = (kind: string, detail: unknown) =>
+      this.events.push({
+        epochMs: Date.now(),
+        viewer,
+        kind,
+        detail: typeof detail === 'string' ? detail : JSON.stringify(detail),
+      });
     if (data.substream !== undefined) push('substream', String(data.substream));
     if (data.temporal !== undefined) push('temporal', String(data.temporal));
     // VP9 SVC subscribers: Janus reports the layers it now forwards (janus_videoroom.c, "spatial_layer" / "temporal_layer").

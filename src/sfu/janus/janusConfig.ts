@@ -43,7 +43,11 @@ export function janusLibDir(binary: string): string {
   const candidates = [path.join(prefix, 'lib', 'janus'), path.join(prefix, 'lib64', 'janus')];
   const lib = path.join(prefix, 'lib');
   if (existsSync(lib)) for (const d of readdirSync(lib)) candidates.push(path.join(lib, d, 'janus'));
-  const found = candidates.find((c) => existsSync(path.join(c, 'plugins', 'libjanus_videoroom.so')) && existsSync(path.join(c, 'transports', 'libjanus_http.so')));
+  const found = candidates.find(
+    (c) =>
+      existsSync(path.join(c, 'plugins', 'libjanus_videoroom.so')) &&
+      existsSync(path.join(c, 'transports', 'libjanus_http.so')),
+  );
   if (!found) {
     throw new EnvironmentError(
       `${binary}: no VideoRoom plugin and HTTP transport next to it (looked for plugins/libjanus_videoroom.so and transports/libjanus_http.so in ${candidates.join(', ')})`,

@@ -6,12 +6,15 @@ import type { RtpEncodingParameters } from '../../scenario/ScenarioTypes.js';
 
 /** "lmh" when the encodings go from lowest to highest resolution (scale factors non-increasing). */
 export function ridOrderOf(encodings: readonly Pick<RtpEncodingParameters, 'scaleResolutionDownBy'>[]): 'lmh' | 'hml' {
-  for (let i = 1; i < encodings.length; i++) if (encodings[i].scaleResolutionDownBy > encodings[i - 1].scaleResolutionDownBy) return 'hml';
+  for (let i = 1; i < encodings.length; i++)
+    if (encodings[i].scaleResolutionDownBy > encodings[i - 1].scaleResolutionDownBy) return 'hml';
   return 'lmh';
 }
 
 /** rid -> substream (0 = lowest resolution) for the encodings in the order they are sent. */
-export function substreamsOf(encodings: readonly Pick<RtpEncodingParameters, 'rid' | 'scaleResolutionDownBy'>[]): Map<string, number> {
+export function substreamsOf(
+  encodings: readonly Pick<RtpEncodingParameters, 'rid' | 'scaleResolutionDownBy'>[],
+): Map<string, number> {
   const order = ridOrderOf(encodings);
   return new Map(encodings.map((e, i) => [e.rid, order === 'lmh' ? i : encodings.length - 1 - i]));
 }
