@@ -4,6 +4,7 @@ import { EnvironmentError } from '../errors.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
 import { CHROME_INSTALL_FIX, locateChrome, type ChromeSource } from '../tools/chrome.js';
 import { FIREFOX_INSTALL_FIX, locateFirefox, type FirefoxSource } from '../tools/firefox.js';
+import { runProcess } from '../tools/process.js';
 import type { BrowserName } from './BrowserDriverTypes.js';
 import { launchBrowser } from './launchBrowser.js';
 
@@ -29,12 +30,35 @@ function locate(name: BrowserName, paths: BrowserPaths, env: NodeJS.ProcessEnv) 
   return name === 'firefox' ? locateFirefox(paths.firefox, env) : locateChrome(paths.chrome, env);
 }
 
+/** How long a browser binary may take to print its version (it starts no browser for that). */
+const VERSION_TIMEOUT_MS = 15_000;
+
+/**
+ * A binary that hangs (a wrapper stuck on something, a broken install) would hold the launch for its
+ * whole 60 s timeout, and playwright-core then waits 30 s more (DEFAULT_PLAYWRIGHT_TIMEOUT in its
+ * launcher) for a graceful close it cannot do: 92 s before the user hears of it. Chromium and Firefox
+ * both answer --version at once without starting a browser, so a binary that does not is named in 15 s.
+ * A version that fails outright is left to the launch, whose message says more.
+ */
+async function answersVersion(name: BrowserName, located: { path: string; source: string }): Promise<void> {
+  // A binary that cannot be started at all is left to the launch too (its message names the cause).
+  const r = await runProcess(located.path, ['--version'], { timeoutMs: VERSION_TIMEOUT_MS, killGroup: true }).catch(
+    () => undefined,
+  );
+  if (r?.signal !== 'SIGKILL') return;
+  throw new EnvironmentError(
+    `${located.path} (${located.source}) did not answer --version within ${VERSION_TIMEOUT_MS / 1000} s, so it would not start either (stopped)`,
+    name === 'firefox' ? FIREFOX_INSTALL_FIX : CHROME_INSTALL_FIX,
+  );
+}
+
 export async function probeBrowser(
   paths: BrowserPaths = {},
   env: NodeJS.ProcessEnv = process.env,
   name: BrowserName = 'chromium',
 ): Promise<BrowserInfo> {
   const located = locate(name, paths, env);
+  await answersVersion(name, located);
   let browser;
   try {
     browser = await launchBrowser(name, { executablePath: located.path, timeoutMs: 60_000 });

@@ -16,6 +16,12 @@ export interface RunOptions {
   input?: Buffer | string;
   /** Kills the program when aborted (Ctrl-C, SIGTERM): the caller removes what it was writing. */
   signal?: AbortSignal;
+  /**
+   * Runs the program in its own process group and kills the whole group on timeout or abort. For
+   * wrapper scripts (Debian's /usr/bin/chromium is one): killing only the script would leave what it
+   * started holding the output pipes, and the run would not end.
+   */
+  killGroup?: boolean;
 }
 
 /** Runs a program to completion and collects its output. Rejects only if it cannot be started. */
@@ -25,13 +31,22 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: options.killGroup === true,
     };
     const child = spawn(command, [...args], spawnOptions);
+    const kill = () => {
+      if (!options.killGroup || child.pid === undefined) return void child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL'); // the group is gone already
+      }
+    };
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
-    if (options.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-    const onAbort = () => child.kill('SIGKILL');
+    if (options.timeoutMs) timer = setTimeout(kill, options.timeoutMs);
+    const onAbort = kill;
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
     child.stdout!.on('data', (c: Buffer) => out.push(c));
