@@ -1,7 +1,7 @@
 // Types of simq's model of libwebrtc's simulcast allocation (what Chrome gives each layer).
 // All rates are bits per second; the CLI prints kbps.
 import type { Codec } from '../scenario/ScenarioTypes.js';
-import type { SvcPrediction } from './predictSvc.js';
+import type { SvcPrediction } from './SvcTypes.js';
 
 /** The camera / clip the encoder is fed. */
 export interface InputVideo {

@@ -50,3 +50,10 @@ export interface SvcOperatingPointPlan {
   /** Sum of the allocations of every (s <= spatial, t <= temporal) layer. */
   bps: number;
 }
+
+/** What predictSvc.ts gives for one SVC encoding: its configuration, the rate split and the operating points. */
+export interface SvcPrediction {
+  config: SvcConfiguration;
+  allocation: SvcAllocation;
+  operatingPoints: SvcOperatingPointPlan[];
+}

@@ -8,7 +8,8 @@ import { withCalibration, type SendSideCalibration } from './Calibration.js';
 import { adjustedTargets } from './EncoderRateAdjuster.js';
 import { sendBudget } from './EncoderTarget.js';
 import { configureStreams, DEFAULT_MIN_VIDEO_BITRATE_BPS } from './LayerBitrates.js';
-import { predictSvc, svcLayersOf, type SvcPrediction } from './predictSvc.js';
+import { predictSvc, svcLayersOf } from './predictSvc.js';
+import type { SvcPrediction } from './SvcTypes.js';
 import { allocateSimulcast, splitTemporal, splitTemporalSvc, type AllocatorLayer } from './RateAllocator.js';
 
 /** What the model needs from a scenario (a full Scenario from expandScenarios fits). */

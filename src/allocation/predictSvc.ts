@@ -6,13 +6,7 @@ import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js'
 import type { InputVideo } from './AllocationTypes.js';
 import { svcConfiguration } from './SvcConfig.js';
 import { allocateSvc } from './SvcRateAllocator.js';
-import type { SvcAllocation, SvcConfiguration, SvcOperatingPointPlan } from './SvcTypes.js';
-
-export interface SvcPrediction {
-  config: SvcConfiguration;
-  allocation: SvcAllocation;
-  operatingPoints: SvcOperatingPointPlan[];
-}
+import type { SvcAllocation, SvcConfiguration, SvcOperatingPointPlan, SvcPrediction } from './SvcTypes.js';
 
 /**
  * The bits of operating point (S, T): with inter-layer prediction on every picture ("L" modes) the

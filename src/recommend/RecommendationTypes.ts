@@ -1,11 +1,10 @@
-import type { StudyRecommendation } from './acrossClips.js';
 // What `simq recommend` decides and writes (recommendation.json). Part of the run-directory contract:
 // the HTML report and the exports read these types. Any change of shape bumps RECOMMENDATION_SCHEMA
 // and src/recommend/recommendation.schema.json (the tests validate every document against it).
+// A leaf: it imports no module of recommend/, so every stage and the report can import it without a cycle.
 //
 // Units: fields ending in `Kbps` are kilobits per second; `maxBitrate` and fields ending in `Bps` are
 // bits per second (the unit of RTCRtpEncodingParameters.maxBitrate).
-import type { SvcVersusSimulcastRow } from './svcVersusSimulcast.js';
 import type { InterLayerPrediction } from '../scenario/ScalabilityMode.js';
 import type { Codec, RtpEncodingParameters } from '../scenario/ScenarioTypes.js';
 
@@ -340,4 +339,55 @@ export interface Recommendation {
   warnings: RecommendationWarning[];
   /** Runs of several clips: "codecs" above is the first clip's; this holds every clip's and the across-clips maxBitrate. */
   study?: StudyRecommendation;
+}
+
+/** A study's recommendation across its clips (acrossClips.ts). */
+export interface ClipLayerAdvice {
+  clipId: string;
+  /** undefined: no native score for this layer on this clip. */
+  maxBitrate?: number;
+  /** The clip's curve reached the target (rule measured, interpolated or below-range). */
+  reached: boolean;
+}
+
+export interface AcrossClipsLayer {
+  codec: Codec;
+  rid: string;
+  layer: string;
+  perClip: ClipLayerAdvice[];
+  /** The maxBitrate that reaches the target on at least clipShare of the clips; absent when too few clips reach it. */
+  maxBitrate?: number;
+  /** Clips whose own advice is at or below maxBitrate and reached the target. */
+  clipsCovered: string[];
+  note?: string;
+}
+
+export interface StudyRecommendation {
+  clipShare: number;
+  clips: { id: string; label?: string; name: string; sha256: string }[];
+  acrossClips: AcrossClipsLayer[];
+  /** Each clip's own recommendation summary: maxBitrate per codec and layer. */
+  perClip: { clipId: string; recommendation: Recommendation }[];
+}
+
+/** Simulcast against SVC at the same total upload (svcVersusSimulcast.ts). */
+export interface ModeAtSize {
+  candidate: LayerCandidate;
+  /** What the sender uploads in the scenario of the candidate. */
+  uploadKbps: number;
+}
+
+export interface SvcVersusSimulcastRow {
+  codec: string;
+  size: string;
+  simulcast?: ModeAtSize;
+  svc?: ModeAtSize;
+  /** (SVC upload - simulcast upload) / simulcast upload, of the paired scenarios. */
+  uploadDifference?: number;
+  /** The two uploads are within UPLOAD_TOLERANCE: the comparison is at the same total upload. */
+  sameUpload?: boolean;
+  /** The mode with the higher score; absent when one side was not measured at this size, or the uploads differ. */
+  better?: 'simulcast' | 'svc';
+  /** Score difference (better minus worse), in the score's unit (VMAF points by default). */
+  by?: number;
 }

@@ -5,35 +5,7 @@
 import type { ClipRecord } from '../rundir/RunTypes.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
 import type { QualityTable } from './qualityTable.js';
-import type { Recommendation } from './RecommendationTypes.js';
-
-export interface ClipLayerAdvice {
-  clipId: string;
-  /** undefined: no native score for this layer on this clip. */
-  maxBitrate?: number;
-  /** The clip's curve reached the target (rule measured, interpolated or below-range). */
-  reached: boolean;
-}
-
-export interface AcrossClipsLayer {
-  codec: Codec;
-  rid: string;
-  layer: string;
-  perClip: ClipLayerAdvice[];
-  /** The maxBitrate that reaches the target on at least clipShare of the clips; absent when too few clips reach it. */
-  maxBitrate?: number;
-  /** Clips whose own advice is at or below maxBitrate and reached the target. */
-  clipsCovered: string[];
-  note?: string;
-}
-
-export interface StudyRecommendation {
-  clipShare: number;
-  clips: { id: string; label?: string; name: string; sha256: string }[];
-  acrossClips: AcrossClipsLayer[];
-  /** Each clip's own recommendation summary: maxBitrate per codec and layer. */
-  perClip: { clipId: string; recommendation: Recommendation }[];
-}
+import type { AcrossClipsLayer, ClipLayerAdvice, Recommendation } from './RecommendationTypes.js';
 
 const REACHED = new Set(['measured', 'interpolated', 'below-range']);
 

@@ -7,32 +7,11 @@
 // UPLOAD_TOLERANCE of each other: otherwise the mode that uploads more could win by its bits alone,
 // and the row says how far apart the uploads are instead.
 import type { LayerRecord, ScenarioRecord } from '../rundir/RunTypes.js';
-import type { LayerCandidate, QualityPoint } from './RecommendationTypes.js';
+import type { ModeAtSize, QualityPoint, SvcVersusSimulcastRow } from './RecommendationTypes.js';
 import { candidateAt, sentKbps } from './viewerSizeAnswer.js';
-
-export interface ModeAtSize {
-  candidate: LayerCandidate;
-  /** What the sender uploads in the scenario of the candidate. */
-  uploadKbps: number;
-}
 
 /** Uploads within 10 % of each other count as the same upload (a steady-state rate varies by a few %). */
 export const UPLOAD_TOLERANCE = 0.1;
-
-export interface SvcVersusSimulcastRow {
-  codec: string;
-  size: string;
-  simulcast?: ModeAtSize;
-  svc?: ModeAtSize;
-  /** (SVC upload - simulcast upload) / simulcast upload, of the paired scenarios. */
-  uploadDifference?: number;
-  /** The two uploads are within UPLOAD_TOLERANCE: the comparison is at the same total upload. */
-  sameUpload?: boolean;
-  /** The mode with the higher score; absent when one side was not measured at this size, or the uploads differ. */
-  better?: 'simulcast' | 'svc';
-  /** Score difference (better minus worse), in the score's unit (VMAF points by default). */
-  by?: number;
-}
 
 /** A scenario is SVC when one of its layers is an operating point cut from an SVC encoding. */
 export function isSvcScenario(s: Pick<ScenarioRecord, 'layers'>): boolean {

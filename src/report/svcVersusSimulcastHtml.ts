@@ -1,6 +1,6 @@
 // The report's simulcast-vs-SVC section: what it compares, the two charts per codec, and the table of
 // recommendation.json svcVersusSimulcast (every text from the run escaped).
-import type { SvcVersusSimulcastRow } from '../recommend/svcVersusSimulcast.js';
+import type { SvcVersusSimulcastRow } from '../recommend/RecommendationTypes.js';
 import { UPLOAD_TOLERANCE } from '../recommend/svcVersusSimulcast.js';
 import { esc, num, table } from './html.js';
 

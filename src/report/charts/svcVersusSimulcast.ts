@@ -2,7 +2,7 @@
 // per codec two charts over the viewer sizes (x: the viewer's height in pixels), one of the quality each
 // mode delivers to a viewer of that size (its best layer / operating point), one of the bits it costs:
 // what the SFU sends that viewer (downlink) and, as flat guide lines, what the sender uploads.
-import type { SvcVersusSimulcastRow } from '../../recommend/svcVersusSimulcast.js';
+import type { SvcVersusSimulcastRow } from '../../recommend/RecommendationTypes.js';
 import { parseSize } from '../../units.js';
 import type { ReportMetric } from '../reportMetric.js';
 import type { ChartSpec, PointLabel, SeriesSpec } from '../page/ReportTypes.js';
