@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { freezesOf } from '../src/measure/viewer/freezes.js';
 import {
   decodability,
+  decoderView,
   sizesInDecodeOrder,
   supersededInBurst,
   viewerTimeline,
@@ -255,5 +256,45 @@ describe("with a render record: the browser's presentations place the pictures",
       '960x540',
       '960x540',
     ]);
+  });
+});
+
+describe("the decoder's view: each decoded frame from its RTP time until the next", () => {
+  // 12 frames at 30 fps; the encoder dropped the source frame of slot 5, so frames 5..11 sit in slots
+  // 6..12 (RTP 1000 + 3000 x slot). Arrival jitters 0/4/8 ms by i % 3. Frame 3 was decoded but never
+  // presented (unrendered: the decoder's view still shows it); frames 9 and 10 lost a reference
+  // (undecodable: left out). Slots on screen: 0-4 frames 0-4, 5 repeats 4, 6-9 frames 5-8, 10 and 11
+  // repeat 8, 12 frame 11.
+  const slotOf = (i: number) => i + (i >= 5 ? 1 : 0);
+  const frames = Array.from({ length: 12 }, (_, i) =>
+    frame(i, { rtpTimestamp: 1000 + slotOf(i) * 3000, arrivalMs: 500 + slotOf(i) * T + (i % 3) * 4 }),
+  );
+  const fates = frames.map((_, i) =>
+    i === 3 ? 'unrendered' : i === 9 || i === 10 ? 'undecodable' : i === 7 ? 'skipped' : 'shown',
+  ) as Parameters<typeof decoderView>[1];
+  const ticks = decoderView(frames, fates, 30);
+
+  it('shows every decodable frame in its slot, repeats only where no frame was encoded or decodable', () => {
+    expect(ticks.map((t) => t.frameIndex)).toEqual([0, 1, 2, 3, 4, 4, 5, 6, 7, 8, 8, 8, 11]);
+    expect(ticks.map((t) => t.repeat)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it('is on the scenario time base through the median transit: 504 ms (ten frames: 500 x3, 504 x3, 508 x4)', () => {
+    expect(ticks[0].timeMs).toBeCloseTo(504 + T / 2, 6);
+    expect(ticks[12].timeMs).toBeCloseTo(504 + 12.5 * T, 6);
   });
 });

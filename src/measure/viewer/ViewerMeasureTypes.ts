@@ -127,7 +127,16 @@ export interface ViewerMeasureRecord {
   vmafP5?: number;
   /** The same over the ticks from the scenario's steady start on: compares with the sender's layer rows
    *  (quality.csv scores a layer over its steady window). */
-  steady?: { fromS: number; ticks: number; vmafMean?: number; vmafP5?: number };
+  steady?: {
+    fromS: number;
+    ticks: number;
+    vmafMean?: number;
+    vmafP5?: number;
+    /** With a render record: the same window of the decoder's view (viewerTimeline.ts decoderView),
+     *  each decoded frame from its capture time until the next, before the renderer left any out;
+     *  the like-for-like comparison with the sender's displayed view of the same layer. */
+    decoder?: { ticks: number; repeats: number; vmafMean?: number; vmafP5?: number };
+  };
   /** The rules the timeline was built with (viewerTimeline.ts, freezes.ts). */
   settings?: {
     fps: number;

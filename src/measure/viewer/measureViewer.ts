@@ -11,13 +11,14 @@ import { countVerdicts, type PairingVerdict } from '../alignment/verifyPairing.j
 import { runMetricJob, type DisplayEntry, type MetricRunner } from '../metrics/MetricJob.js';
 import type { FrameMetrics } from '../metrics/metricLogs.js';
 import { PAIRING_DOUBT_SHARE } from '../pairingSummary.js';
+import { aggregate, round } from '../aggregate.js';
 import { readIvf, writeIvfSubset } from './ivfFile.js';
 import { pairViewer } from './pairViewer.js';
 import { readViewerFramesCsv } from './viewerFramesCsv.js';
 import { missedCallbacks, readViewerRenderCsv } from './viewerRenderCsv.js';
 import { readViewerStats } from './viewerStats.js';
 import { summarizeViewer, tickLayers, type LayerSize } from './viewerSummary.js';
-import { BURST_TICKS, sizesInDecodeOrder, TICK_PHASE, viewerTimeline } from './viewerTimeline.js';
+import { BURST_TICKS, decoderView, sizesInDecodeOrder, TICK_PHASE, viewerTimeline } from './viewerTimeline.js';
 import { FREEZE_MIN_INCREASE_MS, FREEZE_MIN_SAMPLES, FREEZE_WINDOW_FRAMES } from './freezes.js';
 import { SCALER } from '../metrics/metricGraph.js';
 import type { DisplayTick, ViewerFrame, ViewerMeasureRecord, ViewerTimeline } from './ViewerMeasureTypes.js';
@@ -98,11 +99,17 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
   writeIvfSubset(ivf, timeline.decoded, decodeIvf);
   const position = new Map(timeline.decoded.map((index, p) => [index, p]));
   const shownFrames = timeline.ticks.filter((t) => !t.repeat).map((t) => t.frameIndex);
+  // With a render record the decoder's view is scored too (its steady window): its own new pictures
+  // are paired with the presented ones, in one search over both, in decode order.
+  const decoder = decoderSteady(input, frames, timeline);
+  const paired = [...new Set([...shownFrames, ...(decoder?.newFrames ?? [])])].sort(
+    (a, b) => position.get(a)! - position.get(b)!,
+  );
   const pairing = await pairViewer({
     ffmpegPath: input.ffmpegPath,
     decodeIvf,
     decodedCount: timeline.decoded.length,
-    shown: shownFrames.map((i) => ({
+    shown: paired.map((i) => ({
       position: position.get(i)!,
       rtpTimestamp: frames[i].rtpTimestamp,
       arrivalMs: frames[i].arrivalMs,
@@ -111,23 +118,28 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
     reference: { width: reference.width, height: reference.height, fps },
     renderSize,
   });
-  const entries = displayEntries(timeline.ticks, shownFrames, pairing.sourceIndex, position, reference.frameCount);
-  const metrics = await runMetricJob({
-    ffmpegPath: input.ffmpegPath,
-    bitstream: decodeIvf,
-    codec: input.codec,
-    decodedSize: renderSize,
-    reference,
-    entries,
-    size: renderSize,
-    runner: input.runner,
-    workDir: path.join(input.workDir, 'metrics'),
-    signal: input.signal,
-  });
+  const sourceOf = new Map(paired.map((f, j) => [f, pairing.sourceIndex[j]]));
+  const verdictOf = new Map(paired.map((f, j) => [f, pairing.verification.verdict[j]]));
+  const score = (entries: DisplayEntry[], dir: string) =>
+    runMetricJob({
+      ffmpegPath: input.ffmpegPath,
+      bitstream: decodeIvf,
+      codec: input.codec,
+      decodedSize: renderSize,
+      reference,
+      entries,
+      size: renderSize,
+      runner: input.runner,
+      workDir: path.join(input.workDir, dir),
+      signal: input.signal,
+    });
+  const entries = displayEntries(timeline.ticks, sourceOf, position, reference.frameCount);
+  const metrics = await score(entries, 'metrics');
+  const decoderEntries = decoder && displayEntries(decoder.ticks, sourceOf, position, reference.frameCount);
+  const decoderMetrics = decoderEntries && (await score(decoderEntries.slice(decoder.steadyFrom), 'decoder-metrics'));
   rmSync(input.workDir, { recursive: true, force: true });
 
   const layerAt = tickLayers(frames, timeline.ticks, input.layers);
-  const verdictOf = new Map(shownFrames.map((f, j) => [f, pairing.verification.verdict[j]]));
   const pictures: ViewerPicture[] = timeline.ticks.map((t, k) => ({
     ...t,
     sourceIndex: entries[k].sourceIndex,
@@ -135,9 +147,34 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
     metrics: metrics[k],
     pairing: t.repeat ? undefined : verdictOf.get(t.frameIndex),
   }));
-  const record = viewerRecord(input, frames, timeline, pairing.verification.verdict, metrics, renderSize);
+  const verdicts = shownFrames.map((f) => verdictOf.get(f)!);
+  const record = viewerRecord(input, frames, timeline, verdicts, metrics, renderSize);
   if (rendered) record.renderMissed = missedCallbacks(rendered);
+  if (record.steady && decoder && decoderMetrics) {
+    const steadyTicks = decoder.ticks.slice(decoder.steadyFrom);
+    const vmaf = aggregate(decoderMetrics.map((m) => m.vmaf));
+    record.steady.decoder = {
+      ticks: steadyTicks.length,
+      repeats: steadyTicks.filter((t) => t.repeat).length,
+      vmafMean: round(vmaf.mean, 3),
+      vmafP5: round(vmaf.p5, 3),
+    };
+  }
   return { record, pictures };
+}
+
+/**
+ * The decoder's view (viewerTimeline.ts decoderView) when the timeline follows the browser's
+ * presentations and the scenario has a steady start: its ticks, the first steady one, and the frames
+ * it shows new. Without a render record the timeline places frames by arrival, already the decoder's
+ * side of the renderer, and nothing more is scored.
+ */
+function decoderSteady(input: MeasureViewerInput, frames: readonly ViewerFrame[], timeline: ViewerTimeline) {
+  if (timeline.displaySource !== 'rendered' || input.steadyFromS === undefined) return undefined;
+  const ticks = decoderView(frames, timeline.fates, input.reference.fps);
+  const steadyFrom = ticks.findIndex((t) => t.timeMs / 1000 >= input.steadyFromS!);
+  if (steadyFrom < 0) return undefined;
+  return { ticks, steadyFrom, newFrames: ticks.filter((t) => !t.repeat).map((t) => t.frameIndex) };
 }
 
 /** run.json's measure.viewers[] entry of a measured viewer. */
@@ -207,12 +244,10 @@ function largest(frames: readonly { width: number; height: number }[]): Size {
  */
 function displayEntries(
   ticks: readonly DisplayTick[],
-  shown: readonly number[],
-  sourceIndex: readonly number[],
-  position: Map<number, number>,
+  sourceOf: ReadonlyMap<number, number>,
+  position: ReadonlyMap<number, number>,
   n: number,
 ): DisplayEntry[] {
-  const sourceOf = new Map(shown.map((f, j) => [f, sourceIndex[j]]));
   let since = 0;
   return ticks.map((t) => {
     since = t.repeat ? since + 1 : 0;

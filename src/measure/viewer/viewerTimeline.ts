@@ -113,6 +113,30 @@ export function viewerTimeline(
   };
 }
 
+/** RTP clock rate of video (RFC 3551, and every video payload format simq records). */
+const VIDEO_RTP_HZ = 90_000;
+
+/**
+ * The decoder's view of a viewer: every frame it decoded (a superseded burst keyframe apart) on
+ * screen from its capture time, its RTP timestamp, until the next one, the way the sender's displayed
+ * view of a layer places its encoded frames. What reached the viewer's decoder, before its renderer
+ * left any picture unpresented: on a clean link through an SFU that forwards a layer unchanged it is
+ * the sender's layer, frame for frame. RTP time is put on the scenario's time base through the
+ * frames' median transit (arrival - RTP time), a few ms on a clean link.
+ */
+export function decoderView(frames: readonly ViewerFrame[], fates: readonly FrameFate[], fps: number): DisplayTick[] {
+  const rtp = unwrappedRtp(frames);
+  const inView = frames.filter((_, i) => fates[i] === 'shown' || fates[i] === 'skipped' || fates[i] === 'unrendered');
+  if (inView.length === 0) return [];
+  const rtpMs = (i: number) => ((rtp[i] - rtp[inView[0].index]) * 1000) / VIDEO_RTP_HZ;
+  const transit = inView.map((f) => f.arrivalMs - rtpMs(f.index)).sort((a, b) => a - b);
+  const offset = transit[Math.floor(transit.length / 2)];
+  const candidates = inView
+    .map((f) => ({ index: f.index, atMs: rtpMs(f.index) + offset }))
+    .sort((a, b) => a.atMs - b.atMs || a.index - b.index);
+  return displayTicks(candidates, fps);
+}
+
 /** Rule 3: the display ticks over the candidates (in order of `atMs`). */
 function displayTicks(candidates: readonly Candidate[], fps: number): DisplayTick[] {
   const ticks: DisplayTick[] = [];
