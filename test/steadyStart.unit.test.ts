@@ -134,3 +134,29 @@ describe('findSteadyStart', () => {
     expect(findSteadyStart({ ...base, rows: halfRate, configuredFps: { ...configuredFps, h: 15 } })).toBe(5.001);
   });
 });
+
+describe('a layer at its QP ceiling (the motion sample: libvpx short of bits drops frames for good)', () => {
+  // q, h and f at 3-8 fps from the first second on, every second at VP8's QP ceiling 106
+  // (rateControl.ts): the configuration's steady state, not a ramp.
+  const rows: StatsRow[] = [1, 2, 3, 4, 5].flatMap((second) =>
+    (['q', 'h', 'f'] as const).map((rid, k) => ({
+      second,
+      t_s: second,
+      warmup: 0,
+      rid,
+      target_kbps: [140, 275, 2300][k],
+      fps: [4, 3, 8][k],
+      qp_avg: 106,
+      limitation_bandwidth_s: 0,
+    })),
+  );
+  const fps = { q: 30, h: 30, f: 30 };
+
+  it('VP8: settled at the warm-up', () => {
+    expect(findSteadyStart({ ...base, rows, configuredFps: fps, codec: 'vp8' })).toBe(2);
+  });
+
+  it('a codec whose ceiling simq does not know: still ramping (the frame-rate rule holds)', () => {
+    expect(findSteadyStart({ ...base, rows, configuredFps: fps, codec: 'h264' })).toBeUndefined();
+  });
+});

@@ -148,7 +148,7 @@ export class CaptureSession {
     private readonly scenario: Scenario,
     private readonly dir: string,
   ) {
-    this.timeline = new StatsTimeline(scenario.warmupS, scenario.bandwidthBps);
+    this.timeline = new StatsTimeline(scenario.warmupS, scenario.bandwidthBps, scenario.codec);
   }
 
   private onFrames(batch: FrameBatch): void {
@@ -603,6 +603,7 @@ export class CaptureSession {
       warmupS,
       latestS: deadline,
       configuredFps: Object.fromEntries(this.scenario.encodings.map((e) => [e.rid, this.configuredFps(e)])),
+      codec: this.scenario.codec,
     };
     const started = Date.now();
     // A moving link has no steady state to wait for: the scenario is measured over time from the

@@ -2,6 +2,8 @@
 // Rates come from differences of cumulative counters (bytesSent, framesEncoded, qpSum,
 // qualityLimitationDurations) between consecutive getStats() samples taken by the page.
 import { median } from '../measure/aggregate.js';
+import type { Codec } from '../scenario/ScenarioTypes.js';
+import { rateControlSeconds } from './rateControl.js';
 import type { StatsRow } from '../rundir/CsvTypes.js';
 import type { SteadyState } from '../rundir/RunTypes.js';
 import type { PageStatsSample } from './page/protocol.js';
@@ -69,6 +71,8 @@ export class StatsTimeline {
   constructor(
     readonly warmupS: number,
     readonly bandwidthCapBps?: number,
+    /** The scenario's codec: the QP ceiling rate control is judged by (rateControl.ts). */
+    readonly codec?: Codec,
   ) {
     this.steadyFromS = warmupS;
   }
@@ -181,6 +185,10 @@ export class StatsTimeline {
     const other = Object.keys(b.qualityLimitationDurations ?? {})
       .filter((k) => !known.includes(k))
       .reduce((sum, k) => sum + lim(k), 0);
+    const rc = rateControlSeconds(
+      this.codec,
+      steadyRows.map((r) => ({ fps: r.fps ?? 0, qp: r.qp_avg })),
+    );
     return {
       fromS: round(start.tMs / 1000, 3),
       toS: round(end.tMs / 1000, 3),
@@ -194,6 +202,14 @@ export class StatsTimeline {
       qpMean: frames > 0 ? round(((b.qpSum ?? 0) - (a.qpSum ?? 0)) / frames, 2) : undefined,
       limitationS: { cpu: lim('cpu'), bandwidth: lim('bandwidth'), other: round(other, 3), none: lim('none') },
       availableOutgoingKbpsMedian: median(available),
+      ...(rc.seconds > 0
+        ? {
+            rateControl: {
+              seconds: rc.seconds,
+              fpsOtherwise: rc.fpsOtherwise === undefined ? undefined : round(rc.fpsOtherwise, 2),
+            },
+          }
+        : {}),
     };
   }
 

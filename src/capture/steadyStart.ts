@@ -15,6 +15,8 @@
 import { InputError } from '../errors.js';
 import type { StatsRow } from './StatsTimeline.js';
 import { FRAMERATE_TOLERANCE } from './validity.js';
+import { underRatePressure } from './rateControl.js';
+import type { Codec } from '../scenario/ScenarioTypes.js';
 
 /** Relative change of a layer's target (or of the estimate, under a cap) between intervals that still counts as settled. */
 export const TARGET_SETTLED_SHARE = 0.15;
@@ -61,6 +63,8 @@ export interface SettleInput {
   latestS: number;
   /** Each layer's configured frame rate (the clip's, or its maxFramerate); a layer not listed is not checked. */
   configuredFps?: Readonly<Record<string, number>>;
+  /** The scenario's codec: a layer encoding at its QP ceiling drops frames for lack of bits, not ramping. */
+  codec?: Codec;
 }
 
 interface Interval {
@@ -90,7 +94,11 @@ function unsettled(cur: Interval, prev: Interval, input: SettleInput): string | 
       if (!r?.fps) return `${rid} encoded no frame`;
       if ((r.limitation_bandwidth_s ?? 0) > BANDWIDTH_LIMITED_TOLERANCE_S) return `${rid} was bandwidth-limited`;
       const configured = input.configuredFps?.[rid];
-      if (configured !== undefined && r.fps < FRAMERATE_TOLERANCE * configured)
+      // At its QP ceiling the encoder drops frames for as long as the content stays this hard: that is
+      // the steady state of this configuration (rateControl.ts), not a ramp to wait out. A QP spike
+      // after a target change is not excused here: that is the ramp.
+      const atCeiling = underRatePressure(input.codec, r.qp_avg, undefined);
+      if (configured !== undefined && r.fps < FRAMERATE_TOLERANCE * configured && !atCeiling)
         return `${rid} encoded ${r.fps} fps of its ${configured}`;
     }
     if (moved(r?.target_kbps, p?.target_kbps))

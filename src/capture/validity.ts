@@ -3,7 +3,7 @@
 // configuration under test. Such runs are flagged, and the CLI exits non-zero unless --allow-degraded.
 import { isMoving } from '../link/LinkTypes.js';
 import { predictAllocation } from '../allocation/predictAllocation.js';
-import type { LayerRecord, ValidityProblem } from '../rundir/RunTypes.js';
+import type { LayerRecord, SteadyState, ValidityProblem } from '../rundir/RunTypes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
 import { derivedCpuLimited } from './firefoxDerived.js';
 
@@ -56,7 +56,7 @@ export function checkLayer(layer: LayerRecord, capped: boolean): ValidityProblem
       });
     }
   }
-  if (steady.fps < configured.fps * FRAMERATE_TOLERANCE) {
+  if (steady.fps < configured.fps * FRAMERATE_TOLERANCE && !rateControlExplains(steady, configured.fps)) {
     problems.push({
       rid,
       kind: 'low-framerate',
@@ -64,6 +64,30 @@ export function checkLayer(layer: LayerRecord, capped: boolean): ValidityProblem
     });
   }
   return problems;
+}
+
+/**
+ * A steady frame rate below the configured one that the encoder's own rate control accounts for: the
+ * missing frames fell in seconds of QP pressure, and the other seconds ran at the configured rate
+ * (src/capture/rateControl.ts). The configuration at work, reported as a note, not a CPU problem.
+ */
+function rateControlExplains(steady: SteadyState, configuredFps: number): boolean {
+  const rc = steady.rateControl;
+  if (!rc || rc.seconds === 0) return false;
+  return rc.fpsOtherwise === undefined || rc.fpsOtherwise >= configuredFps * FRAMERATE_TOLERANCE;
+}
+
+/** The note of a layer whose low frame rate rate control explains (rateControlExplains). */
+export function rateControlNote(layer: LayerRecord): string | undefined {
+  const { steady, configured } = layer;
+  if (!layer.active || steady?.fps === undefined || steady.fps >= configured.fps * FRAMERATE_TOLERANCE)
+    return undefined;
+  if (!rateControlExplains(steady, configured.fps)) return undefined;
+  const other =
+    steady.rateControl!.fpsOtherwise === undefined
+      ? 'in every steady second'
+      : `in ${steady.rateControl!.seconds} steady second(s); ${steady.rateControl!.fpsOtherwise} fps in the others`;
+  return `${layer.rid}: ${steady.fps.toFixed(1)} fps in steady state of ${configured.fps}: the encoder's rate control dropped frames, its QP at its ceiling or spiking (mean ${steady.qpMean ?? '?'}) ${other}. The layer is short of bits for this content at this size: the configuration, not the CPU`;
 }
 
 export interface ScenarioValidity {
@@ -115,6 +139,8 @@ export function checkScenario(
     const moving = scenario.uplink !== undefined && isMoving(scenario.uplink);
     const layerProblems = checkLayer(layer, scenario.bandwidthBps !== undefined || scenario.uplink !== undefined);
     problems.push(...(moving ? layerProblems.filter((q) => q.kind !== 'low-framerate') : layerProblems));
+    const note = moving ? undefined : rateControlNote(layer);
+    if (note) notes.push(note);
   }
   return { problems, notes };
 }

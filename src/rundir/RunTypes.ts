@@ -122,6 +122,9 @@ export interface SteadyState {
   width?: number;
   height?: number;
   qpMean?: number;
+  /** Steady seconds whose QP shows the encoder's rate control under pressure (src/capture/rateControl.ts),
+   *  and the frame rate of the other seconds: frames dropped there are the configuration's, not the CPU's. */
+  rateControl?: { seconds: number; fpsOtherwise?: number };
   /** Seconds of steady state per qualityLimitationReason (from qualityLimitationDurations). */
   limitationS: { cpu: number; bandwidth: number; other: number; none: number };
   availableOutgoingKbpsMedian?: number;
