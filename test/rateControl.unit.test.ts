@@ -50,7 +50,11 @@ describe('which seconds are rate control under pressure', () => {
   });
 });
 
-function layer(fps: number, rateControl?: { seconds: number; fpsOtherwise?: number }): LayerRecord {
+function layer(
+  fps: number,
+  rateControl?: { seconds: number; fpsOtherwise?: number },
+  sourceFps?: number,
+): LayerRecord {
   return {
     rid: 'q',
     active: true,
@@ -67,6 +71,7 @@ function layer(fps: number, rateControl?: { seconds: number; fpsOtherwise?: numb
       qpMean: 106,
       limitationS: { cpu: 0, bandwidth: 0, other: 0, none: 6 },
       ...(rateControl ? { rateControl } : {}),
+      ...(sourceFps !== undefined ? { sourceFps } : {}),
     },
   };
 }
@@ -89,5 +94,21 @@ describe('the validity guard with rate control', () => {
   it('still a problem without rate control seconds', () => {
     const v = checkScenario(scenario, input, [layer(22)]);
     expect(v.problems.map((p) => p.kind)).toEqual(['low-framerate']);
+  });
+
+  // A q-only layer that sits near its QP ceiling (the camera's q at 150 kbps reads QP >= 95 in some
+  // seconds at full rate) while a busy CPU slows the camera: the missing frames never reached the
+  // encoder, so rate control cannot have dropped them.
+  it('still a problem when the camera handed the encoder too few frames (media-source 21 fps < 27)', () => {
+    const v = checkScenario(scenario, input, [layer(12, { seconds: 6 }, 21)]);
+    expect(v.problems.map((p) => p.kind)).toEqual(['low-framerate']);
+    expect(v.problems[0].message).toMatch(/the camera handed the encoder only 21\.0 fps \(media-source\)/);
+    expect(v.notes).toEqual([]);
+  });
+
+  it('a note again when the camera kept its rate (media-source 29.9 fps)', () => {
+    const v = checkScenario(scenario, input, [layer(12, { seconds: 6 }, 29.9)]);
+    expect(v.problems).toEqual([]);
+    expect(v.notes).toHaveLength(1);
   });
 });

@@ -185,6 +185,10 @@ export class StatsTimeline {
     const other = Object.keys(b.qualityLimitationDurations ?? {})
       .filter((k) => !known.includes(k))
       .reduce((sum, k) => sum + lim(k), 0);
+    const sourceFrames =
+      start.sourceFrames !== undefined && end.sourceFrames !== undefined
+        ? end.sourceFrames - start.sourceFrames
+        : undefined;
     const rc = rateControlSeconds(
       this.codec,
       steadyRows.map((r) => ({ fps: r.fps ?? 0, qp: r.qp_avg })),
@@ -197,6 +201,7 @@ export class StatsTimeline {
       targetKbpsMax: targets.length ? Math.max(...targets) : undefined,
       actualKbpsMean: round((((b.bytesSent ?? 0) - (a.bytesSent ?? 0)) * 8) / seconds / 1000),
       fps: round(frames / seconds, 2),
+      ...(sourceFrames !== undefined ? { sourceFps: round(sourceFrames / seconds, 2) } : {}),
       width: size?.[0],
       height: size?.[1],
       qpMean: frames > 0 ? round(((b.qpSum ?? 0) - (a.qpSum ?? 0)) / frames, 2) : undefined,

@@ -60,7 +60,7 @@ export function checkLayer(layer: LayerRecord, capped: boolean): ValidityProblem
     problems.push({
       rid,
       kind: 'low-framerate',
-      message: `${rid}: ${steady.fps.toFixed(1)} fps in steady state, configured ${configured.fps} fps`,
+      message: `${rid}: ${steady.fps.toFixed(1)} fps in steady state, configured ${configured.fps} fps${sourceSlow(steady, configured.fps) ? `; the camera handed the encoder only ${steady.sourceFps!.toFixed(1)} fps (media-source)` : ''}`,
     });
   }
   return problems;
@@ -74,7 +74,15 @@ export function checkLayer(layer: LayerRecord, capped: boolean): ValidityProblem
 function rateControlExplains(steady: SteadyState, configuredFps: number): boolean {
   const rc = steady.rateControl;
   if (!rc || rc.seconds === 0) return false;
+  // Rate control can only drop frames the encoder was given: a camera (or a capture pipeline) slowed
+  // by a busy CPU hands it fewer, and a layer that is also short of bits then reads QP pressure too.
+  if (sourceSlow(steady, configuredFps)) return false;
   return rc.fpsOtherwise === undefined || rc.fpsOtherwise >= configuredFps * FRAMERATE_TOLERANCE;
+}
+
+/** The camera handed the encoder fewer frames than the layer is configured for (media-source.frames). */
+function sourceSlow(steady: SteadyState, configuredFps: number): boolean {
+  return steady.sourceFps !== undefined && steady.sourceFps < configuredFps * FRAMERATE_TOLERANCE;
 }
 
 /** The note of a layer whose low frame rate rate control explains (rateControlExplains). */

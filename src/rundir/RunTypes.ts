@@ -119,6 +119,9 @@ export interface SteadyState {
   targetKbpsMax?: number;
   actualKbpsMean?: number;
   fps?: number;
+  /** Frames per second the camera track handed the encoder (media-source.frames), before any encoder
+   *  drop; one value for the whole scenario. Absent for Firefox and runs made before it was recorded. */
+  sourceFps?: number;
   width?: number;
   height?: number;
   qpMean?: number;

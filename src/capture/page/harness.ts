@@ -275,6 +275,8 @@ class LoopbackCapture {
         sample.outbound.push(this.single && s.rid === undefined ? { ...s, rid: this.config.encodings[0].rid } : s);
       if (s.type === 'transport') transports.push(s);
       if (s.type === 'candidate-pair') pairs.set(s.id as string, s);
+      if (s.type === 'media-source' && s.kind === 'video' && typeof s.frames === 'number')
+        sample.sourceFrames = s.frames;
     });
     const selectedId = transports.map((t) => t.selectedCandidatePairId as string | undefined).find((id) => id);
     const pair = selectedId

@@ -95,6 +95,8 @@ export interface PageStatsSample {
   tMs: number;
   outbound: Record<string, unknown>[];
   availableOutgoingBitrate?: number;
+  /** media-source.frames (RTCVideoSourceStats): frames the track handed the encoder, before any encoder drop. */
+  sourceFrames?: number;
   final?: boolean;
 }
 
