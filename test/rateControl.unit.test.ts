@@ -50,11 +50,7 @@ describe('which seconds are rate control under pressure', () => {
   });
 });
 
-function layer(
-  fps: number,
-  rateControl?: { seconds: number; fpsOtherwise?: number },
-  sourceFps?: number,
-): LayerRecord {
+function layer(fps: number, rateControl?: { seconds: number; fpsOtherwise?: number }, sourceFps?: number): LayerRecord {
   return {
     rid: 'q',
     active: true,
