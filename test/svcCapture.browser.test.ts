@@ -83,16 +83,20 @@ function decodedSizes(ivf: string, decoder: string): string[] {
 
 /**
  * The raw tap's frames an SFU forwards for spatial point S in the steady window, computed here from
- * the browser's frame list: the layer-S frames and, transitively, every frame they reference; a
- * referenced frame counts with the next layer-S frame (the picture it is forwarded with).
+ * the browser's frame list: in an L mode (inter-layer prediction on every picture) every frame of a
+ * layer <= S, the point's decode target; in a _KEY mode the layer-S frames and, transitively, every
+ * frame they reference. Each picture's (RTP timestamp's) frames are forwarded together at the time of
+ * its last one.
  */
 function forwardedBytes(
   raw: Record<string, string>[],
   spatial: number,
   window: { fromS: number; toS: number },
+  everyLowerLayer: boolean,
 ): number {
   const index = new Map(raw.map((f, i) => [f.frame_id, i]));
   const need = new Set<number>();
+  if (everyLowerLayer) raw.forEach((f, i) => Number(f.spatial_index) <= spatial && need.add(i));
   const todo = raw.map((f, i) => (Number(f.spatial_index) === spatial ? i : -1)).filter((i) => i >= 0);
   while (todo.length) {
     const i = todo.pop()!;
@@ -100,17 +104,40 @@ function forwardedBytes(
     need.add(i);
     for (const id of raw[i].dependencies.split(' ').filter(Boolean)) if (index.has(id)) todo.push(index.get(id)!);
   }
-  let bytes = 0;
-  let pending = 0;
+  const pictures = new Map<string, { bytes: number; timeS: number }>();
   raw.forEach((f, i) => {
     if (!need.has(i)) return;
-    pending += Number(f.bytes);
-    if (Number(f.spatial_index) !== spatial) return;
-    const t = Number(f.time_s);
-    if (t >= window.fromS && t < window.toS) bytes += pending;
-    pending = 0;
+    const p = pictures.get(f.rtp_timestamp) ?? { bytes: 0, timeS: 0 };
+    pictures.set(f.rtp_timestamp, { bytes: p.bytes + Number(f.bytes), timeS: Number(f.time_s) });
   });
-  return bytes;
+  return [...pictures.values()]
+    .filter((p) => p.timeS >= window.fromS && p.timeS < window.toS)
+    .reduce((n, p) => n + p.bytes, 0);
+}
+
+/** An ffmpeg whose libdav1d takes -oppoint (Debian's 5.1 has it; the bundled 4.1 has no libdav1d). */
+function dav1dFfmpeg(): string | undefined {
+  for (const candidate of ['ffmpeg', '/usr/bin/ffmpeg', '/usr/local/bin/ffmpeg']) {
+    const r = spawnSync(candidate, ['-hide_banner', '-h', 'decoder=libdav1d'], { encoding: 'utf8' });
+    if (r.status === 0 && /-oppoint/.test(r.stdout)) return candidate;
+  }
+  return undefined;
+}
+
+/** Each decoded picture's md5 and size (framemd5), in decode order. */
+function pictureHashes(ffmpegPath: string, args: string[]): string[] {
+  const r = spawnSync(ffmpegPath, ['-hide_banner', ...args, '-vsync', 'passthrough', '-f', 'framemd5', '-'], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const c = l.split(',').map((x) => x.trim());
+      return `${c[4]}:${c[5]}`;
+    });
 }
 
 describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario, decoder, mode }) => {
@@ -125,16 +152,62 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
       expect(`${row.width}x${row.height}`).toBe(SIZES[Number(row.spatial_index)]);
   });
 
-  it("each spatial point decodes alone, every picture at the point's size, one per row of its frames table", () => {
+  it("each spatial point decodes alone, one picture per row of its frames table at the row's size (the point's, or a lower layer's where the encoder skipped it)", () => {
     const s = scenarioOf(scenario);
+    const raw = readCsv(file(s, 'f.frames.csv'));
     SIZES.forEach((size, spatial) => {
       const point = s.layers.find((l) => l.rid === `f-S${spatial}`)!;
       const rows = readCsv(file(s, point.framesCsv!));
       const sizes = decodedSizes(file(s, point.bitstream!), decoder);
-      expect(sizes.length, `S${spatial}`).toBe(rows.length);
-      expect(new Set(sizes), `S${spatial}`).toEqual(new Set([size]));
+      expect(sizes, `S${spatial}`).toEqual(rows.map((r) => `${r.width}x${r.height}`));
+      expect(`${point.configured.width}x${point.configured.height}`).toBe(size);
+      // A picture shows a lower layer only where the raw tap has no layer-S frame at its RTP timestamp.
+      const withLayer = new Set(raw.filter((r) => Number(r.spatial_index) === spatial).map((r) => r.rtp_timestamp));
+      rows.forEach((r, k) => {
+        expect(sizes[k] === size, `S${spatial} picture ${k} at ${r.rtp_timestamp}`).toBe(
+          withLayer.has(r.rtp_timestamp),
+        );
+      });
     });
   });
+
+  it.runIf(decoder === 'libaom-av1')(
+    'AV1: each point file decodes to the very pictures dav1d gives when given the operating point on the whole stream',
+    () => {
+      const dav1d = dav1dFfmpeg();
+      if (!dav1d) {
+        // Printed, not silent: this check needs an ffmpeg with libdav1d (Debian: apt-get install ffmpeg).
+        console.warn(
+          'svcCapture: no ffmpeg with libdav1d -oppoint on PATH; the operating-point decode was not compared',
+        );
+        return;
+      }
+      const s = scenarioOf(scenario);
+      for (let spatial = 0; spatial < 3; spatial++) {
+        const point = s.layers.find((l) => l.rid === `f-S${spatial}`)!;
+        // AV1 operating points run from the most layers down (av1 spec 7.18, the scalability structure of
+        // L3T3): index = (2 - S) * 3 + (2 - T); all temporal layers here, T = 2.
+        const oppoint = (2 - spatial) * 3;
+        const whole = pictureHashes(dav1d, [
+          '-c:v',
+          'libdav1d',
+          '-oppoint',
+          String(oppoint),
+          '-i',
+          file(s, 'f.svc.ivf'),
+        ]);
+        const cut = pictureHashes(FFMPEG, ['-c:v', decoder, '-i', file(s, point.bitstream!)]);
+        const firstDiff = cut.findIndex((h, k) => h !== whole[k]);
+        const rows = readCsv(file(s, point.framesCsv!));
+        const around = rows
+          .slice(Math.max(0, firstDiff - 2), firstDiff + 3)
+          .map((r) => `${r.frame_index}@${r.rtp_timestamp} ${r.width}x${r.height} S${r.spatial_index}`);
+        const why = `S${spatial}: ${cut.length} pictures cut, ${whole.length} from dav1d; first difference at ${firstDiff}: ${around.join(', ')}`;
+        expect(cut.length, why).toBe(whole.length);
+        expect(cut, why).toEqual(whole);
+      }
+    },
+  );
 
   it("each point's kbps is the bytes of the frames an SFU forwards for it over the steady window", () => {
     const s = scenarioOf(scenario);
@@ -142,7 +215,8 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
     for (let spatial = 0; spatial < 3; spatial++) {
       const point = s.layers.find((l) => l.rid === `f-S${spatial}`)!;
       const window = point.steady!;
-      const expected = (forwardedBytes(raw, spatial, window) * 8) / 1000 / (window.toS - window.fromS);
+      const expected =
+        (forwardedBytes(raw, spatial, window, !mode.includes('_KEY')) * 8) / 1000 / (window.toS - window.fromS);
       const row = quality.find(
         (r) => r.scenario_id === s.id && r.rid === point.rid && r.size === 'native' && r.temporal_layer === '',
       )!;
@@ -206,6 +280,9 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
         file(s, point.bitstream!),
         '-vsync',
         'passthrough',
+        // A picture shown from a lower layer is scaled up to the point's size, as a viewer's renderer does.
+        '-vf',
+        `scale=w=${w}:h=${h}:flags=bicubic`,
         '-f',
         'rawvideo',
         '-pix_fmt',

@@ -92,13 +92,56 @@ describe('cutOperatingPoint', () => {
       [1280, 720, false, 0],
     ]);
   });
-  it('needed frames of a picture without layer S ride in the next packet', () => {
+  // The receiver shows such a picture at the lower layer's size, at its own time: dav1d given the
+  // operating point (ffmpeg -c:v libdav1d -oppoint 3) decoded an AV1 L3T3 capture whose encoder skipped
+  // S1 in 21 of 141 pictures to 118 pictures at 640x360 and 21 at 320x180.
+  it('needed frames of a picture without layer S are a packet of their own, shown at the lower size', () => {
     const frames = ksvc();
     frames.splice(2, 1); // picture 0 lost its layer 2 frame (the layer was not on yet)
     frames[4].dependencies = [2]; // picture 1's layer-2 frame now starts from layer 1 of picture 0
     const packets = cutOperatingPoint(frames, 2, 1);
-    expect(packets[0].frames).toEqual([0, 1, 4]);
-    expect(packets[0].bytes).toBe(1000 + 2000 + 400);
+    expect(packets.map((p) => p.frames)).toEqual([[0, 1], [4], [7]]);
+    expect(packets[0]).toMatchObject({ bytes: 1000 + 2000, width: 640, height: 360, shownLayer: 1, key: true });
+    expect(packets[1]).toMatchObject({ bytes: 400, width: 1280, height: 720, rtpTimestamp: 3000 });
+    expect(packets[1].shownLayer).toBeUndefined();
+  });
+
+  it('full SVC: a picture whose layer S the encoder skipped still forwards its lower layers', () => {
+    nextId = 1;
+    const frames = [
+      frame(0, 0, 0, [], 1000, true),
+      frame(0, 1, 0, [1], 2000),
+      frame(1, 0, 0, [1], 100), // layer 1 of picture 1 skipped
+      frame(2, 0, 0, [3], 110),
+      frame(2, 1, 0, [4, 2], 220),
+    ];
+    const packets = cutOperatingPoint(frames, 1, 1);
+    expect(packets.map((p) => [p.rtpTimestamp, p.width, p.shownLayer])).toEqual([
+      [0, 640, undefined],
+      [3000, 320, 0],
+      [6000, 640, undefined],
+    ]);
+  });
+});
+
+describe('L modes: the decode target, referenced or not', () => {
+  // An S0 frame nothing references (a top temporal layer) in a picture whose S1 the encoder skipped:
+  // an SFU forwarding S1 of an L mode forwards every S0 frame (they are all in S1's decode target),
+  // and dav1d -oppoint shows that picture; the reference closure alone would leave it out.
+  it("interLayer 'on' keeps every layer <= S; the closure (K-SVC) only what layer S references", () => {
+    nextId = 1;
+    const frames = [
+      frame(0, 0, 0, [], 1000, true),
+      frame(0, 1, 0, [1], 2000),
+      frame(1, 0, 1, [1], 100), // not referenced; its S1 skipped
+      frame(2, 0, 0, [1], 110),
+      frame(2, 1, 0, [4, 2], 220),
+    ];
+    expect(cutOperatingPoint(frames, 1, 1, 'on').map((p) => p.frames)).toEqual([[0, 1], [2], [3, 4]]);
+    expect(cutOperatingPoint(frames, 1, 1, 'key').map((p) => p.frames)).toEqual([
+      [0, 1],
+      [3, 4],
+    ]);
   });
 });
 

@@ -14,7 +14,7 @@ export interface SvcFrame {
   height: number;
 }
 
-/** One packet of an operating point: the frames (positions in capture order) ending with one layer-S frame. */
+/** One packet of an operating point: the frames (positions in capture order) of one picture it needs. */
 export interface SvcPacket {
   frames: number[];
   rtpTimestamp: number;
@@ -25,6 +25,8 @@ export interface SvcPacket {
   height: number;
   /** The frames' payload bytes summed (what an SFU forwards, container bytes excluded). */
   bytes: number;
+  /** Set when the picture lacks layer S (the encoder skipped it): the lower layer the decoder shows. */
+  shownLayer?: number;
 }
 
 /** What run.json records of an SVC encoding (LayerRecord.svc). */

@@ -6,16 +6,32 @@
 // them (mediasoup's VP9 K-SVC handling, worker/src/RTC/Codecs/VP9.cpp, forwards the same). Without
 // frame ids (an older browser) the cut falls back to every layer <= S.
 //
-// Each packet of the cut ends with one frame of layer S: the frames it needs since the previous
-// packet come first, so the decoder shows one picture per packet, at layer S's size.
+// Each packet of the cut is one picture (temporal unit) of the stream: the frames of that picture the
+// point needs, so the decoder shows one picture per packet. Usually it ends with the layer-S frame and
+// shows at layer S's size. When the encoder skipped layer S in a picture (libaom's AV1 L3T3 under
+// load: 21 of 141 pictures sent S0 and S2 only) while the lower frames of that picture are still
+// needed (L modes: the next layer-S frame references them), the SFU forwards them at their own time
+// and the receiver shows that picture at the lower layer's size: dav1d given the operating point
+// (-oppoint) decodes the whole stream to the same pictures, 118 at 640x360 and 21 at 320x180 for S1.
 import type { Codec } from '../scenario/ScenarioTypes.js';
+import type { InterLayerPrediction } from '../scenario/ScalabilityMode.js';
 import type { SvcFrame, SvcPacket } from './SvcCaptureTypes.js';
 
-/** The frames a point needs, by position in `frames` (capture order). */
-export function neededFrames(frames: readonly SvcFrame[], spatial: number, temporal: number): boolean[] {
+/**
+ * The frames a point needs, by position in `frames` (capture order). interLayer 'on' (L modes): every
+ * frame of a layer <= S belongs to the point's decode target, referenced or not (an S0 frame of a
+ * picture whose S1 the encoder skipped is forwarded and shown: dav1d -oppoint decodes it so).
+ */
+export function neededFrames(
+  frames: readonly SvcFrame[],
+  spatial: number,
+  temporal: number,
+  interLayer?: InterLayerPrediction,
+): boolean[] {
   const isTarget = (f: SvcFrame) => f.spatialIndex === spatial && (f.temporalIndex ?? 0) <= temporal;
   const haveIds = frames.every((f) => f.frameId !== undefined && f.dependencies !== undefined);
-  if (!haveIds) return frames.map((f) => (f.spatialIndex ?? 0) <= spatial && (f.temporalIndex ?? 0) <= temporal);
+  if (!haveIds || interLayer === 'on')
+    return frames.map((f) => (f.spatialIndex ?? 0) <= spatial && (f.temporalIndex ?? 0) <= temporal);
   const byId = new Map<number, number>();
   frames.forEach((f, i) => byId.set(f.frameId!, i));
   const needed = frames.map(() => false);
@@ -36,28 +52,43 @@ export function neededFrames(frames: readonly SvcFrame[], spatial: number, tempo
   return needed;
 }
 
-/** Groups the needed frames into packets that each end with a frame of layer S. */
-export function cutOperatingPoint(frames: readonly SvcFrame[], spatial: number, temporal: number): SvcPacket[] {
-  const needed = neededFrames(frames, spatial, temporal);
+/** Groups the needed frames into packets, one per picture (frames of one RTP timestamp) that has any. */
+export function cutOperatingPoint(
+  frames: readonly SvcFrame[],
+  spatial: number,
+  temporal: number,
+  interLayer?: InterLayerPrediction,
+): SvcPacket[] {
+  const needed = neededFrames(frames, spatial, temporal, interLayer);
   const packets: SvcPacket[] = [];
   let pending: number[] = [];
-  frames.forEach((f, i) => {
-    if (!needed[i]) return;
-    pending.push(i);
-    if (f.spatialIndex !== spatial) return;
+  const close = () => {
+    if (pending.length === 0) return;
     const parts = pending.map((k) => frames[k]);
+    // The picture the decoder shows: the packet's highest layer (its last frame in capture order).
+    const shown = parts[parts.length - 1];
     packets.push({
       frames: pending,
-      rtpTimestamp: f.rtpTimestamp,
-      timeS: f.timeS,
-      temporalIndex: f.temporalIndex,
+      rtpTimestamp: shown.rtpTimestamp,
+      timeS: shown.timeS,
+      temporalIndex: shown.temporalIndex,
       key: parts.some((p) => p.type === 'key'),
-      width: f.width,
-      height: f.height,
+      width: shown.width,
+      height: shown.height,
       bytes: parts.reduce((s, p) => s + p.bytes, 0),
+      ...(shown.spatialIndex !== undefined && shown.spatialIndex !== spatial ? { shownLayer: shown.spatialIndex } : {}),
     });
     pending = [];
+  };
+  frames.forEach((f, i) => {
+    if (!needed[i]) return;
+    // A new picture starts at a new RTP timestamp, or where the layers stop climbing (two pictures
+    // sent with one timestamp stay two pictures, as a decoder shows them).
+    const last = pending.length > 0 ? frames[pending[pending.length - 1]] : undefined;
+    if (last && (last.rtpTimestamp !== f.rtpTimestamp || (f.spatialIndex ?? 0) <= (last.spatialIndex ?? 0))) close();
+    pending.push(i);
   });
+  close();
   return packets;
 }
 

@@ -10,6 +10,7 @@ import { LAYER_FRAMES_COLUMNS, type LayerFrameRow } from '../rundir/CsvTypes.js'
 import { layerBitstreamName, layerFramesName } from '../rundir/RunFiles.js';
 import type { LayerRecord, SteadyState } from '../rundir/RunTypes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
+import { parseScalabilityMode } from '../scenario/ScalabilityMode.js';
 import { BitstreamWriter } from './BitstreamWriter.js';
 import type { SvcFrame, SvcLayerVsPlan, SvcRecord } from './SvcCaptureTypes.js';
 import { cutOperatingPoint, packetPayload } from './svcCut.js';
@@ -128,7 +129,8 @@ function layersVsPlan(
 function writePoint(input: SvcFinishInput, spatial: number, temporalLayers: number): LayerRecord {
   const { dir, scenario, tap, layer } = input;
   const rid = svcPointRid(layer.rid, spatial);
-  const packets = cutOperatingPoint(tap.frames, spatial, temporalLayers - 1);
+  const mode = parseScalabilityMode(layer.configured.scalabilityMode ?? '');
+  const packets = cutOperatingPoint(tap.frames, spatial, temporalLayers - 1, mode?.interLayer);
   const bitstream = layerBitstreamName(rid, 'ivf');
   const framesCsv = layerFramesName(rid);
   const writer = new BitstreamWriter(scenario.codec, path.join(dir, `.${bitstream}.part`));
@@ -153,7 +155,7 @@ function writePoint(input: SvcFinishInput, spatial: number, temporalLayers: numb
         temporal_index: p.temporalIndex,
         width: p.width,
         height: p.height,
-        spatial_index: spatial,
+        spatial_index: p.shownLayer ?? spatial,
       });
     });
     writer.finish(path.join(dir, bitstream));
@@ -165,7 +167,8 @@ function writePoint(input: SvcFinishInput, spatial: number, temporalLayers: numb
   const steady = layer.steady;
   const inSteady = packets.filter((p) => steady === undefined || (p.timeS >= steady.fromS && p.timeS < steady.toS));
   const seconds = steady?.seconds ?? 0;
-  const first = packets[0];
+  // The point's own size: its layer's pictures (a picture that lacks the layer shows a lower one, svcCut.ts).
+  const first = packets.find((p) => p.shownLayer === undefined);
   return {
     rid,
     active: true,

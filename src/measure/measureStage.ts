@@ -404,7 +404,8 @@ async function alignLayers(
         w,
         frames.map((f) => f.timeS),
       );
-      const first = frames[0];
+      // An SVC point's pictures that lack its layer (svcCut.ts) are smaller: the point's own size is configured's.
+      const first = w.layer.svcPoint ? undefined : frames[0];
       w.decodedSize = {
         width: first?.width || w.layer.configured.width,
         height: first?.height || w.layer.configured.height,
