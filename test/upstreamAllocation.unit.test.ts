@@ -2,7 +2,10 @@
 // it restates (file in brackets); the expected values are the upstream test's, not simq output.
 // Upstream: video/config/encoder_stream_factory_unittest.cc, modules/video_coding/svc/
 // svc_rate_allocator_unittest.cc, pc/peer_connection_encodings_integrationtest.cc,
-// rtc_base/experiments/encoder_info_settings.cc (tables), at libwebrtc main 2025-2026.
+// rtc_base/experiments/encoder_info_settings.cc (tables). svc_rate_allocator_unittest.cc values
+// are from libwebrtc main of 2025-06-20 (JumpingYang001/webrtc mirror, commit bb9331cfbe98), the
+// revision upstreamSvc.unit.test.ts cites; the encoder_stream_factory_unittest.cc cases are from
+// later main (2025-2026: the ScaleDownBy* and ...DownToTakesPrecedenceOverBy tests postdate it).
 import { describe, expect, it } from 'vitest';
 import { predictAllocation } from '../src/allocation/predictAllocation.js';
 import { singlecastLimits } from '../src/allocation/SinglecastLimits.js';
