@@ -2,13 +2,17 @@
 // it restates (file in brackets); the expected values are the upstream test's, not simq output.
 // Upstream: video/config/encoder_stream_factory_unittest.cc, modules/video_coding/svc/
 // svc_rate_allocator_unittest.cc, pc/peer_connection_encodings_integrationtest.cc,
-// rtc_base/experiments/encoder_info_settings.cc (tables), at libwebrtc main 2025-2026.
+// rtc_base/experiments/encoder_info_settings.cc (tables). svc_rate_allocator_unittest.cc values
+// are from libwebrtc main of 2025-06-20 (JumpingYang001/webrtc mirror, commit bb9331cfbe98), the
+// revision upstreamSvc.unit.test.ts cites; the encoder_stream_factory_unittest.cc cases are from
+// later main (2025-2026: the ScaleDownBy* and ...DownToTakesPrecedenceOverBy tests postdate it).
 import { describe, expect, it } from 'vitest';
 import { predictAllocation } from '../src/allocation/predictAllocation.js';
-import { splitTemporalSvc } from '../src/allocation/RateAllocator.js';
 import { singlecastLimits } from '../src/allocation/SinglecastLimits.js';
 import { streamResolutions } from '../src/allocation/StreamResolutions.js';
+import { allocateSvc, temporalSplit } from '../src/allocation/SvcRateAllocator.js';
 import { validateDefinition } from '../src/scenario/loadScenarios.js';
+import type { SvcConfiguration } from '../src/allocation/SvcTypes.js';
 import type { Codec, ContentHint, RtpEncodingParameters } from '../src/scenario/ScenarioTypes.js';
 
 /** Encodings as a scenario file would give them (through the real validator: unset fields stay unset). */
@@ -235,18 +239,42 @@ describe('single-stream limits (encoder_info_settings.cc GetDefaultSinglecastBit
 });
 
 describe('svc_rate_allocator_unittest.cc: temporal split of one VP9/AV1 stream', () => {
+  // Configure(kVideoCodecAV1, 1280, 720, 1, T): SetAv1SvcConfig with one spatial layer copies the
+  // codec's limits (30 / 5000 kbps), so 1024 kbps all goes to that layer. One function,
+  // SvcRateAllocator.ts temporalSplit, serves a single VP9/AV1 stream and each SVC spatial layer.
+  const av1SingleLayer = (temporal: number): SvcConfiguration => ({
+    codec: 'av1',
+    requestedMode: `L1T${temporal}`,
+    mode: `L1T${temporal}`,
+    layers: [
+      {
+        index: 0,
+        width: 1280,
+        height: 720,
+        temporalLayers: temporal,
+        active: true,
+        minBps: 30_000,
+        targetBps: 2_515_000,
+        maxBps: 5_000_000,
+      },
+    ],
+    codecMaxBps: 5_000_000,
+    notes: [],
+  });
   it('TwoTemporalLayersAv1 (svc_rate_allocator_unittest.cc): 1024 kbps -> 660645 / 363355 bps', () => {
-    expect(splitTemporalSvc(1_024_000, 2)).toEqual([660_645, 363_355]);
+    expect(temporalSplit(1_024_000, 2)).toEqual([660_645, 363_355]);
+    expect(allocateSvc(av1SingleLayer(2), 1_024_000).temporalBps[0]).toEqual([660_645, 363_355]);
   });
   it('ThreeTemporalLayersAv1 (svc_rate_allocator_unittest.cc): 1024 kbps -> 552766 / 167212 / 304022 bps', () => {
-    expect(splitTemporalSvc(1_024_000, 3)).toEqual([552_766, 167_212, 304_022]);
+    expect(temporalSplit(1_024_000, 3)).toEqual([552_766, 167_212, 304_022]);
+    expect(allocateSvc(av1SingleLayer(3), 1_024_000).temporalBps[0]).toEqual([552_766, 167_212, 304_022]);
   });
   it('a single VP9 stream uses it, simulcast keeps the 40/20/40 split', () => {
     const single = predict('vp9', [
       { rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' },
       { rid: 'h', scaleResolutionDownBy: 2, scalabilityMode: 'L1T3', active: false },
     ]);
-    expect(single.layers[0].temporalBps).toEqual(splitTemporalSvc(single.layers[0].predictedTargetBps, 3));
+    expect(single.layers[0].temporalBps).toEqual(temporalSplit(single.layers[0].predictedTargetBps, 3));
     const simulcast = predict('vp9', [
       { rid: 'q', scaleResolutionDownBy: 4, scalabilityMode: 'L1T3' },
       { rid: 'f', scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' },

@@ -1,8 +1,11 @@
 // libwebrtc's own SVC unit tests, re-run against simq's model of one SVC stream. Each `it` is named
 // after the upstream test it restates (file in brackets); expected values are the upstream test's,
-// not simq output. Upstream: modules/video_coding/codecs/vp9/svc_config_unittest.cc and
-// modules/video_coding/svc/svc_rate_allocator_unittest.cc (libwebrtc as of October 2024, the
-// webrtc-sdk/webrtc mirror). Tests left out, and why, are listed at the end of the file.
+// not simq output. Upstream: modules/video_coding/codecs/vp9/svc_config_unittest.cc,
+// modules/video_coding/codecs/av1/av1_svc_config_unittest.cc and
+// modules/video_coding/svc/svc_rate_allocator_unittest.cc. Expected values from libwebrtc main of
+// 2025-06-20 (JumpingYang001/webrtc mirror, commit bb9331cfbe98); the svc_config and av1_svc_config
+// cases and values are the same as in October 2024 (webrtc-sdk/webrtc, commit cd6792e5cacf).
+// Tests left out, and why, are listed at the end of the file.
 import { describe, expect, it } from 'vitest';
 import {
   configureSvcNormalVideo,
@@ -12,6 +15,7 @@ import {
 } from '../src/allocation/SvcConfig.js';
 import { allocateSvc, layerStartBitrates, svcMaxBitrate } from '../src/allocation/SvcRateAllocator.js';
 import type { SvcConfiguration, SvcSpatialLayer } from '../src/allocation/SvcTypes.js';
+import { parseScalabilityMode } from '../src/scenario/ScalabilityMode.js';
 
 /** GetSvcConfig(w, h, 30, first_active, num_spatial, num_temporal, false) of the tests. */
 const getSvcConfig = (w: number, h: number, first: number, spatial: number, temporal: number) =>
@@ -34,19 +38,20 @@ function configure(w: number, h: number, spatial: number, temporal: number): Svc
   };
 }
 
-/** A codec whose spatialLayers the test sets by hand (kbps), with a mode of `spatial` layers. */
-function handMade(spatial: number, temporal: number, rows: [boolean, number, number, number][]): SvcConfiguration {
-  const layers: SvcSpatialLayer[] = rows.slice(0, spatial).map(([active, min, target, max], index) => ({
+/** An AV1 codec with scalability mode `mode` whose spatialLayers the test sets by hand (kbps); all rows kept. */
+function handMade(mode: string, rows: [boolean, number, number, number][]): SvcConfiguration {
+  const layers: SvcSpatialLayer[] = rows.map(([active, min, target, max], index) => ({
     index,
     width: 0,
     height: 0,
-    temporalLayers: temporal,
+    // Left at the codec's default (0 = unset): the allocator takes the count from the mode.
+    temporalLayers: 0,
     active,
     minBps: min * 1000,
     targetBps: target * 1000,
     maxBps: max * 1000,
   }));
-  return { codec: 'av1', requestedMode: '', mode: '', layers, codecMaxBps: 0, notes: [] };
+  return { codec: 'av1', requestedMode: mode, mode, layers, codecMaxBps: 0, notes: [] };
 }
 
 const field = <K extends keyof SvcSpatialLayer>(layers: SvcSpatialLayer[], key: K) => layers.map((l) => l[key]);
@@ -64,6 +69,13 @@ describe('svc_config_unittest.cc', () => {
     expect(field(c.layers, 'height')).toEqual([135, 270, 540]);
     expect(field(c.layers, 'temporalLayers')).toEqual([3, 3, 3]);
     expect(c.mode).toBe('L3T3_KEY');
+  });
+  it('UpdatesInterLayerPredModeBasedOnScalabilityMode (svc_config_unittest.cc)', () => {
+    // codec.VP9()->interLayerPred after GetVp9SvcConfig: kOnKeyPic, kOn, kOff.
+    const pred = (mode: string) => parseScalabilityMode(getVp9SvcConfig(1280, 720, mode).mode)?.interLayer;
+    expect(pred('L3T3_KEY')).toBe('key');
+    expect(pred('L3T3')).toBe('on');
+    expect(pred('S3T3')).toBe('off');
   });
   it('NumSpatialLayersLimitedWithScalabilityMode (svc_config_unittest.cc)', () => {
     const c = getVp9SvcConfig(480, 270, 'L3T3_KEY');
@@ -109,6 +121,7 @@ describe('svc_config_unittest.cc', () => {
   it('EnforcesMinimalRequiredParityWithScalabilityMode (svc_config_unittest.cc)', () => {
     expect(field(getVp9SvcConfig(1023, 1023, 'L3T1').layers, 'width')).toEqual([255, 510, 1020]);
     expect(field(getVp9SvcConfig(1023, 1023, 'L2T1').layers, 'width')).toEqual([511, 1022]);
+    expect(field(getVp9SvcConfig(1023, 1023, 'L1T1').layers, 'width')).toEqual([1023]);
   });
   it('EnforcesMinimalRequiredParityWithScalabilityModeResRatio1_5 (svc_config_unittest.cc)', () => {
     expect(field(getVp9SvcConfig(1280, 1280, 'L2T1h').layers, 'width')).toEqual([852, 1278]);
@@ -135,6 +148,47 @@ describe('svc_config_unittest.cc', () => {
       expect(l.minBps).toBeLessThanOrEqual(l.targetBps);
       expect(l.targetBps).toBeLessThanOrEqual(l.maxBps);
     }
+  });
+});
+
+/** SetAv1SvcConfig(codec) for a VideoCodec of this size and mode (the tests' default codec is 1280x720). */
+const setAv1SvcConfig = (mode: string, w = 1280, h = 720) =>
+  svcConfiguration('av1', mode, { width: w, height: h, fps: 30 });
+
+describe('av1_svc_config_unittest.cc', () => {
+  it('SetsActiveSpatialLayersFromScalabilityMode (av1_svc_config_unittest.cc)', () => {
+    // Layers 0 and 1 active, layer 2 not: simq configures only the mode's layers.
+    expect(field(setAv1SvcConfig('L2T1').layers, 'active')).toEqual([true, true]);
+  });
+  it('ConfiguresDobuleResolutionRatioFromScalabilityMode (av1_svc_config_unittest.cc)', () => {
+    const c = setAv1SvcConfig('L2T1', 1200, 800);
+    expect(c.layers.map((l) => [l.width, l.height])).toEqual([
+      [600, 400],
+      [1200, 800],
+    ]);
+  });
+  it('ConfiguresSmallResolutionRatioFromScalabilityMode (av1_svc_config_unittest.cc)', () => {
+    // h mode uses 1.5:1 ratio.
+    const c = setAv1SvcConfig('L2T1h', 1500, 900);
+    expect(c.layers.map((l) => [l.width, l.height])).toEqual([
+      [1000, 600],
+      [1500, 900],
+    ]);
+  });
+  it('SetsNumberOfTemporalLayers (av1_svc_config_unittest.cc)', () => {
+    expect(setAv1SvcConfig('L1T3').layers[0].temporalLayers).toBe(3);
+  });
+  it('SetsBitratesForMultipleSpatialLayers (av1_svc_config_unittest.cc)', () => {
+    const c = setAv1SvcConfig('L2T2', 640, 360);
+    expect(c.layers.map((l) => [l.minBps / 1000, l.maxBps / 1000])).toEqual([
+      [20, 142],
+      [135, 418],
+    ]);
+  });
+  it('ReduceSpatialLayersOnInsufficentInputResolution (av1_svc_config_unittest.cc)', () => {
+    const c = setAv1SvcConfig('L3T3', 640, 360);
+    expect(c.mode).toBe('L2T3');
+    expect(c.layers).toHaveLength(2);
   });
 });
 
@@ -217,7 +271,7 @@ describe('svc_rate_allocator_unittest.cc', () => {
     expect(starts[2]).toBe(891_052);
   });
   it('SupportsAv1 (svc_rate_allocator_unittest.cc)', () => {
-    const c = handMade(3, 3, [
+    const c = handMade('L3T3', [
       [true, 30, 51, 73],
       [true, 49, 64, 97],
       [true, 193, 305, 418],
@@ -225,7 +279,7 @@ describe('svc_rate_allocator_unittest.cc', () => {
     for (const s of [0, 1, 2]) expect(sum(c, 1_000_000, s)).toBeGreaterThan(0);
   });
   it('SupportsAv1WithSkippedLayer (svc_rate_allocator_unittest.cc)', () => {
-    const c = handMade(3, 3, [
+    const c = handMade('L3T3', [
       [false, 30, 51, 73],
       [true, 49, 64, 97],
       [true, 193, 305, 418],
@@ -235,16 +289,19 @@ describe('svc_rate_allocator_unittest.cc', () => {
     expect(sum(c, 1_000_000, 2)).toBeGreaterThan(0);
   });
   it('UsesScalabilityModeToGetNumberOfLayers (svc_rate_allocator_unittest.cc)', () => {
-    // L2T2: the mode's two spatial layers count, the third spatialLayers entry is ignored.
-    const c = handMade(2, 2, [
+    // Three spatialLayers entries, all active, but the mode is L2T2: the mode sets the counts.
+    const c = handMade('L2T2', [
       [true, 30, 51, 73],
       [true, 49, 64, 97],
       [true, 193, 305, 418],
     ]);
+    expect(c.layers).toHaveLength(3);
     const a = allocateSvc(c, 1_000_000);
+    // Bitrates for 2 temporal layers of spatial layer 1, none for a third.
     expect(a.temporalBps[1]).toHaveLength(2);
     expect(a.temporalBps[1].every((b) => b > 0)).toBe(true);
-    expect(a.spatialBps[2] ?? 0).toBe(0);
+    // spatialLayers[2].active is ignored: the mode has 2 spatial layers.
+    expect(a.spatialBps[2]).toBe(0);
   });
   it('CapsAllocationToMaxBitrate (svc_rate_allocator_unittest.cc)', () => {
     const c = { ...configure(1280, 720, 3, 3), codecMaxBps: 70_000 };
@@ -281,7 +338,24 @@ describe('svc_rate_allocator_unittest.cc', () => {
 //   simq's model has no SVC screen-sharing layers.
 // - MinBitrateToGetQualityLayer: screen sharing only (see above).
 // - StableBitrate and StableBitrateWithHysteresis: need the WebRTC-StableTargetRate field trial,
-//   which Chrome does not enable by default.
+//   which Chrome does not enable by default (gone from svc_rate_allocator_unittest.cc by June 2025).
+// - CopiesMinMaxBitrateForSingleSpatialLayer (svc_config_unittest.cc and av1_svc_config_unittest.cc):
+//   the branch for a mode with one spatial layer (L1Tx), whose layer takes the codec's min / max.
+//   simq plans an L1Tx encoding as a single stream (predictAllocation; svcLayersOf gives no SVC
+//   configuration), where that stream's own min / max are the layer's; svcConfiguration models the
+//   spatial-layer branch only.
+// - av1_svc_config_unittest.cc TreatsEmptyAsL1T1, ScalabilityModeFromNumberOfTemporalLayers and
+//   ScalabilityModeFromNumberOfSpatialLayers: SetAv1SvcConfig without a scalabilityMode, building
+//   one from layer counts. simq's SVC model starts from an encoding's spatial scalabilityMode; an
+//   encoding without one is one layer, planned as a single stream.
+// - av1_svc_config_unittest.cc CopiesFramrate: simq's spatial layers carry no max framerate of their
+//   own (every layer runs at the input's rate).
+// - SimulcastToSvc.* (modules/video_coding/svc/simulcast_to_svc_converter_unittest.cc): libvpx VP9
+//   encodes a simulcast config as one S-mode SVC encoder (WebRTC-VP9-SvcForSimulcast, on unless
+//   disabled), but the streams keep their simulcast sizes and bitrates (the config is copied
+//   1:1), SimulcastRateAllocator still splits the rate, and each frame leaves as a simulcast stream.
+//   What simq plans for VP9 simulcast is unchanged by it; the frame relabelling and the
+//   IsConfigSupported fallback (one encoder per stream) are not modelled.
 
 describe('the plan path: one encoding with a spatial mode', () => {
   // Hand arithmetic from svc_config.cc's formula max = (1.6 * pixels + 50000) / 1000 kbps:

@@ -110,30 +110,3 @@ export function splitTemporal(layerBps: number, temporalLayers: number, baseHeav
   }
   return out;
 }
-
-/** kTemporalLayeringRateScalingFactor (modules/video_coding/svc/svc_rate_allocator.cc). */
-export const SVC_TEMPORAL_SCALING = 0.55;
-
-/**
- * SvcRateAllocator's split of one spatial layer over its temporal layers (a single VP9/AV1 stream,
- * not simulcast): SplitBitrate gives layer k a weight 0.55^(n-1-k) / sum, the rounding loss goes to
- * the last share; T2 gets the shares in order (TL0 the larger), T3 assigns the largest to TL0, the
- * smallest to TL1 and the middle one to TL2 (TL2 has two frames per group). Per layer, bps.
- * AV1 L1T3 at 1024 kbps: 553 / 167 / 304 kbps (svc_rate_allocator_unittest.cc).
- */
-export function splitTemporalSvc(layerBps: number, temporalLayers: number): number[] {
-  if (layerBps <= 0) return [];
-  const n = Math.max(1, Math.min(3, temporalLayers));
-  let denominator = 0;
-  for (let k = 0; k < n; k++) denominator += SVC_TEMPORAL_SCALING ** k;
-  let numerator = SVC_TEMPORAL_SCALING ** (n - 1);
-  const shares: number[] = [];
-  for (let k = 0; k < n; k++) {
-    shares.push(Math.round((numerator * layerBps) / denominator));
-    numerator /= SVC_TEMPORAL_SCALING;
-  }
-  shares[n - 1] += layerBps - shares.reduce((s, v) => s + v, 0);
-  if (n === 1) return [shares[0]];
-  if (n === 2) return [shares[1], shares[0]];
-  return [shares[2], shares[0], shares[1]];
-}

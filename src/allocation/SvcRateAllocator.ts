@@ -2,10 +2,11 @@
 // (modules/video_coding/svc/svc_rate_allocator.cc, real-time video; the stable-rate field trial
 // is off by default). Rates are whole bits per second as DataRate keeps them, and each scaling
 // step rounds as DataRate's `* double` and `/ double` do (llround, rtc_base/units/unit_base.h).
+import { parseScalabilityMode } from '../scenario/ScalabilityMode.js';
 import type { SvcAllocation, SvcConfiguration, SvcSpatialLayer } from './SvcTypes.js';
 
-/** kSpatialLayeringRateScalingFactor and kTemporalLayeringRateScalingFactor. */
-export const SVC_LAYER_SCALING = 0.55;
+/** kSpatialLayeringRateScalingFactor and kTemporalLayeringRateScalingFactor: 0.55f, a float used in double arithmetic. */
+export const SVC_LAYER_SCALING = Math.fround(0.55);
 
 /** C's llround for the non-negative rates used here. */
 const llround = (v: number): number => Math.round(v);
@@ -82,11 +83,23 @@ export function layerStartBitrates(layers: readonly SvcSpatialLayer[]): number[]
   return Array.from({ length: active.count }, (_, i) => togglingThreshold(layers, active.first, i + 1));
 }
 
+/**
+ * GetNumLayers: the spatial and temporal layer counts of the codec's scalability mode; spatialLayers
+ * entries past the mode's count are ignored. Without a mode (VP9 set up by layer counts, as the
+ * upstream tests' Configure helper does), the configured layers and the top one's temporal count.
+ */
+export function svcLayerCounts(config: SvcConfiguration): { spatial: number; temporal: number } {
+  const mode = parseScalabilityMode(config.mode);
+  if (mode) return { spatial: mode.spatialLayers, temporal: mode.temporalLayers };
+  return { spatial: config.layers.length, temporal: config.layers.at(-1)?.temporalLayers ?? 1 };
+}
+
 /** GetMaxBitrate: the active layers' max summed, capped at the codec max. */
 export function svcMaxBitrate(config: SvcConfiguration): number {
-  const active = activeSpatialLayers(config.layers);
+  const layers = config.layers.slice(0, svcLayerCounts(config).spatial);
+  const active = activeSpatialLayers(layers);
   let sum = 0;
-  for (let i = 0; i < active.count; i++) sum += config.layers[active.first + i].maxBps;
+  for (let i = 0; i < active.count; i++) sum += layers[active.first + i].maxBps;
   return config.codecMaxBps > 0 ? Math.min(sum, config.codecMaxBps) : sum;
 }
 
@@ -103,10 +116,11 @@ export function temporalSplit(spatialBps: number, temporalLayers: number): numbe
 
 /** SvcRateAllocator::Allocate for a total (bps). */
 export function allocateSvc(config: SvcConfiguration, totalBps: number): SvcAllocation {
-  const layers = config.layers;
+  const counts = svcLayerCounts(config);
+  const layers = config.layers.slice(0, counts.spatial);
   const total = config.codecMaxBps > 0 ? Math.min(totalBps, config.codecMaxBps) : totalBps;
-  const spatialBps = layers.map(() => 0);
-  const temporalBps: number[][] = layers.map(() => []);
+  const spatialBps = config.layers.map(() => 0);
+  const temporalBps: number[][] = config.layers.map(() => []);
   const active = activeSpatialLayers(layers);
   if (active.count === 0) return { totalBps: total, enabledLayers: 0, spatialBps, temporalBps };
   // FindNumEnabledLayers: the first layer always, each next one when the total reaches its start rate.
@@ -120,7 +134,7 @@ export function allocateSvc(config: SvcConfiguration, totalBps: number): SvcAllo
   rates.forEach((bps, i) => {
     const s = active.first + i;
     spatialBps[s] = bps;
-    temporalBps[s] = temporalSplit(bps, layers[s].temporalLayers);
+    temporalBps[s] = temporalSplit(bps, counts.temporal);
   });
   return { totalBps: total, enabledLayers: enabled, spatialBps, temporalBps };
 }

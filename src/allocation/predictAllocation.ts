@@ -10,7 +10,8 @@ import { sendBudget } from './EncoderTarget.js';
 import { configureStreams, DEFAULT_MIN_VIDEO_BITRATE_BPS } from './LayerBitrates.js';
 import { predictSvc, svcLayersOf } from './predictSvc.js';
 import type { SvcPrediction } from './SvcTypes.js';
-import { allocateSimulcast, splitTemporal, splitTemporalSvc, type AllocatorLayer } from './RateAllocator.js';
+import { allocateSimulcast, splitTemporal, type AllocatorLayer } from './RateAllocator.js';
+import { temporalSplit } from './SvcRateAllocator.js';
 
 /** What the model needs from a scenario (a full Scenario from expandScenarios fits). */
 export type ScenarioForPrediction = Pick<Scenario, 'codec' | 'encodings'> & {
@@ -137,9 +138,11 @@ export function predictAllocation(
     allocatedBps: steady.bps[i],
     predictedTargetBps: predicted[i],
     // builtin_video_bitrate_allocator_factory.cc: one VP9/AV1 stream uses SvcRateAllocator, simulcast
-    // the SimulcastRateAllocator's 40/20/40.
+    // the SimulcastRateAllocator's 40/20/40. The SVC split is the one the spatial-layer path uses.
     temporalBps: svcSplit
-      ? splitTemporalSvc(predicted[i], l.temporalLayers)
+      ? predicted[i] > 0
+        ? temporalSplit(predicted[i], l.temporalLayers)
+        : []
       : splitTemporal(predicted[i], l.temporalLayers, baseHeavy),
   }));
 
