@@ -372,8 +372,13 @@ export interface StudyRecommendation {
 
 /** Simulcast against SVC at the same total upload (svcVersusSimulcast.ts). */
 export interface ModeAtSize {
-  candidate: LayerCandidate;
-  /** What the sender uploads in the scenario of the candidate. */
+  /**
+   * The layer (simulcast) or operating point (SVC) an SFU forwards to a viewer of this size
+   * (forwardedLayer: the smallest whose own size covers the viewer), scored at the viewer's size;
+   * its kbps is what the SFU sends that viewer.
+   */
+  forwarded: LayerCandidate;
+  /** What the sender uploads in the scenario of the forwarded layer. */
   uploadKbps: number;
 }
 
@@ -386,7 +391,7 @@ export interface SvcVersusSimulcastRow {
   uploadDifference?: number;
   /** The two uploads are within UPLOAD_TOLERANCE: the comparison is at the same total upload. */
   sameUpload?: boolean;
-  /** The mode with the higher score; absent when one side was not measured at this size, or the uploads differ. */
+  /** The mode whose forwarded layer scores higher; absent when one side was not measured at this size, or the uploads differ. */
   better?: 'simulcast' | 'svc';
   /** Score difference (better minus worse), in the score's unit (VMAF points by default). */
   by?: number;

@@ -79,7 +79,7 @@ export function renderRecommendationSummary(rec: Recommendation): string {
     if (c.svcVersusSimulcast?.length) {
       const first = c.svcVersusSimulcast[0];
       out.push(
-        'Simulcast or SVC at the same total upload, per render size (the simulcast and SVC scenarios whose uploads are closest; best layer vs best operating point; kbps: what the SFU sends the viewer; upload: what the sender sends):',
+        'Simulcast or SVC at the same total upload, per render size (the simulcast and SVC scenarios whose uploads are closest; the layer vs the operating point an SFU forwards to that viewer, the smallest covering its size, scored at its size; kbps: what the SFU sends the viewer; upload: what the sender sends):',
       );
       if (first.sameUpload === false) {
         out.push(
@@ -104,13 +104,13 @@ export function renderRecommendationSummary(rec: Recommendation): string {
           ],
           c.svcVersusSimulcast.map((r) => [
             r.size,
-            r.simulcast ? `${r.simulcast.candidate.rid} (${r.simulcast.candidate.scenarioId})` : '-',
-            fmt(r.simulcast?.candidate.score),
-            k(r.simulcast?.candidate.kbps),
+            r.simulcast ? `${r.simulcast.forwarded.rid} (${r.simulcast.forwarded.scenarioId})` : '-',
+            fmt(r.simulcast?.forwarded.score),
+            k(r.simulcast?.forwarded.kbps),
             k(r.simulcast?.uploadKbps),
-            r.svc ? `${r.svc.candidate.rid} (${r.svc.candidate.scenarioId})` : '-',
-            fmt(r.svc?.candidate.score),
-            k(r.svc?.candidate.kbps),
+            r.svc ? `${r.svc.forwarded.rid} (${r.svc.forwarded.scenarioId})` : '-',
+            fmt(r.svc?.forwarded.score),
+            k(r.svc?.forwarded.kbps),
             k(r.svc?.uploadKbps),
             r.uploadDifference === undefined
               ? '-'

@@ -1,14 +1,18 @@
 // Simulcast against SVC at the same total upload (issue 23 point 4), per viewer size: for one codec,
 // one simulcast scenario and one SVC scenario are paired, the pair whose total uploads are closest
 // (all simulcast layers summed; every spatial layer of the SVC stream, from its tapped bytes). Per
-// size: the best picture each delivers to a viewer who renders at that size (its best layer / best
-// operating point), what the SFU sends that viewer (the layer's or point's kbps) and what the sender
-// uploads. A winner (and by how many VMAF points) is named only when the two uploads are within
+// size: the layer / operating point an SFU forwards to a viewer of that size (forwardedLayer: the
+// smallest whose own size covers the viewer), its score at the viewer's size, what it costs the SFU's
+// downlink to that viewer (its kbps) and what the sender uploads. The forwarded layer, not the best
+// one: the best picture at every size is usually the top layer scaled down (~1.5 Mbps at 720p), which
+// no SFU sends to a thumbnail, so comparing best layers compares two top layers at every size.
+// A winner (and by how many VMAF points) is named only when the two uploads are within
 // UPLOAD_TOLERANCE of each other: otherwise the mode that uploads more could win by its bits alone,
 // and the row says how far apart the uploads are instead.
 import type { LayerRecord, ScenarioRecord } from '../rundir/RunTypes.js';
 import type { ModeAtSize, QualityPoint, SvcVersusSimulcastRow } from './RecommendationTypes.js';
-import { candidateAt, sentKbps } from './viewerSizeAnswer.js';
+import { parseSize } from '../units.js';
+import { candidateAt } from './viewerSizeAnswer.js';
 
 /** Uploads within 10 % of each other count as the same upload (a steady-state rate varies by a few %). */
 export const UPLOAD_TOLERANCE = 0.1;
@@ -33,25 +37,36 @@ function round(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
-function best(
+/**
+ * The layer an SFU forwards to a viewer of `size`: the smallest (by pixels) whose own size covers the
+ * viewer (width and height both >=), else the largest. The same covering rule simqPreferredLayers
+ * (exports/mediasoup.ts) applies to a viewer's size; applied here to the layers' own sizes, it is
+ * what LiveKit's adaptiveStream and Jitsi's receiver constraints do (a layer no smaller than the tile).
+ * Undefined when no layer has a known size.
+ */
+export function forwardedLayer<T extends { width: number; height: number }>(
+  layers: readonly T[],
+  size: string,
+): T | undefined {
+  const viewer = parseSize(size);
+  const sized = layers.filter((l) => l.width > 0 && l.height > 0);
+  if (!viewer || sized.length === 0) return undefined;
+  const area = (l: T) => l.width * l.height;
+  const covering = sized.filter((l) => l.width >= viewer.width && l.height >= viewer.height);
+  if (covering.length) return covering.reduce((a, b) => (area(b) < area(a) ? b : a));
+  return sized.reduce((a, b) => (area(b) > area(a) ? b : a));
+}
+
+function forwarded(
   points: readonly QualityPoint[],
   size: string,
   scenarios: ReadonlyMap<string, ScenarioRecord>,
 ): ModeAtSize | undefined {
-  let out: ModeAtSize | undefined;
-  for (const p of points) {
-    const c = candidateAt(p, size);
-    if (!c) continue;
-    if (
-      !out ||
-      c.score > out.candidate.score ||
-      (c.score === out.candidate.score && sentKbps(p) < out.candidate.kbps)
-    ) {
-      const s = scenarios.get(p.scenarioId);
-      out = { candidate: c, uploadKbps: s ? uploadKbps(s) : 0 };
-    }
-  }
-  return out;
+  const p = forwardedLayer(points, size);
+  const c = p && candidateAt(p, size);
+  if (!p || !c) return undefined;
+  const s = scenarios.get(p.scenarioId);
+  return { forwarded: c, uploadKbps: s ? uploadKbps(s) : 0 };
 }
 
 /** The (simulcast, SVC) scenario pair of one codec whose uploads are closest (relative to the larger). */
@@ -100,13 +115,13 @@ export function svcVersusSimulcast(
       const row: SvcVersusSimulcastRow = {
         codec,
         size,
-        simulcast: best(sim, size, byId),
-        svc: best(svc, size, byId),
+        simulcast: forwarded(sim, size, byId),
+        svc: forwarded(svc, size, byId),
         uploadDifference,
         sameUpload,
       };
       if (row.simulcast && row.svc && sameUpload) {
-        const d = row.svc.candidate.score - row.simulcast.candidate.score;
+        const d = row.svc.forwarded.score - row.simulcast.forwarded.score;
         row.better = d > 0 ? 'svc' : 'simulcast';
         row.by = Math.round(Math.abs(d) * 100) / 100;
       }

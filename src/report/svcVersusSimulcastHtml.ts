@@ -16,14 +16,14 @@ export function renderSvcVersusSimulcast(
     esc(r.codec.toUpperCase()),
     esc(r.size),
     r.simulcast
-      ? `${esc(r.simulcast.candidate.rid)} <span class="dim">${esc(r.simulcast.candidate.scenarioId)}</span>`
+      ? `${esc(r.simulcast.forwarded.rid)} <span class="dim">${esc(r.simulcast.forwarded.scenarioId)}</span>`
       : '–',
-    num(r.simulcast?.candidate.score, 1),
-    num(r.simulcast?.candidate.kbps, 0),
+    num(r.simulcast?.forwarded.score, 1),
+    num(r.simulcast?.forwarded.kbps, 0),
     num(r.simulcast?.uploadKbps, 0),
-    r.svc ? `${esc(r.svc.candidate.rid)} <span class="dim">${esc(r.svc.candidate.scenarioId)}</span>` : '–',
-    num(r.svc?.candidate.score, 1),
-    num(r.svc?.candidate.kbps, 0),
+    r.svc ? `${esc(r.svc.forwarded.rid)} <span class="dim">${esc(r.svc.forwarded.scenarioId)}</span>` : '–',
+    num(r.svc?.forwarded.score, 1),
+    num(r.svc?.forwarded.kbps, 0),
     num(r.svc?.uploadKbps, 0),
     pct(r.uploadDifference),
     r.better
@@ -32,17 +32,17 @@ export function renderSvcVersusSimulcast(
         ? '<span class="warn">uploads differ</span>'
         : '–',
   ]);
-  return `<p>The simulcast scenario and the SVC scenario whose total uploads are closest, compared per viewer size: the best ${esc(metricName)} each delivers to a viewer of that size, what the SFU sends that viewer, and what the sender uploads. A winner is named only when the uploads are within ${num(UPLOAD_TOLERANCE * 100, 0)} % of each other.</p>
+  return `<p>The simulcast scenario and the SVC scenario whose total uploads are closest, compared per viewer size: the layer (simulcast) and the operating point (SVC) an SFU forwards to a viewer of that size (the smallest whose own size covers the viewer), the ${esc(metricName)} each delivers at that size, what the SFU sends that viewer, and what the sender uploads. A winner is named only when the uploads are within ${num(UPLOAD_TOLERANCE * 100, 0)} % of each other.</p>
 ${chartsHtml}
 ${table(
   [
     'codec',
     'viewer',
-    'simulcast layer',
+    'simulcast layer forwarded',
     metricName,
     'kbps to viewer',
     'upload kbps',
-    'SVC point',
+    'SVC point forwarded',
     metricName,
     'kbps to viewer',
     'upload kbps',

@@ -1,6 +1,6 @@
 // Simulcast against SVC per viewer size (recommendation.json svcVersusSimulcast, issue 23 point 4):
 // per codec two charts over the viewer sizes (x: the viewer's height in pixels), one of the quality each
-// mode delivers to a viewer of that size (its best layer / operating point), one of the bits it costs:
+// mode delivers to a viewer of that size (the layer / operating point an SFU forwards it), one of the bits it costs:
 // what the SFU sends that viewer (downlink) and, as flat guide lines, what the sender uploads.
 import type { SvcVersusSimulcastRow } from '../../recommend/RecommendationTypes.js';
 import { parseSize } from '../../units.js';
@@ -32,7 +32,7 @@ export function svcVersusSimulcastCharts(rows: readonly SvcVersusSimulcastRow[],
     if (mine.length === 0) continue;
     const x = mine.map((m) => m.height);
     const first = mine[0].row;
-    const pair = `${first.simulcast?.candidate.scenarioId ?? '-'} vs ${first.svc?.candidate.scenarioId ?? '-'}`;
+    const pair = `${first.simulcast?.forwarded.scenarioId ?? '-'} vs ${first.svc?.forwarded.scenarioId ?? '-'}`;
     const upload =
       first.uploadDifference === undefined
         ? ''
@@ -42,26 +42,26 @@ export function svcVersusSimulcastCharts(rows: readonly SvcVersusSimulcastRow[],
         label: 'simulcast',
         color: SIMULCAST_COLOR,
         style: 'line',
-        values: mine.map((m) => m.row.simulcast?.candidate.score ?? null),
+        values: mine.map((m) => m.row.simulcast?.forwarded.score ?? null),
         data: true,
       },
       {
         label: 'SVC',
         color: SVC_COLOR,
         style: 'line',
-        values: mine.map((m) => m.row.svc?.candidate.score ?? null),
+        values: mine.map((m) => m.row.svc?.forwarded.score ?? null),
         data: true,
       },
     ];
     const labels: PointLabel[] = mine.flatMap((m, index) => [
-      ...(m.row.simulcast ? [{ series: 0, index, text: m.row.simulcast.candidate.rid }] : []),
-      ...(m.row.svc ? [{ series: 1, index, text: m.row.svc.candidate.rid }] : []),
+      ...(m.row.simulcast ? [{ series: 0, index, text: m.row.simulcast.forwarded.rid }] : []),
+      ...(m.row.svc ? [{ series: 1, index, text: m.row.svc.forwarded.rid }] : []),
     ]);
     charts.push({
       id: `svc-quality-${codec}`,
       kind: 'svc-vs-simulcast',
       title: `${codec.toUpperCase()}: ${metric.name} a viewer gets, simulcast vs SVC, per viewer size`,
-      note: `Per viewer size (x: its height), the best layer of the simulcast scenario and the best operating point of the SVC scenario, scored at that size (${pair}).${upload}`,
+      note: `Per viewer size (x: its height), the layer of the simulcast scenario and the operating point of the SVC scenario an SFU forwards to that viewer (the smallest whose own size covers it), scored at that size (${pair}).${upload}`,
       xLabel: 'viewer height (px)',
       xLegend: 'viewer height',
       yLabel: `${metric.unit} (mean)`,
@@ -76,14 +76,14 @@ export function svcVersusSimulcastCharts(rows: readonly SvcVersusSimulcastRow[],
         label: 'simulcast: SFU to viewer',
         color: SIMULCAST_COLOR,
         style: 'line',
-        values: mine.map((m) => m.row.simulcast?.candidate.kbps ?? null),
+        values: mine.map((m) => m.row.simulcast?.forwarded.kbps ?? null),
         data: true,
       },
       {
         label: 'SVC: SFU to viewer',
         color: SVC_COLOR,
         style: 'line',
-        values: mine.map((m) => m.row.svc?.candidate.kbps ?? null),
+        values: mine.map((m) => m.row.svc?.forwarded.kbps ?? null),
         data: true,
       },
       {
@@ -105,7 +105,7 @@ export function svcVersusSimulcastCharts(rows: readonly SvcVersusSimulcastRow[],
       id: `svc-bits-${codec}`,
       kind: 'svc-vs-simulcast',
       title: `${codec.toUpperCase()}: kbps each mode costs, per viewer size`,
-      note: 'Solid: what the SFU forwards to one viewer of that size (the chosen layer or operating point). Dashed: what the sender uploads for every viewer together (simulcast: all layers; SVC: all spatial layers of the one stream).',
+      note: 'Solid: what the SFU forwards to one viewer of that size (the forwarded layer or operating point). Dashed: what the sender uploads for every viewer together (simulcast: all layers; SVC: all spatial layers of the one stream).',
       xLabel: 'viewer height (px)',
       xLegend: 'viewer height',
       yLabel: 'kbps',
