@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { finishSvc, type SvcTap } from '../src/capture/svcFinish.js';
+import { checkScenario } from '../src/capture/validity.js';
 import type { LayerRecord } from '../src/rundir/RunTypes.js';
 import type { Scenario } from '../src/scenario/ScenarioTypes.js';
 
@@ -91,6 +92,33 @@ describe('finishSvc', () => {
       ['640x360', 48, 418],
       ['1280x720', 96, 1524],
     ]);
+  });
+
+  it('a picture whose layer 2 the encoder skipped: point S2 shows it at 640x360, counted and named in a note', () => {
+    const t = tap();
+    // Pictures 10 and 20 lose their layer-2 frame; the next layer-2 frame references the one before.
+    for (const p of [20, 10]) {
+      const k = t.frames.findIndex((f) => f.rtpTimestamp === 3000 * p && f.spatialIndex === 2);
+      const next = t.frames.findIndex((f) => f.rtpTimestamp === 3000 * (p + 1) && f.spatialIndex === 2);
+      t.frames[next] = { ...t.frames[next], dependencies: t.frames[k].dependencies };
+      t.frames.splice(k, 1);
+      t.data.splice(k, 1);
+    }
+    const r = finishSvc({ dir, scenario, input, layer: layer('L3T3_KEY'), tap: t, rawBitstream: 'f.svc.ivf' });
+    const s2 = r.points[2];
+    // K-SVC: the layer-1 frames of pictures 10 and 20 are referenced by nothing of layer 2, so not forwarded.
+    expect(s2.framesCaptured).toBe(28);
+    expect(s2.svcPoint).toMatchObject({ lowerLayerPictures: 0, steadyPictures: 28 });
+    const full = { ...scenario, encodings: [{ ...scenario.encodings[0], scalabilityMode: 'L3T3' }] };
+    const lm = { ...layer('L3T3'), configured: { ...layer('L3T3').configured, scalabilityMode: 'L3T3' } };
+    const r2 = finishSvc({ dir, scenario: full, input, layer: lm, tap: t, rawBitstream: 'f.svc.ivf' });
+    // L3T3: every frame of layers <= 2 is in point S2's decode target, so pictures 10 and 20 show layer 1.
+    expect(r2.points[2].framesCaptured).toBe(30);
+    expect(r2.points[2].svcPoint).toMatchObject({ lowerLayerPictures: 2, steadyPictures: 30 });
+    const rows = readFileSync(path.join(dir, 'f-S2.frames.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows.filter((l) => l.split(',')[6] === '640').map((l) => l.split(',')[0])).toEqual(['10', '20']);
+    const v = checkScenario(full, input, [r2.points[2]]);
+    expect(v.notes.join('\n')).toMatch(/f-S2: 2 of 30 steady pictures show a lower spatial layer/);
   });
 
   it('names a mode the browser did not honour and cuts nothing', () => {

@@ -66,4 +66,8 @@ export interface SvcPointRecord {
   /** Frames of the raw tap this point forwards, and packets (pictures) it shows. */
   frames: number;
   packets: number;
+  /** Pictures of the steady window that show a lower layer (the encoder skipped this one there; svcCut.ts). */
+  lowerLayerPictures?: number;
+  /** Pictures of the steady window, for the share above. */
+  steadyPictures?: number;
 }

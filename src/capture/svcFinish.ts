@@ -202,6 +202,8 @@ function writePoint(input: SvcFinishInput, spatial: number, temporalLayers: numb
       temporalLayers,
       frames: new Set(packets.flatMap((p) => p.frames)).size,
       packets: packets.length,
+      lowerLayerPictures: inSteady.filter((p) => p.shownLayer !== undefined).length,
+      steadyPictures: inSteady.length,
     },
   };
 }

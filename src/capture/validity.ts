@@ -149,6 +149,12 @@ export function checkScenario(
     problems.push(...(moving ? layerProblems.filter((q) => q.kind !== 'low-framerate') : layerProblems));
     const note = moving ? undefined : rateControlNote(layer);
     if (note) notes.push(note);
+    const lower = layer.svcPoint?.lowerLayerPictures;
+    if (lower) {
+      notes.push(
+        `${layer.rid}: ${lower} of ${layer.svcPoint!.steadyPictures} steady pictures show a lower spatial layer: the encoder skipped layer ${layer.svcPoint!.spatial} there, and a viewer of this point sees the lower picture scaled up (measured so)`,
+      );
+    }
   }
   return { problems, notes };
 }
