@@ -9,6 +9,7 @@ import { captureSummary, renderCaptureSummary } from '../src/capture/captureSumm
 import type { SvcFrame } from '../src/capture/SvcCaptureTypes.js';
 import { finishSvc } from '../src/capture/svcFinish.js';
 import { checkScenario } from '../src/capture/validity.js';
+import { degradedWarning } from '../src/commands/capture.js';
 import type { LayerRecord } from '../src/rundir/RunTypes.js';
 import { handmadeSvcRun, SVC_ID } from './fixtures/recommend/handmadeSvc.js';
 
@@ -81,5 +82,15 @@ describe('svc-mode: a scalabilityMode the browser did not honour', () => {
     );
     expect(lines).toContain(`svc-l3t3-key.vp9: f: ${PROBLEM}`);
     expect(lines.at(-1)).toBe('run degraded: /runs/r1');
+  });
+
+  it('the warning before exit 4 says the mode was not honoured, not that the CPU was short', () => {
+    const problems = checkScenario(entry.scenario, camera, [layer]).problems;
+    const w = degradedWarning({ scenarios: [{ ...entry, layers: [layer], problems, status: 'degraded' }] });
+    expect(w).toMatch(/^the browser did not send the scalabilityMode asked for/);
+    expect(w).not.toMatch(/CPU/);
+    const cpu = { rid: 'q', kind: 'cpu-limited' as const, message: 'q: CPU-limited' };
+    const both = degradedWarning({ scenarios: [{ ...entry, problems: [...problems, cpu], status: 'degraded' }] });
+    expect(both).toMatch(/scalabilityMode asked for.*; some layers were CPU-limited/);
   });
 });

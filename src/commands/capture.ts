@@ -419,12 +419,25 @@ function finishCapture(
     progress.warn(capture.error.message);
     exitCode = capture.error.exitCode;
   } else if (capture.record.status === 'degraded' && !opts.allowDegraded) {
-    progress.warn(
-      'some layers were CPU-limited or below their configured resolution / frame rate (see above): their numbers do not describe the configuration. Re-run on a quieter machine, or add --allow-degraded to accept them.',
-    );
+    progress.warn(degradedWarning(capture.record));
     exitCode = ExitCode.degraded;
   }
   return { capture, summary, exitCode };
+}
+
+/** Why a degraded capture exits 4, naming an SVC mode the browser did not honour apart from CPU load. */
+export function degradedWarning(record: Pick<RunRecord, 'scenarios'>): string {
+  const kinds = new Set(record.scenarios.flatMap((s) => s.problems.map((p) => p.kind)));
+  const parts: string[] = [];
+  if (kinds.has('svc-mode'))
+    parts.push(
+      'the browser did not send the scalabilityMode asked for (see above): nothing was measured as that mode. Ask for a mode this browser and codec support (docs/svc.md lists them)',
+    );
+  if ([...kinds].some((k) => k !== 'svc-mode'))
+    parts.push(
+      'some layers were CPU-limited or below their configured resolution / frame rate (see above): their numbers do not describe the configuration. Re-run on a quieter machine',
+    );
+  return `${parts.join('; ')}, or add --allow-degraded to accept them.`;
 }
 
 export function registerCapture(program: Command): void {
