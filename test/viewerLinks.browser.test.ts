@@ -23,7 +23,7 @@ import { recommend } from '../src/recommend/recommend.js';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { runProcess } from '../src/tools/process.js';
 import { handmadeParsedRows, handmadeRun } from './fixtures/recommend/handmade.js';
-import { cameraSample, readCsv, readJson, simq } from './helpers/simq.js';
+import { cameraSample, readCsv, readJson, simq, testEnv } from './helpers/simq.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'simq-viewerlinks-'));
 afterAll(() => {
@@ -190,6 +190,10 @@ describe('viewers behind shaped links, through a real Janus', () => {
       {
         onStart: (pid) => (child = pid),
         timeoutMs: 400_000,
+        // The sender's estimate starts at 1500 kbps, so h is sent from the start: the checks here are of
+        // the viewers' links. From Chrome's 300 kbps start through Janus the first probe is now and then
+        // lost and h stayed off until 25 s in one CI run, past the drop this test needs h before.
+        env: { ...testEnv(), SIMQ_START_BITRATE_KBPS: '1500' },
       },
     );
     await watch.stop();
@@ -296,18 +300,27 @@ describe('viewers behind shaped links, through a real Janus', () => {
           measure: { viewers: { viewer: string; freezes: { list: { startS: number; durationS: number }[] } }[] };
         }
       ).measure.viewers.find((v) => v.viewer === name)!;
-      for (const f of measured.freezes.list) {
+      // A freeze near the threshold (about 220 ms at 15 fps) can be counted on one side only: simq
+      // times the pictures as presented, the browser as handed to its sink, and the two differ by a
+      // few vsyncs when the jitter buffer bunches frames (seen: a 267 ms presented gap after the sender
+      // skipped 3 frames, 234 ms of capture time, that inbound-rtp did not count). So a freeze simq
+      // lists with no rise of the browser's count is allowed only if it is short (under 300 ms) and
+      // within the count allowance below; every longer one must match a rise.
+      const allowance = Math.max(1, Math.ceil(b.count / 4));
+      const unmatched = measured.freezes.list.filter((f) => {
         const endMs = (f.startS + f.durationS) * 1000;
-        expect(
-          rises.some((r) => endMs >= r.from - 1000 && endMs <= r.to + 250),
-          `${name}: simq's freeze ending at ${endMs.toFixed(0)} ms, browser's rises ${JSON.stringify(rises)}`,
-        ).toBe(true);
-      }
+        return !rises.some((r) => endMs >= r.from - 1000 && endMs <= r.to + 250);
+      });
+      expect(
+        unmatched.every((f) => f.durationS < 0.3) && unmatched.length <= allowance,
+        `${name}: simq's freezes with no rise of the browser's count ${JSON.stringify(unmatched)}, browser's rises ${JSON.stringify(rises)}`,
+      ).toBe(true);
+      if (unmatched.length) console.log(`${name}: short freezes only simq counted: ${JSON.stringify(unmatched)}`);
       // A gap within a vsync (17 ms) of the threshold can fall either side (the page sees the
       // compositor's times, a vsync after the sink's; measured: a 234 ms gap against a ~235 ms
       // threshold): counts within 1 or a quarter; total within 0.1 s per freeze, plus a
       // threshold-sized freeze (0.25 s) per freeze one side did not count, plus 0.1 s.
-      expect(Math.abs(s.count - b.count), name).toBeLessThanOrEqual(Math.max(1, Math.ceil(b.count / 4)));
+      expect(Math.abs(s.count - b.count), name).toBeLessThanOrEqual(allowance);
       expect(Math.abs(s.totalS - b.totalS), name).toBeLessThanOrEqual(
         0.1 * Math.max(s.count, b.count) + 0.25 * Math.abs(s.count - b.count) + 0.1,
       );
@@ -317,6 +330,12 @@ describe('viewers behind shaped links, through a real Janus', () => {
   it("the table viewer is fed the link's rate: h at 3000 kbps, q after the drop to 400, h again after the rise", () => {
     const name = 'v3-640x360-table';
     expect(run.scenarios[0]!.viewers![2]).toMatchObject({ rateSource: 'link', table: exportFile });
+    // The premise: the sender sent h for several seconds before the drop (its own stats.csv).
+    expect(run.settings.startBitrateKbps).toBe(1500);
+    const hSent = readCsv(path.join(scenarioDir, 'stats.csv')).filter(
+      (r) => r.rid === 'h' && Number(r.t_s) < DROP_MS / 1000 && Number(r.fps) > 0,
+    );
+    expect(hSent.length, 'the sender sent h in at least 4 seconds before the drop').toBeGreaterThanOrEqual(4);
     // events.csv quotes its JSON details: csv-parse, not the test helper's plain split.
     const events = (
       parse(readFileSync(path.join(scenarioDir, 'viewers', `${name}.events.csv`), 'utf8'), { columns: true }) as Record<

@@ -2,7 +2,13 @@
 // "rid as mid" rewrite, an encoded transform on pc1's sender taps every encoded frame of every
 // layer, and frames and stats are posted to the Node harness server as they arrive, so the
 // browser never holds the whole run in memory.
-import { answerMidsToRids, answerWithCaps, offerRidsToMids, withVideoBandwidth } from './sdpMunging.js';
+import {
+  answerMidsToRids,
+  answerWithCaps,
+  answerWithStartBitrate,
+  offerRidsToMids,
+  withVideoBandwidth,
+} from './sdpMunging.js';
 import type {
   PageCaptureConfig,
   PageStartResult,
@@ -171,10 +177,15 @@ class LoopbackCapture {
   /** The answer (pc2's, or the SFU's), the active flags, then the track: the tap's clock starts here. */
   async connect(answerSdp: string): Promise<PageConnectResult> {
     const { config } = this;
+    // The SFU's answer: the cap and the start bitrate, as pc2's answer gets them (answerMidsToRids).
+    const started =
+      config.sfu && config.startBitrateKbps !== undefined
+        ? answerWithStartBitrate(answerSdp, config.startBitrateKbps)
+        : answerSdp;
     const capped =
       config.sfu && config.maxTotalBitrateBps !== undefined
-        ? withVideoBandwidth(answerSdp, config.maxTotalBitrateBps)
-        : answerSdp;
+        ? withVideoBandwidth(started, config.maxTotalBitrateBps)
+        : started;
     await this.pc1.setRemoteDescription({ type: 'answer', sdp: capped });
 
     // Chrome ignores `active` in addTransceiver's sendEncodings: apply it after negotiation.

@@ -211,6 +211,18 @@ export function answerWithCaps(answerSdp: string, options: AnswerOptions = {}): 
   return joinSdp({ session: sections.session, media });
 }
 
+/**
+ * The SFU's answer with x-google-start-bitrate on its video codecs (SIMQ_START_BITRATE_KBPS): where
+ * the sender's bandwidth estimate starts, as answerWithCaps writes it for pc2's answer. Everything
+ * else of the SFU's answer is kept, its b= lines included.
+ */
+export function answerWithStartBitrate(answerSdp: string, kbps: number): string {
+  const sections = splitSdp(answerSdp);
+  const index = findVideoSection(sections);
+  const media = sections.media.map((m, i) => (i === index ? [m[0], ...withStartBitrate(m.slice(1), kbps)] : m));
+  return joinSdp({ session: sections.session, media });
+}
+
 /** An offered extmap line as the answer must state it: /sendonly and /recvonly swapped (RFC 8285 section 7). */
 export function answerExtmapDirection(line: string): string {
   return line.replace(
