@@ -127,7 +127,10 @@ describe('capture behind a shaped uplink', () => {
     const { reads, kbps: busyKbps } = backloggedKbps(polls, 800);
     expect(reads, 'backlogged reads at 800 kbps').toBeGreaterThan(0);
     console.log(`backlogged reads at 800 kbps: ${reads}, ${busyKbps.toFixed(0)} kbps let out`);
-    expect(Math.abs(busyKbps - 800) / 800, `${busyKbps.toFixed(0)} kbps delivered at 800`).toBeLessThan(0.1);
+    // Not above the rate by 10%, not below by 20%: intervals backlogged at both reads can hold a moment of
+    // empty queue, which under-counts (janusUplink.browser.test.ts says more); uplink.csv is checked above.
+    expect(busyKbps, `${busyKbps.toFixed(0)} kbps delivered at 800`).toBeLessThan(800 * 1.1);
+    expect(busyKbps, `${busyKbps.toFixed(0)} kbps delivered at 800`).toBeGreaterThan(800 * 0.8);
   }, 300_000);
 
   it("2% loss on the loopback receiver's side raises outbound-rtp nackCount over the same link without loss", async () => {
