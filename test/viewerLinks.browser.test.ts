@@ -23,7 +23,7 @@ import { recommend } from '../src/recommend/recommend.js';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { runProcess } from '../src/tools/process.js';
 import { handmadeParsedRows, handmadeRun } from './fixtures/recommend/handmade.js';
-import { cameraSample, readCsv, readJson, simq, testEnv } from './helpers/simq.js';
+import { cameraSample, readCsv, readJson, simq } from './helpers/simq.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'simq-viewerlinks-'));
 afterAll(() => {
@@ -190,10 +190,6 @@ describe('viewers behind shaped links, through a real Janus', () => {
       {
         onStart: (pid) => (child = pid),
         timeoutMs: 400_000,
-        // The sender's estimate starts at 1500 kbps, so h is sent from the start: the checks here are of
-        // the viewers' links. From Chrome's 300 kbps start through Janus the first probe is now and then
-        // lost and h stayed off until 25 s in one CI run, past the drop this test needs h before.
-        env: { ...testEnv(), SIMQ_START_BITRATE_KBPS: '1500' },
       },
     );
     await watch.stop();
@@ -330,8 +326,10 @@ describe('viewers behind shaped links, through a real Janus', () => {
   it("the table viewer is fed the link's rate: h at 3000 kbps, q after the drop to 400, h again after the rise", () => {
     const name = 'v3-640x360-table';
     expect(run.scenarios[0]!.viewers![2]).toMatchObject({ rateSource: 'link', table: exportFile });
-    // The premise: the sender sent h for several seconds before the drop (its own stats.csv).
-    expect(run.settings.startBitrateKbps).toBe(1500);
+    // The premise: the sender sent h for several seconds before the drop (its own stats.csv). From
+    // Chrome's 300 kbps start through Janus one CI run had h off until 25 s. Starting the estimate
+    // higher (SIMQ_START_BITRATE_KBPS=1500) was tried and made the switch down fail instead, in 2 of 4
+    // runs: the q keyframe never got through the viewer's full 400 kbps queue. Open (issue 24).
     const hSent = readCsv(path.join(scenarioDir, 'stats.csv')).filter(
       (r) => r.rid === 'h' && Number(r.t_s) < DROP_MS / 1000 && Number(r.fps) > 0,
     );
