@@ -142,6 +142,39 @@ function browsersIn(pid: number): string[] {
   return out;
 }
 
+/** Seconds before the drop in which the sender sent h (its own stats.csv): the table check's premise. */
+const H_BEFORE_DROP_S = 4;
+function hSentBeforeDrop(scenarioDir: string): number {
+  const file = path.join(scenarioDir, 'stats.csv');
+  if (!existsSync(file)) return 0;
+  return readCsv(file).filter((r) => r.rid === 'h' && Number(r.t_s) < DROP_MS / 1000 && Number(r.fps) > 0).length;
+}
+
+function captureArgs(exportFile: string, viewers: string, runId: string): string[] {
+  // 960x540 at 15 fps: the smallest input libwebrtc sends three VP8 layers for.
+  return [
+    'capture',
+    CLIP,
+    '--size',
+    '960x540',
+    '--fps',
+    '15',
+    '--duration',
+    '32',
+    '--warmup',
+    '2',
+    '--janus-export',
+    exportFile,
+    '--viewers',
+    viewers,
+    '--out',
+    dir,
+    '--run-id',
+    runId,
+    '--allow-degraded',
+  ];
+}
+
 describe('viewers behind shaped links, through a real Janus', () => {
   let run: RunRecord;
   let scenarioDir: string;
@@ -152,6 +185,9 @@ describe('viewers behind shaped links, through a real Janus', () => {
   let exportFile: string;
   let measureCode: number | null;
   let measureStderr = '';
+  let runId = 'links';
+  /** Every capture's simq process (two when the premise was missed once). */
+  const children: number[] = [];
 
   beforeAll(async () => {
     const rec = recommend(buildQualityTable(handmadeRun(), handmadeParsedRows()), {
@@ -164,46 +200,37 @@ describe('viewers behind shaped links, through a real Janus', () => {
     const traceFile = path.join(dir, 'step-3000-400-3000.json');
     writeFileSync(traceFile, JSON.stringify(TRACE));
     const viewers = `480x270:fixed:h@5M,480x270:fixed:h@5M,loss=2%,640x360:table@${traceFile}`;
-    const watch = watchLinks(() => child || undefined);
-    const r = await simq(
-      [
-        'capture',
-        CLIP,
-        '--size',
-        '960x540',
-        '--fps',
-        '15',
-        '--duration',
-        '32',
-        '--warmup',
-        '2',
-        '--janus-export',
-        exportFile,
-        '--viewers',
-        viewers,
-        '--out',
-        dir,
-        '--run-id',
-        'links',
-        '--allow-degraded',
-      ],
-      {
-        onStart: (pid) => (child = pid),
+    // The premise of the table viewer's check is that the sender sent h for several seconds before
+    // the drop: from Chrome's 300 kbps start through Janus, one CI run had h off until 25 s (the
+    // sender's estimate, not simq's doing). So a capture that misses it is made once more, saying
+    // why; a second miss fails the check below with the reason. Starting the estimate higher
+    // (SIMQ_START_BITRATE_KBPS=1500) was tried instead and made the switch down fail in 2 of 4 runs:
+    // the q keyframe did not get through the viewer's full 400 kbps queue.
+    for (let attempt = 1; ; attempt++) {
+      runId = attempt === 1 ? 'links' : `links-${attempt}`;
+      const watch = watchLinks(() => child || undefined);
+      const r = await simq(captureArgs(exportFile, `${viewers}`, runId), {
+        onStart: (pid) => children.push((child = pid)),
         timeoutMs: 400_000,
-      },
-    );
-    await watch.stop();
-    watched = watch.w;
-    code = r.code;
-    stderr = r.stderr;
-    run = readJson<RunRecord>(path.join(dir, 'links', 'run.json'));
-    scenarioDir = path.join(dir, 'links', run.scenarios[0]!.id);
-    const m = await simq(['measure', path.join(dir, 'links'), '--vmaf-subsample', '5', '--allow-degraded'], {
+      });
+      await watch.stop();
+      watched = watch.w;
+      code = r.code;
+      stderr = r.stderr;
+      run = readJson<RunRecord>(path.join(dir, runId, 'run.json'));
+      scenarioDir = path.join(dir, runId, run.scenarios[0]!.id);
+      const hSeconds = hSentBeforeDrop(scenarioDir);
+      if (code !== 0 || hSeconds >= H_BEFORE_DROP_S || attempt === 2) break;
+      console.log(
+        `premise not met: the sender sent h in ${hSeconds} s before the drop (at least ${H_BEFORE_DROP_S} needed); capturing again`,
+      );
+    }
+    const m = await simq(['measure', path.join(dir, runId), '--vmaf-subsample', '5', '--allow-degraded'], {
       timeoutMs: 400_000,
     });
     measureCode = m.code;
     measureStderr = m.stderr;
-    run = readJson<RunRecord>(path.join(dir, 'links', 'run.json'));
+    run = readJson<RunRecord>(path.join(dir, runId, 'run.json'));
   }, 900_000);
 
   const stats = (name: string) =>
@@ -265,7 +292,7 @@ describe('viewers behind shaped links, through a real Janus', () => {
       run as unknown as { measure: { viewers: { viewer: string; freezes: { count: number; totalS: number } }[] } }
     ).measure.viewers;
     const simqSays = measured.find((v) => v.viewer === name)!.freezes;
-    const row = readCsv(path.join(dir, 'links', 'quality.csv')).find((q) => q.rid === `viewer:${name}`)!;
+    const row = readCsv(path.join(dir, runId, 'quality.csv')).find((q) => q.rid === `viewer:${name}`)!;
     expect(Number(row.freeze_count)).toBe(simqSays.count);
     expect(Number(row.freeze_s)).toBeCloseTo(simqSays.totalS, 2);
     const browser = { count: Number(last(name).freezeCount), totalS: Number(last(name).totalFreezesDuration) };
@@ -326,14 +353,10 @@ describe('viewers behind shaped links, through a real Janus', () => {
   it("the table viewer is fed the link's rate: h at 3000 kbps, q after the drop to 400, h again after the rise", () => {
     const name = 'v3-640x360-table';
     expect(run.scenarios[0]!.viewers![2]).toMatchObject({ rateSource: 'link', table: exportFile });
-    // The premise: the sender sent h for several seconds before the drop (its own stats.csv). From
-    // Chrome's 300 kbps start through Janus one CI run had h off until 25 s. Starting the estimate
-    // higher (SIMQ_START_BITRATE_KBPS=1500) was tried and made the switch down fail instead, in 2 of 4
-    // runs: the q keyframe never got through the viewer's full 400 kbps queue. Open (issue 24).
-    const hSent = readCsv(path.join(scenarioDir, 'stats.csv')).filter(
-      (r) => r.rid === 'h' && Number(r.t_s) < DROP_MS / 1000 && Number(r.fps) > 0,
+    // The premise (made again once if missed, beforeAll): the sender sent h for several seconds before the drop.
+    expect(hSentBeforeDrop(scenarioDir), 'seconds the sender sent h in before the drop').toBeGreaterThanOrEqual(
+      H_BEFORE_DROP_S,
     );
-    expect(hSent.length, 'the sender sent h in at least 4 seconds before the drop').toBeGreaterThanOrEqual(4);
     // events.csv quotes its JSON details: csv-parse, not the test helper's plain split.
     const events = (
       parse(readFileSync(path.join(scenarioDir, 'viewers', `${name}.events.csv`), 'utf8'), { columns: true }) as Record<
@@ -399,8 +422,10 @@ describe('viewers behind shaped links, through a real Janus', () => {
 
   it('leaves no namespace, veth, qdisc, nft table or viewer browser behind', async () => {
     expect(child).toBeGreaterThan(0);
-    expect(await leftOf(child)).toEqual([]);
-    expect(browsersIn(child)).toEqual([]);
+    for (const pid of children) {
+      expect(await leftOf(pid)).toEqual([]);
+      expect(browsersIn(pid)).toEqual([]);
+    }
   });
 });
 

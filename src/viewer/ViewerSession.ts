@@ -14,13 +14,34 @@ import { ViewerRecorder } from './ViewerRecorder.js';
 import type { RateSource, ViewerRecord, ViewerSpec } from './ViewerTypes.js';
 
 /** Under the capture's own 30 s stop timeout, so the error names the viewer page that did not answer. */
-const PAGE_STOP_MS = 25_000;
+const PAGE_STOP_MS = 20_000;
+/** Reading a late page's stop state: within what is left of the capture's 30 s. */
+const STATE_READ_MS = 3000;
+
+/** Where a page's viewers are in their stop, or why that could not be read. */
+async function stopStateOf(page: DriverPage): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`the page did not answer within ${STATE_READ_MS / 1000} s either`), STATE_READ_MS);
+  });
+  const state = (
+    page.evaluate(
+      () => (globalThis as unknown as PageViewerGlobal).simq.viewerStopState(),
+      undefined,
+    ) as Promise<string>
+  ).catch((e: unknown) => `its state could not be read: ${String(e)}`);
+  return Promise.race([state, late]).finally(() => clearTimeout(timer));
+}
 
 /** Janus's temporal 2 = every temporal layer (janus_videoroom.c: the default target). */
 const ALL_TEMPORAL = 2;
 
 interface PageViewerGlobal {
-  simq: { addViewer(c: PageViewerConfig): Promise<string>; stopViewers(): Promise<string[]> };
+  simq: {
+    addViewer(c: PageViewerConfig): Promise<string>;
+    stopViewers(): Promise<string[]>;
+    viewerStopState(): string;
+  };
 }
 
 export interface ViewerSessionOptions {
@@ -239,10 +260,12 @@ export class ViewerSession {
           const late = new Promise<string[]>((_, reject) => {
             timer = setTimeout(
               () =>
-                reject(
-                  new SimqError(
-                    `the page of viewer ${names(page)} did not stop within ${PAGE_STOP_MS / 1000} s`,
-                    ExitCode.incomplete,
+                void stopStateOf(page).then((state) =>
+                  reject(
+                    new SimqError(
+                      `the page of viewer ${names(page)} did not stop within ${PAGE_STOP_MS / 1000} s (${state})`,
+                      ExitCode.incomplete,
+                    ),
                   ),
                 ),
               PAGE_STOP_MS,

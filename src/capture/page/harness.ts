@@ -17,7 +17,7 @@ import type {
   PageConnectResult,
 } from './protocol.js';
 import { Uploader, post, log } from './upload.js';
-import { addViewer, stopViewers } from './viewer.js';
+import { addViewer, stopViewers, viewerStopState } from './viewer.js';
 import { gathered } from './ice.js';
 
 interface EncodedStreams {
@@ -345,6 +345,7 @@ const api = {
   },
   addViewer,
   stopViewers,
+  viewerStopState,
 };
 
 (window as unknown as { simq: typeof api }).simq = api;

@@ -6,28 +6,50 @@ import type { PageFrameMeta } from './protocol.js';
 const FLUSH_INTERVAL_MS = 100;
 const FLUSH_BYTES = 512 * 1024;
 
+/**
+ * One POST at a time, each carrying every frame gathered while the previous one was on its way. A
+ * post per 100 ms queued behind each other fell behind for good when the machine was loaded: with
+ * three shaped viewers and a load average of 12 on 2 cores, a viewer's page had 236 batches waiting,
+ * the oldest for 50 s, when the capture stopped (every post the server saw it had answered; the
+ * round trips were just slower than 100 ms). A batch that grows with the round trip keeps up.
+ */
 export class Uploader {
   private metas: PageFrameMeta[] = [];
   private chunks: Uint8Array[] = [];
   private bytes = 0;
   private batch = 0;
-  private chain: Promise<void> = Promise.resolve();
   private timer: number;
+  /** The post on its way, if any, and when it was sent. */
+  private inFlight: { done: Promise<void>; sentMs: number } | undefined;
+  /** When the oldest frame not yet posted was added. */
+  private oldestMs: number | undefined;
   failed: string | undefined;
 
   constructor() {
-    this.timer = window.setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
+    this.timer = window.setInterval(() => this.sendIfIdle(), FLUSH_INTERVAL_MS);
   }
 
   add(meta: PageFrameMeta, data: Uint8Array): void {
     this.metas.push(meta);
     this.chunks.push(data);
     this.bytes += data.byteLength;
-    if (this.bytes >= FLUSH_BYTES) this.flush();
+    this.oldestMs ??= performance.now();
+    if (this.bytes >= FLUSH_BYTES) this.sendIfIdle();
   }
 
-  flush(): Promise<void> {
-    if (this.metas.length === 0) return this.chain;
+  private sendIfIdle(): void {
+    if (!this.inFlight && this.metas.length) this.send();
+  }
+
+  /** Posts everything gathered, after the post on its way; resolves when nothing is left. */
+  private async flush(): Promise<void> {
+    while (this.inFlight || this.metas.length) {
+      if (!this.inFlight) this.send();
+      await this.inFlight?.done;
+    }
+  }
+
+  private send(): void {
     const header = new TextEncoder().encode(JSON.stringify({ batch: this.batch++, frames: this.metas }));
     const body = new Uint8Array(4 + header.byteLength + this.bytes);
     new DataView(body.buffer).setUint32(0, header.byteLength);
@@ -40,17 +62,31 @@ export class Uploader {
     this.metas = [];
     this.chunks = [];
     this.bytes = 0;
-    this.chain = this.chain
-      .then(() => post('/frames', body))
+    this.oldestMs = undefined;
+    const done = post('/frames', body)
       .catch((e: unknown) => {
         this.failed = String(e);
-      });
-    return this.chain;
+      })
+      .finally(() => (this.inFlight = undefined));
+    this.inFlight = { done, sentMs: performance.now() };
   }
 
   async close(): Promise<void> {
     window.clearInterval(this.timer);
     await this.flush();
+  }
+
+  /** For a stop that does not end: the post on its way and the frames waiting. */
+  state(): string {
+    const now = performance.now();
+    const post = this.inFlight
+      ? `a post on its way for ${Math.round(now - this.inFlight.sentMs)} ms`
+      : 'no post on its way';
+    const waiting =
+      this.oldestMs === undefined
+        ? 'no frame waiting'
+        : `${this.metas.length} frames waiting, the oldest for ${Math.round(now - this.oldestMs)} ms`;
+    return `${post}, ${waiting}`;
   }
 }
 

@@ -21,6 +21,8 @@ class ViewerPeer {
   private statsTimer = 0;
   private rendered: PageRenderedFrame[] = [];
   private stopped = false;
+  /** Where stop() is (read by simq when a page does not stop in time). */
+  stopStep = 'running';
 
   constructor(private readonly config: PageViewerConfig) {
     // encodedInsertableStreams: every receiver of this connection must be piped (tap() does).
@@ -137,15 +139,27 @@ class ViewerPeer {
   async stop(): Promise<string | undefined> {
     window.clearInterval(this.statsTimer);
     this.stopped = true;
-    await post('/vstats', JSON.stringify(await this.collect(true)));
+    this.stopStep = 'reading the last getStats';
+    const last = await this.collect(true);
+    this.stopStep = 'posting the last stats';
+    await post('/vstats', JSON.stringify(last));
+    this.stopStep = 'sending the last frames';
     await this.uploader.close();
+    this.stopStep = 'closing the connection';
     this.pc.close();
     this.video.srcObject = null;
+    this.stopStep = 'stopped';
     return this.uploader.failed;
+  }
+
+  stopState(): string {
+    return `${this.config.name}: ${this.stopStep} (${this.uploader.state()})`;
   }
 }
 
 const viewers = new Map<string, ViewerPeer>();
+/** Viewers of a stop in progress, kept for viewerStopState(). */
+let stopping: ViewerPeer[] = [];
 
 /** Adds a viewer and returns its answer SDP (ICE gathered). */
 export async function addViewer(config: PageViewerConfig): Promise<string> {
@@ -157,12 +171,18 @@ export async function addViewer(config: PageViewerConfig): Promise<string> {
 /** Stops every viewer of this page after a last stats sample; returns upload errors, if any. */
 export async function stopViewers(): Promise<string[]> {
   const errors: string[] = [];
+  stopping = [...viewers.values()];
   for (const [name, v] of viewers) {
     const failed = await v.stop();
     if (failed) errors.push(`${name}: ${failed}`);
   }
   viewers.clear();
   return errors;
+}
+
+/** Each viewer's step in a stop that has not ended (simq names it in its error). */
+export function viewerStopState(): string {
+  return stopping.map((v) => v.stopState()).join('; ') || 'no stop in progress';
 }
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
