@@ -28,7 +28,9 @@ describe('test tiers by file name', () => {
       .flatMap((f) => [
         ...imports(f)
           .filter((m) =>
-            /playwright|puppeteer|launchBrowser|browserInfo|tools\/(ffmpeg|process)\b|helpers\/captureFixture/.test(m),
+            /playwright|puppeteer|chromiumProfile|firefoxProfile|browserInfo|tools\/(ffmpeg|process)\b|helpers\/captureFixture/.test(
+              m,
+            ),
           )
           .map((m) => `${f}: ${m}`),
         ...simqHelpers(f)
@@ -44,7 +46,9 @@ describe('test tiers by file name', () => {
       .flatMap((f) =>
         imports(f)
           .filter((m) =>
-            /playwright|puppeteer|tools\/(chrome|firefox)\b|launchBrowser|browserInfo|\/sfu\/|\/link\//.test(m),
+            /playwright|puppeteer|tools\/(chrome|firefox)\b|chromiumProfile|firefoxProfile|browserInfo|\/sfu\/|\/link\//.test(
+              m,
+            ),
           )
           .map((m) => `${f}: ${m}`),
       );

@@ -3,8 +3,6 @@
 // stats.csv written into the scenario directory.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { configuredLayerSizes } from '../allocation/StreamResolutions.js';
-import { geckoStreams } from '../allocation/GeckoStreams.js';
 import {
   EnvironmentError,
   InputError,
@@ -18,10 +16,9 @@ import type { LayerRecord, ReferenceClip } from '../rundir/RunTypes.js';
 import { CODEC_MIME, type Scenario } from '../scenario/ScenarioTypes.js';
 import type { Progress } from '../ui/progress.js';
 import { BitstreamWriter, bitstreamExtension } from './BitstreamWriter.js';
-import { launchBrowser } from './launchBrowser.js';
+import { browserProfile, type BrowserProfile, type LayerSize } from './BrowserProfile.js';
 import type { DriverBrowser, DriverPage } from './BrowserDriverTypes.js';
-import { BROWSER_LABEL } from './browserInfo.js';
-import { FEED_PATH, type FrameBatch, type HarnessServer } from './HarnessServer.js';
+import type { FrameBatch, HarnessServer } from './HarnessServer.js';
 import type {
   PageCaptureConfig,
   PageFrameMeta,
@@ -32,7 +29,6 @@ import type {
 import { StatsTimeline } from './StatsTimeline.js';
 import { LAYER_FRAMES_COLUMNS, STATS_COLUMNS, type LayerFrameRow } from '../rundir/CsvTypes.js';
 import { layerBitstreamName, layerFramesName, STATS_CSV, svcRawBitstreamName } from '../rundir/RunFiles.js';
-import { deriveLayer } from './firefoxDerived.js';
 import { isSpatialMode } from '../scenario/ScalabilityMode.js';
 import type { SvcFrame } from './SvcCaptureTypes.js';
 import { finishSvc, type SvcTap } from './svcFinish.js';
@@ -347,11 +343,15 @@ export class CaptureSession {
     }
   }
 
-  /** Each shaped viewer's own Chromium, in its namespace, on its page. */
+  /**
+   * Each shaped viewer's own Chromium, in its namespace, on its page. Viewers are Chromium whatever
+   * runs the sender (they tap with createEncodedStreams; expandScenarios refuses --sfu with Firefox),
+   * started from the sender's binary.
+   */
   private async launchViewerBrowsers(): Promise<void> {
     for (const [name, entry] of this.shapedViewers) {
       const launch = entry.link.launch(this.ctx.browserPath);
-      entry.browser = await launchBrowser('chromium', {
+      entry.browser = await browserProfile('chromium').launch({
         executablePath: launch.executablePath,
         env: launch.env,
         secureOrigin: launch.secureOrigin,
@@ -423,23 +423,24 @@ export class CaptureSession {
     this.links = [await this.uplink.record(applied, bytesSent, file)];
   }
 
-  private get firefox(): boolean {
-    return this.scenario.browser === 'firefox';
+  private get profile(): BrowserProfile {
+    return browserProfile(this.scenario.browser);
   }
 
   private get label(): string {
-    return BROWSER_LABEL[this.scenario.browser ?? 'chromium'];
+    return this.profile.label;
   }
 
   /** Chromium with the clip as its fake camera, or Firefox playing the clip's feed, on the harness page. */
   private async openPage(): Promise<{ page: DriverPage; browserVersion: string }> {
     const { ctx } = this;
-    if (this.firefox && !ctx.reference.feed)
-      throw new SimqError(`${this.scenario.id}: no camera feed was prepared for Firefox`, ExitCode.internal);
-    this.server.setFeed(this.firefox ? ctx.reference.feed!.file : undefined);
+    const { profile } = this;
+    if (profile.playsFeed && !ctx.reference.feed)
+      throw new SimqError(`${this.scenario.id}: no camera feed was prepared for ${profile.label}`, ExitCode.internal);
+    this.server.setFeed(profile.playsFeed ? ctx.reference.feed!.file : undefined);
     // Behind a shaped uplink the browser runs in the sender's namespace through the wrapper.
     const launch = this.uplink?.launch(ctx.browserPath);
-    this.browser = await launchBrowser(this.scenario.browser ?? 'chromium', {
+    this.browser = await profile.launch({
       executablePath: launch?.executablePath ?? ctx.browserPath,
       fakeCaptureY4m: ctx.reference.y4m,
       timeoutMs: START_TIMEOUT_MS,
@@ -492,7 +493,7 @@ export class CaptureSession {
     const ts = start.trackSettings;
     if (ts && (ts.width !== ctx.reference.width || ts.height !== ctx.reference.height)) {
       throw new SimqError(
-        `${scenario.id}: the ${this.firefox ? "page's clip" : 'fake camera'} delivers ${ts.width}x${ts.height}, not the prepared clip's ${ctx.reference.width}x${ctx.reference.height}`,
+        `${scenario.id}: the ${this.profile.cameraName} delivers ${ts.width}x${ts.height}, not the prepared clip's ${ctx.reference.width}x${ctx.reference.height}`,
         ExitCode.internal,
       );
     }
@@ -663,18 +664,15 @@ export class CaptureSession {
   }
 
   /** Each encoding's configured size: libwebrtc's encoder_stream_factory.cc, or gecko's VideoStreamFactory.cpp. */
-  private layerSizes(): { width: number; height: number; sent: boolean }[] {
+  private layerSizes(): LayerSize[] {
     const input = { width: this.ctx.reference.width, height: this.ctx.reference.height };
-    return this.firefox
-      ? geckoStreams(input, this.scenario.encodings)
-      : configuredLayerSizes(this.scenario.codec, input, this.scenario.encodings);
+    return this.profile.layerSizes(this.scenario.codec, input, this.scenario.encodings);
   }
 
   private pageConfig(): PageCaptureConfig {
     const { scenario, ctx } = this;
-    const firefox = this.firefox ? { browser: 'firefox' as const, feedUrl: FEED_PATH } : {};
     return {
-      ...firefox,
+      ...this.profile.pageConfig(),
       codecMime: CODEC_MIME[scenario.codec],
       width: ctx.reference.width,
       height: ctx.reference.height,
@@ -701,8 +699,8 @@ export class CaptureSession {
       const out = this.timeline.lastOutbound(enc.rid);
       const stream = out?.ssrc !== undefined ? this.streams.get(out.ssrc) : undefined;
       const layer = this.layerRecord(enc, { width: sizes[index].width, height: sizes[index].height }, out, stream);
-      if (this.firefox)
-        layer.derived = deriveLayer(
+      if (this.profile.deriveLayer)
+        layer.derived = this.profile.deriveLayer(
           scenario.encodings,
           index,
           this.ctx.reference,

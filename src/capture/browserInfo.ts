@@ -2,11 +2,11 @@
 // missing codec fails before anything is captured (and for `simq doctor`).
 import { EnvironmentError } from '../errors.js';
 import type { Codec } from '../scenario/ScenarioTypes.js';
-import { CHROME_INSTALL_FIX, locateChrome, type ChromeSource } from '../tools/chrome.js';
-import { FIREFOX_INSTALL_FIX, locateFirefox, type FirefoxSource } from '../tools/firefox.js';
+import type { ChromeSource } from '../tools/chrome.js';
+import type { FirefoxSource } from '../tools/firefox.js';
 import { runProcess } from '../tools/process.js';
 import type { BrowserName } from './BrowserDriverTypes.js';
-import { launchBrowser } from './launchBrowser.js';
+import { browserProfile, type BrowserLocation, type BrowserPaths, type BrowserProfile } from './BrowserProfile.js';
 
 export interface BrowserInfo {
   name: BrowserName;
@@ -19,17 +19,6 @@ export interface BrowserInfo {
   encodableCodecs: string[];
 }
 
-export interface BrowserPaths {
-  chrome?: string;
-  firefox?: string;
-}
-
-export const BROWSER_LABEL: Record<BrowserName, string> = { chromium: 'Chromium', firefox: 'Firefox' };
-
-function locate(name: BrowserName, paths: BrowserPaths, env: NodeJS.ProcessEnv) {
-  return name === 'firefox' ? locateFirefox(paths.firefox, env) : locateChrome(paths.chrome, env);
-}
-
 /** How long a browser binary may take to print its version (it starts no browser for that). */
 const VERSION_TIMEOUT_MS = 15_000;
 
@@ -40,7 +29,7 @@ const VERSION_TIMEOUT_MS = 15_000;
  * both answer --version at once without starting a browser, so a binary that does not is named in 15 s.
  * A version that fails outright is left to the launch, whose message says more.
  */
-async function answersVersion(name: BrowserName, located: { path: string; source: string }): Promise<void> {
+async function answersVersion(profile: BrowserProfile, located: BrowserLocation): Promise<void> {
   // A binary that cannot be started at all is left to the launch too (its message names the cause).
   const r = await runProcess(located.path, ['--version'], { timeoutMs: VERSION_TIMEOUT_MS, killGroup: true }).catch(
     () => undefined,
@@ -48,7 +37,7 @@ async function answersVersion(name: BrowserName, located: { path: string; source
   if (r?.signal !== 'SIGKILL') return;
   throw new EnvironmentError(
     `${located.path} (${located.source}) did not answer --version within ${VERSION_TIMEOUT_MS / 1000} s, so it would not start either (stopped)`,
-    name === 'firefox' ? FIREFOX_INSTALL_FIX : CHROME_INSTALL_FIX,
+    profile.installFix,
   );
 }
 
@@ -57,15 +46,16 @@ export async function probeBrowser(
   env: NodeJS.ProcessEnv = process.env,
   name: BrowserName = 'chromium',
 ): Promise<BrowserInfo> {
-  const located = locate(name, paths, env);
-  await answersVersion(name, located);
+  const profile = browserProfile(name);
+  const located = profile.locate(paths, env);
+  await answersVersion(profile, located);
   let browser;
   try {
-    browser = await launchBrowser(name, { executablePath: located.path, timeoutMs: 60_000 });
+    browser = await profile.launch({ executablePath: located.path, timeoutMs: 60_000 });
   } catch (e) {
     throw new EnvironmentError(
       `${located.path} (${located.source}) does not start headless: ${(e as Error).message.split('\n')[0]}`,
-      name === 'firefox' ? FIREFOX_INSTALL_FIX : CHROME_INSTALL_FIX,
+      profile.installFix,
     );
   }
   try {
@@ -98,12 +88,10 @@ export async function probeBrowser(
 export function assertEncodable(browser: BrowserInfo, codecs: Codec[]): void {
   const missing = codecs.filter((c) => !browser.encodableCodecs.includes(c));
   if (missing.length) {
-    const why =
-      browser.name === 'firefox' && missing.includes('h264')
-        ? ' (Firefox encodes H.264 only with the OpenH264 plugin, which it downloads; offline it has none)'
-        : '';
+    const profile = browserProfile(browser.name);
+    const why = missing.map((c) => (profile.missingCodecNotes[c] ? ` (${profile.missingCodecNotes[c]})` : '')).join('');
     throw new EnvironmentError(
-      `${BROWSER_LABEL[browser.name]} ${browser.version} (${browser.path}) cannot encode ${missing.join(', ')}${why}; it can encode: ${browser.encodableCodecs.join(', ')}`,
+      `${profile.label} ${browser.version} (${browser.path}) cannot encode ${missing.join(', ')}${why}; it can encode: ${browser.encodableCodecs.join(', ')}`,
       `use --codec ${browser.encodableCodecs.filter((c) => ['vp8', 'vp9', 'h264', 'av1'].includes(c)).join(',')}`,
     );
   }

@@ -1,6 +1,7 @@
 // The end-of-capture summary: a table on stderr-free stdout for people, JSON for scripts.
 import type { RunRecord } from '../rundir/RunTypes.js';
 import { renderTable } from '../ui/table.js';
+import { browserProfile } from './BrowserProfile.js';
 
 export interface CaptureSummaryLayer {
   rid: string;
@@ -72,7 +73,7 @@ export function captureSummary(dir: string, record: RunRecord): CaptureSummary {
     runId: record.runId,
     status: record.status,
     browser: (record.environment.browsers ?? [record.environment.browser])
-      .map((b) => `${b.name === 'firefox' ? 'Firefox ' : ''}${b.version} (${b.path})`)
+      .map((b) => `${browserProfile(b.name).versionPrefix}${b.version} (${b.path})`)
       .join(', '),
     scenarios: record.scenarios.map((s) => ({
       id: s.id,

@@ -1,6 +1,7 @@
 // Model vs browser after each scenario: the comparison (src/allocation/modelVsBrowser.ts) stored in
 // run.json and shown in the summary, layers that disagree flagged.
 import { compareModelWithBrowser, MODEL_TOLERANCE } from '../allocation/modelVsBrowser.js';
+import { browserProfile } from './BrowserProfile.js';
 import { clipOfScenario, type ModelComparison, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
 
 export { MODEL_TOLERANCE };
@@ -34,7 +35,7 @@ export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelCo
 export function attachModelComparison(entry: ScenarioRecord, run: RunRecord): void {
   if (entry.status !== 'complete' && entry.status !== 'degraded') return;
   // The model is libwebrtc's allocator (Chromium); Firefox's layers carry gecko's table under `derived`.
-  if (entry.scenario.browser === 'firefox') return;
+  if (!browserProfile(entry.scenario.browser).predictedByAllocationModel) return;
   // An SVC stream's outbound-rtp.targetBitrate is spatial layer 0's share only: its plan-vs-browser
   // comparison is per spatial layer, from the tapped bytes (layer.svc.layersVsPlan, svcFinish.ts).
   if (entry.layers.some((l) => l.svc)) return;

@@ -5,6 +5,7 @@ import { isMoving } from '../link/LinkTypes.js';
 import { predictAllocation } from '../allocation/predictAllocation.js';
 import type { LayerRecord, SteadyState, ValidityProblem } from '../rundir/RunTypes.js';
 import type { Scenario } from '../scenario/ScenarioTypes.js';
+import { browserProfile } from './BrowserProfile.js';
 import { derivedCpuLimited } from './firefoxDerived.js';
 
 /** Seconds of steady state a layer may spend CPU-limited before the run is flagged (timer granularity). */
@@ -119,7 +120,9 @@ export function checkScenario(
   let prediction: ReturnType<typeof predictAllocation> | undefined;
   try {
     // libwebrtc's stream table; gecko configures every encoding (VideoStreamFactory.cpp drops none).
-    prediction = scenario.browser === 'firefox' ? undefined : predictAllocation(scenario, input);
+    prediction = browserProfile(scenario.browser).predictedByAllocationModel
+      ? predictAllocation(scenario, input)
+      : undefined;
   } catch {
     prediction = undefined;
   }

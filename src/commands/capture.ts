@@ -3,6 +3,7 @@ import { NetSandbox } from '../link/NetSandbox.js';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { assertEncodable, probeBrowser, type BrowserInfo } from '../capture/browserInfo.js';
+import { browserProfile } from '../capture/BrowserProfile.js';
 import { prepareFeed } from '../input/prepareFeed.js';
 import { runCaptureStage, type CaptureStageResult } from '../capture/captureStage.js';
 import { captureSummary, renderCaptureSummary, type CaptureSummary } from '../capture/captureSummary.js';
@@ -131,7 +132,7 @@ export async function captureFromCli(
  * (playwright drives Chromium over a pipe, which crosses namespaces).
  */
 export function refuseFirefoxUplink(scenarios: Scenario[]): void {
-  const s = scenarios.find((x) => x.uplink && x.browser === 'firefox');
+  const s = scenarios.find((x) => x.uplink && !browserProfile(x.browser).drivenInNamespace);
   if (s) {
     throw new InputError(
       `${s.id}: a shaped uplink (${s.uplink!.text}) cannot run in Firefox: simq drives Firefox over WebDriver BiDi on a TCP port of 127.0.0.1, which inside the sender's network namespace is out of reach`,
@@ -230,7 +231,8 @@ async function captureWithSignals(
   const browser = browsers[0];
   await run.preflight?.();
   if (signal.aborted) throw interruptedBy(signal, 'capture');
-  const clips = await prepareClips(study, ffmpeg, progress, signal, names.includes('firefox'));
+  const feed = names.some((n) => browserProfile(n).playsFeed);
+  const clips = await prepareClips(study, ffmpeg, progress, signal, feed);
   const plan = planStudy(clips, study.plan.scenarios, study.shard);
   if (study.shard)
     progress.info(

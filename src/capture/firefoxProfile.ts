@@ -1,57 +1,13 @@
-// One way to start each browser for simq: headless, with simq's flags or prefs, and without the
-// drivers' own signal handlers (they would kill the browser and exit the process on Ctrl-C before
-// simq can mark the run incomplete and keep what finished).
-import { chromeArgs } from '../tools/chrome.js';
-import type { BrowserName, DriverBrowser, DriverPage, LaunchOptions } from './BrowserDriverTypes.js';
-
-export async function launchBrowser(name: BrowserName, options: LaunchOptions): Promise<DriverBrowser> {
-  return name === 'firefox' ? launchFirefox(options) : launchChromium(options);
-}
-
-async function launchChromium({
-  executablePath,
-  fakeCaptureY4m,
-  timeoutMs,
-  env,
-  extraArgs,
-  secureOrigin,
-}: LaunchOptions): Promise<DriverBrowser> {
-  // Loaded on use: playwright-core takes half a second to import, which `simq plan` should not pay.
-  const { chromium } = await import('playwright-core');
-  const args = chromeArgs(fakeCaptureY4m ?? '').filter(
-    (a) => fakeCaptureY4m !== undefined || !a.startsWith('--use-file-for-fake'),
-  );
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      ...args,
-      ...(extraArgs ?? []),
-      ...(secureOrigin ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigin}`] : []),
-    ],
-    ...(env ? { env: { ...process.env, ...env } } : {}),
-    timeout: timeoutMs,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
-  return {
-    name: 'chromium',
-    version: browser.version(),
-    async newPage(): Promise<DriverPage> {
-      const page = await browser.newPage();
-      return {
-        goto: async (url, timeout) => void (await page.goto(url, { timeout })),
-        evaluate: (fn, arg) => page.evaluate(fn as never, arg as never) as never,
-        waitForGlobal: async (global, timeout) =>
-          void (await page.waitForFunction((g) => g in globalThis, global, { timeout })),
-        onPageError: (listener) => page.on('pageerror', (e) => listener(e.message)),
-      };
-    },
-    onDisconnected: (listener) => browser.on('disconnected', listener),
-    close: () => browser.close(),
-  };
-}
+// Firefox: found by --firefox / FIREFOX_PATH (tools/firefox.ts), driven by puppeteer-core over WebDriver
+// BiDi, playing the clip in the page from a prepared feed (input/prepareFeed.ts, the page's tap worker);
+// gecko's VideoStreamFactory.cpp sizes its layers (src/allocation/GeckoStreams.ts), which libwebrtc's
+// allocation model does not predict, and simq derives what it does not report (firefoxDerived.ts).
+import { geckoStreams } from '../allocation/GeckoStreams.js';
+import { FIREFOX_INSTALL_FIX, locateFirefox } from '../tools/firefox.js';
+import type { DriverBrowser, DriverPage, LaunchOptions } from './BrowserDriverTypes.js';
+import type { BrowserProfile } from './BrowserProfile.js';
+import { deriveLayer } from './firefoxDerived.js';
+import { FEED_PATH } from './HarnessServer.js';
 
 /**
  * Firefox prefs for a capture: host candidates as plain addresses (an mDNS name would not resolve
@@ -116,3 +72,26 @@ async function launchFirefox({
     close: () => browser.close(),
   };
 }
+
+export const firefoxProfile: BrowserProfile = {
+  name: 'firefox',
+  label: 'Firefox',
+  versionPrefix: 'Firefox ',
+  installFix: FIREFOX_INSTALL_FIX,
+  locate: (paths, env) => locateFirefox(paths.firefox, env),
+  launch: launchFirefox,
+  // puppeteer reaches Firefox's WebDriver BiDi server on a TCP port of 127.0.0.1, which inside the
+  // sender's namespace is the namespace's own loopback (commands/capture.ts refuses such scenarios).
+  drivenInNamespace: false,
+  missingCodecNotes: {
+    h264: 'Firefox encodes H.264 only with the OpenH264 plugin, which it downloads; offline it has none',
+  },
+  // gecko's dom/media/webrtc/libwebrtcglue/VideoStreamFactory.cpp configures every encoding (it drops none).
+  layerSizes: (_codec, input, encodings) => geckoStreams(input, encodings),
+  playsFeed: true,
+  cameraName: "page's clip",
+  pageConfig: () => ({ browser: 'firefox', feedUrl: FEED_PATH }),
+  // The model is libwebrtc's allocator (Chromium); Firefox's layers carry gecko's table under `derived`.
+  predictedByAllocationModel: false,
+  deriveLayer,
+};
