@@ -1,7 +1,7 @@
 // Bad input and failures of the capture stage: each gives a clear message naming what is wrong, its
 // exit code, and loses nothing. Real Chromium and ffmpeg throughout.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,7 +196,10 @@ describe('a crash or Ctrl-C ends the run cleanly and keeps finished scenarios', 
   it('Chromium killed during the second scenario: exit 5, first scenario intact', async () => {
     const out = path.join(dir, 'crash');
     mkdirSync(cache(), { recursive: true });
-    const env = testEnv({ SIMQ_CACHE_DIR: cache() });
+    // A temporary folder of its own: what the killed browser and simq leave in it is this test's.
+    const tmp = path.join(dir, 'tmp-crash');
+    mkdirSync(tmp, { recursive: true });
+    const env = testEnv({ SIMQ_CACHE_DIR: cache(), TMPDIR: tmp });
     const runJson = path.join(out, 'c1', 'run.json');
     let killed: number[] = [];
     const watcher = whenRunning(runJson, 1, 2500).then(() => {
@@ -236,6 +239,10 @@ describe('a crash or Ctrl-C ends the run cleanly and keeps finished scenarios', 
     // The failed scenario has no file under a final name.
     const second = path.join(out, 'c1', run.scenarios[1].id);
     for (const rid of ['q', 'h', 'f']) expect(existsSync(path.join(second, `${rid}.ivf`))).toBe(false);
+    // Nothing of the browsers' is left in the temporary folder: Chromium's own files (its
+    // org.chromium.Chromium.* folder stayed behind a killed browser before simq gave it a folder of
+    // its own) and playwright's profiles.
+    expect(readdirSync(tmp)).toEqual([]);
     // Under load each scenario may be captured twice (the CPU retry) and the browser starts slowly.
   }, 300_000);
 

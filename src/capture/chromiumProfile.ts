@@ -1,6 +1,9 @@
 // Chromium (or Chrome): found by --chrome / CHROME_PATH (tools/chrome.ts), driven by playwright-core
 // over CDP, with the clip as its fake camera; libwebrtc's encoder_stream_factory.cc sizes its layers
 // and simq's allocation model (src/allocation/) predicts them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { configuredLayerSizes } from '../allocation/StreamResolutions.js';
 import { CHROME_INSTALL_FIX, chromeArgs, locateChrome } from '../tools/chrome.js';
 import type { DriverBrowser, DriverPage, LaunchOptions } from './BrowserDriverTypes.js';
@@ -19,20 +22,31 @@ async function launchChromium({
   const args = chromeArgs(fakeCaptureY4m ?? '').filter(
     (a) => fakeCaptureY4m !== undefined || !a.startsWith('--use-file-for-fake'),
   );
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      ...args,
-      ...(extraArgs ?? []),
-      ...(secureOrigin ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigin}`] : []),
-    ],
-    ...(env ? { env: { ...process.env, ...env } } : {}),
-    timeout: timeoutMs,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
+  // Chromium's own temporary files (its singleton socket folder, org.chromium.Chromium.*) go into a
+  // folder of simq's, removed when the browser is gone: a browser that is killed leaves them behind,
+  // and the tests that kill one on purpose left one in /tmp per run.
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-chromium-'));
+  const removeTmp = () => rmSync(tmp, { recursive: true, force: true });
+  const browser = await chromium
+    .launch({
+      executablePath,
+      headless: true,
+      args: [
+        ...args,
+        ...(extraArgs ?? []),
+        ...(secureOrigin ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigin}`] : []),
+      ],
+      env: { ...process.env, ...env, TMPDIR: tmp },
+      timeout: timeoutMs,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    })
+    .catch((e: unknown) => {
+      removeTmp();
+      throw e;
+    });
+  browser.on('disconnected', removeTmp);
   return {
     name: 'chromium',
     version: browser.version(),
@@ -47,7 +61,7 @@ async function launchChromium({
       };
     },
     onDisconnected: (listener) => browser.on('disconnected', listener),
-    close: () => browser.close(),
+    close: () => browser.close().finally(removeTmp),
   };
 }
 
