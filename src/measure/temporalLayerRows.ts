@@ -44,7 +44,7 @@ export interface TemporalRowsOptions {
   workDir: string;
   progress: Progress;
   signal?: AbortSignal;
-  /** Runs the metric jobs (measureStage's pool) with the stage's job limit. */
+  /** Runs the metric jobs in list order with the stage's job limit (jobQueue.ts runInOrder). */
   pool: <T, R>(items: readonly T[], fn: (item: T) => Promise<R>) => Promise<PromiseSettledResult<R>[]>;
 }
 
