@@ -1,7 +1,7 @@
 // JobQueue: jobs pushed while others run, at most `limit` at once, the costliest waiting first.
 // Jobs are promises resolved by hand, so the order is known without timers.
 import { describe, expect, it } from 'vitest';
-import { JobQueue } from '../src/measure/jobQueue.js';
+import { JobQueue, runInOrder } from '../src/measure/jobQueue.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -69,5 +69,40 @@ describe('JobQueue', () => {
     const { queue } = controlled();
     queue.close();
     expect(await queue.results()).toEqual([]);
+  });
+});
+
+describe('runInOrder', () => {
+  it('starts a list in order, at most `limit` at once, each outcome in its own slot', async () => {
+    const started: string[] = [];
+    const finish = new Map<string, (v: string) => void>();
+    const fail = new Map<string, (e: Error) => void>();
+    const all = runInOrder(['a', 'b', 'c', 'd'], 2, (name, i) => {
+      started.push(`${name}${i}`);
+      return new Promise<string>((resolve, reject) => {
+        finish.set(name, resolve);
+        fail.set(name, reject);
+      });
+    });
+    await tick();
+    expect(started).toEqual(['a0', 'b1']);
+    finish.get('b')?.('B');
+    await tick();
+    expect(started).toEqual(['a0', 'b1', 'c2']);
+    fail.get('a')?.(new Error('no'));
+    await tick();
+    expect(started).toEqual(['a0', 'b1', 'c2', 'd3']);
+    finish.get('d')?.('D');
+    finish.get('c')?.('C');
+    const results = await all;
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'x'))).toEqual(['x', 'B', 'C', 'D']);
+  });
+
+  it('an empty list and a throwing function settle', async () => {
+    expect(await runInOrder([], 2, () => Promise.resolve(1))).toEqual([]);
+    const r = await runInOrder([1], 1, () => {
+      throw new Error('sync');
+    });
+    expect(r[0].status).toBe('rejected');
   });
 });

@@ -16,7 +16,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_VIEWPORTS, defaultJobs, pool, runMeasureStage } from '../measure/measureStage.js';
+import { DEFAULT_VIEWPORTS, defaultJobs, runMeasureStage } from '../measure/measureStage.js';
+import { runInOrder } from '../measure/jobQueue.js';
 import {
   LEGACY_PICTURES_CSV,
   MEASURE_WORK_DIR,
@@ -107,7 +108,9 @@ async function main(): Promise<void> {
       console.log(`preparing raw inputs for ${v.label} (not timed) ...`);
       for (const j of list) await prepareBareJob(j, ffmpeg.path, tmp);
       const start = cpuNow();
-      const results = await pool(list, jobs, (j) => runBareJob(j, ffmpeg.path, vmaf.libvmafOptions!, threads, v.env));
+      const results = await runInOrder(list, jobs, (j) =>
+        runBareJob(j, ffmpeg.path, vmaf.libvmafOptions!, threads, v.env),
+      );
       bare.push({ label: v.label, cpu: cpuSince(start) });
       const failed = results.filter((r) => r.status === 'rejected');
       if (failed.length) throw (failed[0] as PromiseRejectedResult).reason;

@@ -1,7 +1,9 @@
 // Work that arrives while earlier work runs: metric jobs of a scenario start as soon as its pairing
 // is verified, while later scenarios are still being verified, so neither core waits for a whole
 // stage to end. At most `limit` run at a time; a free slot takes the costliest job waiting (longest
-// first, so the run does not end on one large job with the other core idle).
+// first, so the run does not end on one large job with the other core idle). A list known up front
+// (alignment, verification, temporal layers, the bench's bare jobs) runs through the same queue in
+// list order (runInOrder).
 
 export class JobQueue<T, R> {
   private readonly waiting: { item: T; cost: number; index: number }[] = [];
@@ -9,13 +11,15 @@ export class JobQueue<T, R> {
   private running = 0;
   private closed = false;
   private count = 0;
-  private finish!: () => void;
-  private readonly finished = new Promise<void>((resolve) => (this.finish = resolve));
+  private finish: () => void = () => {};
+  private readonly finished: Promise<void>;
 
   constructor(
     private readonly limit: number,
     private readonly run: (item: T, index: number) => Promise<R>,
-  ) {}
+  ) {
+    this.finished = new Promise<void>((resolve) => (this.finish = resolve));
+  }
 
   /** Queues `item`; returns its index in results(). */
   push(item: T, cost: number): number {
@@ -62,4 +66,19 @@ export class JobQueue<T, R> {
         this.pump();
       });
   }
+}
+
+/**
+ * Runs `fn` on every item, at most `limit` at a time, started in list order (equal costs: the queue
+ * keeps the order jobs were pushed in). Each outcome by the item's index; a rejection stays in its slot.
+ */
+export async function runInOrder<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const queue = new JobQueue(limit, fn);
+  for (const item of items) queue.push(item, 0);
+  queue.close();
+  return queue.results();
 }

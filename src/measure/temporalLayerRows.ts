@@ -26,7 +26,7 @@ export interface TemporalLayerWork {
   codec: string;
   decoder?: string;
   decodedSize: Size;
-  /** The layer's full display sequence (planPictures in measureStage.ts), every picture of the window. */
+  /** The layer's full display sequence (measurePlan.ts), every picture of the window. */
   entries: TimedDisplayEntry[];
   /** Quick mode (--vmaf-subsample N): scores on every Nth picture of each level's sequence, as for the layer. */
   subsample?: number;
@@ -44,7 +44,7 @@ export interface TemporalRowsOptions {
   workDir: string;
   progress: Progress;
   signal?: AbortSignal;
-  /** Runs the metric jobs (measureStage's pool) with the stage's job limit. */
+  /** Runs the metric jobs in list order with the stage's job limit (jobQueue.ts runInOrder). */
   pool: <T, R>(items: readonly T[], fn: (item: T) => Promise<R>) => Promise<PromiseSettledResult<R>[]>;
 }
 
@@ -109,7 +109,8 @@ export async function temporalLayerRows(
         }
         const size = row.size === 'native' ? w.decodedSize : parseSize(row.size)!;
         const entries = temporalDisplaySequence(w.entries, frames, level);
-        const measured = (w.subsample ?? 1) > 1 ? subsampleEntries(entries, w.subsample!) : entries;
+        const every = w.subsample ?? 1;
+        const measured = every > 1 ? subsampleEntries(entries, every) : entries;
         jobs.push({ w, frames, level, row: op, size, entries, measured });
       }
     }
