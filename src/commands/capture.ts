@@ -25,7 +25,7 @@ import { sha256File } from '../input/prepareClip.js';
 import { shellCommand } from '../io/shellQuote.js';
 import { openRun } from '../rundir/openRun.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
-import type { ClipRecord, RunRecord } from '../rundir/RunTypes.js';
+import type { ClipRecord, MeasureSettings, RunRecord } from '../rundir/RunTypes.js';
 import { clipIdOf } from '../study/clipId.js';
 import { clipHashes, describeDifferences, differences, toolVersions } from '../study/resumeCheck.js';
 import { parseShard, parseShardBase } from '../study/shardPlan.js';
@@ -81,6 +81,8 @@ export interface CaptureRunOptions {
   print?: boolean;
   /** Runs once the browser, ffmpeg and scenarios are known good, before anything is captured. */
   preflight?: () => Promise<void>;
+  /** analyze: the options its measure stage will use, kept in run.json for `analyze --resume`. */
+  measureSettings?: MeasureSettings;
 }
 
 export async function captureFromCli(
@@ -257,6 +259,7 @@ async function captureWithSignals(
     argv,
     progress,
     laterStagesSecondsPerScenario: run.laterStagesSecondsPerScenario,
+    measureSettings: run.measureSettings,
     onScenario: attachModelComparison,
     janus,
     janusExport: study.plan.janusExport,
@@ -284,7 +287,7 @@ async function resumeWithSignals(
     const names = [...new Set(record.scenarios.map((s) => s.scenario.browser ?? 'chromium'))].sort();
     const recorded = (name: string) =>
       record.environment.browsers?.find((b) => b.name === name)?.path ??
-      ((record.environment.browser.name ?? 'chromium') === name ? record.environment.browser.path : undefined);
+      (record.environment.browser.name === name ? record.environment.browser.path : undefined);
     const browsers: BrowserInfo[] = [];
     for (const name of names)
       browsers.push(

@@ -47,7 +47,7 @@ import {
   type QualityRow,
   type QualityView,
 } from '../rundir/CsvTypes.js';
-import type { FeedLevelShift, LayerMeasureRecord, MeasureRecord } from '../rundir/MeasureTypes.js';
+import type { FeedLevelShift, LayerMeasureRecord, MeasureRecord, MeasureSettings } from '../rundir/MeasureTypes.js';
 import { feedLevelShift } from './feedLevelShift.js';
 import {
   LEGACY_PICTURES_CSV,
@@ -87,6 +87,22 @@ export interface MeasureOptions {
   resume?: boolean;
   progress: Progress;
   signal?: AbortSignal;
+  /** What the command line asked of the VMAF backend (before auto was resolved), kept in the measure settings. */
+  vmafAsked?: { backend: string; model?: string };
+}
+
+/** The measure record's settings: these options as the command line takes them (analyze --resume reuses them). */
+function settingsOf(options: MeasureOptions): MeasureSettings {
+  const model = options.vmafAsked?.model;
+  return {
+    ...(options.viewports.length > 0 ? { viewports: options.viewports.map(formatSize).join(',') } : {}),
+    vmafSubsample: String(options.subsample ?? 1),
+    view: options.view,
+    vmafBackend: options.vmafAsked?.backend ?? options.vmaf.description.backend,
+    ...(model !== undefined ? { vmafModel: model } : {}),
+    includeWarmup: options.includeWarmup,
+    temporalLayers: Boolean(options.temporalLayers),
+  };
 }
 
 function fail(w: LayerWork, error: string, progress: Progress): void {
@@ -332,6 +348,7 @@ function openMeasure(options: MeasureOptions): MeasureContext {
     includeWarmup: options.includeWarmup,
     subsample: options.subsample ?? 1,
     jobs: options.jobs,
+    settings: settingsOf(options),
     metricEnv: metricMallocEnv(),
     layers: [],
     skippedScenarios: [],
