@@ -324,7 +324,7 @@ async function resumeWithSignals(
       assertEncodable(b, [
         ...new Set(missing.filter((s) => (s.scenario.browser ?? 'chromium') === b.name).map((s) => s.scenario.codec)),
       ]);
-    const clips = record.clips ?? [{ id: clipIdOf(record.input.source, record.input.sourceSha256), ...record.input }];
+    const clips = record.clips;
     const janus = await prepareSfu(
       missing.map((s) => s.scenario),
       opts,
@@ -339,7 +339,7 @@ async function resumeWithSignals(
       ffmpeg,
       clips,
       browsers: names.includes('firefox') ? browsers : undefined,
-      scenarios: missing.map((s) => ({ clipId: s.clipId ?? clips[0].id, scenario: s.scenario })),
+      scenarios: missing.map((s) => ({ clipId: s.clipId, scenario: s.scenario })),
       plan: record.plan ?? { hash: '', scenarioIds: record.scenarios.map((s) => s.id) },
       resume: { dir: abs, record },
       outDir: path.dirname(abs),
@@ -364,8 +364,7 @@ async function checkResumedClips(
   progress: Progress,
   signal: AbortSignal,
 ): Promise<void> {
-  const clips = record.clips ?? [{ id: 'input', ...record.input }];
-  for (const c of clips) {
+  for (const c of record.clips) {
     if (!existsSync(c.source))
       throw new InputError(
         `--resume ${abs}: clip ${c.source} (${c.id}) is gone`,

@@ -214,7 +214,7 @@ function measurable(s: ScenarioRecord): boolean {
 interface MeasureContext {
   options: MeasureOptions;
   run: RunRecord;
-  /** Prepared clip per clip id ("" for a run of one clip made before studies). */
+  /** Prepared clip per clip id. */
   references: Map<string, { clip: ReferenceClip; y4m: Y4mFile }>;
   measure: MeasureRecord;
   /** --resume: what an earlier measure left that is kept. */
@@ -328,7 +328,7 @@ function openMeasure(options: MeasureOptions): MeasureContext {
   const references = new Map<string, { clip: ReferenceClip; y4m: Y4mFile }>();
   for (const s of run.scenarios) {
     const clip = clipOfScenario(run, s);
-    const key = s.clipId ?? '';
+    const key = s.clipId;
     if (references.has(key) || !measurable(s)) continue;
     if (!existsSync(clip.y4m)) {
       throw new InputError(
@@ -375,7 +375,7 @@ function layersToMeasure({ options, run, measure, references, kept }: MeasureCon
     }
     for (const layer of s.layers) {
       if (!layer.active || !layer.bitstream || !layer.framesCsv) continue;
-      const ref = references.get(s.clipId ?? '')!;
+      const ref = references.get(s.clipId)!;
       work.push({
         scenario: s,
         clip: ref.clip,
@@ -698,7 +698,7 @@ async function viewerRows(
   runner: MetricRunner,
 ): Promise<ViewerRows> {
   const scenarios = [...new Set(work.map((w) => w.scenario))].map((s) => {
-    const ref = references.get(s.clipId ?? '')!;
+    const ref = references.get(s.clipId)!;
     return { scenario: s, referenceY4m: ref.clip.y4m, reference: ref.y4m };
   });
   return measureViewers(scenarios, {

@@ -34,14 +34,12 @@ export type {
 } from './runSchema.js';
 export { RUN_SCHEMA } from './runSchema.js';
 
-/** The clip a scenario played: its clips[] entry, or the run's input for runs of one clip. */
+/** The clip a scenario played: its clips[] entry (the run's input when a hand-built record lacks it). */
 export function clipOfScenario(
   run: Pick<RunRecord, 'input' | 'clips'>,
   s: Pick<ScenarioRecord, 'clipId'>,
 ): ReferenceClip & { id?: string; label?: string } {
-  return (
-    (s.clipId !== undefined ? run.clips?.find((c) => c.id === s.clipId) : undefined) ?? run.clips?.[0] ?? run.input
-  );
+  return run.clips.find((c) => c.id === s.clipId) ?? run.input;
 }
 
 /**

@@ -275,8 +275,8 @@ const layersSchema = z.array(layerRecordSchema).superRefine((layers, ctx) => {
 
 const scenarioRecordSchema = z.object({
   id: scenarioId,
-  /** The clip (clips[].id) this scenario played; filled in by upgradeRun for runs of one clip made before studies. */
-  clipId: clipId.optional(),
+  /** The clip (clips[].id) this scenario played (upgradeRun fills it in for runs of one clip made before studies). */
+  clipId,
   scenario: scenarioSchema,
   status: scenarioStatus,
   error: z.string().optional(),
@@ -434,7 +434,7 @@ const runStatus = z.enum(['running', 'complete', 'degraded', 'incomplete']);
 
 /** Scenario ids name folders: each may appear once. clipId must name one of clips[]. */
 function checkRunIds(
-  run: { scenarios: { id: string; clipId?: string }[]; clips?: { id: string }[] },
+  run: { scenarios: { id: string; clipId: string }[]; clips: { id: string }[] },
   ctx: z.RefinementCtx,
 ) {
   const seen = new Set<string>();
@@ -443,10 +443,9 @@ function checkRunIds(
       ctx.addIssue({ code: 'custom', path: ['scenarios', i, 'id'], message: `"${s.id}" appears twice` });
     seen.add(s.id);
   });
-  if (run.clips === undefined) return;
   const clips = run.clips.map((c) => c.id);
   run.scenarios.forEach((s, i) => {
-    if (s.clipId !== undefined && !clips.includes(s.clipId))
+    if (!clips.includes(s.clipId))
       ctx.addIssue({
         code: 'custom',
         path: ['scenarios', i, 'clipId'],
@@ -466,8 +465,8 @@ export const runRecordSchema = z
     argv: z.array(z.string()),
     /** The (first) clip; runs of one clip read only this. */
     input: referenceClipSchema,
-    /** Every clip of the run, in order (present since studies; one entry for a run of one clip). */
-    clips: z.array(clipRecordSchema).optional(),
+    /** Every clip of the run, in order; one entry for a run of one clip (upgradeRun makes it from input for older runs). */
+    clips: z.array(clipRecordSchema),
     plan: planRecordSchema.optional(),
     merge: mergeRecordSchema.optional(),
     /** When `--resume` continued the run. */
