@@ -12,7 +12,7 @@ import { expandScenarios } from '../src/scenario/expandScenarios.js';
 import { PRESETS } from '../src/scenario/presets.js';
 
 const INPUT = { width: 1280, height: 720, fps: 30 };
-const run = { input: { ...INPUT } } as RunRecord;
+const run = { input: { ...INPUT }, clips: [] as unknown[] } as RunRecord;
 
 function scenarioWith(
   bandwidths: number[] | undefined,
@@ -42,7 +42,7 @@ function scenarioWith(
       },
     };
   });
-  return { id: scenario.id, scenario, status: 'complete', layers, problems: [] };
+  return { id: scenario.id, clipId: 'clip', scenario, status: 'complete', layers, problems: [] };
 }
 
 /** The same scenario as a validation-matrix cell. */

@@ -15,6 +15,7 @@ import {
   RUN_SCHEMA,
   type ClipRecord,
   type EnvironmentRecord,
+  type MeasureSettings,
   type LayerRecord,
   type PlanRecord,
   type ReferenceClip,
@@ -118,6 +119,8 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 export interface CaptureStageOptions {
+  /** analyze: the measure options it will use, recorded as settings.measure (for --resume). */
+  measureSettings?: MeasureSettings;
   /** The first browser of the run (Chromium unless only Firefox runs). */
   browser: BrowserInfo;
   /** Every browser the scenarios run in, when that is more than Chromium alone. */
@@ -155,23 +158,19 @@ export interface CaptureStageResult {
 }
 
 function browserRecord(browser: BrowserInfo): EnvironmentRecord['browser'] {
-  const record: EnvironmentRecord['browser'] = {
+  return {
     path: browser.path,
     source: browser.source,
     version: browser.version,
     userAgent: browser.userAgent,
+    name: browser.name,
   };
-  // Chromium-only runs keep the record they always had.
-  if (browser.name !== 'chromium') record.name = browser.name;
-  return record;
 }
 
 export function environmentOf(browser: BrowserInfo, ffmpeg: FfmpegInfo, browsers?: BrowserInfo[]): EnvironmentRecord {
   return {
     browser: browserRecord(browser),
-    ...(browsers && browsers.length > 1
-      ? { browsers: browsers.map((b) => ({ ...browserRecord(b), name: b.name })) }
-      : {}),
+    ...(browsers && browsers.length > 1 ? { browsers: browsers.map(browserRecord) } : {}),
     ffmpeg: {
       path: ffmpeg.path,
       source: ffmpeg.source,
@@ -389,6 +388,7 @@ function newRecord(
         '(scenarios[].steadyStart), at warmupS at the earliest and warmupS + settleWaitS at the latest; the capture then runs durationS - warmupS seconds more',
       settleWaitS: waitS,
       startBitrateKbps,
+      ...(options.measureSettings ? { measure: options.measureSettings } : {}),
     },
     scenarios: options.scenarios.map(({ clipId, scenario }) => ({
       id: scenario.id,

@@ -27,7 +27,7 @@ import { measureSecondsPerCaptureSecond, rememberMeasureRate, type MeasureRateKe
 import { DEFAULT_VIEWPORTS } from '../measure/measureStage.js';
 import { DEFAULT_DURATION_S } from '../scenario/ScenarioTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
-import type { RunRecord } from '../rundir/RunTypes.js';
+import type { MeasureSettings, RunRecord } from '../rundir/RunTypes.js';
 
 type AnalyzeOptions = CaptureCliOptions &
   MeasureCliOptions &
@@ -119,6 +119,7 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
     laterStagesSecondsPerScenario: measureRate * Number(opts.duration ?? DEFAULT_DURATION_S),
     print: false,
     preflight: () => preflightVmaf(opts),
+    measureSettings: measureSettingsOf(opts),
   });
   const { capture } = captured;
   const out: string[] = [...(defaultPlan ? [defaultPlan] : []), renderCaptureSummary(captured.summary)];
@@ -149,7 +150,7 @@ export async function analyze(clips: readonly string[], opts: AnalyzeOptions, ar
   // A resume measures only what is not measured yet (as the interrupted command would have), and
   // rewrites the recommendation and report.
   const resuming = opts.resume !== undefined;
-  const measureOpts = resuming ? measureOptionsOf(capture.record.argv, opts) : opts;
+  const measureOpts = resuming ? resumedMeasureOptions(capture.record, opts) : opts;
   const measured = await measureFromCli(
     capture.dir,
     { ...measureOpts, force: false, resume: resuming, json: false },
@@ -226,28 +227,35 @@ function rememberRate(run: RunRecord, key: MeasureRateKey): void {
   );
 }
 
-/** Measure options the resumed run's own command line gave, where this command line leaves them unset. */
-export function measureOptionsOf(runArgv: readonly string[], opts: AnalyzeOptions): AnalyzeOptions {
-  const value = (flag: string) => {
-    const i = runArgv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-    if (i < 0) return undefined;
-    return runArgv[i].includes('=') ? runArgv[i].slice(flag.length + 1) : runArgv[i + 1];
+/** The measure options this analyze runs with, as run.json keeps them (settings.measure). */
+function measureSettingsOf(opts: AnalyzeOptions): MeasureSettings {
+  return {
+    ...(opts.viewports !== undefined ? { viewports: opts.viewports } : {}),
+    vmafSubsample: opts.vmafSubsample ?? '1',
+    view: opts.view === 'encoded' ? 'encoded' : 'displayed',
+    vmafBackend: opts.vmafBackend,
+    ...(opts.vmafModel !== undefined ? { vmafModel: opts.vmafModel } : {}),
+    includeWarmup: Boolean(opts.includeWarmup),
+    temporalLayers: Boolean(opts.temporalLayers),
   };
-  const has = (flag: string) => runArgv.includes(flag);
+}
+
+/**
+ * Measure options of the resumed run where this command line leaves them unset: those its measure
+ * stage used, or, when the capture was interrupted before it, those analyze recorded at the start.
+ */
+export function resumedMeasureOptions(run: RunRecord, opts: AnalyzeOptions): AnalyzeOptions {
+  const saved = run.measure?.settings ?? run.settings.measure;
+  if (saved === undefined) return opts;
   return {
     ...opts,
-    viewports: opts.viewports ?? value('--viewports'),
-    vmafSubsample:
-      opts.vmafSubsample ??
-      value('--vmaf-subsample') ??
-      (runArgv.some((a) => /^(-s|--scenario|--sweep|-b|--bandwidth|--study)/.test(a))
-        ? undefined
-        : DEFAULT_ANALYZE_PLAN.vmafSubsample),
-    view: opts.view === 'displayed' ? (value('--view') ?? opts.view) : opts.view,
-    vmafBackend: opts.vmafBackend === 'auto' ? (value('--vmaf-backend') ?? opts.vmafBackend) : opts.vmafBackend,
-    vmafModel: opts.vmafModel ?? value('--vmaf-model'),
-    includeWarmup: opts.includeWarmup ?? (has('--include-warmup') || undefined),
-    temporalLayers: opts.temporalLayers ?? (has('--temporal-layers') || undefined),
+    viewports: opts.viewports ?? saved.viewports,
+    vmafSubsample: opts.vmafSubsample ?? saved.vmafSubsample,
+    view: opts.view === 'displayed' ? saved.view : opts.view,
+    vmafBackend: opts.vmafBackend === 'auto' ? saved.vmafBackend : opts.vmafBackend,
+    vmafModel: opts.vmafModel ?? saved.vmafModel,
+    includeWarmup: opts.includeWarmup ?? (saved.includeWarmup || undefined),
+    temporalLayers: opts.temporalLayers ?? (saved.temporalLayers || undefined),
   };
 }
 

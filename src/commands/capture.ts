@@ -26,7 +26,7 @@ import { sha256File } from '../input/prepareClip.js';
 import { shellCommand } from '../io/shellQuote.js';
 import { openRun } from '../rundir/openRun.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
-import type { ClipRecord, RunRecord } from '../rundir/RunTypes.js';
+import type { ClipRecord, MeasureSettings, RunRecord } from '../rundir/RunTypes.js';
 import { clipIdOf } from '../study/clipId.js';
 import { clipHashes, describeDifferences, differences, toolVersions } from '../study/resumeCheck.js';
 import { parseShard, parseShardBase } from '../study/shardPlan.js';
@@ -82,6 +82,8 @@ export interface CaptureRunOptions {
   print?: boolean;
   /** Runs once the browser, ffmpeg and scenarios are known good, before anything is captured. */
   preflight?: () => Promise<void>;
+  /** analyze: the options its measure stage will use, kept in run.json for `analyze --resume`. */
+  measureSettings?: MeasureSettings;
 }
 
 export async function captureFromCli(
@@ -259,6 +261,7 @@ async function captureWithSignals(
     argv,
     progress,
     laterStagesSecondsPerScenario: run.laterStagesSecondsPerScenario,
+    measureSettings: run.measureSettings,
     onScenario: attachModelComparison,
     janus,
     janusExport: study.plan.janusExport,
@@ -286,7 +289,7 @@ async function resumeWithSignals(
     const names = [...new Set(record.scenarios.map((s) => s.scenario.browser ?? 'chromium'))].sort();
     const recorded = (name: string) =>
       record.environment.browsers?.find((b) => b.name === name)?.path ??
-      ((record.environment.browser.name ?? 'chromium') === name ? record.environment.browser.path : undefined);
+      (record.environment.browser.name === name ? record.environment.browser.path : undefined);
     const browsers: BrowserInfo[] = [];
     for (const name of names)
       browsers.push(
@@ -323,7 +326,7 @@ async function resumeWithSignals(
       assertEncodable(b, [
         ...new Set(missing.filter((s) => (s.scenario.browser ?? 'chromium') === b.name).map((s) => s.scenario.codec)),
       ]);
-    const clips = record.clips ?? [{ id: clipIdOf(record.input.source, record.input.sourceSha256), ...record.input }];
+    const clips = record.clips;
     const janus = await prepareSfu(
       missing.map((s) => s.scenario),
       opts,
@@ -338,7 +341,7 @@ async function resumeWithSignals(
       ffmpeg,
       clips,
       browsers: names.includes('firefox') ? browsers : undefined,
-      scenarios: missing.map((s) => ({ clipId: s.clipId ?? clips[0].id, scenario: s.scenario })),
+      scenarios: missing.map((s) => ({ clipId: s.clipId, scenario: s.scenario })),
       plan: record.plan ?? { hash: '', scenarioIds: record.scenarios.map((s) => s.id) },
       resume: { dir: abs, record },
       outDir: path.dirname(abs),
@@ -363,8 +366,7 @@ async function checkResumedClips(
   progress: Progress,
   signal: AbortSignal,
 ): Promise<void> {
-  const clips = record.clips ?? [{ id: 'input', ...record.input }];
-  for (const c of clips) {
+  for (const c of record.clips) {
     if (!existsSync(c.source))
       throw new InputError(
         `--resume ${abs}: clip ${c.source} (${c.id}) is gone`,

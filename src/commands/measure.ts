@@ -173,6 +173,7 @@ export async function measureFromCli(
       resume: Boolean(opts.resume),
       progress,
       signal: controller.signal,
+      vmafAsked: { backend: opts.vmafBackend, model: opts.vmafModel },
     });
     const problems = [
       ...result.measure.layers.filter((l) => l.status === 'failed').map((l) => `${l.scenarioId} ${l.rid}: ${l.error}`),

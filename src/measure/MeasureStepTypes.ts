@@ -34,13 +34,15 @@ export interface MeasureOptions {
   resume?: boolean;
   progress: Progress;
   signal?: AbortSignal;
+  /** What the command line asked of the VMAF backend (before auto was resolved), kept in the measure settings. */
+  vmafAsked?: { backend: string; model?: string };
 }
 
 /** What the steps of one measure run share. */
 export interface MeasureContext {
   options: MeasureOptions;
   run: RunRecord;
-  /** Prepared clip per clip id ("" for a run of one clip made before studies). */
+  /** Prepared clip per clip id. */
   references: Map<string, { clip: ReferenceClip; y4m: Y4mFile }>;
   measure: MeasureRecord;
   /** --resume: what an earlier measure left that is kept. */

@@ -5,7 +5,7 @@ import { InputError, OutputError } from '../errors.js';
 import { Y4mFile } from '../input/Y4mFile.js';
 import { shellCommand } from '../io/shellQuote.js';
 import { PICTURE_COLUMNS, QUALITY_COLUMNS, VIEWER_QUALITY_COLUMNS, type QualityRow } from '../rundir/CsvTypes.js';
-import type { MeasureRecord } from '../rundir/MeasureTypes.js';
+import type { MeasureRecord, MeasureSettings } from '../rundir/MeasureTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import { PICTURES_CSV, QUALITY_CSV, runFile, scenarioDir } from '../rundir/RunFiles.js';
 import { clipOfScenario, type ReferenceClip, type RunRecord, type ScenarioRecord } from '../rundir/RunTypes.js';
@@ -67,7 +67,7 @@ function openReferences(options: MeasureOptions, run: RunRecord): MeasureContext
   const references = new Map<string, { clip: ReferenceClip; y4m: Y4mFile }>();
   for (const s of run.scenarios) {
     const clip = clipOfScenario(run, s);
-    const key = s.clipId ?? '';
+    const key = s.clipId;
     if (references.has(key) || !measurable(s)) continue;
     if (!existsSync(clip.y4m)) {
       throw new InputError(
@@ -90,6 +90,7 @@ function newMeasureRecord(options: MeasureOptions): MeasureRecord {
     view: options.view,
     includeWarmup: options.includeWarmup,
     subsample: options.subsample ?? 1,
+    settings: settingsOf(options),
     jobs: options.jobs,
     metricEnv: metricMallocEnv(),
     layers: [],
@@ -104,7 +105,7 @@ export function layersToMeasure({ options, run, measure, references, kept }: Mea
   const targets: LayerTarget[] = [];
   for (const s of run.scenarios) {
     if (kept?.scenarioIds.has(s.id)) continue;
-    const ref = references.get(s.clipId ?? '');
+    const ref = references.get(s.clipId);
     if (!measurable(s) || !ref) {
       measure.skippedScenarios.push({ id: s.id, status: s.status, reason: s.error ?? `capture ${s.status}` });
       options.progress.warn(`${s.id}: not measured (capture ${s.status}${s.error ? `: ${s.error}` : ''})`);
@@ -132,4 +133,18 @@ export function layersToMeasure({ options, run, measure, references, kept }: Mea
       `${options.runDir}: no captured layer to measure (scenarios: ${run.scenarios.map((s) => `${s.id} ${s.status}`).join(', ')})`,
     );
   return targets;
+}
+
+/** The measure record's settings: these options as the command line takes them (analyze --resume reuses them). */
+function settingsOf(options: MeasureOptions): MeasureSettings {
+  const model = options.vmafAsked?.model;
+  return {
+    ...(options.viewports.length > 0 ? { viewports: options.viewports.map(formatSize).join(',') } : {}),
+    vmafSubsample: String(options.subsample ?? 1),
+    view: options.view,
+    vmafBackend: options.vmafAsked?.backend ?? options.vmaf.description.backend,
+    ...(model !== undefined ? { vmafModel: model } : {}),
+    includeWarmup: options.includeWarmup,
+    temporalLayers: Boolean(options.temporalLayers),
+  };
 }

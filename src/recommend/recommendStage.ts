@@ -35,7 +35,7 @@ export function runRecommendStage(
 ): { recommendation: Recommendation; files: string[] } {
   const table = readQualityTable(runDir);
   // A shard run may hold the scenarios of some clips only: the others have nothing to recommend.
-  const clips = (table.run.clips ?? []).filter((c) => table.run.scenarios.some((s) => s.clipId === c.id));
+  const clips = table.run.clips.filter((c) => table.run.scenarios.some((s) => s.clipId === c.id));
   let recommendation: Recommendation;
   if (clips.length === 0) recommendation = recommend(table, { ...options, runDir });
   else if (clips.length === 1) recommendation = recommend(clipTable(table, clips[0]), { ...options, runDir });

@@ -225,7 +225,7 @@ function clipParts(
   rows: ParsedQualityRow[],
   recommendation: Recommendation | undefined,
 ): { clipId?: string; index: number; rows: ParsedQualityRow[]; recommendation?: Recommendation }[] {
-  const clips = (run.clips ?? []).filter((c) => run.scenarios.some((s) => s.clipId === c.id));
+  const clips = run.clips.filter((c) => run.scenarios.some((s) => s.clipId === c.id));
   if (clips.length <= 1) return [{ index: 0, rows, recommendation }];
   return clips.map((c, index) => {
     const ids = new Set(run.scenarios.filter((s) => s.clipId === c.id).map((s) => s.id));

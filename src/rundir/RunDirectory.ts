@@ -8,7 +8,8 @@ import { writeJsonAtomic } from '../io/atomicWrite.js';
 import { MAX_RUN_FILE_BYTES, readInputFile } from '../io/readInputFile.js';
 import { RUN_JSON } from './RunFiles.js';
 import { validateRunRecord } from './validateRunRecord.js';
-import { RUN_SCHEMA, type RunRecord } from './RunTypes.js';
+import { RUN_SCHEMA, RUN_SCHEMA_V1, type RunRecord } from './runSchema.js';
+import { upgradeRun } from './upgradeRun.js';
 
 /** Kept for callers that import it from here. */
 export const RUN_FILE = RUN_JSON;
@@ -29,13 +30,16 @@ export interface CreateRunOptions {
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** The run.json versions this simq reads: its own, and the one upgradeRun() brings up to it. */
+const READABLE = [RUN_SCHEMA, RUN_SCHEMA_V1];
+
 /** True when dir holds a run.json of simq's schema: the only kind of folder --force may replace. */
 export function isSimqRun(dir: string): boolean {
   try {
     const raw = JSON.parse(readInputFile(path.join(dir, RUN_FILE), MAX_RUN_FILE_BYTES, 'run file')) as {
       schema?: unknown;
     };
-    return raw?.schema === RUN_SCHEMA;
+    return READABLE.includes(raw?.schema as string);
   } catch {
     return false;
   }
@@ -202,8 +206,11 @@ export function readRunRecord(dir: string): RunRecord {
     if (e instanceof InputError) throw e;
     throw new InputError(`${file}: not valid JSON (${(e as Error).message})`);
   }
-  if (typeof raw !== 'object' || raw === null || raw.schema !== RUN_SCHEMA) {
-    throw new InputError(`${file}: schema "${String(raw?.schema)}" is not ${RUN_SCHEMA}; this simq cannot read it`);
+  if (typeof raw !== 'object' || raw === null || !READABLE.includes(raw.schema as string)) {
+    throw new InputError(
+      `${file}: schema "${String(raw?.schema)}" is not ${READABLE.join(' or ')}; this simq cannot read it`,
+      'a newer simq made it: read it with that version',
+    );
   }
-  return validateRunRecord(raw, file);
+  return validateRunRecord(upgradeRun(raw), file);
 }

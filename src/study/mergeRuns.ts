@@ -201,7 +201,7 @@ export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
 
   const order = new Map(runs[0].plan!.scenarioIds.map((id, i) => [id, i]));
   scenarios.sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity));
-  const clips = [...new Map(runs.flatMap((r) => r.clips ?? []).map((c) => [c.id, c])).values()];
+  const clips = [...new Map(runs.flatMap((r) => r.clips).map((c) => [c.id, c])).values()];
   const sum = (k: 'captureS' | 'measureS') => Math.round(runs.reduce((t, r) => t + (r.timings[k] ?? 0), 0) * 10) / 10;
   const { resumedAt: _resumed, ...base } = runs[0];
   const record: RunRecord = {

@@ -20,8 +20,7 @@ export function toolVersions(env: EnvironmentRecord): Record<string, string> {
 
 /** Clip hashes in order: "id sha256" per clip. */
 export function clipHashes(run: RunRecord): string {
-  const clips = run.clips ?? [{ id: 'input', ...run.input }];
-  return clips.map((c) => `${c.id} ${c.sourceSha256}`).join(', ');
+  return run.clips.map((c) => `${c.id} ${c.sourceSha256}`).join(', ');
 }
 
 /** The fields whose values differ between the records (several values each), in a fixed order. */

@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import { parseLinkSpec } from '../link/parseLinkSpec.js';
 import path from 'node:path';
-import { MAX_DURATION_S } from '../commands/captureOptions.js';
 import { InputError } from '../errors.js';
 import { readInputFile } from '../io/readInputFile.js';
 import type { StudyClip } from './StudyTypes.js';
+import { studyFileSchema, studyProblem, type StudyFileInput } from './studySchema.js';
 
 export interface StudyFile {
   file: string;
@@ -50,45 +50,36 @@ function browserOf(entry: string, i: number, file: string): StudyBrowser {
   return { name: /firefox/i.test(path.basename(abs)) ? 'firefox' : 'chromium', path: abs };
 }
 
-const KEYS = [
-  'clips',
-  'codecs',
-  'scenarios',
-  'sweeps',
-  'bandwidths',
-  'duration',
-  'browsers',
-  'sfu',
-  'viewers',
-  'uplink',
-];
 const MAX_STUDY_BYTES = 1 << 20;
 
-function strings(v: unknown, file: string, key: string): string[] | undefined {
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' || x.trim() === '')) {
-    throw new InputError(
-      `${file}: "${key}" must be a non-empty list of strings, not ${JSON.stringify(v)}`,
-      `e.g. "${key}": ["..."]`,
-    );
-  }
-  return v as string[];
+/** The file checked against its schema (studySchema.ts): the first problem, named by key or entry. */
+function checkStudyFile(abs: string, raw: unknown): StudyFileInput {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new InputError(`${abs}: a study file is a JSON object with "clips"`);
+  const result = studyFileSchema.safeParse(raw);
+  if (result.success) return raw as StudyFileInput;
+  // An unknown key (a typo) first: it may be why a known one is missing.
+  const issues = [...result.error.issues].sort(
+    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+  );
+  const { message, fix } = studyProblem(issues[0], raw as Record<string, unknown>);
+  throw new InputError(`${abs}: ${message}`, fix);
 }
 
-function clipOf(v: unknown, i: number, file: string): StudyClip {
-  const base = path.dirname(file);
-  if (typeof v === 'string' && v.trim()) return { path: path.resolve(base, v) };
-  if (v && typeof v === 'object' && typeof (v as { path?: unknown }).path === 'string') {
-    const { path: p, label } = v as { path: string; label?: unknown };
-    if (label !== undefined && (typeof label !== 'string' || !/^[\w .-]{1,40}$/.test(label))) {
-      throw new InputError(
-        `${file}: clips[${i}].label ${JSON.stringify(label)}: use up to 40 letters, digits, spaces, ".", "_", "-"`,
-        '"label": "talking-head"',
-      );
-    }
-    return { path: path.resolve(base, p), ...(label ? { label } : {}) };
-  }
-  throw new InputError(`${file}: clips[${i}] must be a path or {"path": ..., "label": ...}, not ${JSON.stringify(v)}`);
+function clipOf(v: StudyFileInput['clips'][number], base: string): StudyClip {
+  if (typeof v === 'string') return { path: path.resolve(base, v) };
+  return { path: path.resolve(base, v.path), ...(v.label ? { label: v.label } : {}) };
+}
+
+/** A trace path in "uplink" is relative to the file; the spec is checked now, before anything runs. */
+function uplinkOf(abs: string, uplink: string | undefined): string | undefined {
+  if (uplink === undefined) return undefined;
+  const [head, ...rest] = uplink.split(',');
+  const beside = path.resolve(path.dirname(abs), head!.trim());
+  const resolved =
+    !path.isAbsolute(head!.trim()) && /[/.]/.test(head!) && existsSync(beside) ? [beside, ...rest].join(',') : uplink;
+  parseLinkSpec(resolved, `${abs}: uplink`);
+  return resolved;
 }
 
 export function loadStudyFile(file: string): StudyFile {
@@ -100,57 +91,25 @@ export function loadStudyFile(file: string): StudyFile {
     if (e instanceof InputError) throw e;
     throw new InputError(`${abs}: not valid JSON (${(e as Error).message})`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-    throw new InputError(`${abs}: a study file is a JSON object with "clips"`);
-  const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o))
-    if (!KEYS.includes(k)) throw new InputError(`${abs}: unknown key "${k}"`, `keys: ${KEYS.join(', ')}`);
-  if (!Array.isArray(o.clips) || o.clips.length === 0)
-    throw new InputError(
-      `${abs}: "clips" must list at least one clip`,
-      '"clips": ["talk.mp4", {"path": "screen.webm", "label": "screen"}]',
-    );
-  const browsers = strings(o.browsers, abs, 'browsers')?.map((b, i) => browserOf(b, i, abs));
+  const o = checkStudyFile(abs, raw);
+  const browsers = o.browsers?.map((b, i) => browserOf(b, i, abs));
   if (browsers && new Set(browsers.map((b) => b.name)).size !== browsers.length) {
     throw new InputError(
       `${abs}: "browsers" names the same browser twice`,
       '"browsers": ["chromium", "firefox"] (or a binary path for each)',
     );
   }
-  if (
-    o.duration !== undefined &&
-    (typeof o.duration !== 'number' || !(o.duration > 0) || o.duration > MAX_DURATION_S)
-  ) {
-    throw new InputError(
-      `${abs}: "duration" must be seconds > 0 and at most ${MAX_DURATION_S}, not ${JSON.stringify(o.duration)}`,
-    );
-  }
-  if (o.uplink !== undefined) {
-    if (typeof o.uplink !== 'string')
-      throw new InputError(
-        `${abs}: "uplink" must be a LINK string, not ${JSON.stringify(o.uplink)}`,
-        '"uplink": "step-3000-800-3000" or "800k,loss=2%"',
-      );
-    // A trace path in the file is relative to the file; checked now, before anything runs.
-    const [head, ...rest] = o.uplink.split(',');
-    const beside = path.resolve(path.dirname(abs), head!.trim());
-    if (!path.isAbsolute(head!.trim()) && /[/.]/.test(head!) && existsSync(beside))
-      o.uplink = [beside, ...rest].join(',');
-    parseLinkSpec(o.uplink as string, `${abs}: uplink`);
-  }
   return {
     file: abs,
-    uplink: o.uplink as string | undefined,
-    clips: o.clips.map((c, i) => clipOf(c, i, abs)),
-    codecs: strings(o.codecs, abs, 'codecs'),
-    scenarios: strings(o.scenarios, abs, 'scenarios')?.map((s) =>
-      /\.json$/i.test(s) ? path.resolve(path.dirname(abs), s) : s,
-    ),
-    sweeps: strings(o.sweeps, abs, 'sweeps'),
-    bandwidths: strings(o.bandwidths, abs, 'bandwidths'),
-    duration: o.duration as number | undefined,
+    uplink: uplinkOf(abs, o.uplink),
+    clips: o.clips.map((c) => clipOf(c, path.dirname(abs))),
+    codecs: o.codecs,
+    scenarios: o.scenarios?.map((s) => (/\.json$/i.test(s) ? path.resolve(path.dirname(abs), s) : s)),
+    sweeps: o.sweeps,
+    bandwidths: o.bandwidths,
+    duration: o.duration,
     browsers,
-    ...(o.sfu === undefined ? {} : { sfu: strings([o.sfu], abs, 'sfu')![0] }),
-    ...(o.viewers === undefined ? {} : { viewers: strings(o.viewers, abs, 'viewers') }),
+    ...(o.sfu === undefined ? {} : { sfu: o.sfu }),
+    ...(o.viewers === undefined ? {} : { viewers: o.viewers }),
   };
 }
