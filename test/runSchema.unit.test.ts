@@ -149,6 +149,19 @@ describe('a bad run.json is refused naming the field by its path', () => {
       expect(() => read(raw)).toThrow(message);
     });
 
+  // A shaped viewer's link timeline lives in the scenario's viewers/ folder (CaptureSession
+  // finishViewerLinks): a real run with viewer links was refused by the first schema.
+  const link = (timelineCsv: string) => ({ role: 'downlink', spec: '5M', timelineCsv });
+  it("a link timeline in the scenario's viewers/ folder opens; one anywhere else is refused", () => {
+    const raw = oldRun();
+    raw.scenarios[0].links = [link('uplink.csv'), link('viewers/v1-480x270-fixed-h.link.csv')];
+    expect(() => read(raw)).not.toThrow();
+    for (const bad of ['viewers/../x.csv', 'other/x.csv', 'viewers/a/x.csv', '../x.csv']) {
+      raw.scenarios[0].links = [link(bad)];
+      expect(() => read(raw), bad).toThrow(/scenarios\[0\]\.links\[0\]\.timelineCsv .* is not allowed/);
+    }
+  });
+
   it('a version this simq does not know is refused as a whole', () => {
     const raw = oldRun();
     raw.schema = 'simq.run/3';

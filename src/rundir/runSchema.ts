@@ -44,6 +44,23 @@ const scenarioId = safeName(
 const clipId = safeName(ID, 'a clip id: letters, digits, ".", "_", "-"');
 const rid = safeName(RID, 'a rid is letters, digits, "-" or "_" (RFC 8851)');
 const fileName = safeName(FILE_NAME, 'a file name inside the scenario folder, no separators, no ".."');
+/** A file of the scenario folder or of its viewers/ folder (a shaped viewer's link timeline). */
+const VIEWERS_DIR = 'viewers'; // src/viewer/ViewerRecorder.ts VIEWERS_DIR
+const scenarioOrViewerFile = z.string().refine(
+  (v) => {
+    const parts = v.split('/');
+    const name = parts.at(-1)!;
+    return (
+      (parts.length === 1 || (parts.length === 2 && parts[0] === VIEWERS_DIR)) &&
+      FILE_NAME.test(name) &&
+      !name.includes('..')
+    );
+  },
+  {
+    error: (i) =>
+      `"${String(i.input)}" is not allowed (a file name inside the scenario folder or its viewers/ folder, no other separators, no "..")`,
+  },
+);
 
 /** A count or measured quantity: finite and not negative. */
 const amount = (min = 0) => z.number().min(min);
@@ -300,7 +317,13 @@ const scenarioRecordSchema = z.object({
   viewers: z.array(permissive<ViewerRecord>({ name: z.string(), files: z.looseObject({}) })).optional(),
   /** The scenario's shaped links: spec, resolved steps, qdisc commands, steps applied, tool versions. */
   links: z
-    .array(permissive<LinkRunRecord>({ role: z.enum(['uplink', 'downlink']), spec: z.string(), timelineCsv: fileName }))
+    .array(
+      permissive<LinkRunRecord>({
+        role: z.enum(['uplink', 'downlink']),
+        spec: z.string(),
+        timelineCsv: scenarioOrViewerFile,
+      }),
+    )
     .optional(),
   /** True behind a moving link: no steady state was waited for; the scenario is measured over time. */
   measuredOverTime: z.boolean().optional(),
