@@ -190,7 +190,7 @@ describe('measure', () => {
 
 describe('recommend', () => {
   it('recommendation.json is valid against its schema', () => {
-    const schema = JSON.parse(readFileSync(path.join(ROOT, 'src', 'recommend', 'recommendation.schema.json'), 'utf8'));
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'recommendation.schema.json'), 'utf8'));
     const ajv = new Ajv2020.default({ strict: false, allErrors: true });
     const validate = ajv.compile(schema);
     expect(validate(rec), JSON.stringify(validate.errors)).toBe(true);

@@ -24,9 +24,7 @@ function run(options: { vmaf?: boolean } = {}): Recommendation {
 const vp8 = (rec: Recommendation): CodecRecommendation => rec.codecs.find((c) => c.codec === 'vp8')!;
 const layer = (rec: Recommendation, rid: string) => vp8(rec).layers.find((l) => l.rid === rid)!;
 
-const schema = JSON.parse(
-  readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8'),
-);
+const schema = JSON.parse(readFileSync(new URL('../schemas/recommendation.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const validateRecommendation = ajv.compile(schema);
 

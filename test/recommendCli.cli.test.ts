@@ -18,9 +18,7 @@ async function simq(...args: string[]) {
   return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
 }
 
-const schema = JSON.parse(
-  readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8'),
-);
+const schema = JSON.parse(readFileSync(new URL('../schemas/recommendation.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv2020({ strict: true }).compile(schema);
 
 describe('simq recommend (CLI)', () => {

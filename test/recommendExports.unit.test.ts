@@ -28,7 +28,7 @@ const jitsiSchema = ajv.compile(upstream('jitsi-video-quality.schema.json'));
 const janusConfigureSchema = ajv.compile(upstream('janus-videoroom-subscriber-configure.schema.json'));
 const janusMaxBitratesSchema = ajv.compile(upstream('janus-js-simulcast-max-bitrates.schema.json'));
 const recommendationSchema = ajv.compile(
-  JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8')),
+  JSON.parse(readFileSync(new URL('../schemas/recommendation.schema.json', import.meta.url), 'utf8')),
 );
 
 function valid(validate: ReturnType<typeof ajv.compile>, value: unknown): void {

@@ -42,7 +42,7 @@ describe('the fixture run', () => {
   it('has a recommendation.json valid against the schema', () => {
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     const validate = ajv.compile(
-      JSON.parse(readFileSync(path.join(ROOT, 'src/recommend/recommendation.schema.json'), 'utf8')),
+      JSON.parse(readFileSync(path.join(ROOT, 'schemas/recommendation.schema.json'), 'utf8')),
     );
     const ok = validate(JSON.parse(readFileSync(path.join(FIXTURE, 'recommendation.json'), 'utf8')));
     expect(validate.errors ?? []).toEqual([]);

@@ -16,7 +16,7 @@ const rec = recommend(buildQualityTable(handmadeSvcRun(), rows), { runDir: 'x', 
 const modes = rec.codecs[0].svcVersusSimulcast!;
 const metric = chooseQualityMetric(rows);
 const validateRecommendation = new Ajv2020({ allErrors: true, strict: true }).compile(
-  JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8')),
+  JSON.parse(readFileSync(new URL('../schemas/recommendation.schema.json', import.meta.url), 'utf8')),
 );
 
 describe('report: simulcast vs SVC', () => {

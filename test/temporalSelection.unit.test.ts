@@ -49,7 +49,7 @@ const vp8 = (rec: Recommendation): CodecRecommendation => rec.codecs.find((c) =>
 const cell = (rec: Recommendation, size: string, b: number) =>
   vp8(rec).layerSelection.table.find((t) => t.size === size && t.bandwidthKbps === b)!;
 const schema = new Ajv2020({ allErrors: true, strict: true }).compile(
-  JSON.parse(readFileSync(new URL('../src/recommend/recommendation.schema.json', import.meta.url), 'utf8')),
+  JSON.parse(readFileSync(new URL('../schemas/recommendation.schema.json', import.meta.url), 'utf8')),
 );
 
 // Moving content at 640x360: h 55 / 63 / 70 and f 60 / 80 / 88 at levels 0 / 1 / 2 (the level-2

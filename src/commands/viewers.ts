@@ -11,6 +11,7 @@
 // configuration" and needs a recommendation first (analyze's own plan, run here, or a given
 // recommendation.json). Each arm is an ordinary run directory (capture + measure) inside one folder,
 // so `simq report` and every other stage work on it.
+import { checkRecommendation } from '../recommend/checkRecommendation.js';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -106,16 +107,17 @@ function readRecommendation(given: string): { rec: Recommendation; file: string 
       `--recommendation ${given}: no ${path.basename(file)} there`,
       'give a recommendation.json (simq recommend RUN writes one into the run directory), or leave --recommendation out to let simq analyze the clip first',
     );
+  const fix = 'simq recommend RUN writes one into the run directory';
+  let doc: unknown;
   try {
-    const rec = JSON.parse(readFileSync(file, 'utf8')) as Recommendation;
-    if (!Array.isArray(rec.codecs) || rec.codecs.length === 0) throw new Error('no codecs');
-    return { rec, file };
+    doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new InputError(
-      `--recommendation ${file}: not a simq recommendation.json (${(e as Error).message})`,
-      'simq recommend RUN writes one into the run directory',
-    );
+    throw new InputError(`--recommendation ${file}: not a simq recommendation.json (${(e as Error).message})`, fix);
   }
+  const rec = checkRecommendation(doc, `--recommendation ${file}`, fix);
+  if (rec.codecs.length === 0)
+    throw new InputError(`--recommendation ${file}: not a simq recommendation.json (no codecs)`, fix);
+  return { rec, file };
 }
 
 interface ArmResult {

@@ -1,6 +1,7 @@
 // Everything a report shows, read from one run directory: run.json, each scenario's stats.csv, and,
 // when the later stages ran, quality.csv, pictures.csv (frames.csv in older runs) and recommendation.json. A stage that did not
 // run yet is not an error: its part of the report is left out and the header says why.
+import { checkRecommendation } from '../recommend/checkRecommendation.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -14,7 +15,7 @@ import {
 } from '../rundir/CsvTypes.js';
 import type { MeasureRecord } from '../rundir/MeasureTypes.js';
 import { parseQualityCsv } from '../recommend/qualityTable.js';
-import { RECOMMENDATION_SCHEMA, type Recommendation } from '../recommend/RecommendationTypes.js';
+import type { Recommendation } from '../recommend/RecommendationTypes.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import {
   PICTURES_CSV,
@@ -54,19 +55,14 @@ const PICTURES_SPEC = {
 } as const;
 
 function readRecommendation(file: string): Recommendation {
-  let doc: Recommendation;
+  const fix = 'recompute it: simq recommend <run-dir>';
+  let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8')) as Recommendation;
+    doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, 'recompute it: simq recommend <run-dir>');
+    throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, fix);
   }
-  if (doc?.schema !== RECOMMENDATION_SCHEMA) {
-    throw new InputError(
-      `${file}: schema "${String(doc?.schema)}" is not ${RECOMMENDATION_SCHEMA}; this simq cannot show it`,
-      'recompute it: simq recommend <run-dir>',
-    );
-  }
-  return doc;
+  return checkRecommendation(doc, file, fix);
 }
 
 /** True when a CSV file holds at least one row under its header. */

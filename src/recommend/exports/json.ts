@@ -1,5 +1,5 @@
 // --format json: recommendation.json itself (the whole decision record). Its provenance is the
-// "provenance" member; the document validates against src/recommend/recommendation.schema.json.
+// "provenance" member; the document validates against schemas/recommendation.schema.json.
 import type { Recommendation } from '../RecommendationTypes.js';
 
 export function renderRecommendationJson(rec: Recommendation): string {
