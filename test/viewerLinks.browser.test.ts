@@ -209,7 +209,7 @@ describe('viewers behind shaped links, through a real Janus', () => {
     for (let attempt = 1; ; attempt++) {
       runId = attempt === 1 ? 'links' : `links-${attempt}`;
       const watch = watchLinks(() => child || undefined);
-      const r = await simq(captureArgs(exportFile, `${viewers}`, runId), {
+      const r = await simq(captureArgs(exportFile, viewers, runId), {
         onStart: (pid) => children.push((child = pid)),
         timeoutMs: 400_000,
       });

@@ -18,19 +18,31 @@ const PAGE_STOP_MS = 20_000;
 /** Reading a late page's stop state: within what is left of the capture's 30 s. */
 const STATE_READ_MS = 3000;
 
-/** Where a page's viewers are in their stop, or why that could not be read. */
-async function stopStateOf(page: DriverPage): Promise<string> {
+/** `work`, or what `late()` gives when `work` has not settled within `ms`. */
+function within<T>(work: Promise<T>, ms: number, late: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`the page did not answer within ${STATE_READ_MS / 1000} s either`), STATE_READ_MS);
+  const timeout = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => late().then(resolve, reject), ms);
   });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Stops the viewers of a page; upload errors, if any. */
+function stopViewersOf(page: DriverPage): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as PageViewerGlobal).simq.stopViewers(), undefined) as Promise<
+    string[]
+  >;
+}
+
+/** Where a page's viewers are in their stop, or why that could not be read. */
+function stopStateOf(page: DriverPage): Promise<string> {
   const state = (
     page.evaluate(
       () => (globalThis as unknown as PageViewerGlobal).simq.viewerStopState(),
       undefined,
     ) as Promise<string>
   ).catch((e: unknown) => `its state could not be read: ${String(e)}`);
-  return Promise.race([state, late]).finally(() => clearTimeout(timer));
+  return within(state, STATE_READ_MS, async () => `the page did not answer within ${STATE_READ_MS / 1000} s either`);
 }
 
 /** Janus's temporal 2 = every temporal layer (janus_videoroom.c: the default target). */
@@ -245,8 +257,9 @@ export class ViewerSession {
   async stop(): Promise<void> {
     // The sender's viewers' page and each shaped viewer's own page, at once: one capture timed out
     // stopping three shaped viewers one after the other on a loaded machine.
-    // Each page named by its viewers: two of four e2e runs with three shaped viewers timed out here
-    // (cause not found yet), and the error should say which page did not answer.
+    // Each page named by its viewers and its step (viewerStopState): runs with three shaped viewers
+    // timed out here when the page's frame uploads had fallen behind (page/upload.ts), and under
+    // extreme load when the page did not answer at all.
     const pages = [...new Set(this.o.viewers.map((v) => this.o.pageOf(v)))];
     const names = (page: DriverPage) =>
       this.o.viewers
@@ -255,28 +268,15 @@ export class ViewerSession {
         .join(', ');
     const errors = (
       await Promise.all(
-        pages.map((page) => {
-          let timer: NodeJS.Timeout | undefined;
-          const late = new Promise<string[]>((_, reject) => {
-            timer = setTimeout(
-              () =>
-                void stopStateOf(page).then((state) =>
-                  reject(
-                    new SimqError(
-                      `the page of viewer ${names(page)} did not stop within ${PAGE_STOP_MS / 1000} s (${state})`,
-                      ExitCode.incomplete,
-                    ),
-                  ),
-                ),
-              PAGE_STOP_MS,
+        pages.map((page) =>
+          within(stopViewersOf(page), PAGE_STOP_MS, async () => {
+            const state = await stopStateOf(page);
+            throw new SimqError(
+              `the page of viewer ${names(page)} did not stop within ${PAGE_STOP_MS / 1000} s (${state})`,
+              ExitCode.incomplete,
             );
-          });
-          const done = page.evaluate(
-            () => (globalThis as unknown as PageViewerGlobal).simq.stopViewers(),
-            undefined,
-          ) as Promise<string[]>;
-          return Promise.race([done, late]).finally(() => clearTimeout(timer));
-        }),
+          }),
+        ),
       )
     ).flat();
     // Only the events: a layer decision now would configure a subscriber whose connection is closed.
