@@ -8,7 +8,8 @@
 // (a) the fixed viewer against the sender's same layer, same run, same size: the IVFs read by the test
 //     (every frame the viewer received is byte-identical to a frame of the sender's h), and per
 //     picture both sides' VMAF of the same encoded frame against the same source frame, and the
-//     steady means side by side (the viewer's decoder view within 1 point of the sender's h);
+//     steady means side by side (the viewer's decoder view within 1 point of the sender's h over the
+//     same whole seconds, those the viewer is wholly on h);
 // (b) the switching viewer: every picture it showed, decoded from its own IVF by ffmpeg and scaled
 //     to 640x360, is confirmed by a brute-force search over the source frames (helpers/pairingCheck),
 //     and the freeze at each switch (if any) found by the test from the browser's own presentation
@@ -242,23 +243,42 @@ describe('(a) a fixed viewer against the same layer at the sender', () => {
 
   // Issue 21's line: a fixed viewer's steady VMAF within 1 point of the sender's same layer. Compared
   // like for like, on the decoder's view (each decoded frame from its capture time until the next, as
-  // the sender's displayed view places the layer's frames): what reached the viewer through Janus.
-  // What its <video> presented is lower on this 2-core machine (four Chromiums): it left ~8% of the
-  // frames unpresented (its own presented_frames count), so ~8% of its ticks repeat. From arrival
-  // times it read 73.2 / 74.3 against 78.1 / 77.5; from the presentations 78.1 / 77.7 against 79.2 /
-  // 79.0. simq reports both: steady.vmafMean (presented) and steady.decoder.vmafMean.
-  it("the fixed viewer's steady VMAF as decoded is within 1 point of the sender's h row; as presented it is not above it", () => {
+  // the sender's displayed view places the layer's frames): what reached the viewer through Janus, over
+  // the same whole seconds on both sides, from the first second the viewer is wholly on h (a CI run
+  // differed by 2.1 over the whole windows: on a loaded machine the viewer can join after the steady
+  // start and show q, or nothing, until h's keyframe; here, 0.7 s). What its <video> presented is lower
+  // on this 2-core machine (four Chromiums): it left ~8% of the frames unpresented (its own
+  // presented_frames count), so ~8% of its ticks repeat. simq reports both: steady.vmafMean
+  // (presented) and steady.decoder.vmafMean.
+  it("the fixed viewer's VMAF as decoded is within 1 point of the sender's h over the same seconds; as presented it is not above it", () => {
     const steady = viewerRecord(FIXED).steady!;
-    const senderH = Number(
-      readCsv(path.join(run, 'quality.csv')).find(
-        (r) => r.rid === 'h' && r.size === 'native' && r.view === 'displayed',
-      )!.vmaf_mean,
+    expect(steady.decoder?.seconds, 'no decoder view: the viewer has no render record').toBeDefined();
+    // The sender's h, displayed view (a repeat scores against the source frame it stands for), per second.
+    const senderSeconds = new Map<number, number[]>();
+    for (const r of pictures())
+      if (r.rid === 'h' && r.size === 'native' && r.warmup === '0' && r.vmaf !== '') {
+        const second = Math.floor(Number(r.time_s));
+        senderSeconds.set(second, [...(senderSeconds.get(second) ?? []), Number(r.vmaf)]);
+      }
+    // The viewer is wholly on h from the second after its first frame of h arrived (frames.csv; the
+    // first test checks that every frame from there on is the sender's h).
+    const frames = readCsv(path.join(scenarioDir, 'viewers', `${FIXED}.frames.csv`));
+    const firstH = frames.find((f) => f.width === '320' && f.height === '180')!;
+    const fromSecond = Math.floor(Number(firstH.arrival_ms) / 1000) + 1;
+    const FULL = 25; // of 30 ticks: a second both sides saw whole
+    const same = steady.decoder!.seconds!.filter(
+      (d) => d.second >= fromSecond && d.ticks >= FULL && (senderSeconds.get(d.second)?.length ?? 0) >= FULL,
     );
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const viewerMean = avg(same.map((d) => d.vmafMean!));
+    const senderMean = avg(same.map((d) => avg(senderSeconds.get(d.second)!)));
     console.log(
-      `steady VMAF: sender h ${senderH}; viewer as decoded ${steady.decoder?.vmafMean} (${steady.decoder?.repeats} of ${steady.decoder?.ticks} ticks repeat), as presented ${steady.vmafMean} (${steady.ticks} ticks)`,
+      `steady VMAF: sender h row ${readCsv(path.join(run, 'quality.csv')).find((r) => r.rid === 'h' && r.size === 'native' && r.view === 'displayed')!.vmaf_mean}; ` +
+        `viewer as decoded ${steady.decoder!.vmafMean} (${steady.decoder!.repeats} of ${steady.decoder!.ticks} ticks repeat), as presented ${steady.vmafMean} (${steady.ticks} ticks); ` +
+        `over seconds ${same[0]?.second}..${same.at(-1)?.second} (${same.length}, h's first frame at ${firstH.arrival_ms} ms): sender ${senderMean.toFixed(2)}, viewer as decoded ${viewerMean.toFixed(2)}`,
     );
-    expect(steady.decoder, 'no decoder view: the viewer has no render record').toBeDefined();
-    expect(Math.abs(steady.decoder!.vmafMean! - senderH)).toBeLessThan(1);
+    expect(same.length, 'whole seconds compared').toBeGreaterThanOrEqual(6);
+    expect(Math.abs(viewerMean - senderMean)).toBeLessThan(1);
     // The renderer can only leave pictures out: presenting cannot score above decoding.
     expect(steady.vmafMean!).toBeLessThan(steady.decoder!.vmafMean! + 0.5);
   });

@@ -135,7 +135,15 @@ export interface ViewerMeasureRecord {
     /** With a render record: the same window of the decoder's view (viewerTimeline.ts decoderView),
      *  each decoded frame from its capture time until the next, before the renderer left any out;
      *  the like-for-like comparison with the sender's displayed view of the same layer. */
-    decoder?: { ticks: number; repeats: number; vmafMean?: number; vmafP5?: number };
+    decoder?: {
+      ticks: number;
+      repeats: number;
+      vmafMean?: number;
+      vmafP5?: number;
+      /** Per whole second of the window: its ticks and their mean (a window compares with the sender's
+       *  rows of the same seconds, e.g. from the viewer's first frame of a layer on). */
+      seconds?: { second: number; ticks: number; vmafMean?: number }[];
+    };
   };
   /** The rules the timeline was built with (viewerTimeline.ts, freezes.ts). */
   settings?: {

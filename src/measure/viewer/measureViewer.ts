@@ -12,6 +12,7 @@ import { runMetricJob, type DisplayEntry, type MetricRunner } from '../metrics/M
 import type { FrameMetrics } from '../metrics/metricLogs.js';
 import { PAIRING_DOUBT_SHARE } from '../pairingSummary.js';
 import { aggregate, round } from '../aggregate.js';
+import { perSecondMeans } from '../perSecond.js';
 import { readIvf, writeIvfSubset } from './ivfFile.js';
 import { pairViewer } from './pairViewer.js';
 import { readViewerFramesCsv } from './viewerFramesCsv.js';
@@ -158,6 +159,10 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
       repeats: steadyTicks.filter((t) => t.repeat).length,
       vmafMean: round(vmaf.mean, 3),
       vmafP5: round(vmaf.p5, 3),
+      seconds: perSecondMeans(
+        steadyTicks.map((t) => t.timeMs / 1000),
+        decoderMetrics.map((m) => m.vmaf),
+      ).map((x) => ({ second: x.second, ticks: x.count, vmafMean: round(x.mean, 3) })),
     };
   }
   return { record, pictures };
