@@ -98,6 +98,36 @@ describe('verifyPairing', () => {
     expect(v.verdict).toEqual(['verified', 'ambiguous']);
   });
 
+  it('a step back between two source frames alike within coding noise is a tie, not ambiguous', () => {
+    // Source 6 is source 5 with one 2x2 patch 14 levels brighter (a still moment at a small size): the
+    // two pictures' best matches contradict each other by a fraction of a dB. A patch 60 levels
+    // brighter tells them apart clearly: the step back stays ambiguous.
+    for (const [patch, expected] of [
+      [14, ['verified', 'tied']],
+      [60, ['verified', 'ambiguous']],
+    ] as const) {
+      const six = sourceFrame(5);
+      for (const [x, y] of [
+        [40, 40],
+        [41, 40],
+        [40, 41],
+        [41, 41],
+      ])
+        six[y * W + x] += patch;
+      const ref = frames(Array.from({ length: N }, (_, f) => (f === 6 ? six : sourceFrame(f))));
+      const layer = frames([noisy(six, 1), noisy(sourceFrame(5), 2)]);
+      // The premise, by direct PSNR: each picture matches its own source better, by a margin below
+      // the tests' 0.5 dB tie for the small patch and far above it for the large one.
+      const margin0 = framePsnr(layer, 0, ref, 6) - framePsnr(layer, 0, ref, 5);
+      const margin1 = framePsnr(layer, 1, ref, 5) - framePsnr(layer, 1, ref, 6);
+      if (patch === 14) expect([margin0, margin1].every((m) => m >= 0.2 && m <= 0.5)).toBe(true);
+      else expect(Math.min(margin0, margin1)).toBeGreaterThan(2);
+      const v = verifyPairing(layer, ref, [6, 5]);
+      expect(v.verdict, `patch ${patch}: margins ${margin0.toFixed(2)} / ${margin1.toFixed(2)} dB`).toEqual(expected);
+      expect(v.sourceIndex).toEqual(patch === 14 ? [6, 6] : [6, 5]);
+    }
+  });
+
   it('follows the loop: a picture of the last frame paired with the first is moved across the wrap', () => {
     const layer = frames([noisy(sourceFrame(N - 1), 9)]);
     const v = verifyPairing(layer, reference, [1]);
