@@ -49,9 +49,19 @@ export class ViewerRecorder {
     this.writer = new BitstreamWriter(codec, path.join(this.dir, `.${viewer.name}.${bitstreamExtension(codec)}.part`));
   }
 
-  /** What simq asked the SFU for, from tMs on (frames arriving later carry it). */
+  /**
+   * What simq asked the SFU for, from tMs on (frames arriving later carry it). It is recorded once the
+   * SFU has answered (ViewerSession.ask), so frames that arrived since tMs, while the request was in
+   * flight, take it now: a loaded run's configure took over 300 ms, and the first frames of the layer
+   * it switched to were written as still asking for the old one.
+   */
   request(tMs: number, rid: string, temporal: number, body: Record<string, unknown>, reason: string): void {
     this.requests.push({ tMs, rid, temporal });
+    const from = round(tMs);
+    for (let i = this.frames.length - 1; i >= 0 && this.frames[i].arrival_ms >= from; i--) {
+      this.frames[i].requested_rid = rid;
+      this.frames[i].requested_temporal = temporal;
+    }
     this.events.push({
       t_ms: round(tMs),
       source: 'simq',
