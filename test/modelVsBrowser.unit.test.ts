@@ -93,6 +93,39 @@ describe('model vs browser', () => {
     expect(compareWithModel(s, run)!.activeSetMatches).toBe(false);
   });
 
+  // VP8 all-layers at a 1500 kbps cap, by libwebrtc's rules (docs/plan.md, steps 2 and 5): f switches
+  // on only when what is left after q and h at their targets (150 + 500) covers 1.2 x its 600 kbps min,
+  // i.e. 1370 kbps for the encoders. The cap less libwebrtc's estimated packet overhead (56 + 44 B of
+  // each 1244 B packet: x 1144/1244) gives them 1379 at 1500 kbps (on) and 1352 at 1470 kbps (off). So a sender whose estimate settled at 1470 may have f off or on (on, if it got
+  // there first: an on layer stays on down to its min).
+  describe('a borderline layer: predicted on at the cap, off at the lower estimate the sender settled at', () => {
+    const fOff = (estimateKbps: number | undefined, hOff = false) => {
+      const s = scenarioWith([1_500_000], (rid, p) => (rid === 'f' || (hOff && rid === 'h') ? undefined : p));
+      for (const l of s.layers) l.steady!.availableOutgoingKbpsMedian = estimateKbps;
+      return compareWithModel(s, run)!;
+    };
+    it('f off with the estimate at the cap: a model miss, flagged', () => {
+      const m = fOff(1500);
+      expect(m.activeSetMatches).toBe(false);
+      expect(m.layers.find((l) => l.rid === 'f')).toMatchObject({ flagged: true });
+      expect(m.layers.find((l) => l.rid === 'f')!.borderline).toBeUndefined();
+      expect(fOff(undefined).activeSetMatches).toBe(false);
+    });
+    it('f off with the estimate at 1470 kbps: borderline, not flagged, the set matches', () => {
+      const m = fOff(1470);
+      expect(m).toMatchObject({ activeSetMatches: true, estimateKbps: 1470 });
+      expect(m.layers.find((l) => l.rid === 'f')).toMatchObject({
+        borderline: true,
+        flagged: false,
+        measuredOn: false,
+      });
+      expect(m.layers.filter((l) => l.borderline).map((l) => l.rid)).toEqual(['f']);
+    });
+    it('h off at 1470 kbps is still a miss: only the layer whose state flips there is excused', () => {
+      expect(fOff(1470, true).activeSetMatches).toBe(false);
+    });
+  });
+
   it('run.json keeps its keys and their order', () => {
     const layer = compareWithModel(
       scenarioWith([1_500_000], (_rid, p) => p),

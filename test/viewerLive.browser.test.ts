@@ -239,8 +239,9 @@ describe('(a) a fixed viewer against the same layer at the sender', () => {
   });
 
   // Issue 21's line: a fixed viewer's steady VMAF within 1 point of the sender's same layer. Compared
-  // like for like, on the decoder's view (each decoded frame from its capture time until the next, as
-  // the sender's displayed view places the layer's frames): what reached the viewer through Janus, over
+  // like for like, on the decoder's view (each decoded frame on its source frame, frozen repeats for
+  // the source frames between, as the sender's displayed view places the layer's frames; a CI run was
+  // 1.29 apart while it was a lattice of ticks, see viewerTimeline.ts decoderTicks): what reached the viewer through Janus, over
   // the same whole seconds on both sides, from the first second the viewer is wholly on h (a CI run
   // differed by 2.1 over the whole windows: on a loaded machine the viewer can join after the steady
   // start and show q, or nothing, until h's keyframe; here, 0.7 s). What its <video> presented is lower
@@ -281,6 +282,9 @@ describe('(a) a fixed viewer against the same layer at the sender', () => {
   });
 });
 
+/** ms either side of the threshold where the count is not judged (integer ms, a split interval at the window's edge). */
+const NEAR_MS = 5;
+
 /** The w3c freeze rule (libwebrtc video_quality_observer2.cc) on one interval, given the intervals before it. */
 function isFreeze(previous: readonly number[], interval: number): { freeze: boolean; thresholdMs: number } {
   const window = [...previous.slice(-29), interval];
@@ -292,8 +296,15 @@ function isFreeze(previous: readonly number[], interval: number): { freeze: bool
 describe('(b) the switching viewer, measured across its switches', () => {
   it('changed layer during the run (q, then h, from its frames table)', () => {
     const frames = readCsv(path.join(scenarioDir, 'viewers', `${TABLE}.frames.csv`));
-    const sizes = [...new Set(frames.map((f) => `${f.width}x${f.height}`))];
-    expect(sizes).toEqual(['160x90', '320x180']);
+    const sizes = frames.map((f) => `${f.width}x${f.height}`);
+    expect([...new Set(sizes)].sort()).toEqual(['160x90', '320x180']);
+    // It starts on q: simq configures q before the subscription starts. Janus may still relay another
+    // substream's keyframe first while none is chosen (a CI run, when simq configured after start:
+    // h frames, then q); that lasts until q's keyframe, under a second.
+    const firstQ = sizes.indexOf('160x90');
+    expect(Number(frames[firstQ].arrival_ms) - Number(frames[0].arrival_ms)).toBeLessThan(1000);
+    // Then h, once the estimate reaches the table's 600 kbps.
+    expect(sizes.slice(firstQ)).toContain('320x180');
     expect(viewerRecord(TABLE).switches).toBeGreaterThanOrEqual(1);
   });
 
@@ -331,12 +342,20 @@ describe('(b) the switching viewer, measured across its switches', () => {
     const freezes = viewerRecord(TABLE).freezes!.list;
     const switches = shown.flatMap((f, i) => (i > 0 && f.size !== shown[i - 1].size ? [i] : []));
     expect(switches.length).toBeGreaterThanOrEqual(1);
-    const intervals = shown.slice(1).map((f, i) => f.t - shown[i].t);
+    // The intervals between presented pictures. Where presented_frames jumped by k, k pictures went on
+    // screen in that interval with one callback: k intervals for the 30-frame average (the w3c average
+    // is over rendered frames), here k equal parts. Taken whole, a CI run's window held a few double
+    // intervals and put the threshold at 203 ms where the browser's count gave 196 ms.
+    const intervalsBefore = (i: number) =>
+      shown.slice(1, i).flatMap((g, j) => {
+        const k = Math.max(1, g.count - shown[j].count);
+        return Array<number>(k).fill((g.t - shown[j].t) / k);
+      });
     const found: string[] = [];
     for (const i of switches) {
       // The gap the switch left: from the last picture of the old layer to the first of the new one.
       const gap = shown[i].t - shown[i - 1].t;
-      const { freeze, thresholdMs } = isFreeze(intervals.slice(0, i - 1), gap);
+      const { freeze, thresholdMs } = isFreeze(intervalsBefore(i), gap);
       // simq's freeze that ends with the new layer's first picture (ms in run.json are rounded to 1 ms).
       const listed = freezes.filter((f) => Math.abs((f.startS + f.durationS) * 1000 - shown[i].t) <= 2);
       // A picture presented between the two without a callback (presented_frames jumped) splits the gap: not judged.
@@ -345,8 +364,10 @@ describe('(b) the switching viewer, measured across its switches', () => {
         `switch at ${shown[i].t.toFixed(0)} ms: gap ${gap.toFixed(0)} ms, threshold ${thresholdMs} ms${unseen ? ' (a picture between without a callback)' : ''}, record ${JSON.stringify(listed)}`,
       );
       if (unseen) continue;
-      // Near the threshold the window's rounding may fall either side: only the duration is checked then.
-      if (Math.abs(gap - thresholdMs) > 2) expect(listed.length, found.at(-1)).toBe(freeze ? 1 : 0);
+      // Near the threshold the window's rounding, and where simq places an unseen picture within its
+      // interval (which part of a split interval is the window's oldest), may fall either side: only the
+      // duration is checked then.
+      if (Math.abs(gap - thresholdMs) > NEAR_MS) expect(listed.length, found.at(-1)).toBe(freeze ? 1 : 0);
       for (const f of listed) expect(Math.abs(f.durationS * 1000 - gap), found.at(-1)).toBeLessThan(2);
     }
     console.log(found.join('\n'));

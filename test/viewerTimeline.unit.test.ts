@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { freezesOf } from '../src/measure/viewer/freezes.js';
 import {
   decodability,
-  decoderView,
+  decodedPictures,
+  decoderTicks,
   sizesInDecodeOrder,
   supersededInBurst,
   viewerTimeline,
@@ -259,42 +260,78 @@ describe("with a render record: the browser's presentations place the pictures",
   });
 });
 
-describe("the decoder's view: each decoded frame from its RTP time until the next", () => {
+describe("the decoder's view: each decoded frame on its source frame, frozen repeats for the source frames between", () => {
   // 12 frames at 30 fps; the encoder dropped the source frame of slot 5, so frames 5..11 sit in slots
-  // 6..12 (RTP 1000 + 3000 x slot). Arrival jitters 0/4/8 ms by i % 3. Frame 3 was decoded but never
-  // presented (unrendered: the decoder's view still shows it); frames 9 and 10 lost a reference
-  // (undecodable: left out). Slots on screen: 0-4 frames 0-4, 5 repeats 4, 6-9 frames 5-8, 10 and 11
-  // repeat 8, 12 frame 11.
+  // 6..12 (RTP 1000 + 3000 x slot), made from source frames 40 + slot. Arrival jitters 0/4/8 ms by
+  // i % 3. Frame 3 was decoded but never presented (unrendered: the decoder's view still shows it);
+  // frames 9 and 10 lost a reference (undecodable: left out). Slots on screen: 0-4 frames 0-4, 5
+  // repeats 4, 6-9 frames 5-8, 10 and 11 repeat 8, 12 frame 11.
   const slotOf = (i: number) => i + (i >= 5 ? 1 : 0);
   const frames = Array.from({ length: 12 }, (_, i) =>
     frame(i, { rtpTimestamp: 1000 + slotOf(i) * 3000, arrivalMs: 500 + slotOf(i) * T + (i % 3) * 4 }),
   );
   const fates = frames.map((_, i) =>
     i === 3 ? 'unrendered' : i === 9 || i === 10 ? 'undecodable' : i === 7 ? 'skipped' : 'shown',
-  ) as Parameters<typeof decoderView>[1];
-  const ticks = decoderView(frames, fates, 30);
+  ) as Parameters<typeof decodedPictures>[1];
+  const pictures = decodedPictures(frames, fates);
+  const sourceOf = new Map(frames.map((_, i) => [i, 40 + slotOf(i)]));
+  const ticks = decoderTicks(pictures, sourceOf, 30, 300);
 
-  it('shows every decodable frame in its slot, repeats only where no frame was encoded or decodable', () => {
+  it('shows every decodable frame once, repeats only where no frame was encoded or decodable', () => {
     expect(ticks.map((t) => t.frameIndex)).toEqual([0, 1, 2, 3, 4, 4, 5, 6, 7, 8, 8, 8, 11]);
-    expect(ticks.map((t) => t.repeat)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      false,
-      true,
-      false,
-      false,
-      false,
-      false,
-      true,
-      true,
-      false,
-    ]);
+    expect(ticks.map((t) => (t.repeat ? 'r' : '.')).join('')).toBe('.....r....rr.');
+    // A repeat stands for the source frame of its slot (scored against it, as a layer's dropped frames).
+    expect(ticks.map((t) => t.sourceIndex)).toEqual([40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52]);
   });
 
   it('is on the scenario time base through the median transit: 504 ms (ten frames: 500 x3, 504 x3, 508 x4)', () => {
-    expect(ticks[0].timeMs).toBeCloseTo(504 + T / 2, 6);
-    expect(ticks[12].timeMs).toBeCloseTo(504 + 12.5 * T, 6);
+    expect(pictures[0].atMs).toBeCloseTo(504, 6);
+    expect(ticks[0].timeMs).toBeCloseTo(504, 6);
+    expect(ticks[12].timeMs).toBeCloseTo(504 + 12 * T, 6);
+    // A repeat is 1/fps after the picture before it.
+    expect(ticks[11].timeMs).toBeCloseTo(504 + 11 * T, 6);
+  });
+
+  it('capture times that jitter by up to half a frame repeat nothing (a lattice of ticks repeated stale pictures)', () => {
+    // 30 frames of 30 consecutive source frames, captured at k/30 s +-14 ms alternately (a busy
+    // machine's capture); every frame decoded.
+    const jittered = Array.from({ length: 30 }, (_, i) =>
+      frame(i, { rtpTimestamp: Math.round(90 * (i * T + (i % 2 ? 14 : -14))) + 90_000, arrivalMs: 1000 + i * T }),
+    );
+    const all = jittered.map(() => 'shown') as Parameters<typeof decodedPictures>[1];
+    const t = decoderTicks(decodedPictures(jittered, all), new Map(jittered.map((_, i) => [i, i])), 30, 300);
+    expect(t.map((x) => x.frameIndex)).toEqual(jittered.map((_, i) => i));
+    expect(t.filter((x) => x.repeat)).toEqual([]);
+  });
+
+  it('a pairing step back (a tie) adds no repeat; the clip looping forward counts its real step', () => {
+    const three = [frame(0, { rtpTimestamp: 0 }), frame(1, { rtpTimestamp: 3000 }), frame(2, { rtpTimestamp: 6000 })];
+    const shown = three.map(() => 'shown') as Parameters<typeof decodedPictures>[1];
+    const p = decodedPictures(three, shown);
+    expect(
+      decoderTicks(
+        p,
+        new Map([
+          [0, 10],
+          [1, 12],
+          [2, 11],
+        ]),
+        30,
+        300,
+      ).map((x) => x.sourceIndex),
+    ).toEqual([10, 11, 12, 11]);
+    // 298 -> 1 across the loop of a 300-frame clip: two source frames between (299, 0).
+    expect(
+      decoderTicks(
+        p,
+        new Map([
+          [0, 297],
+          [1, 298],
+          [2, 1],
+        ]),
+        30,
+        300,
+      ).map((x) => x.sourceIndex),
+    ).toEqual([297, 298, 299, 0, 1]);
   });
 });

@@ -16,17 +16,26 @@ export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelCo
     targetKbps: l.steady?.targetKbpsMedian,
     actualKbps: l.steady?.actualKbpsMean,
   }));
-  const a = compareModelWithBrowser(entry.scenario, clipOfScenario(run, entry), measured);
+  const estimateKbps = entry.layers.map((l) => l.steady?.availableOutgoingKbpsMedian).find((v) => v !== undefined);
+  const a = compareModelWithBrowser(
+    entry.scenario,
+    clipOfScenario(run, entry),
+    measured,
+    undefined,
+    estimateKbps === undefined ? undefined : estimateKbps * 1000,
+  );
   return {
     tolerance: MODEL_TOLERANCE,
     input: a.input,
     inputScaledByBrowser: a.adapted,
     activeSetMatches: a.activeSetMatches,
+    ...(a.estimateKbps !== undefined ? { estimateKbps: a.estimateKbps } : {}),
     predictedActive: a.predictedActive,
-    // Same keys in the same order as run.json always had; the flag is "outside the range".
-    layers: a.layers.map(({ predictedOn: _on, withinTolerance: _tol, withinRange, ...layer }) => ({
+    // Same keys in the same order as run.json always had; the flag is "outside the range" (a
+    // borderline layer in the other state than predicted is not).
+    layers: a.layers.map(({ predictedOn, withinTolerance: _tol, withinRange, ...layer }) => ({
       ...layer,
-      flagged: !withinRange,
+      flagged: !withinRange && !(layer.borderline && predictedOn !== layer.measuredOn),
     })),
   };
 }

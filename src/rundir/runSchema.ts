@@ -234,6 +234,8 @@ const modelLayerComparisonSchema = z.object({
   measuredActualKbps: z.number().optional(),
   /** (measured - predicted) / predicted target. */
   deviation: z.number().optional(),
+  /** Predicted on at the cap, off at the sender's lower steady estimate (or the reverse): either state is right. */
+  borderline: z.boolean().optional(),
   flagged: z.boolean(),
 });
 
@@ -245,6 +247,8 @@ const modelComparisonSchema = z.object({
   input: z.object({ width: z.number(), height: z.number() }).optional(),
   inputScaledByBrowser: z.boolean().optional(),
   activeSetMatches: z.boolean(),
+  /** The sender's steady estimate (kbps) where it was below the cap: what borderline layers were judged at. */
+  estimateKbps: z.number().optional(),
   predictedActive: z.array(z.string()),
   layers: z.array(modelLayerComparisonSchema),
 });

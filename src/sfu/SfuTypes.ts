@@ -69,7 +69,7 @@ export interface Sfu {
   /** The publisher's answer SDP. */
   publish(request: PublishRequest): Promise<string>;
   /** A subscriber's offer, for the viewer's page to answer. */
-  subscribe(viewer: string, layer: LayerRequest): Promise<Subscription>;
+  subscribe(viewer: string): Promise<Subscription>;
   /** Completes a subscription with the viewer page's answer. */
   answer(viewer: string, answerSdp: string): Promise<void>;
   /** Asks the SFU to forward another layer to a viewer; the body sent is returned for the events log. */

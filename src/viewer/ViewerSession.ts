@@ -106,7 +106,7 @@ export class ViewerSession {
         v.rateSource = this.o.linkKbps?.(spec) !== undefined ? 'link' : 'receive-stats';
       }
       this.live.set(spec.name, v);
-      const sub = await this.o.sfu.subscribe(spec.name, { substream: 0, temporal: ALL_TEMPORAL });
+      const sub = await this.o.sfu.subscribe(spec.name);
       const config: PageViewerConfig = {
         name: spec.name,
         offerSdp: sub.offerSdp,
@@ -118,8 +118,12 @@ export class ViewerSession {
       const answer = (await this.o
         .pageOf(spec)
         .evaluate((c) => (globalThis as unknown as PageViewerGlobal).simq.addViewer(c), config)) as string;
-      await this.o.sfu.answer(spec.name, answer);
+      // The first layer is asked before the answer starts the subscription: Janus relays from `start`
+      // on, with its own default target (the top substream, janus_videoroom.c subscriber join) until a
+      // configure lands. Asked after, a table viewer meant to start on q was first sent h (a CI run:
+      // 320x180 frames before its first 160x90), and a fixed h viewer q until h's keyframe.
       await this.firstLayer(v);
+      await this.o.sfu.answer(spec.name, answer);
     }
   }
 

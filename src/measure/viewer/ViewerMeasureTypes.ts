@@ -132,9 +132,10 @@ export interface ViewerMeasureRecord {
     ticks: number;
     vmafMean?: number;
     vmafP5?: number;
-    /** With a render record: the same window of the decoder's view (viewerTimeline.ts decoderView),
-     *  each decoded frame from its capture time until the next, before the renderer left any out;
-     *  the like-for-like comparison with the sender's displayed view of the same layer. */
+    /** With a render record: the same window of the decoder's view (viewerTimeline.ts decoderTicks),
+     *  each decoded frame on its source frame and frozen repeats for the source frames between, before
+     *  the renderer left any out; the like-for-like comparison with the sender's displayed view of the
+     *  same layer. `ticks` counts its pictures, `repeats` the frozen ones. */
     decoder?: {
       ticks: number;
       repeats: number;

@@ -19,7 +19,15 @@ import { readViewerFramesCsv } from './viewerFramesCsv.js';
 import { missedCallbacks, readViewerRenderCsv } from './viewerRenderCsv.js';
 import { readViewerStats } from './viewerStats.js';
 import { summarizeViewer, tickLayers, type LayerSize } from './viewerSummary.js';
-import { BURST_TICKS, decoderView, sizesInDecodeOrder, TICK_PHASE, viewerTimeline } from './viewerTimeline.js';
+import {
+  BURST_TICKS,
+  type DecodedPicture,
+  decodedPictures,
+  decoderTicks,
+  sizesInDecodeOrder,
+  TICK_PHASE,
+  viewerTimeline,
+} from './viewerTimeline.js';
 import { FREEZE_MIN_INCREASE_MS, FREEZE_MIN_SAMPLES, FREEZE_WINDOW_FRAMES } from './freezes.js';
 import { SCALER } from '../metrics/metricGraph.js';
 import type { DisplayTick, ViewerFrame, ViewerMeasureRecord, ViewerTimeline } from './ViewerMeasureTypes.js';
@@ -102,8 +110,8 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
   const shownFrames = timeline.ticks.filter((t) => !t.repeat).map((t) => t.frameIndex);
   // With a render record the decoder's view is scored too (its steady window): its own new pictures
   // are paired with the presented ones, in one search over both, in decode order.
-  const decoder = decoderSteady(input, frames, timeline);
-  const paired = [...new Set([...shownFrames, ...(decoder?.newFrames ?? [])])].sort(
+  const decoded = decoderFrames(input, frames, timeline);
+  const paired = [...new Set([...shownFrames, ...(decoded?.map((p) => p.index) ?? [])])].sort(
     (a, b) => position.get(a)! - position.get(b)!,
   );
   const pairing = await pairViewer({
@@ -136,8 +144,15 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
     });
   const entries = displayEntries(timeline.ticks, sourceOf, position, reference.frameCount);
   const metrics = await score(entries, 'metrics');
-  const decoderEntries = decoder && displayEntries(decoder.ticks, sourceOf, position, reference.frameCount);
-  const decoderMetrics = decoderEntries && (await score(decoderEntries.slice(decoder.steadyFrom), 'decoder-metrics'));
+  const decoder = decoded && decoderSteady(input, decoded, sourceOf);
+  const decoderMetrics =
+    decoder &&
+    (await score(
+      decoder.ticks
+        .slice(decoder.steadyFrom)
+        .map((t) => ({ frameIndex: position.get(t.frameIndex)!, sourceIndex: t.sourceIndex, frozen: t.repeat })),
+      'decoder-metrics',
+    ));
   rmSync(input.workDir, { recursive: true, force: true });
 
   const layerAt = tickLayers(frames, timeline.ticks, input.layers);
@@ -169,17 +184,31 @@ export async function measureViewer(input: MeasureViewerInput): Promise<ViewerMe
 }
 
 /**
- * The decoder's view (viewerTimeline.ts decoderView) when the timeline follows the browser's
- * presentations and the scenario has a steady start: its ticks, the first steady one, and the frames
- * it shows new. Without a render record the timeline places frames by arrival, already the decoder's
- * side of the renderer, and nothing more is scored.
+ * The frames of the decoder's view (viewerTimeline.ts decodedPictures) when the timeline follows the
+ * browser's presentations and the scenario has a steady start. Without a render record the timeline
+ * places frames by arrival, already the decoder's side of the renderer, and nothing more is scored.
  */
-function decoderSteady(input: MeasureViewerInput, frames: readonly ViewerFrame[], timeline: ViewerTimeline) {
+function decoderFrames(input: MeasureViewerInput, frames: readonly ViewerFrame[], timeline: ViewerTimeline) {
   if (timeline.displaySource !== 'rendered' || input.steadyFromS === undefined) return undefined;
-  const ticks = decoderView(frames, timeline.fates, input.reference.fps);
-  const steadyFrom = ticks.findIndex((t) => t.timeMs / 1000 >= input.steadyFromS!);
-  if (steadyFrom < 0) return undefined;
-  return { ticks, steadyFrom, newFrames: ticks.filter((t) => !t.repeat).map((t) => t.frameIndex) };
+  return decodedPictures(frames, timeline.fates);
+}
+
+/**
+ * The decoder's view on its paired source frames (viewerTimeline.ts decoderTicks), and its first
+ * steady tick: the first new picture from the steady start on. A repeat belongs with the picture it
+ * repeats, as in the sender's displayed view (displaySequence.ts: a frame captured before the start
+ * takes its frozen repeats with it). Counted from the first tick instead, a viewer whose keyframe came
+ * just before the start began with the encoder's drops after it (4 stale repeats), which the sender's
+ * h row leaves out: 72.8 against 76.1 over that second.
+ */
+function decoderSteady(
+  input: MeasureViewerInput,
+  decoded: readonly DecodedPicture[],
+  sourceOf: ReadonlyMap<number, number>,
+) {
+  const ticks = decoderTicks(decoded, sourceOf, input.reference.fps, input.reference.frameCount);
+  const steadyFrom = ticks.findIndex((t) => !t.repeat && t.timeMs / 1000 >= input.steadyFromS!);
+  return steadyFrom < 0 ? undefined : { ticks, steadyFrom };
 }
 
 /** run.json's measure.viewers[] entry of a measured viewer. */

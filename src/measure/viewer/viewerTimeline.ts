@@ -116,25 +116,70 @@ export function viewerTimeline(
 /** RTP clock rate of video (RFC 3551, and every video payload format simq records). */
 const VIDEO_RTP_HZ = 90_000;
 
+/** A frame in the decoder's view: the received frame and its capture time on the scenario's time base. */
+export interface DecodedPicture {
+  index: number;
+  atMs: number;
+}
+
 /**
- * The decoder's view of a viewer: every frame it decoded (a superseded burst keyframe apart) on
- * screen from its capture time, its RTP timestamp, until the next one, the way the sender's displayed
- * view of a layer places its encoded frames. What reached the viewer's decoder, before its renderer
- * left any picture unpresented: on a clean link through an SFU that forwards a layer unchanged it is
- * the sender's layer, frame for frame. RTP time is put on the scenario's time base through the
- * frames' median transit (arrival - RTP time), a few ms on a clean link.
+ * The frames of the decoder's view of a viewer, in RTP order: every frame it decoded (a superseded
+ * burst keyframe apart), before its renderer left any picture unpresented. Each at its capture time,
+ * its RTP timestamp put on the scenario's time base through the frames' median transit (arrival - RTP
+ * time), a few ms on a clean link.
  */
-export function decoderView(frames: readonly ViewerFrame[], fates: readonly FrameFate[], fps: number): DisplayTick[] {
+export function decodedPictures(frames: readonly ViewerFrame[], fates: readonly FrameFate[]): DecodedPicture[] {
   const rtp = unwrappedRtp(frames);
   const inView = frames.filter((_, i) => fates[i] === 'shown' || fates[i] === 'skipped' || fates[i] === 'unrendered');
   if (inView.length === 0) return [];
   const rtpMs = (i: number) => ((rtp[i] - rtp[inView[0].index]) * 1000) / VIDEO_RTP_HZ;
   const transit = inView.map((f) => f.arrivalMs - rtpMs(f.index)).sort((a, b) => a - b);
   const offset = transit[Math.floor(transit.length / 2)];
-  const candidates = inView
+  return inView
     .map((f) => ({ index: f.index, atMs: rtpMs(f.index) + offset }))
     .sort((a, b) => a.atMs - b.atMs || a.index - b.index);
-  return displayTicks(candidates, fps);
+}
+
+/** A picture of the decoder's view with the source frame it stands for. */
+export interface DecoderTick extends DisplayTick {
+  sourceIndex: number;
+}
+
+/**
+ * The decoder's view placed the way the sender's displayed view places a layer (displaySequence.ts):
+ * each decoded frame on its own source frame (`sourceOf`, from pairing) at its capture time, and for
+ * every source frame between it and the next decoded one (not encoded, lost or undecodable) the same
+ * picture again, frozen, 1/fps later each, against that source frame. So through an SFU that forwards
+ * a layer unchanged on a clean link it is the sender's layer picture for picture. (A lattice of ticks
+ * at the source rate was used before: on a busy machine the capture times jitter, some ticks caught no
+ * new frame, and their stale repeats put a fixed viewer 1.3 VMAF under the very frames it decoded, in
+ * a CI run.) `n` is the source's frame count: source indices wrap when the clip loops; a step back (a
+ * pairing tie) adds no repeat.
+ */
+export function decoderTicks(
+  pictures: readonly DecodedPicture[],
+  sourceOf: ReadonlyMap<number, number>,
+  fps: number,
+  n: number,
+): DecoderTick[] {
+  const out: DecoderTick[] = [];
+  const mod = (v: number) => ((v % n) + n) % n;
+  pictures.forEach((p, j) => {
+    const source = sourceOf.get(p.index)!;
+    out.push({ tick: out.length, timeMs: p.atMs, frameIndex: p.index, repeat: false, sourceIndex: mod(source) });
+    const next = pictures[j + 1];
+    const step = next === undefined ? 1 : mod(sourceOf.get(next.index)! - source);
+    const repeats = step < n / 2 ? step - 1 : 0;
+    for (let k = 1; k <= repeats; k++)
+      out.push({
+        tick: out.length,
+        timeMs: p.atMs + (k * 1000) / fps,
+        frameIndex: p.index,
+        repeat: true,
+        sourceIndex: mod(source + k),
+      });
+  });
+  return out;
 }
 
 /** Rule 3: the display ticks over the candidates (in order of `atMs`). */

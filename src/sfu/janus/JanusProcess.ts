@@ -36,6 +36,27 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * A pinned port is checked before Janus starts. Janus 1.1.2 with its HTTP port taken gives up and
+ * crashes (SIGSEGV) as it exits, and its log thread may not have written "Couldn't start webserver on
+ * port N" by then (a run here: the log ended at "Joining Janus requests handler thread"), so its own
+ * words cannot be relied on to say why.
+ */
+async function ensurePortFree(port: number): Promise<void> {
+  const server = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen(port, '127.0.0.1', () => resolve()),
+    );
+  } catch (e) {
+    throw new EnvironmentError(
+      `Janus's HTTP port 127.0.0.1:${port} (SIMQ_JANUS_PORT) is not free: ${(e as Error).message}`,
+      `stop what listens on port ${port}, set SIMQ_JANUS_PORT to a free port, or unset it (simq then picks a free port)`,
+    );
+  }
+  await new Promise((r) => server.close(r));
+}
+
+/**
  * SIMQ_JANUS_PORT pins the HTTP port (a firewall that opens one port; the tests use it to take the
  * port first). Unset: a free port.
  */
@@ -80,8 +101,10 @@ export class JanusProcess {
   }
 
   static async start(options: JanusStartOptions): Promise<JanusProcess> {
+    const pinned = options.httpPort ?? janusPortFromEnv();
+    if (pinned !== undefined) await ensurePortFree(pinned);
     const settings: JanusSettings = {
-      httpPort: options.httpPort ?? janusPortFromEnv() ?? (await freePort()),
+      httpPort: pinned ?? (await freePort()),
       rtpPortRange: rtpPortRange(),
       slowlinkThreshold: SLOWLINK_THRESHOLD,
       iceInterface: options.iceInterface ?? iceInterface(),

@@ -110,7 +110,7 @@ export class JanusSfu implements Sfu {
     return reply.jsep.sdp;
   }
 
-  async subscribe(viewer: string, layer: LayerRequest): Promise<Subscription> {
+  async subscribe(viewer: string): Promise<Subscription> {
     const { client, publisher } = this.ready();
     const handle = await client.attachVideoRoom();
     const reply = await this.joinWhenPublished(handle, publisher.id);
@@ -122,7 +122,6 @@ export class JanusSfu implements Sfu {
         ExitCode.incomplete,
       );
     this.viewers.set(viewer, { handle, mid: video.mid });
-    void layer;
     return { viewer, offerSdp: reply.jsep.sdp, mid: video.mid };
   }
 
