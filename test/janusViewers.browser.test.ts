@@ -148,6 +148,30 @@ function sentSizes(scenarioDir: string): Record<Rid, Set<string>> {
   return { q: of('q'), h: of('h'), f: of('f') };
 }
 
+/** Janus's `fallback` (250 ms without packets of a substream) less the capture clock's jitter. */
+const FALLBACK_GAP_MS = 200;
+/** A keyframe's way from the sender's tap to the viewer (a 109 KB f keyframe: 326 ms), with margin. */
+const KEYFRAME_DELIVERY_MS = 500;
+
+/**
+ * When, by the sender's own tap (<rid>.frames.csv, ms on the scenario's time base), a viewer of `rid`
+ * may be shown another layer: before the layer's first keyframe, and in each pause of at least
+ * FALLBACK_GAP_MS in its frames (Janus then falls back a substream, janus_rtp_simulcasting_context_
+ * process_rtp) until the layer's next keyframe (Janus goes back up only at one) has reached the viewer.
+ */
+function senderPauses(scenarioDir: string, rid: Rid): [number, number][] {
+  const frames = rows(path.join(scenarioDir, `${rid}.frames.csv`)).map((f) => ({
+    t: Number(f.time_s) * 1000,
+    key: f.type === 'key',
+  }));
+  const keyFrom = (t: number) => frames.find((f) => f.key && f.t >= t)?.t ?? Infinity;
+  const pauses: [number, number][] = [[-Infinity, keyFrom(-Infinity) + KEYFRAME_DELIVERY_MS]];
+  for (let i = 1; i < frames.length; i++)
+    if (frames[i].t - frames[i - 1].t >= FALLBACK_GAP_MS)
+      pauses.push([frames[i - 1].t, keyFrom(frames[i].t) + KEYFRAME_DELIVERY_MS]);
+  return pauses;
+}
+
 /** Janus's own `substream` events of a viewer: what it forwarded from when. */
 function janusSubstreams(file: string): { t: number; substream: number }[] {
   return rows(file)
@@ -265,9 +289,22 @@ describe('three viewers through a real Janus', () => {
           `frame ${f.index} at ${t} ms is ${f.width}x${f.height} (Janus forwarded ${by?.substream})`,
         ).toContain(`${f.width}x${f.height}`);
       }
-      expect(settled.filter((f) => sent[rid].has(`${f.width}x${f.height}`)).length).toBeGreaterThan(
-        settled.length * 0.8,
+      // And every picture of another layer is one the sender's own tap explains: a pause in the asked
+      // layer's frames (Janus's fallback, or the layer not on yet) until its next keyframe. A CI run's
+      // f viewer had 83 of 208 such pictures, which a share (80% of the asked layer) called a failure;
+      // a viewer whose configure Janus ignored gets other layers while the asked one flows, and fails.
+      const pauses = senderPauses(scenarioDir, rid);
+      const unexplained = settled.filter(
+        (f) =>
+          !sent[rid].has(`${f.width}x${f.height}`) &&
+          !pauses.some(([a, b]) => Number(f.arrival_ms) >= a && Number(f.arrival_ms) <= b),
       );
+      expect(
+        unexplained.map((f) => `frame ${f.index} at ${f.arrival_ms} ms ${f.width}x${f.height}`),
+        `${rid} paused by the sender's tap: ${JSON.stringify(pauses.map(([a, b]) => [Math.round(a), Math.round(b)]))}`,
+      ).toEqual([]);
+      // And the asked layer is received for a good part of the run (a third; the CI run above: 60%).
+      expect(settled.filter((f) => sent[rid].has(`${f.width}x${f.height}`)).length).toBeGreaterThan(settled.length / 3);
       // The bitstream as ffmpeg decodes it: the same count of pictures, the last ones at the layer's size.
       const decoded = decodedSizes(path.join(scenarioDir, 'viewers', `${name}.ivf`));
       expect(decoded.length).toBe(frames.length);
