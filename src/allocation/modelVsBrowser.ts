@@ -27,7 +27,7 @@ export interface LayerAgreement extends Omit<ModelLayerComparison, 'flagged'> {
   predictedOn: boolean;
   /** Same state, and the target within MODEL_TOLERANCE of the point prediction. */
   withinTolerance: boolean;
-  /** Same state, and the target inside the predicted range (MODEL_TOLERANCE at its edges) or, without a range, within tolerance. */
+  /** Same state, and the target inside the predicted range (MODEL_TOLERANCE at its edges) or, without a range, within tolerance; or a borderline layer in the other state. */
   withinRange: boolean;
 }
 
@@ -110,7 +110,8 @@ export function compareModelWithBrowser(
       measuredActualKbps: m?.actualKbps,
       deviation: deviation === undefined ? undefined : Math.round(deviation * 1000) / 1000,
       withinTolerance,
-      withinRange: sameState && inRange,
+      // A borderline layer in the other state than predicted is no disagreement either.
+      withinRange: sameState ? inRange : borderline,
       ...(borderline ? { borderline: true } : {}),
     };
   });

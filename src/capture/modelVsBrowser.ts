@@ -31,11 +31,10 @@ export function compareWithModel(entry: ScenarioRecord, run: RunRecord): ModelCo
     activeSetMatches: a.activeSetMatches,
     ...(a.estimateKbps !== undefined ? { estimateKbps: a.estimateKbps } : {}),
     predictedActive: a.predictedActive,
-    // Same keys in the same order as run.json always had; the flag is "outside the range" (a
-    // borderline layer in the other state than predicted is not).
-    layers: a.layers.map(({ predictedOn, withinTolerance: _tol, withinRange, ...layer }) => ({
+    // Same keys in the same order as run.json always had; the flag is "outside the range".
+    layers: a.layers.map(({ predictedOn: _on, withinTolerance: _tol, withinRange, ...layer }) => ({
       ...layer,
-      flagged: !withinRange && !(layer.borderline && predictedOn !== layer.measuredOn),
+      flagged: !withinRange,
     })),
   };
 }
