@@ -14,11 +14,36 @@ import { expectSteadyMaxWithinModel } from './helpers/allocatorCheck.js';
 // video/config/simulcast.cc, default tables (kbps) for 320x180 / 640x360 / 1280x720.
 const VP8_H264_TARGETS = { q: 150, h: 500, f: 2500 };
 const VP9_AV1_TARGETS = { q: 142, h: 420, f: 1524 };
+// The same tables' rows for a 960x540 input, the size a CPU-adapting encoder (OpenH264 on a starved
+// runner) scales the 1280x720 camera to: libwebrtc recomputes the streams from the adapted frame size
+// (encoder_stream_factory.cc CreateEncoderStreams). 240x135 is below the smallest VP8 row, held at
+// 320x180's values (LowresSimulcastBitrateInterpolation off); 480x270 and 960x540 are rows of their
+// own, and the top layer gets its max (960x540: max = target). A capture of the camera sample at
+// --size 960x540 measured exactly these, for VP8 and H.264.
+const ADAPTED_540 = {
+  vp8: { q: 150, h: 350, f: 1200 },
+  vp9: { q: 101, h: 257, f: 879 },
+};
+type Targets = { q: number; h: number; f: number };
 // The top layer gets its max: 640x360 max is 700 in the VP8 table.
 const TOP_OFF_H = 700;
 // maxBitrate 1000 kbps on h: target = max(table target 500, 3/4 x 1000).
 const BOOST_MID_H = 0.75 * 1000;
 const SIZES = { q: [320, 180], h: [640, 360], f: [1280, 720] } as const;
+const SIZES_540 = { q: [240, 135], h: [480, 270], f: [960, 540] } as const;
+
+/**
+ * The table row that applies to a capture: the 1280x720 row, or the 960x540 row when the encoder's
+ * CPU adaptation scaled the input there for the whole steady window (f steady at 960x540).
+ */
+function tableFor(codec: string, run: RunRecord) {
+  const f = steadyTarget(run, `all-layers.${codec}`, 'f');
+  const family = codec === 'vp9' || codec === 'av1' ? 'vp9' : 'vp8';
+  if (f.width === SIZES_540.f[0] && f.height === SIZES_540.f[1]) {
+    return { targets: ADAPTED_540[family] as Targets, sizes: SIZES_540, row: '960x540 (CPU-adapted input)' };
+  }
+  return { targets: (family === 'vp9' ? VP9_AV1_TARGETS : VP8_H264_TARGETS) as Targets, sizes: SIZES, row: '1280x720' };
+}
 
 const OUT = path.join(SESSION_DIR, 'capture-test');
 let codecRun: RunRecord;
@@ -62,24 +87,29 @@ function expectAllocatorValue(measured: number | undefined, expected: number, la
 }
 
 /**
- * Why the scenario's capture cannot test libwebrtc's table, or undefined when it can.
+ * Why the codec's all-layers capture cannot test libwebrtc's table, or undefined when it can.
  * - The steady bandwidth estimate leaves the encoder less than its layers' table targets. The
  *   encoder gets the estimate minus packet overhead (rtp_video_sender.cc CalculateOverheadRate);
  *   VP8's estimate settles near the layers' max sum (3.4 Mbps), just above the 3150 kbps of targets.
- * - The table is per input size: a capture the browser scaled down for CPU cannot test the 720p row.
+ * - The table is per input size: a capture the browser scaled for CPU to a size with no row here
+ *   (only 1280x720 and 960x540 are written down) cannot be checked against one.
  */
-function tableUntestable(run: RunRecord, scenarioId: string, neededKbps: number): string | undefined {
+function tableUntestable(run: RunRecord, codec: string): string | undefined {
+  const scenarioId = `all-layers.${codec}`;
+  const f = steadyTarget(run, scenarioId, 'f');
+  const known = [SIZES.f, SIZES_540.f].some(([w, h]) => f.width === w && f.height === h);
+  if (!known)
+    return `${scenarioId}: f sent at ${f.width}x${f.height} (CPU adaptation), a size with no table row in this test`;
+  const { targets, row } = tableFor(codec, run);
+  const neededKbps = targets.q + targets.h + targets.f;
   const s = run.scenarios.find((x) => x.id === scenarioId)!;
   const estimate = s.layers.find((l) => l.steady?.availableOutgoingKbpsMedian !== undefined)?.steady
     ?.availableOutgoingKbpsMedian;
   const forEncoder =
     estimate === undefined ? undefined : estimate - packetOverheadRate(estimate * 1000, DEFAULT_CALIBRATION) / 1000;
   if (forEncoder !== undefined && forEncoder < neededKbps * 0.98) {
-    return `${scenarioId}: bandwidth estimate ${estimate} kbps leaves the encoder ${forEncoder.toFixed(0)} kbps, below the ${neededKbps} kbps the table needs`;
+    return `${scenarioId}: bandwidth estimate ${estimate} kbps leaves the encoder ${forEncoder.toFixed(0)} kbps, below the ${neededKbps} kbps the ${row} row needs`;
   }
-  const f = steadyTarget(run, scenarioId, 'f');
-  if (f.width !== SIZES.f[0])
-    return `${scenarioId}: sent at ${f.width}x${f.height} (CPU adaptation), not the 1280x720 the table row is for`;
   return undefined;
 }
 
@@ -88,9 +118,9 @@ function tableUntestable(run: RunRecord, scenarioId: string, neededKbps: number)
  * fresh browser. When neither can, the reason is printed; under CI=true the test fails with it, so a
  * busy runner cannot make the check stop checking without anyone seeing it.
  */
-async function tableCapture(codec: string, neededKbps: number): Promise<{ run: RunRecord; untestable?: string }> {
+async function tableCapture(codec: string): Promise<{ run: RunRecord; untestable?: string }> {
   const id = `all-layers.${codec}`;
-  const first = tableUntestable(codecRun, id, neededKbps);
+  const first = tableUntestable(codecRun, codec);
   if (!first) return { run: codecRun };
   console.warn(`${first}; not a test of the table, capturing ${id} again in a fresh browser`);
   const r = await simq([
@@ -112,7 +142,7 @@ async function tableCapture(codec: string, neededKbps: number): Promise<{ run: R
   ]);
   expect(r.code, r.stderr).toBe(0);
   const run = readJson<RunRecord>(path.join(OUT, `table-${codec}`, 'run.json'));
-  const second = tableUntestable(run, id, neededKbps);
+  const second = tableUntestable(run, codec);
   return { run, untestable: second && `twice not a test of libwebrtc's table: ${first}; then ${second}` };
 }
 
@@ -175,30 +205,34 @@ describe("steady-state targetBitrate equals libwebrtc's allocation", () => {
     ['vp9', VP9_AV1_TARGETS],
     ['av1', VP9_AV1_TARGETS],
   ] as const) {
-    it(`${codec} all-layers: ${table.q} / ${table.h} / ${table.f} kbps`, async (ctx) => {
+    it(`${codec} all-layers: ${table.q} / ${table.h} / ${table.f} kbps (or its 960x540 row when CPU-adapted)`, async (ctx) => {
       // The table holds only while the bandwidth estimate covers every layer. On a CPU-starved
       // runner the loopback's delay-based estimate fell to 1741 kbps once (VP9, 2086 wanted), and the
       // allocator then shares the estimate, not the table: that capture cannot test the table.
-      const { run, untestable } = await tableCapture(codec, table.q + table.h + table.f);
+      const { run, untestable } = await tableCapture(codec);
       if (untestable) {
         if (process.env.CI === 'true') expect.fail(untestable);
         console.warn(`SKIPPED (set CI=true to fail instead): ${untestable}`);
         return ctx.skip();
       }
+      // OpenH264 scaled the camera to 960x540 for CPU on a starved runner, twice in a row: its
+      // layers then follow the 960x540 row, which is as much libwebrtc's table as the 720p one.
+      const { targets, sizes, row } = tableFor(codec, run);
+      if (row !== '1280x720') console.warn(`${codec}: checked against the table's ${row} row`);
       for (const rid of ['q', 'h', 'f'] as const) {
         const steady = steadyTarget(run, `all-layers.${codec}`, rid);
         // The allocator's value is the steady maximum; samples below it are the encoder bitrate
         // adjuster's short dips after an overshoot (video/encoder_bitrate_adjuster.cc).
-        expectAllocatorValue(steady.targetKbpsMax, table[rid], `${codec} ${rid}`);
+        expectAllocatorValue(steady.targetKbpsMax, targets[rid], `${codec} ${rid} (${row})`);
         // The median shows how long it held. The adjuster dips more, and longer, when the encoder
         // drops frames for CPU: a CPU-degraded VP9 capture here held f at a median 1299 of 1524.
         const scenario = run.scenarios.find((x) => x.id === `all-layers.${codec}`)!;
         const medianTolerance = scenario.status === 'degraded' ? 0.2 : 0.1;
         expect(
-          Math.abs(steady.targetKbpsMedian! - table[rid]) / table[rid],
-          `${codec} ${rid} median (${scenario.status})`,
+          Math.abs(steady.targetKbpsMedian! - targets[rid]) / targets[rid],
+          `${codec} ${rid} median (${scenario.status}, ${row})`,
         ).toBeLessThan(medianTolerance);
-        expect([steady.width, steady.height]).toEqual([...SIZES[rid]]);
+        expect([steady.width, steady.height]).toEqual([...sizes[rid]]);
       }
     }, 240_000);
   }
@@ -286,12 +320,9 @@ describe('run directory', () => {
 
   it('compares every layer with the allocation model', () => {
     for (const s of [...codecRun.scenarios, ...presetRun.scenarios]) {
-      const table = s.id.includes('vp9') || s.id.includes('av1') ? VP9_AV1_TARGETS : VP8_H264_TARGETS;
       // A capture whose estimate left the encoder less than the table's targets tests the allocator's
       // sharing, not the model's table: printed and passed over, as before.
-      const why = s.id.startsWith('all-layers.')
-        ? tableUntestable(codecRun, s.id, table.q + table.h + table.f)
-        : undefined;
+      const why = s.id.startsWith('all-layers.') ? tableUntestable(codecRun, s.id.split('.')[1]) : undefined;
       if (why?.includes('bandwidth estimate')) {
         console.warn(`model comparison passed over: ${why}`);
         continue;
