@@ -4,7 +4,8 @@
 // taken out (as a measure interrupted before it wrote them leaves it) is measured again.
 // The run is the recorded capture (test/fixtures/capture-run; no browser) with the command line of an
 // `analyze` run (the run.json `argv` analyze --resume reads its measure settings from), finished by
-// `analyze --resume`: measure, recommend and report as the analyze that captured it would have.
+// `analyze --resume`: measure, recommend and report as the analyze that captured it would have. Its
+// capture is finished, so no browser is started, and the browser on record need not be this machine's.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +46,10 @@ beforeAll(async () => {
     '--allow-degraded',
     '--yes',
   ];
+  // The capture is finished, so the resume needs no browser: on record, a browser this machine does not
+  // have (another version at a path that does not exist), as after a browser update or on a measuring
+  // machine without one. A resume that probed it would stop here (a CI run did, after an apt upgrade).
+  record.environment.browser = { ...record.environment.browser, version: '1.2.3.4', path: '/nonexistent/chromium' };
   writeFileSync(path.join(run, 'run.json'), JSON.stringify(record, null, 2));
   const r = await simq(['analyze', '--resume', run, '--yes']);
   expect(r.code, r.stderr).toBe(0);

@@ -238,7 +238,7 @@ describe('a run killed while scenario 2 captures, resumed', () => {
   });
 
   it(
-    'a resume with another clip, or another ffmpeg version on record, is refused naming the difference',
+    'a resume with another clip, or another ffmpeg or (with capture left) browser version on record, is refused naming the difference',
     async () => {
       // --size and --warmup come from the run on resume (giving them is refused on its own: optionLimits.cli.test.ts).
       const other = await simq([
@@ -262,6 +262,17 @@ describe('a run killed while scenario 2 captures, resumed', () => {
       const tools = await simq(['analyze', '--resume', copy]);
       expect(tools.code).toBe(2);
       expect(tools.stderr).toMatch(/environment\.ffmpeg\.version differs \("0\.0-other" vs/);
+      // With a scenario left to capture, the browser matters too (a finished capture resumes with any:
+      // measureResume.cli.test.ts).
+      const browserCopy = path.join(OUT, 'killed-browser');
+      cpSync(RUN, browserCopy, { recursive: true });
+      const b = readJson<RunRecord>(path.join(browserCopy, 'run.json'));
+      b.environment.browser.version = '1.2.3.4';
+      b.scenarios[1].status = 'incomplete';
+      writeFileSync(path.join(browserCopy, 'run.json'), JSON.stringify(b));
+      const browserDiff = await simq(['analyze', '--resume', browserCopy]);
+      expect(browserDiff.code).toBe(2);
+      expect(browserDiff.stderr).toMatch(/environment\.browser\.version differs \("1\.2\.3\.4" vs/);
     },
     2 * MIN,
   );

@@ -167,16 +167,20 @@ function browserRecord(browser: BrowserInfo): EnvironmentRecord['browser'] {
   };
 }
 
+export function ffmpegRecord(ffmpeg: FfmpegInfo): EnvironmentRecord['ffmpeg'] {
+  return {
+    path: ffmpeg.path,
+    source: ffmpeg.source,
+    version: ffmpeg.version,
+    libvmaf: ffmpeg.hasLibvmaf ? `libvmaf ${ffmpeg.libvmafMajor === 2 ? '>= 2' : '1.x'}` : 'none',
+  };
+}
+
 export function environmentOf(browser: BrowserInfo, ffmpeg: FfmpegInfo, browsers?: BrowserInfo[]): EnvironmentRecord {
   return {
     browser: browserRecord(browser),
     ...(browsers && browsers.length > 1 ? { browsers: browsers.map(browserRecord) } : {}),
-    ffmpeg: {
-      path: ffmpeg.path,
-      source: ffmpeg.source,
-      version: ffmpeg.version,
-      libvmaf: ffmpeg.hasLibvmaf ? `libvmaf ${ffmpeg.libvmafMajor === 2 ? '>= 2' : '1.x'}` : 'none',
-    },
+    ffmpeg: ffmpegRecord(ffmpeg),
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     cpus: os.cpus().length,

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { assertEncodable, probeBrowser, type BrowserInfo } from '../capture/browserInfo.js';
 import { browserProfile } from '../capture/BrowserProfile.js';
+import type { BrowserName } from '../capture/BrowserDriverTypes.js';
 import { prepareFeed } from '../input/prepareFeed.js';
 import { runCaptureStage, type CaptureStageResult } from '../capture/captureStage.js';
 import { captureSummary, renderCaptureSummary, type CaptureSummary } from '../capture/captureSummary.js';
@@ -21,14 +22,14 @@ import { attachModelComparison } from '../capture/modelVsBrowser.js';
 import { cameraTailS } from '../capture/steadyStart.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { environmentOf } from '../capture/captureStage.js';
+import { environmentOf, ffmpegRecord } from '../capture/captureStage.js';
 import { sha256File } from '../input/prepareClip.js';
 import { shellCommand } from '../io/shellQuote.js';
 import { openRun } from '../rundir/openRun.js';
 import { readRunRecord } from '../rundir/RunDirectory.js';
 import type { ClipRecord, MeasureSettings, RunRecord } from '../rundir/RunTypes.js';
 import { clipIdOf } from '../study/clipId.js';
-import { clipHashes, describeDifferences, differences, toolVersions } from '../study/resumeCheck.js';
+import { clipHashes, describeDifferences, differences, ffmpegVersions, toolVersions } from '../study/resumeCheck.js';
 import { parseShard, parseShardBase } from '../study/shardPlan.js';
 import { planStudy } from '../study/studyPlan.js';
 import type { ShardSpec, StudyClip } from '../study/StudyTypes.js';
@@ -285,32 +286,24 @@ async function resumeWithSignals(
     if (staleNote) progress.warn(staleNote);
     const record = readRunRecord(abs);
     const ffmpeg = await probeFfmpeg(opts.ffmpeg ?? record.environment.ffmpeg.path);
-    // Every browser the run's scenarios use, from the paths the run recorded unless given again.
-    const names = [...new Set(record.scenarios.map((s) => s.scenario.browser ?? 'chromium'))].sort();
-    const recorded = (name: string) =>
-      record.environment.browsers?.find((b) => b.name === name)?.path ??
-      (record.environment.browser.name === name ? record.environment.browser.path : undefined);
-    const browsers: BrowserInfo[] = [];
-    for (const name of names)
-      browsers.push(
-        await probeBrowser(
-          { chrome: opts.chrome ?? recorded('chromium'), firefox: opts.firefox ?? recorded('firefox') },
-          process.env,
-          name,
-        ),
-      );
+    const missing = record.scenarios.filter((s) => s.status !== 'complete' && s.status !== 'degraded');
+    // The browsers matter only for scenarios still to capture: a run whose capture is finished resumes
+    // its measure with any browser installed, or none (a browser update since must not lose the run).
+    const names = [
+      ...new Set(missing.length ? record.scenarios.map((s) => s.scenario.browser ?? 'chromium') : []),
+    ].sort();
+    const browsers = await probeRecordedBrowsers(record, names, opts);
     const browser = browsers[0];
-    const tools = differences([
-      toolVersions(record.environment),
-      toolVersions(environmentOf(browser, ffmpeg, browsers)),
-    ]);
+    const onRecord = toolVersions(record.environment);
+    const tools = browser
+      ? differences([onRecord, toolVersions(environmentOf(browser, ffmpeg, browsers))])
+      : differences([ffmpegVersions(record.environment.ffmpeg), ffmpegVersions(ffmpegRecord(ffmpeg))]);
     if (tools.length)
       throw new InputError(
         `--resume ${abs}: ${describeDifferences(tools)} (run vs this machine); simq does not mix tool versions in one run`,
         'resume on a machine with the same browser, ffmpeg and libvmaf, or start a new run',
       );
     await checkResumedClips(abs, record, study, opts, ffmpeg, progress, signal);
-    const missing = record.scenarios.filter((s) => s.status !== 'complete' && s.status !== 'degraded');
     progress.info(
       `resume ${abs}: ${record.scenarios.length - missing.length} of ${record.scenarios.length} scenarios kept, ${missing.length} to capture`,
     );
@@ -354,6 +347,27 @@ async function resumeWithSignals(
   } finally {
     lock.release();
   }
+}
+
+/** Every browser the named scenarios use, from the paths the run recorded unless given again. */
+async function probeRecordedBrowsers(
+  record: RunRecord,
+  names: readonly BrowserName[],
+  opts: CaptureCliOptions,
+): Promise<BrowserInfo[]> {
+  const recorded = (name: string) =>
+    record.environment.browsers?.find((b) => b.name === name)?.path ??
+    (record.environment.browser.name === name ? record.environment.browser.path : undefined);
+  const browsers: BrowserInfo[] = [];
+  for (const name of names)
+    browsers.push(
+      await probeBrowser(
+        { chrome: opts.chrome ?? recorded('chromium'), firefox: opts.firefox ?? recorded('firefox') },
+        process.env,
+        name,
+      ),
+    );
+  return browsers;
 }
 
 /** The clips' content (and, when the command line gives one, the plan) must be what the run was made from. */

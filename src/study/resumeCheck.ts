@@ -13,8 +13,15 @@ export function toolVersions(env: EnvironmentRecord): Record<string, string> {
     'environment.browser.version': env.browser.version,
     // A run with both browsers: each one's version (a Firefox update alone changes its numbers too).
     ...Object.fromEntries((env.browsers ?? []).map((b) => [`environment.browsers.${b.name}.version`, b.version])),
-    'environment.ffmpeg.version': env.ffmpeg.version,
-    'environment.ffmpeg.libvmaf': env.ffmpeg.libvmaf ?? 'none',
+    ...ffmpegVersions(env.ffmpeg),
+  };
+}
+
+/** The measuring tools' part of toolVersions: all a resume with nothing left to capture depends on. */
+export function ffmpegVersions(ffmpeg: EnvironmentRecord['ffmpeg']): Record<string, string> {
+  return {
+    'environment.ffmpeg.version': ffmpeg.version,
+    'environment.ffmpeg.libvmaf': ffmpeg.libvmaf ?? 'none',
   };
 }
 
