@@ -160,3 +160,54 @@ describe('a layer at its QP ceiling (the motion sample: libvpx short of bits dro
     expect(findSteadyStart({ ...base, rows, configuredFps: fps, codec: 'h264' })).toBeUndefined();
   });
 });
+
+describe('an uncapped estimate still ramping below what the layers ask for', () => {
+  // A CI capture (all-layers VP8 with h maxBitrate 900k; warm-up 2, settle wait 6): the estimate climbed
+  // from 1 Mbps at 7-8% a second; f came on at 8 s at its 600 kbps min and the targets then held still,
+  // f at 10 fps at VP8's QP ceiling. The layers ask for q 150 + h 675 (3/4 of 900) + f 2500 (the top
+  // layer's max) = 3325 kbps by libwebrtc's rules (video/config/simulcast.cc): 1.8 Mbps is a ramp.
+  // Rows of that capture, seconds 5-10: [second, estimate, [target, fps, qp, bandwidth-limited s] per q/h/f].
+  type Cell = [number, number, number, number];
+  const seconds: [number, number, Cell, Cell, Cell][] = [
+    [5, 1339.2, [143.4, 30, 98, 1], [882.6, 30, 65, 1], [0, 0, 0, 1]],
+    [6, 1464.7, [150, 30, 95, 1], [900, 30, 63, 1], [0, 0, 0, 1]],
+    [7, 1564, [150, 30, 96, 1], [900, 30, 64, 1], [0, 0, 0, 1]],
+    [8, 1709.6, [125, 29, 99, 0.718], [562.5, 30, 73, 0.718], [638.3, 2, 106, 0.718]],
+    [9, 1844.1, [137.5, 30, 104, 0], [602.3, 30, 87, 0], [600, 11, 106, 0]],
+    [10, 1962.9, [136.8, 30, 101, 0], [601.2, 30, 81, 0], [600, 10, 106, 0]],
+  ];
+  const rowsWith = (estimate: (second: number, kbps: number) => number): StatsRow[] =>
+    seconds.flatMap(([second, kbps, ...cells]) =>
+      (['q', 'h', 'f'] as const).map((rid, k) => ({
+        second,
+        t_s: second,
+        warmup: 0,
+        rid,
+        target_kbps: cells[k][0],
+        fps: cells[k][1],
+        qp_avg: cells[k][2],
+        limitation_bandwidth_s: cells[k][3],
+        available_outgoing_kbps: estimate(second, kbps),
+      })),
+    );
+  const input = { ...base, latestS: 10, configuredFps: { q: 30, h: 30, f: 30 }, codec: 'vp8' as const };
+
+  it('not settled while it climbs (the window began at 8 s before), and says why', () => {
+    const rows = rowsWith((_, kbps) => kbps);
+    expect(findSteadyStart({ ...input, rows })).toBe(8); // what the capture did without the demand
+    expect(findSteadyStart({ ...input, rows, demandKbps: 3325 })).toBeUndefined();
+    expect(settleProblem({ ...input, rows, demandKbps: 3325 })).toMatch(
+      /estimate is still ramping \(1844\.1 to 1962\.9 kbps\), below the 3325 kbps/,
+    );
+  });
+
+  it('settled when the estimate has stopped below the demand (a loaded loopback backs off and stays)', () => {
+    const rows = rowsWith((second, kbps) => (second >= 8 ? 1709.6 + (second % 2) * 40 : kbps));
+    expect(findSteadyStart({ ...input, rows, demandKbps: 3325 })).toBe(8);
+  });
+
+  it('settled when the estimate climbs above the demand (it covers every layer)', () => {
+    const rows = rowsWith((_, kbps) => kbps);
+    expect(findSteadyStart({ ...input, rows, demandKbps: 1500 })).toBe(8);
+  });
+});

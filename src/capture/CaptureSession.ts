@@ -32,7 +32,7 @@ import { layerBitstreamName, layerFramesName, STATS_CSV, svcRawBitstreamName } f
 import { isSpatialMode } from '../scenario/ScalabilityMode.js';
 import type { SvcFrame } from './SvcCaptureTypes.js';
 import { finishSvc, type SvcTap } from './svcFinish.js';
-import { findSteadyStart, settleProblem, settleWaitS } from './steadyStart.js';
+import { findSteadyStart, settleProblem, settleWaitS, uncappedDemandKbps } from './steadyStart.js';
 import type { PageConnectResult, PageViewerStats } from './page/protocol.js';
 import type { SfuRecord } from '../sfu/SfuTypes.js';
 import { JanusSfu } from '../sfu/janus/JanusSfu.js';
@@ -605,6 +605,7 @@ export class CaptureSession {
       latestS: deadline,
       configuredFps: Object.fromEntries(this.scenario.encodings.map((e) => [e.rid, this.configuredFps(e)])),
       codec: this.scenario.codec,
+      demandKbps: this.demandKbps(),
     };
     const started = Date.now();
     // A moving link has no steady state to wait for: the scenario is measured over time from the
@@ -661,6 +662,23 @@ export class CaptureSession {
         : { settled: true, steadyFromS: Math.max(warmupS, Math.min(deadline, this.settledAtS)) };
     this.timeline.setSteadyStart(this.settle.steadyFromS);
     this.ctx.progress.done();
+  }
+
+  /**
+   * What the layers ask for without a cap, where libwebrtc's allocation model describes this sender
+   * (Chromium simulcast, no shaped uplink): the estimate must not still be ramping below it (steadyStart.ts).
+   */
+  private demandKbps(): number | undefined {
+    const { scenario, ctx } = this;
+    if (!this.profile.predictedByAllocationModel || this.svc || scenario.uplink || scenario.bandwidthBps !== undefined)
+      return undefined;
+    try {
+      return uncappedDemandKbps(scenario, ctx.reference);
+    } catch (e) {
+      // A scenario the model refuses (it checks what the browser accepted) gets no ramp check.
+      if (e instanceof InputError) return undefined;
+      throw e;
+    }
   }
 
   /** Each encoding's configured size: libwebrtc's encoder_stream_factory.cc, or gecko's VideoStreamFactory.cpp. */

@@ -10,9 +10,16 @@
 //   estimate and the targets ramp, libvpx's rate control drops frames of a layer whose target just
 //   changed (seen: h at a 300 kbps cap encoded 16, 16, 10 and 23 fps in seconds 3-6 of a capture, then
 //   28-31), and a window that began there was read as CPU-degraded.
+// - without a cap, the bandwidth estimate is not still ramping below what the layers ask for: on a
+//   loaded runner the estimate once climbed 7-8% a second from 1 Mbps, f was switched on at its 600 kbps
+//   min at 1.7 Mbps and every target then held still (the allocator keeps f at min until the estimate
+//   covers more), so the window began with f at 600 of its 2500 kbps, 10 fps at its QP ceiling.
 // Under a bandwidth cap a layer switched off by the allocator is the behaviour under test, so there
 // the bandwidth estimate and the targets must only stop moving.
 import { InputError } from '../errors.js';
+import { DEFAULT_CALIBRATION } from '../allocation/Calibration.js';
+import { packetOverheadRate } from '../allocation/EncoderTarget.js';
+import { predictAllocation, type ScenarioForPrediction } from '../allocation/predictAllocation.js';
 import type { StatsRow } from './StatsTimeline.js';
 import { FRAMERATE_TOLERANCE } from './validity.js';
 import { underRatePressure } from './rateControl.js';
@@ -20,6 +27,13 @@ import type { Codec } from '../scenario/ScenarioTypes.js';
 
 /** Relative change of a layer's target (or of the estimate, under a cap) between intervals that still counts as settled. */
 export const TARGET_SETTLED_SHARE = 0.15;
+/**
+ * Rise of the uncapped bandwidth estimate between intervals that counts as still ramping, while it
+ * leaves the encoder less than the layers ask for. GoogCC's multiplicative increase is up to 8% a
+ * second (the ramp seen: +7.9% and +6.4%); an estimate that has stopped below the demand (a loaded
+ * loopback's delay-based backoff) is a steady state and is measured as one.
+ */
+export const ESTIMATE_RAMP_SHARE = 0.05;
 /** Seconds of an interval a layer may spend bandwidth-limited and still count as settled (timer granularity). */
 const BANDWIDTH_LIMITED_TOLERANCE_S = 0.2;
 /** Seconds past the warm-up simq waits for the sender to settle before it gives up (and retries the scenario). */
@@ -65,7 +79,26 @@ export interface SettleInput {
   configuredFps?: Readonly<Record<string, number>>;
   /** The scenario's codec: a layer encoding at its QP ceiling drops frames for lack of bits, not ramping. */
   codec?: Codec;
+  /** Without a cap: the encoder bitrate the layers ask for (kbps, libwebrtc's allocation with no cap), where known. */
+  demandKbps?: number;
 }
+
+/**
+ * What a scenario's layers ask for with no cap, in encoder kbps: the sum of libwebrtc's allocation
+ * (predictAllocation, the model `simq plan` prints). Undefined where that model does not describe the
+ * sender (the caller knows: Firefox, SVC, a shaped uplink).
+ */
+export function uncappedDemandKbps(
+  scenario: ScenarioForPrediction,
+  input: { width: number; height: number; fps: number },
+): number {
+  const p = predictAllocation({ ...scenario, bandwidthBps: undefined }, input, null);
+  return p.layers.reduce((sum, l) => sum + l.allocatedBps, 0) / 1000;
+}
+
+/** The encoder's share of a bandwidth estimate: the estimate less packet overhead (rtp_video_sender.cc). */
+const forEncoderKbps = (estimateKbps: number) =>
+  estimateKbps - packetOverheadRate(estimateKbps * 1000, DEFAULT_CALIBRATION) / 1000;
 
 interface Interval {
   tS: number;
@@ -104,10 +137,13 @@ function unsettled(cur: Interval, prev: Interval, input: SettleInput): string | 
     if (moved(r?.target_kbps, p?.target_kbps))
       return `${rid}'s target moved from ${p?.target_kbps} to ${r?.target_kbps} kbps`;
   }
+  const a = [...cur.byRid.values()][0]?.available_outgoing_kbps;
+  const b = [...prev.byRid.values()][0]?.available_outgoing_kbps;
   if (input.capped) {
-    const a = [...cur.byRid.values()][0]?.available_outgoing_kbps;
-    const b = [...prev.byRid.values()][0]?.available_outgoing_kbps;
     if (moved(a, b)) return `the bandwidth estimate moved from ${b} to ${a} kbps`;
+  } else if (input.demandKbps !== undefined && a !== undefined && b !== undefined) {
+    if (a > b * (1 + ESTIMATE_RAMP_SHARE) && forEncoderKbps(a) < input.demandKbps)
+      return `the bandwidth estimate is still ramping (${b} to ${a} kbps), below the ${Math.round(input.demandKbps)} kbps the layers ask for`;
   }
   return undefined;
 }
