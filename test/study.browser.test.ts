@@ -253,24 +253,22 @@ describe('a run killed while scenario 2 captures, resumed', () => {
       ]);
       expect(other.code).toBe(2);
       expect(other.stderr).toMatch(/plan differs.*clips \(sha256\) differs/);
-      const copy = path.join(OUT, 'killed-copy');
-      cpSync(RUN, copy, { recursive: true });
-      const r = readJson<RunRecord>(path.join(copy, 'run.json'));
-      r.environment.ffmpeg.version = '0.0-other';
-      r.scenarios[1].status = 'incomplete';
-      writeFileSync(path.join(copy, 'run.json'), JSON.stringify(r));
-      const tools = await simq(['analyze', '--resume', copy]);
+      // A copy of the run with its second scenario left to capture and one tool's version changed on record.
+      const resumeEdited = async (name: string, edit: (r: RunRecord) => void) => {
+        const copy = path.join(OUT, name);
+        cpSync(RUN, copy, { recursive: true });
+        const r = readJson<RunRecord>(path.join(copy, 'run.json'));
+        edit(r);
+        r.scenarios[1].status = 'incomplete';
+        writeFileSync(path.join(copy, 'run.json'), JSON.stringify(r));
+        return simq(['analyze', '--resume', copy]);
+      };
+      const tools = await resumeEdited('killed-copy', (r) => (r.environment.ffmpeg.version = '0.0-other'));
       expect(tools.code).toBe(2);
       expect(tools.stderr).toMatch(/environment\.ffmpeg\.version differs \("0\.0-other" vs/);
       // With a scenario left to capture, the browser matters too (a finished capture resumes with any:
       // measureResume.cli.test.ts).
-      const browserCopy = path.join(OUT, 'killed-browser');
-      cpSync(RUN, browserCopy, { recursive: true });
-      const b = readJson<RunRecord>(path.join(browserCopy, 'run.json'));
-      b.environment.browser.version = '1.2.3.4';
-      b.scenarios[1].status = 'incomplete';
-      writeFileSync(path.join(browserCopy, 'run.json'), JSON.stringify(b));
-      const browserDiff = await simq(['analyze', '--resume', browserCopy]);
+      const browserDiff = await resumeEdited('killed-browser', (r) => (r.environment.browser.version = '1.2.3.4'));
       expect(browserDiff.code).toBe(2);
       expect(browserDiff.stderr).toMatch(/environment\.browser\.version differs \("1\.2\.3\.4" vs/);
     },
