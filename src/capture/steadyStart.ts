@@ -85,8 +85,8 @@ export interface SettleInput {
 
 /**
  * What a scenario's layers ask for with no cap, in encoder kbps: the sum of libwebrtc's allocation
- * (predictAllocation, the model `simq plan` prints). Undefined where that model does not describe the
- * sender (the caller knows: Firefox, SVC, a shaped uplink).
+ * (predictAllocation, the model `simq plan` prints). Only for a sender that model describes: the caller
+ * gives no demand for Firefox, SVC, a shaped uplink or a cap (CaptureSession.demandKbps).
  */
 export function uncappedDemandKbps(
   scenario: ScenarioForPrediction,
