@@ -29,7 +29,16 @@ const WITH_BUILD = { testTimeout: 180_000, hookTimeout: 300_000, globalSetup: ['
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: tierGlob('unit') } },
+      {
+        test: {
+          name: 'unit',
+          include: tierGlob('unit'),
+          // Pure logic, no mocks, no process state: files share worker threads and their module cache, so
+          // the tier's time goes to tests, not to re-importing src/ 68 times (44 s -> about 10 s here).
+          pool: 'threads',
+          isolate: false,
+        },
+      },
       {
         test: {
           name: 'cli',

@@ -33,6 +33,7 @@ const server = http.createServer((req, res) => {
 });
 
 let Uploader: typeof import('../src/capture/page/upload.js').Uploader;
+const nodeFetch = globalThis.fetch;
 
 beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -41,11 +42,17 @@ beforeAll(async () => {
   const g = globalThis as unknown as Record<string, unknown>;
   g.window = globalThis;
   g.document = { querySelector: () => ({ getAttribute: () => 'token' }) };
-  const nodeFetch = globalThis.fetch;
   g.fetch = (p: string, init: RequestInit) => nodeFetch(base + p, init);
   ({ Uploader } = await import('../src/capture/page/upload.js'));
 });
-afterAll(() => server.close());
+// The unit tier shares its worker threads between files (vitest.config.ts): put Node's globals back.
+afterAll(() => {
+  const g = globalThis as unknown as Record<string, unknown>;
+  delete g.window;
+  delete g.document;
+  g.fetch = nodeFetch;
+  server.close();
+});
 
 describe('the page uploader', () => {
   it('keeps up with slow answers: one post at a time, every frame once and in order, few posts', async () => {

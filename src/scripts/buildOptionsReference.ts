@@ -6,5 +6,5 @@ import { writeFileAtomic } from '../io/atomicWrite.js';
 import { packageRoot } from '../paths.js';
 
 const out = path.join(packageRoot(), 'docs', 'options.md');
-writeFileAtomic(out, optionsReference(buildProgram()));
+writeFileAtomic(out, optionsReference(await buildProgram()));
 console.log(`wrote ${out}`);
