@@ -352,6 +352,26 @@ describe('viewers behind shaped links, through a real Janus', () => {
   // (video_quality_observer2.cc OnRenderedFrame); the browser's inbound-rtp counters, read each
   // second, are the independent side. Before the render record (arrival times only), lossless v1
   // gave simq 1 freeze / 0.267 s against inbound-rtp 3 / 0.949 s, lossy v2 1 / 0.267 s against 8 / 2.406 s.
+  /**
+   * Presented gaps (the page's requestVideoFrameCallback times, render.csv) within 15% of the w3c
+   * freeze threshold, max(3 x avg, avg + 150 ms) over the last 30 intervals (webrtc-stats
+   * freezeCount): either side may count such a gap, as they time the same picture a few vsyncs apart.
+   */
+  function nearThreshold(name: string): number {
+    const t = readCsv(path.join(scenarioDir, 'viewers', `${name}.render.csv`)).map((r) => Number(r.presented_ms));
+    const window: number[] = [];
+    let near = 0;
+    for (let i = 1; i < t.length; i++) {
+      const gap = t[i]! - t[i - 1]!;
+      window.push(gap);
+      if (window.length > 30) window.shift();
+      if (window.length < 5) continue;
+      const avg = window.reduce((a, b) => a + b, 0) / window.length;
+      const threshold = Math.max(3 * avg, avg + 150);
+      if (Math.abs(gap - threshold) <= 0.15 * threshold) near++;
+    }
+    return near;
+  }
   /** An arrival gap this long inside a freeze is a delivery freeze (3 frame intervals at 15 fps). */
   const DELIVERY_GAP_MS = 200;
   it('the freezes simq reports for each viewer are the ones its own inbound-rtp counted', () => {
@@ -379,7 +399,10 @@ describe('viewers behind shaped links, through a real Janus', () => {
       // A quarter of the larger count, at least 1: neither side's count is the truth near the
       // threshold (a loaded CI run: simq 6, inbound-rtp 4, with a quarter of the browser's count
       // allowed it failed; totals 1.96 s against 1.45 s, within the bound below).
-      const allowance = Math.max(1, Math.ceil(Math.max(b.count, s.count) / 4));
+      // Wider by the presented gaps within 15% of the threshold (nearThreshold): a run here, lossy v2
+      // at ~10 fps, had gaps of 200, 299, 300 and 361 ms against thresholds of 222-399 ms, and simq
+      // counted 1 freeze where inbound-rtp counted 3.
+      const allowance = Math.max(1, Math.ceil(Math.max(b.count, s.count) / 4), nearThreshold(name));
       const unmatched = measured.freezes.list.filter((f) => {
         const endMs = (f.startS + f.durationS) * 1000;
         return !rises.some((r) => endMs >= r.from - 1000 && endMs <= r.to + 250);
@@ -437,11 +460,16 @@ describe('viewers behind shaped links, through a real Janus', () => {
         string
       >[]
     ).filter((e) => e.source === 'simq' && e.kind === 'configure');
-    const asked = events.map((e) => ({
+    const sent = events.map((e) => ({
       t: Number(e.t_ms),
       rid: (JSON.parse(e.detail.slice(0, e.detail.indexOf('} ') + 1)) as { substream: number }).substream,
+      again: e.detail.slice(e.detail.indexOf('} ') + 2).startsWith('again:'),
     }));
-    // substream 0 = q, 1 = h (rid_order lmh). Collapsed sequence: start low, h, q after the drop, h after the rise.
+    // A request Janus had not acted on within 2 s is sent once more (ViewerSession ASK_AGAIN_MS): the
+    // same substream, saying so. The decisions are the requests that are not repeats.
+    for (const [i, a] of sent.entries()) if (a.again) expect(a.rid, `repeat at ${a.t} ms`).toBe(sent[i - 1]?.rid);
+    const asked = sent.filter((a) => !a.again);
+    // substream 0 = q, 1 = h (rid_order lmh). The decisions: start low, h, q after the drop, h after the rise.
     expect(asked.map((a) => a.rid)).toEqual([0, 1, 0, 1]);
     const down = asked[2]!.t;
     const up = asked[3]!.t;

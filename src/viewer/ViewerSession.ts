@@ -48,6 +48,18 @@ function stopStateOf(page: DriverPage): Promise<string> {
 /** Janus's temporal 2 = every temporal layer (janus_videoroom.c: the default target). */
 const ALL_TEMPORAL = 2;
 
+/**
+ * A layer request Janus has not acted on after this long is sent once more. Janus switches a
+ * subscriber only on a keyframe of the new substream (rtp.c janus_rtp_simulcasting_context_process_rtp)
+ * and asks the publisher for one when a configure changes the target or when nothing at all was relayed
+ * for a second (janus_videoroom.c); Chrome drops a keyframe request for a layer within 300 ms of the
+ * last one for it (encoder_rtcp_feedback.cc, kMinKeyframeSendIntervalMs), such as Janus's own PLI when
+ * the subscription starts. Then the switch waits for the next keyframe, which may never come: a CI run's
+ * table viewer asked h at 2.5 s, early in its subscription, and got q for the next 23 s. A client app has the same
+ * remedy (docs/viewers.md); the repeat is a `configure` row of its own in events.csv ("again: ...").
+ */
+const ASK_AGAIN_MS = 2000;
+
 interface PageViewerGlobal {
   simq: {
     addViewer(c: PageViewerConfig): Promise<string>;
@@ -80,6 +92,10 @@ interface LiveViewer {
   table?: TablePolicyState;
   estimateKbps?: number;
   rateSource?: RateSource;
+  /** The substream Janus last said it forwards to this viewer (its "substream" events). */
+  forwarded?: number;
+  /** The last simulcast layer asked, until Janus says it forwards it (ASK_AGAIN_MS). */
+  pending?: { rid: string; layer: LayerRequest; atMs: number; again: boolean };
 }
 
 export class ViewerSession {
@@ -175,10 +191,28 @@ export class ViewerSession {
     return s;
   }
 
-  private async ask(v: LiveViewer, rid: string, layer: LayerRequest, reason: string): Promise<void> {
+  private async ask(v: LiveViewer, rid: string, layer: LayerRequest, reason: string, again = false): Promise<void> {
     const at = this.nowMs();
     const body = await this.o.sfu.selectLayer(v.spec.name, layer);
     v.recorder.request(at, rid, layer.temporal, body, reason);
+    // Fixed and table viewers of simulcast; the janus policy leaves the layer to Janus's fallback.
+    const watched = !layer.svc && (v.spec.policy.kind === 'fixed' || v.spec.policy.kind === 'table');
+    v.pending = watched && v.forwarded !== layer.substream ? { rid, layer, atMs: at, again } : undefined;
+  }
+
+  /** The last request once more when Janus has not switched to it within ASK_AGAIN_MS (once per request). */
+  private async askAgainIfIgnored(v: LiveViewer): Promise<void> {
+    const p = v.pending;
+    const waited = this.nowMs() - (p?.atMs ?? 0);
+    if (!p || p.again || waited < ASK_AGAIN_MS) return;
+    const now = v.forwarded === undefined ? 'nothing yet' : `substream ${v.forwarded}`;
+    await this.ask(
+      v,
+      p.rid,
+      p.layer,
+      `again: Janus forwards ${now} ${(waited / 1000).toFixed(1)} s after substream ${p.layer.substream} was asked (it switches on a keyframe of it)`,
+      true,
+    );
   }
 
   /** Sends the export's own configure body (plus the mid the SFU needs). */
@@ -195,12 +229,17 @@ export class ViewerSession {
   async tick(): Promise<void> {
     this.drainEvents();
     for (const v of this.live.values()) if (v.table) await this.decide(v);
+    for (const v of this.live.values()) await this.askAgainIfIgnored(v);
   }
 
   private drainEvents(): void {
     for (const e of this.o.sfu.drainEvents()) {
       const v = e.viewer ? this.live.get(e.viewer) : undefined;
       const t = e.epochMs - this.o.attachEpochMs;
+      if (v && e.kind === 'substream') {
+        v.forwarded = Number(e.detail);
+        if (v.pending?.layer.substream === v.forwarded) v.pending = undefined;
+      }
       if (v) v.recorder.sfuEvent(t, e.kind, e.detail);
       else for (const each of this.live.values()) each.recorder.sfuEvent(t, `publisher-${e.kind}`, e.detail);
     }
