@@ -23,7 +23,7 @@ if (unclassified.length) {
 }
 const tierGlob = (tier: 'unit' | 'cli' | 'browser') => [`test/**/*.${tier}.test.ts`];
 
-// Tiers that run the built CLI build dist/ first and check the VMAF model files (test/globalSetup.ts).
+// Tiers that run the built CLI build dist/ first when a source is newer, and check the VMAF model files (test/globalSetup.ts).
 const WITH_BUILD = { testTimeout: 180_000, hookTimeout: 300_000, globalSetup: ['test/globalSetup.ts'] };
 
 export default defineConfig({

@@ -75,7 +75,8 @@ async function decode(file: string): Promise<{ frames: number; sizes: Set<string
 
 // The steady maximum is the allocator's value unless every sample of the window fell in one of the
 // encoder bitrate adjuster's dips (video/encoder_bitrate_adjuster.cc), which on a shared CI runner
-// happens: 149.7 for 150 was seen. 3% keeps the codec tables apart (VP8/H.264 q 150 vs VP9/AV1 142,
+// happens: 149.7 for 150 was seen; a capture whose steady window held some layer below it throughout
+// is captured once more (dipsOnly). 3% keeps the codec tables apart (VP8/H.264 q 150 vs VP9/AV1 142,
 // h 500 vs 420, f 2500 vs 1524) and any rule the model gets wrong by more.
 const ALLOCATOR_TOLERANCE = 0.03;
 function expectAllocatorValue(measured: number | undefined, expected: number, label: string) {
@@ -114,13 +115,34 @@ function tableUntestable(run: RunRecord, codec: string): string | undefined {
 }
 
 /**
+ * Why the capture shows only the adjuster's dips for some layer, or undefined when every layer's
+ * steady maximum reached its table value (within the tolerance) or went above it. The adjuster only
+ * lowers a layer's target, and only after the encoder overshot: with VP9's layer maxes equal to its
+ * targets the loopback estimate leaves little headroom, and a CPU-starved CI run held h at 406.3 of
+ * 420 for all six steady seconds. A value above the table is never a dip, so it is not excused.
+ */
+function dipsOnly(run: RunRecord, codec: string): string | undefined {
+  const { targets, row } = tableFor(codec, run);
+  const low = (['q', 'h', 'f'] as const).flatMap((rid) => {
+    const max = steadyTarget(run, `all-layers.${codec}`, rid).targetKbpsMax;
+    return max !== undefined && max < targets[rid] * (1 - ALLOCATOR_TOLERANCE)
+      ? [`${rid} ${max} of ${targets[rid]}`]
+      : [];
+  });
+  return low.length
+    ? `all-layers.${codec}: every steady sample below the ${row} row (${low.join(', ')} kbps), the encoder bitrate adjuster's dips only`
+    : undefined;
+}
+
+/**
  * The codec's all-layers capture that can test the table: the shared one, else one more capture in a
  * fresh browser. When neither can, the reason is printed; under CI=true the test fails with it, so a
  * busy runner cannot make the check stop checking without anyone seeing it.
  */
 async function tableCapture(codec: string): Promise<{ run: RunRecord; untestable?: string }> {
   const id = `all-layers.${codec}`;
-  const first = tableUntestable(codecRun, codec);
+  // Dips only: captured once more, and the second capture is checked as it is (no third chance).
+  const first = tableUntestable(codecRun, codec) ?? dipsOnly(codecRun, codec);
   if (!first) return { run: codecRun };
   console.warn(`${first}; not a test of the table, capturing ${id} again in a fresh browser`);
   const r = await simq([

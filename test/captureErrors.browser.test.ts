@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertEncodable, probeBrowser } from '../src/capture/browserInfo.js';
+import { probeKey, readProbe, writeProbe } from '../src/capture/browserProbeCache.js';
+import { browserProfile } from '../src/capture/BrowserProfile.js';
 import { ExitCode, SimqError } from '../src/errors.js';
 import type { RunRecord } from '../src/rundir/RunTypes.js';
 import { cameraSample, readJson, simq, testEnv } from './helpers/simq.js';
@@ -123,6 +125,27 @@ describe('missing tools: exit code 3 with the fix', () => {
     expect((error as SimqError).message).toContain('cannot encode av1');
     for (const c of withoutAv1.encodableCodecs.filter((x) => ['vp8', 'vp9', 'h264'].includes(x)))
       expect((error as SimqError).message).toContain(c);
+  });
+
+  it("a capture uses the probe's kept answer for the same binary: one without av1 refuses --codec av1 (exit 3)", async () => {
+    // The real Chromium encodes av1 (the case above); only the kept answer, edited here, says it
+    // cannot. So exit 3 naming the kept list shows the capture read it instead of starting the browser.
+    const env = testEnv({ SIMQ_CACHE_DIR: path.join(dir, 'probe-cache') });
+    const located = browserProfile('chromium').locate({}, env);
+    const version = execFileSync(located.path, ['--version'], { encoding: 'utf8' }).trim();
+    const key = probeKey('chromium', located.path, version)!;
+    const real = await probeBrowser({}, env);
+    expect(real.encodableCodecs).toContain('av1');
+    writeProbe(key, { ...real, encodableCodecs: real.encodableCodecs.filter((c) => c !== 'av1') }, env);
+    const r = await simq(['capture', clip, '--codec', 'av1', '--duration', '3', '--out', path.join(dir, 'kept')], {
+      env,
+    });
+    expect(r.code, r.stderr).toBe(ExitCode.environment);
+    expect(r.stderr).toContain('cannot encode av1');
+    expect(r.stderr).toContain('it can encode: vp8');
+    // The binary's --version changes (an upgrade behind the same wrapper): the kept answer is not used.
+    writeProbe({ ...key, versionOutput: `${version} (older)` }, { ...real, encodableCodecs: ['vp8'] }, env);
+    expect(readProbe(key, env)).toBeUndefined();
   });
 });
 

@@ -157,24 +157,43 @@ const KEYFRAME_DELIVERY_MS = 500;
  * When, by the sender's own tap (<rid>.frames.csv, ms on the scenario's time base), a viewer of `rid`
  * may be shown another layer: before the layer's first keyframe, and in each pause of at least
  * FALLBACK_GAP_MS in its frames (Janus then falls back a substream, janus_rtp_simulcasting_context_
- * process_rtp) until the layer's next keyframe (Janus goes back up only at one) has reached the viewer.
+ * process_rtp) until the layer's next keyframe (Janus goes back up only at one) has reached the viewer;
+ * and from each `configure` simq sent for the viewer (its events.csv) until the layer's first keyframe
+ * after it: Janus switches to the asked substream only at a keyframe of it (a CI run: f's first
+ * keyframe at 989 ms came before the viewer asked, and the viewer got h until 2.5 s). A configure
+ * Janus did not confirm (no `substream` event of Janus's naming the asked one) before simq asked
+ * again (ViewerSession.askAgainIfIgnored, 2 s on) is explained until that second request: a keyframe
+ * that reaches Janus before it has applied the configure switches nothing, and the publisher drops
+ * Janus's keyframe request within 300 ms of its last (libwebrtc kMinKeyframeSendIntervalMs). A CI
+ * run: f asked at 415 ms, f's keyframe at 486 ms, no confirmation, h until simq asked again at
+ * 2499 ms. A Janus that ignores configures still fails: after the second request's keyframe, every
+ * picture must be the asked layer.
  */
-function senderPauses(scenarioDir: string, rid: Rid): [number, number][] {
+function senderPauses(scenarioDir: string, rid: Rid, viewer: string): [number, number][] {
   const frames = rows(path.join(scenarioDir, `${rid}.frames.csv`)).map((f) => ({
     t: Number(f.time_s) * 1000,
     key: f.type === 'key',
   }));
   const keyFrom = (t: number) => frames.find((f) => f.key && f.t >= t)?.t ?? Infinity;
   const pauses: [number, number][] = [[-Infinity, keyFrom(-Infinity) + KEYFRAME_DELIVERY_MS]];
+  const events = rows(path.join(scenarioDir, 'viewers', `${viewer}.events.csv`));
+  const asked = events.filter((e) => e.source === 'simq' && e.kind === 'configure').map((e) => Number(e.t_ms));
+  for (const t of asked) pauses.push([t, keyFrom(t) + KEYFRAME_DELIVERY_MS]);
+  const confirmed = (from: number, to: number) =>
+    janusSubstreams(events).some((e) => RID_OF_SUBSTREAM[e.substream] === rid && e.t >= from && e.t <= to);
+  asked.forEach((t, i) => {
+    const again = asked[i + 1];
+    if (again !== undefined && !confirmed(t, again)) pauses.push([t, again]);
+  });
   for (let i = 1; i < frames.length; i++)
     if (frames[i].t - frames[i - 1].t >= FALLBACK_GAP_MS)
       pauses.push([frames[i - 1].t, keyFrom(frames[i].t) + KEYFRAME_DELIVERY_MS]);
   return pauses;
 }
 
-/** Janus's own `substream` events of a viewer: what it forwarded from when. */
-function janusSubstreams(file: string): { t: number; substream: number }[] {
-  return rows(file)
+/** Janus's own `substream` events of a viewer (its events.csv, or its rows): what it forwarded from when. */
+function janusSubstreams(file: string | Record<string, string>[]): { t: number; substream: number }[] {
+  return (typeof file === 'string' ? rows(file) : file)
     .filter((e) => e.source === 'janus' && e.kind === 'substream')
     .map((e) => ({ t: Number(e.t_ms), substream: Number(e.detail) }));
 }
@@ -293,7 +312,7 @@ describe('three viewers through a real Janus', () => {
       // layer's frames (Janus's fallback, or the layer not on yet) until its next keyframe. A CI run's
       // f viewer had 83 of 208 such pictures, which a share (80% of the asked layer) called a failure;
       // a viewer whose configure Janus ignored gets other layers while the asked one flows, and fails.
-      const pauses = senderPauses(scenarioDir, rid);
+      const pauses = senderPauses(scenarioDir, rid, name);
       const unexplained = settled.filter(
         (f) =>
           !sent[rid].has(`${f.width}x${f.height}`) &&

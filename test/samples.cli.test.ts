@@ -1,4 +1,4 @@
-// The sample set, generated for real with the packaged ffmpeg (2 s each to keep the test short).
+// The sample set, generated for real with the packaged ffmpeg (1 s each to keep the test short).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +21,7 @@ import { probeFfmpeg, type FfmpegInfo } from '../src/tools/ffmpeg.js';
 import { FfmpegCommand, filterValue } from '../src/tools/FfmpegArgs.js';
 import { runProcess } from '../src/tools/process.js';
 
-const DURATION_S = 2;
+const DURATION_S = 1;
 let ffmpeg: FfmpegInfo;
 let root: string;
 let dirA: string;

@@ -49,7 +49,8 @@ beforeAll(async () => {
   ]);
   expect(c.code, c.stderr).toBe(0);
   run = path.join(dir, 'svc');
-  const m = await simq(['measure', run, '--viewports', '640x360', '--quiet']);
+  // The checks read native rows only; one small viewport keeps measure's scaled work least.
+  const m = await simq(['measure', run, '--viewports', '320x180', '--quiet']);
   expect([ExitCode.ok, ExitCode.degraded], m.stderr).toContain(m.code);
   record = readJson<RunRecord>(path.join(run, 'run.json'));
   quality = readCsv(path.join(run, 'quality.csv'));
@@ -228,13 +229,31 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
     const raw = readCsv(file(s, 'f.frames.csv'));
     const f = s.layers.find((l) => l.rid === 'f')!;
     const window = f.steady!;
-    const plan = await simq(['plan', '--scenario', scenario, '--size', '1280x720', '--json']);
+    // The plan at the sender's steady bandwidth estimate: far above what the layers ask for that is the
+    // plan without a limit (every layer at its maximum); a loaded loopback's estimate can stay low (a
+    // CI run: about 360 kbps, S0's target 118 of 142 kbps, S2 never on), and the allocator then
+    // splits what there is, as the plan at that bandwidth says.
+    const estimate = Math.round(window.availableOutgoingKbpsMedian!);
+    const plan = await simq([
+      'plan',
+      '--scenario',
+      scenario,
+      '--size',
+      '1280x720',
+      '--bandwidth',
+      `${estimate}k`,
+      '--json',
+    ]);
     expect(plan.code, plan.stderr).toBe(0);
     const predicted = (
       JSON.parse(plan.stdout) as { plans: { allocations: { svc: { allocation: { spatialBps: number[] } } }[] }[] }
-    ).plans[0].allocations[0].svc.allocation.spatialBps;
+    ).plans[0].allocations[1].svc.allocation.spatialBps;
+    const evidence = `plan at ${estimate} kbps ${predicted.map((b) => b / 1000).join('/')}; steady ${JSON.stringify(window)}; problems ${JSON.stringify(s.problems)}; retried ${s.retried ?? 'no'}`;
     // outbound-rtp.targetBitrate of the SVC stream: the allocator's share of spatial layer 0.
-    expect(Math.abs(f.steady!.targetKbpsMax! * 1000 - predicted[0]) / predicted[0]).toBeLessThanOrEqual(0.15);
+    expect(
+      Math.abs(window.targetKbpsMax! * 1000 - predicted[0]) / predicted[0],
+      `S0 target ${window.targetKbpsMax} kbps; ${evidence}`,
+    ).toBeLessThanOrEqual(0.15);
     // An encoder slowed by a busy machine (fewer frames than configured) undershoots its share: then
     // only "not above the plan" holds, and the shortfall is printed.
     const slowed = s.problems.some((p) => p.kind === 'cpu-limited' || p.kind === 'low-framerate');
@@ -246,8 +265,13 @@ describe.each(CASES)('$codec $mode from the 1280x720 camera sample', ({ scenario
         )
         .reduce((n, r) => n + Number(r.bytes), 0);
       const measured = (bytes * 8) / (window.toS - window.fromS);
+      const label = `S${spatial}: measured ${Math.round(measured / 1000)} kbps, plan ${predicted[spatial] / 1000}; ${evidence}`;
+      // A layer the plan leaves off at this estimate sends nothing.
+      if (predicted[spatial] === 0) {
+        expect(bytes, label).toBe(0);
+        continue;
+      }
       const deviation = (measured - predicted[spatial]) / predicted[spatial];
-      const label = `S${spatial}: measured ${Math.round(measured / 1000)} kbps, plan ${predicted[spatial] / 1000}`;
       if (slowed) {
         console.warn(
           `${s.id} ${label} (${(deviation * 100).toFixed(0)}%, encoder slowed: ${s.problems.map((p) => p.message).join('; ')})`,

@@ -47,10 +47,38 @@ describe('validity guard', () => {
     expect(checkLayer(layer({}, { captured: 299, encoded: 300 }), false)).toEqual([]);
     expect(checkLayer(layer({}, { captured: 290, encoded: 300 }), false).map((p) => p.kind)).toEqual(['frame-count']);
   });
+  it('a layer the stats show sending at 29.8 fps with no frame through the tap is flagged, even with no framesEncoded', () => {
+    // Firefox 140 ESR dropped the sender's stats after the camera stopped: framesEncoded read 0, and
+    // 0 = 0 hid that no frame was written (a CI run's Firefox layers had no bitstream).
+    expect(checkLayer(layer({}, { captured: 0, encoded: 0 }), false).map((p) => p.kind)).toEqual(['frame-count']);
+    expect(checkLayer(layer({}, { captured: 0, encoded: 0 }), true).map((p) => p.kind)).toEqual(['frame-count']);
+  });
   it('a layer switched off by the allocator under a cap is the behaviour under test', () => {
     const off = layer({ fps: 0 }, { captured: 0, encoded: 0 });
     expect(checkLayer(off, true)).toEqual([]);
     expect(checkLayer(off, false).map((p) => p.kind)).toEqual(['missing']);
+  });
+  it('an SVC point whose every steady picture shows a lower layer was never sent: missing unless capped', () => {
+    // Each picture of point S2 falls back to S1 or S0 where the encoder skipped S2 (svcCut.ts), so its
+    // frame rate stays at the clip's: only the pictures' count tells that S2 never came on.
+    const point = (lower: number): LayerRecord => ({
+      ...layer({ fps: 29.5 }),
+      rid: 'f-S2',
+      svcPoint: {
+        of: 'f',
+        spatial: 2,
+        temporalLayers: 3,
+        frames: 400,
+        packets: 180,
+        lowerLayerPictures: lower,
+        steadyPictures: 177,
+      },
+    });
+    expect(checkLayer(point(177), false).map((p) => p.message)).toEqual([
+      'f-S2: spatial layer 2 was never sent in steady state (all 177 pictures show a lower layer)',
+    ]);
+    expect(checkLayer(point(177), true)).toEqual([]);
+    expect(checkLayer(point(40), false)).toEqual([]);
   });
   it('inactive layers are not checked', () => {
     expect(checkLayer({ ...layer({ fps: 0 }), active: false }, false)).toEqual([]);
@@ -62,6 +90,25 @@ describe('a bandwidth estimate stuck at its start value (retried once)', () => {
   it('is recognised: higher layers never on while the estimate sat near 300 kbps', () => {
     expect(bandwidthEstimateStuck([at(316, 20), at(316, 0), at(316, 0)], undefined)).toBe(true);
     expect(bandwidthEstimateStuck([at(316, 20), at(316, 0)], 1_500_000)).toBe(true);
+  });
+  it('is recognised for SVC: the top spatial layer never on, its point showing only lower-layer pictures', () => {
+    // A CI run's AV1 L3T3: the estimate near 360 kbps for the whole window, S0's target 118 of 142 kbps.
+    const svc = (kbps: number, lower: number): LayerRecord => ({
+      ...at(kbps, 29.5),
+      rid: 'f-S2',
+      svcPoint: {
+        of: 'f',
+        spatial: 2,
+        temporalLayers: 3,
+        frames: 300,
+        packets: 180,
+        lowerLayerPictures: lower,
+        steadyPictures: 177,
+      },
+    });
+    expect(bandwidthEstimateStuck([at(360, 29.5), svc(360, 177)], undefined)).toBe(true);
+    expect(bandwidthEstimateStuck([at(4770, 29.5), svc(4770, 40)], undefined)).toBe(false);
+    expect(bandwidthEstimateStuck([at(360, 29.5), svc(360, 40)], undefined)).toBe(false);
   });
   it('is not confused with a healthy run, or with a cap that small', () => {
     expect(bandwidthEstimateStuck([at(5000, 30), at(5000, 30), at(5000, 30)], undefined)).toBe(false);

@@ -1,14 +1,15 @@
 // Measuring what an SFU viewer displays, on a viewer recording whose answer is known by construction
-// (no browser, no SFU): the camera sample's first 210 frames are encoded with ffmpeg's libvpx (VP8) at
-// 320x180, 640x360 and 1280x720, a keyframe every 30 frames, and spliced at keyframes into one IVF the
-// way a Janus subscriber receives it:
-//   q (320x180): two delta frames before any keyframe (undecodable), then source frames 30..59;
+// (no browser, no SFU): the camera sample's first 210 frames, at 640x360, are encoded with ffmpeg's
+// libvpx (VP8) at 160x90, 320x180 and 640x360, a keyframe every 30 frames, and spliced at keyframes
+// into one IVF the way a Janus subscriber receives it (a 640x360 input's three layers: at 1280x720 the
+// test took 56 s of the CLI tier for the same construction):
+//   q (160x90): two delta frames before any keyframe (undecodable), then source frames 30..59;
 //   a switch burst at 60: h's keyframe, then f's 3 RTP ticks later (one picture: f's is shown);
-//   f (1280x720): 60..149, frames 105..119 arrive late, together with 120 (a freeze of 16 frames);
+//   f (640x360): 60..149, frames 105..119 arrive late, together with 120 (a freeze of 16 frames);
 //   a switch burst at 150: f's keyframe, then h's;
-//   h (640x360): 150..209, delta 171 lost (never received), 172..179 reference it (undecodable) until
+//   h (320x180): 150..209, delta 171 lost (never received), 172..179 reference it (undecodable) until
 //   the keyframe at 180 (a freeze of 10 frames).
-// Frames otherwise arrive one source interval apart with +-5 ms jitter. The viewer renders at 640x360.
+// Frames otherwise arrive one source interval apart with +-5 ms jitter. The viewer renders at 320x180.
 // Expected: 180 display ticks, tick k showing source frame 30 + k (a frozen tick is compared with the
 // source frame then live); two freezes of 16 and 10 frame intervals; 1 s on q, 3 s on f, 2 s on h;
 // 2 switches; each shown picture's pairing confirmed by an independent brute-force search; one
@@ -27,11 +28,12 @@ const FPS = 30;
 const PERIOD_MS = 1000 / FPS;
 const FRAMES = 210;
 const RTP_BASE = 1_234_567;
-const LAYERS = { q: [320, 180], h: [640, 360], f: [1280, 720] } as const;
+const LAYERS = { q: [160, 90], h: [320, 180], f: [640, 360] } as const;
+const INPUT = LAYERS.f;
 type Rid = keyof typeof LAYERS;
-const RENDER = '640x360';
+const RENDER = '320x180';
 /** A name with HTML in it: the report must escape it (file names may hold '<' on Linux). */
-const VIEWER = 'v640<i>';
+const VIEWER = 'v320<i>';
 
 interface Received {
   rid: Rid;
@@ -143,7 +145,10 @@ function writeRunDir(): void {
       path.join(sdir, `${rid}.frames.csv`),
       ['frame_index,rtp_timestamp,time_s,bytes,type,temporal_index,width,height', ...rows].join('\n') + '\n',
     );
+    const [width, height] = LAYERS[rid];
     Object.assign(layer, {
+      configured: { ...layer.configured, width, height },
+      steady: layer.steady && { ...layer.steady, width, height },
       bitstream: `${rid}.ivf`,
       framesCsv: `${rid}.frames.csv`,
       framesCaptured: frames.length,
@@ -155,8 +160,7 @@ function writeRunDir(): void {
     path.join(sdir, 'viewers', `${VIEWER}.ivf`),
     ivf(
       viewerFrames,
-      320,
-      180,
+      ...LAYERS.q,
       received.map((r) => r.rtp - RTP_BASE),
     ),
   );
@@ -205,7 +209,7 @@ function writeRunDir(): void {
     measure: undefined,
     runId: 'viewer',
     status: 'complete',
-    input: { ...fixture.input, source: y4m, y4m, frames: FRAMES },
+    input: { ...fixture.input, source: y4m, y4m, frames: FRAMES, width: INPUT[0], height: INPUT[1] },
     scenarios: [scenario],
   };
   writeFileSync(path.join(run, 'run.json'), JSON.stringify(record, null, 2));
@@ -216,7 +220,20 @@ beforeAll(async () => {
   y4m = path.join(dir, 'camera.y4m');
   // The camera sample made for this test session (a fresh clone has no samples/): 8 s > FRAMES at 30 fps.
   const camera = await cameraSample(8);
-  execFileSync(FFMPEG, ['-v', 'error', '-i', camera, '-frames:v', String(FRAMES), '-pix_fmt', 'yuv420p', '-y', y4m]);
+  execFileSync(FFMPEG, [
+    '-v',
+    'error',
+    '-i',
+    camera,
+    '-frames:v',
+    String(FRAMES),
+    '-vf',
+    `scale=${INPUT[0]}:${INPUT[1]}`,
+    '-pix_fmt',
+    'yuv420p',
+    '-y',
+    y4m,
+  ]);
   for (const [rid, [w, h]] of Object.entries(LAYERS) as [Rid, readonly [number, number]][]) {
     const file = path.join(dir, `${rid}.ivf`);
     // No alt-ref (invisible) frames and no lag: one IVF frame per source frame, as a WebRTC encoder
@@ -238,7 +255,7 @@ beforeAll(async () => {
       '-cpu-used',
       '5',
       '-b:v',
-      `${(w * h) / 400}k`,
+      `${Math.max(100, (w * h) / 300)}k`,
       '-g',
       '30',
       '-keyint_min',
@@ -367,17 +384,17 @@ describe('a viewer recording built from known frames', () => {
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(path.join(run, 'report.html'), 'utf8');
     expect(html).toContain('<section id="viewers">');
-    expect(html).toContain('viewer v640&lt;i&gt; at 640x360');
-    expect(html).not.toContain('v640<i>');
+    expect(html).toContain(`viewer v320&lt;i&gt; at ${RENDER}`);
+    expect(html).not.toContain('v320<i>');
   });
 
   it("one picture's VMAF equals libvmaf run directly by ffmpeg on the same decoded and scaled frames (within 0.5)", () => {
     // Tick 50 shows f's frame 80. ffmpeg decodes f's own IVF (frames 70..90: VMAF's motion feature
-    // needs the neighbours), scales both sides to 640x360 with bicubic, and scores them with the model
+    // needs the neighbours), scales both sides to the render size with bicubic, and scores them with the model
     // simq recorded using.
     const model = readJson<RunRecord>(path.join(run, 'run.json')).measure!.vmaf.libvmaf!.modelPath!;
     const log = path.join(dir, 'direct-vmaf.json');
-    const pick = 'select=between(n\\,70\\,90),setpts=N/30/TB,scale=640:360:flags=bicubic,format=yuv420p';
+    const pick = `select=between(n\\,70\\,90),setpts=N/30/TB,scale=${RENDER.replace('x', ':')}:flags=bicubic,format=yuv420p`;
     execFileSync(FFMPEG, [
       '-v',
       'error',

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ArmViewerFigures } from '../src/compare/CompareTypes.js';
 import { compareViewer } from '../src/compare/verdict.js';
-import { defaultArmViewers } from '../src/commands/viewers.js';
+import { defaultArmViewers, unansweredViewers } from '../src/commands/viewers.js';
 import { parseViewers } from '../src/viewer/parseViewers.js';
 
 /** An arm seen for 8 whole seconds (2..9) with these per-second VMAF and kbps. */
@@ -32,6 +32,20 @@ const flat = (v: number) => Array(8).fill(v) as number[];
 const content = [60, 70, 55, 80, 65, 75, 50, 85];
 
 describe('simq viewers: the verdict per viewer', () => {
+  it("an arm with no scored picture in the window is no answer: named with both arms' figures (exit 5)", () => {
+    // A CI run's default-arm viewer got no picture (Janus forwarded the substream a 640x360 input never sends).
+    const none: ArmViewerFigures = { ...arm(content, flat(300)), ticks: 0, vmafMean: undefined, seconds: [] };
+    const c = compareViewer('640x360:table', '640x360', none, arm(content, flat(300)));
+    expect(c.qualityForBits).toBe('not measured');
+    const window = () => ({ fromS: 2.002, toS: 8 });
+    expect(unansweredViewers([c], window)).toEqual([
+      '640x360:table: no comparison over 2.002-8 s (default arm: 0 pictures, VMAF none, 300 kbps; recommended arm: 240 pictures, VMAF 67.5, 300 kbps); capture again, or a longer --duration',
+    ]);
+    const answered = compareViewer('640x360:table', '640x360', arm(content, flat(300)), arm(content, flat(300)));
+    expect(unansweredViewers([answered, c], window)).toHaveLength(1);
+    expect(unansweredViewers([answered], window)).toEqual([]);
+  });
+
   it('the same figures: no clear difference on both', () => {
     const c = compareViewer('640x360:table', '640x360', arm(content, flat(300)), arm(content, flat(300)));
     expect([c.qualityForBits, c.fewerFreezes]).toEqual(['no clear difference', 'no clear difference']);

@@ -64,6 +64,7 @@ function outboundByRid(sample: PageStatsSample): Map<string, Outbound> {
 
 export class StatsTimeline {
   private samples: PageStatsSample[] = [];
+  /** The sample taken after the camera stopped and the encoder drained: its counters close the capture. */
   private finalSample: PageStatsSample | undefined;
   /** Where steady state starts (steadyStart.ts); the warm-up until the capture has decided. */
   private steadyFromS: number;
@@ -102,11 +103,6 @@ export class StatsTimeline {
   /** The timeline's samples, in time order, up to the closing one taken while the camera still ran. */
   private all(): PageStatsSample[] {
     return this.samples;
-  }
-
-  /** The sample taken after the camera stopped and the encoder drained: its counters close the capture. */
-  last(): PageStatsSample | undefined {
-    return this.finalSample ?? this.samples[this.samples.length - 1];
   }
 
   rows(): StatsRow[] {
@@ -218,9 +214,17 @@ export class StatsTimeline {
     };
   }
 
-  /** Values of the last sample for one layer (framesEncoded, encoder implementation, ...). */
+  /**
+   * One layer's values (SSRC, framesEncoded, encoder implementation, ...): its outbound-rtp in the
+   * final sample, else in the latest sample that has it. A browser may drop a sender's stats once it
+   * stops sending (Firefox 140 ESR without a track), and the SSRC that names the layer's frames must
+   * not be lost with them (its framesEncoded then lags, which the frame count check reports).
+   */
   lastOutbound(rid: string): Outbound | undefined {
-    const last = this.last();
-    return last ? outboundByRid(last).get(rid) : undefined;
+    for (const sample of [this.finalSample, ...[...this.samples].reverse()]) {
+      const out = sample && outboundByRid(sample).get(rid);
+      if (out) return out;
+    }
+    return undefined;
   }
 }

@@ -5,6 +5,7 @@ import type { Codec } from '../scenario/ScenarioTypes.js';
 import type { ChromeSource } from '../tools/chrome.js';
 import type { FirefoxSource } from '../tools/firefox.js';
 import { runProcess } from '../tools/process.js';
+import { probeKey, readProbe, writeProbe } from './browserProbeCache.js';
 import type { BrowserName } from './BrowserDriverTypes.js';
 import { browserProfile, type BrowserLocation, type BrowserPaths, type BrowserProfile } from './BrowserProfile.js';
 
@@ -27,28 +28,44 @@ const VERSION_TIMEOUT_MS = 15_000;
  * whole 60 s timeout, and playwright-core then waits 30 s more (DEFAULT_PLAYWRIGHT_TIMEOUT in its
  * launcher) for a graceful close it cannot do: 92 s before the user hears of it. Chromium and Firefox
  * both answer --version at once without starting a browser, so a binary that does not is named in 15 s.
- * A version that fails outright is left to the launch, whose message says more.
+ * A version that fails outright is left to the launch, whose message says more. Returns what the binary
+ * printed when it answered (the probe cache's key), else undefined.
  */
-async function answersVersion(profile: BrowserProfile, located: BrowserLocation): Promise<void> {
+async function answersVersion(profile: BrowserProfile, located: BrowserLocation): Promise<string | undefined> {
   // A binary that cannot be started at all is left to the launch too (its message names the cause).
   const r = await runProcess(located.path, ['--version'], { timeoutMs: VERSION_TIMEOUT_MS, killGroup: true }).catch(
     () => undefined,
   );
-  if (r?.signal !== 'SIGKILL') return;
+  if (r?.signal !== 'SIGKILL') return r?.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
   throw new EnvironmentError(
     `${located.path} (${located.source}) did not answer --version within ${VERSION_TIMEOUT_MS / 1000} s, so it would not start either (stopped)`,
     profile.installFix,
   );
 }
 
+/**
+ * The browser's version and the codecs it can encode, asked of the browser itself. With `cache`, an
+ * answer kept for the same binary (browserProbeCache.ts) is used instead of starting it, and a new
+ * answer is kept; `simq doctor` always asks.
+ */
 export async function probeBrowser(
   paths: BrowserPaths = {},
   env: NodeJS.ProcessEnv = process.env,
   name: BrowserName = 'chromium',
+  options: { cache?: boolean } = {},
 ): Promise<BrowserInfo> {
   const profile = browserProfile(name);
   const located = profile.locate(paths, env);
-  await answersVersion(profile, located);
+  const versionOutput = await answersVersion(profile, located);
+  const key = options.cache && versionOutput ? probeKey(name, located.path, versionOutput) : undefined;
+  const kept = key && readProbe(key, env);
+  if (kept) return { ...kept, name, path: located.path, source: located.source };
+  const info = await askBrowser(profile, located, name);
+  if (key) writeProbe(key, info, env);
+  return info;
+}
+
+async function askBrowser(profile: BrowserProfile, located: BrowserLocation, name: BrowserName): Promise<BrowserInfo> {
   let browser;
   try {
     browser = await profile.launch({ executablePath: located.path, timeoutMs: 60_000 });

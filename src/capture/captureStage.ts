@@ -36,7 +36,7 @@ import {
 } from './CaptureSession.js';
 import { settleWaitS } from './steadyStart.js';
 import { HarnessServer } from './HarnessServer.js';
-import { checkScenario } from './validity.js';
+import { checkScenario, sentInSteadyState } from './validity.js';
 import type { BrowserInfo } from './browserInfo.js';
 import type { JanusLocation } from '../sfu/janus/locateJanus.js';
 import type { JanusExport } from '../recommend/exports/janus.js';
@@ -50,7 +50,7 @@ export function bandwidthEstimateStuck(layers: LayerRecord[], capBps: number | u
   const available = layers.map((l) => l.steady?.availableOutgoingKbpsMedian).find((v) => v !== undefined);
   if (available === undefined || available > STUCK_ESTIMATE_KBPS) return false;
   // A layer configured at 0x0 is one libwebrtc does not send for this input size: not a sign of a stuck estimate.
-  return layers.some((l) => l.active && l.configured.width > 0 && !l.steady?.fps);
+  return layers.some((l) => l.active && l.configured.width > 0 && !sentInSteadyState(l));
 }
 
 /** Seconds of quiet before a CPU-degraded scenario is captured again (lets a passing load go by). */

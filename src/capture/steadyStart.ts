@@ -85,8 +85,9 @@ export interface SettleInput {
 
 /**
  * What a scenario's layers ask for with no cap, in encoder kbps: the sum of libwebrtc's allocation
- * (predictAllocation, the model `simq plan` prints). Only for a sender that model describes: the caller
- * gives no demand for Firefox, SVC, a shaped uplink or a cap (CaptureSession.demandKbps).
+ * (predictAllocation, the model `simq plan` prints; for an SVC encoding its spatial layers' maximum
+ * summed). Only for a sender that model describes: the caller gives no demand for Firefox, a shaped
+ * uplink or a cap (CaptureSession.demandKbps).
  */
 export function uncappedDemandKbps(
   scenario: ScenarioForPrediction,

@@ -15,6 +15,17 @@ export const FRAMERATE_TOLERANCE = 0.9;
 /** Pixels a layer may differ from input / scaleResolutionDownBy (libwebrtc rounds and aligns sizes). */
 export const RESOLUTION_TOLERANCE_PX = 2;
 
+/**
+ * Whether the layer encoded frames of its own in steady state. An SVC point's pictures fall back to a
+ * lower spatial layer where the encoder skipped its own (svcCut.ts), so its frame rate stays up even
+ * when the allocator never switched its layer on (svc_rate_allocator.cc: too little bitrate for it).
+ */
+export function sentInSteadyState(layer: LayerRecord): boolean {
+  const { steady, svcPoint } = layer;
+  if (!steady || steady.fps === undefined || steady.fps === 0) return false;
+  return !(svcPoint?.steadyPictures && svcPoint.lowerLayerPictures === svcPoint.steadyPictures);
+}
+
 export function checkLayer(layer: LayerRecord, capped: boolean): ValidityProblem[] {
   const problems: ValidityProblem[] = [];
   if (!layer.active) return problems;
@@ -25,10 +36,23 @@ export function checkLayer(layer: LayerRecord, capped: boolean): ValidityProblem
       kind: 'frame-count',
       message: `${rid}: captured ${layer.framesCaptured} frames but outbound-rtp.framesEncoded is ${layer.framesEncoded}`,
     });
+  } else if (layer.framesCaptured === 0 && steady?.fps && !layer.svcPoint) {
+    // The stats' rates show frames sent, yet none passed the tap and framesEncoded is missing too.
+    problems.push({
+      rid,
+      kind: 'frame-count',
+      message: `${rid}: outbound-rtp shows it sent at ${steady.fps} fps, but no frame passed the tap`,
+    });
   }
-  if (!steady || steady.fps === undefined || steady.fps === 0) {
+  if (!steady || steady.fps === undefined || steady.fps === 0 || !sentInSteadyState(layer)) {
     // Under a bandwidth cap the allocator may switch a layer off: that is the behaviour under test.
-    if (!capped) problems.push({ rid, kind: 'missing', message: `${rid}: no frames encoded in steady state` });
+    if (!capped) {
+      const message =
+        layer.svcPoint && steady?.fps
+          ? `${rid}: spatial layer ${layer.svcPoint.spatial} was never sent in steady state (all ${layer.svcPoint.steadyPictures} pictures show a lower layer)`
+          : `${rid}: no frames encoded in steady state`;
+      problems.push({ rid, kind: 'missing', message });
+    }
     return problems;
   }
   if (steady.limitationS.cpu > CPU_LIMITED_TOLERANCE_S) {

@@ -225,7 +225,7 @@ async function captureWithSignals(
   const names = [...new Set(study.plan.scenarios.map((s) => s.browser ?? 'chromium'))].sort();
   const browsers: BrowserInfo[] = [];
   for (const name of names) {
-    const info = await probeBrowser({ chrome: opts.chrome, firefox: opts.firefox }, process.env, name);
+    const info = await probeBrowser({ chrome: opts.chrome, firefox: opts.firefox }, process.env, name, { cache: true });
     assertEncodable(info, [
       ...new Set(study.plan.scenarios.filter((s) => (s.browser ?? 'chromium') === name).map((s) => s.codec)),
     ]);
@@ -365,6 +365,7 @@ async function probeRecordedBrowsers(
         { chrome: opts.chrome ?? recorded('chromium'), firefox: opts.firefox ?? recorded('firefox') },
         process.env,
         name,
+        { cache: true },
       ),
     );
   return browsers;

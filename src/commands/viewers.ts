@@ -45,7 +45,7 @@ import { commonEndS, commonSteadyStartS, runViewerFigures, viewerScenario } from
 import type { RunRecord } from '../rundir/RunTypes.js';
 import { compareViewer } from '../compare/verdict.js';
 import { renderComparison } from '../compare/renderComparison.js';
-import { ARMS, type Arm, type ViewerComparison } from '../compare/CompareTypes.js';
+import { ARMS, type Arm, type ArmViewerFigures, type ViewerComparison } from '../compare/CompareTypes.js';
 
 export const DEFAULT_COMPARE_VIEWERS = '320x180:table,640x360:table';
 /** Short captures keep the command near five minutes on 2 cores at 640x360 (README). */
@@ -128,6 +128,26 @@ interface ArmResult {
 
 const seconds = (from: number) => Math.round((Date.now() - from) / 100) / 10;
 const worst = (a: number, b: number) => (a === ExitCode.ok ? b : a);
+
+/**
+ * A viewer whose quality for the bits could not be compared (an arm with no scored picture or no
+ * received second in the window) is no answer: one line each, with the window and each arm's figures.
+ * The command says them on stderr and ends with exit 5 (incomplete), so a script never reads a verdict.
+ */
+export function unansweredViewers(
+  comparisons: readonly ViewerComparison[],
+  windowOf: (i: number) => { fromS: number; toS: number },
+): string[] {
+  const arm = (a: ArmViewerFigures | undefined) =>
+    a ? `${a.ticks} pictures, VMAF ${a.vmafMean ?? 'none'}, ${a.kbps ?? 'no'} kbps` : 'not measured';
+  return comparisons.flatMap((c, i) => {
+    if (c.qualityForBits !== 'not measured') return [];
+    const { fromS, toS } = windowOf(i);
+    return [
+      `${c.spec}: no comparison over ${fromS.toFixed(3)}-${toS} s (default arm: ${arm(c.arms.default)}; recommended arm: ${arm(c.arms.recommended)}); capture again, or a longer --duration`,
+    ];
+  });
+}
 
 export async function viewersCommand(clips: readonly string[], opts: ViewersOptions, argv: string[]): Promise<number> {
   const started = Date.now();
@@ -309,6 +329,9 @@ export async function viewersCommand(clips: readonly string[], opts: ViewersOpti
   const comparisons: ViewerComparison[] = viewers.map((v, i) =>
     compareViewer(v.spec, `${v.width}x${v.height}`, figures.default.figures[i], figures.recommended.figures[i]),
   );
+  const unanswered = unansweredViewers(comparisons, windowOf);
+  for (const line of unanswered) progress.warn(line);
+  if (unanswered.length) exitCode = worst(exitCode, ExitCode.incomplete);
   timings.totalS = seconds(started);
   const doc = {
     clip: clips[0] ?? 'camera (sample)',
@@ -339,7 +362,7 @@ export async function viewersCommand(clips: readonly string[], opts: ViewersOpti
   else process.stdout.write(printable(renderComparison(doc)) + '\n');
   if (exitCode !== ExitCode.ok)
     progress.warn(
-      `exit ${exitCode}: a stage of an arm did not end well (its lines above say why); the comparison is written but read it with that in mind`,
+      `exit ${exitCode}: a stage of an arm did not end well, or a viewer has no comparison (the lines above say why); the comparison is written but read it with that in mind`,
     );
   return exitCode;
 }
