@@ -8,11 +8,19 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../src/tools/process.js';
-import { backloggedKbps, fOffAfterDropAndBack, pollIntervals, watchQueue } from './helpers/queueWatch.js';
+import {
+  backloggedKbps,
+  fOffAfterDropAndBack,
+  fOnBeforeDrop,
+  pollIntervals,
+  watchQueue,
+} from './helpers/queueWatch.js';
 import { cameraSample, readCsv, readJson, ROOT, simq } from './helpers/simq.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'simq-linkcapture-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+afterAll(() =>
+  process.env.SIMQ_KEEP_TEST_DIR ? console.log(`kept ${out}`) : rmSync(out, { recursive: true, force: true }),
+);
 // The 10 s camera sample made for this test session (a fresh clone has no samples/).
 const CAMERA = await cameraSample(10);
 
@@ -26,38 +34,52 @@ describe('capture behind a shaped uplink', () => {
       [10, 800],
       [20, 3000],
     ]);
+    // The premise of the check below is that f was on before the drop: a CI run had f never over 5 fps
+    // from 3 s to the drop at 10 s (its files were not kept). The sender's estimate decides it, not simq:
+    // in a kept run here it started above the link (3492 kbps), filled the 100 ms queue and backed off to
+    // 2443 kbps on the drops at 4 s, f's target with it. A capture that misses the premise is made once
+    // more, saying why (f's seconds with the estimate); a second miss fails the check with them.
     let child: number | undefined;
-    const watch = watchQueue(() => child, 'lo');
-    const r = await simq(
-      [
-        'capture',
-        CAMERA,
-        '--codec',
-        'vp8',
-        '--uplink',
-        'step-3000-800-3000',
-        '--duration',
-        '40',
-        '--out',
-        out,
-        '--run-id',
-        'step',
-        '--allow-degraded',
-        '--quiet',
-      ],
-      { onStart: (pid) => (child = pid), timeoutMs: 240_000 },
-    );
-    await watch.stop();
-    expect(r.code, r.stderr).toBe(0);
-    const dir = path.join(out, 'step');
-    const run = readJson<{
+    let watch: ReturnType<typeof watchQueue>;
+    let dir = '';
+    let run: {
       scenarios: {
         id: string;
         measuredOverTime?: boolean;
         retried?: string;
         links?: { applied: { t_ms: number; kbps: number }[]; crossing: { ratio: number; qdiscBytes: number } }[];
       }[];
-    }>(path.join(dir, 'run.json'));
+    };
+    for (let attempt = 1; ; attempt++) {
+      const runId = attempt === 1 ? 'step' : `step-${attempt}`;
+      watch = watchQueue(() => child, 'lo');
+      const r = await simq(
+        [
+          'capture',
+          CAMERA,
+          '--codec',
+          'vp8',
+          '--uplink',
+          'step-3000-800-3000',
+          '--duration',
+          '40',
+          '--out',
+          out,
+          '--run-id',
+          runId,
+          '--allow-degraded',
+          '--quiet',
+        ],
+        { onStart: (pid) => (child = pid), timeoutMs: 240_000 },
+      );
+      await watch.stop();
+      expect(r.code, r.stderr).toBe(0);
+      dir = path.join(out, runId);
+      run = readJson<typeof run>(path.join(dir, 'run.json'));
+      const premise = fOnBeforeDrop(path.join(dir, run.scenarios[0]!.id, 'stats.csv'));
+      if (premise.met || attempt === 2) break;
+      console.log(`premise not met, capturing again: ${premise.evidence}`);
+    }
     const entry = run.scenarios[0]!;
     expect(entry.measuredOverTime).toBe(true);
     expect(entry.retried).toBeUndefined();

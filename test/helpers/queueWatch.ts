@@ -78,15 +78,42 @@ export function backloggedKbps(polls: readonly Poll[], kbps: number): { reads: n
   return { reads: busy.length, kbps: ms > 0 ? (bytes * 8) / ms : 0 };
 }
 
+function fSeconds(statsCsv: string) {
+  return readCsv(statsCsv)
+    .filter((s) => s.rid === 'f')
+    .map((s) => ({
+      t: Number(s.t_s),
+      fps: Number(s.fps),
+      link: Number(s.link_rate_kbps),
+      estimate: Number(s.available_outgoing_kbps),
+      limitation: s.quality_limitation_reason,
+    }));
+}
+
+/**
+ * The premise of a step 3000 -> 800 -> 3000 check: f sent (over 5 fps) in a second after the first 3
+ * and before the drop, so that its going off can be the drop's doing. `evidence` lists each such second
+ * of f (fps, the browser's estimate, its limitation) for a log line or a failure message.
+ */
+export function fOnBeforeDrop(statsCsv: string): { met: boolean; evidence: string } {
+  const f = fSeconds(statsCsv);
+  const dropAt = f.find((s) => s.link === 800)?.t ?? Infinity;
+  const before = f.filter((s) => s.t > 3 && s.t < dropAt);
+  return {
+    met: before.some((s) => s.fps > 5),
+    evidence: `f before the drop at ${dropAt} s (t fps estimate limitation): ${before
+      .map((s) => `${s.t} ${s.fps} ${s.estimate} ${s.limitation}`)
+      .join('; ')}`,
+  };
+}
+
 /** A step 3000 -> 800 -> 3000 trace in stats.csv (the browser's outbound-rtp per second): f on before the drop, off after it, on again after the rise. */
 export function fOffAfterDropAndBack(statsCsv: string): void {
-  const stats = readCsv(statsCsv);
-  const f = stats
-    .filter((s) => s.rid === 'f')
-    .map((s) => ({ t: Number(s.t_s), fps: Number(s.fps), link: Number(s.link_rate_kbps) }));
+  const f = fSeconds(statsCsv);
   const dropAt = f.find((s) => s.link === 800)!.t;
   const riseAt = f.find((s) => s.t > dropAt && s.link === 3000)!.t;
-  expect(f.some((s) => s.t > 3 && s.t < dropAt && s.fps > 5)).toBe(true);
+  const premise = fOnBeforeDrop(statsCsv);
+  expect(premise.met, premise.evidence).toBe(true);
   const offAt = f.find((s) => s.t > dropAt && s.fps === 0)?.t;
   expect(offAt, 'f never went off after the drop').toBeDefined();
   expect(offAt!).toBeLessThan(riseAt);
