@@ -46,4 +46,33 @@ describe('the answer block', () => {
       expect(text.includes('table line 50')).toBe(details);
     }
   });
+
+  // h's native VMAF points in the fixture (SPECS, by hand): 70, 75, 78, 84 and 87.5, the last at 1500
+  // kbps target; every step gains more than 1 VMAF per 100 kbps, the last (84 -> 87.5 over 300 kbps)
+  // 1.17. So 95 is out of reach with the curve still climbing, a knee slope of 1.2 puts the knee at 84,
+  // and 60 is reached already at h's cheapest point (70).
+  const hLine = (options: { targetVmaf: number; kneeSlopePer100Kbps?: number }) =>
+    renderAnswerBlock(
+      runRecommendStage(dir, { simqVersion: 't', now: new Date('2025-01-02T00:00:00Z'), save: false, ...options })
+        .recommendation,
+      undefined,
+      false,
+    )
+      .split('\n')
+      .find((l) => l.startsWith('h maxBitrate'))!;
+
+  it('says when the target is out of reach, with the best measured score, before the figure it gives instead', () => {
+    expect(hLine({ targetVmaf: 95 })).toMatch(
+      /^h maxBitrate for VMAF 95: out of reach \(best measured 87\.5 at 1500 kbps, still climbing: measure higher\); \d+ kbps for that point \(expected 87\.5;/,
+    );
+    expect(hLine({ targetVmaf: 95, kneeSlopePer100Kbps: 1.2 })).toMatch(
+      /^h maxBitrate for VMAF 95: out of reach \(best measured 87\.5 at 1500 kbps\); \d+ kbps for the curve's knee \(expected 84\.0;/,
+    );
+    expect(hLine({ targetVmaf: 60 })).toMatch(
+      /^h maxBitrate for VMAF 60: \d+ kbps \(expected 70\.0, reached already at the cheapest measured point: a lower one may do;/,
+    );
+    expect(hLine({ targetVmaf: 80 })).toMatch(
+      /^h maxBitrate for VMAF 80: \d+ kbps \(expected 80\.0; Chrome then gives h/,
+    );
+  });
 });

@@ -2,7 +2,7 @@
 // tables are one flag away, --details, and in the report): for a viewer who renders at 640x360,
 // does f scaled down look better than h, by how much, at what cost; and h's maxBitrate for the
 // target. Everything comes from the recommendation: nothing here is computed anew.
-import type { CodecRecommendation, LayerCandidate, Recommendation } from './RecommendationTypes.js';
+import type { CodecRecommendation, LayerAdvice, LayerCandidate, Recommendation } from './RecommendationTypes.js';
 
 /** The render size of the seed question. */
 export const ANSWER_VIEWER_SIZE = '640x360';
@@ -55,15 +55,39 @@ function codecLines(rec: Recommendation, c: CodecRecommendation): string[] {
     out.push(
       `  ${!f && !h ? 'neither f nor h' : !f ? 'f' : 'h'} was measured at ${size} (measure --viewports ${size})`,
     );
-  const hAdvice = c.layers.find((l) => l.rid === 'h')?.advice;
-  if (hAdvice) {
-    out.push(
-      `h maxBitrate for ${metric} ${s.targetScore}: ${kbps(hAdvice.maxBitrate / 1000)} (expected ${hAdvice.expectedScore.toFixed(digits)}; Chrome then gives h ${kbps(hAdvice.predictedBps / 1000)})`,
-    );
-  } else {
-    out.push(`h maxBitrate for ${metric} ${s.targetScore}: no advice (h has no native score)`);
-  }
+  out.push(
+    maxBitrateLine(
+      c.layers.find((l) => l.rid === 'h'),
+      `h maxBitrate for ${metric} ${s.targetScore}`,
+      digits,
+    ),
+  );
   return out;
+}
+
+/**
+ * h's maxBitrate line. When the target is out of reach the figure is the knee or the highest point
+ * (maxBitrateAdvice.ts wantedBitrate), which the line says first, with the best measured score, so a
+ * reader does not take an expected score below the target for the target's bitrate.
+ */
+function maxBitrateLine(layer: LayerAdvice | undefined, head: string, digits: number): string {
+  const a = layer?.advice;
+  if (!layer || !a) return `${head}: no advice (h has no native score)`;
+  const chrome = `Chrome then gives h ${kbps(a.predictedBps / 1000)}`;
+  const expected = `expected ${a.expectedScore.toFixed(digits)}`;
+  const best = layer.curve.reduce((b, p) => (p.score > b.score ? p : b), a.measured);
+  const bestAt = `best measured ${best.score.toFixed(digits)} at ${kbps(best.kbps)}`;
+  const figure = kbps(a.maxBitrate / 1000);
+  switch (a.rule) {
+    case 'knee':
+      return `${head}: out of reach (${bestAt}); ${figure} for the curve's knee (${expected}; ${chrome})`;
+    case 'highest':
+      return `${head}: out of reach (${bestAt}, still climbing: measure higher); ${figure} for that point (${expected}; ${chrome})`;
+    case 'below-range':
+      return `${head}: ${figure} (${expected}, reached already at the cheapest measured point: a lower one may do; ${chrome})`;
+    default:
+      return `${head}: ${figure} (${expected}; ${chrome})`;
+  }
 }
 
 /** The answer block: per codec the 640x360 comparison and h's maxBitrate, then where the rest is. */
