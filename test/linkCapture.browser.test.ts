@@ -41,7 +41,7 @@ describe('capture behind a shaped uplink', () => {
     // more, saying why (f's seconds with the estimate); a second miss fails the check with them.
     let child: number | undefined;
     let watch: ReturnType<typeof watchQueue>;
-    let dir = '';
+    let dir: string;
     let run: {
       scenarios: {
         id: string;
