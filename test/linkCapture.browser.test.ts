@@ -24,6 +24,14 @@ afterAll(() =>
 // The 10 s camera sample made for this test session (a fresh clone has no samples/).
 const CAMERA = await cameraSample(10);
 
+/** A VP8 capture of the camera sample behind `link` (capture --uplink). */
+function captureArgs(link: string, durationS: number, runId: string): string[] {
+  return [
+    ...['capture', CAMERA, '--codec', 'vp8', '--uplink', link, '--duration', `${durationS}`],
+    ...['--out', out, '--run-id', runId, '--allow-degraded', '--quiet'],
+  ];
+}
+
 describe('capture behind a shaped uplink', () => {
   it('step 3000 -> 800 -> 3000 kbps: f goes off after the drop and on after the rise; the queue delivers each step', async () => {
     const trace = JSON.parse(readFileSync(path.join(ROOT, 'data', 'traces', 'step-3000-800-3000.json'), 'utf8')) as {
@@ -53,25 +61,10 @@ describe('capture behind a shaped uplink', () => {
     for (let attempt = 1; ; attempt++) {
       const runId = attempt === 1 ? 'step' : `step-${attempt}`;
       watch = watchQueue(() => child, 'lo');
-      const r = await simq(
-        [
-          'capture',
-          CAMERA,
-          '--codec',
-          'vp8',
-          '--uplink',
-          'step-3000-800-3000',
-          '--duration',
-          '40',
-          '--out',
-          out,
-          '--run-id',
-          runId,
-          '--allow-degraded',
-          '--quiet',
-        ],
-        { onStart: (pid) => (child = pid), timeoutMs: 240_000 },
-      );
+      const r = await simq(captureArgs('step-3000-800-3000', 40, runId), {
+        onStart: (pid) => (child = pid),
+        timeoutMs: 240_000,
+      });
       await watch.stop();
       expect(r.code, r.stderr).toBe(0);
       dir = path.join(out, runId);
@@ -157,25 +150,7 @@ describe('capture behind a shaped uplink', () => {
 
   it("2% loss on the loopback receiver's side raises outbound-rtp nackCount over the same link without loss", async () => {
     const nacks = async (link: string, runId: string) => {
-      const r = await simq(
-        [
-          'capture',
-          CAMERA,
-          '--codec',
-          'vp8',
-          '--uplink',
-          link,
-          '--duration',
-          '12',
-          '--out',
-          out,
-          '--run-id',
-          runId,
-          '--allow-degraded',
-          '--quiet',
-        ],
-        { timeoutMs: 180_000 },
-      );
+      const r = await simq(captureArgs(link, 12, runId), { timeoutMs: 180_000 });
       expect(r.code, r.stderr).toBe(0);
       const run = readJson<{ scenarios: { id: string }[] }>(path.join(out, runId, 'run.json'));
       const dir = path.join(out, runId, run.scenarios[0]!.id);
