@@ -7,16 +7,7 @@
 // that its Room keeps as publishDefaults, and mediasoup-client's own FakeHandler produces with
 // simqEncodings.
 import { execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,10 +18,10 @@ import { renderExport } from '../src/recommend/exports/formats.js';
 import { buildQualityTable } from '../src/recommend/qualityTable.js';
 import { recommend } from '../src/recommend/recommend.js';
 import { handmadeParsedRows, handmadeRun } from './fixtures/recommend/handmade.js';
+import { CONSUMER, installConsumer } from './helpers/exportConsumer.js';
 import { ROOT, simq } from './helpers/simq.js';
 
 const FIXTURE_RUN = path.join(ROOT, 'test', 'fixtures', 'report-run');
-const CONSUMER = path.join(ROOT, 'test', 'fixtures', 'export-consumer');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-export-types-'));
 const app = path.join(tmp, 'app');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -56,32 +47,6 @@ const CONTEXT: Record<string, string> = {
     'declare const tileWidth: number;\ndeclare const tileHeight: number;\ndeclare const availableBps: number;\n',
   'livekit-client': 'declare const url: string;\ndeclare const token: string;\n',
 };
-
-/** Package versions by node_modules path, from a lockfile (npm ci writes node_modules/.package-lock.json). */
-function lockedVersions(lockFile: string): string {
-  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, { version?: string }> };
-  return JSON.stringify(
-    Object.entries(lock.packages)
-      .filter(([k]) => k !== '')
-      .map(([k, p]) => [k, p.version]),
-  );
-}
-
-/**
- * Installs the consumer project's packages unless node_modules already holds exactly its lockfile.
- * --ignore-scripts: mediasoup's postinstall downloads or builds its worker binary, which the types do
- * not need (and which cannot be fetched offline).
- */
-function installConsumer(): void {
-  const installed = path.join(CONSUMER, 'node_modules', '.package-lock.json');
-  if (existsSync(installed) && lockedVersions(installed) === lockedVersions(path.join(CONSUMER, 'package-lock.json')))
-    return;
-  execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
-    cwd: CONSUMER,
-    stdio: 'pipe',
-    timeout: 240_000,
-  });
-}
 
 function contextOf(snippet: string): string {
   const key = Object.keys(CONTEXT).find((k) => snippet.startsWith(`// ${k}`));

@@ -10,19 +10,10 @@
 // - at run time: livekit-client's Room keeps the options as publishDefaults; mediasoup-client's
 //   parseScalabilityMode (what mediasoup uses to count an SVC producer's layers; this version returns no K-SVC flag) reads the encoding's
 //   mode, every preferred layer lies inside it, and its FakeHandler produces VP9 with that encoding.
-// Browser-free, but it installs the consumer project when absent (npm ci --ignore-scripts), so it runs
-// with the e2e project as exportTypes.test.ts does.
+// Browser-free; it installs the consumer project when absent (npm ci --ignore-scripts, under a lock
+// shared with exportTypes.cli.test.ts: test/helpers/exportConsumer.ts).
 import { execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -34,9 +25,8 @@ import { buildQualityTable } from '../src/recommend/qualityTable.js';
 import { recommend } from '../src/recommend/recommend.js';
 import { allScalabilityModes } from '../src/scenario/ScalabilityMode.js';
 import { handmadeSvcRows, handmadeSvcRun, SVC_MODE } from './fixtures/recommend/handmadeSvc.js';
-import { ROOT } from './helpers/simq.js';
+import { CONSUMER, installConsumer } from './helpers/exportConsumer.js';
 
-const CONSUMER = path.join(ROOT, 'test', 'fixtures', 'export-consumer');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'simq-svc-export-types-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -86,29 +76,8 @@ let ms: {
   simqPreferredLayersBySize: { preferredLayers: unknown }[];
 };
 
-/** Package versions by node_modules path, from a lockfile (npm ci writes node_modules/.package-lock.json). */
-function lockedVersions(lockFile: string): string {
-  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, { version?: string }> };
-  return JSON.stringify(
-    Object.entries(lock.packages)
-      .filter(([k]) => k !== '')
-      .map(([k, p]) => [k, p.version]),
-  );
-}
-
 beforeAll(async () => {
-  // As exportTypes.test.ts: install only when node_modules does not hold exactly the lockfile.
-  const installed = path.join(CONSUMER, 'node_modules', '.package-lock.json');
-  if (
-    !existsSync(installed) ||
-    lockedVersions(installed) !== lockedVersions(path.join(CONSUMER, 'package-lock.json'))
-  ) {
-    execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: CONSUMER,
-      stdio: 'pipe',
-      timeout: 240_000,
-    });
-  }
+  installConsumer();
   copyFileSync(path.join(CONSUMER, 'package.json'), path.join(tmp, 'package.json'));
   symlinkSync(path.join(CONSUMER, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
   mkdirSync(path.join(tmp, 'app'));
